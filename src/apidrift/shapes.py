@@ -1,0 +1,179 @@
+"""Flatten a schema or a JSON value into field paths (`data[].results`) with their shape facts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from apidrift.contracts import DEFS_PREFIX, JSONSchema
+
+_TYPE_OF_VALUE = {bool: "boolean", int: "integer", float: "number", str: "string", type(None): "null"}
+_COMBINATORS = ("anyOf", "oneOf", "allOf")
+
+
+@dataclass(frozen=True)
+class FieldShape:
+    """What a schema says of one field path: its JSON types, required-ness, enum and named type."""
+
+    path: str
+    types: tuple[str, ...]
+    required: bool
+    enum: tuple[Any, ...] | None = None
+    refs: tuple[str, ...] = ()
+
+    @property
+    def nullable(self) -> bool:
+        return "null" in self.types
+
+
+def join(parent: str, name: str) -> str:
+    return f"{parent}.{name}" if parent else name
+
+
+def _merge(a: FieldShape, b: FieldShape) -> FieldShape:
+    enum = None if a.enum is None or b.enum is None else tuple(_sorted_unique(a.enum + b.enum))
+    return replace(
+        a,
+        types=tuple(sorted(set(a.types) | set(b.types))),
+        required=a.required and b.required,
+        enum=enum,
+        refs=tuple(sorted(set(a.refs) | set(b.refs))),
+    )
+
+
+def _sorted_unique(values: tuple[Any, ...]) -> list[Any]:
+    seen: dict[str, Any] = {}
+    for v in values:
+        seen.setdefault(repr(v), v)
+    return [seen[k] for k in sorted(seen)]
+
+
+class SchemaFlattener:
+    """Walks schemas through `$ref`s into named definitions, merging union members by field name."""
+
+    def __init__(self, defs: Mapping[str, JSONSchema]) -> None:
+        self.defs = defs
+
+    def deref(self, node: JSONSchema, refs: tuple[str, ...] = ()) -> tuple[JSONSchema, tuple[str, ...]]:
+        seen = 0
+        while "$ref" in node:
+            name = _ref_name(node["$ref"])
+            node, refs, seen = self.defs[name], (*refs, name), seen + 1
+            if seen > 64:
+                break
+        return node, refs
+
+    def flatten(self, schema: JSONSchema | None) -> dict[str, FieldShape]:
+        """Every field path below the root of `schema` (the root itself is the path "")."""
+        out: dict[str, FieldShape] = {}
+        if schema is not None:
+            self._walk(schema, "", True, out, ())
+        return out
+
+    def _walk(
+        self, node: JSONSchema, path: str, required: bool, out: dict[str, FieldShape], stack: tuple[str, ...]
+    ) -> None:
+        node, refs = self.deref(node)
+        if any(r in stack for r in refs):
+            # A recursive schema: record the field, stop descending.
+            self._add(out, FieldShape(path, ("object",), required, None, refs))
+            return
+        stack = (*stack, *refs)
+        members = self._members(node)
+        types = sorted({t for m in members for t in _types(m)})
+        enum = _enum(members)
+        named = tuple(sorted({*refs, *(r for m in members for r in m.get("__refs__", ()))}))
+        self._add(out, FieldShape(path, tuple(types), required, enum, named))
+        for member in members:
+            required_names = set(member.get("required", []))
+            for name, sub in member.get("properties", {}).items():
+                self._walk(sub, join(path, name), name in required_names, out, stack)
+            items = member.get("items")
+            if isinstance(items, dict):
+                self._walk(items, f"{path}[]", True, out, stack)
+
+    def _members(self, node: JSONSchema) -> list[JSONSchema]:
+        """The alternatives a value may take: union members expanded, `allOf` parts combined."""
+        base = {k: v for k, v in node.items() if k not in _COMBINATORS}
+        result: list[JSONSchema] = [base] if _is_constraining(base) else []
+        for parts in (node.get(k) for k in ("anyOf", "oneOf")):
+            for part in parts or []:
+                sub, refs = self.deref(part)
+                for m in self._members(sub):
+                    result.append({**m, "__refs__": (*m.get("__refs__", ()), *refs)})
+        if node.get("allOf"):
+            combined: JSONSchema = {"properties": {}, "required": [], "__refs__": ()}
+            for part in [base, *node["allOf"]]:
+                sub, refs = self.deref(part)
+                for m in self._members(sub) or [{}]:
+                    combined["properties"].update(m.get("properties", {}))
+                    combined["required"] = [*combined["required"], *m.get("required", [])]
+                    combined["__refs__"] = (*combined["__refs__"], *refs, *m.get("__refs__", ()))
+                    for key in ("type", "items"):
+                        if key in m:
+                            combined[key] = m[key]
+            result = [combined]
+        return result or [{}]
+
+    @staticmethod
+    def _add(out: dict[str, FieldShape], shape: FieldShape) -> None:
+        out[shape.path] = _merge(out[shape.path], shape) if shape.path in out else shape
+
+
+def _is_constraining(node: JSONSchema) -> bool:
+    return any(k not in ("description", "title", "examples", "default", "$schema", "$id") for k in node)
+
+
+def _types(member: JSONSchema) -> list[str]:
+    kind = member.get("type")
+    if isinstance(kind, str):
+        return [kind]
+    if isinstance(kind, list):
+        return [str(k) for k in kind]
+    if "const" in member:
+        return [_TYPE_OF_VALUE.get(type(member["const"]), "object")]
+    if "enum" in member:
+        return sorted({_TYPE_OF_VALUE.get(type(v), "object") for v in member["enum"]})
+    if "properties" in member:
+        return ["object"]
+    if "items" in member:
+        return ["array"]
+    return []
+
+
+def _enum(members: list[JSONSchema]) -> tuple[Any, ...] | None:
+    """The closed set of non-null values a field may take, or None when it is open."""
+    values: list[Any] = []
+    for m in members:
+        if "const" in m:
+            values.append(m["const"])
+        elif "enum" in m:
+            values.extend(v for v in m["enum"] if v is not None)
+        elif _types(m) != ["null"]:
+            return None
+    return tuple(_sorted_unique(tuple(values))) if values else None
+
+
+def _ref_name(ref: str) -> str:
+    for prefix in (DEFS_PREFIX, "#/$defs/"):
+        if ref.startswith(prefix):
+            return ref[len(prefix) :]
+    return ref
+
+
+def flatten_value(value: Any, path: str = "") -> dict[str, str]:
+    """The field paths of a JSON value with the JSON type seen at each (lists merge their items)."""
+    out: dict[str, set[str]] = {}
+    _walk_value(value, path, out)
+    return {k: "|".join(sorted(v)) for k, v in sorted(out.items())}
+
+
+def _walk_value(value: Any, path: str, out: dict[str, set[str]]) -> None:
+    out.setdefault(path, set()).add(_TYPE_OF_VALUE.get(type(value), "array" if isinstance(value, list) else "object"))
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            _walk_value(sub, join(path, str(key)), out)
+    elif isinstance(value, list):
+        for item in value:
+            _walk_value(item, f"{path}[]", out)
