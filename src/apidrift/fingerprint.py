@@ -1,0 +1,103 @@
+"""Fingerprint a response: score it against every contract version and say which it matches."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from apidrift.errors import UnknownOperationError
+from apidrift.renames import RenamePair, pair_renames
+from apidrift.validation import ResponseValidator, ValidationResult
+
+
+@dataclass(frozen=True)
+class VersionScore:
+    """How well one response fits one version: its strict validation and likely renames."""
+
+    version: str
+    result: ValidationResult | None
+    renames: tuple[RenamePair, ...] = ()
+    problem: str | None = None
+
+    @property
+    def score(self) -> float:
+        """1.0 for an exact fit; each violation costs more than each undocumented field."""
+        if self.result is None:
+            return 0.0
+        return round(1.0 / (1.0 + len(self.result.violations) + 0.5 * len(self.result.undocumented)), 3)
+
+    def differences(self) -> list[str]:
+        if self.result is None:
+            return [self.problem or "not documented"]
+        renamed_old = {p.old for p in self.renames}
+        renamed_new = {p.new for p in self.renames}
+        out = [
+            f"`{p.old}` missing, `{p.new}` undocumented — looks like a rename ({p.confidence:.2f})"
+            for p in self.renames
+        ]
+        for v in self.result.violations:
+            if v.keyword == "required" and v.field in renamed_old:
+                continue
+            out.append(f"`{v.field}` missing" if v.keyword == "required" else f"`{v.field or '(root)'}`: {v.message}")
+        out += [f"`{u.field}` undocumented" for u in self.result.undocumented if u.field not in renamed_new]
+        return out
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """A response scored against every version; `matches` are the versions it fits exactly."""
+
+    operation: str
+    scores: tuple[VersionScore, ...]
+
+    @property
+    def matches(self) -> tuple[str, ...]:
+        return tuple(s.version for s in self.scores if s.result is not None and s.result.exact)
+
+    @property
+    def valid_in(self) -> tuple[str, ...]:
+        return tuple(s.version for s in self.scores if s.result is not None and s.result.valid)
+
+    @property
+    def best(self) -> str | None:
+        """The single version that fits best, or None when several fit equally (or none at all)."""
+        ranked = sorted(self.scores, key=lambda s: -s.score)
+        if not ranked or ranked[0].score == 0.0:
+            return None
+        if len(ranked) > 1 and ranked[1].score == ranked[0].score:
+            return None
+        return ranked[0].version
+
+    def summary(self) -> str:
+        if self.best is None:
+            tied = [s.version for s in self.scores if s.score == max(x.score for x in self.scores)]
+            head = f"fits {', '.join(tied)} equally" if tied and max(s.score for s in self.scores) else "fits no version"
+        else:
+            head = f"matches {self.best}" if self.best in self.matches else f"closest to {self.best}"
+        others = [s for s in self.scores if s.version != self.best and s.differences()]
+        tail = "; ".join(f"against {s.version}: {', '.join(s.differences()[:4])}" for s in others)
+        return f"{head}; {tail}" if tail else head
+
+
+def fingerprint(
+    validators: Sequence[ResponseValidator], operation: str, status: str | int, body: Any
+) -> Fingerprint:
+    """Score a body against each version's validator (strict), naming renames per version."""
+    scores = []
+    for validator in validators:
+        label = validator.version.version
+        try:
+            result = validator.validate(operation, status, body, strict=True)
+        except UnknownOperationError as exc:
+            scores.append(VersionScore(label, None, problem=exc.message))
+            continue
+        shapes = validator.field_shapes(operation, status)
+        removed = [
+            (v.field, "|".join(shapes[v.field].types) if v.field in shapes else "")
+            for v in result.violations
+            if v.keyword == "required"
+        ]
+        added = [(u.field, u.json_type) for u in result.undocumented]
+        scores.append(VersionScore(label, result, tuple(pair_renames(removed, added))))
+    return Fingerprint(operation, tuple(scores))

@@ -1,0 +1,125 @@
+"""Recorded responses: one JSON file per response, in a small documented format.
+
+A recording is `{"format": "apidrift.recording/1", "operation", "method", "path", "status",
+"headers", "body", "provenance"}`; `path` is the concrete request path, `operation` the contract's
+operation id, `provenance` says where the body came from (a documented example, a live run).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from apidrift.errors import RecordingError
+
+FORMAT = "apidrift.recording/1"
+
+
+class Provenance(BaseModel):
+    """Where a recorded body came from, and every edit made to it, each with its evidence."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: str
+    version: str | None = None
+    adapted: list[str] = Field(default_factory=list)
+    recorded_at: str | None = None
+
+
+class Recording(BaseModel):
+    """One HTTP response as recorded or documented."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["apidrift.recording/1"] = FORMAT
+    operation: str
+    method: str
+    path: str
+    status: int
+    headers: dict[str, str] = Field(default_factory=dict)
+    query: dict[str, str] = Field(default_factory=dict)
+    body: Any
+    provenance: Provenance | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(self.model_dump(mode="json", exclude_none=True), indent=2, ensure_ascii=False) + "\n"
+
+
+@dataclass(frozen=True)
+class LoadedRecording:
+    """A recording and the file it was read from (relative to the folder that was loaded)."""
+
+    file: str
+    recording: Recording
+
+
+@dataclass
+class RecordingSet:
+    """Every recording below a folder; files that could not be read are kept as errors, not raised."""
+
+    folder: Path
+    recordings: list[LoadedRecording] = field(default_factory=list)
+    errors: list[RecordingError] = field(default_factory=list)
+
+
+def parse_recording(text: str, file: Path | str) -> Recording:
+    """Parse one recording file's text, naming the file and the JSON pointer of what is wrong."""
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RecordingError(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", file=file) from None
+    if not isinstance(raw, dict):
+        raise RecordingError("a recording must be a JSON object", file=file)
+    if "body" not in raw:
+        raise RecordingError("missing required field 'body'", file=file, pointer="/body")
+    try:
+        return Recording.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        pointer = "/" + "/".join(str(p) for p in first["loc"])
+        message = first["msg"]
+        if first["type"] == "missing":
+            message = f"missing required field {first['loc'][-1]!r}"
+        elif first["type"] == "extra_forbidden":
+            message = f"unknown field {first['loc'][-1]!r}"
+        raise RecordingError(message, file=file, pointer=pointer) from None
+
+
+def load_recordings(folder: Path) -> RecordingSet:
+    """Read every `*.json` below `folder` (sorted), collecting per-file errors."""
+    result = RecordingSet(folder)
+    if not folder.is_dir():
+        result.errors.append(RecordingError("no such recordings folder", file=folder))
+        return result
+    for path in sorted(folder.rglob("*.json")):
+        rel = path.relative_to(folder).as_posix()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            result.errors.append(RecordingError(f"cannot read: {exc}", file=rel))
+            continue
+        try:
+            result.recordings.append(LoadedRecording(rel, parse_recording(text, rel)))
+        except RecordingError as exc:
+            result.errors.append(exc)
+    return result
+
+
+def write_recordings(folder: Path, recordings: Iterable[tuple[str, Recording]]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, recording in recordings:
+        (folder / name).write_text(recording.to_json(), encoding="utf-8")
+
+
+def bundled_recordings() -> Path:
+    """The recordings shipped with apidrift (the repository's, in a source checkout)."""
+    packaged = Path(str(resources.files("apidrift"))) / "_bundled" / "recordings"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "recordings"

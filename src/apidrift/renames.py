@@ -1,0 +1,105 @@
+"""Rename evidence: how alike two field names are, and pairing removed fields with added ones."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+_TOKEN = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+
+def tokens(name: str) -> list[str]:
+    """`api_key_id` -> [api, key, id]; `createdAt` -> [created, at]."""
+    return [t.lower() for t in _TOKEN.findall(name)]
+
+
+def _singular(token: str) -> str:
+    if token.endswith("ies") and len(token) > 4:
+        return token[:-3] + "y"
+    if token.endswith("s") and not token.endswith("ss") and len(token) > 3:
+        return token[:-1]
+    return token
+
+
+def name_similarity(old: str, new: str) -> tuple[float, list[str]]:
+    """A score in [0, 1] with the evidence behind it (plural/singular, affixes, shared tokens)."""
+    if old == new:
+        return 1.0, ["same name"]
+    a, b = [_singular(t) for t in tokens(old)], [_singular(t) for t in tokens(new)]
+    evidence = []
+    if a == b:
+        return 0.95, [f"plural/singular of the same name ({old} / {new})"]
+    score = 0.0
+    if a and b and (a == b[-len(a):] or b == a[-len(b):]):
+        score = max(score, 0.85)
+        evidence.append("one name is the other with a prefix")
+    if a and b and (a == b[: len(a)] or b == a[: len(b)]):
+        score = max(score, 0.75)
+        evidence.append("one name is the other with a suffix")
+    shared = set(a) & set(b)
+    if shared:
+        jaccard = len(shared) / len(set(a) | set(b))
+        score = max(score, 0.3 + 0.5 * jaccard)
+        evidence.append(f"shared tokens {sorted(shared)}")
+    ratio = SequenceMatcher(None, old, new).ratio()
+    if ratio >= 0.6:
+        score = max(score, ratio * 0.8)
+        evidence.append(f"spelling {ratio:.2f} alike")
+    return round(min(score, 0.99), 2), evidence
+
+
+@dataclass(frozen=True)
+class RenamePair:
+    """A removed field and an added one that are probably the same field under a new name."""
+
+    old: str
+    new: str
+    confidence: float
+    evidence: tuple[str, ...]
+
+
+def parent_of(path: str) -> str:
+    if path.endswith("[]"):
+        return path[:-2]
+    return path.rsplit(".", 1)[0] if "." in path else ""
+
+
+def leaf_of(path: str) -> str:
+    return path.rsplit(".", 1)[-1]
+
+
+def pair_renames(
+    removed: Sequence[tuple[str, str]], added: Sequence[tuple[str, str]], threshold: float = 0.5
+) -> list[RenamePair]:
+    """Pair `(path, json_type)` fields removed and added under the same parent, most alike first.
+
+    A pair needs compatible types and some name evidence; a lone removed/added pair under one
+    parent with the same type is accepted on weaker name evidence, since little else explains it.
+    """
+    candidates = []
+    for old, old_type in removed:
+        for new, new_type in added:
+            if parent_of(old) != parent_of(new) or not _compatible(old_type, new_type):
+                continue
+            score, evidence = name_similarity(leaf_of(old), leaf_of(new))
+            siblings_removed = sum(parent_of(r) == parent_of(old) for r, _ in removed)
+            siblings_added = sum(parent_of(a) == parent_of(new) for a, _ in added)
+            if siblings_removed == siblings_added == 1 and old_type == new_type and score >= 0.3:
+                score = max(score, 0.6)
+                evidence = [*evidence, "the only field removed and the only one added here, same type"]
+            if score >= threshold:
+                candidates.append(RenamePair(old, new, score, (*evidence, f"same type {new_type}")))
+    pairs, used = [], set()
+    for pair in sorted(candidates, key=lambda p: -p.confidence):
+        if pair.old not in used and pair.new not in used:
+            pairs.append(pair)
+            used |= {pair.old, pair.new}
+    return pairs
+
+
+def _compatible(a: str, b: str) -> bool:
+    numeric = {"integer", "number"}
+    sa, sb = set(a.split("|")) - {"null"}, set(b.split("|")) - {"null"}
+    return not sa or not sb or bool(sa & sb) or (sa | sb) <= numeric

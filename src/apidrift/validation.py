@@ -1,0 +1,186 @@
+"""Validate response bodies against a contract version: a compiled fast path, a detailed slow path."""
+
+from __future__ import annotations
+
+import reprlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import jsonschema_rs
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, relevance
+
+from apidrift.contracts import SCHEMAS_FILE, ContractVersion, JSONSchema, schemas_document
+from apidrift.shapes import FieldShape, SchemaFlattener, flatten_value
+
+_short = reprlib.Repr()
+_short.maxstring, _short.maxother, _short.maxlist, _short.maxdict = 60, 60, 4, 4
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One way a body breaks its schema, located in the instance and in the schema."""
+
+    instance_path: str
+    schema_path: str
+    keyword: str
+    expected: Any
+    actual: Any
+    message: str
+    field: str
+
+    def describe(self) -> str:
+        where = self.field or "(root)"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class UndocumentedField:
+    """A field present in a body that the schema does not declare (drift, not an error)."""
+
+    field: str
+    json_type: str
+
+    def describe(self) -> str:
+        return f"{self.field}: undocumented field ({self.json_type})"
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """The outcome of checking one body against one operation and status of one version."""
+
+    version: str
+    operation: str
+    status: str
+    violations: tuple[Violation, ...]
+    undocumented: tuple[UndocumentedField, ...] = ()
+
+    @property
+    def valid(self) -> bool:
+        return not self.violations
+
+    @property
+    def exact(self) -> bool:
+        """Valid, and nothing undocumented (only meaningful for strict checks)."""
+        return not self.violations and not self.undocumented
+
+
+def pointer(path: Iterable[Any]) -> str:
+    return "".join(f"/{str(p).replace('~', '~0').replace('/', '~1')}" for p in path)
+
+
+def field_path(path: Iterable[Any]) -> str:
+    """`data/0/results` -> `data[].results`: the shape path used across apidrift."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += "[]"
+        else:
+            out = f"{out}.{part}" if out else str(part)
+    return out
+
+
+class ResponseValidator:
+    """Validates bodies against one contract version; compiled validators are cached per schema."""
+
+    def __init__(self, version: ContractVersion) -> None:
+        self.version = version
+        self._fast: dict[tuple[str, str], Any] = {}
+        self._slow: dict[tuple[str, str], Draft202012Validator] = {}
+        self._shapes: dict[tuple[str, str], dict[str, FieldShape]] = {}
+        self._flattener = SchemaFlattener(version.schemas)
+        self._rs_registry = jsonschema_rs.Registry(
+            [(version.base + SCHEMAS_FILE, schemas_document(version.api, version.version, version.schemas))]
+        )
+
+    def _schema(self, op_id: str, status: str) -> JSONSchema:
+        return self.version.response_schema(op_id, status)
+
+    def is_valid(self, op_id: str, status: str | int, body: Any) -> bool:
+        """The fast path: a compiled (Rust) validator, no explanation."""
+        key = (op_id, str(status))
+        fast = self._fast.get(key)
+        if fast is None:
+            fast = jsonschema_rs.validator_for(self._schema(*key), registry=self._rs_registry)
+            self._fast[key] = fast
+        return bool(fast.is_valid(body))
+
+    def violations(self, op_id: str, status: str | int, body: Any) -> tuple[Violation, ...]:
+        """The slow path: every violation, most relevant first (jsonschema's `best_match` order)."""
+        key = (op_id, str(status))
+        slow = self._slow.get(key)
+        if slow is None:
+            slow = Draft202012Validator(self._schema(*key), registry=self.version.registry)
+            self._slow[key] = slow
+        errors = sorted(slow.iter_errors(body), key=relevance)
+        return tuple(_violation(_deepest(e)) for e in errors)
+
+    def field_shapes(self, op_id: str, status: str | int) -> dict[str, FieldShape]:
+        key = (op_id, str(status))
+        if key not in self._shapes:
+            spec = self.version.operation(op_id).responses.get(str(status))
+            schema = spec.schema if spec is not None else None
+            self._shapes[key] = self._flattener.flatten(schema)
+        return self._shapes[key]
+
+    def undocumented(self, op_id: str, status: str | int, body: Any) -> tuple[UndocumentedField, ...]:
+        documented = self.field_shapes(op_id, status)
+        # A documented object none of whose fields are documented is a free-form map: anything goes.
+        declares_fields = {_parent(path) for path in documented if path}
+        found = []
+        for path, json_type in flatten_value(body).items():
+            if path in documented or not path:
+                continue
+            parent = _parent(path)
+            # Report the outermost undocumented field only.
+            if parent in documented and parent in declares_fields:
+                found.append(UndocumentedField(path, json_type))
+        return tuple(found)
+
+    def validate(self, op_id: str, status: str | int, body: Any, *, strict: bool = False) -> ValidationResult:
+        """Check a body; `strict` also lists undocumented fields as drift."""
+        violations = () if self.is_valid(op_id, status, body) else self.violations(op_id, status, body)
+        undocumented = self.undocumented(op_id, status, body) if strict else ()
+        return ValidationResult(self.version.version, op_id, str(status), violations, undocumented)
+
+
+def _parent(path: str) -> str:
+    if path.endswith("[]"):
+        return path[:-2]
+    return path.rsplit(".", 1)[0] if "." in path else ""
+
+
+def _deepest(error: ValidationError) -> ValidationError:
+    """Within anyOf/oneOf, the member error that explains the most (as `best_match` does)."""
+    while error.context:
+        error = sorted(error.context, key=relevance)[0]
+    return error
+
+
+def _violation(error: ValidationError) -> Violation:
+    keyword = str(error.validator)
+    path = list(error.absolute_path)
+    expected: Any = error.validator_value
+    actual: Any = error.instance
+    field = field_path(path)
+    if keyword == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else str(error.message)
+        expected, actual = missing, "absent"
+        field = f"{field}.{missing}" if field else missing
+    return Violation(
+        instance_path=pointer(path),
+        schema_path=pointer(error.absolute_schema_path),
+        keyword=keyword,
+        expected=_compact(expected),
+        actual=_compact(actual),
+        message=error.message if len(error.message) < 200 else _short.repr(error.instance) + " is invalid",
+        field=field,
+    )
+
+
+def _compact(value: Any) -> Any:
+    """Keep small JSON values as they are; summarize big ones so reports stay readable."""
+    if isinstance(value, (dict, list)) and len(repr(value)) > 120:
+        return _short.repr(value)
+    return value
