@@ -131,6 +131,8 @@ OLD_ADAPTATIONS: dict[str, list[Adapter]] = {
     "list-projects": [drop_keys("data[]", ("external_key_id",), "CS-PROJ")],
     **{op: [drop_keys("", ("external_key_id",), "CS-PROJ")]
        for op in ("create-project", "retrieve-project", "modify-project", "archive-project")},
+    "admin-api-keys-list": [set_key("data[]", "value", "sk-admin-1234abcd", "CS-AK: old list example, seed004 l.137")],
+    "admin-api-keys-get": [set_key("", "value", "sk-admin-1234abcd", "CS-AK: old retrieve example, seed004 l.408-427")],
     "create-project-user": [set_key("", "name", "name", "CS-PU: name required on 2026-04-30; seed004 old §31 l.80")],
     "list-users": [drop_keys("data[]", NEW_USER_FIELDS, _OU)],
     "retrieve-user": [drop_keys("", NEW_USER_FIELDS, _OU)],
