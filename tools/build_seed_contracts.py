@@ -243,7 +243,7 @@ def build_old(new: ContractVersion) -> ContractVersion:
     # CS-PROJ: Project, and the project request bodies
     edit.set_required("Project", "name", True)
     edit.set_required("Project", "status", True)
-    edit.retype("Project", "status", {**_plain(edit.props("Project")["status"]), "enum": ["active", "archived"]})
+    edit.retype("Project", "status", _with_enum(edit.props("Project")["status"], ["active", "archived"]))
     edit.remove("Project", "external_key_id")
     edit.remove("ProjectCreateRequest", "external_key_id")
     geography = edit.props("ProjectCreateRequest")["geography"]

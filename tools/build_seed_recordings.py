@@ -97,6 +97,33 @@ NEW_USER_FIELDS = (
     "is_scim_managed", "is_service_account", "projects", "technical_level", "user",
 )
 INVITE_PROJECTS = [{"id": "id", "role": "member"}]
+# The 2026-05-02 OrganizationUser example of seed 004 (new §39 l.127-157) shows every new field.
+NEW_USER_VALUES = {
+    "api_key_last_used_at": 0,
+    "created": 0,
+    "developer_persona": "developer_persona",
+    "is_default": True,
+    "is_scale_tier_authorized_purchaser": True,
+    "is_scim_managed": True,
+    "is_service_account": True,
+    "projects": {"data": [{"id": "id", "name": "name", "role": "role"}], "object": "list"},
+    "technical_level": "technical_level",
+    "user": {
+        "id": "id", "object": "user", "banned": True, "banned_at": 0, "email": "email",
+        "enabled": True, "name": "name", "picture": "picture",
+    },
+}
+
+
+def add_new_user_fields(where: str) -> Adapter:
+    def apply(body: Body) -> str:
+        for node in items(body, where):
+            for key, value in NEW_USER_VALUES.items():
+                node.setdefault(key, copy.deepcopy(value))
+        return f"added the 10 new OrganizationUser fields at {where or '(root)'} (seed004 new §39 l.127-157)"
+
+    return apply
+
 
 # Seed 004 new-side examples show these fields; the 2026-05-13 spec examples lack them.
 NEW_FIXES: dict[str, list[Adapter]] = {
@@ -106,6 +133,11 @@ NEW_FIXES: dict[str, list[Adapter]] = {
     "add-project-group": [set_key("", "group_type", "group_type", "seed004 new §25")],
     "list-invites": [set_key("data[]", "projects", INVITE_PROJECTS, "seed004 new §14 example")],
     "retrieve-invite": [set_key("", "projects", INVITE_PROJECTS, "seed004 new §15 example")],
+    "list-users": [add_new_user_fields("data[]")],
+    "retrieve-user": [add_new_user_fields("")],
+    "modify-user": [add_new_user_fields("")],
+    "assign-user-role": [add_new_user_fields("user")],
+    "assign-project-user-role": [add_new_user_fields("user")],
 }
 
 _USAGE = [rename_key("data[]", "results", "result", "CS-US; seed004 old §36 example l.11762")]
