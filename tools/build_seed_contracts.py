@@ -180,10 +180,15 @@ def build_new(spec_path: Path) -> ContractVersion:
     # Seed 004 cannot express nullability and the catalog finds no nullability change, so a type that
     # replaced another keeps the nullability of the fields it took over (the spec differs only here).
     nullable_string = {"anyOf": [{"type": "string"}, {"type": "null"}]}
-    for location, names in (("OrganizationGroupUser", ("name",)), ("ProjectApiKey.owner.user", ("email", "name"))):
+    for location, names in (
+        ("OrganizationGroupUser", ("name",)),
+        ("ProjectApiKey.owner.user", ("email", "name")),
+    ):
         for name in names:
             description = edit.props(location)[name].get("description")
-            edit.retype(location, name, {**nullable_string, **({"description": description} if description else {})})
+            edit.retype(
+                location, name, {**nullable_string, **({"description": description} if description else {})}
+            )
     version.date = "2026-05-02"
     version.description = "OpenAI Admin API as documented on 2026-05-02 (seed 004, new side)"
     version.sources = _sources("new")
@@ -203,7 +208,12 @@ def build_old(new: ContractVersion) -> ContractVersion:
     edit.set_required("AdminAPIKey", "last_used_at", True)
     edit.set_required("AdminAPIKey", "name", True)
     edit.retype("AdminAPIKey", "object", _plain(edit.props("AdminAPIKey")["object"]))
-    edit.add("AdminAPIKey", "value", {"type": "string", "description": "The value of the API key. Only shown on create."}, False)
+    edit.add(
+        "AdminAPIKey",
+        "value",
+        {"type": "string", "description": "The value of the API key. Only shown on create."},
+        False,
+    )
     # CS-AKL: admin-key list envelope
     for name in ("data", "has_more", "object"):
         edit.set_required("AdminAPIKeyList", name, False)
@@ -247,7 +257,11 @@ def build_old(new: ContractVersion) -> ContractVersion:
     edit.remove("Project", "external_key_id")
     edit.remove("ProjectCreateRequest", "external_key_id")
     geography = edit.props("ProjectCreateRequest")["geography"]
-    edit.retype("ProjectCreateRequest", "geography", _with_enum(geography, ["US", "EU", "JP", "IN", "KR", "CA", "AU", "SG"]))
+    edit.retype(
+        "ProjectCreateRequest",
+        "geography",
+        _with_enum(geography, ["US", "EU", "JP", "IN", "KR", "CA", "AU", "SG"]),
+    )
     edit.set_required("ProjectUpdateRequest", "name", True)
     edit.remove("ProjectUpdateRequest", "external_key_id")
     edit.remove("ProjectUpdateRequest", "geography")
@@ -256,23 +270,46 @@ def build_old(new: ContractVersion) -> ContractVersion:
     edit.set_required("ProjectUser", "email", True)
     edit.set_required("ProjectUser", "name", True)
     edit.retype("ProjectUser", "role", _with_enum(edit.props("ProjectUser")["role"], ["owner", "member"]))
-    edit.retype("ProjectUserCreateRequest", "role", _with_enum(edit.props("ProjectUserCreateRequest")["role"], ["owner", "member"]))
+    edit.retype(
+        "ProjectUserCreateRequest",
+        "role",
+        _with_enum(edit.props("ProjectUserCreateRequest")["role"], ["owner", "member"]),
+    )
     edit.remove("ProjectUserCreateRequest", "email")
     edit.set_required("ProjectUserCreateRequest", "user_id", True)
     edit.set_required("ProjectUserUpdateRequest", "role", True)
-    edit.retype("ProjectUserUpdateRequest", "role", _with_enum(edit.props("ProjectUserUpdateRequest")["role"], ["owner", "member"]))
+    edit.retype(
+        "ProjectUserUpdateRequest",
+        "role",
+        _with_enum(edit.props("ProjectUserUpdateRequest")["role"], ["owner", "member"]),
+    )
 
     # CS-OU: OrganizationUser and the org-user update body
     edit.set_required("OrganizationUser", "email", True)
     edit.set_required("OrganizationUser", "name", True)
     edit.set_required("OrganizationUser", "role", True)
-    edit.retype("OrganizationUser", "role", _with_enum(edit.props("OrganizationUser")["role"], ["owner", "reader"]))
-    for name in ("api_key_last_used_at", "created", "developer_persona", "is_default",
-                 "is_scale_tier_authorized_purchaser", "is_scim_managed", "is_service_account",
-                 "projects", "technical_level", "user"):
+    edit.retype(
+        "OrganizationUser", "role", _with_enum(edit.props("OrganizationUser")["role"], ["owner", "reader"])
+    )
+    for name in (
+        "api_key_last_used_at",
+        "created",
+        "developer_persona",
+        "is_default",
+        "is_scale_tier_authorized_purchaser",
+        "is_scim_managed",
+        "is_service_account",
+        "projects",
+        "technical_level",
+        "user",
+    ):
         edit.remove("OrganizationUser", name)
     edit.set_required("UserRoleUpdateRequest", "role", True)
-    edit.retype("UserRoleUpdateRequest", "role", _with_enum(edit.props("UserRoleUpdateRequest")["role"], ["owner", "reader"]))
+    edit.retype(
+        "UserRoleUpdateRequest",
+        "role",
+        _with_enum(edit.props("UserRoleUpdateRequest")["role"], ["owner", "reader"]),
+    )
     for name in ("developer_persona", "role_id", "technical_level"):
         edit.remove("UserRoleUpdateRequest", name)
 
@@ -286,8 +323,18 @@ def build_old(new: ContractVersion) -> ContractVersion:
     del defs["CertificateActivateResponse"], defs["CertificateDeactivateResponse"]
     defs["Certificate"] = certificate
     edit.set_required("Certificate", "active", False)
-    edit.retype("Certificate", "object", {"type": "string", "enum": ["certificate", "organization.certificate", "organization.project.certificate"]})
-    edit.props("Certificate.certificate_details")["content"] = {"type": "string", "description": "The content of the certificate in PEM format."}
+    edit.retype(
+        "Certificate",
+        "object",
+        {
+            "type": "string",
+            "enum": ["certificate", "organization.certificate", "organization.project.certificate"],
+        },
+    )
+    edit.props("Certificate.certificate_details")["content"] = {
+        "type": "string",
+        "description": "The content of the certificate in PEM format.",
+    }
     list_envelope = version_op_envelope(old, "listProjectCertificates")
     edit.props(list_envelope)["data"]["items"] = ref("Certificate")
     edit.set_required(list_envelope, "first_id", False)
@@ -311,10 +358,14 @@ def build_old(new: ContractVersion) -> ContractVersion:
     for op_id in ("retrieve-project-api-key", "delete-project-api-key"):
         op = old.operations[op_id]
         params = tuple(
-            Parameter("key_id", p.location, p.required, p.schema, p.description) if p.name == "api_key_id" else p
+            Parameter("key_id", p.location, p.required, p.schema, p.description)
+            if p.name == "api_key_id"
+            else p
             for p in op.parameters
         )
-        old.operations[op_id] = replace(op, path=op.path.replace("{api_key_id}", "{key_id}"), parameters=params)
+        old.operations[op_id] = replace(
+            op, path=op.path.replace("{api_key_id}", "{key_id}"), parameters=params
+        )
 
     _attach_sources(old)
     return old
@@ -334,7 +385,10 @@ def _plain(schema: JSONSchema) -> JSONSchema:
 def _with_enum(schema: JSONSchema, values: list[str]) -> JSONSchema:
     """Keep nullability as it is; only the string branch gains the enum."""
     if "anyOf" in schema:
-        return {**schema, "anyOf": [_with_enum(m, values) if m.get("type") == "string" else m for m in schema["anyOf"]]}
+        return {
+            **schema,
+            "anyOf": [_with_enum(m, values) if m.get("type") == "string" else m for m in schema["anyOf"]],
+        }
     return {**schema, "enum": values}
 
 
@@ -404,11 +458,15 @@ def write_index(out: Path, versions: list[ContractVersion]) -> None:
             for v in versions
         ],
     }
-    (out / API / "index.json").write_text(json.dumps(index, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / API / "index.json").write_text(
+        json.dumps(index, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--spec", type=Path, default=DEFAULT_SPEC)
     parser.add_argument("--out", type=Path, default=ROOT / "contracts")
     args = parser.parse_args()

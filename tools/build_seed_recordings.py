@@ -93,8 +93,16 @@ def join(where: str, key: str) -> str:
 
 
 NEW_USER_FIELDS = (
-    "api_key_last_used_at", "created", "developer_persona", "is_default", "is_scale_tier_authorized_purchaser",
-    "is_scim_managed", "is_service_account", "projects", "technical_level", "user",
+    "api_key_last_used_at",
+    "created",
+    "developer_persona",
+    "is_default",
+    "is_scale_tier_authorized_purchaser",
+    "is_scim_managed",
+    "is_service_account",
+    "projects",
+    "technical_level",
+    "user",
 )
 INVITE_PROJECTS = [{"id": "id", "role": "member"}]
 # The 2026-05-02 OrganizationUser example of seed 004 (new §39 l.127-157) shows every new field.
@@ -109,8 +117,14 @@ NEW_USER_VALUES = {
     "projects": {"data": [{"id": "id", "name": "name", "role": "role"}], "object": "list"},
     "technical_level": "technical_level",
     "user": {
-        "id": "id", "object": "user", "banned": True, "banned_at": 0, "email": "email",
-        "enabled": True, "name": "name", "picture": "picture",
+        "id": "id",
+        "object": "user",
+        "banned": True,
+        "banned_at": 0,
+        "email": "email",
+        "enabled": True,
+        "name": "name",
+        "picture": "picture",
     },
 }
 
@@ -161,11 +175,19 @@ OLD_ADAPTATIONS: dict[str, list[Adapter]] = {
     "inviteUser": [rename_key("", "created_at", "invited_at", "CS-INV; seed004 old §13 l.3745")],
     "retrieve-invite": [rename_key("", "created_at", "invited_at", "CS-INV; seed004 old §15 l.4151")],
     "list-projects": [drop_keys("data[]", ("external_key_id",), "CS-PROJ")],
-    **{op: [drop_keys("", ("external_key_id",), "CS-PROJ")]
-       for op in ("create-project", "retrieve-project", "modify-project", "archive-project")},
-    "admin-api-keys-list": [set_key("data[]", "value", "sk-admin-1234abcd", "CS-AK: old list example, seed004 l.137")],
-    "admin-api-keys-get": [set_key("", "value", "sk-admin-1234abcd", "CS-AK: old retrieve example, seed004 l.408-427")],
-    "create-project-user": [set_key("", "name", "name", "CS-PU: name required on 2026-04-30; seed004 old §31 l.80")],
+    **{
+        op: [drop_keys("", ("external_key_id",), "CS-PROJ")]
+        for op in ("create-project", "retrieve-project", "modify-project", "archive-project")
+    },
+    "admin-api-keys-list": [
+        set_key("data[]", "value", "sk-admin-1234abcd", "CS-AK: old list example, seed004 l.137")
+    ],
+    "admin-api-keys-get": [
+        set_key("", "value", "sk-admin-1234abcd", "CS-AK: old retrieve example, seed004 l.408-427")
+    ],
+    "create-project-user": [
+        set_key("", "name", "name", "CS-PU: name required on 2026-04-30; seed004 old §31 l.80")
+    ],
     "list-users": [drop_keys("data[]", NEW_USER_FIELDS, _OU)],
     "retrieve-user": [drop_keys("", NEW_USER_FIELDS, _OU)],
     "modify-user": [drop_keys("", NEW_USER_FIELDS, _OU)],
@@ -177,11 +199,27 @@ OLD_ADAPTATIONS: dict[str, list[Adapter]] = {
         set_key("owner.user", "object", "organization.project.user", "CS-PKO"),
         set_key("owner.service_account", "object", "organization.project.service_account", "CS-PKO"),
     ],
-    **{op: [set_key("", "object", "list", "CS-PC: a list on 2026-04-30"), set_key("", "has_more", False, "CS-PC")]
-       for op in ("activateProjectCertificates", "deactivateProjectCertificates")},
-    **{f"usage-{n}": _USAGE for n in (
-        "audio-speeches", "audio-transcriptions", "code-interpreter-sessions", "completions",
-        "embeddings", "images", "moderations", "vector-stores", "costs")},
+    **{
+        op: [
+            set_key("", "object", "list", "CS-PC: a list on 2026-04-30"),
+            set_key("", "has_more", False, "CS-PC"),
+        ]
+        for op in ("activateProjectCertificates", "deactivateProjectCertificates")
+    },
+    **{
+        f"usage-{n}": _USAGE
+        for n in (
+            "audio-speeches",
+            "audio-transcriptions",
+            "code-interpreter-sessions",
+            "completions",
+            "embeddings",
+            "images",
+            "moderations",
+            "vector-stores",
+            "costs",
+        )
+    },
 }
 
 
@@ -221,12 +259,16 @@ def build(version: ContractVersion, examples: dict[str, Any], spec_label: str) -
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--spec", type=Path, default=DEFAULT_SPEC)
     parser.add_argument("--out", type=Path, default=ROOT / "recordings")
     args = parser.parse_args()
     imported = import_document(
-        load_document(args.spec), api="openai-admin", version="spec",
+        load_document(args.spec),
+        api="openai-admin",
+        version="spec",
         select=lambda op_id, method, path: op_id in OPERATION_SOURCES,
     )
     examples = {e.operation_id: e.body for e in imported.examples}

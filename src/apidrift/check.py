@@ -70,7 +70,7 @@ def check_recordings(
     labels = list(versions) if versions else store.labels()
     if against is not None and against not in labels:
         labels.append(against)
-    run = CheckRun(labels, against, _display(recordings, display_root))
+    run = CheckRun(labels, against, display_path(recordings, display_root))
     validators: dict[str, ResponseValidator] = {}
     for label in labels:
         try:
@@ -81,7 +81,11 @@ def check_recordings(
         return run
     loaded = load_recordings(recordings)
     for error in loaded.errors:
-        error.file = f"{run.recordings}/{error.file}" if error.file and not Path(error.file).is_absolute() else error.file
+        error.file = (
+            f"{run.recordings}/{error.file}"
+            if error.file and not Path(error.file).is_absolute()
+            else error.file
+        )
         run.input_errors.append(error)
     newest = sorted(validators)[-1]
     everyone = [validators[label] for label in labels if label in validators]
@@ -122,8 +126,10 @@ def _declared_version(item: LoadedRecording) -> str | None:
     return provenance.version if provenance else None
 
 
-def _display(path: Path, root: Path | None) -> str:
+def display_path(path: Path, root: Path | None = None) -> str:
     """A path for reports: relative where possible, so reports carry no absolute paths."""
+    if not path.is_absolute():
+        return path.as_posix()
     resolved = path.resolve()
     for base in (root, Path.cwd()):
         if base is not None and resolved.is_relative_to(base.resolve()):

@@ -22,7 +22,6 @@ app = typer.Typer(
     help="Contract and schema-drift testing for the OpenAI Admin API.",
 )
 out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
 
 ContractsOption = Annotated[
     Path | None, typer.Option("--contracts", help="Contracts root (default: the bundled contracts).")
@@ -60,10 +59,11 @@ def check(
     s = report.summary
     out.print(
         f"{s.ok} of {s.responses} responses valid, {s.failed} failed, {s.drifted} with undocumented fields; "
-        f"reports: {', '.join(p.as_posix() for p in written)}"
+        f"reports: {', '.join(p.as_posix() for p in written)}",
+        soft_wrap=True,
     )
     for error in run.input_errors:
-        err.print(f"error: {error}", markup=False)
+        _error(str(error))
     raise typer.Exit(run.exit_code)
 
 
@@ -95,7 +95,7 @@ def contracts(contracts: ContractsOption = None, api: ApiOption = "openai-admin"
     store = ContractStore(contracts, api)
     summaries = store.summaries()
     if not summaries:
-        err.print(f"error: no contract versions below {store.root / api}", markup=False)
+        _error(f"no contract versions below {store.root / api}")
         raise typer.Exit(2)
     table = Table(title=f"{api} contract versions")
     for column in ("version", "date", "operations", "schemas", "folder", "sources"):
@@ -106,12 +106,17 @@ def contracts(contracts: ContractsOption = None, api: ApiOption = "openai-admin"
     out.print(table)
 
 
+def _error(message: str) -> None:
+    """One line on stderr, never wrapped, so CI logs and greps see the file and pointer whole."""
+    typer.echo(f"error: {message}", err=True)
+
+
 def main() -> None:
     """Entry point: bad input is one clear line and exit 2, never a traceback."""
     try:
         app()
     except ApidriftError as exc:
-        err.print(f"error: {exc}", markup=False)
+        _error(str(exc))
         sys.exit(2)
 
 

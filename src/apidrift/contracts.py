@@ -106,15 +106,14 @@ class ContractVersion:
         """A registry holding this version's named schemas, so `schemas.json#/$defs/X` resolves."""
         document = schemas_document(self.api, self.version, self.schemas)
         resource = Resource.from_contents(document, default_specification=DRAFT202012)
-        return Registry().with_resource(self.base + SCHEMAS_FILE, resource)
+        registry: Registry[Any] = Registry().with_resource(self.base + SCHEMAS_FILE, resource)
+        return registry
 
     def operation(self, op_id: str) -> Operation:
         try:
             return self.operations[op_id]
         except KeyError:
-            raise UnknownOperationError(
-                f"version {self.version} documents no operation {op_id!r}"
-            ) from None
+            raise UnknownOperationError(f"version {self.version} documents no operation {op_id!r}") from None
 
     def response_schema(self, op_id: str, status: str | int) -> JSONSchema:
         """The schema of a response body, rooted so that its references resolve in `registry`."""
@@ -297,9 +296,7 @@ def _check_refs(node: Any, names: set[str], local: bool, file: Path, pointer: st
     prefix = "#/$defs/" if local else DEFS_PREFIX
     for where, ref in iter_refs(node, pointer):
         if not ref.startswith(prefix):
-            raise ContractError(
-                f"$ref {ref!r} must point into {prefix}", file=file, pointer=f"{where}/$ref"
-            )
+            raise ContractError(f"$ref {ref!r} must point into {prefix}", file=file, pointer=f"{where}/$ref")
         if ref[len(prefix) :].split("/")[0] not in names:
             raise ContractError(f"dangling $ref {ref!r}", file=file, pointer=f"{where}/$ref")
 

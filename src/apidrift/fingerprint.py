@@ -39,7 +39,9 @@ class VersionScore:
         for v in self.result.violations:
             if v.keyword == "required" and v.field in renamed_old:
                 continue
-            out.append(f"`{v.field}` missing" if v.keyword == "required" else f"`{v.field or '(root)'}`: {v.message}")
+            out.append(
+                f"`{v.field}` missing" if v.keyword == "required" else f"`{v.field or '(root)'}`: {v.message}"
+            )
         out += [f"`{u.field}` undocumented" for u in self.result.undocumented if u.field not in renamed_new]
         return out
 
@@ -70,9 +72,10 @@ class Fingerprint:
         return ranked[0].version
 
     def summary(self) -> str:
+        top = max((x.score for x in self.scores), default=0.0)
         if self.best is None:
-            tied = [s.version for s in self.scores if s.score == max(x.score for x in self.scores)]
-            head = f"fits {', '.join(tied)} equally" if tied and max(s.score for s in self.scores) else "fits no version"
+            tied = [x.version for x in self.scores if x.score == top]
+            head = f"fits {', '.join(tied)} equally" if top > 0 else "fits no version"
         else:
             head = f"matches {self.best}" if self.best in self.matches else f"closest to {self.best}"
         others = [s for s in self.scores if s.version != self.best and s.differences()]

@@ -27,11 +27,23 @@ DEFAULT_SCOPE = ("/organization", "/projects")
 COMPONENT_PREFIX = "#/components/schemas/"
 # Keys that only document or only matter to code generators; they never change what validates.
 _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
+_NESTED_SCHEMA_KEYS = {
+    "items",
+    "additionalProperties",
+    "not",
+    "contains",
+    "propertyNames",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "prefixItems",
+}
 _DROPPED_KEYS = {"discriminator", "xml", "externalDocs", "nullable", "example"}
 
 
 def _loader() -> type[yaml.SafeLoader]:
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[no-any-return]
+    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return loader
 
 
 def load_document(path: Path) -> dict[str, Any]:
@@ -92,9 +104,7 @@ class SchemaConverter:
                 continue
             if key in ("properties", "patternProperties", "$defs", "definitions"):
                 out[key] = {k: self.convert(v, f"{pointer}/{key}/{k}") for k, v in value.items()}
-            elif key in ("items", "additionalProperties", "not", "contains", "propertyNames"):
-                out[key] = self.convert(value, f"{pointer}/{key}")
-            elif key in ("allOf", "anyOf", "oneOf", "prefixItems"):
+            elif key in _NESTED_SCHEMA_KEYS:
                 out[key] = self.convert(value, f"{pointer}/{key}")
             elif key in ("exclusiveMinimum", "exclusiveMaximum") and isinstance(value, bool):
                 bound = "minimum" if key == "exclusiveMinimum" else "maximum"

@@ -12,13 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from apidrift.errors import RecordingError
 
-FORMAT = "apidrift.recording/1"
+FORMAT: Final = "apidrift.recording/1"
 
 
 class Provenance(BaseModel):
@@ -48,7 +48,9 @@ class Recording(BaseModel):
     provenance: Provenance | None = None
 
     def to_json(self) -> str:
-        return json.dumps(self.model_dump(mode="json", exclude_none=True), indent=2, ensure_ascii=False) + "\n"
+        return (
+            json.dumps(self.model_dump(mode="json", exclude_none=True), indent=2, ensure_ascii=False) + "\n"
+        )
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,9 @@ def parse_recording(text: str, file: Path | str) -> Recording:
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise RecordingError(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", file=file) from None
+        raise RecordingError(
+            f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", file=file
+        ) from None
     if not isinstance(raw, dict):
         raise RecordingError("a recording must be a JSON object", file=file)
     if "body" not in raw:

@@ -32,7 +32,7 @@ def name_similarity(old: str, new: str) -> tuple[float, list[str]]:
     if a == b:
         return 0.95, [f"plural/singular of the same name ({old} / {new})"]
     score = 0.0
-    if a and b and (a == b[-len(a):] or b == a[-len(b):]):
+    if a and b and (a == b[-len(a) :] or b == a[-len(b) :]):
         score = max(score, 0.85)
         evidence.append("one name is the other with a prefix")
     if a and b and (a == b[: len(a)] or b == a[: len(b)]):

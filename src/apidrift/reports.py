@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, Field
 
 from apidrift import __version__
-from apidrift.check import CheckedResponse, CheckRun
+from apidrift.check import CheckedResponse, CheckRun, display_path
 from apidrift.errors import ApidriftError
 
-REPORT_FORMAT = "apidrift.report/1"
+REPORT_FORMAT: Final = "apidrift.report/1"
 
 
 class ViolationEntry(BaseModel):
@@ -145,7 +145,10 @@ def _entry(checked: CheckedResponse) -> ResponseEntry:
                 violations=len(s.result.violations) if s.result else 0,
                 undocumented=len(s.result.undocumented) if s.result else 0,
                 differences=s.differences(),
-                renames=[RenameEntry(old=p.old, new=p.new, confidence=p.confidence, evidence=list(p.evidence)) for p in s.renames],
+                renames=[
+                    RenameEntry(old=p.old, new=p.new, confidence=p.confidence, evidence=list(p.evidence))
+                    for p in s.renames
+                ],
             )
             for s in fp.scores
         ],
@@ -153,7 +156,8 @@ def _entry(checked: CheckedResponse) -> ResponseEntry:
 
 
 def _input_error(error: ApidriftError) -> InputErrorEntry:
-    return InputErrorEntry(kind=type(error).__name__, file=error.file, pointer=error.pointer, message=error.message)
+    file = display_path(Path(error.file)) if error.file else None
+    return InputErrorEntry(kind=type(error).__name__, file=file, pointer=error.pointer, message=error.message)
 
 
 def cell(entry: ResponseEntry, version: str) -> str:
@@ -184,8 +188,8 @@ def render_markdown(report: CheckReport) -> str:
         "",
         f"- recordings: `{meta.recordings}`",
         f"- versions: {', '.join(f'`{v}`' for v in meta.versions)}; checked against: {against}",
-        f"- **{s.ok} of {s.responses} responses valid**, {s.failed} failed, {s.drifted} with undocumented fields, "
-        f"{s.input_errors} input errors (exit {s.exit_code})",
+        f"- **{s.ok} of {s.responses} responses valid**, {s.failed} failed, "
+        f"{s.drifted} with undocumented fields, {s.input_errors} input errors (exit {s.exit_code})",
         f"- generated {meta.generated_at} by apidrift {meta.tool_version}",
         "",
         "## Operation × version",
@@ -204,9 +208,18 @@ def render_markdown(report: CheckReport) -> str:
             lines += [f"  - `{v.field or '(root)'}` {v.keyword}: {v.message}" for v in e.violations[:5]]
     renames = [(e, f, r) for e in report.responses for f in e.fits for r in f.renames]
     if renames:
-        lines += ["", "## Renames seen", "", "| operation | recorded | against | old | new | confidence |", "|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            "## Renames seen",
+            "",
+            "| operation | recorded | against | old | new | confidence |",
+            "|---|---|---|---|---|---|",
+        ]
         for e, f, r in renames:
-            lines.append(f"| `{e.operation}` | {e.recorded_version or '-'} | {f.version} | `{r.old}` | `{r.new}` | {r.confidence:.2f} |")
+            recorded = e.recorded_version or "-"
+            lines.append(
+                f"| `{e.operation}` | {recorded} | {f.version} | `{r.old}` | `{r.new}` | {r.confidence:.2f} |"
+            )
     if report.input_errors:
         lines += ["", "## Input errors", ""]
         lines += [f"- {_where(err)}: {err.message}" for err in report.input_errors]

@@ -170,7 +170,9 @@ def flatten_value(value: Any, path: str = "") -> dict[str, str]:
 
 
 def _walk_value(value: Any, path: str, out: dict[str, set[str]]) -> None:
-    out.setdefault(path, set()).add(_TYPE_OF_VALUE.get(type(value), "array" if isinstance(value, list) else "object"))
+    out.setdefault(path, set()).add(
+        _TYPE_OF_VALUE.get(type(value), "array" if isinstance(value, list) else "object")
+    )
     if isinstance(value, dict):
         for key, sub in value.items():
             _walk_value(sub, join(path, str(key)), out)

@@ -113,7 +113,8 @@ class ResponseValidator:
         if slow is None:
             slow = Draft202012Validator(self._schema(*key), registry=self.version.registry)
             self._slow[key] = slow
-        errors = sorted(slow.iter_errors(body), key=relevance)
+        # `relevance` ranks the most useful error highest, as `best_match` uses it.
+        errors = sorted(slow.iter_errors(body), key=relevance, reverse=True)
         return tuple(_violation(_deepest(e)) for e in errors)
 
     def field_shapes(self, op_id: str, status: str | int) -> dict[str, FieldShape]:
@@ -154,7 +155,7 @@ def _parent(path: str) -> str:
 def _deepest(error: ValidationError) -> ValidationError:
     """Within anyOf/oneOf, the member error that explains the most (as `best_match` does)."""
     while error.context:
-        error = sorted(error.context, key=relevance)[0]
+        error = max(error.context, key=relevance)
     return error
 
 

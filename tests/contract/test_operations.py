@@ -46,8 +46,16 @@ OPERATIONS_2026_05_02 = [
     ("update-project-rate-limits", "POST", "/organization/projects/{project_id}/rate_limits/{rate_limit_id}"),
     ("list-project-service-accounts", "GET", "/organization/projects/{project_id}/service_accounts"),
     ("create-project-service-account", "POST", "/organization/projects/{project_id}/service_accounts"),
-    ("delete-project-service-account", "DELETE", "/organization/projects/{project_id}/service_accounts/{service_account_id}"),
-    ("retrieve-project-service-account", "GET", "/organization/projects/{project_id}/service_accounts/{service_account_id}"),
+    (
+        "delete-project-service-account",
+        "DELETE",
+        "/organization/projects/{project_id}/service_accounts/{service_account_id}",
+    ),
+    (
+        "retrieve-project-service-account",
+        "GET",
+        "/organization/projects/{project_id}/service_accounts/{service_account_id}",
+    ),
     ("list-project-users", "GET", "/organization/projects/{project_id}/users"),
     ("create-project-user", "POST", "/organization/projects/{project_id}/users"),
     ("delete-project-user", "DELETE", "/organization/projects/{project_id}/users/{user_id}"),
@@ -106,15 +114,27 @@ def test_operation_list_is_pinned(store: ContractStore, label: str) -> None:
 def test_the_pin_covers_every_family_the_issue_names() -> None:
     paths = {path for _, _, path in OPERATIONS_2026_05_02}
     families = [
-        "/organization/admin_api_keys", "/organization/audit_logs", "/organization/groups",
-        "/organization/groups/{group_id}/users", "/organization/groups/{group_id}/roles",
-        "/organization/invites", "/organization/projects", "/organization/projects/{project_id}/archive",
-        "/organization/projects/{project_id}/users", "/projects/{project_id}/users/{user_id}/roles",
-        "/organization/projects/{project_id}/service_accounts", "/organization/projects/{project_id}/api_keys",
-        "/organization/projects/{project_id}/rate_limits", "/organization/projects/{project_id}/groups",
-        "/projects/{project_id}/groups/{group_id}/roles", "/projects/{project_id}/roles",
-        "/organization/projects/{project_id}/certificates", "/organization/roles", "/organization/users",
-        "/organization/users/{user_id}/roles", "/organization/costs",
+        "/organization/admin_api_keys",
+        "/organization/audit_logs",
+        "/organization/groups",
+        "/organization/groups/{group_id}/users",
+        "/organization/groups/{group_id}/roles",
+        "/organization/invites",
+        "/organization/projects",
+        "/organization/projects/{project_id}/archive",
+        "/organization/projects/{project_id}/users",
+        "/projects/{project_id}/users/{user_id}/roles",
+        "/organization/projects/{project_id}/service_accounts",
+        "/organization/projects/{project_id}/api_keys",
+        "/organization/projects/{project_id}/rate_limits",
+        "/organization/projects/{project_id}/groups",
+        "/projects/{project_id}/groups/{group_id}/roles",
+        "/projects/{project_id}/roles",
+        "/organization/projects/{project_id}/certificates",
+        "/organization/roles",
+        "/organization/users",
+        "/organization/users/{user_id}/roles",
+        "/organization/costs",
     ]
     assert [f for f in families if f not in paths] == []
     usage = sorted(p for p in paths if p.startswith("/organization/usage/"))
@@ -135,10 +155,18 @@ def test_every_operation_records_its_sources(store: ContractStore, label: str) -
 def test_error_responses_are_documented(store: ContractStore) -> None:
     version = store.load("2026-05-02")
     with_400 = sorted(op.id for op in version.operations.values() if "400" in op.responses)
-    assert with_400 == sorted([
-        "modify-project", "delete-project-api-key", "update-project-rate-limits",
-        "list-project-service-accounts", "create-project-service-account", "list-project-users",
-        "create-project-user", "modify-project-user", "delete-project-user",
-    ])
+    assert with_400 == sorted(
+        [
+            "modify-project",
+            "delete-project-api-key",
+            "update-project-rate-limits",
+            "list-project-service-accounts",
+            "create-project-service-account",
+            "list-project-users",
+            "create-project-user",
+            "modify-project-user",
+            "delete-project-user",
+        ]
+    )
     schema = version.operation("modify-project").responses["400"].schema
     assert schema == {"$ref": "schemas.json#/$defs/ErrorResponse"}

@@ -12,12 +12,34 @@ from apidrift.recordings import LoadedRecording, load_recordings
 from apidrift.validation import ResponseValidator
 
 RECORDINGS = Path(__file__).resolve().parents[2] / "recordings" / "openai-admin"
-USAGE = [f"usage-{n}" for n in (
-    "audio-speeches", "audio-transcriptions", "code-interpreter-sessions", "completions",
-    "embeddings", "images", "moderations", "vector-stores", "costs")]
-NEW_USER_FIELDS = sorted([
-    "api_key_last_used_at", "created", "developer_persona", "is_default", "is_scale_tier_authorized_purchaser",
-    "is_scim_managed", "is_service_account", "projects", "technical_level", "user"])
+USAGE = [
+    f"usage-{n}"
+    for n in (
+        "audio-speeches",
+        "audio-transcriptions",
+        "code-interpreter-sessions",
+        "completions",
+        "embeddings",
+        "images",
+        "moderations",
+        "vector-stores",
+        "costs",
+    )
+]
+NEW_USER_FIELDS = sorted(
+    [
+        "api_key_last_used_at",
+        "created",
+        "developer_persona",
+        "is_default",
+        "is_scale_tier_authorized_purchaser",
+        "is_scim_managed",
+        "is_service_account",
+        "projects",
+        "technical_level",
+        "user",
+    ]
+)
 
 # (violations as (keyword, field), undocumented fields) of each 2026-05-02 example against 2026-04-30
 NEW_AGAINST_OLD: dict[str, tuple[set[tuple[str, str]], set[str]]] = {
@@ -31,11 +53,18 @@ NEW_AGAINST_OLD: dict[str, tuple[set[tuple[str, str]], set[str]]] = {
     "inviteUser": ({("required", "invited_at")}, {"created_at"}),
     "retrieve-invite": ({("required", "invited_at")}, {"created_at"}),
     "list-invites": ({("required", "data[].invited_at")}, {"data[].created_at"}),
-    "list-group-users": ({("required", "data[].added_at"), ("required", "data[].object"), ("required", "data[].role")}, set()),
-    "list-project-api-keys": ({("required", "data[].owner.user.added_at"), ("required", "data[].owner.user.object")},
-                              {"data[].owner.user.created_at"}),
-    "retrieve-project-api-key": ({("required", "owner.user.added_at"), ("required", "owner.user.object")},
-                                 {"owner.user.created_at"}),
+    "list-group-users": (
+        {("required", "data[].added_at"), ("required", "data[].object"), ("required", "data[].role")},
+        set(),
+    ),
+    "list-project-api-keys": (
+        {("required", "data[].owner.user.added_at"), ("required", "data[].owner.user.object")},
+        {"data[].owner.user.created_at"},
+    ),
+    "retrieve-project-api-key": (
+        {("required", "owner.user.added_at"), ("required", "owner.user.object")},
+        {"owner.user.created_at"},
+    ),
     "list-users": (set(), {f"data[].{f}" for f in NEW_USER_FIELDS}),
     "retrieve-user": (set(), set(NEW_USER_FIELDS)),
     "modify-user": (set(), set(NEW_USER_FIELDS)),
@@ -56,9 +85,14 @@ OLD_AGAINST_NEW: dict[str, tuple[set[tuple[str, str]], set[str]]] = {
     "retrieve-invite": ({("required", "created_at")}, {"invited_at"}),
     "list-invites": ({("required", "data[].created_at")}, {"data[].invited_at"}),
     "list-group-users": (set(), {"data[].added_at", "data[].object", "data[].role"}),
-    "list-project-api-keys": ({("required", "data[].owner.user.created_at")},
-                              {"data[].owner.user.added_at", "data[].owner.user.object"}),
-    "retrieve-project-api-key": ({("required", "owner.user.created_at")}, {"owner.user.added_at", "owner.user.object"}),
+    "list-project-api-keys": (
+        {("required", "data[].owner.user.created_at")},
+        {"data[].owner.user.added_at", "data[].owner.user.object"},
+    ),
+    "retrieve-project-api-key": (
+        {("required", "owner.user.created_at")},
+        {"owner.user.added_at", "owner.user.object"},
+    ),
     **{op: ({("required", "data[].results")}, {"data[].result"}) for op in USAGE},
 }
 # Drift inside the 2026-05-13 spec itself: its examples carry fields its schemas do not declare.
@@ -66,8 +100,11 @@ SPEC_EXAMPLE_DRIFT = {
     "create-group": {"object"},
     "list-groups": {"data[].object"},
     "list-audit-logs": {
-        "data[].actor.session.ip_address_details", "data[].actor.session.ja3", "data[].actor.session.ja4",
-        "data[].actor.session.user_agent", "data[].api_key.updated.data",
+        "data[].actor.session.ip_address_details",
+        "data[].actor.session.ja3",
+        "data[].actor.session.ja4",
+        "data[].actor.session.user_agent",
+        "data[].api_key.updated.data",
     },
 }
 

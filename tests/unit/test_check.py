@@ -1,0 +1,79 @@
+"""A check run: target versions, exit codes, and bad input that never hides the good input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from apidrift.check import check_recordings, display_path
+from apidrift.contracts import ContractStore
+
+RECORDINGS = Path(__file__).resolve().parents[2] / "recordings" / "openai-admin"
+
+
+@pytest.fixture
+def recs(tmp_path: Path) -> Path:
+    folder = tmp_path / "recs"
+    folder.mkdir()
+    for op in ("list-invites", "usage-costs"):
+        shutil.copy(RECORDINGS / "2026-05-02" / f"{op}.json", folder / f"{op}.json")
+    return folder
+
+
+def test_each_recording_is_checked_against_its_own_version_by_default(store: ContractStore) -> None:
+    run = check_recordings(store, RECORDINGS)
+    assert len(run.responses) == 148
+    assert run.exit_code == 0
+    assert {r.against for r in run.responses} == {"2026-04-30", "2026-05-02"}
+    assert all(r.against == r.recorded_version for r in run.responses)
+
+
+def test_against_an_older_version_fails_with_exit_1(store: ContractStore, recs: Path) -> None:
+    run = check_recordings(store, recs, against="2026-04-30")
+    assert run.exit_code == 1
+    assert sorted(r.operation for r in run.failures) == ["list-invites", "usage-costs"]
+    assert all(r.fingerprint.best == "2026-05-02" for r in run.responses)
+
+
+def test_bad_recordings_are_reported_and_the_rest_still_checked(store: ContractStore, recs: Path) -> None:
+    (recs / "broken.json").write_text('{"operation": ')
+    body = json.loads((recs / "list-invites.json").read_text())
+    del body["status"]
+    (recs / "no-status.json").write_text(json.dumps(body))
+    body["status"], body["operation"] = 200, "no-such-op"
+    (recs / "unknown-op.json").write_text(json.dumps(body))
+    run = check_recordings(store, recs)
+    assert run.exit_code == 2
+    assert sorted(r.operation for r in run.responses) == ["list-invites", "usage-costs"]
+    errors = {(Path(e.file or "").name, e.pointer) for e in run.input_errors}
+    assert errors == {("broken.json", ""), ("no-status.json", "/status"), ("unknown-op.json", "/operation")}
+
+
+def test_unknown_target_version_is_bad_input(store: ContractStore, recs: Path) -> None:
+    run = check_recordings(store, recs, against="1999-01-01")
+    assert run.exit_code == 2
+    assert "known: 2026-04-30, 2026-05-02" in str(run.input_errors[0])
+
+
+def test_a_broken_contract_version_does_not_stop_the_others(tmp_path: Path, recs: Path) -> None:
+    root = tmp_path / "contracts"
+    shutil.copytree(store_root(), root)
+    (root / "openai-admin" / "2026-04-30" / "contract.json").write_text("{ not json")
+    run = check_recordings(ContractStore(root), recs)
+    assert run.exit_code == 2
+    assert len(run.responses) == 2 and all(r.ok for r in run.responses)
+    assert "contract.json" in str(run.input_errors[0]) and "not JSON" in str(run.input_errors[0])
+
+
+def store_root() -> Path:
+    return Path(__file__).resolve().parents[2] / "contracts"
+
+
+def test_display_paths_are_relative(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert display_path(tmp_path / "a" / "b.json") == "a/b.json"
+    assert display_path(Path("x/y.json")) == "x/y.json"
+    assert display_path(Path("/elsewhere/z.json")) == "z.json"

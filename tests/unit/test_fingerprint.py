@@ -1,0 +1,65 @@
+"""Fingerprints name the version a response matches and describe renames against the others."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from apidrift.contracts import ContractStore
+from apidrift.fingerprint import fingerprint
+from apidrift.validation import ResponseValidator
+
+RECORDINGS = Path(__file__).resolve().parents[2] / "recordings" / "openai-admin"
+
+
+def body(version: str, op: str) -> Any:
+    return json.loads((RECORDINGS / version / f"{op}.json").read_text())["body"]
+
+
+@pytest.fixture(scope="module")
+def validators(store: ContractStore) -> list[ResponseValidator]:
+    return [ResponseValidator(store.load(label)) for label in store.labels()]
+
+
+def test_usage_response_matches_new_version_and_names_the_rename(validators: list[ResponseValidator]) -> None:
+    fp = fingerprint(validators, "usage-completions", 200, body("2026-05-02", "usage-completions"))
+    assert fp.best == "2026-05-02"
+    assert fp.matches == ("2026-05-02",)
+    assert fp.summary() == (
+        "matches 2026-05-02; against 2026-04-30: `data[].result` missing, "
+        "`data[].results` undocumented — looks like a rename (0.95)"
+    )
+
+
+def test_old_invite_matches_old_version_with_rename_hint(validators: list[ResponseValidator]) -> None:
+    fp = fingerprint(validators, "retrieve-invite", 200, body("2026-04-30", "retrieve-invite"))
+    assert fp.best == "2026-04-30"
+    (against_new,) = [s for s in fp.scores if s.version == "2026-05-02"]
+    (pair,) = against_new.renames
+    assert (pair.old, pair.new) == ("created_at", "invited_at")
+
+
+def test_unchanged_shape_fits_both_versions_equally(validators: list[ResponseValidator]) -> None:
+    fp = fingerprint(validators, "list-project-roles", 200, body("2026-05-02", "list-project-roles"))
+    assert fp.best is None
+    assert fp.valid_in == ("2026-04-30", "2026-05-02")
+    assert fp.summary().startswith("fits 2026-04-30, 2026-05-02 equally")
+
+
+def test_unrelated_missing_and_undocumented_fields_are_not_called_a_rename(
+    validators: list[ResponseValidator],
+) -> None:
+    fp = fingerprint(validators, "list-groups", 200, body("2026-04-30", "list-groups"))
+    (against_new,) = [s for s in fp.scores if s.version == "2026-05-02"]
+    assert against_new.renames == ()
+    assert "`data[].group_type` missing" in against_new.differences()
+
+
+def test_unknown_operation_scores_zero(validators: list[ResponseValidator]) -> None:
+    fp = fingerprint(validators, "no-such-operation", 200, {})
+    assert fp.best is None
+    assert all(s.score == 0.0 for s in fp.scores)
+    assert fp.summary().startswith("fits no version")
