@@ -44,11 +44,11 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
-from corpus import DEFAULT_INVALID_SHARE, DEFAULT_N, DEFAULT_SEED, DEFAULT_VARIED_SHARE, Corpus, build_corpus
 from jsonschema import Draft202012Validator
 
 from apidrift.contracts import SCHEMAS_FILE, ContractStore, ContractVersion, schemas_document
 from apidrift.validation import ResponseValidator
+from corpus import DEFAULT_INVALID_SHARE, DEFAULT_N, DEFAULT_SEED, DEFAULT_VARIED_SHARE, Corpus, build_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "benchmarks.md"
@@ -73,7 +73,9 @@ TITLES = {
 
 
 def _items(corpus: Corpus) -> list[Item]:
-    return [(c.version, c.operation, c.status, c.body, (c.version, c.operation, c.status)) for c in corpus.cases]
+    return [
+        (c.version, c.operation, c.status, c.body, (c.version, c.operation, c.status)) for c in corpus.cases
+    ]
 
 
 def setup_engine(name: str, versions: dict[str, ContractVersion], items: list[Item]) -> Runner:
@@ -96,7 +98,9 @@ def setup_engine(name: str, versions: dict[str, ContractVersion], items: list[It
         return run_apidrift
     if name == "jsonschema":
         py_compiled = {
-            key: Draft202012Validator(versions[key[0]].response_schema(key[1], key[2]), registry=versions[key[0]].registry)
+            key: Draft202012Validator(
+                versions[key[0]].response_schema(key[1], key[2]), registry=versions[key[0]].registry
+            )
             for key in keys
         }
         # jsonschema resolves `$ref`s lazily: one pass per validator so every reference is cached.
@@ -109,11 +113,15 @@ def setup_engine(name: str, versions: dict[str, ContractVersion], items: list[It
         return run_jsonschema
     if name == "jsonschema-rs":
         registries = {
-            label: jsonschema_rs.Registry([(v.base + SCHEMAS_FILE, schemas_document(v.api, v.version, v.schemas))])
+            label: jsonschema_rs.Registry(
+                [(v.base + SCHEMAS_FILE, schemas_document(v.api, v.version, v.schemas))]
+            )
             for label, v in versions.items()
         }
         rs_compiled = {
-            key: jsonschema_rs.validator_for(versions[key[0]].response_schema(key[1], key[2]), registry=registries[key[0]])
+            key: jsonschema_rs.validator_for(
+                versions[key[0]].response_schema(key[1], key[2]), registry=registries[key[0]]
+            )
             for key in keys
         }
 
@@ -162,7 +170,9 @@ def memory_probe(engine: str, n: int, seed: int, invalid_share: float, varied_sh
     """In this (fresh) process: the memory one engine needs to compile and validate the corpus once."""
     store = ContractStore()
     versions = {label: store.load(label) for label in store.labels()}
-    items = _items(build_corpus(n, seed=seed, invalid_share=invalid_share, varied_share=varied_share, store=store))
+    items = _items(
+        build_corpus(n, seed=seed, invalid_share=invalid_share, varied_share=varied_share, store=store)
+    )
     gc.collect()
     baseline = _proc_status("VmRSS")
     reset = _reset_peak_rss()
@@ -369,7 +379,9 @@ def render(report: dict[str, Any]) -> str:
         + "."
     )
     kinds = c["kinds"]
-    invalid_kinds = ", ".join(f"{n} {k.split(':', 1)[1]}" for k, n in kinds.items() if k.startswith("invalid:"))
+    invalid_kinds = ", ".join(
+        f"{n} {k.split(':', 1)[1]}" for k, n in kinds.items() if k.startswith("invalid:")
+    )
     libs = ", ".join(f"{k} {v}" for k, v in m["libraries"].items())
     lines += [
         "",
@@ -428,13 +440,17 @@ def _log(message: str) -> None:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--n", type=int, default=DEFAULT_N, help="responses in the corpus (default 10000)")
     parser.add_argument("--repeat", type=int, default=3, help="timed passes per engine; the best counts")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--invalid-share", type=float, default=DEFAULT_INVALID_SHARE)
     parser.add_argument("--varied-share", type=float, default=DEFAULT_VARIED_SHARE)
-    parser.add_argument("--write-docs", action="store_true", help=f"replace '{SECTION}' in docs/benchmarks.md")
+    parser.add_argument(
+        "--write-docs", action="store_true", help=f"replace '{SECTION}' in docs/benchmarks.md"
+    )
     parser.add_argument("--json", type=Path, help="also write the raw figures to this file")
     parser.add_argument("--no-memory", action="store_true", help="skip the per-engine memory probes")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of apidrift's validate")

@@ -88,7 +88,9 @@ class Corpus:
         """A digest of every case, to show that two runs validated the same documents."""
         digest = hashlib.sha256()
         for c in self.cases:
-            digest.update(json.dumps([c.version, c.operation, c.status, c.kind, c.body], sort_keys=True).encode())
+            digest.update(
+                json.dumps([c.version, c.operation, c.status, c.kind, c.body], sort_keys=True).encode()
+            )
         return digest.hexdigest()[:16]
 
     def describe(self) -> dict[str, Any]:
@@ -160,7 +162,10 @@ def load_examples(store: ContractStore, recordings_root: Path) -> list[_Example]
         for item in loaded.recordings:
             rec = item.recording
             status = str(rec.status)
-            if rec.operation not in version.operations or status not in version.operations[rec.operation].responses:
+            if (
+                rec.operation not in version.operations
+                or status not in version.operations[rec.operation].responses
+            ):
                 continue
             if reference.is_valid(label, rec.operation, status, rec.body):
                 examples.append(_Example(label, rec.operation, status, rec.body, item.file))
@@ -367,7 +372,9 @@ def mutate(body: Any, kind: str, rng: random.Random, still_valid: Callable[[Any]
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--n", type=int, default=DEFAULT_N)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--invalid-share", type=float, default=DEFAULT_INVALID_SHARE)

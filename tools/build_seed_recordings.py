@@ -258,6 +258,15 @@ def build(version: ContractVersion, examples: dict[str, Any], spec_label: str) -
     return out
 
 
+def spec_examples(spec: Path) -> dict[str, Any]:
+    """The documented example body of each seed operation, from the spec's `x-oaiMeta`."""
+    imported = import_document(
+        load_document(spec), api="openai-admin", version="spec",
+        select=lambda op_id, method, path: op_id in OPERATION_SOURCES,
+    )
+    return {e.operation_id: e.body for e in imported.examples}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
