@@ -220,7 +220,7 @@ def _read_json(path: Path) -> Any:
 
 def _require(obj: Any, key: str, kind: type | tuple[type, ...], file: Path, pointer: str) -> Any:
     if not isinstance(obj, dict) or key not in obj:
-        raise ContractError(f"missing required field {key!r}", file=file, pointer=pointer)
+        raise ContractError(f"missing required field {key!r}", file=file, pointer=f"{pointer}/{key}")
     value = obj[key]
     if not isinstance(value, kind):
         names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)

@@ -128,6 +128,8 @@ class SchemaConverter:
         if node.get("nullable") is not True:
             return out
         kind = out.get("type")
+        if "const" in out:
+            out["enum"] = [out.pop("const"), None]
         if isinstance(kind, str) and "$ref" not in out:
             out["type"] = [kind, "null"]
             if isinstance(out.get("enum"), list) and None not in out["enum"]:

@@ -48,8 +48,13 @@ class Recording(BaseModel):
     provenance: Provenance | None = None
 
     def to_json(self) -> str:
+        # `body` may legitimately be null; only the optional envelope fields are left out when empty.
+        document = self.model_dump(mode="json")
+        document = {k: v for k, v in document.items() if v is not None or k == "body"}
+        if document.get("provenance"):
+            document["provenance"] = {k: v for k, v in document["provenance"].items() if v is not None}
         return (
-            json.dumps(self.model_dump(mode="json", exclude_none=True), indent=2, ensure_ascii=False) + "\n"
+            json.dumps(document, indent=2, ensure_ascii=False) + "\n"
         )
 
 

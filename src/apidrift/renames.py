@@ -101,5 +101,6 @@ def pair_renames(
 
 def _compatible(a: str, b: str) -> bool:
     numeric = {"integer", "number"}
-    sa, sb = set(a.split("|")) - {"null"}, set(b.split("|")) - {"null"}
+    sa = {t for t in a.split("|") if t} - {"null"}
+    sb = {t for t in b.split("|") if t} - {"null"}
     return not sa or not sb or bool(sa & sb) or (sa | sb) <= numeric

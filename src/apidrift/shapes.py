@@ -86,12 +86,16 @@ class SchemaFlattener:
         named = tuple(sorted({*refs, *(r for m in members for r in m.get("__refs__", ()))}))
         self._add(out, FieldShape(path, tuple(types), required, enum, named))
         for member in members:
+            member_refs = tuple(member.get("__refs__", ()))
+            if any(r in stack for r in member_refs):
+                continue  # a union member that recurses into a type already being walked
+            inner = (*stack, *member_refs)
             required_names = set(member.get("required", []))
             for name, sub in member.get("properties", {}).items():
-                self._walk(sub, join(path, name), name in required_names, out, stack)
+                self._walk(sub, join(path, name), name in required_names, out, inner)
             items = member.get("items")
             if isinstance(items, dict):
-                self._walk(items, f"{path}[]", True, out, stack)
+                self._walk(items, f"{path}[]", True, out, inner)
 
     def _members(self, node: JSONSchema) -> list[JSONSchema]:
         """The alternatives a value may take: union members expanded, `allOf` parts combined."""
