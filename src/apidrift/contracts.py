@@ -304,9 +304,14 @@ def _check_refs(node: Any, names: set[str], local: bool, file: Path, pointer: st
 def load_version(folder: Path) -> ContractVersion:
     """Load one contract version folder, checking that every reference resolves."""
     contract_path = folder / CONTRACT_FILE
-    schemas_path = folder / SCHEMAS_FILE
     raw = _read_json(contract_path)
-    schemas_raw = _read_json(schemas_path)
+    schemas_raw = _read_json(folder / SCHEMAS_FILE)
+    return parse_version(raw, schemas_raw, folder)
+
+
+def parse_version(raw: Any, schemas_raw: Any, folder: Path) -> ContractVersion:
+    """Build a version from the parsed `contract.json` and `schemas.json` of `folder`."""
+    contract_path, schemas_path = folder / CONTRACT_FILE, folder / SCHEMAS_FILE
     if not isinstance(raw, dict):
         raise ContractError("top level must be an object", file=contract_path)
     defs = _require(schemas_raw, "$defs", dict, schemas_path, "")
@@ -329,7 +334,7 @@ def load_version(folder: Path) -> ContractVersion:
         sources=tuple(raw.get("sources", [])),
         operations=operations,
         schemas=defs,
-        folder=folder,
+        folder=folder if folder.is_dir() else None,
         extra={k: v for k, v in raw.items() if k not in known},
     )
 

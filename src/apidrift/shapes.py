@@ -10,6 +10,24 @@ from apidrift.contracts import DEFS_PREFIX, JSONSchema
 
 _TYPE_OF_VALUE = {bool: "boolean", int: "integer", float: "number", str: "string", type(None): "null"}
 _COMBINATORS = ("anyOf", "oneOf", "allOf")
+# Keywords that narrow the values a field admits, beyond its type and enum.
+CONSTRAINT_KEYWORDS = (
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "format",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+    "additionalProperties",
+)
 
 
 @dataclass(frozen=True)
@@ -21,6 +39,8 @@ class FieldShape:
     required: bool
     enum: tuple[Any, ...] | None = None
     refs: tuple[str, ...] = ()
+    constraints: tuple[tuple[str, Any], ...] = ()
+    description: str = ""
 
     @property
     def nullable(self) -> bool:
@@ -39,6 +59,8 @@ def _merge(a: FieldShape, b: FieldShape) -> FieldShape:
         required=a.required and b.required,
         enum=enum,
         refs=tuple(sorted(set(a.refs) | set(b.refs))),
+        constraints=tuple(sorted({*a.constraints, *b.constraints}, key=repr)),
+        description=a.description or b.description,
     )
 
 
@@ -84,7 +106,11 @@ class SchemaFlattener:
         types = sorted({t for m in members for t in _types(m)})
         enum = _enum(members)
         named = tuple(sorted({*refs, *(r for m in members for r in m.get("__refs__", ()))}))
-        self._add(out, FieldShape(path, tuple(types), required, enum, named))
+        constraints = tuple(
+            sorted({(k, _hashable(m[k])) for m in members for k in CONSTRAINT_KEYWORDS if k in m}, key=repr)
+        )
+        description = next((str(m["description"]) for m in [node, *members] if m.get("description")), "")
+        self._add(out, FieldShape(path, tuple(types), required, enum, named, constraints, description))
         for member in members:
             member_refs = tuple(member.get("__refs__", ()))
             if any(r in stack for r in member_refs):
@@ -123,6 +149,14 @@ class SchemaFlattener:
     @staticmethod
     def _add(out: dict[str, FieldShape], shape: FieldShape) -> None:
         out[shape.path] = _merge(out[shape.path], shape) if shape.path in out else shape
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    return value
 
 
 def _is_constraining(node: JSONSchema) -> bool:

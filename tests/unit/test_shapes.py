@@ -158,7 +158,9 @@ def test_recursion_through_nullable_ref_stops() -> None:
 def test_flatten_none_and_untyped() -> None:
     flattener = SchemaFlattener({})
     assert flattener.flatten(None) == {}
-    assert flattener.flatten({"description": "anything"}) == {"": FieldShape("", (), True)}
+    assert flattener.flatten({"description": "anything"}) == {
+        "": FieldShape("", (), True, description="anything")
+    }
 
 
 def test_types_inferred_from_enum_and_const() -> None:

@@ -1,0 +1,473 @@
+"""Compare two contract versions into classified, rename-aware changes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from apidrift.changes import Change, ChangeKind, Severity, Side, severity_of
+from apidrift.contracts import ContractVersion, JSONSchema, Operation, Parameter
+from apidrift.renames import name_similarity, pair_renames, parent_of
+from apidrift.shapes import FieldShape, SchemaFlattener
+
+K = ChangeKind
+_PARAM = re.compile(r"\{([^}]+)\}")
+INLINE = "(inline)"
+
+
+def path_shape(path: str) -> str:
+    """`/a/{key_id}/b` -> `/a/{}/b`: operations are matched by method and this shape."""
+    return _PARAM.sub("{}", path)
+
+
+@dataclass
+class VersionDiff:
+    """Every change from `old` to `new`, ordered by operation, side, status and path."""
+
+    old: str
+    new: str
+    changes: list[Change] = field(default_factory=list)
+
+    def at_least(self, severity: Severity) -> list[Change]:
+        return [c for c in self.changes if c.severity.rank >= severity.rank]
+
+    def summary(self) -> dict[str, dict[str, int]]:
+        by_kind: dict[str, int] = {}
+        by_severity = {s.value: 0 for s in Severity}
+        for c in self.changes:
+            by_kind[c.kind.value] = by_kind.get(c.kind.value, 0) + 1
+            by_severity[c.severity.value] += 1
+        return {"by_kind": dict(sorted(by_kind.items())), "by_severity": by_severity}
+
+
+def diff_versions(
+    old: ContractVersion, new: ContractVersion, *, include_cosmetic: bool = False
+) -> VersionDiff:
+    """Match operations by method and path shape and compare parameters, bodies and responses."""
+    differ = _Differ(old, new)
+    result = VersionDiff(old.version, new.version)
+    old_ops = {(op.method, path_shape(op.path)): op for op in old.operations.values()}
+    new_ops = {(op.method, path_shape(op.path)): op for op in new.operations.values()}
+    for key in sorted(old_ops.keys() - new_ops.keys()):
+        op = old_ops[key]
+        result.changes.append(_op_change(K.OPERATION_REMOVED, op, f"{op.key} was removed"))
+    for key in sorted(new_ops.keys() - old_ops.keys()):
+        op = new_ops[key]
+        result.changes.append(_op_change(K.OPERATION_ADDED, op, f"{op.key} was added"))
+    for key in sorted(old_ops.keys() & new_ops.keys()):
+        result.changes.extend(differ.operation(old_ops[key], new_ops[key]))
+    if not include_cosmetic:
+        result.changes = [c for c in result.changes if not c.cosmetic]
+    return result
+
+
+def _op_change(kind: ChangeKind, op: Operation, message: str) -> Change:
+    return Change(
+        kind,
+        severity_of(kind, Side.OPERATION),
+        op.key,
+        Side.OPERATION,
+        None,
+        "",
+        None,
+        None,
+        message,
+        operation_id=op.id,
+    )
+
+
+@dataclass
+class _Context:
+    operation: Operation
+    side: Side
+    status: str | None = None
+
+    def change(self, kind: ChangeKind, path: str, old: Any, new: Any, message: str, **extra: Any) -> Change:
+        required = bool(extra.pop("required", False))
+        return Change(
+            kind=kind,
+            severity=severity_of(kind, self.side, required=required),
+            operation=self.operation.key,
+            side=self.side,
+            status=self.status,
+            path=path,
+            old=old,
+            new=new,
+            message=message,
+            operation_id=self.operation.id,
+            **extra,
+        )
+
+
+class _Differ:
+    def __init__(self, old: ContractVersion, new: ContractVersion) -> None:
+        self.old, self.new = old, new
+        self.old_flat, self.new_flat = SchemaFlattener(old.schemas), SchemaFlattener(new.schemas)
+        self._named_shape_cache: dict[tuple[str, str], dict[str, tuple[Any, ...]]] = {}
+
+    def operation(self, old: Operation, new: Operation) -> list[Change]:
+        changes = self._path_params(old, new)
+        changes += self._params(old, new)
+        changes += self._request(old, new)
+        changes += self._responses(old, new)
+        return changes
+
+    # --- parameters ---------------------------------------------------------------------
+
+    def _path_params(self, old: Operation, new: Operation) -> list[Change]:
+        ctx = _Context(new, Side.PARAMETER)
+        changes = []
+        old_names, new_names = _PARAM.findall(old.path), _PARAM.findall(new.path)
+        old_by_name = {p.name: p for p in old.path_params}
+        new_by_name = {p.name: p for p in new.path_params}
+        for before, after in zip(old_names, new_names, strict=True):
+            if before != after:
+                score, evidence = name_similarity(before, after)
+                changes.append(
+                    ctx.change(
+                        K.PATH_PARAM_RENAMED,
+                        after,
+                        before,
+                        after,
+                        f"path parameter {{{before}}} renamed to {{{after}}} ({old.path} -> {new.path})",
+                        confidence=max(score, 0.5),
+                        evidence=(*evidence, "same position in the same path shape"),
+                    )
+                )
+            if before in old_by_name and after in new_by_name:
+                changes += self._param_schema(ctx, after, old_by_name[before], new_by_name[after])
+        return changes
+
+    def _params(self, old: Operation, new: Operation) -> list[Change]:
+        ctx = _Context(new, Side.PARAMETER)
+        before = {(p.location, p.name): p for p in old.parameters if p.location != "path"}
+        after = {(p.location, p.name): p for p in new.parameters if p.location != "path"}
+        changes = []
+        for key in sorted(before.keys() - after.keys()):
+            changes.append(
+                ctx.change(K.PARAM_REMOVED, key[1], key[0], None, f"{key[0]} parameter {key[1]} removed")
+            )
+        for key in sorted(after.keys() - before.keys()):
+            p = after[key]
+            what = "required" if p.required else "optional"
+            changes.append(
+                ctx.change(
+                    K.PARAM_ADDED,
+                    key[1],
+                    None,
+                    key[0],
+                    f"{what} {key[0]} parameter {key[1]} added",
+                    required=p.required,
+                )
+            )
+        for key in sorted(before.keys() & after.keys()):
+            a, b = before[key], after[key]
+            if a.required != b.required:
+                kind = K.PARAM_BECAME_REQUIRED if b.required else K.PARAM_BECAME_OPTIONAL
+                changes.append(
+                    ctx.change(
+                        kind,
+                        key[1],
+                        a.required,
+                        b.required,
+                        f"{key[1]} is now {'required' if b.required else 'optional'}",
+                    )
+                )
+            changes += self._param_schema(ctx, key[1], a, b)
+        return changes
+
+    def _param_schema(self, ctx: _Context, name: str, a: Parameter, b: Parameter) -> list[Change]:
+        old_shapes = self.old_flat.flatten(a.schema)
+        new_shapes = self.new_flat.flatten(b.schema)
+        return self._compare(ctx, _prefix(old_shapes, name), _prefix(new_shapes, name), root=name)
+
+    # --- bodies ---------------------------------------------------------------------------
+
+    def _request(self, old: Operation, new: Operation) -> list[Change]:
+        ctx = _Context(new, Side.REQUEST)
+        a, b = old.request_body, new.request_body
+        if a is None and b is None:
+            return []
+        if a is None:
+            assert b is not None
+            return [
+                ctx.change(K.FIELD_ADDED, "", None, "body", "a request body was added", required=b.required)
+            ]
+        if b is None:
+            return [ctx.change(K.FIELD_REMOVED, "", "body", None, "the request body was removed")]
+        changes = []
+        if a.required != b.required:
+            kind = K.BECAME_REQUIRED if b.required else K.BECAME_OPTIONAL
+            changes.append(
+                ctx.change(
+                    kind,
+                    "",
+                    a.required,
+                    b.required,
+                    "the request body is now " + ("required" if b.required else "optional"),
+                )
+            )
+        return changes + self._compare_schemas(ctx, a.schema, b.schema)
+
+    def _responses(self, old: Operation, new: Operation) -> list[Change]:
+        changes = []
+        for status in sorted(old.responses.keys() - new.responses.keys()):
+            ctx = _Context(new, Side.RESPONSE, status)
+            changes.append(
+                ctx.change(K.STATUS_REMOVED, "", status, None, f"status {status} is no longer documented")
+            )
+        for status in sorted(new.responses.keys() - old.responses.keys()):
+            ctx = _Context(new, Side.RESPONSE, status)
+            changes.append(ctx.change(K.STATUS_ADDED, "", None, status, f"status {status} is now documented"))
+        for status in sorted(old.responses.keys() & new.responses.keys()):
+            ctx = _Context(new, Side.RESPONSE, status)
+            changes += self._compare_schemas(ctx, old.responses[status].schema, new.responses[status].schema)
+        return changes
+
+    def _compare_schemas(self, ctx: _Context, a: JSONSchema | None, b: JSONSchema | None) -> list[Change]:
+        return self._compare(ctx, self.old_flat.flatten(a), self.new_flat.flatten(b), root="")
+
+    # --- the structural comparison --------------------------------------------------------
+
+    def _compare(
+        self, ctx: _Context, old: dict[str, FieldShape], new: dict[str, FieldShape], root: str
+    ) -> list[Change]:
+        changes: list[Change] = []
+        old = dict(old)
+        for _ in range(8):  # renames nest (a renamed field inside a renamed field); each pass peels one
+            removed, added = _outermost(old, new), _outermost(new, old)
+            pairs = pair_renames(
+                [(p, _type_label(old[p])) for p in removed], [(p, _type_label(new[p])) for p in added]
+            )
+            if not pairs:
+                break
+            for pair in pairs:
+                changes.append(
+                    ctx.change(
+                        K.FIELD_RENAMED,
+                        pair.new,
+                        pair.old,
+                        pair.new,
+                        f"{pair.old} renamed to {pair.new}",
+                        confidence=pair.confidence,
+                        evidence=pair.evidence,
+                        required=new[pair.new].required,
+                    )
+                )
+                old = _move(old, pair.old, pair.new)
+        for p in _outermost(old, new):
+            changes.append(ctx.change(K.FIELD_REMOVED, p, _type_label(old[p]), None, f"{p} removed"))
+        for p in _outermost(new, old):
+            shape = new[p]
+            what = "required" if shape.required else "optional"
+            changes.append(
+                ctx.change(
+                    K.FIELD_ADDED, p, None, _type_label(shape), f"{what} {p} added", required=shape.required
+                )
+            )
+        for p in sorted(old.keys() & new.keys()):
+            changes += self._facets(ctx, p, old[p], new[p], is_root=(p == root))
+        return changes
+
+    def _facets(
+        self, ctx: _Context, path: str, a: FieldShape, b: FieldShape, *, is_root: bool
+    ) -> list[Change]:
+        out = []
+        label = path or "(body)"
+        if a.required != b.required and not is_root:
+            kind = K.BECAME_REQUIRED if b.required else K.BECAME_OPTIONAL
+            out.append(
+                ctx.change(
+                    kind,
+                    path,
+                    a.required,
+                    b.required,
+                    f"{label} is now {'required' if b.required else 'optional'}",
+                )
+            )
+        ta, tb = set(a.types) - {"null"}, set(b.types) - {"null"}
+        if ta and tb and ta != tb:
+            out.append(
+                ctx.change(
+                    K.TYPE_CHANGED,
+                    path,
+                    sorted(ta),
+                    sorted(tb),
+                    f"{label} type {'|'.join(sorted(ta))} -> {'|'.join(sorted(tb))}",
+                )
+            )
+        if a.nullable != b.nullable and ta and tb:
+            kind = K.BECAME_NULLABLE if b.nullable else K.BECAME_NON_NULLABLE
+            out.append(
+                ctx.change(
+                    kind,
+                    path,
+                    a.nullable,
+                    b.nullable,
+                    f"{label} {'may now be' if b.nullable else 'can no longer be'} null",
+                )
+            )
+        out += _enum_changes(ctx, path, label, a, b)
+        out += self._schema_renames(ctx, path, a, b)
+        if a.constraints != b.constraints:
+            out.append(
+                ctx.change(
+                    K.CONSTRAINT_CHANGED,
+                    path,
+                    dict(a.constraints),
+                    dict(b.constraints),
+                    f"{label} constraints changed",
+                )
+            )
+        if a.description != b.description and a.description and b.description:
+            out.append(
+                ctx.change(
+                    K.DESCRIPTION_CHANGED, path, a.description, b.description, f"{label} description changed"
+                )
+            )
+        return out
+
+    def _schema_renames(self, ctx: _Context, path: str, a: FieldShape, b: FieldShape) -> list[Change]:
+        gone, came = sorted(set(a.refs) - set(b.refs)), sorted(set(b.refs) - set(a.refs))
+        if not gone and not came:
+            return []
+        out = []
+        pairs: list[tuple[str, str, float, list[str]]] = []
+        for old_name in gone:
+            for new_name in came:
+                score, evidence = name_similarity(old_name, new_name)
+                if self._same_named_shape(old_name, new_name):
+                    score, evidence = max(score, 0.9), [*evidence, "identical shape"]
+                if score >= 0.5 or (len(gone) == len(came) == 1):
+                    pairs.append((old_name, new_name, max(score, 0.5), evidence))
+        used: set[str] = set()
+        for old_name, new_name, score, evidence in sorted(pairs, key=lambda t: -t[2]):
+            if old_name in used or new_name in used:
+                continue
+            used |= {old_name, new_name}
+            out.append(
+                ctx.change(
+                    K.SCHEMA_RENAMED,
+                    path,
+                    old_name,
+                    new_name,
+                    f"type {old_name} renamed to {new_name}",
+                    confidence=round(score, 2),
+                    evidence=tuple(evidence),
+                )
+            )
+        # A name only lost or only gained. When the other side is still named (a new type that wraps
+        # the old one through allOf, say), it is a rename from or to that name; otherwise an inlining.
+        if not came:
+            for old_name in gone:
+                kept = _most_similar(old_name, b.refs)
+                if kept:
+                    message = f"type {old_name} now {kept}"
+                else:
+                    message = f"type {old_name} replaced by an inline schema"
+                out.append(ctx.change(K.SCHEMA_RENAMED, path, old_name, kept or INLINE, message))
+        if not gone:
+            for new_name in came:
+                kept = _most_similar(new_name, a.refs)
+                if kept:
+                    message = f"type {kept} now {new_name}, which is built on it"
+                else:
+                    message = f"inline schema now named {new_name}"
+                out.append(ctx.change(K.SCHEMA_RENAMED, path, kept or INLINE, new_name, message))
+        return out
+
+    def _same_named_shape(self, old_name: str, new_name: str) -> bool:
+        if old_name not in self.old.schemas or new_name not in self.new.schemas:
+            return False
+        return self._named_shape("old", old_name) == self._named_shape("new", new_name)
+
+    def _named_shape(self, side: str, name: str) -> dict[str, tuple[Any, ...]]:
+        key = (side, name)
+        if key not in self._named_shape_cache:
+            flattener, version = (self.old_flat, self.old) if side == "old" else (self.new_flat, self.new)
+            shapes = flattener.flatten(version.schemas[name])
+            self._named_shape_cache[key] = {p: (s.types, s.required, s.enum) for p, s in shapes.items()}
+        return self._named_shape_cache[key]
+
+
+def _enum_changes(ctx: _Context, path: str, label: str, a: FieldShape, b: FieldShape) -> list[Change]:
+    if a.enum == b.enum:
+        return []
+    if a.enum is not None and b.enum is not None:
+        out = []
+        added = [v for v in b.enum if v not in a.enum]
+        removed = [v for v in a.enum if v not in b.enum]
+        if added:
+            out.append(
+                ctx.change(K.ENUM_VALUES_ADDED, path, list(a.enum), list(b.enum), f"{label} admits {added}")
+            )
+        if removed:
+            out.append(
+                ctx.change(
+                    K.ENUM_VALUES_REMOVED,
+                    path,
+                    list(a.enum),
+                    list(b.enum),
+                    f"{label} no longer admits {removed}",
+                )
+            )
+        return out
+    if a.enum is not None:
+        return [
+            ctx.change(
+                K.TYPE_CHANGED,
+                path,
+                list(a.enum),
+                _type_label(b),
+                f"{label} enum {list(a.enum)} became a plain {_type_label(b)}",
+            )
+        ]
+    assert b.enum is not None
+    return [
+        ctx.change(
+            K.CONSTRAINT_CHANGED,
+            path,
+            _type_label(a),
+            list(b.enum),
+            f"{label} is now restricted to {list(b.enum)}",
+        )
+    ]
+
+
+def _most_similar(name: str, candidates: Iterable[str]) -> str | None:
+    scored = sorted(((name_similarity(name, c)[0], c) for c in candidates), reverse=True)
+    return scored[0][1] if scored else None
+
+
+def _type_label(shape: FieldShape) -> str:
+    return "|".join(shape.types)
+
+
+def _outermost(these: dict[str, FieldShape], others: dict[str, FieldShape]) -> list[str]:
+    """Paths of `these` missing from `others` whose parent both have (children come with them)."""
+    return sorted(
+        p for p in these if p not in others and p and parent_of(p) in others and parent_of(p) in these
+    )
+
+
+def _move(shapes: dict[str, FieldShape], old: str, new: str) -> dict[str, FieldShape]:
+    """Rename a field and everything below it."""
+    moved = {}
+    for path, shape in shapes.items():
+        if path == old or path.startswith((old + ".", old + "[]")):
+            path = new + path[len(old) :]
+        moved[path] = shape
+    return moved
+
+
+def _prefix(shapes: dict[str, FieldShape], name: str) -> dict[str, FieldShape]:
+    return {
+        (name + ("" if not p or p.startswith("[]") else ".") + p if p else name): s for p, s in shapes.items()
+    }
+
+
+def iter_changes(diff: VersionDiff, kinds: Iterable[ChangeKind]) -> list[Change]:
+    wanted = set(kinds)
+    return [c for c in diff.changes if c.kind in wanted]

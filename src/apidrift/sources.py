@@ -1,0 +1,99 @@
+"""Where a contract version comes from: a label, a contract folder, or an OpenAPI file (cached)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from apidrift.contracts import CONTRACT_FILE, ContractStore, ContractVersion, load_version
+from apidrift.errors import ApidriftError, ContractError
+from apidrift.openapi import DEFAULT_SCOPE, ImportResult, import_document, load_document
+
+CACHE_FORMAT = "apidrift.openapi-cache/1"
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("APIDRIFT_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "apidrift"
+    )
+    return Path(base) / "openapi"
+
+
+def import_openapi_file(
+    path: Path,
+    *,
+    version: str | None = None,
+    scope: Sequence[str] = DEFAULT_SCOPE,
+    api: str = "openai-admin",
+    use_cache: bool = True,
+) -> ImportResult:
+    """Import an OpenAPI file; the result is cached by the file's content hash and the scope."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ApidriftError(f"cannot read: {exc.strerror}", file=path) from None
+    label = version or path.stem
+    digest = hashlib.sha256(data + "\0".join(scope).encode() + api.encode()).hexdigest()
+    cached = cache_dir() / f"{digest}.json"
+    if use_cache and cached.is_file():
+        try:
+            return _from_cache(json.loads(cached.read_text(encoding="utf-8")), label)
+        except (ValueError, KeyError, ApidriftError):
+            pass  # a damaged cache entry is rebuilt below
+    document = load_document(path)
+    result = import_document(
+        document, api=api, version=label, scope=scope, source=f"openapi {path.name}", file=str(path)
+    )
+    result.version.date = str(document.get("info", {}).get("version", "")) or None
+    if use_cache:
+        _to_cache(cached, result)
+    return result
+
+
+def _to_cache(target: Path, result: ImportResult) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        files = result.version.to_files()
+        entry = {
+            "format": CACHE_FORMAT,
+            "contract": files[CONTRACT_FILE],
+            "schemas": files["schemas.json"],
+            "examples": [
+                {"operation_id": e.operation_id, "status": e.status, "body": e.body, "source": e.source}
+                for e in result.examples
+            ],
+            "problems": result.problems,
+        }
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(json.dumps(entry), encoding="utf-8")
+        tmp.replace(target)
+    except OSError:
+        pass  # caching is an optimisation; a read-only home must not break a diff
+
+
+def _from_cache(entry: dict[str, object], label: str) -> ImportResult:
+    from apidrift.contracts import parse_version
+    from apidrift.openapi import ImportedExample
+
+    if entry.get("format") != CACHE_FORMAT:
+        raise KeyError("format")
+    contract = dict(entry["contract"])  # type: ignore[call-overload]
+    contract["version"] = label
+    version = parse_version(contract, entry["schemas"], Path("<cache>"))  # type: ignore[arg-type]
+    examples = [ImportedExample(**e) for e in entry["examples"]]  # type: ignore[attr-defined]
+    return ImportResult(version, examples, list(entry["problems"]))  # type: ignore[call-overload]
+
+
+def resolve_version(argument: str, store: ContractStore) -> ContractVersion:
+    """A version label of `store`, a contract folder, or an OpenAPI file (YAML or JSON)."""
+    path = Path(argument)
+    if path.is_dir():
+        if not (path / CONTRACT_FILE).is_file():
+            raise ContractError(f"not a contract folder: no {CONTRACT_FILE}", file=path)
+        return load_version(path)
+    if path.is_file():
+        return import_openapi_file(path).version
+    return store.load(argument)
