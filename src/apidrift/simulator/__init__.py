@@ -1,0 +1,52 @@
+"""A simulated OpenAI Admin organization served over HTTP, answering as one contract version
+(optionally some endpoint families as another), with seeded data, faults and a request log."""
+
+from __future__ import annotations
+
+from apidrift.contracts import ContractStore, ContractVersion
+from apidrift.simulator.app import BASE_PATH, CONTROL_PREFIX, LoggedRequest, Simulator, create_app
+from apidrift.simulator.errors import ApiError, FaultPlanError, MixError, SimulatorError
+from apidrift.simulator.families import FAMILIES, family_of, parse_mix
+from apidrift.simulator.faults import FAULT_KINDS, Fault, FaultPlan
+from apidrift.simulator.render import render
+from apidrift.simulator.seed import seeded_org
+from apidrift.simulator.state import OrgState
+
+__all__ = [
+    "BASE_PATH",
+    "CONTROL_PREFIX",
+    "FAMILIES",
+    "FAULT_KINDS",
+    "ApiError",
+    "Fault",
+    "FaultPlan",
+    "FaultPlanError",
+    "LoggedRequest",
+    "MixError",
+    "OrgState",
+    "Simulator",
+    "SimulatorError",
+    "create_app",
+    "family_of",
+    "parse_mix",
+    "render",
+    "seeded_org",
+    "serve",
+]
+
+
+def serve(
+    version: str | ContractVersion,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    mix: dict[str, str] | None = None,
+    faults: FaultPlan | None = None,
+    latency_ms: float = 0,
+    seed: int = 0,
+    store: ContractStore | None = None,
+) -> None:
+    """Run the simulator with uvicorn until interrupted (blocking); the API is at `http://host:port/v1`."""
+    import uvicorn
+
+    app = create_app(version, mix=mix, faults=faults, latency_ms=latency_ms, seed=seed, store=store)
+    uvicorn.run(app, host=host, port=port, log_level="info")

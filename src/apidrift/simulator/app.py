@@ -1,0 +1,288 @@
+"""The simulated OpenAI Admin API as a Starlette app: routes from a contract version, auth, request
+validation, faults and latency, and an in-memory request log under `/__apidrift__/`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from dataclasses import asdict, dataclass
+from typing import Any, Final
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route as StarletteRoute
+from starlette.types import Receive, Scope, Send
+
+from apidrift.contracts import ContractStore, ContractVersion, Operation
+from apidrift.simulator import ops_org, ops_projects, ops_roles, ops_usage  # noqa: F401  (registers the handlers)
+from apidrift.simulator.core import HANDLERS, Call, parse_query
+from apidrift.simulator.errors import ApiError, SimulatorError
+from apidrift.simulator.families import check_mix_item, family_of
+from apidrift.simulator.faults import RAW_SEND_KEY, FaultPlan, fault_response, stall, truncate_json
+from apidrift.simulator.render import check_renderable, render
+from apidrift.simulator.seed import seeded_org
+
+_logger = logging.getLogger("apidrift.simulator")
+BASE_PATH: Final = "/v1"
+CONTROL_PREFIX: Final = "/__apidrift__"
+_PARAM = re.compile(r"\{(\w+)\}")
+_BEARER = re.compile(r"^\s*bearer\s+\S+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class LoggedRequest:
+    """One request as the server saw it: no headers, no bodies (so never a key)."""
+
+    method: str
+    path: str
+    query: str
+    status: int | None
+    fault: str | None = None
+
+
+@dataclass(frozen=True)
+class Route:
+    """One operation served at `/v1<template>`, answering as `version`."""
+
+    op: Operation
+    version: ContractVersion
+    pattern: re.Pattern[str]
+
+    @classmethod
+    def build(cls, op: Operation, version: ContractVersion) -> Route:
+        parts = _PARAM.split(op.path)
+        # split() alternates literal text and parameter names.
+        regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>[^/]+)" for i, p in enumerate(parts))
+        return cls(op, version, re.compile(f"^{re.escape(BASE_PATH)}{regex}$"))
+
+    @property
+    def literal_segments(self) -> int:
+        return sum(1 for seg in self.op.path.split("/") if seg and not seg.startswith("{"))
+
+
+class Simulator:
+    """What the app serves from: the org state, the route table, the fault plan and the request log."""
+
+    def __init__(
+        self,
+        base: ContractVersion,
+        mix: dict[str, ContractVersion],
+        faults: FaultPlan | None,
+        latency_ms: float,
+        seed: int,
+    ) -> None:
+        self.base = base
+        self.mix = mix
+        self.faults = faults or FaultPlan()
+        self.latency_ms = latency_ms
+        self.seed = seed
+        self.state = seeded_org(seed)
+        self.requests: list[LoggedRequest] = []
+        self.routes = _route_table(base, mix)
+        self._fault_counter = 0
+        self._request_validators: dict[tuple[str, str], Draft202012Validator] = {}
+
+    def reset(self) -> None:
+        """Back to the seed state: a fresh org, an empty request log, the fault sequence from the start."""
+        self.state = seeded_org(self.seed)
+        self.requests.clear()
+        self._fault_counter = 0
+
+    def match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+        for route in self.routes:
+            if route.op.method == method and (m := route.pattern.match(path)):
+                return route, m.groupdict()
+        return None
+
+    def next_fault_number(self) -> int:
+        self._fault_counter += 1
+        return self._fault_counter
+
+    def check_body(self, route: Route, raw: bytes) -> dict[str, Any]:
+        """The request's JSON body, validated against the route version's request schema (else a 400)."""
+        spec = route.op.request_body
+        if spec is None:
+            return {}
+        if not raw.strip():
+            if spec.required:
+                raise ApiError(400, "This operation requires a JSON request body.", code="missing_body")
+            return {}
+        try:
+            body = json.loads(raw)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise ApiError(
+                400, "We could not parse the JSON body of your request.", code="invalid_json"
+            ) from None
+        key = (route.version.version, route.op.id)
+        validator = self._request_validators.get(key)
+        if validator is None:
+            schema = route.version.request_schema(route.op.id)
+            validator = Draft202012Validator(schema or {}, registry=route.version.registry)
+            self._request_validators[key] = validator
+        error = best_match(validator.iter_errors(body))
+        if error is not None:
+            where = ".".join(str(p) for p in error.absolute_path)
+            if error.validator == "required" and "'" in error.message:
+                missing = error.message.split("'")[1]
+                where = f"{where}.{missing}" if where else missing
+            raise ApiError(
+                400,
+                f"Invalid request body: {error.message}",
+                param=where or None,
+                code="invalid_request_body",
+            )
+        if not isinstance(body, dict):
+            raise ApiError(400, "The request body must be a JSON object.", code="invalid_request_body")
+        return body
+
+
+def _route_table(base: ContractVersion, mix: dict[str, ContractVersion]) -> list[Route]:
+    """Each operation from the version its family answers in (the base unless mixed)."""
+    routes: dict[str, Route] = {}
+    for op in base.operations.values():
+        version = mix.get(family_of(op.path) or "", base)
+        routes[op.id] = Route.build(version.operations.get(op.id, op), version)
+    for family, version in mix.items():
+        for op in version.operations.values():
+            if op.id not in routes and family_of(op.path) == family:
+                routes[op.id] = Route.build(op, version)
+    return sorted(routes.values(), key=lambda r: -r.literal_segments)
+
+
+class SimulatorApp(Starlette):
+    """Starlette, keeping the server's own `send` in the scope so a fault can drop the connection."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope[RAW_SEND_KEY] = send
+        await super().__call__(scope, receive, send)
+
+
+def create_app(
+    version: str | ContractVersion,
+    *,
+    mix: dict[str, str] | None = None,
+    faults: FaultPlan | None = None,
+    latency_ms: float = 0,
+    seed: int = 0,
+    store: ContractStore | None = None,
+) -> Starlette:
+    """A Starlette app serving one contract version's operations under `/v1` (see the module doc)."""
+    store = store or ContractStore()
+    base = store.load(version) if isinstance(version, str) else version
+    check_renderable(base.version)
+    mixed: dict[str, ContractVersion] = {}
+    known = sorted({*store.labels(), base.version})
+    for family, label in (mix or {}).items():
+        check_mix_item(family, label, known)
+        mixed[family] = base if label == base.version else store.load(label)
+        check_renderable(label)
+    if latency_ms < 0:
+        raise SimulatorError(f"latency_ms must not be negative, got {latency_ms}")
+    missing = sorted(op_id for op_id in base.operations if op_id not in HANDLERS)
+    if missing:
+        raise SimulatorError(f"version {base.version} has operations the simulator cannot serve: {missing}")
+    simulator = Simulator(base, mixed, faults, latency_ms, seed)
+    app = SimulatorApp(
+        routes=[
+            StarletteRoute(f"{CONTROL_PREFIX}/requests", _control_requests, methods=["GET", "DELETE"]),
+            StarletteRoute(f"{CONTROL_PREFIX}/reset", _control_reset, methods=["POST"]),
+            StarletteRoute(f"{CONTROL_PREFIX}/info", _control_info, methods=["GET"]),
+            StarletteRoute("/{path:path}", _dispatch, methods=["GET", "POST", "DELETE", "PUT", "PATCH"]),
+        ]
+    )
+    app.state.simulator = simulator
+    return app
+
+
+def simulator_of(request: Request) -> Simulator:
+    sim: Simulator = request.app.state.simulator
+    return sim
+
+
+async def _control_requests(request: Request) -> Response:
+    sim = simulator_of(request)
+    if request.method == "DELETE":
+        count = len(sim.requests)
+        sim.requests.clear()
+        return JSONResponse({"deleted": count})
+    return JSONResponse({"object": "list", "data": [asdict(r) for r in sim.requests]})
+
+
+async def _control_reset(request: Request) -> Response:
+    sim = simulator_of(request)
+    sim.reset()
+    return JSONResponse({"reset": True, "seed": sim.seed})
+
+
+async def _control_info(request: Request) -> Response:
+    sim = simulator_of(request)
+    return JSONResponse(
+        {
+            "version": sim.base.version,
+            "mix": {f: v.version for f, v in sim.mix.items()},
+            "seed": sim.seed,
+            "operations": len(sim.routes),
+        }
+    )
+
+
+async def _dispatch(request: Request) -> Response:
+    """Every API request: latency, maybe a fault, then auth, routing, validation, the handler."""
+    sim = simulator_of(request)
+    raw_body = await request.body()
+    if sim.latency_ms:
+        await asyncio.sleep(sim.latency_ms / 1000)
+    fault = sim.faults.decide(sim.next_fault_number(), sim.seed)
+    replaced = fault_response(fault) if fault else None
+    if replaced is not None and fault is not None:
+        _log(sim, request, None if fault.kind == "drop" else replaced.status_code, fault.kind)
+        return replaced
+    if fault is not None and fault.kind == "timeout":
+        await stall(sim.faults.timeout_s, request.is_disconnected)
+    response = _answer(sim, request, raw_body)
+    if fault is not None and fault.kind == "malformed":
+        response = truncate_json(response)
+    _log(sim, request, response.status_code, fault.kind if fault else None)
+    return response
+
+
+def _answer(sim: Simulator, request: Request, raw_body: bytes) -> Response:
+    try:
+        if not _BEARER.match(request.headers.get("authorization", "")):
+            raise ApiError(
+                401,
+                "You didn't provide an API key. You need to provide your API key in an "
+                "Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+            )
+        found = sim.match(request.method, request.url.path)
+        if found is None:
+            raise ApiError(404, f"Invalid URL ({request.method} {request.url.path})")
+        route, params = found
+        raw_query = {k: request.query_params.getlist(k) for k in request.query_params}
+        call = Call(
+            op=route.op,
+            version=route.version,
+            state=sim.state,
+            params=params,
+            query=parse_query(route.version, route.op, raw_query),
+            body=sim.check_body(route, raw_body),
+        )
+        body = HANDLERS[route.op.id](call)
+        return JSONResponse(render(route.op.id, route.version.version, body))
+    except ApiError as exc:
+        return JSONResponse(exc.body(), exc.status)
+    except Exception as exc:
+        # A simulator bug: still answer with the documented error object (and say so), so a client
+        # under test sees a well-formed 500 rather than a bare "Internal Server Error".
+        _logger.exception("simulator failed on %s %s", request.method, request.url.path)
+        error = ApiError(500, f"apidrift simulator bug: {type(exc).__name__}", type="server_error")
+        return JSONResponse(error.body(), 500)
+
+
+def _log(sim: Simulator, request: Request, status: int | None, fault: str | None) -> None:
+    sim.requests.append(LoggedRequest(request.method, request.url.path, request.url.query, status, fault))

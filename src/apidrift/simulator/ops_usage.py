@@ -1,0 +1,75 @@
+"""Handlers of the eight usage endpoints and costs: time buckets paged by `limit`/`page`."""
+
+from __future__ import annotations
+
+from apidrift.simulator.core import Body, Call, handles
+from apidrift.simulator.errors import bad_request
+from apidrift.simulator.state import NOW
+from apidrift.simulator.usage_data import COSTS_LIMITS, FILTERS, LIMITS, SECONDS, aggregate
+
+_PAGE_PREFIX = "page_"
+
+
+@handles(
+    "usage-audio-speeches",
+    "usage-audio-transcriptions",
+    "usage-code-interpreter-sessions",
+    "usage-completions",
+    "usage-embeddings",
+    "usage-images",
+    "usage-moderations",
+    "usage-vector-stores",
+    "usage-costs",
+)
+def usage(call: Call) -> Body:
+    """Buckets from `start_time` (aligned down to the width) to `end_time` (default: now)."""
+    q = call.query
+    kind = call.op.id.removeprefix("usage-").replace("-", "_")
+    width_name = q.get("bucket_width", "1d")
+    width = SECONDS[width_name]
+    default_limit, max_limit = COSTS_LIMITS if kind == "costs" else LIMITS[width_name]
+    limit = q.get("limit", default_limit)
+    if not 1 <= limit <= max_limit:
+        raise bad_request(
+            f"Invalid value for 'limit': must be between 1 and {max_limit} for bucket_width={width_name}.",
+            param="limit",
+        )
+    start = q["start_time"] - q["start_time"] % width
+    end = q.get("end_time", NOW)
+    if end <= q["start_time"]:
+        raise bad_request("'end_time' must be after 'start_time'.", param="end_time")
+    first = start
+    if "page" in q:
+        first = _page_start(q["page"], start, end, width)
+    stops = range(first, end, width)
+    page = stops[:limit]
+    group_by = q.get("group_by") or []
+    filters = {name: q[name] for name in (*FILTERS, "batch") if name in q}
+    records = call.state.usage[kind]
+    data = [
+        {
+            "object": "bucket",
+            "start_time": b,
+            "end_time": b + width,
+            "results": aggregate(kind, records, b, b + width, group_by, filters),
+        }
+        for b in page
+    ]
+    has_more = len(stops) > limit
+    return {
+        "object": "page",
+        "data": data,
+        "has_more": has_more,
+        "next_page": f"{_PAGE_PREFIX}{stops[limit]}" if has_more else None,
+    }
+
+
+def _page_start(token: str, start: int, end: int, width: int) -> int:
+    """The first bucket of a `page` token (`page_<bucket start>`), checked against the range."""
+    text = token.removeprefix(_PAGE_PREFIX)
+    if token == text or not text.isdigit():
+        raise bad_request(f"Invalid 'page' token {token!r}.", param="page")
+    first = int(text)
+    if not start <= first < end or (first - start) % width:
+        raise bad_request(f"'page' token {token!r} does not belong to this time range.", param="page")
+    return first
