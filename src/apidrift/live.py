@@ -1,0 +1,420 @@
+"""An async HTTP client for the live Admin API: retries, a request budget, pagination, typed outcomes.
+
+Every call returns an `Exchange` (a JSON response with an expected status) or a `TransportFinding`
+(what went wrong, typed); transport trouble and non-JSON bodies never raise. Bodies, headers and
+messages are redacted here, so nothing that leaves this module carries the key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import time
+from collections.abc import AsyncGenerator, Awaitable, Callable, Collection, Mapping
+from dataclasses import dataclass, replace
+from email.utils import parsedate_to_datetime
+from enum import StrEnum
+from typing import Any, Final
+from urllib.parse import quote, urlsplit
+
+import httpx
+from pydantic import SecretStr
+
+from apidrift.errors import ApidriftError
+from apidrift.redaction import redact_headers, redact_json, redact_text, safe_base_url
+
+DEFAULT_BASE_URL: Final = "https://api.openai.com/v1"
+IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+
+
+class LiveError(ApidriftError):
+    """A live client used wrongly (its configuration or a call), as opposed to a server's behaviour."""
+
+
+class ReadOnlyViolation(LiveError):
+    """A read-only client was asked to send a request that could change the organisation."""
+
+
+class FindingKind(StrEnum):
+    HTTP_429 = "http_429"
+    HTTP_5XX = "http_5xx"
+    TIMEOUT = "timeout"
+    CONNECTION = "connection"
+    MALFORMED_JSON = "malformed_json"
+    HTML_ERROR_PAGE = "html_error_page"
+    BUDGET_EXHAUSTED = "budget_exhausted"
+    UNEXPECTED_STATUS = "unexpected_status"
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One answered request: a JSON (or empty) body with an expected status, redacted."""
+
+    method: str
+    path_template: str
+    path: str
+    query: dict[str, str]
+    status: int
+    headers: dict[str, str]
+    body: Any
+    elapsed_s: float
+    attempts: int
+    operation: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+
+@dataclass(frozen=True)
+class TransportFinding:
+    """A request that produced no usable response, and why; `status` is the last one seen, if any."""
+
+    kind: FindingKind
+    message: str
+    attempts: int
+    method: str
+    path_template: str
+    path: str
+    status: int | None = None
+    operation: str | None = None
+
+
+Outcome = Exchange | TransportFinding
+Sleep = Callable[[float], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how long to retry; `max_retry_after_s` caps how long a server may make us wait."""
+
+    max_attempts: int = 4
+    backoff_base_s: float = 0.5
+    backoff_cap_s: float = 20.0
+    max_retry_after_s: float = 60.0
+
+    def __post_init__(self) -> None:
+        if self.max_attempts < 1:
+            raise LiveError(f"max_attempts must be at least 1, got {self.max_attempts}")
+
+
+@dataclass
+class _Attempted:
+    """What the last attempt of a call produced, for the finding when retries run out."""
+
+    kind: FindingKind
+    message: str
+    status: int | None = None
+    retry_after: float | None = None
+    unsent: bool = False
+
+
+class LiveClient:
+    """The Admin API over httpx: bearer auth, bounded retries, a concurrency limit and a request budget."""
+
+    def __init__(
+        self,
+        api_key: str,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        read_only: bool = True,
+        timeout_s: float = 30.0,
+        retry: RetryPolicy | None = None,
+        max_concurrency: int = 4,
+        request_budget: int | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Sleep = asyncio.sleep,
+        rng: random.Random | None = None,
+        clock: Callable[[], float] = time.time,
+        on_exchange: Callable[[Outcome], None] | None = None,
+    ) -> None:
+        if not api_key.strip():
+            raise LiveError("an admin API key is required (OPENAI_ADMIN_KEY is empty)")
+        if urlsplit(base_url).scheme not in {"http", "https"}:
+            raise LiveError(f"base URL must be http(s): {safe_base_url(base_url)!r}")
+        self._key = SecretStr(api_key)
+        self.base_url = safe_base_url(base_url)
+        self.read_only = read_only
+        self.retry = retry or RetryPolicy()
+        self.budget_left = request_budget
+        self.on_exchange = on_exchange
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self._clock = clock
+        self._limit = asyncio.Semaphore(max_concurrency)
+        # The key goes on each request, never into the client's default headers, so no long-lived
+        # object but the SecretStr (whose repr is masked) holds it.
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url + "/", transport=transport, timeout=httpx.Timeout(timeout_s)
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"LiveClient(base_url={self.base_url!r}, read_only={self.read_only}, "
+            f"budget_left={self.budget_left}, max_attempts={self.retry.max_attempts})"
+        )
+
+    async def __aenter__(self) -> LiveClient:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    def scrub(self, text: str) -> str:
+        """Text with the key (and anything else key-shaped) removed: for messages and logs."""
+        return redact_text(text, (self._key.get_secret_value(),))
+
+    async def get(self, path_template: str, **kwargs: Any) -> Outcome:
+        return await self.request("GET", path_template, **kwargs)
+
+    async def request(
+        self,
+        method: str,
+        path_template: str,
+        *,
+        path_params: Mapping[str, str] | None = None,
+        query: Mapping[str, str | int] | None = None,
+        json_body: Any = None,
+        operation: str | None = None,
+        expected_status: Collection[int] | None = None,
+        idempotent: bool | None = None,
+        bypass_budget: bool = False,
+    ) -> Outcome:
+        """Send one request with retries; `expected_status` defaults to any 2xx.
+
+        Non-idempotent requests (POST unless told otherwise) are retried only when the server cannot
+        have acted on them (429, refused connections), so a create is never sent twice.
+        `bypass_budget` is for compensating calls that must run even when the budget is spent.
+        """
+        method = method.upper()
+        if self.read_only and method != "GET":
+            raise ReadOnlyViolation(f"read-only client refuses {method} {path_template}")
+        path = fill_path(path_template, path_params or {})
+        params = {k: str(v) for k, v in (query or {}).items()}
+        safe_query = {k: self.scrub(v) for k, v in params.items()}
+        resend_safe = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
+        started = time.perf_counter()
+        attempts = 0
+        last: _Attempted | None = None
+        while attempts < self.retry.max_attempts:
+            if not bypass_budget and self.budget_left is not None:
+                if self.budget_left <= 0:
+                    after = f" after {attempts} attempts ({last.message})" if last else ""
+                    last = _Attempted(FindingKind.BUDGET_EXHAUSTED, f"request budget exhausted{after}")
+                    break
+                self.budget_left -= 1
+            attempts += 1
+            sent = await self._send(method, path, params, json_body)
+            if isinstance(sent, _Attempted):
+                last = sent
+                may_retry = resend_safe or sent.unsent
+            elif sent.status_code == 429 or sent.status_code >= 500:
+                last = self._refusal(sent)
+                may_retry = sent.status_code == 429 or resend_safe
+                if last.retry_after is not None and last.retry_after > self.retry.max_retry_after_s:
+                    last.message += f" (Retry-After {last.retry_after:.0f}s is over the cap)"
+                    may_retry = False
+            else:
+                outcome = self._answer(method, path_template, path, safe_query, sent, expected_status)
+                return self._finish(outcome, attempts, started, operation)
+            if not may_retry:
+                break
+            await self._backoff(attempts, last.retry_after)
+        assert last is not None  # the loop ran at least once (max_attempts >= 1) or the budget refused
+        finding = TransportFinding(last.kind, last.message, attempts, method, path_template, path)
+        return self._finish(replace(finding, status=last.status), attempts, started, operation)
+
+    async def _send(
+        self, method: str, path: str, params: dict[str, str], json_body: Any
+    ) -> httpx.Response | _Attempted:
+        """One attempt, holding a concurrency slot only while on the wire (never while backing off)."""
+        async with self._limit:
+            try:
+                return await self._http.request(
+                    method,
+                    path.lstrip("/"),
+                    params=params,
+                    json=json_body,
+                    headers={"Authorization": f"Bearer {self._key.get_secret_value()}"},
+                )
+            except httpx.TimeoutException as exc:
+                # A connect timeout never reached the server; any other may have been acted on.
+                unsent = isinstance(exc, httpx.ConnectTimeout)
+                return _Attempted(FindingKind.TIMEOUT, f"timed out ({type(exc).__name__})", unsent=unsent)
+            except (httpx.RequestError, OSError) as exc:
+                # httpx maps socket errors to RequestError; in-process transports (ASGI) can leak OSError.
+                unsent = isinstance(exc, httpx.ConnectError)
+                return _Attempted(FindingKind.CONNECTION, f"{type(exc).__name__}: {exc}", unsent=unsent)
+
+    def _refusal(self, response: httpx.Response) -> _Attempted:
+        status = response.status_code
+        kind = FindingKind.HTTP_429 if status == 429 else FindingKind.HTTP_5XX
+        wait = self._retry_after(response.headers.get("retry-after"))
+        return _Attempted(kind, f"HTTP {status}: {_excerpt(response.content)}", status, wait)
+
+    def _answer(
+        self,
+        method: str,
+        path_template: str,
+        path: str,
+        query: dict[str, str],
+        response: httpx.Response,
+        expected: Collection[int] | None,
+    ) -> Outcome:
+        status, content = response.status_code, response.content
+        accepted = status in expected if expected is not None else 200 <= status < 300
+        looks_html = "html" in response.headers.get("content-type", "") or content.lstrip()[:1] == b"<"
+        if looks_html:
+            return TransportFinding(
+                FindingKind.HTML_ERROR_PAGE,
+                f"HTTP {status}: an HTML page instead of JSON",
+                0,
+                method,
+                path_template,
+                path,
+                status,
+            )
+        if not accepted:
+            message = f"HTTP {status} (expected {_statuses(expected)}): {_excerpt(content)}"
+            kind = FindingKind.UNEXPECTED_STATUS
+            return TransportFinding(kind, message, 0, method, path_template, path, status)
+        body: Any = None
+        if content.strip():
+            try:
+                body = json.loads(content)
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                message = f"HTTP {status}: body is not JSON ({exc}); {len(content)} bytes"
+                return TransportFinding(
+                    FindingKind.MALFORMED_JSON, message, 0, method, path_template, path, status
+                )
+        secret = (self._key.get_secret_value(),)
+        return Exchange(
+            method=method,
+            path_template=path_template,
+            path=path,
+            query=query,
+            status=status,
+            headers=redact_headers(dict(response.headers), secret),
+            body=redact_json(body, secret),
+            elapsed_s=0.0,
+            attempts=0,
+        )
+
+    def _finish(self, outcome: Outcome, attempts: int, started: float, operation: str | None) -> Outcome:
+        if isinstance(outcome, Exchange):
+            elapsed = round(time.perf_counter() - started, 4)
+            outcome = replace(outcome, elapsed_s=elapsed, attempts=attempts, operation=operation)
+        else:
+            message = self.scrub(outcome.message)
+            outcome = replace(outcome, message=message, attempts=attempts, operation=operation)
+        if self.on_exchange is not None:
+            self.on_exchange(outcome)
+        return outcome
+
+    def _retry_after(self, header: str | None) -> float | None:
+        """Seconds to wait from a Retry-After header (delta seconds or an HTTP date), if it parses."""
+        if header is None:
+            return None
+        try:
+            return max(0.0, float(header))
+        except ValueError:
+            pass
+        try:
+            when = parsedate_to_datetime(header)
+        except (TypeError, ValueError):
+            return None
+        return max(0.0, when.timestamp() - self._clock())
+
+    async def _backoff(self, attempt: int, retry_after: float | None) -> None:
+        if attempt >= self.retry.max_attempts:
+            return
+        if retry_after is not None:
+            await self._sleep(retry_after)
+            return
+        ceiling = min(self.retry.backoff_cap_s, self.retry.backoff_base_s * 2 ** (attempt - 1))
+        # "Equal jitter": at least half the exponential delay, so retries spread without collapsing to 0.
+        await self._sleep(ceiling / 2 + self._rng.uniform(0, ceiling / 2))
+
+    async def paginate(
+        self,
+        path_template: str,
+        *,
+        path_params: Mapping[str, str] | None = None,
+        query: Mapping[str, str | int] | None = None,
+        max_pages: int = 10,
+        operation: str | None = None,
+        expected_status: Collection[int] | None = None,
+        bypass_budget: bool = False,
+    ) -> AsyncGenerator[Outcome, None]:
+        """Every page of a list, following `after`/`has_more`, `page`/`next_page` or `next`.
+
+        Stops at `max_pages`, at the first finding (which it yields), or when a cursor repeats.
+        """
+        params: dict[str, str | int] = dict(query or {})
+        seen: set[str] = set()
+        for _ in range(max_pages):
+            outcome = await self.get(
+                path_template,
+                path_params=path_params,
+                query=params,
+                operation=operation,
+                expected_status=expected_status,
+                bypass_budget=bypass_budget,
+            )
+            yield outcome
+            if not isinstance(outcome, Exchange):
+                return
+            cursor = next_cursor(outcome.body)
+            if cursor is None or cursor[1] in seen:
+                return
+            seen.add(cursor[1])
+            params = {**params, cursor[0]: cursor[1]}
+
+
+def next_cursor(body: Any) -> tuple[str, str] | None:
+    """The query parameter and value that fetch the page after `body`, or None on the last page."""
+    if not isinstance(body, dict) or body.get("has_more") is not True:
+        return None
+    if isinstance(body.get("next_page"), str) and body["next_page"]:
+        return "page", body["next_page"]
+    if isinstance(body.get("next"), str) and body["next"]:
+        return "after", body["next"]
+    if isinstance(body.get("last_id"), str) and body["last_id"]:
+        return "after", body["last_id"]
+    data = body.get("data")
+    if isinstance(data, list) and data and isinstance(data[-1], dict) and isinstance(data[-1].get("id"), str):
+        return "after", data[-1]["id"]
+    return None
+
+
+def fill_path(template: str, params: Mapping[str, str]) -> str:
+    """A concrete path from a template; each value is percent-encoded as one path segment."""
+    path = template
+    for name, value in params.items():
+        path = path.replace("{" + name + "}", quote(str(value), safe=""))
+    if "{" in path:
+        raise LiveError(f"unbound path parameter in {template} (given: {', '.join(params) or 'none'})")
+    return path
+
+
+def _excerpt(content: bytes, limit: int = 200) -> str:
+    """A short, single-line excerpt of an error body (the API's `error.message` when there is one)."""
+    text = content.decode("utf-8", errors="replace")
+    if text.lstrip()[:1] == "<":
+        return "an HTML page"
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        parsed = None
+    if isinstance(parsed, dict) and isinstance(parsed.get("error"), dict):
+        text = str(parsed["error"].get("message", text))
+    text = " ".join(text.split())
+    return text[:limit] + ("…" if len(text) > limit else "") if text else "(empty body)"
+
+
+def _statuses(expected: Collection[int] | None) -> str:
+    return "2xx" if expected is None else ", ".join(str(s) for s in sorted(expected))

@@ -1,0 +1,799 @@
+"""A sweep of one contract version against the live API: every GET, and opt-in writes in a sandbox.
+
+Lists run first and the ids they return drive the retrieve operations; each response is handed to
+the caller as it arrives. Writes happen only in a sandbox project, and every resource they create or
+value they change is put in a ledger (fsynced) before it is used, so `cleanup` can undo a killed run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import uuid
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Final, NamedTuple
+
+from pydantic import BaseModel, ValidationError
+
+from apidrift.contracts import ContractVersion, Operation
+from apidrift.errors import ApidriftError
+from apidrift.live import Exchange, LiveClient, Outcome, fill_path
+
+DEFAULT_LEDGER: Final = Path("apidrift-ledger.jsonl")
+NAME_PREFIX: Final = "apidrift-sweep-"
+
+
+class SweepConfigError(ApidriftError):
+    """A sweep that must not start: writes without a sandbox, a read-only client, a pending ledger."""
+
+
+class LedgerError(ApidriftError):
+    """A ledger file that cannot be read or written."""
+
+
+class CallPurpose(StrEnum):
+    READ = "read"
+    SETUP = "setup"
+    WRITE = "write"
+    RESTORE = "restore"
+
+
+class SkipReason(StrEnum):
+    NO_ID_DISCOVERED = "no_id_discovered"
+    LIST_FAILED = "list_failed"
+    NO_ID_SOURCE = "no_id_source"
+    MISSING_QUERY_VALUE = "missing_query_value"
+    WRITES_DISABLED = "writes_disabled"
+    NOT_EXERCISED = "not_exercised"
+    NOT_DOCUMENTED = "not_documented"
+    PREREQUISITE_FAILED = "prerequisite_failed"
+    INTERRUPTED = "interrupted"
+
+
+@dataclass(frozen=True)
+class OperationCall:
+    """One call the sweep made, why, and what came back.
+
+    `documented` is False only for an answer the contract does not document but cleanup accepts
+    (a 404 to a delete: already gone); such an answer is no sample of the contract.
+    """
+
+    operation: str
+    purpose: CallPurpose
+    outcome: Outcome
+    documented: bool = True
+
+    @property
+    def recordable(self) -> Exchange | None:
+        """The exchange to record and validate, if this call produced one."""
+        return self.outcome if isinstance(self.outcome, Exchange) and self.documented else None
+
+
+@dataclass(frozen=True)
+class SkippedOperation:
+    """An operation the sweep did not call, and why (never an error)."""
+
+    operation: str
+    reason: SkipReason
+    detail: str
+
+
+SweepEvent = OperationCall | SkippedOperation
+OnEvent = Callable[[SweepEvent], None]
+OnCall = Callable[[str, Outcome], None]
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class SweepOptions:
+    """What a sweep may do and how much it asks for."""
+
+    allow_writes: bool = False
+    sandbox_project: str | None = None
+    ledger_path: Path = DEFAULT_LEDGER
+    list_limit: int = 5
+    audit_log_limit: int = 5
+    usage_limit: int = 3
+    usage_window: timedelta = timedelta(days=2)
+    max_pages: int = 1
+    sandbox_search_pages: int = 10
+    role_permissions: tuple[str, ...] = ("api.organization.projects.api_keys.read",)
+    now: Callable[[], datetime] = _utcnow
+
+
+@dataclass(frozen=True)
+class IdSource:
+    """A path parameter and the list (a path template) whose first usable item supplies it."""
+
+    name: str
+    collection: str
+
+
+@dataclass(frozen=True)
+class PlannedRead:
+    """A GET operation with its query and the lists its path parameters come from."""
+
+    operation: str
+    path_template: str
+    query: dict[str, str]
+    ids: tuple[IdSource, ...]
+
+
+def plan_reads(
+    version: ContractVersion, options: SweepOptions
+) -> tuple[list[PlannedRead], list[SkippedOperation]]:
+    """Every GET operation, ordered so that lists come before the operations that need their ids."""
+    gets = {op.path: op for op in version.operations.values() if op.method == "GET"}
+    reads, skipped = [], []
+    for op in sorted(gets.values(), key=lambda o: (o.path.count("{"), o.path)):
+        query = _read_query(op, options)
+        if isinstance(query, str):
+            skipped.append(SkippedOperation(op.id, SkipReason.MISSING_QUERY_VALUE, f"no value for {query}"))
+            continue
+        ids: list[IdSource] = []
+        for param in op.path_params:
+            collection = op.path.split("/{" + param.name + "}")[0]
+            # `/projects/{project_id}/roles` draws its ids from `/organization/projects`.
+            collection = collection if collection in gets else "/organization" + collection
+            if collection not in gets:
+                detail = f"no list operation returns {{{param.name}}}"
+                skipped.append(SkippedOperation(op.id, SkipReason.NO_ID_SOURCE, detail))
+                break
+            ids.append(IdSource(param.name, collection))
+        else:
+            reads.append(PlannedRead(op.id, op.path, query, tuple(ids)))
+    return reads, skipped
+
+
+def _read_query(op: Operation, options: SweepOptions) -> dict[str, str] | str:
+    names = {p.name for p in op.query_params}
+    query: dict[str, str] = {}
+    if "start_time" in names:  # usage and costs: a small recent window, both ends explicit
+        now = options.now()
+        query["start_time"] = str(int((now - options.usage_window).timestamp()))
+        if "end_time" in names:
+            query["end_time"] = str(int(now.timestamp()))
+        limit = options.usage_limit
+    else:
+        limit = options.audit_log_limit if op.path.endswith("/audit_logs") else options.list_limit
+    if "limit" in names:
+        query["limit"] = str(limit)
+    missing = [p.name for p in op.query_params if p.required and p.name not in query]
+    return missing[0] if missing else query
+
+
+# --- the ledger -------------------------------------------------------------------------------
+
+
+class LedgerKind(StrEnum):
+    SERVICE_ACCOUNT = "service_account"
+    PROJECT_ROLE = "project_role"
+    PROJECT_NAME = "project_name"
+    RATE_LIMIT = "rate_limit"
+
+
+class LedgerEntry(BaseModel):
+    """Something a sweep created or changed; `resource_id` is None until the create has answered."""
+
+    entry_id: str
+    run_id: str
+    kind: LedgerKind
+    base_url: str
+    project_id: str
+    resource_id: str | None = None
+    name: str | None = None
+    original: dict[str, Any] = {}
+    recorded_at: str
+
+
+class Ledger:
+    """A JSON-lines file of outstanding entries; every change is fsynced before it is relied on."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def entries(self) -> list[LedgerEntry]:
+        try:
+            lines = self.path.read_text(encoding="utf-8").splitlines() if self.path.exists() else []
+        except OSError as exc:
+            raise LedgerError(f"cannot read ledger: {exc.strerror}", file=self.path) from None
+        out = []
+        for number, line in enumerate(lines, 1):
+            if line.strip():
+                try:
+                    out.append(LedgerEntry.model_validate_json(line))
+                except ValidationError as exc:
+                    message = f"line {number} is not a ledger entry: {exc.errors()[0]['msg']}"
+                    raise LedgerError(message, file=self.path, pointer=f"/{number - 1}") from None
+        return out
+
+    def add(self, **fields: Any) -> LedgerEntry:
+        entry = LedgerEntry(entry_id=uuid.uuid4().hex, recorded_at=_utcnow().isoformat(), **fields)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(entry.model_dump_json() + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        _fsync_dir(self.path.parent)
+        return entry
+
+    def update(self, entry: LedgerEntry, **changes: Any) -> LedgerEntry:
+        new = entry.model_copy(update=changes)
+        self._rewrite(new if e.entry_id == entry.entry_id else e for e in self.entries())
+        return new
+
+    def remove(self, entry: LedgerEntry) -> None:
+        self._rewrite(e for e in self.entries() if e.entry_id != entry.entry_id)
+
+    def _rewrite(self, entries: Iterable[LedgerEntry]) -> None:
+        # Write aside and rename, so a crash leaves either the old ledger or the new one, never half.
+        text = "".join(e.model_dump_json() + "\n" for e in entries)
+        if not text:
+            self.path.unlink(missing_ok=True)
+        else:
+            temporary = self.path.with_name(self.path.name + ".tmp")
+            with temporary.open("w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, self.path)
+        _fsync_dir(self.path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # not every platform lets a directory be opened
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+# --- cleanup ----------------------------------------------------------------------------------
+
+
+class _Undo(NamedTuple):
+    """How one kind of ledger entry is undone, and where to look for it by name if it has no id."""
+
+    operation: str
+    method: str
+    path: str
+    id_param: str
+    listing: tuple[str, str] | None = None  # (operation, path)
+
+
+_UNDO: Final = {
+    LedgerKind.SERVICE_ACCOUNT: _Undo(
+        "delete-project-service-account",
+        "DELETE",
+        "/organization/projects/{project_id}/service_accounts/{service_account_id}",
+        "service_account_id",
+        ("list-project-service-accounts", "/organization/projects/{project_id}/service_accounts"),
+    ),
+    LedgerKind.PROJECT_ROLE: _Undo(
+        "delete-project-role",
+        "DELETE",
+        "/projects/{project_id}/roles/{role_id}",
+        "role_id",
+        ("list-project-roles", "/projects/{project_id}/roles"),
+    ),
+    LedgerKind.PROJECT_NAME: _Undo("modify-project", "POST", "/organization/projects/{project_id}", ""),
+    LedgerKind.RATE_LIMIT: _Undo(
+        "update-project-rate-limits",
+        "POST",
+        "/organization/projects/{project_id}/rate_limits/{rate_limit_id}",
+        "rate_limit_id",
+    ),
+}
+
+
+class CompensationStatus(StrEnum):
+    DONE = "done"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class CompensationOutcome:
+    """What undoing one ledger entry came to; failed and skipped entries stay in the ledger."""
+
+    entry: LedgerEntry
+    status: CompensationStatus
+    detail: str
+
+
+@dataclass
+class CleanupReport:
+    ledger: str
+    outcomes: list[CompensationOutcome] = field(default_factory=list)
+
+    @property
+    def remaining(self) -> int:
+        return sum(o.status is not CompensationStatus.DONE for o in self.outcomes)
+
+
+async def cleanup(
+    ledger_path: Path, client: LiveClient, *, run_id: str | None = None, on_call: OnCall | None = None
+) -> CleanupReport:
+    """Undo every outstanding entry (of one run, when `run_id` is given), newest first.
+
+    Deletes only what the ledger names (by id, or by the run-unique name when the create never
+    answered) and restores only the values it saved; entries recorded against another base URL are
+    left alone.
+    """
+    if client.read_only:
+        raise SweepConfigError("cleanup needs a client that may write (read_only=False)")
+    ledger = Ledger(ledger_path)
+    report = CleanupReport(str(ledger_path))
+    for entry in reversed(ledger.entries()):
+        if run_id is not None and entry.run_id != run_id:
+            continue
+        try:
+            outcome = await _compensate(entry, client, on_call or (lambda _op, _outcome: None))
+        except Exception as exc:  # one broken undo must not stop the others
+            message = client.scrub(f"{type(exc).__name__}: {exc}")
+            outcome = CompensationOutcome(entry, CompensationStatus.FAILED, message)
+        if outcome.status is CompensationStatus.DONE:
+            ledger.remove(entry)
+        report.outcomes.append(outcome)
+    return report
+
+
+async def _compensate(entry: LedgerEntry, client: LiveClient, emit: OnCall) -> CompensationOutcome:
+    if entry.base_url != client.base_url:
+        detail = f"recorded against {entry.base_url}, not {client.base_url}"
+        return CompensationOutcome(entry, CompensationStatus.SKIPPED, detail)
+    undo = _UNDO[entry.kind]
+    resource_id = entry.resource_id
+    if resource_id is None and undo.listing is not None:
+        resource_id = await _find_by_name(client, *undo.listing, entry, emit)
+        if resource_id is None:
+            detail = f"no {entry.name!r} exists: nothing to undo"
+            return CompensationOutcome(entry, CompensationStatus.DONE, detail)
+    params = {"project_id": entry.project_id}
+    if resource_id is not None:
+        params[undo.id_param] = resource_id
+    # 404 on a delete means it is already gone, which is what cleanup wants.
+    outcome = await client.request(
+        undo.method,
+        undo.path,
+        path_params=params,
+        json_body=entry.original if undo.method == "POST" else None,
+        operation=undo.operation,
+        expected_status={200, 204, 404} if undo.method == "DELETE" else None,
+        idempotent=True,
+        bypass_budget=True,
+    )
+    emit(undo.operation, outcome)
+    if isinstance(outcome, Exchange):
+        detail = f"{undo.method} {outcome.path}: {outcome.status}"
+        return CompensationOutcome(entry, CompensationStatus.DONE, detail)
+    return CompensationOutcome(entry, CompensationStatus.FAILED, f"{outcome.kind}: {outcome.message}")
+
+
+async def _find_by_name(
+    client: LiveClient, op_id: str, path: str, entry: LedgerEntry, emit: OnCall
+) -> str | None:
+    """The id of the item named exactly as the ledger says (run-unique), or None when there is none."""
+    pages = client.paginate(
+        path,
+        path_params={"project_id": entry.project_id},
+        query={"limit": 100},
+        max_pages=20,
+        operation=op_id,
+        bypass_budget=True,
+    )
+    async with contextlib.aclosing(pages):
+        async for outcome in pages:
+            emit(op_id, outcome)
+            if not isinstance(outcome, Exchange):
+                raise LedgerError(f"cannot look for {entry.name!r}: {outcome.kind}: {outcome.message}")
+            for item in _items(outcome.body):
+                if item.get("name") == entry.name and isinstance(item.get("id"), str):
+                    return str(item["id"])
+    return None
+
+
+def _items(body: Any) -> list[dict[str, Any]]:
+    data = body.get("data") if isinstance(body, dict) else None
+    return [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
+
+
+def _created_id(outcome: Outcome | None) -> str | None:
+    if isinstance(outcome, Exchange) and outcome.ok and isinstance(outcome.body, dict):
+        value = outcome.body.get("id")
+        return value if isinstance(value, str) and value else None
+    return None
+
+
+def _pick(items: list[dict[str, Any]], param: str) -> str | None:
+    """The id of the first live item (archived and deleted ones are passed over)."""
+    for item in items:
+        if item.get("archived_at") is not None or item.get("status") in {"archived", "deleted"}:
+            continue
+        value = item.get(param, item.get("id"))  # project groups name theirs `group_id`
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def _documented(op: Operation) -> set[int] | None:
+    statuses = {int(s) for s in op.responses if s.isdigit()}
+    return statuses or None
+
+
+# --- the sweep ----------------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    """Everything a sweep did, in order; complete up to the point where a run was interrupted."""
+
+    version: str
+    base_url: str
+    run_id: str
+    started_at: str
+    events: list[SweepEvent] = field(default_factory=list)
+    finished_at: str | None = None
+    interrupted: str | None = None
+    cleanup: CleanupReport | None = None
+
+    @property
+    def calls(self) -> list[OperationCall]:
+        return [e for e in self.events if isinstance(e, OperationCall)]
+
+    @property
+    def exchanges(self) -> list[Exchange]:
+        """Every recordable exchange, in the order they arrived."""
+        return [e for e in (c.recordable for c in self.calls) if e is not None]
+
+    @property
+    def skipped(self) -> list[SkippedOperation]:
+        return [e for e in self.events if isinstance(e, SkippedOperation)]
+
+
+@dataclass(frozen=True)
+class _Disposable:
+    """A resource the sweep creates with a run-unique name, uses once and deletes."""
+
+    kind: LedgerKind
+    id_param: str
+    create: str
+    use: str
+    delete: str
+
+
+_SERVICE_ACCOUNT: Final = _Disposable(
+    LedgerKind.SERVICE_ACCOUNT,
+    "service_account_id",
+    "create-project-service-account",
+    "retrieve-project-service-account",
+    "delete-project-service-account",
+)
+_PROJECT_ROLE: Final = _Disposable(
+    LedgerKind.PROJECT_ROLE, "role_id", "create-project-role", "update-project-role", "delete-project-role"
+)
+_WRITE_STEPS: Final = (
+    "create-project",
+    "modify-project",
+    "list-project-rate-limits",
+    "update-project-rate-limits",
+    *(op for d in (_SERVICE_ACCOUNT, _PROJECT_ROLE) for op in (d.create, d.use, d.delete)),
+)
+
+
+class Sweep:
+    """One sweep of a contract version; `result` is filled as it goes, even if the run is cut short."""
+
+    def __init__(
+        self,
+        client: LiveClient,
+        version: ContractVersion,
+        options: SweepOptions | None = None,
+        *,
+        run_id: str | None = None,
+    ) -> None:
+        self.client, self.version = client, version
+        self.options = options or SweepOptions()
+        if self.options.allow_writes and not (self.options.sandbox_project or "").strip():
+            raise SweepConfigError("writes need a sandbox project name (--sandbox-project)")
+        if self.options.allow_writes and client.read_only:
+            raise SweepConfigError("writes need a client created with read_only=False")
+        if not self.options.allow_writes and not client.read_only:
+            # Belt and braces: without writes, the client itself must refuse anything but GET.
+            raise SweepConfigError("a sweep without writes needs a client created with read_only=True")
+        self.run_id = run_id or uuid.uuid4().hex[:10]
+        self.result = SweepResult(version.version, client.base_url, self.run_id, _utcnow().isoformat())
+        self._lists: dict[str, list[dict[str, Any]] | str] = {}
+        self._on_event: OnEvent | None = None
+
+    async def run(self, on_event: OnEvent | None = None) -> SweepResult:
+        """Sweep, handing each event to `on_event` as it happens; interruptions propagate."""
+        self._on_event = on_event
+        if self.options.allow_writes:
+            pending = [
+                e for e in Ledger(self.options.ledger_path).entries() if e.base_url == self.client.base_url
+            ]
+            if pending:
+                message = (
+                    f"{len(pending)} entries of an earlier run are pending; run `apidrift cleanup` first"
+                )
+                raise SweepConfigError(message, file=self.options.ledger_path)
+        try:
+            await self._reads()
+            if self.options.allow_writes:
+                await self._writes()
+            self._skip_unvisited(None)
+        except BaseException as exc:  # KeyboardInterrupt and cancellation included: say so, then re-raise
+            self.result.interrupted = self.client.scrub(f"{type(exc).__name__}: {exc}".rstrip(": "))
+            self._skip_unvisited(SkipReason.INTERRUPTED)
+            raise
+        finally:
+            self.result.finished_at = _utcnow().isoformat()
+        return self.result
+
+    def _emit(self, event: SweepEvent) -> None:
+        self.result.events.append(event)
+        if self._on_event is not None:
+            self._on_event(event)
+
+    def _skip_unvisited(self, reason: SkipReason | None) -> None:
+        seen = {e.operation for e in self.result.events}
+        for op in self.version.operations.values():
+            if op.id in seen:
+                continue
+            if reason is SkipReason.INTERRUPTED:  # the caller is going down: record, do not call back
+                self.result.events.append(SkippedOperation(op.id, reason, "the run was interrupted"))
+            elif not self.options.allow_writes:
+                self._emit(
+                    SkippedOperation(op.id, SkipReason.WRITES_DISABLED, f"{op.method}: writes are off")
+                )
+            else:
+                self._emit(
+                    SkippedOperation(op.id, SkipReason.NOT_EXERCISED, "not part of the sandbox writes")
+                )
+
+    async def _reads(self) -> None:
+        plan, skipped = plan_reads(self.version, self.options)
+        for skip in skipped:
+            self._emit(skip)
+        pending = plan
+        while pending:
+            ready, waiting = [], []
+            for read in pending:
+                bound = self._bind(read)
+                if bound is None:
+                    waiting.append(read)
+                elif isinstance(bound, SkippedOperation):
+                    self._emit(bound)
+                else:
+                    ready.append(self._read(read, bound))
+            if not ready:
+                for read in waiting:
+                    detail = f"needs ids from {', '.join(s.collection for s in read.ids)}, never listed"
+                    self._emit(SkippedOperation(read.operation, SkipReason.NO_ID_DISCOVERED, detail))
+                return
+            await _all_or_none(ready)
+            pending = waiting
+
+    def _bind(self, read: PlannedRead) -> dict[str, str] | SkippedOperation | None:
+        """Path parameters from the lists fetched so far; None while a needed list is still to come."""
+        bound: dict[str, str] = {}
+        for source in read.ids:
+            listing = self._lists.get(fill_path(source.collection, bound))
+            if listing is None:
+                return None
+            if isinstance(listing, str):
+                return SkippedOperation(read.operation, SkipReason.LIST_FAILED, listing)
+            value = _pick(listing, source.name)
+            if value is None:
+                detail = f"GET {source.collection} returned no item to take {{{source.name}}} from"
+                return SkippedOperation(read.operation, SkipReason.NO_ID_DISCOVERED, detail)
+            bound[source.name] = value
+        return bound
+
+    async def _read(self, read: PlannedRead, params: dict[str, str]) -> None:
+        op = self.version.operation(read.operation)
+        path = fill_path(read.path_template, params)
+        pages = self.client.paginate(
+            read.path_template,
+            path_params=params,
+            query=read.query,
+            max_pages=self.options.max_pages,
+            operation=op.id,
+            expected_status=_documented(op),
+        )
+        async for outcome in pages:
+            if path not in self._lists:
+                self._lists[path] = (
+                    _items(outcome.body)
+                    if isinstance(outcome, Exchange)
+                    else f"GET {path} failed: {outcome.kind}"
+                )
+            self._emit(OperationCall(op.id, CallPurpose.READ, outcome))
+
+    # --- writes, only in the sandbox project ---
+
+    async def _writes(self) -> None:
+        sandbox = await self._sandbox()
+        if sandbox is None:
+            return
+        project_id, name = sandbox
+        ledger, params = Ledger(self.options.ledger_path), {"project_id": project_id}
+        role = {
+            "permissions": list(self.options.role_permissions),
+            "description": "created by an apidrift sweep; safe to delete",
+        }
+        try:
+            await self._create_use_delete(ledger, _SERVICE_ACCOUNT, params, {}, None)
+            renamed = {"name": f"{name} ({NAME_PREFIX}{self.run_id})"}
+            await self._change_restore(
+                ledger, LedgerKind.PROJECT_NAME, "modify-project", params, {"name": name}, renamed
+            )
+            await self._rate_limit(ledger, params)
+            await self._create_use_delete(
+                ledger, _PROJECT_ROLE, params, role, {"description": "updated by apidrift"}
+            )
+        finally:
+            # Whatever a failed step left (this run's entries only) is undone before returning.
+            if any(e.run_id == self.run_id for e in ledger.entries()):
+                self.result.cleanup = await cleanup(
+                    ledger.path, self.client, run_id=self.run_id, on_call=self._restored
+                )
+
+    def _restored(self, op_id: str, outcome: Outcome) -> None:
+        op = self.version.operations.get(op_id)
+        statuses = _documented(op) if op is not None else None
+        documented = not isinstance(outcome, Exchange) or statuses is None or outcome.status in statuses
+        self._emit(OperationCall(op_id, CallPurpose.RESTORE, outcome, documented))
+
+    async def _call(
+        self,
+        op_id: str,
+        purpose: CallPurpose,
+        params: Mapping[str, str],
+        body: Any = None,
+        *,
+        idempotent: bool = True,
+        query: Mapping[str, str | int] | None = None,
+    ) -> Outcome:
+        op = self.version.operation(op_id)
+        outcome = await self.client.request(
+            op.method,
+            op.path,
+            path_params=params,
+            query=query,
+            json_body=body,
+            operation=op_id,
+            expected_status=_documented(op),
+            idempotent=idempotent,
+        )
+        self._emit(OperationCall(op_id, purpose, outcome))
+        return outcome
+
+    def _documents(self, *op_ids: str) -> bool:
+        """Whether this version documents every operation of a write step (skipping the step if not)."""
+        missing = [op_id for op_id in op_ids if op_id not in self.version.operations]
+        for op_id in missing:
+            self._emit(SkippedOperation(op_id, SkipReason.NOT_DOCUMENTED, f"not in {self.version.version}"))
+        return not missing
+
+    async def _sandbox(self) -> tuple[str, str] | None:
+        """The sandbox project's id and name; when there is none, every write step is skipped."""
+        name = str(self.options.sandbox_project)
+        documented = self._documents("list-projects", "create-project")
+        found = await self._find_or_create(name) if documented else "list/create project is not documented"
+        if isinstance(found, str):
+            for op_id in _WRITE_STEPS:
+                if op_id in self.version.operations:
+                    self._emit(SkippedOperation(op_id, SkipReason.PREREQUISITE_FAILED, found))
+            return None
+        return found
+
+    async def _find_or_create(self, name: str) -> tuple[str, str] | str:
+        """The active project of that name, else a new one (kept for next time: projects are never
+        deleted); or why neither worked."""
+        op = self.version.operation("list-projects")
+        pages = self.client.paginate(
+            op.path, query={"limit": 100}, max_pages=self.options.sandbox_search_pages, operation=op.id
+        )
+        async with contextlib.aclosing(pages):
+            async for outcome in pages:
+                self._emit(OperationCall(op.id, CallPurpose.SETUP, outcome))
+                if not isinstance(outcome, Exchange):
+                    return f"cannot list projects: {outcome.kind}"
+                for item in _items(outcome.body):
+                    if item.get("name") == name and item.get("status", "active") == "active":
+                        return str(item["id"]), name
+        created = await self._call("create-project", CallPurpose.SETUP, {}, {"name": name}, idempotent=False)
+        project_id = _created_id(created)
+        return (project_id, name) if project_id else f"cannot create the sandbox project {name!r}"
+
+    async def _create_use_delete(
+        self, ledger: Ledger, step: _Disposable, params: dict[str, str], create: dict[str, Any], use: Any
+    ) -> None:
+        """Create a resource with a run-unique name, use it once, delete it; ledgered before the create."""
+        if not self._documents(step.create, step.use, step.delete):
+            return
+        name = f"{NAME_PREFIX}{self.run_id}-{step.kind.value}"
+        # In the ledger before the create, so a create that never answers is still found (by name).
+        entry = self._ledger_add(ledger, step.kind, params["project_id"], name=name)
+        body = {**create, ("role_name" if step.kind is LedgerKind.PROJECT_ROLE else "name"): name}
+        resource_id = _created_id(
+            await self._call(step.create, CallPurpose.WRITE, params, body, idempotent=False)
+        )
+        if resource_id is None:
+            return  # the `finally` of `_writes` looks it up by name and removes the entry
+        entry = ledger.update(entry, resource_id=resource_id)
+        params = {**params, step.id_param: resource_id}
+        await self._call(step.use, CallPurpose.WRITE, params, use)
+        if _succeeded(await self._call(step.delete, CallPurpose.RESTORE, params)):
+            ledger.remove(entry)
+
+    async def _change_restore(
+        self,
+        ledger: Ledger,
+        kind: LedgerKind,
+        op_id: str,
+        params: dict[str, str],
+        original: dict[str, Any],
+        changed: dict[str, Any],
+    ) -> None:
+        """Change some values and put them back; the originals are ledgered before the change."""
+        if not self._documents(op_id):
+            return
+        resource_id = params.get("rate_limit_id")
+        entry = self._ledger_add(
+            ledger, kind, params["project_id"], resource_id=resource_id, original=original
+        )
+        await self._call(op_id, CallPurpose.WRITE, params, changed)
+        if _succeeded(await self._call(op_id, CallPurpose.RESTORE, params, original)):
+            ledger.remove(entry)
+
+    async def _rate_limit(self, ledger: Ledger, params: dict[str, str]) -> None:
+        if not self._documents("list-project-rate-limits"):
+            return
+        listed = await self._call(
+            "list-project-rate-limits", CallPurpose.SETUP, params, query={"limit": self.options.list_limit}
+        )
+        key = "max_requests_per_1_minute"
+        items = _items(listed.body) if isinstance(listed, Exchange) else []
+        limit = next((i for i in items if isinstance(i.get(key), int) and isinstance(i.get("id"), str)), None)
+        if limit is None:
+            detail = "the sandbox project lists no rate limit"
+            self._emit(SkippedOperation("update-project-rate-limits", SkipReason.NO_ID_DISCOVERED, detail))
+            return
+        # Lowering is always allowed; raising could exceed what the organisation may grant.
+        params = {**params, "rate_limit_id": limit["id"]}
+        lowered = {key: max(1, limit[key] - 1)}
+        await self._change_restore(
+            ledger, LedgerKind.RATE_LIMIT, "update-project-rate-limits", params, {key: limit[key]}, lowered
+        )
+
+    def _ledger_add(self, ledger: Ledger, kind: LedgerKind, project_id: str, **fields: Any) -> LedgerEntry:
+        return ledger.add(
+            run_id=self.run_id, kind=kind, base_url=self.client.base_url, project_id=project_id, **fields
+        )
+
+
+def _succeeded(outcome: Outcome) -> bool:
+    return isinstance(outcome, Exchange) and outcome.ok
+
+
+async def _all_or_none(calls: Sequence[Awaitable[None]]) -> None:
+    """Run calls concurrently; the first failure (or a cancellation) cancels the rest."""
+    tasks = [asyncio.ensure_future(call) for call in calls]
+    try:
+        await asyncio.gather(*tasks)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
