@@ -86,9 +86,10 @@ class _Context:
 
     def change(self, kind: ChangeKind, path: str, old: Any, new: Any, message: str, **extra: Any) -> Change:
         required = bool(extra.pop("required", False))
+        graded_as = extra.pop("graded_as", kind)
         return Change(
             kind=kind,
-            severity=severity_of(kind, self.side, required=required),
+            severity=severity_of(graded_as, self.side, required=required),
             operation=self.operation.key,
             side=self.side,
             status=self.status,
@@ -422,6 +423,8 @@ def _enum_changes(ctx: _Context, path: str, label: str, a: FieldShape, b: FieldS
                 list(a.enum),
                 _type_label(b),
                 f"{label} enum {list(a.enum)} became a plain {_type_label(b)}",
+                # Dropping an enum widens the values: graded like added enum values (old ones still fit).
+                graded_as=K.ENUM_VALUES_ADDED,
             )
         ]
     assert b.enum is not None

@@ -53,9 +53,7 @@ class Recording(BaseModel):
         document = {k: v for k, v in document.items() if v is not None or k == "body"}
         if document.get("provenance"):
             document["provenance"] = {k: v for k, v in document["provenance"].items() if v is not None}
-        return (
-            json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-        )
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 @dataclass(frozen=True)

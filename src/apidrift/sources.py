@@ -7,6 +7,7 @@ import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from apidrift.contracts import CONTRACT_FILE, ContractStore, ContractVersion, load_version
 from apidrift.errors import ApidriftError, ContractError
@@ -41,8 +42,8 @@ def import_openapi_file(
     if use_cache and cached.is_file():
         try:
             return _from_cache(json.loads(cached.read_text(encoding="utf-8")), label)
-        except (ValueError, KeyError, ApidriftError):
-            pass  # a damaged cache entry is rebuilt below
+        except (ValueError, _StaleCache, ApidriftError):
+            pass  # a damaged or outdated cache entry is rebuilt below
     document = load_document(path)
     result = import_document(
         document, api=api, version=label, scope=scope, source=f"openapi {path.name}", file=str(path)
@@ -74,17 +75,28 @@ def _to_cache(target: Path, result: ImportResult) -> None:
         pass  # caching is an optimisation; a read-only home must not break a diff
 
 
-def _from_cache(entry: dict[str, object], label: str) -> ImportResult:
+class _StaleCache(Exception):
+    """A cache entry that is not what this version of apidrift writes: rebuild it."""
+
+
+def _from_cache(entry: Any, label: str) -> ImportResult:
     from apidrift.contracts import parse_version
     from apidrift.openapi import ImportedExample
 
-    if entry.get("format") != CACHE_FORMAT:
-        raise KeyError("format")
-    contract = dict(entry["contract"])  # type: ignore[call-overload]
-    contract["version"] = label
-    version = parse_version(contract, entry["schemas"], Path("<cache>"))  # type: ignore[arg-type]
-    examples = [ImportedExample(**e) for e in entry["examples"]]  # type: ignore[attr-defined]
-    return ImportResult(version, examples, list(entry["problems"]))  # type: ignore[call-overload]
+    if not isinstance(entry, dict) or entry.get("format") != CACHE_FORMAT:
+        raise _StaleCache("format")
+    contract, schemas = entry.get("contract"), entry.get("schemas")
+    examples, problems = entry.get("examples"), entry.get("problems")
+    if not (isinstance(contract, dict) and isinstance(schemas, dict)):
+        raise _StaleCache("contract")
+    if not (isinstance(examples, list) and isinstance(problems, list)):
+        raise _StaleCache("examples")
+    version = parse_version({**contract, "version": label}, schemas, Path("<cache>"))
+    try:
+        imported = [ImportedExample(**e) for e in examples]
+    except TypeError as exc:
+        raise _StaleCache("examples") from exc
+    return ImportResult(version, imported, [str(p) for p in problems])
 
 
 def resolve_version(argument: str, store: ContractStore) -> ContractVersion:

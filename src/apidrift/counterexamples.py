@@ -1,0 +1,158 @@
+"""Counterexamples for breaking changes: shrunk instances one version accepts and the other rejects.
+
+Responses: an instance the new version may send that a client built on the old one rejects.
+Requests: a body (or parameter set) the old version accepted that the new one rejects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import jsonschema_rs
+from hypothesis import HealthCheck, find, settings
+from hypothesis.errors import NoSuchExample, Unsatisfiable
+from jsonschema import Draft202012Validator
+
+from apidrift.changes import Change, ChangeKind, Counterexample, Severity, Side
+from apidrift.contracts import ContractVersion, JSONSchema, Operation, rooted
+from apidrift.diff import VersionDiff
+from apidrift.renames import parent_of
+from apidrift.strategies import from_schema
+from apidrift.validation import field_path
+
+SEARCH = settings(
+    max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck), derandomize=True
+)
+
+
+def _params_schema(op: Operation) -> JSONSchema:
+    """The parameters of an operation as one object schema, so a call can be validated as data."""
+    return {
+        "type": "object",
+        "properties": {p.name: p.schema for p in op.parameters},
+        "required": [p.name for p in op.parameters if p.required],
+        "additionalProperties": False,
+    }
+
+
+def _schemas(change: Change, old: Operation, new: Operation) -> tuple[JSONSchema | None, JSONSchema | None]:
+    if change.side is Side.RESPONSE:
+        status = change.status or "200"
+        a, b = old.responses.get(status), new.responses.get(status)
+        return (a.schema if a else None), (b.schema if b else None)
+    if change.side is Side.REQUEST:
+        return (old.request_body.schema if old.request_body else None), (
+            new.request_body.schema if new.request_body else None
+        )
+    return _params_schema(old), _params_schema(new)
+
+
+def _relevant(error_paths: list[str], change: Change) -> bool:
+    """Does a rejection touch the changed field (or the field it was renamed from)?"""
+    targets = {change.path, parent_of(change.path)}
+    if change.kind is ChangeKind.FIELD_RENAMED and isinstance(change.old, str):
+        targets.add(change.old)
+    if change.side is Side.PARAMETER:
+        return True  # a parameter set is small: any rejection is about the changed parameter
+    return any(p in targets or p.startswith(change.path + ".") for p in error_paths)
+
+
+class _Surface:
+    """One side of one operation: what generates instances and what judges them (built once)."""
+
+    def __init__(
+        self,
+        source: JSONSchema,
+        source_version: ContractVersion,
+        judge: JSONSchema,
+        judge_version: ContractVersion,
+    ) -> None:
+        self.source_version, self.judge_version = source_version, judge_version
+        self.strategy = from_schema(source, source_version.schemas)
+        rooted_judge = rooted(judge, judge_version.base + "counterexample.json")
+        self.judge = Draft202012Validator(rooted_judge, registry=judge_version.registry)
+        self.fast = jsonschema_rs.validator_for(rooted_judge, registry=_rs_registry(judge_version))
+
+    def errors_at(self, instance: Any, change: Change) -> list[Any]:
+        """The judge's rejections that touch the changed field (fast path first: most pass)."""
+        if self.fast.is_valid(instance):
+            return []
+        return [e for e in self.judge.iter_errors(instance) if _relevant([_error_field(e)], change)]
+
+
+def _rs_registry(version: ContractVersion) -> Any:
+    from apidrift.contracts import SCHEMAS_FILE, schemas_document
+
+    document = schemas_document(version.api, version.version, version.schemas)
+    return jsonschema_rs.Registry([(version.base + SCHEMAS_FILE, document)])
+
+
+def find_counterexample(change: Change, surface: _Surface) -> Counterexample | None:
+    """Search (and shrink) an instance showing `change`; None when the schemas admit none."""
+    try:
+        instance = find(surface.strategy, lambda x: bool(surface.errors_at(x, change)), settings=SEARCH)
+    except (NoSuchExample, Unsatisfiable):
+        return None
+    errors = surface.errors_at(instance, change)
+    reason = min(errors, key=lambda e: len(e.absolute_path)).message if errors else "rejected"
+    return Counterexample(instance, surface.source_version.version, surface.judge_version.version, reason)
+
+
+def _error_field(error: Any) -> str:
+    path = field_path(error.absolute_path)
+    if error.validator == "required":
+        missing = str(error.message).split("'")[1] if "'" in str(error.message) else ""
+        return f"{path}.{missing}" if path and missing else missing or path
+    if error.validator == "additionalProperties":
+        extra = str(error.message).split("'")[1] if "'" in str(error.message) else ""
+        return f"{path}.{extra}" if path and extra else extra or path
+    return path
+
+
+def attach_counterexamples(diff: VersionDiff, old: ContractVersion, new: ContractVersion) -> int:
+    """Give every breaking change a counterexample where one exists; returns how many were found."""
+    surfaces: dict[tuple[str, str, str], _Surface | None] = {}
+    found = 0
+    for index, change in enumerate(diff.changes):
+        if change.severity is not Severity.BREAKING or change.operation_id is None:
+            continue
+        if change.side is Side.OPERATION:
+            continue
+        key = (change.operation_id, change.side.value, change.status or "")
+        if key not in surfaces:
+            surfaces[key] = _surface(change, old, new)
+        surface = surfaces[key]
+        if surface is None:
+            continue
+        example = find_counterexample(change, surface)
+        if example is not None:
+            diff.changes[index] = replace(change, counterexample=example)
+            found += 1
+    return found
+
+
+def _surface(change: Change, old: ContractVersion, new: ContractVersion) -> _Surface | None:
+    old_op = _operation(old, change, new)
+    new_op = new.operations.get(change.operation_id or "")
+    if old_op is None or new_op is None:
+        return None
+    old_schema, new_schema = _schemas(change, old_op, new_op)
+    if old_schema is None or new_schema is None:
+        return None
+    if change.side is Side.RESPONSE:
+        return _Surface(new_schema, new, old_schema, old)
+    return _Surface(old_schema, old, new_schema, new)
+
+
+def _operation(old: ContractVersion, change: Change, new: ContractVersion) -> Operation | None:
+    """The old side of the change's operation (ids can differ between imported specs)."""
+    if change.operation_id in old.operations:
+        return old.operations[change.operation_id]
+    from apidrift.diff import path_shape
+
+    target = new.operations[change.operation_id or ""]
+    for op in old.operations.values():
+        if op.method == target.method and path_shape(op.path) == path_shape(target.path):
+            return op
+    return None

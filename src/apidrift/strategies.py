@@ -1,0 +1,127 @@
+"""Hypothesis strategies from contract schemas (JSON Schema 2020-12, the subset contracts use).
+
+Why not hypothesis-jsonschema: its 0.23.1 release fails on current Hypothesis internals (every
+contract schema raised `AttributeError: 'many' object has no attribute 'more'` here), and it does
+not support recursive `$ref`s, which real specs have. This module covers what contracts contain:
+`$ref` into named schemas, type (incl. lists and "null"), enum/const, objects with optional
+fields, arrays, anyOf/oneOf/allOf and the usual string/number/array bounds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from hypothesis import strategies as st
+
+from apidrift.contracts import DEFS_PREFIX, JSONSchema
+
+MAX_ITEMS = 3  # keep generated lists small: counterexamples are read by people
+MAX_DEPTH = 6  # recursion through named schemas stops here (optional fields are left out)
+
+_TEXT = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789_-", max_size=12)
+
+
+class SchemaStrategies:
+    """Builds strategies for schemas whose `$ref`s point into `defs`."""
+
+    def __init__(self, defs: Mapping[str, JSONSchema]) -> None:
+        self.defs = defs
+
+    def for_schema(self, schema: JSONSchema | None) -> st.SearchStrategy[Any]:
+        return self._build(schema or {}, 0)
+
+    def _build(self, schema: JSONSchema, depth: int) -> st.SearchStrategy[Any]:
+        if "$ref" in schema:
+            ref = str(schema["$ref"])
+            name = ref.split("/")[-1] if ref.startswith((DEFS_PREFIX, "#/$defs/")) else ref
+            target = self.defs[name]
+            extra = {k: v for k, v in schema.items() if k != "$ref"}
+            merged = {**target, **extra} if extra else target
+            return st.deferred(lambda: self._build(merged, depth + 1))
+        if "const" in schema:
+            return st.just(schema["const"])
+        if "enum" in schema:
+            return st.sampled_from(list(schema["enum"]))
+        if "allOf" in schema:
+            return self._build(self._combine_all_of(schema), depth)
+        for key in ("anyOf", "oneOf"):
+            if key in schema:
+                base = {k: v for k, v in schema.items() if k not in ("anyOf", "oneOf")}
+                members = [self._build({**base, **m} if "$ref" not in m else m, depth) for m in schema[key]]
+                return st.one_of(*members)
+        kind = schema.get("type")
+        if isinstance(kind, list):
+            return st.one_of(*(self._build({**schema, "type": k}, depth) for k in kind))
+        if kind is None:
+            kind = "object" if "properties" in schema else "array" if "items" in schema else None
+        return self._typed(schema, kind, depth)
+
+    def _typed(self, schema: JSONSchema, kind: str | None, depth: int) -> st.SearchStrategy[Any]:
+        if kind == "null":
+            return st.none()
+        if kind == "boolean":
+            return st.booleans()
+        if kind == "integer":
+            return st.integers(schema.get("minimum"), schema.get("maximum"))
+        if kind == "number":
+            return st.one_of(
+                st.integers(schema.get("minimum"), schema.get("maximum")),
+                st.floats(
+                    schema.get("minimum"), schema.get("maximum"), allow_nan=False, allow_infinity=False
+                ),
+            )
+        if kind == "string":
+            return self._string(schema)
+        if kind == "array":
+            items = schema.get("items")
+            low = int(schema.get("minItems", 0))
+            high = min(int(schema.get("maxItems", MAX_ITEMS)), max(MAX_ITEMS, low))
+            if not isinstance(items, dict) or (depth >= MAX_DEPTH and low == 0):
+                return st.just([]) if low == 0 else st.lists(st.none(), min_size=low, max_size=low)
+            return st.lists(self._build(items, depth + 1), min_size=low, max_size=high)
+        if kind == "object" or "properties" in schema:
+            return self._object(schema, depth)
+        return st.one_of(st.none(), st.booleans(), st.integers(), _TEXT)  # an unconstrained value
+
+    def _string(self, schema: JSONSchema) -> st.SearchStrategy[Any]:
+        low, high = int(schema.get("minLength", 0)), schema.get("maxLength")
+        if "pattern" in schema:
+            strategy = st.from_regex(str(schema["pattern"]))
+            return strategy.filter(lambda s: len(s) >= low and (high is None or len(s) <= high))
+        return st.text(
+            alphabet="abcdefghijklmnopqrstuvwxyz0123456789_-", min_size=low, max_size=high or max(low, 12)
+        )
+
+    def _object(self, schema: JSONSchema, depth: int) -> st.SearchStrategy[dict[str, Any]]:
+        properties: dict[str, JSONSchema] = schema.get("properties", {})
+        required = set(schema.get("required", []))
+        needed = {name: self._build(sub, depth + 1) for name, sub in properties.items() if name in required}
+        optional = (
+            {name: self._build(sub, depth + 1) for name, sub in properties.items() if name not in required}
+            if depth < MAX_DEPTH
+            else {}
+        )
+        return st.fixed_dictionaries(needed, optional=optional)
+
+    def _combine_all_of(self, schema: JSONSchema) -> JSONSchema:
+        """Merge allOf parts (objects in practice) into one schema: properties and required unite."""
+        combined: JSONSchema = {k: v for k, v in schema.items() if k != "allOf"}
+        properties: dict[str, Any] = dict(combined.get("properties", {}))
+        required: list[str] = list(combined.get("required", []))
+        for part in schema["allOf"]:
+            while "$ref" in part:
+                part = self.defs[str(part["$ref"]).split("/")[-1]]
+            if "allOf" in part:
+                part = self._combine_all_of(part)
+            properties.update(part.get("properties", {}))
+            required += [r for r in part.get("required", []) if r not in required]
+            if "type" in part:
+                combined.setdefault("type", part["type"])
+        combined["properties"], combined["required"] = properties, required
+        return combined
+
+
+def from_schema(schema: JSONSchema | None, defs: Mapping[str, JSONSchema]) -> st.SearchStrategy[Any]:
+    """A strategy of instances of `schema` (whose `$ref`s resolve in `defs`)."""
+    return SchemaStrategies(defs).for_schema(schema)

@@ -1,0 +1,224 @@
+"""The drift vocabulary: which (kind, side) pairs are graded, how, and how a change serialises."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from apidrift.changes import RULES, Change, ChangeKind, Counterexample, Severity, Side, severity_of
+
+K, S = ChangeKind, Side
+B, W, INFO = Severity.BREAKING, Severity.WARNING, Severity.INFO
+
+# Where each kind can be produced by `diff_versions`. Field-level kinds come out of the structural
+# comparison, which runs on response bodies, request bodies *and* parameter schemas (a parameter may
+# be an object, e.g. `effective_at[gt]`, or reference a named schema, e.g. `event_types[]`).
+FIELD_SIDES = frozenset({S.RESPONSE, S.REQUEST, S.PARAMETER})
+CAN_OCCUR: dict[ChangeKind, frozenset[Side]] = {
+    K.OPERATION_ADDED: frozenset({S.OPERATION}),
+    K.OPERATION_REMOVED: frozenset({S.OPERATION}),
+    K.PATH_PARAM_RENAMED: frozenset({S.PARAMETER}),
+    K.PARAM_ADDED: frozenset({S.PARAMETER}),
+    K.PARAM_REMOVED: frozenset({S.PARAMETER}),
+    K.PARAM_BECAME_REQUIRED: frozenset({S.PARAMETER}),
+    K.PARAM_BECAME_OPTIONAL: frozenset({S.PARAMETER}),
+    K.STATUS_ADDED: frozenset({S.RESPONSE}),
+    K.STATUS_REMOVED: frozenset({S.RESPONSE}),
+    K.FIELD_ADDED: FIELD_SIDES,
+    K.FIELD_REMOVED: FIELD_SIDES,
+    K.FIELD_RENAMED: FIELD_SIDES,
+    K.BECAME_REQUIRED: FIELD_SIDES,
+    K.BECAME_OPTIONAL: FIELD_SIDES,
+    K.TYPE_CHANGED: FIELD_SIDES,
+    K.ENUM_VALUES_ADDED: FIELD_SIDES,
+    K.ENUM_VALUES_REMOVED: FIELD_SIDES,
+    K.BECAME_NULLABLE: FIELD_SIDES,
+    K.BECAME_NON_NULLABLE: FIELD_SIDES,
+    K.CONSTRAINT_CHANGED: FIELD_SIDES,
+    K.SCHEMA_RENAMED: FIELD_SIDES,
+}
+# Pairs the differ does produce (see test_diff.py::test_parameter_schema_change_does_not_crash) but
+# RULES has no entry for, so `severity_of` raises KeyError.
+MISSING_PARAMETER_RULES = {
+    K.FIELD_ADDED,
+    K.FIELD_REMOVED,
+    K.FIELD_RENAMED,
+    K.BECAME_REQUIRED,
+    K.BECAME_OPTIONAL,
+    K.SCHEMA_RENAMED,
+}
+_MISSING = pytest.mark.xfail(
+    strict=True,
+    reason="RULES has no PARAMETER entry for field-level kinds the differ emits on parameter schemas",
+)
+
+
+def _occurring() -> list[object]:
+    cases: list[object] = []
+    for kind, sides in CAN_OCCUR.items():
+        for side in sorted(sides):
+            marks = [_MISSING] if side is S.PARAMETER and kind in MISSING_PARAMETER_RULES else []
+            cases.append(pytest.param(kind, side, id=f"{kind.value}@{side.value}", marks=marks))
+    return cases
+
+
+def test_every_kind_but_the_cosmetic_one_is_classified_here() -> None:
+    assert set(CAN_OCCUR) | {K.DESCRIPTION_CHANGED} == set(ChangeKind)
+
+
+@pytest.mark.parametrize(("kind", "side"), _occurring())
+def test_every_kind_has_a_rule_for_every_side_it_occurs_on(kind: ChangeKind, side: Side) -> None:
+    severity, why = RULES[(kind, side)]
+    assert isinstance(severity, Severity)
+    assert why.strip()
+    assert severity_of(kind, side) is severity
+
+
+def test_rules_only_cover_sides_where_a_kind_can_occur() -> None:
+    for kind, side in RULES:
+        if kind is K.DESCRIPTION_CHANGED:
+            assert side in {S.RESPONSE, S.REQUEST}
+        else:
+            assert side in CAN_OCCUR[kind], (kind, side)
+
+
+def test_description_changed_is_info_where_graded() -> None:
+    assert severity_of(K.DESCRIPTION_CHANGED, S.RESPONSE) is INFO
+    assert severity_of(K.DESCRIPTION_CHANGED, S.REQUEST) is INFO
+
+
+@pytest.mark.parametrize(
+    ("kind", "side", "expected"),
+    [
+        (K.OPERATION_ADDED, S.OPERATION, INFO),
+        (K.OPERATION_REMOVED, S.OPERATION, B),
+        (K.PATH_PARAM_RENAMED, S.PARAMETER, B),
+        (K.PARAM_REMOVED, S.PARAMETER, W),
+        (K.PARAM_BECAME_REQUIRED, S.PARAMETER, B),
+        (K.PARAM_BECAME_OPTIONAL, S.PARAMETER, INFO),
+        (K.STATUS_ADDED, S.RESPONSE, W),
+        (K.STATUS_REMOVED, S.RESPONSE, INFO),
+        # Readers of responses break when something may be missing, different or null.
+        (K.FIELD_REMOVED, S.RESPONSE, B),
+        (K.FIELD_ADDED, S.RESPONSE, INFO),
+        (K.FIELD_RENAMED, S.RESPONSE, B),
+        (K.BECAME_OPTIONAL, S.RESPONSE, B),
+        (K.BECAME_REQUIRED, S.RESPONSE, INFO),
+        (K.ENUM_VALUES_ADDED, S.RESPONSE, W),
+        (K.ENUM_VALUES_REMOVED, S.RESPONSE, INFO),
+        (K.BECAME_NULLABLE, S.RESPONSE, B),
+        (K.BECAME_NON_NULLABLE, S.RESPONSE, INFO),
+        (K.SCHEMA_RENAMED, S.RESPONSE, INFO),
+        # Senders of requests break when what they sent is now refused.
+        (K.FIELD_REMOVED, S.REQUEST, W),
+        (K.FIELD_RENAMED, S.REQUEST, B),
+        (K.BECAME_REQUIRED, S.REQUEST, B),
+        (K.BECAME_OPTIONAL, S.REQUEST, INFO),
+        (K.ENUM_VALUES_ADDED, S.REQUEST, INFO),
+        (K.ENUM_VALUES_REMOVED, S.REQUEST, B),
+        (K.BECAME_NULLABLE, S.REQUEST, INFO),
+        (K.BECAME_NON_NULLABLE, S.REQUEST, B),
+        (K.ENUM_VALUES_REMOVED, S.PARAMETER, B),
+        (K.BECAME_NON_NULLABLE, S.PARAMETER, B),
+        (K.TYPE_CHANGED, S.PARAMETER, B),
+    ],
+)
+def test_severity_follows_who_can_break(kind: ChangeKind, side: Side, expected: Severity) -> None:
+    assert severity_of(kind, side) is expected
+
+
+@pytest.mark.parametrize(("kind", "side"), [(K.PARAM_ADDED, S.PARAMETER), (K.FIELD_ADDED, S.REQUEST)])
+def test_required_additions_escalate_to_breaking(kind: ChangeKind, side: Side) -> None:
+    assert severity_of(kind, side) is INFO
+    assert severity_of(kind, side, required=False) is INFO
+    assert severity_of(kind, side, required=True) is B
+
+
+@pytest.mark.parametrize(
+    ("kind", "side", "expected"),
+    [
+        (K.FIELD_ADDED, S.RESPONSE, INFO),  # a required field added to a response never hurts a reader
+        (K.ENUM_VALUES_ADDED, S.REQUEST, INFO),
+        (K.FIELD_REMOVED, S.REQUEST, W),
+        (K.STATUS_ADDED, S.RESPONSE, W),
+    ],
+)
+def test_required_flag_does_not_escalate_other_kinds(
+    kind: ChangeKind, side: Side, expected: Severity
+) -> None:
+    assert severity_of(kind, side, required=True) is expected
+
+
+def test_severity_rank_orders_breaking_over_warning_over_info() -> None:
+    assert B.rank > W.rank > INFO.rank
+    assert sorted(Severity, key=lambda s: s.rank, reverse=True) == [B, W, INFO]
+    assert len({s.rank for s in Severity}) == len(Severity)
+
+
+def _change(**overrides: object) -> Change:
+    fields: dict[str, object] = {
+        "kind": K.FIELD_RENAMED,
+        "severity": B,
+        "operation": "GET /organization/users",
+        "side": S.RESPONSE,
+        "status": "200",
+        "path": "data[].created_at",
+        "old": "data[].invited_at",
+        "new": "data[].created_at",
+        "message": "data[].invited_at renamed to data[].created_at",
+    }
+    fields.update(overrides)
+    return Change(**fields)  # type: ignore[arg-type]
+
+
+BASE_KEYS = ["kind", "severity", "operation", "side", "status", "path", "old", "new", "confidence", "message"]
+
+
+def test_change_to_json_has_exactly_the_documented_keys() -> None:
+    out = _change().to_json()
+    assert list(out) == BASE_KEYS
+    assert out == {
+        "kind": "field-renamed",
+        "severity": "breaking",
+        "operation": "GET /organization/users",
+        "side": "response",
+        "status": "200",
+        "path": "data[].created_at",
+        "old": "data[].invited_at",
+        "new": "data[].created_at",
+        "confidence": None,
+        "message": "data[].invited_at renamed to data[].created_at",
+    }
+    assert json.loads(json.dumps(out)) == out
+
+
+def test_change_to_json_adds_evidence_only_when_present() -> None:
+    out = _change(confidence=0.6, evidence=("shared tokens ['at']", "same type integer")).to_json()
+    assert list(out) == [*BASE_KEYS, "evidence"]
+    assert out["confidence"] == 0.6
+    assert out["evidence"] == ["shared tokens ['at']", "same type integer"]
+
+
+def test_change_to_json_adds_counterexample_only_when_present() -> None:
+    example = Counterexample(
+        {"role": "viewer"}, "2026-05-02", "2026-04-30", "'viewer' is not one of the enum"
+    )
+    out = _change(kind=K.ENUM_VALUES_ADDED, severity=W, counterexample=example).to_json()
+    assert list(out) == [*BASE_KEYS, "counterexample"]
+    assert out["counterexample"] == {
+        "instance": {"role": "viewer"},
+        "valid_in": "2026-05-02",
+        "rejected_by": "2026-04-30",
+        "reason": "'viewer' is not one of the enum",
+    }
+
+
+def test_counterexample_does_not_take_part_in_equality() -> None:
+    example = Counterexample(1, "a", "b", "why")
+    assert _change(counterexample=example) == _change()
+
+
+def test_only_description_changes_are_cosmetic() -> None:
+    assert _change(kind=K.DESCRIPTION_CHANGED, severity=INFO).cosmetic
+    assert not any(_change(kind=kind).cosmetic for kind in ChangeKind if kind is not K.DESCRIPTION_CHANGED)
