@@ -73,6 +73,14 @@ RULES: dict[tuple[ChangeKind, Side], tuple[Severity, str]] = {
     (K.BECAME_NULLABLE, S.PARAMETER): (INFO, "old values still accepted"),
     (K.BECAME_NON_NULLABLE, S.PARAMETER): (B, "null is refused"),
     (K.CONSTRAINT_CHANGED, S.PARAMETER): (W, "old values may fall outside the new bounds"),
+    # Parameters whose schema is an object (e.g. `effective_at[gte]`) change like request fields.
+    (K.FIELD_ADDED, S.PARAMETER): (INFO, "optional: old calls still work (breaking when required)"),
+    (K.FIELD_REMOVED, S.PARAMETER): (W, "callers still sending it may be ignored or refused"),
+    (K.FIELD_RENAMED, S.PARAMETER): (B, "callers use the old name"),
+    (K.BECAME_REQUIRED, S.PARAMETER): (B, "calls without it are refused"),
+    (K.BECAME_OPTIONAL, S.PARAMETER): (INFO, "old calls still work"),
+    (K.SCHEMA_RENAMED, S.PARAMETER): (INFO, "same values under another type name"),
+    (K.DESCRIPTION_CHANGED, S.PARAMETER): (INFO, "documentation only"),
     (K.STATUS_ADDED, S.RESPONSE): (W, "clients meet a status they do not handle"),
     (K.STATUS_REMOVED, S.RESPONSE): (INFO, "a handled status no longer occurs"),
     (K.FIELD_ADDED, S.RESPONSE): (INFO, "readers ignore what they do not know"),
@@ -103,7 +111,11 @@ RULES: dict[tuple[ChangeKind, Side], tuple[Severity, str]] = {
     (K.DESCRIPTION_CHANGED, S.REQUEST): (INFO, "documentation only"),
 }
 # Additions that are breaking when the added thing is required.
-REQUIRED_ADDITIONS_BREAK = {(K.PARAM_ADDED, S.PARAMETER), (K.FIELD_ADDED, S.REQUEST)}
+REQUIRED_ADDITIONS_BREAK = {
+    (K.PARAM_ADDED, S.PARAMETER),
+    (K.FIELD_ADDED, S.REQUEST),
+    (K.FIELD_ADDED, S.PARAMETER),
+}
 
 
 def severity_of(kind: ChangeKind, side: Side, *, required: bool = False) -> Severity:

@@ -228,6 +228,10 @@ class _Differ:
         return changes
 
     def _compare_schemas(self, ctx: _Context, a: JSONSchema | None, b: JSONSchema | None) -> list[Change]:
+        if a is None and b is not None:
+            return [ctx.change(K.FIELD_ADDED, "", None, "body", "a body is now documented")]
+        if a is not None and b is None:
+            return [ctx.change(K.FIELD_REMOVED, "", "body", None, "the body is no longer documented")]
         return self._compare(ctx, self.old_flat.flatten(a), self.new_flat.flatten(b), root="")
 
     # --- the structural comparison --------------------------------------------------------
@@ -237,6 +241,7 @@ class _Differ:
     ) -> list[Change]:
         changes: list[Change] = []
         old = dict(old)
+        origin = {p: p for p in old}  # where each (possibly moved) old path really was
         for _ in range(8):  # renames nest (a renamed field inside a renamed field); each pass peels one
             removed, added = _outermost(old, new), _outermost(new, old)
             pairs = pair_renames(
@@ -249,15 +254,16 @@ class _Differ:
                     ctx.change(
                         K.FIELD_RENAMED,
                         pair.new,
-                        pair.old,
+                        origin[pair.old],
                         pair.new,
-                        f"{pair.old} renamed to {pair.new}",
+                        f"{origin[pair.old]} renamed to {pair.new}",
                         confidence=pair.confidence,
                         evidence=pair.evidence,
                         required=new[pair.new].required,
                     )
                 )
-                old = _move(old, pair.old, pair.new)
+                old = {_moved(p, pair.old, pair.new): s for p, s in old.items()}
+                origin = {_moved(p, pair.old, pair.new): o for p, o in origin.items()}
         for p in _outermost(old, new):
             changes.append(ctx.change(K.FIELD_REMOVED, p, _type_label(old[p]), None, f"{p} removed"))
         for p in _outermost(new, old):
@@ -455,14 +461,11 @@ def _outermost(these: dict[str, FieldShape], others: dict[str, FieldShape]) -> l
     )
 
 
-def _move(shapes: dict[str, FieldShape], old: str, new: str) -> dict[str, FieldShape]:
-    """Rename a field and everything below it."""
-    moved = {}
-    for path, shape in shapes.items():
-        if path == old or path.startswith((old + ".", old + "[]")):
-            path = new + path[len(old) :]
-        moved[path] = shape
-    return moved
+def _moved(path: str, old: str, new: str) -> str:
+    """Where `path` is once the field `old` (and everything below it) is renamed to `new`."""
+    if path == old or path.startswith((old + ".", old + "[]")):
+        return new + path[len(old) :]
+    return path
 
 
 def _prefix(shapes: dict[str, FieldShape], name: str) -> dict[str, FieldShape]:

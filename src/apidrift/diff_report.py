@@ -68,7 +68,8 @@ def render_text(diff: VersionDiff, *, examples: bool = False) -> str:
 
 
 def _md(text: Any) -> str:
-    return str(text).replace("|", "\\|")
+    """Table-cell text: pipes escaped, angle brackets as entities so no value becomes raw HTML."""
+    return str(text).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def render_markdown(diff: VersionDiff, *, examples: bool = False) -> str:

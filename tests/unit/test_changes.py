@@ -38,29 +38,12 @@ CAN_OCCUR: dict[ChangeKind, frozenset[Side]] = {
     K.CONSTRAINT_CHANGED: FIELD_SIDES,
     K.SCHEMA_RENAMED: FIELD_SIDES,
 }
-# Pairs the differ does produce (see test_diff.py::test_parameter_schema_change_does_not_crash) but
-# RULES has no entry for, so `severity_of` raises KeyError.
-MISSING_PARAMETER_RULES = {
-    K.FIELD_ADDED,
-    K.FIELD_REMOVED,
-    K.FIELD_RENAMED,
-    K.BECAME_REQUIRED,
-    K.BECAME_OPTIONAL,
-    K.SCHEMA_RENAMED,
-}
-_MISSING = pytest.mark.xfail(
-    strict=True,
-    reason="RULES has no PARAMETER entry for field-level kinds the differ emits on parameter schemas",
-)
-
-
 def _occurring() -> list[object]:
-    cases: list[object] = []
-    for kind, sides in CAN_OCCUR.items():
-        for side in sorted(sides):
-            marks = [_MISSING] if side is S.PARAMETER and kind in MISSING_PARAMETER_RULES else []
-            cases.append(pytest.param(kind, side, id=f"{kind.value}@{side.value}", marks=marks))
-    return cases
+    return [
+        pytest.param(kind, side, id=f"{kind.value}@{side.value}")
+        for kind, sides in CAN_OCCUR.items()
+        for side in sorted(sides)
+    ]
 
 
 def test_every_kind_but_the_cosmetic_one_is_classified_here() -> None:
@@ -78,14 +61,14 @@ def test_every_kind_has_a_rule_for_every_side_it_occurs_on(kind: ChangeKind, sid
 def test_rules_only_cover_sides_where_a_kind_can_occur() -> None:
     for kind, side in RULES:
         if kind is K.DESCRIPTION_CHANGED:
-            assert side in {S.RESPONSE, S.REQUEST}
+            assert side in {S.RESPONSE, S.REQUEST, S.PARAMETER}
         else:
             assert side in CAN_OCCUR[kind], (kind, side)
 
 
 def test_description_changed_is_info_where_graded() -> None:
-    assert severity_of(K.DESCRIPTION_CHANGED, S.RESPONSE) is INFO
-    assert severity_of(K.DESCRIPTION_CHANGED, S.REQUEST) is INFO
+    for side in (S.RESPONSE, S.REQUEST, S.PARAMETER):
+        assert severity_of(K.DESCRIPTION_CHANGED, side) is INFO
 
 
 @pytest.mark.parametrize(

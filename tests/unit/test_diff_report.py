@@ -175,11 +175,6 @@ def test_markdown_skips_empty_severities() -> None:
     assert "##" not in md
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="diff_report._md escapes only '|': an enum value such as '<br>' reaches the Markdown table raw, "
-    "although render_markdown promises no raw HTML",
-)
 def test_markdown_escapes_html_from_contract_values() -> None:
     schema = _users({"unit": {"enum": ["a"]}})
     old = _version("a", [_op("x", "GET", "/x", schema)])
