@@ -1,0 +1,5 @@
+"""`python -m apidrift.cli`."""
+
+from apidrift.cli.app import main
+
+main()

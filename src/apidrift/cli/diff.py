@@ -1,0 +1,69 @@
+"""`apidrift diff`: classified, rename-aware changes between two versions."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from apidrift.changes import Severity
+from apidrift.cli.app import ApiOption, ContractsOption, app
+from apidrift.contracts import ContractStore
+from apidrift.diff import diff_versions
+from apidrift.diff_report import render_json, render_markdown, render_text
+from apidrift.sources import resolve_version
+
+
+class DiffFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+@app.command()
+def diff(
+    old: Annotated[
+        str, typer.Argument(help="Old side: a version label, a contract folder, or an OpenAPI file.")
+    ],
+    new: Annotated[
+        str, typer.Argument(help="New side: a version label, a contract folder, or an OpenAPI file.")
+    ],
+    format: Annotated[DiffFormat, typer.Option("--format", help="Output format.")] = DiffFormat.text,
+    fail_on: Annotated[
+        Severity, typer.Option("--fail-on", help="Exit 1 when a change of this severity or worse is present.")
+    ] = Severity.BREAKING,
+    include_cosmetic: Annotated[
+        bool, typer.Option("--include-cosmetic", help="Also list description-only changes.")
+    ] = False,
+    examples: Annotated[
+        bool, typer.Option("--examples", help="Search a shrunk counterexample for every breaking change.")
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
+    contracts: ContractsOption = None,
+    api: ApiOption = "openai-admin",
+) -> None:
+    """Classified, rename-aware changes between two versions; exit 1 at --fail-on or worse."""
+    store = ContractStore(contracts, api)
+    before, after = resolve_version(old, store), resolve_version(new, store)
+    result = diff_versions(before, after, include_cosmetic=include_cosmetic)
+    if examples:
+        from apidrift.counterexamples import attach_counterexamples
+
+        attach_counterexamples(result, before, after)
+    if format is DiffFormat.json:
+        text = render_json(result)
+    elif format is DiffFormat.markdown:
+        text = render_markdown(result, examples=examples)
+    else:
+        text = render_text(result, examples=examples)
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    raise typer.Exit(1 if result.at_least(fail_on) else 0)
