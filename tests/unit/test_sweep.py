@@ -15,14 +15,12 @@ import httpx
 import pytest
 
 from apidrift.contracts import ContractStore, ContractVersion, Operation
+from apidrift.ledger import CompensationStatus, Ledger, LedgerError, LedgerKind, cleanup
 from apidrift.live import Exchange, FindingKind, LiveClient, ReadOnlyViolation, RetryPolicy, TransportFinding
 from apidrift.recordings import bundled_recordings, load_recordings
 from apidrift.redaction import exchange_to_recording
 from apidrift.sweep import (
     CallPurpose,
-    CompensationStatus,
-    Ledger,
-    LedgerKind,
     OperationCall,
     SkippedOperation,
     SkipReason,
@@ -30,7 +28,6 @@ from apidrift.sweep import (
     SweepConfigError,
     SweepEvent,
     SweepOptions,
-    cleanup,
     plan_reads,
 )
 from apidrift.validation import ResponseValidator
@@ -549,7 +546,7 @@ def test_cleanup_touches_only_what_its_ledger_names(version: ContractVersion, tm
     assert sandbox.org.writes() == [] and "role_keep" in sandbox.roles
     assert calls == ["list-project-roles"]
     assert ledger.entries() == [elsewhere] and report.remaining == 1
-    with pytest.raises(SweepConfigError):
+    with pytest.raises(LedgerError):
         asyncio.run(cleanup(ledger.path, sandbox.org.client()))
 
 
