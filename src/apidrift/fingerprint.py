@@ -43,7 +43,7 @@ class VersionScore:
                 f"`{v.field}` missing" if v.keyword == "required" else f"`{v.field or '(root)'}`: {v.message}"
             )
         out += [f"`{u.field}` undocumented" for u in self.result.undocumented if u.field not in renamed_new]
-        return out
+        return list(dict.fromkeys(out))  # a list of N items repeats each difference N times
 
 
 @dataclass(frozen=True)
@@ -96,11 +96,14 @@ def fingerprint(
             scores.append(VersionScore(label, None, problem=exc.message))
             continue
         shapes = validator.field_shapes(operation, status)
-        removed = [
-            (v.field, "|".join(shapes[v.field].types) if v.field in shapes else "")
-            for v in result.violations
-            if v.keyword == "required"
-        ]
-        added = [(u.field, u.json_type) for u in result.undocumented]
+        # One entry per field: a list of N items repeats the same violation N times.
+        removed = list(
+            dict.fromkeys(
+                (v.field, "|".join(shapes[v.field].types) if v.field in shapes else "")
+                for v in result.violations
+                if v.keyword == "required"
+            )
+        )
+        added = list(dict.fromkeys((u.field, u.json_type) for u in result.undocumented))
         scores.append(VersionScore(label, result, tuple(pair_renames(removed, added))))
     return Fingerprint(operation, tuple(scores))

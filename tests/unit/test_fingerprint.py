@@ -63,3 +63,12 @@ def test_unknown_operation_scores_zero(validators: list[ResponseValidator]) -> N
     assert fp.best is None
     assert all(s.score == 0.0 for s in fp.scores)
     assert fp.summary().startswith("fits no version")
+
+
+def test_a_rename_repeated_in_every_list_item_is_still_one_rename(validators: list[ResponseValidator]) -> None:
+    page = body("2026-05-02", "list-invites")
+    page["data"] = [dict(page["data"][0], id=f"invite-{i}") for i in range(5)]
+    fp = fingerprint(validators, "list-invites", 200, page)
+    (against_old,) = [s for s in fp.scores if s.version == "2026-04-30"]
+    assert [(p.old, p.new) for p in against_old.renames] == [("data[].invited_at", "data[].created_at")]
+    assert len(against_old.differences()) == len(set(against_old.differences()))

@@ -1,0 +1,83 @@
+"""`check --live` end to end over real HTTP against the simulated org (each test runs its own server)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from conftest import StartSimulator
+
+from apidrift.contracts import ContractStore
+from apidrift.live_check import LiveCheckOptions, LiveCheckResult, run_live_check
+from apidrift.simulator import FaultPlan
+from apidrift.simulator.state import NOW
+
+KEY = "sk-admin-e2eLiveCheckKey0123456789abcdefXYZ"
+SIM_NOW = datetime.fromtimestamp(NOW, UTC)
+
+
+def live(store: ContractStore, base_url: str, tmp_path: Path, **options: object) -> LiveCheckResult:
+    opts = LiveCheckOptions(base_url=base_url + "/v1", record_dir=tmp_path / "rec", now=SIM_NOW)
+    for key, value in options.items():
+        setattr(opts, key, value)
+    return run_live_check(store, opts, KEY)
+
+
+def test_new_org_checked_against_old_version_names_the_renames(
+    store: ContractStore, start_simulator: StartSimulator, tmp_path: Path
+) -> None:
+    server = start_simulator("2026-05-02")
+    result = live(store, server.base_url, tmp_path, against="2026-04-30")
+    assert result.run.exit_code == 1
+    by_op = {r.operation: r for r in result.run.responses}
+    usage = by_op["usage-completions"]
+    assert not usage.ok and usage.fingerprint.best == "2026-05-02"
+    (against_old,) = [s for s in usage.fingerprint.scores if s.version == "2026-04-30"]
+    assert {(p.old, p.new) for p in against_old.renames} == {("data[].result", "data[].results")}
+    invites = by_op["list-invites"].fingerprint
+    (invite_old,) = [s for s in invites.scores if s.version == "2026-04-30"]
+    assert ("data[].invited_at", "data[].created_at") in {(p.old, p.new) for p in invite_old.renames}
+    assert result.transport_findings == []
+
+
+def test_new_org_checked_against_its_own_version_is_clean(
+    store: ContractStore, start_simulator: StartSimulator, tmp_path: Path
+) -> None:
+    server = start_simulator("2026-05-02")
+    result = live(store, server.base_url, tmp_path, against="2026-05-02")
+    assert result.exit_code == 0, [(r.operation, r.result.violations) for r in result.run.failures]
+    assert len(result.run.responses) >= 30
+    changed = [r for r in result.run.responses if r.fingerprint.best not in (None, "2026-05-02")]
+    assert changed == []
+
+
+def test_without_allow_writes_not_one_non_get_request_is_sent(
+    store: ContractStore, start_simulator: StartSimulator, tmp_path: Path
+) -> None:
+    server = start_simulator("2026-05-02")
+    live(store, server.base_url, tmp_path)
+    methods = {r.method for r in server.simulator.requests}
+    assert methods == {"GET"}
+    assert len(server.simulator.requests) >= 30
+
+
+def test_faults_are_transport_findings_and_nothing_gathered_is_lost(
+    store: ContractStore, start_simulator: StartSimulator, tmp_path: Path
+) -> None:
+    plan = FaultPlan.parse("429=0.15,500=0.1,malformed=0.05,html=0.05,drop=0.03", seed=7, timeout_s=5)
+    server = start_simulator("2026-05-02", faults=plan)
+    result = live(store, server.base_url, tmp_path, against="2026-05-02")
+    requests = server.simulator.requests
+    faulted = [r for r in requests if r.fault]
+    assert {r.fault for r in faulted} >= {"429", "500"}
+    # A 429 is answered with Retry-After and the same request comes again.
+    for i, r in enumerate(requests):
+        if r.fault == "429":
+            assert any(later.path == r.path for later in requests[i + 1 :]), r
+    kinds = {f.kind for f in result.transport_findings}
+    assert kinds, "some faults outlast the retries and must be reported"
+    assert kinds <= {"http_429", "http_5xx", "malformed_json", "html_error_page", "connection", "timeout"}
+    # No fault is mistaken for drift: every recorded (successful) response is valid.
+    assert result.run.failures == []
+    assert len(result.written) == len(result.run.responses) > 10
