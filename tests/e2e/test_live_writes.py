@@ -1,0 +1,129 @@
+"""Writes only in a sandbox, a ledger before every use, and `apidrift cleanup` after a killed run;
+no planted secret reaches any file written or stdout/stderr."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from conftest import RunningSimulator, StartSimulator
+
+SANDBOX = "apidrift-sandbox"
+KEY = "sk-admin-e2eWriteKey0123456789abcdefABCDEF"
+REPO = Path(__file__).resolve().parents[2]
+
+
+def org_state(client: httpx.Client, project_id: str) -> dict[str, Any]:
+    """What a write run may touch in the sandbox, in a comparable form."""
+
+    def names(path: str, key: str = "name") -> list[str]:
+        body = client.get(path, params={"limit": 100}).json()
+        return sorted(str(item.get(key)) for item in body["data"])
+
+    project = client.get(f"/organization/projects/{project_id}").json()
+    limits = client.get(f"/organization/projects/{project_id}/rate_limits", params={"limit": 100}).json()
+    return {
+        "name": project["name"],
+        "service_accounts": names(f"/organization/projects/{project_id}/service_accounts"),
+        "roles": names(f"/projects/{project_id}/roles", "name"),
+        "rate_limits": sorted(json.dumps(r, sort_keys=True) for r in limits["data"]),
+    }
+
+
+def sandbox(server: RunningSimulator) -> str:
+    with server.client() as client:
+        created = client.post("/organization/projects", json={"name": SANDBOX}).json()
+    return str(created["id"])
+
+
+def env() -> dict[str, str]:
+    return {**os.environ, "OPENAI_ADMIN_KEY": KEY, "NO_COLOR": "1", "COLUMNS": "200"}
+
+
+def driver(server: RunningSimulator, ledger: Path, record: Path) -> list[str]:
+    """A write run in its own process (so it can be killed): the library call `check --live` makes."""
+    code = (
+        "import os;from datetime import UTC, datetime;from pathlib import Path;"
+        "from apidrift.contracts import ContractStore;"
+        "from apidrift.live_check import LiveCheckOptions, run_live_check;"
+        "from apidrift.simulator.state import NOW;"
+        f"run_live_check(ContractStore(), LiveCheckOptions(base_url={server.base_url + '/v1'!r}, "
+        f"allow_writes=True, sandbox_project={SANDBOX!r}, ledger=Path({str(ledger)!r}), "
+        f"record_dir=Path({str(record)!r}), concurrency=1, now=datetime.fromtimestamp(NOW, UTC)), "
+        "os.environ['OPENAI_ADMIN_KEY'])"
+    )
+    return [sys.executable, "-c", code]
+
+
+def test_a_killed_write_run_leaves_a_ledger_and_cleanup_restores_the_org(
+    start_simulator: StartSimulator, tmp_path: Path
+) -> None:
+    server = start_simulator("2026-05-02", latency_ms=60)
+    project_id = sandbox(server)
+    with server.client() as client:
+        before = org_state(client, project_id)
+    ledger = tmp_path / "ledger.jsonl"
+    proc = subprocess.Popen(driver(server, ledger, tmp_path / "rec"), env=env(), cwd=tmp_path)
+    try:
+        deadline = time.monotonic() + 60
+        # Kill once a create has answered (its id is in the ledger), so there is something to undo.
+        while not (ledger.is_file() and '"resource_id":"' in ledger.read_text()):
+            assert proc.poll() is None, "the run ended before it wrote anything"
+            assert time.monotonic() < deadline
+            time.sleep(0.005)
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+    assert ledger.read_text().strip(), "a killed run leaves its ledger"
+    with server.client() as client:
+        assert org_state(client, project_id) != before, "the killed run changed the sandbox"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "apidrift.cli",
+            "cleanup",
+            "--ledger",
+            str(ledger),
+            "--base-url",
+            server.base_url + "/v1",
+        ],
+        env=env(),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "clean:" in done.stdout
+    with server.client() as client:
+        assert org_state(client, project_id) == before
+    assert not ledger.exists() or not ledger.read_text().strip(), "nothing is left pending"
+
+
+def test_a_finished_write_run_cleans_up_after_itself_and_writes_only_in_the_sandbox(
+    start_simulator: StartSimulator, tmp_path: Path
+) -> None:
+    server = start_simulator("2026-05-02")
+    project_id = sandbox(server)
+    with server.client() as client:
+        before = org_state(client, project_id)
+    ledger = tmp_path / "ledger.jsonl"
+    done = subprocess.run(driver(server, ledger, tmp_path / "rec"), env=env(), cwd=tmp_path, timeout=120)
+    assert done.returncode == 0
+    writes = [r for r in server.simulator.requests if r.method != "GET"]
+    assert writes, "the run wrote"
+    creates_elsewhere = [
+        r for r in writes if project_id not in r.path and r.path != "/v1/organization/projects"
+    ]
+    assert creates_elsewhere == []
+    with server.client() as client:
+        assert org_state(client, project_id) == before
+    assert not ledger.exists() or not ledger.read_text().strip(), "nothing is left pending"
