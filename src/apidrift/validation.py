@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, relevance
 
 from apidrift.contracts import SCHEMAS_FILE, ContractVersion, JSONSchema, schemas_document
 from apidrift.shapes import FieldShape, SchemaFlattener, flatten_value
@@ -87,7 +85,6 @@ class ResponseValidator:
     def __init__(self, version: ContractVersion) -> None:
         self.version = version
         self._fast: dict[tuple[str, str], Any] = {}
-        self._slow: dict[tuple[str, str], Draft202012Validator] = {}
         self._shapes: dict[tuple[str, str], dict[str, FieldShape]] = {}
         self._flattener = SchemaFlattener(version.schemas)
         self._rs_registry = jsonschema_rs.Registry(
@@ -97,25 +94,21 @@ class ResponseValidator:
     def _schema(self, op_id: str, status: str) -> JSONSchema:
         return self.version.response_schema(op_id, status)
 
+    def _compiled(self, op_id: str, status: str) -> Any:
+        fast = self._fast.get((op_id, status))
+        if fast is None:
+            fast = jsonschema_rs.validator_for(self._schema(op_id, status), registry=self._rs_registry)
+            self._fast[(op_id, status)] = fast
+        return fast
+
     def is_valid(self, op_id: str, status: str | int, body: Any) -> bool:
         """The fast path: a compiled (Rust) validator, no explanation."""
-        key = (op_id, str(status))
-        fast = self._fast.get(key)
-        if fast is None:
-            fast = jsonschema_rs.validator_for(self._schema(*key), registry=self._rs_registry)
-            self._fast[key] = fast
-        return bool(fast.is_valid(body))
+        return bool(self._compiled(op_id, str(status)).is_valid(body))
 
     def violations(self, op_id: str, status: str | int, body: Any) -> tuple[Violation, ...]:
-        """The slow path: every violation, most relevant first (jsonschema's `best_match` order)."""
-        key = (op_id, str(status))
-        slow = self._slow.get(key)
-        if slow is None:
-            slow = Draft202012Validator(self._schema(*key), registry=self.version.registry)
-            self._slow[key] = slow
-        # `relevance` ranks the most useful error highest, as `best_match` uses it.
-        errors = sorted(slow.iter_errors(body), key=relevance, reverse=True)
-        return tuple(_violation(_deepest(e)) for e in errors)
+        """The explaining path: every violation, most relevant first, from the same compiled validator."""
+        errors = self._compiled(op_id, str(status)).iter_errors(body)
+        return tuple(sorted((_explain(e) for e in errors), key=_relevance))
 
     def field_shapes(self, op_id: str, status: str | int) -> dict[str, FieldShape]:
         key = (op_id, str(status))
@@ -141,9 +134,13 @@ class ResponseValidator:
 
     def validate(self, op_id: str, status: str | int, body: Any, *, strict: bool = False) -> ValidationResult:
         """Check a body; `strict` also lists undocumented fields as drift."""
-        violations = () if self.is_valid(op_id, status, body) else self.violations(op_id, status, body)
+        status = str(status)
+        fast = self._compiled(op_id, status)
+        violations: tuple[Violation, ...] = ()
+        if not fast.is_valid(body):  # only an invalid body pays for the explanation
+            violations = tuple(sorted((_explain(e) for e in fast.iter_errors(body)), key=_relevance))
         undocumented = self.undocumented(op_id, status, body) if strict else ()
-        return ValidationResult(self.version.version, op_id, str(status), violations, undocumented)
+        return ValidationResult(self.version.version, op_id, status, violations, undocumented)
 
 
 def _parent(path: str) -> str:
@@ -152,32 +149,53 @@ def _parent(path: str) -> str:
     return path.rsplit(".", 1)[0] if "." in path else ""
 
 
-def _deepest(error: ValidationError) -> ValidationError:
-    """Within anyOf/oneOf, the member error that explains the most (as `best_match` does)."""
-    while error.context:
-        error = max(error.context, key=relevance)
-    return error
+_WEAK = {"anyOf", "oneOf"}
+# jsonschema-rs error details (`kind.as_dict()`) that say what the schema expected.
+_EXPECTED = {"required": "property", "type": "types", "enum": "options", "const": "expected_value"}
 
 
-def _violation(error: ValidationError) -> Violation:
-    keyword = str(error.validator)
-    path = list(error.absolute_path)
-    expected: Any = error.validator_value
+def _relevance(violation: Violation) -> tuple[int, bool, str]:
+    """As jsonschema's `best_match` ranks: shallow errors first, union summaries last."""
+    return (violation.instance_path.count("/"), violation.keyword in _WEAK, violation.instance_path)
+
+
+def _explain(error: Any) -> Violation:
+    """One jsonschema-rs error as a `Violation`; inside a union, the member that fits best explains."""
+    error = _best_member_error(error)
+    schema_path = list(error.schema_path)
+    keyword = str(schema_path[-1]) if schema_path else ""
+    path = list(error.instance_path)
+    details = error.kind.as_dict()
+    expected: Any = details.get(_EXPECTED.get(keyword, ""), details or None)
     actual: Any = error.instance
     field = field_path(path)
     if keyword == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else str(error.message)
-        expected, actual = missing, "absent"
-        field = f"{field}.{missing}" if field else missing
+        expected, actual = details.get("property"), "absent"
+        field = f"{field}.{expected}" if field else str(expected)
+    elif keyword == "type" and isinstance(expected, list) and len(expected) == 1:
+        expected = expected[0]
+    message = str(error.message)
     return Violation(
         instance_path=pointer(path),
-        schema_path=pointer(error.absolute_schema_path),
+        schema_path=pointer(schema_path),
         keyword=keyword,
         expected=_compact(expected),
         actual=_compact(actual),
-        message=error.message if len(error.message) < 200 else _short.repr(error.instance) + " is invalid",
+        message=message if len(message) < 200 else _short.repr(error.instance) + " is invalid",
         field=field,
     )
+
+
+def _best_member_error(error: Any) -> Any:
+    """For anyOf/oneOf: the most specific error of the member with the fewest errors (the member the
+    value was meant to be: for a discriminated union, the one whose `object` constant matched)."""
+    while getattr(error.kind, "context", None):
+        members = [m for m in error.kind.context if m]
+        if not members:
+            break
+        fewest = min(members, key=len)
+        error = max(fewest, key=lambda e: len(list(e.instance_path)))
+    return error
 
 
 def _compact(value: Any) -> Any:

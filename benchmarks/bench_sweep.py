@@ -1,0 +1,148 @@
+"""Benchmark: a full read-only sweep against the simulator with latency, serial vs concurrent.
+
+Run on demand: `python benchmarks/bench_sweep.py [--latency-ms 100] [--write-docs]`. The simulator is
+served over real HTTP on 127.0.0.1 by uvicorn in a thread; the figures go to `docs/benchmarks.md`.
+
+The critical-path bound is what no scheduler can beat: the longest chain of reads that need ids from
+earlier lists, and the total number of reads over the concurrency, each step costing one latency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import os
+import platform
+import re
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import uvicorn
+
+from apidrift.contracts import ContractStore, ContractVersion
+from apidrift.live import LiveClient
+from apidrift.simulator import create_app
+from apidrift.simulator.state import NOW
+from apidrift.sweep import PlannedRead, Sweep, SweepOptions, plan_reads
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
+SECTION = "## Live sweep against the simulator"
+KEY = "sk-admin-benchmark-not-a-real-key"
+
+
+@dataclass(frozen=True)
+class SweepTiming:
+    concurrency: int
+    seconds: float
+    requests: int
+
+
+def critical_path(plan: list[PlannedRead]) -> int:
+    """The number of reads in the longest chain where each read needs ids from an earlier list."""
+    by_path = {read.path_template: read for read in plan}
+    depth: dict[str, int] = {}
+
+    def level(read: PlannedRead) -> int:
+        if read.operation not in depth:
+            needs = [by_path[s.collection] for s in read.ids if s.collection in by_path]
+            depth[read.operation] = 1 + max((level(n) for n in needs), default=0)
+        return depth[read.operation]
+
+    return max(level(read) for read in plan)
+
+
+def start_server(version: str, latency_ms: float) -> tuple[uvicorn.Server, threading.Thread, str]:
+    app = create_app(version, latency_ms=latency_ms)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="critical", access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.01)
+    return server, thread, f"http://127.0.0.1:{port}/v1"
+
+
+def sweep_once(version: ContractVersion, base_url: str, concurrency: int) -> SweepTiming:
+    async def go() -> SweepTiming:
+        client = LiveClient(KEY, base_url=base_url, max_concurrency=concurrency)
+        sweep = Sweep(client, version, SweepOptions(now=lambda: datetime.fromtimestamp(NOW, UTC)))
+        started = time.perf_counter()
+        try:
+            result = await sweep.run()
+        finally:
+            await client.aclose()
+        return SweepTiming(concurrency, time.perf_counter() - started, len(result.calls))
+
+    return asyncio.run(go())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--latency-ms", type=float, default=100.0)
+    parser.add_argument("--version", default="2026-05-02")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--write-docs", action="store_true")
+    args = parser.parse_args()
+    version = ContractStore().load(args.version)
+    plan, _ = plan_reads(version, SweepOptions())
+    server, thread, base_url = start_server(args.version, args.latency_ms)
+    try:
+        timings = {
+            c: min((sweep_once(version, base_url, c) for _ in range(args.repeat)), key=lambda t: t.seconds)
+            for c in (1, 8)
+        }
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+    latency = args.latency_ms / 1000
+    requests = timings[8].requests
+    chain = critical_path(plan)
+    bound = {c: max(chain, math.ceil(requests / c)) * latency for c in (1, 8)}
+    speedup = timings[1].seconds / timings[8].seconds
+    lines = [
+        SECTION,
+        "",
+        f"Measured {datetime.now(UTC):%Y-%m-%d} on {platform.machine()} ({os.cpu_count()} cores), "
+        f"Python {platform.python_version()}: `python benchmarks/bench_sweep.py --latency-ms {args.latency_ms:g}`. "
+        f"A read-only sweep of {args.version} ({len(plan)} planned reads, {requests} requests) against the "
+        f"simulator on 127.0.0.1 adding {args.latency_ms:g} ms to every response; best of {args.repeat}.",
+        "",
+        "| concurrency | wall time | critical-path bound | time / bound |",
+        "|---|---|---|---|",
+        *[
+            f"| {c} | {timings[c].seconds:.2f} s | {bound[c]:.2f} s | {timings[c].seconds / bound[c]:.2f}× |"
+            for c in (1, 8)
+        ],
+        "",
+        f"Longest id chain: {chain} reads. Concurrency 8 is **{speedup:.1f}× faster than serial** "
+        f"(target ≥ 5×) and **{timings[8].seconds / bound[8]:.2f}× its bound** (target ≤ 1.25×).",
+        "",
+    ]
+    text = "\n".join(lines)
+    print(text)
+    if args.write_docs:
+        write_section(text)
+
+
+def write_section(text: str) -> None:
+    current = DOCS.read_text(encoding="utf-8") if DOCS.is_file() else "# Benchmarks\n\nRun on demand.\n"
+    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
+    updated = (
+        pattern.sub(lambda _: text + "\n", current)
+        if pattern.search(current)
+        else current.rstrip() + "\n\n" + text
+    )
+    DOCS.write_text(updated.rstrip() + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
