@@ -8,11 +8,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from apidrift.check import CheckRun, check_recordings
+from apidrift.check import check_recordings
 from apidrift.cli.app import ApiOption, ContractsOption, app, error, out
 from apidrift.contracts import ContractStore
 from apidrift.recordings import bundled_recordings
-from apidrift.reports import best_label, build_report, cell, write_reports
+from apidrift.report import CellStatus, DriftReport, build_check_report, write_reports
 
 
 @app.command()
@@ -29,9 +29,10 @@ def check(
             "(default: each recording's own version, else the newest).",
         ),
     ] = None,
-    reports: Annotated[Path, typer.Option("--reports", help="Where report.json and report.md go.")] = Path(
-        "reports"
-    ),
+    reports: Annotated[
+        Path,
+        typer.Option("--reports", help="Where report.json, report.md, report.html and junit.xml go."),
+    ] = Path("reports"),
     contracts: ContractsOption = None,
     api: ApiOption = "openai-admin",
 ) -> None:
@@ -39,8 +40,8 @@ def check(
     store = ContractStore(contracts, api)
     folder = recordings or bundled_recordings() / api
     run = check_recordings(store, folder, against=against, display_root=folder.parent)
-    _print_table(run)
-    report = build_report(run)
+    report = build_check_report(run, api=api)
+    _print_table(report)
     written = write_reports(report, reports)
     s = report.summary
     out.print(
@@ -53,26 +54,27 @@ def check(
     raise typer.Exit(run.exit_code)
 
 
-def _print_table(run: CheckRun) -> None:
-    if not run.responses:
+def _print_table(report: DriftReport) -> None:
+    if not report.matrix:
         return
-    report = build_report(run)
     table = Table(title="operation × version", show_lines=False, pad_edge=False)
     table.add_column("operation")
     table.add_column("recorded")
-    for version in run.versions:
+    for version in report.metadata.versions:
         table.add_column(version)
     table.add_column("best match")
-    for entry in report.responses:
-        cells = [_style(cell(entry, v)) for v in run.versions]
-        table.add_row(entry.operation, entry.recorded_version or "-", *cells, best_label(entry))
+    for row in report.matrix:
+        cells = [f"[{_COLOURS.get(c.status, 'default')}]{c.label}[/]" for c in row.cells]
+        table.add_row(row.operation, row.recorded_version or "-", *cells, row.best_match or "-")
     out.print(table)
 
 
-def _style(text: str) -> str:
-    if text.startswith("FAIL"):
-        return f"[red]{text}[/red]"
-    return f"[yellow]{text}[/yellow]" if text.startswith("ok +") else f"[green]{text}[/green]"
+_COLOURS = {
+    CellStatus.EXACT: "green",
+    CellStatus.DRIFT: "yellow",
+    CellStatus.FAIL: "red",
+    CellStatus.ABSENT: "dim",
+}
 
 
 @app.command()

@@ -10,10 +10,12 @@ from typing import Annotated
 import typer
 
 from apidrift.changes import Severity
+from apidrift.check import display_path
 from apidrift.cli.app import ApiOption, ContractsOption, app
 from apidrift.contracts import ContractStore
 from apidrift.diff import diff_versions
 from apidrift.diff_report import render_json, render_markdown, render_text
+from apidrift.report import build_diff_report, write_reports
 from apidrift.sources import resolve_version
 
 
@@ -44,6 +46,12 @@ def diff(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
     ] = None,
+    report_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--report-dir", help="Also write report.json, report.md, report.html and junit.xml here."
+        ),
+    ] = None,
     contracts: ContractsOption = None,
     api: ApiOption = "openai-admin",
 ) -> None:
@@ -61,6 +69,9 @@ def diff(
         text = render_markdown(result, examples=examples)
     else:
         text = render_text(result, examples=examples)
+    if report_dir is not None:
+        sources = [display_path(Path(a)) if Path(a).exists() else a for a in (old, new)]
+        write_reports(build_diff_report(result, fail_on=fail_on, sources=sources, api=api), report_dir)
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")

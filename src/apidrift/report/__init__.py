@@ -1,0 +1,61 @@
+"""Drift reports: one model (`DriftReport`) built from check runs or diffs, rendered as `report.json`,
+`report.md`, `report.html` and `junit.xml`."""
+
+from __future__ import annotations
+
+from apidrift.report.build import best_label, build_check_report, cell
+from apidrift.report.build_diff import build_diff_report
+from apidrift.report.html import render_html
+from apidrift.report.junit import render_junit
+from apidrift.report.markdown import render_markdown
+from apidrift.report.model import (
+    REPORT_FORMAT,
+    SCHEMA_ID,
+    CellStatus,
+    CleanupEntry,
+    CounterexampleEntry,
+    DriftReport,
+    FindingEntry,
+    InputErrorEntry,
+    MatrixCell,
+    MatrixRow,
+    RenameEntry,
+    ResponseEntry,
+    RunKind,
+    RunMetadata,
+    SkippedEntry,
+    Summary,
+    TransportFindingEntry,
+)
+from apidrift.report.write import REPORT_FILES, read_report, render_json, write_reports
+
+__all__ = [
+    "REPORT_FILES",
+    "REPORT_FORMAT",
+    "SCHEMA_ID",
+    "CellStatus",
+    "CleanupEntry",
+    "CounterexampleEntry",
+    "DriftReport",
+    "FindingEntry",
+    "InputErrorEntry",
+    "MatrixCell",
+    "MatrixRow",
+    "RenameEntry",
+    "ResponseEntry",
+    "RunKind",
+    "RunMetadata",
+    "SkippedEntry",
+    "Summary",
+    "TransportFindingEntry",
+    "best_label",
+    "build_check_report",
+    "build_diff_report",
+    "cell",
+    "read_report",
+    "render_html",
+    "render_json",
+    "render_junit",
+    "render_markdown",
+    "write_reports",
+]

@@ -1,0 +1,261 @@
+"""Build a `DriftReport` from a check run (`CheckRun`), and the ordering every report uses.
+
+Diffs are built by `apidrift.report.build_diff`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from apidrift.changes import ChangeKind, Severity
+from apidrift.check import CheckedResponse, CheckRun, display_path
+from apidrift.errors import ApidriftError
+from apidrift.fingerprint import VersionScore
+from apidrift.renames import RenamePair
+from apidrift.report.model import (
+    CellStatus,
+    DriftReport,
+    FindingEntry,
+    InputErrorEntry,
+    MatrixCell,
+    MatrixRow,
+    RenameEntry,
+    ResponseEntry,
+    RunKind,
+    RunMetadata,
+    VersionFit,
+    ViolationEntry,
+)
+
+
+def timestamp(now: datetime | None = None) -> str:
+    return (now or datetime.now(UTC)).isoformat(timespec="seconds")
+
+
+# --- check runs ----------------------------------------------------------------------------------
+
+
+def build_check_report(
+    run: CheckRun,
+    *,
+    now: datetime | None = None,
+    kind: RunKind = RunKind.CHECK,
+    api: str | None = None,
+    base_url: str | None = None,
+) -> DriftReport:
+    """A check (or live) run as a report: a matrix row per response, findings against each target."""
+    responses = sorted((_response(r) for r in run.responses), key=lambda e: (e.operation, e.file))
+    findings = [f for r in run.responses for f in _response_findings(r)]
+    renames = [
+        _check_rename(r, score, pair)
+        for r in run.responses
+        for score in r.fingerprint.scores
+        for pair in score.renames
+    ]
+    return DriftReport(
+        metadata=RunMetadata(
+            kind=kind,
+            generated_at=timestamp(now),
+            api=api,
+            versions=list(run.versions),
+            against=run.against,
+            sources=[run.recordings],
+            base_url=base_url,
+        ),
+        exit_code=run.exit_code,
+        matrix=[_check_row(e, run.versions) for e in responses],
+        findings=sorted(findings, key=finding_order),
+        renames=sorted(renames, key=rename_order),
+        responses=responses,
+        input_errors=sorted(
+            (_input_error(e) for e in run.input_errors), key=lambda e: (e.file or "", e.pointer, e.message)
+        ),
+    )
+
+
+def _response(checked: CheckedResponse) -> ResponseEntry:
+    fp = checked.fingerprint
+    return ResponseEntry(
+        file=checked.file,
+        operation=checked.operation,
+        method=checked.method,
+        path=checked.path,
+        status=checked.status,
+        recorded_version=checked.recorded_version,
+        against=checked.against,
+        ok=checked.ok,
+        violations=[_violation(v.__dict__) for v in checked.result.violations],
+        undocumented=[u.field for u in checked.result.undocumented],
+        best_match=fp.best,
+        matches=list(fp.matches),
+        fingerprint=fp.summary(),
+        fits=[
+            VersionFit(
+                version=s.version,
+                valid=s.result is not None and s.result.valid,
+                exact=s.result is not None and s.result.exact,
+                score=s.score,
+                violations=len(s.result.violations) if s.result else 0,
+                undocumented=len(s.result.undocumented) if s.result else 0,
+                differences=s.differences(),
+            )
+            for s in fp.scores
+        ],
+    )
+
+
+def _violation(fields: dict[str, Any]) -> ViolationEntry:
+    # Expected/actual values are JSON already, except tuples and the like: one JSON round trip.
+    return ViolationEntry(**json.loads(json.dumps(fields, default=str)))
+
+
+def _response_findings(checked: CheckedResponse) -> list[FindingEntry]:
+    target = next((s for s in checked.fingerprint.scores if s.version == checked.against), None)
+    hints = {}
+    for pair in target.renames if target else ():
+        hint = f"looks like a rename: `{pair.old}` → `{pair.new}` ({pair.confidence:.2f})"
+        hints[pair.old] = hints[pair.new] = hint
+    where = f"response {checked.status}"
+    out = []
+    for v in checked.result.violations:
+        evidence = [
+            f"keyword {v.keyword} at {v.instance_path or '/'} (schema {v.schema_path})",
+            f"expected {to_json(v.expected)}, got {to_json(v.actual)}",
+        ]
+        out.append(
+            FindingEntry(
+                kind="schema-violation",
+                severity=Severity.BREAKING,
+                operation=checked.operation,
+                version=checked.against,
+                path=v.field or "(root)",
+                message=v.message,
+                evidence=[*evidence, *([hints[v.field]] if v.field in hints else [])],
+                location=where,
+                file=checked.file,
+            )
+        )
+    for u in checked.result.undocumented:
+        out.append(
+            FindingEntry(
+                kind="undocumented-field",
+                severity=Severity.WARNING,
+                operation=checked.operation,
+                version=checked.against,
+                path=u.field,
+                message=f"`{u.field}` ({u.json_type}) is not documented in {checked.against}",
+                evidence=[hints[u.field]] if u.field in hints else [],
+                location=where,
+                file=checked.file,
+            )
+        )
+    return out
+
+
+def _check_rename(checked: CheckedResponse, score: VersionScore, pair: RenamePair) -> RenameEntry:
+    if score.version != checked.against:
+        severity = Severity.INFO
+    else:
+        severity = Severity.WARNING if checked.ok else Severity.BREAKING
+    seen_in = checked.recorded_version
+    return RenameEntry(
+        kind=ChangeKind.FIELD_RENAMED.value,
+        severity=severity,
+        operation=checked.operation,
+        old=pair.old,
+        new=pair.new,
+        old_in=score.version,
+        # The response is what uses the new name; name it by its version when that says something.
+        new_in=seen_in if seen_in and seen_in != score.version else "response",
+        confidence=pair.confidence,
+        evidence=list(pair.evidence),
+        file=checked.file,
+    )
+
+
+def _check_row(entry: ResponseEntry, versions: Sequence[str]) -> MatrixRow:
+    severity = Severity.INFO
+    if not entry.ok:
+        severity = Severity.BREAKING
+    elif entry.undocumented:
+        severity = Severity.WARNING
+    return MatrixRow(
+        operation=entry.operation,
+        method=entry.method,
+        path=entry.path,
+        recorded_version=entry.recorded_version,
+        file=entry.file,
+        severity=severity,
+        best_match=best_label(entry),
+        cells=[_check_cell(entry, v) for v in versions],
+    )
+
+
+def _check_cell(entry: ResponseEntry, version: str) -> MatrixCell:
+    fit = next((f for f in entry.fits if f.version == version), None)
+    if fit is None:
+        return MatrixCell(version=version, status=CellStatus.ABSENT, label="-")
+    if fit.exact:
+        status = CellStatus.EXACT
+    elif fit.valid:
+        status = CellStatus.DRIFT
+    else:
+        status = CellStatus.FAIL if fit.violations else CellStatus.NOT_DOCUMENTED
+    return MatrixCell(
+        version=version, status=status, label=cell(entry, version), score=fit.score, details=fit.differences
+    )
+
+
+def cell(entry: ResponseEntry, version: str) -> str:
+    """A compact status of one response against one version: ok, ok +N (undocumented), FAIL N."""
+    fit = next((f for f in entry.fits if f.version == version), None)
+    if fit is None:
+        return "-"
+    if fit.exact:
+        return "ok"
+    if fit.valid:
+        return f"ok +{fit.undocumented}"
+    return f"FAIL {fit.violations}" if fit.violations else "n/a"
+
+
+def best_label(entry: ResponseEntry) -> str:
+    """The version a response fits best; `any` when all fit alike, `tie` or `none` otherwise."""
+    if entry.best_match:
+        return entry.best_match
+    valid = [f.version for f in entry.fits if f.valid]
+    return "any" if len(valid) == len(entry.fits) and valid else ("none" if not valid else "tie")
+
+
+def _input_error(error: ApidriftError) -> InputErrorEntry:
+    file = display_path(Path(error.file)) if error.file else None
+    return InputErrorEntry(kind=type(error).__name__, file=file, pointer=error.pointer, message=error.message)
+
+
+# --- ordering and helpers ------------------------------------------------------------------------
+
+
+def finding_order(f: FindingEntry) -> tuple[Any, ...]:
+    """Operation, then worst first, then where: the order every renderer lists findings in."""
+    return (
+        f.operation or "",
+        -f.severity.rank,
+        f.version or "",
+        f.location or "",
+        f.path,
+        f.kind,
+        f.message,
+        f.file or "",
+        tuple(f.evidence),
+    )
+
+
+def rename_order(r: RenameEntry) -> tuple[Any, ...]:
+    return (r.operation, r.old_in, r.new_in, r.old, r.new, r.file or "")
+
+
+def to_json(value: Any) -> str:
+    """Compact, key-sorted JSON for evidence lines."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)

@@ -1,0 +1,189 @@
+"""`report.html`: one self-contained page (inline CSS and JS, no external assets) with a coloured
+operation × version matrix, severity and operation filters, expandable evidence and a timeline."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import jinja2
+from markupsafe import Markup, escape
+
+from apidrift.report.model import CellStatus, DriftReport, RunKind
+from apidrift.report.wording import against_text, live_line, title, verdict
+
+# The colour family of each cell status: good, neutral, warn, bad, note, none.
+TONES: dict[CellStatus, str] = {
+    CellStatus.EXACT: "good",
+    CellStatus.UNCHANGED: "good",
+    CellStatus.DOCUMENTED: "neutral",
+    CellStatus.DRIFT: "warn",
+    CellStatus.WARNING: "warn",
+    CellStatus.FAIL: "bad",
+    CellStatus.BREAKING: "bad",
+    CellStatus.REMOVED: "bad",
+    CellStatus.INFO: "note",
+    CellStatus.ADDED: "note",
+    CellStatus.NOT_DOCUMENTED: "none",
+    CellStatus.ABSENT: "none",
+}
+LEGEND: dict[RunKind, list[tuple[str, str, str]]] = {
+    RunKind.DIFF: [
+        ("documented", "neutral", "in the oldest version"),
+        ("unchanged", "good", "no change in this version"),
+        ("info / added", "note", "compatible changes"),
+        ("warning", "warn", "may surprise some clients"),
+        ("breaking / removed", "bad", "breaks existing clients"),
+        ("-", "none", "not in this version"),
+    ],
+}
+# Checks lead with what went wrong; diffs with the per-operation overview (their findings run long).
+_LATER = ["counterexamples", "transport", "skipped", "cleanup"]
+SECTIONS: dict[RunKind, list[str]] = {
+    RunKind.DIFF: ["input_errors", "matrix", "findings", "renames", *_LATER],
+}
+DEFAULT_SECTIONS = ["input_errors", "findings", "renames", "matrix", *_LATER]
+SECTION_TITLES = {
+    "input_errors": "input errors",
+    "matrix": "matrix",
+    "findings": "findings",
+    "renames": "renames",
+    "counterexamples": "counterexamples",
+    "transport": "transport",
+    "skipped": "skipped",
+    "cleanup": "cleanup",
+}
+DEFAULT_LEGEND = [
+    ("ok", "good", "fits the version exactly"),
+    ("ok +N", "warn", "valid, N undocumented fields"),
+    ("FAIL N", "bad", "N schema violations"),
+    ("n/a", "none", "the version does not document it"),
+]
+
+
+@dataclass(frozen=True)
+class Card:
+    """One number of the summary strip."""
+
+    label: str
+    value: int
+    tone: str
+
+
+@dataclass(frozen=True)
+class TimelinePoint:
+    """One version on the timeline: how many matrix cells of each tone it has."""
+
+    version: str
+    segments: list[tuple[str, str, int]]  # (status, tone, count)
+    total: int
+
+
+_BACKTICKED = re.compile(r"`([^`]+)`")
+
+
+def inline_code(text: str) -> Markup:
+    """Escape text, then show its `backticked` parts (field paths in messages) as code."""
+    return Markup(_BACKTICKED.sub(r"<code>\1</code>", str(escape(text))))
+
+
+def breakable(text: str) -> Markup:
+    """Escape a field path and let it wrap after its separators (`data[].actor.session`)."""
+    return Markup(re.sub(r"([./\]])", r"\1<wbr>", str(escape(text))))
+
+
+@cache
+def _asset(name: str) -> Markup:
+    """A stylesheet or script from the templates folder, inlined verbatim (the page stays one file)."""
+    return Markup(resources.files("apidrift.report").joinpath("templates", name).read_text(encoding="utf-8"))
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("apidrift.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["inline_code"] = inline_code
+    env.filters["breakable"] = breakable
+    env.globals["asset"] = _asset
+    return env
+
+
+def render_html(report: DriftReport) -> str:
+    """The report as one HTML page; the generation time appears once, in the metadata block."""
+    template = _environment().get_template("report.html.j2")
+    sections = SECTIONS.get(report.metadata.kind, DEFAULT_SECTIONS)
+    return template.render(
+        report=report,
+        meta=report.metadata,
+        title=title(report),
+        verdict=verdict(report).value,
+        verdict_tone="good" if report.exit_code == 0 and not report.interrupted else "bad",
+        against=against_text(report) if report.metadata.kind is not RunKind.DIFF else None,
+        live=live_line(report),
+        cards=_cards(report),
+        tones={status.value: tone for status, tone in TONES.items()},
+        legend=LEGEND.get(report.metadata.kind, DEFAULT_LEGEND),
+        timeline=_timeline(report) if len(report.metadata.versions) > 2 else [],
+        show_recorded=any(r.recorded_version for r in report.matrix),
+        show_best=any(r.best_match for r in report.matrix),
+        operations=report.operations(),
+        sections=sections,
+        difference_noun="change" if report.metadata.kind is RunKind.DIFF else "difference",
+        jumps=[(name, SECTION_TITLES[name]) for name in sections if _present(report, name)],
+    )
+
+
+def _present(report: DriftReport, section: str) -> bool:
+    if section == "transport":
+        return bool(report.transport_findings)
+    if section == "cleanup":
+        return report.cleanup is not None
+    return bool(getattr(report, section))
+
+
+def _cards(report: DriftReport) -> list[Card]:
+    s = report.summary
+    cards = []
+    if report.responses or report.metadata.kind in (RunKind.CHECK, RunKind.LIVE):
+        cards += [
+            Card("responses", s.responses, "neutral"),
+            Card("valid", s.ok, "good"),
+            Card("failed", s.failed, "bad" if s.failed else "neutral"),
+            Card("undocumented fields", s.drifted, "warn" if s.drifted else "neutral"),
+        ]
+    else:
+        cards.append(Card("operations", s.operations, "neutral"))
+    cards += [
+        Card("breaking", s.breaking, "bad" if s.breaking else "neutral"),
+        Card("warning", s.warning, "warn" if s.warning else "neutral"),
+        Card("info", s.info, "note" if s.info else "neutral"),
+        Card("renames", s.renames, "note" if s.renames else "neutral"),
+    ]
+    if s.input_errors:
+        cards.append(Card("input errors", s.input_errors, "bad"))
+    if s.transport_findings or report.metadata.kind is RunKind.LIVE:
+        cards.append(Card("transport", s.transport_findings, "warn" if s.transport_findings else "neutral"))
+    if s.skipped:
+        cards.append(Card("skipped", s.skipped, "neutral"))
+    return cards
+
+
+def _timeline(report: DriftReport) -> list[TimelinePoint]:
+    points = []
+    for version in report.metadata.versions:
+        counts: dict[CellStatus, int] = {}
+        for row in report.matrix:
+            for c in row.cells:
+                if c.version == version:
+                    counts[c.status] = counts.get(c.status, 0) + 1
+        segments = [(s.value, TONES[s], counts[s]) for s in CellStatus if counts.get(s)]
+        points.append(TimelinePoint(version, segments, sum(counts.values())))
+    return points

@@ -1,0 +1,298 @@
+"""The drift report: one typed model for check runs, live runs, SDK checks and version diffs.
+
+`report.json` is this model serialised; `report.schema.json` beside this module is its JSON Schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, computed_field, field_validator, model_validator
+
+from apidrift import __version__
+from apidrift.changes import Severity
+from apidrift.redaction import safe_base_url
+
+REPORT_FORMAT: Final = "apidrift.report/1"
+SCHEMA_ID: Final = "https://schemas.apidrift.invalid/apidrift.report/1/report.schema.json"
+# Kinds of finding a check derives from its responses; renderers that show responses skip them.
+RESPONSE_FINDING_KINDS: Final = frozenset({"schema-violation", "undocumented-field"})
+
+
+class RunKind(StrEnum):
+    """What produced a report."""
+
+    CHECK = "check"
+    DIFF = "diff"
+    LIVE = "live"
+    SDK = "sdk"
+
+
+class CellStatus(StrEnum):
+    """The state of one operation in one version, as the matrix colours it."""
+
+    EXACT = "exact"
+    DRIFT = "drift"
+    FAIL = "fail"
+    NOT_DOCUMENTED = "not-documented"
+    ABSENT = "absent"
+    DOCUMENTED = "documented"
+    UNCHANGED = "unchanged"
+    ADDED = "added"
+    REMOVED = "removed"
+    BREAKING = "breaking"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RunMetadata(_Entry):
+    """Who ran what, when and on which inputs: the only block that carries a timestamp."""
+
+    kind: RunKind
+    tool: Literal["apidrift"] = "apidrift"
+    tool_version: str = __version__
+    generated_at: str = Field(description="ISO 8601 time the report was built (UTC)")
+    api: str | None = None
+    versions: list[str] = Field(description="the contract versions compared, oldest first")
+    against: str | None = Field(default=None, description="the version responses were validated against")
+    fail_on: Severity | None = Field(default=None, description="diffs: the severity that fails the run")
+    sources: list[str] = Field(default_factory=list, description="inputs, as relative paths or labels")
+    base_url: str | None = Field(default=None, description="live runs: the API base URL, without credentials")
+
+    @field_validator("base_url")
+    @classmethod
+    def _without_secrets(cls, value: str | None) -> str | None:
+        # User info, query and fragment can carry credentials; they never reach a report.
+        return safe_base_url(value) if value else value
+
+
+class ViolationEntry(_Entry):
+    """One way a response breaks its schema."""
+
+    field: str
+    instance_path: str
+    schema_path: str
+    keyword: str
+    expected: JsonValue
+    actual: JsonValue
+    message: str
+
+
+class VersionFit(_Entry):
+    """How one response fits one version."""
+
+    version: str
+    valid: bool
+    exact: bool
+    score: float
+    violations: int
+    undocumented: int
+    differences: list[str]
+
+
+class ResponseEntry(_Entry):
+    """One checked response: its target version, its violations and its fit to every version."""
+
+    file: str
+    operation: str
+    method: str
+    path: str
+    status: int
+    recorded_version: str | None
+    against: str
+    ok: bool
+    violations: list[ViolationEntry]
+    undocumented: list[str]
+    best_match: str | None
+    matches: list[str]
+    fingerprint: str
+    fits: list[VersionFit]
+
+
+class FindingEntry(_Entry):
+    """One graded observation: a schema violation, an API change, an SDK mismatch."""
+
+    kind: str
+    severity: Severity
+    operation: str | None
+    version: str | None
+    path: str
+    message: str
+    evidence: list[str] = Field(default_factory=list)
+    location: str | None = Field(default=None, description="where: response 200, request, parameter, ...")
+    file: str | None = None
+
+
+class RenameEntry(_Entry):
+    """A name that moved: `old` as `old_in` calls it, `new` as `new_in` calls it."""
+
+    kind: str = Field(description="field-renamed, path-param-renamed or schema-renamed")
+    severity: Severity
+    operation: str
+    old: str
+    new: str
+    old_in: str
+    new_in: str
+    confidence: float
+    evidence: list[str]
+    file: str | None = None
+
+
+class CounterexampleEntry(_Entry):
+    """A concrete instance one version accepts and the other rejects, proving a breaking change."""
+
+    operation: str | None
+    kind: str
+    path: str
+    instance: JsonValue
+    valid_in: str
+    rejected_by: str
+    reason: str
+
+
+class MatrixCell(_Entry):
+    """One operation in one version."""
+
+    version: str
+    status: CellStatus
+    label: str = Field(description="compact text: ok, ok +2, FAIL 1, breaking 3, added, -")
+    score: float | None = None
+    details: list[str] = Field(default_factory=list)
+
+
+class MatrixRow(_Entry):
+    """One row of the operation × version matrix (a response for checks, an operation for diffs)."""
+
+    operation: str
+    method: str | None = None
+    path: str | None = None
+    recorded_version: str | None = None
+    file: str | None = None
+    severity: Severity = Field(description="the worst thing the row shows, for filtering")
+    best_match: str | None = Field(default=None, description="checks: best-fitting version, any, tie, none")
+    cells: list[MatrixCell]
+
+
+class TransportFindingEntry(_Entry):
+    """A live request that produced no usable response, and why."""
+
+    kind: str = Field(
+        description="http_429, http_5xx, timeout, connection, malformed_json, html_error_page, "
+        "budget_exhausted or unexpected_status"
+    )
+    operation: str | None
+    method: str
+    path: str
+    message: str
+    attempts: int
+    status: int | None = None
+
+
+class SkippedEntry(_Entry):
+    """An operation a live run did not call, and why (never an error)."""
+
+    operation: str
+    reason: str
+    detail: str
+
+
+class CleanupEntry(_Entry):
+    """What a live run's cleanup undid and what it left behind."""
+
+    compensated: int
+    remaining: int
+    details: list[str] = Field(default_factory=list)
+
+
+class InputErrorEntry(_Entry):
+    """A bad input (contract or recording file), named by file and JSON pointer."""
+
+    kind: str
+    file: str | None
+    pointer: str
+    message: str
+
+
+class Summary(BaseModel):
+    """Counts derived from the report's lists, and its exit code."""
+
+    exit_code: int
+    operations: int
+    responses: int
+    ok: int
+    failed: int
+    drifted: int = Field(description="valid responses that carry undocumented fields")
+    breaking: int
+    warning: int
+    info: int
+    renames: int
+    input_errors: int
+    transport_findings: int
+    skipped: int
+
+
+class DriftReport(_Entry):
+    """Everything one run found, as written to `report.json`."""
+
+    format: Literal["apidrift.report/1"] = REPORT_FORMAT
+    metadata: RunMetadata
+    exit_code: int = Field(description="what the run exited with: 0 clean, 1 drift, 2 bad input")
+    matrix: list[MatrixRow] = Field(default_factory=list)
+    findings: list[FindingEntry] = Field(default_factory=list)
+    renames: list[RenameEntry] = Field(default_factory=list)
+    counterexamples: list[CounterexampleEntry] = Field(default_factory=list)
+    responses: list[ResponseEntry] = Field(default_factory=list)
+    input_errors: list[InputErrorEntry] = Field(default_factory=list)
+    transport_findings: list[TransportFindingEntry] = Field(default_factory=list)
+    skipped: list[SkippedEntry] = Field(default_factory=list)
+    interrupted: bool = False
+    cleanup: CleanupEntry | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_summary(cls, data: object) -> object:
+        # A saved report carries its summary; it is derived, so reading one back recomputes it.
+        if isinstance(data, dict) and "summary" in data:
+            return {k: v for k, v in data.items() if k != "summary"}
+        return data
+
+    # Derived rather than stored, so a producer that appends findings never leaves stale counts.
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def summary(self) -> Summary:
+        """Counts of this report's lists, with its exit code."""
+        by_severity = {s: 0 for s in Severity}
+        for finding in self.findings:
+            by_severity[finding.severity] += 1
+        return Summary(
+            exit_code=self.exit_code,
+            operations=len(self.operations()),
+            responses=len(self.responses),
+            ok=sum(r.ok for r in self.responses),
+            failed=sum(not r.ok for r in self.responses),
+            drifted=sum(r.ok and bool(r.undocumented) for r in self.responses),
+            breaking=by_severity[Severity.BREAKING],
+            warning=by_severity[Severity.WARNING],
+            info=by_severity[Severity.INFO],
+            renames=len(self.renames),
+            input_errors=len(self.input_errors),
+            transport_findings=len(self.transport_findings),
+            skipped=len(self.skipped),
+        )
+
+    def operations(self) -> list[str]:
+        """Every operation the report mentions, sorted."""
+        named: Iterable[str | None] = [
+            *(r.operation for r in self.matrix),
+            *(f.operation for f in self.findings),
+            *(r.operation for r in self.renames),
+            *(t.operation for t in self.transport_findings),
+            *(s.operation for s in self.skipped),
+        ]
+        return sorted({name for name in named if name})

@@ -1,0 +1,126 @@
+"""junit.xml: valid against the Jenkins xUnit JUnit schema; a testcase per operation and check."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from functools import cache
+from pathlib import Path
+
+import pytest
+import xmlschema
+from report_samples import all_reports, chain_report, check_report, diff_report, failing_report, live_report
+
+from apidrift.report import FindingEntry, render_junit
+
+XSD = Path(__file__).resolve().parents[1] / "data" / "junit-10.xsd"
+
+
+@cache
+def junit_schema() -> xmlschema.XMLSchema:
+    return xmlschema.XMLSchema(XSD)
+
+
+def _suite(xml: str) -> ET.Element:
+    root = ET.fromstring(xml)
+    assert root.tag == "testsuites"
+    (suite,) = root.findall("testsuite")
+    return suite
+
+
+def _cases(xml: str) -> list[ET.Element]:
+    return _suite(xml).findall("testcase")
+
+
+@pytest.mark.parametrize("name", ["check", "failing", "diff", "live", "chain"])
+def test_every_report_validates_against_the_jenkins_schema(name: str) -> None:
+    xml = render_junit(all_reports()[name])
+    junit_schema().validate(xml)
+    suite = _suite(xml)
+    cases = suite.findall("testcase")
+    assert suite.get("tests") == str(len(cases))
+    assert suite.get("failures") == str(sum(c.find("failure") is not None for c in cases))
+    assert suite.get("errors") == str(sum(c.find("error") is not None for c in cases))
+    names = [(c.get("classname"), c.get("name")) for c in cases]
+    assert len(names) == len(set(names)), "CI servers key history by class and name"
+
+
+def test_a_passing_check_has_a_passing_case_per_response() -> None:
+    xml = render_junit(check_report())
+    cases = _cases(xml)
+    assert len(cases) == 148 and not [c for c in cases if len(c.findall("failure"))]
+    case = next(
+        c for c in cases if c.get("name") == "2026-05-02/usage-costs.json is valid against 2026-05-02"
+    )
+    assert case.get("classname") == "apidrift.check.usage-costs"
+    out = case.findtext("system-out") or ""
+    assert out.startswith("matches 2026-05-02; against 2026-04-30:")
+
+
+def test_failures_carry_the_message() -> None:
+    report = failing_report()
+    cases = _cases(render_junit(report))
+    failed = [c for c in cases if c.find("failure") is not None]
+    assert len(failed) == report.summary.failed == 18
+    case = next(
+        c for c in failed if c.get("name") == "2026-05-02/usage-costs.json is valid against 2026-04-30"
+    )
+    failure = case.find("failure")
+    assert failure is not None
+    assert failure.get("type") == "schema-violation"
+    message = failure.get("message") or ""
+    assert message.startswith("1 violation(s) against 2026-04-30: data[].result: ")
+    assert "is a required property (required at /" in message
+    assert "data[].result" in (failure.text or "")
+
+
+def test_diff_cases_are_per_operation_and_step() -> None:
+    report = diff_report()
+    cases = _cases(render_junit(report))
+    assert len(cases) == len(report.matrix)
+    usage = next(c for c in cases if c.get("classname") == "apidrift.diff.usage-costs")
+    assert usage.get("name") == "2026-04-30 → 2026-05-02"
+    failure = usage.find("failure")
+    assert failure is not None and (failure.get("message") or "").startswith("1 breaking+ finding(s): ")
+    failing_ops = {r.operation for r in report.matrix if r.severity.value == "breaking"}
+    assert {
+        c.get("classname", "").rsplit(".", 1)[-1] for c in cases if c.find("failure") is not None
+    } == failing_ops
+
+
+def test_a_chain_names_each_step() -> None:
+    names = {(c.get("classname"), c.get("name")) for c in _cases(render_junit(chain_report()))}
+    assert names == {("apidrift.diff.list-things", "v1 → v2"), ("apidrift.diff.get-status", "v2 → v3")}
+
+
+def test_live_parts_become_errors_skips_and_a_cleanup_case() -> None:
+    xml = render_junit(live_report())
+    cases = _cases(xml)
+    errors = {c.get("name"): c.find("error") for c in cases if c.find("error") is not None}
+    assert set(errors) == {
+        "GET /organization/costs answers",
+        "GET /organization/users answers",
+        "run completes",
+    }
+    assert errors["GET /organization/costs answers"].get("type") == "http_429"  # type: ignore[union-attr]
+    skipped = [c for c in cases if c.find("skipped") is not None]
+    assert [(c.get("classname"), c.find("skipped").get("message")) for c in skipped] == [  # type: ignore[union-attr]
+        ("apidrift.live.delete-project-user", "writes_disabled: off")
+    ]
+    cleanup = next(c for c in cases if c.get("name") == "cleanup leaves nothing behind")
+    assert cleanup.find("failure") is not None
+    assert _suite(xml).get("skipped") == "1"
+
+
+def test_metadata_are_properties_and_control_characters_are_dropped() -> None:
+    report = check_report()
+    report.findings.append(
+        FindingEntry(
+            kind="sdk", severity="breaking", operation="x", version=None, path="", message="bad\x00\x1bbyte"
+        )
+    )
+    xml = render_junit(report)
+    junit_schema().validate(xml)
+    properties = {p.get("name"): p.get("value") for p in _suite(xml).iter("property")}
+    assert properties["kind"] == "check" and properties["versions"] == "2026-04-30, 2026-05-02"
+    assert properties["generated_at"] == "2026-05-20T03:17:00+00:00"
+    assert "bad  byte" in xml
