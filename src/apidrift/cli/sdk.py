@@ -1,0 +1,149 @@
+"""`apidrift sdk-check docs|models`: which documented version does an SDK match?
+
+Exit codes (both commands): 2 on bad input (an unreadable document, an unknown version, a missing SDK
+package or mapping; one `error: …` line each); with `--against VERSION`, 1 when a document or model
+has a finding at `--fail-on` (default: breaking) against that version; without it, 1 when a document
+or model matches no version (every version has such a finding); else 0.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from apidrift.changes import Severity
+from apidrift.cli.app import ApiOption, ContractsOption, app, error, out
+from apidrift.contracts import ContractStore
+from apidrift.errors import ApidriftError
+from apidrift.sdk.findings import SdkDocReport, SdkModelReport
+from apidrift.sdk.render import write_reports
+
+sdk_app = typer.Typer(
+    no_args_is_help=True,
+    help="Pre-release checks for SDK teams: which documented version does an SDK match?",
+)
+app.add_typer(sdk_app, name="sdk-check")
+
+AgainstOption = Annotated[
+    str | None,
+    typer.Option("--against", help="Exit 1 when there are findings at --fail-on against this version."),
+]
+FailOnOption = Annotated[
+    Severity, typer.Option("--fail-on", help="The severity that counts as a mismatch for the exit code.")
+]
+ReportsOption = Annotated[Path, typer.Option("--reports", help="Where sdk-report.json and sdk-report.md go.")]
+
+
+@sdk_app.command("docs")
+def docs(
+    files: Annotated[
+        list[Path], typer.Argument(help="SDK reference documents (openapi-generator or Stainless).")
+    ],
+    against: AgainstOption = None,
+    fail_on: FailOnOption = Severity.BREAKING,
+    reports: ReportsOption = Path("reports"),
+    contracts: ContractsOption = None,
+    api: ApiOption = "openai-admin",
+) -> None:
+    """Parse SDK reference docs and say which contract version each matches, listing every mismatch.
+
+    Exit 0: every document matches some version (with --against: no finding at --fail-on against it).
+    Exit 1: otherwise. Exit 2: bad input.
+    """
+    from apidrift.sdk.docs_check import check_documents
+
+    try:
+        report = check_documents(ContractStore(contracts, api), files, against=against, fail_on=fail_on)
+    except ApidriftError as exc:
+        _fail(exc)
+    for d in report.documents:
+        out.print(
+            f"{d.file}: {d.operations} operations ({d.style}); {_verdict(d.best_match, d.matches)}",
+            soft_wrap=True,
+        )
+        for fit in d.fits:
+            out.print(f"  {fit.version}: {_counts(fit.breaking, fit.warning, fit.info)}", soft_wrap=True)
+    _finish(report, reports)
+
+
+@sdk_app.command("models")
+def models(
+    module: Annotated[str, typer.Argument(help="An installed SDK package, e.g. openai.")],
+    mapping: Annotated[
+        Path | None,
+        typer.Option("--mapping", help="Operation → model JSON file (default: the one bundled for MODULE)."),
+    ] = None,
+    recordings: Annotated[
+        Path | None,
+        typer.Option(
+            "--recordings", help="Folder of <version>/ recording folders (default: the bundled ones)."
+        ),
+    ] = None,
+    examples: Annotated[
+        int, typer.Option("--examples", min=0, help="Generated valid responses per operation and version.")
+    ] = 5,
+    operation: Annotated[
+        list[str] | None, typer.Option("--operation", help="Only this operation (repeatable).")
+    ] = None,
+    against: AgainstOption = None,
+    fail_on: FailOnOption = Severity.BREAKING,
+    reports: ReportsOption = Path("reports"),
+    contracts: ContractsOption = None,
+    api: ApiOption = "openai-admin",
+) -> None:
+    """Run each version's recordings and generated responses through an SDK's models, strictly.
+
+    Exit 0: every mapped model fits some version (with --against: no finding at --fail-on against it).
+    Exit 1: otherwise. Exit 2: bad input (SDK not installed, no mapping, unreadable recordings).
+    """
+    from apidrift.sdk.models_check import check_models
+
+    try:
+        report = check_models(
+            ContractStore(contracts, api),
+            module,
+            mapping_file=mapping,
+            recordings=recordings,
+            against=against,
+            fail_on=fail_on,
+            examples=examples,
+            operations=operation or (),
+        )
+    except ApidriftError as exc:
+        _fail(exc)
+    for m in report.models:
+        cells = ", ".join(f"{c.version}: {_counts(c.breaking, c.warning, c.info)}" for c in m.checks)
+        out.print(f"{m.operation}: {_verdict(m.best_match, m.matches)} ({cells})", soft_wrap=True)
+    _finish(report, reports)
+
+
+def _verdict(best: str | None, matches: list[str]) -> str:
+    if best:
+        return f"matches {best} best"
+    return f"matches {' and '.join(matches)} equally" if matches else "matches no version"
+
+
+def _counts(breaking: int, warning: int, info: int) -> str:
+    return f"{breaking} breaking, {warning} warning, {info} info"
+
+
+def _fail(exc: ApidriftError) -> NoReturn:
+    error(str(exc))
+    raise typer.Exit(2)
+
+
+def _finish(report: SdkDocReport | SdkModelReport, folder: Path) -> None:
+    written = write_reports(report, folder)
+    s = report.summary
+    out.print(
+        f"{s.matched} of {s.subjects} match at least one version; "
+        f"{s.breaking} breaking, {s.warning} warning, {s.info} info; "
+        f"reports: {', '.join(p.as_posix() for p in written)}",
+        soft_wrap=True,
+    )
+    for problem in report.input_errors:
+        where = f"{problem.file}#{problem.pointer}" if problem.pointer else problem.file
+        error(f"{where}: {problem.message}" if where else problem.message)
+    raise typer.Exit(s.exit_code)
