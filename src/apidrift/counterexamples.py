@@ -12,14 +12,13 @@ from typing import Any
 import jsonschema_rs
 from hypothesis import HealthCheck, find, settings
 from hypothesis.errors import NoSuchExample, Unsatisfiable
-from jsonschema import Draft202012Validator
 
 from apidrift.changes import Change, ChangeKind, Counterexample, Severity, Side
 from apidrift.contracts import ContractVersion, JSONSchema, Operation, rooted
 from apidrift.diff import VersionDiff
 from apidrift.renames import parent_of
 from apidrift.strategies import from_schema
-from apidrift.validation import field_path
+from apidrift.validation import Violation, explain
 
 SEARCH = settings(
     max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck), derandomize=True
@@ -71,14 +70,14 @@ class _Surface:
         self.source_version, self.judge_version = source_version, judge_version
         self.strategy = from_schema(source, source_version.schemas)
         rooted_judge = rooted(judge, judge_version.base + "counterexample.json")
-        self.judge = Draft202012Validator(rooted_judge, registry=judge_version.registry)
         self.fast = jsonschema_rs.validator_for(rooted_judge, registry=_rs_registry(judge_version))
 
-    def errors_at(self, instance: Any, change: Change) -> list[Any]:
-        """The judge's rejections that touch the changed field (fast path first: most pass)."""
+    def errors_at(self, instance: Any, change: Change) -> list[Violation]:
+        """The judge's rejections that touch the changed field (most instances pass the fast check)."""
         if self.fast.is_valid(instance):
             return []
-        return [e for e in self.judge.iter_errors(instance) if _relevant([_error_field(e)], change)]
+        found = [explain(e) for e in self.fast.iter_errors(instance)]
+        return [v for v in found if _relevant([v.field], change)]
 
 
 def _rs_registry(version: ContractVersion) -> Any:
@@ -95,19 +94,8 @@ def find_counterexample(change: Change, surface: _Surface) -> Counterexample | N
     except (NoSuchExample, Unsatisfiable):
         return None
     errors = surface.errors_at(instance, change)
-    reason = min(errors, key=lambda e: len(e.absolute_path)).message if errors else "rejected"
+    reason = min(errors, key=lambda v: v.instance_path.count("/")).message if errors else "rejected"
     return Counterexample(instance, surface.source_version.version, surface.judge_version.version, reason)
-
-
-def _error_field(error: Any) -> str:
-    path = field_path(error.absolute_path)
-    if error.validator == "required":
-        missing = str(error.message).split("'")[1] if "'" in str(error.message) else ""
-        return f"{path}.{missing}" if path and missing else missing or path
-    if error.validator == "additionalProperties":
-        extra = str(error.message).split("'")[1] if "'" in str(error.message) else ""
-        return f"{path}.{extra}" if path and extra else extra or path
-    return path
 
 
 def attach_counterexamples(diff: VersionDiff, old: ContractVersion, new: ContractVersion) -> int:

@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -107,16 +107,12 @@ def run_live_check(
         max_concurrency=options.concurrency,
         request_budget=options.request_budget,
     )
-    sweep = Sweep(
-        client,
-        version,
-        SweepOptions(
-            allow_writes=options.allow_writes,
-            sandbox_project=options.sandbox_project,
-            ledger_path=options.ledger,
-            **({"now": _fixed(options.now)} if options.now is not None else {}),
-        ),
+    sweep_options = SweepOptions(
+        allow_writes=options.allow_writes, sandbox_project=options.sandbox_project, ledger_path=options.ledger
     )
+    if options.now is not None:
+        sweep_options = replace(sweep_options, now=_fixed(options.now))
+    sweep = Sweep(client, version, sweep_options)
     writer = _RecordingWriter(
         folder, client.base_url, EmailPseudonymiser() if options.pseudonymise_emails else None
     )

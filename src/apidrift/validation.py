@@ -108,7 +108,7 @@ class ResponseValidator:
     def violations(self, op_id: str, status: str | int, body: Any) -> tuple[Violation, ...]:
         """The explaining path: every violation, most relevant first, from the same compiled validator."""
         errors = self._compiled(op_id, str(status)).iter_errors(body)
-        return tuple(sorted((_explain(e) for e in errors), key=_relevance))
+        return tuple(sorted((explain(e) for e in errors), key=_relevance))
 
     def field_shapes(self, op_id: str, status: str | int) -> dict[str, FieldShape]:
         key = (op_id, str(status))
@@ -138,7 +138,7 @@ class ResponseValidator:
         fast = self._compiled(op_id, status)
         violations: tuple[Violation, ...] = ()
         if not fast.is_valid(body):  # only an invalid body pays for the explanation
-            violations = tuple(sorted((_explain(e) for e in fast.iter_errors(body)), key=_relevance))
+            violations = tuple(sorted((explain(e) for e in fast.iter_errors(body)), key=_relevance))
         undocumented = self.undocumented(op_id, status, body) if strict else ()
         return ValidationResult(self.version.version, op_id, status, violations, undocumented)
 
@@ -159,7 +159,7 @@ def _relevance(violation: Violation) -> tuple[int, bool, str]:
     return (violation.instance_path.count("/"), violation.keyword in _WEAK, violation.instance_path)
 
 
-def _explain(error: Any) -> Violation:
+def explain(error: Any) -> Violation:
     """One jsonschema-rs error as a `Violation`; inside a union, the member that fits best explains."""
     error = _best_member_error(error)
     schema_path = list(error.schema_path)

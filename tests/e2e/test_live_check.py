@@ -5,13 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-from conftest import StartSimulator
-
 from apidrift.contracts import ContractStore
 from apidrift.live_check import LiveCheckOptions, LiveCheckResult, run_live_check
 from apidrift.simulator import FaultPlan
 from apidrift.simulator.state import NOW
+from conftest import StartSimulator
 
 KEY = "sk-admin-e2eLiveCheckKey0123456789abcdefXYZ"
 SIM_NOW = datetime.fromtimestamp(NOW, UTC)

@@ -65,7 +65,9 @@ def test_unknown_operation_scores_zero(validators: list[ResponseValidator]) -> N
     assert fp.summary().startswith("fits no version")
 
 
-def test_a_rename_repeated_in_every_list_item_is_still_one_rename(validators: list[ResponseValidator]) -> None:
+def test_a_rename_repeated_in_every_list_item_is_still_one_rename(
+    validators: list[ResponseValidator],
+) -> None:
     page = body("2026-05-02", "list-invites")
     page["data"] = [dict(page["data"][0], id=f"invite-{i}") for i in range(5)]
     fp = fingerprint(validators, "list-invites", 200, page)

@@ -9,7 +9,7 @@ __all__ = ["app", "main", "register"]
 
 def register() -> None:
     """Import the command modules (each adds its commands to `app`)."""
-    from apidrift.cli import check, diff, live  # noqa: F401
+    from apidrift.cli import check, diff, live, report, sdk  # noqa: F401
 
 
 if __name__ == "__main__":
