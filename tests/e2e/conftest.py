@@ -95,7 +95,8 @@ def start_simulator(store: ContractStore) -> Iterator[StartSimulator]:
     """`start_simulator(version, **create_app_kwargs)` -> a running server, stopped after the test."""
     running: list[tuple[_Server, threading.Thread]] = []
 
-    def start(version: str, **kwargs: Any) -> RunningSimulator:
+    def start(version: str, *, wrap: Callable[[Any], Any] | None = None, **kwargs: Any) -> RunningSimulator:
+        """`wrap` puts test-only ASGI middleware around the app (e.g. to plant secrets or bugs)."""
         app = create_app(version, store=store, **kwargs)
         # proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on accepted sockets whose proto says
         # TCP, and without it every response body waits ~40 ms behind its headers (Nagle, delayed ACK).
@@ -103,7 +104,8 @@ def start_simulator(store: ContractStore) -> Iterator[StartSimulator]:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-        config = uvicorn.Config(app, lifespan="off", log_level="critical", access_log=False)
+        served = wrap(app) if wrap is not None else app
+        config = uvicorn.Config(served, lifespan="off", log_level="critical", access_log=False)
         server = _Server(config)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
         thread.start()

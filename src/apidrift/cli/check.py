@@ -6,11 +6,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import Progress
 from rich.table import Table
 
 from apidrift.check import check_recordings
 from apidrift.cli.app import ApiOption, ContractsOption, app, error, out
 from apidrift.contracts import ContractStore
+from apidrift.ledger import DEFAULT_LEDGER
+from apidrift.live import DEFAULT_BASE_URL
 from apidrift.recordings import bundled_recordings
 from apidrift.report import CellStatus, DriftReport, build_check_report, write_reports
 
@@ -33,14 +36,107 @@ def check(
         Path,
         typer.Option("--reports", help="Where report.json, report.md, report.html and junit.xml go."),
     ] = Path("reports"),
+    live: Annotated[
+        bool, typer.Option("--live", help="Sweep a live org (key: OPENAI_ADMIN_KEY) instead of recordings.")
+    ] = False,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help=f"API to sweep with --live (default {DEFAULT_BASE_URL}).")
+    ] = None,
+    record: Annotated[
+        Path | None, typer.Option("--record", help="Keep the live run's redacted recordings here.")
+    ] = None,
+    allow_writes: Annotated[
+        bool, typer.Option("--allow-writes", help="Also exercise writes, only inside --sandbox-project.")
+    ] = False,
+    sandbox_project: Annotated[
+        str | None, typer.Option("--sandbox-project", help="Project (by name) the writes happen in.")
+    ] = None,
+    ledger: Annotated[
+        Path, typer.Option("--ledger", help="Where a write run records what it created (for cleanup).")
+    ] = DEFAULT_LEDGER,
+    concurrency: Annotated[int, typer.Option("--concurrency", help="Live requests in flight at once.")] = 4,
+    budget: Annotated[
+        int, typer.Option("--budget", help="Most live requests sent, retries included.")
+    ] = 1000,
+    pseudonymise_emails: Annotated[
+        bool, typer.Option("--pseudonymise-emails", help="Replace emails in live recordings.")
+    ] = False,
     contracts: ContractsOption = None,
     api: ApiOption = "openai-admin",
 ) -> None:
-    """Validate recorded responses and fingerprint each against every contract version."""
+    """Validate recorded (or, with --live, swept) responses and fingerprint each against every version."""
     store = ContractStore(contracts, api)
+    if live or base_url:
+        report = _live(
+            store,
+            api,
+            against,
+            base_url or DEFAULT_BASE_URL,
+            record,
+            allow_writes,
+            sandbox_project,
+            ledger,
+            concurrency,
+            budget,
+            pseudonymise_emails,
+        )
+        _finish(report, reports)
     folder = recordings or bundled_recordings() / api
     run = check_recordings(store, folder, against=against, display_root=folder.parent)
-    report = build_check_report(run, api=api)
+    _finish(build_check_report(run, api=api), reports, [str(e) for e in run.input_errors])
+
+
+def _live(
+    store: ContractStore,
+    api: str,
+    against: str | None,
+    base_url: str,
+    record: Path | None,
+    allow_writes: bool,
+    sandbox_project: str | None,
+    ledger: Path,
+    concurrency: int,
+    budget: int,
+    pseudonymise_emails: bool,
+) -> DriftReport:
+    from apidrift.cli.live import admin_key
+    from apidrift.live_check import LiveCheckOptions, run_live_check
+    from apidrift.report.build_live import build_live_report
+    from apidrift.sweep import OperationCall, SweepEvent
+
+    options = LiveCheckOptions(
+        base_url=base_url,
+        against=against,
+        record_dir=record,
+        allow_writes=allow_writes,
+        sandbox_project=sandbox_project,
+        ledger=ledger,
+        concurrency=concurrency,
+        request_budget=budget,
+        pseudonymise_emails=pseudonymise_emails,
+    )
+    key = admin_key()
+    with Progress(transient=True, console=out, disable=not out.is_terminal) as progress:
+        task = progress.add_task("sweeping", total=None)
+
+        def tick(event: SweepEvent) -> None:
+            label = event.operation if isinstance(event, OperationCall) else f"skipped {event.operation}"
+            progress.update(task, advance=1, description=label)
+
+        result = run_live_check(store, options, key, on_event=tick)
+    for finding in result.transport_findings:
+        out.print(
+            f"transport: {finding.kind.value} {finding.method} {finding.path}: {finding.message}",
+            soft_wrap=True,
+        )
+    if result.sweep.interrupted:
+        out.print(
+            f"interrupted: {result.sweep.interrupted}; everything recorded so far is checked", soft_wrap=True
+        )
+    return build_live_report(result, api=api, base_url=base_url)
+
+
+def _finish(report: DriftReport, reports: Path, problems: list[str] | None = None) -> None:
     _print_table(report)
     written = write_reports(report, reports)
     s = report.summary
@@ -49,9 +145,9 @@ def check(
         f"reports: {', '.join(p.as_posix() for p in written)}",
         soft_wrap=True,
     )
-    for problem in run.input_errors:
-        error(str(problem))
-    raise typer.Exit(run.exit_code)
+    for problem in problems or []:
+        error(problem)
+    raise typer.Exit(report.exit_code)
 
 
 def _print_table(report: DriftReport) -> None:
