@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -91,3 +93,29 @@ def test_planted_and_created_secrets_never_reach_disk_or_output(
     # Redaction keeps the shape: a redacted recording still says which kind of key it was.
     recorded = b"".join((work / "rec" / name).read_bytes() for name in os.listdir(work / "rec"))
     assert b"sk-proj-REDACTED" in recorded
+
+
+def test_an_interrupted_live_run_still_writes_its_report(
+    start_simulator: StartSimulator, tmp_path: Path
+) -> None:
+    server = start_simulator("2026-05-02", latency_ms=150)
+    env = {**os.environ, "OPENAI_ADMIN_KEY": ADMIN_KEY, "NO_COLOR": "1", "COLUMNS": "200"}
+    command = [sys.executable, "-m", "apidrift.cli", "check", "--live", "--base-url", server.base_url + "/v1"]
+    command += ["--record", "rec", "--concurrency", "1"]
+    proc = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    rec = tmp_path / "rec"
+    deadline = time.monotonic() + 60
+    while len(list(rec.glob("*.json"))) < 3:
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 1, stderr.decode()
+    report = json.loads((tmp_path / "reports" / "report.json").read_text())
+    assert report["interrupted"] is True
+    recorded = len(list(rec.glob("*.json")))
+    assert len(report["responses"]) == recorded >= 3, (
+        "every response gathered before the interrupt is checked"
+    )
+    assert any(s["reason"] == "interrupted" for s in report["skipped"])
+    assert b"Traceback" not in stderr
