@@ -1,0 +1,418 @@
+"""pytest plugin: `--apidrift-*` options and fixtures giving the contract version under test, its
+validator, the responses to check (recorded, or live from a read-only sweep) and shape snapshots.
+
+Importing this module adds nothing but pytest and the standard library to what `import apidrift`
+loads: other apidrift modules, httpx, hypothesis and syrupy are imported where they are needed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import pytest
+
+if TYPE_CHECKING:
+    import httpx
+
+    from apidrift.contracts import ContractStore, ContractVersion
+    from apidrift.recordings import RecordingSet
+    from apidrift.sweep import SweepResult
+    from apidrift.validation import ResponseValidator
+
+KEY_ENV: Final = "OPENAI_ADMIN_KEY"
+# Same as apidrift.live.DEFAULT_BASE_URL, repeated so that reading it does not import httpx.
+DEFAULT_LIVE_URL: Final = "https://api.openai.com/v1"
+# Sent to a `--apidrift-base-url` server (a simulator, a proxy) when no key is in the environment.
+PLACEHOLDER_KEY: Final = "sk-apidrift-placeholder-not-a-key"
+DEFAULT_API: Final = "openai-admin"
+PROFILES: Final = {"apidrift-ci": 10, "apidrift-nightly": 500}
+_OPTIONS: Final = {  # name: (metavar, help); each also has an ini form, `apidrift_<name>`
+    "base_url": ("URL", "check live responses from this API base URL (e.g. http://127.0.0.1:8000/v1)"),
+    "version": ("LABEL", "the contract version to check against (default: the newest)"),
+    "recordings": ("DIR", "the recordings to check (default: the bundled ones of that version)"),
+    "contracts": ("DIR", "the contracts root (default: the bundled contracts)"),
+    "snapshots": ("DIR", "the shape snapshot root (default: snapshots/ in the rootdir)"),
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the options resolved to; None means the default (bundled contracts, newest version, …)."""
+
+    contracts: Path | None = None
+    version: str | None = None
+    recordings: Path | None = None
+    base_url: str | None = None
+    live: bool = False
+    snapshots: Path = Path("snapshots")
+    api: str = DEFAULT_API
+    explicit: bool = False  # some apidrift option or ini value was given
+    api_key: str | None = field(default=None, repr=False)
+
+    @property
+    def online(self) -> bool:
+        """Responses come from a server (`--apidrift-live` or `--apidrift-base-url`), not recordings."""
+        return self.base_url is not None
+
+
+SETTINGS_KEY: Final = pytest.StashKey[Settings]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("apidrift", "apidrift: contract and schema-drift checks")
+    for name, (metavar, text) in _OPTIONS.items():
+        option = f"--apidrift-{name.replace('_', '-')}"
+        group.addoption(option, dest=f"apidrift_{name}", metavar=metavar, help=text)
+    group.addoption(
+        "--apidrift-live",
+        dest="apidrift_live",
+        action="store_true",
+        default=None,
+        help=f"check live responses from the real API with ${KEY_ENV} (default URL {DEFAULT_LIVE_URL})",
+    )
+    for name in _OPTIONS:
+        parser.addini(f"apidrift_{name}", f"default for --apidrift-{name.replace('_', '-')}", default="")
+    parser.addini("apidrift_live", "default for --apidrift-live", type="bool", default=False)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    # tryfirst: the profiles must exist before hypothesis' own hook loads `--hypothesis-profile`.
+    profile = config.getoption("--hypothesis-profile", default=None) or os.environ.get("HYPOTHESIS_PROFILE")
+    if isinstance(profile, str) and profile in PROFILES:
+        register_hypothesis_profiles()
+    if SETTINGS_KEY not in config.stash:  # idempotent, should the module be reached twice
+        try:
+            config.stash[SETTINGS_KEY] = resolve_settings(config)
+        except ValueError as exc:
+            raise pytest.UsageError(f"apidrift: {exc}") from None
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    settings = settings_of(config)
+    if not settings.explicit:
+        return None  # the plugin stays silent in projects that do not use it
+    where = f"live {settings.base_url}" if settings.online else f"recordings {recordings_dir(settings)}"
+    return f"apidrift: {settings.api} {settings.version or 'newest version'}; responses from {where}"
+
+
+def _value(config: pytest.Config, name: str) -> tuple[str | None, Path]:
+    """An option's value and the folder a relative path in it is relative to (cmdline, then ini)."""
+    given = config.getoption(f"apidrift_{name}", default=None)
+    if given:
+        return str(given), config.invocation_params.dir
+    try:
+        ini = config.getini(f"apidrift_{name}")
+    except ValueError:  # the plugin's hooks were never registered (fixtures imported by a conftest)
+        return None, config.rootpath
+    base = config.inipath.parent if config.inipath else config.rootpath
+    return (str(ini) if ini else None), base
+
+
+def resolve_settings(config: pytest.Config) -> Settings:
+    """Settings from the command line and ini file; ValueError names a bad value."""
+    values = {name: _value(config, name) for name in _OPTIONS}
+    live = bool(config.getoption("apidrift_live", default=None))
+    if not live:
+        try:
+            live = bool(config.getini("apidrift_live"))
+        except ValueError:
+            live = False
+
+    def path(name: str) -> Path | None:
+        raw, base = values[name]
+        return (base / raw).resolve() if raw else None
+
+    contracts, recordings = path("contracts"), path("recordings")
+    version, base_url = values["version"][0], values["base_url"][0]
+    explicit = live or any(raw for raw, _ in values.values())
+    if contracts is not None and not contracts.is_dir():
+        raise ValueError(f"--apidrift-contracts {contracts} is not a folder")
+    if recordings is not None and not recordings.is_dir():
+        raise ValueError(f"--apidrift-recordings {recordings} is not a folder")
+    if version is not None:
+        _check_version(contracts, version)
+    key = os.environ.get(KEY_ENV, "").strip() or None
+    if live:
+        if key is None:
+            raise ValueError(f"--apidrift-live needs an admin key in ${KEY_ENV}")
+        base_url = base_url or DEFAULT_LIVE_URL
+    if base_url is not None:
+        if not base_url.startswith(("http://", "https://")):
+            raise ValueError(f"--apidrift-base-url must be an http(s) URL, got {base_url!r}")
+        base_url = base_url.rstrip("/")
+        key = key or PLACEHOLDER_KEY
+    snapshots = path("snapshots") or config.rootpath / "snapshots"
+    return Settings(contracts, version, recordings, base_url, live, snapshots, DEFAULT_API, explicit, key)
+
+
+def _check_version(contracts: Path | None, version: str) -> None:
+    from apidrift.contracts import ContractStore
+
+    store = ContractStore(contracts)
+    if version not in store.labels():
+        known = ", ".join(store.labels()) or "none"
+        raise ValueError(f"--apidrift-version {version!r} is not a contract version (known: {known})")
+
+
+def settings_of(config: pytest.Config) -> Settings:
+    """The session's settings (resolved now when the plugin's hooks were never registered)."""
+    if SETTINGS_KEY not in config.stash:
+        config.stash[SETTINGS_KEY] = resolve_settings(config)
+    return config.stash[SETTINGS_KEY]
+
+
+def recordings_dir(settings: Settings, version: str | None = None) -> Path:
+    if settings.recordings is not None:
+        return settings.recordings
+    from apidrift.recordings import bundled_recordings
+
+    return bundled_recordings() / settings.api / (version or settings.version or _newest(settings))
+
+
+def _newest(settings: Settings) -> str:
+    from apidrift.contracts import ContractStore
+
+    return ContractStore(settings.contracts, settings.api).newest()
+
+
+def operation_ids(config: pytest.Config) -> list[str]:
+    """The operation ids of the version under test, sorted: for parametrizing a contract suite."""
+    from apidrift.contracts import ContractStore
+
+    settings = settings_of(config)
+    store = ContractStore(settings.contracts, settings.api)
+    return sorted(store.load(settings.version or store.newest()).operations)
+
+
+def plugin_arguments() -> list[str]:
+    """Arguments that load this plugin in a child pytest: none when it is installed as an entry point
+    (naming it again with `-p` would register it twice, which pytest refuses)."""
+    for entry in metadata.entry_points(group="pytest11"):
+        if entry.value == __name__:
+            return []
+    return ["-p", __name__]
+
+
+def register_hypothesis_profiles() -> None:
+    """`apidrift-ci` (few examples, deterministic, no database) and `apidrift-nightly` (deep)."""
+    from hypothesis import HealthCheck, Phase, settings
+
+    quiet = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+    settings.register_profile(
+        "apidrift-ci",
+        max_examples=PROFILES["apidrift-ci"],
+        deadline=None,
+        derandomize=True,
+        database=None,
+        # The explain phase traces every line the failing case runs: seconds per failure over HTTP.
+        phases=[p for p in Phase if p is not Phase.explain],
+        suppress_health_check=quiet,
+    )
+    settings.register_profile(
+        "apidrift-nightly",
+        max_examples=PROFILES["apidrift-nightly"],
+        deadline=None,
+        suppress_health_check=quiet,
+    )
+
+
+def active_profile() -> Any:
+    """The hypothesis settings of apidrift's fuzz tests: `--hypothesis-profile apidrift-…` when given,
+    else `$HYPOTHESIS_PROFILE`, else `apidrift-ci`; applied per test (`@active_profile()`), never globally."""
+    from hypothesis import settings
+
+    register_hypothesis_profiles()
+    current = settings.get_current_profile_name()
+    name = current if current in PROFILES else os.environ.get("HYPOTHESIS_PROFILE", "")
+    return settings.get_profile(name if name in PROFILES else "apidrift-ci")
+
+
+# --- fixtures: named `apidrift_*`; the functions are `*_fixture` so a module can import them without
+# its test parameters redefining the imported names (see tests/contract/test_contract_suite.py).
+
+
+@pytest.fixture(scope="session", name="apidrift_settings")
+def settings_fixture(pytestconfig: pytest.Config) -> Settings:
+    """The resolved `--apidrift-*` options."""
+    return settings_of(pytestconfig)
+
+
+@pytest.fixture(scope="session", name="apidrift_store")
+def store_fixture(apidrift_settings: Settings) -> ContractStore:
+    """The contract versions below `--apidrift-contracts` (default: the bundled contracts)."""
+    from apidrift.contracts import ContractStore
+
+    return ContractStore(apidrift_settings.contracts, apidrift_settings.api)
+
+
+@pytest.fixture(scope="session", name="apidrift_contract")
+def contract_fixture(apidrift_store: ContractStore, apidrift_settings: Settings) -> ContractVersion:
+    """The contract version under test (`--apidrift-version`, default the newest)."""
+    return apidrift_store.load(apidrift_settings.version or apidrift_store.newest())
+
+
+@pytest.fixture(scope="session", name="apidrift_validator")
+def validator_fixture(apidrift_contract: ContractVersion) -> ResponseValidator:
+    from apidrift.validation import ResponseValidator
+
+    return ResponseValidator(apidrift_contract)
+
+
+@pytest.fixture(scope="session", name="apidrift_recordings")
+def recordings_fixture(apidrift_settings: Settings, apidrift_contract: ContractVersion) -> RecordingSet:
+    """The recordings under test: `--apidrift-recordings`, else the bundled ones of the version."""
+    from apidrift.recordings import load_recordings
+
+    return load_recordings(recordings_dir(apidrift_settings, apidrift_contract.version))
+
+
+@pytest.fixture(scope="session", name="apidrift_client")
+def client_fixture(apidrift_settings: Settings) -> Iterator[httpx.Client]:
+    """A read-only httpx client of the API under test (bearer auth); skips when no server is given."""
+    if not apidrift_settings.online:
+        pytest.skip("no server to call: give --apidrift-base-url or --apidrift-live")
+    import httpx
+
+    from apidrift.live import ReadOnlyViolation
+
+    def refuse_writes(request: httpx.Request) -> None:
+        if request.method != "GET":
+            raise ReadOnlyViolation(
+                f"the apidrift client is read-only: refused {request.method} {request.url}"
+            )
+
+    with httpx.Client(
+        base_url=f"{apidrift_settings.base_url}/",
+        headers={"Authorization": f"Bearer {apidrift_settings.api_key}"},
+        timeout=30.0,
+        event_hooks={"request": [refuse_writes]},
+    ) as client:
+        yield client
+
+
+@pytest.fixture(scope="session", name="apidrift_sweep")
+def sweep_fixture(apidrift_settings: Settings, apidrift_contract: ContractVersion) -> SweepResult:
+    """A read-only sweep of every GET of the version under test (lists first, their ids drive the rest)."""
+    if not apidrift_settings.online:
+        pytest.skip("no server to sweep: give --apidrift-base-url or --apidrift-live")
+    import asyncio
+
+    from apidrift.live import LiveClient
+    from apidrift.sweep import Sweep
+
+    async def sweep() -> SweepResult:
+        key = apidrift_settings.api_key or PLACEHOLDER_KEY
+        async with LiveClient(key, base_url=str(apidrift_settings.base_url), read_only=True) as client:
+            return await Sweep(client, apidrift_contract).run()
+
+    return asyncio.run(sweep())
+
+
+@pytest.fixture(scope="session", name="apidrift_responses")
+def responses_fixture(apidrift_settings: Settings, request: pytest.FixtureRequest) -> Responses:
+    """`responses(operation_id)`: what to check for one operation; skips the test when there is none."""
+    if apidrift_settings.online:
+        return live_responses(request.getfixturevalue("apidrift_sweep"))
+    return recorded_responses(request.getfixturevalue("apidrift_recordings"))
+
+
+@pytest.fixture(scope="session", name="apidrift_checker")
+def checker_fixture(apidrift_store: ContractStore, apidrift_validator: ResponseValidator) -> Checker:
+    """Checks responses against the version under test, naming renames from the other versions."""
+    from apidrift.validation import ResponseValidator
+
+    mine = apidrift_validator.version.version
+    others = [ResponseValidator(v) for v in apidrift_store.load_all() if v.version != mine]
+    return Checker(apidrift_validator, others)
+
+
+@pytest.fixture(name="apidrift_snapshot")
+def snapshot_fixture(apidrift_settings: Settings, request: pytest.FixtureRequest) -> Any:
+    """syrupy's `snapshot`, storing shapes as `<snapshots>/<api>/<version>/<operation>.shape.txt`."""
+    from apidrift.snapshots import shape_extension
+
+    snapshot = request.getfixturevalue("snapshot")
+    return snapshot.use_extension(shape_extension(apidrift_settings.snapshots, apidrift_settings.api))
+
+
+# --- responses and their check -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Observed:
+    """One response to check, or a `finding` saying why a call produced none (a failure too)."""
+
+    source: str
+    status: int
+    body: Any
+    finding: str | None = None
+
+
+Responses = Callable[[str], list[Observed]]
+
+
+def recorded_responses(recordings: RecordingSet) -> Responses:
+    by_operation: dict[str, list[Observed]] = {}
+    for item in recordings.recordings:
+        rec = item.recording
+        source = f"{recordings.folder.name}/{item.file}"
+        by_operation.setdefault(rec.operation, []).append(Observed(source, rec.status, rec.body))
+
+    def responses(operation_id: str) -> list[Observed]:
+        if operation_id not in by_operation:
+            pytest.skip(f"no recording of {operation_id} in {recordings.folder}")
+        return by_operation[operation_id]
+
+    return responses
+
+
+def live_responses(result: SweepResult) -> Responses:
+    from apidrift.live import Exchange
+    from apidrift.sweep import OperationCall
+
+    def responses(operation_id: str) -> list[Observed]:
+        events = [e for e in result.events if e.operation == operation_id]
+        calls = [e.outcome for e in events if isinstance(e, OperationCall) and e.documented]
+        if not calls:
+            reasons = "; ".join(getattr(e, "detail", "") for e in events) or "never reached"
+            pytest.skip(f"{operation_id} was not called live: {reasons}")
+        return [
+            Observed(f"{o.method} {o.path} (live)", o.status, o.body)
+            if isinstance(o, Exchange)
+            else Observed(f"{o.method} {o.path} (live)", o.status or 0, None, f"{o.kind}: {o.message}")
+            for o in calls
+        ]
+
+    return responses
+
+
+class Checker:
+    """Validates responses against one version; a failure says how, naming renames (fingerprint)."""
+
+    def __init__(self, validator: ResponseValidator, others: list[ResponseValidator]) -> None:
+        self.validator, self.others = validator, others
+
+    def problems(self, operation_id: str, response: Observed) -> list[str]:
+        """Nothing when the response is valid; else lines naming every difference."""
+        from apidrift.errors import UnknownOperationError
+        from apidrift.fingerprint import fingerprint
+
+        if response.finding is not None:
+            return [f"{response.source}: {response.finding}"]
+        try:
+            result = self.validator.validate(operation_id, response.status, response.body)
+        except UnknownOperationError as exc:
+            return [f"{response.source}: {exc.message}"]
+        if result.valid:
+            return []
+        print_ = fingerprint([self.validator, *self.others], operation_id, response.status, response.body)
+        mine = print_.scores[0]
+        head = f"{response.source}: {operation_id} {response.status} breaks {mine.version}:"
+        fits = print_.summary().split("; ", 1)[0]  # "matches 2026-05-02", "closest to …", "fits no version"
+        return [head, *(f"  {d}" for d in mine.differences()), f"  the response {fits}"]

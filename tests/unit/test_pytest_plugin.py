@@ -1,0 +1,320 @@
+"""The pytest plugin, run through pytester: every `--apidrift-*` option (and its ini form), usage
+errors for bad values, the fixtures, the report header, and what importing the plugin costs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+# Imported here first, hypothesis stays loaded across in-process runs instead of being re-imported
+# (~1 s) by each inner run whose hypothesis plugin reaches for it.
+import hypothesis
+import pytest
+
+from apidrift.pytest_plugin import DEFAULT_LIVE_URL, PLACEHOLDER_KEY, plugin_arguments
+
+pytest_plugins = ["pytester"]
+REPO = Path(__file__).resolve().parents[2]
+USAGE = pytest.ExitCode.USAGE_ERROR
+
+SETTINGS_PROBE = """
+import json
+from pathlib import Path
+
+def test_probe(apidrift_settings, apidrift_contract, apidrift_recordings):
+    Path("probe.json").write_text(json.dumps({
+        "version": apidrift_contract.version,
+        "base_url": apidrift_settings.base_url,
+        "live": apidrift_settings.live,
+        "online": apidrift_settings.online,
+        "recordings": [r.recording.operation for r in apidrift_recordings.recordings],
+        "folder": str(apidrift_recordings.folder),
+        "contracts": str(apidrift_settings.contracts),
+        "snapshots": str(apidrift_settings.snapshots),
+    }))
+"""
+
+
+def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    (pytester.path / "probe.json").unlink(missing_ok=True)
+    return pytester.runpytest(*plugin_arguments(), "-p", "no:cacheprovider", *args)
+
+
+def probe(result: pytest.RunResult) -> dict[str, Any]:
+    """What the inner SETTINGS_PROBE test saw (it writes probe.json in the inner run's folder)."""
+    assert result.ret == pytest.ExitCode.OK, result.stdout.str()
+    found: dict[str, Any] = json.loads(Path("probe.json").read_text())
+    return found
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No key or profile from the caller's environment; a profile an inner run loads is unloaded."""
+    monkeypatch.delenv("OPENAI_ADMIN_KEY", raising=False)
+    monkeypatch.delenv("HYPOTHESIS_PROFILE", raising=False)
+    profile = hypothesis.settings.get_current_profile_name()
+    yield
+    hypothesis.settings.load_profile(profile)
+
+
+def test_defaults_are_the_newest_version_and_its_bundled_recordings(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(SETTINGS_PROBE)
+    result = run(pytester)
+    result.assert_outcomes(passed=1)
+    assert result.ret == pytest.ExitCode.OK
+    found = probe(result)
+    assert found["version"] == "2026-05-02" and found["online"] is False
+    assert Path(str(found["folder"])) == REPO / "recordings" / "openai-admin" / "2026-05-02"
+    assert len(found["recordings"]) == 74
+    assert Path(str(found["snapshots"])) == pytester.path / "snapshots"
+    # Silent when no apidrift option is given: the plugin is installed for every project in the env.
+    assert not any(line.startswith("apidrift:") for line in result.outlines)
+
+
+def test_version_option(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(SETTINGS_PROBE)
+    result = run(pytester, "--apidrift-version", "2026-04-30")
+    result.assert_outcomes(passed=1)
+    found = probe(result)
+    assert found["version"] == "2026-04-30"
+    assert str(found["folder"]).endswith("recordings/openai-admin/2026-04-30")
+    result.stdout.fnmatch_lines(["apidrift: openai-admin 2026-04-30; responses from recordings */2026-04-30"])
+
+
+def test_unknown_version_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(SETTINGS_PROBE)
+    result = run(pytester, "--apidrift-version", "2020-01-01")
+    assert result.ret == USAGE
+    result.stderr.fnmatch_lines(
+        [
+            "*apidrift: --apidrift-version '2020-01-01' is not a contract version"
+            " (known: 2026-04-30, 2026-05-02)"
+        ]
+    )
+
+
+def test_recordings_option(pytester: pytest.Pytester) -> None:
+    folder = pytester.mkdir("recs")
+    shutil.copy(REPO / "recordings/openai-admin/2026-05-02/usage-costs.json", folder)
+    pytester.makepyfile(SETTINGS_PROBE)
+    result = run(pytester, "--apidrift-recordings", "recs")
+    result.assert_outcomes(passed=1)
+    assert probe(result)["recordings"] == ["usage-costs"]
+    result.stdout.fnmatch_lines(
+        [f"apidrift: openai-admin newest version; responses from recordings {folder}"]
+    )
+
+
+def test_missing_recordings_folder_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(SETTINGS_PROBE)
+    result = run(pytester, "--apidrift-recordings", "nowhere")
+    assert result.ret == USAGE
+    result.stderr.fnmatch_lines(["*--apidrift-recordings */nowhere is not a folder"])
+
+
+def test_contracts_option(pytester: pytest.Pytester) -> None:
+    root = pytester.mkdir("contracts")
+    shutil.copytree(REPO / "contracts/openai-admin/2026-04-30", root / "openai-admin" / "2026-04-30")
+    pytester.makepyfile(SETTINGS_PROBE)
+    result = run(pytester, "--apidrift-contracts", "contracts")
+    result.assert_outcomes(passed=1)
+    found = probe(result)
+    assert found["version"] == "2026-04-30"  # the newest of that root
+    assert found["contracts"] == str(root)
+    result = run(pytester, "--apidrift-contracts", "contracts", "--apidrift-version", "2026-05-02")
+    assert result.ret == USAGE
+    result.stderr.fnmatch_lines(["*'2026-05-02' is not a contract version (known: 2026-04-30)"])
+
+
+def test_contracts_option_must_be_a_folder(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(SETTINGS_PROBE)
+    result = run(pytester, "--apidrift-contracts", "missing")
+    assert result.ret == USAGE
+    result.stderr.fnmatch_lines(["*--apidrift-contracts */missing is not a folder"])
+
+
+CLIENT_PROBE = """
+import pytest
+from apidrift.live import ReadOnlyViolation
+
+def test_client(apidrift_client, apidrift_settings):
+    assert str(apidrift_client.base_url) == apidrift_settings.base_url + "/"
+    assert apidrift_client.headers["authorization"] == "Bearer " + apidrift_settings.api_key
+    with pytest.raises(ReadOnlyViolation):
+        apidrift_client.post("organization/projects", json={"name": "x"})
+"""
+
+
+def test_base_url_option(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_settings=SETTINGS_PROBE, test_client=CLIENT_PROBE)
+    result = run(pytester, "--apidrift-base-url", "http://127.0.0.1:9/v1/")
+    result.assert_outcomes(passed=2)
+    found = probe(result)
+    assert found["base_url"] == "http://127.0.0.1:9/v1" and found["online"] is True and found["live"] is False
+    result.stdout.fnmatch_lines(
+        ["apidrift: openai-admin newest version; responses from live http://127.0.0.1:9/v1"]
+    )
+
+
+def test_base_url_must_be_http(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(SETTINGS_PROBE)
+    result = run(pytester, "--apidrift-base-url", "ftp://example.invalid")
+    assert result.ret == USAGE
+    result.stderr.fnmatch_lines(["*--apidrift-base-url must be an http(s) URL, got 'ftp://example.invalid'"])
+
+
+def test_without_a_server_the_client_skips(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(CLIENT_PROBE)
+    result = run(pytester, "-rs")
+    result.assert_outcomes(skipped=1)
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(["*no server to call: give --apidrift-base-url or --apidrift-live"])
+
+
+def test_live_option_needs_the_key(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(SETTINGS_PROBE)
+    result = run(pytester, "--apidrift-live")
+    assert result.ret == USAGE
+    result.stderr.fnmatch_lines(["*apidrift: --apidrift-live needs an admin key in $OPENAI_ADMIN_KEY"])
+
+
+def test_live_option_uses_the_key_and_the_real_api(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", "sk-admin-unit-test-secret")
+    pytester.makepyfile(
+        SETTINGS_PROBE
+        + "\ndef test_key(apidrift_settings):\n"
+        + "    assert apidrift_settings.api_key == 'sk-admin-unit-test-secret'\n"
+        + "    assert 'secret' not in repr(apidrift_settings)\n"
+    )
+    result = run(pytester, "--apidrift-live")
+    result.assert_outcomes(passed=2)
+    found = probe(result)
+    assert found["base_url"] == DEFAULT_LIVE_URL and found["live"] is True
+    assert "sk-admin-unit-test-secret" not in result.stdout.str()
+
+
+def test_a_base_url_without_a_key_sends_a_placeholder(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        f"def test_key(apidrift_settings):\n    assert apidrift_settings.api_key == {PLACEHOLDER_KEY!r}\n"
+    )
+    result = run(pytester, "--apidrift-base-url", "http://127.0.0.1:9/v1")
+    result.assert_outcomes(passed=1)
+    assert result.ret == pytest.ExitCode.OK
+
+
+def test_snapshots_option(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        from apidrift.snapshots import operation_shape
+
+        def test_shape(apidrift_snapshot, apidrift_contract):
+            shape = operation_shape(apidrift_contract, "usage-costs")
+            assert apidrift_snapshot(name=shape.name) == shape
+        """
+    )
+    result = run(pytester, "--apidrift-snapshots", "shapes", "--snapshot-update")
+    result.assert_outcomes(passed=1)
+    assert result.ret == pytest.ExitCode.OK
+    written = pytester.path / "shapes" / "openai-admin" / "2026-05-02" / "usage-costs.shape.txt"
+    assert written.read_text().startswith("# apidrift shape of usage-costs (GET /organization/costs)")
+    result = run(pytester, "--apidrift-snapshots", "shapes")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["1 snapshot passed."])
+
+
+def test_ini_equivalents_resolve_paths_beside_the_ini_file(pytester: pytest.Pytester) -> None:
+    shutil.copytree(REPO / "recordings/openai-admin/2026-04-30", pytester.path / "recs")
+    pytester.makeini("[pytest]\napidrift_version = 2026-04-30\napidrift_recordings = recs\n")
+    pytester.makepyfile(SETTINGS_PROBE)
+    result = run(pytester)
+    result.assert_outcomes(passed=1)
+    found = probe(result)
+    assert found["version"] == "2026-04-30" and found["folder"] == str(pytester.path / "recs")
+    # The command line wins over the ini file.
+    result = run(pytester, "--apidrift-version", "2026-05-02")
+    result.assert_outcomes(passed=1)
+    assert probe(result)["version"] == "2026-05-02"
+
+
+def test_ini_live_flag(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\napidrift_live = true\n")
+    pytester.makepyfile(SETTINGS_PROBE)
+    result = run(pytester)
+    assert result.ret == USAGE
+    result.stderr.fnmatch_lines(["*--apidrift-live needs an admin key*"])
+
+
+def test_hypothesis_profiles_are_registered_before_hypothesis_loads_them(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        from hypothesis import settings
+
+        def test_profile():
+            assert settings.get_current_profile_name() == "apidrift-ci"
+            assert settings.default.max_examples == 10 and settings.default.derandomize
+        """
+    )
+    result = run(pytester, "--hypothesis-profile", "apidrift-ci")
+    result.assert_outcomes(passed=1)
+    assert result.ret == pytest.ExitCode.OK
+
+
+PROFILE_PROBE = """
+from hypothesis import settings
+from apidrift.pytest_plugin import active_profile
+
+def test_profile():
+    assert settings.get_current_profile_name() == "{current}"
+    assert active_profile().max_examples == {examples}
+"""
+
+
+@pytest.mark.parametrize(
+    ("env", "args", "current", "examples"),
+    [
+        (None, (), "default", 10),
+        # From the environment, the profile applies to the fuzz tests only: nothing is loaded globally.
+        ("apidrift-nightly", (), "default", 500),
+        (None, ("--hypothesis-profile", "apidrift-nightly"), "apidrift-nightly", 500),
+        ("someone-elses", (), "default", 10),
+    ],
+)
+def test_the_fuzz_profile_follows_the_env_and_the_option(
+    pytester: pytest.Pytester,
+    monkeypatch: pytest.MonkeyPatch,
+    env: str | None,
+    args: tuple[str, ...],
+    current: str,
+    examples: int,
+) -> None:
+    if env is not None:
+        monkeypatch.setenv("HYPOTHESIS_PROFILE", env)
+    pytester.makepyfile(PROFILE_PROBE.format(current=current, examples=examples))
+    result = run(pytester, *args)
+    result.assert_outcomes(passed=1)
+    assert result.ret == pytest.ExitCode.OK
+
+
+def test_fixtures_imported_by_a_conftest_beside_the_plugin_are_harmless(pytester: pytest.Pytester) -> None:
+    # What tests/contract/conftest.py does: import the fixtures while the plugin is also registered.
+    pytester.makeconftest("from apidrift.pytest_plugin import contract_fixture, settings_fixture  # noqa\n")
+    pytester.makepyfile(SETTINGS_PROBE)
+    result = run(pytester, "--apidrift-version", "2026-04-30")
+    result.assert_outcomes(passed=1)
+    assert probe(result)["version"] == "2026-04-30"
+
+
+def test_importing_the_plugin_loads_nothing_heavy() -> None:
+    code = (
+        "import sys, apidrift, pytest; before = set(sys.modules); import apidrift.pytest_plugin; "
+        "print(sorted({m.split('.')[0] for m in set(sys.modules) - before}))"
+    )
+    added = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert added.strip() == "['apidrift']"
