@@ -180,3 +180,31 @@ class Change:
                 "reason": c.reason,
             }
         return out
+
+
+def rules_markdown() -> str:
+    """The severity rules as the Markdown table of `docs/drift-rules.md` (kept in sync by a test)."""
+    lines = [
+        "# Drift rules",
+        "",
+        "How `apidrift diff` grades each change, by where it sits: a client *reading responses*, a client",
+        "*sending requests* (bodies), or *calling* an operation (parameters). Generated from",
+        "`apidrift.changes.RULES`; `tests/unit/test_changes.py` fails when this page and the code disagree.",
+        "",
+        "| kind | side | severity | why |",
+        "|---|---|---|---|",
+    ]
+    for (kind, side), (severity, why) in RULES.items():
+        lines.append(f"| `{kind.value}` | {side.value} | {severity.value} | {why} |")
+    lines += [
+        "",
+        "Additions graded `info` become `breaking` when the added parameter or request field is required.",
+        "Dropping an enum (`type-changed` from an enum to its plain type) is graded as `enum-values-added`:",
+        "old values still fit, so senders are safe and readers may meet new values.",
+        "Renames (`field-renamed`, `path-param-renamed`, `schema-renamed`) carry a `confidence` from 0 to 1",
+        "and the evidence behind it (plural/singular, prefixes, shared tokens, spelling, identical shape);",
+        "weak pairs stay a removal plus an addition. `description-changed` is cosmetic and only listed",
+        "with `--include-cosmetic`.",
+        "",
+    ]
+    return "\n".join(lines)

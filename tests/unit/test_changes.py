@@ -205,3 +205,13 @@ def test_counterexample_does_not_take_part_in_equality() -> None:
 def test_only_description_changes_are_cosmetic() -> None:
     assert _change(kind=K.DESCRIPTION_CHANGED, severity=INFO).cosmetic
     assert not any(_change(kind=kind).cosmetic for kind in ChangeKind if kind is not K.DESCRIPTION_CHANGED)
+
+
+def test_the_rules_page_is_generated_from_the_rules() -> None:
+    from pathlib import Path
+
+    from apidrift.changes import rules_markdown
+
+    page = Path(__file__).resolve().parents[2] / "docs" / "drift-rules.md"
+    assert page.read_text(encoding="utf-8") == rules_markdown(), "regenerate docs/drift-rules.md"
+    assert rules_markdown().count("\n| `") == len(RULES)
