@@ -6,11 +6,12 @@ Requests: a body (or parameter set) the old version accepted that the new one re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 import jsonschema_rs
-from hypothesis import HealthCheck, find, settings
+from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis.errors import NoSuchExample, Unsatisfiable
 
 from apidrift.changes import Change, ChangeKind, Counterexample, Severity, Side
@@ -20,8 +21,14 @@ from apidrift.renames import parent_of
 from apidrift.strategies import from_schema
 from apidrift.validation import Violation, explain
 
+# No explain phase: it spent ~80% of a search annotating the shrunk instance, which is all we keep.
 SEARCH = settings(
-    max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck), derandomize=True
+    max_examples=150,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
 )
 
 
@@ -68,7 +75,7 @@ class _Surface:
         judge_version: ContractVersion,
     ) -> None:
         self.source_version, self.judge_version = source_version, judge_version
-        self.strategy = from_schema(source, source_version.schemas)
+        self.source = source
         rooted_judge = rooted(judge, judge_version.base + "counterexample.json")
         self.fast = jsonschema_rs.validator_for(rooted_judge, registry=_rs_registry(judge_version))
 
@@ -80,6 +87,24 @@ class _Surface:
         return [v for v in found if _relevant([v.field], change)]
 
 
+def _focus(change: Change) -> Callable[[str], bool] | None:
+    """Which optional fields a search for `change` generates: those on its path (None: all)."""
+    targets = {change.path}
+    if change.kind is ChangeKind.FIELD_RENAMED and isinstance(change.old, str):
+        targets.add(change.old)
+    if change.side is Side.PARAMETER or "" in targets:
+        return None
+
+    def related(path: str) -> bool:
+        return any(_at_or_below(t, path) or _at_or_below(path, t) for t in targets)
+
+    return related
+
+
+def _at_or_below(path: str, ancestor: str) -> bool:
+    return path == ancestor or path.startswith((ancestor + ".", ancestor + "[]"))
+
+
 def _rs_registry(version: ContractVersion) -> Any:
     from apidrift.contracts import SCHEMAS_FILE, schemas_document
 
@@ -89,8 +114,11 @@ def _rs_registry(version: ContractVersion) -> Any:
 
 def find_counterexample(change: Change, surface: _Surface) -> Counterexample | None:
     """Search (and shrink) an instance showing `change`; None when the schemas admit none."""
+    # Only optional fields on the way to (or below) the changed one are generated: instances stay
+    # small, so the search finds and shrinks them quickly, and a reader sees just what matters.
+    strategy = from_schema(surface.source, surface.source_version.schemas, _focus(change))
     try:
-        instance = find(surface.strategy, lambda x: bool(surface.errors_at(x, change)), settings=SEARCH)
+        instance = find(strategy, lambda x: bool(surface.errors_at(x, change)), settings=SEARCH)
     except (NoSuchExample, Unsatisfiable):
         return None
     errors = surface.errors_at(instance, change)

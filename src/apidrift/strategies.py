@@ -9,7 +9,7 @@ fields, arrays, anyOf/oneOf/allOf and the usual string/number/array bounds.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from hypothesis import strategies as st
@@ -25,39 +25,45 @@ _TEXT = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789_-", max_size=12)
 class SchemaStrategies:
     """Builds strategies for schemas whose `$ref`s point into `defs`."""
 
-    def __init__(self, defs: Mapping[str, JSONSchema]) -> None:
+    def __init__(
+        self, defs: Mapping[str, JSONSchema], include_optional: Callable[[str], bool] | None = None
+    ) -> None:
         self.defs = defs
+        # Which optional fields (by path, `data[].owner.name`) may appear; all of them by default.
+        self.include_optional = include_optional or (lambda path: True)
 
     def for_schema(self, schema: JSONSchema | None) -> st.SearchStrategy[Any]:
         return self._build(schema or {}, 0)
 
-    def _build(self, schema: JSONSchema, depth: int) -> st.SearchStrategy[Any]:
+    def _build(self, schema: JSONSchema, depth: int, path: str = "") -> st.SearchStrategy[Any]:
         if "$ref" in schema:
             ref = str(schema["$ref"])
             name = ref.split("/")[-1] if ref.startswith((DEFS_PREFIX, "#/$defs/")) else ref
             target = self.defs[name]
             extra = {k: v for k, v in schema.items() if k != "$ref"}
             merged = {**target, **extra} if extra else target
-            return st.deferred(lambda: self._build(merged, depth + 1))
+            return st.deferred(lambda: self._build(merged, depth + 1, path))
         if "const" in schema:
             return st.just(schema["const"])
         if "enum" in schema:
             return st.sampled_from(list(schema["enum"]))
         if "allOf" in schema:
-            return self._build(self._combine_all_of(schema), depth)
+            return self._build(self._combine_all_of(schema), depth, path)
         for key in ("anyOf", "oneOf"):
             if key in schema:
                 base = {k: v for k, v in schema.items() if k not in ("anyOf", "oneOf")}
-                members = [self._build({**base, **m} if "$ref" not in m else m, depth) for m in schema[key]]
+                members = [
+                    self._build({**base, **m} if "$ref" not in m else m, depth, path) for m in schema[key]
+                ]
                 return st.one_of(*members)
         kind = schema.get("type")
         if isinstance(kind, list):
-            return st.one_of(*(self._build({**schema, "type": k}, depth) for k in kind))
+            return st.one_of(*(self._build({**schema, "type": k}, depth, path) for k in kind))
         if kind is None:
             kind = "object" if "properties" in schema else "array" if "items" in schema else None
-        return self._typed(schema, kind, depth)
+        return self._typed(schema, kind, depth, path)
 
-    def _typed(self, schema: JSONSchema, kind: str | None, depth: int) -> st.SearchStrategy[Any]:
+    def _typed(self, schema: JSONSchema, kind: str | None, depth: int, path: str) -> st.SearchStrategy[Any]:
         if kind == "null":
             return st.none()
         if kind == "boolean":
@@ -79,9 +85,9 @@ class SchemaStrategies:
             high = min(int(schema.get("maxItems", MAX_ITEMS)), max(MAX_ITEMS, low))
             if not isinstance(items, dict) or (depth >= MAX_DEPTH and low == 0):
                 return st.just([]) if low == 0 else st.lists(st.none(), min_size=low, max_size=low)
-            return st.lists(self._build(items, depth + 1), min_size=low, max_size=high)
+            return st.lists(self._build(items, depth + 1, f"{path}[]"), min_size=low, max_size=high)
         if kind == "object" or "properties" in schema:
-            return self._object(schema, depth)
+            return self._object(schema, depth, path)
         return st.one_of(st.none(), st.booleans(), st.integers(), _TEXT)  # an unconstrained value
 
     def _string(self, schema: JSONSchema) -> st.SearchStrategy[Any]:
@@ -93,12 +99,20 @@ class SchemaStrategies:
             alphabet="abcdefghijklmnopqrstuvwxyz0123456789_-", min_size=low, max_size=high or max(low, 12)
         )
 
-    def _object(self, schema: JSONSchema, depth: int) -> st.SearchStrategy[dict[str, Any]]:
+    def _object(self, schema: JSONSchema, depth: int, path: str) -> st.SearchStrategy[dict[str, Any]]:
         properties: dict[str, JSONSchema] = schema.get("properties", {})
         required = set(schema.get("required", []))
-        needed = {name: self._build(sub, depth + 1) for name, sub in properties.items() if name in required}
+
+        def child(name: str) -> str:
+            return f"{path}.{name}" if path else name
+
+        needed = {n: self._build(sub, depth + 1, child(n)) for n, sub in properties.items() if n in required}
         optional = (
-            {name: self._build(sub, depth + 1) for name, sub in properties.items() if name not in required}
+            {
+                n: self._build(sub, depth + 1, child(n))
+                for n, sub in properties.items()
+                if n not in required and self.include_optional(child(n))
+            }
             if depth < MAX_DEPTH
             else {}
         )
@@ -122,6 +136,11 @@ class SchemaStrategies:
         return combined
 
 
-def from_schema(schema: JSONSchema | None, defs: Mapping[str, JSONSchema]) -> st.SearchStrategy[Any]:
-    """A strategy of instances of `schema` (whose `$ref`s resolve in `defs`)."""
-    return SchemaStrategies(defs).for_schema(schema)
+def from_schema(
+    schema: JSONSchema | None,
+    defs: Mapping[str, JSONSchema],
+    include_optional: Callable[[str], bool] | None = None,
+) -> st.SearchStrategy[Any]:
+    """A strategy of instances of `schema` (whose `$ref`s resolve in `defs`); `include_optional`
+    limits which optional fields may appear, by field path, to keep instances small and focused."""
+    return SchemaStrategies(defs, include_optional).for_schema(schema)

@@ -1,0 +1,76 @@
+"""Hypothesis strategies from contract schemas: what they generate is valid, and can be focused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from jsonschema import Draft202012Validator
+
+from apidrift.contracts import ContractStore
+from apidrift.strategies import from_schema
+
+DEFS: dict[str, Any] = {
+    "Owner": {
+        "type": "object",
+        "properties": {"id": {"type": "string"}, "name": {"type": "string"}},
+        "required": ["id"],
+    },
+    "Node": {
+        "type": "object",
+        "properties": {"children": {"type": "array", "items": {"$ref": "#/$defs/Node"}}},
+    },
+}
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["kind", "count"],
+    "properties": {
+        "kind": {"const": "page"},
+        "count": {"type": "integer", "minimum": 0, "maximum": 5},
+        "label": {"anyOf": [{"type": "string", "maxLength": 4}, {"type": "null"}]},
+        "owner": {"$ref": "#/$defs/Owner"},
+        "tags": {"type": "array", "items": {"enum": ["a", "b"]}, "maxItems": 2},
+        "tree": {"$ref": "#/$defs/Node"},
+        "both": {"allOf": [{"$ref": "#/$defs/Owner"}, {"properties": {"extra": {"type": "boolean"}}}]},
+    },
+}
+VALIDATOR = Draft202012Validator({**SCHEMA, "$defs": DEFS})
+FAST = settings(max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+
+
+@FAST
+@given(from_schema(SCHEMA, DEFS))
+def test_every_instance_is_valid(instance: Any) -> None:
+    assert list(VALIDATOR.iter_errors(instance)) == []
+
+
+@FAST
+@given(from_schema(SCHEMA, DEFS, include_optional=lambda path: path in {"owner", "owner.name"}))
+def test_optional_fields_outside_the_focus_never_appear(instance: dict[str, Any]) -> None:
+    assert set(instance) <= {"kind", "count", "owner"}
+    assert set(instance.get("owner", {})) <= {"id", "name"}
+
+
+@FAST
+@given(from_schema(SCHEMA, DEFS, include_optional=lambda path: False))
+def test_without_optional_fields_only_the_required_ones_remain(instance: dict[str, Any]) -> None:
+    assert set(instance) == {"kind", "count"}
+
+
+def _request_bodies_valid(validator: Draft202012Validator, schema: Any, defs: Any, op_id: str) -> None:
+    @FAST
+    @given(from_schema(schema, defs))
+    def check(body: Any) -> None:
+        assert list(validator.iter_errors(body)) == [], op_id
+
+    check()
+
+
+def test_every_documented_request_body_generates_valid_instances(store: ContractStore) -> None:
+    version = store.load("2026-05-02")
+    bodies = [op for op in version.operations.values() if op.request_body is not None]
+    assert len(bodies) > 20
+    for op in bodies:
+        assert op.request_body is not None
+        validator = Draft202012Validator(version.request_schema(op.id), registry=version.registry)
+        _request_bodies_valid(validator, op.request_body.schema, version.schemas, op.id)
