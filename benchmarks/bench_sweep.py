@@ -112,7 +112,8 @@ def main() -> None:
         SECTION,
         "",
         f"Measured {datetime.now(UTC):%Y-%m-%d} on {platform.machine()} ({os.cpu_count()} cores), "
-        f"Python {platform.python_version()}: `python benchmarks/bench_sweep.py --latency-ms {args.latency_ms:g}`. "
+        f"Python {platform.python_version()}: "
+        f"`python benchmarks/bench_sweep.py --latency-ms {args.latency_ms:g}`. "
         f"A read-only sweep of {args.version} ({len(plan)} planned reads, {requests} requests) against the "
         f"simulator on 127.0.0.1 adding {args.latency_ms:g} ms to every response; best of {args.repeat}.",
         "",
