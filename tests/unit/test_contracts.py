@@ -353,3 +353,18 @@ def test_bundled_store_response_schemas_compile(store: ContractStore) -> None:
                 validator = Draft202012Validator(schema, registry=version.registry)
                 # Validating forces the top-level `schemas.json#/$defs/...` reference to resolve.
                 list(validator.iter_errors({}))
+
+
+def test_the_public_api_resolves_and_import_apidrift_stays_light() -> None:
+    import subprocess
+    import sys
+
+    import apidrift
+
+    for name in apidrift.__all__:
+        assert getattr(apidrift, name) is not None, name
+    assert set(apidrift.__all__) - {"__version__"} == set(apidrift._EXPORTS), "__all__ lists every export"
+    heavy = "('jsonschema', 'pydantic', 'httpx')"
+    code = f"import sys, apidrift; print(sorted(m for m in {heavy} if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
