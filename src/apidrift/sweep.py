@@ -8,7 +8,6 @@ value they change is put in a ledger (fsynced) before it is used, so `cleanup` c
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -23,9 +22,6 @@ from apidrift.ledger import (
     DEFAULT_LEDGER,
     CleanupReport,
     Ledger,
-    LedgerEntry,
-    LedgerKind,
-    cleanup,
     list_items,
 )
 from apidrift.live import Exchange, LiveClient, Outcome, fill_path
@@ -170,13 +166,6 @@ def _read_query(op: Operation, options: SweepOptions) -> dict[str, str] | str:
     return missing[0] if missing else query
 
 
-def _created_id(outcome: Outcome | None) -> str | None:
-    if isinstance(outcome, Exchange) and outcome.ok and isinstance(outcome.body, dict):
-        value = outcome.body.get("id")
-        return value if isinstance(value, str) and value else None
-    return None
-
-
 def _pick(items: list[dict[str, Any]], param: str) -> str | None:
     """The id of the first live item (archived and deleted ones are passed over)."""
     for item in items:
@@ -188,7 +177,7 @@ def _pick(items: list[dict[str, Any]], param: str) -> str | None:
     return None
 
 
-def _documented(op: Operation) -> set[int] | None:
+def documented_statuses(op: Operation) -> set[int] | None:
     statuses = {int(s) for s in op.responses if s.isdigit()}
     return statuses or None
 
@@ -221,36 +210,6 @@ class SweepResult:
     @property
     def skipped(self) -> list[SkippedOperation]:
         return [e for e in self.events if isinstance(e, SkippedOperation)]
-
-
-@dataclass(frozen=True)
-class _Disposable:
-    """A resource the sweep creates with a run-unique name, uses once and deletes."""
-
-    kind: LedgerKind
-    id_param: str
-    create: str
-    use: str
-    delete: str
-
-
-_SERVICE_ACCOUNT: Final = _Disposable(
-    LedgerKind.SERVICE_ACCOUNT,
-    "service_account_id",
-    "create-project-service-account",
-    "retrieve-project-service-account",
-    "delete-project-service-account",
-)
-_PROJECT_ROLE: Final = _Disposable(
-    LedgerKind.PROJECT_ROLE, "role_id", "create-project-role", "update-project-role", "delete-project-role"
-)
-_WRITE_STEPS: Final = (
-    "create-project",
-    "modify-project",
-    "list-project-rate-limits",
-    "update-project-rate-limits",
-    *(op for d in (_SERVICE_ACCOUNT, _PROJECT_ROLE) for op in (d.create, d.use, d.delete)),
-)
 
 
 class Sweep:
@@ -303,7 +262,7 @@ class Sweep:
             self.result.finished_at = _utcnow().isoformat()
         return self.result
 
-    def _emit(self, event: SweepEvent) -> None:
+    def emit(self, event: SweepEvent) -> None:
         self.result.events.append(event)
         if self._on_event is not None:
             self._on_event(event)
@@ -316,20 +275,16 @@ class Sweep:
             if reason is SkipReason.INTERRUPTED:  # the caller is going down: record, do not call back
                 self.result.events.append(SkippedOperation(op.id, reason, "the run was interrupted"))
             elif not self.options.allow_writes:
-                self._emit(
-                    SkippedOperation(op.id, SkipReason.WRITES_DISABLED, f"{op.method}: writes are off")
-                )
+                self.emit(SkippedOperation(op.id, SkipReason.WRITES_DISABLED, f"{op.method}: writes are off"))
             else:
-                self._emit(
-                    SkippedOperation(op.id, SkipReason.NOT_EXERCISED, "not part of the sandbox writes")
-                )
+                self.emit(SkippedOperation(op.id, SkipReason.NOT_EXERCISED, "not part of the sandbox writes"))
 
     async def _reads(self) -> None:
         """Start each read as soon as the lists it takes ids from have answered (not in waves), so
         the sweep's wall time follows its critical path rather than its slowest call per level."""
         plan, skipped = plan_reads(self.version, self.options)
         for skip in skipped:
-            self._emit(skip)
+            self.emit(skip)
         pending, running = list(plan), set[asyncio.Future[None]]()
         try:
             while pending or running:
@@ -339,14 +294,14 @@ class Sweep:
                     if bound is None:
                         waiting.append(read)
                     elif isinstance(bound, SkippedOperation):
-                        self._emit(bound)
+                        self.emit(bound)
                     else:
                         running.add(asyncio.ensure_future(self._read(read, bound)))
                 pending = waiting
                 if not running:
                     for read in pending:
                         detail = f"needs ids from {', '.join(s.collection for s in read.ids)}, never listed"
-                        self._emit(SkippedOperation(read.operation, SkipReason.NO_ID_DISCOVERED, detail))
+                        self.emit(SkippedOperation(read.operation, SkipReason.NO_ID_DISCOVERED, detail))
                     return
                 done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
                 for task in done:
@@ -381,7 +336,7 @@ class Sweep:
             query=read.query,
             max_pages=self.options.max_pages,
             operation=op.id,
-            expected_status=_documented(op),
+            expected_status=documented_statuses(op),
         )
         async for outcome in pages:
             if path not in self._lists:
@@ -390,44 +345,14 @@ class Sweep:
                     if isinstance(outcome, Exchange)
                     else f"GET {path} failed: {outcome.kind}"
                 )
-            self._emit(OperationCall(op.id, CallPurpose.READ, outcome))
-
-    # --- writes, only in the sandbox project ---
+            self.emit(OperationCall(op.id, CallPurpose.READ, outcome))
 
     async def _writes(self) -> None:
-        sandbox = await self._sandbox()
-        if sandbox is None:
-            return
-        project_id, name = sandbox
-        ledger, params = Ledger(self.options.ledger_path), {"project_id": project_id}
-        role = {
-            "permissions": list(self.options.role_permissions),
-            "description": "created by an apidrift sweep; safe to delete",
-        }
-        try:
-            await self._create_use_delete(ledger, _SERVICE_ACCOUNT, params, {}, None)
-            renamed = {"name": f"{name} ({NAME_PREFIX}{self.run_id})"}
-            await self._change_restore(
-                ledger, LedgerKind.PROJECT_NAME, "modify-project", params, {"name": name}, renamed
-            )
-            await self._rate_limit(ledger, params)
-            await self._create_use_delete(
-                ledger, _PROJECT_ROLE, params, role, {"description": "updated by apidrift"}
-            )
-        finally:
-            # Whatever a failed step left (this run's entries only) is undone before returning.
-            if any(e.run_id == self.run_id for e in ledger.entries()):
-                self.result.cleanup = await cleanup(
-                    ledger.path, self.client, run_id=self.run_id, on_call=self._restored
-                )
+        from apidrift.sandbox import SandboxWriter
 
-    def _restored(self, op_id: str, outcome: Outcome) -> None:
-        op = self.version.operations.get(op_id)
-        statuses = _documented(op) if op is not None else None
-        documented = not isinstance(outcome, Exchange) or statuses is None or outcome.status in statuses
-        self._emit(OperationCall(op_id, CallPurpose.RESTORE, outcome, documented))
+        await SandboxWriter(self).run()
 
-    async def _call(
+    async def call(
         self,
         op_id: str,
         purpose: CallPurpose,
@@ -445,116 +370,15 @@ class Sweep:
             query=query,
             json_body=body,
             operation=op_id,
-            expected_status=_documented(op),
+            expected_status=documented_statuses(op),
             idempotent=idempotent,
         )
-        self._emit(OperationCall(op_id, purpose, outcome))
+        self.emit(OperationCall(op_id, purpose, outcome))
         return outcome
 
-    def _documents(self, *op_ids: str) -> bool:
+    def documents(self, *op_ids: str) -> bool:
         """Whether this version documents every operation of a write step (skipping the step if not)."""
         missing = [op_id for op_id in op_ids if op_id not in self.version.operations]
         for op_id in missing:
-            self._emit(SkippedOperation(op_id, SkipReason.NOT_DOCUMENTED, f"not in {self.version.version}"))
+            self.emit(SkippedOperation(op_id, SkipReason.NOT_DOCUMENTED, f"not in {self.version.version}"))
         return not missing
-
-    async def _sandbox(self) -> tuple[str, str] | None:
-        """The sandbox project's id and name; when there is none, every write step is skipped."""
-        name = str(self.options.sandbox_project)
-        documented = self._documents("list-projects", "create-project")
-        found = await self._find_or_create(name) if documented else "list/create project is not documented"
-        if isinstance(found, str):
-            for op_id in _WRITE_STEPS:
-                if op_id in self.version.operations:
-                    self._emit(SkippedOperation(op_id, SkipReason.PREREQUISITE_FAILED, found))
-            return None
-        return found
-
-    async def _find_or_create(self, name: str) -> tuple[str, str] | str:
-        """The active project of that name, else a new one (kept for next time: projects are never
-        deleted); or why neither worked."""
-        op = self.version.operation("list-projects")
-        pages = self.client.paginate(
-            op.path, query={"limit": 100}, max_pages=self.options.sandbox_search_pages, operation=op.id
-        )
-        async with contextlib.aclosing(pages):
-            async for outcome in pages:
-                self._emit(OperationCall(op.id, CallPurpose.SETUP, outcome))
-                if not isinstance(outcome, Exchange):
-                    return f"cannot list projects: {outcome.kind}"
-                for item in list_items(outcome.body):
-                    if item.get("name") == name and item.get("status", "active") == "active":
-                        return str(item["id"]), name
-        created = await self._call("create-project", CallPurpose.SETUP, {}, {"name": name}, idempotent=False)
-        project_id = _created_id(created)
-        return (project_id, name) if project_id else f"cannot create the sandbox project {name!r}"
-
-    async def _create_use_delete(
-        self, ledger: Ledger, step: _Disposable, params: dict[str, str], create: dict[str, Any], use: Any
-    ) -> None:
-        """Create a resource with a run-unique name, use it once, delete it; ledgered before the create."""
-        if not self._documents(step.create, step.use, step.delete):
-            return
-        name = f"{NAME_PREFIX}{self.run_id}-{step.kind.value}"
-        # In the ledger before the create, so a create that never answers is still found (by name).
-        entry = self._ledger_add(ledger, step.kind, params["project_id"], name=name)
-        body = {**create, ("role_name" if step.kind is LedgerKind.PROJECT_ROLE else "name"): name}
-        resource_id = _created_id(
-            await self._call(step.create, CallPurpose.WRITE, params, body, idempotent=False)
-        )
-        if resource_id is None:
-            return  # the `finally` of `_writes` looks it up by name and removes the entry
-        entry = ledger.update(entry, resource_id=resource_id)
-        params = {**params, step.id_param: resource_id}
-        await self._call(step.use, CallPurpose.WRITE, params, use)
-        if _succeeded(await self._call(step.delete, CallPurpose.RESTORE, params)):
-            ledger.remove(entry)
-
-    async def _change_restore(
-        self,
-        ledger: Ledger,
-        kind: LedgerKind,
-        op_id: str,
-        params: dict[str, str],
-        original: dict[str, Any],
-        changed: dict[str, Any],
-    ) -> None:
-        """Change some values and put them back; the originals are ledgered before the change."""
-        if not self._documents(op_id):
-            return
-        resource_id = params.get("rate_limit_id")
-        entry = self._ledger_add(
-            ledger, kind, params["project_id"], resource_id=resource_id, original=original
-        )
-        await self._call(op_id, CallPurpose.WRITE, params, changed)
-        if _succeeded(await self._call(op_id, CallPurpose.RESTORE, params, original)):
-            ledger.remove(entry)
-
-    async def _rate_limit(self, ledger: Ledger, params: dict[str, str]) -> None:
-        if not self._documents("list-project-rate-limits"):
-            return
-        listed = await self._call(
-            "list-project-rate-limits", CallPurpose.SETUP, params, query={"limit": self.options.list_limit}
-        )
-        key = "max_requests_per_1_minute"
-        items = list_items(listed.body) if isinstance(listed, Exchange) else []
-        limit = next((i for i in items if isinstance(i.get(key), int) and isinstance(i.get("id"), str)), None)
-        if limit is None:
-            detail = "the sandbox project lists no rate limit"
-            self._emit(SkippedOperation("update-project-rate-limits", SkipReason.NO_ID_DISCOVERED, detail))
-            return
-        # Lowering is always allowed; raising could exceed what the organisation may grant.
-        params = {**params, "rate_limit_id": limit["id"]}
-        lowered = {key: max(1, limit[key] - 1)}
-        await self._change_restore(
-            ledger, LedgerKind.RATE_LIMIT, "update-project-rate-limits", params, {key: limit[key]}, lowered
-        )
-
-    def _ledger_add(self, ledger: Ledger, kind: LedgerKind, project_id: str, **fields: Any) -> LedgerEntry:
-        return ledger.add(
-            run_id=self.run_id, kind=kind, base_url=self.client.base_url, project_id=project_id, **fields
-        )
-
-
-def _succeeded(outcome: Outcome) -> bool:
-    return isinstance(outcome, Exchange) and outcome.ok
