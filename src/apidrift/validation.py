@@ -85,6 +85,7 @@ class ResponseValidator:
     def __init__(self, version: ContractVersion) -> None:
         self.version = version
         self._fast: dict[tuple[str, str], Any] = {}
+        self._valid: dict[tuple[str, str], ValidationResult] = {}
         self._shapes: dict[tuple[str, str], dict[str, FieldShape]] = {}
         self._flattener = SchemaFlattener(version.schemas)
         self._rs_registry = jsonschema_rs.Registry(
@@ -136,8 +137,16 @@ class ResponseValidator:
         """Check a body; `strict` also lists undocumented fields as drift."""
         status = str(status)
         fast = self._compiled(op_id, status)
-        violations: tuple[Violation, ...] = ()
-        if not fast.is_valid(body):  # only an invalid body pays for the explanation
+        if fast.is_valid(body):
+            if not strict:
+                # Results are immutable: every valid non-strict check of one operation shares one.
+                key = (op_id, status)
+                valid = self._valid.get(key)
+                if valid is None:
+                    valid = self._valid[key] = ValidationResult(self.version.version, op_id, status, ())
+                return valid
+            violations: tuple[Violation, ...] = ()
+        else:  # only an invalid body pays for the explanation
             violations = tuple(sorted((explain(e) for e in fast.iter_errors(body)), key=_relevance))
         undocumented = self.undocumented(op_id, status, body) if strict else ()
         return ValidationResult(self.version.version, op_id, status, violations, undocumented)
@@ -165,12 +174,13 @@ def explain(error: Any) -> Violation:
     schema_path = list(error.schema_path)
     keyword = str(schema_path[-1]) if schema_path else ""
     path = list(error.instance_path)
-    details = error.kind.as_dict()
-    expected: Any = details.get(_EXPECTED.get(keyword, ""), details or None)
+    attribute = _EXPECTED.get(keyword)
+    # The common kinds carry what was expected as one attribute; `as_dict()` only for the rest.
+    expected: Any = getattr(error.kind, attribute) if attribute else (error.kind.as_dict() or None)
     actual: Any = error.instance
     field = field_path(path)
     if keyword == "required":
-        expected, actual = details.get("property"), "absent"
+        actual = "absent"
         field = f"{field}.{expected}" if field else str(expected)
     elif keyword == "type" and isinstance(expected, list) and len(expected) == 1:
         expected = expected[0]
@@ -200,6 +210,6 @@ def _best_member_error(error: Any) -> Any:
 
 def _compact(value: Any) -> Any:
     """Keep small JSON values as they are; summarize big ones so reports stay readable."""
-    if isinstance(value, (dict, list)) and len(repr(value)) > 120:
+    if isinstance(value, (dict, list)) and (len(value) > 8 or len(repr(value)) > 120):
         return _short.repr(value)
     return value
