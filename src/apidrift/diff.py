@@ -107,6 +107,19 @@ class _Differ:
         self.old, self.new = old, new
         self.old_flat, self.new_flat = SchemaFlattener(old.schemas), SchemaFlattener(new.schemas)
         self._named_shape_cache: dict[tuple[str, str], dict[str, tuple[Any, ...]]] = {}
+        self._flat_cache: dict[tuple[str, str], dict[str, FieldShape]] = {}
+
+    def _flatten(self, side: str, schema: JSONSchema | None) -> dict[str, FieldShape]:
+        """Flatten once per distinct schema: operations share response and parameter schemas."""
+        if schema is None:
+            return {}
+        # Equal reprs mean equal JSON in the same order, so equal shapes; far cheaper than flattening.
+        key = (side, repr(schema))
+        shapes = self._flat_cache.get(key)
+        if shapes is None:
+            shapes = (self.old_flat if side == "old" else self.new_flat).flatten(schema)
+            self._flat_cache[key] = shapes
+        return dict(shapes)  # callers may reshape their copy; FieldShapes themselves are immutable
 
     def operation(self, old: Operation, new: Operation) -> list[Change]:
         changes = self._path_params(old, new)
@@ -180,8 +193,8 @@ class _Differ:
         return changes
 
     def _param_schema(self, ctx: _Context, name: str, a: Parameter, b: Parameter) -> list[Change]:
-        old_shapes = self.old_flat.flatten(a.schema)
-        new_shapes = self.new_flat.flatten(b.schema)
+        old_shapes = self._flatten("old", a.schema)
+        new_shapes = self._flatten("new", b.schema)
         return self._compare(ctx, _prefix(old_shapes, name), _prefix(new_shapes, name), root=name)
 
     # --- bodies ---------------------------------------------------------------------------
@@ -232,7 +245,7 @@ class _Differ:
             return [ctx.change(K.FIELD_ADDED, "", None, "body", "a body is now documented")]
         if a is not None and b is None:
             return [ctx.change(K.FIELD_REMOVED, "", "body", None, "the body is no longer documented")]
-        return self._compare(ctx, self.old_flat.flatten(a), self.new_flat.flatten(b), root="")
+        return self._compare(ctx, self._flatten("old", a), self._flatten("new", b), root="")
 
     # --- the structural comparison --------------------------------------------------------
 
@@ -393,8 +406,8 @@ class _Differ:
     def _named_shape(self, side: str, name: str) -> dict[str, tuple[Any, ...]]:
         key = (side, name)
         if key not in self._named_shape_cache:
-            flattener, version = (self.old_flat, self.old) if side == "old" else (self.new_flat, self.new)
-            shapes = flattener.flatten(version.schemas[name])
+            version = self.old if side == "old" else self.new
+            shapes = self._flatten(side, version.schemas[name])
             self._named_shape_cache[key] = {p: (s.types, s.required, s.enum) for p, s in shapes.items()}
         return self._named_shape_cache[key]
 

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from apidrift.contracts import (
     DEFS_PREFIX,
@@ -25,8 +21,6 @@ from apidrift.errors import OpenAPIError
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 DEFAULT_SCOPE = ("/organization", "/projects")
 COMPONENT_PREFIX = "#/components/schemas/"
-# Keys that only document or only matter to code generators; they never change what validates.
-_TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 _NESTED_SCHEMA_KEYS = {
     "items",
     "additionalProperties",
@@ -38,22 +32,25 @@ _NESTED_SCHEMA_KEYS = {
     "oneOf",
     "prefixItems",
 }
+# Keys that only document or only matter to code generators; they never change what validates.
 _DROPPED_KEYS = {"discriminator", "xml", "externalDocs", "nullable", "example"}
-
-
-def _loader() -> type[yaml.SafeLoader]:
-    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return loader
 
 
 def load_document(path: Path) -> dict[str, Any]:
     """Parse an OpenAPI file (YAML or JSON) and check that it is OpenAPI 3.x."""
+    # Imported here: a diff served from the cache never parses YAML, so it need not load PyYAML.
+    import yaml
+
+    from apidrift import fastyaml
+
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise OpenAPIError(f"cannot read: {exc.strerror}", file=path) from None
+    except UnicodeDecodeError as exc:
+        raise OpenAPIError(f"neither YAML nor JSON: not UTF-8 text (byte {exc.start})", file=path) from None
     try:
-        document = yaml.load(text, Loader=_loader())
+        document = fastyaml.load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
@@ -86,6 +83,11 @@ class SchemaConverter:
             raise OpenAPIError(f"unsupported $ref {ref!r}", file=self.file, pointer=pointer)
         name = ref[len(COMPONENT_PREFIX) :]
         if name not in self.components:
+            head = name.split("/")[0]
+            if "/" in name and head in self.components:
+                # A pointer into a schema (`.../Owner/properties/id`): valid JSON Pointer, not a type.
+                message = f"unsupported $ref {ref!r}: it points inside schema {head!r}"
+                raise OpenAPIError(message, file=self.file, pointer=pointer)
             raise OpenAPIError(f"dangling $ref {ref!r}", file=self.file, pointer=pointer)
         return name
 
@@ -103,6 +105,10 @@ class SchemaConverter:
             if key in _DROPPED_KEYS or key.startswith("x-"):
                 continue
             if key in ("properties", "patternProperties", "$defs", "definitions"):
+                if not isinstance(value, dict):
+                    raise OpenAPIError(
+                        f"{key!r} must be a mapping", file=self.file, pointer=f"{pointer}/{key}"
+                    )
                 out[key] = {k: self.convert(v, f"{pointer}/{key}/{k}") for k, v in value.items()}
             elif key in _NESTED_SCHEMA_KEYS:
                 out[key] = self.convert(value, f"{pointer}/{key}")
@@ -135,8 +141,10 @@ class SchemaConverter:
             if isinstance(out.get("enum"), list) and None not in out["enum"]:
                 out["enum"] = [*out["enum"], None]
             return out
-        if isinstance(kind, list) and "null" not in kind:
-            out["type"] = [*kind, "null"]
+        if isinstance(kind, list) and "$ref" not in out:
+            out["type"] = kind if "null" in kind else [*kind, "null"]
+            if isinstance(out.get("enum"), list) and None not in out["enum"]:
+                out["enum"] = [*out["enum"], None]
             return out
         return {"anyOf": [out, {"type": "null"}]}
 
@@ -149,6 +157,8 @@ class ImportedExample:
     status: str
     body: Any
     source: str
+    # Which example of the operation this is (`x-oaiMeta`, `example`, `examples/<name>`).
+    label: str = "x-oaiMeta"
 
 
 @dataclass
@@ -168,14 +178,20 @@ def operation_id_for(method: str, path: str, op: dict[str, Any]) -> str:
     return f"{method.lower()}-{slug}"
 
 
-def _resolve(document: dict[str, Any], node: Any, section: str, file: str | None, pointer: str) -> Any:
-    """Follow a `$ref` into components/<section> (parameters, requestBodies, responses)."""
+def resolve_component(
+    document: dict[str, Any], node: Any, section: str, file: str | None, pointer: str
+) -> Any:
+    """Follow a `$ref` into components/<section> (parameters, requestBodies, responses, examples)."""
     seen = 0
     while isinstance(node, dict) and "$ref" in node:
         ref = node["$ref"]
         prefix = f"#/components/{section}/"
-        target = document.get("components", {}).get(section, {}).get(ref[len(prefix) :])
-        if not ref.startswith(prefix) or target is None:
+        components = document.get("components")
+        targets = components.get(section) if isinstance(components, dict) else None
+        target = (
+            targets.get(ref[len(prefix) :]) if isinstance(targets, dict) and isinstance(ref, str) else None
+        )
+        if not isinstance(ref, str) or not ref.startswith(prefix) or target is None:
             raise OpenAPIError(f"dangling $ref {ref!r}", file=file, pointer=pointer)
         node, seen = target, seen + 1
         if seen > 32:
@@ -183,11 +199,12 @@ def _resolve(document: dict[str, Any], node: Any, section: str, file: str | None
     return node
 
 
-def _json_content(content: Any) -> tuple[str, Any] | None:
+def json_content(content: Any) -> tuple[str, Any] | None:
+    """The JSON media type of a `content` map (application/json first) and its media object."""
     if not isinstance(content, dict) or not content:
         return None
     for media_type in ("application/json", *content):
-        if media_type in content:
+        if media_type in content and isinstance(content[media_type], dict):
             return media_type, content[media_type]
     return None
 
@@ -204,14 +221,16 @@ def import_document(
     file: str | None = None,
 ) -> ImportResult:
     """Convert the operations under `scope` (and every schema they reach) into a contract version."""
-    components = document.get("components", {}).get("schemas", {}) or {}
+    from apidrift.openapi_examples import operation_examples
+
+    components = _mapping(_mapping(document, "components", file, ""), "schemas", file, "/components")
     converter = SchemaConverter(components, rename=rename, file=file)
     operations: dict[str, Operation] = {}
     examples: list[ImportedExample] = []
     problems: list[str] = []
     prefixes = tuple(scope)
     for path, item in document["paths"].items():
-        if not path.startswith(prefixes) or not isinstance(item, dict):
+        if not isinstance(path, str) or not path.startswith(prefixes) or not isinstance(item, dict):
             continue
         shared = item.get("parameters", [])
         for method in METHODS:
@@ -221,27 +240,42 @@ def import_document(
             op_id = operation_id_for(method, path, op)
             if select is not None and not select(op_id, method.upper(), path):
                 continue
-            pointer = f"/paths/{path.replace('/', '~1')}/{method}"
-            operations[op_id] = _import_operation(
-                document, converter, op_id, method, path, op, shared, pointer, source, file, problems
-            )
-            examples.extend(_examples(op_id, op, source, problems))
-    reachable = _reachable(operations, components, converter)
-    local = SchemaConverter(components, rename=rename, prefix="#/$defs/", file=file)
-    schemas = {
-        rename(name): local.convert(components[name], f"/components/schemas/{name}")
-        for name in sorted(reachable)
-    }
+            pointer = f"/paths/{path.replace('~', '~0').replace('/', '~1')}/{method}"
+            if op_id in operations:
+                other = operations[op_id].key
+                message = f"duplicate operationId {op_id!r} (also {other})"
+                raise OpenAPIError(message, file=file, pointer=f"{pointer}/operationId")
+            try:
+                operation = _import_operation(
+                    document, converter, op_id, method, path, op, shared, pointer, file, problems
+                )
+            except (AttributeError, TypeError, KeyError) as exc:
+                # A list where a mapping belongs, say: one clear error instead of a traceback.
+                message = f"malformed operation ({type(exc).__name__}: {exc})"
+                raise OpenAPIError(message, file=file, pointer=pointer) from None
+            operations[op_id] = replace(operation, sources=(f"{source} {op_id}",))
+            examples += operation_examples(document, operation, op, pointer, source, file, problems)
+    schemas = _reachable_schemas(operations, components, rename, file)
     contract = ContractVersion(
         api=api,
         version=version,
         date=None,
-        description=str(document.get("info", {}).get("title", "")),
+        description=str(_mapping(document, "info", file, "").get("title", "")),
         sources=(source,),
         operations=operations,
         schemas=schemas,
     )
     return ImportResult(contract, examples, problems)
+
+
+def _mapping(parent: dict[str, Any], key: str, file: str | None, pointer: str) -> dict[str, Any]:
+    """`parent[key]` when it is a mapping, {} when absent or null; anything else is an error."""
+    value = parent.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise OpenAPIError(f"{key!r} must be a mapping", file=file, pointer=f"{pointer}/{key}")
+    return value
 
 
 def _import_operation(
@@ -253,14 +287,16 @@ def _import_operation(
     op: dict[str, Any],
     shared: list[Any],
     pointer: str,
-    source: str,
     file: str | None,
     problems: list[str],
 ) -> Operation:
     params: dict[tuple[str, str], Parameter] = {}
-    for i, raw in enumerate([*shared, *op.get("parameters", [])]):
-        where = f"{pointer}/parameters/{i}"
-        p = _resolve(document, raw, "parameters", file, where)
+    item_pointer = pointer.rsplit("/", 1)[0]
+    located = [(f"{item_pointer}/parameters/{i}", raw) for i, raw in enumerate(shared)]
+    located += [(f"{pointer}/parameters/{i}", raw) for i, raw in enumerate(op.get("parameters", []))]
+    for where, raw in located:
+        # Path-level parameters come first; an operation's own of the same name and place wins.
+        p = resolve_component(document, raw, "parameters", file, where)
         if not isinstance(p, dict) or "name" not in p or "in" not in p:
             raise OpenAPIError("parameter without 'name' and 'in'", file=file, pointer=where)
         schema = converter.convert(p.get("schema", {}), f"{where}/schema")
@@ -280,8 +316,10 @@ def _import_operation(
             params[("path", name)] = Parameter(name, "path", True, {"type": "string"})
     body = None
     if "requestBody" in op:
-        raw_body = _resolve(document, op["requestBody"], "requestBodies", file, f"{pointer}/requestBody")
-        picked = _json_content(raw_body.get("content"))
+        raw_body = resolve_component(
+            document, op["requestBody"], "requestBodies", file, f"{pointer}/requestBody"
+        )
+        picked = json_content(raw_body.get("content"))
         if picked is not None:
             media_type, media = picked
             body = RequestBody(
@@ -292,8 +330,8 @@ def _import_operation(
     responses: dict[str, ResponseSpec] = {}
     for status, raw_response in op.get("responses", {}).items():
         where = f"{pointer}/responses/{status}"
-        response = _resolve(document, raw_response, "responses", file, where)
-        picked = _json_content(response.get("content"))
+        response = resolve_component(document, raw_response, "responses", file, where)
+        picked = json_content(response.get("content"))
         schema = None
         if picked is not None and "schema" in picked[1]:
             schema = converter.convert(picked[1]["schema"], f"{where}/content")
@@ -307,44 +345,24 @@ def _import_operation(
         parameters=tuple(params.values()),
         request_body=body,
         responses=responses,
-        sources=(f"{source} {op_id}",),
     )
 
 
-def _examples(op_id: str, op: dict[str, Any], source: str, problems: list[str]) -> list[ImportedExample]:
-    """The example response bodies documented in `x-oaiMeta` (JSON text) for an operation."""
-    meta = op.get("x-oaiMeta", {})
-    raw_examples = meta.get("examples") if isinstance(meta, dict) else None
-    candidates = raw_examples if isinstance(raw_examples, list) else [raw_examples]
-    found = []
-    for candidate in candidates:
-        if not isinstance(candidate, dict) or "response" not in candidate:
-            continue
-        text = candidate["response"]
-        if isinstance(text, str) and not text.strip():
-            problems.append(f"{op_id}: documented example response is empty")
-            continue
-        try:
-            body = json.loads(text) if isinstance(text, str) else text
-        except json.JSONDecodeError as exc:
-            # The docs sometimes carry JSON5-style trailing commas; salvage the example, report the defect.
-            try:
-                body = json.loads(_TRAILING_COMMA.sub(r"\1", text))
-            except json.JSONDecodeError:
-                problems.append(f"{op_id}: documented example response is not JSON ({exc.msg})")
-                continue
-            problems.append(f"{op_id}: documented example response has trailing commas (not strict JSON)")
-        found.append(ImportedExample(op_id, "200", body, f"{source} x-oaiMeta {op_id}"))
-    return found
+def _reachable_schemas(
+    operations: dict[str, Operation],
+    components: dict[str, Any],
+    rename: Callable[[str], str],
+    file: str | None,
+) -> dict[str, JSONSchema]:
+    """The component schemas the operations reach, directly or through other schemas, converted.
 
-
-def _reachable(
-    operations: dict[str, Operation], components: dict[str, Any], converter: SchemaConverter
-) -> set[str]:
-    """Names of the component schemas the operations reach, directly or through other schemas."""
+    Reachability follows the converted schemas, so a `$ref` inside an extension or a dropped keyword
+    (`discriminator.mapping`, `x-...`) neither pulls a schema in nor fails the import.
+    """
     from apidrift.contracts import iter_refs
 
-    inverse = {converter.rename(name): name for name in components}
+    local = SchemaConverter(components, rename=rename, prefix="#/$defs/", file=file)
+    inverse = {rename(name): name for name in components}
     pending: list[str] = []
     for op in operations.values():
         nodes: list[Any] = [p.schema for p in op.parameters]
@@ -352,12 +370,28 @@ def _reachable(
         nodes += [r.schema for r in op.responses.values() if r.schema is not None]
         for node in nodes:
             pending += [inverse[ref[len(DEFS_PREFIX) :]] for _, ref in iter_refs(node)]
-    seen: set[str] = set()
+    converted: dict[str, JSONSchema] = {}
     while pending:
         name = pending.pop()
-        if name in seen:
+        if rename(name) in converted:
             continue
-        seen.add(name)
-        for where, ref in iter_refs(components[name]):
-            pending.append(converter.ref_name(ref, f"/components/schemas/{name}{where}"))
-    return seen
+        _check_alias_cycle(name, components, local, file)
+        schema = local.convert(components[name], f"/components/schemas/{name}")
+        converted[rename(name)] = schema
+        pending += [inverse[ref[len("#/$defs/") :]] for _, ref in iter_refs(schema)]
+    return dict(sorted(converted.items()))
+
+
+def _check_alias_cycle(
+    name: str, components: dict[str, Any], converter: SchemaConverter, file: str | None
+) -> None:
+    """`A: {$ref: B}`, `B: {$ref: A}` defines nothing; validators would recurse forever on it."""
+    chain = [name]
+    node = components[name]
+    while isinstance(node, dict) and "$ref" in node and len(node) == 1:
+        target = converter.ref_name(node["$ref"], f"/components/schemas/{chain[-1]}")
+        if target in chain:
+            loop = " -> ".join([*chain[chain.index(target) :], target])
+            raise OpenAPIError(f"$ref cycle {loop}", file=file, pointer=f"/components/schemas/{name}")
+        chain.append(target)
+        node = components[target]

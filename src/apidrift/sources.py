@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -13,7 +14,8 @@ from apidrift.contracts import CONTRACT_FILE, ContractStore, ContractVersion, lo
 from apidrift.errors import ApidriftError, ContractError
 from apidrift.openapi import DEFAULT_SCOPE, ImportResult, import_document, load_document
 
-CACHE_FORMAT = "apidrift.openapi-cache/1"
+# /2: media-type examples and the `openapi` provenance block joined the entry.
+CACHE_FORMAT = "apidrift.openapi-cache/2"
 
 
 def cache_dir() -> Path:
@@ -37,8 +39,9 @@ def import_openapi_file(
     except OSError as exc:
         raise ApidriftError(f"cannot read: {exc.strerror}", file=path) from None
     label = version or path.stem
-    digest = hashlib.sha256(data + "\0".join(scope).encode() + api.encode()).hexdigest()
-    cached = cache_dir() / f"{digest}.json"
+    content = hashlib.sha256(data).hexdigest()
+    key = hashlib.sha256("\0".join([CACHE_FORMAT, content, api, *scope]).encode()).hexdigest()
+    cached = cache_dir() / f"{key}.json"
     if use_cache and cached.is_file():
         try:
             return _from_cache(json.loads(cached.read_text(encoding="utf-8")), label)
@@ -48,7 +51,18 @@ def import_openapi_file(
     result = import_document(
         document, api=api, version=label, scope=scope, source=f"openapi {path.name}", file=str(path)
     )
-    result.version.date = str(document.get("info", {}).get("version", "")) or None
+    raw_info = document.get("info")
+    info: dict[str, Any] = raw_info if isinstance(raw_info, dict) else {}
+    result.version.date = str(info.get("version", "")) or None
+    # Where the version came from, kept in contract.json (and so in the cache) beside the operations.
+    result.version.extra["openapi"] = {
+        "file": path.name,
+        "sha256": content,
+        "openapi": str(document.get("openapi")),
+        "title": str(info.get("title", "")),
+        "info_version": str(info.get("version", "")),
+        "scope": list(scope),
+    }
     if use_cache:
         _to_cache(cached, result)
     return result
@@ -62,10 +76,7 @@ def _to_cache(target: Path, result: ImportResult) -> None:
             "format": CACHE_FORMAT,
             "contract": files[CONTRACT_FILE],
             "schemas": files["schemas.json"],
-            "examples": [
-                {"operation_id": e.operation_id, "status": e.status, "body": e.body, "source": e.source}
-                for e in result.examples
-            ],
+            "examples": [dataclasses.asdict(e) for e in result.examples],
             "problems": result.problems,
         }
         tmp = target.with_suffix(".tmp")

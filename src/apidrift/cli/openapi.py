@@ -1,0 +1,221 @@
+"""`apidrift import-openapi`: an OpenAPI document as a contract version, its examples as recordings."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from apidrift.check import display_path
+from apidrift.cli.app import app, out
+from apidrift.contracts import CONTRACT_FILE, SCHEMAS_FILE, ContractVersion
+from apidrift.errors import ContractError, OpenAPIError
+from apidrift.openapi import DEFAULT_SCOPE
+from apidrift.openapi_checks import ExampleCheck, check_examples, example_recordings
+from apidrift.recordings import FORMAT as RECORDING_FORMAT
+from apidrift.recordings import write_recordings
+from apidrift.sources import import_openapi_file
+
+INDEX_FILE = "index.json"
+_LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@app.command("import-openapi")
+def import_openapi(
+    spec: Annotated[Path, typer.Argument(help="The OpenAPI 3.0/3.1 document (YAML or JSON).")],
+    version: Annotated[str, typer.Option("--version", help="Label of the new contract version.")],
+    scope: Annotated[
+        list[str] | None,
+        typer.Option("--scope", help="Import paths under this prefix (repeatable; default the Admin API)."),
+    ] = None,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Contracts root; the version goes to <out>/<api>/<version>/.")
+    ] = Path("contracts"),
+    recordings_out: Annotated[
+        Path | None,
+        typer.Option("--recordings-out", help="Where the examples go (default recordings/<api>/<version>/)."),
+    ] = None,
+    api: Annotated[str, typer.Option("--api", help="API folder below the contracts root.")] = "openai-admin",
+) -> None:
+    """Import an OpenAPI document as a contract version and check its documented examples against it."""
+    if not _LABEL.match(version):
+        raise OpenAPIError(f"--version {version!r} must be a folder name (letters, digits, '.', '_', '-')")
+    if not _LABEL.match(api):
+        raise OpenAPIError(f"--api {api!r} must be a folder name (letters, digits, '.', '_', '-')")
+    if not spec.is_file():
+        raise OpenAPIError("no such file", file=spec)
+    prefixes = tuple(scope or DEFAULT_SCOPE)
+    result = import_openapi_file(spec, version=version, scope=prefixes, api=api)
+    contract = result.version
+    if not contract.operations:
+        where = ", ".join(prefixes)
+        raise OpenAPIError(f"no operations under {where} (see --scope)", file=spec, pointer="/paths")
+    index_path = out_dir / api / INDEX_FILE
+    index = _read_index(index_path, api)  # before writing anything: a broken index stops the import
+    _describe(contract, spec)
+    folder = out_dir / api / version
+    _refuse_hand_made(folder / CONTRACT_FILE)
+    recordings = example_recordings(contract, result.examples)
+    recordings_dir = recordings_out or Path("recordings") / api / version
+    names = {name for name, _ in recordings}
+    foreign = sorted(name for name in names if (recordings_dir / name).exists())
+    foreign = [name for name in foreign if not _from_this_spec(recordings_dir / name, spec, version)]
+    if foreign:
+        message = (
+            f"{foreign[0]} is not a recording imported from {spec.name}; choose another --recordings-out"
+        )
+        raise ContractError(message, file=recordings_dir)
+    try:
+        contract.write(folder)
+        _write_index(index_path, index, contract)
+        removed = _remove_previous_import(recordings_dir, spec, version, names)
+        write_recordings(recordings_dir, recordings)
+    except OSError as exc:
+        raise ContractError(f"cannot write: {exc.strerror}", file=exc.filename or folder) from None
+    checks = check_examples(contract, result.examples)
+
+    out.print(
+        f"imported {escape(spec.name)} as {api} {version}: {len(contract.operations)} operations, "
+        f"{len(contract.schemas)} schemas -> {escape(folder.as_posix())}/ ({CONTRACT_FILE}, {SCHEMAS_FILE}; "
+        f"{escape(index_path.as_posix())} updated)",
+        soft_wrap=True,
+    )
+    stale = f", {removed} stale removed" if removed else ""
+    out.print(
+        f"{len(recordings)} documented examples -> {escape(recordings_dir.as_posix())}/{stale}",
+        soft_wrap=True,
+    )
+    _print_checks(version, checks)
+    _print_problems(result.problems)
+
+
+def _describe(contract: ContractVersion, spec: Path) -> None:
+    """Contract metadata for the index: a date when the label is one, the spec's title and version."""
+    meta: dict[str, Any] = contract.extra.get("openapi", {})
+    info_version = meta.get("info_version") or "?"
+    contract.date = contract.version if _ISO_DATE.match(contract.version) else contract.date
+    contract.description = (
+        f"{meta.get('title') or 'OpenAPI document'} {info_version} (OpenAPI {meta.get('openapi', '?')}), "
+        f"imported from {spec.name}; paths under {', '.join(meta.get('scope', []))}"
+    )
+    digest = str(meta.get("sha256", ""))[:16]
+    contract.sources = (f"openapi {spec.name}: {display_path(spec)} (sha256 {digest})",)
+
+
+def _refuse_hand_made(path: Path) -> None:
+    """An imported version may be replaced by a new import; a hand-made one (no `openapi` block) not."""
+    if not path.exists():
+        return
+    try:
+        existing = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        existing = None
+    if not (isinstance(existing, dict) and isinstance(existing.get("openapi"), dict)):
+        message = "holds a contract version that was not imported from OpenAPI; choose another --version"
+        raise ContractError(message, file=path.parent)
+
+
+def _read_index(path: Path, api: str) -> dict[str, Any]:
+    if not path.exists():
+        return {"api": api, "versions": []}
+    try:
+        index = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ContractError(f"cannot read the contract index: {exc}", file=path) from None
+    if not isinstance(index, dict) or not isinstance(index.get("versions"), list):
+        raise ContractError("not a contract index: no 'versions' list", file=path, pointer="/versions")
+    if index.get("api", api) != api:
+        raise ContractError(
+            f"the index is for api {index.get('api')!r}, not {api!r}", file=path, pointer="/api"
+        )
+    return index
+
+
+def _write_index(path: Path, index: dict[str, Any], contract: ContractVersion) -> None:
+    """Add or replace this version's entry; every other entry is kept as it was."""
+    entry = {
+        "version": contract.version,
+        "date": contract.date,
+        "description": contract.description,
+        "folder": contract.version,
+        "sources": list(contract.sources),
+        "operations": len(contract.operations),
+        "schemas": len(contract.schemas),
+    }
+    others = [
+        e for e in index["versions"] if not (isinstance(e, dict) and e.get("version") == contract.version)
+    ]
+    versions = sorted(
+        [*others, entry], key=lambda e: str(e.get("version", "")) if isinstance(e, dict) else ""
+    )
+    text = json.dumps({**index, "api": contract.api, "versions": versions}, indent=2, ensure_ascii=False)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def _from_this_spec(path: Path, spec: Path, version: str) -> bool:
+    """A recording an earlier import of this spec file as this version wrote (its provenance says so)."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    provenance = raw.get("provenance") if isinstance(raw, dict) else None
+    return (
+        isinstance(provenance, dict)
+        and raw.get("format") == RECORDING_FORMAT
+        and provenance.get("version") == version
+        and str(provenance.get("source", "")).startswith(f"openapi {spec.name} ")
+    )
+
+
+def _remove_previous_import(folder: Path, spec: Path, version: str, keep: set[str]) -> int:
+    """Recordings an earlier import of this spec wrote and this one does not (any other file stays)."""
+    stale = [
+        p for p in sorted(folder.glob("*.json")) if p.name not in keep and _from_this_spec(p, spec, version)
+    ]
+    for path in stale:
+        path.unlink()
+    return len(stale)
+
+
+def _print_checks(version: str, checks: list[ExampleCheck]) -> None:
+    table = Table(title=f"documented examples of {version} against their own schemas")
+    for column in ("examples", "count", "agree", "undocumented fields only", "contradict"):
+        table.add_column(column, justify="left" if column == "examples" else "right")
+    groups = {
+        "x-oaiMeta": [c for c in checks if c.example.label.startswith("x-oaiMeta")],
+        "media type": [c for c in checks if not c.example.label.startswith("x-oaiMeta")],
+        "all": checks,
+    }
+    for name, group in groups.items():
+        agree = sum(c.agrees for c in group)
+        contradict = sum(c.contradicts for c in group)
+        table.add_row(
+            name, str(len(group)), str(agree), str(len(group) - agree - contradict), str(contradict)
+        )
+    out.print(table)
+    disagreeing = [c for c in checks if not c.agrees]
+    if not disagreeing:
+        out.print("every documented example agrees with its schema")
+        return
+    out.print(f"examples that disagree with their own schema ({len(disagreeing)}):")
+    for check in disagreeing:
+        verdict = "contradicts its schema" if check.contradicts else "shows undocumented fields"
+        example = check.example
+        where = f"{example.status} ({example.label}, {check.file})"
+        out.print(f"  {escape(example.operation_id)} {escape(where)}: {verdict}", soft_wrap=True)
+        for line in check.findings():
+            out.print(f"    {escape(line)}", soft_wrap=True)
+
+
+def _print_problems(problems: list[str]) -> None:
+    if not problems:
+        return
+    out.print(f"documentation problems ({len(problems)}):")
+    for problem in problems:
+        out.print(f"  {escape(problem)}", soft_wrap=True)

@@ -1,0 +1,149 @@
+"""Load YAML exactly as `yaml.load(..., SafeLoader)` does, building Python values straight from events.
+
+PyYAML's loader first composes a node tree (a Python object per scalar, each resolved through the
+resolver) and then constructs values from it; for a 3 MB OpenAPI file that is most of the time. Here
+the values are built from the parser's events and plain scalars are resolved once per distinct text.
+Anything outside the plain subset (explicit tags, merge keys, collection keys, several documents,
+syntax errors) is handed to `yaml.load`, so results and error messages are PyYAML's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
+
+_STR = "tag:yaml.org,2002:str"
+_MAP_TAGS = (None, "!", "tag:yaml.org,2002:map")
+_SEQ_TAGS = (None, "!", "tag:yaml.org,2002:seq")
+# Resolved tags whose value the safe constructor builds from the scalar alone.
+_SCALAR_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "timestamp", "binary")
+)
+_NO_KEY: Any = object()
+
+
+class _Unusual(Exception):
+    """The document uses something the fast path does not build; `yaml.load` takes over."""
+
+
+def safe_loader() -> type[yaml.SafeLoader]:
+    """The libyaml-backed safe loader when PyYAML was built with it, else the pure-Python one."""
+    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return loader
+
+
+def load(text: str | bytes) -> Any:
+    """The single YAML document in `text`, as `yaml.load(text, Loader=safe_loader())` returns it."""
+    try:
+        return _Builder(text).build()
+    except (_Unusual, yaml.YAMLError):
+        # Rare inputs and every error: PyYAML's own loader gives the value or the exact error.
+        return yaml.load(text, Loader=safe_loader())
+
+
+class _Builder:
+    def __init__(self, text: str | bytes) -> None:
+        self.parser = safe_loader()(text)
+        self.resolver = Resolver()
+        self.constructor = SafeConstructor()
+        self.plain: dict[str, Any] = {}
+        self.anchors: dict[str, Any] = {}
+
+    def build(self) -> Any:
+        try:
+            get: Callable[[], Any] = self.parser.get_event
+            get()  # stream start
+            event = get()
+            if isinstance(event, StreamEndEvent):
+                return None
+            root = self._document(get)
+            if isinstance(get(), DocumentEndEvent) and isinstance(get(), StreamEndEvent):
+                return root
+            raise _Unusual("not exactly one document")
+        finally:
+            self.parser.dispose()
+
+    def _document(self, get: Callable[[], Any]) -> Any:
+        """Build the root value; containers are filled in place, so aliases share them as PyYAML does."""
+        stack: list[tuple[Any, Any, bool]] = []
+        current: Any = None
+        key: Any = _NO_KEY
+        is_map = False
+        while True:
+            event = get()
+            kind = type(event)
+            if kind is ScalarEvent:
+                value = self._scalar(event)
+                if event.anchor is not None:
+                    self.anchors[event.anchor] = value
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                is_mapping = kind is MappingStartEvent
+                if event.tag not in (_MAP_TAGS if is_mapping else _SEQ_TAGS):
+                    raise _Unusual(event.tag)
+                container: Any = {} if is_mapping else []
+                if event.anchor is not None:
+                    self.anchors[event.anchor] = container
+                if is_map and key is _NO_KEY:
+                    raise _Unusual("a collection as a mapping key")
+                stack.append((current, key, is_map))
+                current, key, is_map = container, _NO_KEY, is_mapping
+                continue
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                value = current
+                current, key, is_map = stack.pop()
+                if not stack:
+                    return value
+            elif kind is AliasEvent:
+                if event.anchor not in self.anchors:
+                    raise _Unusual("undefined alias")
+                value = self.anchors[event.anchor]
+            else:
+                raise _Unusual(kind.__name__)
+            if not stack:
+                return value  # the document is one scalar or alias
+            if not is_map:
+                current.append(value)
+            elif key is _NO_KEY:
+                if isinstance(value, (dict, list)):
+                    raise _Unusual("a collection as a mapping key")
+                key = value
+            else:
+                current[key] = value
+                key = _NO_KEY
+
+    def _scalar(self, event: ScalarEvent) -> Any:
+        tag, value = event.tag, event.value
+        if tag is None or tag == "!":
+            if not event.implicit[0]:
+                return value  # quoted, or a block scalar: always a string
+            try:
+                return self.plain[value]
+            except KeyError:
+                pass
+            tag = self.resolver.resolve(ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+            if tag == _STR:
+                built: Any = value
+            elif tag in _SCALAR_TAGS:
+                built = self.constructor.yaml_constructors[tag](self.constructor, ScalarNode(tag, value))
+            else:
+                raise _Unusual(tag)  # merge keys (`<<`) and value keys (`=`)
+            self.plain[value] = built  # scalars are immutable, so equal texts may share one value
+            return built
+        if tag == _STR:
+            return value
+        raise _Unusual(tag)

@@ -1,0 +1,452 @@
+"""The two real OpenAI documents (3.0.0 of 2025-04-29, 3.1.0 of 2026-05-13) imported and diffed by the CLI.
+
+Every claim is checked against the raw YAML read by PyYAML itself, not against apidrift's reading of it.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from apidrift import fastyaml
+from apidrift.contracts import ContractStore
+from apidrift.openapi_checks import check_examples
+from apidrift.sources import import_openapi_file
+
+OLD, NEW = "2025-04-29", "2026-05-13"
+ADMIN = ("/organization", "/projects")
+METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+CLI = [sys.executable, "-c", "import apidrift.cli.openapi; from apidrift.cli.app import main; main()"]
+USAGE = [
+    "audio_speeches",
+    "audio_transcriptions",
+    "code_interpreter_sessions",
+    "completions",
+    "embeddings",
+    "images",
+    "moderations",
+    "vector_stores",
+]
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    cache = tmp_path_factory.mktemp("cache")
+    return {**os.environ, "APIDRIFT_CACHE_DIR": str(cache), "COLUMNS": "200", "NO_COLOR": "1"}
+
+
+@pytest.fixture(scope="module")
+def specs(shared: Path) -> dict[str, Path]:
+    return {label: shared / "openapi" / f"openai-openapi-{label}.yaml" for label in (OLD, NEW)}
+
+
+@pytest.fixture(scope="module")
+def raw(specs: dict[str, Path]) -> dict[str, dict[str, Any]]:
+    """The documents as PyYAML's own loader reads them: the independent reference for every check."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return {
+        label: yaml.load(path.read_text(encoding="utf-8"), Loader=loader) for label, path in specs.items()
+    }
+
+
+def cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CLI, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def work(specs: dict[str, Path], env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Both documents imported with `apidrift import-openapi` into one contracts root."""
+    folder = tmp_path_factory.mktemp("work")
+    for label, path in specs.items():
+        done = cli("import-openapi", str(path), "--version", label, env=env, cwd=folder)
+        assert done.returncode == 0, done.stderr
+        assert done.stderr == ""
+        (folder / f"import-{label}.txt").write_text(done.stdout)
+    return folder
+
+
+def run_diff(old: Path, new: Path, env: dict[str, str], cwd: Path, *extra: str) -> dict[str, Any]:
+    out = cwd / f"diff-{old.stem}-{new.stem}.json"
+    done = cli("diff", str(old), str(new), "--format", "json", "-o", str(out), *extra, env=env, cwd=cwd)
+    assert done.returncode in (0, 1), done.stderr
+    assert done.stderr == ""
+    document: dict[str, Any] = json.loads(out.read_text())
+    return document
+
+
+@pytest.fixture(scope="module")
+def diff(specs: dict[str, Path], env: dict[str, str], work: Path) -> dict[str, Any]:
+    return run_diff(specs[OLD], specs[NEW], env, work)
+
+
+def changes(diff: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [c for c in diff["changes"] if c["kind"] == kind]
+
+
+# --- the raw documents, read independently --------------------------------------------------------
+
+
+def shape(path: str) -> str:
+    return re.sub(r"\{[^}]+\}", "{}", path)
+
+
+def admin_operations(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    return {
+        (method.upper(), shape(path)): op
+        for path, item in document["paths"].items()
+        if path.startswith(ADMIN)
+        for method, op in item.items()
+        if method in METHODS
+    }
+
+
+def deref(document: dict[str, Any], node: Any) -> Any:
+    while isinstance(node, dict) and "$ref" in node:
+        node = document["components"]["schemas"][node["$ref"].rsplit("/", 1)[-1]]
+    return node
+
+
+def alternatives(document: dict[str, Any], node: Any) -> Iterator[dict[str, Any]]:
+    """A schema and every schema its combinators (through references) bring in."""
+    node = deref(document, node)
+    yield node
+    for key in ("allOf", "anyOf", "oneOf"):
+        for member in node.get(key) or []:
+            yield from alternatives(document, member)
+
+
+def nodes_at(document: dict[str, Any], root: Any, field: str) -> list[Any]:
+    """The raw schemas that describe `field` (`data[].owner.name`) below `root`."""
+    current = [root]
+    for part in re.findall(r"\[\]|[^.\[\]]+", field):
+        found = []
+        for node in current:
+            for alt in alternatives(document, node):
+                if part == "[]" and isinstance(alt.get("items"), dict):
+                    found.append(alt["items"])
+                elif part != "[]" and part in (alt.get("properties") or {}):
+                    found.append(alt["properties"][part])
+        current = found
+    return current
+
+
+def admits_null(document: dict[str, Any], node: Any) -> bool:
+    for alt in alternatives(document, node):
+        kind = alt.get("type")
+        if alt.get("nullable") is True or kind == "null" or (isinstance(kind, list) and "null" in kind):
+            return True
+        if None in (alt.get("enum") or []):
+            return True
+    return False
+
+
+def response_root(document: dict[str, Any], change: dict[str, Any]) -> Any:
+    method, path = change["operation"].split(" ", 1)
+    op = admin_operations(document)[(method, shape(path))]
+    if change["side"] == "response":
+        return op["responses"][change["status"]]["content"]["application/json"]["schema"]
+    return op["requestBody"]["content"]["application/json"]["schema"]
+
+
+# --- import -------------------------------------------------------------------------------------
+
+
+def test_the_fast_loader_reads_the_real_files_as_pyyaml_does(
+    specs: dict[str, Path], raw: dict[str, dict[str, Any]]
+) -> None:
+    for label, path in specs.items():
+        assert fastyaml.load(path.read_text(encoding="utf-8")) == raw[label], label
+
+
+@pytest.mark.parametrize(("label", "count", "openapi"), [(OLD, 51, "3.0.0"), (NEW, 81, "3.1.0")])
+def test_both_files_import_as_contract_versions(
+    work: Path, raw: dict[str, dict[str, Any]], label: str, count: int, openapi: str
+) -> None:
+    version = ContractStore(work / "contracts").load(label)
+    assert raw[label]["openapi"] == openapi and version.extra["openapi"]["openapi"] == openapi
+    assert len(version.operations) == count == len(admin_operations(raw[label]))
+    assert {(op.method, shape(op.path)) for op in version.operations.values()} == set(
+        admin_operations(raw[label])
+    )
+    index = json.loads((work / "contracts" / "openai-admin" / "index.json").read_text())
+    assert [(e["version"], e["operations"]) for e in index["versions"]] == [(OLD, 51), (NEW, 81)]
+    recordings = sorted((work / "recordings" / "openai-admin" / label).glob("*.json"))
+    assert len(recordings) == {OLD: 50, NEW: 80}[label]
+
+
+# --- the diff of the real pair -------------------------------------------------------------------
+
+
+def test_key_id_renamed_to_api_key_id(diff: dict[str, Any]) -> None:
+    found = {(c["operation"], c["old"], c["new"]) for c in changes(diff, "path-param-renamed")}
+    path = "/organization/projects/{project_id}/api_keys/{api_key_id}"
+    assert found == {(f"GET {path}", "key_id", "api_key_id"), (f"DELETE {path}", "key_id", "api_key_id")}
+
+
+def test_result_renamed_to_results_on_usage_and_costs(diff: dict[str, Any]) -> None:
+    renamed = {
+        c["operation"]
+        for c in changes(diff, "field-renamed")
+        if (c["old"], c["new"]) == ("data[].result", "data[].results")
+    }
+    expected = {f"GET /organization/usage/{name}" for name in USAGE} | {"GET /organization/costs"}
+    assert renamed == expected
+    # Named as a rename, not as a removal plus an addition (fields new inside the items are additions).
+    either = changes(diff, "field-removed") + changes(diff, "field-added")
+    assert not [c for c in either if c["path"] in ("data[].result", "data[].results")]
+    assert not [c for c in either if c["path"].startswith("data[].result.")]
+
+
+def test_every_field_rename_is_one_name_gone_and_another_come(
+    diff: dict[str, Any], raw: dict[str, dict[str, Any]]
+) -> None:
+    """Each claimed rename: the old name exists only in the old file, the new one only in the new."""
+    for change in changes(diff, "field-renamed"):
+        old_root, new_root = response_root(raw[OLD], change), response_root(raw[NEW], change)
+        where = change["operation"], change["old"], change["new"]
+        assert nodes_at(raw[OLD], old_root, change["old"]) and not nodes_at(
+            raw[OLD], old_root, change["new"]
+        ), where
+        assert nodes_at(raw[NEW], new_root, change["new"]) and not nodes_at(
+            raw[NEW], new_root, change["old"]
+        ), where
+
+
+def test_added_operations_are_exactly_those_the_old_file_lacks(
+    diff: dict[str, Any], raw: dict[str, dict[str, Any]]
+) -> None:
+    old, new = admin_operations(raw[OLD]), admin_operations(raw[NEW])
+    added = {
+        (method, shape(path))
+        for method, path in (c["operation"].split(" ", 1) for c in changes(diff, "operation-added"))
+    }
+    assert added == set(new) - set(old)
+    assert len(added) == 30
+    assert changes(diff, "operation-removed") == [] and not set(old) - set(new)
+
+
+def test_every_became_nullable_is_real(diff: dict[str, Any], raw: dict[str, dict[str, Any]]) -> None:
+    """No null admitted on the old side of the raw YAML (nullable, a null type, a null enum value), and
+    admitted on the new side."""
+    claims = changes(diff, "became-nullable")
+    assert claims
+    for change in claims:
+        where = change["operation"], change["side"], change["path"]
+        old = nodes_at(raw[OLD], response_root(raw[OLD], change), change["path"])
+        new = nodes_at(raw[NEW], response_root(raw[NEW], change), change["path"])
+        assert old and not any(admits_null(raw[OLD], n) for n in old), where
+        assert new and any(admits_null(raw[NEW], n) for n in new), where
+
+
+# --- notation only: 3.0 and its own 3.1 rewrite -------------------------------------------------------
+
+_MAPS, _LISTS = ("properties", "patternProperties"), ("allOf", "anyOf", "oneOf")
+_SINGLE = ("items", "additionalProperties", "not")
+_ANNOTATIONS = ("description", "title", "default", "deprecated", "readOnly", "writeOnly", "examples")
+
+
+def to_31(node: Any, counts: dict[str, int]) -> Any:
+    """One schema in 3.1 notation: `nullable` spelled with null, boolean exclusive bounds made numeric."""
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if key in _MAPS and isinstance(value, dict):
+            out[key] = {name: to_31(sub, counts) for name, sub in value.items()}
+        elif key in _LISTS and isinstance(value, list):
+            out[key] = [to_31(sub, counts) for sub in value]
+        elif key in _SINGLE and isinstance(value, dict):
+            out[key] = to_31(value, counts)
+        else:
+            out[key] = value
+    for key, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        if isinstance(out.get(key), bool):
+            counts["boolean exclusive bound"] += 1
+            if out.pop(key) and bound in out:
+                out[key] = out.pop(bound)
+    if "example" in out:
+        out["examples"] = [out.pop("example")]
+    if out.pop("nullable", None) is True:
+        kind = out.get("type")
+        if isinstance(kind, str) and "$ref" not in out:
+            counts["type list"] += 1
+            out["type"] = [kind, "null"]
+            if isinstance(out.get("enum"), list):
+                out["enum"] = [*out["enum"], None]
+        else:
+            counts["anyOf null"] += 1
+            kept = {k: out.pop(k) for k in list(out) if k in _ANNOTATIONS or k.startswith("x-")}
+            out = {**kept, "anyOf": [out, {"type": "null"}]}
+    return out
+
+
+def rewrite_31(document: dict[str, Any]) -> tuple[dict[str, Any], dict[str, int]]:
+    counts = {"type list": 0, "anyOf null": 0, "boolean exclusive bound": 0}
+    doc = copy.deepcopy(document)
+    doc["openapi"] = "3.1.0"
+    components = doc.setdefault("components", {})
+    for name, schema in list(components.get("schemas", {}).items()):
+        components["schemas"][name] = to_31(schema, counts)
+
+    def in_parameters(parameters: Any) -> None:
+        for p in parameters or []:
+            if isinstance(p, dict) and "schema" in p:
+                p["schema"] = to_31(p["schema"], counts)
+
+    def in_content(holder: Any) -> None:
+        for media in ((holder or {}).get("content") or {}).values():
+            if isinstance(media, dict) and "schema" in media:
+                media["schema"] = to_31(media["schema"], counts)
+
+    in_parameters(components.get("parameters", {}).values())
+    for holder in [*components.get("responses", {}).values(), *components.get("requestBodies", {}).values()]:
+        in_content(holder)
+    for item in doc["paths"].values():
+        in_parameters(item.get("parameters"))
+        for method in METHODS:
+            if isinstance(item.get(method), dict):
+                op = item[method]
+                in_parameters(op.get("parameters"))
+                in_content(op.get("requestBody"))
+                for response in (op.get("responses") or {}).values():
+                    in_content(response)
+    return doc, counts
+
+
+def test_a_31_rewrite_of_the_30_file_differs_in_nothing(
+    specs: dict[str, Path], raw: dict[str, dict[str, Any]], env: dict[str, str], work: Path
+) -> None:
+    rewritten, counts = rewrite_31(raw[OLD])
+    text = yaml.dump(rewritten, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False)
+    assert "nullable" not in json.dumps(rewritten["components"]) + json.dumps(rewritten["paths"])
+    assert counts["type list"] > 200 and counts["anyOf null"] > 5 and counts["boolean exclusive bound"] > 0
+    target = work / "openai-openapi-2025-04-29-as-3.1.yaml"
+    target.write_text(text, encoding="utf-8")
+    result = run_diff(specs[OLD], target, env, work, "--include-cosmetic")
+    assert result["changes"] == []
+    assert result["summary"]["by_severity"] == {"breaking": 0, "warning": 0, "info": 0}
+
+
+# --- the documents' own examples against their own schemas -------------------------------------------
+
+DISAGREEING = {
+    OLD: {
+        "list-audit-logs": (
+            set(),
+            {
+                "data[].actor.session.ip_address_details",
+                "data[].actor.session.ja3",
+                "data[].actor.session.ja4",
+                "data[].actor.session.user_agent",
+                "data[].api_key.updated.data",
+            },
+        ),
+        "activateOrganizationCertificates": ({"has_more", "object"}, set()),
+        "deactivateOrganizationCertificates": ({"has_more", "object"}, set()),
+        "activateProjectCertificates": ({"has_more", "object"}, set()),
+        "deactivateProjectCertificates": ({"has_more", "object"}, set()),
+        "inviteUser": ({"accepted_at"}, set()),
+        "create-project-user": ({"name"}, set()),
+        "usage-costs": ({"next_page", "data[].result"}, {"data[].results"}),
+        "usage-completions": ({"data[].result"}, {"data[].results"}),
+        **{
+            f"usage-{name.replace('_', '-')}": ({"next_page", "data[].result"}, {"data[].results"})
+            for name in USAGE
+            if name != "completions"
+        },
+    },
+    NEW: {
+        "list-audit-logs": (
+            set(),
+            {
+                "data[].actor.session.ip_address_details",
+                "data[].actor.session.ja3",
+                "data[].actor.session.ja4",
+                "data[].actor.session.user_agent",
+                "data[].api_key.updated.data",
+            },
+        ),
+        "list-groups": ({"data[].group_type"}, {"data[].object"}),
+        "create-group": ({"group_type"}, {"object"}),
+        "list-invites": ({"data[].projects"}, set()),
+        "retrieve-invite": ({"projects"}, set()),
+        "list-project-groups": ({"data[].group_type"}, set()),
+        "add-project-group": ({"group_type"}, set()),
+    },
+}
+PROBLEMS = {
+    OLD: {
+        "trailing commas": {
+            "list-audit-logs",
+            "listOrganizationCertificates",
+            "activateOrganizationCertificates",
+            "deactivateOrganizationCertificates",
+            "listProjectCertificates",
+            "activateProjectCertificates",
+            "deactivateProjectCertificates",
+        },
+        "is not declared": {
+            "getCertificate",
+            "modifyCertificate",
+            "deleteCertificate",
+            "listProjectCertificates",
+            "activateProjectCertificates",
+            "deactivateProjectCertificates",
+        },
+        "error_response": {"list-project-rate-limits", "update-project-rate-limits"},
+    },
+    NEW: {
+        "trailing commas": {
+            "list-audit-logs",
+            "listOrganizationCertificates",
+            "activateOrganizationCertificates",
+            "deactivateOrganizationCertificates",
+            "listProjectCertificates",
+            "activateProjectCertificates",
+            "deactivateProjectCertificates",
+        },
+        "is empty": {"modify-project"},
+        "error_response": {"list-project-rate-limits", "update-project-rate-limits"},
+    },
+}
+
+
+@pytest.mark.parametrize("label", [OLD, NEW])
+def test_documented_examples_against_their_own_schemas(
+    specs: dict[str, Path], env: dict[str, str], work: Path, label: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("APIDRIFT_CACHE_DIR", env["APIDRIFT_CACHE_DIR"])
+    result = import_openapi_file(specs[label], version=label)
+    checks = check_examples(result.version, result.examples)
+    assert all(c.result is not None for c in checks)
+    found = {
+        c.example.operation_id: (
+            {v.field for v in c.result.violations},
+            {u.field for u in c.result.undocumented},
+        )
+        for c in checks
+        if c.result is not None and not c.result.exact
+    }
+    assert found == DISAGREEING[label]
+    problems: dict[str, set[str]] = {}
+    for problem in result.problems:
+        op_id, text = problem.split(": ", 1)
+        kind = next(k for k in PROBLEMS[label] if k in text)
+        problems.setdefault(kind, set()).add(op_id)
+    assert problems == PROBLEMS[label]
+    # The command line reports the same, and counts every problem.
+    out = (work / f"import-{label}.txt").read_text()
+    assert f"examples that disagree with their own schema ({len(found)}):" in out
+    assert f"documentation problems ({len(result.problems)}):" in out
+    for op_id in found:
+        assert re.search(rf"^  {re.escape(op_id)} 200 \(x-oaiMeta, ", out, re.MULTILINE), op_id
