@@ -78,3 +78,19 @@ def test_contracts_lists_versions_with_counts(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     for text in ("2026-04-30", "2026-05-02", "74", "83", "87", "seed004"):
         assert text in done.stdout
+
+
+def test_each_command_is_found_when_only_its_own_module_is_loaded() -> None:
+    # A run imports just the invoked command's module; the map must name the right module for each.
+    from apidrift.cli import COMMANDS
+
+    code = (
+        "import sys; from apidrift.cli import register, app; register([sys.argv[1]]);"
+        "names = {c.name or c.callback.__name__ for c in app.registered_commands}"
+        " | {g.name for g in app.registered_groups};"
+        "print(sys.argv[1] in names)"
+    )
+    for command in COMMANDS:
+        command_line = [sys.executable, "-c", code, command]
+        done = subprocess.run(command_line, capture_output=True, text=True, timeout=60)
+        assert done.stdout.strip() == "True", (command, done.stderr)

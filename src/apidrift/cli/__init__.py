@@ -7,9 +7,28 @@ from apidrift.cli.app import app, main
 __all__ = ["app", "main", "register"]
 
 
-def register() -> None:
-    """Import the command modules (each adds its commands to `app`)."""
-    from apidrift.cli import check, diff, live, report, sdk  # noqa: F401
+# Which module defines each command: a run imports only its own (the others cost startup time).
+COMMANDS = {
+    "check": "check",
+    "contracts": "check",
+    "diff": "diff",
+    "serve": "live",
+    "cleanup": "live",
+    "report": "report",
+    "sdk-check": "sdk",
+    "import-openapi": "openapi",
+}
+
+
+def register(argv: list[str] | None = None) -> None:
+    """Import the command modules (each adds its commands to `app`); only the invoked one when known."""
+    import importlib
+
+    words = [a for a in (argv or []) if not a.startswith("-")]
+    if words and words[0] in COMMANDS:
+        importlib.import_module(f"apidrift.cli.{COMMANDS[words[0]]}")
+        return
+    from apidrift.cli import check, diff, live, openapi, report, sdk  # noqa: F401
 
 
 if __name__ == "__main__":

@@ -18,6 +18,12 @@ app = typer.Typer(
 )
 out = Console(highlight=False)
 
+
+@app.callback()
+def _root() -> None:
+    """Contract and schema-drift testing for the OpenAI Admin API."""
+
+
 ContractsOption = Annotated[
     Path | None, typer.Option("--contracts", help="Contracts root (default: the bundled contracts).")
 ]
@@ -33,7 +39,7 @@ def main() -> None:
     """Entry point: bad input is one clear line and exit 2, never a traceback."""
     from apidrift.cli import register
 
-    register()
+    register(sys.argv[1:])
     try:
         app()
     except ApidriftError as exc:

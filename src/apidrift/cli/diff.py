@@ -10,12 +10,10 @@ from typing import Annotated
 import typer
 
 from apidrift.changes import Severity
-from apidrift.check import display_path
 from apidrift.cli.app import ApiOption, ContractsOption, app
 from apidrift.contracts import ContractStore
 from apidrift.diff import diff_versions
 from apidrift.diff_report import render_json, render_markdown, render_text
-from apidrift.report import build_diff_report, write_reports
 from apidrift.sources import resolve_version
 
 
@@ -70,6 +68,9 @@ def diff(
     else:
         text = render_text(result, examples=examples)
     if report_dir is not None:
+        from apidrift.check import display_path
+        from apidrift.report import build_diff_report, write_reports
+
         sources = [display_path(Path(a)) if Path(a).exists() else a for a in (old, new)]
         write_reports(build_diff_report(result, fail_on=fail_on, sources=sources, api=api), report_dir)
     if output is not None:
