@@ -247,14 +247,13 @@ def _case(ex: _Example, body: Any, valid: bool, kind: str) -> Case:
 # --- valid variations ---------------------------------------------------------------------------
 
 _ID_KEY = re.compile(r"(^|_)id$")
-_TIME_KEY = re.compile(r"(_at|_time|^start_time|^end_time)$")
+_TIME_KEY = re.compile(r"(_at|_time)$")
 _ID_VALUE = re.compile(r"^([A-Za-z][A-Za-z0-9]*[_-])(.+)$")
 
 
 def _page(body: Any) -> list[Any] | None:
-    if isinstance(body, dict) and isinstance(body.get("data"), list):
-        return body["data"]
-    return None
+    page = body.get("data") if isinstance(body, dict) else None
+    return page if isinstance(page, list) else None
 
 
 def page_size(rng: random.Random) -> int:
