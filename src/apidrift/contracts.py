@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+from typing import TYPE_CHECKING, Any
 
 from apidrift.errors import ContractError, UnknownOperationError, UnknownVersionError
+
+if TYPE_CHECKING:
+    from referencing import Registry
 
 JSONSchema = dict[str, Any]
 
@@ -104,6 +104,10 @@ class ContractVersion:
     @cached_property
     def registry(self) -> Registry[Any]:
         """A registry holding this version's named schemas, so `schemas.json#/$defs/X` resolves."""
+        # Imported here: a diff or a CLI start never needs it, and it is ~40 ms to import.
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT202012
+
         document = schemas_document(self.api, self.version, self.schemas)
         resource = Resource.from_contents(document, default_specification=DRAFT202012)
         registry: Registry[Any] = Registry().with_resource(self.base + SCHEMAS_FILE, resource)
