@@ -156,3 +156,21 @@ def test_through_the_real_entry_point_bad_input_is_one_line_without_traceback(tm
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == ["error: missing.md: no such file"]
     assert (tmp_path / "out" / "sdk-report.md").is_file(), "the report still says what was checked"
+
+
+def test_sdk_check_writes_the_same_report_formats_as_check(tmp_path: Path) -> None:
+    from apidrift.report.model import DriftReport
+
+    seed = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+    documents = sorted(seed.glob("00[02]_*.txt"))
+    if len(documents) != 2:
+        pytest.skip("../shared/seeds is not beside this checkout")
+    result = CliRunner().invoke(app, ["sdk-check", "docs", *map(str, documents), "--reports", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    for name in ("report.json", "report.md", "report.html", "junit.xml", "sdk-report.json"):
+        assert (tmp_path / name).is_file(), name
+    report = DriftReport.model_validate(json.loads((tmp_path / "report.json").read_text()))
+    assert report.metadata.kind.value == "sdk"
+    best = {row.operation.split("_")[0]: row.best_match for row in report.matrix}
+    assert best == {"000": "2026-04-30", "002": "2026-05-02"}
+    assert any(f.kind == "path-param-stale" and f.path == "{key_id}" for f in report.findings)

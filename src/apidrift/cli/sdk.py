@@ -135,7 +135,11 @@ def _fail(exc: ApidriftError) -> NoReturn:
 
 
 def _finish(report: SdkDocReport | SdkModelReport, folder: Path) -> None:
-    written = write_reports(report, folder)
+    from apidrift.report import write_reports as write_common_reports
+    from apidrift.report.build_sdk import build_sdk_report
+
+    # The detailed SDK report, and the same report.json/.md/.html and junit.xml as `check` writes.
+    written = write_reports(report, folder) + write_common_reports(build_sdk_report(report), folder)
     s = report.summary
     out.print(
         f"{s.matched} of {s.subjects} match at least one version; "

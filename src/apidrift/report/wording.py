@@ -39,7 +39,11 @@ def verdict(report: DriftReport) -> Verdict:
 
 
 def against_text(report: DriftReport) -> str:
-    return report.metadata.against or "each recording's own version (newest when it names none)"
+    if report.metadata.against:
+        return report.metadata.against
+    if report.metadata.kind is RunKind.SDK:
+        return "every version (the best match is named per document or model)"
+    return "each recording's own version (newest when it names none)"
 
 
 def response_line(report: DriftReport) -> str:
