@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from apidrift.contracts import DEFS_PREFIX, ContractVersion, JSONSchema, Parameter
+from apidrift.openai_admin import ORGANIZATION_USER_ADDED_FIELDS
 from apidrift.openapi import import_document, load_document
 from seed_sources import OPERATION_SOURCES, SEED_DOCUMENTS
 
@@ -291,18 +292,7 @@ def build_old(new: ContractVersion) -> ContractVersion:
     edit.retype(
         "OrganizationUser", "role", _with_enum(edit.props("OrganizationUser")["role"], ["owner", "reader"])
     )
-    for name in (
-        "api_key_last_used_at",
-        "created",
-        "developer_persona",
-        "is_default",
-        "is_scale_tier_authorized_purchaser",
-        "is_scim_managed",
-        "is_service_account",
-        "projects",
-        "technical_level",
-        "user",
-    ):
+    for name in ORGANIZATION_USER_ADDED_FIELDS:
         edit.remove("OrganizationUser", name)
     edit.set_required("UserRoleUpdateRequest", "role", True)
     edit.retype(

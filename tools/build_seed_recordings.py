@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from apidrift.contracts import ContractStore, ContractVersion
+from apidrift.openai_admin import ORGANIZATION_USER_ADDED_FIELDS, USAGE_OPERATIONS
 from apidrift.openapi import import_document, load_document
 from apidrift.recordings import Provenance, Recording, write_recordings
 from seed_sources import OPERATION_SOURCES
@@ -92,18 +93,7 @@ def join(where: str, key: str) -> str:
     return f"{where}.{key}" if where else key
 
 
-NEW_USER_FIELDS = (
-    "api_key_last_used_at",
-    "created",
-    "developer_persona",
-    "is_default",
-    "is_scale_tier_authorized_purchaser",
-    "is_scim_managed",
-    "is_service_account",
-    "projects",
-    "technical_level",
-    "user",
-)
+NEW_USER_FIELDS = ORGANIZATION_USER_ADDED_FIELDS
 INVITE_PROJECTS = [{"id": "id", "role": "member"}]
 # The 2026-05-02 OrganizationUser example of seed 004 (new §39 l.127-157) shows every new field.
 NEW_USER_VALUES = {
@@ -206,20 +196,7 @@ OLD_ADAPTATIONS: dict[str, list[Adapter]] = {
         ]
         for op in ("activateProjectCertificates", "deactivateProjectCertificates")
     },
-    **{
-        f"usage-{n}": _USAGE
-        for n in (
-            "audio-speeches",
-            "audio-transcriptions",
-            "code-interpreter-sessions",
-            "completions",
-            "embeddings",
-            "images",
-            "moderations",
-            "vector-stores",
-            "costs",
-        )
-    },
+    **dict.fromkeys(USAGE_OPERATIONS, _USAGE),
 }
 
 
@@ -261,7 +238,9 @@ def build(version: ContractVersion, examples: dict[str, Any], spec_label: str) -
 def spec_examples(spec: Path) -> dict[str, Any]:
     """The documented example body of each seed operation, from the spec's `x-oaiMeta`."""
     imported = import_document(
-        load_document(spec), api="openai-admin", version="spec",
+        load_document(spec),
+        api="openai-admin",
+        version="spec",
         select=lambda op_id, method, path: op_id in OPERATION_SOURCES,
     )
     return {e.operation_id: e.body for e in imported.examples}

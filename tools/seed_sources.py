@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from apidrift.openai_admin import USAGE_OPERATIONS
+
 SEED_DOCUMENTS = {
     "seed000": "../shared/seeds/000_6ef0c7ce3a70a92a.txt (openapi-generator Go docs, Projects API, {key_id})",
     "seed001": "../shared/seeds/001_b0bb1da555cd3f30.txt (openapi-generator TypeScript docs, Projects API)",
@@ -54,20 +56,7 @@ _SEED004 = {
     "delete-user": "37",
     "assign-user-role": "37,41",
     "unassign-user-role": "37",
-    **{
-        f"usage-{name}": "36"
-        for name in (
-            "audio-speeches",
-            "audio-transcriptions",
-            "code-interpreter-sessions",
-            "completions",
-            "embeddings",
-            "images",
-            "moderations",
-            "vector-stores",
-            "costs",
-        )
-    },
+    **dict.fromkeys(USAGE_OPERATIONS, "36"),
 }
 # Operations of the openapi-generator Projects docs (seeds 000 and 001 list the same 19).
 _SEED000_001 = {

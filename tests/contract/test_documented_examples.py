@@ -8,38 +8,13 @@ from pathlib import Path
 import pytest
 
 from apidrift.contracts import ContractStore
+from apidrift.openai_admin import ORGANIZATION_USER_ADDED_FIELDS, USAGE_OPERATIONS
 from apidrift.recordings import LoadedRecording, load_recordings
 from apidrift.validation import ResponseValidator
 
 RECORDINGS = Path(__file__).resolve().parents[2] / "recordings" / "openai-admin"
-USAGE = [
-    f"usage-{n}"
-    for n in (
-        "audio-speeches",
-        "audio-transcriptions",
-        "code-interpreter-sessions",
-        "completions",
-        "embeddings",
-        "images",
-        "moderations",
-        "vector-stores",
-        "costs",
-    )
-]
-NEW_USER_FIELDS = sorted(
-    [
-        "api_key_last_used_at",
-        "created",
-        "developer_persona",
-        "is_default",
-        "is_scale_tier_authorized_purchaser",
-        "is_scim_managed",
-        "is_service_account",
-        "projects",
-        "technical_level",
-        "user",
-    ]
-)
+USAGE = list(USAGE_OPERATIONS)
+NEW_USER_FIELDS = sorted(ORGANIZATION_USER_ADDED_FIELDS)
 
 # (violations as (keyword, field), undocumented fields) of each 2026-05-02 example against 2026-04-30
 NEW_AGAINST_OLD: dict[str, tuple[set[tuple[str, str]], set[str]]] = {

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from apidrift.contracts import ContractStore
+from apidrift.openai_admin import USAGE_OPERATIONS
 from apidrift.simulator import FaultPlan
 from apidrift.simulator.state import DAY, NOW
 from apidrift.validation import ResponseValidator
@@ -96,20 +97,7 @@ SCENARIOS: dict[str, Callable[[Org], Req]] = {
     "admin-api-keys-delete": lambda o: Req({"key_id": _first(o, "/organization/admin_api_keys")}),
     "list-audit-logs": lambda o: Req(query={"limit": 5}),
     # usage and costs
-    **{
-        f"usage-{name}": (lambda o: Req(query={"start_time": START, "limit": 3}))
-        for name in (
-            "audio-speeches",
-            "audio-transcriptions",
-            "code-interpreter-sessions",
-            "completions",
-            "embeddings",
-            "images",
-            "moderations",
-            "vector-stores",
-            "costs",
-        )
-    },
+    **{op: (lambda o: Req(query={"start_time": START, "limit": 3})) for op in USAGE_OPERATIONS},
     # groups, group users, group roles
     "list-groups": lambda o: Req(),
     "create-group": lambda o: Req(json={"name": "e2e group"}),

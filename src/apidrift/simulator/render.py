@@ -14,6 +14,7 @@ import copy
 from collections.abc import Callable, Iterator
 from typing import Any, Final
 
+from apidrift.openai_admin import ORGANIZATION_USER_ADDED_FIELDS, USAGE_OPERATIONS
 from apidrift.simulator.errors import SimulatorError
 
 Body = Any
@@ -84,29 +85,7 @@ def as_list_page(body: Body) -> None:
     body["last_id"] = data[-1]["id"] if data else None
 
 
-NEW_USER_FIELDS: Final = (
-    "api_key_last_used_at",
-    "created",
-    "developer_persona",
-    "is_default",
-    "is_scale_tier_authorized_purchaser",
-    "is_scim_managed",
-    "is_service_account",
-    "projects",
-    "technical_level",
-    "user",
-)
-_USAGE_OPS: Final = (
-    "audio-speeches",
-    "audio-transcriptions",
-    "code-interpreter-sessions",
-    "completions",
-    "embeddings",
-    "images",
-    "moderations",
-    "vector-stores",
-    "costs",
-)
+NEW_USER_FIELDS: Final = ORGANIZATION_USER_ADDED_FIELDS
 
 
 def _key_owner(where: str) -> list[Adapter]:
@@ -144,7 +123,7 @@ OLD: Final[dict[str, list[Adapter]]] = {
     "retrieve-project-api-key": _key_owner("owner"),
     "activateProjectCertificates": [as_list_page],
     "deactivateProjectCertificates": [as_list_page],
-    **{f"usage-{name}": [rename("data[]", "results", "result")] for name in _USAGE_OPS},
+    **{op: [rename("data[]", "results", "result")] for op in USAGE_OPERATIONS},
 }
 
 ADAPTATIONS: Final[dict[str, dict[str, list[Adapter]]]] = {NATIVE: {}, "2026-04-30": OLD}
