@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import sys
+from functools import cache
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from apidrift.errors import ApidriftError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     help="Contract and schema-drift testing for the OpenAI Admin API.",
 )
-out = Console(highlight=False)
+
+
+@cache
+def out() -> Console:
+    """The console commands print tables and summaries on, created on first use: a command that
+    prints none (a diff to a file, say) never imports rich."""
+    from rich.console import Console as RichConsole  # here, not at import: ~30 ms of every start
+
+    return RichConsole(highlight=False)
 
 
 @app.callback()

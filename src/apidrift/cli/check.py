@@ -116,7 +116,7 @@ def _live(
         pseudonymise_emails=pseudonymise_emails,
     )
     key = admin_key()
-    with Progress(transient=True, console=out, disable=not out.is_terminal) as progress:
+    with Progress(transient=True, console=out(), disable=not out().is_terminal) as progress:
         task = progress.add_task("sweeping", total=None)
 
         def tick(event: SweepEvent) -> None:
@@ -125,12 +125,12 @@ def _live(
 
         result = run_live_check(store, options, key, on_event=tick)
     for finding in result.transport_findings:
-        out.print(
+        out().print(
             f"transport: {finding.kind.value} {finding.method} {finding.path}: {finding.message}",
             soft_wrap=True,
         )
     if result.sweep.interrupted:
-        out.print(
+        out().print(
             f"interrupted: {result.sweep.interrupted}; everything recorded so far is checked", soft_wrap=True
         )
     return build_live_report(result, api=api, base_url=base_url)
@@ -140,7 +140,7 @@ def _finish(report: DriftReport, reports: Path, problems: list[str] | None = Non
     _print_table(report)
     written = write_reports(report, reports)
     s = report.summary
-    out.print(
+    out().print(
         f"{s.ok} of {s.responses} responses valid, {s.failed} failed, {s.drifted} with undocumented fields; "
         f"reports: {', '.join(p.as_posix() for p in written)}",
         soft_wrap=True,
@@ -162,7 +162,7 @@ def _print_table(report: DriftReport) -> None:
     for row in report.matrix:
         cells = [f"[{_COLOURS.get(c.status, 'default')}]{c.label}[/]" for c in row.cells]
         table.add_row(row.operation, row.recorded_version or "-", *cells, row.best_match or "-")
-    out.print(table)
+    out().print(table)
 
 
 _COLOURS = {
@@ -187,4 +187,4 @@ def contracts(contracts: ContractsOption = None, api: ApiOption = "openai-admin"
     for s in summaries:
         sources = ", ".join(src.split(":")[0] for src in s.sources)
         table.add_row(s.version, s.date or "-", str(s.operations), str(s.schemas), s.folder, sources)
-    out.print(table)
+    out().print(table)

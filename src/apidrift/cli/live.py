@@ -52,7 +52,7 @@ def serve(
     store = ContractStore(contracts, api)
     label = version or store.newest()
     store.load(label)  # an unknown version is bad input before anything listens
-    out.print(f"simulated {api} org, version {label}, on http://{host}:{port}/v1", soft_wrap=True)
+    out().print(f"simulated {api} org, version {label}, on http://{host}:{port}/v1", soft_wrap=True)
     run_server(
         label,
         host=host,
@@ -74,7 +74,7 @@ def cleanup_command(
 ) -> None:
     """Undo what a killed `check --live --allow-writes` left, and only that (key: OPENAI_ADMIN_KEY)."""
     if not ledger.is_file():
-        out.print(f"nothing to clean up: no ledger at {ledger}", soft_wrap=True)
+        out().print(f"nothing to clean up: no ledger at {ledger}", soft_wrap=True)
         raise typer.Exit(0)
     client = LiveClient(admin_key(), base_url=base_url, read_only=False)
 
@@ -88,8 +88,10 @@ def cleanup_command(
     for outcome in report.outcomes:
         entry = outcome.entry
         what = entry.name or entry.resource_id or entry.kind.value
-        out.print(f"{outcome.status.value:8} {entry.kind.value:16} {what}: {outcome.detail}", soft_wrap=True)
+        out().print(
+            f"{outcome.status.value:8} {entry.kind.value:16} {what}: {outcome.detail}", soft_wrap=True
+        )
     if report.remaining:
         error(f"{report.remaining} ledger entries could not be undone; they stay in {ledger}")
         raise typer.Exit(1)
-    out.print(f"clean: {len(report.outcomes)} entries undone", soft_wrap=True)
+    out().print(f"clean: {len(report.outcomes)} entries undone", soft_wrap=True)

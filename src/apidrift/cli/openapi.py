@@ -80,14 +80,14 @@ def import_openapi(
         raise ContractError(f"cannot write: {exc.strerror}", file=exc.filename or folder) from None
     checks = check_examples(contract, result.examples)
 
-    out.print(
+    out().print(
         f"imported {escape(spec.name)} as {api} {version}: {len(contract.operations)} operations, "
         f"{len(contract.schemas)} schemas -> {escape(folder.as_posix())}/ ({CONTRACT_FILE}, {SCHEMAS_FILE}; "
         f"{escape(index_path.as_posix())} updated)",
         soft_wrap=True,
     )
     stale = f", {removed} stale removed" if removed else ""
-    out.print(
+    out().print(
         f"{len(recordings)} documented examples -> {escape(recordings_dir.as_posix())}/{stale}",
         soft_wrap=True,
     )
@@ -198,24 +198,24 @@ def _print_checks(version: str, checks: list[ExampleCheck]) -> None:
         table.add_row(
             name, str(len(group)), str(agree), str(len(group) - agree - contradict), str(contradict)
         )
-    out.print(table)
+    out().print(table)
     disagreeing = [c for c in checks if not c.agrees]
     if not disagreeing:
-        out.print("every documented example agrees with its schema")
+        out().print("every documented example agrees with its schema")
         return
-    out.print(f"examples that disagree with their own schema ({len(disagreeing)}):")
+    out().print(f"examples that disagree with their own schema ({len(disagreeing)}):")
     for check in disagreeing:
         verdict = "contradicts its schema" if check.contradicts else "shows undocumented fields"
         example = check.example
         where = f"{example.status} ({example.label}, {check.file})"
-        out.print(f"  {escape(example.operation_id)} {escape(where)}: {verdict}", soft_wrap=True)
+        out().print(f"  {escape(example.operation_id)} {escape(where)}: {verdict}", soft_wrap=True)
         for line in check.findings():
-            out.print(f"    {escape(line)}", soft_wrap=True)
+            out().print(f"    {escape(line)}", soft_wrap=True)
 
 
 def _print_problems(problems: list[str]) -> None:
     if not problems:
         return
-    out.print(f"documentation problems ({len(problems)}):")
+    out().print(f"documentation problems ({len(problems)}):")
     for problem in problems:
-        out.print(f"  {escape(problem)}", soft_wrap=True)
+        out().print(f"  {escape(problem)}", soft_wrap=True)

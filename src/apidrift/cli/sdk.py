@@ -59,12 +59,12 @@ def docs(
     except ApidriftError as exc:
         _fail(exc)
     for d in report.documents:
-        out.print(
+        out().print(
             f"{d.file}: {d.operations} operations ({d.style}); {_verdict(d.best_match, d.matches)}",
             soft_wrap=True,
         )
         for fit in d.fits:
-            out.print(f"  {fit.version}: {_counts(fit.breaking, fit.warning, fit.info)}", soft_wrap=True)
+            out().print(f"  {fit.version}: {_counts(fit.breaking, fit.warning, fit.info)}", soft_wrap=True)
     _finish(report, reports)
 
 
@@ -115,7 +115,7 @@ def models(
         _fail(exc)
     for m in report.models:
         cells = ", ".join(f"{c.version}: {_counts(c.breaking, c.warning, c.info)}" for c in m.checks)
-        out.print(f"{m.operation}: {_verdict(m.best_match, m.matches)} ({cells})", soft_wrap=True)
+        out().print(f"{m.operation}: {_verdict(m.best_match, m.matches)} ({cells})", soft_wrap=True)
     _finish(report, reports)
 
 
@@ -141,7 +141,7 @@ def _finish(report: SdkDocReport | SdkModelReport, folder: Path) -> None:
     # The detailed SDK report, and the same report.json/.md/.html and junit.xml as `check` writes.
     written = write_reports(report, folder) + write_common_reports(build_sdk_report(report), folder)
     s = report.summary
-    out.print(
+    out().print(
         f"{s.matched} of {s.subjects} match at least one version; "
         f"{s.breaking} breaking, {s.warning} warning, {s.info} info; "
         f"reports: {', '.join(p.as_posix() for p in written)}",
