@@ -9,7 +9,16 @@ from typing import Any
 
 from apidrift.changes import Change, ChangeKind, Severity, Side, severity_of
 from apidrift.contracts import ContractVersion, JSONSchema, Operation, Parameter
-from apidrift.renames import name_similarity, pair_renames, parent_of
+from apidrift.diff_fields import (
+    ChangeContext,
+    enum_changes,
+    most_similar,
+    moved,
+    outermost,
+    prefixed,
+    type_label,
+)
+from apidrift.renames import name_similarity, pair_renames
 from apidrift.shapes import FieldShape, SchemaFlattener
 
 K = ChangeKind
@@ -78,30 +87,6 @@ def _op_change(kind: ChangeKind, op: Operation, message: str) -> Change:
     )
 
 
-@dataclass
-class _Context:
-    operation: Operation
-    side: Side
-    status: str | None = None
-
-    def change(self, kind: ChangeKind, path: str, old: Any, new: Any, message: str, **extra: Any) -> Change:
-        required = bool(extra.pop("required", False))
-        graded_as = extra.pop("graded_as", kind)
-        return Change(
-            kind=kind,
-            severity=severity_of(graded_as, self.side, required=required),
-            operation=self.operation.key,
-            side=self.side,
-            status=self.status,
-            path=path,
-            old=old,
-            new=new,
-            message=message,
-            operation_id=self.operation.id,
-            **extra,
-        )
-
-
 class _Differ:
     def __init__(self, old: ContractVersion, new: ContractVersion) -> None:
         self.old, self.new = old, new
@@ -131,7 +116,7 @@ class _Differ:
     # --- parameters ---------------------------------------------------------------------
 
     def _path_params(self, old: Operation, new: Operation) -> list[Change]:
-        ctx = _Context(new, Side.PARAMETER)
+        ctx = ChangeContext(new, Side.PARAMETER)
         changes = []
         old_names, new_names = _PARAM.findall(old.path), _PARAM.findall(new.path)
         old_by_name = {p.name: p for p in old.path_params}
@@ -155,7 +140,7 @@ class _Differ:
         return changes
 
     def _params(self, old: Operation, new: Operation) -> list[Change]:
-        ctx = _Context(new, Side.PARAMETER)
+        ctx = ChangeContext(new, Side.PARAMETER)
         before = {(p.location, p.name): p for p in old.parameters if p.location != "path"}
         after = {(p.location, p.name): p for p in new.parameters if p.location != "path"}
         changes = []
@@ -192,15 +177,15 @@ class _Differ:
             changes += self._param_schema(ctx, key[1], a, b)
         return changes
 
-    def _param_schema(self, ctx: _Context, name: str, a: Parameter, b: Parameter) -> list[Change]:
+    def _param_schema(self, ctx: ChangeContext, name: str, a: Parameter, b: Parameter) -> list[Change]:
         old_shapes = self._flatten("old", a.schema)
         new_shapes = self._flatten("new", b.schema)
-        return self._compare(ctx, _prefix(old_shapes, name), _prefix(new_shapes, name), root=name)
+        return self._compare(ctx, prefixed(old_shapes, name), prefixed(new_shapes, name), root=name)
 
     # --- bodies ---------------------------------------------------------------------------
 
     def _request(self, old: Operation, new: Operation) -> list[Change]:
-        ctx = _Context(new, Side.REQUEST)
+        ctx = ChangeContext(new, Side.REQUEST)
         a, b = old.request_body, new.request_body
         if a is None and b is None:
             return []
@@ -228,19 +213,21 @@ class _Differ:
     def _responses(self, old: Operation, new: Operation) -> list[Change]:
         changes = []
         for status in sorted(old.responses.keys() - new.responses.keys()):
-            ctx = _Context(new, Side.RESPONSE, status)
+            ctx = ChangeContext(new, Side.RESPONSE, status)
             changes.append(
                 ctx.change(K.STATUS_REMOVED, "", status, None, f"status {status} is no longer documented")
             )
         for status in sorted(new.responses.keys() - old.responses.keys()):
-            ctx = _Context(new, Side.RESPONSE, status)
+            ctx = ChangeContext(new, Side.RESPONSE, status)
             changes.append(ctx.change(K.STATUS_ADDED, "", None, status, f"status {status} is now documented"))
         for status in sorted(old.responses.keys() & new.responses.keys()):
-            ctx = _Context(new, Side.RESPONSE, status)
+            ctx = ChangeContext(new, Side.RESPONSE, status)
             changes += self._compare_schemas(ctx, old.responses[status].schema, new.responses[status].schema)
         return changes
 
-    def _compare_schemas(self, ctx: _Context, a: JSONSchema | None, b: JSONSchema | None) -> list[Change]:
+    def _compare_schemas(
+        self, ctx: ChangeContext, a: JSONSchema | None, b: JSONSchema | None
+    ) -> list[Change]:
         if a is None and b is not None:
             return [ctx.change(K.FIELD_ADDED, "", None, "body", "a body is now documented")]
         if a is not None and b is None:
@@ -250,15 +237,15 @@ class _Differ:
     # --- the structural comparison --------------------------------------------------------
 
     def _compare(
-        self, ctx: _Context, old: dict[str, FieldShape], new: dict[str, FieldShape], root: str
+        self, ctx: ChangeContext, old: dict[str, FieldShape], new: dict[str, FieldShape], root: str
     ) -> list[Change]:
         changes: list[Change] = []
         old = dict(old)
         origin = {p: p for p in old}  # where each (possibly moved) old path really was
         for _ in range(8):  # renames nest (a renamed field inside a renamed field); each pass peels one
-            removed, added = _outermost(old, new), _outermost(new, old)
+            removed, added = outermost(old, new), outermost(new, old)
             pairs = pair_renames(
-                [(p, _type_label(old[p])) for p in removed], [(p, _type_label(new[p])) for p in added]
+                [(p, type_label(old[p])) for p in removed], [(p, type_label(new[p])) for p in added]
             )
             if not pairs:
                 break
@@ -275,16 +262,16 @@ class _Differ:
                         required=new[pair.new].required,
                     )
                 )
-                old = {_moved(p, pair.old, pair.new): s for p, s in old.items()}
-                origin = {_moved(p, pair.old, pair.new): o for p, o in origin.items()}
-        for p in _outermost(old, new):
-            changes.append(ctx.change(K.FIELD_REMOVED, p, _type_label(old[p]), None, f"{p} removed"))
-        for p in _outermost(new, old):
+                old = {moved(p, pair.old, pair.new): s for p, s in old.items()}
+                origin = {moved(p, pair.old, pair.new): o for p, o in origin.items()}
+        for p in outermost(old, new):
+            changes.append(ctx.change(K.FIELD_REMOVED, p, type_label(old[p]), None, f"{p} removed"))
+        for p in outermost(new, old):
             shape = new[p]
             what = "required" if shape.required else "optional"
             changes.append(
                 ctx.change(
-                    K.FIELD_ADDED, p, None, _type_label(shape), f"{what} {p} added", required=shape.required
+                    K.FIELD_ADDED, p, None, type_label(shape), f"{what} {p} added", required=shape.required
                 )
             )
         for p in sorted(old.keys() & new.keys()):
@@ -292,7 +279,7 @@ class _Differ:
         return changes
 
     def _facets(
-        self, ctx: _Context, path: str, a: FieldShape, b: FieldShape, *, is_root: bool
+        self, ctx: ChangeContext, path: str, a: FieldShape, b: FieldShape, *, is_root: bool
     ) -> list[Change]:
         out = []
         label = path or "(body)"
@@ -329,7 +316,7 @@ class _Differ:
                     f"{label} {'may now be' if b.nullable else 'can no longer be'} null",
                 )
             )
-        out += _enum_changes(ctx, path, label, a, b)
+        out += enum_changes(ctx, path, label, a, b)
         out += self._schema_renames(ctx, path, a, b)
         if a.constraints != b.constraints:
             out.append(
@@ -349,7 +336,7 @@ class _Differ:
             )
         return out
 
-    def _schema_renames(self, ctx: _Context, path: str, a: FieldShape, b: FieldShape) -> list[Change]:
+    def _schema_renames(self, ctx: ChangeContext, path: str, a: FieldShape, b: FieldShape) -> list[Change]:
         gone, came = sorted(set(a.refs) - set(b.refs)), sorted(set(b.refs) - set(a.refs))
         if not gone and not came:
             return []
@@ -382,7 +369,7 @@ class _Differ:
         # the old one through allOf, say), it is a rename from or to that name; otherwise an inlining.
         if not came:
             for old_name in gone:
-                kept = _most_similar(old_name, b.refs)
+                kept = most_similar(old_name, b.refs)
                 if kept:
                     message = f"type {old_name} now {kept}"
                 else:
@@ -390,7 +377,7 @@ class _Differ:
                 out.append(ctx.change(K.SCHEMA_RENAMED, path, old_name, kept or INLINE, message))
         if not gone:
             for new_name in came:
-                kept = _most_similar(new_name, a.refs)
+                kept = most_similar(new_name, a.refs)
                 if kept:
                     message = f"type {kept} now {new_name}, which is built on it"
                 else:
@@ -410,81 +397,6 @@ class _Differ:
             shapes = self._flatten(side, version.schemas[name])
             self._named_shape_cache[key] = {p: (s.types, s.required, s.enum) for p, s in shapes.items()}
         return self._named_shape_cache[key]
-
-
-def _enum_changes(ctx: _Context, path: str, label: str, a: FieldShape, b: FieldShape) -> list[Change]:
-    if a.enum == b.enum:
-        return []
-    if a.enum is not None and b.enum is not None:
-        out = []
-        added = [v for v in b.enum if v not in a.enum]
-        removed = [v for v in a.enum if v not in b.enum]
-        if added:
-            out.append(
-                ctx.change(K.ENUM_VALUES_ADDED, path, list(a.enum), list(b.enum), f"{label} admits {added}")
-            )
-        if removed:
-            out.append(
-                ctx.change(
-                    K.ENUM_VALUES_REMOVED,
-                    path,
-                    list(a.enum),
-                    list(b.enum),
-                    f"{label} no longer admits {removed}",
-                )
-            )
-        return out
-    if a.enum is not None:
-        return [
-            ctx.change(
-                K.TYPE_CHANGED,
-                path,
-                list(a.enum),
-                _type_label(b),
-                f"{label} enum {list(a.enum)} became a plain {_type_label(b)}",
-                # Dropping an enum widens the values: graded like added enum values (old ones still fit).
-                graded_as=K.ENUM_VALUES_ADDED,
-            )
-        ]
-    assert b.enum is not None
-    return [
-        ctx.change(
-            K.CONSTRAINT_CHANGED,
-            path,
-            _type_label(a),
-            list(b.enum),
-            f"{label} is now restricted to {list(b.enum)}",
-        )
-    ]
-
-
-def _most_similar(name: str, candidates: Iterable[str]) -> str | None:
-    scored = sorted(((name_similarity(name, c)[0], c) for c in candidates), reverse=True)
-    return scored[0][1] if scored else None
-
-
-def _type_label(shape: FieldShape) -> str:
-    return "|".join(shape.types)
-
-
-def _outermost(these: dict[str, FieldShape], others: dict[str, FieldShape]) -> list[str]:
-    """Paths of `these` missing from `others` whose parent both have (children come with them)."""
-    return sorted(
-        p for p in these if p not in others and p and parent_of(p) in others and parent_of(p) in these
-    )
-
-
-def _moved(path: str, old: str, new: str) -> str:
-    """Where `path` is once the field `old` (and everything below it) is renamed to `new`."""
-    if path == old or path.startswith((old + ".", old + "[]")):
-        return new + path[len(old) :]
-    return path
-
-
-def _prefix(shapes: dict[str, FieldShape], name: str) -> dict[str, FieldShape]:
-    return {
-        (name + ("" if not p or p.startswith("[]") else ".") + p if p else name): s for p, s in shapes.items()
-    }
 
 
 def iter_changes(diff: VersionDiff, kinds: Iterable[ChangeKind]) -> list[Change]:
