@@ -32,7 +32,7 @@ from apidrift.sweep import PlannedRead, Sweep, SweepOptions, plan_reads
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 SECTION = "## Live sweep against the simulator"
-KEY = "sk-admin-benchmark-not-a-real-key"
+KEY = "sk-admin-REDACTED"  # the simulator only needs a non-empty key
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from apidrift.simulator import FaultPlan
 from apidrift.simulator.state import NOW
 from conftest import StartSimulator
 
-KEY = "sk-admin-e2eLiveCheckKey0123456789abcdefXYZ"
+KEY = "sk-admin-REDACTED"  # the simulator only needs a non-empty key
 SIM_NOW = datetime.fromtimestamp(NOW, UTC)
 
 

