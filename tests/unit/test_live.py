@@ -26,7 +26,7 @@ from apidrift.live import (
 )
 
 # Key-shaped and unique, so a leak is findable; built at run time so no key-shaped text is committed.
-KEY = "sk-admin-Zq8TopSecretAdminKey" + "0123456789"
+KEY = "sk-admin-Zq8TopSecret" + "AdminKey0123456789"
 NOW = 1_700_000_000.0
 T = TypeVar("T")
 Handler = (
