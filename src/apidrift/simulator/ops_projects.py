@@ -47,17 +47,7 @@ def create_project(call: Call) -> Body:
         "status": "active",
         "external_key_id": call.body.get("external_key_id"),
     }
-    state.projects[pid] = found
-    for table in (
-        state.project_users,
-        state.service_accounts,
-        state.api_keys,
-        state.rate_limits,
-        state.project_groups,
-        state.certificates,
-        state.project_roles,
-    ):
-        table[pid] = {}
+    state.add_project(found)
     for model, rpm, tpm, extra in RATE_LIMIT_MODELS:
         state.rate_limits[pid][f"rl-{model}"] = {
             "object": "project.rate_limit",

@@ -97,25 +97,17 @@ def _populate(state: OrgState) -> None:
         pid = state.new_id("proj_", 24)
         created = T0 + i * 5 * DAY + rng.randrange(DAY)
         archived = name == ARCHIVED_PROJECT
-        state.projects[pid] = {
-            "id": pid,
-            "object": "organization.project",
-            "name": name,
-            "created_at": created,
-            "archived_at": created + 20 * DAY if archived else None,
-            "status": "archived" if archived else "active",
-            "external_key_id": "ek_" + pid[5:17] if name == "Production" else None,
-        }
-        for table in (
-            state.project_users,
-            state.service_accounts,
-            state.api_keys,
-            state.rate_limits,
-            state.project_groups,
-            state.certificates,
-            state.project_roles,
-        ):
-            table[pid] = {}
+        state.add_project(
+            {
+                "id": pid,
+                "object": "organization.project",
+                "name": name,
+                "created_at": created,
+                "archived_at": created + 20 * DAY if archived else None,
+                "status": "archived" if archived else "active",
+                "external_key_id": "ek_" + pid[5:17] if name == "Production" else None,
+            }
+        )
         members = users[: 5 if name == "Production" else 2 + i % 2]
         for j, uid in enumerate(members):
             user = state.users[uid]

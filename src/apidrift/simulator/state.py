@@ -64,6 +64,21 @@ class OrgState:
         """An obviously fake secret (`sk-svcacct-apidrift-fake-…`): generated, never a real key."""
         return f"{prefix}apidrift-fake-" + "".join(self.rng.choices(_ALNUM, k=32))
 
+    def add_project(self, project: Entity) -> None:
+        """A project, with an empty table for each thing that lives inside projects."""
+        pid = str(project["id"])
+        self.projects[pid] = project
+        for table in (
+            self.project_users,
+            self.service_accounts,
+            self.api_keys,
+            self.rate_limits,
+            self.project_groups,
+            self.certificates,
+            self.project_roles,
+        ):
+            table[pid] = {}
+
     # --- lookups used by several handlers ------------------------------------------------
 
     def user_projects(self, user_id: str) -> list[tuple[Entity, Entity]]:
