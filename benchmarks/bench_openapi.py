@@ -59,7 +59,10 @@ import json, os, sys, tempfile, time
 from pathlib import Path
 clock = time.process_time
 t = clock()
-from apidrift import diff, diff_report, openapi, sources
+import apidrift.diff.engine as diff
+import apidrift.diff.render as diff_report
+import apidrift.openapi.convert as openapi
+import apidrift.openapi.sources as sources
 out = {"imports": clock() - t}
 paths = [Path(sys.argv[1]), Path(sys.argv[2])]
 t = clock()

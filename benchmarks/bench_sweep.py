@@ -24,11 +24,11 @@ from pathlib import Path
 
 import uvicorn
 
-from apidrift.contracts import ContractStore, ContractVersion
-from apidrift.live import LiveClient
+from apidrift.contracts.model import ContractStore, ContractVersion
+from apidrift.live.client import LiveClient
+from apidrift.live.sweep import PlannedRead, Sweep, SweepOptions, plan_reads
 from apidrift.simulator import create_app
 from apidrift.simulator.state import NOW
-from apidrift.sweep import PlannedRead, Sweep, SweepOptions, plan_reads
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 SECTION = "## Live sweep against the simulator"

@@ -52,8 +52,8 @@ from typing import Any
 import jsonschema_rs
 from jsonschema import Draft202012Validator
 
-from apidrift.contracts import SCHEMAS_FILE, ContractStore, ContractVersion, schemas_document
-from apidrift.validation import ResponseValidator
+from apidrift.check.validation import ResponseValidator
+from apidrift.contracts.model import SCHEMAS_FILE, ContractStore, ContractVersion, schemas_document
 from corpus import DEFAULT_INVALID_SHARE, DEFAULT_N, DEFAULT_SEED, DEFAULT_VARIED_SHARE, Corpus, build_corpus
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -35,8 +35,8 @@ from typing import Any
 
 import jsonschema_rs
 
-from apidrift.contracts import SCHEMAS_FILE, ContractStore, ContractVersion, schemas_document
-from apidrift.recordings import load_recordings
+from apidrift.check.recordings import load_recordings
+from apidrift.contracts.model import SCHEMAS_FILE, ContractStore, ContractVersion, schemas_document
 
 ROOT = Path(__file__).resolve().parents[1]
 API = "openai-admin"

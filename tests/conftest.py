@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from apidrift.contracts import ContractStore
+from apidrift.contracts.model import ContractStore
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

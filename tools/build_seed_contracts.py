@@ -18,9 +18,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from apidrift.contracts import DEFS_PREFIX, ContractVersion, JSONSchema, Parameter
-from apidrift.openai_admin import ORGANIZATION_USER_ADDED_FIELDS
-from apidrift.openapi import import_document, load_document
+from apidrift.contracts.model import DEFS_PREFIX, ContractVersion, JSONSchema, Parameter
+from apidrift.openapi.convert import import_document, load_document
+from apidrift.profiles.openai_admin import ORGANIZATION_USER_ADDED_FIELDS
 from seed_sources import OPERATION_SOURCES, SEED_DOCUMENTS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -412,7 +412,7 @@ def _attach_sources(version: ContractVersion) -> None:
 
 def _prune(version: ContractVersion) -> None:
     """Drop named schemas nothing refers to any more (the edits above re-point some references)."""
-    from apidrift.contracts import iter_refs
+    from apidrift.contracts.model import iter_refs
 
     def names_in(node: Any) -> set[str]:
         return {r.split("/")[-1] for _, r in iter_refs(node)}

@@ -19,47 +19,47 @@ _EXPORTS = {
     "RecordingError": "errors",
     "UnknownOperationError": "errors",
     "UnknownVersionError": "errors",
-    "ContractStore": "contracts",
-    "ContractVersion": "contracts",
-    "Operation": "contracts",
-    "Parameter": "contracts",
-    "RequestBody": "contracts",
-    "ResponseSpec": "contracts",
-    "Recording": "recordings",
-    "Provenance": "recordings",
-    "load_recordings": "recordings",
-    "FieldShape": "shapes",
-    "SchemaFlattener": "shapes",
-    "ResponseValidator": "validation",
-    "ValidationResult": "validation",
-    "Violation": "validation",
-    "UndocumentedField": "validation",
-    "Fingerprint": "fingerprint",
-    "VersionScore": "fingerprint",
-    "fingerprint": "fingerprint",
-    "RenamePair": "renames",
-    "name_similarity": "renames",
-    "pair_renames": "renames",
-    "CheckRun": "check",
-    "CheckedResponse": "check",
-    "check_recordings": "check",
-    "Change": "changes",
-    "ChangeKind": "changes",
-    "Severity": "changes",
-    "Side": "changes",
-    "VersionDiff": "diff",
-    "diff_versions": "diff",
-    "resolve_version": "sources",
-    "import_openapi_file": "sources",
+    "ContractStore": "contracts.model",
+    "ContractVersion": "contracts.model",
+    "Operation": "contracts.model",
+    "Parameter": "contracts.model",
+    "RequestBody": "contracts.model",
+    "ResponseSpec": "contracts.model",
+    "Recording": "check.recordings",
+    "Provenance": "check.recordings",
+    "load_recordings": "check.recordings",
+    "FieldShape": "check.shapes",
+    "SchemaFlattener": "check.shapes",
+    "ResponseValidator": "check.validation",
+    "ValidationResult": "check.validation",
+    "Violation": "check.validation",
+    "UndocumentedField": "check.validation",
+    "Fingerprint": "check.fingerprint",
+    "VersionScore": "check.fingerprint",
+    "fingerprint": "check.fingerprint",
+    "RenamePair": "check.renames",
+    "name_similarity": "check.renames",
+    "pair_renames": "check.renames",
+    "CheckRun": "check.run",
+    "CheckedResponse": "check.run",
+    "check_recordings": "check.run",
+    "Change": "diff.changes",
+    "ChangeKind": "diff.changes",
+    "Severity": "diff.changes",
+    "Side": "diff.changes",
+    "VersionDiff": "diff.engine",
+    "diff_versions": "diff.engine",
+    "resolve_version": "openapi.sources",
+    "import_openapi_file": "openapi.sources",
     "DriftReport": "report",
     "build_check_report": "report",
     "build_diff_report": "report",
     "write_reports": "report",
-    "LiveClient": "live",
-    "LiveCheckOptions": "live_check",
-    "run_live_check": "live_check",
+    "LiveClient": "live.client",
+    "LiveCheckOptions": "live.check",
+    "run_live_check": "live.check",
     "create_app": "simulator",
-    "from_schema": "strategies",
+    "from_schema": "generate.strategies",
 }
 
 __all__ = [
@@ -124,9 +124,13 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:  # the names as type checkers see them
-    from apidrift.changes import Change, ChangeKind, Severity, Side
-    from apidrift.check import CheckedResponse, CheckRun, check_recordings
-    from apidrift.contracts import (
+    from apidrift.check.fingerprint import Fingerprint, VersionScore, fingerprint
+    from apidrift.check.recordings import Provenance, Recording, load_recordings
+    from apidrift.check.renames import RenamePair, name_similarity, pair_renames
+    from apidrift.check.run import CheckedResponse, CheckRun, check_recordings
+    from apidrift.check.shapes import FieldShape, SchemaFlattener
+    from apidrift.check.validation import ResponseValidator, UndocumentedField, ValidationResult, Violation
+    from apidrift.contracts.model import (
         ContractStore,
         ContractVersion,
         Operation,
@@ -134,7 +138,8 @@ if TYPE_CHECKING:  # the names as type checkers see them
         RequestBody,
         ResponseSpec,
     )
-    from apidrift.diff import VersionDiff, diff_versions
+    from apidrift.diff.changes import Change, ChangeKind, Severity, Side
+    from apidrift.diff.engine import VersionDiff, diff_versions
     from apidrift.errors import (
         ApidriftError,
         ContractError,
@@ -143,14 +148,9 @@ if TYPE_CHECKING:  # the names as type checkers see them
         UnknownOperationError,
         UnknownVersionError,
     )
-    from apidrift.fingerprint import Fingerprint, VersionScore, fingerprint
-    from apidrift.live import LiveClient
-    from apidrift.live_check import LiveCheckOptions, run_live_check
-    from apidrift.recordings import Provenance, Recording, load_recordings
-    from apidrift.renames import RenamePair, name_similarity, pair_renames
+    from apidrift.generate.strategies import from_schema
+    from apidrift.live.check import LiveCheckOptions, run_live_check
+    from apidrift.live.client import LiveClient
+    from apidrift.openapi.sources import import_openapi_file, resolve_version
     from apidrift.report import DriftReport, build_check_report, build_diff_report, write_reports
-    from apidrift.shapes import FieldShape, SchemaFlattener
     from apidrift.simulator import create_app
-    from apidrift.sources import import_openapi_file, resolve_version
-    from apidrift.strategies import from_schema
-    from apidrift.validation import ResponseValidator, UndocumentedField, ValidationResult, Violation

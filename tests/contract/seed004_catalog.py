@@ -17,8 +17,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from apidrift.contracts import ContractStore, ContractVersion, Operation
-from apidrift.shapes import FieldShape, SchemaFlattener, join
+from apidrift.check.shapes import FieldShape, SchemaFlattener, join
+from apidrift.contracts.model import ContractStore, ContractVersion, Operation
 
 CATALOG_PATH = Path(__file__).resolve().parents[3] / "shared/seeds/derived/seed004-catalog.md"
 CONTRACTS_ROOT = Path(__file__).resolve().parents[2] / "contracts"

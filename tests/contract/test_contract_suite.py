@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import pytest
 
+from apidrift.check.recordings import RecordingSet
+
 # The plugin's fixtures, so the suite runs before the plugin is installed as the `apidrift` entry point
 # (and harmlessly after: the same functions). Not in a conftest: pytest refuses `pytest_plugins` below the
 # rootdir, and a conftest here would shadow the one tests/e2e's `from conftest import …` expects.
-from apidrift.pytest_plugin import (  # noqa: F401
+from apidrift.testing.plugin import (  # noqa: F401
     Checker,
     Responses,
     Settings,
@@ -23,7 +25,6 @@ from apidrift.pytest_plugin import (  # noqa: F401
     sweep_fixture,
     validator_fixture,
 )
-from apidrift.recordings import RecordingSet
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from apidrift.contracts import ContractStore
+from apidrift.contracts.model import ContractStore
 
 # Every operation of seed 004's Admin API reference and of seeds 000-003 (see contract.json sources).
 OPERATIONS_2026_05_02 = [

@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 import yaml
 
-from apidrift import fastyaml
-from apidrift.contracts import ContractStore
-from apidrift.openapi_checks import check_examples
-from apidrift.sources import import_openapi_file
+import apidrift.openapi.fastyaml as fastyaml
+from apidrift.contracts.model import ContractStore
+from apidrift.openapi.checks import check_examples
+from apidrift.openapi.sources import import_openapi_file
 
 OLD, NEW = "2025-04-29", "2026-05-13"
 ADMIN = ("/organization", "/projects")

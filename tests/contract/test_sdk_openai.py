@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from apidrift.changes import Severity
-from apidrift.contracts import ContractStore
+from apidrift.contracts.model import ContractStore
+from apidrift.diff.changes import Severity
 from apidrift.sdk.findings import ModelEntry, ModelVersionCheck, SdkFinding, SdkModelReport
 from apidrift.sdk.mapping import load_mapping, resolve
 from apidrift.sdk.models_check import check_models

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from apidrift.changes import Severity
-from apidrift.contracts import ContractStore
+from apidrift.contracts.model import ContractStore
+from apidrift.diff.changes import Severity
 from apidrift.sdk.docs_check import check_documents
 from apidrift.sdk.findings import DocumentEntry, SdkFinding
 

@@ -38,7 +38,7 @@ from seed004_catalog import (
     resolve_operation,
 )
 
-from apidrift.shapes import FieldShape
+from apidrift.check.shapes import FieldShape
 
 if not CATALOG_PATH.is_file():
     pytest.skip(f"seed-004 change catalog not found at {CATALOG_PATH}", allow_module_level=True)

@@ -13,9 +13,9 @@ from seed004_catalog import (
     resolve_operation,
 )
 
-from apidrift.changes import Change, ChangeKind, Severity, Side
-from apidrift.contracts import ContractStore
-from apidrift.diff import VersionDiff, diff_versions
+from apidrift.contracts.model import ContractStore
+from apidrift.diff.changes import Change, ChangeKind, Severity, Side
+from apidrift.diff.engine import VersionDiff, diff_versions
 
 K = ChangeKind
 # Catalog kind -> the change kinds that report it.

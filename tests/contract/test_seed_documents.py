@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from apidrift.contracts import ContractStore
+from apidrift.contracts.model import ContractStore
 
 GENERATOR_ROW = re.compile(r"\*\*(GET|POST|DELETE|PUT|PATCH)\*\* (/\S+)")
 GO_SDK_ROW = re.compile(r"^(GET|POST|DELETE|PUT|PATCH)(/\S+)$", re.MULTILINE)

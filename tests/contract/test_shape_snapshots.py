@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from apidrift.contracts import ContractStore
+from apidrift.check.recordings import bundled_recordings, load_recordings
+from apidrift.contracts.model import ContractStore
 
 # The plugin's fixtures, for runs before it is installed as an entry point (see test_contract_suite.py).
-from apidrift.pytest_plugin import Settings, settings_fixture, snapshot_fixture  # noqa: F401
-from apidrift.recordings import bundled_recordings, load_recordings
-from apidrift.snapshots import operation_shape, stale_snapshots
+from apidrift.testing.plugin import Settings, settings_fixture, snapshot_fixture  # noqa: F401
+from apidrift.testing.snapshots import operation_shape, stale_snapshots
 
 STORE = ContractStore(Path(__file__).resolve().parents[2] / "contracts")
 CASES = [(label, op) for label in STORE.labels() for op in sorted(STORE.load(label).operations)]

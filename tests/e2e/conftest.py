@@ -17,9 +17,9 @@ import pytest
 import uvicorn
 from starlette.applications import Starlette
 
-from apidrift.contracts import ContractStore
+from apidrift.check.validation import ResponseValidator
+from apidrift.contracts.model import ContractStore
 from apidrift.simulator import Simulator, create_app
-from apidrift.validation import ResponseValidator
 
 TEST_KEY = "sk-apidrift-e2e-not-a-real-key"
 # One TLS context for every client: httpx otherwise loads the CA bundle (~60 ms) per client, though

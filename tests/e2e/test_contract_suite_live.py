@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from apidrift.contracts import ContractStore
-from apidrift.pytest_plugin import plugin_arguments
+from apidrift.contracts.model import ContractStore
+from apidrift.testing.plugin import plugin_arguments
 
 pytest_plugins = ["pytester"]
 # `start_simulator` comes from tests/e2e/conftest.py; it is not imported here for its type because

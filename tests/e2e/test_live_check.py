@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from apidrift.contracts import ContractStore
-from apidrift.live_check import LiveCheckOptions, LiveCheckResult, run_live_check
+from apidrift.contracts.model import ContractStore
+from apidrift.live.check import LiveCheckOptions, LiveCheckResult, run_live_check
 from apidrift.simulator import FaultPlan
 from apidrift.simulator.state import NOW
 from conftest import StartSimulator

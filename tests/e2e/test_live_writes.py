@@ -51,8 +51,8 @@ def driver(server: RunningSimulator, ledger: Path, record: Path) -> list[str]:
     """A write run in its own process (so it can be killed): the library call `check --live` makes."""
     code = (
         "import os;from datetime import UTC, datetime;from pathlib import Path;"
-        "from apidrift.contracts import ContractStore;"
-        "from apidrift.live_check import LiveCheckOptions, run_live_check;"
+        "from apidrift.contracts.model import ContractStore;"
+        "from apidrift.live.check import LiveCheckOptions, run_live_check;"
         "from apidrift.simulator.state import NOW;"
         f"run_live_check(ContractStore(), LiveCheckOptions(base_url={server.base_url + '/v1'!r}, "
         f"allow_writes=True, sandbox_project={SANDBOX!r}, ledger=Path({str(ledger)!r}), "

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from apidrift.check import check_recordings
-from apidrift.contracts import ContractStore
-from apidrift.recordings import bundled_recordings
+from apidrift.check.recordings import bundled_recordings
+from apidrift.check.run import check_recordings
+from apidrift.contracts.model import ContractStore
 from apidrift.report import build_check_report, write_reports
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").is_file() else None)

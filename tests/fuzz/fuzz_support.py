@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from starlette.types import ASGIApp
 
-from apidrift.contracts import DEFS_PREFIX, ContractVersion, Operation, rooted
-from apidrift.pytest_plugin import active_profile
-from apidrift.shapes import FieldShape, SchemaFlattener
-from apidrift.strategies import from_schema
+from apidrift.check.shapes import FieldShape, SchemaFlattener
+from apidrift.contracts.model import DEFS_PREFIX, ContractVersion, Operation, rooted
+from apidrift.generate.strategies import from_schema
+from apidrift.testing.plugin import active_profile
 
 TEST_KEY = "sk-apidrift-fuzz-not-a-real-key"
 _PARAM = re.compile(r"\{(\w+)\}")

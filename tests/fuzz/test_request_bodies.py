@@ -1,5 +1,5 @@
-"""Request bodies generated from every version's contract (`apidrift.strategies.from_schema`): they are
-valid for their version, old bodies stay valid in the new version, and the one direction that breaks
+"""Request bodies generated from every version's contract (`apidrift.generate.strategies.from_schema`):
+they are valid for their version, old bodies stay valid in the new version, and the one direction that breaks
 (a client of 2026-05-02 talking to a 2026-04-30 server) has shrunk counterexamples."""
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from fuzz_support import request_validator
 from hypothesis import find, given
 from hypothesis.errors import NoSuchExample
 
-from apidrift.changes import ChangeKind, Severity, Side
-from apidrift.contracts import ContractStore
-from apidrift.counterexamples import SEARCH
-from apidrift.diff import diff_versions
-from apidrift.pytest_plugin import active_profile
-from apidrift.strategies import from_schema
+from apidrift.contracts.model import ContractStore
+from apidrift.diff.changes import ChangeKind, Severity, Side
+from apidrift.diff.counterexamples import SEARCH
+from apidrift.diff.engine import diff_versions
+from apidrift.generate.strategies import from_schema
+from apidrift.testing.plugin import active_profile
 
 STORE = ContractStore()
 OLD, NEW = STORE.load("2026-04-30"), STORE.load("2026-05-02")

@@ -19,7 +19,7 @@ from fuzz_support import (
 )
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from apidrift.contracts import ContractStore
+from apidrift.contracts.model import ContractStore
 from apidrift.simulator import create_app
 
 STORE = ContractStore()

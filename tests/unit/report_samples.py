@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
-from apidrift.changes import ChangeKind, Counterexample
-from apidrift.check import CheckRun, check_recordings
-from apidrift.contracts import ContractStore, ContractVersion, JSONSchema, Operation, ResponseSpec
-from apidrift.diff import VersionDiff, diff_versions
+from apidrift.check.run import CheckRun, check_recordings
+from apidrift.contracts.model import ContractStore, ContractVersion, JSONSchema, Operation, ResponseSpec
+from apidrift.diff.changes import ChangeKind, Counterexample
+from apidrift.diff.engine import VersionDiff, diff_versions
 from apidrift.report import (
     CleanupEntry,
     DriftReport,

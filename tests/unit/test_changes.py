@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from apidrift.changes import RULES, Change, ChangeKind, Counterexample, Severity, Side, severity_of
+from apidrift.diff.changes import RULES, Change, ChangeKind, Counterexample, Severity, Side, severity_of
 
 K, S = ChangeKind, Side
 B, W, INFO = Severity.BREAKING, Severity.WARNING, Severity.INFO
@@ -210,7 +210,7 @@ def test_only_description_changes_are_cosmetic() -> None:
 def test_the_rules_page_is_generated_from_the_rules() -> None:
     from pathlib import Path
 
-    from apidrift.changes import rules_markdown
+    from apidrift.diff.changes import rules_markdown
 
     page = Path(__file__).resolve().parents[2] / "docs" / "drift-rules.md"
     assert page.read_text(encoding="utf-8") == rules_markdown(), "regenerate docs/drift-rules.md"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from apidrift.check import check_recordings, display_path
-from apidrift.contracts import ContractStore
+from apidrift.check.run import check_recordings, display_path
+from apidrift.contracts.model import ContractStore
 
 RECORDINGS = Path(__file__).resolve().parents[2] / "recordings" / "openai-admin"
 

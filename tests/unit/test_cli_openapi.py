@@ -13,11 +13,11 @@ import pytest
 from typer.testing import CliRunner
 
 import apidrift.cli.openapi  # noqa: F401  (adds import-openapi to the app until register() does)
-import apidrift.sources as sources
+import apidrift.openapi.sources as sources
+from apidrift.check.recordings import load_recordings
 from apidrift.cli import register
 from apidrift.cli.app import app
-from apidrift.contracts import ContractStore
-from apidrift.recordings import load_recordings
+from apidrift.contracts.model import ContractStore
 
 REPO = Path(__file__).resolve().parents[2]
 # The command exists once its module is imported; this works before and after register() imports it.

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from apidrift.contracts import (
+from apidrift.contracts.model import (
     CONTRACT_FILE,
     SCHEMAS_FILE,
     ContractStore,

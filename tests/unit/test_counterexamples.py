@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from apidrift.changes import Change, ChangeKind, Severity, Side
-from apidrift.contracts import ContractStore, ContractVersion
-from apidrift.counterexamples import _surface, find_counterexample
-from apidrift.diff import VersionDiff, diff_versions
+from apidrift.contracts.model import ContractStore, ContractVersion
+from apidrift.diff.changes import Change, ChangeKind, Severity, Side
+from apidrift.diff.counterexamples import _surface, find_counterexample
+from apidrift.diff.engine import VersionDiff, diff_versions
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from apidrift.changes import Change, ChangeKind, Severity, Side
-from apidrift.contracts import (
+from apidrift.contracts.model import (
     ContractStore,
     ContractVersion,
     JSONSchema,
@@ -18,7 +17,8 @@ from apidrift.contracts import (
     RequestBody,
     ResponseSpec,
 )
-from apidrift.diff import INLINE, VersionDiff, diff_versions, iter_changes, path_shape
+from apidrift.diff.changes import Change, ChangeKind, Severity, Side
+from apidrift.diff.engine import INLINE, VersionDiff, diff_versions, iter_changes, path_shape
 
 K = ChangeKind
 B, W, INFO = Severity.BREAKING, Severity.WARNING, Severity.INFO

@@ -9,10 +9,10 @@ from dataclasses import replace
 
 import pytest
 
-from apidrift.changes import ChangeKind, Counterexample, Severity
-from apidrift.contracts import ContractVersion, JSONSchema, Operation, Parameter, ResponseSpec
-from apidrift.diff import VersionDiff, diff_versions
-from apidrift.diff_report import DIFF_FORMAT, render_json, render_markdown, render_text, to_json
+from apidrift.contracts.model import ContractVersion, JSONSchema, Operation, Parameter, ResponseSpec
+from apidrift.diff.changes import ChangeKind, Counterexample, Severity
+from apidrift.diff.engine import VersionDiff, diff_versions
+from apidrift.diff.render import DIFF_FORMAT, render_json, render_markdown, render_text, to_json
 
 CHANGE_KEYS = [
     "kind",
@@ -88,7 +88,7 @@ def test_fixture_covers_every_severity(diff: VersionDiff) -> None:
 def test_render_json_top_level(diff: VersionDiff) -> None:
     out = json.loads(render_json(diff))
     assert list(out) == ["format", "old", "new", "summary", "changes"]
-    assert out["format"] == DIFF_FORMAT == "apidrift.diff/1"
+    assert out["format"] == DIFF_FORMAT == "apidrift.diff.engine/1"
     assert (out["old"], out["new"]) == ("2026-04-30", "2026-05-02")
     assert out["summary"] == diff.summary()
     assert len(out["changes"]) == len(diff.changes)

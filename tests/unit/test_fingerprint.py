@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from apidrift.contracts import ContractStore
-from apidrift.fingerprint import fingerprint
-from apidrift.validation import ResponseValidator
+from apidrift.check.fingerprint import fingerprint
+from apidrift.check.validation import ResponseValidator
+from apidrift.contracts.model import ContractStore
 
 RECORDINGS = Path(__file__).resolve().parents[2] / "recordings" / "openai-admin"
 

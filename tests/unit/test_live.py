@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
-from apidrift.live import (
+from apidrift.live.client import (
     Exchange,
     FindingKind,
     LiveClient,

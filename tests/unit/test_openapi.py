@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from apidrift.contracts import load_version
+from apidrift.contracts.model import load_version
 from apidrift.errors import OpenAPIError
-from apidrift.openapi import ImportResult, SchemaConverter, import_document, load_document
+from apidrift.openapi.convert import ImportResult, SchemaConverter, import_document, load_document
 
 
 def ref(name: str) -> dict[str, str]:

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from apidrift.contracts import ContractVersion, load_version
-from apidrift.diff import diff_versions
+from apidrift.check.shapes import SchemaFlattener
+from apidrift.check.validation import ResponseValidator
+from apidrift.contracts.model import ContractVersion, load_version
+from apidrift.diff.engine import diff_versions
 from apidrift.errors import OpenAPIError
-from apidrift.openapi import ImportResult, SchemaConverter, import_document
-from apidrift.shapes import SchemaFlattener
-from apidrift.validation import ResponseValidator
+from apidrift.openapi.convert import ImportResult, SchemaConverter, import_document
 
 
 def ref(name: str, section: str = "schemas") -> dict[str, str]:

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from apidrift.check import check_recordings
-from apidrift.contracts import ContractStore
-from apidrift.openapi import ImportResult, import_document
-from apidrift.openapi_checks import check_examples, concrete_path, example_recordings, recording_names
-from apidrift.recordings import load_recordings, write_recordings
+from apidrift.check.recordings import load_recordings, write_recordings
+from apidrift.check.run import check_recordings
+from apidrift.contracts.model import ContractStore
+from apidrift.openapi.checks import check_examples, concrete_path, example_recordings, recording_names
+from apidrift.openapi.convert import ImportResult, import_document
 
 USER = {
     "type": "object",

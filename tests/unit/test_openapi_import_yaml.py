@@ -10,7 +10,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from apidrift import fastyaml
+import apidrift.openapi.fastyaml as fastyaml
 
 
 def reference(text: str) -> Any:

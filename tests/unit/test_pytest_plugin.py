@@ -16,7 +16,7 @@ from typing import Any
 import hypothesis
 import pytest
 
-from apidrift.pytest_plugin import DEFAULT_LIVE_URL, PLACEHOLDER_KEY, plugin_arguments
+from apidrift.testing.plugin import DEFAULT_LIVE_URL, PLACEHOLDER_KEY, plugin_arguments
 
 pytest_plugins = ["pytester"]
 REPO = Path(__file__).resolve().parents[2]
@@ -140,7 +140,7 @@ def test_contracts_option_must_be_a_folder(pytester: pytest.Pytester) -> None:
 
 CLIENT_PROBE = """
 import pytest
-from apidrift.live import ReadOnlyViolation
+from apidrift.live.client import ReadOnlyViolation
 
 def test_client(apidrift_client, apidrift_settings):
     assert str(apidrift_client.base_url) == apidrift_settings.base_url + "/"
@@ -212,7 +212,7 @@ def test_a_base_url_without_a_key_sends_a_placeholder(pytester: pytest.Pytester)
 def test_snapshots_option(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
-        from apidrift.snapshots import operation_shape
+        from apidrift.testing.snapshots import operation_shape
 
         def test_shape(apidrift_snapshot, apidrift_contract):
             shape = operation_shape(apidrift_contract, "usage-costs")
@@ -268,7 +268,7 @@ def test_hypothesis_profiles_are_registered_before_hypothesis_loads_them(pyteste
 
 PROFILE_PROBE = """
 from hypothesis import settings
-from apidrift.pytest_plugin import active_profile
+from apidrift.testing.plugin import active_profile
 
 def test_profile():
     assert settings.get_current_profile_name() == "{current}"
@@ -309,7 +309,7 @@ def test_the_fuzz_profile_follows_the_env_and_the_option(
 
 def test_fixtures_imported_by_a_conftest_beside_the_plugin_are_harmless(pytester: pytest.Pytester) -> None:
     # What tests/contract/conftest.py does: import the fixtures while the plugin is also registered.
-    pytester.makeconftest("from apidrift.pytest_plugin import contract_fixture, settings_fixture  # noqa\n")
+    pytester.makeconftest("from apidrift.testing.plugin import contract_fixture, settings_fixture  # noqa\n")
     pytester.makepyfile(SETTINGS_PROBE)
     result = run(pytester, "--apidrift-version", "2026-04-30")
     result.assert_outcomes(passed=1)
@@ -318,7 +318,7 @@ def test_fixtures_imported_by_a_conftest_beside_the_plugin_are_harmless(pytester
 
 def test_importing_the_plugin_loads_nothing_heavy() -> None:
     code = (
-        "import sys, apidrift, pytest; before = set(sys.modules); import apidrift.pytest_plugin; "
+        "import sys, apidrift, pytest; before = set(sys.modules); import apidrift.testing.plugin; "
         "print(sorted({m.split('.')[0] for m in set(sys.modules) - before}))"
     )
     added = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

@@ -10,8 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from apidrift.errors import RecordingError
-from apidrift.recordings import (
+from apidrift.check.recordings import (
     FORMAT,
     Provenance,
     Recording,
@@ -19,6 +18,7 @@ from apidrift.recordings import (
     parse_recording,
     write_recordings,
 )
+from apidrift.errors import RecordingError
 
 
 def raw_recording(**changes: Any) -> dict[str, Any]:

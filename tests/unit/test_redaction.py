@@ -11,10 +11,11 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from apidrift.contracts import ContractStore
-from apidrift.live import Exchange
-from apidrift.recordings import bundled_recordings, parse_recording
-from apidrift.redaction import (
+from apidrift.check.recordings import bundled_recordings, parse_recording
+from apidrift.check.validation import ResponseValidator
+from apidrift.contracts.model import ContractStore
+from apidrift.live.client import Exchange
+from apidrift.live.redaction import (
     EmailPseudonymiser,
     base_host,
     exchange_to_recording,
@@ -23,7 +24,6 @@ from apidrift.redaction import (
     redact_text,
     safe_base_url,
 )
-from apidrift.validation import ResponseValidator
 
 VERSION = "2026-05-02"
 RECORDINGS = bundled_recordings() / "openai-admin" / VERSION

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from apidrift.renames import leaf_of, name_similarity, pair_renames, parent_of, tokens
+from apidrift.check.renames import leaf_of, name_similarity, pair_renames, parent_of, tokens
 
 
 def test_tokens() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from report_samples import chain_report, check_report, diff_report, failing_report, seed_diff
 
-from apidrift.changes import Severity
-from apidrift.diff import VersionDiff
+from apidrift.diff.changes import Severity
+from apidrift.diff.engine import VersionDiff
 from apidrift.report import CellStatus, MatrixRow, build_diff_report
 
 

@@ -24,8 +24,8 @@ from report_samples import (
     store,
 )
 
-from apidrift.check import CheckRun, check_recordings
-from apidrift.diff import VersionDiff
+from apidrift.check.run import CheckRun, check_recordings
+from apidrift.diff.engine import VersionDiff
 from apidrift.report import DriftReport, build_check_report, build_diff_report, write_reports
 from apidrift.report.html import render_html
 from apidrift.report.junit import render_junit

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from apidrift.redaction import BEARER_TOKEN, OPENAI_KEY
+from apidrift.live.redaction import BEARER_TOKEN, OPENAI_KEY
 
 WORKFLOW = Path(__file__).resolve().parents[2] / "examples" / "nightly.yml"
 

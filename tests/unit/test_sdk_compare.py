@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from apidrift.changes import Severity
-from apidrift.contracts import ContractStore
+from apidrift.check.shapes import FieldShape
+from apidrift.contracts.model import ContractStore
+from apidrift.diff.changes import Severity
 from apidrift.sdk.compare import ComparisonLabels, FieldSide, SdkFieldShape, compare_fields, subtree
 from apidrift.sdk.docs_check import compare_document, document_entry
 from apidrift.sdk.documents import parse_document
 from apidrift.sdk.findings import SdkFindingKind
-from apidrift.shapes import FieldShape
 
 K = SdkFindingKind
 LABELS = ComparisonLabels(sdk="`Invite`", version="v1")

@@ -10,9 +10,9 @@ from typing import Any, Literal
 import pytest
 from pydantic import BaseModel, ConfigDict
 
-from apidrift.changes import Severity
-from apidrift.contracts import ContractStore
-from apidrift.recordings import bundled_recordings
+from apidrift.check.recordings import bundled_recordings
+from apidrift.contracts.model import ContractStore
+from apidrift.diff.changes import Severity
 from apidrift.sdk.errors import SdkMappingError, SdkModuleError
 from apidrift.sdk.findings import SdkFinding, SdkFindingKind
 from apidrift.sdk.mapping import ResolvedModel, import_sdk, load_mapping, resolve

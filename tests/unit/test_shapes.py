@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from apidrift.shapes import FieldShape, SchemaFlattener, flatten_value, join
+from apidrift.check.shapes import FieldShape, SchemaFlattener, flatten_value, join
 
 DEFS: dict[str, Any] = {
     "Bucket": {

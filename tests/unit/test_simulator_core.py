@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from apidrift.contracts import ContractStore
+from apidrift.contracts.model import ContractStore
 from apidrift.simulator import MixError, SimulatorError, create_app
 from apidrift.simulator.core import HANDLERS, Call, cursor_page, parse_query
 from apidrift.simulator.errors import ApiError

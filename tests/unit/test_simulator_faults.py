@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apidrift.contracts import ContractStore
+from apidrift.contracts.model import ContractStore
 from apidrift.errors import ApidriftError
 from apidrift.simulator import (
     FAMILIES,

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apidrift.contracts import ContractStore
+from apidrift.check.validation import ResponseValidator
+from apidrift.contracts.model import ContractStore
 from apidrift.simulator import SimulatorError, render
 from apidrift.simulator.core import HANDLERS, Call, parse_query
 from apidrift.simulator.seed import seeded_org
 from apidrift.simulator.state import NOW
-from apidrift.validation import ResponseValidator
 
 OLD, NEW = "2026-04-30", "2026-05-02"
 

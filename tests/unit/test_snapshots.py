@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from apidrift.contracts import ContractStore
-from apidrift.pytest_plugin import plugin_arguments
-from apidrift.snapshots import (
+from apidrift.contracts.model import ContractStore
+from apidrift.testing.plugin import plugin_arguments
+from apidrift.testing.snapshots import (
     OperationShape,
     ShapeField,
     observed_fields,
@@ -122,8 +122,8 @@ def test_drift_lists_additions_removals_and_changes() -> None:
 SNAPSHOT_TEST = """
 import json
 from pathlib import Path
-from apidrift.contracts import ContractStore
-from apidrift.snapshots import operation_shape
+from apidrift.contracts.model import ContractStore
+from apidrift.testing.snapshots import operation_shape
 
 def test_usage_shape(apidrift_snapshot):
     recording = json.loads(Path("recording.json").read_text())
@@ -165,8 +165,8 @@ def test_a_recorded_rename_fails_the_snapshot_naming_it_and_update_accepts_it(
 def test_a_shape_snapshot_must_be_named(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
-        from apidrift.contracts import ContractStore
-        from apidrift.snapshots import operation_shape
+        from apidrift.contracts.model import ContractStore
+        from apidrift.testing.snapshots import operation_shape
 
         def test_unnamed(apidrift_snapshot):
             assert apidrift_snapshot == operation_shape(ContractStore().load("2026-04-30"), "usage-costs")

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-import apidrift.sources as sources
-from apidrift.contracts import ContractStore
+import apidrift.openapi.sources as sources
+from apidrift.contracts.model import ContractStore
 from apidrift.errors import ContractError, UnknownVersionError
-from apidrift.sources import CACHE_FORMAT, cache_dir, import_openapi_file, resolve_version
+from apidrift.openapi.sources import CACHE_FORMAT, cache_dir, import_openapi_file, resolve_version
 
 TINY_OPENAPI = """\
 openapi: 3.1.0

@@ -7,8 +7,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from jsonschema import Draft202012Validator
 
-from apidrift.contracts import ContractStore
-from apidrift.strategies import from_schema
+from apidrift.contracts.model import ContractStore
+from apidrift.generate.strategies import from_schema
 
 DEFS: dict[str, Any] = {
     "Owner": {

@@ -14,12 +14,20 @@ from typing import Any
 import httpx
 import pytest
 
-from apidrift.contracts import ContractStore, ContractVersion, Operation
-from apidrift.ledger import CompensationStatus, Ledger, LedgerError, LedgerKind, cleanup
-from apidrift.live import Exchange, FindingKind, LiveClient, ReadOnlyViolation, RetryPolicy, TransportFinding
-from apidrift.recordings import bundled_recordings, load_recordings
-from apidrift.redaction import exchange_to_recording
-from apidrift.sweep import (
+from apidrift.check.recordings import bundled_recordings, load_recordings
+from apidrift.check.validation import ResponseValidator
+from apidrift.contracts.model import ContractStore, ContractVersion, Operation
+from apidrift.live.client import (
+    Exchange,
+    FindingKind,
+    LiveClient,
+    ReadOnlyViolation,
+    RetryPolicy,
+    TransportFinding,
+)
+from apidrift.live.ledger import CompensationStatus, Ledger, LedgerError, LedgerKind, cleanup
+from apidrift.live.redaction import exchange_to_recording
+from apidrift.live.sweep import (
     CallPurpose,
     OperationCall,
     SkippedOperation,
@@ -30,7 +38,6 @@ from apidrift.sweep import (
     SweepOptions,
     plan_reads,
 )
-from apidrift.validation import ResponseValidator
 
 VERSION = "2026-05-02"
 KEY = "sk-admin-SweepTestKey" + "0123456789abcdef"  # built so no key-shaped text is committed

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from apidrift.contracts import ContractStore
-from apidrift.validation import ResponseValidator, field_path, pointer
+from apidrift.check.validation import ResponseValidator, field_path, pointer
+from apidrift.contracts.model import ContractStore
 
 RECORDINGS = Path(__file__).resolve().parents[2] / "recordings" / "openai-admin"
 

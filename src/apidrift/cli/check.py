@@ -9,12 +9,12 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from apidrift.check import check_recordings
+from apidrift.check.recordings import bundled_recordings
+from apidrift.check.run import check_recordings
 from apidrift.cli.app import ApiOption, ContractsOption, app, error, out
-from apidrift.contracts import ContractStore
-from apidrift.ledger import DEFAULT_LEDGER
-from apidrift.live import DEFAULT_BASE_URL
-from apidrift.recordings import bundled_recordings
+from apidrift.contracts.model import ContractStore
+from apidrift.live.client import DEFAULT_BASE_URL
+from apidrift.live.ledger import DEFAULT_LEDGER
 from apidrift.report import CellStatus, DriftReport, build_check_report, write_reports
 
 
@@ -100,9 +100,9 @@ def _live(
     pseudonymise_emails: bool,
 ) -> DriftReport:
     from apidrift.cli.live import admin_key
-    from apidrift.live_check import LiveCheckOptions, run_live_check
+    from apidrift.live.check import LiveCheckOptions, run_live_check
+    from apidrift.live.sweep import OperationCall, SweepEvent
     from apidrift.report.build_live import build_live_report
-    from apidrift.sweep import OperationCall, SweepEvent
 
     options = LiveCheckOptions(
         base_url=base_url,

@@ -9,12 +9,12 @@ from typing import Annotated
 
 import typer
 
-from apidrift.changes import Severity
 from apidrift.cli.app import ApiOption, ContractsOption, app
-from apidrift.contracts import ContractStore
-from apidrift.diff import diff_versions
-from apidrift.diff_report import render_json, render_markdown, render_text
-from apidrift.sources import resolve_version
+from apidrift.contracts.model import ContractStore
+from apidrift.diff.changes import Severity
+from apidrift.diff.engine import diff_versions
+from apidrift.diff.render import render_json, render_markdown, render_text
+from apidrift.openapi.sources import resolve_version
 
 
 class DiffFormat(StrEnum):
@@ -58,7 +58,7 @@ def diff(
     before, after = resolve_version(old, store), resolve_version(new, store)
     result = diff_versions(before, after, include_cosmetic=include_cosmetic)
     if examples:
-        from apidrift.counterexamples import attach_counterexamples
+        from apidrift.diff.counterexamples import attach_counterexamples
 
         attach_counterexamples(result, before, after)
     if format is DiffFormat.json:
@@ -68,7 +68,7 @@ def diff(
     else:
         text = render_text(result, examples=examples)
     if report_dir is not None:
-        from apidrift.check import display_path
+        from apidrift.check.run import display_path
         from apidrift.report import build_diff_report, write_reports
 
         sources = [display_path(Path(a)) if Path(a).exists() else a for a in (old, new)]

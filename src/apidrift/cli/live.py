@@ -10,9 +10,9 @@ from typing import Annotated
 import typer
 
 from apidrift.cli.app import ApiOption, ContractsOption, app, error, out
-from apidrift.contracts import ContractStore
-from apidrift.ledger import DEFAULT_LEDGER, CleanupReport, cleanup
-from apidrift.live import DEFAULT_BASE_URL, LiveClient, LiveError
+from apidrift.contracts.model import ContractStore
+from apidrift.live.client import DEFAULT_BASE_URL, LiveClient, LiveError
+from apidrift.live.ledger import DEFAULT_LEDGER, CleanupReport, cleanup
 
 KEY_VARIABLE = "OPENAI_ADMIN_KEY"
 

@@ -11,15 +11,15 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from apidrift.check import display_path
+from apidrift.check.recordings import FORMAT as RECORDING_FORMAT
+from apidrift.check.recordings import write_recordings
+from apidrift.check.run import display_path
 from apidrift.cli.app import app, out
-from apidrift.contracts import CONTRACT_FILE, SCHEMAS_FILE, ContractVersion
+from apidrift.contracts.model import CONTRACT_FILE, SCHEMAS_FILE, ContractVersion
 from apidrift.errors import ContractError, OpenAPIError
-from apidrift.openapi import DEFAULT_SCOPE
-from apidrift.openapi_checks import ExampleCheck, check_examples, example_recordings
-from apidrift.recordings import FORMAT as RECORDING_FORMAT
-from apidrift.recordings import write_recordings
-from apidrift.sources import import_openapi_file
+from apidrift.openapi.checks import ExampleCheck, check_examples, example_recordings
+from apidrift.openapi.convert import DEFAULT_SCOPE
+from apidrift.openapi.sources import import_openapi_file
 
 INDEX_FILE = "index.json"
 _LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")

@@ -13,9 +13,9 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from apidrift.changes import Severity
 from apidrift.cli.app import ApiOption, ContractsOption, app, error, out
-from apidrift.contracts import ContractStore
+from apidrift.contracts.model import ContractStore
+from apidrift.diff.changes import Severity
 from apidrift.errors import ApidriftError
 from apidrift.sdk.findings import SdkDocReport, SdkModelReport
 from apidrift.sdk.render import write_reports

@@ -10,11 +10,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from apidrift.changes import ChangeKind, Severity
-from apidrift.check import CheckedResponse, CheckRun, display_path
+from apidrift.check.fingerprint import VersionScore
+from apidrift.check.renames import RenamePair
+from apidrift.check.run import CheckedResponse, CheckRun, display_path
+from apidrift.diff.changes import ChangeKind, Severity
 from apidrift.errors import ApidriftError
-from apidrift.fingerprint import VersionScore
-from apidrift.renames import RenamePair
 from apidrift.report.model import (
     CellStatus,
     DriftReport,

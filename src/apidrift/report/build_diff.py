@@ -8,8 +8,8 @@ from datetime import datetime
 from itertools import pairwise
 from typing import Any
 
-from apidrift.changes import RULES, Change, ChangeKind, Severity
-from apidrift.diff import VersionDiff
+from apidrift.diff.changes import RULES, Change, ChangeKind, Severity
+from apidrift.diff.engine import VersionDiff
 from apidrift.report.build import finding_order, rename_order, timestamp, to_json
 from apidrift.report.model import (
     CellStatus,

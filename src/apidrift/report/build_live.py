@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from apidrift.live_check import LiveCheckResult
+from apidrift.live.check import LiveCheckResult
 from apidrift.report.build import build_check_report
 from apidrift.report.model import CleanupEntry, DriftReport, RunKind, SkippedEntry, TransportFindingEntry
 

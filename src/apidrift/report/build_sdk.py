@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from apidrift.changes import Severity
+from apidrift.diff.changes import Severity
 from apidrift.report.build import finding_order
 from apidrift.report.model import (
     CellStatus,

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from apidrift.changes import Severity
+from apidrift.diff.changes import Severity
 from apidrift.report.model import RESPONSE_FINDING_KINDS, DriftReport, FindingEntry, RunKind
 from apidrift.report.wording import title
 

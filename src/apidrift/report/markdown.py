@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
-from apidrift.changes import Severity
+from apidrift.diff.changes import Severity
 from apidrift.report.model import DriftReport, RunKind
 from apidrift.report.wording import against_text, findings_line, live_line, response_line, title, verdict
 

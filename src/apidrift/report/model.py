@@ -12,8 +12,8 @@ from typing import Final, Literal
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, computed_field, field_validator, model_validator
 
 from apidrift import __version__
-from apidrift.changes import Severity
-from apidrift.redaction import safe_base_url
+from apidrift.diff.changes import Severity
+from apidrift.live.redaction import safe_base_url
 
 REPORT_FORMAT: Final = "apidrift.report/1"
 SCHEMA_ID: Final = "https://schemas.apidrift.invalid/apidrift.report/1/report.schema.json"

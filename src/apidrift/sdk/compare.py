@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from apidrift.changes import Severity
-from apidrift.renames import RenamePair, pair_renames, parent_of
+from apidrift.check.renames import RenamePair, pair_renames, parent_of
+from apidrift.check.shapes import FieldShape
+from apidrift.diff.changes import Severity
 from apidrift.sdk.findings import SdkFindingKind
-from apidrift.shapes import FieldShape
 
 K = SdkFindingKind
 B, W, INFO = Severity.BREAKING, Severity.WARNING, Severity.INFO

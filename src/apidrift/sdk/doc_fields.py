@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from apidrift.contracts import DEFS_PREFIX, ContractVersion, JSONSchema, Operation
+from apidrift.check.shapes import join
+from apidrift.contracts.model import DEFS_PREFIX, ContractVersion, JSONSchema, Operation
 from apidrift.sdk.compare import SdkFieldShape
 from apidrift.sdk.documents import DocField, SdkDocument
-from apidrift.shapes import join
 
 MAX_REF_DEPTH = 8  # models documented by reference may nest; stop expanding beyond this
 

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from apidrift.changes import Severity
-from apidrift.check import display_path
-from apidrift.contracts import ContractStore, ContractVersion, Operation
+from apidrift.check.run import display_path
+from apidrift.check.shapes import SchemaFlattener
+from apidrift.contracts.model import ContractStore, ContractVersion, Operation
+from apidrift.diff.changes import Severity
 from apidrift.errors import ApidriftError
 from apidrift.sdk.compare import ComparisonLabels, FieldSide, compare_fields, subtree
 from apidrift.sdk.doc_fields import doc_field_shapes, path_shape_params, schema_name
@@ -29,7 +30,6 @@ from apidrift.sdk.findings import (
 )
 from apidrift.sdk.naming import comparable_type_name
 from apidrift.sdk.report_inputs import input_problem, versions_to_check
-from apidrift.shapes import SchemaFlattener
 
 K = SdkFindingKind
 B, W, INFO = Severity.BREAKING, Severity.WARNING, Severity.INFO

@@ -13,7 +13,7 @@ from typing import Final, Literal
 from pydantic import BaseModel, Field
 
 from apidrift import __version__
-from apidrift.changes import Severity
+from apidrift.diff.changes import Severity
 
 SDK_REPORT_FORMAT: Final = "apidrift.sdk-report/1"
 

@@ -16,10 +16,13 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, given, settings
 from pydantic import ValidationError
 
-from apidrift.changes import Severity
-from apidrift.contracts import ContractStore, ContractVersion
+from apidrift.check.recordings import bundled_recordings, load_recordings
+from apidrift.check.shapes import FieldShape, SchemaFlattener
+from apidrift.check.validation import ResponseValidator
+from apidrift.contracts.model import ContractStore, ContractVersion
+from apidrift.diff.changes import Severity
 from apidrift.errors import ApidriftError, RecordingError
-from apidrift.recordings import bundled_recordings, load_recordings
+from apidrift.generate.strategies import from_schema
 from apidrift.sdk.compare import ComparisonLabels, FieldSide, compare_fields
 from apidrift.sdk.errors import SdkMappingError
 from apidrift.sdk.findings import (
@@ -38,9 +41,6 @@ from apidrift.sdk.findings import (
 from apidrift.sdk.mapping import ResolvedModel, import_sdk, load_mapping, module_version, resolve
 from apidrift.sdk.pydantic_shapes import ModelNode, describe, dropped_fields, error_path, field_shapes
 from apidrift.sdk.report_inputs import input_problem, versions_to_check
-from apidrift.shapes import FieldShape, SchemaFlattener
-from apidrift.strategies import from_schema
-from apidrift.validation import ResponseValidator
 
 K = SdkFindingKind
 MAX_EVIDENCE = 4  # per finding; the rest is counted

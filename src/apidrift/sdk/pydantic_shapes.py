@@ -1,6 +1,6 @@
 """Pydantic models as field trees: the JSON names, types, required-ness and enums a model declares.
 
-Union members that are models merge the way contract unions do (`apidrift.shapes`), except that a
+Union members that are models merge the way contract unions do (`apidrift.check.shapes`), except that a
 field counts as required only when every member requires it: a member-only field (`num_requests` of
 one usage result kind) is not required of the others.
 """
@@ -15,8 +15,8 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
+from apidrift.check.shapes import flatten_value, join
 from apidrift.sdk.compare import SdkFieldShape
-from apidrift.shapes import flatten_value, join
 
 _PRIMITIVE: dict[Any, tuple[str, ...]] = {
     str: ("string",),

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from apidrift.changes import Severity
+from apidrift.diff.changes import Severity
 from apidrift.sdk.findings import SdkDocReport, SdkFinding, SdkModelReport, SdkSummary
 
 JSON_FILE = "sdk-report.json"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from apidrift.check import display_path
-from apidrift.contracts import ContractStore, ContractVersion
+from apidrift.check.run import display_path
+from apidrift.contracts.model import ContractStore, ContractVersion
 from apidrift.errors import ApidriftError
 from apidrift.sdk.findings import InputProblem
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from apidrift.contracts import ContractStore, ContractVersion
+from apidrift.contracts.model import ContractStore, ContractVersion
 from apidrift.simulator.app import BASE_PATH, CONTROL_PREFIX, LoggedRequest, Simulator, create_app
 from apidrift.simulator.errors import ApiError, FaultPlanError, MixError, SimulatorError
 from apidrift.simulator.families import FAMILIES, family_of, parse_mix

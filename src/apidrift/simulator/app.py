@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route as StarletteRoute
 from starlette.types import Receive, Scope, Send
 
-from apidrift.contracts import ContractStore, ContractVersion, Operation
+from apidrift.contracts.model import ContractStore, ContractVersion, Operation
 from apidrift.simulator import ops_org, ops_projects, ops_roles, ops_usage  # noqa: F401  (registers the handlers)
 from apidrift.simulator.core import HANDLERS, Call, parse_query
 from apidrift.simulator.errors import ApiError, SimulatorError

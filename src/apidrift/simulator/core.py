@@ -8,7 +8,7 @@ from typing import Any, Final
 
 from jsonschema import Draft202012Validator
 
-from apidrift.contracts import ContractVersion, Operation, rooted
+from apidrift.contracts.model import ContractVersion, Operation, rooted
 from apidrift.simulator.errors import ApiError, bad_request, not_found
 from apidrift.simulator.state import Entity, OrgState
 

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from apidrift.check import CheckRun, check_recordings
-from apidrift.contracts import ContractStore
-from apidrift.ledger import DEFAULT_LEDGER
-from apidrift.live import DEFAULT_BASE_URL, Exchange, LiveClient, TransportFinding
-from apidrift.redaction import EmailPseudonymiser, exchange_to_recording
-from apidrift.sweep import OperationCall, SkippedOperation, Sweep, SweepEvent, SweepOptions, SweepResult
+from apidrift.check.run import CheckRun, check_recordings
+from apidrift.contracts.model import ContractStore
+from apidrift.live.client import DEFAULT_BASE_URL, Exchange, LiveClient, TransportFinding
+from apidrift.live.ledger import DEFAULT_LEDGER
+from apidrift.live.redaction import EmailPseudonymiser, exchange_to_recording
+from apidrift.live.sweep import OperationCall, SkippedOperation, Sweep, SweepEvent, SweepOptions, SweepResult
 
 
 @dataclass

@@ -6,8 +6,8 @@ import json
 import re
 from typing import Any
 
-from apidrift.contracts import Operation
-from apidrift.openapi import ImportedExample, json_content, resolve_component
+from apidrift.contracts.model import Operation
+from apidrift.openapi.convert import ImportedExample, json_content, resolve_component
 
 _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from apidrift.contracts import DEFS_PREFIX, JSONSchema
+from apidrift.contracts.model import DEFS_PREFIX, JSONSchema
 
 _TYPE_OF_VALUE = {bool: "boolean", int: "integer", float: "number", str: "string", type(None): "null"}
 _COMBINATORS = ("anyOf", "oneOf", "allOf")

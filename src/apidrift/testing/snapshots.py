@@ -1,6 +1,6 @@
 """Shape snapshots: the field paths of an operation's responses, with types and required-ness and every
 value masked, kept by syrupy as one readable file per operation and version; when a shape changes, the
-failure names renames, additions and removals (rename pairing from `apidrift.renames`)."""
+failure names renames, additions and removals (rename pairing from `apidrift.check.renames`)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 from syrupy.data import SnapshotCollections
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from apidrift.contracts import ContractVersion
-from apidrift.renames import pair_renames, parent_of
-from apidrift.shapes import FieldShape, SchemaFlattener, flatten_value
+from apidrift.check.renames import pair_renames, parent_of
+from apidrift.check.shapes import FieldShape, SchemaFlattener, flatten_value
+from apidrift.contracts.model import ContractVersion
 
 if TYPE_CHECKING:
     from syrupy.location import PyTestLocation

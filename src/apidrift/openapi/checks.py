@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from apidrift.contracts import ContractVersion, Operation
+from apidrift.check.recordings import Provenance, Recording
+from apidrift.check.validation import ResponseValidator, ValidationResult
+from apidrift.contracts.model import ContractVersion, Operation
 from apidrift.errors import UnknownOperationError
-from apidrift.openapi import ImportedExample
-from apidrift.recordings import Provenance, Recording
-from apidrift.validation import ResponseValidator, ValidationResult
+from apidrift.openapi.convert import ImportedExample
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 

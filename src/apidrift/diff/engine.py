@@ -7,9 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from apidrift.changes import Change, ChangeKind, Severity, Side, severity_of
-from apidrift.contracts import ContractVersion, JSONSchema, Operation, Parameter
-from apidrift.diff_fields import (
+from apidrift.check.renames import name_similarity, pair_renames
+from apidrift.check.shapes import FieldShape, SchemaFlattener
+from apidrift.contracts.model import ContractVersion, JSONSchema, Operation, Parameter
+from apidrift.diff.changes import Change, ChangeKind, Severity, Side, severity_of
+from apidrift.diff.fields import (
     ChangeContext,
     enum_changes,
     most_similar,
@@ -18,8 +20,6 @@ from apidrift.diff_fields import (
     prefixed,
     type_label,
 )
-from apidrift.renames import name_similarity, pair_renames
-from apidrift.shapes import FieldShape, SchemaFlattener
 
 K = ChangeKind
 _PARAM = re.compile(r"\{([^}]+)\}")

@@ -16,15 +16,15 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Final
 
-from apidrift.contracts import ContractVersion, Operation
+from apidrift.contracts.model import ContractVersion, Operation
 from apidrift.errors import ApidriftError
-from apidrift.ledger import (
+from apidrift.live.client import Exchange, LiveClient, Outcome, fill_path
+from apidrift.live.ledger import (
     DEFAULT_LEDGER,
     CleanupReport,
     Ledger,
     list_items,
 )
-from apidrift.live import Exchange, LiveClient, Outcome, fill_path
 
 NAME_PREFIX: Final = "apidrift-sweep-"
 
@@ -348,7 +348,7 @@ class Sweep:
             self.emit(OperationCall(op.id, CallPurpose.READ, outcome))
 
     async def _writes(self) -> None:
-        from apidrift.sandbox import SandboxWriter
+        from apidrift.live.sandbox import SandboxWriter
 
         await SandboxWriter(self).run()
 

@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from apidrift.changes import Change, ChangeKind, Side, severity_of
-from apidrift.contracts import Operation
-from apidrift.renames import name_similarity, parent_of
-from apidrift.shapes import FieldShape
+from apidrift.check.renames import name_similarity, parent_of
+from apidrift.check.shapes import FieldShape
+from apidrift.contracts.model import Operation
+from apidrift.diff.changes import Change, ChangeKind, Side, severity_of
 
 K = ChangeKind
 

@@ -14,12 +14,12 @@ import jsonschema_rs
 from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis.errors import NoSuchExample, Unsatisfiable
 
-from apidrift.changes import Change, ChangeKind, Counterexample, Severity, Side
-from apidrift.contracts import ContractVersion, JSONSchema, Operation, rooted
-from apidrift.diff import VersionDiff
-from apidrift.renames import parent_of
-from apidrift.strategies import from_schema
-from apidrift.validation import Violation, explain
+from apidrift.check.renames import parent_of
+from apidrift.check.validation import Violation, explain
+from apidrift.contracts.model import ContractVersion, JSONSchema, Operation, rooted
+from apidrift.diff.changes import Change, ChangeKind, Counterexample, Severity, Side
+from apidrift.diff.engine import VersionDiff
+from apidrift.generate.strategies import from_schema
 
 # No explain phase: it spent ~80% of a search annotating the shrunk instance, which is all we keep.
 SEARCH = settings(
@@ -106,7 +106,7 @@ def _at_or_below(path: str, ancestor: str) -> bool:
 
 
 def _rs_registry(version: ContractVersion) -> Any:
-    from apidrift.contracts import SCHEMAS_FILE, schemas_document
+    from apidrift.contracts.model import SCHEMAS_FILE, schemas_document
 
     document = schemas_document(version.api, version.version, version.schemas)
     return jsonschema_rs.Registry([(version.base + SCHEMAS_FILE, document)])
@@ -165,7 +165,7 @@ def _operation(old: ContractVersion, change: Change, new: ContractVersion) -> Op
     """The old side of the change's operation (ids can differ between imported specs)."""
     if change.operation_id in old.operations:
         return old.operations[change.operation_id]
-    from apidrift.diff import path_shape
+    from apidrift.diff.engine import path_shape
 
     target = new.operations[change.operation_id or ""]
     for op in old.operations.values():

@@ -129,4 +129,4 @@ def bundled_recordings() -> Path:
     packaged = Path(str(resources.files("apidrift"))) / "_bundled" / "recordings"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "recordings"
+    return Path(__file__).resolve().parents[3] / "recordings"

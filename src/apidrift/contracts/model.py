@@ -348,7 +348,7 @@ def bundled_root() -> Path:
     packaged = Path(str(resources.files("apidrift"))) / "_bundled" / "contracts"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "contracts"
+    return Path(__file__).resolve().parents[3] / "contracts"
 
 
 @dataclass(frozen=True)

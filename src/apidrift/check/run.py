@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from apidrift.contracts import ContractStore
+from apidrift.check.fingerprint import Fingerprint, fingerprint
+from apidrift.check.recordings import LoadedRecording, load_recordings
+from apidrift.check.validation import ResponseValidator, ValidationResult
+from apidrift.contracts.model import ContractStore
 from apidrift.errors import ApidriftError, UnknownOperationError, UnknownVersionError
-from apidrift.fingerprint import Fingerprint, fingerprint
-from apidrift.recordings import LoadedRecording, load_recordings
-from apidrift.validation import ResponseValidator, ValidationResult
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,11 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit, urlunsplit
 
+from apidrift.check.recordings import Provenance, Recording
 from apidrift.errors import RecordingError
-from apidrift.recordings import Provenance, Recording
 
 if TYPE_CHECKING:
-    from apidrift.live import Exchange
+    from apidrift.live.client import Exchange
 
 REDACTED: Final = "REDACTED"
 

@@ -22,7 +22,7 @@ import httpx
 from pydantic import SecretStr
 
 from apidrift.errors import ApidriftError
-from apidrift.redaction import redact_headers, redact_json, redact_text, safe_base_url
+from apidrift.live.redaction import redact_headers, redact_json, redact_text, safe_base_url
 
 DEFAULT_BASE_URL: Final = "https://api.openai.com/v1"
 IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from apidrift.check.renames import RenamePair, pair_renames
+from apidrift.check.validation import ResponseValidator, ValidationResult
 from apidrift.errors import UnknownOperationError
-from apidrift.renames import RenamePair, pair_renames
-from apidrift.validation import ResponseValidator, ValidationResult
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from typing import Any, Final, NamedTuple
 from pydantic import BaseModel, ValidationError
 
 from apidrift.errors import ApidriftError
-from apidrift.live import Exchange, LiveClient, Outcome
+from apidrift.live.client import Exchange, LiveClient, Outcome
 
 DEFAULT_LEDGER: Final = Path("apidrift-ledger.jsonl")
 OnCall = Callable[[str, Outcome], None]

@@ -19,13 +19,13 @@ import pytest
 if TYPE_CHECKING:
     import httpx
 
-    from apidrift.contracts import ContractStore, ContractVersion
-    from apidrift.recordings import RecordingSet
-    from apidrift.sweep import SweepResult
-    from apidrift.validation import ResponseValidator
+    from apidrift.check.recordings import RecordingSet
+    from apidrift.check.validation import ResponseValidator
+    from apidrift.contracts.model import ContractStore, ContractVersion
+    from apidrift.live.sweep import SweepResult
 
 KEY_ENV: Final = "OPENAI_ADMIN_KEY"
-# Same as apidrift.live.DEFAULT_BASE_URL, repeated so that reading it does not import httpx.
+# Same as apidrift.live.client.DEFAULT_BASE_URL, repeated so that reading it does not import httpx.
 DEFAULT_LIVE_URL: Final = "https://api.openai.com/v1"
 # Sent to a `--apidrift-base-url` server (a simulator, a proxy) when no key is in the environment.
 PLACEHOLDER_KEY: Final = "sk-apidrift-placeholder-not-a-key"
@@ -152,7 +152,7 @@ def resolve_settings(config: pytest.Config) -> Settings:
 
 
 def _check_version(contracts: Path | None, version: str) -> None:
-    from apidrift.contracts import ContractStore
+    from apidrift.contracts.model import ContractStore
 
     store = ContractStore(contracts)
     if version not in store.labels():
@@ -170,20 +170,20 @@ def settings_of(config: pytest.Config) -> Settings:
 def recordings_dir(settings: Settings, version: str | None = None) -> Path:
     if settings.recordings is not None:
         return settings.recordings
-    from apidrift.recordings import bundled_recordings
+    from apidrift.check.recordings import bundled_recordings
 
     return bundled_recordings() / settings.api / (version or settings.version or _newest(settings))
 
 
 def _newest(settings: Settings) -> str:
-    from apidrift.contracts import ContractStore
+    from apidrift.contracts.model import ContractStore
 
     return ContractStore(settings.contracts, settings.api).newest()
 
 
 def operation_ids(config: pytest.Config) -> list[str]:
     """The operation ids of the version under test, sorted: for parametrizing a contract suite."""
-    from apidrift.contracts import ContractStore
+    from apidrift.contracts.model import ContractStore
 
     settings = settings_of(config)
     store = ContractStore(settings.contracts, settings.api)
@@ -246,7 +246,7 @@ def settings_fixture(pytestconfig: pytest.Config) -> Settings:
 @pytest.fixture(scope="session", name="apidrift_store")
 def store_fixture(apidrift_settings: Settings) -> ContractStore:
     """The contract versions below `--apidrift-contracts` (default: the bundled contracts)."""
-    from apidrift.contracts import ContractStore
+    from apidrift.contracts.model import ContractStore
 
     return ContractStore(apidrift_settings.contracts, apidrift_settings.api)
 
@@ -259,7 +259,7 @@ def contract_fixture(apidrift_store: ContractStore, apidrift_settings: Settings)
 
 @pytest.fixture(scope="session", name="apidrift_validator")
 def validator_fixture(apidrift_contract: ContractVersion) -> ResponseValidator:
-    from apidrift.validation import ResponseValidator
+    from apidrift.check.validation import ResponseValidator
 
     return ResponseValidator(apidrift_contract)
 
@@ -267,7 +267,7 @@ def validator_fixture(apidrift_contract: ContractVersion) -> ResponseValidator:
 @pytest.fixture(scope="session", name="apidrift_recordings")
 def recordings_fixture(apidrift_settings: Settings, apidrift_contract: ContractVersion) -> RecordingSet:
     """The recordings under test: `--apidrift-recordings`, else the bundled ones of the version."""
-    from apidrift.recordings import load_recordings
+    from apidrift.check.recordings import load_recordings
 
     return load_recordings(recordings_dir(apidrift_settings, apidrift_contract.version))
 
@@ -279,7 +279,7 @@ def client_fixture(apidrift_settings: Settings) -> Iterator[httpx.Client]:
         pytest.skip("no server to call: give --apidrift-base-url or --apidrift-live")
     import httpx
 
-    from apidrift.live import ReadOnlyViolation
+    from apidrift.live.client import ReadOnlyViolation
 
     def refuse_writes(request: httpx.Request) -> None:
         if request.method != "GET":
@@ -303,8 +303,8 @@ def sweep_fixture(apidrift_settings: Settings, apidrift_contract: ContractVersio
         pytest.skip("no server to sweep: give --apidrift-base-url or --apidrift-live")
     import asyncio
 
-    from apidrift.live import LiveClient
-    from apidrift.sweep import Sweep
+    from apidrift.live.client import LiveClient
+    from apidrift.live.sweep import Sweep
 
     async def sweep() -> SweepResult:
         key = apidrift_settings.api_key or PLACEHOLDER_KEY
@@ -325,7 +325,7 @@ def responses_fixture(apidrift_settings: Settings, request: pytest.FixtureReques
 @pytest.fixture(scope="session", name="apidrift_checker")
 def checker_fixture(apidrift_store: ContractStore, apidrift_validator: ResponseValidator) -> Checker:
     """Checks responses against the version under test, naming renames from the other versions."""
-    from apidrift.validation import ResponseValidator
+    from apidrift.check.validation import ResponseValidator
 
     mine = apidrift_validator.version.version
     others = [ResponseValidator(v) for v in apidrift_store.load_all() if v.version != mine]
@@ -335,7 +335,7 @@ def checker_fixture(apidrift_store: ContractStore, apidrift_validator: ResponseV
 @pytest.fixture(name="apidrift_snapshot")
 def snapshot_fixture(apidrift_settings: Settings, request: pytest.FixtureRequest) -> Any:
     """syrupy's `snapshot`, storing shapes as `<snapshots>/<api>/<version>/<operation>.shape.txt`."""
-    from apidrift.snapshots import shape_extension
+    from apidrift.testing.snapshots import shape_extension
 
     snapshot = request.getfixturevalue("snapshot")
     return snapshot.use_extension(shape_extension(apidrift_settings.snapshots, apidrift_settings.api))
@@ -373,8 +373,8 @@ def recorded_responses(recordings: RecordingSet) -> Responses:
 
 
 def live_responses(result: SweepResult) -> Responses:
-    from apidrift.live import Exchange
-    from apidrift.sweep import OperationCall
+    from apidrift.live.client import Exchange
+    from apidrift.live.sweep import OperationCall
 
     def responses(operation_id: str) -> list[Observed]:
         events = [e for e in result.events if e.operation == operation_id]
@@ -400,8 +400,8 @@ class Checker:
 
     def problems(self, operation_id: str, response: Observed) -> list[str]:
         """Nothing when the response is valid; else lines naming every difference."""
+        from apidrift.check.fingerprint import fingerprint
         from apidrift.errors import UnknownOperationError
-        from apidrift.fingerprint import fingerprint
 
         if response.finding is not None:
             return [f"{response.source}: {response.finding}"]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from apidrift.contracts import (
+from apidrift.contracts.model import (
     DEFS_PREFIX,
     ContractVersion,
     JSONSchema,
@@ -41,7 +41,7 @@ def load_document(path: Path) -> dict[str, Any]:
     # Imported here: a diff served from the cache never parses YAML, so it need not load PyYAML.
     import yaml
 
-    from apidrift import fastyaml
+    import apidrift.openapi.fastyaml as fastyaml
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -221,7 +221,7 @@ def import_document(
     file: str | None = None,
 ) -> ImportResult:
     """Convert the operations under `scope` (and every schema they reach) into a contract version."""
-    from apidrift.openapi_examples import operation_examples
+    from apidrift.openapi.examples import operation_examples
 
     components = _mapping(_mapping(document, "components", file, ""), "schemas", file, "/components")
     converter = SchemaConverter(components, rename=rename, file=file)
@@ -359,7 +359,7 @@ def _reachable_schemas(
     Reachability follows the converted schemas, so a `$ref` inside an extension or a dropped keyword
     (`discriminator.mapping`, `x-...`) neither pulls a schema in nor fails the import.
     """
-    from apidrift.contracts import iter_refs
+    from apidrift.contracts.model import iter_refs
 
     local = SchemaConverter(components, rename=rename, prefix="#/$defs/", file=file)
     inverse = {rename(name): name for name in components}

@@ -14,7 +14,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from apidrift.contracts import DEFS_PREFIX, JSONSchema
+from apidrift.contracts.model import DEFS_PREFIX, JSONSchema
 
 MAX_ITEMS = 3  # keep generated lists small: counterexamples are read by people
 MAX_DEPTH = 6  # recursion through named schemas stops here (optional fields are left out)

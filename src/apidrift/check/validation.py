@@ -9,8 +9,8 @@ from typing import Any
 
 import jsonschema_rs
 
-from apidrift.contracts import SCHEMAS_FILE, ContractVersion, JSONSchema, schemas_document
-from apidrift.shapes import FieldShape, SchemaFlattener, flatten_value
+from apidrift.check.shapes import FieldShape, SchemaFlattener, flatten_value
+from apidrift.contracts.model import SCHEMAS_FILE, ContractVersion, JSONSchema, schemas_document
 
 _short = reprlib.Repr()
 _short.maxstring, _short.maxother, _short.maxlist, _short.maxdict = 60, 60, 4, 4

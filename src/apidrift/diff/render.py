@@ -6,10 +6,10 @@ import json
 from itertools import groupby
 from typing import Any
 
-from apidrift.changes import Change, Severity
-from apidrift.diff import VersionDiff
+from apidrift.diff.changes import Change, Severity
+from apidrift.diff.engine import VersionDiff
 
-DIFF_FORMAT = "apidrift.diff/1"
+DIFF_FORMAT = "apidrift.diff.engine/1"
 _MARK = {Severity.BREAKING: "BREAKING", Severity.WARNING: "warning", Severity.INFO: "info"}
 
 

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from apidrift.contracts import CONTRACT_FILE, ContractStore, ContractVersion, load_version
+from apidrift.contracts.model import CONTRACT_FILE, ContractStore, ContractVersion, load_version
 from apidrift.errors import ApidriftError, ContractError
-from apidrift.openapi import DEFAULT_SCOPE, ImportResult, import_document, load_document
+from apidrift.openapi.convert import DEFAULT_SCOPE, ImportResult, import_document, load_document
 
 # /2: media-type examples and the `openapi` provenance block joined the entry.
 CACHE_FORMAT = "apidrift.openapi-cache/2"
@@ -91,8 +91,8 @@ class _StaleCache(Exception):
 
 
 def _from_cache(entry: Any, label: str) -> ImportResult:
-    from apidrift.contracts import parse_version
-    from apidrift.openapi import ImportedExample
+    from apidrift.contracts.model import parse_version
+    from apidrift.openapi.convert import ImportedExample
 
     if not isinstance(entry, dict) or entry.get("format") != CACHE_FORMAT:
         raise _StaleCache("format")

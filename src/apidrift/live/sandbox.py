@@ -10,9 +10,9 @@ import contextlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
-from apidrift.ledger import Ledger, LedgerEntry, LedgerKind, cleanup, list_items
-from apidrift.live import Exchange, Outcome
-from apidrift.sweep import (
+from apidrift.live.client import Exchange, Outcome
+from apidrift.live.ledger import Ledger, LedgerEntry, LedgerKind, cleanup, list_items
+from apidrift.live.sweep import (
     NAME_PREFIX,
     CallPurpose,
     OperationCall,
@@ -22,7 +22,7 @@ from apidrift.sweep import (
 )
 
 if TYPE_CHECKING:
-    from apidrift.sweep import Sweep
+    from apidrift.live.sweep import Sweep
 
 
 @dataclass(frozen=True)
