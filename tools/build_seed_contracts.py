@@ -190,18 +190,24 @@ def build_new(spec_path: Path) -> ContractVersion:
             edit.retype(
                 location, name, {**nullable_string, **({"description": description} if description else {})}
             )
-    version.date = "2026-05-02"
-    version.description = "OpenAI Admin API as documented on 2026-05-02 (seed 004, new side)"
-    version.sources = _sources("new")
+    version = replace(
+        version,
+        date="2026-05-02",
+        description="OpenAI Admin API as documented on 2026-05-02 (seed 004, new side)",
+        sources=_sources("new"),
+    )
     _attach_sources(version)
     return version
 
 
 def build_old(new: ContractVersion) -> ContractVersion:
-    old = copy.deepcopy(new)
-    old.version, old.date = "2026-04-30", "2026-04-30"
-    old.description = "OpenAI Admin API as documented on 2026-04-30 (seed 004, old side)"
-    old.sources = _sources("old")
+    old = replace(
+        copy.deepcopy(new),
+        version="2026-04-30",
+        date="2026-04-30",
+        description="OpenAI Admin API as documented on 2026-04-30 (seed 004, old side)",
+        sources=_sources("old"),
+    )
     edit = Editor(old)
     defs = old.schemas
 

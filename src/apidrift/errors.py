@@ -39,3 +39,7 @@ class UnknownOperationError(ApidriftError):
 
 class OpenAPIError(ApidriftError):
     """An OpenAPI document that cannot be imported."""
+
+
+class ProfileError(ApidriftError):
+    """An API profile that cannot be loaded: unreadable, not TOML, or a field out of range."""

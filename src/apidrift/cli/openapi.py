@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -58,7 +59,7 @@ def import_openapi(
         raise OpenAPIError(f"no operations under {where} (see --scope)", file=spec, pointer="/paths")
     index_path = out_dir / api / INDEX_FILE
     index = _read_index(index_path, api)  # before writing anything: a broken index stops the import
-    _describe(contract, spec)
+    contract = _describe(contract, spec)
     folder = out_dir / api / version
     _refuse_hand_made(folder / CONTRACT_FILE)
     recordings = example_recordings(contract, result.examples)
@@ -95,17 +96,20 @@ def import_openapi(
     _print_problems(result.problems)
 
 
-def _describe(contract: ContractVersion, spec: Path) -> None:
+def _describe(contract: ContractVersion, spec: Path) -> ContractVersion:
     """Contract metadata for the index: a date when the label is one, the spec's title and version."""
     meta: dict[str, Any] = contract.extra.get("openapi", {})
     info_version = meta.get("info_version") or "?"
-    contract.date = contract.version if _ISO_DATE.match(contract.version) else contract.date
-    contract.description = (
-        f"{meta.get('title') or 'OpenAPI document'} {info_version} (OpenAPI {meta.get('openapi', '?')}), "
-        f"imported from {spec.name}; paths under {', '.join(meta.get('scope', []))}"
-    )
     digest = str(meta.get("sha256", ""))[:16]
-    contract.sources = (f"openapi {spec.name}: {display_path(spec)} (sha256 {digest})",)
+    return replace(
+        contract,
+        date=contract.version if _ISO_DATE.match(contract.version) else contract.date,
+        description=(
+            f"{meta.get('title') or 'OpenAPI document'} {info_version} (OpenAPI {meta.get('openapi', '?')}), "
+            f"imported from {spec.name}; paths under {', '.join(meta.get('scope', []))}"
+        ),
+        sources=(f"openapi {spec.name}: {display_path(spec)} (sha256 {digest})",),
+    )
 
 
 def _refuse_hand_made(path: Path) -> None:

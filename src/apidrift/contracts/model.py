@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from urllib.parse import quote
 from typing import TYPE_CHECKING, Any
 
 from apidrift.errors import ContractError, UnknownOperationError, UnknownVersionError
@@ -25,7 +26,8 @@ DEFS_PREFIX = f"{SCHEMAS_FILE}#/$defs/"
 
 def base_uri(api: str, version: str) -> str:
     """The URI every schema of one contract version is resolved against (never fetched)."""
-    return f"https://contracts.apidrift.invalid/{api}/{version}/"
+    # Quoted whole: an API name or label with `/`, `..` or `#` must not move the base URI.
+    return f"https://contracts.apidrift.invalid/{quote(api, safe='')}/{quote(version, safe='')}/"
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ class ResponseSpec:
     status: str
     description: str
     schema: JSONSchema | None
+    # OpenAPI `links`: name -> {"operationId": ..., "parameters": {param: "$response.body#/id"}}.
+    links: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -83,9 +87,9 @@ class Operation:
         return tuple(p for p in self.parameters if p.location == "query")
 
 
-@dataclass
+@dataclass(frozen=True)
 class ContractVersion:
-    """All operations and named schemas of one documented version of an API."""
+    """All operations and named schemas of one documented version of an API (change with `replace`)."""
 
     api: str
     version: str
@@ -139,7 +143,8 @@ class ContractVersion:
         return rooted(body.schema, self._schema_id(op_id, "request"))
 
     def _schema_id(self, op_id: str, part: str) -> str:
-        return f"{self.base}op-{op_id}-{part}.json"
+        # Quoted whole: an operationId like `a/../b` must never shape the URI (or what resolves).
+        return f"{self.base}op-{quote(op_id, safe='')}-{part}.json"
 
     def to_files(self) -> dict[str, Any]:
         """The JSON documents this version is stored as, keyed by file name."""
@@ -200,7 +205,11 @@ def _operation_to_json(op: Operation) -> dict[str, Any]:
             "schema": op.request_body.schema,
         },
         "responses": {
-            status: {"description": spec.description, "schema": spec.schema}
+            status: {
+                "description": spec.description,
+                "schema": spec.schema,
+                **({"links": dict(spec.links)} if spec.links else {}),
+            }
             for status, spec in sorted(op.responses.items())
         },
     }
@@ -266,7 +275,10 @@ def _parse_operation(raw: Any, file: Path, pointer: str) -> Operation:
         schema = spec.get("schema") if isinstance(spec, dict) else None
         if schema is not None and not isinstance(schema, dict):
             raise ContractError("'schema' must be an object or null", file=file, pointer=where)
-        responses[str(status)] = ResponseSpec(str(status), spec.get("description", ""), schema)
+        links = spec.get("links", {}) if isinstance(spec, dict) else {}
+        if not isinstance(links, dict):
+            raise ContractError("'links' must be an object", file=file, pointer=f"{where}/links")
+        responses[str(status)] = ResponseSpec(str(status), spec.get("description", ""), schema, links)
     return Operation(
         id=op_id,
         method=_require(raw, "method", str, file, pointer).upper(),

@@ -53,9 +53,8 @@ def import_openapi_file(
     )
     raw_info = document.get("info")
     info: dict[str, Any] = raw_info if isinstance(raw_info, dict) else {}
-    result.version.date = str(info.get("version", "")) or None
     # Where the version came from, kept in contract.json (and so in the cache) beside the operations.
-    result.version.extra["openapi"] = {
+    provenance = {
         "file": path.name,
         "sha256": content,
         "openapi": str(document.get("openapi")),
@@ -63,6 +62,14 @@ def import_openapi_file(
         "info_version": str(info.get("version", "")),
         "scope": list(scope),
     }
+    result = dataclasses.replace(
+        result,
+        version=dataclasses.replace(
+            result.version,
+            date=str(info.get("version", "")) or None,
+            extra={**result.version.extra, "openapi": provenance},
+        ),
+    )
     if use_cache:
         _to_cache(cached, result)
     return result
