@@ -28,7 +28,7 @@ from apidrift.contracts.model import ContractStore, ContractVersion
 from apidrift.live.client import LiveClient
 from apidrift.live.sweep import PlannedRead, Sweep, SweepOptions, plan_reads
 from apidrift.simulator import create_app
-from apidrift.simulator.state import NOW
+from apidrift.profiles.openai_admin.simulator.state import NOW
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 SECTION = "## Live sweep against the simulator"

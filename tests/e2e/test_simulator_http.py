@@ -17,7 +17,7 @@ from apidrift.check.validation import ResponseValidator
 from apidrift.contracts.model import ContractStore
 from apidrift.profiles.openai_admin import USAGE_OPERATIONS
 from apidrift.simulator import FaultPlan
-from apidrift.simulator.state import DAY, NOW
+from apidrift.profiles.openai_admin.simulator.state import DAY, NOW
 
 VERSIONS = ("2026-04-30", "2026-05-02")
 START = str(NOW - 7 * DAY)

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from typing import Any
 
 import httpx
 import pytest
 
 from apidrift.contracts.model import ContractStore
+from apidrift.profiles.openai_admin.simulator import HANDLERS
+from apidrift.profiles.openai_admin.simulator.seed import seeded_org
 from apidrift.simulator import MixError, SimulatorError, create_app
-from apidrift.simulator.core import HANDLERS, Call, cursor_page, parse_query
+from apidrift.simulator.core import Call, cursor_page, parse_query
 from apidrift.simulator.errors import ApiError
-from apidrift.simulator.seed import seeded_org
 
 ITEMS = [{"id": f"item_{i}"} for i in range(5)]
 
@@ -120,3 +122,24 @@ def test_a_handler_bug_is_still_a_well_formed_500(
         "code": None,
     }
     assert [(r.method, r.status) for r in app.state.simulator.requests] == [("GET", 500)]
+
+
+def test_an_api_without_a_simulator_overlay_is_refused_by_name() -> None:
+    """A profile that names no simulator overlay gets a clear SimulatorError, not a crash."""
+    store = ContractStore()
+    version = replace(store.load(store.newest()), api="petstore")
+    with pytest.raises(SimulatorError, match=r"cannot simulate 'petstore'.*no simulator"):
+        create_app(version, store=store)
+
+
+def test_a_header_auth_profile_is_asked_for_its_header() -> None:
+    """The simulator checks the key where the profile says it is sent."""
+    from starlette.testclient import TestClient
+
+    from apidrift.profiles.model import Auth, load_profile
+
+    profile = load_profile().model_copy(update={"auth": Auth(scheme="header", header="x-api-key")})
+    client = TestClient(create_app(ContractStore().newest(), profile=profile))
+    bearer = {"authorization": "Bearer " + "k" * 12}
+    assert client.get("/v1/organization/projects", headers=bearer).status_code == 401
+    assert client.get("/v1/organization/projects", headers={"x-api-key": "k" * 12}).status_code == 200

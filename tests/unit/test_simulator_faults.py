@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from apidrift.contracts.model import ContractStore
 from apidrift.errors import ApidriftError
+from apidrift.profiles.model import load_profile
 from apidrift.simulator import (
-    FAMILIES,
     FAULT_KINDS,
     FaultPlan,
     FaultPlanError,
@@ -19,6 +19,8 @@ from apidrift.simulator import (
     family_of,
     parse_mix,
 )
+
+FAMILIES = load_profile().families
 
 
 def test_parse_reads_every_kind_seed_and_timeout() -> None:
@@ -78,12 +80,13 @@ def test_an_empty_plan_never_faults(n: int) -> None:
 
 def test_every_operation_belongs_to_a_family(store: ContractStore) -> None:
     for version in store.load_all():
-        assert all(family_of(op.path) for op in version.operations.values())
-    assert family_of("/organization/costs") == "usage" == family_of("/organization/usage/images")
-    assert family_of("/organization/projects/{project_id}/api_keys/{key_id}") == "project_api_keys"
-    assert family_of("/organization/projects/{project_id}/archive") == "projects"
-    assert family_of("/projects/{project_id}/roles") == "roles"
-    assert family_of("/organization/invitesX") is None
+        assert all(family_of(op.path, FAMILIES) for op in version.operations.values())
+    assert family_of("/organization/costs", FAMILIES) == "usage"
+    assert family_of("/organization/usage/images", FAMILIES) == "usage"
+    assert family_of("/organization/projects/{project_id}/api_keys/{key_id}", FAMILIES) == "project_api_keys"
+    assert family_of("/organization/projects/{project_id}/archive", FAMILIES) == "projects"
+    assert family_of("/projects/{project_id}/roles", FAMILIES) == "roles"
+    assert family_of("/organization/invitesX", FAMILIES) is None
 
 
 def test_parse_mix() -> None:

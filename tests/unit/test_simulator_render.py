@@ -11,10 +11,12 @@ from hypothesis import strategies as st
 
 from apidrift.check.validation import ResponseValidator
 from apidrift.contracts.model import ContractStore
-from apidrift.simulator import SimulatorError, render
-from apidrift.simulator.core import HANDLERS, Call, parse_query
-from apidrift.simulator.seed import seeded_org
-from apidrift.simulator.state import NOW
+from apidrift.profiles.openai_admin.simulator import HANDLERS
+from apidrift.profiles.openai_admin.simulator.render import render
+from apidrift.profiles.openai_admin.simulator.seed import seeded_org
+from apidrift.profiles.openai_admin.simulator.state import NOW
+from apidrift.simulator import SimulatorError
+from apidrift.simulator.core import Call, parse_query
 
 OLD, NEW = "2026-04-30", "2026-05-02"
 

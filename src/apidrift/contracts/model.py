@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from urllib.parse import quote
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from apidrift.errors import ContractError, UnknownOperationError, UnknownVersionError
+from apidrift.profiles.model import DEFAULT_API
 
 if TYPE_CHECKING:
     from referencing import Registry
@@ -379,7 +380,7 @@ class VersionSummary:
 class ContractStore:
     """The contract versions of one API found below a contracts root (`<root>/<api>/<version>/`)."""
 
-    def __init__(self, root: Path | None = None, api: str = "openai-admin") -> None:
+    def __init__(self, root: Path | None = None, api: str = DEFAULT_API) -> None:
         self.root = root or bundled_root()
         self.api = api
         self._cache: dict[str, ContractVersion] = {}

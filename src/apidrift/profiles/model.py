@@ -115,6 +115,8 @@ class ApiProfile(_Frozen):
     # alone does not tell (ids otherwise come from OpenAPI links or the parent collection).
     ids: Mapping[str, str] = Field(default_factory=dict)
     sweep: SweepRules = SweepRules()
+    # Endpoint families (name -> path-template prefixes): what a simulator's `--mix` switches as one.
+    families: Mapping[str, tuple[str, ...]] = Field(default_factory=dict)
     extensions: Extensions = Extensions()
     source: str = Field(default="", exclude=True)
 

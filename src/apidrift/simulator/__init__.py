@@ -1,21 +1,18 @@
-"""A simulated OpenAI Admin organization served over HTTP, answering as one contract version
-(optionally some endpoint families as another), with seeded data, faults and a request log."""
+"""A simulated API served over HTTP, answering as one contract version (optionally some endpoint
+families as another), with the profile's handlers and seeded data, faults and a request log."""
 
 from __future__ import annotations
 
 from apidrift.contracts.model import ContractStore, ContractVersion
 from apidrift.simulator.app import BASE_PATH, CONTROL_PREFIX, LoggedRequest, Simulator, create_app
 from apidrift.simulator.errors import ApiError, FaultPlanError, MixError, SimulatorError
-from apidrift.simulator.families import FAMILIES, family_of, parse_mix
+from apidrift.simulator.families import family_of, parse_mix
 from apidrift.simulator.faults import FAULT_KINDS, Fault, FaultPlan
-from apidrift.simulator.render import render
-from apidrift.simulator.seed import seeded_org
-from apidrift.simulator.state import OrgState
+from apidrift.simulator.overlay import Overlay
 
 __all__ = [
     "BASE_PATH",
     "CONTROL_PREFIX",
-    "FAMILIES",
     "FAULT_KINDS",
     "ApiError",
     "Fault",
@@ -23,14 +20,12 @@ __all__ = [
     "FaultPlanError",
     "LoggedRequest",
     "MixError",
-    "OrgState",
+    "Overlay",
     "Simulator",
     "SimulatorError",
     "create_app",
     "family_of",
     "parse_mix",
-    "render",
-    "seeded_org",
     "serve",
 ]
 

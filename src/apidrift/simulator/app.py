@@ -1,5 +1,6 @@
-"""The simulated OpenAI Admin API as a Starlette app: routes from a contract version, auth, request
-validation, faults and latency, and an in-memory request log under `/__apidrift__/`."""
+"""The simulated API as a Starlette app: routes from a contract version, auth, request validation,
+faults and latency, and an in-memory request log under `/__apidrift__/`; the answers come from the
+profile's overlay (its handlers, state and per-version rendering)."""
 
 from __future__ import annotations
 
@@ -19,19 +20,20 @@ from starlette.routing import Route as StarletteRoute
 from starlette.types import Receive, Scope, Send
 
 from apidrift.contracts.model import ContractStore, ContractVersion, Operation
-from apidrift.simulator import ops_org, ops_projects, ops_roles, ops_usage  # noqa: F401  (registers the handlers)
-from apidrift.simulator.core import HANDLERS, Call, parse_query
+from apidrift.errors import ProfileError
+from apidrift.profiles.model import ApiProfile, load_profile
+from apidrift.simulator.core import Call, parse_query
 from apidrift.simulator.errors import ApiError, SimulatorError
-from apidrift.simulator.families import check_mix_item, family_of
+from apidrift.simulator.families import Families, check_mix_item, family_of
 from apidrift.simulator.faults import RAW_SEND_KEY, FaultPlan, fault_response, stall, truncate_json
-from apidrift.simulator.render import check_renderable, render
-from apidrift.simulator.seed import seeded_org
+from apidrift.simulator.overlay import Overlay
 
 _logger = logging.getLogger("apidrift.simulator")
 BASE_PATH: Final = "/v1"
 CONTROL_PREFIX: Final = "/__apidrift__"
 _PARAM = re.compile(r"\{(\w+)\}")
 _BEARER = re.compile(r"^\s*bearer\s+\S+", re.IGNORECASE)
+_ANY = re.compile(r"\S")
 
 
 @dataclass(frozen=True)
@@ -75,21 +77,29 @@ class Simulator:
         faults: FaultPlan | None,
         latency_ms: float,
         seed: int,
+        *,
+        profile: ApiProfile,
+        overlay: Overlay,
     ) -> None:
         self.base = base
         self.mix = mix
         self.faults = faults or FaultPlan()
         self.latency_ms = latency_ms
         self.seed = seed
-        self.state = seeded_org(seed)
+        self.profile = profile
+        self.overlay = overlay
+        self.state = overlay.new_state(seed)
         self.requests: list[LoggedRequest] = []
-        self.routes = _route_table(base, mix)
+        self.routes = _route_table(base, mix, profile.families)
+        auth = profile.auth
+        self.auth_header = "authorization" if auth.scheme == "bearer" else auth.header.lower()
+        self.auth_value = _BEARER if auth.scheme == "bearer" else _ANY
         self._fault_counter = 0
         self._request_validators: dict[tuple[str, str], Draft202012Validator] = {}
 
     def reset(self) -> None:
         """Back to the seed state: a fresh org, an empty request log, the fault sequence from the start."""
-        self.state = seeded_org(self.seed)
+        self.state = self.overlay.new_state(self.seed)
         self.requests.clear()
         self._fault_counter = 0
 
@@ -141,15 +151,15 @@ class Simulator:
         return body
 
 
-def _route_table(base: ContractVersion, mix: dict[str, ContractVersion]) -> list[Route]:
+def _route_table(base: ContractVersion, mix: dict[str, ContractVersion], families: Families) -> list[Route]:
     """Each operation from the version its family answers in (the base unless mixed)."""
     routes: dict[str, Route] = {}
     for op in base.operations.values():
-        version = mix.get(family_of(op.path) or "", base)
+        version = mix.get(family_of(op.path, families) or "", base)
         routes[op.id] = Route.build(version.operations.get(op.id, op), version)
     for family, version in mix.items():
         for op in version.operations.values():
-            if op.id not in routes and family_of(op.path) == family:
+            if op.id not in routes and family_of(op.path, families) == family:
                 routes[op.id] = Route.build(op, version)
     return sorted(routes.values(), key=lambda r: -r.literal_segments)
 
@@ -170,23 +180,27 @@ def create_app(
     latency_ms: float = 0,
     seed: int = 0,
     store: ContractStore | None = None,
+    profile: ApiProfile | None = None,
 ) -> Starlette:
-    """A Starlette app serving one contract version's operations under `/v1` (see the module doc)."""
+    """A Starlette app serving one contract version's operations under `/v1` (see the module doc);
+    the profile (by default that of the version's API) supplies the overlay and the families."""
     store = store or ContractStore()
     base = store.load(version) if isinstance(version, str) else version
-    check_renderable(base.version)
+    profile = profile or load_profile(base.api, contracts_root=store.root)
+    overlay = _overlay(profile)
+    overlay.check_version(base.version)
     mixed: dict[str, ContractVersion] = {}
     known = sorted({*store.labels(), base.version})
     for family, label in (mix or {}).items():
-        check_mix_item(family, label, known)
+        check_mix_item(family, label, profile.families, known)
         mixed[family] = base if label == base.version else store.load(label)
-        check_renderable(label)
+        overlay.check_version(label)
     if latency_ms < 0:
         raise SimulatorError(f"latency_ms must not be negative, got {latency_ms}")
-    missing = sorted(op_id for op_id in base.operations if op_id not in HANDLERS)
+    missing = sorted(op_id for op_id in base.operations if op_id not in overlay.handlers)
     if missing:
         raise SimulatorError(f"version {base.version} has operations the simulator cannot serve: {missing}")
-    simulator = Simulator(base, mixed, faults, latency_ms, seed)
+    simulator = Simulator(base, mixed, faults, latency_ms, seed, profile=profile, overlay=overlay)
     app = SimulatorApp(
         routes=[
             StarletteRoute(f"{CONTROL_PREFIX}/requests", _control_requests, methods=["GET", "DELETE"]),
@@ -197,6 +211,18 @@ def create_app(
     )
     app.state.simulator = simulator
     return app
+
+
+def _overlay(profile: ApiProfile) -> Overlay:
+    """The profile's simulator overlay; an API without one cannot be simulated yet."""
+    try:
+        overlay = profile.extension("simulator")
+    except ProfileError as exc:
+        raise SimulatorError(f"cannot simulate {profile.name!r}: {exc.message}", file=exc.file) from None
+    if not isinstance(overlay, Overlay):
+        message = f"the {profile.name!r} profile's simulator is not an Overlay"
+        raise SimulatorError(message, file=profile.source)
+    return overlay
 
 
 def simulator_of(request: Request) -> Simulator:
@@ -253,12 +279,14 @@ async def _dispatch(request: Request) -> Response:
 
 def _answer(sim: Simulator, request: Request, raw_body: bytes) -> Response:
     try:
-        if not _BEARER.match(request.headers.get("authorization", "")):
-            raise ApiError(
-                401,
-                "You didn't provide an API key. You need to provide your API key in an "
-                "Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+        if not sim.auth_value.match(request.headers.get(sim.auth_header, "")):
+            where = (
+                "an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)"
+                if sim.auth_header == "authorization"
+                else f"the {sim.auth_header} header"
             )
+            message = f"You didn't provide an API key. You need to provide your API key in {where}."
+            raise ApiError(401, message)
         found = sim.match(request.method, request.url.path)
         if found is None:
             raise ApiError(404, f"Invalid URL ({request.method} {request.url.path})")
@@ -272,8 +300,8 @@ def _answer(sim: Simulator, request: Request, raw_body: bytes) -> Response:
             query=parse_query(route.version, route.op, raw_query),
             body=sim.check_body(route, raw_body),
         )
-        body = HANDLERS[route.op.id](call)
-        return JSONResponse(render(route.op.id, route.version.version, body))
+        body = sim.overlay.handlers[route.op.id](call)
+        return JSONResponse(sim.overlay.render(route.op.id, route.version.version, body))
     except ApiError as exc:
         return JSONResponse(exc.body(), exc.status)
     except Exception as exc:

@@ -9,25 +9,27 @@ from typing import Any, Final
 from jsonschema import Draft202012Validator
 
 from apidrift.contracts.model import ContractVersion, Operation, rooted
-from apidrift.simulator.errors import ApiError, bad_request, not_found
-from apidrift.simulator.state import Entity, OrgState
+from apidrift.simulator.errors import bad_request, not_found
 
 Body = dict[str, Any]
+Entity = dict[str, Any]
 Handler = Callable[["Call"], Body]
-HANDLERS: dict[str, Handler] = {}
 DEFAULT_LIMIT: Final = 20
 DEFAULT_MAX_LIMIT: Final = 100
 
 
-def handles(*op_ids: str) -> Callable[[Handler], Handler]:
-    """Register a handler for operation ids (stable across versions)."""
+class Handlers(dict[str, Handler]):
+    """One overlay's handlers by operation id (ids are stable across versions)."""
 
-    def register(fn: Handler) -> Handler:
-        for op_id in op_ids:
-            HANDLERS[op_id] = fn
-        return fn
+    def handles(self, *op_ids: str) -> Callable[[Handler], Handler]:
+        """Register a handler for operation ids."""
 
-    return register
+        def register(fn: Handler) -> Handler:
+            for op_id in op_ids:
+                self[op_id] = fn
+            return fn
+
+        return register
 
 
 @dataclass
@@ -36,13 +38,13 @@ class Call:
 
     op: Operation
     version: ContractVersion
-    state: OrgState
+    state: Any  # the overlay's own state object
     params: Mapping[str, str]
     query: Mapping[str, Any]
     body: Mapping[str, Any]
 
     def param(self, *names: str) -> str:
-        """The first present path parameter among `names` (`api_key_id` or, on 2026-04-30, `key_id`)."""
+        """The first present path parameter among `names` (a parameter renamed between versions)."""
         for name in names:
             if name in self.params:
                 return self.params[name]
@@ -177,22 +179,6 @@ def cursor_page(
 # --- lookups -------------------------------------------------------------------------------
 
 
-def project(call: Call, *, writable: bool = False) -> Entity:
-    """The path's project (404 if unknown); with `writable`, a 400 if it is archived."""
-    pid = call.param("project_id")
-    found = call.state.projects.get(pid)
-    if found is None:
-        raise not_found("project", pid, "project_id")
-    if writable and found["status"] == "archived":
-        raise ApiError(
-            400,
-            f"Project '{pid}' is archived and cannot be modified.",
-            param="project_id",
-            code="project_archived",
-        )
-    return found
-
-
 def lookup(table: Mapping[str, Entity], ident: str, kind: str, param: str) -> Entity:
     found = table.get(ident)
     if found is None:
@@ -207,18 +193,3 @@ def public(value: Any) -> Any:
     if isinstance(value, list):
         return [public(v) for v in value]
     return value
-
-
-def project_member(call: Call, *, writable: bool = False) -> Entity:
-    """The path's project member (404 if the project or the membership is unknown)."""
-    pid = project(call, writable=writable)["id"]
-    return lookup(call.state.project_users[pid], call.param("user_id"), "project user", "user_id")
-
-
-def project_role(call: Call, pid: str, ident: str, param: str) -> Entity:
-    """A role of this project, by id or (for `add-project-group`'s `role`) by name."""
-    roles = call.state.project_roles[pid]
-    found = roles.get(ident) or next((r for r in roles.values() if r["name"] == ident), None)
-    if found is None:
-        raise not_found("project role", ident, param)
-    return found

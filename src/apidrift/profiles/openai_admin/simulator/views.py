@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from apidrift.profiles.openai_admin.simulator.state import Entity, OrgState
 from apidrift.simulator.core import public
-from apidrift.simulator.state import Entity, OrgState
 
 
 def user_view(state: OrgState, uid: str) -> Entity:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from apidrift.simulator.core import Body, Call, cursor_page, handles, lookup, public
-from apidrift.simulator.errors import ApiError, bad_request, not_found
-from apidrift.simulator.state import Entity, redact
-from apidrift.simulator.views import (
+from apidrift.profiles.openai_admin.simulator.registry import Body, Call, handles
+from apidrift.profiles.openai_admin.simulator.state import Entity, redact
+from apidrift.profiles.openai_admin.simulator.views import (
     assigned_role_view,
     default_user,
     group_summary,
@@ -16,6 +15,8 @@ from apidrift.simulator.views import (
     role_view,
     user_view,
 )
+from apidrift.simulator.core import cursor_page, lookup, public
+from apidrift.simulator.errors import ApiError, bad_request, not_found
 
 # --- admin API keys ------------------------------------------------------------------------
 

@@ -3,23 +3,16 @@ groups and certificates (2026-05-02 bodies)."""
 
 from __future__ import annotations
 
-from apidrift.simulator.core import (
-    Body,
-    Call,
-    cursor_page,
-    handles,
-    lookup,
-    project,
-    project_member,
-    project_role,
-)
-from apidrift.simulator.errors import bad_request, not_found
-from apidrift.simulator.seed import PROJECT_ROLES, RATE_LIMIT_MODELS
-from apidrift.simulator.state import Entity, new_key
-from apidrift.simulator.views import (
+from apidrift.profiles.openai_admin.simulator.lookups import project, project_member, project_role
+from apidrift.profiles.openai_admin.simulator.registry import Body, Call, handles
+from apidrift.profiles.openai_admin.simulator.seed import PROJECT_ROLES, RATE_LIMIT_MODELS
+from apidrift.profiles.openai_admin.simulator.state import Entity, new_key
+from apidrift.profiles.openai_admin.simulator.views import (
     api_key_view,
     project_group_view,
 )
+from apidrift.simulator.core import cursor_page, lookup
+from apidrift.simulator.errors import bad_request, not_found
 
 # --- projects ------------------------------------------------------------------------------
 

@@ -3,19 +3,18 @@ the role assignments of project users and project groups (2026-05-02 bodies)."""
 
 from __future__ import annotations
 
-from apidrift.simulator.core import (
-    Body,
-    Call,
-    cursor_page,
-    handles,
-    lookup,
-    project,
-    project_member,
-    project_role,
+from apidrift.profiles.openai_admin.simulator.lookups import project, project_member, project_role
+from apidrift.profiles.openai_admin.simulator.registry import Body, Call, handles
+from apidrift.profiles.openai_admin.simulator.state import Entity
+from apidrift.profiles.openai_admin.simulator.views import (
+    assigned_role_view,
+    default_user,
+    group_summary,
+    role_view,
+    user_view,
 )
+from apidrift.simulator.core import cursor_page, lookup
 from apidrift.simulator.errors import ApiError, bad_request, not_found
-from apidrift.simulator.state import Entity
-from apidrift.simulator.views import assigned_role_view, default_user, group_summary, role_view, user_view
 
 # --- organization roles --------------------------------------------------------------------
 

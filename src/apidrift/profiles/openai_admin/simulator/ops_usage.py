@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from apidrift.simulator.core import Body, Call, handles
+from apidrift.profiles.openai_admin.simulator.registry import Body, Call, handles
+from apidrift.profiles.openai_admin.simulator.state import NOW
+from apidrift.profiles.openai_admin.simulator.usage_data import (
+    COSTS_LIMITS,
+    FILTERS,
+    LIMITS,
+    SECONDS,
+    aggregate,
+)
 from apidrift.simulator.errors import bad_request
-from apidrift.simulator.state import NOW
-from apidrift.simulator.usage_data import COSTS_LIMITS, FILTERS, LIMITS, SECONDS, aggregate
 
 _PAGE_PREFIX = "page_"
 

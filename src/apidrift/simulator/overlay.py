@@ -1,0 +1,28 @@
+"""What a profile adds to the simulator: handlers per operation, a seeded state, per-version bodies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from apidrift.simulator.core import Body, Handler
+
+
+def _as_is(op_id: str, version: str, body: Body) -> Body:
+    return body
+
+
+def _any_version(version: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """Handlers answer in one native shape; `render` turns a body into what `version` documents,
+    and `check_version` raises SimulatorError for a version it cannot render."""
+
+    handlers: Mapping[str, Handler]
+    new_state: Callable[[int], Any]
+    render: Callable[[str, str, Body], Body] = _as_is
+    check_version: Callable[[str], None] = _any_version
