@@ -16,7 +16,7 @@ from typing import Any
 import hypothesis
 import pytest
 
-from apidrift.testing.plugin import DEFAULT_LIVE_URL, PLACEHOLDER_KEY, plugin_arguments
+from apidrift.testing.plugin import PLACEHOLDER_KEY, plugin_arguments
 
 pytest_plugins = ["pytester"]
 REPO = Path(__file__).resolve().parents[2]
@@ -180,7 +180,7 @@ def test_live_option_needs_the_key(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(SETTINGS_PROBE)
     result = run(pytester, "--apidrift-live")
     assert result.ret == USAGE
-    result.stderr.fnmatch_lines(["*apidrift: --apidrift-live needs an admin key in $OPENAI_ADMIN_KEY"])
+    result.stderr.fnmatch_lines(["*apidrift: --apidrift-live needs a key in $OPENAI_ADMIN_KEY"])
 
 
 def test_live_option_uses_the_key_and_the_real_api(
@@ -196,7 +196,7 @@ def test_live_option_uses_the_key_and_the_real_api(
     result = run(pytester, "--apidrift-live")
     result.assert_outcomes(passed=2)
     found = probe(result)
-    assert found["base_url"] == DEFAULT_LIVE_URL and found["live"] is True
+    assert found["base_url"] == "https://api.openai.com/v1" and found["live"] is True
     assert "sk-admin-unit-test-secret" not in result.stdout.str()
 
 
@@ -248,7 +248,7 @@ def test_ini_live_flag(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(SETTINGS_PROBE)
     result = run(pytester)
     assert result.ret == USAGE
-    result.stderr.fnmatch_lines(["*--apidrift-live needs an admin key*"])
+    result.stderr.fnmatch_lines(["*--apidrift-live needs a key in $OPENAI_ADMIN_KEY"])
 
 
 def test_hypothesis_profiles_are_registered_before_hypothesis_loads_them(pytester: pytest.Pytester) -> None:

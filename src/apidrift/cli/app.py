@@ -30,8 +30,23 @@ def out() -> Console:
     return RichConsole(highlight=False)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from apidrift import __version__
+
+        typer.echo(f"apidrift {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
     """Contract and schema-drift testing for the OpenAI Admin API."""
 
 

@@ -24,19 +24,25 @@ if TYPE_CHECKING:
     from apidrift.contracts.model import ContractStore, ContractVersion
     from apidrift.live.sweep import SweepResult
 
-KEY_ENV: Final = "OPENAI_ADMIN_KEY"
-# Same as apidrift.live.client.DEFAULT_BASE_URL, repeated so that reading it does not import httpx.
-DEFAULT_LIVE_URL: Final = "https://api.openai.com/v1"
 # Sent to a `--apidrift-base-url` server (a simulator, a proxy) when no key is in the environment.
 PLACEHOLDER_KEY: Final = "sk-apidrift-placeholder-not-a-key"
-DEFAULT_API: Final = "openai-admin"
 PROFILES: Final = {"apidrift-ci": 10, "apidrift-nightly": 500}
 _OPTIONS: Final = {  # name: (metavar, help); each also has an ini form, `apidrift_<name>`
+    "api": (
+        "NAME|PROFILE.toml",
+        "the API: its folder below the contracts root, or its profile file (default: the bundled API)",
+    ),
     "base_url": ("URL", "check live responses from this API base URL (e.g. http://127.0.0.1:8000/v1)"),
     "version": ("LABEL", "the contract version to check against (default: the newest)"),
-    "recordings": ("DIR", "the recordings to check (default: the bundled ones of that version)"),
-    "contracts": ("DIR", "the contracts root (default: the bundled contracts)"),
-    "snapshots": ("DIR", "the shape snapshot root (default: snapshots/ in the rootdir)"),
+    "recordings": (
+        "DIR",
+        "the recordings to check (default: recordings/<api>/<version> beside the contracts root)",
+    ),
+    "contracts": ("DIR", "the contracts root, holding <api>/<version>/ (default: the bundled contracts)"),
+    "snapshots": (
+        "DIR",
+        "the shape snapshot root (default: snapshots/ beside --apidrift-contracts, else in the rootdir)",
+    ),
 }
 
 
@@ -50,14 +56,23 @@ class Settings:
     base_url: str | None = None
     live: bool = False
     snapshots: Path = Path("snapshots")
-    api: str = DEFAULT_API
+    api: str = ""  # the API's name, its folder below the contracts root (from its profile)
     explicit: bool = False  # some apidrift option or ini value was given
     api_key: str | None = field(default=None, repr=False)
+    key_env: str | None = None  # the environment variable the API's profile reads the key from
+    auth_header: str = "authorization"  # where the key goes; "authorization" sends `Bearer KEY`
 
     @property
     def online(self) -> bool:
         """Responses come from a server (`--apidrift-live` or `--apidrift-base-url`), not recordings."""
         return self.base_url is not None
+
+    def auth_headers(self) -> dict[str, str]:
+        """The request header carrying the key, as the API's profile says to send it."""
+        key = self.api_key or PLACEHOLDER_KEY
+        if self.auth_header.lower() == "authorization":
+            return {"Authorization": f"Bearer {key}"}
+        return {self.auth_header: key}
 
 
 SETTINGS_KEY: Final = pytest.StashKey[Settings]()
@@ -73,7 +88,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         dest="apidrift_live",
         action="store_true",
         default=None,
-        help=f"check live responses from the real API with ${KEY_ENV} (default URL {DEFAULT_LIVE_URL})",
+        help="check live responses from the API's base URL, with the key from the variable its profile names",
     )
     for name in _OPTIONS:
         parser.addini(f"apidrift_{name}", f"default for --apidrift-{name.replace('_', '-')}", default="")
@@ -86,7 +101,9 @@ def pytest_configure(config: pytest.Config) -> None:
     profile = config.getoption("--hypothesis-profile", default=None) or os.environ.get("HYPOTHESIS_PROFILE")
     if isinstance(profile, str) and profile in PROFILES:
         register_hypothesis_profiles()
-    if SETTINGS_KEY not in config.stash:  # idempotent, should the module be reached twice
+    # Resolved now so that a bad value is a usage error before collection; a project that gives no
+    # apidrift option pays nothing here (the defaults are resolved when a fixture first needs them).
+    if SETTINGS_KEY not in config.stash and explicit(config):
         try:
             config.stash[SETTINGS_KEY] = resolve_settings(config)
         except ValueError as exc:
@@ -94,11 +111,17 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
-    settings = settings_of(config)
-    if not settings.explicit:
+    if not explicit(config):
         return None  # the plugin stays silent in projects that do not use it
+    settings = settings_of(config)
     where = f"live {settings.base_url}" if settings.online else f"recordings {recordings_dir(settings)}"
     return f"apidrift: {settings.api} {settings.version or 'newest version'}; responses from {where}"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "apidrift_operation" in metafunc.fixturenames:
+        ids = operation_ids(metafunc.config)
+        metafunc.parametrize("apidrift_operation", ids, ids=ids)
 
 
 def _value(config: pytest.Config, name: str) -> tuple[str | None, Path]:
@@ -114,15 +137,27 @@ def _value(config: pytest.Config, name: str) -> tuple[str | None, Path]:
     return (str(ini) if ini else None), base
 
 
+def _live(config: pytest.Config) -> bool:
+    if config.getoption("apidrift_live", default=None):
+        return True
+    try:
+        return bool(config.getini("apidrift_live"))
+    except ValueError:
+        return False
+
+
+def explicit(config: pytest.Config) -> bool:
+    """Whether any apidrift option or ini value was given (cheap: reads the options only)."""
+    return _live(config) or any(_value(config, name)[0] for name in _OPTIONS)
+
+
 def resolve_settings(config: pytest.Config) -> Settings:
-    """Settings from the command line and ini file; ValueError names a bad value."""
+    """Settings from the command line, the ini file and the API's profile; ValueError names a bad value."""
+    from apidrift.contracts.model import ContractStore, bundled_root
+    from apidrift.errors import ApidriftError
+    from apidrift.profiles.model import PROFILE_FILE, load_profile
+
     values = {name: _value(config, name) for name in _OPTIONS}
-    live = bool(config.getoption("apidrift_live", default=None))
-    if not live:
-        try:
-            live = bool(config.getini("apidrift_live"))
-        except ValueError:
-            live = False
 
     def path(name: str) -> Path | None:
         raw, base = values[name]
@@ -130,49 +165,82 @@ def resolve_settings(config: pytest.Config) -> Settings:
 
     contracts, recordings = path("contracts"), path("recordings")
     version, base_url = values["version"][0], values["base_url"][0]
-    explicit = live or any(raw for raw, _ in values.values())
     if contracts is not None and not contracts.is_dir():
         raise ValueError(f"--apidrift-contracts {contracts} is not a folder")
     if recordings is not None and not recordings.is_dir():
         raise ValueError(f"--apidrift-recordings {recordings} is not a folder")
-    if version is not None:
-        _check_version(contracts, version)
-    key = os.environ.get(KEY_ENV, "").strip() or None
+    api = values["api"][0]
+    profile_file = path("api") if api and api.endswith(".toml") else None
+    try:
+        profile = load_profile(profile_file or api, contracts_root=contracts or bundled_root())
+    except ApidriftError as exc:
+        raise ValueError(f"--apidrift-api: {exc}") from None
+    in_a_root = profile_file is not None and profile_file.parts[-2:] == (profile.name, PROFILE_FILE)
+    if contracts is None and profile_file is not None and in_a_root:
+        contracts = profile_file.parent.parent  # `<root>/<api>/profile.toml` names its contracts root too
+    store = ContractStore(contracts, profile.name)
+    if api and not store.labels():
+        there = sorted(p.name for p in store.root.iterdir() if p.is_dir()) if store.root.is_dir() else []
+        raise ValueError(
+            f"--apidrift-api {profile.name!r} has no contract versions below {store.root}"
+            f" (APIs there: {', '.join(there) or 'none'}; --apidrift-contracts DIR names another root)"
+        )
+    if version is not None and version not in store.labels():
+        known = ", ".join(store.labels()) or "none"
+        raise ValueError(f"--apidrift-version {version!r} is not a contract version (known: {known})")
+    key = (os.environ.get(profile.key_env, "").strip() or None) if profile.key_env else None
+    live = _live(config)
     if live:
+        if profile.key_env is None:
+            raise ValueError(f"--apidrift-live: the {profile.name!r} profile names no key variable (key_env)")
         if key is None:
-            raise ValueError(f"--apidrift-live needs an admin key in ${KEY_ENV}")
-        base_url = base_url or DEFAULT_LIVE_URL
+            raise ValueError(f"--apidrift-live needs a key in ${profile.key_env}")
+        base_url = base_url or profile.base_url
+        if base_url is None:
+            raise ValueError(
+                f"--apidrift-live: the {profile.name!r} profile has no base_url; give --apidrift-base-url"
+            )
     if base_url is not None:
         if not base_url.startswith(("http://", "https://")):
             raise ValueError(f"--apidrift-base-url must be an http(s) URL, got {base_url!r}")
         base_url = base_url.rstrip("/")
         key = key or PLACEHOLDER_KEY
-    snapshots = path("snapshots") or config.rootpath / "snapshots"
-    return Settings(contracts, version, recordings, base_url, live, snapshots, DEFAULT_API, explicit, key)
-
-
-def _check_version(contracts: Path | None, version: str) -> None:
-    from apidrift.contracts.model import ContractStore
-
-    store = ContractStore(contracts)
-    if version not in store.labels():
-        known = ", ".join(store.labels()) or "none"
-        raise ValueError(f"--apidrift-version {version!r} is not a contract version (known: {known})")
+    # Snapshots sit beside the contracts they describe, like the recordings.
+    snapshots = contracts.parent / "snapshots" if contracts is not None else config.rootpath / "snapshots"
+    return Settings(
+        contracts=contracts,
+        version=version,
+        recordings=recordings,
+        base_url=base_url,
+        live=live,
+        snapshots=path("snapshots") or snapshots,
+        api=profile.name,
+        explicit=explicit(config),
+        api_key=key,
+        key_env=profile.key_env,
+        auth_header="authorization" if profile.auth.scheme == "bearer" else profile.auth.header,
+    )
 
 
 def settings_of(config: pytest.Config) -> Settings:
     """The session's settings (resolved now when the plugin's hooks were never registered)."""
     if SETTINGS_KEY not in config.stash:
-        config.stash[SETTINGS_KEY] = resolve_settings(config)
+        try:
+            config.stash[SETTINGS_KEY] = resolve_settings(config)
+        except ValueError as exc:
+            raise pytest.UsageError(f"apidrift: {exc}") from None
     return config.stash[SETTINGS_KEY]
 
 
 def recordings_dir(settings: Settings, version: str | None = None) -> Path:
+    """`--apidrift-recordings`, else `recordings/<api>/<version>` beside the contracts root (the bundled
+    recordings for the bundled contracts)."""
     if settings.recordings is not None:
         return settings.recordings
     from apidrift.check.recordings import bundled_recordings
 
-    return bundled_recordings() / settings.api / (version or settings.version or _newest(settings))
+    root = settings.contracts.parent / "recordings" if settings.contracts else bundled_recordings()
+    return root / settings.api / (version or settings.version or _newest(settings))
 
 
 def _newest(settings: Settings) -> str:
@@ -257,8 +325,17 @@ def contract_fixture(apidrift_store: ContractStore, apidrift_settings: Settings)
     return apidrift_store.load(apidrift_settings.version or apidrift_store.newest())
 
 
+@pytest.fixture(name="apidrift_operation")
+def operation_fixture() -> str:
+    """An operation id of the version under test: a test taking it runs once per operation, sorted."""
+    # The plugin's pytest_generate_tests parametrizes the name, so this runs only where the plugin's hooks
+    # are not registered (its fixtures imported into a module without the plugin installed).
+    pytest.fail("apidrift_operation needs the apidrift plugin registered (-p apidrift.testing.plugin)")
+
+
 @pytest.fixture(scope="session", name="apidrift_validator")
 def validator_fixture(apidrift_contract: ContractVersion) -> ResponseValidator:
+    """A compiled validator of the version under test: `.validate(operation_id, status, body)`."""
     from apidrift.check.validation import ResponseValidator
 
     return ResponseValidator(apidrift_contract)
@@ -266,7 +343,8 @@ def validator_fixture(apidrift_contract: ContractVersion) -> ResponseValidator:
 
 @pytest.fixture(scope="session", name="apidrift_recordings")
 def recordings_fixture(apidrift_settings: Settings, apidrift_contract: ContractVersion) -> RecordingSet:
-    """The recordings under test: `--apidrift-recordings`, else the bundled ones of the version."""
+    """The recordings under test: `--apidrift-recordings`, else `recordings/<api>/<version>` beside the
+    contracts (the bundled ones for the bundled contracts)."""
     from apidrift.check.recordings import load_recordings
 
     return load_recordings(recordings_dir(apidrift_settings, apidrift_contract.version))
@@ -274,7 +352,8 @@ def recordings_fixture(apidrift_settings: Settings, apidrift_contract: ContractV
 
 @pytest.fixture(scope="session", name="apidrift_client")
 def client_fixture(apidrift_settings: Settings) -> Iterator[httpx.Client]:
-    """A read-only httpx client of the API under test (bearer auth); skips when no server is given."""
+    """A read-only httpx client of the API under test, authenticated as its profile says; skips without
+    a server."""
     if not apidrift_settings.online:
         pytest.skip("no server to call: give --apidrift-base-url or --apidrift-live")
     import httpx
@@ -289,7 +368,7 @@ def client_fixture(apidrift_settings: Settings) -> Iterator[httpx.Client]:
 
     with httpx.Client(
         base_url=f"{apidrift_settings.base_url}/",
-        headers={"Authorization": f"Bearer {apidrift_settings.api_key}"},
+        headers=apidrift_settings.auth_headers(),
         timeout=30.0,
         event_hooks={"request": [refuse_writes]},
     ) as client:

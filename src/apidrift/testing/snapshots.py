@@ -188,7 +188,7 @@ class ShapeExtension(SingleFileSnapshotExtension):
     file_extension = SUFFIX
     _write_mode = WriteMode.TEXT
     root: ClassVar[Path] = Path("snapshots")
-    api: ClassVar[str] = "openai-admin"
+    api: ClassVar[str] = ""  # set per API by shape_extension
 
     def serialize(
         self,
@@ -239,8 +239,8 @@ class ShapeExtension(SingleFileSnapshotExtension):
 
 
 @cache
-def shape_extension(root: Path, api: str = "openai-admin") -> type[ShapeExtension]:
-    """The extension class storing below `root` (syrupy takes classes, so one per root, cached)."""
+def shape_extension(root: Path, api: str) -> type[ShapeExtension]:
+    """The extension class storing below `<root>/<api>/` (syrupy takes classes, so one per folder, cached)."""
     return type("ShapeExtension", (ShapeExtension,), {"root": root.resolve(), "api": api})
 
 
