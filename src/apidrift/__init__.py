@@ -1,4 +1,4 @@
-"""apidrift: contract and schema-drift testing for the OpenAI Admin API.
+"""apidrift: contract and schema-drift testing for APIs described by OpenAPI.
 
 The public API is listed in `__all__`; names are imported on first use, so that `import apidrift`
 (and the pytest plugin, which every pytest run in an environment with apidrift loads) stays light.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from apidrift._version import __version__
 
 # public name -> the module that defines it
 _EXPORTS = {

@@ -6,8 +6,8 @@ from apidrift.check.shapes import FieldShape
 from apidrift.contracts.model import ContractStore
 from apidrift.diff.changes import Severity
 from apidrift.sdk.compare import ComparisonLabels, FieldSide, SdkFieldShape, compare_fields, subtree
+from apidrift.sdk.doc_parsers import parse_document
 from apidrift.sdk.docs_check import compare_document, document_entry
-from apidrift.sdk.documents import parse_document
 from apidrift.sdk.findings import SdkFindingKind
 
 K = SdkFindingKind

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from apidrift.sdk.documents import DocStyle, ParamLocation, load_document, parse_document
+from apidrift.sdk.doc_parsers import load_document, parse_document
+from apidrift.sdk.documents import DocStyle, ParamLocation
 from apidrift.sdk.errors import SdkDocumentError
 
 GO = """# projects_api

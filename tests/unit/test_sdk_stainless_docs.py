@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from apidrift.sdk.documents import DocField, DocStyle, ParamLocation, parse_document
+from apidrift.sdk.doc_parsers import parse_document
+from apidrift.sdk.documents import DocField, DocStyle, ParamLocation
 
 REFERENCE = """Skip to content
 Primary navigation

@@ -11,7 +11,7 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, computed_field, field_validator, model_validator
 
-from apidrift import __version__
+from apidrift._version import __version__
 from apidrift.diff.changes import Severity
 from apidrift.live.redaction import safe_base_url
 

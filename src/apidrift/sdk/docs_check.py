@@ -13,7 +13,8 @@ from apidrift.diff.changes import Severity
 from apidrift.errors import ApidriftError
 from apidrift.sdk.compare import ComparisonLabels, FieldSide, compare_fields, subtree
 from apidrift.sdk.doc_fields import doc_field_shapes, path_shape_params, schema_name
-from apidrift.sdk.documents import DocOperation, SdkDocument, load_document, path_shape
+from apidrift.sdk.doc_parsers import load_document
+from apidrift.sdk.documents import DocOperation, SdkDocument, path_shape
 from apidrift.sdk.findings import (
     RESPONSE_200,
     DocumentEntry,

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from pathlib import Path
-
-from apidrift.sdk.errors import SdkDocumentError
 
 _PARAM = re.compile(r"\{([^}]+)\}")
 
@@ -115,35 +112,3 @@ def iter_lines(text: str) -> Iterator[tuple[int, str]]:
     """Lines numbered from 1, without trailing whitespace (HTML entities left to each parser)."""
     for number, line in enumerate(text.splitlines(), start=1):
         yield number, line.rstrip()
-
-
-def parse_document(text: str, file: str) -> SdkDocument:
-    """Recognise the document's style and parse it; raise when neither style finds an operation."""
-    from apidrift.sdk import generator_docs, stainless_docs
-
-    parsers: list[tuple[Callable[[str], bool], Callable[[str, str], SdkDocument]]] = [
-        (generator_docs.recognises, generator_docs.parse),
-        (stainless_docs.recognises, stainless_docs.parse),
-    ]
-    for recognises, parse in parsers:
-        if recognises(text):
-            document = parse(text, file)
-            if document.operations:
-                return document
-    raise SdkDocumentError(
-        "no SDK operations found: neither an openapi-generator method table "
-        "(`[**Name**](…) | **GET** /path | …`) nor Stainless reference lines (`GET/path`)",
-        file=file,
-    )
-
-
-def load_document(path: Path, display: str | None = None) -> SdkDocument:
-    """Read and parse one document file, naming it (as `display`) in every error."""
-    name = display or path.as_posix()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SdkDocumentError("no such file", file=name) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SdkDocumentError(f"cannot read: {exc}", file=name) from None
-    return parse_document(text, name)

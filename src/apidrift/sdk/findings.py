@@ -12,7 +12,7 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, Field
 
-from apidrift import __version__
+from apidrift._version import __version__
 from apidrift.diff.changes import Severity
 
 SDK_REPORT_FORMAT: Final = "apidrift.sdk-report/1"

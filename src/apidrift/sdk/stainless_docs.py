@@ -1,7 +1,7 @@
 """The Stainless SDK reference (as the official Go SDK's reference pages read when copied as text).
 
 Per operation: a summary line, a `client.Admin….Method(ctx, projectID, body) (*Page[Model], error)`
-signature and a `GET/organization/projects` line. Models are `type Project struct{…}` followed by one
+signature and a `GET/pets` line. Models are `type Project struct{…}` followed by one
 `Name typeOptional` line per field (each with its description), nested structs inline and flattened,
 enums as `const NameValue Type = "value"` lines.
 """
