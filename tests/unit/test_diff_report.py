@@ -88,7 +88,7 @@ def test_fixture_covers_every_severity(diff: VersionDiff) -> None:
 def test_render_json_top_level(diff: VersionDiff) -> None:
     out = json.loads(render_json(diff))
     assert list(out) == ["format", "old", "new", "summary", "changes"]
-    assert out["format"] == DIFF_FORMAT == "apidrift.diff.engine/1"
+    assert out["format"] == DIFF_FORMAT == "apidrift.diff/1"
     assert (out["old"], out["new"]) == ("2026-04-30", "2026-05-02")
     assert out["summary"] == diff.summary()
     assert len(out["changes"]) == len(diff.changes)

@@ -86,7 +86,7 @@ def test_report_writes_out_and_matches_what_check_wrote(saved: Path, tmp_path: P
 
 def test_report_of_something_else_is_one_line_and_exit_2(tmp_path: Path) -> None:
     bad = tmp_path / "diff.json"
-    bad.write_text(json.dumps({"format": "apidrift.diff.engine/1"}))
+    bad.write_text(json.dumps({"format": "apidrift.diff/1"}))
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
     done = subprocess.run(
         [*CLI, "report", "diff.json", "--format", "md"], cwd=tmp_path, env=env, capture_output=True, text=True

@@ -90,7 +90,7 @@ def test_a_saved_report_reads_back_equal(tmp_path: Path) -> None:
 
 def test_reading_something_else_is_one_error_naming_file_and_pointer(tmp_path: Path) -> None:
     diff = tmp_path / "diff.json"
-    diff.write_text(json.dumps({"format": "apidrift.diff.engine/1", "changes": []}))
+    diff.write_text(json.dumps({"format": "apidrift.diff/1", "changes": []}))
     with pytest.raises(ReportFileError) as caught:
         read_report(diff)
     assert caught.value.pointer == "/format" and "apidrift.report/1" in caught.value.message

@@ -9,7 +9,7 @@ from typing import Any
 from apidrift.diff.changes import Change, Severity
 from apidrift.diff.engine import VersionDiff
 
-DIFF_FORMAT = "apidrift.diff.engine/1"
+DIFF_FORMAT = "apidrift.diff/1"
 _MARK = {Severity.BREAKING: "BREAKING", Severity.WARNING: "warning", Severity.INFO: "info"}
 
 
