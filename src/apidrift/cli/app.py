@@ -5,19 +5,35 @@ from __future__ import annotations
 import sys
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
+import click
 import typer
+from typer.core import TyperGroup
 
 from apidrift.errors import ApidriftError
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+
+class _Commands(TyperGroup):
+    """Bad input is one `error:` line and exit 2 inside the app itself, so an in-process run (a
+    test's CliRunner) sees exactly what a user of the `apidrift` script sees."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ApidriftError as exc:
+            error(str(exc))
+            raise typer.Exit(2) from None
+
+
 app = typer.Typer(
+    cls=_Commands,
     add_completion=False,
     no_args_is_help=True,
-    help="Contract and schema-drift testing for the OpenAI Admin API.",
+    help="Contract and schema-drift testing for APIs described by OpenAPI.",
 )
 
 
@@ -47,7 +63,7 @@ def _root(
         ),
     ] = False,
 ) -> None:
-    """Contract and schema-drift testing for the OpenAI Admin API."""
+    """Contract and schema-drift testing for APIs described by OpenAPI."""
 
 
 ContractsOption = Annotated[
@@ -68,6 +84,6 @@ def main() -> None:
     register(sys.argv[1:])
     try:
         app()
-    except ApidriftError as exc:
+    except ApidriftError as exc:  # raised outside a command (while parsing, say)
         error(str(exc))
         sys.exit(2)
