@@ -1,4 +1,29 @@
-"""One exception hierarchy for everything apidrift reports as bad input."""
+"""One exception hierarchy for everything apidrift reports as bad input (CLI: one `error:` line, exit 2).
+
+    ApidriftError                   file + JSON pointer + message: `FILE#POINTER: message`
+    ├── ContractError               a contract file unreadable, not JSON, a dangling $ref
+    ├── RecordingError              a recording unreadable, not JSON, a field missing
+    ├── UnknownVersionError         a version label no contract folder provides
+    ├── UnknownOperationError       an operation id or status a version does not document
+    ├── OpenAPIError                an OpenAPI document that cannot be imported
+    │   └── ScopeError              a --scope that matches no operation
+    ├── ProfileError                an API profile that cannot be loaded
+    ├── ReportFileError             a saved report that cannot be read back
+    ├── LiveError                   a live run that cannot start or go on (no key, a bad URL)
+    │   ├── ReadOnlyViolation       a write attempted by a read-only client
+    │   ├── SweepConfigError        writes without a sandbox, a pending ledger
+    │   └── LedgerError             a ledger that cannot be read or written
+    ├── SimulatorError              bad input to the simulator (a version, a mix, a fault plan)
+    │   ├── MixError
+    │   └── FaultPlanError
+    └── SdkError                    the SDK checks
+        ├── SdkDocumentError        a reference document with no recognisable operation
+        ├── SdkModuleError          an SDK package that is not installed
+        └── SdkMappingError         an operation -> model mapping that is broken
+
+The simulator's `ApiError` (a documented error the simulated API answers with) is a value it
+sends, not bad input; it lives beside the simulator.
+"""
 
 from __future__ import annotations
 
@@ -43,3 +68,35 @@ class OpenAPIError(ApidriftError):
 
 class ProfileError(ApidriftError):
     """An API profile that cannot be loaded: unreadable, not TOML, or a field out of range."""
+
+
+class ReportFileError(ApidriftError):
+    """A saved report that cannot be read back."""
+
+
+class SimulatorError(ApidriftError):
+    """Bad input to the simulator itself (a version, a mix, a fault plan)."""
+
+
+class MixError(SimulatorError):
+    """A `--mix` value that names an unknown endpoint family or version, or is malformed."""
+
+
+class FaultPlanError(SimulatorError):
+    """A fault plan that names an unknown fault kind or an invalid rate."""
+
+
+class SdkError(ApidriftError):
+    """Bad input to the SDK checks."""
+
+
+class SdkDocumentError(SdkError):
+    """An SDK reference document that cannot be read or in which no operation is recognised."""
+
+
+class SdkModuleError(SdkError):
+    """An SDK package that is not installed or cannot be imported."""
+
+
+class SdkMappingError(SdkError):
+    """An operation → model mapping that is missing, malformed, or names a model that does not exist."""

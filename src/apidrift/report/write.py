@@ -7,17 +7,13 @@ from typing import Final
 
 from pydantic import ValidationError
 
-from apidrift.errors import ApidriftError
+from apidrift.errors import ReportFileError
 from apidrift.report.html import render_html
 from apidrift.report.junit import render_junit
 from apidrift.report.markdown import render_markdown
 from apidrift.report.model import REPORT_FORMAT, DriftReport
 
 REPORT_FILES: Final = ("report.json", "report.md", "report.html", "junit.xml")
-
-
-class ReportFileError(ApidriftError):
-    """A saved report that cannot be read back."""
 
 
 def render_json(report: DriftReport) -> str:

@@ -1,17 +1,7 @@
-"""Errors of the SDK checks: bad documents, missing SDK modules, broken model mappings."""
+"""Errors of the SDK checks (defined with the rest of the hierarchy in `apidrift.errors`)."""
 
 from __future__ import annotations
 
-from apidrift.errors import ApidriftError
+from apidrift.errors import SdkDocumentError, SdkError, SdkMappingError, SdkModuleError
 
-
-class SdkDocumentError(ApidriftError):
-    """An SDK reference document that cannot be read or in which no operation is recognised."""
-
-
-class SdkModuleError(ApidriftError):
-    """An SDK package that is not installed or cannot be imported."""
-
-
-class SdkMappingError(ApidriftError):
-    """An operation → model mapping that is missing, malformed, or names a model that does not exist."""
+__all__ = ["SdkDocumentError", "SdkError", "SdkMappingError", "SdkModuleError"]

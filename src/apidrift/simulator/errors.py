@@ -4,19 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from apidrift.errors import ApidriftError
+from apidrift.errors import FaultPlanError, MixError, SimulatorError
 
-
-class SimulatorError(ApidriftError):
-    """Bad input to the simulator itself (a version, a mix, a fault plan)."""
-
-
-class MixError(SimulatorError):
-    """A `--mix` value that names an unknown endpoint family or version, or is malformed."""
-
-
-class FaultPlanError(SimulatorError):
-    """A fault plan that names an unknown fault kind or an invalid rate."""
+__all__ = ["ApiError", "FaultPlanError", "MixError", "SimulatorError", "bad_request", "not_found"]
 
 
 class ApiError(SimulatorError):
