@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from apidrift.check.validation import ResponseValidator
     from apidrift.contracts.model import ContractStore, ContractVersion
     from apidrift.live.sweep import SweepResult
+    from apidrift.profiles.model import ApiProfile
 
 # Sent to a `--apidrift-base-url` server (a simulator, a proxy) when no key is in the environment.
 PLACEHOLDER_KEY: Final = "sk-apidrift-placeholder-not-a-key"
@@ -61,6 +62,7 @@ class Settings:
     api_key: str | None = field(default=None, repr=False)
     key_env: str | None = None  # the environment variable the API's profile reads the key from
     auth_header: str = "authorization"  # where the key goes; "authorization" sends `Bearer KEY`
+    profile: ApiProfile | None = field(default=None, repr=False, compare=False)
 
     @property
     def online(self) -> bool:
@@ -219,6 +221,7 @@ def resolve_settings(config: pytest.Config) -> Settings:
         api_key=key,
         key_env=profile.key_env,
         auth_header="authorization" if profile.auth.scheme == "bearer" else profile.auth.header,
+        profile=profile,
     )
 
 
@@ -387,8 +390,9 @@ def sweep_fixture(apidrift_settings: Settings, apidrift_contract: ContractVersio
 
     async def sweep() -> SweepResult:
         key = apidrift_settings.api_key or PLACEHOLDER_KEY
-        async with LiveClient(key, base_url=str(apidrift_settings.base_url), read_only=True) as client:
-            return await Sweep(client, apidrift_contract).run()
+        base_url, profile = str(apidrift_settings.base_url), apidrift_settings.profile
+        async with LiveClient(key, base_url=base_url, profile=profile, read_only=True) as client:
+            return await Sweep(client, apidrift_contract, profile=profile).run()
 
     return asyncio.run(sweep())
 
@@ -493,5 +497,6 @@ class Checker:
         print_ = fingerprint([self.validator, *self.others], operation_id, response.status, response.body)
         mine = print_.scores[0]
         head = f"{response.source}: {operation_id} {response.status} breaks {mine.version}:"
-        fits = print_.summary().split("; ", 1)[0]  # "matches 2026-05-02", "closest to …", "fits no version"
+        fits = print_.summary().split("; ", 1)[0]  # "matches V", "closest to V", "fits no version"
+        fits = f"is {fits}" if fits.startswith("closest") else fits
         return [head, *(f"  {d}" for d in mine.differences()), f"  the response {fits}"]
