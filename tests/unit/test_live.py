@@ -385,8 +385,8 @@ def test_the_key_never_appears_in_repr_exchanges_findings_or_errors() -> None:
 
 
 def test_an_empty_key_or_a_non_http_base_url_is_refused() -> None:
-    with pytest.raises(LiveError):
-        LiveClient("  ")
+    with pytest.raises(LiveError, match="OPENAI_ADMIN_KEY is empty"):  # the profile's variable
+        LiveClient("  ", base_url="https://api.test/v1")
     with pytest.raises(LiveError):
         LiveClient(KEY, base_url="ftp://api.test/v1")
 

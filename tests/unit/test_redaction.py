@@ -1,4 +1,8 @@
-"""Redaction: planted secrets in bodies and headers, key prefixes kept, recordings that still validate."""
+"""Redaction: planted secrets in bodies and headers, key prefixes kept, recordings that still validate.
+
+Key patterns and secret headers are the profile's; the OpenAI Admin profile's rules are used here,
+beside the rules every API shares.
+"""
 
 from __future__ import annotations
 
@@ -14,20 +18,23 @@ from hypothesis import strategies as st
 from apidrift.check.recordings import bundled_recordings, parse_recording
 from apidrift.check.validation import ResponseValidator
 from apidrift.contracts.model import ContractStore
+from apidrift.live.check import exchange_to_recording
 from apidrift.live.client import Exchange
 from apidrift.live.redaction import (
     EmailPseudonymiser,
+    RedactionRules,
     base_host,
-    exchange_to_recording,
     redact_headers,
     redact_json,
     redact_text,
     safe_base_url,
 )
+from apidrift.profiles.model import DEFAULT_API, ApiProfile, load_profile
 
 VERSION = "2026-05-02"
 RECORDINGS = bundled_recordings() / "openai-admin" / VERSION
 MARKERS = ("sk-REDACTED", "sk-proj-REDACTED", "sk-svcacct-REDACTED", "sk-admin-REDACTED")
+RULES = RedactionRules.for_profile(load_profile(DEFAULT_API))
 
 
 def test_planted_secrets_in_nested_bodies_are_redacted_keeping_their_prefix() -> None:
@@ -40,7 +47,7 @@ def test_planted_secrets_in_nested_bodies_are_redacted_keeping_their_prefix() ->
         "count": 3,
         "flag": None,
     }
-    redacted = redact_json(body)
+    redacted = redact_json(body, rules=RULES)
     text = json.dumps(redacted)
     for secret in ("abcdEFGH1234ijkl", "ZZZZzzzz9999", "opaque-secret", "1234abcd", "hunter2", "eyJhbGciOi"):
         assert secret not in text
@@ -65,7 +72,7 @@ def test_things_that_only_look_a_little_like_keys_are_kept() -> None:
         "rl-ada",
         "risk-assessment-2026",
     ):
-        assert redact_text(text) == text
+        assert redact_text(text, rules=RULES) == text
 
 
 def test_known_secrets_are_redacted_whatever_their_shape() -> None:
@@ -83,7 +90,7 @@ def test_headers_credentials_are_replaced_whole_and_org_ids_kept() -> None:
         "X-Debug": "key sk-proj-abcdefgh12345678 used",
         "Content-Type": "application/json",
     }
-    assert redact_headers(headers) == {
+    assert redact_headers(headers, rules=RULES) == {
         "authorization": "REDACTED",
         "cookie": "REDACTED",
         "set-cookie": "REDACTED",
@@ -135,6 +142,7 @@ def test_a_live_service_account_creation_becomes_a_redacted_recording_that_still
         base_url="https://u:p@api.openai.com/v1?x=1",
         recorded_at=when,
         emails=EmailPseudonymiser(b"run"),
+        rules=RULES,
     )
     text = recording.to_json()
     assert secret not in text and "ada@example.com" not in text and "u:p" not in text
@@ -152,8 +160,57 @@ def test_every_bundled_recording_still_validates_after_redaction(store: Contract
     validator = ResponseValidator(store.load(VERSION))
     for path in sorted(Path(RECORDINGS).glob("*.json")):
         recording = parse_recording(path.read_text(), path.name)
-        redacted = redact_json(recording.body, emails=EmailPseudonymiser(b"x"))
+        redacted = redact_json(recording.body, emails=EmailPseudonymiser(b"x"), rules=RULES)
         assert validator.is_valid(recording.operation, recording.status, redacted), path.name
+
+
+# --- another API's profile ----------------------------------------------------------------------
+
+
+def pet_store() -> ApiProfile:
+    """A non-OpenAI profile: its own key shape, a secret header, and its key sent in a named header."""
+    return ApiProfile.model_validate(
+        {
+            "name": "pet-store",
+            "auth": {"scheme": "header", "header": "X-Pet-Key"},
+            "secrets": [
+                {
+                    "pattern": r"(?<![A-Za-z0-9])(?P<prefix>pet_(?:live|test)_)[A-Za-z0-9]{12,}",
+                    "placeholder": "{prefix}REDACTED",
+                }
+            ],
+            "redaction": {"secret_headers": ["X-Pet-Session"], "secret_fields": ["pin"]},
+        }
+    )
+
+
+def test_a_profiles_own_key_pattern_is_redacted_and_another_apis_keys_are_its_profiles_business() -> None:
+    pets = RedactionRules.for_profile(pet_store())
+    pet_key = "pet_live_" + "A1b2" * 4  # built at run time: no key-shaped literal in the repo
+    openai_shaped = "sk-" + "proj-" + "Q" * 24
+    body = {"note": f"use {pet_key} now", "other": openai_shaped, "pin": "1234", "password": "hunter2"}
+
+    by_pets = redact_json(body, rules=pets)
+    assert by_pets == {
+        "note": "use pet_live_REDACTED now",
+        "other": openai_shaped,  # not the pet store's pattern: the OpenAI profile handles it
+        "pin": "REDACTED",
+        "password": "REDACTED",  # a secret-named field, whatever the API
+    }
+    by_openai = redact_json(body, rules=RULES)
+    assert by_openai["other"] == "sk-proj-REDACTED" and by_openai["note"] == f"use {pet_key} now"
+
+    headers = {"X-Pet-Session": "s1", "X-Pet-Key": "k1", "Authorization": "Bearer t", "X-Trace": pet_key}
+    assert redact_headers(headers, rules=pets) == {
+        "x-pet-session": "REDACTED",
+        "x-pet-key": "REDACTED",  # the header the profile sends its key in
+        "authorization": "REDACTED",
+        "x-trace": "pet_live_REDACTED",
+    }
+    assert redact_headers(headers, rules=RULES)["x-pet-session"] == "s1"
+    # The run's own key goes whatever its shape; a key matching the profile keeps its kind.
+    assert redact_text("k=opaque-value-1", ["opaque-value-1"], rules=pets) == "k=REDACTED"
+    assert redact_text(f"k={pet_key}!", [pet_key], rules=pets) == "k=pet_live_REDACTED!"
 
 
 # --- the property: no planted key survives -------------------------------------------------------
@@ -204,6 +261,6 @@ def planted_keys(value: Any) -> list[str]:
 def test_no_planted_key_survives_redaction(document: tuple[Planted, Any]) -> None:
     found = planted_keys(list(document))
     assert found  # the first element always carries one
-    text = json.dumps(redact_json(list(document)))
+    text = json.dumps(redact_json(list(document), rules=RULES))
     for key in found:
         assert key not in text

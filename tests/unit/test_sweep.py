@@ -25,8 +25,9 @@ from apidrift.live.client import (
     RetryPolicy,
     TransportFinding,
 )
-from apidrift.live.ledger import CompensationStatus, Ledger, LedgerError, LedgerKind, cleanup
-from apidrift.live.redaction import exchange_to_recording
+from apidrift.live.check import exchange_to_recording
+from apidrift.live.ledger import CleanupReport, CompensationStatus, Ledger, LedgerError
+from apidrift.live.ledger import cleanup as ledger_cleanup
 from apidrift.live.sweep import (
     CallPurpose,
     OperationCall,
@@ -38,6 +39,7 @@ from apidrift.live.sweep import (
     SweepOptions,
     plan_reads,
 )
+from apidrift.profiles.openai_admin.sandbox import LedgerKind, SandboxWriter
 
 VERSION = "2026-05-02"
 KEY = "sk-admin-SweepTestKey" + "0123456789abcdef"  # built so no key-shaped text is committed
@@ -104,6 +106,11 @@ class RecordedOrg:
 
     def writes(self) -> list[tuple[str, str]]:
         return [(c.method, c.path) for c in self.calls if c.method != "GET"]
+
+
+def cleanup(ledger: Path, client: LiveClient, **kwargs: Any) -> Any:
+    """`apidrift cleanup` with the OpenAI Admin profile's undo plan."""
+    return ledger_cleanup(ledger, client, SandboxWriter, **kwargs)
 
 
 def _template_regex(template: str) -> re.Pattern[str]:
@@ -524,7 +531,7 @@ def test_a_killed_run_leaves_a_ledger_that_cleanup_undoes_exactly(
 
 def test_a_pending_ledger_blocks_a_new_writing_sweep(version: ContractVersion, tmp_path: Path) -> None:
     ledger = Ledger(tmp_path / "ledger.jsonl")
-    ledger.add(run_id="old", kind=LedgerKind.PROJECT_ROLE, base_url=BASE, project_id="proj_sandbox", name="x")
+    ledger.add(run_id="old", kind=LedgerKind.PROJECT_ROLE, base_url=BASE, params={"project_id": "proj_sandbox"}, name="x")
     org = RecordedOrg(version)
     with pytest.raises(SweepConfigError, match="apidrift cleanup"):
         sweep(org, write_options(ledger.path), read_only=False)
@@ -537,11 +544,11 @@ def test_cleanup_touches_only_what_its_ledger_names(version: ContractVersion, tm
         run_id="a",
         kind=LedgerKind.SERVICE_ACCOUNT,
         base_url="https://other.test/v1",
-        project_id="p",
+        params={"project_id": "p"},
         resource_id="x",
     )
     ledger.add(
-        run_id="b", kind=LedgerKind.PROJECT_ROLE, base_url=BASE, project_id="proj_sandbox", name="gone"
+        run_id="b", kind=LedgerKind.PROJECT_ROLE, base_url=BASE, params={"project_id": "proj_sandbox"}, name="gone"
     )
     sandbox = Sandbox(RecordedOrg(version), ledger.path)
     sandbox.roles["role_keep"] = {"id": "role_keep", "name": "someone else's role"}
@@ -593,7 +600,7 @@ def test_cleanup_takes_a_404_on_delete_as_already_gone(version: ContractVersion,
         run_id="r",
         kind=LedgerKind.SERVICE_ACCOUNT,
         base_url=BASE,
-        project_id="proj_sandbox",
+        params={"project_id": "proj_sandbox"},
         resource_id="svc_gone",
     )
     sandbox = Sandbox(RecordedOrg(version), ledger.path)

@@ -12,9 +12,10 @@ from rich.table import Table
 from apidrift.check.recordings import bundled_recordings
 from apidrift.check.run import check_recordings
 from apidrift.cli.app import ApiOption, ContractsOption, app, error, out
+from apidrift.cli.live import DEFAULT_LEDGER, LiveApiOption, live_profile
 from apidrift.contracts.model import ContractStore
-from apidrift.live.client import DEFAULT_BASE_URL
-from apidrift.live.ledger import DEFAULT_LEDGER
+from apidrift.errors import ApidriftError
+from apidrift.profiles.model import DEFAULT_API, ApiProfile
 from apidrift.report import CellStatus, DriftReport, build_check_report, write_reports
 
 
@@ -37,10 +38,14 @@ def check(
         typer.Option("--reports", help="Where report.json, report.md, report.html and junit.xml go."),
     ] = Path("reports"),
     live: Annotated[
-        bool, typer.Option("--live", help="Sweep a live org (key: OPENAI_ADMIN_KEY) instead of recordings.")
+        bool,
+        typer.Option(
+            "--live", help="Sweep the live API (key: the profile's variable) instead of recordings."
+        ),
     ] = False,
     base_url: Annotated[
-        str | None, typer.Option("--base-url", help=f"API to sweep with --live (default {DEFAULT_BASE_URL}).")
+        str | None,
+        typer.Option("--base-url", help="API to sweep with --live (default: the profile's base_url)."),
     ] = None,
     record: Annotated[
         Path | None, typer.Option("--record", help="Keep the live run's redacted recordings here.")
@@ -62,16 +67,22 @@ def check(
         bool, typer.Option("--pseudonymise-emails", help="Replace emails in live recordings.")
     ] = False,
     contracts: ContractsOption = None,
-    api: ApiOption = "openai-admin",
+    api: LiveApiOption = DEFAULT_API,
 ) -> None:
     """Validate recorded (or, with --live, swept) responses and fingerprint each against every version."""
+    try:
+        profile = live_profile(api, contracts)
+    except ApidriftError as exc:
+        error(str(exc))
+        raise typer.Exit(2) from None
+    api = profile.name
     store = ContractStore(contracts, api)
     if live or base_url:
         report = _live(
             store,
-            api,
+            profile,
             against,
-            base_url or DEFAULT_BASE_URL,
+            base_url,
             record,
             allow_writes,
             sandbox_project,
@@ -88,9 +99,9 @@ def check(
 
 def _live(
     store: ContractStore,
-    api: str,
+    profile: ApiProfile,
     against: str | None,
-    base_url: str,
+    base_url: str | None,
     record: Path | None,
     allow_writes: bool,
     sandbox_project: str | None,
@@ -99,13 +110,28 @@ def _live(
     budget: int,
     pseudonymise_emails: bool,
 ) -> DriftReport:
-    from apidrift.cli.live import admin_key
+    from apidrift.cli.live import api_key, live_base_url
     from apidrift.live.check import LiveCheckOptions, run_live_check
-    from apidrift.live.sweep import OperationCall, SweepEvent
+    from apidrift.live.events import OperationCall, SweepEvent
+    from apidrift.live.sandbox import sandbox_plan
     from apidrift.report.build_live import build_live_report
 
+    # Everything that can be told before a request is sent is one `error:` line and exit 2.
+    try:
+        url = live_base_url(profile, base_url)
+        if allow_writes:
+            if profile.extensions.sandbox is None:
+                raise ApidriftError(
+                    f"the {profile.name!r} profile has no sandbox write plan: --allow-writes is not possible",
+                    file=profile.source or None,
+                )
+            sandbox_plan(profile)
+        key = api_key(profile)
+    except ApidriftError as exc:
+        error(str(exc))
+        raise typer.Exit(2) from None
     options = LiveCheckOptions(
-        base_url=base_url,
+        base_url=url,
         against=against,
         record_dir=record,
         allow_writes=allow_writes,
@@ -115,7 +141,6 @@ def _live(
         request_budget=budget,
         pseudonymise_emails=pseudonymise_emails,
     )
-    key = admin_key()
     with Progress(transient=True, console=out(), disable=not out().is_terminal) as progress:
         task = progress.add_task("sweeping", total=None)
 
@@ -123,7 +148,7 @@ def _live(
             label = event.operation if isinstance(event, OperationCall) else f"skipped {event.operation}"
             progress.update(task, advance=1, description=label)
 
-        result = run_live_check(store, options, key, on_event=tick)
+        result = run_live_check(store, options, key, on_event=tick, profile=profile)
     for finding in result.transport_findings:
         out().print(
             f"transport: {finding.kind.value} {finding.method} {finding.path}: {finding.message}",
@@ -133,7 +158,7 @@ def _live(
         out().print(
             f"interrupted: {result.sweep.interrupted}; everything recorded so far is checked", soft_wrap=True
         )
-    return build_live_report(result, api=api, base_url=base_url)
+    return build_live_report(result, api=profile.name, base_url=url)
 
 
 def _finish(report: DriftReport, reports: Path, problems: list[str] | None = None) -> None:
@@ -174,7 +199,7 @@ _COLOURS = {
 
 
 @app.command()
-def contracts(contracts: ContractsOption = None, api: ApiOption = "openai-admin") -> None:
+def contracts(contracts: ContractsOption = None, api: ApiOption = DEFAULT_API) -> None:
     """List the contract versions with their dates, sources and operation/schema counts."""
     store = ContractStore(contracts, api)
     summaries = store.summaries()

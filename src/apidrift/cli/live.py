@@ -1,28 +1,62 @@
-"""`apidrift serve` (the simulated org) and `apidrift cleanup` (undo what a killed write run left)."""
+"""`apidrift serve` (the simulated org) and `apidrift cleanup` (undo what a killed write run left),
+and what every live command shares: the API's profile, its base URL and its key."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import re
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from apidrift.cli.app import ApiOption, ContractsOption, app, error, out
-from apidrift.contracts.model import ContractStore
-from apidrift.live.client import DEFAULT_BASE_URL, LiveClient, LiveError
-from apidrift.live.ledger import DEFAULT_LEDGER, CleanupReport, cleanup
+from apidrift.contracts.model import ContractStore, bundled_root
+from apidrift.errors import ApidriftError, ProfileError
+from apidrift.profiles.model import DEFAULT_API, ApiProfile, load_profile
 
-KEY_VARIABLE = "OPENAI_ADMIN_KEY"
+if TYPE_CHECKING:
+    from apidrift.live.ledger import CleanupReport
+
+# Where a write run keeps its ledger; the same as apidrift.live.events.DEFAULT_LEDGER, repeated so
+# that `check` (which imports this module for the profile options) does not import httpx to start.
+DEFAULT_LEDGER = Path("apidrift-ledger.jsonl")
+
+LiveApiOption = Annotated[
+    str,
+    typer.Option(
+        "--api", help="API name (a bundled profile or a folder below the contracts root) or a profile.toml."
+    ),
+]
 
 
-def admin_key() -> str:
-    """The admin key from the environment; never printed, never written."""
-    key = os.environ.get(KEY_VARIABLE, "")
+def live_profile(api: str, contracts: Path | None) -> ApiProfile:
+    """The profile `--api` names: a .toml file, `<contracts>/<api>/profile.toml`, or a bundled one."""
+    return load_profile(api, contracts_root=contracts or bundled_root())
+
+
+def key_variable(profile: ApiProfile) -> str:
+    """The environment variable holding the profile's key (`<NAME>_API_KEY` when it names none)."""
+    return profile.key_env or re.sub(r"[^A-Z0-9]", "_", profile.name.upper()) + "_API_KEY"
+
+
+def api_key(profile: ApiProfile) -> str:
+    """The API key from the profile's environment variable; never printed, never written."""
+    variable = key_variable(profile)
+    key = os.environ.get(variable, "")
     if not key.strip():
-        raise LiveError(f"{KEY_VARIABLE} is not set: a live run needs an admin API key")
+        raise ApidriftError(f"{variable} is not set: a live run of {profile.name} needs an API key")
     return key
+
+
+def live_base_url(profile: ApiProfile, given: str | None) -> str:
+    """`--base-url` if given, else the profile's; ProfileError (exit 2) when there is neither."""
+    base_url = given or profile.base_url
+    if not base_url:
+        message = f"the {profile.name!r} profile has no base_url: give --base-url"
+        raise ProfileError(message, file=profile.source or None)
+    return base_url
 
 
 @app.command()
@@ -43,7 +77,7 @@ def serve(
     latency: Annotated[float, typer.Option("--latency", help="Milliseconds added to every response.")] = 0.0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the org's data and of the faults.")] = 0,
     contracts: ContractsOption = None,
-    api: ApiOption = "openai-admin",
+    api: ApiOption = DEFAULT_API,
 ) -> None:
     """Serve a simulated org over HTTP, shaped by one contract version (Ctrl-C stops it)."""
     from apidrift.simulator import FaultPlan, parse_mix
@@ -69,18 +103,40 @@ def serve(
 def cleanup_command(
     ledger: Annotated[Path, typer.Option("--ledger", help="The ledger a write run kept.")] = DEFAULT_LEDGER,
     base_url: Annotated[
-        str, typer.Option("--base-url", help="The API the run wrote to (entries for others are left alone).")
-    ] = DEFAULT_BASE_URL,
+        str | None,
+        typer.Option(
+            "--base-url",
+            help="The API the run wrote to (default: the profile's; entries for others are left alone).",
+        ),
+    ] = None,
+    api: LiveApiOption = DEFAULT_API,
+    contracts: ContractsOption = None,
 ) -> None:
-    """Undo what a killed `check --live --allow-writes` left, and only that (key: OPENAI_ADMIN_KEY)."""
+    """Undo what a killed `check --live --allow-writes` left, and only that (key: the profile's variable)."""
+    from apidrift.live.client import LiveClient
+    from apidrift.live.ledger import cleanup
+    from apidrift.live.sandbox import sandbox_plan
+
+    try:
+        profile = live_profile(api, contracts)
+        url = live_base_url(profile, base_url)
+        if profile.extensions.sandbox is None:
+            raise ProfileError(
+                f"the {profile.name!r} profile has no sandbox write plan, so nothing it wrote to undo",
+                file=profile.source or None,
+            )
+        plan = sandbox_plan(profile)
+    except ProfileError as exc:
+        error(str(exc))
+        raise typer.Exit(2) from None
     if not ledger.is_file():
         out().print(f"nothing to clean up: no ledger at {ledger}", soft_wrap=True)
         raise typer.Exit(0)
-    client = LiveClient(admin_key(), base_url=base_url, read_only=False)
+    client = LiveClient(api_key(profile), base_url=url, read_only=False, profile=profile)
 
     async def go() -> CleanupReport:
         try:
-            return await cleanup(ledger, client)
+            return await cleanup(ledger, client, plan)
         finally:
             await client.aclose()
 

@@ -1,4 +1,4 @@
-"""A live check: sweep an org, record what it answered (redacted), then validate and fingerprint it.
+"""A live check: sweep an API, record what it answered (redacted), then validate and fingerprint it.
 
 Each response is written to disk the moment it arrives, so an interrupted or failing run still
 leaves every response it gathered checked and reported.
@@ -11,22 +11,33 @@ import contextlib
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
+from apidrift.check.recordings import Provenance, Recording
 from apidrift.check.run import CheckRun, check_recordings
 from apidrift.contracts.model import ContractStore
-from apidrift.live.client import DEFAULT_BASE_URL, Exchange, LiveClient, TransportFinding
-from apidrift.live.ledger import DEFAULT_LEDGER
-from apidrift.live.redaction import EmailPseudonymiser, exchange_to_recording
-from apidrift.live.sweep import OperationCall, SkippedOperation, Sweep, SweepEvent, SweepOptions, SweepResult
+from apidrift.errors import ProfileError, RecordingError
+from apidrift.live.client import Exchange, LiveClient, TransportFinding
+from apidrift.live.events import DEFAULT_LEDGER, OperationCall, SkippedOperation, SweepEvent, SweepOptions
+from apidrift.live.redaction import (
+    GENERIC,
+    EmailPseudonymiser,
+    RedactionRules,
+    base_host,
+    redact_headers,
+    redact_json,
+    redact_text,
+)
+from apidrift.live.sweep import Sweep, SweepResult
+from apidrift.profiles.model import ApiProfile, load_profile
 
 
 @dataclass
 class LiveCheckOptions:
-    """What a live check calls, how hard, and where its recordings go."""
+    """What a live check calls, how hard, and where its recordings go (base URL: the profile's)."""
 
-    base_url: str = DEFAULT_BASE_URL
+    base_url: str | None = None
     against: str | None = None
     record_dir: Path | None = None
     allow_writes: bool = False
@@ -65,17 +76,50 @@ class LiveCheckResult:
         return 1 if failed else 0
 
 
+def exchange_to_recording(
+    exchange: Exchange,
+    *,
+    base_url: str,
+    operation: str | None = None,
+    version: str | None = None,
+    recorded_at: datetime | None = None,
+    emails: EmailPseudonymiser | None = None,
+    secrets: tuple[str, ...] = (),
+    rules: RedactionRules = GENERIC,
+) -> Recording:
+    """A recording of one live exchange, redacted again here so no caller can store a secret."""
+    op_id = operation or exchange.operation
+    if not op_id:
+        raise RecordingError(f"the exchange {exchange.method} {exchange.path} names no operation")
+    rules = rules.with_secrets(secrets)
+    when = (recorded_at or datetime.now(UTC)).isoformat(timespec="seconds")
+    return Recording(
+        operation=op_id,
+        method=exchange.method,
+        path=rules.text(exchange.path),
+        status=exchange.status,
+        headers=redact_headers(exchange.headers, rules=rules),
+        query={k: redact_text(v, rules=rules) for k, v in exchange.query.items()},
+        body=redact_json(exchange.body, emails=emails, rules=rules),
+        provenance=Provenance(source=f"live {base_host(base_url)}", version=version, recorded_at=when),
+    )
+
+
 class _RecordingWriter:
     """Writes each recordable exchange as `<operation>.json` (`.2.json`, … for later pages)."""
 
-    def __init__(self, folder: Path, base_url: str, emails: EmailPseudonymiser | None) -> None:
-        self.folder, self.base_url, self.emails = folder, base_url, emails
+    def __init__(
+        self, folder: Path, base_url: str, emails: EmailPseudonymiser | None, rules: RedactionRules
+    ) -> None:
+        self.folder, self.base_url, self.emails, self.rules = folder, base_url, emails, rules
         self.folder.mkdir(parents=True, exist_ok=True)
         self.counts: dict[str, int] = {}
         self.written: list[Path] = []
 
     def __call__(self, exchange: Exchange) -> None:
-        recording = exchange_to_recording(exchange, base_url=self.base_url, emails=self.emails)
+        recording = exchange_to_recording(
+            exchange, base_url=self.base_url, emails=self.emails, rules=self.rules
+        )
         n = self.counts.get(recording.operation, 0) + 1
         self.counts[recording.operation] = n
         name = f"{recording.operation}.json" if n == 1 else f"{recording.operation}.{n}.json"
@@ -94,14 +138,24 @@ def run_live_check(
     api_key: str,
     *,
     on_event: Callable[[SweepEvent], None] | None = None,
+    profile: ApiProfile | None = None,
 ) -> LiveCheckResult:
-    """Sweep `options.base_url` with the contract of `options.against` (default: the newest)."""
+    """Sweep `options.base_url` (default: the profile's) with the contract of `options.against`
+    (default: the newest); the profile is the store's API's unless given."""
+    profile = profile or load_profile(store.api, contracts_root=store.root)
+    base_url = options.base_url or profile.base_url
+    if not base_url:
+        raise ProfileError(
+            f"the {profile.name!r} profile has no base_url: give one (--base-url)",
+            file=profile.source or None,
+        )
     label = options.against or store.newest()
     version = store.load(label)
     folder = options.record_dir or Path(tempfile.mkdtemp(prefix="apidrift-live-"))
     client = LiveClient(
         api_key,
-        base_url=options.base_url,
+        base_url=base_url,
+        profile=profile,
         read_only=not options.allow_writes,
         timeout_s=options.timeout_s,
         max_concurrency=options.concurrency,
@@ -112,10 +166,9 @@ def run_live_check(
     )
     if options.now is not None:
         sweep_options = replace(sweep_options, now=_fixed(options.now))
-    sweep = Sweep(client, version, sweep_options)
-    writer = _RecordingWriter(
-        folder, client.base_url, EmailPseudonymiser() if options.pseudonymise_emails else None
-    )
+    sweep = Sweep(client, version, sweep_options, profile=profile)
+    emails = EmailPseudonymiser() if options.pseudonymise_emails else None
+    writer = _RecordingWriter(folder, client.base_url, emails, client.rules)
 
     def handle(event: SweepEvent) -> None:
         if isinstance(event, OperationCall) and event.recordable is not None:

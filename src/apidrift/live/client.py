@@ -1,8 +1,8 @@
-"""An async HTTP client for the live Admin API: retries, a request budget, pagination, typed outcomes.
+"""An async HTTP client for a live API: retries, a request budget, pagination, typed outcomes.
 
 Every call returns an `Exchange` (a JSON response with an expected status) or a `TransportFinding`
 (what went wrong, typed); transport trouble and non-JSON bodies never raise. Bodies, headers and
-messages are redacted here, so nothing that leaves this module carries the key.
+messages are redacted here (by the profile's rules), so nothing that leaves this module carries the key.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ import httpx
 from pydantic import SecretStr
 
 from apidrift.errors import ApidriftError
-from apidrift.live.redaction import redact_headers, redact_json, redact_text, safe_base_url
+from apidrift.live.redaction import RedactionRules, redact_headers, redact_json, safe_base_url
+from apidrift.profiles.model import ApiProfile, load_profile
 
-DEFAULT_BASE_URL: Final = "https://api.openai.com/v1"
 IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
 
@@ -111,13 +111,14 @@ class _Attempted:
 
 
 class LiveClient:
-    """The Admin API over httpx: bearer auth, bounded retries, a concurrency limit and a request budget."""
+    """An API over httpx: the profile's auth, bounded retries, a concurrency limit and a request budget."""
 
     def __init__(
         self,
         api_key: str,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str,
+        profile: ApiProfile | None = None,
         read_only: bool = True,
         timeout_s: float = 30.0,
         retry: RetryPolicy | None = None,
@@ -129,11 +130,14 @@ class LiveClient:
         clock: Callable[[], float] = time.time,
         on_exchange: Callable[[Outcome], None] | None = None,
     ) -> None:
+        self.profile = profile or load_profile()
         if not api_key.strip():
-            raise LiveError("an admin API key is required (OPENAI_ADMIN_KEY is empty)")
+            variable = self.profile.key_env or "the key variable"
+            raise LiveError(f"an API key is required ({variable} is empty)")
         if urlsplit(base_url).scheme not in {"http", "https"}:
             raise LiveError(f"base URL must be http(s): {safe_base_url(base_url)!r}")
         self._key = SecretStr(api_key)
+        self._rules = RedactionRules.for_profile(self.profile)
         self.base_url = safe_base_url(base_url)
         self.read_only = read_only
         self.retry = retry or RetryPolicy()
@@ -164,9 +168,20 @@ class LiveClient:
     async def aclose(self) -> None:
         await self._http.aclose()
 
+    @property
+    def rules(self) -> RedactionRules:
+        """The profile's redaction rules (without the key: callers pass what they hold themselves)."""
+        return self._rules
+
     def scrub(self, text: str) -> str:
         """Text with the key (and anything else key-shaped) removed: for messages and logs."""
-        return redact_text(text, (self._key.get_secret_value(),))
+        return self._rules.with_secrets((self._key.get_secret_value(),)).text(text)
+
+    def _auth_headers(self) -> dict[str, str]:
+        key = self._key.get_secret_value()
+        if self.profile.auth.scheme == "header":
+            return {self.profile.auth.header: key}
+        return {"Authorization": f"Bearer {key}"}
 
     async def get(self, path_template: str, **kwargs: Any) -> Outcome:
         return await self.request("GET", path_template, **kwargs)
@@ -239,7 +254,7 @@ class LiveClient:
                     path.lstrip("/"),
                     params=params,
                     json=json_body,
-                    headers={"Authorization": f"Bearer {self._key.get_secret_value()}"},
+                    headers=self._auth_headers(),
                 )
             except httpx.TimeoutException as exc:
                 # A connect timeout never reached the server; any other may have been acted on.
@@ -298,8 +313,8 @@ class LiveClient:
             path=path,
             query=query,
             status=status,
-            headers=redact_headers(dict(response.headers), secret),
-            body=redact_json(body, secret),
+            headers=redact_headers(dict(response.headers), secret, self._rules),
+            body=redact_json(body, secret, rules=self._rules),
             elapsed_s=0.0,
             attempts=0,
         )

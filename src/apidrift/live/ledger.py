@@ -14,14 +14,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Final, NamedTuple
+from typing import Any, Protocol
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, GetCoreSchemaHandler, ValidationError
+from pydantic_core import core_schema
 
 from apidrift.errors import ApidriftError
 from apidrift.live.client import Exchange, LiveClient, Outcome
+from apidrift.live.discovery import list_items
 
-DEFAULT_LEDGER: Final = Path("apidrift-ledger.jsonl")
 OnCall = Callable[[str, Outcome], None]
 
 
@@ -33,29 +34,36 @@ class LedgerError(ApidriftError):
     """A ledger file that cannot be read or written."""
 
 
-def list_items(body: Any) -> list[dict[str, Any]]:
-    data = body.get("data") if isinstance(body, dict) else None
-    return [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
-
-
 # --- the ledger -------------------------------------------------------------------------------
 
 
-class LedgerKind(StrEnum):
-    SERVICE_ACCOUNT = "service_account"
-    PROJECT_ROLE = "project_role"
-    PROJECT_NAME = "project_name"
-    RATE_LIMIT = "rate_limit"
+class EntryKind(str):
+    """A kind of ledger entry, named by the sandbox plan that writes it (`.value` as for an enum)."""
+
+    @property
+    def value(self) -> str:
+        return str(self)
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(
+            cls, core_schema.str_schema(), serialization=core_schema.to_string_ser_schema()
+        )
 
 
 class LedgerEntry(BaseModel):
-    """Something a sweep created or changed; `resource_id` is None until the create has answered."""
+    """Something a sweep created or changed; `resource_id` is None until the create has answered.
+
+    `params` are the path parameters its undo needs besides the resource's own id (the sandbox's).
+    """
 
     entry_id: str
     run_id: str
-    kind: LedgerKind
+    kind: EntryKind
     base_url: str
-    project_id: str
+    params: dict[str, str] = {}
     resource_id: str | None = None
     name: str | None = None
     original: dict[str, Any] = {}
@@ -128,39 +136,26 @@ def _fsync_dir(folder: Path) -> None:
 # --- cleanup ----------------------------------------------------------------------------------
 
 
-class _Undo(NamedTuple):
-    """How one kind of ledger entry is undone, and where to look for it by name if it has no id."""
+@dataclass(frozen=True)
+class UndoStep:
+    """How one kind of ledger entry is undone: a delete of the resource, or a write of saved values.
+
+    `id_param` is the path parameter the entry's `resource_id` fills; `listing` (operation, path) is
+    where a resource whose create never answered is looked for by its run-unique name.
+    """
 
     operation: str
     method: str
     path: str
-    id_param: str
-    listing: tuple[str, str] | None = None  # (operation, path)
+    id_param: str = ""
+    listing: tuple[str, str] | None = None
+    name_field: str = "name"
 
 
-_UNDO: Final = {
-    LedgerKind.SERVICE_ACCOUNT: _Undo(
-        "delete-project-service-account",
-        "DELETE",
-        "/organization/projects/{project_id}/service_accounts/{service_account_id}",
-        "service_account_id",
-        ("list-project-service-accounts", "/organization/projects/{project_id}/service_accounts"),
-    ),
-    LedgerKind.PROJECT_ROLE: _Undo(
-        "delete-project-role",
-        "DELETE",
-        "/projects/{project_id}/roles/{role_id}",
-        "role_id",
-        ("list-project-roles", "/projects/{project_id}/roles"),
-    ),
-    LedgerKind.PROJECT_NAME: _Undo("modify-project", "POST", "/organization/projects/{project_id}", ""),
-    LedgerKind.RATE_LIMIT: _Undo(
-        "update-project-rate-limits",
-        "POST",
-        "/organization/projects/{project_id}/rate_limits/{rate_limit_id}",
-        "rate_limit_id",
-    ),
-}
+class UndoPlan(Protocol):
+    """What a sandbox write plan tells cleanup: how each kind of entry it ledgers is undone."""
+
+    def undo_step(self, kind: str) -> UndoStep | None: ...
 
 
 class CompensationStatus(StrEnum):
@@ -189,7 +184,12 @@ class CleanupReport:
 
 
 async def cleanup(
-    ledger_path: Path, client: LiveClient, *, run_id: str | None = None, on_call: OnCall | None = None
+    ledger_path: Path,
+    client: LiveClient,
+    plan: UndoPlan,
+    *,
+    run_id: str | None = None,
+    on_call: OnCall | None = None,
 ) -> CleanupReport:
     """Undo every outstanding entry (of one run, when `run_id` is given), newest first.
 
@@ -205,7 +205,7 @@ async def cleanup(
         if run_id is not None and entry.run_id != run_id:
             continue
         try:
-            outcome = await _compensate(entry, client, on_call or (lambda _op, _outcome: None))
+            outcome = await _compensate(entry, client, plan, on_call or (lambda _op, _outcome: None))
         except Exception as exc:  # one broken undo must not stop the others
             message = client.scrub(f"{type(exc).__name__}: {exc}")
             outcome = CompensationOutcome(entry, CompensationStatus.FAILED, message)
@@ -215,26 +215,31 @@ async def cleanup(
     return report
 
 
-async def _compensate(entry: LedgerEntry, client: LiveClient, emit: OnCall) -> CompensationOutcome:
+async def _compensate(
+    entry: LedgerEntry, client: LiveClient, plan: UndoPlan, emit: OnCall
+) -> CompensationOutcome:
     if entry.base_url != client.base_url:
         detail = f"recorded against {entry.base_url}, not {client.base_url}"
         return CompensationOutcome(entry, CompensationStatus.SKIPPED, detail)
-    undo = _UNDO[entry.kind]
+    undo = plan.undo_step(entry.kind)
+    if undo is None:
+        detail = f"the {client.profile.name} sandbox plan does not know how to undo {entry.kind!r}"
+        return CompensationOutcome(entry, CompensationStatus.SKIPPED, detail)
     resource_id = entry.resource_id
     if resource_id is None and undo.listing is not None:
-        resource_id = await _find_by_name(client, *undo.listing, entry, emit)
+        resource_id = await _find_by_name(client, *undo.listing, undo.name_field, entry, emit)
         if resource_id is None:
             detail = f"no {entry.name!r} exists: nothing to undo"
             return CompensationOutcome(entry, CompensationStatus.DONE, detail)
-    params = {"project_id": entry.project_id}
-    if resource_id is not None:
+    params = dict(entry.params)
+    if resource_id is not None and undo.id_param:
         params[undo.id_param] = resource_id
     # 404 on a delete means it is already gone, which is what cleanup wants.
     outcome = await client.request(
         undo.method,
         undo.path,
         path_params=params,
-        json_body=entry.original if undo.method == "POST" else None,
+        json_body=entry.original if undo.method in {"POST", "PUT", "PATCH"} else None,
         operation=undo.operation,
         expected_status={200, 204, 404} if undo.method == "DELETE" else None,
         idempotent=True,
@@ -248,12 +253,12 @@ async def _compensate(entry: LedgerEntry, client: LiveClient, emit: OnCall) -> C
 
 
 async def _find_by_name(
-    client: LiveClient, op_id: str, path: str, entry: LedgerEntry, emit: OnCall
+    client: LiveClient, op_id: str, path: str, name_field: str, entry: LedgerEntry, emit: OnCall
 ) -> str | None:
     """The id of the item named exactly as the ledger says (run-unique), or None when there is none."""
     pages = client.paginate(
         path,
-        path_params={"project_id": entry.project_id},
+        path_params=entry.params,
         query={"limit": 100},
         max_pages=20,
         operation=op_id,
@@ -265,6 +270,6 @@ async def _find_by_name(
             if not isinstance(outcome, Exchange):
                 raise LedgerError(f"cannot look for {entry.name!r}: {outcome.kind}: {outcome.message}")
             for item in list_items(outcome.body):
-                if item.get("name") == entry.name and isinstance(item.get("id"), str):
+                if item.get(name_field) == entry.name and isinstance(item.get("id"), str):
                     return str(item["id"])
     return None

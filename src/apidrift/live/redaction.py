@@ -1,6 +1,8 @@
 """Redaction of secrets (and optionally e-mail addresses) before anything reaches disk or stdout.
 
-Replacements keep strings as strings and keep a key's prefix (`sk-admin-REDACTED`), so redacted
+A leaf: it knows strings, JSON values and headers, and `RedactionRules` (the key patterns and secret
+headers of one API's profile beside the rules every API shares). Replacements keep strings as
+strings and, where the profile's placeholder says so, a key's kind (`<prefix>REDACTED`), so redacted
 recordings still validate against schemas that say `type: string`.
 """
 
@@ -10,28 +12,22 @@ import hashlib
 import re
 import secrets as _secrets
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit, urlunsplit
 
-from apidrift.check.recordings import Provenance, Recording
-from apidrift.errors import RecordingError
-
 if TYPE_CHECKING:
-    from apidrift.live.client import Exchange
+    from apidrift.profiles.model import ApiProfile, SecretPattern
 
 REDACTED: Final = "REDACTED"
 
-# An OpenAI key: `sk-`, an optional kind, then at least 8 key characters. The look-behind keeps
-# words like `task-management-xyz` intact; real keys always start at a token boundary.
-OPENAI_KEY = re.compile(r"(?<![A-Za-z0-9])sk-(?:(proj|svcacct|admin)-)?[A-Za-z0-9_\-]{8,}")
 BEARER_TOKEN = re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=\-]+")
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 
-# Headers whose whole value is a credential; every other header only loses key-shaped substrings
-# (so `openai-organization` keeps its org id).
+# Headers whose whole value is a credential, whatever the API; every other header only loses
+# key-shaped substrings (so an organisation id in a response header is kept).
 SECRET_HEADERS: Final = frozenset(
-    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "openai-api-key"}
+    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"}
 )
 # Fields that hold a secret whatever it looks like.
 SECRET_FIELDS: Final = frozenset(
@@ -39,21 +35,59 @@ SECRET_FIELDS: Final = frozenset(
 )
 
 
-def key_marker(value: str) -> str:
-    """The redacted form of one key: its `sk-<kind>-` prefix, when it has one, then REDACTED."""
-    match = re.match(r"sk-(?:(proj|svcacct|admin)-)?", value)
-    if match is None:
+@dataclass(frozen=True)
+class RedactionRules:
+    """What counts as a secret for one API: its key patterns, and headers and fields held whole."""
+
+    patterns: tuple[tuple[re.Pattern[str], SecretPattern], ...] = ()
+    secret_headers: frozenset[str] = SECRET_HEADERS
+    secret_fields: frozenset[str] = SECRET_FIELDS
+    # The run's own credentials, redacted wherever they appear, whatever their shape.
+    secrets: tuple[str, ...] = field(default=(), repr=False)
+
+    @classmethod
+    def for_profile(cls, profile: ApiProfile, secrets: Iterable[str] = ()) -> RedactionRules:
+        """The shared rules plus the profile's key patterns, secret headers and fields (and the
+        header its key is sent in)."""
+        headers = {h.lower() for h in profile.redaction.secret_headers}
+        if profile.auth.scheme == "header":
+            headers.add(profile.auth.header.lower())
+        return cls(
+            patterns=profile.secret_regexes,
+            secret_headers=SECRET_HEADERS | headers,
+            secret_fields=SECRET_FIELDS | set(profile.redaction.secret_fields),
+            secrets=tuple(s for s in secrets if s),
+        )
+
+    def with_secrets(self, secrets: Iterable[str]) -> RedactionRules:
+        """These rules, also redacting `secrets` (known credentials) wherever they appear."""
+        extra = tuple(s for s in secrets if s and s not in self.secrets)
+        return RedactionRules(self.patterns, self.secret_headers, self.secret_fields, self.secrets + extra)
+
+    def marker(self, value: str) -> str:
+        """The redacted form of one whole secret: the placeholder of the profile pattern that
+        matches it (so a key keeps its kind), else REDACTED."""
+        for regex, pattern in self.patterns:
+            match = regex.match(value)
+            if match is not None:
+                return pattern.replace(match)
         return REDACTED
-    return f"sk-{match.group(1)}-{REDACTED}" if match.group(1) else f"sk-{REDACTED}"
+
+    def text(self, text: str) -> str:
+        """Replace known secrets, key-shaped substrings and bearer tokens in one string."""
+        for secret in self.secrets:
+            text = text.replace(secret, self.marker(secret))
+        for regex, pattern in self.patterns:
+            text = regex.sub(pattern.replace, text)
+        return BEARER_TOKEN.sub(lambda m: f"{m.group(1)} {REDACTED}", text)
 
 
-def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
-    """Replace known secrets, key-shaped substrings and bearer tokens in one string."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, key_marker(secret))
-    text = OPENAI_KEY.sub(lambda m: key_marker(m.group(0)), text)
-    return BEARER_TOKEN.sub(lambda m: f"{m.group(1)} {REDACTED}", text)
+GENERIC: Final = RedactionRules()
+
+
+def redact_text(text: str, secrets: Iterable[str] = (), rules: RedactionRules = GENERIC) -> str:
+    """One string with known secrets, the rules' key patterns and bearer tokens redacted."""
+    return rules.with_secrets(secrets).text(text)
 
 
 class EmailPseudonymiser:
@@ -77,39 +111,41 @@ def redact_json(
     value: Any,
     secrets: Iterable[str] = (),
     emails: EmailPseudonymiser | None = None,
+    rules: RedactionRules = GENERIC,
 ) -> Any:
     """A copy of a JSON value with every secret redacted (keys of created API keys included)."""
-    known = tuple(s for s in secrets if s)
-    return _redact(value, known, emails, holds_key=False)
+    return _redact(value, rules.with_secrets(secrets), emails, holds_key=False)
 
 
-def _redact(value: Any, secrets: tuple[str, ...], emails: EmailPseudonymiser | None, holds_key: bool) -> Any:
+def _redact(value: Any, rules: RedactionRules, emails: EmailPseudonymiser | None, holds_key: bool) -> Any:
     if isinstance(value, str):
-        text = redact_text(value, secrets)
+        text = rules.text(value)
         return emails.text(text) if emails is not None else text
     if isinstance(value, list):
-        return [_redact(item, secrets, emails, False) for item in value]
+        return [_redact(item, rules, emails, False) for item in value]
     if not isinstance(value, dict):
         return value
-    # A created key's `value` is the whole secret, even when it is not shaped like one.
+    # An object that says it is an API key holds the whole secret in `value`, whatever its shape.
     key_object = holds_key or "api_key" in str(value.get("object", ""))
     out: dict[str, Any] = {}
     for name, item in value.items():
-        safe_name = redact_text(str(name), secrets)
-        if isinstance(item, str) and ((key_object and name == "value") or name in SECRET_FIELDS):
-            out[safe_name] = key_marker(item)
+        safe_name = rules.text(str(name))
+        if isinstance(item, str) and ((key_object and name == "value") or name in rules.secret_fields):
+            out[safe_name] = rules.marker(item)
         else:
-            out[safe_name] = _redact(item, secrets, emails, holds_key=name == "api_key")
+            out[safe_name] = _redact(item, rules, emails, holds_key=name == "api_key")
     return out
 
 
-def redact_headers(headers: Mapping[str, str], secrets: Iterable[str] = ()) -> dict[str, str]:
+def redact_headers(
+    headers: Mapping[str, str], secrets: Iterable[str] = (), rules: RedactionRules = GENERIC
+) -> dict[str, str]:
     """Header names lower-cased; credential headers replaced whole, the rest scrubbed of keys."""
-    known = tuple(secrets)
+    known = rules.with_secrets(secrets)
     out = {}
     for name, value in headers.items():
         lower = name.lower()
-        out[lower] = REDACTED if lower in SECRET_HEADERS else redact_text(value, known)
+        out[lower] = REDACTED if lower in known.secret_headers else known.text(value)
     return out
 
 
@@ -125,31 +161,3 @@ def safe_base_url(url: str) -> str:
 def base_host(url: str) -> str:
     """`host[:port]` of a base URL, as named in a live recording's provenance."""
     return urlsplit(safe_base_url(url)).netloc
-
-
-def exchange_to_recording(
-    exchange: Exchange,
-    *,
-    base_url: str,
-    operation: str | None = None,
-    version: str | None = None,
-    recorded_at: datetime | None = None,
-    emails: EmailPseudonymiser | None = None,
-    secrets: Iterable[str] = (),
-) -> Recording:
-    """A recording of one live exchange, redacted again here so no caller can store a secret."""
-    op_id = operation or exchange.operation
-    if not op_id:
-        raise RecordingError(f"the exchange {exchange.method} {exchange.path} names no operation")
-    known = tuple(secrets)
-    when = (recorded_at or datetime.now(UTC)).isoformat(timespec="seconds")
-    return Recording(
-        operation=op_id,
-        method=exchange.method,
-        path=redact_text(exchange.path, known),
-        status=exchange.status,
-        headers=redact_headers(exchange.headers, known),
-        query={k: redact_text(v, known) for k, v in exchange.query.items()},
-        body=redact_json(exchange.body, known, emails),
-        provenance=Provenance(source=f"live {base_host(base_url)}", version=version, recorded_at=when),
-    )

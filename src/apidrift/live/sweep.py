@@ -1,185 +1,68 @@
-"""A sweep of one contract version against the live API: every GET, and opt-in writes in a sandbox.
+"""A sweep of one contract version against a live API: every GET, and opt-in writes in a sandbox.
 
-Lists run first and the ids they return drive the retrieve operations; each response is handed to
-the caller as it arrives. Writes happen only in a sandbox project, and every resource they create or
-value they change is put in a ledger (fsynced) before it is used, so `cleanup` can undo a killed run.
+Reads are planned from the contract and the API's profile (`discovery`); each read starts as soon as
+the answers its ids come from are in, and each response is handed to the caller as it arrives.
+Writes are the profile's sandbox plan; every resource it creates or value it changes is in a ledger
+(fsynced) before it is used, so `cleanup` can undo a killed run.
 """
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from enum import StrEnum
-from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
-from apidrift.contracts.model import ContractVersion, Operation
+from apidrift.contracts.model import ContractVersion
 from apidrift.errors import ApidriftError
-from apidrift.live.client import Exchange, LiveClient, Outcome, fill_path
-from apidrift.live.ledger import (
-    DEFAULT_LEDGER,
-    CleanupReport,
-    Ledger,
-    list_items,
+from apidrift.live.client import Exchange, LiveClient, Outcome
+from apidrift.live.discovery import IdSource, PlannedRead, pick
+from apidrift.live.discovery import plan_reads as _plan_reads
+from apidrift.live.events import (
+    NAME_PREFIX,
+    CallPurpose,
+    OnEvent,
+    OperationCall,
+    SkippedOperation,
+    SkipReason,
+    SweepEvent,
+    SweepOptions,
+    documented_statuses,
+    utcnow,
 )
+from apidrift.live.ledger import CleanupReport, Ledger, cleanup
+from apidrift.live.sandbox import SandboxPlan, sandbox_plan
+from apidrift.profiles.model import ApiProfile, load_profile
 
-NAME_PREFIX: Final = "apidrift-sweep-"
+# The vocabulary lives in `events`; it is importable from here too, as it always was.
+__all__ = [
+    "NAME_PREFIX",
+    "CallPurpose",
+    "IdSource",
+    "OnEvent",
+    "OperationCall",
+    "PlannedRead",
+    "SkipReason",
+    "SkippedOperation",
+    "Sweep",
+    "SweepConfigError",
+    "SweepEvent",
+    "SweepOptions",
+    "SweepResult",
+    "plan_reads",
+]
 
 
 class SweepConfigError(ApidriftError):
-    """A sweep that must not start: writes without a sandbox, a read-only client, a pending ledger."""
-
-
-class CallPurpose(StrEnum):
-    READ = "read"
-    SETUP = "setup"
-    WRITE = "write"
-    RESTORE = "restore"
-
-
-class SkipReason(StrEnum):
-    NO_ID_DISCOVERED = "no_id_discovered"
-    LIST_FAILED = "list_failed"
-    NO_ID_SOURCE = "no_id_source"
-    MISSING_QUERY_VALUE = "missing_query_value"
-    WRITES_DISABLED = "writes_disabled"
-    NOT_EXERCISED = "not_exercised"
-    NOT_DOCUMENTED = "not_documented"
-    PREREQUISITE_FAILED = "prerequisite_failed"
-    INTERRUPTED = "interrupted"
-
-
-@dataclass(frozen=True)
-class OperationCall:
-    """One call the sweep made, why, and what came back.
-
-    `documented` is False only for an answer the contract does not document but cleanup accepts
-    (a 404 to a delete: already gone); such an answer is no sample of the contract.
-    """
-
-    operation: str
-    purpose: CallPurpose
-    outcome: Outcome
-    documented: bool = True
-
-    @property
-    def recordable(self) -> Exchange | None:
-        """The exchange to record and validate, if this call produced one."""
-        return self.outcome if isinstance(self.outcome, Exchange) and self.documented else None
-
-
-@dataclass(frozen=True)
-class SkippedOperation:
-    """An operation the sweep did not call, and why (never an error)."""
-
-    operation: str
-    reason: SkipReason
-    detail: str
-
-
-SweepEvent = OperationCall | SkippedOperation
-OnEvent = Callable[[SweepEvent], None]
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class SweepOptions:
-    """What a sweep may do and how much it asks for."""
-
-    allow_writes: bool = False
-    sandbox_project: str | None = None
-    ledger_path: Path = DEFAULT_LEDGER
-    list_limit: int = 5
-    audit_log_limit: int = 5
-    usage_limit: int = 3
-    usage_window: timedelta = timedelta(days=2)
-    max_pages: int = 1
-    sandbox_search_pages: int = 10
-    role_permissions: tuple[str, ...] = ("api.organization.projects.api_keys.read",)
-    now: Callable[[], datetime] = _utcnow
-
-
-@dataclass(frozen=True)
-class IdSource:
-    """A path parameter and the list (a path template) whose first usable item supplies it."""
-
-    name: str
-    collection: str
-
-
-@dataclass(frozen=True)
-class PlannedRead:
-    """A GET operation with its query and the lists its path parameters come from."""
-
-    operation: str
-    path_template: str
-    query: dict[str, str]
-    ids: tuple[IdSource, ...]
+    """A sweep that must not start: writes without a sandbox or plan, a read-only client, a pending ledger."""
 
 
 def plan_reads(
-    version: ContractVersion, options: SweepOptions
+    version: ContractVersion, options: SweepOptions, profile: ApiProfile | None = None
 ) -> tuple[list[PlannedRead], list[SkippedOperation]]:
-    """Every GET operation, ordered so that lists come before the operations that need their ids."""
-    gets = {op.path: op for op in version.operations.values() if op.method == "GET"}
-    reads, skipped = [], []
-    for op in sorted(gets.values(), key=lambda o: (o.path.count("{"), o.path)):
-        query = _read_query(op, options)
-        if isinstance(query, str):
-            skipped.append(SkippedOperation(op.id, SkipReason.MISSING_QUERY_VALUE, f"no value for {query}"))
-            continue
-        ids: list[IdSource] = []
-        for param in op.path_params:
-            collection = op.path.split("/{" + param.name + "}")[0]
-            # `/projects/{project_id}/roles` draws its ids from `/organization/projects`.
-            collection = collection if collection in gets else "/organization" + collection
-            if collection not in gets:
-                detail = f"no list operation returns {{{param.name}}}"
-                skipped.append(SkippedOperation(op.id, SkipReason.NO_ID_SOURCE, detail))
-                break
-            ids.append(IdSource(param.name, collection))
-        else:
-            reads.append(PlannedRead(op.id, op.path, query, tuple(ids)))
-    return reads, skipped
-
-
-def _read_query(op: Operation, options: SweepOptions) -> dict[str, str] | str:
-    names = {p.name for p in op.query_params}
-    query: dict[str, str] = {}
-    if "start_time" in names:  # usage and costs: a small recent window, both ends explicit
-        now = options.now()
-        query["start_time"] = str(int((now - options.usage_window).timestamp()))
-        if "end_time" in names:
-            query["end_time"] = str(int(now.timestamp()))
-        limit = options.usage_limit
-    else:
-        limit = options.audit_log_limit if op.path.endswith("/audit_logs") else options.list_limit
-    if "limit" in names:
-        query["limit"] = str(limit)
-    missing = [p.name for p in op.query_params if p.required and p.name not in query]
-    return missing[0] if missing else query
-
-
-def _pick(items: list[dict[str, Any]], param: str) -> str | None:
-    """The id of the first live item (archived and deleted ones are passed over)."""
-    for item in items:
-        if item.get("archived_at") is not None or item.get("status") in {"archived", "deleted"}:
-            continue
-        value = item.get(param, item.get("id"))  # project groups name theirs `group_id`
-        if isinstance(value, str) and value:
-            return value
-    return None
-
-
-def documented_statuses(op: Operation) -> set[int] | None:
-    statuses = {int(s) for s in op.responses if s.isdigit()}
-    return statuses or None
+    """Every GET operation with its query and id sources (profile: the version's API's by default)."""
+    return _plan_reads(version, options, profile or load_profile(version.api))
 
 
 # --- the sweep ----------------------------------------------------------------------------------
@@ -222,19 +105,31 @@ class Sweep:
         options: SweepOptions | None = None,
         *,
         run_id: str | None = None,
+        profile: ApiProfile | None = None,
     ) -> None:
         self.client, self.version = client, version
         self.options = options or SweepOptions()
+        self.profile = profile or load_profile(version.api)
+        self._plan: SandboxPlan | None = None
         if self.options.allow_writes and not (self.options.sandbox_project or "").strip():
             raise SweepConfigError("writes need a sandbox project name (--sandbox-project)")
+        if self.options.allow_writes:
+            if self.profile.extensions.sandbox is None:
+                message = (
+                    f"the {self.profile.name!r} profile has no sandbox write plan: writes are not possible"
+                )
+                raise SweepConfigError(message, file=self.profile.source or None)
+            self._plan = sandbox_plan(self.profile)
         if self.options.allow_writes and client.read_only:
             raise SweepConfigError("writes need a client created with read_only=False")
         if not self.options.allow_writes and not client.read_only:
             # Belt and braces: without writes, the client itself must refuse anything but GET.
             raise SweepConfigError("a sweep without writes needs a client created with read_only=True")
         self.run_id = run_id or uuid.uuid4().hex[:10]
-        self.result = SweepResult(version.version, client.base_url, self.run_id, _utcnow().isoformat())
-        self._lists: dict[str, list[dict[str, Any]] | str] = {}
+        self.result = SweepResult(version.version, client.base_url, self.run_id, utcnow().isoformat())
+        # The first page each read answered (or why it failed), by path template: ids are picked here.
+        self._answers: dict[str, Any] = {}
+        self._failed: dict[str, str] = {}
         self._on_event: OnEvent | None = None
 
     async def run(self, on_event: OnEvent | None = None) -> SweepResult:
@@ -259,7 +154,7 @@ class Sweep:
             self._skip_unvisited(SkipReason.INTERRUPTED)
             raise
         finally:
-            self.result.finished_at = _utcnow().isoformat()
+            self.result.finished_at = utcnow().isoformat()
         return self.result
 
     def emit(self, event: SweepEvent) -> None:
@@ -282,7 +177,7 @@ class Sweep:
     async def _reads(self) -> None:
         """Start each read as soon as the lists it takes ids from have answered (not in waves), so
         the sweep's wall time follows its critical path rather than its slowest call per level."""
-        plan, skipped = plan_reads(self.version, self.options)
+        plan, skipped = plan_reads(self.version, self.options, self.profile)
         for skip in skipped:
             self.emit(skip)
         pending, running = list(plan), set[asyncio.Future[None]]()
@@ -312,15 +207,16 @@ class Sweep:
             await asyncio.gather(*running, return_exceptions=True)
 
     def _bind(self, read: PlannedRead) -> dict[str, str] | SkippedOperation | None:
-        """Path parameters from the lists fetched so far; None while a needed list is still to come."""
+        """Path parameters from the answers so far; None while a needed answer is still to come."""
         bound: dict[str, str] = {}
         for source in read.ids:
-            listing = self._lists.get(fill_path(source.collection, bound))
-            if listing is None:
+            if source.collection in self._failed:
+                return SkippedOperation(
+                    read.operation, SkipReason.LIST_FAILED, self._failed[source.collection]
+                )
+            if source.collection not in self._answers:
                 return None
-            if isinstance(listing, str):
-                return SkippedOperation(read.operation, SkipReason.LIST_FAILED, listing)
-            value = _pick(listing, source.name)
+            value = pick(self._answers[source.collection], source, self.profile.sweep)
             if value is None:
                 detail = f"GET {source.collection} returned no item to take {{{source.name}}} from"
                 return SkippedOperation(read.operation, SkipReason.NO_ID_DISCOVERED, detail)
@@ -329,7 +225,6 @@ class Sweep:
 
     async def _read(self, read: PlannedRead, params: dict[str, str]) -> None:
         op = self.version.operation(read.operation)
-        path = fill_path(read.path_template, params)
         pages = self.client.paginate(
             read.path_template,
             path_params=params,
@@ -339,18 +234,31 @@ class Sweep:
             expected_status=documented_statuses(op),
         )
         async for outcome in pages:
-            if path not in self._lists:
-                self._lists[path] = (
-                    list_items(outcome.body)
-                    if isinstance(outcome, Exchange)
-                    else f"GET {path} failed: {outcome.kind}"
-                )
+            template = read.path_template
+            if template not in self._answers and template not in self._failed:
+                if isinstance(outcome, Exchange):
+                    self._answers[template] = outcome.body
+                else:
+                    self._failed[template] = f"GET {outcome.path} failed: {outcome.kind}"
             self.emit(OperationCall(op.id, CallPurpose.READ, outcome))
 
     async def _writes(self) -> None:
-        from apidrift.live.sandbox import SandboxWriter
+        """The profile's write plan; whatever a failed step left (this run's entries) is undone after."""
+        assert self._plan is not None  # set in __init__ whenever writes are allowed
+        ledger = Ledger(self.options.ledger_path)
+        try:
+            await self._plan(self).run()
+        finally:
+            if any(e.run_id == self.run_id for e in ledger.entries()):
+                self.result.cleanup = await cleanup(
+                    ledger.path, self.client, self._plan, run_id=self.run_id, on_call=self._restored
+                )
 
-        await SandboxWriter(self).run()
+    def _restored(self, op_id: str, outcome: Outcome) -> None:
+        op = self.version.operations.get(op_id)
+        statuses = documented_statuses(op) if op is not None else None
+        documented = not isinstance(outcome, Exchange) or statuses is None or outcome.status in statuses
+        self.emit(OperationCall(op_id, CallPurpose.RESTORE, outcome, documented))
 
     async def call(
         self,
