@@ -22,3 +22,4 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared (seeds and OpenAPI documents) is not beside this checkout")
     return SHARED
+
