@@ -323,3 +323,166 @@ def test_importing_the_plugin_loads_nothing_heavy() -> None:
     )
     added = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert added.strip() == "['apidrift']"
+
+
+# --- selecting an API: --apidrift-api NAME|profile.toml, its profile, its folders -----------------------
+
+PETSTORE = REPO / "examples" / "petstore"
+
+
+def test_api_option_selects_the_folder_below_the_contracts_root(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(SETTINGS_PROBE)
+    contracts = PETSTORE / "contracts"
+    result = run(pytester, "--apidrift-api", "petstore", "--apidrift-contracts", str(contracts))
+    result.assert_outcomes(passed=1)
+    found = probe(result)
+    assert found["version"] == "2025-07-01" and found["contracts"] == str(contracts)
+    # Recordings and snapshots are found beside the contracts root, in the API's folder.
+    assert Path(found["folder"]) == PETSTORE / "recordings" / "petstore" / "2025-07-01"
+    assert Path(found["snapshots"]) == PETSTORE / "snapshots"
+    assert "get-pet-toy" in found["recordings"]
+    result.stdout.fnmatch_lines(["apidrift: petstore newest version; responses from recordings *2025-07-01"])
+
+
+def test_api_and_contracts_ini_keys(pytester: pytest.Pytester) -> None:
+    shutil.copytree(PETSTORE / "contracts", pytester.path / "api" / "contracts")
+    shutil.copytree(PETSTORE / "recordings", pytester.path / "api" / "recordings")
+    pytester.makeini("[pytest]\napidrift_api = petstore\napidrift_contracts = api/contracts\n")
+    pytester.makepyfile(SETTINGS_PROBE)
+    result = run(pytester, "--apidrift-version", "2025-01-15")
+    result.assert_outcomes(passed=1)
+    found = probe(result)
+    assert found["version"] == "2025-01-15"
+    assert Path(found["folder"]) == pytester.path / "api" / "recordings" / "petstore" / "2025-01-15"
+
+
+def test_a_profile_file_names_the_api_and_its_contracts_root(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(SETTINGS_PROBE)
+    result = run(pytester, "--apidrift-api", str(PETSTORE / "contracts" / "petstore" / "profile.toml"))
+    result.assert_outcomes(passed=1)
+    found = probe(result)
+    assert found["contracts"] == str(PETSTORE / "contracts") and found["version"] == "2025-07-01"
+
+
+def test_an_api_without_versions_is_a_usage_error_naming_the_apis_there(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(SETTINGS_PROBE)
+    result = run(pytester, "--apidrift-api", "petstore")  # the bundled contracts have no petstore
+    assert result.ret == USAGE
+    result.stderr.fnmatch_lines(
+        [
+            "*apidrift: --apidrift-api 'petstore' has no contract versions below */contracts"
+            " (APIs there: openai-admin; --apidrift-contracts DIR names another root)"
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("Pet Store", "*apidrift: --apidrift-api: 'Pet Store' is not an API name (a lower-case slug)*"),
+        ("missing.toml", "*apidrift: --apidrift-api: */missing.toml: no such profile file"),
+    ],
+)
+def test_a_bad_api_is_a_usage_error(pytester: pytest.Pytester, value: str, message: str) -> None:
+    pytester.makepyfile(SETTINGS_PROBE)
+    result = run(pytester, "--apidrift-api", value)
+    assert result.ret == USAGE
+    result.stderr.fnmatch_lines([message])
+
+
+def test_a_broken_profile_is_a_usage_error_naming_file_and_field(pytester: pytest.Pytester) -> None:
+    root = pytester.mkdir("contracts")
+    shutil.copytree(PETSTORE / "contracts" / "petstore", root / "petstore")
+    (root / "petstore" / "profile.toml").write_text('name = "petstore"\nbase_url = 7\n')
+    pytester.makepyfile(SETTINGS_PROBE)
+    result = run(pytester, "--apidrift-api", "petstore", "--apidrift-contracts", "contracts")
+    assert result.ret == USAGE
+    result.stderr.fnmatch_lines(["*apidrift: --apidrift-api: */petstore/profile.toml#/base_url: *"])
+
+
+LIVE_PROBE = """
+def test_live(apidrift_settings, apidrift_client):
+    assert apidrift_settings.base_url == "{url}" and apidrift_settings.key_env == "PETSTORE_API_KEY"
+    assert apidrift_client.headers["x-api-key"] == "{key}"
+    assert "authorization" not in apidrift_client.headers
+"""
+
+
+def test_live_takes_the_base_url_key_variable_and_auth_from_the_profile(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ("--apidrift-api", "petstore", "--apidrift-contracts", str(PETSTORE / "contracts"))
+    pytester.makepyfile(LIVE_PROBE.format(url="https://petstore.example.com/v1", key="pk_test_unit"))
+    result = run(pytester, *args, "--apidrift-live")
+    assert result.ret == USAGE
+    result.stderr.fnmatch_lines(["*apidrift: --apidrift-live needs a key in $PETSTORE_API_KEY"])
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", "sk-admin-not-this-api")  # another API's key is not used
+    monkeypatch.setenv("PETSTORE_API_KEY", "pk_test_unit")
+    result = run(pytester, *args, "--apidrift-live")
+    result.assert_outcomes(passed=1)
+    monkeypatch.delenv("PETSTORE_API_KEY")
+    pytester.makepyfile(LIVE_PROBE.format(url="http://127.0.0.1:9/v1", key=PLACEHOLDER_KEY))
+    result = run(pytester, *args, "--apidrift-base-url", "http://127.0.0.1:9/v1")
+    result.assert_outcomes(passed=1)
+
+
+def test_live_for_an_api_without_a_profile_says_what_is_missing(pytester: pytest.Pytester) -> None:
+    root = pytester.mkdir("contracts")
+    shutil.copytree(PETSTORE / "contracts" / "petstore" / "2025-01-15", root / "shop" / "2025-01-15")
+    pytester.makepyfile(SETTINGS_PROBE)
+    result = run(pytester, "--apidrift-api", "shop", "--apidrift-contracts", "contracts", "--apidrift-live")
+    assert result.ret == USAGE
+    result.stderr.fnmatch_lines(["*apidrift: --apidrift-live: the 'shop' profile names no key variable*"])
+
+
+def test_apidrift_operation_runs_a_test_per_operation(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("def test_op(apidrift_operation, apidrift_contract):\n"
+                        "    assert apidrift_operation in apidrift_contract.operations\n")  # fmt: skip
+    contracts = str(PETSTORE / "contracts")
+    result = run(pytester, "--apidrift-api", "petstore", "--apidrift-contracts", contracts, "-v")
+    result.assert_outcomes(passed=7)
+    result.stdout.fnmatch_lines(["*test_op?create-pet? PASSED*", "*test_op?update-pet? PASSED*"])
+
+
+def test_every_fixture_of_the_plugin_has_a_docstring(pytester: pytest.Pytester) -> None:
+    import ast
+
+    import apidrift.testing.plugin as plugin
+
+    tree = ast.parse(Path(plugin.__file__).read_text())
+    names = {
+        keyword.value.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef)
+        for decorator in node.decorator_list
+        if isinstance(decorator, ast.Call) and ast.unparse(decorator.func) == "pytest.fixture"
+        for keyword in decorator.keywords
+        if keyword.arg == "name" and isinstance(keyword.value, ast.Constant)
+    }
+    assert len(names) >= 11 and "apidrift_snapshot" in names
+    pytester.makepyfile("def test_nothing():\n    pass\n")
+    lines = run(pytester, "--fixtures").outlines
+    documented = {}
+    for at, line in enumerate(lines):
+        head = line.split(" ", 1)[0]
+        if head in names and "apidrift/testing/plugin.py:" in line:
+            documented[head] = lines[at + 1].strip()
+    assert set(documented) == names
+    assert not [name for name, doc in documented.items() if not doc or doc == "no docstring available"]
+
+
+def test_the_testing_package_names_no_api() -> None:
+    # What is particular to one API comes from its profile: no OpenAI name, URL or variable in testing/.
+    folder = REPO / "src" / "apidrift" / "testing"
+    for path in sorted(folder.glob("*.py")):
+        assert "openai" not in path.read_text().lower(), path
+
+
+def test_a_project_without_apidrift_options_loads_no_profile(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        "import sys\n\ndef test_nothing_loaded():\n"
+        "    heavy = ('apidrift.profiles', 'apidrift.contracts', 'pydantic')\n"
+        "    assert not [m for m in sys.modules if m.startswith(heavy)]\n"
+    )
+    result = pytester.runpytest_subprocess(*plugin_arguments(), "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)

@@ -316,7 +316,7 @@ def settings_fixture(pytestconfig: pytest.Config) -> Settings:
 
 @pytest.fixture(scope="session", name="apidrift_store")
 def store_fixture(apidrift_settings: Settings) -> ContractStore:
-    """The contract versions below `--apidrift-contracts` (default: the bundled contracts)."""
+    """The API's contract versions below `--apidrift-contracts` (default: the bundled contracts)."""
     from apidrift.contracts.model import ContractStore
 
     return ContractStore(apidrift_settings.contracts, apidrift_settings.api)
