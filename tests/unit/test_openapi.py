@@ -254,7 +254,20 @@ def demo_document() -> dict[str, Any]:
 
 @pytest.fixture
 def imported() -> ImportResult:
-    return import_document(demo_document(), api="demo", version="v1", source="demo-spec")
+    return import_document(
+        demo_document(), api="demo", version="v1", scope=("/organization",), source="demo-spec"
+    )
+
+
+def test_import_takes_the_whole_document_by_default() -> None:
+    result = import_document(demo_document(), api="demo", version="v1")
+    assert set(result.version.operations) == {
+        "get-widget",
+        "update-widget",
+        "get-organization-trees-tree_id",
+        "chat",
+    }
+    assert "ChatOnly" in result.version.schemas
 
 
 def test_import_scope_and_operation_ids(imported: ImportResult) -> None:
@@ -289,7 +302,7 @@ def test_import_other_scope_reaches_other_schemas() -> None:
 
 def test_import_select_filters_operations() -> None:
     result = import_document(demo_document(), api="demo", version="v1", select=lambda i, m, p: m == "POST")
-    assert set(result.version.operations) == {"update-widget"}
+    assert set(result.version.operations) == {"update-widget", "chat"}
     assert "TreeNode" not in result.version.schemas
 
 
@@ -331,7 +344,7 @@ def test_undeclared_path_parameter_is_a_problem_not_an_exception(imported: Impor
     assert [(p.name, p.location, p.required, p.schema) for p in op.path_params] == [
         ("tree_id", "path", True, {"type": "string"})
     ]
-    problems = [p for p in imported.problems if "tree_id" in p]
+    problems = [p.describe() for p in imported.problems if "tree_id" in p.message]
     assert problems == [
         "get-organization-trees-tree_id: path parameter {tree_id} of GET /organization/trees/{tree_id} "
         "is not declared"
@@ -345,10 +358,9 @@ def test_examples_salvaged_and_empty_reported(imported: ImportResult) -> None:
         ("update-widget", '{"id": "w2", "owner": null}'),
     }
     assert all(e.status == "200" for e in imported.examples)
-    assert (
-        "get-widget: documented example response has trailing commas (not strict JSON)" in imported.problems
-    )
-    assert "update-widget: documented example response is empty" in imported.problems
+    described = [p.describe() for p in imported.problems]
+    assert "get-widget: documented example response has trailing commas (not strict JSON)" in described
+    assert "update-widget: documented example response is empty" in described
 
 
 def test_broken_example_reported_and_skipped() -> None:
@@ -358,7 +370,9 @@ def test_broken_example_reported_and_skipped() -> None:
     }
     result = import_document(document, api="demo", version="v1")
     assert not [e for e in result.examples if e.operation_id == "get-widget"]
-    assert any(p.startswith("get-widget: documented example response is not JSON") for p in result.problems)
+    (finding,) = [p for p in result.problems if p.kind == "example-not-json"]
+    assert finding.describe().startswith("get-widget: documented example response is not JSON")
+    assert finding.pointer == "/paths/~1organization~1widgets~1{widget_id}/get/x-oaiMeta/examples/response"
 
 
 def test_imported_contract_is_loadable_and_validates(imported: ImportResult, tmp_path: Path) -> None:
@@ -375,7 +389,9 @@ def test_imported_contract_is_loadable_and_validates(imported: ImportResult, tmp
 
 
 def test_import_rename_applies_everywhere(tmp_path: Path) -> None:
-    result = import_document(demo_document(), api="demo", version="v1", rename=lambda n: f"Demo{n}")
+    result = import_document(
+        demo_document(), api="demo", version="v1", scope=("/organization",), rename=lambda n: f"Demo{n}"
+    )
     schemas = result.version.schemas
     assert set(schemas) == {
         f"Demo{n}" for n in ("Widget", "Owner", "Named", "Circle", "Square", "WidgetUpdate", "TreeNode")
@@ -454,12 +470,17 @@ def test_load_document_missing_file(tmp_path: Path) -> None:
 # --- the real OpenAI documents in ../shared ------------------------------------------------
 
 
+ADMIN = ("/organization", "/projects")
+
+
 @pytest.fixture(scope="module")
 def real_imports(shared: Path) -> dict[str, ImportResult]:
     out = {}
     for label in ("2025-04-29", "2026-05-13"):
         path = shared / "openapi" / f"openai-openapi-{label}.yaml"
-        out[label] = import_document(load_document(path), api="openai-admin", version=label, file=str(path))
+        out[label] = import_document(
+            load_document(path), api="openai-admin", version=label, scope=ADMIN, file=str(path)
+        )
     return out
 
 

@@ -431,12 +431,3 @@ def test_a_bad_path_level_parameter_is_located_on_the_path_item() -> None:
     with pytest.raises(OpenAPIError) as info:
         import_document(document, api="t", version="v1", file="spec.yaml")
     assert info.value.pointer == "/paths/~1organization~1things/parameters/0"
-
-
-def test_a_duplicate_operation_id_is_an_error_not_a_lost_operation() -> None:
-    document = spec({"Thing": {"type": "object"}}, ref("Thing"))
-    document["paths"]["/organization/others"] = copy.deepcopy(document["paths"]["/organization/things"])
-    with pytest.raises(OpenAPIError) as info:
-        import_document(document, api="t", version="v1", file="spec.yaml")
-    assert info.value.message == "duplicate operationId 'get-thing' (also GET /organization/things)"
-    assert info.value.pointer == "/paths/~1organization~1others/get/operationId"

@@ -120,12 +120,19 @@ def test_every_kind_of_documented_example_is_found(result: ImportResult) -> None
 
 
 def test_example_defects_are_problems(result: ImportResult) -> None:
-    assert result.problems == [
+    assert [p.describe() for p in result.problems] == [
         "get-user: example remote of status 200 is external (not checked)",
         "get-user: example hollow of status 200 has no value",
         "get-user: examples/text of status 200 has trailing commas (not strict JSON)",
         "get-user: examples/text of status 200 is JSON text in a string, not a JSON value",
         "create-user: x-oaiMeta error_response not checked: it names no status",
+    ]
+    media = "/paths/~1organization~1users~1{user_id}/get/responses/200/content/application~1json"
+    assert [(p.kind, p.file, p.pointer) for p in result.problems[:4]] == [
+        ("example-external", "spec.yaml", f"{media}/examples/remote"),
+        ("example-no-value", "spec.yaml", f"{media}/examples/hollow"),
+        ("example-trailing-commas", "spec.yaml", f"{media}/examples/text/value"),
+        ("example-json-text", "spec.yaml", f"{media}/examples/text/value"),
     ]
 
 

@@ -1,8 +1,10 @@
-"""fastyaml.py: the event-built loader returns what `yaml.load(SafeLoader)` returns, or raises the same."""
+"""fastyaml.py: the event-built loader returns what PyYAML's own loader returns (timestamps kept as
+text), or raises the same."""
 
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any
 
 import pytest
@@ -14,7 +16,17 @@ import apidrift.openapi.fastyaml as fastyaml
 
 
 def reference(text: str) -> Any:
-    return yaml.load(text, Loader=fastyaml.safe_loader())
+    return yaml.load(text, Loader=fastyaml.json_loader())
+
+
+@pytest.mark.parametrize("load", [fastyaml.load, reference], ids=["fast", "fallback"])
+def test_timestamps_stay_text_so_every_value_is_json(load: Any) -> None:
+    """An unquoted `version: 2024-10-01` in an example is data; PyYAML alone would make it a date."""
+    text = "version: 2024-10-01\nwhen: 2001-12-14t21:59:43.10-05:00\ntagged: !!timestamp 2024-01-31\n"
+    assert isinstance(yaml.load(text, Loader=fastyaml.safe_loader())["version"], datetime.date)
+    loaded = load(text)
+    assert loaded == {"version": "2024-10-01", "when": "2001-12-14t21:59:43.10-05:00", "tagged": "2024-01-31"}
+    assert json.loads(json.dumps(loaded)) == loaded
 
 
 def outcome(load: Any, text: str) -> tuple[str, Any]:

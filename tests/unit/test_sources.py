@@ -12,7 +12,16 @@ import pytest
 import apidrift.openapi.sources as sources
 from apidrift.contracts.model import ContractStore
 from apidrift.errors import ContractError, UnknownVersionError
-from apidrift.openapi.sources import CACHE_FORMAT, cache_dir, import_openapi_file, resolve_version
+from apidrift.openapi.sources import (
+    CACHE_FORMAT,
+    ScopeError,
+    api_slug,
+    cache_dir,
+    check_scope,
+    import_openapi_file,
+    resolve_version,
+    version_label,
+)
 
 TINY_OPENAPI = """\
 openapi: 3.1.0
@@ -127,8 +136,9 @@ def test_cache_dir_follows_the_environment(cache: Path) -> None:
 def test_an_openapi_file_is_imported(store: ContractStore, spec: Path, cache: Path) -> None:
     version = resolve_version(str(spec), store)
     assert version.version == "tiny-admin"  # the file's stem
-    assert version.date == "9.9.0"  # info.version
-    assert list(version.operations) == ["retrieve-user"]  # /elsewhere is out of scope
+    assert version.api == "tiny-admin"  # info.title as a slug
+    assert version.date is None  # info.version 9.9.0 is no date
+    assert list(version.operations) == ["retrieve-user", "out-of-scope"]  # the whole document
     operation = version.operations["retrieve-user"]
     assert (operation.method, operation.path) == ("GET", "/organization/users/{user_id}")
     assert operation.responses["200"].schema == {"$ref": "schemas.json#/$defs/User"}
@@ -219,5 +229,53 @@ def test_a_cache_entry_of_the_wrong_json_shape_is_rebuilt(
     resolve_version(str(spec), store)
     (entry,) = cache.glob("*.json")
     entry.write_text(damage, encoding="utf-8")
-    assert list(resolve_version(str(spec), store).operations) == ["retrieve-user"]
+    assert list(resolve_version(str(spec), store).operations) == ["retrieve-user", "out-of-scope"]
     assert len(parses) == 2
+
+
+def test_a_scope_narrows_files_labels_and_folders_alike(
+    store: ContractStore, spec: Path, cache: Path
+) -> None:
+    assert list(resolve_version(str(spec), store, ["/elsewhere"]).operations) == ["out-of-scope"]
+    bundled = resolve_version("2026-05-02", store, ["/organization/usage/"])
+    assert bundled.operations and all(
+        op.path.startswith("/organization/usage/") for op in bundled.operations.values()
+    )
+    assert len(resolve_version("2026-05-02", store).operations) > len(bundled.operations)
+
+
+def test_a_scope_that_matches_nothing_is_named(store: ContractStore, spec: Path, cache: Path) -> None:
+    version = resolve_version(str(spec), store)
+    check_scope(["/organization", "/elsewhere"], version)
+    with pytest.raises(ScopeError, match="--scope '/pets' matches no operation of tiny-admin"):
+        check_scope(["/organization", "/pets"], version)
+    with pytest.raises(ScopeError, match="must be a path prefix starting with '/'"):
+        check_scope(["organization"], version)
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Swagger Petstore", "swagger-petstore"),
+        ("OpenAI API", "openai-api"),
+        (" Ünï  API v2.1 ", "uni-api-v2.1"),
+        ("", "api"),
+    ],
+)
+def test_api_names_from_titles(title: str, slug: str) -> None:
+    assert api_slug(title) == slug
+
+
+@pytest.mark.parametrize(
+    ("info_version", "label"),
+    [
+        ("2024-10-01", "2024-10-01"),
+        ("2024-10-01T00:00:00Z", "2024-10-01"),
+        ("1.2.0", "1.2.0"),
+        ("v 1", None),
+        ("../x", None),
+        ("", None),
+    ],
+)
+def test_version_labels_from_info_version(info_version: str, label: str | None) -> None:
+    assert version_label(info_version) == label

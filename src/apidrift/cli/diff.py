@@ -9,12 +9,13 @@ from typing import Annotated
 
 import typer
 
-from apidrift.cli.app import ApiOption, ContractsOption, app
+from apidrift.cli.app import ContractsOption, app
 from apidrift.contracts.model import ContractStore
 from apidrift.diff.changes import Severity
 from apidrift.diff.engine import diff_versions
 from apidrift.diff.render import render_json, render_markdown, render_text
-from apidrift.openapi.sources import resolve_version
+from apidrift.openapi.sources import ScopeError, check_scope, resolve_version
+from apidrift.profiles.model import DEFAULT_API
 
 
 class DiffFormat(StrEnum):
@@ -50,12 +51,34 @@ def diff(
             "--report-dir", help="Also write report.json, report.md, report.html and junit.xml here."
         ),
     ] = None,
+    scope: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scope",
+            help="Compare only operations whose path starts with this prefix (repeatable). Default: the "
+            "--api profile's scope, else every operation.",
+        ),
+    ] = None,
     contracts: ContractsOption = None,
-    api: ApiOption = "openai-admin",
+    api: Annotated[
+        str | None,
+        typer.Option(
+            "--api",
+            help=f"The API whose version labels and profile scope apply (labels default to {DEFAULT_API}).",
+        ),
+    ] = None,
 ) -> None:
-    """Classified, rename-aware changes between two versions; exit 1 at --fail-on or worse."""
-    store = ContractStore(contracts, api)
-    before, after = resolve_version(old, store), resolve_version(new, store)
+    """Classified, rename-aware changes between two versions; exit 1 at --fail-on or worse.
+
+    The whole of both sides is compared unless --scope or an --api profile with a scope narrows it.
+    """
+    prefixes = _scope(scope, api, contracts)
+    for prefix in prefixes:
+        if not prefix.startswith("/"):
+            raise ScopeError(f"--scope {prefix!r} must be a path prefix starting with '/'")
+    store = ContractStore(contracts, api or DEFAULT_API)
+    before, after = resolve_version(old, store, prefixes), resolve_version(new, store, prefixes)
+    check_scope(prefixes, before, after)
     result = diff_versions(before, after, include_cosmetic=include_cosmetic)
     if examples:
         from apidrift.diff.counterexamples import attach_counterexamples
@@ -72,10 +95,22 @@ def diff(
         from apidrift.report import build_diff_report, write_reports
 
         sources = [display_path(Path(a)) if Path(a).exists() else a for a in (old, new)]
-        write_reports(build_diff_report(result, fail_on=fail_on, sources=sources, api=api), report_dir)
+        report = build_diff_report(result, fail_on=fail_on, sources=sources, api=api or after.api)
+        write_reports(report, report_dir)
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
     raise typer.Exit(1 if result.at_least(fail_on) else 0)
+
+
+def _scope(scope: list[str] | None, api: str | None, contracts: Path | None) -> tuple[str, ...]:
+    """`--scope` when given, else the scope of the named `--api` profile, else everything."""
+    if scope:
+        return tuple(scope)
+    if api is None:
+        return ()
+    from apidrift.profiles.model import load_profile
+
+    return load_profile(api, contracts_root=contracts).scope

@@ -19,8 +19,8 @@ from apidrift.cli.app import app, out
 from apidrift.contracts.model import CONTRACT_FILE, SCHEMAS_FILE, ContractVersion
 from apidrift.errors import ContractError, OpenAPIError
 from apidrift.openapi.checks import ExampleCheck, check_examples, example_recordings
-from apidrift.openapi.convert import DEFAULT_SCOPE
-from apidrift.openapi.sources import import_openapi_file
+from apidrift.openapi.components import Finding
+from apidrift.openapi.sources import check_scope, import_openapi_file, version_label
 
 INDEX_FILE = "index.json"
 _LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -30,10 +30,22 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 @app.command("import-openapi")
 def import_openapi(
     spec: Annotated[Path, typer.Argument(help="The OpenAPI 3.0/3.1 document (YAML or JSON).")],
-    version: Annotated[str, typer.Option("--version", help="Label of the new contract version.")],
+    version: Annotated[
+        str | None,
+        typer.Option(
+            "--version",
+            help="Label of the new contract version. Default: the document's info.version when it is a "
+            "date (2026-05-02, also the version's date) or a folder name such as 1.4.0; required when "
+            "info.version is neither.",
+        ),
+    ] = None,
     scope: Annotated[
         list[str] | None,
-        typer.Option("--scope", help="Import paths under this prefix (repeatable; default the Admin API)."),
+        typer.Option(
+            "--scope",
+            help="Import only paths under this prefix (repeatable). Default: the --api profile's scope, "
+            "else the whole document.",
+        ),
     ] = None,
     out_dir: Annotated[
         Path, typer.Option("--out", help="Contracts root; the version goes to <out>/<api>/<version>/.")
@@ -42,31 +54,42 @@ def import_openapi(
         Path | None,
         typer.Option("--recordings-out", help="Where the examples go (default recordings/<api>/<version>/)."),
     ] = None,
-    api: Annotated[str, typer.Option("--api", help="API folder below the contracts root.")] = "openai-admin",
+    api: Annotated[
+        str | None,
+        typer.Option(
+            "--api",
+            help="API name: its folder below the contracts root and its profile. Default: the "
+            "document's info.title as a slug (Swagger Petstore -> swagger-petstore).",
+        ),
+    ] = None,
 ) -> None:
     """Import an OpenAPI document as a contract version and check its documented examples against it."""
-    if not _LABEL.match(version):
+    if version is not None and not _LABEL.match(version):
         raise OpenAPIError(f"--version {version!r} must be a folder name (letters, digits, '.', '_', '-')")
-    if not _LABEL.match(api):
+    if api is not None and not _LABEL.match(api):
         raise OpenAPIError(f"--api {api!r} must be a folder name (letters, digits, '.', '_', '-')")
     if not spec.is_file():
         raise OpenAPIError("no such file", file=spec)
-    prefixes = tuple(scope or DEFAULT_SCOPE)
+    prefixes = _scope(scope, api, out_dir)
     result = import_openapi_file(spec, version=version, scope=prefixes, api=api)
     contract = result.version
-    if not contract.operations:
-        where = ", ".join(prefixes)
-        raise OpenAPIError(f"no operations under {where} (see --scope)", file=spec, pointer="/paths")
+    if prefixes:
+        check_scope(prefixes, contract, file=spec)
+    elif not contract.operations:
+        raise OpenAPIError("the document has no operations", file=spec, pointer="/paths")
+    label = version or _derived_label(contract, spec)
+    contract = replace(contract, version=label)
+    api = contract.api
     index_path = out_dir / api / INDEX_FILE
     index = _read_index(index_path, api)  # before writing anything: a broken index stops the import
     contract = _describe(contract, spec)
-    folder = out_dir / api / version
-    _refuse_hand_made(folder / CONTRACT_FILE)
+    folder = out_dir / api / label
+    _refuse_overwrite(folder / CONTRACT_FILE, contract, derived=version is None)
     recordings = example_recordings(contract, result.examples)
-    recordings_dir = recordings_out or Path("recordings") / api / version
+    recordings_dir = recordings_out or Path("recordings") / api / label
     names = {name for name, _ in recordings}
     foreign = sorted(name for name in names if (recordings_dir / name).exists())
-    foreign = [name for name in foreign if not _from_this_spec(recordings_dir / name, spec, version)]
+    foreign = [name for name in foreign if not _from_this_spec(recordings_dir / name, spec, label)]
     if foreign:
         message = (
             f"{foreign[0]} is not a recording imported from {spec.name}; choose another --recordings-out"
@@ -75,15 +98,17 @@ def import_openapi(
     try:
         contract.write(folder)
         _write_index(index_path, index, contract)
-        removed = _remove_previous_import(recordings_dir, spec, version, names)
+        removed = _remove_previous_import(recordings_dir, spec, label, names)
         write_recordings(recordings_dir, recordings)
     except OSError as exc:
         raise ContractError(f"cannot write: {exc.strerror}", file=exc.filename or folder) from None
     checks = check_examples(contract, result.examples)
 
+    named = "" if version else " (label from info.version)"
     out().print(
-        f"imported {escape(spec.name)} as {api} {version}: {len(contract.operations)} operations, "
-        f"{len(contract.schemas)} schemas -> {escape(folder.as_posix())}/ ({CONTRACT_FILE}, {SCHEMAS_FILE}; "
+        f"imported {escape(spec.name)} as {escape(api)} {escape(label)}{named}: "
+        f"{len(contract.operations)} operations, {len(contract.schemas)} schemas -> "
+        f"{escape(folder.as_posix())}/ ({CONTRACT_FILE}, {SCHEMAS_FILE}; "
         f"{escape(index_path.as_posix())} updated)",
         soft_wrap=True,
     )
@@ -92,8 +117,28 @@ def import_openapi(
         f"{len(recordings)} documented examples -> {escape(recordings_dir.as_posix())}/{stale}",
         soft_wrap=True,
     )
-    _print_checks(version, checks)
+    _print_checks(label, checks)
     _print_problems(result.problems)
+
+
+def _scope(scope: list[str] | None, api: str | None, contracts_root: Path) -> tuple[str, ...]:
+    """`--scope` when given, else the scope of the `--api` profile, else () for the whole document."""
+    if scope:
+        return tuple(scope)
+    if api is None:
+        return ()
+    from apidrift.profiles.model import load_profile
+
+    return load_profile(api, contracts_root=contracts_root).scope
+
+
+def _derived_label(contract: ContractVersion, spec: Path) -> str:
+    info_version = str(contract.extra.get("openapi", {}).get("info_version", ""))
+    label = version_label(info_version)
+    if label is None:
+        message = f"info.version {info_version!r} is neither a date nor a folder name; pass --version LABEL"
+        raise OpenAPIError(message, file=spec, pointer="/info/version")
+    return label
 
 
 def _describe(contract: ContractVersion, spec: Path) -> ContractVersion:
@@ -101,19 +146,22 @@ def _describe(contract: ContractVersion, spec: Path) -> ContractVersion:
     meta: dict[str, Any] = contract.extra.get("openapi", {})
     info_version = meta.get("info_version") or "?"
     digest = str(meta.get("sha256", ""))[:16]
+    scope = meta.get("scope") or []
     return replace(
         contract,
         date=contract.version if _ISO_DATE.match(contract.version) else contract.date,
         description=(
             f"{meta.get('title') or 'OpenAPI document'} {info_version} (OpenAPI {meta.get('openapi', '?')}), "
-            f"imported from {spec.name}; paths under {', '.join(meta.get('scope', []))}"
+            f"imported from {spec.name}; "
+            + (f"paths under {', '.join(scope)}" if scope else "the whole document")
         ),
         sources=(f"openapi {spec.name}: {display_path(spec)} (sha256 {digest})",),
     )
 
 
-def _refuse_hand_made(path: Path) -> None:
-    """An imported version may be replaced by a new import; a hand-made one (no `openapi` block) not."""
+def _refuse_overwrite(path: Path, contract: ContractVersion, *, derived: bool) -> None:
+    """An imported version may be replaced by a new import; a hand-made one (no `openapi` block) not,
+    nor, under a label taken from info.version, one imported from a document of other content."""
     if not path.exists():
         return
     try:
@@ -122,6 +170,13 @@ def _refuse_hand_made(path: Path) -> None:
         existing = None
     if not (isinstance(existing, dict) and isinstance(existing.get("openapi"), dict)):
         message = "holds a contract version that was not imported from OpenAPI; choose another --version"
+        raise ContractError(message, file=path.parent)
+    before = existing["openapi"]
+    if derived and before.get("sha256") != contract.extra.get("openapi", {}).get("sha256"):
+        message = (
+            f"holds {contract.version} imported from another document ({before.get('file')}); "
+            "pass --version to replace it or to name this one"
+        )
         raise ContractError(message, file=path.parent)
 
 
@@ -217,9 +272,9 @@ def _print_checks(version: str, checks: list[ExampleCheck]) -> None:
             out().print(f"    {escape(line)}", soft_wrap=True)
 
 
-def _print_problems(problems: list[str]) -> None:
+def _print_problems(problems: list[Finding]) -> None:
     if not problems:
         return
     out().print(f"documentation problems ({len(problems)}):")
     for problem in problems:
-        out().print(f"  {escape(problem)}", soft_wrap=True)
+        out().print(f"  {escape(problem.describe())} (#{escape(problem.pointer)})", soft_wrap=True)

@@ -38,6 +38,8 @@ class VersionDiff:
     old: str
     new: str
     changes: list[Change] = field(default_factory=list)
+    # How many operations each side had and how many were matched and compared (None: not known).
+    operations: tuple[int, int, int] | None = None
 
     def at_least(self, severity: Severity) -> list[Change]:
         return [c for c in self.changes if c.severity.rank >= severity.rank]
@@ -67,6 +69,7 @@ def diff_versions(
         result.changes.append(_op_change(K.OPERATION_ADDED, op, f"{op.key} was added"))
     for key in sorted(old_ops.keys() & new_ops.keys()):
         result.changes.extend(differ.operation(old_ops[key], new_ops[key]))
+    result.operations = (len(old.operations), len(new.operations), len(old_ops.keys() & new_ops.keys()))
     if not include_cosmetic:
         result.changes = [c for c in result.changes if not c.cosmetic]
     return result

@@ -24,13 +24,25 @@ def _order(change: Change) -> tuple[Any, ...]:
 
 
 def to_json(diff: VersionDiff) -> dict[str, Any]:
+    summary: dict[str, Any] = dict(diff.summary())
+    if diff.operations is not None:
+        old, new, matched = diff.operations
+        summary["operations"] = {"old": old, "new": new, "matched": matched}
     return {
         "format": DIFF_FORMAT,
         "old": diff.old,
         "new": diff.new,
-        "summary": diff.summary(),
+        "summary": summary,
         "changes": [c.to_json() for c in sorted(diff.changes, key=_order)],
     }
+
+
+def compared(diff: VersionDiff) -> str:
+    """`compared 51 operations of OLD and 81 of NEW (51 in both)`, or "" when the counts are unknown."""
+    if diff.operations is None:
+        return ""
+    old, new, matched = diff.operations
+    return f"compared {old} operations of {diff.old} and {new} of {diff.new} ({matched} in both)"
 
 
 def render_json(diff: VersionDiff) -> str:
@@ -57,6 +69,8 @@ def render_text(diff: VersionDiff, *, examples: bool = False) -> str:
         f"{diff.old} -> {diff.new}: {len(diff.changes)} changes "
         f"({s['breaking']} breaking, {s['warning']} warning, {s['info']} info)"
     ]
+    if diff.operations is not None:
+        out.append(compared(diff))
     for operation, changes in groupby(sorted(diff.changes, key=_order), key=lambda c: c.operation or ""):
         out.append("")
         out.append(operation or "(no operation)")
@@ -80,7 +94,8 @@ def render_markdown(diff: VersionDiff, *, examples: bool = False) -> str:
         f"# API drift: `{diff.old}` → `{diff.new}`",
         "",
         f"**{len(diff.changes)} changes**: "
-        f"{s['breaking']} breaking, {s['warning']} warning, {s['info']} info.",
+        f"{s['breaking']} breaking, {s['warning']} warning, {s['info']} info."
+        + (f" {_md(compared(diff)).capitalize()}." if diff.operations is not None else ""),
         "",
         "| kind | count |",
         "|---|---|",

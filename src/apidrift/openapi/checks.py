@@ -11,9 +11,10 @@ from apidrift.check.recordings import Provenance, Recording
 from apidrift.check.validation import ResponseValidator, ValidationResult
 from apidrift.contracts.model import ContractVersion, Operation
 from apidrift.errors import UnknownOperationError
-from apidrift.openapi.convert import ImportedExample
+from apidrift.openapi.components import ImportedExample
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+|\.{2,}|^\.")
+_MAX_PART = 100
 
 
 @dataclass(frozen=True)
@@ -51,13 +52,25 @@ def recording_names(examples: Sequence[ImportedExample]) -> list[str]:
     per_operation: dict[str, int] = {}
     for example in examples:
         per_operation[example.operation_id] = per_operation.get(example.operation_id, 0) + 1
-    names = []
+    names: list[str] = []
+    taken: set[str] = set()
     for example in examples:
-        stem = _UNSAFE.sub("_", example.operation_id)
+        stem = file_slug(example.operation_id)
         if per_operation[example.operation_id] > 1:
-            stem += f".{example.status}.{_UNSAFE.sub('_', example.label)}"
-        names.append(f"{stem}.json")
+            stem += f".{file_slug(example.status)}.{file_slug(example.label)}"
+        name, n = f"{stem}.json", 1
+        while name in taken:  # `a/b` and `a_b` share a slug; neither may overwrite the other
+            n += 1
+            name = f"{stem}-{n}.json"
+        taken.add(name)
+        names.append(name)
     return names
+
+
+def file_slug(text: str) -> str:
+    """`text` as one safe file-name part: letters, digits, `.`, `_`, `-`, never `/`, `..` nor a
+    leading dot, however the document spells its operation ids."""
+    return _UNSAFE.sub("_", text)[:_MAX_PART] or "_"
 
 
 def example_recordings(

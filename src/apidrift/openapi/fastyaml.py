@@ -1,15 +1,20 @@
-"""Load YAML exactly as `yaml.load(..., SafeLoader)` does, building Python values straight from events.
+"""Load YAML as `yaml.load(..., SafeLoader)` does, building Python values straight from events.
+
+One difference, on purpose: timestamps stay the strings they were written as (the JSON data model an
+OpenAPI document is), so an unquoted `version: 2024-10-01` in an example serializes as JSON.
 
 PyYAML's loader first composes a node tree (a Python object per scalar, each resolved through the
 resolver) and then constructs values from it; for a 3 MB OpenAPI file that is most of the time. Here
 the values are built from the parser's events and plain scalars are resolved once per distinct text.
 Anything outside the plain subset (explicit tags, merge keys, collection keys, several documents,
-syntax errors) is handed to `yaml.load`, so results and error messages are PyYAML's own.
+syntax errors) is handed to `yaml.load` (with `json_loader()`), so results and error messages are
+PyYAML's own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 import yaml
@@ -28,12 +33,11 @@ from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 _STR = "tag:yaml.org,2002:str"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MAP_TAGS = (None, "!", "tag:yaml.org,2002:map")
 _SEQ_TAGS = (None, "!", "tag:yaml.org,2002:seq")
 # Resolved tags whose value the safe constructor builds from the scalar alone.
-_SCALAR_TAGS = frozenset(
-    f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "timestamp", "binary")
-)
+_SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "binary"))
 _NO_KEY: Any = object()
 
 
@@ -47,13 +51,25 @@ def safe_loader() -> type[yaml.SafeLoader]:
     return loader
 
 
+@cache
+def json_loader() -> type[yaml.SafeLoader]:
+    """`safe_loader()` with timestamps kept as their text: every value it builds is JSON data."""
+    loader: type[yaml.SafeLoader] = type("JsonDataLoader", (safe_loader(),), {})
+    loader.add_constructor(_TIMESTAMP, _timestamp_text)
+    return loader
+
+
+def _timestamp_text(loader: yaml.SafeLoader, node: ScalarNode) -> str:
+    return str(loader.construct_scalar(node))
+
+
 def load(text: str | bytes) -> Any:
-    """The single YAML document in `text`, as `yaml.load(text, Loader=safe_loader())` returns it."""
+    """The single YAML document in `text`, as `yaml.load(text, Loader=json_loader())` returns it."""
     try:
         return _Builder(text).build()
     except (_Unusual, yaml.YAMLError):
         # Rare inputs and every error: PyYAML's own loader gives the value or the exact error.
-        return yaml.load(text, Loader=safe_loader())
+        return yaml.load(text, Loader=json_loader())
 
 
 class _Builder:
@@ -136,7 +152,7 @@ class _Builder:
             except KeyError:
                 pass
             tag = self.resolver.resolve(ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
-            if tag == _STR:
+            if tag in (_STR, _TIMESTAMP):
                 built: Any = value
             elif tag in _SCALAR_TAGS:
                 built = self.constructor.yaml_constructors[tag](self.constructor, ScalarNode(tag, value))

@@ -6,16 +6,25 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from apidrift.contracts.model import CONTRACT_FILE, ContractStore, ContractVersion, load_version
 from apidrift.errors import ApidriftError, ContractError
-from apidrift.openapi.convert import DEFAULT_SCOPE, ImportResult, import_document, load_document
+from apidrift.openapi.components import Finding, ImportedExample
+from apidrift.openapi.convert import ImportResult, import_document, in_scope, load_document
 
-# /2: media-type examples and the `openapi` provenance block joined the entry.
-CACHE_FORMAT = "apidrift.openapi-cache/2"
+# /3: findings are values (kind, message, operation, file, pointer); the API is named by the document.
+CACHE_FORMAT = "apidrift.openapi-cache/3"
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+class ScopeError(ApidriftError):
+    """A `--scope` prefix that is malformed or that no operation of either side falls under."""
 
 
 def cache_dir() -> Path:
@@ -25,22 +34,40 @@ def cache_dir() -> Path:
     return Path(base) / "openapi"
 
 
+def api_slug(title: str, fallback: str = "api") -> str:
+    """A document's `info.title` as an API name: `Swagger Petstore - 1.0` -> `swagger-petstore-1.0`."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9.]+", "-", ascii_title.lower()).strip("-.")
+    slug = re.sub(r"\.{2,}", ".", slug)[:64].rstrip("-.")
+    return slug or fallback
+
+
+def version_label(info_version: str) -> str | None:
+    """The label `info.version` gives a contract version: itself when it is a date or a folder-safe
+    label (`1.2.0`), else None (the caller must name one)."""
+    text = info_version.strip()
+    if _ISO_DATE.match(text[:10]) and (len(text) == 10 or text[10] in "T "):
+        return text[:10]
+    return text if _LABEL.match(text) and ".." not in text else None
+
+
 def import_openapi_file(
     path: Path,
     *,
     version: str | None = None,
-    scope: Sequence[str] = DEFAULT_SCOPE,
-    api: str = "openai-admin",
+    scope: Sequence[str] = (),
+    api: str | None = None,
     use_cache: bool = True,
 ) -> ImportResult:
-    """Import an OpenAPI file; the result is cached by the file's content hash and the scope."""
+    """Import an OpenAPI file (the operations under `scope`, all when empty) as API `api` (by default
+    the slug of its `info.title`), labelled `version` or the file's stem; cached by content hash."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ApidriftError(f"cannot read: {exc.strerror}", file=path) from None
     label = version or path.stem
     content = hashlib.sha256(data).hexdigest()
-    key = hashlib.sha256("\0".join([CACHE_FORMAT, content, api, *scope]).encode()).hexdigest()
+    key = hashlib.sha256("\0".join([CACHE_FORMAT, content, api or "", *scope]).encode()).hexdigest()
     cached = cache_dir() / f"{key}.json"
     if use_cache and cached.is_file():
         try:
@@ -48,25 +75,28 @@ def import_openapi_file(
         except (ValueError, _StaleCache, ApidriftError):
             pass  # a damaged or outdated cache entry is rebuilt below
     document = load_document(path)
-    result = import_document(
-        document, api=api, version=label, scope=scope, source=f"openapi {path.name}", file=str(path)
-    )
     raw_info = document.get("info")
     info: dict[str, Any] = raw_info if isinstance(raw_info, dict) else {}
+    name = api or api_slug(str(info.get("title") or ""), fallback=api_slug(path.stem))
+    result = import_document(
+        document, api=name, version=label, scope=scope, source=f"openapi {path.name}", file=str(path)
+    )
+    info_version = str(info.get("version", ""))
     # Where the version came from, kept in contract.json (and so in the cache) beside the operations.
     provenance = {
         "file": path.name,
         "sha256": content,
         "openapi": str(document.get("openapi")),
         "title": str(info.get("title", "")),
-        "info_version": str(info.get("version", "")),
+        "info_version": info_version,
         "scope": list(scope),
     }
+    dated = version_label(info_version)
     result = dataclasses.replace(
         result,
         version=dataclasses.replace(
             result.version,
-            date=str(info.get("version", "")) or None,
+            date=dated if dated and _ISO_DATE.match(dated) else None,
             extra={**result.version.extra, "openapi": provenance},
         ),
     )
@@ -84,7 +114,7 @@ def _to_cache(target: Path, result: ImportResult) -> None:
             "contract": files[CONTRACT_FILE],
             "schemas": files["schemas.json"],
             "examples": [dataclasses.asdict(e) for e in result.examples],
-            "problems": result.problems,
+            "problems": [f.to_json() for f in result.problems],
         }
         tmp = target.with_suffix(".tmp")
         tmp.write_text(json.dumps(entry), encoding="utf-8")
@@ -99,7 +129,6 @@ class _StaleCache(Exception):
 
 def _from_cache(entry: Any, label: str) -> ImportResult:
     from apidrift.contracts.model import parse_version
-    from apidrift.openapi.convert import ImportedExample
 
     if not isinstance(entry, dict) or entry.get("format") != CACHE_FORMAT:
         raise _StaleCache("format")
@@ -112,18 +141,42 @@ def _from_cache(entry: Any, label: str) -> ImportResult:
     version = parse_version({**contract, "version": label}, schemas, Path("<cache>"))
     try:
         imported = [ImportedExample(**e) for e in examples]
-    except TypeError as exc:
+        findings = [Finding.from_json(f) for f in problems]
+    except (TypeError, KeyError, ValueError, AttributeError) as exc:
         raise _StaleCache("examples") from exc
-    return ImportResult(version, imported, [str(p) for p in problems])
+    return ImportResult(version, imported, findings)
 
 
-def resolve_version(argument: str, store: ContractStore) -> ContractVersion:
-    """A version label of `store`, a contract folder, or an OpenAPI file (YAML or JSON)."""
+def resolve_version(argument: str, store: ContractStore, scope: Sequence[str] = ()) -> ContractVersion:
+    """A version label of `store`, a contract folder, or an OpenAPI file (YAML or JSON), narrowed to
+    the operations under `scope` (all of them when it is empty)."""
     path = Path(argument)
     if path.is_dir():
         if not (path / CONTRACT_FILE).is_file():
             raise ContractError(f"not a contract folder: no {CONTRACT_FILE}", file=path)
-        return load_version(path)
+        return narrowed(load_version(path), scope)
     if path.is_file():
-        return import_openapi_file(path).version
-    return store.load(argument)
+        return import_openapi_file(path, scope=scope).version
+    return narrowed(store.load(argument), scope)
+
+
+def narrowed(version: ContractVersion, scope: Sequence[str]) -> ContractVersion:
+    """The version with only the operations under `scope` (itself when the scope is empty)."""
+    prefixes = tuple(scope)
+    if not prefixes:
+        return version
+    kept = {k: op for k, op in version.operations.items() if in_scope(op.path, prefixes)}
+    return dataclasses.replace(version, operations=kept)
+
+
+def check_scope(scope: Sequence[str], *versions: ContractVersion, file: Path | None = None) -> None:
+    """ScopeError naming the first prefix that is not a path or that no operation falls under."""
+    paths = [op.path for version in versions for op in version.operations.values()]
+    for prefix in scope:
+        if not prefix.startswith("/"):
+            raise ScopeError(f"--scope {prefix!r} must be a path prefix starting with '/'", file=file)
+        if not any(path.startswith(prefix) for path in paths):
+            sides = " or ".join(v.version for v in versions)
+            pointer = "/paths" if file else ""
+            message = f"--scope {prefix!r} matches no operation of {sides}"
+            raise ScopeError(message, file=file, pointer=pointer)

@@ -1,0 +1,64 @@
+"""Read an OpenAPI file (JSON or YAML) into the JSON data model and check that it is OpenAPI 3.x."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from apidrift.errors import OpenAPIError
+
+
+def load_document(path: Path) -> dict[str, Any]:
+    """Parse an OpenAPI file (YAML or JSON) and check that it is OpenAPI 3.x."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise OpenAPIError(f"cannot read: {exc.strerror}", file=path) from None
+    except UnicodeDecodeError as exc:
+        raise OpenAPIError(f"neither YAML nor JSON: not UTF-8 text (byte {exc.start})", file=path) from None
+    return check_document(parse_text(text, path), path)
+
+
+def parse_text(text: str, path: Path) -> Any:
+    """JSON first when the file says it is JSON (its suffix or its first character), else YAML.
+
+    The json module is ten times faster than any YAML loader on a large document, and it reads what
+    PyYAML refuses (escaped surrogate pairs such as `"\\ud83d\\ude00"`).
+    """
+    json_error: json.JSONDecodeError | None = None
+    if path.suffix.lower() == ".json" or text.lstrip()[:1] in ("{", "["):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            json_error = exc  # maybe YAML in flow style after all; YAML gets its turn
+    # Imported here: a diff served from the cache never parses YAML, so it need not load PyYAML.
+    import yaml
+
+    import apidrift.openapi.fastyaml as fastyaml
+
+    try:
+        return fastyaml.load(text)
+    except yaml.YAMLError as exc:
+        if json_error is not None and path.suffix.lower() == ".json":
+            where = f" at line {json_error.lineno} column {json_error.colno}"
+            raise OpenAPIError(f"not JSON: {json_error.msg}{where}", file=path) from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        raise OpenAPIError(f"neither YAML nor JSON{where}", file=path) from None
+
+
+def check_document(document: Any, path: Path) -> dict[str, Any]:
+    """The parsed document when it is OpenAPI 3.x with a `paths` mapping; OpenAPIError otherwise."""
+    if not isinstance(document, dict):
+        raise OpenAPIError("not an OpenAPI document: the top level is not a mapping", file=path)
+    if "swagger" in document:
+        raise OpenAPIError(
+            f"Swagger {document['swagger']} is not supported; convert it to OpenAPI 3 first", file=path
+        )
+    version = str(document.get("openapi", ""))
+    if not version.startswith("3."):
+        raise OpenAPIError("not an OpenAPI 3.x document: no 'openapi: 3.x' field", file=path)
+    if not isinstance(document.get("paths"), dict):
+        raise OpenAPIError("no 'paths' mapping", file=path, pointer="/paths")
+    return document

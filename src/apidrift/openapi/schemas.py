@@ -1,0 +1,209 @@
+"""OpenAPI schema objects to JSON Schema draft 2020-12, and the component schemas operations reach."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from apidrift.contracts.model import DEFS_PREFIX, JSONSchema, Operation
+from apidrift.errors import OpenAPIError
+from apidrift.openapi.components import Finding, FindingKind, escape
+
+COMPONENT_PREFIX = "#/components/schemas/"
+_NESTED_SCHEMA_KEYS = {
+    "items",
+    "additionalProperties",
+    "not",
+    "contains",
+    "propertyNames",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "prefixItems",
+    "if",
+    "then",
+    "else",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "contentSchema",
+}
+_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+# Keys that only document or only matter to code generators; they never change what validates.
+_DROPPED_KEYS = {"discriminator", "xml", "externalDocs", "nullable", "example"}
+# Keys whose values are data, never schemas: a `$ref` inside them is a value, not a reference.
+_DATA_KEYS = ("examples", "default")
+
+
+@dataclass
+class SchemaConverter:
+    """Turns OpenAPI schema objects into draft 2020-12, renaming component references on the way."""
+
+    components: dict[str, Any]
+    rename: Callable[[str], str] = lambda name: name
+    prefix: str = DEFS_PREFIX
+    file: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    def ref_name(self, ref: str, pointer: str) -> str:
+        if not ref.startswith(COMPONENT_PREFIX):
+            raise OpenAPIError(f"unsupported $ref {ref!r}", file=self.file, pointer=pointer)
+        name = ref[len(COMPONENT_PREFIX) :]
+        if name not in self.components:
+            head = name.split("/")[0]
+            if "/" in name and head in self.components:
+                # A pointer into a schema (`.../Owner/properties/id`): valid JSON Pointer, not a type.
+                message = f"unsupported $ref {ref!r}: it points inside schema {head!r}"
+                raise OpenAPIError(message, file=self.file, pointer=pointer)
+            raise OpenAPIError(f"dangling $ref {ref!r}", file=self.file, pointer=pointer)
+        return name
+
+    def convert(self, node: Any, pointer: str = "") -> Any:
+        if isinstance(node, list):
+            return [self.convert(item, f"{pointer}/{i}") for i, item in enumerate(node)]
+        if not isinstance(node, dict):
+            return node
+        if "$ref" in node:
+            name = self.ref_name(node["$ref"], pointer)
+            out: JSONSchema = {"$ref": self.prefix + self.rename(name)}
+            return self._nullable(node, out)
+        out = {}
+        for key, value in node.items():
+            if key in _DROPPED_KEYS or key.startswith("x-"):
+                continue
+            if key in _SCHEMA_MAPS:
+                if not isinstance(value, dict):
+                    raise OpenAPIError(
+                        f"{key!r} must be a mapping", file=self.file, pointer=f"{pointer}/{key}"
+                    )
+                out[key] = {k: self.convert(v, f"{pointer}/{key}/{escape(k)}") for k, v in value.items()}
+            elif key in _NESTED_SCHEMA_KEYS:
+                out[key] = self.convert(value, f"{pointer}/{key}")
+            elif key in ("exclusiveMinimum", "exclusiveMaximum") and isinstance(value, bool):
+                bound = "minimum" if key == "exclusiveMinimum" else "maximum"
+                if value and bound in node:
+                    out[key] = node[bound]
+            elif key in ("minimum", "maximum") and node.get("exclusive" + key.title()) is True:
+                continue
+            elif key not in _DATA_KEYS or not self._holds_ref(value, f"{pointer}/{key}"):
+                out[key] = value
+        if (
+            "example" in node
+            and "examples" not in node
+            and not self._holds_ref(node["example"], f"{pointer}/example")
+        ):
+            out["examples"] = [node["example"]]
+        enum = out.get("enum")
+        if node.get("x-stainless-const") and isinstance(enum, list) and len(enum) == 1:
+            out.pop("enum")
+            out["const"] = enum[0]
+        return self._nullable(node, out)
+
+    def _holds_ref(self, value: Any, pointer: str) -> bool:
+        """Whether example or default data holds a `$ref` key (and if so, report it).
+
+        Such data is never resolved, but a contract file would read it as a reference, so it is kept
+        out of the contract: the schema validates the same without an annotation."""
+        stack = [value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                if "$ref" in item:
+                    message = "data holding a '$ref' key (not a reference); left out of the contract"
+                    self.findings.append(
+                        Finding(FindingKind.EXAMPLE_REF_KEY, message, file=self.file, pointer=pointer)
+                    )
+                    return True
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+        return False
+
+    @staticmethod
+    def _nullable(node: dict[str, Any], out: JSONSchema) -> JSONSchema:
+        """OpenAPI 3.0 `nullable: true` becomes the 3.1 spelling: `null` admitted explicitly."""
+        if node.get("nullable") is not True:
+            return out
+        kind = out.get("type")
+        if "const" in out:
+            out["enum"] = [out.pop("const"), None]
+        if isinstance(kind, str) and "$ref" not in out:
+            out["type"] = [kind, "null"]
+            if isinstance(out.get("enum"), list) and None not in out["enum"]:
+                out["enum"] = [*out["enum"], None]
+            return out
+        if isinstance(kind, list) and "$ref" not in out:
+            out["type"] = kind if "null" in kind else [*kind, "null"]
+            if isinstance(out.get("enum"), list) and None not in out["enum"]:
+                out["enum"] = [*out["enum"], None]
+            return out
+        return {"anyOf": [out, {"type": "null"}]}
+
+
+def reachable_schemas(
+    operations: dict[str, Operation],
+    components: dict[str, Any],
+    rename: Callable[[str], str],
+    file: str | None,
+    findings: list[Finding],
+) -> dict[str, JSONSchema]:
+    """The component schemas the operations reach, directly or through other schemas, converted.
+
+    Reachability follows the schema positions of the converted schemas only, so a `$ref` inside an
+    extension, a dropped keyword (`discriminator.mapping`) or example data never pulls a schema in.
+    """
+    local = SchemaConverter(components, rename=rename, prefix="#/$defs/", file=file, findings=findings)
+    inverse = {rename(name): name for name in components}
+    pending: list[str] = []
+    for op in operations.values():
+        nodes: list[Any] = [p.schema for p in op.parameters]
+        nodes += [op.request_body.schema] if op.request_body else []
+        nodes += [r.schema for r in op.responses.values() if r.schema is not None]
+        for node in nodes:
+            pending += [inverse[ref[len(DEFS_PREFIX) :]] for ref in schema_refs(node)]
+    converted: dict[str, JSONSchema] = {}
+    while pending:
+        name = pending.pop()
+        if rename(name) in converted:
+            continue
+        _check_alias_cycle(name, components, local, file)
+        schema = local.convert(components[name], f"/components/schemas/{escape(name)}")
+        converted[rename(name)] = schema
+        pending += [inverse[ref[len("#/$defs/") :]] for ref in schema_refs(schema)]
+    return dict(sorted(converted.items()))
+
+
+def schema_refs(schema: Any) -> Iterator[str]:
+    """Every `$ref` at a schema position of a converted schema (never one inside data)."""
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            yield ref
+        for key, value in node.items():
+            if key in _SCHEMA_MAPS and isinstance(value, dict):
+                stack.extend(value.values())
+            elif key in _NESTED_SCHEMA_KEYS:
+                stack.append(value)
+
+
+def _check_alias_cycle(
+    name: str, components: dict[str, Any], converter: SchemaConverter, file: str | None
+) -> None:
+    """`A: {$ref: B}`, `B: {$ref: A}` defines nothing; validators would recurse forever on it."""
+    chain = [name]
+    node = components[name]
+    while isinstance(node, dict) and "$ref" in node and len(node) == 1:
+        target = converter.ref_name(node["$ref"], f"/components/schemas/{escape(chain[-1])}")
+        if target in chain:
+            loop = " -> ".join([*chain[chain.index(target) :], target])
+            pointer = f"/components/schemas/{escape(name)}"
+            raise OpenAPIError(f"$ref cycle {loop}", file=file, pointer=pointer)
+        chain.append(target)
+        node = components[target]
