@@ -174,3 +174,18 @@ def test_sdk_check_writes_the_same_report_formats_as_check(tmp_path: Path) -> No
     best = {row.operation.split("_")[0]: row.best_match for row in report.matrix}
     assert best == {"000": "2026-04-30", "002": "2026-05-02"}
     assert any(f.kind == "path-param-stale" and f.path == "{key_id}" for f in report.findings)
+
+
+def test_models_of_openai_without_the_openai_extra_says_how_to_install_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    # None in sys.modules makes `import openai` raise ModuleNotFoundError, as when it is not installed.
+    for name in [m for m in sys.modules if m == "openai" or m.startswith("openai.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "openai", None)
+    result = invoke(tmp_path, "models", "openai", "--operation", "retrieve-invite")
+    assert result.exit_code == 2
+    assert error_lines(result) == ["error: module 'openai' is not installed (pip install 'apidrift[openai]')"]
+    assert result.stdout == ""

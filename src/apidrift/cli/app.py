@@ -48,7 +48,7 @@ def out() -> Console:
 
 def _print_version(value: bool) -> None:
     if value:
-        from apidrift import __version__
+        from apidrift._version import __version__
 
         typer.echo(f"apidrift {__version__}")
         raise typer.Exit()
