@@ -19,7 +19,7 @@ from starlette.applications import Starlette
 
 from apidrift.check.validation import ResponseValidator
 from apidrift.contracts.model import ContractStore
-from apidrift.simulator import Simulator, create_app
+from apidrift.simulator import create_app
 
 TEST_KEY = "sk-apidrift-e2e-not-a-real-key"
 # One TLS context for every client: httpx otherwise loads the CA bundle (~60 ms) per client, though
@@ -73,9 +73,9 @@ class RunningSimulator:
     api_key: str = TEST_KEY
 
     @property
-    def simulator(self) -> Simulator:
-        sim: Simulator = self.app.state.simulator
-        return sim
+    def simulator(self) -> Any:
+        """The app's simulator (its requests, its org); typed loosely, as the simulator is moving."""
+        return self.app.state.simulator
 
     def client(self, *, auth: bool = True, **kwargs: Any) -> httpx.Client:
         headers = {"Authorization": f"Bearer {self.api_key}"} if auth else {}
@@ -88,24 +88,22 @@ class RunningSimulator:
 
 
 StartSimulator = Callable[..., RunningSimulator]
+ServeApp = Callable[[Any], str]
 
 
 @pytest.fixture
-def start_simulator(store: ContractStore) -> Iterator[StartSimulator]:
-    """`start_simulator(version, **create_app_kwargs)` -> a running server, stopped after the test."""
+def serve_app() -> Iterator[ServeApp]:
+    """`serve_app(asgi_app)` -> its `http://127.0.0.1:<port>` address; every server stops after the test."""
     running: list[tuple[_Server, threading.Thread]] = []
 
-    def start(version: str, *, wrap: Callable[[Any], Any] | None = None, **kwargs: Any) -> RunningSimulator:
-        """`wrap` puts test-only ASGI middleware around the app (e.g. to plant secrets or bugs)."""
-        app = create_app(version, store=store, **kwargs)
+    def serve(app: Any) -> str:
         # proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on accepted sockets whose proto says
         # TCP, and without it every response body waits ~40 ms behind its headers (Nagle, delayed ACK).
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-        served = wrap(app) if wrap is not None else app
-        config = uvicorn.Config(served, lifespan="off", log_level="critical", access_log=False)
+        config = uvicorn.Config(app, lifespan="off", log_level="critical", access_log=False)
         server = _Server(config)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
         thread.start()
@@ -113,15 +111,27 @@ def start_simulator(store: ContractStore) -> Iterator[StartSimulator]:
         deadline = time.monotonic() + 10
         while not server.started:
             if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the simulator server did not start")
+                raise RuntimeError("the test server did not start")
             time.sleep(0.002)
-        return RunningSimulator(f"http://127.0.0.1:{port}", app)
+        return f"http://127.0.0.1:{port}"
 
-    yield start
+    yield serve
     for server, thread in running:
         server.stop()
         thread.join(timeout=10)
-        assert not thread.is_alive(), "the simulator server did not stop"
+        assert not thread.is_alive(), "the test server did not stop"
+
+
+@pytest.fixture
+def start_simulator(store: ContractStore, serve_app: ServeApp) -> StartSimulator:
+    """`start_simulator(version, **create_app_kwargs)` -> a running server, stopped after the test."""
+
+    def start(version: str, *, wrap: Callable[[Any], Any] | None = None, **kwargs: Any) -> RunningSimulator:
+        """`wrap` puts test-only ASGI middleware around the app (e.g. to plant secrets or bugs)."""
+        app = create_app(version, store=store, **kwargs)
+        return RunningSimulator(serve_app(wrap(app) if wrap is not None else app), app)
+
+    return start
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,7 @@ import pytest
 from apidrift.check.recordings import bundled_recordings, load_recordings
 from apidrift.check.validation import ResponseValidator
 from apidrift.contracts.model import ContractStore, ContractVersion, Operation
+from apidrift.live.check import exchange_to_recording
 from apidrift.live.client import (
     Exchange,
     FindingKind,
@@ -25,8 +26,7 @@ from apidrift.live.client import (
     RetryPolicy,
     TransportFinding,
 )
-from apidrift.live.check import exchange_to_recording
-from apidrift.live.ledger import CleanupReport, CompensationStatus, Ledger, LedgerError
+from apidrift.live.ledger import CompensationStatus, Ledger, LedgerError
 from apidrift.live.ledger import cleanup as ledger_cleanup
 from apidrift.live.sweep import (
     CallPurpose,
@@ -46,6 +46,7 @@ KEY = "sk-admin-SweepTestKey" + "0123456789abcdef"  # built so no key-shaped tex
 BASE = "https://api.test/v1"
 NOW = datetime(2026, 5, 20, 12, 0, tzinfo=UTC)
 SANDBOX = "apidrift-sandbox"
+SANDBOX_PARAMS = {"project_id": "proj_sandbox"}
 SA_SECRET = "sk-svcacct-" + "S" * 48
 Hook = Callable[[httpx.Request, dict[str, str]], httpx.Response | None]
 
@@ -531,7 +532,13 @@ def test_a_killed_run_leaves_a_ledger_that_cleanup_undoes_exactly(
 
 def test_a_pending_ledger_blocks_a_new_writing_sweep(version: ContractVersion, tmp_path: Path) -> None:
     ledger = Ledger(tmp_path / "ledger.jsonl")
-    ledger.add(run_id="old", kind=LedgerKind.PROJECT_ROLE, base_url=BASE, params={"project_id": "proj_sandbox"}, name="x")
+    ledger.add(
+        run_id="old",
+        kind=LedgerKind.PROJECT_ROLE,
+        base_url=BASE,
+        params={"project_id": "proj_sandbox"},
+        name="x",
+    )
     org = RecordedOrg(version)
     with pytest.raises(SweepConfigError, match="apidrift cleanup"):
         sweep(org, write_options(ledger.path), read_only=False)
@@ -548,7 +555,11 @@ def test_cleanup_touches_only_what_its_ledger_names(version: ContractVersion, tm
         resource_id="x",
     )
     ledger.add(
-        run_id="b", kind=LedgerKind.PROJECT_ROLE, base_url=BASE, params={"project_id": "proj_sandbox"}, name="gone"
+        run_id="b",
+        kind=LedgerKind.PROJECT_ROLE,
+        base_url=BASE,
+        params={"project_id": "proj_sandbox"},
+        name="gone",
     )
     sandbox = Sandbox(RecordedOrg(version), ledger.path)
     sandbox.roles["role_keep"] = {"id": "role_keep", "name": "someone else's role"}
