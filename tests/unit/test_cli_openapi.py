@@ -26,7 +26,7 @@ register()  # with one command only, Typer would make it the whole app (no comma
 
 SPEC = """\
 openapi: 3.0.3
-info: {title: Tiny Admin, version: "1.2.0"}
+info: {title: OpenAI Admin, version: "1.2.0"}
 paths:
   /organization/users/{user_id}:
     get:
@@ -118,11 +118,7 @@ def test_import_writes_a_contract_version_index_and_recordings(work: Path) -> No
     folder = work / "contracts" / "openai-admin" / "2025-01-31"
     assert sorted(p.name for p in folder.iterdir()) == ["contract.json", "schemas.json"]
     version = ContractStore(work / "contracts").load("2025-01-31")
-    assert sorted(version.operations) == [
-        "audit",
-        "list-project-users",
-        "retrieve-user",
-    ]  # /chat is out of scope
+    assert sorted(version.operations) == ["audit", "chat", "list-project-users", "retrieve-user"]
     assert version.date == "2025-01-31"  # the label is a date
     assert version.sources == (
         "openapi spec.yaml: spec.yaml (sha256 " + version.extra["openapi"]["sha256"][:16] + ")",
@@ -138,7 +134,7 @@ def test_import_writes_a_contract_version_index_and_recordings(work: Path) -> No
     assert (entry["version"], entry["folder"], entry["operations"], entry["schemas"]) == (
         "2025-01-31",
         "2025-01-31",
-        3,
+        4,
         1,
     )
 
@@ -162,7 +158,7 @@ def test_the_output_tables_disagreements_and_problems(work: Path) -> None:
     result = invoke("spec.yaml", "--version", "v1")
     assert result.exit_code == 0  # disagreeing examples are findings, not errors
     out = result.output
-    assert "imported spec.yaml as openai-admin v1: 3 operations, 1 schemas" in out
+    assert "imported spec.yaml as openai-admin v1: 4 operations, 1 schemas" in out
     assert "3 documented examples -> recordings/openai-admin/v1/" in out
     table = [line for line in out.splitlines() if line.startswith("│")]
     rows = {
@@ -266,6 +262,42 @@ def test_a_second_run_comes_from_the_cache_shared_with_diff(
     assert list((cache / "openapi").glob("*.json")) == entries
 
 
+def test_the_api_and_label_come_from_the_document(work: Path) -> None:
+    (work / "pets.yaml").write_text(SPEC.replace("title: OpenAI Admin", "title: Swagger Petstore"))
+    result = invoke("pets.yaml")
+    assert result.exit_code == 0, result.output
+    assert (
+        "imported pets.yaml as swagger-petstore 1.2.0 (label from info.version): 4 operations"
+        in result.output
+    )
+    version = ContractStore(work / "contracts", "swagger-petstore").load("1.2.0")
+    assert version.api == "swagger-petstore" and version.date is None
+    assert "the whole document" in version.description
+    (work / "dated.yaml").write_text(SPEC.replace('version: "1.2.0"', "version: 2024-10-01"))
+    assert invoke("dated.yaml").exit_code == 0
+    assert ContractStore(work / "contracts").load("2024-10-01").date == "2024-10-01"
+
+
+def test_a_profile_scope_narrows_the_import(work: Path) -> None:
+    result = invoke("spec.yaml", "--api", "openai-admin", "--version", "v1")
+    assert result.exit_code == 0, result.output
+    assert (
+        "chat" not in ContractStore(work / "contracts").load("v1").operations
+    )  # /chat is outside the profile
+
+
+def test_a_label_from_info_version_never_replaces_another_document(work: Path) -> None:
+    assert invoke("spec.yaml").exit_code == 0
+    assert invoke("spec.yaml").exit_code == 0  # the same document again: replaced
+    (work / "other.yaml").write_text(SPEC.replace("operationId: audit", "operationId: audit-log"))
+    result = invoke("other.yaml")
+    assert result.exit_code == 2
+    assert "holds 1.2.0 imported from another document (spec.yaml); pass --version" in result.stderr
+    # Named explicitly, it replaces the contract (its recordings go elsewhere: spec.yaml's stay).
+    assert invoke("other.yaml", "--version", "1.2.0", "--recordings-out", "other").exit_code == 0
+    assert "audit-log" in ContractStore(work / "contracts").load("1.2.0").operations
+
+
 # --- bad input: one line, exit 2, no traceback -----------------------------------------------------
 
 BAD_INPUT = {
@@ -291,9 +323,14 @@ BAD_INPUT = {
     "no-operation-in-scope": (
         SPEC,
         ["--scope", "/nothing"],
-        "spec.yaml#/paths: no operations under /nothing",
+        "spec.yaml#/paths: --scope '/nothing' matches no operation of v1",
     ),
     "bad-label": (SPEC, ["--version", "../up"], "--version '../up' must be a folder name"),
+    "no-usable-label": (
+        SPEC.replace('version: "1.2.0"', 'version: "v 1"'),
+        ["--no-version"],
+        "spec.yaml#/info/version: info.version 'v 1' is neither a date nor a folder name; pass --version",
+    ),
     "missing-file": (None, [], "spec.yaml: no such file"),
 }
 
@@ -306,7 +343,10 @@ def test_bad_input_is_one_line_and_exit_2(
         (tmp_path / "spec.yaml").write_bytes(content)
     elif content is not None:
         (tmp_path / "spec.yaml").write_text(content, encoding="utf-8")
-    args = ["spec.yaml", *(extra if "--version" in extra else ["--version", "v1", *extra])]
+    if extra == ["--no-version"]:
+        args = ["spec.yaml"]
+    else:
+        args = ["spec.yaml", *(extra if "--version" in extra else ["--version", "v1", *extra])]
     done = run(*args, cwd=tmp_path)
     assert done.returncode == 2, done.stdout + done.stderr
     assert "Traceback" not in done.stderr

@@ -90,7 +90,7 @@ def test_render_json_top_level(diff: VersionDiff) -> None:
     assert list(out) == ["format", "old", "new", "summary", "changes"]
     assert out["format"] == DIFF_FORMAT == "apidrift.diff/1"
     assert (out["old"], out["new"]) == ("2026-04-30", "2026-05-02")
-    assert out["summary"] == diff.summary()
+    assert out["summary"] == {**diff.summary(), "operations": {"old": 2, "new": 2, "matched": 2}}
     assert len(out["changes"]) == len(diff.changes)
     assert out == to_json(diff)
 
@@ -244,3 +244,13 @@ def test_output_does_not_depend_on_change_order(render: Callable[[VersionDiff], 
     backward.changes.reverse()
     assert forward.changes != backward.changes
     assert render(forward) == render(backward)
+
+
+def test_the_operation_counts_appear_only_when_known() -> None:
+    unknown = VersionDiff("a", "b")
+    assert "operations" not in to_json(unknown)["summary"]
+    assert "compared" not in render_text(unknown) + render_markdown(unknown)
+    known = VersionDiff("a", "b", operations=(3, 4, 2))
+    assert to_json(known)["summary"]["operations"] == {"old": 3, "new": 4, "matched": 2}
+    assert render_text(known).splitlines()[1] == "compared 3 operations of a and 4 of b (2 in both)"
+    assert "Compared 3 operations of a and 4 of b (2 in both)." in render_markdown(known)

@@ -78,7 +78,7 @@ def diff(
             raise ScopeError(f"--scope {prefix!r} must be a path prefix starting with '/'")
     store = ContractStore(contracts, api or DEFAULT_API)
     before, after = resolve_version(old, store, prefixes), resolve_version(new, store, prefixes)
-    check_scope(prefixes, before, after)
+    check_scope(prefixes, before, after, profile="" if scope else str(api))
     result = diff_versions(before, after, include_cosmetic=include_cosmetic)
     if examples:
         from apidrift.diff.counterexamples import attach_counterexamples

@@ -74,7 +74,7 @@ def import_openapi(
     result = import_openapi_file(spec, version=version, scope=prefixes, api=api)
     contract = result.version
     if prefixes:
-        check_scope(prefixes, contract, file=spec)
+        check_scope(prefixes, contract, file=spec, profile="" if scope else str(api))
     elif not contract.operations:
         raise OpenAPIError("the document has no operations", file=spec, pointer="/paths")
     label = version or _derived_label(contract, spec)

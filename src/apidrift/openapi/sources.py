@@ -169,14 +169,26 @@ def narrowed(version: ContractVersion, scope: Sequence[str]) -> ContractVersion:
     return dataclasses.replace(version, operations=kept)
 
 
-def check_scope(scope: Sequence[str], *versions: ContractVersion, file: Path | None = None) -> None:
-    """ScopeError naming the first prefix that is not a path or that no operation falls under."""
+def check_scope(
+    scope: Sequence[str], *versions: ContractVersion, file: Path | None = None, profile: str = ""
+) -> None:
+    """ScopeError naming the prefix that is not a path or that no operation of any side falls under.
+
+    A profile's scope (`profile` names it) is a whole: it is bad only when none of it matches."""
     paths = [op.path for version in versions for op in version.operations.values()]
+    sides = " or ".join(v.version for v in versions)
+    pointer = "/paths" if file else ""
     for prefix in scope:
         if not prefix.startswith("/"):
             raise ScopeError(f"--scope {prefix!r} must be a path prefix starting with '/'", file=file)
+    if profile:
+        if scope and not any(in_scope(path, tuple(scope)) for path in paths):
+            message = (
+                f"the scope of the {profile} profile ({', '.join(scope)}) matches no operation of {sides}"
+            )
+            raise ScopeError(message, file=file, pointer=pointer)
+        return
+    for prefix in scope:
         if not any(path.startswith(prefix) for path in paths):
-            sides = " or ".join(v.version for v in versions)
-            pointer = "/paths" if file else ""
             message = f"--scope {prefix!r} matches no operation of {sides}"
             raise ScopeError(message, file=file, pointer=pointer)
