@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Final
 
 from apidrift.contracts.model import Operation
-from apidrift.live.client import Exchange, Outcome
+from apidrift.live.outcomes import Exchange, Outcome
 
 DEFAULT_LEDGER: Final = Path("apidrift-ledger.jsonl")
 # Every resource a sweep creates is named with this prefix and the run id, so it can be found again.

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
 
-from apidrift.live.client import Exchange, Outcome
+from apidrift.live.outcomes import Exchange, Outcome
 from apidrift.live.discovery import list_items
 from apidrift.live.events import NAME_PREFIX, CallPurpose, OperationCall, SkippedOperation, SkipReason
 from apidrift.live.ledger import Ledger, LedgerEntry, UndoStep
