@@ -27,8 +27,8 @@ import uvicorn
 from apidrift.contracts.model import ContractStore, ContractVersion
 from apidrift.live.client import LiveClient
 from apidrift.live.sweep import PlannedRead, Sweep, SweepOptions, plan_reads
-from apidrift.simulator import create_app
 from apidrift.profiles.openai_admin.simulator.state import NOW
+from apidrift.simulator import create_app
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 SECTION = "## Live sweep against the simulator"

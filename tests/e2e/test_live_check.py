@@ -7,8 +7,8 @@ from pathlib import Path
 
 from apidrift.contracts.model import ContractStore
 from apidrift.live.check import LiveCheckOptions, LiveCheckResult, run_live_check
-from apidrift.simulator import FaultPlan
 from apidrift.profiles.openai_admin.simulator.state import NOW
+from apidrift.simulator import FaultPlan
 from conftest import StartSimulator
 
 KEY = "sk-admin-REDACTED"  # the simulator only needs a non-empty key

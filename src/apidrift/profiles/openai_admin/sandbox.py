@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
 
-from apidrift.live.outcomes import Exchange, Outcome
 from apidrift.live.discovery import list_items
 from apidrift.live.events import NAME_PREFIX, CallPurpose, OperationCall, SkippedOperation, SkipReason
 from apidrift.live.ledger import Ledger, LedgerEntry, UndoStep
+from apidrift.live.outcomes import Exchange, Outcome
 from apidrift.live.sandbox import SandboxHost
 
 # A project role needs at least one permission; this one only lets it read its own project's keys.
