@@ -17,6 +17,7 @@ from apidrift.cli.app import ApiOption, ContractsOption, app, error, out
 from apidrift.contracts.model import ContractStore
 from apidrift.diff.changes import Severity
 from apidrift.errors import ApidriftError
+from apidrift.profiles.model import DEFAULT_API
 from apidrift.sdk.findings import SdkDocReport, SdkModelReport
 from apidrift.sdk.render import write_reports
 
@@ -45,7 +46,7 @@ def docs(
     fail_on: FailOnOption = Severity.BREAKING,
     reports: ReportsOption = Path("reports"),
     contracts: ContractsOption = None,
-    api: ApiOption = "openai-admin",
+    api: ApiOption = DEFAULT_API,
 ) -> None:
     """Parse SDK reference docs and say which contract version each matches, listing every mismatch.
 
@@ -91,7 +92,7 @@ def models(
     fail_on: FailOnOption = Severity.BREAKING,
     reports: ReportsOption = Path("reports"),
     contracts: ContractsOption = None,
-    api: ApiOption = "openai-admin",
+    api: ApiOption = DEFAULT_API,
 ) -> None:
     """Run each version's recordings and generated responses through an SDK's models, strictly.
 
