@@ -263,3 +263,11 @@ def test_cleanup_undoes_what_the_plan_knows_and_leaves_the_rest(tmp_path: Path) 
     assert [o.status for o in report.outcomes] == [CompensationStatus.SKIPPED, CompensationStatus.DONE]
     assert "does not know how to undo 'leash'" in report.outcomes[0].detail
     assert ledger.entries() == [unknown]
+
+
+def test_an_error_about_a_generic_profile_names_no_file() -> None:
+    client = LiveClient(KEY, base_url=BASE, profile=ApiProfile.generic("pets-test"), read_only=False)
+    options = SweepOptions(allow_writes=True, sandbox_project="sandbox")
+    with pytest.raises(SweepConfigError) as raised:
+        Sweep(client, pet_contract(), options, profile=ApiProfile.generic("pets-test"))
+    assert raised.value.file is None and str(raised.value).startswith("the 'pets-test' profile")

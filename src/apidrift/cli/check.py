@@ -123,7 +123,7 @@ def _live(
             if profile.extensions.sandbox is None:
                 raise ApidriftError(
                     f"the {profile.name!r} profile has no sandbox write plan: --allow-writes is not possible",
-                    file=profile.source or None,
+                    file=profile.source if profile.source.endswith(".toml") else None,
                 )
             sandbox_plan(profile)
         key = api_key(profile)

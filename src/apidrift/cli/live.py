@@ -55,7 +55,7 @@ def live_base_url(profile: ApiProfile, given: str | None) -> str:
     base_url = given or profile.base_url
     if not base_url:
         message = f"the {profile.name!r} profile has no base_url: give --base-url"
-        raise ProfileError(message, file=profile.source or None)
+        raise ProfileError(message, file=profile.source if profile.source.endswith(".toml") else None)
     return base_url
 
 
@@ -123,7 +123,7 @@ def cleanup_command(
         if profile.extensions.sandbox is None:
             raise ProfileError(
                 f"the {profile.name!r} profile has no sandbox write plan, so nothing it wrote to undo",
-                file=profile.source or None,
+                file=profile.source if profile.source.endswith(".toml") else None,
             )
         plan = sandbox_plan(profile)
     except ProfileError as exc:

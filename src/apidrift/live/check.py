@@ -147,7 +147,7 @@ def run_live_check(
     if not base_url:
         raise ProfileError(
             f"the {profile.name!r} profile has no base_url: give one (--base-url)",
-            file=profile.source or None,
+            file=profile.source if profile.source.endswith(".toml") else None,
         )
     label = options.against or store.newest()
     version = store.load(label)

@@ -65,5 +65,5 @@ def sandbox_plan(profile: ApiProfile) -> SandboxPlan:
     if not callable(plan) or not callable(getattr(plan, "undo_step", None)):
         reference = profile.extensions.sandbox
         message = f"extensions.sandbox = {reference!r} is no sandbox plan (a class with undo_step)"
-        raise ProfileError(message, file=profile.source or None)
+        raise ProfileError(message, file=profile.source if profile.source.endswith(".toml") else None)
     return cast(SandboxPlan, plan)

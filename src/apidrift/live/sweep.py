@@ -118,7 +118,9 @@ class Sweep:
                 message = (
                     f"the {self.profile.name!r} profile has no sandbox write plan: writes are not possible"
                 )
-                raise SweepConfigError(message, file=self.profile.source or None)
+                raise SweepConfigError(
+                    message, file=self.profile.source if self.profile.source.endswith(".toml") else None
+                )
             self._plan = sandbox_plan(self.profile)
         if self.options.allow_writes and client.read_only:
             raise SweepConfigError("writes need a client created with read_only=False")
