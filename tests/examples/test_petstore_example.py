@@ -149,3 +149,9 @@ def test_the_readme_shows_the_example_test_file_word_for_word() -> None:
     blocks = re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
     assert blocks, "the README's `## In pytest` section shows no python block"
     assert blocks[-1] == TEST_FILE.read_text()
+
+
+def test_the_products_contract_suite_runs_on_the_example_too(pytester: pytest.Pytester) -> None:
+    suite = REPO / "tests" / "contract" / "test_contract_suite.py"
+    result = run_example(pytester, suite, "--apidrift-api", "petstore", f"--apidrift-contracts={CONTRACTS}")
+    result.assert_outcomes(passed=8)  # one test per operation of 2025-07-01, and the recordings' check
