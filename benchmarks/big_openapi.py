@@ -173,13 +173,36 @@ def resource_schemas(rng: random.Random, title: str, fields: int, drift: bool) -
     }
 
 
-def example(rng: random.Random, title: str) -> dict[str, Any]:
-    return {
+SAMPLES = {
+    "date-time": "2026-01-31T12:00:00Z",
+    "uri": "https://example.invalid/a",
+    "email": "a@example.invalid",
+    "uuid": "00000000-0000-4000-8000-000000000000",
+}
+
+
+def value_for(schema: dict[str, Any]) -> Any:
+    """A value the field's schema admits (the first enum value, a sample of the format)."""
+    schema = schema["anyOf"][0] if "anyOf" in schema else schema
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "string":
+        return SAMPLES.get(schema.get("format", ""), "text")
+    return {"integer": 1, "number": 1.5, "boolean": True}.get(str(kind), {})
+
+
+def example(rng: random.Random, title: str, resource: dict[str, Any]) -> dict[str, Any]:
+    """A documented example that agrees with its schema: the base fields and every required one."""
+    own = resource["allOf"][1]
+    body: dict[str, Any] = {
         "id": f"{title.lower()}_{rng.randrange(10**9)}",
         "object": title.lower(),
         "created_at": 1_700_000_000 + rng.randrange(10**7),
         "metadata": {f"key_{i}": f"value {rng.randrange(1000)}" for i in range(8)},
     }
+    body.update({name: value_for(own["properties"][name]) for name in own["required"]})
+    return body
 
 
 def build(operations: int = 1500, seed: int = 7, drift: bool = False, fields: int = 46) -> dict[str, Any]:
@@ -237,7 +260,10 @@ def build(operations: int = 1500, seed: int = 7, drift: bool = False, fields: in
                 "summary": f"Create a {name}",
                 "requestBody": {"required": True, "content": json_of(ref(f"{title}Create"))},
                 "responses": {
-                    "201": {"description": "Created.", "content": json_of(ref(title), example(rng, title))},
+                    "201": {
+                        "description": "Created.",
+                        "content": json_of(ref(title), example(rng, title, schemas[title])),
+                    },
                     **errors,
                 },
             },
