@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,11 +19,12 @@ import apidrift.openapi.fastyaml as fastyaml
 from apidrift.contracts.model import ContractStore
 from apidrift.openapi.checks import check_examples
 from apidrift.openapi.sources import import_openapi_file
+from cli_support import CliResult, run_cli
 
 OLD, NEW = "2025-04-29", "2026-05-13"
 ADMIN = ("/organization", "/projects")
+SCOPE = ["--scope", "/organization", "--scope", "/projects"]
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
-CLI = [sys.executable, "-c", "import apidrift.cli.openapi; from apidrift.cli.app import main; main()"]
 USAGE = [
     "audio_speeches",
     "audio_transcriptions",
@@ -40,9 +38,12 @@ USAGE = [
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    cache = tmp_path_factory.mktemp("cache")
-    return {**os.environ, "APIDRIFT_CACHE_DIR": str(cache), "COLUMNS": "200", "NO_COLOR": "1"}
+def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """One cache for the module's in-process runs."""
+    with pytest.MonkeyPatch.context() as patch:
+        cache = str(tmp_path_factory.mktemp("cache"))
+        patch.setenv("APIDRIFT_CACHE_DIR", cache)
+        yield {"APIDRIFT_CACHE_DIR": cache}
 
 
 @pytest.fixture(scope="module")
@@ -52,23 +53,34 @@ def specs(shared: Path) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def raw(specs: dict[str, Path]) -> dict[str, dict[str, Any]]:
-    """The documents as PyYAML's own loader reads them: the independent reference for every check."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    """The documents as PyYAML's own loader reads them (timestamps kept as text, the JSON data model):
+    the independent reference for every check."""
     return {
-        label: yaml.load(path.read_text(encoding="utf-8"), Loader=loader) for label, path in specs.items()
+        label: yaml.load(path.read_text(encoding="utf-8"), Loader=reference_loader())
+        for label, path in specs.items()
     }
 
 
-def cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*CLI, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+def reference_loader() -> type[yaml.SafeLoader]:
+    loader: type[yaml.SafeLoader] = type("Reference", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {})
+    loader.add_constructor("tag:yaml.org,2002:timestamp", lambda self, node: self.construct_scalar(node))
+    return loader
+
+
+def cli(*args: str, env: dict[str, str], cwd: Path) -> CliResult:
+    assert env["APIDRIFT_CACHE_DIR"]  # the module's cache is in place for this in-process run
+    return run_cli(*args, cwd=cwd)
 
 
 @pytest.fixture(scope="module")
 def work(specs: dict[str, Path], env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Both documents imported with `apidrift import-openapi` into one contracts root."""
+    """Both documents imported with `apidrift import-openapi` into one contracts root, narrowed by the
+    openai-admin profile's scope."""
     folder = tmp_path_factory.mktemp("work")
     for label, path in specs.items():
-        done = cli("import-openapi", str(path), "--version", label, env=env, cwd=folder)
+        done = cli(
+            "import-openapi", str(path), "--version", label, "--api", "openai-admin", env=env, cwd=folder
+        )
         assert done.returncode == 0, done.stderr
         assert done.stderr == ""
         (folder / f"import-{label}.txt").write_text(done.stdout)
@@ -86,6 +98,11 @@ def run_diff(old: Path, new: Path, env: dict[str, str], cwd: Path, *extra: str) 
 
 @pytest.fixture(scope="module")
 def diff(specs: dict[str, Path], env: dict[str, str], work: Path) -> dict[str, Any]:
+    return run_diff(specs[OLD], specs[NEW], env, work, *SCOPE)
+
+
+@pytest.fixture(scope="module")
+def whole(specs: dict[str, Path], env: dict[str, str], work: Path) -> dict[str, Any]:
     return run_diff(specs[OLD], specs[NEW], env, work)
 
 
@@ -106,6 +123,15 @@ def admin_operations(document: dict[str, Any]) -> dict[tuple[str, str], dict[str
         for path, item in document["paths"].items()
         if path.startswith(ADMIN)
         for method, op in item.items()
+        if method in METHODS
+    }
+
+
+def all_operations(document: dict[str, Any]) -> set[tuple[str, str]]:
+    return {
+        (method.upper(), shape(path))
+        for path, item in document["paths"].items()
+        for method in item
         if method in METHODS
     }
 
@@ -184,7 +210,41 @@ def test_both_files_import_as_contract_versions(
     assert len(recordings) == {OLD: 50, NEW: 80}[label]
 
 
+def test_whole_documents_import_with_no_flag_beyond_the_file(
+    specs: dict[str, Path], raw: dict[str, dict[str, Any]], env: dict[str, str], tmp_path: Path
+) -> None:
+    """Named by info.title, labelled by info.version; an example's unquoted date is data."""
+    done = cli("import-openapi", str(specs[NEW]), env=env, cwd=tmp_path)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    version = ContractStore(tmp_path / "contracts", "openai-api").load("2.3.0")
+    assert {(op.method, shape(op.path)) for op in version.operations.values()} == all_operations(raw[NEW])
+    # Both documents say info.version 2.3.0: the second is refused until it is given its own label.
+    again = cli("import-openapi", str(specs[OLD]), env=env, cwd=tmp_path)
+    assert again.returncode == 2
+    assert "holds 2.3.0 imported from another document (openai-openapi-2026-05-13.yaml)" in again.stderr
+    named = cli("import-openapi", str(specs[OLD]), "--version", OLD, env=env, cwd=tmp_path)
+    assert named.returncode == 0, named.stderr
+    old = ContractStore(tmp_path / "contracts", "openai-api").load(OLD)
+    assert len(old.operations) == len(all_operations(raw[OLD]))
+
+
 # --- the diff of the real pair -------------------------------------------------------------------
+
+
+def test_the_whole_documents_are_compared_by_default(
+    whole: dict[str, Any], diff: dict[str, Any], raw: dict[str, dict[str, Any]]
+) -> None:
+    old, new = all_operations(raw[OLD]), all_operations(raw[NEW])
+    assert len(old) > 2 * len(admin_operations(raw[OLD]))  # far more than the Admin API
+    assert whole["summary"]["operations"] == {"old": len(old), "new": len(new), "matched": len(old & new)}
+    added = {tuple(c["operation"].split(" ", 1)) for c in changes(whole, "operation-added")}
+    removed = {tuple(c["operation"].split(" ", 1)) for c in changes(whole, "operation-removed")}
+    assert {(m, shape(p)) for m, p in added} == new - old
+    assert {(m, shape(p)) for m, p in removed} == old - new
+    # The Admin part of the whole diff is exactly the scoped diff.
+    admin = [c for c in whole["changes"] if c["operation"].split(" ", 1)[1].startswith(ADMIN)]
+    assert admin == diff["changes"]
+    assert diff["summary"]["operations"] == {"old": 51, "new": 81, "matched": 51}
 
 
 def test_key_id_renamed_to_api_key_id(diff: dict[str, Any]) -> None:
@@ -332,7 +392,8 @@ def test_a_31_rewrite_of_the_30_file_differs_in_nothing(
     assert counts["type list"] > 200 and counts["anyOf null"] > 5 and counts["boolean exclusive bound"] > 0
     target = work / "openai-openapi-2025-04-29-as-3.1.yaml"
     target.write_text(text, encoding="utf-8")
-    result = run_diff(specs[OLD], target, env, work, "--include-cosmetic")
+    result = run_diff(specs[OLD], target, env, work, "--include-cosmetic", "--scope", "/organization")
+    assert result["summary"]["operations"]["matched"] == len(admin_operations(raw[OLD]))
     assert result["changes"] == []
     assert result["summary"]["by_severity"] == {"breaking": 0, "warning": 0, "info": 0}
 
@@ -404,6 +465,8 @@ PROBLEMS = {
             "deactivateProjectCertificates",
         },
         "error_response": {"list-project-rate-limits", "update-project-rate-limits"},
+        # It declares {cert_id} where the template says {certificate_id}.
+        "is not in the template": {"getCertificate"},
     },
     NEW: {
         "trailing commas": {
@@ -426,7 +489,7 @@ def test_documented_examples_against_their_own_schemas(
     specs: dict[str, Path], env: dict[str, str], work: Path, label: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("APIDRIFT_CACHE_DIR", env["APIDRIFT_CACHE_DIR"])
-    result = import_openapi_file(specs[label], version=label)
+    result = import_openapi_file(specs[label], version=label, scope=ADMIN)
     checks = check_examples(result.version, result.examples)
     assert all(c.result is not None for c in checks)
     found = {
@@ -440,9 +503,8 @@ def test_documented_examples_against_their_own_schemas(
     assert found == DISAGREEING[label]
     problems: dict[str, set[str]] = {}
     for problem in result.problems:
-        op_id, text = problem.split(": ", 1)
-        kind = next(k for k in PROBLEMS[label] if k in text)
-        problems.setdefault(kind, set()).add(op_id)
+        kind = next(k for k in PROBLEMS[label] if k in problem.message)
+        problems.setdefault(kind, set()).add(problem.operation)
     assert problems == PROBLEMS[label]
     # The command line reports the same, and counts every problem.
     out = (work / f"import-{label}.txt").read_text()
