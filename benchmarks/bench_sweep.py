@@ -24,10 +24,10 @@ from pathlib import Path
 
 import uvicorn
 
+from apidrift.apis.openai_admin.simulator.state import NOW
 from apidrift.contracts.model import ContractStore, ContractVersion
 from apidrift.live.client import LiveClient
 from apidrift.live.sweep import PlannedRead, Sweep, SweepOptions, plan_reads
-from apidrift.profiles.openai_admin.simulator.state import NOW
 from apidrift.simulator import create_app
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"

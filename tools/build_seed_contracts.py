@@ -18,9 +18,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from apidrift.apis.openai_admin import ORGANIZATION_USER_ADDED_FIELDS
 from apidrift.contracts.model import DEFS_PREFIX, ContractVersion, JSONSchema, Parameter
 from apidrift.openapi.convert import import_document, load_document
-from apidrift.profiles.openai_admin import ORGANIZATION_USER_ADDED_FIELDS
 from seed_sources import OPERATION_SOURCES, SEED_DOCUMENTS
 
 ROOT = Path(__file__).resolve().parents[1]

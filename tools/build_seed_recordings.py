@@ -20,10 +20,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from apidrift.apis.openai_admin import ORGANIZATION_USER_ADDED_FIELDS, USAGE_OPERATIONS
 from apidrift.check.recordings import Provenance, Recording, write_recordings
 from apidrift.contracts.model import ContractStore, ContractVersion
 from apidrift.openapi.convert import import_document, load_document
-from apidrift.profiles.openai_admin import ORGANIZATION_USER_ADDED_FIELDS, USAGE_OPERATIONS
 from seed_sources import OPERATION_SOURCES
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from apidrift.profiles.openai_admin import USAGE_OPERATIONS
+from apidrift.apis.openai_admin import USAGE_OPERATIONS
 
 SEED_DOCUMENTS = {
     "seed000": "../shared/seeds/000_6ef0c7ce3a70a92a.txt (openapi-generator Go docs, Projects API, {key_id})",

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from apidrift.apis.openai_admin import ORGANIZATION_USER_ADDED_FIELDS, USAGE_OPERATIONS
 from apidrift.check.recordings import LoadedRecording, load_recordings
 from apidrift.check.validation import ResponseValidator
 from apidrift.contracts.model import ContractStore
-from apidrift.profiles.openai_admin import ORGANIZATION_USER_ADDED_FIELDS, USAGE_OPERATIONS
 
 RECORDINGS = Path(__file__).resolve().parents[2] / "recordings" / "openai-admin"
 USAGE = list(USAGE_OPERATIONS)

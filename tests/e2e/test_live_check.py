@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from apidrift.apis.openai_admin.simulator.state import NOW
 from apidrift.contracts.model import ContractStore
 from apidrift.live.check import LiveCheckOptions, LiveCheckResult, run_live_check
-from apidrift.profiles.openai_admin.simulator.state import NOW
 from apidrift.simulator import FaultPlan
 from conftest import StartSimulator
 

@@ -53,7 +53,7 @@ def driver(server: RunningSimulator, ledger: Path, record: Path) -> list[str]:
         "import os;from datetime import UTC, datetime;from pathlib import Path;"
         "from apidrift.contracts.model import ContractStore;"
         "from apidrift.live.check import LiveCheckOptions, run_live_check;"
-        "from apidrift.profiles.openai_admin.simulator.state import NOW;"
+        "from apidrift.apis.openai_admin.simulator.state import NOW;"
         f"run_live_check(ContractStore(), LiveCheckOptions(base_url={server.base_url + '/v1'!r}, "
         f"allow_writes=True, sandbox_project={SANDBOX!r}, ledger=Path({str(ledger)!r}), "
         f"record_dir=Path({str(record)!r}), concurrency=1, now=datetime.fromtimestamp(NOW, UTC)), "

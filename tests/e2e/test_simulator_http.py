@@ -13,11 +13,11 @@ from typing import Any
 import httpx
 import pytest
 
+from apidrift.apis.openai_admin import USAGE_OPERATIONS
+from apidrift.apis.openai_admin.simulator.state import DAY, NOW
 from apidrift.check.validation import ResponseValidator
 from apidrift.contracts.model import ContractStore
-from apidrift.profiles.openai_admin import USAGE_OPERATIONS
 from apidrift.simulator import FaultPlan
-from apidrift.profiles.openai_admin.simulator.state import DAY, NOW
 
 VERSIONS = ("2026-04-30", "2026-05-02")
 START = str(NOW - 7 * DAY)

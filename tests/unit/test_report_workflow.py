@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from apidrift.live.redaction import BEARER_TOKEN, OPENAI_KEY
+from apidrift.live.redaction import BEARER_TOKEN
+from apidrift.profiles.model import load_profile
 
 WORKFLOW = Path(__file__).resolve().parents[2] / "examples" / "nightly.yml"
 
@@ -66,7 +67,8 @@ def test_reports_are_uploaded_and_summarised_even_when_the_check_fails(workflow:
 
 def test_no_secret_is_written_into_the_workflow() -> None:
     text = WORKFLOW.read_text(encoding="utf-8")
-    assert not OPENAI_KEY.search(text) and not BEARER_TOKEN.search(text)
+    key_patterns = [regex for regex, _ in load_profile().secret_regexes]
+    assert not any(p.search(text) for p in key_patterns) and not BEARER_TOKEN.search(text)
     assert not re.search(r"(?i)(api[_-]?key|token|password)\s*[:=]\s*['\"]?[A-Za-z0-9]{16,}", text)
     # The only place the key name is given a value is the secrets expression.
     assignments = re.findall(r"OPENAI_ADMIN_KEY:\s*(.+)", text)

@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
+from apidrift.apis.openai_admin.simulator import HANDLERS
+from apidrift.apis.openai_admin.simulator.seed import seeded_org
 from apidrift.contracts.model import ContractStore
-from apidrift.profiles.openai_admin.simulator import HANDLERS
-from apidrift.profiles.openai_admin.simulator.seed import seeded_org
 from apidrift.simulator import MixError, SimulatorError, create_app
 from apidrift.simulator.core import Call, cursor_page, parse_query
 from apidrift.simulator.errors import ApiError

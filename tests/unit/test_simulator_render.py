@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from apidrift.apis.openai_admin.simulator import HANDLERS
+from apidrift.apis.openai_admin.simulator.render import render
+from apidrift.apis.openai_admin.simulator.seed import seeded_org
+from apidrift.apis.openai_admin.simulator.state import NOW
 from apidrift.check.validation import ResponseValidator
 from apidrift.contracts.model import ContractStore
-from apidrift.profiles.openai_admin.simulator import HANDLERS
-from apidrift.profiles.openai_admin.simulator.render import render
-from apidrift.profiles.openai_admin.simulator.seed import seeded_org
-from apidrift.profiles.openai_admin.simulator.state import NOW
 from apidrift.simulator import SimulatorError
 from apidrift.simulator.core import Call, parse_query
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from apidrift.profiles.openai_admin.simulator.seed import seeded_org
-from apidrift.profiles.openai_admin.simulator.state import NOW, T0, OrgState, redact
+from apidrift.apis.openai_admin.simulator.seed import seeded_org
+from apidrift.apis.openai_admin.simulator.state import NOW, T0, OrgState, redact
 
 
 def _snapshot(state: OrgState) -> tuple[object, ...]:

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
+from apidrift.apis.openai_admin.sandbox import LedgerKind, SandboxWriter
 from apidrift.check.recordings import bundled_recordings, load_recordings
 from apidrift.check.validation import ResponseValidator
 from apidrift.contracts.model import ContractStore, ContractVersion, Operation
@@ -39,7 +40,6 @@ from apidrift.live.sweep import (
     SweepOptions,
     plan_reads,
 )
-from apidrift.profiles.openai_admin.sandbox import LedgerKind, SandboxWriter
 
 VERSION = "2026-05-02"
 KEY = "sk-admin-SweepTestKey" + "0123456789abcdef"  # built so no key-shaped text is committed

@@ -7,7 +7,6 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -21,7 +20,7 @@ class _Commands(TyperGroup):
     """Bad input is one `error:` line and exit 2 inside the app itself, so an in-process run (a
     test's CliRunner) sees exactly what a user of the `apidrift` script sees."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # typer vendors its own click Context type
         try:
             return super().invoke(ctx)
         except ApidriftError as exc:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from apidrift.errors import ContractError, UnknownOperationError, UnknownVersionError
-from apidrift.profiles.model import DEFAULT_API
+from apidrift.profiles.bundled import DEFAULT_API
 
 if TYPE_CHECKING:
     from referencing import Registry

@@ -1,5 +1,7 @@
-"""API profiles: what is particular to one API, as data (`<name>.toml`), and where to find them.
+"""API profiles: what is particular to one API, as data, and where to find them.
 
-Generic code asks a profile for base URLs, key variables, scopes, secret patterns, id sources and
-extensions (a sandbox write plan, a simulator); it never names an API itself.
+A profile is a `profile.toml` (bundled ones under `apidrift/apis/<package>/`, a user's beside their
+contracts or anywhere): base URL, key variable, auth, scope, secret patterns, id sources, sweep
+rules, endpoint families, and references to code it adds. Generic code asks the profile; it never
+names an API itself.
 """

@@ -6,17 +6,16 @@ import re
 import tomllib
 from collections.abc import Mapping
 from functools import cached_property
-from importlib import import_module, resources
+from importlib import import_module
 from pathlib import Path
 from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from apidrift.errors import ProfileError
+from apidrift.profiles.bundled import DEFAULT_API, PROFILE_FILE, bundled_profiles
 
-# The API a command works on when the user names none (its contracts and recordings are bundled).
-DEFAULT_API: Final = "openai-admin"
-PROFILE_FILE: Final = "profile.toml"
+__all__ = ["DEFAULT_API", "PROFILE_FILE", "ApiProfile", "bundled_profiles", "load_profile", "parse_profile"]
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
 
@@ -118,6 +117,8 @@ class ApiProfile(_Frozen):
     # Endpoint families (name -> path-template prefixes): what a simulator's `--mix` switches as one.
     families: Mapping[str, tuple[str, ...]] = Field(default_factory=dict)
     extensions: Extensions = Extensions()
+    # The one bundled profile a command uses when the user names no API.
+    default: bool = False
     source: str = Field(default="", exclude=True)
 
     @field_validator("name")
@@ -169,12 +170,6 @@ def relative_time(value: str, now: float) -> str:
     amount, unit = match.groups()
     seconds = int(amount or 0) * {"s": 1, "m": 60, "h": 3600, "d": 86400}.get(unit or "s", 1)
     return str(int(now) - seconds)
-
-
-def bundled_profiles() -> dict[str, Path]:
-    """The profiles shipped with apidrift, by name."""
-    folder = Path(str(resources.files("apidrift.profiles")))
-    return {p.stem: p for p in sorted(folder.glob("*.toml"))}
 
 
 def parse_profile(path: Path) -> ApiProfile:

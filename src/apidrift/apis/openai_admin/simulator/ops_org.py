@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from apidrift.profiles.openai_admin.simulator.registry import Body, Call, handles
-from apidrift.profiles.openai_admin.simulator.state import Entity, redact
-from apidrift.profiles.openai_admin.simulator.views import (
+from apidrift.apis.openai_admin.simulator.registry import Body, Call, handles
+from apidrift.apis.openai_admin.simulator.state import Entity, redact
+from apidrift.apis.openai_admin.simulator.views import (
     assigned_role_view,
     default_user,
     group_summary,

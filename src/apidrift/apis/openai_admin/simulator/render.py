@@ -14,7 +14,7 @@ import copy
 from collections.abc import Callable, Iterator
 from typing import Any, Final
 
-from apidrift.profiles.openai_admin import ORGANIZATION_USER_ADDED_FIELDS, USAGE_OPERATIONS
+from apidrift.apis.openai_admin import ORGANIZATION_USER_ADDED_FIELDS, USAGE_OPERATIONS
 from apidrift.simulator.errors import SimulatorError
 
 Body = Any

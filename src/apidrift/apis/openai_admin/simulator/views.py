@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from apidrift.profiles.openai_admin.simulator.state import Entity, OrgState
+from apidrift.apis.openai_admin.simulator.state import Entity, OrgState
 from apidrift.simulator.core import public
 
 

@@ -3,15 +3,15 @@ documented version (state and handlers speak 2026-05-02; `render` adapts bodies 
 
 from __future__ import annotations
 
-from apidrift.profiles.openai_admin.simulator import (  # noqa: F401  (each registers its handlers)
+from apidrift.apis.openai_admin.simulator import (  # noqa: F401  (each registers its handlers)
     ops_org,
     ops_projects,
     ops_roles,
     ops_usage,
 )
-from apidrift.profiles.openai_admin.simulator.registry import HANDLERS
-from apidrift.profiles.openai_admin.simulator.render import check_renderable, render
-from apidrift.profiles.openai_admin.simulator.seed import seeded_org
+from apidrift.apis.openai_admin.simulator.registry import HANDLERS
+from apidrift.apis.openai_admin.simulator.render import check_renderable, render
+from apidrift.apis.openai_admin.simulator.seed import seeded_org
 from apidrift.simulator.overlay import Overlay
 
 OVERLAY = Overlay(handlers=HANDLERS, new_state=seeded_org, render=render, check_version=check_renderable)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from apidrift.profiles.openai_admin.simulator.registry import Call
+from apidrift.apis.openai_admin.simulator.registry import Call
 from apidrift.simulator.core import Entity, lookup
 from apidrift.simulator.errors import ApiError, not_found
 

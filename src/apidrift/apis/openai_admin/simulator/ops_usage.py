@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from apidrift.profiles.openai_admin.simulator.registry import Body, Call, handles
-from apidrift.profiles.openai_admin.simulator.state import NOW
-from apidrift.profiles.openai_admin.simulator.usage_data import (
+from apidrift.apis.openai_admin.simulator.registry import Body, Call, handles
+from apidrift.apis.openai_admin.simulator.state import NOW
+from apidrift.apis.openai_admin.simulator.usage_data import (
     COSTS_LIMITS,
     FILTERS,
     LIMITS,

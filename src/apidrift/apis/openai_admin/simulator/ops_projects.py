@@ -3,11 +3,11 @@ groups and certificates (2026-05-02 bodies)."""
 
 from __future__ import annotations
 
-from apidrift.profiles.openai_admin.simulator.lookups import project, project_member, project_role
-from apidrift.profiles.openai_admin.simulator.registry import Body, Call, handles
-from apidrift.profiles.openai_admin.simulator.seed import PROJECT_ROLES, RATE_LIMIT_MODELS
-from apidrift.profiles.openai_admin.simulator.state import Entity, new_key
-from apidrift.profiles.openai_admin.simulator.views import (
+from apidrift.apis.openai_admin.simulator.lookups import project, project_member, project_role
+from apidrift.apis.openai_admin.simulator.registry import Body, Call, handles
+from apidrift.apis.openai_admin.simulator.seed import PROJECT_ROLES, RATE_LIMIT_MODELS
+from apidrift.apis.openai_admin.simulator.state import Entity, new_key
+from apidrift.apis.openai_admin.simulator.views import (
     api_key_view,
     project_group_view,
 )

@@ -3,10 +3,10 @@ the role assignments of project users and project groups (2026-05-02 bodies)."""
 
 from __future__ import annotations
 
-from apidrift.profiles.openai_admin.simulator.lookups import project, project_member, project_role
-from apidrift.profiles.openai_admin.simulator.registry import Body, Call, handles
-from apidrift.profiles.openai_admin.simulator.state import Entity
-from apidrift.profiles.openai_admin.simulator.views import (
+from apidrift.apis.openai_admin.simulator.lookups import project, project_member, project_role
+from apidrift.apis.openai_admin.simulator.registry import Body, Call, handles
+from apidrift.apis.openai_admin.simulator.state import Entity
+from apidrift.apis.openai_admin.simulator.views import (
     assigned_role_view,
     default_user,
     group_summary,

@@ -11,7 +11,7 @@ import random
 import string
 from typing import Any, Final
 
-from apidrift.profiles.openai_admin.simulator.usage_data import UsageRecord
+from apidrift.apis.openai_admin.simulator.usage_data import UsageRecord
 
 Entity = dict[str, Any]
 

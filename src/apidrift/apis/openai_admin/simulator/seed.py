@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from apidrift.profiles.openai_admin.simulator.state import DAY, NOW, T0, Entity, OrgState, new_key, redact
-from apidrift.profiles.openai_admin.simulator.usage_data import seed_usage
+from apidrift.apis.openai_admin.simulator.state import DAY, NOW, T0, Entity, OrgState, new_key, redact
+from apidrift.apis.openai_admin.simulator.usage_data import seed_usage
 
 FIRST: Final = ("Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Radia", "Ken")
 LAST: Final = ("Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Allen", "Perlman", "Thompson")
