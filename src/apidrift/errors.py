@@ -100,3 +100,19 @@ class SdkModuleError(SdkError):
 
 class SdkMappingError(SdkError):
     """An operation → model mapping that is missing, malformed, or names a model that does not exist."""
+
+
+class LiveError(ApidriftError):
+    """A live client used wrongly (its configuration or a call), as opposed to a server's behaviour."""
+
+
+class ReadOnlyViolation(LiveError):
+    """A read-only client was asked to send a request that could change the API's state."""
+
+
+class SweepConfigError(LiveError):
+    """A sweep that must not start: writes without a sandbox or plan, a read-only client, a pending ledger."""
+
+
+class LedgerError(LiveError):
+    """A ledger file that cannot be read or written."""

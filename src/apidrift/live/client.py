@@ -20,12 +20,11 @@ from urllib.parse import quote, urlsplit
 import httpx
 from pydantic import SecretStr
 
+from apidrift.errors import LiveError, ReadOnlyViolation
 from apidrift.live.outcomes import (
     Exchange,
     FindingKind,
-    LiveError,
     Outcome,
-    ReadOnlyViolation,
     RetryPolicy,
     TransportFinding,
 )

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel, GetCoreSchemaHandler, ValidationError
 from pydantic_core import core_schema
 
-from apidrift.errors import ApidriftError
+from apidrift.errors import LedgerError
 from apidrift.live.client import Exchange, LiveClient, Outcome
 from apidrift.live.discovery import list_items
 
@@ -28,10 +28,6 @@ OnCall = Callable[[str, Outcome], None]
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-class LedgerError(ApidriftError):
-    """A ledger file that cannot be read or written."""
 
 
 # --- the ledger -------------------------------------------------------------------------------

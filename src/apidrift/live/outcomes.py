@@ -7,15 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from apidrift.errors import ApidriftError
-
-
-class LiveError(ApidriftError):
-    """A live client used wrongly (its configuration or a call), as opposed to a server's behaviour."""
-
-
-class ReadOnlyViolation(LiveError):
-    """A read-only client was asked to send a request that could change the organisation."""
+from apidrift.errors import LiveError
 
 
 class FindingKind(StrEnum):

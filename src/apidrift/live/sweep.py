@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apidrift.contracts.model import ContractVersion
-from apidrift.errors import ApidriftError
+from apidrift.errors import SweepConfigError
 from apidrift.live.client import Exchange, LiveClient, Outcome
 from apidrift.live.discovery import IdSource, PlannedRead, pick
 from apidrift.live.discovery import plan_reads as _plan_reads
@@ -52,10 +52,6 @@ __all__ = [
     "SweepResult",
     "plan_reads",
 ]
-
-
-class SweepConfigError(ApidriftError):
-    """A sweep that must not start: writes without a sandbox or plan, a read-only client, a pending ledger."""
 
 
 def plan_reads(
