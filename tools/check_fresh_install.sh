@@ -108,7 +108,7 @@ for _ in $(seq 50); do
         2>/dev/null && break
     sleep 0.2
 done
-export OPENAI_ADMIN_KEY="sk-admin-REDACTED-placeholder"
+export OPENAI_ADMIN_KEY="sk-admin-REDACTED"
 expect 0 check-live apidrift check --live --base-url "http://127.0.0.1:$PORT/v1" --record live --reports live-reports
 expect 0 check-live-writes apidrift check --live --allow-writes --sandbox-project apidrift-sandbox \
     --base-url "http://127.0.0.1:$PORT/v1" --ledger ledger.jsonl --reports write-reports
