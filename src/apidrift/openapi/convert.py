@@ -96,9 +96,8 @@ def import_document(
             if op_id in operations:
                 op_id = _unique_id(op_id, method, path, operations, findings, file, pointer)
             try:
-                operation = _import_operation(
-                    document, converter, op_id, method, path, op, shared, pointer, findings
-                )
+                site = _Site(op_id=op_id, method=method, path=path, op=op, shared=shared, pointer=pointer)
+                operation = _import_operation(document, converter, site, findings)
             except (AttributeError, TypeError, KeyError) as exc:
                 # A list where a mapping belongs, say: one clear error instead of a traceback.
                 message = f"malformed operation ({type(exc).__name__}: {exc})"
@@ -154,19 +153,24 @@ def _mapping(parent: dict[str, Any], key: str, file: str | None, pointer: str) -
     return value
 
 
+@dataclass(frozen=True)
+class _Site:
+    """Where one operation stands in the document: its id, method, path, object, shared parameters."""
+
+    op_id: str
+    method: str
+    path: str
+    op: dict[str, Any]
+    shared: list[Any]
+    pointer: str
+
+
 def _import_operation(
-    document: dict[str, Any],
-    converter: SchemaConverter,
-    op_id: str,
-    method: str,
-    path: str,
-    op: dict[str, Any],
-    shared: list[Any],
-    pointer: str,
-    findings: list[Finding],
+    document: dict[str, Any], converter: SchemaConverter, site: _Site, findings: list[Finding]
 ) -> Operation:
     file = converter.file
-    params = _parameters(document, converter, op_id, method, path, op, shared, pointer, findings)
+    op_id, method, path, op, pointer = site.op_id, site.method, site.path, site.op, site.pointer
+    params = _parameters(document, converter, site, findings)
     body = None
     if "requestBody" in op:
         raw_body = resolve_component(
@@ -208,17 +212,12 @@ def _import_operation(
 
 
 def _parameters(
-    document: dict[str, Any],
-    converter: SchemaConverter,
-    op_id: str,
-    method: str,
-    path: str,
-    op: dict[str, Any],
-    shared: list[Any],
-    pointer: str,
-    findings: list[Finding],
+    document: dict[str, Any], converter: SchemaConverter, site: _Site, findings: list[Finding]
 ) -> dict[tuple[str, str], Parameter]:
     file = converter.file
+    op_id, method, path, op, shared, pointer = (
+        site.op_id, site.method, site.path, site.op, site.shared, site.pointer
+    )
     params: dict[tuple[str, str], Parameter] = {}
     where_of: dict[tuple[str, str], str] = {}
     item_pointer = pointer.rsplit("/", 1)[0]
