@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,11 +19,9 @@ from apidrift.contracts.model import CONTRACT_FILE, SCHEMAS_FILE, ContractVersio
 from apidrift.errors import ContractError, OpenAPIError
 from apidrift.openapi.checks import ExampleCheck, check_examples, example_recordings
 from apidrift.openapi.components import Finding
-from apidrift.openapi.sources import check_scope, import_openapi_file, version_label
+from apidrift.openapi.sources import FOLDER_NAME, ISO_DATE, check_scope, import_openapi_file, version_label
 
 INDEX_FILE = "index.json"
-_LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @app.command("import-openapi")
@@ -64,9 +61,9 @@ def import_openapi(
     ] = None,
 ) -> None:
     """Import an OpenAPI document as a contract version and check its documented examples against it."""
-    if version is not None and not _LABEL.match(version):
+    if version is not None and not FOLDER_NAME.match(version):
         raise OpenAPIError(f"--version {version!r} must be a folder name (letters, digits, '.', '_', '-')")
-    if api is not None and not _LABEL.match(api):
+    if api is not None and not FOLDER_NAME.match(api):
         raise OpenAPIError(f"--api {api!r} must be a folder name (letters, digits, '.', '_', '-')")
     if not spec.is_file():
         raise OpenAPIError("no such file", file=spec)
@@ -149,7 +146,7 @@ def _describe(contract: ContractVersion, spec: Path) -> ContractVersion:
     scope = meta.get("scope") or []
     return replace(
         contract,
-        date=contract.version if _ISO_DATE.match(contract.version) else contract.date,
+        date=contract.version if ISO_DATE.match(contract.version) else contract.date,
         description=(
             f"{meta.get('title') or 'OpenAPI document'} {info_version} (OpenAPI {meta.get('openapi', '?')}), "
             f"imported from {spec.name}; "

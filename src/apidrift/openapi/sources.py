@@ -19,8 +19,9 @@ from apidrift.openapi.convert import ImportResult, import_document, in_scope, lo
 
 # /3: findings are values (kind, message, operation, file, pointer); the API is named by the document.
 CACHE_FORMAT = "apidrift.openapi-cache/3"
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A version label or API name that is safe as one folder name.
+FOLDER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 class ScopeError(ApidriftError):
@@ -46,9 +47,9 @@ def version_label(info_version: str) -> str | None:
     """The label `info.version` gives a contract version: itself when it is a date or a folder-safe
     label (`1.2.0`), else None (the caller must name one)."""
     text = info_version.strip()
-    if _ISO_DATE.match(text[:10]) and (len(text) == 10 or text[10] in "T "):
+    if ISO_DATE.match(text[:10]) and (len(text) == 10 or text[10] in "T "):
         return text[:10]
-    return text if _LABEL.match(text) and ".." not in text else None
+    return text if FOLDER_NAME.match(text) and ".." not in text else None
 
 
 def import_openapi_file(
@@ -96,7 +97,7 @@ def import_openapi_file(
         result,
         version=dataclasses.replace(
             result.version,
-            date=dated if dated and _ISO_DATE.match(dated) else None,
+            date=dated if dated and ISO_DATE.match(dated) else None,
             extra={**result.version.extra, "openapi": provenance},
         ),
     )
