@@ -75,3 +75,17 @@ def test_the_layering_contract_holds() -> None:
         pytest.skip("import-linter is not installed (it is in the dev extra)")
     done = subprocess.run([lint], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout[-4000:]
+
+
+@pytest.mark.parametrize("name", sorted(bundled_profiles()))
+def test_the_quick_read_of_a_bundled_profile_agrees_with_the_full_parse(name: str) -> None:
+    """The default API is found without tomllib; what that quick read sees must be what TOML says."""
+    import tomllib
+
+    from apidrift.profiles.bundled import _read
+
+    path = bundled_profiles()[name]
+    full = tomllib.loads(path.read_text(encoding="utf-8"))
+    quick = _read(path)
+    assert quick.get("name") == full["name"] == name
+    assert quick.get("default", False) == full.get("default", False)

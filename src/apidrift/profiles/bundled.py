@@ -1,11 +1,12 @@
 """The profiles shipped with apidrift (`apidrift/apis/<package>/profile.toml`) and the default one.
 
-Kept free of pydantic: every command start asks for the default API, and only reads TOML for it.
+Kept free of pydantic and tomllib: every command start asks for the default API, and importing
+tomllib alone costs ~8 ms there; `parse_profile` reads and checks the whole file when it is used.
 """
 
 from __future__ import annotations
 
-import tomllib
+import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -35,11 +36,25 @@ def default_api() -> str:
     return chosen[0]
 
 
+# The two top-level keys needed here, each on a line of its own before the first [table].
+_TOP_KEY = re.compile(r'^(name|default)\s*=\s*(?:"([^"]*)"|(true|false))\s*(?:#.*)?$')
+
+
 def _read(path: Path) -> dict[str, object]:
+    """`name` and `default` of a profile file (a test holds them equal to what tomllib reads)."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
         return {}  # parse_profile reports a broken file with its pointer when it is asked for
+    found: dict[str, object] = {}
+    for line in text.splitlines():
+        if line.lstrip().startswith("["):
+            break
+        match = _TOP_KEY.match(line.strip())
+        if match:
+            key, string, flag = match.groups()
+            found[key] = string if string is not None else flag == "true"
+    return found
 
 
 DEFAULT_API: Final = default_api()
