@@ -67,10 +67,15 @@ def check_recordings(
     Each is validated against `against`, or when that is None against the version its provenance
     names (falling back to the newest version), and fingerprinted against every version.
     """
-    labels = list(versions) if versions else store.labels()
+    run = CheckRun([], against, display_path(recordings, display_root))
+    try:
+        labels = list(versions) if versions else store.require_labels()
+    except ApidriftError as exc:
+        run.input_errors.append(exc)
+        return run
     if against is not None and against not in labels:
         labels.append(against)
-    run = CheckRun(labels, against, display_path(recordings, display_root))
+    run.versions = labels
     validators: dict[str, ResponseValidator] = {}
     for label in labels:
         try:
@@ -81,11 +86,10 @@ def check_recordings(
         return run
     loaded = load_recordings(recordings)
     for error in loaded.errors:
-        error.file = (
-            f"{run.recordings}/{error.file}"
-            if error.file and not Path(error.file).is_absolute()
-            else error.file
-        )
+        if error.file == str(recordings):
+            error.file = run.recordings
+        elif error.file and not Path(error.file).is_absolute():
+            error.file = f"{run.recordings}/{error.file}"
         run.input_errors.append(error)
     newest = sorted(validators)[-1]
     everyone = [validators[label] for label in labels if label in validators]

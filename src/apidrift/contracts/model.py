@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from apidrift.contracts.safeload import read_json
 from apidrift.errors import ContractError, UnknownOperationError, UnknownVersionError
 from apidrift.profiles.bundled import DEFAULT_API
 
@@ -220,16 +221,7 @@ def _operation_to_json(op: Operation) -> dict[str, Any]:
 
 
 def _read_json(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ContractError(f"cannot read contract file: {exc.strerror}", file=path) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ContractError(
-            f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", file=path
-        ) from None
+    return read_json(path, error=ContractError)
 
 
 def _require(obj: Any, key: str, kind: type | tuple[type, ...], file: Path, pointer: str) -> Any:
@@ -390,6 +382,17 @@ class ContractStore:
         if not folder.is_dir():
             return []
         return sorted(p.name for p in folder.iterdir() if (p / CONTRACT_FILE).is_file())
+
+    def require_labels(self) -> list[str]:
+        """The version labels, or an error naming the APIs that do have contracts below the root."""
+        labels = self.labels()
+        if labels:
+            return labels
+        apis = sorted(p.name for p in self.root.iterdir() if p.is_dir()) if self.root.is_dir() else []
+        raise UnknownVersionError(
+            f"no contract versions for API {self.api!r} (APIs with contracts: {', '.join(apis) or 'none'})",
+            file=self.root,
+        )
 
     def load(self, label: str) -> ContractVersion:
         if label not in self._cache:
