@@ -10,6 +10,7 @@ from apidrift.check.fingerprint import Fingerprint, fingerprint
 from apidrift.check.recordings import LoadedRecording, load_recordings
 from apidrift.check.validation import ResponseValidator, ValidationResult
 from apidrift.contracts.model import ContractStore
+from apidrift.contracts.soundness import SchemaNote
 from apidrift.errors import ApidriftError, UnknownOperationError, UnknownVersionError
 
 
@@ -41,6 +42,8 @@ class CheckRun:
     recordings: str
     responses: list[CheckedResponse] = field(default_factory=list)
     input_errors: list[ApidriftError] = field(default_factory=list)
+    # (version, note): documentation findings about the contracts themselves, e.g. unknown keywords.
+    notes: list[tuple[str, SchemaNote]] = field(default_factory=list)
 
     @property
     def failures(self) -> list[CheckedResponse]:
@@ -79,7 +82,9 @@ def check_recordings(
     validators: dict[str, ResponseValidator] = {}
     for label in labels:
         try:
-            validators[label] = ResponseValidator(store.load(label))
+            version = store.load(label)
+            validators[label] = ResponseValidator(version)
+            run.notes.extend((label, note) for note in version.notes)
         except ApidriftError as exc:
             run.input_errors.append(exc)
     if not validators or (against is not None and against not in validators):

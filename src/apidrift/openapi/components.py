@@ -26,6 +26,7 @@ class FindingKind(StrEnum):
     PATH_PARAM_NOT_IN_TEMPLATE = "path-param-not-in-template"
     NO_RESPONSES = "no-responses"
     DUPLICATE_OPERATION_ID = "duplicate-operation-id"
+    UNKNOWN_KEYWORD = "unknown-keyword"
 
 
 @dataclass(frozen=True)
