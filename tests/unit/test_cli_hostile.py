@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from cli_support import run_cli
 
 REPO = Path(__file__).resolve().parents[2]

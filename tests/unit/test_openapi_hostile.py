@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cli_support import run_cli
 
 from apidrift.errors import OpenAPIError
 from apidrift.openapi.components import FindingKind
 from apidrift.openapi.sources import import_openapi_file
+from cli_support import run_cli
 
 HEAD = 'openapi: 3.1.0\ninfo: {title: t, version: "1"}\n'
 

@@ -35,7 +35,11 @@ def _load_error(tmp_path: Path, schemas: Any) -> ContractError:
     ("schema", "pointer", "message"),
     [
         ({"type": 5}, "/$defs/Bad/type", "not a valid JSON Schema: 5 is not valid under any"),
-        ({"properties": {"a": {"minimum": "x"}}}, "/$defs/Bad/properties/a/minimum", 'not a valid JSON Schema: "x"'),
+        (
+            {"properties": {"a": {"minimum": "x"}}},
+            "/$defs/Bad/properties/a/minimum",
+            'not a valid JSON Schema: "x"',
+        ),
         ({"type": "string", "pattern": "(["}, "/$defs/Bad/pattern", "'([' is not a regular expression"),
         ({"patternProperties": {"([": {}}}, "/$defs/Bad/patternProperties/([", "is not a regular expression"),
         ({"$id": "http://127.0.0.1:9/x"}, "/$defs/Bad/$id", "$id is not allowed in a contract"),
@@ -98,7 +102,10 @@ def test_unknown_keywords_are_noted_with_a_did_you_mean() -> None:
 
 def test_notes_of_a_loaded_version_include_operation_schemas(tmp_path: Path) -> None:
     contract = copy.deepcopy(CONTRACT)
-    contract["operations"][0]["responses"]["200"]["schema"] = {"$ref": "schemas.json#/$defs/Widget", "nulable": 1}
+    contract["operations"][0]["responses"]["200"]["schema"] = {
+        "$ref": "schemas.json#/$defs/Widget",
+        "nulable": 1,
+    }
     version = load_version(write_contract(tmp_path / "v1", contract=contract))
     assert [n.pointer for n in version.notes] == ["/operations/0/responses/200/schema/nulable"]
 
@@ -122,7 +129,7 @@ def tripwire() -> Iterator[tuple[int, list[bytes]]]:
             with conn:
                 conn.settimeout(1)
                 contacts.append(conn.recv(1024))
-                conn.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}')
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
@@ -132,7 +139,9 @@ def tripwire() -> Iterator[tuple[int, list[bytes]]]:
     server.close()
 
 
-def test_loading_and_validating_never_open_a_socket(tmp_path: Path, tripwire: tuple[int, list[bytes]]) -> None:
+def test_loading_and_validating_never_open_a_socket(
+    tmp_path: Path, tripwire: tuple[int, list[bytes]]
+) -> None:
     port, contacts = tripwire
     remote = f"http://127.0.0.1:{port}/schema.json"
     attempts: list[Any] = [
