@@ -71,3 +71,41 @@ def test_an_unknown_api_fails_and_names_the_apis_that_have_contracts(tmp_path: P
     assert done.returncode == 2
     assert "no contract versions for API 'no-such-api' (APIs with contracts: " in done.stderr
     assert "openai-admin" in done.stderr
+
+
+def test_a_fault_in_apidrift_itself_is_one_line_and_exit_3(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import apidrift.cli.check
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(apidrift.cli.check, "check_recordings", broken)
+    done = run_cli("check", "--reports", "out", cwd=tmp_path)
+    assert done.returncode == 3
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stdout
+    assert lines[0].startswith("error: internal error in apidrift ")
+    assert "ZeroDivisionError: division by zero at test_cli_hostile.py:" in lines[0]
+    assert "please report it" in lines[0]
+
+
+def test_a_body_that_defeats_the_validator_is_a_finding_about_that_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import apidrift.check.run
+
+    real = apidrift.check.run.fingerprint
+
+    def fragile(validators: object, operation: str, status: int, body: object) -> object:
+        if isinstance(body, dict) and body.get("poison"):
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(validators, operation, status, body)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(apidrift.check.run, "fingerprint", fragile)
+    _plant(tmp_path / "recs", "bad.json", json.dumps({**_good(), "body": {"poison": True}}).encode())
+    done = run_cli("check", "--recordings", "recs", "--reports", "out", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "error: recs/bad.json: could not be checked: RecursionError: maximum recursion" in done.stderr
+    assert "1 of 1 responses valid" in done.stdout

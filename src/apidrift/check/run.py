@@ -11,7 +11,7 @@ from apidrift.check.recordings import LoadedRecording, load_recordings
 from apidrift.check.validation import ResponseValidator, ValidationResult
 from apidrift.contracts.model import ContractStore
 from apidrift.contracts.soundness import SchemaNote
-from apidrift.errors import ApidriftError, UnknownOperationError, UnknownVersionError
+from apidrift.errors import ApidriftError, RecordingError, UnknownOperationError, UnknownVersionError
 
 
 @dataclass(frozen=True)
@@ -106,8 +106,14 @@ def check_recordings(
             run.input_errors.append(UnknownVersionError(message, file=where, pointer="/provenance/version"))
             continue
         rec = item.recording
-        # The fingerprint validates strictly against every version, the target included: reuse that.
-        fp = fingerprint(everyone, rec.operation, rec.status, rec.body)
+        try:
+            # The fingerprint validates strictly against every version, the target included: reuse that.
+            fp = fingerprint(everyone, rec.operation, rec.status, rec.body)
+        except (RecursionError, MemoryError, ValueError, TypeError) as exc:
+            # A body that defeats a validator is a finding about that one file; the rest go on.
+            message = f"could not be checked: {type(exc).__name__}: {exc}"
+            run.input_errors.append(RecordingError(message, file=f"{run.recordings}/{item.file}"))
+            continue
         score = next(s for s in fp.scores if s.version == target)
         if score.result is None:
             message = score.problem or f"{target} does not document {rec.operation}"
