@@ -77,3 +77,13 @@ def test_display_paths_are_relative(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert display_path(tmp_path / "a" / "b.json") == "a/b.json"
     assert display_path(Path("x/y.json")) == "x/y.json"
     assert display_path(Path("/elsewhere/z.json")) == "z.json"
+
+
+def test_values_copied_into_violations_are_clipped() -> None:
+    from apidrift.check.validation import _compact
+
+    huge = "x" * 1_000_000
+    clipped = _compact(huge)
+    assert len(clipped) < 260 and clipped.endswith("… (1,000,000 characters)")
+    assert _compact("short") == "short"
+    assert len(str(_compact(list(range(100_000))))) < 200

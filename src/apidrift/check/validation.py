@@ -212,4 +212,10 @@ def _compact(value: Any) -> Any:
     """Keep small JSON values as they are; summarize big ones so reports stay readable."""
     if isinstance(value, (dict, list)) and (len(value) > 8 or len(repr(value)) > 120):
         return _short.repr(value)
+    if isinstance(value, str) and len(value) > _LONGEST_STRING:
+        # A 100 MB string in a body must not become a 100 MB report.
+        return f"{value[:_LONGEST_STRING]}… ({len(value):,} characters)"
     return value
+
+
+_LONGEST_STRING = 200
