@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from apidrift.check.renames import RenamePair, pair_renames
+from apidrift.check.shapes import flatten_value
 from apidrift.check.validation import ResponseValidator, ValidationResult
 from apidrift.errors import UnknownOperationError
 
@@ -88,10 +89,11 @@ def fingerprint(
 ) -> Fingerprint:
     """Score a body against each version's validator (strict), naming renames per version."""
     scores = []
+    fields = flatten_value(body)  # one walk of the body, shared by every version's strict check
     for validator in validators:
         label = validator.version.version
         try:
-            result = validator.validate(operation, status, body, strict=True)
+            result = validator.validate(operation, status, body, strict=True, fields=fields)
         except UnknownOperationError as exc:
             scores.append(VersionScore(label, None, problem=exc.message))
             continue

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import reprlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,12 +119,16 @@ class ResponseValidator:
             self._shapes[key] = self._flattener.flatten(schema)
         return self._shapes[key]
 
-    def undocumented(self, op_id: str, status: str | int, body: Any) -> tuple[UndocumentedField, ...]:
+    def undocumented(
+        self, op_id: str, status: str | int, body: Any, *, fields: Mapping[str, str] | None = None
+    ) -> tuple[UndocumentedField, ...]:
+        """Fields of `body` this version does not document (outermost only); `fields`, the body's
+        `flatten_value`, lets several versions share one walk of the same body."""
         documented = self.field_shapes(op_id, status)
         # A documented object none of whose fields are documented is a free-form map: anything goes.
         declares_fields = {_parent(path) for path in documented if path}
         found = []
-        for path, json_type in flatten_value(body).items():
+        for path, json_type in (flatten_value(body) if fields is None else fields).items():
             if path in documented or not path:
                 continue
             parent = _parent(path)
@@ -133,8 +137,16 @@ class ResponseValidator:
                 found.append(UndocumentedField(path, json_type))
         return tuple(found)
 
-    def validate(self, op_id: str, status: str | int, body: Any, *, strict: bool = False) -> ValidationResult:
-        """Check a body; `strict` also lists undocumented fields as drift."""
+    def validate(
+        self,
+        op_id: str,
+        status: str | int,
+        body: Any,
+        *,
+        strict: bool = False,
+        fields: Mapping[str, str] | None = None,
+    ) -> ValidationResult:
+        """Check a body; `strict` also lists undocumented fields as drift (see `undocumented`)."""
         status = str(status)
         fast = self._compiled(op_id, status)
         if fast.is_valid(body):
@@ -148,7 +160,7 @@ class ResponseValidator:
             violations: tuple[Violation, ...] = ()
         else:  # only an invalid body pays for the explanation
             violations = tuple(sorted((explain(e) for e in fast.iter_errors(body)), key=_relevance))
-        undocumented = self.undocumented(op_id, status, body) if strict else ()
+        undocumented = self.undocumented(op_id, status, body, fields=fields) if strict else ()
         return ValidationResult(self.version.version, op_id, status, violations, undocumented)
 
 
