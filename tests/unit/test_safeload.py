@@ -45,7 +45,7 @@ def test_duplicate_keys_and_non_finite_numbers_are_errors_with_their_pointer(
 def test_deep_nesting_is_refused_without_recursion() -> None:
     deep = "[" * 100_000 + "]" * 100_000
     error = _error(lambda: parse_json(deep, file="deep.json", error=ContractError))
-    assert error.message == "nested deeper than 256 levels (at line 1)"
+    assert error.message == "nested deeper than 256 levels"
 
 
 def test_brackets_inside_strings_do_not_count_as_depth() -> None:
@@ -120,3 +120,10 @@ def test_tree_depth_is_bounded() -> None:
         node = [node]
     error = _error(lambda: check_tree(node, file="deep.yaml", error=ContractError))
     assert error.message == "nested deeper than 256 levels"
+
+
+def test_nesting_just_past_the_limit_is_refused_with_its_pointer() -> None:
+    text = '{"a": ' + "[" * 257 + "]" * 257 + "}"
+    error = _error(lambda: parse_json(text, file="f", error=ContractError))
+    assert error.message == "nested deeper than 256 levels"
+    assert error.pointer == "/a" + "/0" * 255

@@ -108,16 +108,15 @@ def parse_json(text: str, *, file: str, error: ErrorType, limits: Limits = DEFAU
         suspicious.append(True)
         return _NonFinite(name)
 
-    # The C parser recurses per level; counting brackets first keeps a 10,000-deep file from
-    # reaching it (and costs one pass in C).
-    if text.count("[") + text.count("{") > limits.max_depth:
-        _check_json_depth(text, file=file, error=error, limits=limits)
     try:
         value = json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
     except json.JSONDecodeError as exc:
         raise error(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", file=file) from None
-    except RecursionError:
+    except RecursionError:  # the C parser gives up near the interpreter's recursion limit
         raise error(f"nested deeper than {limits.max_depth} levels", file=file) from None
+    # Fewer brackets than the limit cannot nest past it: most bodies skip the walk.
+    if text.count("[") + text.count("{") > limits.max_depth:
+        _check_depth(value, file=file, error=error, limits=limits)
     if suspicious:
         _report_marker(value, file=file, error=error)
     return value
@@ -132,26 +131,21 @@ def _first_duplicate(items: list[tuple[str, Any]]) -> str:
     return ""
 
 
-def _check_json_depth(text: str, *, file: str, error: ErrorType, limits: Limits) -> None:
-    """Refuse text whose brackets (outside strings) nest deeper than the limit, without recursion."""
-    depth, in_string, escaped = 0, False, False
-    for i, char in enumerate(text):
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            if depth > limits.max_depth:
-                line = text.count("\n", 0, i) + 1
-                raise error(f"nested deeper than {limits.max_depth} levels (at line {line})", file=file)
-        elif char in "]}":
-            depth -= 1
+def _check_depth(value: Any, *, file: str, error: ErrorType, limits: Limits) -> None:
+    """Refuse parsed data nested deeper than the limit (what the recursive walks downstream allow)."""
+    stack: list[tuple[Any, str, int]] = [(value, "", 1)]  # the root container is level 1
+    while stack:
+        node, pointer, depth = stack.pop()
+        if depth > limits.max_depth:
+            raise error(f"nested deeper than {limits.max_depth} levels", file=file, pointer=pointer)
+        if isinstance(node, dict):
+            stack.extend((v, f"{pointer}/{escape(str(k))}", depth + 1) for k, v in node.items() if _nests(v))
+        elif isinstance(node, list):
+            stack.extend((v, f"{pointer}/{i}", depth + 1) for i, v in enumerate(node) if _nests(v))
+
+
+def _nests(value: Any) -> bool:
+    return isinstance(value, (dict, list))
 
 
 def _report_marker(value: Any, *, file: str, error: ErrorType) -> None:
