@@ -142,19 +142,20 @@ def main() -> None:
 
 
 def write_docs(rows: list[dict[str, Any]]) -> None:
+    sizes = " ".join(str(r["n"]) for r in rows)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT)
     lines = [
         SECTION,
         "",
         f"Measured {datetime.now(UTC):%Y-%m-%d} on {platform.machine()} ({os.cpu_count()} cores), Python "
         f"{platform.python_version()}, apidrift at `{commit.stdout.strip()}`: "
-        f"`python benchmarks/bench_check_scale.py --sizes {' '.join(str(r['n']) for r in rows)} --write-docs`.",
+        f"`python benchmarks/bench_check_scale.py --sizes {sizes} --write-docs`.",
         "Recordings cycle over the 20,000-case validation corpus (10% invalid). The floor reads, parses and",
         "validates each file with jsonschema-rs in one loop; `check` also fingerprints every response",
         "against both versions and writes four reports. Targets: peak RSS under 300 MB at 200k, wall",
         "within 3x the floor's.",
         "",
-        "| recordings | check wall | check CPU | check peak RSS | floor wall | floor peak RSS | wall / floor |",
+        "| recordings | check wall | check CPU | check peak RSS | floor wall | floor peak RSS | wall/floor |",
         "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:

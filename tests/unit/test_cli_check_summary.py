@@ -37,6 +37,7 @@ def test_a_check_with_failures_is_summed_up_per_operation_with_its_reasons(tmp_p
         ("d", "2026-05-02", "archive-project"),
     ]:
         shutil.copy(RECORDINGS / version / f"{operation}.json", recs / f"{name}.json")
-    done = run_cli("check", "--recordings", "recs", "--against", "2026-04-30", "--reports", "out", cwd=tmp_path)
+    args = ("--recordings", "recs", "--against", "2026-04-30", "--reports", "out")
+    done = run_cli("check", *args, cwd=tmp_path)
     assert done.returncode == 1
     assert done.stdout == EXPECTED

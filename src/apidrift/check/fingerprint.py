@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -89,7 +90,8 @@ def fingerprint(
 ) -> Fingerprint:
     """Score a body against each version's validator (strict), naming renames per version."""
     scores = []
-    fields = flatten_value(body)  # one walk of the body, shared by every version's strict check
+    # One walk of the body at most, shared by every version whose closed schema refuses it.
+    fields = functools.cache(lambda: flatten_value(body))
     for validator in validators:
         label = validator.version.version
         try:

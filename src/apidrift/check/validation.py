@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import reprlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import jsonschema_rs
 
+from apidrift.check.closed import close_response, closed_base, closed_document
 from apidrift.check.shapes import FieldShape, SchemaFlattener, flatten_value
 from apidrift.contracts.model import SCHEMAS_FILE, ContractVersion, JSONSchema, schemas_document
 
@@ -79,6 +81,9 @@ def field_path(path: Iterable[Any]) -> str:
     return out
 
 
+BodyFields = Callable[[], Mapping[str, str]]
+
+
 class ResponseValidator:
     """Validates bodies against one contract version; compiled validators are cached per schema."""
 
@@ -91,6 +96,28 @@ class ResponseValidator:
         self._rs_registry = jsonschema_rs.Registry(
             [(version.base + SCHEMAS_FILE, schemas_document(version.api, version.version, version.schemas))]
         )
+        self._closed: dict[tuple[str, str], Any] = {}
+        self._closed_registry: Any = None
+
+    def _closed_validator(self, op_id: str, status: str) -> Any:
+        """The compiled closed form of a response schema (see `check.closed`), or None."""
+        key = (op_id, status)
+        if key not in self._closed:
+            spec = self.version.operation(op_id).responses.get(status)
+            schema = None
+            if spec is not None and spec.schema is not None:
+                where = closed_base(self.version.api, self.version.version)
+                schema_id = f"{where}op-{quote(op_id, safe='')}-{status}.json"
+                schema = close_response(spec.schema, self.version.schemas, schema_id=schema_id)
+            self._closed[key] = None if schema is None else self._compile_closed(schema)
+        return self._closed[key]
+
+    def _compile_closed(self, schema: JSONSchema) -> Any:
+        if self._closed_registry is None:
+            v = self.version
+            document = closed_document(v.api, v.version, v.schemas)
+            self._closed_registry = jsonschema_rs.Registry([(document["$id"], document)])
+        return jsonschema_rs.validator_for(schema, registry=self._closed_registry)
 
     def _schema(self, op_id: str, status: str) -> JSONSchema:
         return self.version.response_schema(op_id, status)
@@ -120,15 +147,15 @@ class ResponseValidator:
         return self._shapes[key]
 
     def undocumented(
-        self, op_id: str, status: str | int, body: Any, *, fields: Mapping[str, str] | None = None
+        self, op_id: str, status: str | int, body: Any, *, fields: BodyFields | None = None
     ) -> tuple[UndocumentedField, ...]:
-        """Fields of `body` this version does not document (outermost only); `fields`, the body's
-        `flatten_value`, lets several versions share one walk of the same body."""
+        """Fields of `body` this version does not document (outermost only); `fields`, giving the
+        body's `flatten_value` once asked, lets several versions share one walk of the same body."""
         documented = self.field_shapes(op_id, status)
         # A documented object none of whose fields are documented is a free-form map: anything goes.
         declares_fields = {_parent(path) for path in documented if path}
         found = []
-        for path, json_type in (flatten_value(body) if fields is None else fields).items():
+        for path, json_type in (flatten_value(body) if fields is None else fields()).items():
             if path in documented or not path:
                 continue
             parent = _parent(path)
@@ -144,13 +171,15 @@ class ResponseValidator:
         body: Any,
         *,
         strict: bool = False,
-        fields: Mapping[str, str] | None = None,
+        fields: BodyFields | None = None,
     ) -> ValidationResult:
         """Check a body; `strict` also lists undocumented fields as drift (see `undocumented`)."""
         status = str(status)
         fast = self._compiled(op_id, status)
         if fast.is_valid(body):
-            if not strict:
+            closed = self._closed_validator(op_id, status) if strict else None
+            # A body its closed schema accepts has no undocumented field: no walk needed.
+            if not strict or (closed is not None and closed.is_valid(body)):
                 # Results are immutable: every valid non-strict check of one operation shares one.
                 key = (op_id, status)
                 valid = self._valid.get(key)
