@@ -39,7 +39,9 @@ paths:
 
 
 def _version(label: str) -> ContractVersion:
-    return ContractVersion(api="pets", version=label, date=None, description="", sources=(), operations={}, schemas={})
+    return ContractVersion(
+        api="pets", version=label, date=None, description="", sources=(), operations={}, schemas={}
+    )
 
 
 def test_concurrent_threads_adding_to_one_counter_lose_nothing(tmp_path: Path) -> None:
