@@ -24,7 +24,6 @@ def shared() -> Path:
     return SHARED
 
 
-
 @pytest.fixture(autouse=True)
 def private_state_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Each test's ledger key and sandbox locks go to a private folder of its own, never the user's
