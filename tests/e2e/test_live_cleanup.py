@@ -178,7 +178,9 @@ def test_dry_run_lists_the_plan_and_changes_nothing_then_cleanup_does_it(
     assert not ledger_path.exists()
 
 
-def test_a_dry_run_that_would_refuse_an_entry_exits_non_zero(server: RunningSimulator, tmp_path: Path) -> None:
+def test_a_dry_run_that_would_refuse_an_entry_exits_non_zero(
+    server: RunningSimulator, tmp_path: Path
+) -> None:
     sandbox, _, theirs = _setup(server)
     ledger_path = tmp_path / "ledger.jsonl"
     forged = {
