@@ -161,6 +161,8 @@ def fsync_dir(folder: Path) -> None:
 def folder_lock(folder: Path) -> Iterator[None]:
     """Hold an exclusive flock on `folder` itself (blocking) for a read-modify-write of a file in it."""
     folder.mkdir(parents=True, exist_ok=True)
+    if folder.is_symlink():
+        raise UnsafeFileError("refused: the folder is a symlink", file=folder)
     descriptor = os.open(folder, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | os.O_CLOEXEC)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
