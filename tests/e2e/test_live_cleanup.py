@@ -209,3 +209,34 @@ def test_a_symlinked_ledger_is_refused(server: RunningSimulator, tmp_path: Path)
     assert "is a symlink" in done.stderr
     assert real.read_bytes() == before
     assert all(r.method == "GET" for r in server.simulator.requests[3:])
+
+
+def test_a_write_run_refuses_to_start_while_another_runs_ledger_is_open(
+    server: RunningSimulator, tmp_path: Path
+) -> None:
+    """The issue's second run: it would have read the first run's change as the original."""
+    from apidrift.live.exclusive import SandboxId, claim_sandbox
+
+    sandbox, _, _ = _setup(server)
+    first = tmp_path / "first.jsonl"
+    base_url = server.base_url + "/v1"
+    with claim_sandbox(SandboxId("openai-admin", base_url, SANDBOX), ledger=first, run_id=RUN):
+        Ledger(first).add(
+            **_entry(server, kind="project_name", params={"project_id": sandbox}, original={"name": SANDBOX})
+        )
+    requests_before = len(server.simulator.requests)
+    second = run_cli(
+        "check",
+        "--live",
+        "--allow-writes",
+        "--sandbox-project",
+        SANDBOX,
+        "--ledger",
+        str(tmp_path / "second.jsonl"),
+        "--base-url",
+        base_url,
+    )
+    assert second.returncode == 2, second.stdout + second.stderr
+    assert f"run `apidrift cleanup --ledger {first.absolute()}` first" in second.stderr
+    assert len(server.simulator.requests) == requests_before, "nothing was sent"
+    assert not (tmp_path / "second.jsonl").exists()
