@@ -443,6 +443,13 @@ def test_writes_happen_in_the_sandbox_with_a_ledger_written_before_each_use(
         ("POST", "/projects/proj_sandbox/roles/role_new"),
         ("DELETE", "/projects/proj_sandbox/roles/role_new"),
     ]
+    # The values the run will restore are read once, before its first write in the sandbox.
+    operations = [c.operation for c in sandbox.org.calls]
+    first_write = next(
+        i for i, c in enumerate(sandbox.org.calls) if c.method != "GET" and c.operation != "create-project"
+    )
+    assert operations.count("list-project-rate-limits") == 1
+    assert operations.index("list-project-rate-limits") < first_write
     seen = sandbox.ledger_seen
     # Intent first (by name), then the id, before the resource is used.
     assert [(e.kind, e.resource_id) for e in seen["create-project-service-account"][0]] == [

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from apidrift.contracts.model import CONTRACT_FILE, ContractStore, ContractVersion, load_version
-from apidrift.errors import ApidriftError, ContractError
+from apidrift.errors import ApidriftError, ContractError, UnsafeFileError
 from apidrift.files import atomic_write
 from apidrift.openapi.components import Finding, ImportedExample
 from apidrift.openapi.convert import ImportResult, import_document, in_scope, load_document
@@ -121,7 +121,7 @@ def _to_cache(target: Path, result: ImportResult) -> None:
         # A unique temp file and a rename: processes caching the same document at once each replace
         # the entry whole (its content is the same, named by its hash), so no lock is needed.
         atomic_write(target, json.dumps(entry))
-    except OSError:
+    except (OSError, UnsafeFileError):
         pass  # caching is an optimisation; a read-only home must not break a diff
 
 
