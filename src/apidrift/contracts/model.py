@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from apidrift.errors import ContractError, UnknownOperationError, UnknownVersionError
+from apidrift.files import atomic_write
 from apidrift.profiles.bundled import DEFAULT_API
 
 if TYPE_CHECKING:
@@ -163,10 +164,10 @@ class ContractVersion:
         }
 
     def write(self, folder: Path) -> None:
+        """Write the version's files, each replaced whole (a concurrent reader never sees half of one)."""
         folder.mkdir(parents=True, exist_ok=True)
         for name, document in self.to_files().items():
-            text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-            (folder / name).write_text(text, encoding="utf-8")
+            atomic_write(folder / name, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 
 def rooted(schema: JSONSchema, schema_id: str) -> JSONSchema:
