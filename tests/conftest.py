@@ -23,3 +23,12 @@ def shared() -> Path:
         pytest.skip("../shared (seeds and OpenAPI documents) is not beside this checkout")
     return SHARED
 
+
+@pytest.fixture(autouse=True)
+def private_state_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's ledger key and sandbox locks go to a private folder of its own, never the user's
+    (set in the environment, so the processes a test starts share it)."""
+    folder = tmp_path_factory.mktemp("state")
+    folder.chmod(0o700)
+    monkeypatch.setenv("APIDRIFT_STATE_DIR", str(folder))
+    return folder

@@ -9,6 +9,7 @@
     │   └── ScopeError              a --scope that matches no operation
     ├── ProfileError                an API profile that cannot be loaded
     ├── ReportFileError             a saved report that cannot be read back
+    ├── UnsafeFileError             a file to write that is a symlink, not the user's, or not private
     ├── LiveError                   a live run that cannot start or go on (no key, a bad URL)
     │   ├── ReadOnlyViolation       a write attempted by a read-only client
     │   ├── SweepConfigError        writes without a sandbox, a pending ledger
@@ -72,6 +73,10 @@ class ProfileError(ApidriftError):
 
 class ReportFileError(ApidriftError):
     """A saved report that cannot be read back."""
+
+
+class UnsafeFileError(ApidriftError):
+    """A file apidrift keeps run state in that is a symlink, in a symlinked folder, or not private."""
 
 
 class SimulatorError(ApidriftError):

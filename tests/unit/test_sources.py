@@ -180,6 +180,17 @@ def test_the_cache_is_keyed_by_content_not_by_name(
     assert len(list(cache.glob("*.json"))) == 2
 
 
+def test_a_symlinked_cache_folder_is_not_written_through(
+    store: ContractStore, spec: Path, cache: Path, parses: list[Path]
+) -> None:
+    elsewhere = cache.parent / "elsewhere"
+    elsewhere.mkdir(parents=True)
+    cache.symlink_to(elsewhere)
+    version = resolve_version(str(spec), store)  # caching is skipped, the import still works
+    assert version.api == "tiny-admin" and parses == [spec]
+    assert list(elsewhere.iterdir()) == []
+
+
 def test_use_cache_false_neither_reads_nor_writes(spec: Path, cache: Path, parses: list[Path]) -> None:
     import_openapi_file(spec, use_cache=False)
     import_openapi_file(spec, use_cache=False)

@@ -367,7 +367,10 @@ class Sandbox:
         return {**account, "api_key": key}
 
     def retrieve_project_service_account(self, params: dict[str, str], body: Any) -> Any:
-        return self.accounts[params["service_account_id"]]
+        account_id = params["service_account_id"]
+        if account_id not in self.accounts:
+            return httpx.Response(404, json={"error": {"message": f"No such service account {account_id}"}})
+        return self.accounts[account_id]
 
     def delete_project_service_account(self, params: dict[str, str], body: Any) -> Any:
         account_id = params["service_account_id"]
@@ -440,6 +443,13 @@ def test_writes_happen_in_the_sandbox_with_a_ledger_written_before_each_use(
         ("POST", "/projects/proj_sandbox/roles/role_new"),
         ("DELETE", "/projects/proj_sandbox/roles/role_new"),
     ]
+    # The values the run will restore are read once, before its first write in the sandbox.
+    operations = [c.operation for c in sandbox.org.calls]
+    first_write = next(
+        i for i, c in enumerate(sandbox.org.calls) if c.method != "GET" and c.operation != "create-project"
+    )
+    assert operations.count("list-project-rate-limits") == 1
+    assert operations.index("list-project-rate-limits") < first_write
     seen = sandbox.ledger_seen
     # Intent first (by name), then the id, before the resource is used.
     assert [(e.kind, e.resource_id) for e in seen["create-project-service-account"][0]] == [
@@ -480,7 +490,12 @@ def test_a_failed_step_is_undone_before_the_sweep_returns(version: ContractVersi
     assert runner.result.cleanup is not None and runner.result.cleanup.remaining == 0
     assert sandbox.roles == {} and not ledger.exists()
     restore = [c for c in runner.result.calls if c.purpose is CallPurpose.RESTORE]
-    assert [c.operation for c in restore][-2:] == ["delete-project-role", "delete-project-role"]
+    # The sweep's cleanup checks the role still carries the run's name before it deletes it.
+    assert [c.operation for c in restore][-3:] == [
+        "delete-project-role",
+        "list-project-roles",
+        "delete-project-role",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -520,10 +535,13 @@ def test_a_killed_run_leaves_a_ledger_that_cleanup_undoes_exactly(
     report = asyncio.run(cleanup(ledger, sandbox.org.client(read_only=False)))
     sent = sandbox.org.calls[before:]
     assert [(c.method, c.path, c.body) for c in sent if c.method != "GET"] == compensation
-    # Only a create that never answered needs a look-up, by its run-unique name.
-    assert [c.operation for c in sent if c.method == "GET"] == (
-        ["list-project-roles"] if crash_at == "create-project-role" else []
-    )
+    # A created resource is looked at (by id, or by its run-unique name when the create never
+    # answered) before it is deleted; a changed value is restored from the ledger alone.
+    looked_at = {
+        "retrieve-project-service-account": ["retrieve-project-service-account"],
+        "create-project-role": ["list-project-roles"],
+    }
+    assert [c.operation for c in sent if c.method == "GET"] == looked_at.get(crash_at, [])
     assert [o.status for o in report.outcomes] == [CompensationStatus.DONE]
     assert not ledger.exists()
     assert sandbox.accounts == {} and sandbox.roles == {} and sandbox.limit == 600
@@ -559,7 +577,7 @@ def test_cleanup_touches_only_what_its_ledger_names(version: ContractVersion, tm
         kind=LedgerKind.PROJECT_ROLE,
         base_url=BASE,
         params={"project_id": "proj_sandbox"},
-        name="gone",
+        name="apidrift-sweep-b-project_role",
     )
     sandbox = Sandbox(RecordedOrg(version), ledger.path)
     sandbox.roles["role_keep"] = {"id": "role_keep", "name": "someone else's role"}
@@ -605,7 +623,7 @@ def test_an_interruption_during_writes_still_undoes_them(version: ContractVersio
     assert sandbox.org.writes()[-1] == ("DELETE", "/projects/proj_sandbox/roles/role_new")
 
 
-def test_cleanup_takes_a_404_on_delete_as_already_gone(version: ContractVersion, tmp_path: Path) -> None:
+def test_cleanup_takes_a_resource_already_gone_as_undone(version: ContractVersion, tmp_path: Path) -> None:
     ledger = Ledger(tmp_path / "ledger.jsonl")
     ledger.add(
         run_id="r",
@@ -613,10 +631,11 @@ def test_cleanup_takes_a_404_on_delete_as_already_gone(version: ContractVersion,
         base_url=BASE,
         params={"project_id": "proj_sandbox"},
         resource_id="svc_gone",
+        name="apidrift-sweep-r-service_account",
     )
     sandbox = Sandbox(RecordedOrg(version), ledger.path)
     report = asyncio.run(cleanup(ledger.path, sandbox.org.client(read_only=False)))
-    assert [(o.status, o.detail.split(": ")[-1]) for o in report.outcomes] == [
-        (CompensationStatus.DONE, "404")
+    assert [(o.status, o.detail) for o in report.outcomes] == [
+        (CompensationStatus.DONE, "svc_gone is gone: nothing to undo")
     ]
-    assert not ledger.path.exists()
+    assert sandbox.org.writes() == [] and not ledger.path.exists()

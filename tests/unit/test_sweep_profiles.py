@@ -246,7 +246,14 @@ class _PetUndo:
 
 def test_cleanup_undoes_what_the_plan_knows_and_leaves_the_rest(tmp_path: Path) -> None:
     ledger = Ledger(tmp_path / "ledger.jsonl")
-    ledger.add(run_id="r", kind="toy", base_url=BASE, params={"pet_id": "pet_2"}, resource_id="toy_9")
+    ledger.add(
+        run_id="r",
+        kind="toy",
+        base_url=BASE,
+        params={"pet_id": "pet_2"},
+        resource_id="toy_9",
+        name="apidrift-sweep-r-toy",
+    )
     unknown = ledger.add(run_id="r", kind="leash", base_url=BASE, params={}, resource_id="l1")
     sent: list[tuple[str, str]] = []
 

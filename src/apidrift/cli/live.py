@@ -3,7 +3,6 @@ and what every live command shares: the API's profile, its base URL and its key.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 from pathlib import Path
@@ -109,12 +108,15 @@ def cleanup_command(
             help="The API the run wrote to (default: the profile's; entries for others are left alone).",
         ),
     ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would be undone and what refused; change nothing.")
+    ] = False,
     api: LiveApiOption = DEFAULT_API,
     contracts: ContractsOption = None,
 ) -> None:
-    """Undo what a killed `check --live --allow-writes` left, and only that (key: the profile's variable)."""
-    from apidrift.live.client import LiveClient
-    from apidrift.live.ledger import cleanup
+    """Undo what a killed `check --live --allow-writes` left, and only what its ledger proves it made
+    (key: the profile's variable); entries that do not verify are refused, and the exit is 1."""
+    from apidrift.live.exclusive import clean_up
     from apidrift.live.sandbox import sandbox_plan
 
     try:
@@ -129,25 +131,26 @@ def cleanup_command(
     except ProfileError as exc:
         error(str(exc))
         raise typer.Exit(2) from None
-    if not ledger.is_file():
+    if not ledger.is_file() and not ledger.is_symlink():
         out().print(f"nothing to clean up: no ledger at {ledger}", soft_wrap=True)
         raise typer.Exit(0)
-    client = LiveClient(api_key(profile), base_url=url, read_only=False, profile=profile)
+    report = clean_up(ledger, profile, url, api_key(profile), plan, dry_run=dry_run)
+    _print_cleanup(report, ledger)
 
-    async def go() -> CleanupReport:
-        try:
-            return await cleanup(ledger, client, plan)
-        finally:
-            await client.aclose()
 
-    report = asyncio.run(go())
+def _print_cleanup(report: CleanupReport, ledger: Path) -> None:
     for outcome in report.outcomes:
         entry = outcome.entry
         what = entry.name or entry.resource_id or entry.kind.value
         out().print(
             f"{outcome.status.value:8} {entry.kind.value:16} {what}: {outcome.detail}", soft_wrap=True
         )
+    if report.refused:
+        error(f"{report.refused} ledger entries were refused (they do not prove this run made them)")
+    if report.dry_run:
+        out().print(f"dry run: nothing was changed; {ledger} is as it was", soft_wrap=True)
+        raise typer.Exit(1 if report.refused else 0)
     if report.remaining:
-        error(f"{report.remaining} ledger entries could not be undone; they stay in {ledger}")
+        error(f"{report.remaining} ledger entries were not undone; they stay in {ledger}")
         raise typer.Exit(1)
     out().print(f"clean: {len(report.outcomes)} entries undone", soft_wrap=True)

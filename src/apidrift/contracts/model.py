@@ -14,6 +14,7 @@ from urllib.parse import quote
 from apidrift.contracts.safeload import read_json
 from apidrift.contracts.soundness import SchemaNote, check_cycles, check_schema
 from apidrift.errors import ContractError, UnknownOperationError, UnknownVersionError
+from apidrift.files import atomic_write
 from apidrift.profiles.bundled import DEFAULT_API
 
 if TYPE_CHECKING:
@@ -167,10 +168,10 @@ class ContractVersion:
         }
 
     def write(self, folder: Path) -> None:
+        """Write the version's files, each replaced whole (a concurrent reader never sees half of one)."""
         folder.mkdir(parents=True, exist_ok=True)
         for name, document in self.to_files().items():
-            text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-            (folder / name).write_text(text, encoding="utf-8")
+            atomic_write(folder / name, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 
 def rooted(schema: JSONSchema, schema_id: str) -> JSONSchema:

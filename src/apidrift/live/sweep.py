@@ -9,6 +9,7 @@ Writes are the profile's sandbox plan; every resource it creates or value it cha
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from apidrift.live.events import (
     documented_statuses,
     utcnow,
 )
+from apidrift.live.exclusive import SandboxId, claim_sandbox
 from apidrift.live.ledger import CleanupReport, Ledger, cleanup
 from apidrift.live.sandbox import SandboxPlan, sandbox_plan
 from apidrift.profiles.model import ApiProfile, load_profile
@@ -133,26 +135,37 @@ class Sweep:
     async def run(self, on_event: OnEvent | None = None) -> SweepResult:
         """Sweep, handing each event to `on_event` as it happens; interruptions propagate."""
         self._on_event = on_event
-        if self.options.allow_writes:
-            pending = [
-                e for e in Ledger(self.options.ledger_path).entries() if e.base_url == self.client.base_url
-            ]
-            if pending:
-                message = (
-                    f"{len(pending)} entries of an earlier run are pending; run `apidrift cleanup` first"
-                )
-                raise SweepConfigError(message, file=self.options.ledger_path)
-        try:
-            await self._reads()
+        with contextlib.ExitStack() as held:
             if self.options.allow_writes:
-                await self._writes()
-            self._skip_unvisited(None)
-        except BaseException as exc:  # KeyboardInterrupt and cancellation included: say so, then re-raise
-            self.result.interrupted = self.client.scrub(f"{type(exc).__name__}: {exc}".rstrip(": "))
-            self._skip_unvisited(SkipReason.INTERRUPTED)
-            raise
-        finally:
-            self.result.finished_at = utcnow().isoformat()
+                # One writer per sandbox, for the whole run: originals are read under the lock.
+                sandbox = SandboxId(
+                    self.profile.name, self.client.base_url, str(self.options.sandbox_project)
+                )
+                held.enter_context(
+                    claim_sandbox(sandbox, ledger=self.options.ledger_path, run_id=self.run_id)
+                )
+                pending = [
+                    e
+                    for e in Ledger(self.options.ledger_path).entries()
+                    if e.base_url == self.client.base_url
+                ]
+                if pending:
+                    message = (
+                        f"{len(pending)} entries of an earlier run are pending; run "
+                        f"`apidrift cleanup --ledger {self.options.ledger_path}` first"
+                    )
+                    raise SweepConfigError(message, file=self.options.ledger_path)
+            try:
+                await self._reads()
+                if self.options.allow_writes:
+                    await self._writes()
+                self._skip_unvisited(None)
+            except BaseException as exc:  # KeyboardInterrupt and cancellation included: say so, re-raise
+                self.result.interrupted = self.client.scrub(f"{type(exc).__name__}: {exc}".rstrip(": "))
+                self._skip_unvisited(SkipReason.INTERRUPTED)
+                raise
+            finally:
+                self.result.finished_at = utcnow().isoformat()
         return self.result
 
     def emit(self, event: SweepEvent) -> None:

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from apidrift.contracts.model import CONTRACT_FILE, ContractStore, ContractVersion, load_version
-from apidrift.errors import ApidriftError, ContractError
+from apidrift.errors import ApidriftError, ContractError, UnsafeFileError
+from apidrift.files import atomic_write
 from apidrift.openapi.components import Finding, ImportedExample
 from apidrift.openapi.convert import ImportResult, import_document, in_scope, load_document
 from apidrift.openapi.soundness import check_imported
@@ -120,10 +121,10 @@ def _to_cache(target: Path, result: ImportResult) -> None:
             "examples": [dataclasses.asdict(e) for e in result.examples],
             "problems": [f.to_json() for f in result.problems],
         }
-        tmp = target.with_suffix(".tmp")
-        tmp.write_text(json.dumps(entry), encoding="utf-8")
-        tmp.replace(target)
-    except OSError:
+        # A unique temp file and a rename: processes caching the same document at once each replace
+        # the entry whole (its content is the same, named by its hash), so no lock is needed.
+        atomic_write(target, json.dumps(entry))
+    except (OSError, UnsafeFileError):
         pass  # caching is an optimisation; a read-only home must not break a diff
 
 

@@ -36,6 +36,10 @@ _UNDO: Final[dict[str, UndoStep]] = {
         "/organization/projects/{project_id}/service_accounts/{service_account_id}",
         "service_account_id",
         ("list-project-service-accounts", "/organization/projects/{project_id}/service_accounts"),
+        retrieve=(
+            "retrieve-project-service-account",
+            "/organization/projects/{project_id}/service_accounts/{service_account_id}",
+        ),
     ),
     LedgerKind.PROJECT_ROLE: UndoStep(
         "delete-project-role",
@@ -107,12 +111,17 @@ class SandboxWriter:
         return _UNDO.get(str(kind))
 
     async def run(self) -> None:
-        """Every write step in the sandbox project, each ledgered before what it creates is used."""
+        """Every write step in the sandbox project, each ledgered before what it creates is used.
+
+        The values it changes are read once, before its first write, so what it restores is what the
+        sandbox held when the run began (the sweep holds the sandbox's lock all along).
+        """
         sandbox = await self._sandbox()
         if sandbox is None:
             return
         project_id, name = sandbox
         ledger, params = Ledger(self.sweep.options.ledger_path), {"project_id": project_id}
+        rate_limit = await self._rate_limit(params)
         role = {
             "permissions": list(ROLE_PERMISSIONS),
             "description": "created by an apidrift sweep; safe to delete",
@@ -122,7 +131,11 @@ class SandboxWriter:
         await self._change_restore(
             ledger, LedgerKind.PROJECT_NAME, "modify-project", params, {"name": name}, renamed
         )
-        await self._rate_limit(ledger, params)
+        if rate_limit is not None:
+            limit_params, original, lowered = rate_limit
+            await self._change_restore(
+                ledger, LedgerKind.RATE_LIMIT, "update-project-rate-limits", limit_params, original, lowered
+            )
         await self._create_use_delete(
             ledger, _PROJECT_ROLE, params, role, {"description": "updated by apidrift"}
         )
@@ -198,9 +211,12 @@ class SandboxWriter:
         if _succeeded(await self.sweep.call(op_id, CallPurpose.RESTORE, params, original)):
             ledger.remove(entry)
 
-    async def _rate_limit(self, ledger: Ledger, params: dict[str, str]) -> None:
+    async def _rate_limit(
+        self, params: dict[str, str]
+    ) -> tuple[dict[str, str], dict[str, Any], dict[str, Any]] | None:
+        """The rate limit to lower: its path parameters, its original value and the lowered one."""
         if not self.sweep.documents("list-project-rate-limits"):
-            return
+            return None
         listed = await self.sweep.call(
             "list-project-rate-limits",
             CallPurpose.SETUP,
@@ -215,13 +231,9 @@ class SandboxWriter:
             self.sweep.emit(
                 SkippedOperation("update-project-rate-limits", SkipReason.NO_ID_DISCOVERED, detail)
             )
-            return
+            return None
         # Lowering is always allowed; raising could exceed what the organisation may grant.
-        params = {**params, "rate_limit_id": limit["id"]}
-        lowered = {key: max(1, limit[key] - 1)}
-        await self._change_restore(
-            ledger, LedgerKind.RATE_LIMIT, "update-project-rate-limits", params, {key: limit[key]}, lowered
-        )
+        return {**params, "rate_limit_id": limit["id"]}, {key: limit[key]}, {key: max(1, limit[key] - 1)}
 
     def _ledger_add(
         self, ledger: Ledger, kind: LedgerKind, params: dict[str, str], **fields: Any
@@ -230,6 +242,8 @@ class SandboxWriter:
             run_id=self.sweep.run_id,
             kind=kind.value,
             base_url=self.sweep.client.base_url,
+            api=self.sweep.client.profile.name,
+            sandbox=self.sweep.options.sandbox_project,
             params={"project_id": params["project_id"]},
             **fields,
         )
