@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from apidrift.check.renames import RenamePair, pair_renames
-from apidrift.check.shapes import flatten_value
 from apidrift.check.validation import ResponseValidator, ValidationResult
 from apidrift.errors import UnknownOperationError
 
@@ -90,12 +88,10 @@ def fingerprint(
 ) -> Fingerprint:
     """Score a body against each version's validator (strict), naming renames per version."""
     scores = []
-    # One walk of the body at most, shared by every version whose closed schema refuses it.
-    fields = functools.cache(lambda: flatten_value(body))
     for validator in validators:
         label = validator.version.version
         try:
-            result = validator.validate(operation, status, body, strict=True, fields=fields)
+            result = validator.validate(operation, status, body, strict=True)
         except UnknownOperationError as exc:
             scores.append(VersionScore(label, None, problem=exc.message))
             continue

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import reprlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -11,7 +11,7 @@ from urllib.parse import quote
 import jsonschema_rs
 
 from apidrift.check.closed import close_response, closed_base, closed_document
-from apidrift.check.shapes import FieldShape, SchemaFlattener, flatten_value
+from apidrift.check.shapes import FieldShape, SchemaFlattener, undocumented_paths
 from apidrift.contracts.model import SCHEMAS_FILE, ContractVersion, JSONSchema, schemas_document
 
 _short = reprlib.Repr()
@@ -81,9 +81,6 @@ def field_path(path: Iterable[Any]) -> str:
     return out
 
 
-BodyFields = Callable[[], Mapping[str, str]]
-
-
 class ResponseValidator:
     """Validates bodies against one contract version; compiled validators are cached per schema."""
 
@@ -97,6 +94,7 @@ class ResponseValidator:
             [(version.base + SCHEMAS_FILE, schemas_document(version.api, version.version, version.schemas))]
         )
         self._closed: dict[tuple[str, str], Any] = {}
+        self._declares: dict[tuple[str, str], frozenset[str]] = {}
         self._closed_registry: Any = None
 
     def _closed_validator(self, op_id: str, status: str) -> Any:
@@ -146,23 +144,17 @@ class ResponseValidator:
             self._shapes[key] = self._flattener.flatten(schema)
         return self._shapes[key]
 
-    def undocumented(
-        self, op_id: str, status: str | int, body: Any, *, fields: BodyFields | None = None
-    ) -> tuple[UndocumentedField, ...]:
-        """Fields of `body` this version does not document (outermost only); `fields`, giving the
-        body's `flatten_value` once asked, lets several versions share one walk of the same body."""
+    def undocumented(self, op_id: str, status: str | int, body: Any) -> tuple[UndocumentedField, ...]:
+        """Fields of `body` this version does not document (the outermost of each undocumented branch)."""
         documented = self.field_shapes(op_id, status)
-        # A documented object none of whose fields are documented is a free-form map: anything goes.
-        declares_fields = {_parent(path) for path in documented if path}
-        found = []
-        for path, json_type in (flatten_value(body) if fields is None else fields()).items():
-            if path in documented or not path:
-                continue
-            parent = _parent(path)
-            # Report the outermost undocumented field only.
-            if parent in documented and parent in declares_fields:
-                found.append(UndocumentedField(path, json_type))
-        return tuple(found)
+        key = (op_id, str(status))
+        declares = self._declares.get(key)
+        if declares is None:
+            # A documented object none of whose fields are documented is a free-form map: anything goes.
+            parents = frozenset(_parent(p) for p in documented if p)
+            declares = self._declares[key] = parents & documented.keys()
+        found = undocumented_paths(body, documented, declares)
+        return tuple(UndocumentedField(path, json_type) for path, json_type in found.items())
 
     def validate(
         self,
@@ -171,7 +163,6 @@ class ResponseValidator:
         body: Any,
         *,
         strict: bool = False,
-        fields: BodyFields | None = None,
     ) -> ValidationResult:
         """Check a body; `strict` also lists undocumented fields as drift (see `undocumented`)."""
         status = str(status)
@@ -189,7 +180,7 @@ class ResponseValidator:
             violations: tuple[Violation, ...] = ()
         else:  # only an invalid body pays for the explanation
             violations = tuple(sorted((explain(e) for e in fast.iter_errors(body)), key=_relevance))
-        undocumented = self.undocumented(op_id, status, body, fields=fields) if strict else ()
+        undocumented = self.undocumented(op_id, status, body) if strict else ()
         return ValidationResult(self.version.version, op_id, status, violations, undocumented)
 
 
