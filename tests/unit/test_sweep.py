@@ -549,7 +549,7 @@ def test_a_killed_run_leaves_a_ledger_that_cleanup_undoes_exactly(
         sweep(sandbox.org, write_options(ledger), read_only=False)
     pending = Ledger(ledger).entries()
     # The step it died in, and the sandbox project it created for itself at the start.
-    assert [e.kind for e in pending][0] == LedgerKind.SANDBOX_PROJECT and len(pending) == 2
+    assert pending[0].kind == LedgerKind.SANDBOX_PROJECT and len(pending) == 2
 
     # Revive the org (same state) and clean up with a fresh client, as `apidrift cleanup` would.
     sandbox.org.dead = False
