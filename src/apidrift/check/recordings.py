@@ -105,16 +105,20 @@ def load_recordings(folder: Path, *, limits: Limits = DEFAULT_LIMITS) -> Recordi
         result.errors.append(RecordingError("no such recordings folder", file=folder))
         return result
     for path in recording_files(folder):
-        rel = path.relative_to(folder).as_posix()
         try:
-            data = read_bytes(path, error=RecordingError, limits=limits, file=rel)
-            text = decode_utf8(data, file=rel, error=RecordingError)
-            result.recordings.append(LoadedRecording(rel, parse_recording(text, rel)))
+            result.recordings.append(read_recording(folder, path, limits=limits))
         except RecordingError as exc:
             result.errors.append(exc)
     if not result.recordings and not result.errors:
         result.errors.append(RecordingError("no recordings (*.json files) in this folder", file=folder))
     return result
+
+
+def read_recording(folder: Path, path: Path, *, limits: Limits = DEFAULT_LIMITS) -> LoadedRecording:
+    """One recording file below `folder`; a RecordingError names it relative to `folder`."""
+    rel = path.relative_to(folder).as_posix()
+    data = read_bytes(path, error=RecordingError, limits=limits, file=rel)
+    return LoadedRecording(rel, parse_recording(decode_utf8(data, file=rel, error=RecordingError), rel))
 
 
 def recording_files(folder: Path) -> list[Path]:
