@@ -96,7 +96,10 @@ class HostileServer:
                 with self._lock:
                     self.requests.append(request)
                 served += 1
-                conn.sendall(self.responder(request, served))
+                answer = self.responder(request, served)
+                conn.sendall(answer)
+                if b"\r\nconnection: close\r\n" in answer.split(b"\r\n\r\n", 1)[0].lower() + b"\r\n":
+                    return  # as a server that says so does
         except OSError:
             return
         finally:

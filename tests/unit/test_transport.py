@@ -159,3 +159,21 @@ def test_without_the_guard_httpx_would_hand_the_smuggled_answer_to_the_next_requ
                 return (await plain.get("/second")).content
 
         assert json.loads(run(go())) == {"id": "smuggled"}
+
+
+def test_a_content_length_longer_than_the_body_is_a_connection_finding_for_that_request_only() -> None:
+    def answer(req: RawRequest, n: int) -> bytes:
+        if req.path.endswith("/first"):
+            return b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\nConnection: close\r\n\r\n{}"
+        return response(200, {"id": "right"})
+
+    with hostile_server(answer) as server:
+
+        async def go() -> list[Any]:
+            async with client(server.base_url) as live:
+                return [await live.get("/first"), await live.get("/second")]
+
+        first, second = run(go())
+    assert isinstance(first, TransportFinding) and first.kind is FindingKind.CONNECTION
+    assert "incomplete" in first.message or "complete message body" in first.message
+    assert isinstance(second, Exchange) and second.body == {"id": "right"}
