@@ -180,8 +180,11 @@ class LiveClient:
         started = time.perf_counter()
         attempts = 0
         last: _Attempted | None = None
-        url = self._http.build_request(method, path.lstrip("/"), params=params).url
-        leaves = leaves_template(path_template, path, self._http.base_url, url)
+        # Built once, checked, then sent as it is by every attempt: what was checked is what goes out.
+        prepared = self._http.build_request(
+            method, path.lstrip("/"), params=params, json=json_body, headers=self._auth_headers()
+        )
+        leaves = leaves_template(path_template, path, self._http.base_url, prepared.url)
         if leaves is not None:  # never sent: the finding says why
             last = _Attempted(FindingKind.UNSAFE_PATH, f"not sent: {leaves}", final=True)
         while attempts < self.retry.max_attempts and (last is None or not last.final):
@@ -192,7 +195,7 @@ class LiveClient:
                     break
                 self.budget_left -= 1
             attempts += 1
-            sent = await self._send(method, path, params, json_body)
+            sent = await self._send(prepared)
             if isinstance(sent, _Attempted):
                 last = sent
                 may_retry = (resend_safe or sent.unsent) and not sent.final
@@ -212,19 +215,11 @@ class LiveClient:
         finding = TransportFinding(last.kind, last.message, attempts, method, path_template, path)
         return self._finish(replace(finding, status=last.status), attempts, started, operation)
 
-    async def _send(
-        self, method: str, path: str, params: dict[str, str], json_body: Any
-    ) -> httpx.Response | _Attempted:
+    async def _send(self, prepared: httpx.Request) -> httpx.Response | _Attempted:
         """One attempt, holding a concurrency slot only while on the wire (never while backing off)."""
         async with self._limit:
             try:
-                response = await self._http.request(
-                    method,
-                    path.lstrip("/"),
-                    params=params,
-                    json=json_body,
-                    headers=self._auth_headers(),
-                )
+                response = await self._http.send(prepared)
             except httpx.TimeoutException as exc:
                 # A connect timeout never reached the server; any other may have been acted on.
                 unsent = isinstance(exc, httpx.ConnectTimeout)
