@@ -4,6 +4,7 @@ reported at its schema location and skipped, never a false violation."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import jsonschema_rs
 import pytest
@@ -18,8 +19,10 @@ from apidrift.check.patterns import (
     unsupported_patterns,
     why_unsupported,
 )
+from apidrift.check.recordings import Recording
 from apidrift.check.validation import ResponseValidator
 from apidrift.contracts.model import ContractVersion, Operation, ResponseSpec
+from cli_support import run_cli
 
 PATHOLOGICAL = "^(a+)+$"
 EVIL_INPUT = "a" * 40 + "!"
@@ -138,7 +141,7 @@ def test_additional_properties_next_to_a_pattern_that_cannot_run_is_skipped() ->
     assert list(LinearValidator(schema).iter_errors({"xy": 1, "other": 2})) == []
 
 
-def test_the_checker_skips_and_reports_a_pattern_it_cannot_run() -> None:
+def item_version() -> ContractVersion:
     item = {
         "type": "object",
         "properties": {
@@ -151,8 +154,11 @@ def test_the_checker_skips_and_reports_a_pattern_it_cannot_run() -> None:
     ops = Operation(
         "list-items", "GET", "/items", "", (), None, {"200": ResponseSpec("200", "ok", listed, {})}
     )
-    version = ContractVersion("api", "v1", None, "", (), {"get-item": op, "list-items": ops}, {"Item": item})
-    validator = ResponseValidator(version)
+    return ContractVersion("api", "v1", None, "", (), {"get-item": op, "list-items": ops}, {"Item": item})
+
+
+def test_the_checker_skips_and_reports_a_pattern_it_cannot_run() -> None:
+    validator = ResponseValidator(item_version())
     assert validator.validate("get-item", 200, {"code": MATCHING, "label": "Ab"}).valid
     assert validator.validate("list-items", 200, [{"code": MATCHING, "label": "Ab"}]).valid
     [violation] = validator.validate("list-items", 200, [{"code": MATCHING, "label": "ab"}]).violations
@@ -161,3 +167,21 @@ def test_the_checker_skips_and_reports_a_pattern_it_cannot_run() -> None:
         "schemas.json#/$defs/Item/properties/code/pattern",
         "get-item/200#/properties/code/pattern",
     }
+
+
+def test_apidrift_check_names_each_pattern_it_did_not_check(tmp_path: Path) -> None:
+    item_version().write(tmp_path / "contracts" / "api" / "v1")
+    (tmp_path / "recs").mkdir()
+    body = {"code": MATCHING, "label": "Ab"}
+    recording = Recording(operation="get-item", method="GET", path="/item", status=200, body=body)
+    (tmp_path / "recs" / "get-item.json").write_text(recording.to_json())
+    args = ("check", "--contracts", "contracts", "--api", "api", "--recordings", "recs")
+    done = run_cli(*args, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 of 1 responses valid" in done.stdout
+    lines = [line for line in done.stdout.splitlines() if line.startswith("documentation:")]
+    assert lines == [
+        f"documentation: pattern {BLOWS_BACKTRACKING!r} at v1/{where}/properties/code/pattern is not "
+        "checked: it uses a lookaround, which linear-time matching cannot run"
+        for where in ("schemas.json#/$defs/Item", "get-item/200#")
+    ]
