@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from apidrift.check.fingerprint import Fingerprint, fingerprint
+from apidrift.check.patterns import UnsupportedPattern
 from apidrift.check.recordings import LoadedRecording, load_recordings
 from apidrift.check.validation import ResponseValidator, ValidationResult
 from apidrift.contracts.model import ContractStore
@@ -41,6 +42,8 @@ class CheckRun:
     recordings: str
     responses: list[CheckedResponse] = field(default_factory=list)
     input_errors: list[ApidriftError] = field(default_factory=list)
+    # Documentation findings: patterns the regex engine cannot run, located as `<version>/<where>`.
+    unchecked_patterns: list[UnsupportedPattern] = field(default_factory=list)
 
     @property
     def failures(self) -> list[CheckedResponse]:
@@ -77,6 +80,9 @@ def check_recordings(
             validators[label] = ResponseValidator(store.load(label))
         except ApidriftError as exc:
             run.input_errors.append(exc)
+            continue
+        for pattern in validators[label].unsupported_patterns:
+            run.unchecked_patterns.append(replace(pattern, pointer=f"{label}/{pattern.pointer}"))
     if not validators or (against is not None and against not in validators):
         return run
     loaded = load_recordings(recordings)

@@ -26,6 +26,8 @@ class FindingKind(StrEnum):
     PATH_PARAM_NOT_IN_TEMPLATE = "path-param-not-in-template"
     NO_RESPONSES = "no-responses"
     DUPLICATE_OPERATION_ID = "duplicate-operation-id"
+    # A `pattern` linear-time matching cannot run (a lookaround, a backreference): never checked.
+    PATTERN_UNSUPPORTED = "pattern-unsupported"
 
 
 @dataclass(frozen=True)
