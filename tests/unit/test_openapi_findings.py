@@ -253,3 +253,20 @@ def test_a_large_generated_document_of_another_api_imports_whole(tmp_path: Path)
     assert all(c.agrees for c in check_examples(result.version, result.examples))
     result.version.write(tmp_path / "contract")
     assert len(load_version(tmp_path / "contract").operations) == 300
+
+
+def test_a_pattern_the_regex_engine_cannot_run_is_a_finding_at_its_location() -> None:
+    doc = document({"/things": {"get": {"operationId": "get-thing", "responses": {"200": ok()}}}})
+    thing = doc["components"]["schemas"]["Thing"]
+    thing["properties"]["id"]["pattern"] = r"^(\w)\1$"
+    thing["properties"]["tag"] = {"type": "string", "pattern": r"^\p{Lu}"}  # runs: no finding
+    thing["patternProperties"] = {"^(?!_)": {"type": "string"}}
+    result = import_document(doc, api="t", version="v1", file="t.yaml")
+    found = [(f.kind, f.pointer) for f in result.problems]
+    assert found == [
+        (FindingKind.PATTERN_UNSUPPORTED, "/components/schemas/Thing/properties/id/pattern"),
+        (FindingKind.PATTERN_UNSUPPORTED, "/components/schemas/Thing/patternProperties/^(?!_)"),
+    ]
+    assert "backreference" in result.problems[0].message and "lookaround" in result.problems[1].message
+    # The contract keeps what the document says; only the validators skip it.
+    assert result.version.schemas["Thing"]["properties"]["id"]["pattern"] == r"^(\w)\1$"

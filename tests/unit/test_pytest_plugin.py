@@ -161,6 +161,22 @@ def test_base_url_option(pytester: pytest.Pytester) -> None:
     )
 
 
+def test_the_client_fixture_never_sends_a_cookie_back(pytester: pytest.Pytester) -> None:
+    from hostile_server import hostile_server, response
+
+    cookie = {"Set-Cookie": "session=sk-admin-REDACTED; Path=/"}
+    pytester.makepyfile(
+        test_cookies="def test_twice(apidrift_client):\n"
+        "    for _ in range(3):\n"
+        "        assert apidrift_client.get('organization/projects').status_code == 200\n"
+    )
+    with hostile_server(lambda req, n: response(200, {"data": []}, headers=cookie)) as server:
+        result = run(pytester, "--apidrift-base-url", server.base_url + "/v1")
+    result.assert_outcomes(passed=1)
+    assert len(server.requests) == 3
+    assert all("cookie" not in r.headers for r in server.requests)
+
+
 def test_base_url_must_be_http(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(SETTINGS_PROBE)
     result = run(pytester, "--apidrift-base-url", "ftp://example.invalid")

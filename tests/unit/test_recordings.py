@@ -16,6 +16,7 @@ from apidrift.check.recordings import (
     Recording,
     load_recordings,
     parse_recording,
+    safe_file_name,
     write_recordings,
 )
 from apidrift.errors import RecordingError
@@ -180,6 +181,36 @@ def test_write_recordings_then_load(tmp_path: Path) -> None:
         ("a.json", recording),
         ("b.json", recording),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("list-projects", "list-projects"),
+        ("../../../x", "______x"),
+        ("a/b", "a_b"),
+        (".hidden", "_hidden"),
+        ("..", "_"),
+        ("", "_"),
+        ("C:\\evil", "C_evil"),
+        ("x" * 300, "x" * 100),
+    ],
+)
+def test_a_name_becomes_one_safe_file_name(text: str, name: str) -> None:
+    assert safe_file_name(text) == name
+
+
+@given(st.text(max_size=40))
+def test_no_text_makes_a_file_name_that_leaves_its_folder(text: str) -> None:
+    name = safe_file_name(text)
+    assert name and "/" not in name and "\\" not in name and not name.startswith(".") and ".." not in name
+
+
+def test_write_recordings_refuses_a_name_that_is_not_one_safe_file(tmp_path: Path) -> None:
+    recording = parse_recording(json.dumps(raw_recording()), "r.json")
+    with pytest.raises(RecordingError, match="not a safe file name"):
+        write_recordings(tmp_path / "out", [("../escaped.json", recording)])
+    assert not (tmp_path / "escaped.json").exists()
 
 
 JSON = st.recursive(

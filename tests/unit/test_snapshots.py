@@ -188,3 +188,14 @@ def test_stale_snapshots_are_files_no_operation_claims(tmp_path: Path) -> None:
     stale = stale_snapshots(tmp_path, "api", ["v1/a", "v2/a"])
     assert stale == [tmp_path / "api" / "v1" / "b.shape.txt"]
     assert stale_snapshots(tmp_path, "other", []) == []
+
+
+def test_an_operation_id_never_places_a_shape_file_outside_its_folder(tmp_path: Path) -> None:
+    shape = OperationShape("api", "v1", "../../../x", "GET", "/x", ())
+    assert shape.name == "v1/______x"
+    path = tmp_path / "api" / f"{shape.name}.shape.txt"
+    path.parent.mkdir(parents=True)
+    path.write_text("")
+    # The stale check names files the same way, so the escaped file is claimed by its operation.
+    assert stale_snapshots(tmp_path, "api", ["v1/../../../x"]) == []
+    assert stale_snapshots(tmp_path, "api", []) == [path]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -21,6 +22,16 @@ from apidrift.contracts.safeload import DEFAULT_LIMITS, Limits, decode_utf8, par
 from apidrift.errors import RecordingError
 
 FORMAT: Final = "apidrift.recording/1"
+# Anything but letters, digits, `.`, `_` and `-`; a run of dots; a leading dot.
+_UNSAFE: Final = re.compile(r"[^A-Za-z0-9._-]+|\.{2,}|^\.")
+_MAX_NAME_PART: Final = 100
+
+
+def safe_file_name(text: str) -> str:
+    """`text` (an operation id, a label, a status) as one safe file-name part: letters, digits, `.`,
+    `_`, `-`; never `/`, `..` nor a leading dot, however a document spells it. Every file apidrift
+    names after something a document or a server chose goes through this one function."""
+    return _UNSAFE.sub("_", text)[:_MAX_NAME_PART] or "_"
 
 
 class Provenance(BaseModel):
@@ -132,8 +143,11 @@ def recording_files(folder: Path) -> list[Path]:
 
 
 def write_recordings(folder: Path, recordings: Iterable[tuple[str, Recording]]) -> None:
+    """Write each recording as `folder/name`; a name that is not one safe file name is refused."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, recording in recordings:
+        if safe_file_name(name) != name:
+            raise RecordingError(f"{name!r} is not a safe file name", file=folder)
         (folder / name).write_text(recording.to_json(), encoding="utf-8")
 
 

@@ -6,10 +6,11 @@ import itertools
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from apidrift.check.fingerprint import Fingerprint, fingerprint
+from apidrift.check.patterns import UnsupportedPattern
 from apidrift.check.recordings import LoadedRecording, read_recording, recording_files
 from apidrift.check.validation import ResponseValidator, ValidationResult
 from apidrift.contracts.model import ContractStore
@@ -47,6 +48,8 @@ class CheckRun:
     input_errors: list[ApidriftError] = field(default_factory=list)
     # (version, note): documentation findings about the contracts themselves, e.g. unknown keywords.
     notes: list[tuple[str, SchemaNote]] = field(default_factory=list)
+    # Documentation findings: patterns the regex engine cannot run, located as `<version>/<where>`.
+    unchecked_patterns: list[UnsupportedPattern] = field(default_factory=list)
 
     @property
     def failures(self) -> list[CheckedResponse]:
@@ -92,8 +95,10 @@ def check_recordings(
     run.versions = labels
     checker = RecordingChecker.build(store, labels, against)
     run.input_errors.extend(checker.problems)
-    for label in checker.validators:
-        run.notes.extend((label, note) for note in store.load(label).notes)
+    for label, validator in checker.validators.items():
+        run.notes.extend((label, note) for note in validator.version.notes)
+        for pattern in validator.unsupported_patterns:
+            run.unchecked_patterns.append(replace(pattern, pointer=f"{label}/{pattern.pointer}"))
     if not checker.validators or (against is not None and against not in checker.validators):
         return run
     if not recordings.is_dir():

@@ -8,9 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-import jsonschema_rs
-
 from apidrift.check.closed import close_response, closed_base, closed_document
+from apidrift.check.patterns import (
+    UnsupportedPattern,
+    compile_validator,
+    escape,
+    rs_registry,
+    unsupported_patterns,
+)
 from apidrift.check.shapes import FieldShape, SchemaFlattener, undocumented_paths
 from apidrift.contracts.model import SCHEMAS_FILE, ContractVersion, JSONSchema, schemas_document
 
@@ -90,9 +95,10 @@ class ResponseValidator:
         self._valid: dict[tuple[str, str], ValidationResult] = {}
         self._shapes: dict[tuple[str, str], dict[str, FieldShape]] = {}
         self._flattener = SchemaFlattener(version.schemas)
-        self._rs_registry = jsonschema_rs.Registry(
-            [(version.base + SCHEMAS_FILE, schemas_document(version.api, version.version, version.schemas))]
-        )
+        document = schemas_document(version.api, version.version, version.schemas)
+        # One regex engine everywhere (`check/patterns.py`): linear time; what it cannot run is skipped.
+        self._rs_registry = rs_registry(version.base + SCHEMAS_FILE, document)
+        self._unsupported: tuple[UnsupportedPattern, ...] | None = None
         self._closed: dict[tuple[str, str], Any] = {}
         self._declares: dict[tuple[str, str], frozenset[str]] = {}
         self._closed_registry: Any = None
@@ -114,8 +120,8 @@ class ResponseValidator:
         if self._closed_registry is None:
             v = self.version
             document = closed_document(v.api, v.version, v.schemas)
-            self._closed_registry = jsonschema_rs.Registry([(document["$id"], document)])
-        return jsonschema_rs.validator_for(schema, registry=self._closed_registry)
+            self._closed_registry = rs_registry(document["$id"], document)
+        return compile_validator(schema, self._closed_registry)
 
     def _schema(self, op_id: str, status: str) -> JSONSchema:
         return self.version.response_schema(op_id, status)
@@ -123,9 +129,25 @@ class ResponseValidator:
     def _compiled(self, op_id: str, status: str) -> Any:
         fast = self._fast.get((op_id, status))
         if fast is None:
-            fast = jsonschema_rs.validator_for(self._schema(op_id, status), registry=self._rs_registry)
+            fast = compile_validator(self._schema(op_id, status), self._rs_registry)
             self._fast[(op_id, status)] = fast
         return fast
+
+    @property
+    def unsupported_patterns(self) -> tuple[UnsupportedPattern, ...]:
+        """The version's patterns the regex engine cannot run (documentation findings; never checked),
+        located in `schemas.json` or in an operation's response (`<operation>/<status>`)."""
+        if self._unsupported is None:
+            found = [
+                pattern
+                for name, schema in self.version.schemas.items()
+                for pattern in unsupported_patterns(schema, f"{SCHEMAS_FILE}#/$defs/{escape(name)}")
+            ]
+            for op in self.version.operations.values():
+                for status, spec in op.responses.items():
+                    found += unsupported_patterns(spec.schema, f"{op.id}/{status}#")
+            self._unsupported = tuple(found)
+        return self._unsupported
 
     def is_valid(self, op_id: str, status: str | int, body: Any) -> bool:
         """The fast path: a compiled (Rust) validator, no explanation."""

@@ -10,7 +10,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from apidrift.check.recordings import bundled_recordings
-from apidrift.check.run import check_recordings
+from apidrift.check.run import CheckRun, check_recordings
 from apidrift.cli.app import ApiOption, ContractsOption, app, error, out
 from apidrift.cli.live import DEFAULT_LEDGER, LiveApiOption, live_profile
 from apidrift.contracts.model import ContractStore
@@ -95,6 +95,7 @@ def check(
         _finish(report, reports)
     folder = recordings or bundled_recordings() / api
     run = check_recordings(store, folder, against=against, display_root=folder.parent)
+    _print_unchecked(run)
     _finish(build_check_report(run, api=api), reports, [str(e) for e in run.input_errors])
 
 
@@ -155,11 +156,18 @@ def _live(
             f"transport: {finding.kind.value} {finding.method} {finding.path}: {finding.message}",
             soft_wrap=True,
         )
+    _print_unchecked(result.run)
     if result.sweep.interrupted:
         out().print(
             f"interrupted: {result.sweep.interrupted}; everything recorded so far is checked", soft_wrap=True
         )
     return build_live_report(result, api=profile.name, base_url=url)
+
+
+def _print_unchecked(run: CheckRun) -> None:
+    """Patterns the regex engine cannot run: documentation findings, never violations."""
+    for pattern in run.unchecked_patterns:
+        out().print(f"documentation: {pattern.describe()}", soft_wrap=True, markup=False)
 
 
 def _finish(report: DriftReport, reports: Path, problems: list[str] | None = None) -> None:

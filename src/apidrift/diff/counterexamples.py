@@ -10,10 +10,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-import jsonschema_rs
 from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis.errors import NoSuchExample, Unsatisfiable
 
+from apidrift.check.patterns import compile_validator, rs_registry
 from apidrift.check.renames import parent_of
 from apidrift.check.validation import Violation, explain
 from apidrift.contracts.model import ContractVersion, JSONSchema, Operation, rooted
@@ -77,7 +77,7 @@ class _Surface:
         self.source_version, self.judge_version = source_version, judge_version
         self.source = source
         rooted_judge = rooted(judge, judge_version.base + "counterexample.json")
-        self.fast = jsonschema_rs.validator_for(rooted_judge, registry=_rs_registry(judge_version))
+        self.fast = compile_validator(rooted_judge, _rs_registry(judge_version))
 
     def errors_at(self, instance: Any, change: Change) -> list[Violation]:
         """The judge's rejections that touch the changed field (most instances pass the fast check)."""
@@ -109,7 +109,7 @@ def _rs_registry(version: ContractVersion) -> Any:
     from apidrift.contracts.model import SCHEMAS_FILE, schemas_document
 
     document = schemas_document(version.api, version.version, version.schemas)
-    return jsonschema_rs.Registry([(version.base + SCHEMAS_FILE, document)])
+    return rs_registry(version.base + SCHEMAS_FILE, document)
 
 
 def find_counterexample(change: Change, surface: _Surface) -> Counterexample | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from apidrift.check.recordings import Provenance, Recording
+from apidrift.check.recordings import Provenance, Recording, safe_file_name
 from apidrift.check.run import CheckRun, check_recordings
 from apidrift.contracts.model import ContractStore
 from apidrift.errors import ProfileError, RecordingError
@@ -107,7 +107,8 @@ def exchange_to_recording(
 
 
 class _RecordingWriter:
-    """Writes each recordable exchange as `<operation>.json` (`.2.json`, … for later pages)."""
+    """Writes each recordable exchange as `<operation>.json` (`.2.json`, … for later pages), the
+    operation id made one safe file name; two ids with one safe name get `-2`, `-3`, … stems."""
 
     def __init__(
         self, folder: Path, base_url: str, emails: EmailPseudonymiser | None, rules: RedactionRules
@@ -115,7 +116,21 @@ class _RecordingWriter:
         self.folder, self.base_url, self.emails, self.rules = folder, base_url, emails, rules
         self.folder.mkdir(parents=True, exist_ok=True)
         self.counts: dict[str, int] = {}
+        self.stems: dict[str, str] = {}
         self.written: list[Path] = []
+
+    def _stem(self, operation: str) -> str:
+        stem = self.stems.get(operation)
+        if stem is None:
+            base, n = safe_file_name(operation), 1
+            # Case-folded: on a case-insensitive file system `A` and `a` are one file.
+            taken = {s.casefold() for s in self.stems.values()}
+            stem = base
+            while stem.casefold() in taken:
+                n += 1
+                stem = f"{base}-{n}"
+            self.stems[operation] = stem
+        return stem
 
     def __call__(self, exchange: Exchange) -> None:
         recording = exchange_to_recording(
@@ -123,7 +138,8 @@ class _RecordingWriter:
         )
         n = self.counts.get(recording.operation, 0) + 1
         self.counts[recording.operation] = n
-        name = f"{recording.operation}.json" if n == 1 else f"{recording.operation}.{n}.json"
+        stem = self._stem(recording.operation)
+        name = f"{stem}.json" if n == 1 else f"{stem}.{n}.json"
         path = self.folder / name
         path.write_text(recording.to_json(), encoding="utf-8")
         self.written.append(path)

@@ -15,7 +15,7 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Collection, Map
 from dataclasses import dataclass, replace
 from email.utils import parsedate_to_datetime
 from typing import Any, Final
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 from pydantic import SecretStr
@@ -29,6 +29,13 @@ from apidrift.live.outcomes import (
     TransportFinding,
 )
 from apidrift.live.redaction import RedactionRules, redact_headers, redact_json, safe_base_url
+from apidrift.live.transport import (
+    PROTOCOL_VIOLATION_KEY,
+    ForgetfulTransport,
+    fill_path,
+    leaves_template,
+    no_cookies,
+)
 from apidrift.profiles.model import ApiProfile, load_profile
 
 IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
@@ -59,6 +66,8 @@ class _Attempted:
     status: int | None = None
     retry_after: float | None = None
     unsent: bool = False
+    # The server answered, but wrongly: sending again would only hide what it did.
+    final: bool = False
 
 
 class LiveClient:
@@ -100,8 +109,13 @@ class LiveClient:
         self._limit = asyncio.Semaphore(max_concurrency)
         # The key goes on each request, never into the client's default headers, so no long-lived
         # object but the SecretStr (whose repr is masked) holds it.
+        # No cookie jar (a cookie a server sets is never sent back) and, by default, a transport that
+        # never reuses a connection after a response overran its end (`live/transport.py`).
         self._http = httpx.AsyncClient(
-            base_url=self.base_url + "/", transport=transport, timeout=httpx.Timeout(timeout_s)
+            base_url=self.base_url + "/",
+            transport=transport or ForgetfulTransport(),
+            timeout=httpx.Timeout(timeout_s),
+            cookies=no_cookies(),
         )
 
     def __repr__(self) -> str:
@@ -166,7 +180,14 @@ class LiveClient:
         started = time.perf_counter()
         attempts = 0
         last: _Attempted | None = None
-        while attempts < self.retry.max_attempts:
+        # Built once, checked, then sent as it is by every attempt: what was checked is what goes out.
+        prepared = self._http.build_request(
+            method, path.lstrip("/"), params=params, json=json_body, headers=self._auth_headers()
+        )
+        leaves = leaves_template(path_template, path, self._http.base_url, prepared.url)
+        if leaves is not None:  # never sent: the finding says why
+            last = _Attempted(FindingKind.UNSAFE_PATH, f"not sent: {leaves}", final=True)
+        while attempts < self.retry.max_attempts and (last is None or not last.final):
             if not bypass_budget and self.budget_left is not None:
                 if self.budget_left <= 0:
                     after = f" after {attempts} attempts ({last.message})" if last else ""
@@ -174,10 +195,10 @@ class LiveClient:
                     break
                 self.budget_left -= 1
             attempts += 1
-            sent = await self._send(method, path, params, json_body)
+            sent = await self._send(prepared)
             if isinstance(sent, _Attempted):
                 last = sent
-                may_retry = resend_safe or sent.unsent
+                may_retry = (resend_safe or sent.unsent) and not sent.final
             elif sent.status_code == 429 or sent.status_code >= 500:
                 last = self._refusal(sent)
                 may_retry = sent.status_code == 429 or resend_safe
@@ -190,23 +211,15 @@ class LiveClient:
             if not may_retry:
                 break
             await self._backoff(attempts, last.retry_after)
-        assert last is not None  # the loop ran at least once (max_attempts >= 1) or the budget refused
+        assert last is not None  # the loop ran (max_attempts >= 1), the budget refused or the path did
         finding = TransportFinding(last.kind, last.message, attempts, method, path_template, path)
         return self._finish(replace(finding, status=last.status), attempts, started, operation)
 
-    async def _send(
-        self, method: str, path: str, params: dict[str, str], json_body: Any
-    ) -> httpx.Response | _Attempted:
+    async def _send(self, prepared: httpx.Request) -> httpx.Response | _Attempted:
         """One attempt, holding a concurrency slot only while on the wire (never while backing off)."""
         async with self._limit:
             try:
-                return await self._http.request(
-                    method,
-                    path.lstrip("/"),
-                    params=params,
-                    json=json_body,
-                    headers=self._auth_headers(),
-                )
+                response = await self._http.send(prepared)
             except httpx.TimeoutException as exc:
                 # A connect timeout never reached the server; any other may have been acted on.
                 unsent = isinstance(exc, httpx.ConnectTimeout)
@@ -215,6 +228,11 @@ class LiveClient:
                 # httpx maps socket errors to RequestError; in-process transports (ASGI) can leak OSError.
                 unsent = isinstance(exc, httpx.ConnectError)
                 return _Attempted(FindingKind.CONNECTION, f"{type(exc).__name__}: {exc}", unsent=unsent)
+        overrun = response.extensions.get(PROTOCOL_VIOLATION_KEY)
+        if overrun is not None:  # the connection is closed already; this answer cannot be trusted
+            message = f"HTTP {response.status_code}, then {overrun}"
+            return _Attempted(FindingKind.PROTOCOL_VIOLATION, message, response.status_code, final=True)
+        return response
 
     def _refusal(self, response: httpx.Response) -> _Attempted:
         status = response.status_code
@@ -355,16 +373,6 @@ def next_cursor(body: Any) -> tuple[str, str] | None:
     if isinstance(data, list) and data and isinstance(data[-1], dict) and isinstance(data[-1].get("id"), str):
         return "after", data[-1]["id"]
     return None
-
-
-def fill_path(template: str, params: Mapping[str, str]) -> str:
-    """A concrete path from a template; each value is percent-encoded as one path segment."""
-    path = template
-    for name, value in params.items():
-        path = path.replace("{" + name + "}", quote(str(value), safe=""))
-    if "{" in path:
-        raise LiveError(f"unbound path parameter in {template} (given: {', '.join(params) or 'none'})")
-    return path
 
 
 def _excerpt(content: bytes, limit: int = 200) -> str:

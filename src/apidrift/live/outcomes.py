@@ -19,6 +19,10 @@ class FindingKind(StrEnum):
     HTML_ERROR_PAGE = "html_error_page"
     BUDGET_EXHAUSTED = "budget_exhausted"
     UNEXPECTED_STATUS = "unexpected_status"
+    # The request was never sent: its URL would leave the operation's path template.
+    UNSAFE_PATH = "unsafe_path"
+    # The server broke HTTP/1.1 framing (bytes after a response's end); the connection was closed.
+    PROTOCOL_VIOLATION = "protocol_violation"
 
 
 @dataclass(frozen=True)

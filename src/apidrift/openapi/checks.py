@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from apidrift.check.recordings import Provenance, Recording
+from apidrift.check.recordings import Provenance, Recording, safe_file_name
 from apidrift.check.validation import ResponseValidator, ValidationResult
 from apidrift.contracts.model import ContractVersion, Operation
 from apidrift.errors import UnknownOperationError
 from apidrift.openapi.components import ImportedExample
-
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+|\.{2,}|^\.")
-_MAX_PART = 100
 
 
 @dataclass(frozen=True)
@@ -55,9 +51,9 @@ def recording_names(examples: Sequence[ImportedExample]) -> list[str]:
     names: list[str] = []
     taken: set[str] = set()
     for example in examples:
-        stem = file_slug(example.operation_id)
+        stem = safe_file_name(example.operation_id)
         if per_operation[example.operation_id] > 1:
-            stem += f".{file_slug(example.status)}.{file_slug(example.label)}"
+            stem += f".{safe_file_name(example.status)}.{safe_file_name(example.label)}"
         name, n = f"{stem}.json", 1
         while name in taken:  # `a/b` and `a_b` share a slug; neither may overwrite the other
             n += 1
@@ -65,12 +61,6 @@ def recording_names(examples: Sequence[ImportedExample]) -> list[str]:
         taken.add(name)
         names.append(name)
     return names
-
-
-def file_slug(text: str) -> str:
-    """`text` as one safe file-name part: letters, digits, `.`, `_`, `-`, never `/`, `..` nor a
-    leading dot, however the document spells its operation ids."""
-    return _UNSAFE.sub("_", text)[:_MAX_PART] or "_"
 
 
 def example_recordings(

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from apidrift.check.patterns import why_unsupported
 from apidrift.contracts.model import DEFS_PREFIX, JSONSchema, Operation
 from apidrift.errors import OpenAPIError
 from apidrift.openapi.components import Finding, FindingKind, escape
@@ -77,6 +78,9 @@ class SchemaConverter:
                         f"{key!r} must be a mapping", file=self.file, pointer=f"{pointer}/{key}"
                     )
                 out[key] = {k: self.convert(v, f"{pointer}/{key}/{escape(k)}") for k, v in value.items()}
+                if key == "patternProperties":
+                    for k in value:
+                        self._check_pattern(k, f"{pointer}/{key}/{escape(k)}")
             elif key in _NESTED_SCHEMA_KEYS:
                 out[key] = self.convert(value, f"{pointer}/{key}")
             elif key in ("exclusiveMinimum", "exclusiveMaximum") and isinstance(value, bool):
@@ -86,6 +90,8 @@ class SchemaConverter:
             elif key in ("minimum", "maximum") and node.get("exclusive" + key.title()) is True:
                 continue
             elif key not in _DATA_KEYS or not self._holds_ref(value, f"{pointer}/{key}"):
+                if key == "pattern" and isinstance(value, str):
+                    self._check_pattern(value, f"{pointer}/{key}")
                 out[key] = value
         if (
             "example" in node
@@ -98,6 +104,15 @@ class SchemaConverter:
             out.pop("enum")
             out["const"] = enum[0]
         return self._nullable(node, out)
+
+    def _check_pattern(self, pattern: str, pointer: str) -> None:
+        """A pattern the validators' regex engine cannot run is kept, reported, and never checked."""
+        reason = why_unsupported(pattern)
+        if reason is not None:
+            message = f"pattern {pattern!r} is not checked: {reason}"
+            self.findings.append(
+                Finding(FindingKind.PATTERN_UNSUPPORTED, message, file=self.file, pointer=pointer)
+            )
 
     def _holds_ref(self, value: Any, pointer: str) -> bool:
         """Whether example or default data holds a `$ref` key (and if so, report it).

@@ -11,7 +11,6 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any, Final
 
-from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -19,6 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route as StarletteRoute
 from starlette.types import Receive, Scope, Send
 
+from apidrift.check.patterns import LinearValidator
 from apidrift.contracts.model import ContractStore, ContractVersion, Operation
 from apidrift.errors import ProfileError
 from apidrift.profiles.model import ApiProfile, load_profile
@@ -31,6 +31,8 @@ from apidrift.simulator.overlay import Overlay
 _logger = logging.getLogger("apidrift.simulator")
 BASE_PATH: Final = "/v1"
 CONTROL_PREFIX: Final = "/__apidrift__"
+# How long one request's body validation may take before the request is answered with a 503.
+VALIDATION_BUDGET_S: Final = 2.0
 _PARAM = re.compile(r"\{(\w+)\}")
 _BEARER = re.compile(r"^\s*bearer\s+\S+", re.IGNORECASE)
 _ANY = re.compile(r"\S")
@@ -80,6 +82,7 @@ class Simulator:
         *,
         profile: ApiProfile,
         overlay: Overlay,
+        validation_budget_s: float = VALIDATION_BUDGET_S,
     ) -> None:
         self.base = base
         self.mix = mix
@@ -95,7 +98,8 @@ class Simulator:
         self.auth_header = "authorization" if auth.scheme == "bearer" else auth.header.lower()
         self.auth_value = _BEARER if auth.scheme == "bearer" else _ANY
         self._fault_counter = 0
-        self._request_validators: dict[tuple[str, str], Draft202012Validator] = {}
+        self.validation_budget_s = validation_budget_s
+        self._request_validators: dict[tuple[str, str], Any] = {}
 
     def reset(self) -> None:
         """Back to the seed state: a fresh org, an empty request log, the fault sequence from the start."""
@@ -112,6 +116,18 @@ class Simulator:
     def next_fault_number(self) -> int:
         self._fault_counter += 1
         return self._fault_counter
+
+    async def checked_body(self, route: Route, raw: bytes) -> dict[str, Any]:
+        """`check_body` in a worker thread, within the time budget: a slow validation never stalls
+        the event loop (every other request), and its request is answered with a 503 in bounded time."""
+        if route.op.request_body is None or not raw.strip():
+            return self.check_body(route, raw)  # nothing to validate: no thread needed
+        work = asyncio.to_thread(self.check_body, route, raw)
+        try:
+            return await asyncio.wait_for(work, self.validation_budget_s)
+        except TimeoutError:
+            message = f"Validating the request body took longer than {self.validation_budget_s:g}s."
+            raise ApiError(503, message, type="server_error", code="validation_timeout") from None
 
     def check_body(self, route: Route, raw: bytes) -> dict[str, Any]:
         """The request's JSON body, validated against the route version's request schema (else a 400)."""
@@ -132,7 +148,7 @@ class Simulator:
         validator = self._request_validators.get(key)
         if validator is None:
             schema = route.version.request_schema(route.op.id)
-            validator = Draft202012Validator(schema or {}, registry=route.version.registry)
+            validator = LinearValidator(schema or {}, registry=route.version.registry)
             self._request_validators[key] = validator
         error = best_match(validator.iter_errors(body))
         if error is not None:
@@ -181,9 +197,11 @@ def create_app(
     seed: int = 0,
     store: ContractStore | None = None,
     profile: ApiProfile | None = None,
+    validation_budget_s: float = VALIDATION_BUDGET_S,
 ) -> Starlette:
     """A Starlette app serving one contract version's operations under `/v1` (see the module doc);
-    the profile (by default that of the version's API) supplies the overlay and the families."""
+    the profile (by default that of the version's API) supplies the overlay and the families.
+    `validation_budget_s` bounds how long one request's body validation may take."""
     store = store or ContractStore()
     base = store.load(version) if isinstance(version, str) else version
     profile = profile or load_profile(base.api, contracts_root=store.root)
@@ -200,7 +218,16 @@ def create_app(
     missing = sorted(op_id for op_id in base.operations if op_id not in overlay.handlers)
     if missing:
         raise SimulatorError(f"version {base.version} has operations the simulator cannot serve: {missing}")
-    simulator = Simulator(base, mixed, faults, latency_ms, seed, profile=profile, overlay=overlay)
+    simulator = Simulator(
+        base,
+        mixed,
+        faults,
+        latency_ms,
+        seed,
+        profile=profile,
+        overlay=overlay,
+        validation_budget_s=validation_budget_s,
+    )
     app = SimulatorApp(
         routes=[
             StarletteRoute(f"{CONTROL_PREFIX}/requests", _control_requests, methods=["GET", "DELETE"]),
@@ -270,14 +297,14 @@ async def _dispatch(request: Request) -> Response:
         return replaced
     if fault is not None and fault.kind == "timeout":
         await stall(sim.faults.timeout_s, request.is_disconnected)
-    response = _answer(sim, request, raw_body)
+    response = await _answer(sim, request, raw_body)
     if fault is not None and fault.kind == "malformed":
         response = truncate_json(response)
     _log(sim, request, response.status_code, fault.kind if fault else None)
     return response
 
 
-def _answer(sim: Simulator, request: Request, raw_body: bytes) -> Response:
+async def _answer(sim: Simulator, request: Request, raw_body: bytes) -> Response:
     try:
         if not sim.auth_value.match(request.headers.get(sim.auth_header, "")):
             where = (
@@ -298,7 +325,7 @@ def _answer(sim: Simulator, request: Request, raw_body: bytes) -> Response:
             state=sim.state,
             params=params,
             query=parse_query(route.version, route.op, raw_query),
-            body=sim.check_body(route, raw_body),
+            body=await sim.checked_body(route, raw_body),
         )
         body = sim.overlay.handlers[route.op.id](call)
         return JSONResponse(sim.overlay.render(route.op.id, route.version.version, body))

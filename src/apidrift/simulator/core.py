@@ -6,8 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from jsonschema import Draft202012Validator
-
+from apidrift.check.patterns import LinearValidator
 from apidrift.contracts.model import ContractVersion, Operation, rooted
 from apidrift.simulator.errors import bad_request, not_found
 
@@ -83,7 +82,7 @@ def parse_query(version: ContractVersion, op: Operation, raw: Mapping[str, Seque
             # A page size above the documented maximum is clamped (as the API does), not refused.
             value = min(value, int(param.schema["maximum"]))
         schema = rooted(param.schema, f"{version.base}op-{op.id}-query-{name}.json")
-        error = next(iter(Draft202012Validator(schema, registry=version.registry).iter_errors(value)), None)
+        error = next(iter(LinearValidator(schema, registry=version.registry).iter_errors(value)), None)
         if error is not None:
             raise bad_request(f"Invalid value for '{name}': {error.message}", param=name)
         out[name] = value

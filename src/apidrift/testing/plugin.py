@@ -362,6 +362,7 @@ def client_fixture(apidrift_settings: Settings) -> Iterator[httpx.Client]:
     import httpx
 
     from apidrift.live.client import ReadOnlyViolation
+    from apidrift.live.transport import no_cookies
 
     def refuse_writes(request: httpx.Request) -> None:
         if request.method != "GET":
@@ -374,6 +375,7 @@ def client_fixture(apidrift_settings: Settings) -> Iterator[httpx.Client]:
         headers=apidrift_settings.auth_headers(),
         timeout=30.0,
         event_hooks={"request": [refuse_writes]},
+        cookies=no_cookies(),  # a cookie the server sets (one carrying the key, say) is never sent back
     ) as client:
         yield client
 

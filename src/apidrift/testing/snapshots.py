@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 from syrupy.data import SnapshotCollections
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
+from apidrift.check.recordings import safe_file_name
 from apidrift.check.renames import pair_renames, parent_of
 from apidrift.check.shapes import FieldShape, SchemaFlattener, flatten_value
 from apidrift.contracts.model import ContractVersion
@@ -65,8 +66,9 @@ class OperationShape:
 
     @property
     def name(self) -> str:
-        """The snapshot's name, `<version>/<operation>`: also its file below `<root>/<api>/`."""
-        return f"{self.version}/{self.operation}"
+        """The snapshot's name, `<version>/<operation>`: also its file below `<root>/<api>/` (the
+        operation id made one safe file name, so no id can place a file elsewhere)."""
+        return snapshot_name(self.version, self.operation)
 
     def render(self) -> str:
         lines = [
@@ -210,7 +212,7 @@ class ShapeExtension(SingleFileSnapshotExtension):
 
     @classmethod
     def get_file_basename(cls, *, test_location: PyTestLocation, index: SnapshotIndex) -> str:
-        if not isinstance(index, str) or index.count("/") != 1:
+        if not isinstance(index, str) or index.count("/") != 1 or snapshot_name(*index.split("/")) != index:
             raise ValueError("name a shape snapshot `<version>/<operation>`: snapshot(name=shape.name)")
         return index
 
@@ -244,9 +246,14 @@ def shape_extension(root: Path, api: str) -> type[ShapeExtension]:
     return type("ShapeExtension", (ShapeExtension,), {"root": root.resolve(), "api": api})
 
 
+def snapshot_name(version: str, operation: str) -> str:
+    """`<version>/<operation>` as a shape file is named: each part one safe file name."""
+    return f"{safe_file_name(version)}/{safe_file_name(operation)}"
+
+
 def stale_snapshots(root: Path, api: str, expected: Iterable[str]) -> list[Path]:
     """Shape files below `<root>/<api>/` whose `<version>/<operation>` is not in `expected`."""
-    wanted = set(expected)
+    wanted = {snapshot_name(*name.split("/", 1)) if "/" in name else name for name in expected}
     folder = root / api
     files = sorted(folder.glob(f"*/*.{SUFFIX}")) if folder.is_dir() else []
     return [f for f in files if f"{f.parent.name}/{f.name[: -len(SUFFIX) - 1]}" not in wanted]

@@ -1,0 +1,212 @@
+"""One regular-expression engine for every JSON Schema `pattern`: the Rust `regex` crate, as
+jsonschema-rs runs it with `RegexOptions` (linear-time matching, Unicode classes such as `\\p{Lu}`).
+
+The checker, the counterexample judge and the simulator all match through it, so a value is valid in
+one exactly when it is valid in the others, and no pattern can make a match take exponential time.
+An ECMA-262 pattern this engine cannot run (a backreference, a lookaround) is reported as a
+documentation finding at its schema location, and that keyword is skipped: never a false violation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Final, cast
+
+import jsonschema_rs
+from jsonschema import Draft202012Validator, ValidationError
+from jsonschema.validators import extend
+
+PATTERN_OPTIONS: Final = jsonschema_rs.RegexOptions()
+# Keywords whose value maps names to subschemas, holds one subschema, or a list of them.
+_SCHEMA_MAPS: Final = frozenset(
+    {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}
+)
+_SCHEMA_ONE: Final = frozenset(
+    {
+        "additionalProperties",
+        "unevaluatedProperties",
+        "propertyNames",
+        "items",
+        "additionalItems",
+        "unevaluatedItems",
+        "contains",
+        "not",
+        "if",
+        "then",
+        "else",
+    }
+)
+_SCHEMA_LISTS: Final = frozenset({"allOf", "anyOf", "oneOf", "prefixItems", "items"})
+_LOOKAROUND: Final = re.compile(r"\(\?<?[=!]")
+_BACKREFERENCE: Final = re.compile(r"\\[1-9]|\\k<")
+
+
+@lru_cache(maxsize=4096)
+def _compiled(pattern: str) -> Any:
+    """A tiny compiled validator `{"pattern": pattern}` on the linear engine, or None if it cannot run."""
+    try:
+        return jsonschema_rs.validator_for({"pattern": pattern}, pattern_options=PATTERN_OPTIONS)
+    except (jsonschema_rs.ValidationError, ValueError):
+        return None
+
+
+def search(pattern: str, text: str) -> bool | None:
+    """Whether `pattern` matches somewhere in `text` (as ECMA-262 `test` does); None when the linear
+    engine cannot run the pattern, so the caller skips the keyword instead of guessing."""
+    compiled = _compiled(pattern)
+    return None if compiled is None else bool(compiled.is_valid(text))
+
+
+def why_unsupported(pattern: str) -> str | None:
+    """Why the linear engine cannot run `pattern`; None when it can."""
+    if _compiled(pattern) is not None:
+        return None
+    if _LOOKAROUND.search(pattern):
+        return "it uses a lookaround, which linear-time matching cannot run"
+    if _BACKREFERENCE.search(pattern):
+        return "it uses a backreference, which linear-time matching cannot run"
+    return "it is not a regular expression the linear-time engine compiles (invalid, or too large)"
+
+
+@dataclass(frozen=True)
+class UnsupportedPattern:
+    """A `pattern` (or `patternProperties` key) the engine cannot run: validation of it is skipped."""
+
+    pointer: str
+    pattern: str
+    reason: str
+
+    def describe(self) -> str:
+        return f"pattern {self.pattern!r} at {self.pointer or '/'} is not checked: {self.reason}"
+
+
+def escape(key: str) -> str:
+    """One JSON pointer token."""
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def _subschemas(schema: dict[str, Any], pointer: str) -> Iterator[tuple[Any, str]]:
+    """Every subschema directly inside `schema`, with its pointer (data keywords are not schemas)."""
+    for key, value in schema.items():
+        where = f"{pointer}/{escape(key)}"
+        if key in _SCHEMA_MAPS and isinstance(value, dict):
+            yield from ((v, f"{where}/{escape(k)}") for k, v in value.items())
+        elif key in _SCHEMA_LISTS and isinstance(value, list):
+            yield from ((v, f"{where}/{i}") for i, v in enumerate(value))
+        elif key in _SCHEMA_ONE and isinstance(value, dict):
+            yield value, where
+
+
+def unsupported_patterns(schema: Any, pointer: str = "") -> list[UnsupportedPattern]:
+    """Every `pattern` and `patternProperties` key in `schema` the linear engine cannot run."""
+    found: list[UnsupportedPattern] = []
+    stack = [(schema, pointer)]
+    while stack:
+        node, where = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        pattern = node.get("pattern")
+        if isinstance(pattern, str) and (reason := why_unsupported(pattern)) is not None:
+            found.append(UnsupportedPattern(f"{where}/pattern", pattern, reason))
+        keys = node.get("patternProperties")
+        for key in keys if isinstance(keys, dict) else ():
+            if (reason := why_unsupported(key)) is not None:
+                found.append(UnsupportedPattern(f"{where}/patternProperties/{escape(key)}", key, reason))
+        stack.extend(reversed(list(_subschemas(node, where))))
+    return found
+
+
+def runnable(schema: Any) -> Any:
+    """`schema` without what the engine cannot run: such a `pattern` is dropped; such a
+    `patternProperties` entry is dropped with the object's `additionalProperties` and
+    `unevaluatedProperties` (which depend on what it matched). `schema` itself when all can run."""
+    if not unsupported_patterns(schema):
+        return schema
+    return _strip(schema)
+
+
+def _strip(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_strip(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    keys = node.get("patternProperties")
+    dropped = isinstance(keys, dict) and any(why_unsupported(k) for k in keys)
+    for key, value in node.items():
+        if key == "pattern" and isinstance(value, str) and why_unsupported(value):
+            continue
+        if dropped and key in ("additionalProperties", "unevaluatedProperties"):
+            continue
+        if key == "patternProperties" and isinstance(value, dict):
+            out[key] = {k: _strip(v) for k, v in value.items() if not why_unsupported(k)}
+        elif key in _SCHEMA_MAPS and isinstance(value, dict):
+            out[key] = {k: _strip(v) for k, v in value.items()}
+        elif key in _SCHEMA_LISTS | _SCHEMA_ONE:
+            out[key] = _strip(value)
+        else:
+            out[key] = value
+    return out
+
+
+def compile_validator(schema: Any, registry: Any = None) -> Any:
+    """A jsonschema-rs validator on the linear engine, for what of `schema` it can run."""
+    return jsonschema_rs.validator_for(runnable(schema), registry=registry, pattern_options=PATTERN_OPTIONS)
+
+
+def rs_registry(uri: str, document: Any) -> Any:
+    """A jsonschema-rs registry of one document, without the patterns the engine cannot run."""
+    return jsonschema_rs.Registry([(uri, runnable(document))])
+
+
+# --- the same engine for the Python `jsonschema` validator (the simulator's explaining path) ------
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "string") and search(pattern, instance) is False:
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _pattern_properties(
+    validator: Any, patterns: dict[str, Any], instance: Any, schema: Any
+) -> Iterator[ValidationError]:
+    if not validator.is_type(instance, "object"):
+        return
+    for pattern, subschema in patterns.items():
+        for name, value in instance.items():
+            if search(pattern, name):
+                yield from validator.descend(value, subschema, path=name, schema_path=pattern)
+
+
+_ADDITIONAL: Final = Draft202012Validator.VALIDATORS["additionalProperties"]
+
+
+def _additional_properties(validator: Any, allowed: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    patterns = schema.get("patternProperties") or {}
+    if not patterns:  # jsonschema's own code only consults `re` for patternProperties
+        yield from _ADDITIONAL(validator, allowed, instance, schema)
+        return
+    if not validator.is_type(instance, "object") or any(search(p, "") is None for p in patterns):
+        return  # what is "additional" depends on a pattern the engine cannot run: skipped
+    declared = schema.get("properties", {})
+    extras = [k for k in instance if k not in declared and not any(search(p, k) for p in patterns)]
+    if validator.is_type(allowed, "object"):
+        for extra in extras:
+            yield from validator.descend(instance[extra], allowed, path=extra)
+    elif allowed is False and extras:
+        listed = ", ".join(repr(e) for e in sorted(extras))
+        yield ValidationError(f"{listed} do not match any of the regexes: {', '.join(map(repr, patterns))}")
+
+
+# `extend` has no annotations in types-jsonschema; the class it returns is a Draft 2020-12 validator.
+LinearValidator: Final[type[Any]] = cast(Any, extend)(
+    Draft202012Validator,
+    {
+        "pattern": _pattern,
+        "patternProperties": _pattern_properties,
+        "additionalProperties": _additional_properties,
+    },
+)
