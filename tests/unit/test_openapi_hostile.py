@@ -67,11 +67,27 @@ def test_a_schema_whose_all_of_refers_to_itself_is_refused_at_import(tmp_path: P
     assert "refers to itself without descending into the instance (A -> A)" in error.message
 
 
-def test_type_5_is_refused_at_import(tmp_path: Path) -> None:
-    components = "components:\n  schemas:\n    A: {type: 5}\n"
-    error = _import_error(tmp_path, HEAD + _operation(schema="{$ref: '#/components/schemas/A'}") + components)
-    assert error.pointer == "/components/schemas/A/type"
-    assert error.message.startswith("schema unsound once converted: not a valid JSON Schema")
+def test_keywords_the_metaschema_refuses_are_repaired_or_dropped_with_a_finding(tmp_path: Path) -> None:
+    components = (
+        "components:\n  schemas:\n    A: {type: object, required: [id, id, name], maxLength: -1,"
+        " properties: {id: {type: 5}, name: {type: string}}}\n"
+    )
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(HEAD + _operation(schema="{$ref: '#/components/schemas/A'}") + components)
+    result = import_openapi_file(spec, use_cache=False)
+    repaired = sorted(
+        (f.pointer, f.message) for f in result.problems if f.kind is FindingKind.SCHEMA_REPAIRED
+    )
+    assert [p for p, _ in repaired] == [
+        "/components/schemas/A/maxLength",
+        "/components/schemas/A/properties/id/type",
+        "/components/schemas/A/required",
+    ]
+    assert repaired[2][1] == "duplicates removed from 'required'"
+    assert repaired[0][1].startswith("dropped: -1 is less than the minimum of 0")
+    schema = result.version.schemas["A"]
+    assert schema["required"] == ["id", "name"] and "maxLength" not in schema
+    assert schema["properties"]["id"] == {}
 
 
 def test_unknown_keywords_are_import_findings_with_a_did_you_mean(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ Kept as notes (documentation findings): unknown keywords, with a "did you mean" 
 
 from __future__ import annotations
 
+import copy
 import difflib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -78,6 +79,49 @@ def check_schema(schema: Any, *, file: Path | str, pointer: str) -> list[SchemaN
         where = pointer + "".join(f"/{escape(str(p))}" for p in exc.instance_path)
         raise ContractError(f"not a valid JSON Schema: {exc.message}", file=file, pointer=where) from None
     return notes
+
+
+def repair_schema(schema: Any, *, pointer: str, limit: int = 1_000) -> tuple[Any, list[tuple[str, str]]]:
+    """A copy of `schema` valid against the 2020-12 metaschema, and what was changed: (pointer, why).
+
+    For imported documents, whose schemas are often a little off (`required: [id, id]`): duplicates
+    in `required` and `type` are removed, and any other keyword the metaschema refuses is dropped,
+    so the contract written is sound and every change is a documentation finding.
+    """
+    fixed = copy.deepcopy(schema)
+    repairs: list[tuple[str, str]] = []
+    for _ in range(limit):
+        error = _first_error(fixed)
+        if error is None:
+            return fixed, repairs
+        path = list(error.instance_path)
+        if not path:
+            raise ContractError(f"not a valid JSON Schema: {error.message}", pointer=pointer)
+        parent = fixed
+        for part in path[:-1]:
+            parent = parent[part]
+        keyword = path[-1]
+        where = pointer + "".join(f"/{escape(str(p))}" for p in path)
+        value = parent[keyword]
+        if (
+            keyword in ("required", "type")
+            and isinstance(value, list)
+            and len(set(map(str, value))) < len(value)
+        ):
+            parent[keyword] = list(dict.fromkeys(value))
+            repairs.append((where, f"duplicates removed from {keyword!r}"))
+        else:
+            del parent[keyword]
+            repairs.append((where, f"dropped: {error.message}"))
+    raise ContractError(f"more than {limit} invalid keywords: not repaired", pointer=pointer)
+
+
+def _first_error(schema: Any) -> Any:
+    try:
+        jsonschema_rs.meta.validate(schema)
+    except jsonschema_rs.ValidationError as exc:
+        return exc
+    return None
 
 
 def _check_keyword(

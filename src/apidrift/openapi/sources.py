@@ -84,7 +84,7 @@ def import_openapi_file(
     result = import_document(
         document, api=name, version=label, scope=scope, source=f"openapi {path.name}", file=str(path)
     )
-    problems = check_imported(result.version, file=str(path))
+    sound, problems = check_imported(result.version, file=str(path))
     info_version = str(info.get("version", ""))
     # Where the version came from, kept in contract.json (and so in the cache) beside the operations.
     provenance = {
@@ -100,7 +100,7 @@ def import_openapi_file(
         result,
         problems=[*result.problems, *problems],
         version=dataclasses.replace(
-            result.version,
+            sound,
             date=dated if dated and ISO_DATE.match(dated) else None,
             extra={**result.version.extra, "openapi": provenance},
         ),
