@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+
+import pytest
 
 from apidrift.apis.openai_admin.simulator.state import NOW
 from apidrift.contracts.model import ContractStore
@@ -79,3 +82,16 @@ def test_faults_are_transport_findings_and_nothing_gathered_is_lost(
     # No fault is mistaken for drift: every recorded (successful) response is valid.
     assert result.run.failures == []
     assert len(result.written) == len(result.run.responses) > 10
+
+
+def test_recordings_nobody_asked_to_keep_are_checked_then_removed(
+    store: ContractStore, start_simulator: StartSimulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = start_simulator("2026-05-02")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    result = live(store, server.base_url, tmp_path, record_dir=None, against="2026-05-02")
+    assert len(result.run.responses) >= 30, "everything recorded was checked"
+    assert result.recordings is None and result.written == []
+    assert list(scratch.iterdir()) == [], "no recordings are left in $TMPDIR"

@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from conftest import StartSimulator
 
 
@@ -101,8 +103,9 @@ def test_planted_and_created_secrets_never_reach_disk_or_output(
     assert b"sk-proj-REDACTED" in recorded
 
 
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "ci-cancel"])
 def test_an_interrupted_live_run_still_writes_its_report(
-    start_simulator: StartSimulator, tmp_path: Path
+    start_simulator: StartSimulator, tmp_path: Path, stop: signal.Signals
 ) -> None:
     server = start_simulator("2026-05-02", latency_ms=150)
     env = {**os.environ, "OPENAI_ADMIN_KEY": ADMIN_KEY, "NO_COLOR": "1", "COLUMNS": "200"}
@@ -114,7 +117,7 @@ def test_an_interrupted_live_run_still_writes_its_report(
     while len(list(rec.glob("*.json"))) < 3:
         assert proc.poll() is None and time.monotonic() < deadline
         time.sleep(0.02)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(stop)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 1, stderr.decode()
     report = json.loads((tmp_path / "reports" / "report.json").read_text())

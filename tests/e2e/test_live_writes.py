@@ -108,6 +108,41 @@ def test_a_killed_write_run_leaves_a_ledger_and_cleanup_restores_the_org(
     assert not ledger.exists() or not ledger.read_text().strip(), "nothing is left pending"
 
 
+def _cleanup(server: RunningSimulator, ledger: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "apidrift.cli", "cleanup", "--ledger", str(ledger)]
+    command += ["--base-url", server.base_url + "/v1"]
+    return subprocess.run(command, env=env(), cwd=cwd, capture_output=True, text=True, timeout=60)
+
+
+def _projects(server: RunningSimulator) -> dict[str, str]:
+    with server.client() as client:
+        listed = client.get("/organization/projects", params={"limit": 100, "include_archived": "true"})
+    return {p["name"]: p["status"] for p in listed.json()["data"]}
+
+
+def test_a_killed_run_that_made_its_sandbox_project_leaves_no_project_after_cleanup(
+    start_simulator: StartSimulator, tmp_path: Path
+) -> None:
+    server = start_simulator("2026-05-02", latency_ms=60)
+    assert SANDBOX not in _projects(server)  # the run has to make it
+    ledger = tmp_path / "ledger.jsonl"
+    proc = subprocess.Popen(driver(server, ledger, tmp_path / "rec"), env=env(), cwd=tmp_path)
+    try:
+        deadline = time.monotonic() + 60
+        while SANDBOX not in _projects(server):  # killed as soon as the project exists
+            assert proc.poll() is None, "the run ended before it made the sandbox project"
+            assert time.monotonic() < deadline
+            time.sleep(0.005)
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+    assert "sandbox_project" in ledger.read_text(), "the project was ledgered before it was made"
+    done = _cleanup(server, ledger, tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert _projects(server)[SANDBOX] == "archived", "projects cannot be deleted: archived is gone"
+    assert not ledger.exists() or not ledger.read_text().strip()
+
+
 def test_a_finished_write_run_cleans_up_after_itself_and_writes_only_in_the_sandbox(
     start_simulator: StartSimulator, tmp_path: Path
 ) -> None:

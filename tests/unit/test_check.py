@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from apidrift.check.run import check_recordings, display_path
+from apidrift.check.validation import _compact
 from apidrift.contracts.model import ContractStore
 
 RECORDINGS = Path(__file__).resolve().parents[2] / "recordings" / "openai-admin"
@@ -77,3 +78,25 @@ def test_display_paths_are_relative(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert display_path(tmp_path / "a" / "b.json") == "a/b.json"
     assert display_path(Path("x/y.json")) == "x/y.json"
     assert display_path(Path("/elsewhere/z.json")) == "z.json"
+
+
+def test_values_copied_into_violations_are_clipped() -> None:
+    huge = "x" * 1_000_000
+    clipped = _compact(huge)
+    assert len(clipped) < 260 and clipped.endswith("… (1,000,000 characters)")
+    assert _compact("short") == "short"
+    assert len(str(_compact(list(range(100_000))))) < 200
+
+
+def test_a_pool_of_workers_gives_exactly_what_one_process_gives(tmp_path: Path) -> None:
+    bundled = Path(__file__).resolve().parents[2] / "recordings" / "openai-admin"
+    folder = tmp_path / "recs"
+    shutil.copytree(bundled, folder)
+    (folder / "broken.json").write_text('{"operation": "x", "status": 200, "body": 1, "body": 2}')
+    store = ContractStore()
+    one = check_recordings(store, folder, workers=1)
+    pool = check_recordings(store, folder, workers=2)
+    assert len(one.responses) == 148
+    assert pool.responses == one.responses
+    assert [str(e) for e in pool.input_errors] == [str(e) for e in one.input_errors]
+    assert [str(e) for e in one.input_errors] == ["recs/broken.json#/body: duplicate key 'body'"]

@@ -301,7 +301,11 @@ def test_a_label_from_info_version_never_replaces_another_document(work: Path) -
 # --- bad input: one line, exit 2, no traceback -----------------------------------------------------
 
 BAD_INPUT = {
-    "not-yaml": ("{ unbalanced: [", [], "spec.yaml: neither YAML nor JSON at line 2 column 1"),
+    "not-yaml": (
+        "{ unbalanced: [",
+        [],
+        "spec.yaml: neither YAML nor JSON at line 2 column 1: did not find expected node content",
+    ),
     "not-utf8": (b"\xff\xfe\x00garbage", [], "spec.yaml: neither YAML nor JSON: not UTF-8 text (byte 0)"),
     "not-a-mapping": ("- a\n- b\n", [], "spec.yaml: not an OpenAPI document: the top level is not a mapping"),
     "not-openapi": ("info: {title: x}\npaths: {}\n", [], "spec.yaml: not an OpenAPI 3.x document"),

@@ -142,7 +142,7 @@ def test_load_recordings_reports_undecodable_file(tmp_path: Path) -> None:
     result = load_recordings(tmp_path)
     assert result.recordings == []
     assert [e.file for e in result.errors] == ["latin1.json"]
-    assert "cannot read" in result.errors[0].message
+    assert result.errors[0].message == "not UTF-8: byte 0xe9 at line 1 column 14"
 
 
 def test_load_recordings_missing_folder(tmp_path: Path) -> None:

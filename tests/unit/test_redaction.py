@@ -264,3 +264,11 @@ def test_no_planted_key_survives_redaction(document: tuple[Planted, Any]) -> Non
     text = json.dumps(redact_json(list(document), rules=RULES))
     for key in found:
         assert key not in text
+
+
+def test_a_header_name_that_carries_the_key_is_redacted_like_a_value() -> None:
+    key = "sk-admin-AbCdEfGh12345678"
+    headers = {f"X-Echo-{key}": "1", "X-Lowered-" + key.lower().replace("sk-admin-", "zz-"): "2"}
+    redacted = redact_headers(headers, secrets=[key.replace("sk-admin-", "zz-")], rules=RULES)
+    assert redacted == {"X-Echo-sk-admin-REDACTED": "1", "x-lowered-REDACTED": "2"}
+    assert not any("abcdefgh" in name.lower() for name in redacted)

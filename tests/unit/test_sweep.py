@@ -302,6 +302,8 @@ class Sandbox:
         for op_id in (
             "list-projects",
             "create-project",
+            "retrieve-project",
+            "archive-project",
             "modify-project",
             "create-project-service-account",
             "retrieve-project-service-account",
@@ -341,6 +343,16 @@ class Sandbox:
             "archived_at": None,
             "status": "active",
         }
+        return self.project
+
+    def retrieve_project(self, params: dict[str, str], body: Any) -> Any:
+        if self.project is None or params["project_id"] != self.project["id"]:
+            return httpx.Response(404, json={"error": {"message": "No such project"}})
+        return self.project
+
+    def archive_project(self, params: dict[str, str], body: Any) -> Any:
+        assert self.project is not None and params["project_id"] == "proj_sandbox"
+        self.project["status"] = "archived"
         return self.project
 
     def modify_project(self, params: dict[str, str], body: Any) -> Any:
@@ -451,10 +463,19 @@ def test_writes_happen_in_the_sandbox_with_a_ledger_written_before_each_use(
     assert operations.count("list-project-rate-limits") == 1
     assert operations.index("list-project-rate-limits") < first_write
     seen = sandbox.ledger_seen
-    # Intent first (by name), then the id, before the resource is used.
+    # Intent first (by name), then the id, before the resource is used; the sandbox project this
+    # run created is ledgered too, until the run finishes.
     assert [(e.kind, e.resource_id) for e in seen["create-project-service-account"][0]] == [
-        (LedgerKind.SERVICE_ACCOUNT, None)
+        (LedgerKind.SANDBOX_PROJECT, "proj_sandbox"),
+        (LedgerKind.SERVICE_ACCOUNT, None),
     ]
+    assert [(e.kind, e.resource_id) for e in seen["create-project"][0]] == [
+        (LedgerKind.SANDBOX_PROJECT, None)
+    ]
+    seen = {
+        op: [[e for e in entries if e.kind != LedgerKind.SANDBOX_PROJECT] for entries in at]
+        for op, at in seen.items()
+    }
     assert [e.resource_id for e in seen["retrieve-project-service-account"][-1]] == ["svc_acct_new"]
     assert [e.resource_id for e in seen["update-project-role"][0]] == ["role_new"]
     assert [e.original for e in seen["modify-project"][0]] == [{"name": SANDBOX}]
@@ -527,25 +548,32 @@ def test_a_killed_run_leaves_a_ledger_that_cleanup_undoes_exactly(
     with pytest.raises(RuntimeError, match="killed"):
         sweep(sandbox.org, write_options(ledger), read_only=False)
     pending = Ledger(ledger).entries()
-    assert len(pending) == 1
+    # The step it died in, and the sandbox project it created for itself at the start.
+    assert pending[0].kind == LedgerKind.SANDBOX_PROJECT and len(pending) == 2
 
     # Revive the org (same state) and clean up with a fresh client, as `apidrift cleanup` would.
     sandbox.org.dead = False
     before = len(sandbox.org.calls)
     report = asyncio.run(cleanup(ledger, sandbox.org.client(read_only=False)))
     sent = sandbox.org.calls[before:]
-    assert [(c.method, c.path, c.body) for c in sent if c.method != "GET"] == compensation
+    archive = ("POST", "/organization/projects/proj_sandbox/archive", {})
+    assert [(c.method, c.path, c.body) for c in sent if c.method != "GET"] == [*compensation, archive]
     # A created resource is looked at (by id, or by its run-unique name when the create never
-    # answered) before it is deleted; a changed value is restored from the ledger alone.
+    # answered) before it is deleted; a changed value is restored from the ledger alone; the
+    # project is archived only once it is seen to have the name and creation time the run saw.
     looked_at = {
         "retrieve-project-service-account": ["retrieve-project-service-account"],
         "create-project-role": ["list-project-roles"],
     }
-    assert [c.operation for c in sent if c.method == "GET"] == looked_at.get(crash_at, [])
-    assert [o.status for o in report.outcomes] == [CompensationStatus.DONE]
+    assert [c.operation for c in sent if c.method == "GET"] == [
+        *looked_at.get(crash_at, []),
+        "retrieve-project",
+    ]
+    assert [o.status for o in report.outcomes] == [CompensationStatus.DONE] * 2
     assert not ledger.exists()
     assert sandbox.accounts == {} and sandbox.roles == {} and sandbox.limit == 600
     assert sandbox.project is not None and sandbox.project["name"] == SANDBOX
+    assert sandbox.project["status"] == "archived", "a killed run leaves no project of its own behind"
 
 
 def test_a_pending_ledger_blocks_a_new_writing_sweep(version: ContractVersion, tmp_path: Path) -> None:
@@ -620,7 +648,11 @@ def test_an_interruption_during_writes_still_undoes_them(version: ContractVersio
     assert runner.result.interrupted == "CancelledError"
     assert runner.result.cleanup is not None and runner.result.cleanup.remaining == 0
     assert sandbox.roles == {} and not ledger.exists()
-    assert sandbox.org.writes()[-1] == ("DELETE", "/projects/proj_sandbox/roles/role_new")
+    # Newest first: the role, then the sandbox project this unfinished run had created.
+    assert sandbox.org.writes()[-2:] == [
+        ("DELETE", "/projects/proj_sandbox/roles/role_new"),
+        ("POST", "/organization/projects/proj_sandbox/archive"),
+    ]
 
 
 def test_cleanup_takes_a_resource_already_gone_as_undone(version: ContractVersion, tmp_path: Path) -> None:
@@ -639,3 +671,47 @@ def test_cleanup_takes_a_resource_already_gone_as_undone(version: ContractVersio
         (CompensationStatus.DONE, "svc_gone is gone: nothing to undo")
     ]
     assert sandbox.org.writes() == [] and not ledger.path.exists()
+
+
+def test_a_run_killed_while_creating_its_sandbox_project_leaves_no_project_behind(
+    version: ContractVersion, tmp_path: Path
+) -> None:
+    ledger = tmp_path / "ledger.jsonl"
+    # The server made the project; the client died before it heard the id.
+    sandbox = Sandbox(RecordedOrg(version), ledger, crash_at="create-project")
+    with pytest.raises(RuntimeError, match="killed"):
+        sweep(sandbox.org, write_options(ledger), read_only=False)
+    [pending] = Ledger(ledger).entries()
+    assert (pending.kind, pending.resource_id) == (LedgerKind.SANDBOX_PROJECT, None)
+    sandbox.org.dead = False
+    report = asyncio.run(cleanup(ledger, sandbox.org.client(read_only=False)))
+    assert [o.status for o in report.outcomes] == [CompensationStatus.DONE], report.outcomes
+    assert sandbox.project is not None and sandbox.project["status"] == "archived"
+    assert not ledger.exists()
+
+
+@pytest.mark.parametrize("known_id", [True, False], ids=["by-id", "by-name"])
+def test_cleanup_leaves_a_namesake_project_alone(
+    version: ContractVersion, tmp_path: Path, known_id: bool
+) -> None:
+    """A project with the sandbox's name that is not the one the run made (another creation time)."""
+    ledger = Ledger(tmp_path / "ledger.jsonl")
+    sandbox = Sandbox(RecordedOrg(version), ledger.path)
+    sandbox.create_project({}, {"name": SANDBOX})  # created_at 1
+    identity = {"created_at": 999} if known_id else {"created_at_after": 500}
+    ledger.add(
+        run_id="r",
+        kind=LedgerKind.SANDBOX_PROJECT,
+        base_url=BASE,
+        api="openai-admin",
+        resource_id="proj_sandbox" if known_id else None,
+        name=SANDBOX,
+        identity=identity,
+    )
+    before = len(sandbox.org.calls)
+    report = asyncio.run(cleanup(ledger.path, sandbox.org.client(read_only=False)))
+    assert [o.status for o in report.outcomes] == [CompensationStatus.REFUSED]
+    assert "not what" in report.outcomes[0].detail
+    assert [c.method for c in sandbox.org.calls[before:]] == ["GET"]
+    assert sandbox.project is not None and sandbox.project["status"] == "active"
+    assert len(ledger.entries()) == 1

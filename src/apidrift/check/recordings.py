@@ -8,6 +8,7 @@ operation id, `provenance` says where the body came from (a documented example, 
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from apidrift.contracts.safeload import DEFAULT_LIMITS, Limits, decode_utf8, parse_json, read_bytes
 from apidrift.errors import RecordingError
 
 FORMAT: Final = "apidrift.recording/1"
@@ -86,12 +88,7 @@ class RecordingSet:
 
 def parse_recording(text: str, file: Path | str) -> Recording:
     """Parse one recording file's text, naming the file and the JSON pointer of what is wrong."""
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise RecordingError(
-            f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", file=file
-        ) from None
+    raw = parse_json(text, file=str(file), error=RecordingError)
     if not isinstance(raw, dict):
         raise RecordingError("a recording must be a JSON object", file=file)
     if "body" not in raw:
@@ -109,24 +106,40 @@ def parse_recording(text: str, file: Path | str) -> Recording:
         raise RecordingError(message, file=file, pointer=pointer) from None
 
 
-def load_recordings(folder: Path) -> RecordingSet:
-    """Read every `*.json` below `folder` (sorted), collecting per-file errors."""
+def load_recordings(folder: Path, *, limits: Limits = DEFAULT_LIMITS) -> RecordingSet:
+    """Read every `*.json` below `folder` (sorted), collecting per-file errors.
+
+    A folder with no recordings is an error too: a check that checked nothing must not pass.
+    """
     result = RecordingSet(folder)
     if not folder.is_dir():
         result.errors.append(RecordingError("no such recordings folder", file=folder))
         return result
-    for path in sorted(folder.rglob("*.json")):
-        rel = path.relative_to(folder).as_posix()
+    for path in recording_files(folder):
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            result.errors.append(RecordingError(f"cannot read: {exc}", file=rel))
-            continue
-        try:
-            result.recordings.append(LoadedRecording(rel, parse_recording(text, rel)))
+            result.recordings.append(read_recording(folder, path, limits=limits))
         except RecordingError as exc:
             result.errors.append(exc)
+    if not result.recordings and not result.errors:
+        result.errors.append(RecordingError("no recordings (*.json files) in this folder", file=folder))
     return result
+
+
+def read_recording(folder: Path, path: Path, *, limits: Limits = DEFAULT_LIMITS) -> LoadedRecording:
+    """One recording file below `folder`; a RecordingError names it relative to `folder`."""
+    rel = path.relative_to(folder).as_posix()
+    data = read_bytes(path, error=RecordingError, limits=limits, file=rel)
+    return LoadedRecording(rel, parse_recording(decode_utf8(data, file=rel, error=RecordingError), rel))
+
+
+def recording_files(folder: Path) -> list[Path]:
+    """Every `*.json` below `folder`, sorted; symlinked folders are not entered, so a link loop
+    cannot make the walk endless."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        dirs.sort()
+        found.extend(Path(root) / name for name in files if name.endswith(".json"))
+    return sorted(found)
 
 
 def write_recordings(folder: Path, recordings: Iterable[tuple[str, Recording]]) -> None:

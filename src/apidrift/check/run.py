@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from apidrift.check.fingerprint import Fingerprint, fingerprint
 from apidrift.check.patterns import UnsupportedPattern
-from apidrift.check.recordings import LoadedRecording, load_recordings
+from apidrift.check.recordings import LoadedRecording, read_recording, recording_files
 from apidrift.check.validation import ResponseValidator, ValidationResult
 from apidrift.contracts.model import ContractStore
-from apidrift.errors import ApidriftError, UnknownOperationError, UnknownVersionError
+from apidrift.contracts.soundness import SchemaNote
+from apidrift.errors import ApidriftError, RecordingError, UnknownOperationError, UnknownVersionError
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,8 @@ class CheckRun:
     recordings: str
     responses: list[CheckedResponse] = field(default_factory=list)
     input_errors: list[ApidriftError] = field(default_factory=list)
+    # (version, note): documentation findings about the contracts themselves, e.g. unknown keywords.
+    notes: list[tuple[str, SchemaNote]] = field(default_factory=list)
     # Documentation findings: patterns the regex engine cannot run, located as `<version>/<where>`.
     unchecked_patterns: list[UnsupportedPattern] = field(default_factory=list)
 
@@ -57,6 +63,11 @@ class CheckRun:
         return 1 if self.failures else 0
 
 
+# Below this many files a pool costs more (worker start-up, contracts loaded again) than it saves.
+PARALLEL_FROM = 2_000
+_CHUNK = 250
+
+
 def check_recordings(
     store: ContractStore,
     recordings: Path,
@@ -64,68 +75,148 @@ def check_recordings(
     against: str | None = None,
     versions: Sequence[str] | None = None,
     display_root: Path | None = None,
+    workers: int | None = None,
 ) -> CheckRun:
     """Check every recording below `recordings`.
 
     Each is validated against `against`, or when that is None against the version its provenance
-    names (falling back to the newest version), and fingerprinted against every version.
+    names (falling back to the newest version), and fingerprinted against every version. Files are
+    read and checked one at a time (no body is kept once checked), on every core for a large folder
+    (`workers`: processes to use; default one per core from PARALLEL_FROM files on).
     """
-    labels = list(versions) if versions else store.labels()
+    run = CheckRun([], against, display_path(recordings, display_root))
+    try:
+        labels = list(versions) if versions else store.require_labels()
+    except ApidriftError as exc:
+        run.input_errors.append(exc)
+        return run
     if against is not None and against not in labels:
         labels.append(against)
-    run = CheckRun(labels, against, display_path(recordings, display_root))
-    validators: dict[str, ResponseValidator] = {}
-    for label in labels:
-        try:
-            validators[label] = ResponseValidator(store.load(label))
-        except ApidriftError as exc:
-            run.input_errors.append(exc)
-            continue
-        for pattern in validators[label].unsupported_patterns:
+    run.versions = labels
+    checker = RecordingChecker.build(store, labels, against)
+    run.input_errors.extend(checker.problems)
+    for label, validator in checker.validators.items():
+        run.notes.extend((label, note) for note in validator.version.notes)
+        for pattern in validator.unsupported_patterns:
             run.unchecked_patterns.append(replace(pattern, pointer=f"{label}/{pattern.pointer}"))
-    if not validators or (against is not None and against not in validators):
+    if not checker.validators or (against is not None and against not in checker.validators):
         return run
-    loaded = load_recordings(recordings)
-    for error in loaded.errors:
-        error.file = (
-            f"{run.recordings}/{error.file}"
-            if error.file and not Path(error.file).is_absolute()
-            else error.file
+    if not recordings.is_dir():
+        run.input_errors.append(RecordingError("no such recordings folder", file=run.recordings))
+        return run
+    files = recording_files(recordings)
+    if not files:
+        message = "no recordings (*.json files) in this folder"
+        run.input_errors.append(RecordingError(message, file=run.recordings))
+        return run
+    jobs = workers if workers is not None else (os.cpu_count() or 1) if len(files) >= PARALLEL_FROM else 1
+    if jobs > 1:
+        outcomes: Iterable[CheckedResponse | ApidriftError] = _in_pool(
+            store, labels, against, recordings, files, jobs
         )
-        run.input_errors.append(error)
-    newest = sorted(validators)[-1]
-    everyone = [validators[label] for label in labels if label in validators]
-    for item in loaded.recordings:
-        target = against or _declared_version(item) or newest
-        if target not in validators:
+    else:
+        outcomes = (checker.check_file(recordings, path) for path in files)
+    for outcome in outcomes:
+        if isinstance(outcome, CheckedResponse):
+            run.responses.append(outcome)
+        else:
+            if outcome.file and not Path(outcome.file).is_absolute():
+                outcome.file = f"{run.recordings}/{outcome.file}"
+            run.input_errors.append(outcome)
+    run.responses.sort(key=lambda r: (r.operation, r.recorded_version or "", r.file))
+    return run
+
+
+@dataclass(frozen=True)
+class RecordingChecker:
+    """Everything checking one recording needs: a validator per version and which to judge by."""
+
+    validators: dict[str, ResponseValidator]
+    labels: tuple[str, ...]
+    against: str | None
+    problems: tuple[ApidriftError, ...] = ()
+
+    @classmethod
+    def build(cls, store: ContractStore, labels: Sequence[str], against: str | None) -> RecordingChecker:
+        validators: dict[str, ResponseValidator] = {}
+        problems: list[ApidriftError] = []
+        for label in labels:
+            try:
+                validators[label] = ResponseValidator(store.load(label))
+            except ApidriftError as exc:
+                problems.append(exc)
+        return cls(validators, tuple(labels), against, tuple(problems))
+
+    def check_file(self, folder: Path, path: Path) -> CheckedResponse | ApidriftError:
+        """One file: read, parse, validate and fingerprint; any problem is an error about that file."""
+        try:
+            return self.check(read_recording(folder, path))
+        except ApidriftError as exc:
+            return exc
+
+    def check(self, item: LoadedRecording) -> CheckedResponse:
+        newest = sorted(self.validators)[-1]
+        target = self.against or _declared_version(item) or newest
+        if target not in self.validators:
             message = f"recording names version {target!r}, which no contract provides"
-            where = f"{run.recordings}/{item.file}"
-            run.input_errors.append(UnknownVersionError(message, file=where, pointer="/provenance/version"))
-            continue
+            raise UnknownVersionError(message, file=item.file, pointer="/provenance/version")
         rec = item.recording
-        # The fingerprint validates strictly against every version, the target included: reuse that.
-        fp = fingerprint(everyone, rec.operation, rec.status, rec.body)
+        everyone = [self.validators[label] for label in self.labels if label in self.validators]
+        try:
+            # The fingerprint validates strictly against every version, the target included: reuse that.
+            fp = fingerprint(everyone, rec.operation, rec.status, rec.body)
+        except (RecursionError, MemoryError, ValueError, TypeError) as exc:
+            # A body that defeats a validator is a finding about that one file; the rest go on.
+            raise RecordingError(
+                f"could not be checked: {type(exc).__name__}: {exc}", file=item.file
+            ) from None
         score = next(s for s in fp.scores if s.version == target)
         if score.result is None:
             message = score.problem or f"{target} does not document {rec.operation}"
-            where = f"{run.recordings}/{item.file}"
-            run.input_errors.append(UnknownOperationError(message, file=where, pointer="/operation"))
-            continue
-        run.responses.append(
-            CheckedResponse(
-                file=item.file,
-                operation=rec.operation,
-                method=rec.method,
-                path=rec.path,
-                status=rec.status,
-                recorded_version=_declared_version(item),
-                against=target,
-                result=score.result,
-                fingerprint=fp,
-            )
+            raise UnknownOperationError(message, file=item.file, pointer="/operation")
+        return CheckedResponse(
+            file=item.file,
+            operation=rec.operation,
+            method=rec.method,
+            path=rec.path,
+            status=rec.status,
+            recorded_version=_declared_version(item),
+            against=target,
+            result=score.result,
+            fingerprint=fp,
         )
-    run.responses.sort(key=lambda r: (r.operation, r.recorded_version or "", r.file))
-    return run
+
+
+# --- the pool: each worker builds its own checker once, then checks chunks of files ----------------
+
+_WORKER: RecordingChecker | None = None
+
+
+def _start_worker(root: Path, api: str, labels: list[str], against: str | None) -> None:
+    global _WORKER
+    _WORKER = RecordingChecker.build(ContractStore(root, api), labels, against)
+
+
+def _check_chunk(folder: Path, paths: list[Path]) -> list[CheckedResponse | ApidriftError]:
+    assert _WORKER is not None, "the pool's initializer builds the checker"
+    return [_WORKER.check_file(folder, path) for path in paths]
+
+
+def _in_pool(
+    store: ContractStore,
+    labels: list[str],
+    against: str | None,
+    folder: Path,
+    files: list[Path],
+    jobs: int,
+) -> Iterator[CheckedResponse | ApidriftError]:
+    chunks = [files[i : i + _CHUNK] for i in range(0, len(files), _CHUNK)]
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_start_worker, initargs=(store.root, store.api, labels, against)
+    ) as pool:
+        # map keeps at most the pool's backlog of results in memory, in file order.
+        for results in pool.map(_check_chunk, itertools.repeat(folder), chunks):
+            yield from results
 
 
 def _declared_version(item: LoadedRecording) -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -198,6 +198,34 @@ def _ref_name(ref: str) -> str:
         if ref.startswith(prefix):
             return ref[len(prefix) :]
     return ref
+
+
+def undocumented_paths(value: Any, documented: Collection[str], declares: Collection[str]) -> dict[str, str]:
+    """The outermost field paths of `value` that are not `documented` below an object or array that
+    `declares` fields, with the JSON types seen there. Equal to filtering `flatten_value`, but it
+    never descends below an undocumented field or into a free-form map, and never recurses."""
+    found: dict[str, set[str]] = {}
+    stack: list[tuple[Any, str]] = [(value, "")]
+    while stack:
+        node, path = stack.pop()
+        if path not in declares:
+            continue  # a free-form map, or a scalar: nothing below it is undocumented
+        if isinstance(node, dict):
+            children: Iterable[tuple[str, Any]] = ((join(path, str(k)), v) for k, v in node.items())
+        elif isinstance(node, list):
+            children = ((f"{path}[]", item) for item in node)
+        else:
+            continue
+        for child, sub in children:
+            if child in documented:
+                stack.append((sub, child))
+            else:
+                found.setdefault(child, set()).add(_type_of(sub))
+    return {k: "|".join(sorted(v)) for k, v in sorted(found.items())}
+
+
+def _type_of(value: Any) -> str:
+    return _TYPE_OF_VALUE.get(type(value), "array" if isinstance(value, list) else "object")
 
 
 def flatten_value(value: Any, path: str = "") -> dict[str, str]:

@@ -6,7 +6,9 @@ import reprlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
+from apidrift.check.closed import close_response, closed_base, closed_document
 from apidrift.check.patterns import (
     UnsupportedPattern,
     compile_validator,
@@ -14,7 +16,7 @@ from apidrift.check.patterns import (
     rs_registry,
     unsupported_patterns,
 )
-from apidrift.check.shapes import FieldShape, SchemaFlattener, flatten_value
+from apidrift.check.shapes import FieldShape, SchemaFlattener, undocumented_paths
 from apidrift.contracts.model import SCHEMAS_FILE, ContractVersion, JSONSchema, schemas_document
 
 _short = reprlib.Repr()
@@ -97,6 +99,29 @@ class ResponseValidator:
         # One regex engine everywhere (`check/patterns.py`): linear time; what it cannot run is skipped.
         self._rs_registry = rs_registry(version.base + SCHEMAS_FILE, document)
         self._unsupported: tuple[UnsupportedPattern, ...] | None = None
+        self._closed: dict[tuple[str, str], Any] = {}
+        self._declares: dict[tuple[str, str], frozenset[str]] = {}
+        self._closed_registry: Any = None
+
+    def _closed_validator(self, op_id: str, status: str) -> Any:
+        """The compiled closed form of a response schema (see `check.closed`), or None."""
+        key = (op_id, status)
+        if key not in self._closed:
+            spec = self.version.operation(op_id).responses.get(status)
+            schema = None
+            if spec is not None and spec.schema is not None:
+                where = closed_base(self.version.api, self.version.version)
+                schema_id = f"{where}op-{quote(op_id, safe='')}-{status}.json"
+                schema = close_response(spec.schema, self.version.schemas, schema_id=schema_id)
+            self._closed[key] = None if schema is None else self._compile_closed(schema)
+        return self._closed[key]
+
+    def _compile_closed(self, schema: JSONSchema) -> Any:
+        if self._closed_registry is None:
+            v = self.version
+            document = closed_document(v.api, v.version, v.schemas)
+            self._closed_registry = rs_registry(document["$id"], document)
+        return compile_validator(schema, self._closed_registry)
 
     def _schema(self, op_id: str, status: str) -> JSONSchema:
         return self.version.response_schema(op_id, status)
@@ -142,25 +167,32 @@ class ResponseValidator:
         return self._shapes[key]
 
     def undocumented(self, op_id: str, status: str | int, body: Any) -> tuple[UndocumentedField, ...]:
+        """Fields of `body` this version does not document (the outermost of each undocumented branch)."""
         documented = self.field_shapes(op_id, status)
-        # A documented object none of whose fields are documented is a free-form map: anything goes.
-        declares_fields = {_parent(path) for path in documented if path}
-        found = []
-        for path, json_type in flatten_value(body).items():
-            if path in documented or not path:
-                continue
-            parent = _parent(path)
-            # Report the outermost undocumented field only.
-            if parent in documented and parent in declares_fields:
-                found.append(UndocumentedField(path, json_type))
-        return tuple(found)
+        key = (op_id, str(status))
+        declares = self._declares.get(key)
+        if declares is None:
+            # A documented object none of whose fields are documented is a free-form map: anything goes.
+            parents = frozenset(_parent(p) for p in documented if p)
+            declares = self._declares[key] = parents & documented.keys()
+        found = undocumented_paths(body, documented, declares)
+        return tuple(UndocumentedField(path, json_type) for path, json_type in found.items())
 
-    def validate(self, op_id: str, status: str | int, body: Any, *, strict: bool = False) -> ValidationResult:
-        """Check a body; `strict` also lists undocumented fields as drift."""
+    def validate(
+        self,
+        op_id: str,
+        status: str | int,
+        body: Any,
+        *,
+        strict: bool = False,
+    ) -> ValidationResult:
+        """Check a body; `strict` also lists undocumented fields as drift (see `undocumented`)."""
         status = str(status)
         fast = self._compiled(op_id, status)
         if fast.is_valid(body):
-            if not strict:
+            closed = self._closed_validator(op_id, status) if strict else None
+            # A body its closed schema accepts has no undocumented field: no walk needed.
+            if not strict or (closed is not None and closed.is_valid(body)):
                 # Results are immutable: every valid non-strict check of one operation shares one.
                 key = (op_id, status)
                 valid = self._valid.get(key)
@@ -234,4 +266,10 @@ def _compact(value: Any) -> Any:
     """Keep small JSON values as they are; summarize big ones so reports stay readable."""
     if isinstance(value, (dict, list)) and (len(value) > 8 or len(repr(value)) > 120):
         return _short.repr(value)
+    if isinstance(value, str) and len(value) > _LONGEST_STRING:
+        # A 100 MB string in a body must not become a 100 MB report.
+        return f"{value[:_LONGEST_STRING]}… ({len(value):,} characters)"
     return value
+
+
+_LONGEST_STRING = 200

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 from functools import cache
 from pathlib import Path
@@ -17,8 +19,8 @@ if TYPE_CHECKING:
 
 
 class _Commands(TyperGroup):
-    """Bad input is one `error:` line and exit 2 inside the app itself, so an in-process run (a
-    test's CliRunner) sees exactly what a user of the `apidrift` script sees."""
+    """Bad input is one `error:` line and exit 2, a fault in apidrift itself one line and exit 3, inside
+    the app itself, so an in-process run (a test's CliRunner) sees exactly what a user of the script sees."""
 
     def invoke(self, ctx: Any) -> Any:  # typer vendors its own click Context type
         try:
@@ -26,6 +28,30 @@ class _Commands(TyperGroup):
         except ApidriftError as exc:
             error(str(exc))
             raise typer.Exit(2) from None
+        except Exception as exc:
+            # Typer's own exits and usage errors (from typer or the click it vendors) pass through.
+            ours = type(exc).__module__.split(".")[0] in ("typer", "click")
+            if ours or os.environ.get("APIDRIFT_TRACEBACK"):
+                raise
+            error(internal_fault(exc))
+            raise typer.Exit(3) from None
+
+
+def internal_fault(exc: BaseException) -> str:
+    """The one line a fault in apidrift itself (not in its input) prints, with what to report."""
+    from apidrift._version import __version__
+
+    where = ""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is not None:
+        where = f" at {Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}"
+    return (
+        f"internal error in apidrift {__version__}: {type(exc).__name__}: {exc}{where}. "
+        "This is a bug in apidrift, not in your input: please report it with the command line "
+        "(set APIDRIFT_TRACEBACK=1 for the full traceback)"
+    )
 
 
 app = typer.Typer(
@@ -81,8 +107,11 @@ def main() -> None:
     from apidrift.cli import register
 
     register(sys.argv[1:])
+    # A CI cancel sends SIGTERM: treat it as Ctrl-C, so a run stops the way an interrupted one
+    # does and still writes the report of everything gathered so far.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        app()
+        app(standalone_mode=True)
     except ApidriftError as exc:  # raised outside a command (while parsing, say)
         error(str(exc))
         sys.exit(2)

@@ -16,7 +16,8 @@ from apidrift.cli.live import DEFAULT_LEDGER, LiveApiOption, live_profile
 from apidrift.contracts.model import ContractStore
 from apidrift.errors import ApidriftError
 from apidrift.profiles.model import DEFAULT_API, ApiProfile
-from apidrift.report import CellStatus, DriftReport, build_check_report, write_reports
+from apidrift.report import DriftReport, build_check_report, write_reports
+from apidrift.report.summary import OperationSummary
 
 
 @app.command()
@@ -184,26 +185,38 @@ def _finish(report: DriftReport, reports: Path, problems: list[str] | None = Non
 
 
 def _print_table(report: DriftReport) -> None:
+    """One line per operation and recorded version (not per response), worst first, then why things
+    failed. Plain aligned columns with the operation last: a CI log of any width shows names whole."""
     if not report.matrix:
         return
-    table = Table(title="operation × version", show_lines=False, pad_edge=False)
-    table.add_column("operation")
-    table.add_column("recorded")
-    for version in report.metadata.versions:
-        table.add_column(version)
-    table.add_column("best match")
-    for row in report.matrix:
-        cells = [f"[{_COLOURS.get(c.status, 'default')}]{c.label}[/]" for c in row.cells]
-        table.add_row(row.operation, row.recorded_version or "-", *cells, row.best_match or "-")
-    out().print(table)
+    from apidrift.report.summary import LEGEND, summarize_check
+
+    summaries = summarize_check(report)
+    header = ["verdict", "n", "recorded", *report.metadata.versions, "best match", "operation"]
+    rows = [
+        [s.verdict, str(s.responses), s.recorded_version or "-", *s.cells, s.best_match, s.operation]
+        for s in summaries
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
+    against = report.metadata.against or "each response's own version"
+    out().print(f"responses per operation, judged against {against}:", soft_wrap=True)
+    for i, row in enumerate([header, *rows]):
+        line = "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[-1]
+        style = "bold" if i == 0 else _tone(summaries[i - 1])
+        out().print(line, style=style, soft_wrap=True, markup=False, highlight=False)
+    out().print(LEGEND, style="dim", soft_wrap=True)
+    for s in (s for s in summaries if s.reasons):
+        out().print(
+            f"{s.operation} against {s.against}: {s.failed_text} because", soft_wrap=True, markup=False
+        )
+        for r in s.reasons:
+            times = f" ({r.count}×, e.g. {r.example})" if r.count > 1 else f" ({r.example})"
+            rename = f"; {r.rename}" if r.rename else ""
+            out().print(f"  - {r.field}: {r.message}{rename}{times}", soft_wrap=True, markup=False)
 
 
-_COLOURS = {
-    CellStatus.EXACT: "green",
-    CellStatus.DRIFT: "yellow",
-    CellStatus.FAIL: "red",
-    CellStatus.ABSENT: "dim",
-}
+def _tone(summary: OperationSummary) -> str:
+    return "red" if summary.failed else ("yellow" if summary.drifted else "green")
 
 
 @app.command()

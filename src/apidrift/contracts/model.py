@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from apidrift.contracts.safeload import read_json
+from apidrift.contracts.soundness import SchemaNote, check_cycles, check_schema
 from apidrift.errors import ContractError, UnknownOperationError, UnknownVersionError
 from apidrift.files import atomic_write
 from apidrift.profiles.bundled import DEFAULT_API
@@ -102,6 +104,8 @@ class ContractVersion:
     schemas: dict[str, JSONSchema]
     folder: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # Documentation findings from loading (unknown keywords); unsound schemas are refused instead.
+    notes: tuple[SchemaNote, ...] = ()
 
     @property
     def base(self) -> str:
@@ -221,16 +225,7 @@ def _operation_to_json(op: Operation) -> dict[str, Any]:
 
 
 def _read_json(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ContractError(f"cannot read contract file: {exc.strerror}", file=path) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ContractError(
-            f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", file=path
-        ) from None
+    return read_json(path, error=ContractError)
 
 
 def _require(obj: Any, key: str, kind: type | tuple[type, ...], file: Path, pointer: str) -> Any:
@@ -335,11 +330,18 @@ def parse_version(raw: Any, schemas_raw: Any, folder: Path) -> ContractVersion:
     defs = _require(schemas_raw, "$defs", dict, schemas_path, "")
     names = set(defs)
     _check_refs(defs, names, True, schemas_path, "/$defs")
+    notes = [
+        n
+        for name, d in defs.items()
+        for n in check_schema(d, file=schemas_path, pointer=f"/$defs/{_escape(name)}")
+    ]
+    check_cycles(defs, file=schemas_path, prefixes=("#/$defs/",))
     operations: dict[str, Operation] = {}
     for i, op_raw in enumerate(_require(raw, "operations", list, contract_path, "")):
         pointer = f"/operations/{i}"
         _check_refs(op_raw, names, False, contract_path, pointer)
         op = _parse_operation(op_raw, contract_path, pointer)
+        notes.extend(_check_operation_schemas(op_raw, contract_path, pointer))
         if op.id in operations:
             raise ContractError(f"duplicate operation id {op.id!r}", file=contract_path, pointer=pointer)
         operations[op.id] = op
@@ -354,7 +356,26 @@ def parse_version(raw: Any, schemas_raw: Any, folder: Path) -> ContractVersion:
         schemas=defs,
         folder=folder if folder.is_dir() else None,
         extra={k: v for k, v in raw.items() if k not in known},
+        notes=tuple(notes),
     )
+
+
+def _check_operation_schemas(raw: dict[str, Any], file: Path, pointer: str) -> list[SchemaNote]:
+    """Soundness of every schema an operation holds inline: parameters, request body, responses."""
+    places: list[tuple[str, Any]] = [
+        (f"{pointer}/parameters/{i}/schema", p.get("schema")) for i, p in enumerate(raw.get("parameters", []))
+    ]
+    body = raw.get("request_body")
+    if isinstance(body, dict):
+        places.append((f"{pointer}/request_body/schema", body.get("schema")))
+    for status, spec in raw.get("responses", {}).items():
+        if isinstance(spec, dict):
+            places.append((f"{pointer}/responses/{_escape(str(status))}/schema", spec.get("schema")))
+    notes: list[SchemaNote] = []
+    for where, schema in places:
+        if isinstance(schema, dict):
+            notes.extend(check_schema(schema, file=file, pointer=where))
+    return notes
 
 
 def bundled_root() -> Path:
@@ -391,6 +412,17 @@ class ContractStore:
         if not folder.is_dir():
             return []
         return sorted(p.name for p in folder.iterdir() if (p / CONTRACT_FILE).is_file())
+
+    def require_labels(self) -> list[str]:
+        """The version labels, or an error naming the APIs that do have contracts below the root."""
+        labels = self.labels()
+        if labels:
+            return labels
+        apis = sorted(p.name for p in self.root.iterdir() if p.is_dir()) if self.root.is_dir() else []
+        raise UnknownVersionError(
+            f"no contract versions for API {self.api!r} (APIs with contracts: {', '.join(apis) or 'none'})",
+            file=self.root,
+        )
 
     def load(self, label: str) -> ContractVersion:
         if label not in self._cache:

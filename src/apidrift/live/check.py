@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -56,7 +57,7 @@ class LiveCheckResult:
 
     run: CheckRun
     sweep: SweepResult
-    recordings: Path
+    recordings: Path | None  # None: the run kept none (no --record), its temporary folder is gone
     written: list[Path] = field(default_factory=list)
 
     @property
@@ -201,5 +202,11 @@ def run_live_check(
     # Whatever stops the sweep, what it recorded so far is still checked and reported.
     with contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError):
         asyncio.run(go())
-    run = check_recordings(store, folder, against=label)
+    try:
+        run = check_recordings(store, folder, against=label)
+    finally:
+        if options.record_dir is None:  # recordings nobody asked to keep are not left in $TMPDIR
+            shutil.rmtree(folder, ignore_errors=True)
+    if options.record_dir is None:
+        return LiveCheckResult(run, sweep.result, None, [])
     return LiveCheckResult(run, sweep.result, folder, writer.written)

@@ -75,6 +75,9 @@ class LedgerEntry(BaseModel):
     resource_id: str | None = None
     name: str | None = None
     original: dict[str, Any] = {}
+    # Fields the server gave the resource when it was made (its creation time, say): cleanup acts
+    # only on a resource that still carries them, so a namesake made by someone else is left alone.
+    identity: dict[str, Any] = {}
     recorded_at: str
     token: str = ""
 
@@ -182,6 +185,9 @@ class UndoStep:
     listing: tuple[str, str] | None = None
     name_field: str = "name"
     retrieve: tuple[str, str] | None = None
+    # For an undo that is not a delete of a run-named resource (archiving a sandbox the run made):
+    # the resource must still have the entry's name and `identity` fields, fetched by `retrieve`.
+    identity_fields: tuple[str, ...] = ()
 
 
 class UndoPlan(Protocol):
@@ -305,6 +311,10 @@ async def _compensate(
             mismatch = await _still_ours(client, undo, entry, resource_id, emit)
             if mismatch is not None:
                 return mismatch
+    if undo.identity_fields:
+        refusal, resource_id = await _same_resource(client, undo, entry, emit)
+        if refusal is not None:
+            return refusal
     params = dict(entry.params)
     if resource_id is not None and undo.id_param:
         params[undo.id_param] = resource_id
@@ -360,6 +370,63 @@ async def _still_ours(
         detail = f"{resource_id} is named {actual!r}, not {entry.name!r}: not what the run created"
         return CompensationOutcome(entry, CompensationStatus.REFUSED, detail)
     return None
+
+
+async def _same_resource(
+    client: LiveClient, undo: UndoStep, entry: LedgerEntry, emit: OnCall
+) -> tuple[CompensationOutcome | None, str | None]:
+    """(None, its id) when the entry's resource still has its name and identity fields; else why not.
+
+    A create that never answered left no id: the resource is then looked for by name in `listing`,
+    and taken for the run's only if each identity field is at least the `<field>_after` mark the run
+    saw on the server before it created anything (a creation time, in the server's own clock).
+    """
+    item: dict[str, Any] | None
+    if entry.resource_id is None:
+        if undo.listing is None:
+            detail = f"the create of {entry.name!r} never answered and there is no listing to find it in"
+            return CompensationOutcome(entry, CompensationStatus.REFUSED, detail), None
+        item = await _look_up(client, *undo.listing, undo.name_field, entry.name or "", entry, emit)
+        if item is None:
+            return CompensationOutcome(entry, CompensationStatus.DONE, f"no {entry.name!r} exists"), None
+        marks = {f: entry.identity.get(f"{f}_after") for f in undo.identity_fields}
+        if not all(_at_least(item.get(f), mark) for f, mark in marks.items()):
+            detail = f"{item.get('id')} named {entry.name!r} predates the run ({marks}): not what it created"
+            return CompensationOutcome(entry, CompensationStatus.REFUSED, detail), None
+        return None, str(item["id"])
+    if undo.retrieve is None:
+        detail = f"there is no way to fetch {entry.resource_id!r} and check it is the run's"
+        return CompensationOutcome(entry, CompensationStatus.REFUSED, detail), None
+    op_id, path = undo.retrieve
+    outcome = await client.request(
+        "GET",
+        path,
+        path_params={**entry.params, undo.id_param: entry.resource_id},
+        operation=op_id,
+        expected_status={200, 404},
+        bypass_budget=True,
+    )
+    emit(op_id, outcome)
+    if not isinstance(outcome, Exchange):
+        raise LedgerError(f"cannot look at {entry.resource_id!r}: {outcome.kind}: {outcome.message}")
+    item = outcome.body if outcome.status == 200 and isinstance(outcome.body, dict) else None
+    if item is None:
+        gone = f"{entry.resource_id} is gone: nothing to undo"
+        return CompensationOutcome(entry, CompensationStatus.DONE, gone), None
+    expected = {undo.name_field: entry.name, **{f: entry.identity.get(f) for f in undo.identity_fields}}
+    actual = {field: item.get(field) for field in expected}
+    if actual != expected:
+        detail = f"{entry.resource_id} has {actual}, not {expected}: not what the run created"
+        return CompensationOutcome(entry, CompensationStatus.REFUSED, detail), None
+    return None, entry.resource_id
+
+
+def _at_least(value: Any, mark: Any) -> bool:
+    """`value >= mark` for two numbers or two strings (ISO times); False for anything else."""
+    numbers = (int, float)
+    if isinstance(value, numbers) and isinstance(mark, numbers) and not isinstance(value, bool):
+        return value >= mark
+    return isinstance(value, str) and isinstance(mark, str) and value >= mark
 
 
 async def _look_up(

@@ -144,9 +144,22 @@ def redact_headers(
     known = rules.with_secrets(secrets)
     out = {}
     for name, value in headers.items():
-        lower = name.lower()
+        lower = _header_name(name, known)
         out[lower] = REDACTED if lower in known.secret_headers else known.text(value)
     return out
+
+
+def _header_name(name: str, rules: RedactionRules) -> str:
+    """A header name lower-cased, unless it carries a secret: then redacted first, with the case it
+    was sent in (lower-casing first would hide a key from its case-sensitive pattern)."""
+    scrubbed = rules.text(name)
+    if scrubbed != name:
+        return scrubbed
+    lower = name.lower()
+    for secret in rules.secrets:  # a server that echoed a key in a name may have changed its case
+        if secret and secret.lower() in lower:
+            lower = lower.replace(secret.lower(), rules.marker(secret))
+    return lower
 
 
 def safe_base_url(url: str) -> str:

@@ -26,6 +26,9 @@ class FindingKind(StrEnum):
     PATH_PARAM_NOT_IN_TEMPLATE = "path-param-not-in-template"
     NO_RESPONSES = "no-responses"
     DUPLICATE_OPERATION_ID = "duplicate-operation-id"
+    UNKNOWN_KEYWORD = "unknown-keyword"
+    # A keyword the 2020-12 metaschema refuses: repaired (duplicates removed) or dropped.
+    SCHEMA_REPAIRED = "schema-repaired"
     # A `pattern` linear-time matching cannot run (a lookaround, a backreference): never checked.
     PATTERN_UNSUPPORTED = "pattern-unsupported"
 

@@ -6,21 +6,21 @@ import json
 from pathlib import Path
 from typing import Any
 
+from apidrift.contracts.safeload import DEFAULT_LIMITS, Limits, check_tree, read_bytes
 from apidrift.errors import OpenAPIError
 
 
-def load_document(path: Path) -> dict[str, Any]:
+def load_document(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
     """Parse an OpenAPI file (YAML or JSON) and check that it is OpenAPI 3.x."""
+    data = read_bytes(path, error=OpenAPIError, limits=limits)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise OpenAPIError(f"cannot read: {exc.strerror}", file=path) from None
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise OpenAPIError(f"neither YAML nor JSON: not UTF-8 text (byte {exc.start})", file=path) from None
-    return check_document(parse_text(text, path), path)
+    return check_document(parse_text(text, path, limits=limits), path)
 
 
-def parse_text(text: str, path: Path) -> Any:
+def parse_text(text: str, path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Any:
     """JSON first when the file says it is JSON (its suffix or its first character), else YAML.
 
     The json module is ten times faster than any YAML loader on a large document, and it reads what
@@ -32,20 +32,29 @@ def parse_text(text: str, path: Path) -> Any:
             return json.loads(text)
         except json.JSONDecodeError as exc:
             json_error = exc  # maybe YAML in flow style after all; YAML gets its turn
+        except RecursionError:
+            raise OpenAPIError("nested too deeply to read", file=path) from None
     # Imported here: a diff served from the cache never parses YAML, so it need not load PyYAML.
     import yaml
 
     import apidrift.openapi.fastyaml as fastyaml
 
     try:
-        return fastyaml.load(text)
+        value = fastyaml.load(text)
+    except RecursionError:
+        raise OpenAPIError("nested too deeply to read", file=path) from None
     except yaml.YAMLError as exc:
         if json_error is not None and path.suffix.lower() == ".json":
             where = f" at line {json_error.lineno} column {json_error.colno}"
             raise OpenAPIError(f"not JSON: {json_error.msg}{where}", file=path) from None
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
-        raise OpenAPIError(f"neither YAML nor JSON{where}", file=path) from None
+        problem = getattr(exc, "problem", None)
+        why = f": {problem}" if problem else ""
+        raise OpenAPIError(f"neither YAML nor JSON{where}{why}", file=path) from None
+    # Aliases share what they name; expanded (to JSON, by a walk) a 1 KB bomb is billions of values.
+    check_tree(value, file=str(path), error=OpenAPIError, limits=limits)
+    return value
 
 
 def check_document(document: Any, path: Path) -> dict[str, Any]:

@@ -31,7 +31,8 @@ _NESTED_SCHEMA_KEYS = {
 }
 _SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
 # Keys that only document or only matter to code generators; they never change what validates.
-_DROPPED_KEYS = {"discriminator", "xml", "externalDocs", "nullable", "example"}
+# `$recursiveAnchor` (draft 2019-09) only marks where a `$recursiveRef` lands: see `convert`.
+_DROPPED_KEYS = {"discriminator", "xml", "externalDocs", "nullable", "example", "$recursiveAnchor"}
 # Keys whose values are data, never schemas: a `$ref` inside them is a value, not a reference.
 _DATA_KEYS = ("examples", "default")
 
@@ -67,6 +68,9 @@ class SchemaConverter:
         if "$ref" in node:
             name = self.ref_name(node["$ref"], pointer)
             out: JSONSchema = {"$ref": self.prefix + self.rename(name)}
+            return self._nullable(node, out)
+        if "$recursiveRef" in node:
+            out = {"$ref": self.prefix + self.rename(self._recursion_target(node["$recursiveRef"], pointer))}
             return self._nullable(node, out)
         out = {}
         for key, value in node.items():
@@ -104,6 +108,17 @@ class SchemaConverter:
             out.pop("enum")
             out["const"] = enum[0]
         return self._nullable(node, out)
+
+    def _recursion_target(self, ref: Any, pointer: str) -> str:
+        """`$recursiveRef: "#"` (draft 2019-09, as OpenAI's CompoundFilter uses it) names the component
+        it sits in; 2020-12 contracts keep no dynamic references (they could resolve off the files)."""
+        prefix = "/components/schemas/"
+        if ref == "#" and pointer.startswith(prefix):
+            name = pointer[len(prefix) :].split("/")[0].replace("~1", "/").replace("~0", "~")
+            if name in self.components:
+                return name
+        message = f"unsupported $recursiveRef {ref!r}: only '#' inside a component schema is understood"
+        raise OpenAPIError(message, file=self.file, pointer=f"{pointer}/$recursiveRef")
 
     def _check_pattern(self, pattern: str, pointer: str) -> None:
         """A pattern the validators' regex engine cannot run is kept, reported, and never checked."""

@@ -17,9 +17,10 @@ from apidrift.errors import ApidriftError, ContractError, UnsafeFileError
 from apidrift.files import atomic_write
 from apidrift.openapi.components import Finding, ImportedExample
 from apidrift.openapi.convert import ImportResult, import_document, in_scope, load_document
+from apidrift.openapi.soundness import check_imported
 
 # /3: findings are values (kind, message, operation, file, pointer); the API is named by the document.
-CACHE_FORMAT = "apidrift.openapi-cache/3"
+CACHE_FORMAT = "apidrift.openapi-cache/4"
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # A version label or API name that is safe as one folder name.
 FOLDER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -83,6 +84,7 @@ def import_openapi_file(
     result = import_document(
         document, api=name, version=label, scope=scope, source=f"openapi {path.name}", file=str(path)
     )
+    sound, problems = check_imported(result.version, file=str(path))
     info_version = str(info.get("version", ""))
     # Where the version came from, kept in contract.json (and so in the cache) beside the operations.
     provenance = {
@@ -96,8 +98,9 @@ def import_openapi_file(
     dated = version_label(info_version)
     result = dataclasses.replace(
         result,
+        problems=[*result.problems, *problems],
         version=dataclasses.replace(
-            result.version,
+            sound,
             date=dated if dated and ISO_DATE.match(dated) else None,
             extra={**result.version.extra, "openapi": provenance},
         ),

@@ -13,6 +13,7 @@ from typing import Any
 from apidrift.check.fingerprint import VersionScore
 from apidrift.check.renames import RenamePair
 from apidrift.check.run import CheckedResponse, CheckRun, display_path
+from apidrift.contracts.soundness import SchemaNote
 from apidrift.diff.changes import ChangeKind, Severity
 from apidrift.errors import ApidriftError
 from apidrift.report.model import (
@@ -49,6 +50,7 @@ def build_check_report(
     """A check (or live) run as a report: a matrix row per response, findings against each target."""
     responses = sorted((_response(r) for r in run.responses), key=lambda e: (e.operation, e.file))
     findings = [f for r in run.responses for f in _response_findings(r)]
+    findings += [_documentation_finding(version, note) for version, note in run.notes]
     renames = [
         _check_rename(r, score, pair)
         for r in run.responses
@@ -153,6 +155,19 @@ def _response_findings(checked: CheckedResponse) -> list[FindingEntry]:
             )
         )
     return out
+
+
+def _documentation_finding(version: str, note: SchemaNote) -> FindingEntry:
+    # A warning: an ignored keyword (a typo of `required`, say) silently weakens every verdict.
+    return FindingEntry(
+        kind="documentation",
+        severity=Severity.WARNING,
+        operation=None,
+        version=version,
+        path=note.pointer,
+        message=note.message,
+        file=note.file,
+    )
 
 
 def _check_rename(checked: CheckedResponse, score: VersionScore, pair: RenamePair) -> RenameEntry:

@@ -1,5 +1,6 @@
 """The OpenAI Admin API's sandbox write plan: create, use and delete; change and restore, only in a
-sandbox project (found by name, else created and kept: projects are never deleted).
+sandbox project (found by name, else created: ledgered, kept when the run finishes, archived by
+cleanup when it does not, as projects cannot be deleted).
 
 Every resource created and every value changed is in the ledger before it is used, so `cleanup` can
 undo a run killed at any point; the sweep undoes what a failed step left before it returns.
@@ -23,6 +24,7 @@ ROLE_PERMISSIONS: Final = ("api.organization.projects.api_keys.read",)
 
 
 class LedgerKind(StrEnum):
+    SANDBOX_PROJECT = "sandbox_project"
     SERVICE_ACCOUNT = "service_account"
     PROJECT_ROLE = "project_role"
     PROJECT_NAME = "project_name"
@@ -30,6 +32,17 @@ class LedgerKind(StrEnum):
 
 
 _UNDO: Final[dict[str, UndoStep]] = {
+    # Projects cannot be deleted, only archived: a sandbox project made by a run that never finished
+    # is archived by cleanup, if it still has the name and creation time the run saw.
+    LedgerKind.SANDBOX_PROJECT: UndoStep(
+        "archive-project",
+        "POST",
+        "/organization/projects/{project_id}/archive",
+        "project_id",
+        ("list-projects", "/organization/projects"),
+        retrieve=("retrieve-project", "/organization/projects/{project_id}"),
+        identity_fields=("created_at",),
+    ),
     LedgerKind.SERVICE_ACCOUNT: UndoStep(
         "delete-project-service-account",
         "DELETE",
@@ -104,6 +117,7 @@ class SandboxWriter:
 
     def __init__(self, sweep: SandboxHost) -> None:
         self.sweep = sweep
+        self._made: LedgerEntry | None = None  # the sandbox project, when this run created it
 
     @classmethod
     def undo_step(cls, kind: str) -> UndoStep | None:
@@ -139,6 +153,8 @@ class SandboxWriter:
         await self._create_use_delete(
             ledger, _PROJECT_ROLE, params, role, {"description": "updated by apidrift"}
         )
+        if self._made is not None:
+            ledger.remove(self._made)  # finished: the project stays, as the sandbox of later runs
 
     async def _sandbox(self) -> tuple[str, str] | None:
         """The sandbox project's id and name; when there is none, every write step is skipped."""
@@ -158,6 +174,7 @@ class SandboxWriter:
         pages = self.sweep.client.paginate(
             op.path, query={"limit": 100}, max_pages=self.sweep.options.sandbox_search_pages, operation=op.id
         )
+        newest = 0  # the latest creation time listed, in the server's clock: what ours must follow
         async with contextlib.aclosing(pages):
             async for outcome in pages:
                 self.sweep.emit(OperationCall(op.id, CallPurpose.SETUP, outcome))
@@ -166,11 +183,24 @@ class SandboxWriter:
                 for item in list_items(outcome.body):
                     if item.get("name") == name and item.get("status", "active") == "active":
                         return str(item["id"]), name
+                    if isinstance(item.get("created_at"), int):
+                        newest = max(newest, item["created_at"])
+        # In the ledger before the create: a run that dies before it finishes leaves no project
+        # behind (cleanup archives it); a run that finishes keeps it as the sandbox for next time.
+        ledger = Ledger(self.sweep.options.ledger_path)
+        mark = {"created_at_after": newest}
+        entry = self._ledger_add(ledger, LedgerKind.SANDBOX_PROJECT, {}, name=name, identity=mark)
         created = await self.sweep.call(
             "create-project", CallPurpose.SETUP, {}, {"name": name}, idempotent=False
         )
         project_id = _created_id(created)
-        return (project_id, name) if project_id else f"cannot create the sandbox project {name!r}"
+        if not project_id:
+            return f"cannot create the sandbox project {name!r}"
+        body = created.body if isinstance(created, Exchange) and isinstance(created.body, dict) else {}
+        self._made = ledger.update(
+            entry, resource_id=project_id, identity={"created_at": body.get("created_at")}
+        )
+        return project_id, name
 
     async def _create_use_delete(
         self, ledger: Ledger, step: _Disposable, params: dict[str, str], create: dict[str, Any], use: Any
@@ -244,6 +274,6 @@ class SandboxWriter:
             base_url=self.sweep.client.base_url,
             api=self.sweep.client.profile.name,
             sandbox=self.sweep.options.sandbox_project,
-            params={"project_id": params["project_id"]},
+            params={"project_id": params["project_id"]} if "project_id" in params else {},
             **fields,
         )

@@ -1,0 +1,181 @@
+"""`apidrift check` over large recording corpora: wall, CPU and peak RSS next to a plain loop.
+
+The floor is the least any checker must do: read each file, parse its JSON and validate the body
+with jsonschema-rs against its (version, operation, status) schema, in one process, one core.
+Both run as fresh child processes, each measured by a wrapper of its own (so `ru_maxrss` is that
+process's peak, not the benchmark's).
+
+    python benchmarks/bench_check_scale.py --sizes 20000 100000 200000 [--write-docs]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+SECTION = "## Check at scale"
+MEASURE = (
+    "import resource, subprocess, sys, time, json\n"
+    "start = time.perf_counter()\n"
+    "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
+    "wall = time.perf_counter() - start\n"
+    "use = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(json.dumps({'rc': done.returncode, 'wall': wall, 'cpu': use.ru_utime + use.ru_stime,\n"
+    "                  'rss_mb': use.ru_maxrss / 1024, 'stderr': done.stderr.decode()[-400:]}))\n"
+)
+
+
+def write_corpus(folder: Path, n: int) -> dict[str, Any]:
+    """`n` recordings in `folder`, cycling over a 20,000-case corpus (10% invalid, see corpus.py)."""
+    from apidrift.check.recordings import Provenance, Recording
+    from apidrift.contracts.model import ContractStore
+    from corpus import build_corpus
+
+    store = ContractStore()
+    ops = {(label, op.id): op for label in store.labels() for op in store.load(label).operations.values()}
+    cases = build_corpus(min(n, 20_000)).cases
+    folder.mkdir(parents=True)
+    total = 0
+    for i in range(n):
+        case = cases[i % len(cases)]
+        op = ops[(case.version, case.operation)]
+        recording = Recording(
+            operation=case.operation,
+            method=op.method,
+            path=op.path,
+            status=int(case.status),
+            body=case.body,
+            provenance=Provenance(source="benchmark", version=case.version),
+        )
+        sub = folder / f"{i // 10_000:03d}"
+        sub.mkdir(exist_ok=True)
+        text = recording.to_json()
+        (sub / f"r{i:06d}.json").write_text(text, encoding="utf-8")
+        total += len(text)
+    return {"files": n, "bytes": total}
+
+
+FLOOR = """
+import json, os, sys
+import jsonschema_rs
+from apidrift.contracts.model import ContractStore, SCHEMAS_FILE, schemas_document
+store = ContractStore()
+registries, compiled = {}, {}
+for label in store.labels():
+    version = store.load(label)
+    doc = schemas_document(version.api, label, version.schemas)
+    registries[label] = (version, jsonschema_rs.Registry([(version.base + SCHEMAS_FILE, doc)]))
+valid = 0
+for root, dirs, files in os.walk(sys.argv[1]):
+    for name in files:
+        with open(os.path.join(root, name), "rb") as handle:
+            rec = json.loads(handle.read())
+        label = rec["provenance"]["version"]
+        key = (label, rec["operation"], str(rec["status"]))
+        if key not in compiled:
+            version, registry = registries[label]
+            schema = version.response_schema(rec["operation"], rec["status"])
+            compiled[key] = jsonschema_rs.validator_for(schema, registry=registry)
+        valid += compiled[key].is_valid(rec["body"])
+print(valid)
+"""
+
+
+def measure(command: list[str]) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True
+    )
+    result: dict[str, Any] = json.loads(out.stdout)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[20_000])
+    parser.add_argument("--write-docs", action="store_true")
+    args = parser.parse_args()
+    rows = []
+    for n in args.sizes:
+        work = Path(tempfile.mkdtemp(prefix="apidrift-bench-"))
+        try:
+            corpus = write_corpus(work / "recs", n)
+            floor = measure([sys.executable, "-c", FLOOR, str(work / "recs")])
+            check = measure(
+                [
+                    sys.executable,
+                    "-m",
+                    "apidrift.cli",
+                    "check",
+                    "--recordings",
+                    str(work / "recs"),
+                    "--reports",
+                    str(work / "reports"),
+                ]
+            )
+            report = json.loads((work / "reports" / "report.json").read_text())
+            rows.append(
+                {
+                    "n": n,
+                    "corpus": corpus,
+                    "floor": floor,
+                    "check": check,
+                    "responses": report["summary"]["responses"],
+                }
+            )
+            print(json.dumps(rows[-1]), flush=True)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    if args.write_docs:
+        write_docs(rows)
+
+
+def write_docs(rows: list[dict[str, Any]]) -> None:
+    sizes = " ".join(str(r["n"]) for r in rows)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT)
+    lines = [
+        SECTION,
+        "",
+        f"Measured {datetime.now(UTC):%Y-%m-%d} on {platform.machine()} ({os.cpu_count()} cores), Python "
+        f"{platform.python_version()}, apidrift at `{commit.stdout.strip()}`: "
+        f"`python benchmarks/bench_check_scale.py --sizes {sizes} --write-docs`.",
+        "Recordings cycle over the 20,000-case validation corpus (10% invalid). The floor reads, parses and",
+        "validates each file with jsonschema-rs in one loop; `check` also fingerprints every response",
+        "against both versions and writes four reports. Targets: peak RSS under 300 MB at 200k, wall",
+        "within 3x the floor's.",
+        "",
+        "| recordings | check wall | check CPU | check peak RSS | floor wall | floor peak RSS | wall/floor |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        c, f = r["check"], r["floor"]
+        lines.append(
+            f"| {r['n']:,} | {c['wall']:.1f} s | {c['cpu']:.1f} s | {c['rss_mb']:.0f} MB | "
+            f"{f['wall']:.1f} s | {f['rss_mb']:.0f} MB | {c['wall'] / f['wall']:.2f}x |"
+        )
+    lines.append(f"\nLoad average after the run: {os.getloadavg()[0]:.2f} (the machine is shared).")
+    path = ROOT / "docs" / "benchmarks.md"
+    text = path.read_text(encoding="utf-8")
+    block = "\n".join(lines) + "\n"
+    if SECTION in text:
+        start = text.index(SECTION)
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + block + (text[end + 1 :] if end != -1 else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + block
+    path.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

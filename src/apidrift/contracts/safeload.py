@@ -1,0 +1,227 @@
+"""Read untrusted JSON and YAML-built data within limits: size, depth, expansion, and strict JSON.
+
+Everything apidrift reads from a user (contracts, recordings, OpenAPI documents) passes through
+here, so a hostile file is one clear `FILE#POINTER: message` error, never a traceback, a hang on a
+FIFO, or memory that grows with an alias bomb. The standard `json` module would do, but it keeps
+the last of duplicate keys silently and reads `NaN`; the hooks below turn both into errors.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from apidrift.errors import ApidriftError
+
+ErrorType = type[ApidriftError]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much of an input apidrift accepts; every bound is on decoded data, not bytes on the wire."""
+
+    max_bytes: int = 256 * 1024 * 1024
+    max_depth: int = 256
+    # Values after YAML aliases are expanded: a 1 KB alias bomb names billions of them.
+    max_values: int = 10_000_000
+
+
+DEFAULT_LIMITS: Final = Limits()
+
+
+def read_bytes(
+    path: Path, *, error: ErrorType, limits: Limits = DEFAULT_LIMITS, file: str | None = None
+) -> bytes:
+    """The bytes of a regular file no larger than `limits.max_bytes`; FIFOs and devices are refused
+    before they are opened, so a named pipe among the inputs cannot hang a run."""
+    where = file if file is not None else str(path)
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise error(f"cannot read: {exc.strerror}", file=where) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise error(f"not a regular file ({_kind(info.st_mode)}): skipped", file=where)
+    if info.st_size > limits.max_bytes:
+        raise error(f"{info.st_size:,} bytes, over the limit of {limits.max_bytes:,}", file=where)
+    try:
+        # O_NONBLOCK: if the file was swapped for a FIFO after the stat, open still returns at once.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as handle:
+            data = handle.read(limits.max_bytes + 1)
+    except OSError as exc:
+        raise error(f"cannot read: {exc.strerror}", file=where) from None
+    if len(data) > limits.max_bytes:
+        raise error(f"over the limit of {limits.max_bytes:,} bytes", file=where)
+    return data
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISDIR, "a directory"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "a device"
+
+
+def decode_utf8(data: bytes, *, file: str, error: ErrorType) -> str:
+    """`data` as text, or an error naming the line and column of the first byte that is not UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        bad = data[exc.start : exc.start + 1].hex()
+        raise error(f"not UTF-8: byte 0x{bad} at line {line} column {column}", file=file) from None
+
+
+class _Flagged(dict[str, Any]):
+    """An object that had a duplicate key; found again after parsing to report its pointer."""
+
+    duplicate: str = ""
+
+
+class _NonFinite:
+    """`NaN`, `Infinity` or `-Infinity`, kept as a marker so the error can name its pointer."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def parse_json(text: str, *, file: str, error: ErrorType, limits: Limits = DEFAULT_LIMITS) -> Any:
+    """Strict JSON: a duplicate key, `NaN`/`Infinity` or nesting past `limits.max_depth` is an error
+    with the JSON pointer of where it is; so is a syntax error, with its line and column."""
+    suspicious: list[bool] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        built = dict(items)
+        if len(built) != len(items):
+            flagged = _Flagged(built)
+            flagged.duplicate = _first_duplicate(items)
+            suspicious.append(True)
+            return flagged
+        return built
+
+    def constant(name: str) -> Any:
+        suspicious.append(True)
+        return _NonFinite(name)
+
+    try:
+        value = json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
+    except json.JSONDecodeError as exc:
+        raise error(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", file=file) from None
+    except RecursionError:  # the C parser gives up near the interpreter's recursion limit
+        raise error(f"nested deeper than {limits.max_depth} levels", file=file) from None
+    # Fewer brackets than the limit cannot nest past it: most bodies skip the walk.
+    if text.count("[") + text.count("{") > limits.max_depth:
+        _check_depth(value, file=file, error=error, limits=limits)
+    if suspicious:
+        _report_marker(value, file=file, error=error)
+    return value
+
+
+def _first_duplicate(items: list[tuple[str, Any]]) -> str:
+    seen: set[str] = set()
+    for key, _ in items:
+        if key in seen:
+            return key
+        seen.add(key)
+    return ""
+
+
+def _check_depth(value: Any, *, file: str, error: ErrorType, limits: Limits) -> None:
+    """Refuse parsed data nested deeper than the limit (what the recursive walks downstream allow)."""
+    stack: list[tuple[Any, str, int]] = [(value, "", 1)]  # the root container is level 1
+    while stack:
+        node, pointer, depth = stack.pop()
+        if depth > limits.max_depth:
+            raise error(f"nested deeper than {limits.max_depth} levels", file=file, pointer=pointer)
+        if isinstance(node, dict):
+            stack.extend((v, f"{pointer}/{escape(str(k))}", depth + 1) for k, v in node.items() if _nests(v))
+        elif isinstance(node, list):
+            stack.extend((v, f"{pointer}/{i}", depth + 1) for i, v in enumerate(node) if _nests(v))
+
+
+def _nests(value: Any) -> bool:
+    return isinstance(value, (dict, list))
+
+
+def _report_marker(value: Any, *, file: str, error: ErrorType) -> None:
+    for pointer, node in _walk(value):
+        if isinstance(node, _Flagged):
+            raise error(
+                f"duplicate key {node.duplicate!r}", file=file, pointer=f"{pointer}/{escape(node.duplicate)}"
+            )
+        if isinstance(node, _NonFinite):
+            raise error(f"{node.text} is not a JSON number", file=file, pointer=pointer)
+
+
+def _walk(value: Any) -> Any:
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        pointer, node = stack.pop()
+        yield pointer, node
+        if isinstance(node, dict):
+            stack.extend((f"{pointer}/{escape(str(k))}", v) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((f"{pointer}/{i}", v) for i, v in enumerate(node))
+
+
+def escape(key: str) -> str:
+    """One JSON pointer segment (RFC 6901)."""
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def check_tree(value: Any, *, file: str, error: ErrorType, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse data built from YAML whose aliases make it recursive, nest it past the depth limit, or
+    expand it past `limits.max_values` values once written out (a "billion laughs" bomb).
+
+    Shared containers are measured once (memoised by identity), so the check itself stays linear in
+    the size of the text even when the expansion is exponential.
+    """
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    # Iterative post-order walk: (node, pointer, depth, children expanded yet?)
+    stack: list[tuple[Any, str, int, bool]] = [(value, "", 0, False)]
+    while stack:
+        node, pointer, depth, done = stack.pop()
+        if not isinstance(node, (dict, list)):
+            continue
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            children = node.values() if isinstance(node, dict) else node
+            total = 1 + sum(sizes.get(id(c), 1) for c in children)
+            if total > limits.max_values:
+                raise error(
+                    f"aliases expand this document past {limits.max_values:,} values (an alias bomb?)",
+                    file=file,
+                    pointer=pointer,
+                )
+            sizes[key] = total
+            continue
+        if key in on_path:
+            raise error(
+                "an alias refers to a node that contains it (recursive data)", file=file, pointer=pointer
+            )
+        if key in sizes:
+            continue
+        if depth > limits.max_depth:
+            raise error(f"nested deeper than {limits.max_depth} levels", file=file, pointer=pointer)
+        on_path.add(key)
+        stack.append((node, pointer, depth, True))
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for k, child in items:
+            if isinstance(child, (dict, list)):
+                stack.append((child, f"{pointer}/{escape(str(k))}", depth + 1, False))
+
+
+def read_json(
+    path: Path, *, error: ErrorType, limits: Limits = DEFAULT_LIMITS, file: str | None = None
+) -> Any:
+    """Read, decode and strictly parse one JSON file (see `parse_json`)."""
+    where = file if file is not None else str(path)
+    text = decode_utf8(read_bytes(path, error=error, limits=limits, file=where), file=where, error=error)
+    return parse_json(text, file=where, error=error, limits=limits)

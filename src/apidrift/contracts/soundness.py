@@ -1,0 +1,237 @@
+"""Is a contract's schema sound enough to judge anything? Checked once, when a version is loaded.
+
+Refused (a ContractError naming `FILE#POINTER`): a schema invalid against the 2020-12 metaschema
+(`type: 5`), a pattern that is no regular expression, anything that would make validation leave
+the loaded files (`$id`, `$anchor`, `$dynamicRef`, a foreign `$schema`), and a reference cycle that
+never descends into the instance (`a: {allOf: [{$ref: a}]}`), which validates anything or never ends.
+Kept as notes (documentation findings): unknown keywords, with a "did you mean" for near misses.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import jsonschema_rs
+
+from apidrift.contracts.safeload import escape
+from apidrift.errors import ContractError
+
+DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
+DEFS_PREFIX_LOCAL: Final = "#/$defs/"
+
+# Keywords whose value is one schema, a list of schemas, or a mapping of names to schemas.
+_ONE: Final = frozenset(
+    {"additionalProperties", "items", "contains", "propertyNames", "not", "if", "then", "else"}
+    | {"unevaluatedItems", "unevaluatedProperties", "contentSchema"}
+)
+_LIST: Final = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+_MAP: Final = frozenset({"properties", "patternProperties", "$defs", "dependentSchemas"})
+# Applicators that apply to the same instance: a cycle through only these never ends.
+_IN_PLACE: Final = frozenset({"allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas"})
+_OFFLINE_ONLY: Final = {
+    "$id": "would change the base URI that references resolve against",
+    "$anchor": "names a location outside the contract's $defs",
+    "$dynamicRef": "resolves at validation time, possibly outside the loaded files",
+    "$dynamicAnchor": "is only meaningful with $dynamicRef",
+}
+KNOWN_KEYWORDS: Final = frozenset(
+    _ONE
+    | _LIST
+    | _MAP
+    | {"$ref", "$schema", "$comment", "$vocabulary", "definitions"}
+    | {"type", "enum", "const", "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum"}
+    | {"maxLength", "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "maxContains"}
+    | {"minContains", "maxProperties", "minProperties", "required", "dependentRequired", "format"}
+    | {"contentMediaType", "contentEncoding", "title", "description", "default", "deprecated"}
+    | {"readOnly", "writeOnly", "examples"}
+    # OpenAPI's own schema keywords
+    | {"discriminator", "xml", "externalDocs", "example", "nullable"}
+)
+
+
+@dataclass(frozen=True)
+class SchemaNote:
+    """Something in a contract schema worth a reader's attention that does not stop a check."""
+
+    file: str
+    pointer: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}#{self.pointer}: {self.message}"
+
+
+def check_schema(schema: Any, *, file: Path | str, pointer: str) -> list[SchemaNote]:
+    """Refuse an unsound schema (ContractError); return notes about unknown keywords."""
+    notes: list[SchemaNote] = []
+    # Keywords first: the metaschema check itself would fetch a foreign `$schema` over the network.
+    for where, node in schema_nodes(schema, pointer):
+        for keyword, value in node.items():
+            _check_keyword(keyword, value, file=file, where=where, notes=notes)
+    try:
+        jsonschema_rs.meta.validate(schema)
+    except jsonschema_rs.ValidationError as exc:
+        where = pointer + "".join(f"/{escape(str(p))}" for p in exc.instance_path)
+        raise ContractError(f"not a valid JSON Schema: {exc.message}", file=file, pointer=where) from None
+    return notes
+
+
+def repair_schema(schema: Any, *, pointer: str, limit: int = 1_000) -> tuple[Any, list[tuple[str, str]]]:
+    """A copy of `schema` valid against the 2020-12 metaschema, and what was changed: (pointer, why).
+
+    For imported documents, whose schemas are often a little off (`required: [id, id]`): duplicates
+    in `required` and `type` are removed, and any other keyword the metaschema refuses is dropped,
+    so the contract written is sound and every change is a documentation finding.
+    """
+    fixed = copy.deepcopy(schema)
+    repairs: list[tuple[str, str]] = []
+    for _ in range(limit):
+        error = _first_error(fixed)
+        if error is None:
+            return fixed, repairs
+        path = list(error.instance_path)
+        if not path:
+            raise ContractError(f"not a valid JSON Schema: {error.message}", pointer=pointer)
+        parent = fixed
+        for part in path[:-1]:
+            parent = parent[part]
+        keyword = path[-1]
+        where = pointer + "".join(f"/{escape(str(p))}" for p in path)
+        value = parent[keyword]
+        if (
+            keyword in ("required", "type")
+            and isinstance(value, list)
+            and len(set(map(str, value))) < len(value)
+        ):
+            parent[keyword] = list(dict.fromkeys(value))
+            repairs.append((where, f"duplicates removed from {keyword!r}"))
+        else:
+            del parent[keyword]
+            repairs.append((where, f"dropped: {error.message}"))
+    raise ContractError(f"more than {limit} invalid keywords: not repaired", pointer=pointer)
+
+
+def _first_error(schema: Any) -> Any:
+    try:
+        jsonschema_rs.meta.validate(schema)
+    except jsonschema_rs.ValidationError as exc:
+        return exc
+    return None
+
+
+def _check_keyword(
+    keyword: str, value: Any, *, file: Path | str, where: str, notes: list[SchemaNote]
+) -> None:
+    here = f"{where}/{escape(keyword)}"
+    if keyword in _OFFLINE_ONLY:
+        raise ContractError(
+            f"{keyword} is not allowed in a contract: it {_OFFLINE_ONLY[keyword]}; "
+            "references resolve inside the contract only, never over the network",
+            file=file,
+            pointer=here,
+        )
+    if keyword == "$schema" and (not isinstance(value, str) or value.rstrip("#") != DIALECT):
+        raise ContractError(
+            f"$schema {value!r} is not supported: contracts are JSON Schema 2020-12 ({DIALECT})",
+            file=file,
+            pointer=here,
+        )
+    if keyword == "pattern" and isinstance(value, str):
+        _check_pattern(value, file=file, pointer=here)
+    elif keyword == "patternProperties" and isinstance(value, dict):
+        for pattern in value:
+            _check_pattern(pattern, file=file, pointer=f"{here}/{escape(pattern)}")
+    elif keyword not in KNOWN_KEYWORDS and not keyword.startswith("x-"):
+        close = difflib.get_close_matches(keyword, sorted(KNOWN_KEYWORDS), n=1, cutoff=0.75)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        notes.append(SchemaNote(str(file), here, f"unknown keyword {keyword!r} is ignored{hint}"))
+
+
+def _check_pattern(pattern: str, *, file: Path | str, pointer: str) -> None:
+    # The backtracking engine accepts the most ECMA-262 syntax: what it refuses is no regex at all.
+    try:
+        jsonschema_rs.validator_for({"pattern": pattern}, pattern_options=jsonschema_rs.FancyRegexOptions())
+    except jsonschema_rs.ValidationError:
+        raise ContractError(f"{pattern!r} is not a regular expression", file=file, pointer=pointer) from None
+
+
+def schema_nodes(schema: Any, pointer: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every schema object below `schema` (itself included), with its pointer; iterative."""
+    stack: list[tuple[str, Any]] = [(pointer, schema)]
+    while stack:
+        where, node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        yield where, node
+        for keyword, value in node.items():
+            here = f"{where}/{escape(keyword)}"
+            if keyword in _ONE:
+                stack.append((here, value))
+            elif keyword in _LIST and isinstance(value, list):
+                stack.extend((f"{here}/{i}", v) for i, v in enumerate(value))
+            elif keyword in _MAP and isinstance(value, dict):
+                stack.extend((f"{here}/{escape(k)}", v) for k, v in value.items())
+
+
+def check_cycles(defs: Mapping[str, Any], *, file: Path | str, prefixes: tuple[str, ...]) -> None:
+    """Refuse named schemas that reach themselves through `$ref` and in-place applicators only.
+
+    Such a cycle never looks at a smaller part of the instance, so validation either recurses
+    forever or (in engines that cut the loop) accepts anything: the body `42` would pass.
+    """
+    edges = {name: sorted(_in_place_refs(schema, prefixes)) for name, schema in defs.items()}
+    state: dict[str, int] = {}  # 1: on the current path, 2: finished
+    for start in sorted(defs):
+        if state.get(start):
+            continue
+        path: list[str] = [start]
+        iters = [iter(edges[start])]
+        state[start] = 1
+        while iters:
+            target = next(iters[-1], None)
+            if target is None:
+                state[path.pop()] = 2
+                iters.pop()
+                continue
+            if target not in edges or state.get(target) == 2:
+                continue
+            if state.get(target) == 1:
+                cycle = [*path[path.index(target) :], target]
+                raise ContractError(
+                    "schema refers to itself without descending into the instance "
+                    f"({' -> '.join(cycle)}): it would accept anything or never finish",
+                    file=file,
+                    pointer=f"/$defs/{escape(target)}",
+                )
+            state[target] = 1
+            path.append(target)
+            iters.append(iter(edges[target]))
+
+
+def _in_place_refs(schema: Any, prefixes: tuple[str, ...]) -> set[str]:
+    found: set[str] = set()
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            for prefix in prefixes:
+                # Only a reference to a whole named schema: one into its parts may well descend.
+                if ref.startswith(prefix) and "/" not in ref[len(prefix) :]:
+                    found.add(ref[len(prefix) :])
+        for keyword in _IN_PLACE & node.keys():
+            value = node[keyword]
+            if isinstance(value, list):
+                stack.extend(value)
+            elif keyword == "dependentSchemas" and isinstance(value, dict):
+                stack.extend(value.values())
+            else:
+                stack.append(value)
+    return found

@@ -1,0 +1,111 @@
+"""Hostile inputs at the command line: one clear line each, exit 2, and everything else still checked."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cli_support import run_cli
+
+REPO = Path(__file__).resolve().parents[2]
+GOOD = REPO / "recordings" / "openai-admin" / "2026-05-02" / "archive-project.json"
+
+
+def _good() -> dict[str, object]:
+    data: dict[str, object] = json.loads(GOOD.read_text())
+    return data
+
+
+def _plant(folder: Path, name: str, content: bytes | None) -> None:
+    """One good recording beside one bad file (None: a FIFO)."""
+    folder.mkdir()
+    shutil.copy(GOOD, folder / "good.json")
+    if content is None:
+        os.mkfifo(folder / name)
+    else:
+        (folder / name).write_bytes(content)
+
+
+BAD = {
+    "deep": (b'{"body": ' + b"[" * 10_000 + b"]" * 10_000 + b"}", "bad.json: nested deeper than 256 levels"),
+    "duplicate": (
+        json.dumps(_good())[:-1].encode() + b', "status": 500}',
+        "bad.json#/status: duplicate key 'status'",
+    ),
+    "nan": (json.dumps({**_good(), "body": {"n": float("nan")}}).encode(), "bad.json#/body/n: NaN is not"),
+    "utf8": (json.dumps(_good()).encode()[:-1] + b"\xff}", "bad.json: not UTF-8: byte 0xff at line 1"),
+    "fifo": (None, "bad.json: not a regular file (a FIFO): skipped"),
+    "truncated": (json.dumps(_good()).encode()[:40], "bad.json: not JSON: "),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_each_bad_recording_is_one_error_line_and_the_good_one_is_still_checked(
+    tmp_path: Path, case: str
+) -> None:
+    content, expected = BAD[case]
+    _plant(tmp_path / "recs", "bad.json", content)
+    done = run_cli("check", "--recordings", "recs", "--reports", "out", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stdout + done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and f"recs/{expected}" in errors[0], done.stderr
+    assert "1 of 1 responses valid" in done.stdout
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert report["summary"]["responses"] == 1 and report["summary"]["exit_code"] == 2
+
+
+def test_an_empty_recordings_folder_fails_instead_of_passing_having_checked_nothing(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    done = run_cli("check", "--recordings", "empty", "--reports", "out", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "error: empty: no recordings (*.json files) in this folder" in done.stderr
+
+
+def test_an_unknown_api_fails_and_names_the_apis_that_have_contracts(tmp_path: Path) -> None:
+    done = run_cli("check", "--api", "no-such-api", "--reports", "out", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "no contract versions for API 'no-such-api' (APIs with contracts: " in done.stderr
+    assert "openai-admin" in done.stderr
+
+
+def test_a_fault_in_apidrift_itself_is_one_line_and_exit_3(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import apidrift.cli.check
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(apidrift.cli.check, "check_recordings", broken)
+    done = run_cli("check", "--reports", "out", cwd=tmp_path)
+    assert done.returncode == 3
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stdout
+    assert lines[0].startswith("error: internal error in apidrift ")
+    assert "ZeroDivisionError: division by zero at test_cli_hostile.py:" in lines[0]
+    assert "please report it" in lines[0]
+
+
+def test_a_body_that_defeats_the_validator_is_a_finding_about_that_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import apidrift.check.run
+
+    real = apidrift.check.run.fingerprint
+
+    def fragile(validators: object, operation: str, status: int, body: object) -> object:
+        if isinstance(body, dict) and body.get("poison"):
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(validators, operation, status, body)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(apidrift.check.run, "fingerprint", fragile)
+    _plant(tmp_path / "recs", "bad.json", json.dumps({**_good(), "body": {"poison": True}}).encode())
+    done = run_cli("check", "--recordings", "recs", "--reports", "out", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "error: recs/bad.json: could not be checked: RecursionError: maximum recursion" in done.stderr
+    assert "1 of 1 responses valid" in done.stdout

@@ -1,0 +1,91 @@
+"""check/closed.py: closed schemas refuse exactly the bodies whose strict check would find
+undocumented fields, so the strict fast path never hides drift."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from apidrift.check.closed import OPEN, close, close_response
+from apidrift.check.validation import ResponseValidator
+from apidrift.contracts.model import ContractStore
+from apidrift.generate.strategies import from_schema
+
+
+def test_objects_that_declare_fields_are_closed_at_every_level() -> None:
+    schema = {"type": "object", "properties": {"a": {"type": "object", "properties": {"b": {}}}}}
+    closed = close(schema)
+    assert closed["unevaluatedProperties"] is False
+    assert closed["properties"]["a"]["unevaluatedProperties"] is False
+
+
+def test_free_form_maps_stay_open_and_extra_keys_admitted_by_additional_properties_do_not() -> None:
+    assert close({"type": "object"}) == {"type": "object"}
+    closed = close({"properties": {"a": {}}, "additionalProperties": {"type": "string"}})
+    assert closed == {"properties": {"a": {}}, "unevaluatedProperties": False}
+
+
+def test_all_of_parts_are_open_and_the_object_that_combines_them_is_closed() -> None:
+    closed = close({"allOf": [{"$ref": "#/$defs/Base"}, {"properties": {"x": {}}}]})
+    assert closed == {
+        "allOf": [{"$ref": f"#/$defs/Base{OPEN}"}, {"properties": {"x": {}}}],
+        "unevaluatedProperties": False,
+    }
+
+
+def test_a_union_of_an_object_with_fields_and_a_free_form_one_is_not_closed() -> None:
+    schema = {"anyOf": [{"$ref": "#/$defs/Thing"}, {"type": "object"}]}
+    defs = {"Thing": {"type": "object", "properties": {"a": {}}}}
+    assert close_response(schema, defs, schema_id="x") is None
+    assert close_response({"anyOf": [{"$ref": "#/$defs/Thing"}, {"type": "null"}]}, defs, schema_id="x")
+
+
+def _with_extra_field(value: Any, rng: random.Random) -> Any:
+    """`value` with one key added to one of its objects (if it has any), somewhere random."""
+    objects: list[dict[str, Any]] = []
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            objects.append(node)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    if objects:
+        rng.choice(objects)["zz_undocumented"] = 1
+    return value
+
+
+STORE = ContractStore()
+VALIDATORS = {label: ResponseValidator(STORE.load(label)) for label in STORE.labels()}
+PAIRS = sorted(
+    (label, op.id, status)
+    for label, v in VALIDATORS.items()
+    for op in v.version.operations.values()
+    for status, spec in op.responses.items()
+    if spec.schema is not None
+)
+
+
+@pytest.mark.parametrize("label", sorted(VALIDATORS))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), seed=st.integers(0, 2**16))
+def test_closed_and_walk_agree_on_generated_bodies(label: str, data: st.DataObject, seed: int) -> None:
+    validator = VALIDATORS[label]
+    _, op_id, status = data.draw(st.sampled_from([p for p in PAIRS if p[0] == label]))
+    version = validator.version
+    body = data.draw(from_schema(version.operation(op_id).responses[status].schema, version.schemas))
+    if data.draw(st.booleans()):
+        body = _with_extra_field(body, random.Random(seed))
+    if not validator.is_valid(op_id, status, body):
+        return
+    closed = validator._closed_validator(op_id, status)
+    walk = validator.undocumented(op_id, status, body)
+    assert closed is not None
+    # Never hides drift, and never sends a body without drift down the slow path.
+    assert closed.is_valid(body) == (not walk), (op_id, status, walk)
+    assert validator.validate(op_id, status, body, strict=True).undocumented == walk

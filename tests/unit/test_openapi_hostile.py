@@ -1,0 +1,109 @@
+"""Hostile OpenAPI documents: alias bombs, recursive aliases, deep nesting and unsound schemas are one
+clear error naming the document and the pointer, found before anything is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from apidrift.errors import OpenAPIError
+from apidrift.openapi.components import FindingKind
+from apidrift.openapi.sources import import_openapi_file
+from cli_support import run_cli
+
+HEAD = 'openapi: 3.1.0\ninfo: {title: t, version: "1"}\n'
+
+
+def _operation(example: str = "[]", schema: str = "{type: array}") -> str:
+    return (
+        "paths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n"
+        "          description: ok\n          content:\n            application/json:\n"
+        f"              schema: {schema}\n              example: {example}\n"
+    )
+
+
+def _bomb(levels: int) -> str:
+    lines = ['x-0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, levels + 1):
+        lines.append(f"x-{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def _import_error(tmp_path: Path, text: str) -> OpenAPIError:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(text)
+    with pytest.raises(OpenAPIError) as info:
+        import_openapi_file(spec, use_cache=False)
+    return info.value
+
+
+def test_an_alias_bomb_under_1_5_kb_is_refused(tmp_path: Path) -> None:
+    text = HEAD + _bomb(9) + _operation(example="*l9")
+    assert len(text) < 1500
+    error = _import_error(tmp_path, text)
+    assert "aliases expand this document past 10,000,000 values" in error.message
+    assert error.file is not None and error.file.endswith("spec.yaml")
+
+
+def test_a_recursive_alias_is_refused_with_its_pointer(tmp_path: Path) -> None:
+    error = _import_error(tmp_path, HEAD + _operation(example="&x [1, *x]"))
+    assert error.message == "an alias refers to a node that contains it (recursive data)"
+    assert error.pointer == "/paths/~1a/get/responses/200/content/application~1json/example/1"
+
+
+def test_deep_flow_nesting_is_refused(tmp_path: Path) -> None:
+    error = _import_error(tmp_path, HEAD + _operation(example="[" * 5000 + "]" * 5000))
+    assert error.message.endswith(": exceeded maximum nesting depth")
+
+
+def test_a_schema_whose_all_of_refers_to_itself_is_refused_at_import(tmp_path: Path) -> None:
+    components = (
+        "components:\n  schemas:\n    A:\n      allOf:\n        - $ref: '#/components/schemas/A'\n"
+        "        - {type: object}\n"
+    )
+    error = _import_error(tmp_path, HEAD + _operation(schema="{$ref: '#/components/schemas/A'}") + components)
+    assert error.pointer == "/components/schemas/A"
+    assert "refers to itself without descending into the instance (A -> A)" in error.message
+
+
+def test_keywords_the_metaschema_refuses_are_repaired_or_dropped_with_a_finding(tmp_path: Path) -> None:
+    components = (
+        "components:\n  schemas:\n    A: {type: object, required: [id, id, name], maxLength: -1,"
+        " properties: {id: {type: 5}, name: {type: string}}}\n"
+    )
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(HEAD + _operation(schema="{$ref: '#/components/schemas/A'}") + components)
+    result = import_openapi_file(spec, use_cache=False)
+    repaired = sorted(
+        (f.pointer, f.message) for f in result.problems if f.kind is FindingKind.SCHEMA_REPAIRED
+    )
+    assert [p for p, _ in repaired] == [
+        "/components/schemas/A/maxLength",
+        "/components/schemas/A/properties/id/type",
+        "/components/schemas/A/required",
+    ]
+    assert repaired[2][1] == "duplicates removed from 'required'"
+    assert repaired[0][1].startswith("dropped: -1 is less than the minimum of 0")
+    schema = result.version.schemas["A"]
+    assert schema["required"] == ["id", "name"] and "maxLength" not in schema
+    assert schema["properties"]["id"] == {}
+
+
+def test_unknown_keywords_are_import_findings_with_a_did_you_mean(tmp_path: Path) -> None:
+    components = "components:\n  schemas:\n    A: {type: object, requried: [x]}\n"
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(HEAD + _operation(schema="{$ref: '#/components/schemas/A'}") + components)
+    result = import_openapi_file(spec, use_cache=False)
+    unknown = [f for f in result.problems if f.kind is FindingKind.UNKNOWN_KEYWORD]
+    assert [(f.pointer, f.message) for f in unknown] == [
+        ("/components/schemas/A/requried", "unknown keyword 'requried' is ignored (did you mean 'required'?)")
+    ]
+
+
+def test_the_command_line_shows_one_error_line_and_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "bomb.yaml").write_text(HEAD + _bomb(9) + _operation(example="*l9"))
+    done = run_cli("import-openapi", "bomb.yaml", "--out", "contracts", "--version", "1.0", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: bomb.yaml#/") and len(done.stderr.splitlines()) == 1
+    assert not (tmp_path / "contracts").exists()
