@@ -9,6 +9,8 @@
     │   └── ScopeError              a --scope that matches no operation
     ├── ProfileError                an API profile that cannot be loaded
     ├── ReportFileError             a saved report that cannot be read back
+    ├── HistoryError                a history database that cannot be opened, read or migrated
+    ├── BaselineError               a baseline (accept-list) file that cannot be read, or a bad entry
     ├── LiveError                   a live run that cannot start or go on (no key, a bad URL)
     │   ├── ReadOnlyViolation       a write attempted by a read-only client
     │   ├── SweepConfigError        writes without a sandbox, a pending ledger
@@ -72,6 +74,14 @@ class ProfileError(ApidriftError):
 
 class ReportFileError(ApidriftError):
     """A saved report that cannot be read back."""
+
+
+class HistoryError(ApidriftError):
+    """A history database that cannot be opened, read or migrated (or is newer than this apidrift)."""
+
+
+class BaselineError(ApidriftError):
+    """A baseline file that is not TOML, or an entry without a reason, an owner or anything to match."""
 
 
 class SimulatorError(ApidriftError):

@@ -125,7 +125,8 @@ def _line(finding: FindingEntry) -> str:
 def _live_cases(report: DriftReport) -> Iterable[TestCase]:
     for t in report.transport_findings:
         case = TestCase(_classname(report, t.operation), f"{t.method} {t.path} answers")
-        text = f"{t.message}\nattempts: {t.attempts}" + (f"\nlast status: {t.status}" if t.status else "")
+        last = f"\nlast status: {t.http_status}" if t.http_status else ""
+        text = f"{t.message}\nattempts: {t.attempts}{last}"
         case.error = (t.kind, t.message, text)
         yield case
     for s in report.skipped:

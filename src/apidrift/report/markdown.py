@@ -188,7 +188,7 @@ def _transport(report: DriftReport) -> list[str]:
             t.kind,
             code(t.operation or "-"),
             code(f"{t.method} {t.path}"),
-            str(t.status or "-"),
+            str(t.http_status or "-"),
             str(t.attempts),
             cell_text(t.message),
         ]

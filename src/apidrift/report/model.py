@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue, computed_field, fi
 from apidrift._version import __version__
 from apidrift.diff.changes import Severity
 from apidrift.live.redaction import safe_base_url
+from apidrift.report.identity import finding_id, rename_path, transport_subject
 
 REPORT_FORMAT: Final = "apidrift.report/1"
 SCHEMA_ID: Final = "https://schemas.apidrift.invalid/apidrift.report/1/report.schema.json"
@@ -49,6 +50,34 @@ class CellStatus(StrEnum):
 
 class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class FindingStatus(StrEnum):
+    """A finding relative to the previous comparable run of a history (or to a baseline)."""
+
+    NEW = "new"
+    PERSISTING = "persisting"
+    RESOLVED = "resolved"
+    ACCEPTED = "accepted"
+
+
+class Acceptance(_Entry):
+    """The baseline entry that accepts (or, expired, no longer accepts) a finding."""
+
+    entry: str = Field(description="the baseline entry: its id or its patterns, as written")
+    reason: str
+    owner: str
+    expires: str | None = None
+    expired: bool = False
+
+
+class _Tracked(_Entry):
+    """What every kind of finding carries to be followed night after night."""
+
+    id: str = Field(default="", description="stable identity: API, kind, operation, version, location, path")
+    status: FindingStatus | None = Field(default=None, description="set when judged against a history")
+    first_seen: str | None = Field(default=None, description="the night this finding was first recorded")
+    accepted: Acceptance | None = None
 
 
 class RunMetadata(_Entry):
@@ -115,7 +144,7 @@ class ResponseEntry(_Entry):
     fits: list[VersionFit]
 
 
-class FindingEntry(_Entry):
+class FindingEntry(_Tracked):
     """One graded observation: a schema violation, an API change, an SDK mismatch."""
 
     kind: str
@@ -129,7 +158,7 @@ class FindingEntry(_Entry):
     file: str | None = None
 
 
-class RenameEntry(_Entry):
+class RenameEntry(_Tracked):
     """A name that moved: `old` as `old_in` calls it, `new` as `new_in` calls it."""
 
     kind: str = Field(description="field-renamed, path-param-renamed or schema-renamed")
@@ -179,7 +208,7 @@ class MatrixRow(_Entry):
     cells: list[MatrixCell]
 
 
-class TransportFindingEntry(_Entry):
+class TransportFindingEntry(_Tracked):
     """A live request that produced no usable response, and why."""
 
     kind: str = Field(
@@ -191,7 +220,15 @@ class TransportFindingEntry(_Entry):
     path: str
     message: str
     attempts: int
-    status: int | None = None
+    http_status: int | None = Field(default=None, description="the last HTTP status, when one came")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _http_status(cls, data: object) -> object:
+        # Reports before history called the HTTP status `status`; that name now means new/persisting/...
+        if isinstance(data, dict) and isinstance(data.get("status"), int):
+            return {**{k: v for k, v in data.items() if k != "status"}, "http_status": data["status"]}
+        return data
 
 
 class SkippedEntry(_Entry):
@@ -219,6 +256,79 @@ class InputErrorEntry(_Entry):
     message: str
 
 
+class RunRef(_Entry):
+    """A recorded run of a history: its number, its night and what it exited with."""
+
+    run: int
+    night: str
+    exit_code: int
+
+
+class PastFinding(_Entry):
+    """A finding of an earlier run that tonight's run does not have (resolved or unobserved)."""
+
+    id: str
+    kind: str
+    severity: Severity
+    operation: str | None
+    path: str
+    first_seen: str
+    last_seen: str
+
+
+class FlapEntry(_Entry):
+    """A finding that went away and came back: how often, in this series of runs."""
+
+    id: str
+    kind: str
+    operation: str | None
+    path: str
+    flaps: int
+
+
+class TrendPoint(_Entry):
+    """One night of the series: its findings by severity and by operation."""
+
+    night: str
+    run: int
+    breaking: int
+    warning: int
+    info: int
+    new: int
+    resolved: int
+    by_operation: dict[str, int] = Field(default_factory=dict)
+
+
+class BaselineIssue(_Entry):
+    """A baseline entry that needs a look: expired, or matching nothing."""
+
+    entry: str
+    problem: Literal["expired", "unused"]
+    detail: str
+
+
+class HistoryBlock(_Entry):
+    """This run against its history and baseline: what changed since the previous comparable run."""
+
+    store: str | None = Field(default=None, description="the history database, when one was used")
+    series: str = Field(description="api / family / target version: which runs compare")
+    night: str
+    run: int | None = None
+    previous: RunRef | None = None
+    fail_on: str | None = Field(default=None, description="new, or the severity that fails the run")
+    new: int = 0
+    persisting: int = 0
+    accepted: int = 0
+    resolved: list[PastFinding] = Field(default_factory=list)
+    unobserved: list[PastFinding] = Field(
+        default_factory=list, description="findings of operations a transport failure kept from being seen"
+    )
+    flapping: list[FlapEntry] = Field(default_factory=list)
+    trend: list[TrendPoint] = Field(default_factory=list, description="the last nights of the series")
+    baseline: str | None = None
+    baseline_issues: list[BaselineIssue] = Field(default_factory=list)
+
+
 class Summary(BaseModel):
     """Counts derived from the report's lists, and its exit code."""
 
@@ -240,6 +350,9 @@ class Summary(BaseModel):
 class DriftReport(_Entry):
     """Everything one run found, as written to `report.json`."""
 
+    # Assignment is validated so that ids follow entries a builder adds later (live runs do).
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
     format: Literal["apidrift.report/1"] = REPORT_FORMAT
     metadata: RunMetadata
     exit_code: int = Field(description="what the run exited with: 0 clean, 1 drift, 2 bad input")
@@ -253,6 +366,7 @@ class DriftReport(_Entry):
     skipped: list[SkippedEntry] = Field(default_factory=list)
     interrupted: bool = False
     cleanup: CleanupEntry | None = None
+    history: HistoryBlock | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -261,6 +375,35 @@ class DriftReport(_Entry):
         if isinstance(data, dict) and "summary" in data:
             return {k: v for k, v in data.items() if k != "summary"}
         return data
+
+    @model_validator(mode="after")
+    def _identified(self) -> DriftReport:
+        return self.identify()
+
+    def identify(self) -> DriftReport:
+        """Give every finding, rename and transport finding its stable id (in place; returns self); runs
+        on construction and on every assignment, so entries a builder adds later get theirs."""
+        api = self.metadata.api
+        for f in self.findings:
+            f.id = finding_id(
+                api=api,
+                kind=f.kind,
+                operation=f.operation,
+                version=f.version,
+                location=f.location,
+                path=f.path,
+            )
+        for r in self.renames:
+            f_path = rename_path(r.old, r.new)
+            r.id = finding_id(
+                api=api, kind=r.kind, operation=r.operation, version=r.old_in, location="rename", path=f_path
+            )
+        for t in self.transport_findings:
+            subject = transport_subject(t.operation, t.method, t.path)
+            t.id = finding_id(
+                api=api, kind=t.kind, operation=subject, version=None, location="transport", path=""
+            )
+        return self
 
     # Derived rather than stored, so a producer that appends findings never leaves stale counts.
     @computed_field  # type: ignore[prop-decorator]
