@@ -122,7 +122,7 @@ def judge_report(report: DriftReport, options: HistoryOptions) -> DriftReport:
     finally:
         if store is not None:
             store.close()
-    statuses = [e.status for e in _entries(report)]
+    statuses = [s for _, s in sorted({e.id: e.status for e in _entries(report)}.items())]
     block.new = statuses.count(FindingStatus.NEW)
     block.persisting = statuses.count(FindingStatus.PERSISTING)
     block.accepted = statuses.count(FindingStatus.ACCEPTED)
