@@ -1,6 +1,7 @@
 """Stable finding identity: the same drift gets the same id on every run, whatever its wording or order.
 
-An id hashes what a finding is and where it is (API, kind, operation, version, location, path), never
+An id hashes what a finding is and where it is (API, kind, operation, version, location, path, and
+for a diff change its old and new values), never
 its message, evidence, file name or position, so recordings, a live run and a reordered run agree.
 """
 
@@ -23,10 +24,13 @@ def finding_id(
     version: str | None,
     location: str | None,
     path: str,
+    detail: str | None = None,
 ) -> str:
-    """The id of a finding from the parts that say what and where it is."""
+    """The id of a finding from the parts that say what and where it is (`detail`: what tells two
+    findings of one kind at one place apart, such as the two names of a renamed type)."""
+    parts = [api or "", kind, operation or "", version or "", location or "", path]
     key = json.dumps(
-        [api or "", kind, operation or "", version or "", location or "", path],
+        parts + ([detail] if detail is not None else []),
         ensure_ascii=False,
         separators=(",", ":"),
     )

@@ -156,6 +156,9 @@ class FindingEntry(_Tracked):
     evidence: list[str] = Field(default_factory=list)
     location: str | None = Field(default=None, description="where: response 200, request, parameter, ...")
     file: str | None = None
+    detail: str | None = Field(
+        default=None, description="what tells findings of one kind at one place apart (a change's old and new)"
+    )
 
 
 class RenameEntry(_Tracked):
@@ -392,6 +395,7 @@ class DriftReport(_Entry):
                 version=f.version,
                 location=f.location,
                 path=f.path,
+                detail=f.detail,
             )
         for r in self.renames:
             f_path = rename_path(r.old, r.new)
