@@ -240,16 +240,19 @@ def _gone(report: DriftReport, before: dict[str, Seen]) -> tuple[list[Seen], lis
 
 
 def _observed(report: DriftReport) -> list[Observed]:
-    worst: dict[str, Observed] = {}
+    """One row per id, at the worst severity any of its entries has."""
+    worst: dict[str, tuple[int, Observed]] = {}
+    ranks = {s: s.rank for s in Severity}
     for entry in _entries(report):
         severity = _severity(entry)
         known = worst.get(entry.id)
-        if known is not None and Severity(known.severity).rank >= severity.rank:
+        if known is not None and known[0] >= ranks[severity]:
             continue
         s = subject(entry)
         status = (entry.status or FindingStatus.NEW).value
-        worst[entry.id] = Observed(entry.id, entry.kind, severity.value, s.operation, s.path, status)
-    return list(worst.values())
+        row = Observed(entry.id, entry.kind, severity.value, s.operation, s.path, status)
+        worst[entry.id] = (ranks[severity], row)
+    return [row for _, row in worst.values()]
 
 
 def _carried(seen: Seen) -> Observed:

@@ -157,7 +157,8 @@ class FindingEntry(_Tracked):
     location: str | None = Field(default=None, description="where: response 200, request, parameter, ...")
     file: str | None = None
     detail: str | None = Field(
-        default=None, description="what tells findings of one kind at one place apart (a change's old and new)"
+        default=None,
+        description="what tells findings of one kind at one place apart (a change's old and new)",
     )
 
 
@@ -384,29 +385,38 @@ class DriftReport(_Entry):
         return self.identify()
 
     def identify(self) -> DriftReport:
-        """Give every finding, rename and transport finding its stable id (in place; returns self); runs
-        on construction and on every assignment, so entries a builder adds later get theirs."""
+        """Give every finding, rename and transport finding without an id its stable id (in place;
+        returns self); runs on construction and on every assignment, so entries a builder adds later
+        get theirs, and entries that have one keep it (a saved report reads back as it was)."""
         api = self.metadata.api
         for f in self.findings:
-            f.id = finding_id(
-                api=api,
-                kind=f.kind,
-                operation=f.operation,
-                version=f.version,
-                location=f.location,
-                path=f.path,
-                detail=f.detail,
-            )
+            if not f.id:
+                f.id = finding_id(
+                    api=api,
+                    kind=f.kind,
+                    operation=f.operation,
+                    version=f.version,
+                    location=f.location,
+                    path=f.path,
+                    detail=f.detail,
+                )
         for r in self.renames:
-            f_path = rename_path(r.old, r.new)
-            r.id = finding_id(
-                api=api, kind=r.kind, operation=r.operation, version=r.old_in, location="rename", path=f_path
-            )
+            if not r.id:
+                where = rename_path(r.old, r.new)
+                r.id = finding_id(
+                    api=api,
+                    kind=r.kind,
+                    operation=r.operation,
+                    version=r.old_in,
+                    location="rename",
+                    path=where,
+                )
         for t in self.transport_findings:
-            subject = transport_subject(t.operation, t.method, t.path)
-            t.id = finding_id(
-                api=api, kind=t.kind, operation=subject, version=None, location="transport", path=""
-            )
+            if not t.id:
+                subject = transport_subject(t.operation, t.method, t.path)
+                t.id = finding_id(
+                    api=api, kind=t.kind, operation=subject, version=None, location="transport", path=""
+                )
         return self
 
     # Derived rather than stored, so a producer that appends findings never leaves stale counts.
