@@ -13,7 +13,7 @@ from apidrift.errors import BaselineError
 from apidrift.history import FailOn, HistoryOptions, gate, judge_report, load_baseline
 from apidrift.history.baseline import Subject
 from apidrift.history.views import baseline_from_report
-from apidrift.report import DriftReport, FindingStatus
+from apidrift.report import DriftReport, FindingStatus, render_junit
 
 NIGHT = datetime(2026, 6, 10, 2, 0, tzinfo=UTC)
 
@@ -171,3 +171,17 @@ def test_a_live_run_keeps_failing_on_transport_findings_unless_they_are_accepted
         owner = "sre"
     """
     assert _judged(report, tmp_path, accepted, None).exit_code == 0
+
+
+def test_junit_fails_only_what_fails_the_run(tmp_path: Path) -> None:
+    plain = render_junit(failing_report())
+    assert 'failures="0"' not in plain
+    everything = '[[accept]]\noperation = "*"\nreason = "all known"\nowner = "platform"\n'
+    accepted = render_junit(_judged(failing_report(), tmp_path, everything, None))
+    assert 'failures="0"' in accepted and "accepted by the baseline (platform: all known)" in accepted
+    history = tmp_path / "h.sqlite"
+    for day in (1, 2):
+        when = datetime(2026, 6, day, tzinfo=UTC)
+        judged = judge_report(failing_report(), HistoryOptions(history=history, fail_on=FailOn.NEW, now=when))
+    persisting = render_junit(judged)
+    assert 'failures="0"' in persisting and "persisting since 2026-06-01, not new" in persisting
