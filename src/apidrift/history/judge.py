@@ -13,19 +13,15 @@ from apidrift.diff.changes import Severity
 from apidrift.history.baseline import AcceptRule, Baseline, Subject, load_baseline
 from apidrift.history.store import UNOBSERVED, HistoryStore, NewRun, Observed, Seen
 from apidrift.report.identity import rename_path, transport_subject
-from apidrift.report.model import (
+from apidrift.report.model import DriftReport, FindingEntry, RenameEntry, RunKind, TransportFindingEntry
+from apidrift.report.tracking import (
     Acceptance,
     BaselineIssue,
-    DriftReport,
-    FindingEntry,
     FindingStatus,
     FlapEntry,
     HistoryBlock,
     PastFinding,
-    RenameEntry,
-    RunKind,
     RunRef,
-    TransportFindingEntry,
     TrendPoint,
 )
 

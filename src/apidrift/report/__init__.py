@@ -11,14 +11,11 @@ from apidrift.report.markdown import render_markdown
 from apidrift.report.model import (
     REPORT_FORMAT,
     SCHEMA_ID,
-    Acceptance,
     CellStatus,
     CleanupEntry,
     CounterexampleEntry,
     DriftReport,
     FindingEntry,
-    FindingStatus,
-    HistoryBlock,
     InputErrorEntry,
     MatrixCell,
     MatrixRow,
@@ -30,6 +27,7 @@ from apidrift.report.model import (
     Summary,
     TransportFindingEntry,
 )
+from apidrift.report.tracking import Acceptance, FindingStatus, HistoryBlock
 from apidrift.report.write import REPORT_FILES, read_report, render_json, write_reports
 
 __all__ = [

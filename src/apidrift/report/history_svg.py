@@ -8,7 +8,7 @@ from typing import Final
 
 from markupsafe import Markup, escape
 
-from apidrift.report.model import TrendPoint
+from apidrift.report.tracking import TrendPoint
 
 SEVERITY_COLOURS: Final = (("breaking", "#d92d20"), ("warning", "#f79009"), ("info", "#2e6be6"))
 _BAR: Final = 26

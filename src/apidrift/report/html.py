@@ -13,7 +13,8 @@ from markupsafe import Markup, escape
 
 from apidrift.report.history_svg import operation_chart, severity_chart
 from apidrift.report.markdown_history import Line, tracked_lines
-from apidrift.report.model import CellStatus, DriftReport, FindingStatus, RunKind
+from apidrift.report.model import CellStatus, DriftReport, RunKind
+from apidrift.report.tracking import FindingStatus
 from apidrift.report.wording import against_text, live_line, title, verdict
 
 # The colour family of each cell status: good, neutral, warn, bad, note, none.

@@ -13,10 +13,10 @@ from apidrift.report.model import (
     RESPONSE_FINDING_KINDS,
     DriftReport,
     FindingEntry,
-    FindingStatus,
     RunKind,
     TransportFindingEntry,
 )
+from apidrift.report.tracking import FindingStatus
 from apidrift.report.wording import title
 
 # XML 1.0 forbids most control characters; a stray one in a server message must not break the file.
