@@ -76,7 +76,7 @@ def docs(
         )
         for fit in d.fits:
             out().print(f"  {fit.version}: {_counts(fit.breaking, fit.warning, fit.info)}", soft_wrap=True)
-    _finish(report, reports, history, baseline, fail_on)
+    _finish(report, reports, history, baseline, fail_on, api)
 
 
 @sdk_app.command("models")
@@ -129,7 +129,7 @@ def models(
     for m in report.models:
         cells = ", ".join(f"{c.version}: {_counts(c.breaking, c.warning, c.info)}" for c in m.checks)
         out().print(f"{m.operation}: {_verdict(m.best_match, m.matches)} ({cells})", soft_wrap=True)
-    _finish(report, reports, history, baseline, fail_on)
+    _finish(report, reports, history, baseline, fail_on, api)
 
 
 def _verdict(best: str | None, matches: list[str]) -> str:
@@ -157,12 +157,13 @@ def _finish(
     history: Path | None,
     baseline: Path | None,
     fail_on: FailOn,
+    api: str,
 ) -> None:
     from apidrift.cli.history import history_lines, judged
     from apidrift.report import write_reports as write_common_reports
     from apidrift.report.build_sdk import build_sdk_report
 
-    common = build_sdk_report(report)
+    common = build_sdk_report(report, api=api)  # the API names its findings' ids and its history
     exit_code = report.summary.exit_code
     if history is not None or baseline is not None or fail_on is FailOn.NEW:
         common = judged(common, history, baseline, fail_on if fail_on is FailOn.NEW else None)
