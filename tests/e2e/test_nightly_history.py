@@ -9,6 +9,7 @@ persisting, resolved and accepted findings; the end asserts first-seen dates and
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -325,3 +326,17 @@ def test_ten_nights_of_drift_with_a_history_and_a_baseline(play: Any) -> None:
         "field-renamed retrieve-invite created_at -> invited_at; first seen 2026-06-01, "
         "last seen 2026-06-10, on 7 nights, flapped 1×, still present"
     ) in shown.stdout
+
+
+def test_check_live_at_the_command_line_records_and_judges_each_night(
+    start_simulator: StartSimulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", "sk-admin-REDACTED")
+    server = start_simulator(NEW)
+    args = ["check", "--live", "--base-url", server.base_url + "/v1", "--against", OLD]
+    args += ["--reports", "reports", "--history", "history.sqlite", "--fail-on", "new"]
+    first, second = run_cli(*args, cwd=tmp_path), run_cli(*args, cwd=tmp_path)
+    assert (first.returncode, second.returncode) == (1, 0), first.stderr
+    found = re.search(r"since the last run: (\d+) new, 0 persisting", first.stdout)
+    assert found and int(found.group(1)) > 50
+    assert f"since the last run: 0 new, {found.group(1)} persisting, 0 resolved, 0 accepted" in second.stdout
