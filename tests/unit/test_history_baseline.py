@@ -185,3 +185,15 @@ def test_junit_fails_only_what_fails_the_run(tmp_path: Path) -> None:
         judged = judge_report(failing_report(), HistoryOptions(history=history, fail_on=FailOn.NEW, now=when))
     persisting = render_junit(judged)
     assert 'failures="0"' in persisting and "persisting since 2026-06-01, not new" in persisting
+
+
+def test_a_severity_gate_alone_judges_without_statuses(tmp_path: Path) -> None:
+    report = failing_report()
+    assert any(f.severity is Severity.WARNING for f in report.findings)
+    breaking = [f for f in report.findings if f.severity is Severity.BREAKING]
+    for f in breaking:
+        report.findings.remove(f)
+    report.exit_code = 0
+    judged = judge_report(report, HistoryOptions(fail_on=FailOn.WARNING, now=NIGHT))
+    assert judged.exit_code == 1 and judged.history is None
+    assert all(f.status is None for f in judged.findings)

@@ -71,6 +71,10 @@ def judge_report(report: DriftReport, options: HistoryOptions) -> DriftReport:
     """Mark the report's findings against the baseline and the history, record the run, gate the exit."""
     if not options.active:
         return report
+    if options.history is None and options.baseline is None and options.fail_on is not FailOn.NEW:
+        # A severity gate alone needs no memory: no statuses, no history block.
+        report.exit_code = gate(report, options.fail_on, baseline=False)
+        return report
     now = options.now or datetime.now(UTC)
     night, today = now.isoformat(timespec="seconds"), now.date()
     series, target = series_of(report)
