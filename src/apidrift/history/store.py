@@ -96,6 +96,8 @@ class HistoryStore:
             self._db.execute("PRAGMA journal_mode = WAL")
             # In WAL mode NORMAL never corrupts the file; a power cut may lose the last run, not more.
             self._db.execute("PRAGMA synchronous = NORMAL")
+            # Tonight's findings pass through a temporary table: keep it off the disk.
+            self._db.execute("PRAGMA temp_store = MEMORY")
             self._db.execute("PRAGMA foreign_keys = ON")
             (version,) = self._db.execute("PRAGMA user_version").fetchone()
             if version > SCHEMA_VERSION:
