@@ -128,14 +128,15 @@ def measure(base: Path, numbers: list[int], nights: int, repeat: int) -> dict[st
                 judge_report(report, HistoryOptions(history=copy, now=tonight))
                 times[step].append(clock.stop())
                 continue
+            ids = [fid for fid, *_ in map(_finding, tonight_numbers)]
             with HistoryStore(copy) as store:
                 clock = Clock()
                 previous = store.previous_run(SERIES, tonight.isoformat())
                 assert previous is not None
                 before = store.findings_of(previous.run)
-                tracked = store.tracked(SERIES)
+                tracked = store.tracked(SERIES, ids, api=API)
                 lookup = clock.stop()
-                assert len(before) == len(numbers) and len(tracked) >= len(numbers)
+                assert len(before) == len(numbers) and len(tracked) == len(ids) - 100
                 if step == "since-last-run":
                     times[step].append(lookup)
                     continue
@@ -170,7 +171,10 @@ def _section(
         wall, cpu = [w for w, _ in pairs], [c for _, c in pairs]
         figures = (min(wall), statistics.median(wall), max(wall), statistics.median(cpu))
         rows.append(f"| {step} | " + " | ".join(f"{x * ms:.0f} ms" for x in figures) + " |")
-    worst = max(statistics.median([w for w, _ in pairs]) for pairs in times.values())
+    # The targets are the two steps the issue names; `judge` (both, plus the rest) is shown beside them.
+    targeted = [times["since-last-run"], times["record"]]
+    worst = max(statistics.median([w for w, _ in pairs]) for pairs in targeted)
+    judge = statistics.median([w for w, _ in times["judge"]])
     load = os.getloadavg()
     git = ["git", "rev-parse", "--short", "HEAD"]
     commit = subprocess.run(git, capture_output=True, text=True).stdout.strip()
@@ -198,8 +202,8 @@ def _section(
             history,
             "",
             "Target: recording a 10,000-finding run and the since-last-run query each well under a second "
-            f"(here: a median under 0.5 s of wall time). Result: **{verdict}**, the slowest step's median "
-            f"{worst * ms:.0f} ms.",
+            f"(here: a median under 0.5 s of wall time). Result: **{verdict}**, the slower one's median "
+            f"{worst * ms:.0f} ms; the whole judgement of such a run (`judge`) takes {judge * ms:.0f} ms.",
             "",
             "| step | wall, fastest | wall, median | wall, slowest | CPU, median |",
             "|---|---:|---:|---:|---:|",

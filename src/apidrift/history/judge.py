@@ -88,7 +88,8 @@ def judge_report(report: DriftReport, options: HistoryOptions) -> DriftReport:
     try:
         previous = store.previous_run(series, night) if store else None
         before = store.findings_of(previous.run) if store and previous else {}
-        tracked = store.tracked(series) if store else {}
+        ids = (e.id for e in _entries(report))
+        tracked = store.tracked(series, ids, api=report.metadata.api or "-") if store else {}
         for entry in _entries(report):
             known = tracked.get(entry.id)
             entry.first_seen = known[0][:10] if known else today.isoformat()
@@ -122,7 +123,7 @@ def judge_report(report: DriftReport, options: HistoryOptions) -> DriftReport:
     finally:
         if store is not None:
             store.close()
-    statuses = [s for _, s in sorted({e.id: e.status for e in _entries(report)}.items())]
+    statuses = list({e.id: e.status for e in _entries(report)}.values())
     block.new = statuses.count(FindingStatus.NEW)
     block.persisting = statuses.count(FindingStatus.PERSISTING)
     block.accepted = statuses.count(FindingStatus.ACCEPTED)
@@ -248,9 +249,13 @@ def _observed(report: DriftReport) -> list[Observed]:
         known = worst.get(entry.id)
         if known is not None and known[0] >= ranks[severity]:
             continue
-        s = subject(entry)
+        if isinstance(entry, FindingEntry):  # the common case, without building a Subject
+            operation, path = entry.operation, entry.path
+        else:
+            s = subject(entry)
+            operation, path = s.operation, s.path
         status = (entry.status or FindingStatus.NEW).value
-        row = Observed(entry.id, entry.kind, severity.value, s.operation, s.path, status)
+        row = Observed(entry.id, entry.kind, severity.value, operation, path, status)
         worst[entry.id] = (ranks[severity], row)
     return [row for _, row in worst.values()]
 

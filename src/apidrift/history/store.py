@@ -142,14 +142,30 @@ class HistoryStore:
             " JOIN tracked t ON t.series = r.series AND t.finding = o.finding WHERE o.run = ?",
             (run,),
         )
-        return {row[0]: Seen(*row) for row in rows}
+        return {seen.id: seen for seen in map(Seen._make, rows)}
 
-    def tracked(self, series: str) -> dict[str, tuple[str, int]]:
-        """First night seen and flaps of every finding the series ever had, by id."""
+    def tracked(
+        self, series: str, ids: Iterable[str] | None = None, *, api: str = "-"
+    ) -> dict[str, tuple[str, int]]:
+        """First night seen and flaps of the given findings (of `api`) in the series; all it ever had
+        when no ids are given."""
+        if ids is None:
+            rows = self._db.execute(
+                "SELECT f.id, t.first_seen, t.flaps FROM tracked t JOIN findings f ON f.key = t.finding"
+                " WHERE t.series = ?",
+                (series,),
+            )
+            return {fid: (first, flaps) for fid, first, flaps in rows}
+        # The ids go through a temporary table: a series keeps every finding it ever had, and an IN
+        # list of 10,000 parameters is over SQLite's limit.
+        self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (id TEXT PRIMARY KEY) WITHOUT ROWID")
+        self._db.execute("DELETE FROM wanted")
+        self._db.executemany("INSERT OR IGNORE INTO wanted (id) VALUES (?)", ((i,) for i in ids))
         rows = self._db.execute(
-            "SELECT f.id, t.first_seen, t.flaps FROM tracked t JOIN findings f ON f.key = t.finding"
-            " WHERE t.series = ?",
-            (series,),
+            "SELECT f.id, t.first_seen, t.flaps FROM wanted w"
+            " JOIN findings f ON f.api = ? AND f.id = w.id"
+            " JOIN tracked t ON t.series = ? AND t.finding = f.key",
+            (api, series),
         )
         return {fid: (first, flaps) for fid, first, flaps in rows}
 
