@@ -10,6 +10,8 @@
     ├── ProfileError                an API profile that cannot be loaded
     ├── ReportFileError             a saved report that cannot be read back
     ├── UnsafeFileError             a file to write that is a symlink, not the user's, or not private
+    ├── HistoryError                a history database that cannot be opened, read or migrated
+    ├── BaselineError               a baseline (accept-list) file that cannot be read, or a bad entry
     ├── LiveError                   a live run that cannot start or go on (no key, a bad URL)
     │   ├── ReadOnlyViolation       a write attempted by a read-only client
     │   ├── SweepConfigError        writes without a sandbox, a pending ledger
@@ -77,6 +79,14 @@ class ReportFileError(ApidriftError):
 
 class UnsafeFileError(ApidriftError):
     """A file apidrift keeps run state in that is a symlink, in a symlinked folder, or not private."""
+
+
+class HistoryError(ApidriftError):
+    """A history database that cannot be opened, read or migrated (or is newer than this apidrift)."""
+
+
+class BaselineError(ApidriftError):
+    """A baseline file that is not TOML, or an entry without a reason, an owner or anything to match."""
 
 
 class SimulatorError(ApidriftError):

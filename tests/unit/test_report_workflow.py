@@ -73,3 +73,21 @@ def test_no_secret_is_written_into_the_workflow() -> None:
     # The only place the key name is given a value is the secrets expression.
     assignments = re.findall(r"OPENAI_ADMIN_KEY:\s*(.+)", text)
     assert assignments == ["${{ secrets.OPENAI_ADMIN_KEY }}"]
+
+
+def test_the_history_is_kept_between_nights_and_only_new_drift_fails(workflow: dict[Any, Any]) -> None:
+    steps = _steps(workflow)
+    check = next(s for s in steps if "apidrift check" in s.get("run", ""))
+    command = " ".join(check["run"].split())
+    assert "--history .apidrift/history.sqlite" in command and command.endswith("--fail-on new")
+    assert "--baseline apidrift-baseline.toml" in command, "the reviewed accept-list, when the repo has one"
+    restore = next(s for s in steps if s.get("uses", "").startswith("actions/cache/restore@"))
+    save = next(s for s in steps if s.get("uses", "").startswith("actions/cache/save@"))
+    assert restore["with"]["path"] == save["with"]["path"] == ".apidrift/history.sqlite"
+    # Each run saves a new entry and restores the newest one by prefix: cache entries are immutable.
+    assert save["with"]["key"] == "apidrift-history-${{ github.run_id }}"
+    assert restore["with"]["restore-keys"] == "apidrift-history-"
+    assert save["if"] == "${{ always() }}", "a night that fails is remembered too"
+    assert steps.index(restore) < steps.index(check) < steps.index(save)
+    (upload,) = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")]
+    assert ".apidrift/history.sqlite" in upload["with"]["path"].split()

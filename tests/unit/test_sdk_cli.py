@@ -189,3 +189,15 @@ def test_models_of_openai_without_the_openai_extra_says_how_to_install_it(
     assert result.exit_code == 2
     assert error_lines(result) == ["error: module 'openai' is not installed (pip install 'apidrift[openai]')"]
     assert result.stdout == ""
+
+
+def test_with_a_history_only_new_sdk_mismatches_fail(tmp_path: Path, key_id_doc: Path) -> None:
+    args = ("docs", str(key_id_doc), "--against", "2026-05-02", "--history", str(tmp_path / "h.sqlite"))
+    first = invoke(tmp_path, *args, "--fail-on", "new")
+    again = invoke(tmp_path, *args, "--fail-on", "new")
+    assert (first.exit_code, again.exit_code) == (1, 0), first.output
+    assert "since the last run: 0 new, " in again.stdout
+    report = json.loads((tmp_path / "reports" / "report.json").read_text())
+    stale = [f for f in report["findings"] if f["kind"] == "path-param-stale"]
+    assert [(f["status"], f["id"][:3]) for f in stale] == [("persisting", "ad-")]
+    assert report["history"]["series"] == "openai-admin / sdk / 2026-05-02"

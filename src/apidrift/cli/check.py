@@ -12,6 +12,7 @@ from rich.table import Table
 from apidrift.check.recordings import bundled_recordings
 from apidrift.check.run import CheckRun, check_recordings
 from apidrift.cli.app import ApiOption, ContractsOption, app, error, out
+from apidrift.cli.history import BaselineOption, FailOnOption, HistoryOption, history_lines, judged
 from apidrift.cli.live import DEFAULT_LEDGER, LiveApiOption, live_profile
 from apidrift.contracts.model import ContractStore
 from apidrift.errors import ApidriftError
@@ -67,6 +68,9 @@ def check(
     pseudonymise_emails: Annotated[
         bool, typer.Option("--pseudonymise-emails", help="Replace emails in live recordings.")
     ] = False,
+    history: HistoryOption = None,
+    baseline: BaselineOption = None,
+    fail_on: FailOnOption = None,
     contracts: ContractsOption = None,
     api: LiveApiOption = DEFAULT_API,
 ) -> None:
@@ -92,11 +96,12 @@ def check(
             budget,
             pseudonymise_emails,
         )
-        _finish(report, reports)
+        _finish(judged(report, history, baseline, fail_on), reports)
     folder = recordings or bundled_recordings() / api
     run = check_recordings(store, folder, against=against, display_root=folder.parent)
     _print_unchecked(run)
-    _finish(build_check_report(run, api=api), reports, [str(e) for e in run.input_errors])
+    report = judged(build_check_report(run, api=api), history, baseline, fail_on)
+    _finish(report, reports, [str(e) for e in run.input_errors])
 
 
 def _live(
@@ -179,6 +184,8 @@ def _finish(report: DriftReport, reports: Path, problems: list[str] | None = Non
         f"reports: {', '.join(p.as_posix() for p in written)}",
         soft_wrap=True,
     )
+    for line in history_lines(report):
+        out().print(line, soft_wrap=True)
     for problem in problems or []:
         error(problem)
     raise typer.Exit(report.exit_code)

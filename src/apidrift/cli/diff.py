@@ -10,10 +10,12 @@ from typing import Annotated
 import typer
 
 from apidrift.cli.app import ContractsOption, app
+from apidrift.cli.history import BaselineOption, HistoryOption
 from apidrift.contracts.model import ContractStore
 from apidrift.diff.changes import Severity
 from apidrift.diff.engine import diff_versions
 from apidrift.diff.render import render_json, render_markdown, render_text
+from apidrift.history.judge import FailOn
 from apidrift.openapi.sources import ScopeError, check_scope, resolve_version
 from apidrift.profiles.model import DEFAULT_API
 
@@ -34,8 +36,13 @@ def diff(
     ],
     format: Annotated[DiffFormat, typer.Option("--format", help="Output format.")] = DiffFormat.text,
     fail_on: Annotated[
-        Severity, typer.Option("--fail-on", help="Exit 1 when a change of this severity or worse is present.")
-    ] = Severity.BREAKING,
+        FailOn,
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 when a change of this severity or worse is present; new: only new, unaccepted "
+            "changes (warning or worse) since the last run of --history.",
+        ),
+    ] = FailOn.BREAKING,
     include_cosmetic: Annotated[
         bool, typer.Option("--include-cosmetic", help="Also list description-only changes.")
     ] = False,
@@ -59,6 +66,8 @@ def diff(
             "--api profile's scope, else every operation.",
         ),
     ] = None,
+    history: HistoryOption = None,
+    baseline: BaselineOption = None,
     contracts: ContractsOption = None,
     api: Annotated[
         str | None,
@@ -90,19 +99,30 @@ def diff(
         text = render_markdown(result, examples=examples)
     else:
         text = render_text(result, examples=examples)
-    if report_dir is not None:
+    threshold = Severity.BREAKING if fail_on is FailOn.NEW else Severity(fail_on.value)
+    code = 1 if result.at_least(threshold) else 0
+    judging = history is not None or baseline is not None or fail_on is FailOn.NEW
+    if report_dir is not None or judging:
         from apidrift.check.run import display_path
+        from apidrift.cli.history import history_lines, judged
         from apidrift.report import build_diff_report, write_reports
 
         sources = [display_path(Path(a)) if Path(a).exists() else a for a in (old, new)]
-        report = build_diff_report(result, fail_on=fail_on, sources=sources, api=api or after.api)
-        write_reports(report, report_dir)
+        report = build_diff_report(result, fail_on=threshold, sources=sources, api=api or after.api)
+        if judging:
+            report = judged(report, history, baseline, fail_on if fail_on is FailOn.NEW else None)
+            code = report.exit_code
+            # stderr: stdout is the diff itself, perhaps JSON a script reads.
+            for line in history_lines(report):
+                typer.echo(line, err=True)
+        if report_dir is not None:
+            write_reports(report, report_dir)
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
-    raise typer.Exit(1 if result.at_least(fail_on) else 0)
+    raise typer.Exit(code)
 
 
 def _scope(scope: list[str] | None, api: str | None, contracts: Path | None) -> tuple[str, ...]:

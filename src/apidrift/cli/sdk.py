@@ -14,9 +14,11 @@ from typing import Annotated, NoReturn
 import typer
 
 from apidrift.cli.app import ApiOption, ContractsOption, app, error, out
+from apidrift.cli.history import BaselineOption, HistoryOption
 from apidrift.contracts.model import ContractStore
 from apidrift.diff.changes import Severity
 from apidrift.errors import ApidriftError
+from apidrift.history.judge import FailOn
 from apidrift.profiles.model import DEFAULT_API
 from apidrift.sdk.findings import SdkDocReport, SdkModelReport
 from apidrift.sdk.render import write_reports
@@ -32,7 +34,12 @@ AgainstOption = Annotated[
     typer.Option("--against", help="Exit 1 when there are findings at --fail-on against this version."),
 ]
 FailOnOption = Annotated[
-    Severity, typer.Option("--fail-on", help="The severity that counts as a mismatch for the exit code.")
+    FailOn,
+    typer.Option(
+        "--fail-on",
+        help="The severity that counts as a mismatch for the exit code; new: only new, unaccepted findings "
+        "(warning or worse) since the last run of --history.",
+    ),
 ]
 ReportsOption = Annotated[Path, typer.Option("--reports", help="Where sdk-report.json and sdk-report.md go.")]
 
@@ -43,8 +50,10 @@ def docs(
         list[Path], typer.Argument(help="SDK reference documents (openapi-generator or Stainless).")
     ],
     against: AgainstOption = None,
-    fail_on: FailOnOption = Severity.BREAKING,
+    fail_on: FailOnOption = FailOn.BREAKING,
     reports: ReportsOption = Path("reports"),
+    history: HistoryOption = None,
+    baseline: BaselineOption = None,
     contracts: ContractsOption = None,
     api: ApiOption = DEFAULT_API,
 ) -> None:
@@ -56,7 +65,8 @@ def docs(
     from apidrift.sdk.docs_check import check_documents
 
     try:
-        report = check_documents(ContractStore(contracts, api), files, against=against, fail_on=fail_on)
+        store = ContractStore(contracts, api)
+        report = check_documents(store, files, against=against, fail_on=_severity(fail_on))
     except ApidriftError as exc:
         _fail(exc)
     for d in report.documents:
@@ -66,7 +76,7 @@ def docs(
         )
         for fit in d.fits:
             out().print(f"  {fit.version}: {_counts(fit.breaking, fit.warning, fit.info)}", soft_wrap=True)
-    _finish(report, reports)
+    _finish(report, reports, history, baseline, fail_on, api)
 
 
 @sdk_app.command("models")
@@ -89,8 +99,10 @@ def models(
         list[str] | None, typer.Option("--operation", help="Only this operation (repeatable).")
     ] = None,
     against: AgainstOption = None,
-    fail_on: FailOnOption = Severity.BREAKING,
+    fail_on: FailOnOption = FailOn.BREAKING,
     reports: ReportsOption = Path("reports"),
+    history: HistoryOption = None,
+    baseline: BaselineOption = None,
     contracts: ContractsOption = None,
     api: ApiOption = DEFAULT_API,
 ) -> None:
@@ -108,7 +120,7 @@ def models(
             mapping_file=mapping,
             recordings=recordings,
             against=against,
-            fail_on=fail_on,
+            fail_on=_severity(fail_on),
             examples=examples,
             operations=operation or (),
         )
@@ -117,7 +129,7 @@ def models(
     for m in report.models:
         cells = ", ".join(f"{c.version}: {_counts(c.breaking, c.warning, c.info)}" for c in m.checks)
         out().print(f"{m.operation}: {_verdict(m.best_match, m.matches)} ({cells})", soft_wrap=True)
-    _finish(report, reports)
+    _finish(report, reports, history, baseline, fail_on, api)
 
 
 def _verdict(best: str | None, matches: list[str]) -> str:
@@ -135,12 +147,29 @@ def _fail(exc: ApidriftError) -> NoReturn:
     raise typer.Exit(2)
 
 
-def _finish(report: SdkDocReport | SdkModelReport, folder: Path) -> None:
+def _severity(fail_on: FailOn) -> Severity:
+    return Severity.BREAKING if fail_on is FailOn.NEW else Severity(fail_on.value)
+
+
+def _finish(
+    report: SdkDocReport | SdkModelReport,
+    folder: Path,
+    history: Path | None,
+    baseline: Path | None,
+    fail_on: FailOn,
+    api: str,
+) -> None:
+    from apidrift.cli.history import history_lines, judged
     from apidrift.report import write_reports as write_common_reports
     from apidrift.report.build_sdk import build_sdk_report
 
+    common = build_sdk_report(report, api=api)  # the API names its findings' ids and its history
+    exit_code = report.summary.exit_code
+    if history is not None or baseline is not None or fail_on is FailOn.NEW:
+        common = judged(common, history, baseline, fail_on if fail_on is FailOn.NEW else None)
+        exit_code = common.exit_code
     # The detailed SDK report, and the same report.json/.md/.html and junit.xml as `check` writes.
-    written = write_reports(report, folder) + write_common_reports(build_sdk_report(report), folder)
+    written = write_reports(report, folder) + write_common_reports(common, folder)
     s = report.summary
     out().print(
         f"{s.matched} of {s.subjects} match at least one version; "
@@ -148,7 +177,9 @@ def _finish(report: SdkDocReport | SdkModelReport, folder: Path) -> None:
         f"reports: {', '.join(p.as_posix() for p in written)}",
         soft_wrap=True,
     )
+    for line in history_lines(common):
+        out().print(line, soft_wrap=True)
     for problem in report.input_errors:
         where = f"{problem.file}#{problem.pointer}" if problem.pointer else problem.file
         error(f"{where}: {problem.message}" if where else problem.message)
-    raise typer.Exit(s.exit_code)
+    raise typer.Exit(exit_code)

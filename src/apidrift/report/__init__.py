@@ -27,17 +27,21 @@ from apidrift.report.model import (
     Summary,
     TransportFindingEntry,
 )
+from apidrift.report.tracking import Acceptance, FindingStatus, HistoryBlock
 from apidrift.report.write import REPORT_FILES, read_report, render_json, write_reports
 
 __all__ = [
     "REPORT_FILES",
     "REPORT_FORMAT",
     "SCHEMA_ID",
+    "Acceptance",
     "CellStatus",
     "CleanupEntry",
     "CounterexampleEntry",
     "DriftReport",
     "FindingEntry",
+    "FindingStatus",
+    "HistoryBlock",
     "InputErrorEntry",
     "MatrixCell",
     "MatrixRow",

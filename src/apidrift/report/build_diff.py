@@ -96,6 +96,8 @@ def _change_finding(diff: VersionDiff, change: Change) -> FindingEntry:
         message=change.message,
         evidence=evidence,
         location=_location(change),
+        # Two changes of one kind at one place differ by their values (which type was renamed to what).
+        detail=to_json([change.old, change.new]),
     )
 
 

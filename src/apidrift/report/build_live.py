@@ -27,7 +27,7 @@ def build_live_report(
                 path=f.path,
                 message=f.message,
                 attempts=f.attempts,
-                status=f.status,
+                http_status=f.status,
             )
             for f in result.transport_findings
         ),

@@ -11,7 +11,10 @@ from importlib import resources
 import jinja2
 from markupsafe import Markup, escape
 
+from apidrift.report.history_svg import operation_chart, severity_chart
+from apidrift.report.markdown_history import Line, tracked_lines
 from apidrift.report.model import CellStatus, DriftReport, RunKind
+from apidrift.report.tracking import FindingStatus
 from apidrift.report.wording import against_text, live_line, title, verdict
 
 # The colour family of each cell status: good, neutral, warn, bad, note, none.
@@ -42,10 +45,11 @@ LEGEND: dict[RunKind, list[tuple[str, str, str]]] = {
 # Checks lead with what went wrong; diffs with the per-operation overview (their findings run long).
 _LATER = ["counterexamples", "transport", "skipped", "cleanup"]
 SECTIONS: dict[RunKind, list[str]] = {
-    RunKind.DIFF: ["input_errors", "matrix", "findings", "renames", *_LATER],
+    RunKind.DIFF: ["input_errors", "history", "matrix", "findings", "renames", *_LATER],
 }
-DEFAULT_SECTIONS = ["input_errors", "findings", "renames", "matrix", *_LATER]
+DEFAULT_SECTIONS = ["input_errors", "history", "findings", "renames", "matrix", *_LATER]
 SECTION_TITLES = {
+    "history": "history",
     "input_errors": "input errors",
     "matrix": "matrix",
     "findings": "findings",
@@ -138,10 +142,46 @@ def render_html(report: DriftReport) -> str:
         sections=sections,
         difference_noun="change" if report.metadata.kind is RunKind.DIFF else "difference",
         jumps=[(name, SECTION_TITLES[name]) for name in sections if _present(report, name)],
+        history=_history(report),
+    )
+
+
+@dataclass(frozen=True)
+class HistoryView:
+    """What the history section shows: the plots and the findings by what changed."""
+
+    compared: str
+    severity_chart: Markup
+    operation_chart: Markup
+    new: list[Line]
+    expired: list[Line]
+    accepted: list[Line]
+
+
+def _history(report: DriftReport) -> HistoryView | None:
+    block = report.history
+    if block is None:
+        return None
+    lines = tracked_lines(report)
+    if block.previous is not None:
+        compared = f"Compared with run #{block.previous.run} of {block.previous.night[:10]}"
+    else:
+        compared = (
+            "First run of this series" if block.store else "No history given: every finding counts as new"
+        )
+    return HistoryView(
+        compared=compared,
+        severity_chart=severity_chart(block.trend),
+        operation_chart=operation_chart(block.trend),
+        new=[line for line in lines if line.entry.status is FindingStatus.NEW],
+        expired=[line for line in lines if line.entry.accepted is not None and line.entry.accepted.expired],
+        accepted=[line for line in lines if line.entry.status is FindingStatus.ACCEPTED],
     )
 
 
 def _present(report: DriftReport, section: str) -> bool:
+    if section == "history":
+        return report.history is not None
     if section == "transport":
         return bool(report.transport_findings)
     if section == "cleanup":

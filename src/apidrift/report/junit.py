@@ -9,7 +9,14 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from apidrift.diff.changes import Severity
-from apidrift.report.model import RESPONSE_FINDING_KINDS, DriftReport, FindingEntry, RunKind
+from apidrift.report.model import (
+    RESPONSE_FINDING_KINDS,
+    DriftReport,
+    FindingEntry,
+    RunKind,
+    TransportFindingEntry,
+)
+from apidrift.report.tracking import FindingStatus
 from apidrift.report.wording import title
 
 # XML 1.0 forbids most control characters; a stray one in a server message must not break the file.
@@ -86,7 +93,10 @@ def _response_cases(report: DriftReport) -> Iterable[TestCase]:
         case = TestCase(_classname(report, r.operation), f"{r.file} is valid against {r.against}")
         case.output.append(r.fingerprint)
         case.output += [f"undocumented in {r.against}: {u}" for u in r.undocumented]
-        if not r.ok:
+        mine = [f for f in report.findings if f.file == r.file and f.kind == "schema-violation"]
+        excused = [_excused(report, f) for f in mine]
+        case.output += [note for note in excused if note]
+        if not r.ok and not (mine and all(excused)):
             lines = [
                 f"{v.field or '(root)'}: {v.message} ({v.keyword} at {v.schema_path})" for v in r.violations
             ]
@@ -110,11 +120,24 @@ def _finding_cases(report: DriftReport) -> Iterable[TestCase]:
         else:
             name = f"against {version or 'every version'}"
         case = TestCase(_classname(report, operation), name, output=[_line(f) for f in found])
-        failing = [f for f in found if f.severity.rank >= threshold.rank]
+        case.output += [note for f in found if (note := _excused(report, f))]
+        failing = [f for f in found if f.severity.rank >= threshold.rank and not _excused(report, f)]
         if failing:
             message = f"{len(failing)} {threshold.value}+ finding(s): {failing[0].message}"
             case.failure = (failing[0].kind, message, "\n".join(_line(f) for f in failing))
         yield case
+
+
+def _excused(report: DriftReport, entry: FindingEntry | TransportFindingEntry) -> str | None:
+    """Why a finding does not fail the run, when it does not: a baseline accepts it, or the run
+    fails only on new findings and this one persists. None when it counts."""
+    accepted = entry.accepted
+    if accepted is not None and not accepted.expired:
+        return f"accepted by the baseline ({accepted.owner}: {accepted.reason}): {entry.kind} {entry.id}"
+    fail_on_new = report.history is not None and report.history.fail_on == "new"
+    if fail_on_new and entry.status is FindingStatus.PERSISTING and accepted is None:
+        return f"persisting since {entry.first_seen}, not new: {entry.kind} {entry.id}"
+    return None
 
 
 def _line(finding: FindingEntry) -> str:
@@ -125,8 +148,13 @@ def _line(finding: FindingEntry) -> str:
 def _live_cases(report: DriftReport) -> Iterable[TestCase]:
     for t in report.transport_findings:
         case = TestCase(_classname(report, t.operation), f"{t.method} {t.path} answers")
-        text = f"{t.message}\nattempts: {t.attempts}" + (f"\nlast status: {t.status}" if t.status else "")
-        case.error = (t.kind, t.message, text)
+        last = f"\nlast status: {t.http_status}" if t.http_status else ""
+        text = f"{t.message}\nattempts: {t.attempts}{last}"
+        note = _excused(report, t)
+        if note:
+            case.output += [text, note]
+        else:
+            case.error = (t.kind, t.message, text)
         yield case
     for s in report.skipped:
         yield TestCase(_classname(report, s.operation), "called", skipped=f"{s.reason}: {s.detail}")

@@ -4,10 +4,13 @@ and `$GITHUB_STEP_SUMMARY`."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any, Final
 
 from apidrift.diff.changes import Severity
+from apidrift.report.markdown_history import since_last_run, status_text
+from apidrift.report.mdtext import cell_text, code
+from apidrift.report.mdtext import table as _table
 from apidrift.report.model import DriftReport, RunKind
 from apidrift.report.wording import against_text, findings_line, live_line, response_line, title, verdict
 
@@ -17,8 +20,11 @@ ROW_LIMIT: Final = 100
 
 def render_markdown(report: DriftReport) -> str:
     """The whole report as Markdown; the generation time is on one line of the header list."""
+    head = _header(report)
     lines = [
-        *_header(report),
+        *head[:3],  # the title and the result, then what changed since the last run
+        *since_last_run(report),
+        *head[3:],
         *_matrix(report),
         *_failures(report),
         *_findings(report),
@@ -30,25 +36,6 @@ def render_markdown(report: DriftReport) -> str:
         *_input_errors(report),
     ]
     return "\n".join(lines) + "\n"
-
-
-def cell_text(value: Any) -> str:
-    """Table-cell text: pipes escaped, angle brackets as entities, so no value becomes raw HTML."""
-    text = " ".join(str(value).split())
-    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def code(value: Any) -> str:
-    """A code span that survives any content: wide enough fences, pipes escaped for tables."""
-    text = " ".join(str(value).split()).replace("|", "\\|")
-    fence = "``" if "`" in text else "`"
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
-def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
-    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return out + ["| " + " | ".join(row) + " |" for row in rows]
 
 
 def _limited(items: Sequence[Any]) -> tuple[Sequence[Any], list[str]]:
@@ -131,10 +118,12 @@ def _findings(report: DriftReport) -> list[str]:
                 f.kind,
                 code(f.path) if f.path else "-",
                 cell_text(f.message),
+                *([status_text(f)] if report.history else []),
             ]
             for f in shown
         ]
         header = ["operation", "version", "where", "kind", "path", "finding"]
+        header += ["status"] if report.history else []
         lines += ["", f"## {severity.value.title()} ({len(found)})", "", *_table(header, rows), *more]
     return lines
 
@@ -188,7 +177,7 @@ def _transport(report: DriftReport) -> list[str]:
             t.kind,
             code(t.operation or "-"),
             code(f"{t.method} {t.path}"),
-            str(t.status or "-"),
+            str(t.http_status or "-"),
             str(t.attempts),
             cell_text(t.message),
         ]

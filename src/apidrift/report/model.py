@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue, computed_field, fi
 from apidrift._version import __version__
 from apidrift.diff.changes import Severity
 from apidrift.live.redaction import safe_base_url
+from apidrift.report.identity import finding_id, rename_path, transport_subject
+from apidrift.report.tracking import HistoryBlock, _Entry, _Tracked
 
 REPORT_FORMAT: Final = "apidrift.report/1"
 SCHEMA_ID: Final = "https://schemas.apidrift.invalid/apidrift.report/1/report.schema.json"
@@ -45,10 +47,6 @@ class CellStatus(StrEnum):
     BREAKING = "breaking"
     WARNING = "warning"
     INFO = "info"
-
-
-class _Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class RunMetadata(_Entry):
@@ -115,7 +113,7 @@ class ResponseEntry(_Entry):
     fits: list[VersionFit]
 
 
-class FindingEntry(_Entry):
+class FindingEntry(_Tracked):
     """One graded observation: a schema violation, an API change, an SDK mismatch."""
 
     kind: str
@@ -127,9 +125,13 @@ class FindingEntry(_Entry):
     evidence: list[str] = Field(default_factory=list)
     location: str | None = Field(default=None, description="where: response 200, request, parameter, ...")
     file: str | None = None
+    detail: str | None = Field(
+        default=None,
+        description="what tells findings of one kind at one place apart (a change's old and new)",
+    )
 
 
-class RenameEntry(_Entry):
+class RenameEntry(_Tracked):
     """A name that moved: `old` as `old_in` calls it, `new` as `new_in` calls it."""
 
     kind: str = Field(description="field-renamed, path-param-renamed or schema-renamed")
@@ -179,7 +181,7 @@ class MatrixRow(_Entry):
     cells: list[MatrixCell]
 
 
-class TransportFindingEntry(_Entry):
+class TransportFindingEntry(_Tracked):
     """A live request that produced no usable response, and why."""
 
     kind: str = Field(
@@ -191,7 +193,15 @@ class TransportFindingEntry(_Entry):
     path: str
     message: str
     attempts: int
-    status: int | None = None
+    http_status: int | None = Field(default=None, description="the last HTTP status, when one came")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _http_status(cls, data: object) -> object:
+        # Reports before history called the HTTP status `status`; that name now means new/persisting/...
+        if isinstance(data, dict) and isinstance(data.get("status"), int):
+            return {**{k: v for k, v in data.items() if k != "status"}, "http_status": data["status"]}
+        return data
 
 
 class SkippedEntry(_Entry):
@@ -240,6 +250,9 @@ class Summary(BaseModel):
 class DriftReport(_Entry):
     """Everything one run found, as written to `report.json`."""
 
+    # Assignment is validated so that ids follow entries a builder adds later (live runs do).
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
     format: Literal["apidrift.report/1"] = REPORT_FORMAT
     metadata: RunMetadata
     exit_code: int = Field(description="what the run exited with: 0 clean, 1 drift, 2 bad input")
@@ -253,6 +266,7 @@ class DriftReport(_Entry):
     skipped: list[SkippedEntry] = Field(default_factory=list)
     interrupted: bool = False
     cleanup: CleanupEntry | None = None
+    history: HistoryBlock | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -261,6 +275,45 @@ class DriftReport(_Entry):
         if isinstance(data, dict) and "summary" in data:
             return {k: v for k, v in data.items() if k != "summary"}
         return data
+
+    @model_validator(mode="after")
+    def _identified(self) -> DriftReport:
+        return self.identify()
+
+    def identify(self) -> DriftReport:
+        """Give every finding, rename and transport finding without an id its stable id (in place;
+        returns self); runs on construction and on every assignment, so entries a builder adds later
+        get theirs, and entries that have one keep it (a saved report reads back as it was)."""
+        api = self.metadata.api
+        for f in self.findings:
+            if not f.id:
+                f.id = finding_id(
+                    api=api,
+                    kind=f.kind,
+                    operation=f.operation,
+                    version=f.version,
+                    location=f.location,
+                    path=f.path,
+                    detail=f.detail,
+                )
+        for r in self.renames:
+            if not r.id:
+                where = rename_path(r.old, r.new)
+                r.id = finding_id(
+                    api=api,
+                    kind=r.kind,
+                    operation=r.operation,
+                    version=r.old_in,
+                    location="rename",
+                    path=where,
+                )
+        for t in self.transport_findings:
+            if not t.id:
+                subject = transport_subject(t.operation, t.method, t.path)
+                t.id = finding_id(
+                    api=api, kind=t.kind, operation=subject, version=None, location="transport", path=""
+                )
+        return self
 
     # Derived rather than stored, so a producer that appends findings never leaves stale counts.
     @computed_field  # type: ignore[prop-decorator]
