@@ -28,8 +28,16 @@ class RawRequest:
         return self.target.split("?", 1)[0]
 
 
+@dataclass(frozen=True)
+class Trickle:
+    """An answer sent one byte at a time, `every_s` apart (a server that never trips a read timeout)."""
+
+    data: bytes
+    every_s: float
+
+
 # (request, its number on this connection from 1) -> the raw bytes to answer with.
-Responder = Callable[[RawRequest, int], bytes]
+Responder = Callable[[RawRequest, int], "bytes | Trickle"]
 
 
 def response(status: int, body: Any = None, *, headers: dict[str, str] | None = None) -> bytes:
@@ -56,6 +64,7 @@ class HostileServer:
         self._sock.listen(16)
         self.base_url = f"http://127.0.0.1:{self._sock.getsockname()[1]}"
         self._open: list[socket.socket] = []
+        self._stopping = threading.Event()
         self._threads = [threading.Thread(target=self._accept, daemon=True)]
 
     def _accept(self) -> None:
@@ -97,7 +106,14 @@ class HostileServer:
                     self.requests.append(request)
                 served += 1
                 answer = self.responder(request, served)
-                conn.sendall(answer)
+                if isinstance(answer, Trickle):
+                    for i in range(len(answer.data)):
+                        if self._stopping.wait(answer.every_s):
+                            return
+                        conn.sendall(answer.data[i : i + 1])
+                    answer = answer.data
+                else:
+                    conn.sendall(answer)
                 if b"\r\nconnection: close\r\n" in answer.split(b"\r\n\r\n", 1)[0].lower() + b"\r\n":
                     return  # as a server that says so does
         except OSError:
@@ -109,6 +125,7 @@ class HostileServer:
         self._threads[0].start()
 
     def stop(self) -> None:
+        self._stopping.set()
         # shutdown() wakes the thread blocked in accept(); close() alone does not on Linux.
         with suppress(OSError):
             self._sock.shutdown(socket.SHUT_RDWR)

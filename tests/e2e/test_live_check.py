@@ -76,8 +76,18 @@ def test_faults_are_transport_findings_and_nothing_gathered_is_lost(
     for i, r in enumerate(requests):
         if r.fault == "429":
             assert any(later.path == r.path for later in requests[i + 1 :]), r
+    # A malformed body is retried like a 5xx (unless it was the last attempt).
+    retried = [
+        r
+        for i, r in enumerate(requests)
+        if r.fault == "malformed" and any(later.path == r.path for later in requests[i + 1 :])
+    ]
+    assert retried, "malformed bodies are retried"
     kinds = {f.kind for f in result.transport_findings}
-    assert kinds, "some faults outlast the retries and must be reported"
+    # Every faulted request was retried into an answer or ends in a transport finding: none is lost.
+    answered = {r.path for r in requests if r.fault is None and r.status < 300}
+    reported = {"/v1" + f.path for f in result.transport_findings}
+    assert {r.path for r in faulted} <= answered | reported
     assert kinds <= {"http_429", "http_5xx", "malformed_json", "html_error_page", "connection", "timeout"}
     # No fault is mistaken for drift: every recorded (successful) response is valid.
     assert result.run.failures == []
@@ -95,3 +105,13 @@ def test_recordings_nobody_asked_to_keep_are_checked_then_removed(
     assert len(result.run.responses) >= 30, "everything recorded was checked"
     assert result.recordings is None and result.written == []
     assert list(scratch.iterdir()) == [], "no recordings are left in $TMPDIR"
+
+
+def test_a_run_past_its_deadline_stops_and_what_it_gathered_is_checked(
+    store: ContractStore, start_simulator: StartSimulator, tmp_path: Path
+) -> None:
+    server = start_simulator("2026-05-02", latency_ms=100)
+    result = live(store, server.base_url, tmp_path, against="2026-05-02", run_deadline_s=0.8, concurrency=1)
+    assert result.sweep.interrupted == "the run's 0.8s deadline passed"
+    assert 0 < len(result.run.responses) < 30, "stopped part way, and what it had is checked"
+    assert any(s.reason == "interrupted" for s in result.sweep.skipped)

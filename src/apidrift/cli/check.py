@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import Progress
@@ -19,6 +20,9 @@ from apidrift.errors import ApidriftError
 from apidrift.profiles.model import DEFAULT_API, ApiProfile
 from apidrift.report import DriftReport, build_check_report, write_reports
 from apidrift.report.summary import OperationSummary
+
+if TYPE_CHECKING:
+    from apidrift.live.check import LiveCheckOptions
 
 
 @app.command()
@@ -68,6 +72,16 @@ def check(
     pseudonymise_emails: Annotated[
         bool, typer.Option("--pseudonymise-emails", help="Replace emails in live recordings.")
     ] = False,
+    run_deadline: Annotated[
+        float | None,
+        typer.Option(
+            "--run-deadline", help="Stop a live sweep after this many seconds; what it has is checked."
+        ),
+    ] = None,
+    max_body_mb: Annotated[
+        float,
+        typer.Option("--max-body-mb", help="Largest live response body read (decoded), in MiB."),
+    ] = 32,
     history: HistoryOption = None,
     baseline: BaselineOption = None,
     fail_on: FailOnOption = None,
@@ -83,19 +97,21 @@ def check(
     api = profile.name
     store = ContractStore(contracts, api)
     if live or base_url:
-        report = _live(
-            store,
-            profile,
-            against,
-            base_url,
-            record,
-            allow_writes,
-            sandbox_project,
-            ledger,
-            concurrency,
-            budget,
-            pseudonymise_emails,
+        from apidrift.live.check import LiveCheckOptions
+
+        options = LiveCheckOptions(
+            against=against,
+            record_dir=record,
+            allow_writes=allow_writes,
+            sandbox_project=sandbox_project,
+            ledger=ledger,
+            concurrency=concurrency,
+            request_budget=budget,
+            pseudonymise_emails=pseudonymise_emails,
+            run_deadline_s=run_deadline,
+            max_body_bytes=int(max_body_mb * 1024 * 1024),
         )
+        report = _live(store, profile, options, base_url)
         _finish(judged(report, history, baseline, fail_on), reports)
     folder = recordings or bundled_recordings() / api
     run = check_recordings(store, folder, against=against, display_root=folder.parent)
@@ -105,20 +121,10 @@ def check(
 
 
 def _live(
-    store: ContractStore,
-    profile: ApiProfile,
-    against: str | None,
-    base_url: str | None,
-    record: Path | None,
-    allow_writes: bool,
-    sandbox_project: str | None,
-    ledger: Path,
-    concurrency: int,
-    budget: int,
-    pseudonymise_emails: bool,
+    store: ContractStore, profile: ApiProfile, options: LiveCheckOptions, base_url: str | None
 ) -> DriftReport:
     from apidrift.cli.live import api_key, live_base_url
-    from apidrift.live.check import LiveCheckOptions, run_live_check
+    from apidrift.live.check import run_live_check
     from apidrift.live.events import OperationCall, SweepEvent
     from apidrift.live.sandbox import sandbox_plan
     from apidrift.report.build_live import build_live_report
@@ -126,7 +132,7 @@ def _live(
     # Everything that can be told before a request is sent is one `error:` line and exit 2.
     try:
         url = live_base_url(profile, base_url)
-        if allow_writes:
+        if options.allow_writes:
             if profile.extensions.sandbox is None:
                 raise ApidriftError(
                     f"the {profile.name!r} profile has no sandbox write plan: --allow-writes is not possible",
@@ -137,17 +143,7 @@ def _live(
     except ApidriftError as exc:
         error(str(exc))
         raise typer.Exit(2) from None
-    options = LiveCheckOptions(
-        base_url=url,
-        against=against,
-        record_dir=record,
-        allow_writes=allow_writes,
-        sandbox_project=sandbox_project,
-        ledger=ledger,
-        concurrency=concurrency,
-        request_budget=budget,
-        pseudonymise_emails=pseudonymise_emails,
-    )
+    options = replace(options, base_url=url)
     with Progress(transient=True, console=out(), disable=not out().is_terminal) as progress:
         task = progress.add_task("sweeping", total=None)
 

@@ -47,6 +47,9 @@ class LiveCheckOptions:
     concurrency: int = 4
     request_budget: int | None = 1000
     timeout_s: float = 30.0
+    deadline_s: float | None = None  # a whole request, every attempt (default: twice timeout_s)
+    max_body_bytes: int = 32 * 1024 * 1024  # decoded; a larger answer is a too_large finding
+    run_deadline_s: float | None = None  # the whole sweep; what it gathered by then is still checked
     pseudonymise_emails: bool = False
     now: datetime | None = None  # the usage window ends here (default: the current time)
 
@@ -175,6 +178,8 @@ def run_live_check(
         profile=profile,
         read_only=not options.allow_writes,
         timeout_s=options.timeout_s,
+        deadline_s=options.deadline_s,
+        max_body_bytes=options.max_body_bytes,
         max_concurrency=options.concurrency,
         request_budget=options.request_budget,
     )
@@ -195,13 +200,17 @@ def run_live_check(
 
     async def go() -> None:
         try:
-            await sweep.run(handle)
+            async with asyncio.timeout(options.run_deadline_s):
+                await sweep.run(handle)
         finally:
             await client.aclose()
 
     # Whatever stops the sweep, what it recorded so far is still checked and reported.
-    with contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError):
-        asyncio.run(go())
+    try:
+        with contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError):
+            asyncio.run(go())
+    except TimeoutError:
+        sweep.result.interrupted = f"the run's {options.run_deadline_s:g}s deadline passed"
     try:
         run = check_recordings(store, folder, against=label)
     finally:

@@ -70,6 +70,21 @@ class _Attempted:
     final: bool = False
 
 
+@dataclass(frozen=True)
+class _Received:
+    """A whole answer: what `_answer` and `_refusal` judge (the body already read, within its cap)."""
+
+    status_code: int
+    headers: httpx.Headers
+    content: bytes
+
+
+class _TooLarge(Exception):
+    def __init__(self, status: int, size: str, cap: int) -> None:
+        super().__init__(f"HTTP {status}: the body is {size} (decoded), over the {cap:,}-byte cap: not read")
+        self.status = status
+
+
 class LiveClient:
     """An API over httpx: the profile's auth, bounded retries, a concurrency limit and a request budget."""
 
@@ -81,6 +96,8 @@ class LiveClient:
         profile: ApiProfile | None = None,
         read_only: bool = True,
         timeout_s: float = 30.0,
+        deadline_s: float | None = None,
+        max_body_bytes: int = 32 * 1024 * 1024,
         retry: RetryPolicy | None = None,
         max_concurrency: int = 4,
         request_budget: int | None = None,
@@ -101,6 +118,10 @@ class LiveClient:
         self.base_url = safe_base_url(base_url)
         self.read_only = read_only
         self.retry = retry or RetryPolicy()
+        # `timeout_s` bounds each read; a server trickling a byte at a time never trips it, so a
+        # whole request (every attempt, every byte) also has a deadline, and a body a size cap.
+        self.deadline_s = deadline_s if deadline_s is not None else 2 * timeout_s
+        self.max_body_bytes = max_body_bytes
         self.budget_left = request_budget
         self.on_exchange = on_exchange
         self._sleep = sleep
@@ -178,6 +199,7 @@ class LiveClient:
         safe_query = {k: self.scrub(v) for k, v in params.items()}
         resend_safe = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
         started = time.perf_counter()
+        deadline = started + self.deadline_s
         attempts = 0
         last: _Attempted | None = None
         # Built once, checked, then sent as it is by every attempt: what was checked is what goes out.
@@ -194,8 +216,14 @@ class LiveClient:
                     last = _Attempted(FindingKind.BUDGET_EXHAUSTED, f"request budget exhausted{after}")
                     break
                 self.budget_left -= 1
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                spent = f" ({last.message})" if last else ""
+                message = f"no whole answer within the {self.deadline_s:g}s deadline{spent}"
+                last = _Attempted(FindingKind.TIMEOUT, message)
+                break
             attempts += 1
-            sent = await self._send(prepared)
+            sent = await self._send(prepared, left)
             if isinstance(sent, _Attempted):
                 last = sent
                 may_retry = (resend_safe or sent.unsent) and not sent.final
@@ -207,7 +235,11 @@ class LiveClient:
                     may_retry = False
             else:
                 outcome = self._answer(method, path_template, path, safe_query, sent, expected_status)
-                return self._finish(outcome, attempts, started, operation)
+                if not (isinstance(outcome, TransportFinding) and outcome.kind is FindingKind.MALFORMED_JSON):
+                    return self._finish(outcome, attempts, started, operation)
+                # A truncated or garbled body is retried like a 5xx: the next answer may be whole.
+                last = _Attempted(outcome.kind, outcome.message, outcome.status)
+                may_retry = resend_safe
             if not may_retry:
                 break
             await self._backoff(attempts, last.retry_after)
@@ -215,11 +247,24 @@ class LiveClient:
         finding = TransportFinding(last.kind, last.message, attempts, method, path_template, path)
         return self._finish(replace(finding, status=last.status), attempts, started, operation)
 
-    async def _send(self, prepared: httpx.Request) -> httpx.Response | _Attempted:
-        """One attempt, holding a concurrency slot only while on the wire (never while backing off)."""
+    async def _send(self, prepared: httpx.Request, left: float) -> _Received | _Attempted:
+        """One attempt, holding a concurrency slot only while on the wire (never while backing off):
+        the body read in chunks up to `max_body_bytes` (decoded), all of it within `left` seconds."""
         async with self._limit:
             try:
-                response = await self._http.send(prepared)
+                async with asyncio.timeout(left):
+                    response = await self._http.send(prepared, stream=True)
+                    try:
+                        content = await self._read(response)
+                    finally:
+                        await response.aclose()
+            except TimeoutError:
+                message = (
+                    f"no whole answer within the {self.deadline_s:g}s deadline (a server that trickles?)"
+                )
+                return _Attempted(FindingKind.TIMEOUT, message)
+            except _TooLarge as exc:
+                return _Attempted(FindingKind.TOO_LARGE, str(exc), exc.status, final=True)
             except httpx.TimeoutException as exc:
                 # A connect timeout never reached the server; any other may have been acted on.
                 unsent = isinstance(exc, httpx.ConnectTimeout)
@@ -232,9 +277,25 @@ class LiveClient:
         if overrun is not None:  # the connection is closed already; this answer cannot be trusted
             message = f"HTTP {response.status_code}, then {overrun}"
             return _Attempted(FindingKind.PROTOCOL_VIOLATION, message, response.status_code, final=True)
-        return response
+        return _Received(response.status_code, response.headers, content)
 
-    def _refusal(self, response: httpx.Response) -> _Attempted:
+    async def _read(self, response: httpx.Response) -> bytes:
+        """The decoded body, refused past `max_body_bytes` (a 100 MB answer is never held whole)."""
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_body_bytes:
+            raise _TooLarge(response.status_code, f"{int(declared):,} bytes", self.max_body_bytes)
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                raise _TooLarge(
+                    response.status_code, f"over {self.max_body_bytes:,} bytes", self.max_body_bytes
+                )
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _refusal(self, response: _Received) -> _Attempted:
         status = response.status_code
         kind = FindingKind.HTTP_429 if status == 429 else FindingKind.HTTP_5XX
         wait = self._retry_after(response.headers.get("retry-after"))
@@ -246,7 +307,7 @@ class LiveClient:
         path_template: str,
         path: str,
         query: dict[str, str],
-        response: httpx.Response,
+        response: _Received,
         expected: Collection[int] | None,
     ) -> Outcome:
         status, content = response.status_code, response.content

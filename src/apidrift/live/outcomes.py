@@ -23,6 +23,8 @@ class FindingKind(StrEnum):
     UNSAFE_PATH = "unsafe_path"
     # The server broke HTTP/1.1 framing (bytes after a response's end); the connection was closed.
     PROTOCOL_VIOLATION = "protocol_violation"
+    # The body (decoded) was larger than the client reads; it was neither kept nor recorded.
+    TOO_LARGE = "too_large"
 
 
 @dataclass(frozen=True)

@@ -186,7 +186,7 @@ class TransportFindingEntry(_Tracked):
 
     kind: str = Field(
         description="http_429, http_5xx, timeout, connection, malformed_json, html_error_page, "
-        "budget_exhausted, unexpected_status, unsafe_path or protocol_violation"
+        "budget_exhausted, unexpected_status, unsafe_path, protocol_violation or too_large"
     )
     operation: str | None
     method: str
