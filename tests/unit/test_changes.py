@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from apidrift.diff.changes import RULES, Change, ChangeKind, Counterexample, Severity, Side, severity_of
+from apidrift.diff.changes import Change, ChangeKind, Counterexample, Severity, Side
+from apidrift.diff.registry import RULES, severity_of
 
 K, S = ChangeKind, Side
 B, W, INFO = Severity.BREAKING, Severity.WARNING, Severity.INFO
@@ -36,6 +37,13 @@ CAN_OCCUR: dict[ChangeKind, frozenset[Side]] = {
     K.BECAME_NULLABLE: FIELD_SIDES,
     K.BECAME_NON_NULLABLE: FIELD_SIDES,
     K.CONSTRAINT_CHANGED: FIELD_SIDES,
+    K.CONSTRAINT_NARROWED: FIELD_SIDES,
+    K.CONSTRAINT_WIDENED: FIELD_SIDES,
+    K.TYPE_WIDENED: FIELD_SIDES,
+    K.TYPE_NARROWED: FIELD_SIDES,
+    K.UNION_MEMBER_ADDED: FIELD_SIDES,
+    K.UNION_MEMBER_REMOVED: FIELD_SIDES,
+    K.SUCCESS_STATUS_REMOVED: frozenset({S.RESPONSE}),
     K.SCHEMA_RENAMED: FIELD_SIDES,
 }
 def _occurring() -> list[object]:
@@ -52,10 +60,10 @@ def test_every_kind_but_the_cosmetic_one_is_classified_here() -> None:
 
 @pytest.mark.parametrize(("kind", "side"), _occurring())
 def test_every_kind_has_a_rule_for_every_side_it_occurs_on(kind: ChangeKind, side: Side) -> None:
-    severity, why = RULES[(kind, side)]
-    assert isinstance(severity, Severity)
-    assert why.strip()
-    assert severity_of(kind, side) is severity
+    rule = RULES[(kind, side)]
+    assert isinstance(rule.severity, Severity)
+    assert rule.why.strip() and rule.family
+    assert severity_of(kind, side) is rule.severity
 
 
 def test_rules_only_cover_sides_where_a_kind_can_occur() -> None:
@@ -210,7 +218,7 @@ def test_only_description_changes_are_cosmetic() -> None:
 def test_the_rules_page_is_generated_from_the_rules() -> None:
     from pathlib import Path
 
-    from apidrift.diff.changes import rules_markdown
+    from apidrift.diff.registry import rules_markdown
 
     page = Path(__file__).resolve().parents[2] / "docs" / "drift-rules.md"
     assert page.read_text(encoding="utf-8") == rules_markdown(), "regenerate docs/drift-rules.md"

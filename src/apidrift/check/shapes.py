@@ -41,6 +41,8 @@ class FieldShape:
     refs: tuple[str, ...] = ()
     constraints: tuple[tuple[str, Any], ...] = ()
     description: str = ""
+    # The alternatives of a oneOf/anyOf at this path: a branch's schema name, else its JSON type.
+    union: tuple[str, ...] = ()
 
     @property
     def nullable(self) -> bool:
@@ -61,6 +63,7 @@ def _merge(a: FieldShape, b: FieldShape) -> FieldShape:
         refs=tuple(sorted(set(a.refs) | set(b.refs))),
         constraints=tuple(sorted({*a.constraints, *b.constraints}, key=repr)),
         description=a.description or b.description,
+        union=tuple(sorted(set(a.union) | set(b.union))),
     )
 
 
@@ -110,7 +113,10 @@ class SchemaFlattener:
             sorted({(k, _hashable(m[k])) for m in members for k in CONSTRAINT_KEYWORDS if k in m}, key=repr)
         )
         description = next((str(m["description"]) for m in [node, *members] if m.get("description")), "")
-        self._add(out, FieldShape(path, tuple(types), required, enum, named, constraints, description))
+        shape = FieldShape(
+            path, tuple(types), required, enum, named, constraints, description, self._union(node)
+        )
+        self._add(out, shape)
         for member in members:
             member_refs = tuple(member.get("__refs__", ()))
             if any(r in stack for r in member_refs):
@@ -122,6 +128,15 @@ class SchemaFlattener:
             items = member.get("items")
             if isinstance(items, dict):
                 self._walk(items, f"{path}[]", True, out, inner)
+
+    def _union(self, node: JSONSchema) -> tuple[str, ...]:
+        labels = set()
+        for part in [*node.get("anyOf", ()), *node.get("oneOf", ())]:
+            sub, refs = self.deref(part)
+            labels.add(
+                refs[0] if refs else "|".join(sorted({t for m in self._members(sub) for t in _types(m)}))
+            )
+        return tuple(sorted(labels))
 
     def _members(self, node: JSONSchema) -> list[JSONSchema]:
         """The alternatives a value may take: union members expanded, `allOf` parts combined."""
