@@ -451,6 +451,151 @@ FACETS: dict[str, tuple[JSONSchema, JSONSchema, ChangeKind, ChangeKind, Any, Any
         ["integer", "string"],
         ["boolean", "integer", "string"],
     ),
+    # JSON Schema 2020-12 keywords, graded by the same principle.
+    "contains": (
+        {"type": "array", "items": STRING},
+        {"type": "array", "items": STRING, "contains": {"const": "a"}},
+        K.CONSTRAINT_NARROWED,
+        K.CONSTRAINT_WIDENED,
+        {"contains": None},
+        {"contains": (("const", "a"),)},
+    ),
+    "minContains": (
+        {"type": "array", "contains": STRING, "minContains": 1},
+        {"type": "array", "contains": STRING, "minContains": 2},
+        K.CONSTRAINT_NARROWED,
+        K.CONSTRAINT_WIDENED,
+        {"minContains": 1},
+        {"minContains": 2},
+    ),
+    "maxContains": (
+        {"type": "array", "contains": STRING, "maxContains": 3},
+        {"type": "array", "contains": STRING, "maxContains": 5},
+        K.CONSTRAINT_WIDENED,
+        K.CONSTRAINT_NARROWED,
+        {"maxContains": 3},
+        {"maxContains": 5},
+    ),
+    "dependentRequired": (
+        {"type": "object", "dependentRequired": {"a": ["b"]}},
+        {"type": "object", "dependentRequired": {"a": ["b", "c"]}},
+        K.CONSTRAINT_NARROWED,
+        K.CONSTRAINT_WIDENED,
+        {"dependentRequired": (("a", ("b",)),)},
+        {"dependentRequired": (("a", ("b", "c")),)},
+    ),
+    "dependentSchemas": (
+        {"type": "object", "dependentSchemas": {"a": {"required": ["b"]}}},
+        {"type": "object", "dependentSchemas": {"a": {"required": ["c"]}}},
+        K.CONSTRAINT_CHANGED,
+        K.CONSTRAINT_CHANGED,
+        {"dependentSchemas": (("a", (("required", ("b",)),)),)},
+        {"dependentSchemas": (("a", (("required", ("c",)),)),)},
+    ),
+    "patternProperties": (
+        {"type": "object"},
+        {"type": "object", "patternProperties": {"^x-": STRING}},
+        K.CONSTRAINT_NARROWED,
+        K.CONSTRAINT_WIDENED,
+        {"patternProperties": None},
+        {"patternProperties": (("^x-", (("type", "string"),)),)},
+    ),
+    "propertyNames": (
+        {"type": "object", "propertyNames": {"maxLength": 3}},
+        {"type": "object"},
+        K.CONSTRAINT_WIDENED,
+        K.CONSTRAINT_NARROWED,
+        {"propertyNames": (("maxLength", 3),)},
+        {"propertyNames": None},
+    ),
+    "unevaluatedProperties": (
+        {"type": "object", "unevaluatedProperties": False},
+        {"type": "object"},
+        K.CONSTRAINT_WIDENED,
+        K.CONSTRAINT_NARROWED,
+        {"unevaluatedProperties": False},
+        {"unevaluatedProperties": True},
+    ),
+    "unevaluatedItems": (
+        {"type": "array"},
+        {"type": "array", "unevaluatedItems": False},
+        K.CONSTRAINT_NARROWED,
+        K.CONSTRAINT_WIDENED,
+        {"unevaluatedItems": True},
+        {"unevaluatedItems": False},
+    ),
+    "prefixItems": (
+        {"type": "array", "prefixItems": [STRING]},
+        {"type": "array", "prefixItems": [INTEGER]},
+        K.CONSTRAINT_CHANGED,
+        K.CONSTRAINT_CHANGED,
+        {"prefixItems": ((("type", "string"),),)},
+        {"prefixItems": ((("type", "integer"),),)},
+    ),
+    "if-then-else": (
+        {"type": "string"},
+        {"type": "string", "if": {"minLength": 2}, "then": {"maxLength": 4}},
+        K.CONSTRAINT_NARROWED,
+        K.CONSTRAINT_WIDENED,
+        {"if/then/else": None},
+        {"if/then/else": (("if", (("minLength", 2),)), ("then", (("maxLength", 4),)))},
+    ),
+    "not": (
+        {"type": "string"},
+        {"type": "string", "not": {"const": ""}},
+        K.CONSTRAINT_NARROWED,
+        K.CONSTRAINT_WIDENED,
+        {"not": None},
+        {"not": (("const", ""),)},
+    ),
+    "contentEncoding": (
+        {"type": "string", "contentEncoding": "base64"},
+        {"type": "string", "contentEncoding": "base32"},
+        K.CONSTRAINT_CHANGED,
+        K.CONSTRAINT_CHANGED,
+        {"contentEncoding": "base64"},
+        {"contentEncoding": "base32"},
+    ),
+    "contentMediaType": (
+        {"type": "string"},
+        {"type": "string", "contentMediaType": "application/json"},
+        K.CONSTRAINT_CHANGED,
+        K.CONSTRAINT_CHANGED,
+        {"contentMediaType": None},
+        {"contentMediaType": "application/json"},
+    ),
+    "enum-value-spelling": (
+        {"enum": ["cancelled", "active"]},
+        {"enum": ["canceled", "active"]},
+        K.ENUM_VALUE_RENAMED,
+        K.ENUM_VALUE_RENAMED,
+        "cancelled",
+        "canceled",
+    ),
+    "default": (
+        {"type": "integer", "default": 20},
+        {"type": "integer", "default": 100},
+        K.DEFAULT_CHANGED,
+        K.DEFAULT_CHANGED,
+        20,
+        100,
+    ),
+    "x-extensible-enum": (
+        {"type": "string", "x-extensible-enum": ["a"]},
+        {"type": "string", "x-extensible-enum": ["a", "b"]},
+        K.EXTENSIBLE_ENUM_VALUES_ADDED,
+        K.EXTENSIBLE_ENUM_VALUES_REMOVED,
+        ["a"],
+        ["a", "b"],
+    ),
+    "deprecated": (
+        STRING,
+        {"type": "string", "deprecated": True},
+        K.FIELD_DEPRECATED,
+        K.FIELD_UNDEPRECATED,
+        False,
+        True,
+    ),
 }
 # The severity each kind gets on each side (independent of RULES on purpose): senders break when
 # a schema refuses what it accepted, readers when it admits what it excluded.
@@ -467,6 +612,12 @@ READER = {
     K.CONSTRAINT_CHANGED: W,
     K.UNION_MEMBER_ADDED: W,
     K.UNION_MEMBER_REMOVED: INFO,
+    K.ENUM_VALUE_RENAMED: B,
+    K.DEFAULT_CHANGED: INFO,
+    K.EXTENSIBLE_ENUM_VALUES_ADDED: INFO,
+    K.EXTENSIBLE_ENUM_VALUES_REMOVED: INFO,
+    K.FIELD_DEPRECATED: INFO,
+    K.FIELD_UNDEPRECATED: INFO,
 }
 SENDER = {
     K.TYPE_CHANGED: B,
@@ -481,6 +632,12 @@ SENDER = {
     K.CONSTRAINT_CHANGED: W,
     K.UNION_MEMBER_ADDED: INFO,
     K.UNION_MEMBER_REMOVED: B,
+    K.ENUM_VALUE_RENAMED: B,
+    K.DEFAULT_CHANGED: W,
+    K.EXTENSIBLE_ENUM_VALUES_ADDED: INFO,
+    K.EXTENSIBLE_ENUM_VALUES_REMOVED: B,
+    K.FIELD_DEPRECATED: INFO,
+    K.FIELD_UNDEPRECATED: INFO,
 }
 EXPECTED = {Side.RESPONSE: READER, Side.REQUEST: SENDER, Side.PARAMETER: SENDER}
 
@@ -1159,3 +1316,60 @@ def test_a_keyword_with_different_values_across_branches_is_undecided() -> None:
     new = {"type": "string", "maxLength": 9}
     forward, _ = both(obj({"x": old}), obj({"x": new}))
     assert {(c.kind, c.severity) for c in forward} == {(K.CONSTRAINT_CHANGED, W)}
+
+
+# --- annotations and applicators ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("keyword", "became", "request_grade", "response_grade"),
+    [("readOnly", K.BECAME_READ_ONLY, B, INFO), ("writeOnly", K.BECAME_WRITE_ONLY, INFO, B)],
+)
+def test_read_only_and_write_only_are_graded_by_who_sees_the_field(
+    keyword: str, became: ChangeKind, request_grade: Severity, response_grade: Severity
+) -> None:
+    plain, marked = obj({"x": STRING}), obj({"x": {"type": "string", keyword: True}})
+    request_forward, request_back = _request(plain, marked)
+    response_forward, response_back = both(plain, marked)
+    assert (only(request_forward).kind, only(request_forward).severity) == (became, request_grade)
+    assert (only(response_forward).kind, only(response_forward).severity) == (became, response_grade)
+    assert {(c.kind, c.severity) for c in request_back + response_back} == {(K.ACCESS_RELAXED, INFO)}
+
+
+def test_schemas_under_additional_properties_are_walked_as_star() -> None:
+    forward, backward = both(
+        obj({"metadata": {"type": "object", "additionalProperties": STRING}}),
+        obj({"metadata": {"type": "object", "additionalProperties": INTEGER}}),
+    )
+    assert facts(only(forward)) == (
+        K.TYPE_CHANGED,
+        Side.RESPONSE,
+        "200",
+        "metadata.*",
+        ["string"],
+        ["integer"],
+        B,
+    )
+    assert only(backward).path == "metadata.*"
+
+
+def test_additional_properties_schema_dropped_to_false_narrows() -> None:
+    forward, _ = _request(
+        obj({"m": {"type": "object", "additionalProperties": STRING}}),
+        obj({"m": {"type": "object", "additionalProperties": False}}),
+    )
+    narrowed = [c for c in forward if c.kind is K.CONSTRAINT_NARROWED]
+    assert [(c.path, c.severity) for c in narrowed] == [("m", B)]
+    assert {c.path for c in forward} == {"m", "m.*"}  # the value schema went with it
+
+
+def test_an_unrelated_enum_value_is_not_a_rename() -> None:
+    forward, _ = both({"enum": ["cancelled", "active"]}, {"enum": ["expired", "active"]})
+    assert sorted(c.kind for c in forward) == [K.ENUM_VALUES_ADDED, K.ENUM_VALUES_REMOVED]
+
+
+def test_an_enum_value_spelling_change_carries_evidence() -> None:
+    forward, _ = both({"enum": ["in_progress", "done"]}, {"enum": ["inProgress", "done"]})
+    change = only(forward)
+    assert (change.kind, change.old, change.new) == (K.ENUM_VALUE_RENAMED, "in_progress", "inProgress")
+    assert change.confidence is not None and change.confidence >= 0.75 and change.evidence

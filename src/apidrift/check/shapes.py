@@ -28,6 +28,30 @@ CONSTRAINT_KEYWORDS = (
     "maxProperties",
     "additionalProperties",
 )
+# JSON Schema 2020-12 keywords only a diff looks at (`SchemaFlattener(detail=True)`).
+DETAIL_KEYWORDS = (
+    "minContains",
+    "maxContains",
+    "contains",
+    "prefixItems",
+    "dependentRequired",
+    "dependentSchemas",
+    "patternProperties",
+    "propertyNames",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "if",
+    "then",
+    "else",
+    "not",
+    "contentMediaType",
+    "contentEncoding",
+    "contentSchema",
+)
+# Keywords that describe rather than constrain, yet matter to clients (`detail=True` only).
+ANNOTATION_KEYWORDS = ("default", "readOnly", "writeOnly", "deprecated", "x-extensible-enum")
+# Applicators whose schema `detail=True` walks as the child path `*` instead of comparing it whole.
+WALKED_APPLICATORS = ("additionalProperties", "unevaluatedProperties")
 
 
 @dataclass(frozen=True)
@@ -43,6 +67,7 @@ class FieldShape:
     description: str = ""
     # The alternatives of a oneOf/anyOf at this path: a branch's schema name, else its JSON type.
     union: tuple[str, ...] = ()
+    annotations: tuple[tuple[str, Any], ...] = ()
 
     @property
     def nullable(self) -> bool:
@@ -64,6 +89,7 @@ def _merge(a: FieldShape, b: FieldShape) -> FieldShape:
         constraints=tuple(sorted({*a.constraints, *b.constraints}, key=repr)),
         description=a.description or b.description,
         union=tuple(sorted(set(a.union) | set(b.union))),
+        annotations=tuple(sorted({*a.annotations, *b.annotations}, key=repr)),
     )
 
 
@@ -77,8 +103,11 @@ def _sorted_unique(values: tuple[Any, ...]) -> list[Any]:
 class SchemaFlattener:
     """Walks schemas through `$ref`s into named definitions, merging union members by field name."""
 
-    def __init__(self, defs: Mapping[str, JSONSchema]) -> None:
+    def __init__(self, defs: Mapping[str, JSONSchema], *, detail: bool = False) -> None:
         self.defs = defs
+        # A diff also wants the 2020-12 keywords, annotations and schemas under additionalProperties.
+        self.detail = detail
+        self._keywords = CONSTRAINT_KEYWORDS + DETAIL_KEYWORDS if detail else CONSTRAINT_KEYWORDS
 
     def deref(self, node: JSONSchema, refs: tuple[str, ...] = ()) -> tuple[JSONSchema, tuple[str, ...]]:
         seen = 0
@@ -110,11 +139,25 @@ class SchemaFlattener:
         enum = _enum(members)
         named = tuple(sorted({*refs, *(r for m in members for r in m.get("__refs__", ()))}))
         constraints = tuple(
-            sorted({(k, _hashable(m[k])) for m in members for k in CONSTRAINT_KEYWORDS if k in m}, key=repr)
+            sorted(
+                {(k, self._constraint(k, m[k])) for m in members for k in self._keywords if k in m}, key=repr
+            )
         )
         description = next((str(m["description"]) for m in [node, *members] if m.get("description")), "")
+        annotations: tuple[tuple[str, Any], ...] = ()
+        if self.detail:
+            found = {(k, _hashable(m[k])) for m in [node, *members] for k in ANNOTATION_KEYWORDS if k in m}
+            annotations = tuple(sorted(found, key=repr))
         shape = FieldShape(
-            path, tuple(types), required, enum, named, constraints, description, self._union(node)
+            path,
+            tuple(types),
+            required,
+            enum,
+            named,
+            constraints,
+            description,
+            self._union(node),
+            annotations,
         )
         self._add(out, shape)
         for member in members:
@@ -128,6 +171,15 @@ class SchemaFlattener:
             items = member.get("items")
             if isinstance(items, dict):
                 self._walk(items, f"{path}[]", True, out, inner)
+            if self.detail:
+                for keyword in WALKED_APPLICATORS:
+                    if isinstance(member.get(keyword), dict):
+                        self._walk(member[keyword], join(path, "*"), False, out, inner)
+
+    def _constraint(self, keyword: str, value: Any) -> Any:
+        if self.detail and keyword in WALKED_APPLICATORS and isinstance(value, dict):
+            return "schema"  # its content is walked as the field `*`
+        return _hashable(value)
 
     def _union(self, node: JSONSchema) -> tuple[str, ...]:
         labels = set()

@@ -63,7 +63,10 @@ class _Walk:
 
     def __init__(self, old: ContractVersion, new: ContractVersion) -> None:
         self.old, self.new = old, new
-        self.old_flat, self.new_flat = SchemaFlattener(old.schemas), SchemaFlattener(new.schemas)
+        self.old_flat, self.new_flat = (
+            SchemaFlattener(old.schemas, detail=True),
+            SchemaFlattener(new.schemas, detail=True),
+        )
         self._named_shape_cache: dict[tuple[str, str], dict[str, tuple[Any, ...]]] = {}
         self._flat_cache: dict[tuple[str, str], dict[str, FieldShape]] = {}
 

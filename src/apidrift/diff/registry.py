@@ -8,7 +8,17 @@ from types import ModuleType
 
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
 from apidrift.diff.fields import FieldPair, Walk
-from apidrift.diff.rules import bodies, composition, keywords, operations, parameters, presence, responses
+from apidrift.diff.rules import (
+    annotation,
+    bodies,
+    composition,
+    keywords,
+    lifecycle,
+    operations,
+    parameters,
+    presence,
+    responses,
+)
 
 FAMILIES: tuple[ModuleType, ...] = (
     operations,
@@ -17,7 +27,9 @@ FAMILIES: tuple[ModuleType, ...] = (
     responses,
     presence,
     keywords,
+    annotation,
     composition,
+    lifecycle,
 )
 
 
@@ -43,6 +55,8 @@ FIELD_CHECKS: tuple[FieldCheck, ...] = (
     lambda _, pair: keywords.enums(pair),
     composition.check,
     lambda _, pair: keywords.constraints(pair),
+    lambda _, pair: annotation.check(pair),
+    lambda _, pair: lifecycle.fields(pair),
     lambda _, pair: presence.description(pair),
 )
 

@@ -33,6 +33,8 @@ _SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "depe
 _DROPPED_KEYS = {"discriminator", "xml", "externalDocs", "nullable", "example"}
 # Keys whose values are data, never schemas: a `$ref` inside them is a value, not a reference.
 _DATA_KEYS = ("examples", "default")
+# Extensions kept because `apidrift diff` grades them (`x-extensible-enum`: values readers must expect).
+_KEPT_EXTENSIONS = frozenset({"x-extensible-enum"})
 
 
 @dataclass
@@ -69,7 +71,7 @@ class SchemaConverter:
             return self._nullable(node, out)
         out = {}
         for key, value in node.items():
-            if key in _DROPPED_KEYS or key.startswith("x-"):
+            if key in _DROPPED_KEYS or (key.startswith("x-") and key not in _KEPT_EXTENSIONS):
                 continue
             if key in _SCHEMA_MAPS:
                 if not isinstance(value, dict):

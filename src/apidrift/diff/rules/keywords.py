@@ -6,6 +6,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
+from apidrift.check.renames import name_similarity
 from apidrift.check.shapes import FieldShape
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
 from apidrift.diff.fields import FieldPair, directional, type_label
@@ -22,6 +23,13 @@ RULES = (
         if side is not S.OPERATION
     ),
     *directional(K.ENUM_VALUES_REMOVED, K.ENUM_VALUES_ADDED, "enum", reader_harm=W),
+    *(
+        Rule(
+            K.ENUM_VALUE_RENAMED, side, B, "the old spelling is refused and readers meet one they do not know"
+        )
+        for side in S
+        if side is not S.OPERATION
+    ),
     *directional(K.CONSTRAINT_NARROWED, K.CONSTRAINT_WIDENED, "bound"),
     *(
         Rule(
@@ -48,12 +56,22 @@ N, WD, U = Direction.NARROWED, Direction.WIDENED, Direction.UNDECIDED
 KIND = {N: K.CONSTRAINT_NARROWED, WD: K.CONSTRAINT_WIDENED, U: K.CONSTRAINT_CHANGED}
 _ABSENT = object()
 # Bounds whose larger value admits fewer values, and those whose smaller value does.
+CONDITIONAL = ("if", "then", "else")
+# How alike two enum values must be spelt to be one value renamed (plural, case, one letter).
+RENAMED_VALUE = 0.75
+# Keywords that change what a string means rather than which strings fit: no direction either way.
+MEANING = frozenset({"contentMediaType", "contentEncoding"})
 LOWER = frozenset({"minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties", "minContains"})
 UPPER = frozenset({"maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties", "maxContains"})
 # Formats that admit every value of another (int32 values are all int64 values).
 FORMAT_WITHIN = {("int32", "int64"), ("float", "double")}
 # What an absent keyword means, so that stating its default is no change.
-DEFAULTS: dict[str, Any] = {"uniqueItems": False, "additionalProperties": True}
+DEFAULTS: dict[str, Any] = {
+    "uniqueItems": False,
+    "additionalProperties": True,
+    "unevaluatedProperties": True,
+    "unevaluatedItems": True,
+}
 
 
 def types(pair: FieldPair) -> list[Change]:
@@ -80,9 +98,11 @@ def enums(pair: FieldPair) -> list[Change]:
     if a.enum == b.enum:
         return []
     if a.enum is not None and b.enum is not None:
-        out = []
         added = [v for v in b.enum if v not in a.enum]
         removed = [v for v in a.enum if v not in b.enum]
+        out, renamed = _value_renames(pair, removed, added)
+        added = [v for v in added if v not in renamed]
+        removed = [v for v in removed if v not in renamed]
         if added:
             out.append(
                 pair.change(K.ENUM_VALUES_ADDED, list(a.enum), list(b.enum), f"{label} admits {added}")
@@ -100,6 +120,27 @@ def enums(pair: FieldPair) -> list[Change]:
     assert b.enum is not None
     message = f"{label} is now restricted to {list(b.enum)}"
     return [pair.change(K.CONSTRAINT_NARROWED, type_label(a), list(b.enum), message)]
+
+
+def _value_renames(pair: FieldPair, removed: list[Any], added: list[Any]) -> tuple[list[Change], set[Any]]:
+    """Enum values whose spelling changed (`cancelled` -> `canceled`): one rename each, with evidence."""
+    candidates = []
+    for old in removed:
+        for new in added:
+            if isinstance(old, str) and isinstance(new, str):
+                score, evidence = name_similarity(old, new)
+                if score >= RENAMED_VALUE:
+                    candidates.append((score, old, new, evidence))
+    out, used = [], set()
+    for score, old, new, evidence in sorted(candidates, key=lambda c: -c[0]):
+        if old in used or new in used:
+            continue
+        used |= {old, new}
+        message = f"{pair.label} value {old!r} is now spelt {new!r}"
+        out.append(
+            pair.change(K.ENUM_VALUE_RENAMED, old, new, message, confidence=score, evidence=tuple(evidence))
+        )
+    return out, used
 
 
 def constraints(pair: FieldPair) -> list[Change]:
@@ -134,9 +175,16 @@ def _by_keyword(shape: FieldShape) -> dict[str, Any]:
     """keyword -> its value; a keyword with different values in different union members is a tuple
     tagged `_Several`, which no rule can order."""
     grouped: dict[str, list[Any]] = {}
+    conditional = {}
     for keyword, value in shape.constraints:
-        grouped.setdefault(keyword, []).append(value)
-    return {k: v[0] if len(v) == 1 else _Several(tuple(v)) for k, v in grouped.items()}
+        if keyword in CONDITIONAL:
+            conditional[keyword] = value  # if/then/else is one construct: one change, not three
+        else:
+            grouped.setdefault(keyword, []).append(value)
+    out: dict[str, Any] = {k: v[0] if len(v) == 1 else _Several(tuple(v)) for k, v in grouped.items()}
+    if conditional:
+        out["if/then/else"] = tuple(sorted(conditional.items()))
+    return out
 
 
 class _Several(tuple[Any, ...]):
@@ -148,6 +196,8 @@ def direction_of(keyword: str, old: Any, new: Any) -> tuple[Direction, str]:
     it cannot be told (`_ABSENT` stands for a keyword not given)."""
     if isinstance(old, _Several) or isinstance(new, _Several):
         return U, "the keyword differs between union members"
+    if keyword in MEANING:
+        return U, f"{keyword} changes how the string is read, for senders and readers alike"
     if old is _ABSENT:
         return N, ""  # a bound that was not there refuses some values now
     if new is _ABSENT:
@@ -155,7 +205,7 @@ def direction_of(keyword: str, old: Any, new: Any) -> tuple[Direction, str]:
     rule = _ORDERED.get(keyword)
     if rule is not None:
         return rule(old, new)
-    return U, f"{keyword} changed and the two values cannot be ordered statically"
+    return U, f"the schema under {keyword} changed; whether it admits more or fewer values is not decided"
 
 
 def _lower(old: Any, new: Any) -> tuple[Direction, str]:
@@ -211,6 +261,17 @@ def _kind_of_additional(value: Any) -> Any:
     return value if isinstance(value, bool) else "schema"
 
 
+def _dependent_required(old: Any, new: Any) -> tuple[Direction, str]:
+    """More names required alongside a property narrows; fewer widens; both at once cannot be told."""
+    a = {k: set(v) for k, v in old}
+    b = {k: set(v) for k, v in new}
+    more = any(b.get(k, set()) - a.get(k, set()) for k in b)
+    fewer = any(a.get(k, set()) - b.get(k, set()) for k in a)
+    if more and fewer:
+        return U, "dependentRequired both adds and drops dependencies"
+    return (N, "") if more else (WD, "")
+
+
 def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
@@ -231,4 +292,7 @@ _ORDERED: dict[str, Callable[[Any, Any], tuple[Direction, str]]] = {
     "pattern": _pattern,
     "format": _format,
     "additionalProperties": _additional,
+    "unevaluatedProperties": _additional,
+    "unevaluatedItems": _additional,
+    "dependentRequired": _dependent_required,
 }
