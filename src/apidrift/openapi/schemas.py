@@ -159,8 +159,10 @@ def reachable_schemas(
     pending: list[str] = []
     for op in operations.values():
         nodes: list[Any] = [p.schema for p in op.parameters]
-        nodes += [op.request_body.schema] if op.request_body else []
-        nodes += [r.schema for r in op.responses.values() if r.schema is not None]
+        nodes += list(op.request_body.all_media.values()) if op.request_body else []
+        for response in op.responses.values():
+            nodes += [*response.all_media.values(), *(h.schema for h in response.headers.values())]
+        nodes = [n for n in nodes if n is not None]
         for node in nodes:
             pending += [inverse[ref[len(DEFS_PREFIX) :]] for ref in schema_refs(node)]
     converted: dict[str, JSONSchema] = {}
