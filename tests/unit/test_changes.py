@@ -15,7 +15,8 @@ B, W, INFO = Severity.BREAKING, Severity.WARNING, Severity.INFO
 # Where each kind can be produced by `diff_versions`. Field-level kinds come out of the structural
 # comparison, which runs on response bodies, request bodies *and* parameter schemas (a parameter may
 # be an object, e.g. `effective_at[gt]`, or reference a named schema, e.g. `event_types[]`).
-FIELD_SIDES = frozenset({S.RESPONSE, S.REQUEST, S.PARAMETER})
+FIELD_SIDES = frozenset({S.RESPONSE, S.REQUEST, S.PARAMETER, S.WEBHOOK})
+OP = frozenset({S.OPERATION})
 CAN_OCCUR: dict[ChangeKind, frozenset[Side]] = {
     K.OPERATION_ADDED: frozenset({S.OPERATION}),
     K.OPERATION_REMOVED: frozenset({S.OPERATION}),
@@ -48,11 +49,38 @@ CAN_OCCUR: dict[ChangeKind, frozenset[Side]] = {
     K.EXTENSIBLE_ENUM_VALUES_ADDED: FIELD_SIDES,
     K.EXTENSIBLE_ENUM_VALUES_REMOVED: FIELD_SIDES,
     K.DEFAULT_CHANGED: FIELD_SIDES,
-    K.BECAME_READ_ONLY: frozenset({S.REQUEST, S.RESPONSE}),
-    K.BECAME_WRITE_ONLY: frozenset({S.REQUEST, S.RESPONSE}),
-    K.ACCESS_RELAXED: frozenset({S.REQUEST, S.RESPONSE}),
+    K.BECAME_READ_ONLY: frozenset({S.REQUEST, S.RESPONSE, S.WEBHOOK}),
+    K.BECAME_WRITE_ONLY: frozenset({S.REQUEST, S.RESPONSE, S.WEBHOOK}),
+    K.ACCESS_RELAXED: frozenset({S.REQUEST, S.RESPONSE, S.WEBHOOK}),
     K.FIELD_DEPRECATED: FIELD_SIDES,
     K.FIELD_UNDEPRECATED: FIELD_SIDES,
+    K.PARAM_RENAMED: frozenset({S.PARAMETER}),
+    K.HEADER_ADDED: frozenset({S.RESPONSE}),
+    K.HEADER_REMOVED: frozenset({S.RESPONSE}),
+    K.HEADER_RENAMED: frozenset({S.RESPONSE}),
+    K.HEADER_BECAME_REQUIRED: frozenset({S.RESPONSE}),
+    K.HEADER_BECAME_OPTIONAL: frozenset({S.RESPONSE}),
+    K.MEDIA_TYPE_ADDED: frozenset({S.REQUEST, S.RESPONSE}),
+    K.MEDIA_TYPE_REMOVED: frozenset({S.REQUEST, S.RESPONSE}),
+    K.MEDIA_TYPE_RENAMED: frozenset({S.REQUEST, S.RESPONSE}),
+    K.SECURITY_ALTERNATIVE_ADDED: OP,
+    K.SECURITY_ALTERNATIVE_REMOVED: OP,
+    K.SECURITY_ALTERNATIVE_RENAMED: OP,
+    K.SECURITY_SCOPES_ADDED: OP,
+    K.SECURITY_SCOPES_REMOVED: OP,
+    K.SECURITY_SCHEME_ADDED: OP,
+    K.SECURITY_SCHEME_REMOVED: OP,
+    K.SECURITY_SCHEME_CHANGED: OP,
+    K.OPERATION_DEPRECATED: OP,
+    K.OPERATION_UNDEPRECATED: OP,
+    K.SUNSET_CHANGED: OP,
+    K.STABILITY_CHANGED: OP,
+    K.DEPRECATED_OPERATION_REMOVED: OP,
+    K.DEPRECATED_FIELD_REMOVED: FIELD_SIDES,
+    K.OPERATION_ID_RENAMED: OP,
+    K.OPERATION_MOVED: OP,
+    K.WEBHOOK_ADDED: OP,
+    K.WEBHOOK_REMOVED: OP,
     K.SCHEMA_RENAMED: FIELD_SIDES,
 }
 def _occurring() -> list[object]:
@@ -78,7 +106,7 @@ def test_every_kind_has_a_rule_for_every_side_it_occurs_on(kind: ChangeKind, sid
 def test_rules_only_cover_sides_where_a_kind_can_occur() -> None:
     for kind, side in RULES:
         if kind is K.DESCRIPTION_CHANGED:
-            assert side in {S.RESPONSE, S.REQUEST, S.PARAMETER}
+            assert side in FIELD_SIDES
         else:
             assert side in CAN_OCCUR[kind], (kind, side)
 

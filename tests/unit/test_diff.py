@@ -159,7 +159,7 @@ def test_path_param_renamed_is_one_change_on_the_same_operation() -> None:
     )
     new_op = op(
         obj({"id": STRING}),
-        op_id="retrieve-key",
+        op_id="get-key",
         path="/a/{api_key_id}",
         params=[param("api_key_id", where="path", required=True)],
     )

@@ -11,8 +11,18 @@ from apidrift.check.shapes import FieldShape, SchemaFlattener
 from apidrift.contracts.model import ContractVersion, JSONSchema, Operation
 from apidrift.diff.changes import Change, ChangeKind, Severity
 from apidrift.diff.fields import ChangeContext, FieldPair
+from apidrift.diff.policy import DEFAULT_POLICY, LifecyclePolicy
 from apidrift.diff.registry import FIELD_CHECKS, RULES
-from apidrift.diff.rules import bodies, operations, parameters, presence, responses
+from apidrift.diff.rules import (
+    bodies,
+    lifecycle,
+    operations,
+    parameters,
+    presence,
+    responses,
+    security,
+    webhooks,
+)
 from apidrift.diff.rules.composition import INLINE
 from apidrift.diff.rules.operations import path_shape
 
@@ -43,15 +53,21 @@ class VersionDiff:
 
 
 def diff_versions(
-    old: ContractVersion, new: ContractVersion, *, include_cosmetic: bool = False
+    old: ContractVersion,
+    new: ContractVersion,
+    *,
+    include_cosmetic: bool = False,
+    policy: LifecyclePolicy = DEFAULT_POLICY,
 ) -> VersionDiff:
     """Match operations by method and path shape and compare parameters, bodies and responses."""
-    walk = _Walk(old, new)
+    walk = _Walk(old, new, policy)
     result = VersionDiff(old.version, new.version)
-    changes, pairs = operations.match(RULES, old, new)
+    changes, pairs = operations.match(RULES, old, new, policy)
     result.changes.extend(changes)
+    result.changes.extend(security.schemes(RULES, old, new))
     for before, after in pairs:
         result.changes.extend(walk.operation(before, after))
+    result.changes.extend(webhooks.check(walk, RULES, old, new))
     result.operations = (len(old.operations), len(new.operations), len(pairs))
     if not include_cosmetic:
         result.changes = [c for c in result.changes if not c.cosmetic]
@@ -61,8 +77,8 @@ def diff_versions(
 class _Walk:
     """One pass over two versions; flattened shapes are cached per distinct schema and side."""
 
-    def __init__(self, old: ContractVersion, new: ContractVersion) -> None:
-        self.old, self.new = old, new
+    def __init__(self, old: ContractVersion, new: ContractVersion, policy: LifecyclePolicy) -> None:
+        self.old, self.new, self.policy = old, new, policy
         self.old_flat, self.new_flat = (
             SchemaFlattener(old.schemas, detail=True),
             SchemaFlattener(new.schemas, detail=True),
@@ -83,7 +99,9 @@ class _Walk:
         return dict(shapes)  # callers may reshape their copy; FieldShapes themselves are immutable
 
     def operation(self, old: Operation, new: Operation) -> list[Change]:
-        changes = parameters.check(self, RULES, old, new)
+        changes = lifecycle.operation(RULES, old, new)
+        changes += security.check(RULES, old, new, (self.old.security_schemes, self.new.security_schemes))
+        changes += parameters.check(self, RULES, old, new)
         changes += bodies.check(self, RULES, old, new)
         changes += responses.check(self, RULES, old, new)
         return changes
@@ -98,7 +116,7 @@ class _Walk:
     def compare(
         self, ctx: ChangeContext, old: dict[str, FieldShape], new: dict[str, FieldShape], root: str
     ) -> list[Change]:
-        changes, old = presence.structure(ctx, old, new)
+        changes, old = presence.structure(ctx, old, new, self.policy)
         for path in sorted(old.keys() & new.keys()):
             pair = FieldPair(ctx, path, old[path], new[path], is_root=(path == root))
             for check in FIELD_CHECKS:

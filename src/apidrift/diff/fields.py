@@ -10,10 +10,12 @@ from apidrift.check.renames import name_similarity, parent_of
 from apidrift.check.shapes import FieldShape
 from apidrift.contracts.model import JSONSchema, Operation
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
+from apidrift.diff.policy import LifecyclePolicy
 
 K = ChangeKind
 RuleTable = Mapping[tuple[ChangeKind, Side], Rule]
-READ, SEND = (Side.RESPONSE,), (Side.REQUEST, Side.PARAMETER)
+# Who reads what a schema describes (responses, webhook payloads) and who sends it (requests, parameters).
+READ, SEND = (Side.RESPONSE, Side.WEBHOOK), (Side.REQUEST, Side.PARAMETER)
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ class FieldPair:
 
 class Walk(Protocol):
     """What the engine offers the rules: flattened (cached) shapes and the structural comparison."""
+
+    policy: LifecyclePolicy
 
     def flatten(self, side: str, schema: JSONSchema | None) -> dict[str, FieldShape]: ...
 

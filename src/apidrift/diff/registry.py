@@ -12,12 +12,16 @@ from apidrift.diff.rules import (
     annotation,
     bodies,
     composition,
+    headers,
     keywords,
     lifecycle,
+    media,
     operations,
     parameters,
     presence,
     responses,
+    security,
+    webhooks,
 )
 
 FAMILIES: tuple[ModuleType, ...] = (
@@ -25,11 +29,15 @@ FAMILIES: tuple[ModuleType, ...] = (
     parameters,
     bodies,
     responses,
+    headers,
+    media,
     presence,
     keywords,
     annotation,
     composition,
+    security,
     lifecycle,
+    webhooks,
 )
 
 
@@ -41,7 +49,23 @@ def _collect() -> dict[tuple[ChangeKind, Side], Rule]:
             if key in table:
                 raise AssertionError(f"{key} is graded twice ({table[key].family}, {family.FAMILY})")
             table[key] = replace(rule, family=family.FAMILY)
+    # Webhook receivers read the payload the API sends: every reader's rule holds for them as well.
+    for (kind, side), rule in list(table.items()):
+        if side is Side.RESPONSE and kind not in RESPONSE_ONLY and (kind, Side.WEBHOOK) not in table:
+            table[(kind, Side.WEBHOOK)] = replace(rule, side=Side.WEBHOOK, why=f"receivers: {rule.why}")
     return table
+
+
+# Kinds about HTTP responses themselves (statuses, headers, media types), not about a payload.
+RESPONSE_ONLY = frozenset(
+    {
+        ChangeKind.STATUS_ADDED,
+        ChangeKind.STATUS_REMOVED,
+        ChangeKind.SUCCESS_STATUS_REMOVED,
+        *(r.kind for r in headers.RULES),
+        *(r.kind for r in media.RULES),
+    }
+)
 
 
 RULES: Mapping[tuple[ChangeKind, Side], Rule] = _collect()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from apidrift.contracts.model import Operation
 from apidrift.diff.changes import Change, ChangeKind, Rule, Side
 from apidrift.diff.fields import ChangeContext, RuleTable, Walk
+from apidrift.diff.rules import media
 
 K = ChangeKind
 FAMILY = "request bodies"
@@ -27,4 +28,8 @@ def check(walk: Walk, rules: RuleTable, old: Operation, new: Operation) -> list[
         kind = K.BECAME_REQUIRED if b.required else K.BECAME_OPTIONAL
         message = "the request body is now " + ("required" if b.required else "optional")
         changes.append(ctx.change(kind, "", a.required, b.required, message))
-    return changes + walk.compare_schemas(ctx, a.schema, b.schema)
+    # The primary (JSON) schemas are compared at the body's root only when both versions agree on
+    # the primary type; otherwise every shared media type is compared under its own name.
+    same = a.content_type == b.content_type
+    changes += media.check(walk, ctx, a.all_media, b.all_media, primary=a.content_type if same else None)
+    return changes + (walk.compare_schemas(ctx, a.schema, b.schema) if same else [])

@@ -6,7 +6,8 @@ from __future__ import annotations
 from apidrift.check.renames import pair_renames
 from apidrift.check.shapes import FieldShape
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
-from apidrift.diff.fields import ChangeContext, FieldPair, moved, outermost, type_label
+from apidrift.diff.fields import READ, ChangeContext, FieldPair, moved, outermost, type_label
+from apidrift.diff.policy import LifecyclePolicy
 
 K, S = ChangeKind, Side
 B, W, INFO = Severity.BREAKING, Severity.WARNING, Severity.INFO
@@ -54,7 +55,7 @@ RULES = (
 
 
 def structure(
-    ctx: ChangeContext, old: dict[str, FieldShape], new: dict[str, FieldShape]
+    ctx: ChangeContext, old: dict[str, FieldShape], new: dict[str, FieldShape], policy: LifecyclePolicy
 ) -> tuple[list[Change], dict[str, FieldShape]]:
     """Renames, removals and additions; returns them and the old shapes moved to their new names."""
     changes: list[Change] = []
@@ -83,7 +84,17 @@ def structure(
             old = {moved(p, pair.old, pair.new): s for p, s in old.items()}
             origin = {moved(p, pair.old, pair.new): o for p, o in origin.items()}
     for p in outermost(old, new):
-        changes.append(ctx.change(K.FIELD_REMOVED, p, type_label(old[p]), None, f"{p} removed"))
+        if ("deprecated", True) in old[p].annotations:
+            # Readers were given notice: the lifecycle policy grades it; senders' rule stands.
+            severity = policy.deprecated_removal if ctx.side in READ else None
+            message = f"{p} removed; it was deprecated"
+            changes.append(
+                ctx.change(
+                    K.DEPRECATED_FIELD_REMOVED, p, type_label(old[p]), None, message, severity=severity
+                )
+            )
+        else:
+            changes.append(ctx.change(K.FIELD_REMOVED, p, type_label(old[p]), None, f"{p} removed"))
     for p in outermost(new, old):
         shape = new[p]
         what = "required" if shape.required else "optional"

@@ -5,9 +5,11 @@ from __future__ import annotations
 from apidrift.contracts.model import Operation
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
 from apidrift.diff.fields import ChangeContext, RuleTable, Walk
+from apidrift.diff.rules import headers, media
 
 K, S = ChangeKind, Side
 FAMILY = "responses and statuses"
+JSON = "application/json"
 
 RULES = (
     Rule(K.STATUS_ADDED, S.RESPONSE, Severity.WARNING, "clients meet a status they do not handle"),
@@ -36,5 +38,11 @@ def check(walk: Walk, rules: RuleTable, old: Operation, new: Operation) -> list[
         changes.append(ctx.change(K.STATUS_ADDED, "", None, status, f"status {status} is now documented"))
     for status in sorted(old.responses.keys() & new.responses.keys()):
         ctx = ChangeContext(new, Side.RESPONSE, rules, status)
-        changes += walk.compare_schemas(ctx, old.responses[status].schema, new.responses[status].schema)
+        a, b = old.responses[status], new.responses[status]
+        changes += headers.check(walk, ctx, a, b)
+        primary = a.content_type or JSON
+        # Same primary type (or a body only on one side): compare at the body's root as always.
+        same = primary == (b.content_type or JSON) or not a.all_media or not b.all_media
+        changes += media.check(walk, ctx, a.all_media, b.all_media, primary=primary if same else None)
+        changes += walk.compare_schemas(ctx, a.schema, b.schema) if same else []
     return changes
