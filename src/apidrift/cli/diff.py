@@ -13,6 +13,7 @@ from apidrift.cli.app import ContractsOption, app
 from apidrift.contracts.model import ContractStore
 from apidrift.diff.changes import Severity
 from apidrift.diff.engine import diff_versions
+from apidrift.diff.policy import LifecyclePolicy
 from apidrift.diff.render import render_json, render_markdown, render_text
 from apidrift.openapi.sources import ScopeError, check_scope, resolve_version
 from apidrift.profiles.model import DEFAULT_API
@@ -59,6 +60,16 @@ def diff(
             "--api profile's scope, else every operation.",
         ),
     ] = None,
+    deprecated_removal: Annotated[
+        Severity,
+        typer.Option(
+            "--deprecated-removal", help="Severity of removing a deprecated operation or response field."
+        ),
+    ] = LifecyclePolicy.deprecated_removal,
+    after_sunset: Annotated[
+        Severity,
+        typer.Option("--after-sunset", help="Severity of removing an operation once its sunset date passed."),
+    ] = LifecyclePolicy.after_sunset,
     contracts: ContractsOption = None,
     api: Annotated[
         str | None,
@@ -79,7 +90,8 @@ def diff(
     store = ContractStore(contracts, api or DEFAULT_API)
     before, after = resolve_version(old, store, prefixes), resolve_version(new, store, prefixes)
     check_scope(prefixes, before, after, profile="" if scope else str(api))
-    result = diff_versions(before, after, include_cosmetic=include_cosmetic)
+    policy = LifecyclePolicy(deprecated_removal=deprecated_removal, after_sunset=after_sunset)
+    result = diff_versions(before, after, include_cosmetic=include_cosmetic, policy=policy)
     if examples:
         from apidrift.diff.counterexamples import attach_counterexamples
 

@@ -8,6 +8,7 @@ from types import ModuleType
 
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
 from apidrift.diff.fields import FieldPair, Walk
+from apidrift.diff.policy import DEFAULT_POLICY
 from apidrift.diff.rules import (
     annotation,
     bodies,
@@ -124,6 +125,18 @@ def rules_markdown() -> str:
         "and the evidence behind it (plural/singular, prefixes, shared tokens, spelling, identical shape);",
         "weak pairs stay a removal plus an addition. A new oneOf/anyOf branch is `union-member-added`, never",
         "a rename. `description-changed` is cosmetic and only listed with `--include-cosmetic`.",
+        "",
+        "## Lifecycle policy",
+        "",
+        "Removing a live operation is `operation-removed` (breaking) and a live response field",
+        "`field-removed` (breaking). Removing one that was deprecated gave clients notice:",
+        "`deprecated-operation-removed` / `deprecated-field-removed` are graded by",
+        f"`LifecyclePolicy.deprecated_removal` (default {DEFAULT_POLICY.deprecated_removal.value}); an",
+        "operation whose `x-sunset` date (also `x-deprecation-date`, `x-sunset-date`) has passed by the new",
+        f"version's date (else today) by `after_sunset` (default {DEFAULT_POLICY.after_sunset.value}). Set them",
+        "with `diff_versions(..., policy=LifecyclePolicy(...))` or `apidrift diff --deprecated-removal",
+        "SEVERITY --after-sunset SEVERITY`. Senders' rules do not change: a deprecated request field removed",
+        "stays info.",
         "",
     ]
     return "\n".join(lines)
