@@ -68,6 +68,9 @@ class FieldShape:
     # The alternatives of a oneOf/anyOf at this path: a branch's schema name, else its JSON type.
     union: tuple[str, ...] = ()
     annotations: tuple[tuple[str, Any], ...] = ()
+    # Where the field is defined: `Schema.path` inside the named schema that holds it ("" when inline
+    # or unknown; `detail=True` only). A diff groups the changes of one shared definition by it.
+    origin: str = ""
 
     @property
     def nullable(self) -> bool:
@@ -90,6 +93,7 @@ def _merge(a: FieldShape, b: FieldShape) -> FieldShape:
         description=a.description or b.description,
         union=tuple(sorted(set(a.union) | set(b.union))),
         annotations=tuple(sorted({*a.annotations, *b.annotations}, key=repr)),
+        origin=a.origin if a.origin == b.origin else "",
     )
 
 
@@ -122,16 +126,23 @@ class SchemaFlattener:
         """Every field path below the root of `schema` (the root itself is the path "")."""
         out: dict[str, FieldShape] = {}
         if schema is not None:
-            self._walk(schema, "", True, out, ())
+            self._walk(schema, "", True, out, (), "")
         return out
 
     def _walk(
-        self, node: JSONSchema, path: str, required: bool, out: dict[str, FieldShape], stack: tuple[str, ...]
+        self,
+        node: JSONSchema,
+        path: str,
+        required: bool,
+        out: dict[str, FieldShape],
+        stack: tuple[str, ...],
+        origin: str,
     ) -> None:
         node, refs = self.deref(node)
+        origin = refs[-1] if refs and self.detail else origin
         if any(r in stack for r in refs):
             # A recursive schema: record the field, stop descending.
-            self._add(out, FieldShape(path, ("object",), required, None, refs))
+            self._add(out, FieldShape(path, ("object",), required, None, refs, origin=origin))
             return
         stack = (*stack, *refs)
         members = self._members(node)
@@ -158,6 +169,7 @@ class SchemaFlattener:
             description,
             self._union(node),
             annotations,
+            origin,
         )
         self._add(out, shape)
         for member in members:
@@ -165,16 +177,22 @@ class SchemaFlattener:
             if any(r in stack for r in member_refs):
                 continue  # a union member that recurses into a type already being walked
             inner = (*stack, *member_refs)
+            # A union branch's fields are defined in the branch; allOf parts merge, so the whole owns them.
+            base = (
+                member_refs[-1] if self.detail and len(member_refs) == 1 and "allOf" not in node else origin
+            )
             required_names = set(member.get("required", []))
             for name, sub in member.get("properties", {}).items():
-                self._walk(sub, join(path, name), name in required_names, out, inner)
+                self._walk(
+                    sub, join(path, name), name in required_names, out, inner, _below(base, f".{name}")
+                )
             items = member.get("items")
             if isinstance(items, dict):
-                self._walk(items, f"{path}[]", True, out, inner)
+                self._walk(items, f"{path}[]", True, out, inner, _below(base, "[]"))
             if self.detail:
                 for keyword in WALKED_APPLICATORS:
                     if isinstance(member.get(keyword), dict):
-                        self._walk(member[keyword], join(path, "*"), False, out, inner)
+                        self._walk(member[keyword], join(path, "*"), False, out, inner, _below(base, ".*"))
 
     def _constraint(self, keyword: str, value: Any) -> Any:
         if self.detail and keyword in WALKED_APPLICATORS and isinstance(value, dict):
@@ -216,6 +234,10 @@ class SchemaFlattener:
     @staticmethod
     def _add(out: dict[str, FieldShape], shape: FieldShape) -> None:
         out[shape.path] = _merge(out[shape.path], shape) if shape.path in out else shape
+
+
+def _below(origin: str, step: str) -> str:
+    return origin + step if origin else ""
 
 
 def _hashable(value: Any) -> Any:

@@ -40,6 +40,13 @@ def diff(
     include_cosmetic: Annotated[
         bool, typer.Option("--include-cosmetic", help="Also list description-only changes.")
     ] = False,
+    by_finding: Annotated[
+        bool,
+        typer.Option(
+            "--by-finding",
+            help="Text: list each change once, with the operations it reaches (default: per operation).",
+        ),
+    ] = False,
     examples: Annotated[
         bool, typer.Option("--examples", help="Search a shrunk counterexample for every breaking change.")
     ] = False,
@@ -101,7 +108,7 @@ def diff(
     elif format is DiffFormat.markdown:
         text = render_markdown(result, examples=examples)
     else:
-        text = render_text(result, examples=examples)
+        text = render_text(result, examples=examples, by_finding=by_finding)
     if report_dir is not None:
         from apidrift.check.run import display_path
         from apidrift.report import build_diff_report, write_reports

@@ -140,6 +140,8 @@ class Change:
     evidence: tuple[str, ...] = ()
     operation_id: str | None = None
     counterexample: Counterexample | None = field(default=None, compare=False)
+    # The shared definition the change is in (`Schema.field`), when there is one: one finding each.
+    origin: str | None = None
 
     @property
     def cosmetic(self) -> bool:
@@ -160,6 +162,8 @@ class Change:
         }
         if self.evidence:
             out["evidence"] = list(self.evidence)
+        if self.origin:
+            out["origin"] = self.origin
         if self.counterexample is not None:
             c = self.counterexample
             out["counterexample"] = {

@@ -11,6 +11,7 @@ from apidrift.check.shapes import FieldShape, SchemaFlattener
 from apidrift.contracts.model import ContractVersion, JSONSchema, Operation
 from apidrift.diff.changes import Change, ChangeKind, Severity
 from apidrift.diff.fields import ChangeContext, FieldPair
+from apidrift.diff.findings import Finding, group
 from apidrift.diff.policy import DEFAULT_POLICY, LifecyclePolicy
 from apidrift.diff.registry import FIELD_CHECKS, RULES
 from apidrift.diff.rules import (
@@ -42,6 +43,10 @@ class VersionDiff:
 
     def at_least(self, severity: Severity) -> list[Change]:
         return [c for c in self.changes if c.severity.rank >= severity.rank]
+
+    def findings(self) -> list[Finding]:
+        """The changes grouped one finding per change to a shared definition (see `diff/findings.py`)."""
+        return group(self.changes)
 
     def summary(self) -> dict[str, dict[str, int]]:
         by_kind: dict[str, int] = {}

@@ -69,7 +69,8 @@ class FieldPair:
         return self.path or "(body)"
 
     def change(self, kind: ChangeKind, old: Any, new: Any, message: str, **extra: Any) -> Change:
-        return self.ctx.change(kind, self.path, old, new, message, **extra)
+        origin = self.new.origin or self.old.origin or None
+        return self.ctx.change(kind, self.path, old, new, message, origin=origin, **extra)
 
 
 class Walk(Protocol):

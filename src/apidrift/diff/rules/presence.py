@@ -60,7 +60,7 @@ def structure(
     """Renames, removals and additions; returns them and the old shapes moved to their new names."""
     changes: list[Change] = []
     old = dict(old)
-    origin = {p: p for p in old}  # where each (possibly moved) old path really was
+    was = {p: p for p in old}  # where each (possibly moved) old path really was
     for _ in range(8):  # renames nest (a renamed field inside a renamed field); each pass peels one
         removed, added = outermost(old, new), outermost(new, old)
         pairs = pair_renames(
@@ -73,34 +73,52 @@ def structure(
                 ctx.change(
                     K.FIELD_RENAMED,
                     pair.new,
-                    origin[pair.old],
+                    was[pair.old],
                     pair.new,
-                    f"{origin[pair.old]} renamed to {pair.new}",
+                    f"{was[pair.old]} renamed to {pair.new}",
                     confidence=pair.confidence,
                     evidence=pair.evidence,
                     required=new[pair.new].required,
+                    origin=new[pair.new].origin or None,
                 )
             )
             old = {moved(p, pair.old, pair.new): s for p, s in old.items()}
-            origin = {moved(p, pair.old, pair.new): o for p, o in origin.items()}
+            was = {moved(p, pair.old, pair.new): o for p, o in was.items()}
     for p in outermost(old, new):
         if ("deprecated", True) in old[p].annotations:
             # Readers were given notice: the lifecycle policy grades it; senders' rule stands.
             severity = policy.deprecated_removal if ctx.side in READ else None
             message = f"{p} removed; it was deprecated"
+            defined = old[p].origin or None
             changes.append(
                 ctx.change(
-                    K.DEPRECATED_FIELD_REMOVED, p, type_label(old[p]), None, message, severity=severity
+                    K.DEPRECATED_FIELD_REMOVED,
+                    p,
+                    type_label(old[p]),
+                    None,
+                    message,
+                    severity=severity,
+                    origin=defined,
                 )
             )
         else:
-            changes.append(ctx.change(K.FIELD_REMOVED, p, type_label(old[p]), None, f"{p} removed"))
+            defined = old[p].origin or None
+            changes.append(
+                ctx.change(K.FIELD_REMOVED, p, type_label(old[p]), None, f"{p} removed", origin=defined)
+            )
     for p in outermost(new, old):
         shape = new[p]
         what = "required" if shape.required else "optional"
+        message = f"{what} {p} added"
         changes.append(
             ctx.change(
-                K.FIELD_ADDED, p, None, type_label(shape), f"{what} {p} added", required=shape.required
+                K.FIELD_ADDED,
+                p,
+                None,
+                type_label(shape),
+                message,
+                required=shape.required,
+                origin=shape.origin or None,
             )
         )
     return changes, old

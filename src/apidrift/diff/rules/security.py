@@ -83,9 +83,7 @@ def check(
             where = f"security {scheme}"
             if has - had:
                 message = f"{scheme} now needs scopes {sorted(has - had)}"
-                changes.append(
-                    ctx.change(K.SECURITY_SCOPES_ADDED, where, sorted(had), sorted(has), message)
-                )
+                changes.append(ctx.change(K.SECURITY_SCOPES_ADDED, where, sorted(had), sorted(has), message))
             if had - has:
                 message = f"{scheme} no longer needs scopes {sorted(had - has)}"
                 changes.append(
