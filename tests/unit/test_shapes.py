@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from apidrift.check.shapes import FieldShape, SchemaFlattener, flatten_value, join
+from apidrift.contracts.model import JSONSchema, Operation
 
 DEFS: dict[str, Any] = {
     "Bucket": {
@@ -203,3 +205,40 @@ def test_flatten_value() -> None:
 def test_flatten_value_with_prefix_and_scalars() -> None:
     assert flatten_value(None) == {"": "null"}
     assert flatten_value([True, "x"], "items") == {"items": "array", "items[]": "boolean|string"}
+
+
+def test_the_component_cache_changes_no_shape_of_the_real_documents(shared: Path) -> None:
+    """Fields below each named schema are flattened once and reused; every flattened shape of every
+    operation of both shared OpenAI documents is what a walk without the cache gives."""
+    from apidrift.openapi.convert import import_document
+    from apidrift.openapi.document import load_document
+
+    for name in ("openai-openapi-2025-04-29.yaml", "openai-openapi-2026-05-13.yaml"):
+        version = import_document(load_document(shared / "openapi" / name), api="openai", version="v").version
+        schemas = [s for op in version.operations.values() for s in _schemas_of(op)]
+        # The diff's mode; the plain mode's cached shapes are held by the shape snapshots.
+        cached = SchemaFlattener(version.schemas, detail=True)
+        walked = SchemaFlattener(version.schemas, detail=True, cache=False)
+        assert all(cached.flatten(s) == walked.flatten(s) for s in schemas), name
+
+
+def _schemas_of(op: Operation) -> list[JSONSchema]:
+    found = [p.schema for p in op.parameters]
+    found += list(op.request_body.all_media.values()) if op.request_body else []
+    for response in op.responses.values():
+        found += [*response.all_media.values(), *(h.schema for h in response.headers.values())]
+    return [s for s in found if s is not None]
+
+
+def test_a_recursive_component_below_a_cached_one_is_cut_where_the_walk_is() -> None:
+    defs = {
+        "Org": {"type": "object", "properties": {"team": {"$ref": "#/$defs/Team"}}},
+        "Team": {
+            "type": "object",
+            "properties": {"org": {"$ref": "#/$defs/Org"}, "name": {"type": "string"}},
+        },
+    }
+    for root in ({"$ref": "#/$defs/Org"}, {"$ref": "#/$defs/Team"}):
+        assert SchemaFlattener(defs).flatten(root) == SchemaFlattener(defs, cache=False).flatten(root)
+    paths = set(SchemaFlattener(defs).flatten({"$ref": "#/$defs/Org"}))
+    assert paths == {"", "team", "team.org", "team.name"}

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 _TOKEN = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
@@ -25,6 +26,18 @@ def _singular(token: str) -> str:
 
 def name_similarity(old: str, new: str) -> tuple[float, list[str]]:
     """A score in [0, 1] with the evidence behind it (plural/singular, affixes, shared tokens)."""
+    score, evidence = _similarity(old, new)
+    return score, list(evidence)
+
+
+@lru_cache(maxsize=65536)
+def _similarity(old: str, new: str) -> tuple[float, tuple[str, ...]]:
+    # Cached: a diff scores the same pairs of names for every operation that shares them.
+    score, evidence = _score(old, new)
+    return score, tuple(evidence)
+
+
+def _score(old: str, new: str) -> tuple[float, list[str]]:
     if old == new:
         return 1.0, ["same name"]
     a, b = [_singular(t) for t in tokens(old)], [_singular(t) for t in tokens(new)]

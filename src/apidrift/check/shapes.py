@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from apidrift.contracts.model import DEFS_PREFIX, JSONSchema
@@ -83,18 +83,23 @@ def join(parent: str, name: str) -> str:
 
 def _merge(a: FieldShape, b: FieldShape) -> FieldShape:
     enum = None if a.enum is None or b.enum is None else tuple(_sorted_unique(a.enum + b.enum))
-    return replace(
-        a,
-        types=tuple(sorted(set(a.types) | set(b.types))),
-        required=a.required and b.required,
-        enum=enum,
-        refs=tuple(sorted(set(a.refs) | set(b.refs))),
-        constraints=tuple(sorted({*a.constraints, *b.constraints}, key=repr)),
-        description=a.description or b.description,
-        union=tuple(sorted(set(a.union) | set(b.union))),
-        annotations=tuple(sorted({*a.annotations, *b.annotations}, key=repr)),
-        origin=a.origin if a.origin == b.origin else "",
+    # Built directly, and equal parts kept as they are: a whole-document diff merges thousands.
+    return FieldShape(
+        a.path,
+        a.types if a.types == b.types else tuple(sorted(set(a.types) | set(b.types))),
+        a.required and b.required,
+        enum,
+        a.refs if a.refs == b.refs else tuple(sorted(set(a.refs) | set(b.refs))),
+        a.constraints if a.constraints == b.constraints else _union_of(a.constraints, b.constraints),
+        a.description or b.description,
+        a.union if a.union == b.union else tuple(sorted(set(a.union) | set(b.union))),
+        a.annotations if a.annotations == b.annotations else _union_of(a.annotations, b.annotations),
+        a.origin if a.origin == b.origin else "",
     )
+
+
+def _union_of(a: tuple[tuple[str, Any], ...], b: tuple[tuple[str, Any], ...]) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted({*a, *b}, key=repr))
 
 
 def _sorted_unique(values: tuple[Any, ...]) -> list[Any]:
@@ -107,11 +112,18 @@ def _sorted_unique(values: tuple[Any, ...]) -> list[Any]:
 class SchemaFlattener:
     """Walks schemas through `$ref`s into named definitions, merging union members by field name."""
 
-    def __init__(self, defs: Mapping[str, JSONSchema], *, detail: bool = False) -> None:
+    def __init__(self, defs: Mapping[str, JSONSchema], *, detail: bool = False, cache: bool = True) -> None:
         self.defs = defs
         # A diff also wants the 2020-12 keywords, annotations and schemas under additionalProperties.
         self.detail = detail
         self._keywords = CONSTRAINT_KEYWORDS + DETAIL_KEYWORDS if detail else CONSTRAINT_KEYWORDS
+        # The fields below each named schema, flattened once: operations share components, and
+        # flattening them again for every operation was most of a whole-document diff.
+        self._cache = cache
+        self._below: dict[str, dict[str, FieldShape]] = {}
+        self._reach: dict[str, frozenset[str]] = {}
+        self._direct: dict[str, set[str]] = {}
+        self._named_members: dict[str, list[JSONSchema]] = {}
 
     def deref(self, node: JSONSchema, refs: tuple[str, ...] = ()) -> tuple[JSONSchema, tuple[str, ...]]:
         seen = 0
@@ -145,7 +157,7 @@ class SchemaFlattener:
             self._add(out, FieldShape(path, ("object",), required, None, refs, origin=origin))
             return
         stack = (*stack, *refs)
-        members = self._members(node)
+        members = self._members_of(refs[-1], node) if refs else self._members(node)
         types = sorted({t for m in members for t in _types(m)})
         enum = _enum(members)
         named = tuple(sorted({*refs, *(r for m in members for r in m.get("__refs__", ()))}))
@@ -172,6 +184,51 @@ class SchemaFlattener:
             origin,
         )
         self._add(out, shape)
+        owner = refs[-1] if refs else None
+        if owner is not None and self._cache and not self.reaches(owner) & {*stack[: -len(refs)], *refs[:-1]}:
+            # Nothing below `owner` leads back into the walk so far: its fields are what they are alone.
+            for rel, child in self._fields_below(owner, node, members).items():
+                self._add(out, _at(child, _under(path, rel)))
+            return
+        self._children(node, members, path, out, stack, origin)
+
+    def _fields_below(self, owner: str, node: JSONSchema, members: list[JSONSchema]) -> dict[str, FieldShape]:
+        below = self._below.get(owner)
+        if below is None:
+            below = {}
+            self._children(node, members, "", below, (owner,), owner if self.detail else "")
+            self._below[owner] = below
+        return below
+
+    def reaches(self, name: str) -> frozenset[str]:
+        """Every named schema reachable from `name` through `$ref`s (itself when it recurses)."""
+        found = self._reach.get(name)
+        if found is None:
+            seen: set[str] = set()
+            pending = list(self._refs_of(name))
+            while pending:
+                ref = pending.pop()
+                if ref not in seen and ref in self.defs:
+                    seen.add(ref)
+                    pending.extend(self._reach.get(ref) or self._refs_of(ref))
+            found = self._reach[name] = frozenset(seen)
+        return found
+
+    def _refs_of(self, name: str) -> set[str]:
+        direct = self._direct.get(name)
+        if direct is None:
+            direct = self._direct[name] = refs_in(self.defs[name])
+        return direct
+
+    def _children(
+        self,
+        node: JSONSchema,
+        members: list[JSONSchema],
+        path: str,
+        out: dict[str, FieldShape],
+        stack: tuple[str, ...],
+        origin: str,
+    ) -> None:
         for member in members:
             member_refs = tuple(member.get("__refs__", ()))
             if any(r in stack for r in member_refs):
@@ -208,6 +265,13 @@ class SchemaFlattener:
             )
         return tuple(sorted(labels))
 
+    def _members_of(self, name: str, node: JSONSchema) -> list[JSONSchema]:
+        """`_members` of the named schema `name` (whose `node` it is), worked out once."""
+        members = self._named_members.get(name)
+        if members is None:
+            members = self._named_members[name] = self._members(node)
+        return members
+
     def _members(self, node: JSONSchema) -> list[JSONSchema]:
         """The alternatives a value may take: union members expanded, `allOf` parts combined."""
         base = {k: v for k, v in node.items() if k not in _COMBINATORS}
@@ -236,6 +300,45 @@ class SchemaFlattener:
         out[shape.path] = _merge(out[shape.path], shape) if shape.path in out else shape
 
 
+def _at(shape: FieldShape, path: str) -> FieldShape:
+    """`shape` at another path (`dataclasses.replace` is several times slower, on a hot path)."""
+    return FieldShape(
+        path,
+        shape.types,
+        shape.required,
+        shape.enum,
+        shape.refs,
+        shape.constraints,
+        shape.description,
+        shape.union,
+        shape.annotations,
+        shape.origin,
+    )
+
+
+def _under(path: str, rel: str) -> str:
+    """`rel`, a path below some schema's root, as a path below the field `path`."""
+    if not path:
+        return rel
+    return path + rel if rel.startswith("[]") else f"{path}.{rel}"
+
+
+def refs_in(node: Any) -> set[str]:
+    """The names of every schema `node` refers to directly (anywhere below it)."""
+    out: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str):
+                out.add(_ref_name(ref))
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return out
+
+
 def _below(origin: str, step: str) -> str:
     return origin + step if origin else ""
 
@@ -248,8 +351,11 @@ def _hashable(value: Any) -> Any:
     return value
 
 
+_DESCRIBING = frozenset({"description", "title", "examples", "default", "$schema", "$id"})
+
+
 def _is_constraining(node: JSONSchema) -> bool:
-    return any(k not in ("description", "title", "examples", "default", "$schema", "$id") for k in node)
+    return not node.keys() <= _DESCRIBING
 
 
 def _types(member: JSONSchema) -> list[str]:

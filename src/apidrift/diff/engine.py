@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from apidrift.check.shapes import FieldShape, SchemaFlattener
+from apidrift.check.shapes import FieldShape, SchemaFlattener, refs_in
 from apidrift.contracts.model import ContractVersion, JSONSchema, Operation
 from apidrift.diff.changes import Change, ChangeKind, Severity
 from apidrift.diff.fields import ChangeContext, FieldPair
@@ -90,6 +90,7 @@ class _Walk:
         )
         self._named_shape_cache: dict[tuple[str, str], dict[str, tuple[Any, ...]]] = {}
         self._flat_cache: dict[tuple[str, str], dict[str, FieldShape]] = {}
+        self._same: dict[str, bool] = {}
 
     def flatten(self, side: str, schema: JSONSchema | None) -> dict[str, FieldShape]:
         """Flatten once per distinct schema: operations share response and parameter schemas."""
@@ -111,7 +112,26 @@ class _Walk:
         changes += responses.check(self, RULES, old, new)
         return changes
 
+    def unchanged(self, a: JSONSchema | None, b: JSONSchema | None) -> bool:
+        """Equal schemas reaching only components equal in both versions: nothing can differ below
+        them, so they need neither flattening nor comparing (most of two close versions)."""
+        if a != b:
+            return False
+        return a is None or all(self._same_component(name) for name in refs_in(a))
+
+    def _same_component(self, name: str) -> bool:
+        same = self._same.get(name)
+        if same is None:
+            old, new = self.old.schemas.get(name), self.new.schemas.get(name)
+            reached = self.old_flat.reaches(name) if name in self.old.schemas else frozenset()
+            same = old is not None and old == new
+            same = same and all(self.old.schemas.get(n) == self.new.schemas.get(n) for n in reached)
+            self._same[name] = same
+        return same
+
     def compare_schemas(self, ctx: ChangeContext, a: JSONSchema | None, b: JSONSchema | None) -> list[Change]:
+        if self.unchanged(a, b):
+            return []
         if a is None and b is not None:
             return [ctx.change(K.FIELD_ADDED, "", None, "body", "a body is now documented")]
         if a is not None and b is None:

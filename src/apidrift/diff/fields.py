@@ -90,6 +90,8 @@ class Walk(Protocol):
 
     def same_named_shape(self, old_name: str, new_name: str) -> bool: ...
 
+    def unchanged(self, a: JSONSchema | None, b: JSONSchema | None) -> bool: ...
+
 
 def directional(
     narrowed: ChangeKind,

@@ -88,6 +88,8 @@ def _compare(walk: Walk, ctx: ChangeContext, a: Header, b: Header) -> list[Chang
         kind = K.HEADER_BECAME_REQUIRED if b.required else K.HEADER_BECAME_OPTIONAL
         message = f"header {b.name} is now {'required' if b.required else 'optional'}"
         changes.append(ctx.change(kind, b.name, a.required, b.required, message))
+    if walk.unchanged(a.schema, b.schema):
+        return changes
     root = f"header {b.name}"
     old_shapes = prefixed(walk.flatten("old", a.schema), root)
     new_shapes = prefixed(walk.flatten("new", b.schema), root)

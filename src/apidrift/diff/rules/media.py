@@ -55,7 +55,7 @@ def check(walk: Walk, ctx: ChangeContext, old: Media, new: Media, primary: str |
                 ctx.change(K.MEDIA_TYPE_ADDED, media_type, None, media_type, f"media type {media_type} added")
             )
     for media_type in sorted(old.keys() & new.keys()):
-        if media_type == primary:
+        if media_type == primary or walk.unchanged(old[media_type], new[media_type]):
             continue
         old_shapes = prefixed(walk.flatten("old", old[media_type]), media_type)
         new_shapes = prefixed(walk.flatten("new", new[media_type]), media_type)

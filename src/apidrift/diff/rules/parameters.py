@@ -145,6 +145,8 @@ def _type(walk: Walk, side: str, parameter: Parameter) -> tuple[str, ...]:
 
 
 def param_schema(walk: Walk, ctx: ChangeContext, name: str, a: Parameter, b: Parameter) -> list[Change]:
+    if walk.unchanged(a.schema, b.schema):
+        return []
     old_shapes = walk.flatten("old", a.schema)
     new_shapes = walk.flatten("new", b.schema)
     return walk.compare(ctx, prefixed(old_shapes, name), prefixed(new_shapes, name), root=name)
