@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+# How alike two spellings must be (difflib ratio) to count as evidence.
+SPELLING = 0.6
 _TOKEN = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
@@ -56,8 +58,10 @@ def _score(old: str, new: str) -> tuple[float, list[str]]:
         jaccard = len(shared) / len(set(a) | set(b))
         score = max(score, 0.3 + 0.5 * jaccard)
         evidence.append(f"shared tokens {sorted(shared)}")
-    ratio = SequenceMatcher(None, old, new).ratio()
-    if ratio >= 0.6:
+    matcher = SequenceMatcher(None, old, new)
+    # quick_ratio bounds ratio from above and is far cheaper: most pairs of names stop there.
+    ratio = matcher.ratio() if matcher.quick_ratio() >= SPELLING else 0.0
+    if ratio >= SPELLING:
         score = max(score, ratio * 0.8)
         evidence.append(f"spelling {ratio:.2f} alike")
     return round(min(score, 0.99), 2), evidence

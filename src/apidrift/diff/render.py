@@ -81,7 +81,16 @@ def compared(diff: VersionDiff) -> str:
 
 
 def render_json(diff: VersionDiff) -> str:
-    return json.dumps(to_json(diff), indent=2, ensure_ascii=False, default=str) + "\n"
+    """Indented to the level of each change and finding, each of those on one line: as readable in a
+    diff of two reports, and several times faster to write than indenting every value."""
+    document = to_json(diff)
+    lists = {key: document.pop(key) for key in ("changes", "findings")}
+    head = json.dumps(document, indent=2, ensure_ascii=False, default=str)
+    parts = [head[:-2]]  # everything but the closing "\n}"
+    for key, items in lists.items():
+        rows = ",\n".join("    " + json.dumps(item, ensure_ascii=False, default=str) for item in items)
+        parts.append(f',\n  "{key}": [\n{rows}\n  ]' if items else f',\n  "{key}": []')
+    return "".join(parts) + "\n}\n"
 
 
 def _detail(change: Change, examples: bool) -> list[str]:
