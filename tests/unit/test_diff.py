@@ -1373,3 +1373,29 @@ def test_an_enum_value_spelling_change_carries_evidence() -> None:
     change = only(forward)
     assert (change.kind, change.old, change.new) == (K.ENUM_VALUE_RENAMED, "in_progress", "inProgress")
     assert change.confidence is not None and change.confidence >= 0.75 and change.evidence
+
+
+def test_a_bound_given_by_only_some_union_branches_is_undecided_not_narrowed() -> None:
+    """A new tool type whose `name` has minLength 1 does not bound the `name` of the other tool types."""
+    plain = obj({"type": {"const": "function"}, "name": STRING})
+    bounded = obj({"type": {"const": "custom"}, "name": {"type": "string", "minLength": 1}})
+    forward, _ = _request(
+        obj({"tools": array({"anyOf": [plain]})}), obj({"tools": array({"anyOf": [plain, bounded]})})
+    )
+    bound = only([c for c in forward if c.path == "tools[].name"])
+    assert (bound.kind, bound.severity) == (K.CONSTRAINT_CHANGED, W)
+    assert "only some oneOf/anyOf branches" in bound.message
+    # Bounding every branch is a narrowing again.
+    both_bounded = obj({"type": {"const": "function"}, "name": {"type": "string", "minLength": 1}})
+    forward, _ = _request(
+        obj({"tools": array({"anyOf": [plain]})}), obj({"tools": array({"anyOf": [both_bounded]})})
+    )
+    assert [(c.kind, c.severity) for c in forward] == [(K.CONSTRAINT_NARROWED, B)]
+
+
+def test_a_nullable_bound_field_is_bounded_the_null_branch_lacks_no_bound() -> None:
+    forward, _ = _request(
+        obj({"x": {"anyOf": [STRING, {"type": "null"}]}}),
+        obj({"x": {"anyOf": [{"type": "string", "maxLength": 3}, {"type": "null"}]}}),
+    )
+    assert [(c.kind, c.severity) for c in forward] == [(K.CONSTRAINT_NARROWED, B)]

@@ -161,11 +161,10 @@ class SchemaFlattener:
         types = sorted({t for m in members for t in _types(m)})
         enum = _enum(members)
         named = tuple(sorted({*refs, *(r for m in members for r in m.get("__refs__", ()))}))
-        constraints = tuple(
-            sorted(
-                {(k, self._constraint(k, m[k])) for m in members for k in self._keywords if k in m}, key=repr
-            )
-        )
+        found = {(k, self._constraint(k, m[k])) for m in members for k in self._keywords if k in m}
+        if self.detail and len(members) > 1:
+            found = _partial(found, [(_types(m), set(m)) for m in members])
+        constraints = tuple(sorted(found, key=repr))
         description = next((str(m["description"]) for m in [node, *members] if m.get("description")), "")
         annotations: tuple[tuple[str, Any], ...] = ()
         if self.detail:
@@ -295,9 +294,17 @@ class SchemaFlattener:
             result = [combined]
         return result or [{}]
 
-    @staticmethod
-    def _add(out: dict[str, FieldShape], shape: FieldShape) -> None:
-        out[shape.path] = _merge(out[shape.path], shape) if shape.path in out else shape
+    def _add(self, out: dict[str, FieldShape], shape: FieldShape) -> None:
+        if shape.path not in out:
+            out[shape.path] = shape
+            return
+        before = out[shape.path]
+        merged = _merge(before, shape)
+        if self.detail and before.constraints != shape.constraints:
+            # The same path reached through two union branches: a bound only one gives is partial.
+            sides = [(list(x.types), {k for k, _ in x.constraints}) for x in (before, shape)]
+            merged = _at_constraints(merged, _partial(set(merged.constraints), sides))
+        out[shape.path] = merged
 
 
 def _at(shape: FieldShape, path: str) -> FieldShape:
@@ -309,6 +316,64 @@ def _at(shape: FieldShape, path: str) -> FieldShape:
         shape.enum,
         shape.refs,
         shape.constraints,
+        shape.description,
+        shape.union,
+        shape.annotations,
+        shape.origin,
+    )
+
+
+# The JSON types each keyword constrains: a union branch of another type is not loosened by lacking it.
+_DOMAIN: dict[str, frozenset[str]] = {
+    **dict.fromkeys(
+        ("minLength", "maxLength", "pattern", "contentMediaType", "contentEncoding", "contentSchema"),
+        frozenset({"string"}),
+    ),
+    "format": frozenset({"string", "number", "integer"}),
+    **dict.fromkeys(
+        ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"),
+        frozenset({"number", "integer"}),
+    ),
+    **dict.fromkeys(
+        ("minItems", "maxItems", "uniqueItems", "contains", "minContains", "maxContains", "prefixItems"),
+        frozenset({"array"}),
+    ),
+    "unevaluatedItems": frozenset({"array"}),
+    **dict.fromkeys(
+        ("minProperties", "maxProperties", "additionalProperties", "dependentRequired", "dependentSchemas"),
+        frozenset({"object"}),
+    ),
+    **dict.fromkeys(("patternProperties", "propertyNames", "unevaluatedProperties"), frozenset({"object"})),
+}
+# What a bound becomes when only some union branches give it: it no longer bounds the field as a whole.
+PARTIAL = "(some branches only)"
+
+
+def _partial(
+    constraints: set[tuple[str, Any]], branches: list[tuple[list[str], set[str]]]
+) -> set[tuple[str, Any]]:
+    """`constraints` with every keyword that a branch it applies to lacks marked PARTIAL."""
+    out: set[tuple[str, Any]] = set()
+    for keyword, value in constraints:
+        domain = _DOMAIN.get(keyword)
+        lacking = any(
+            keyword not in given and (not types or domain is None or domain & set(types))
+            for types, given in branches
+        )
+        out.add((keyword, PARTIAL) if lacking else (keyword, value))
+    # Once partial, always partial: merges then give the same result in any order (the cache relies on it).
+    partial = {k for k, v in out if v == PARTIAL}
+    return {(k, v) for k, v in out if k not in partial} | {(k, PARTIAL) for k in partial}
+
+
+def _at_constraints(shape: FieldShape, constraints: set[tuple[str, Any]]) -> FieldShape:
+    return FieldShape(
+        shape.path,
+        shape.types,
+        shape.required,
+        shape.enum,
+        shape.refs,
+        tuple(sorted(constraints, key=repr)),
         shape.description,
         shape.union,
         shape.annotations,

@@ -69,7 +69,8 @@ class FieldPair:
         return self.path or "(body)"
 
     def change(self, kind: ChangeKind, old: Any, new: Any, message: str, **extra: Any) -> Change:
-        origin = self.new.origin or self.old.origin or None
+        # Grouped by where it is defined only when both versions define it in the same place.
+        origin = self.new.origin if self.new.origin and self.new.origin == self.old.origin else None
         return self.ctx.change(kind, self.path, old, new, message, origin=origin, **extra)
 
 

@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from apidrift.check.renames import name_similarity
-from apidrift.check.shapes import FieldShape
+from apidrift.check.shapes import PARTIAL, FieldShape
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
 from apidrift.diff.fields import FieldPair, directional, type_label
 
@@ -196,6 +196,11 @@ def direction_of(keyword: str, old: Any, new: Any) -> tuple[Direction, str]:
     it cannot be told (`_ABSENT` stands for a keyword not given)."""
     if isinstance(old, _Several) or isinstance(new, _Several):
         return U, "the keyword differs between union members"
+    if PARTIAL in (old, new):
+        return (
+            U,
+            "the keyword bounds only some oneOf/anyOf branches here, so the field's direction is unknown",
+        )
     if keyword in MEANING:
         return U, f"{keyword} changes how the string is read, for senders and readers alike"
     if old is _ABSENT:
