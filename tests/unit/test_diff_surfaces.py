@@ -413,6 +413,12 @@ def test_the_importer_fills_headers_media_security_lifecycle_and_webhooks() -> N
     (hook,) = result.version.webhooks.values()
     assert (hook.method, hook.path) == ("POST", "thing.made")
     assert "Thing" in result.version.schemas
+    # A selection of operations selects webhooks by the same test; a scope keeps none.
+    selected = import_document(document, api="t", version="v1", select=lambda _i, _m, path: path == "/things")
+    assert (
+        selected.version.webhooks,
+        import_document(document, api="t", version="v1", scope=["/things"]).version.webhooks,
+    ) == ({}, {})
 
 
 def test_new_surfaces_survive_writing_and_loading(tmp_path: Path) -> None:

@@ -112,7 +112,7 @@ def import_document(
             operations[op_id] = replace(operation, sources=(f"{source} {op_id}",))
             examples += operation_examples(document, operation, op, pointer, source, file, findings)
     # Webhooks are not under `paths`: they come with a whole-document import only.
-    webhooks = {} if prefixes else _webhooks(document, converter, findings)
+    webhooks = {} if prefixes else _webhooks(document, converter, findings, select)
     schemas = reachable_schemas({**operations, **webhooks}, components, rename, file, findings)
     contract = ContractVersion(
         api=api,
@@ -237,7 +237,10 @@ def _import_operation(
 
 
 def _webhooks(
-    document: dict[str, Any], converter: SchemaConverter, findings: list[Finding]
+    document: dict[str, Any],
+    converter: SchemaConverter,
+    findings: list[Finding],
+    select: Callable[[str, str, str], bool] | None,
 ) -> dict[str, Operation]:
     """OpenAPI 3.1 `webhooks`: requests the API sends, imported like operations (path = their name)."""
     raw = document.get("webhooks")
@@ -252,6 +255,8 @@ def _webhooks(
             if isinstance(op, dict):
                 pointer = f"/webhooks/{escape(str(name))}/{method}"
                 op_id = operation_id_for(method, str(name), op)
+                if select is not None and not select(op_id, method.upper(), str(name)):
+                    continue  # a selection of operations names what it wants; webhooks too
                 site = _Site(op_id=op_id, method=method, path=str(name), op=op, shared=[], pointer=pointer)
                 out[op_id] = _import_operation(document, converter, site, findings)
     return out
