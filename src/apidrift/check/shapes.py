@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +10,7 @@ from apidrift.contracts.model import DEFS_PREFIX, JSONSchema
 
 _TYPE_OF_VALUE = {bool: "boolean", int: "integer", float: "number", str: "string", type(None): "null"}
 _COMBINATORS = ("anyOf", "oneOf", "allOf")
+_COMBINATOR_SET = frozenset(_COMBINATORS)
 # Keywords that narrow the values a field admits, beyond its type and enum.
 CONSTRAINT_KEYWORDS = (
     "minimum",
@@ -109,6 +110,12 @@ def _sorted_unique(values: tuple[Any, ...]) -> list[Any]:
     return [seen[k] for k in sorted(seen)]
 
 
+@dataclass(frozen=True)
+class _Twin:
+    flattener: SchemaFlattener
+    same: Callable[[str], bool]
+
+
 class SchemaFlattener:
     """Walks schemas through `$ref`s into named definitions, merging union members by field name."""
 
@@ -124,6 +131,7 @@ class SchemaFlattener:
         self._reach: dict[str, frozenset[str]] = {}
         self._direct: dict[str, set[str]] = {}
         self._named_members: dict[str, list[JSONSchema]] = {}
+        self._twin: _Twin | None = None
 
     def deref(self, node: JSONSchema, refs: tuple[str, ...] = ()) -> tuple[JSONSchema, tuple[str, ...]]:
         seen = 0
@@ -194,10 +202,19 @@ class SchemaFlattener:
     def _fields_below(self, owner: str, node: JSONSchema, members: list[JSONSchema]) -> dict[str, FieldShape]:
         below = self._below.get(owner)
         if below is None:
-            below = {}
-            self._children(node, members, "", below, (owner,), owner if self.detail else "")
+            twin = self._twin
+            if twin is not None and twin.same(owner):
+                below = twin.flattener._fields_below(owner, twin.flattener.defs[owner], members)
+            else:
+                below = {}
+                self._children(node, members, "", below, (owner,), owner if self.detail else "")
             self._below[owner] = below
         return below
+
+    def share_with(self, other: SchemaFlattener, same: Callable[[str], bool]) -> None:
+        """Take the fields below a named schema from `other` (another version's flattener) wherever
+        `same(name)` says it and everything it reaches are equal there: they flatten alike."""
+        self._twin = _Twin(other, same)
 
     def reaches(self, name: str) -> frozenset[str]:
         """Every named schema reachable from `name` through `$ref`s (itself when it recurses)."""
@@ -273,7 +290,12 @@ class SchemaFlattener:
 
     def _members(self, node: JSONSchema) -> list[JSONSchema]:
         """The alternatives a value may take: union members expanded, `allOf` parts combined."""
-        base = {k: v for k, v in node.items() if k not in _COMBINATORS}
+        # Members are only read, so a node without combinators is its own base (no copy).
+        base = (
+            {k: v for k, v in node.items() if k not in _COMBINATORS}
+            if _COMBINATOR_SET & node.keys()
+            else node
+        )
         result: list[JSONSchema] = [base] if _is_constraining(base) else []
         for parts in (node.get(k) for k in ("anyOf", "oneOf")):
             for part in parts or []:

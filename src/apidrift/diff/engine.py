@@ -88,6 +88,8 @@ class _Walk:
             SchemaFlattener(old.schemas, detail=True),
             SchemaFlattener(new.schemas, detail=True),
         )
+        # A component equal in both versions (with all it reaches) is flattened once, for both.
+        self.new_flat.share_with(self.old_flat, self._same_component)
         self._named_shape_cache: dict[tuple[str, str], dict[str, tuple[Any, ...]]] = {}
         self._flat_cache: dict[tuple[str, str], dict[str, FieldShape]] = {}
         self._same: dict[str, bool] = {}
