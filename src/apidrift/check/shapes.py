@@ -6,53 +6,37 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from apidrift.contracts.model import DEFS_PREFIX, JSONSchema
+from apidrift.check.schema_facts import (
+    ANNOTATION_KEYWORDS,
+    CONSTRAINT_KEYWORDS,
+    DETAIL_KEYWORDS,
+    PARTIAL,
+    TYPE_OF_VALUE,
+    WALKED_APPLICATORS,
+    enum_of,
+    hashable,
+    is_constraining,
+    partial,
+    ref_name,
+    refs_in,
+    sorted_unique,
+    types_of,
+)
+from apidrift.contracts.model import JSONSchema
 
-_TYPE_OF_VALUE = {bool: "boolean", int: "integer", float: "number", str: "string", type(None): "null"}
+# Re-exported: callers import them from here, as they always have.
+__all__ = [
+    "CONSTRAINT_KEYWORDS",
+    "PARTIAL",
+    "FieldShape",
+    "SchemaFlattener",
+    "flatten_value",
+    "join",
+    "refs_in",
+]
+
 _COMBINATORS = ("anyOf", "oneOf", "allOf")
 _COMBINATOR_SET = frozenset(_COMBINATORS)
-# Keywords that narrow the values a field admits, beyond its type and enum.
-CONSTRAINT_KEYWORDS = (
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-    "minLength",
-    "maxLength",
-    "pattern",
-    "format",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-    "minProperties",
-    "maxProperties",
-    "additionalProperties",
-)
-# JSON Schema 2020-12 keywords only a diff looks at (`SchemaFlattener(detail=True)`).
-DETAIL_KEYWORDS = (
-    "minContains",
-    "maxContains",
-    "contains",
-    "prefixItems",
-    "dependentRequired",
-    "dependentSchemas",
-    "patternProperties",
-    "propertyNames",
-    "unevaluatedProperties",
-    "unevaluatedItems",
-    "if",
-    "then",
-    "else",
-    "not",
-    "contentMediaType",
-    "contentEncoding",
-    "contentSchema",
-)
-# Keywords that describe rather than constrain, yet matter to clients (`detail=True` only).
-ANNOTATION_KEYWORDS = ("default", "readOnly", "writeOnly", "deprecated", "x-extensible-enum")
-# Applicators whose schema `detail=True` walks as the child path `*` instead of comparing it whole.
-WALKED_APPLICATORS = ("additionalProperties", "unevaluatedProperties")
 
 
 @dataclass(frozen=True)
@@ -83,7 +67,7 @@ def join(parent: str, name: str) -> str:
 
 
 def _merge(a: FieldShape, b: FieldShape) -> FieldShape:
-    enum = None if a.enum is None or b.enum is None else tuple(_sorted_unique(a.enum + b.enum))
+    enum = None if a.enum is None or b.enum is None else tuple(sorted_unique(a.enum + b.enum))
     # Built directly, and equal parts kept as they are: a whole-document diff merges thousands.
     return FieldShape(
         a.path,
@@ -101,13 +85,6 @@ def _merge(a: FieldShape, b: FieldShape) -> FieldShape:
 
 def _union_of(a: tuple[tuple[str, Any], ...], b: tuple[tuple[str, Any], ...]) -> tuple[tuple[str, Any], ...]:
     return tuple(sorted({*a, *b}, key=repr))
-
-
-def _sorted_unique(values: tuple[Any, ...]) -> list[Any]:
-    seen: dict[str, Any] = {}
-    for v in values:
-        seen.setdefault(repr(v), v)
-    return [seen[k] for k in sorted(seen)]
 
 
 @dataclass(frozen=True)
@@ -136,7 +113,7 @@ class SchemaFlattener:
     def deref(self, node: JSONSchema, refs: tuple[str, ...] = ()) -> tuple[JSONSchema, tuple[str, ...]]:
         seen = 0
         while "$ref" in node:
-            name = _ref_name(node["$ref"])
+            name = ref_name(node["$ref"])
             node, refs, seen = self.defs[name], (*refs, name), seen + 1
             if seen > 64:
                 break
@@ -166,17 +143,17 @@ class SchemaFlattener:
             return
         stack = (*stack, *refs)
         members = self._members_of(refs[-1], node) if refs else self._members(node)
-        types = sorted({t for m in members for t in _types(m)})
-        enum = _enum(members)
+        types = sorted({t for m in members for t in types_of(m)})
+        enum = enum_of(members)
         named = tuple(sorted({*refs, *(r for m in members for r in m.get("__refs__", ()))}))
         found = {(k, self._constraint(k, m[k])) for m in members for k in self._keywords if k in m}
         if self.detail and len(members) > 1:
-            found = _partial(found, [(_types(m), set(m)) for m in members])
+            found = partial(found, [(types_of(m), set(m)) for m in members])
         constraints = tuple(sorted(found, key=repr))
         description = next((str(m["description"]) for m in [node, *members] if m.get("description")), "")
         annotations: tuple[tuple[str, Any], ...] = ()
         if self.detail:
-            found = {(k, _hashable(m[k])) for m in [node, *members] for k in ANNOTATION_KEYWORDS if k in m}
+            found = {(k, hashable(m[k])) for m in [node, *members] for k in ANNOTATION_KEYWORDS if k in m}
             annotations = tuple(sorted(found, key=repr))
         shape = FieldShape(
             path,
@@ -270,14 +247,14 @@ class SchemaFlattener:
     def _constraint(self, keyword: str, value: Any) -> Any:
         if self.detail and keyword in WALKED_APPLICATORS and isinstance(value, dict):
             return "schema"  # its content is walked as the field `*`
-        return _hashable(value)
+        return hashable(value)
 
     def _union(self, node: JSONSchema) -> tuple[str, ...]:
         labels = set()
         for part in [*node.get("anyOf", ()), *node.get("oneOf", ())]:
             sub, refs = self.deref(part)
             labels.add(
-                refs[0] if refs else "|".join(sorted({t for m in self._members(sub) for t in _types(m)}))
+                refs[0] if refs else "|".join(sorted({t for m in self._members(sub) for t in types_of(m)}))
             )
         return tuple(sorted(labels))
 
@@ -296,7 +273,7 @@ class SchemaFlattener:
             if _COMBINATOR_SET & node.keys()
             else node
         )
-        result: list[JSONSchema] = [base] if _is_constraining(base) else []
+        result: list[JSONSchema] = [base] if is_constraining(base) else []
         for parts in (node.get(k) for k in ("anyOf", "oneOf")):
             for part in parts or []:
                 sub, refs = self.deref(part)
@@ -325,7 +302,7 @@ class SchemaFlattener:
         if self.detail and before.constraints != shape.constraints:
             # The same path reached through two union branches: a bound only one gives is partial.
             sides = [(list(x.types), {k for k, _ in x.constraints}) for x in (before, shape)]
-            merged = _at_constraints(merged, _partial(set(merged.constraints), sides))
+            merged = _at_constraints(merged, partial(set(merged.constraints), sides))
         out[shape.path] = merged
 
 
@@ -343,49 +320,6 @@ def _at(shape: FieldShape, path: str) -> FieldShape:
         shape.annotations,
         shape.origin,
     )
-
-
-# The JSON types each keyword constrains: a union branch of another type is not loosened by lacking it.
-_DOMAIN: dict[str, frozenset[str]] = {
-    **dict.fromkeys(
-        ("minLength", "maxLength", "pattern", "contentMediaType", "contentEncoding", "contentSchema"),
-        frozenset({"string"}),
-    ),
-    "format": frozenset({"string", "number", "integer"}),
-    **dict.fromkeys(
-        ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"),
-        frozenset({"number", "integer"}),
-    ),
-    **dict.fromkeys(
-        ("minItems", "maxItems", "uniqueItems", "contains", "minContains", "maxContains", "prefixItems"),
-        frozenset({"array"}),
-    ),
-    "unevaluatedItems": frozenset({"array"}),
-    **dict.fromkeys(
-        ("minProperties", "maxProperties", "additionalProperties", "dependentRequired", "dependentSchemas"),
-        frozenset({"object"}),
-    ),
-    **dict.fromkeys(("patternProperties", "propertyNames", "unevaluatedProperties"), frozenset({"object"})),
-}
-# What a bound becomes when only some union branches give it: it no longer bounds the field as a whole.
-PARTIAL = "(some branches only)"
-
-
-def _partial(
-    constraints: set[tuple[str, Any]], branches: list[tuple[list[str], set[str]]]
-) -> set[tuple[str, Any]]:
-    """`constraints` with every keyword that a branch it applies to lacks marked PARTIAL."""
-    out: set[tuple[str, Any]] = set()
-    for keyword, value in constraints:
-        domain = _DOMAIN.get(keyword)
-        lacking = any(
-            keyword not in given and (not types or domain is None or domain & set(types))
-            for types, given in branches
-        )
-        out.add((keyword, PARTIAL) if lacking else (keyword, value))
-    # Once partial, always partial: merges then give the same result in any order (the cache relies on it).
-    partial = {k for k, v in out if v == PARTIAL}
-    return {(k, v) for k, v in out if k not in partial} | {(k, PARTIAL) for k in partial}
 
 
 def _at_constraints(shape: FieldShape, constraints: set[tuple[str, Any]]) -> FieldShape:
@@ -410,76 +344,8 @@ def _under(path: str, rel: str) -> str:
     return path + rel if rel.startswith("[]") else f"{path}.{rel}"
 
 
-def refs_in(node: Any) -> set[str]:
-    """The names of every schema `node` refers to directly (anywhere below it)."""
-    out: set[str] = set()
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            ref = item.get("$ref")
-            if isinstance(ref, str):
-                out.add(_ref_name(ref))
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return out
-
-
 def _below(origin: str, step: str) -> str:
     return origin + step if origin else ""
-
-
-def _hashable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
-    if isinstance(value, list):
-        return tuple(_hashable(v) for v in value)
-    return value
-
-
-_DESCRIBING = frozenset({"description", "title", "examples", "default", "$schema", "$id"})
-
-
-def _is_constraining(node: JSONSchema) -> bool:
-    return not node.keys() <= _DESCRIBING
-
-
-def _types(member: JSONSchema) -> list[str]:
-    kind = member.get("type")
-    if isinstance(kind, str):
-        return [kind]
-    if isinstance(kind, list):
-        return [str(k) for k in kind]
-    if "const" in member:
-        return [_TYPE_OF_VALUE.get(type(member["const"]), "object")]
-    if "enum" in member:
-        return sorted({_TYPE_OF_VALUE.get(type(v), "object") for v in member["enum"]})
-    if "properties" in member:
-        return ["object"]
-    if "items" in member:
-        return ["array"]
-    return []
-
-
-def _enum(members: list[JSONSchema]) -> tuple[Any, ...] | None:
-    """The closed set of non-null values a field may take, or None when it is open."""
-    values: list[Any] = []
-    for m in members:
-        if "const" in m:
-            values.append(m["const"])
-        elif "enum" in m:
-            values.extend(v for v in m["enum"] if v is not None)
-        elif _types(m) != ["null"]:
-            return None
-    return tuple(_sorted_unique(tuple(values))) if values else None
-
-
-def _ref_name(ref: str) -> str:
-    for prefix in (DEFS_PREFIX, "#/$defs/"):
-        if ref.startswith(prefix):
-            return ref[len(prefix) :]
-    return ref
 
 
 def flatten_value(value: Any, path: str = "") -> dict[str, str]:
@@ -491,7 +357,7 @@ def flatten_value(value: Any, path: str = "") -> dict[str, str]:
 
 def _walk_value(value: Any, path: str, out: dict[str, set[str]]) -> None:
     out.setdefault(path, set()).add(
-        _TYPE_OF_VALUE.get(type(value), "array" if isinstance(value, list) else "object")
+        TYPE_OF_VALUE.get(type(value), "array" if isinstance(value, list) else "object")
     )
     if isinstance(value, dict):
         for key, sub in value.items():
