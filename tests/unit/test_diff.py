@@ -1399,3 +1399,30 @@ def test_a_nullable_bound_field_is_bounded_the_null_branch_lacks_no_bound() -> N
         obj({"x": {"anyOf": [{"type": "string", "maxLength": 3}, {"type": "null"}]}}),
     )
     assert [(c.kind, c.severity) for c in forward] == [(K.CONSTRAINT_NARROWED, B)]
+
+
+@pytest.mark.parametrize(
+    ("side", "added", "removed"),
+    [(Side.RESPONSE, INFO, W), (Side.REQUEST, W, INFO), (Side.PARAMETER, W, INFO)],
+)
+def test_allof_parts_added_and_removed_are_graded_by_side(
+    side: Side, added: Severity, removed: Severity
+) -> None:
+    defs = {
+        "Base": obj({"id": STRING}),
+        "Audit": obj({"at": INTEGER}, required=[]),
+        "Extra": obj({}, required=[]),
+    }
+    two = {"allOf": [ref("Base"), ref("Extra")]}
+    three = {"allOf": [ref("Base"), ref("Extra"), ref("Audit")]}
+    old, new = _side_versions(side, two, "v1"), _side_versions(side, three, "v2")
+    old, new = replace(old, schemas=defs), replace(new, schemas=defs)
+    forward = {c.kind: c for c in diff(old, new)}
+    assert K.SCHEMA_RENAMED not in forward
+    assert (forward[K.ALLOF_PART_ADDED].severity, forward[K.ALLOF_PART_ADDED].new) == (
+        added,
+        ["Audit", "Base", "Extra"],
+    )
+    assert forward[K.FIELD_ADDED].path.endswith("at")  # the part's field, compared one by one as well
+    backward = {c.kind: c for c in diff(new, old)}
+    assert backward[K.ALLOF_PART_REMOVED].severity is removed

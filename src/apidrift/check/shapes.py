@@ -37,6 +37,7 @@ __all__ = [
 
 _COMBINATORS = ("anyOf", "oneOf", "allOf")
 _COMBINATOR_SET = frozenset(_COMBINATORS)
+INLINE = "(inline)"
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class FieldShape:
     # Where the field is defined: `Schema.path` inside the named schema that holds it ("" when inline
     # or unknown; `detail=True` only). A diff groups the changes of one shared definition by it.
     origin: str = ""
+    # The named parts of an allOf at this path ("(inline)" for an unnamed one; `detail=True` only).
+    parts: tuple[str, ...] = ()
 
     @property
     def nullable(self) -> bool:
@@ -80,6 +83,7 @@ def _merge(a: FieldShape, b: FieldShape) -> FieldShape:
         a.union if a.union == b.union else tuple(sorted(set(a.union) | set(b.union))),
         a.annotations if a.annotations == b.annotations else _union_of(a.annotations, b.annotations),
         a.origin if a.origin == b.origin else "",
+        a.parts if a.parts == b.parts else tuple(sorted(set(a.parts) | set(b.parts))),
     )
 
 
@@ -166,6 +170,7 @@ class SchemaFlattener:
             self._union(node),
             annotations,
             origin,
+            self._parts(node) if self.detail else (),
         )
         self._add(out, shape)
         owner = refs[-1] if refs else None
@@ -249,6 +254,13 @@ class SchemaFlattener:
             return "schema"  # its content is walked as the field `*`
         return hashable(value)
 
+    def _parts(self, node: JSONSchema) -> tuple[str, ...]:
+        names = set()
+        for part in node.get("allOf", ()):
+            refs = self.deref(part)[1]
+            names.add(refs[0] if refs else INLINE)
+        return tuple(sorted(names))
+
     def _union(self, node: JSONSchema) -> tuple[str, ...]:
         labels = set()
         for part in [*node.get("anyOf", ()), *node.get("oneOf", ())]:
@@ -319,6 +331,7 @@ def _at(shape: FieldShape, path: str) -> FieldShape:
         shape.union,
         shape.annotations,
         shape.origin,
+        shape.parts,
     )
 
 
@@ -334,6 +347,7 @@ def _at_constraints(shape: FieldShape, constraints: set[tuple[str, Any]]) -> Fie
         shape.union,
         shape.annotations,
         shape.origin,
+        shape.parts,
     )
 
 

@@ -46,6 +46,8 @@ class ChangeKind(StrEnum):
     TYPE_NARROWED = "type-narrowed"
     UNION_MEMBER_ADDED = "union-member-added"
     UNION_MEMBER_REMOVED = "union-member-removed"
+    ALLOF_PART_ADDED = "allof-part-added"
+    ALLOF_PART_REMOVED = "allof-part-removed"
     SUCCESS_STATUS_REMOVED = "success-status-removed"
     PARAM_RENAMED = "param-renamed"
     HEADER_ADDED = "response-header-added"

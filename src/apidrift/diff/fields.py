@@ -100,16 +100,16 @@ def directional(
     what: str,
     *,
     reader_harm: Severity = Severity.BREAKING,
+    sender_harm: Severity = Severity.BREAKING,
     sides: Iterable[Side] = (*READ, *SEND),
 ) -> list[Rule]:
     """The one principle: senders break when a schema refuses what it accepted, readers when it
-    admits what it excluded. `reader_harm` softens the latter where readers are told to expect more."""
+    admits what it excluded. `reader_harm` softens the latter where readers are told to expect more,
+    `sender_harm` the former where the refusal is also reported field by field."""
     rules = []
     for side in sides:
         if side in SEND:
-            rules.append(
-                Rule(narrowed, side, Severity.BREAKING, f"{what} narrowed: old values may be refused")
-            )
+            rules.append(Rule(narrowed, side, sender_harm, f"{what} narrowed: old values may be refused"))
             rules.append(Rule(widened, side, Severity.INFO, f"{what} widened: old values still accepted"))
         else:
             rules.append(Rule(narrowed, side, Severity.INFO, f"{what} narrowed: readers see a subset"))

@@ -16,6 +16,15 @@ RULES = (
     *directional(
         K.UNION_MEMBER_REMOVED, K.UNION_MEMBER_ADDED, "oneOf/anyOf branches", reader_harm=Severity.WARNING
     ),
+    # A value must match every allOf part: a new part can only refuse more. Its fields and bounds are
+    # compared one by one as well, so this says where they came from rather than breaking twice.
+    *directional(
+        K.ALLOF_PART_ADDED,
+        K.ALLOF_PART_REMOVED,
+        "allOf parts (its fields are compared one by one)",
+        reader_harm=Severity.WARNING,
+        sender_harm=Severity.WARNING,
+    ),
     Rule(K.SCHEMA_RENAMED, S.PARAMETER, INFO, "same values under another type name"),
     Rule(K.SCHEMA_RENAMED, S.RESPONSE, INFO, "same data under another type name (generated code renames)"),
     Rule(K.SCHEMA_RENAMED, S.REQUEST, INFO, "same data under another type name (generated code renames)"),
@@ -23,9 +32,25 @@ RULES = (
 
 
 def check(walk: Walk, pair: FieldPair) -> list[Change]:
-    """Renamed schema names first (a renamed branch is a rename), then the branches left over."""
+    """Renamed schema names first (a renamed branch is a rename), then the branches and parts left."""
     renamed, paired = renames(walk, pair)
-    return renamed + members(pair, paired)
+    return renamed + members(pair, paired) + parts(pair, paired)
+
+
+def parts(pair: FieldPair, paired: set[str]) -> list[Change]:
+    """Named allOf parts added or removed where both versions compose the field with allOf."""
+    a, b = set(pair.old.parts), set(pair.new.parts)
+    if not a or not b or a == b:
+        return []
+    out = []
+    came, gone = sorted(b - a - paired), sorted(a - b - paired)
+    if came:
+        message = f"{pair.label} must now also match {' and '.join(came)}"
+        out.append(pair.change(K.ALLOF_PART_ADDED, sorted(a), sorted(b), message))
+    if gone:
+        message = f"{pair.label} no longer has to match {' and '.join(gone)}"
+        out.append(pair.change(K.ALLOF_PART_REMOVED, sorted(a), sorted(b), message))
+    return out
 
 
 def members(pair: FieldPair, paired: set[str]) -> list[Change]:
@@ -80,8 +105,8 @@ def renames(walk: Walk, pair: FieldPair) -> tuple[list[Change], set[str]]:
                 evidence=tuple(evidence),
             )
         )
-    # Names left over that came or went as union branches are branches added or removed, not renames.
-    branches = set(a.union) ^ set(b.union)
+    # Names left over that came or went as union branches or allOf parts are reported as such.
+    branches = (set(a.union) ^ set(b.union)) | (set(a.parts) ^ set(b.parts))
     gone = [n for n in gone if n not in used and n not in branches]
     came = [n for n in came if n not in used and n not in branches]
     # A name only lost or only gained. When the other side is still named (a new type that wraps
