@@ -55,6 +55,40 @@ if (process.argv[4]) fs.writeFileSync(process.argv[4], JSON.stringify(out));
 """
 
 
+# Where apidrift's time goes: the same work in one process, CPU seconds per phase (whole documents).
+PHASES = r"""
+import json, os, sys, tempfile, time
+from pathlib import Path
+clock = time.process_time
+t = clock()
+import apidrift.cli.diff
+import apidrift.diff.engine as diff
+import apidrift.diff.render as render
+import apidrift.openapi.convert as openapi
+import apidrift.openapi.sources as sources
+out = {"imports (CLI included)": clock() - t}
+paths = [Path(sys.argv[1]), Path(sys.argv[2])]
+t = clock()
+docs = [openapi.load_document(p) for p in paths]
+out["parse"] = clock() - t
+t = clock()
+results = [openapi.import_document(d, api="openai", version=p.stem) for d, p in zip(docs, paths)]
+out["convert"] = clock() - t
+os.environ["APIDRIFT_CACHE_DIR"] = tempfile.mkdtemp()
+t = clock()
+for i, result in enumerate(results):
+    sources._to_cache(sources.cache_dir() / f"{i}.json", result)
+out["cache write"] = clock() - t
+t = clock()
+d = diff.diff_versions(results[0].version, results[1].version)
+out["diff"] = clock() - t
+t = clock()
+render.render_json(d)
+out["render"] = clock() - t
+print(json.dumps(out))
+"""
+
+
 def install_peer(folder: Path) -> Path:
     """openapi-schema-diff and js-yaml installed by npm into `folder`, and the runner script."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -96,10 +130,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     case.env = {**case.env, "APIDRIFT_CACHE_DIR": str(work / f"empty-{case.name}-{round_}")}
                 case.samples.append(measure(case.argv, case.env))
         ours = json.loads((work / "apidrift.json").read_text(encoding="utf-8"))
+        phases = json.loads(
+            subprocess.run(
+                [sys.executable, "-c", PHASES, str(old), str(new)], env=env, capture_output=True, check=True
+            ).stdout
+        )
         peer = json.loads((work / "peer.json").read_text(encoding="utf-8"))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return {"runs": runs, "ours": ours, "peer": peer, "machine": _machine()}
+    return {"runs": runs, "ours": ours, "peer": peer, "phases": phases, "machine": _machine()}
 
 
 def section(result: dict[str, Any], args: argparse.Namespace) -> str:
@@ -143,6 +182,10 @@ def section(result: dict[str, Any], args: argparse.Namespace) -> str:
         f"{PEER} {found['changes']} changes in "
         f"{found['changedRoutes']} changed routes ({found['added']} added, {found['deleted']} deleted), "
         "without severities or renames.",
+        "",
+        "Where apidrift's time goes (one process, CPU seconds): "
+        + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in result["phases"].items())
+        + "; the rest of a run is interpreter start and the CLI's own work.",
         "",
         f"**Machine**: {result['machine']}. The machine is shared: compare rows of one run, and read the "
         "CPU times beside the wall times.",
