@@ -448,3 +448,13 @@ def test_a_contract_without_the_new_surfaces_is_written_as_before() -> None:
     assert set(response) == {"description", "schema"}
     assert set(files["contract.json"]) == {"api", "version", "date", "description", "sources", "operations"}
     assert ResponseSpec("200", "", None).all_media == {}
+
+
+def test_counterexamples_are_not_searched_in_a_body_for_a_header_change() -> None:
+    from apidrift.diff.counterexamples import attach_counterexamples
+
+    a = headed(**{"X-Request-Id": Header("X-Request-Id", True, STRING)})
+    b = headed(**{"X-Request-Id": Header("X-Request-Id", True, INTEGER)})
+    result = diff_versions(a, b)
+    assert [c.path for c in result.changes] == ["header X-Request-Id"]
+    assert attach_counterexamples(result, a, b) == 0
