@@ -73,17 +73,21 @@ def _merge(a: FieldShape, b: FieldShape) -> FieldShape:
     enum = None if a.enum is None or b.enum is None else tuple(sorted_unique(a.enum + b.enum))
     # Built directly, and equal parts kept as they are: a whole-document diff merges thousands.
     return FieldShape(
-        a.path,
-        a.types if a.types == b.types else tuple(sorted(set(a.types) | set(b.types))),
-        a.required and b.required,
-        enum,
-        a.refs if a.refs == b.refs else tuple(sorted(set(a.refs) | set(b.refs))),
-        a.constraints if a.constraints == b.constraints else _union_of(a.constraints, b.constraints),
-        a.description or b.description,
-        a.union if a.union == b.union else tuple(sorted(set(a.union) | set(b.union))),
-        a.annotations if a.annotations == b.annotations else _union_of(a.annotations, b.annotations),
-        a.origin if a.origin == b.origin else "",
-        a.parts if a.parts == b.parts else tuple(sorted(set(a.parts) | set(b.parts))),
+        path=a.path,
+        types=a.types if a.types == b.types else tuple(sorted(set(a.types) | set(b.types))),
+        required=a.required and b.required,
+        enum=enum,
+        refs=a.refs if a.refs == b.refs else tuple(sorted(set(a.refs) | set(b.refs))),
+        constraints=a.constraints
+        if a.constraints == b.constraints
+        else _union_of(a.constraints, b.constraints),
+        description=a.description or b.description,
+        union=a.union if a.union == b.union else tuple(sorted(set(a.union) | set(b.union))),
+        annotations=a.annotations
+        if a.annotations == b.annotations
+        else _union_of(a.annotations, b.annotations),
+        origin=a.origin if a.origin == b.origin else "",
+        parts=a.parts if a.parts == b.parts else tuple(sorted(set(a.parts) | set(b.parts))),
     )
 
 
@@ -143,7 +147,8 @@ class SchemaFlattener:
         origin = refs[-1] if refs and self.detail else origin
         if any(r in stack for r in refs):
             # A recursive schema: record the field, stop descending.
-            self._add(out, FieldShape(path, ("object",), required, None, refs, origin=origin))
+            recursive = FieldShape(path=path, types=("object",), required=required, refs=refs, origin=origin)
+            self._add(out, recursive)
             return
         stack = (*stack, *refs)
         members = self._members_of(refs[-1], node) if refs else self._members(node)
@@ -160,17 +165,17 @@ class SchemaFlattener:
             found = {(k, hashable(m[k])) for m in [node, *members] for k in ANNOTATION_KEYWORDS if k in m}
             annotations = tuple(sorted(found, key=repr))
         shape = FieldShape(
-            path,
-            tuple(types),
-            required,
-            enum,
-            named,
-            constraints,
-            description,
-            self._union(node),
-            annotations,
-            origin,
-            self._parts(node) if self.detail else (),
+            path=path,
+            types=tuple(types),
+            required=required,
+            enum=enum,
+            refs=named,
+            constraints=constraints,
+            description=description,
+            union=self._union(node),
+            annotations=annotations,
+            origin=origin,
+            parts=self._parts(node) if self.detail else (),
         )
         self._add(out, shape)
         owner = refs[-1] if refs else None
@@ -321,33 +326,33 @@ class SchemaFlattener:
 def _at(shape: FieldShape, path: str) -> FieldShape:
     """`shape` at another path (`dataclasses.replace` is several times slower, on a hot path)."""
     return FieldShape(
-        path,
-        shape.types,
-        shape.required,
-        shape.enum,
-        shape.refs,
-        shape.constraints,
-        shape.description,
-        shape.union,
-        shape.annotations,
-        shape.origin,
-        shape.parts,
+        path=path,
+        types=shape.types,
+        required=shape.required,
+        enum=shape.enum,
+        refs=shape.refs,
+        constraints=shape.constraints,
+        description=shape.description,
+        union=shape.union,
+        annotations=shape.annotations,
+        origin=shape.origin,
+        parts=shape.parts,
     )
 
 
 def _at_constraints(shape: FieldShape, constraints: set[tuple[str, Any]]) -> FieldShape:
     return FieldShape(
-        shape.path,
-        shape.types,
-        shape.required,
-        shape.enum,
-        shape.refs,
-        tuple(sorted(constraints, key=repr)),
-        shape.description,
-        shape.union,
-        shape.annotations,
-        shape.origin,
-        shape.parts,
+        path=shape.path,
+        types=shape.types,
+        required=shape.required,
+        enum=shape.enum,
+        refs=shape.refs,
+        constraints=tuple(sorted(constraints, key=repr)),
+        description=shape.description,
+        union=shape.union,
+        annotations=shape.annotations,
+        origin=shape.origin,
+        parts=shape.parts,
     )
 
 
