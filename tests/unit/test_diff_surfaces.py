@@ -458,3 +458,27 @@ def test_counterexamples_are_not_searched_in_a_body_for_a_header_change() -> Non
     result = diff_versions(a, b)
     assert [c.path for c in result.changes] == ["header X-Request-Id"]
     assert attach_counterexamples(result, a, b) == 0
+
+
+def test_a_removed_success_status_breaks_and_a_removed_error_status_does_not() -> None:
+    ok = op(obj({"id": STRING}), statuses=["201", "404"])
+    a = version("v", [ok])
+    no_201 = version("v", [replace(ok, responses={k: v for k, v in ok.responses.items() if k != "201"})])
+    no_404 = version("v", [replace(ok, responses={k: v for k, v in ok.responses.items() if k != "404"})])
+    assert kinds(diff(a, no_201)) == [(K.SUCCESS_STATUS_REMOVED, B)]
+    assert kinds(diff(a, no_404)) == [(K.STATUS_REMOVED, INFO)]
+
+
+def test_a_header_made_required_is_info_for_readers() -> None:
+    a = headed(**{"X-Limit": Header("X-Limit", False, INTEGER)})
+    b = headed(**{"X-Limit": Header("X-Limit", True, INTEGER)})
+    assert kinds(diff(a, b)) == [(K.HEADER_BECAME_REQUIRED, INFO)]
+
+
+def test_a_security_scheme_added_and_an_operation_undeprecated_are_info() -> None:
+    a = version("v", [])
+    b = replace(a, security_schemes={"Key": {"type": "http", "scheme": "bearer"}})
+    assert kinds(diff(a, b)) == [(K.SECURITY_SCHEME_ADDED, INFO)]
+    assert kinds(diff(lived(Lifecycle(deprecated=True)), lived(Lifecycle()))) == [
+        (K.OPERATION_UNDEPRECATED, INFO)
+    ]
