@@ -242,7 +242,10 @@ def test_the_whole_documents_are_compared_by_default(
     assert {(m, shape(p)) for m, p in added} == new - old
     assert {(m, shape(p)) for m, p in removed} == old - new
     # The Admin part of the whole diff is exactly the scoped diff.
-    admin = [c for c in whole["changes"] if c["operation"].split(" ", 1)[1].startswith(ADMIN)]
+    # Changes of the version itself (security schemes) have no operation and are in both.
+    admin = [
+        c for c in whole["changes"] if not c["operation"] or c["operation"].split(" ", 1)[1].startswith(ADMIN)
+    ]
     assert admin == diff["changes"]
     assert diff["summary"]["operations"] == {"old": 51, "new": 81, "matched": 51}
 
@@ -512,3 +515,212 @@ def test_documented_examples_against_their_own_schemas(
     assert f"documentation problems ({len(result.problems)}):" in out
     for op_id in found:
         assert re.search(rf"^  {re.escape(op_id)} 200 \(x-oaiMeta, ", out, re.MULTILINE), op_id
+
+
+# --- the breaking changes issue #13's rules find in the shared pair, each checked by hand ------------
+
+# Every breaking change of a kind #13 added (direction-graded bounds and types, union branches, enum
+# respellings) or on a surface #13 added (a media type other than JSON: POST /responses streams
+# `text/event-stream`). "was": breaking before #13 too, at the same place under another kind (the
+# baseline diff, measured); the rest are new verdicts, each traced to the YAML quoted beside it.
+CHECKED_BREAKING = {
+    # Evals content unions gained an array branch (`- type: array` of InputTextContent|...): was type-changed.
+    ("type-widened", "GET /evals", "data[].testing_criteria[].input[].content"),  # was
+    ("type-widened", "GET /evals/{eval_id}", "testing_criteria[].input[].content"),  # was
+    (
+        "type-widened",
+        "GET /evals/{eval_id}/runs",
+        "data[].data_source.input_messages.template[].content[]",
+    ),  # was
+    (
+        "type-widened",
+        "GET /evals/{eval_id}/runs/{run_id}",
+        "data_source.input_messages.template[].content[]",
+    ),  # was
+    ("type-widened", "POST /evals", "testing_criteria[].input[].content"),  # was
+    ("union-member-removed", "POST /evals", "testing_criteria[].input[].content"),  # was
+    ("type-widened", "POST /evals/{eval_id}", "testing_criteria[].input[].content"),  # was
+    ("type-widened", "POST /evals/{eval_id}/runs", "data_source.input_messages.template[].content[]"),  # was
+    (
+        "type-widened",
+        "POST /evals/{eval_id}/runs/{run_id}",
+        "data_source.input_messages.template[].content[]",
+    ),  # was
+    # New: the run template's content union no longer lists InputTextContent (request: senders refused).
+    ("union-member-removed", "POST /evals/{eval_id}/runs", "data_source.input_messages.template[].content"),
+    # AuditLogEventType: 2025 `- checkpoint_permission.created` (l. 17223), 2026
+    # `- checkpoint.permission.created` (l. 39859); likewise `.deleted`. Readers match the old spelling.
+    ("enum-value-renamed", "GET /organization/audit_logs", "data[].type"),
+    ("enum-value-renamed", "GET /organization/audit_logs", "event_types[][]"),  # was enum-values-removed
+    # Response.instructions, tools[].environment / filters value: already type-changed before.
+    ("type-widened", "GET /responses/{response_id}", "instructions"),  # was
+    ("type-widened", "GET /responses/{response_id}", "tools[].environment"),  # was
+    ("type-widened", "GET /responses/{response_id}", "tools[].filters.filters[].value"),  # was
+    ("type-widened", "GET /responses/{response_id}", "tools[].filters.value"),  # was
+    ("type-widened", "GET /responses/{response_id}/input_items", "data[].output"),  # was
+    ("type-widened", "POST /responses", "instructions"),  # was
+    ("type-widened", "POST /responses", "tools[].environment"),  # was
+    ("type-widened", "POST /responses", "tools[].filters.filters[].value"),  # was
+    ("type-widened", "POST /responses", "tools[].filters.value"),  # was
+    # Request fields bounded by an enum now: breaking before #13 too (as another kind).
+    ("constraint-narrowed", "POST /audio/speech", "voice"),  # was (type-changed)
+    ("constraint-narrowed", "POST /audio/transcriptions", "include[]"),  # was
+    ("constraint-narrowed", "POST /audio/transcriptions", "timestamp_granularities[]"),  # was
+    ("constraint-narrowed", "POST /chat/completions", "audio.voice"),  # was
+    ("constraint-narrowed", "POST /realtime/sessions", "voice"),  # was
+    ("type-widened", "POST /audio/transcriptions", "segments[].id"),  # was
+    # TranscriptionSegment/TranscriptionWord start, end: 2025 `format: float` (l. 36640), 2026
+    # `format: double`: a response admitting doubles can break float readers.
+    ("constraint-widened", "POST /audio/transcriptions", "segments[].end"),
+    ("constraint-widened", "POST /audio/transcriptions", "segments[].start"),
+    ("constraint-widened", "POST /audio/transcriptions", "words[].end"),
+    ("constraint-widened", "POST /audio/transcriptions", "words[].start"),
+    ("constraint-widened", "POST /audio/translations", "segments[].end"),
+    ("constraint-widened", "POST /audio/translations", "segments[].start"),
+    # InputImageContent.image_url, UrlCitationBody.url, ComputerScreenshotImage.image_url gained
+    # `format: uri` (2026 l. 41853 ff.): senders of other strings are refused.
+    (
+        "constraint-narrowed",
+        "POST /evals/{eval_id}/runs",
+        "data_source.input_messages.template[].content[].image_url",
+    ),
+    ("constraint-narrowed", "POST /responses", "input[].content[].annotations[].url"),
+    ("constraint-narrowed", "POST /responses", "input[].content[].image_url"),
+    ("constraint-narrowed", "POST /responses", "input[].output.image_url"),
+    # RealtimeTranscriptionSessionCreateRequest.include: 2025 `items: {type: string}`, 2026
+    # `enum: [item.input_audio_transcription.logprobs]`.
+    ("constraint-narrowed", "POST /realtime/transcription_sessions", "include[]"),
+    # CreateResponse.max_output_tokens: 2026 `minimum: 16` (l. 45918); 2025 had no minimum.
+    ("constraint-narrowed", "POST /responses", "max_output_tokens"),
+    # text/event-stream of POST /responses (ResponseStreamEvent, 36 events in 2025, 53 in 2026):
+    # ResponseTextAnnotationDeltaEvent (`annotation: $ref Annotation`) is gone; its successor
+    # ResponseOutputTextAnnotationAddedEvent has `annotation: {type: object}`, no fields documented.
+    ("field-removed", "POST /responses", "text/event-stream.annotation.end_index"),
+    ("field-removed", "POST /responses", "text/event-stream.annotation.file_id"),
+    ("field-removed", "POST /responses", "text/event-stream.annotation.index"),
+    ("field-removed", "POST /responses", "text/event-stream.annotation.start_index"),
+    ("field-removed", "POST /responses", "text/event-stream.annotation.title"),
+    ("field-removed", "POST /responses", "text/event-stream.annotation.type"),
+    ("field-removed", "POST /responses", "text/event-stream.annotation.url"),
+    # ResponseCodeInterpreterCall*Event: 2025 `required: [type, response_id, output_index,
+    # code_interpreter_call]`, 2026 `required: [type, output_index, item_id, sequence_number]`.
+    ("field-removed", "POST /responses", "text/event-stream.code_interpreter_call"),
+    # 2025 `- response.code_interpreter_call.code.delta` (l. 33077), 2026 `..._call_code.delta`.
+    ("enum-value-renamed", "POST /responses", "text/event-stream.type"),
+    # OutputItem branches (item, response.output[]): ComputerToolCall 2026 `required: [type, id, call_id,
+    # pending_safety_checks, status]` (no action); its pending_safety_checks items are now
+    # ComputerCallSafetyCheckParam (`required: [id]`, code/message `anyOf [string, null]`) instead of
+    # ComputerToolCallSafetyCheck (`required: [id, code, message]`); ReasoningItem gained an optional
+    # `content`; ToolSearchCall/ToolSearchOutput `call_id: anyOf [string, null]`; LocalShellToolCallOutput
+    # `status: anyOf [..., null]`; KeyPress (`keys` required) became another action schema.
+    ("became-optional", "POST /responses", "text/event-stream.item.action"),
+    ("became-nullable", "POST /responses", "text/event-stream.item.action.keys"),
+    ("became-optional", "POST /responses", "text/event-stream.item.action.keys"),
+    ("became-nullable", "POST /responses", "text/event-stream.item.call_id"),
+    ("became-optional", "POST /responses", "text/event-stream.item.content"),
+    ("became-nullable", "POST /responses", "text/event-stream.item.pending_safety_checks[].code"),
+    ("became-optional", "POST /responses", "text/event-stream.item.pending_safety_checks[].code"),
+    ("became-nullable", "POST /responses", "text/event-stream.item.pending_safety_checks[].message"),
+    ("became-optional", "POST /responses", "text/event-stream.item.pending_safety_checks[].message"),
+    ("became-nullable", "POST /responses", "text/event-stream.item.status"),
+    ("became-optional", "POST /responses", "text/event-stream.response.output[].action"),
+    ("became-nullable", "POST /responses", "text/event-stream.response.output[].action.keys"),
+    ("became-optional", "POST /responses", "text/event-stream.response.output[].action.keys"),
+    ("became-nullable", "POST /responses", "text/event-stream.response.output[].call_id"),
+    ("became-optional", "POST /responses", "text/event-stream.response.output[].content"),
+    (
+        "became-nullable",
+        "POST /responses",
+        "text/event-stream.response.output[].pending_safety_checks[].code",
+    ),
+    (
+        "became-optional",
+        "POST /responses",
+        "text/event-stream.response.output[].pending_safety_checks[].code",
+    ),
+    (
+        "became-nullable",
+        "POST /responses",
+        "text/event-stream.response.output[].pending_safety_checks[].message",
+    ),
+    (
+        "became-optional",
+        "POST /responses",
+        "text/event-stream.response.output[].pending_safety_checks[].message",
+    ),
+    ("became-nullable", "POST /responses", "text/event-stream.response.output[].status"),
+    # The streamed Response carries what the JSON one does (the "was" rows above), plus tools and
+    # tool_choice branches added in 2026 (ComparisonFilter.value gained `- type: array`; new tool
+    # types with an object `environment`, no `parameters`, a user_location without `type`; new
+    # tool_choice branches with an optional, nullable `name`).
+    ("type-widened", "POST /responses", "text/event-stream.response.instructions"),
+    ("became-nullable", "POST /responses", "text/event-stream.response.tool_choice.name"),
+    ("became-optional", "POST /responses", "text/event-stream.response.tool_choice.name"),
+    ("became-nullable", "POST /responses", "text/event-stream.response.tools[].environment"),
+    ("became-optional", "POST /responses", "text/event-stream.response.tools[].environment"),
+    ("type-widened", "POST /responses", "text/event-stream.response.tools[].environment"),
+    ("type-widened", "POST /responses", "text/event-stream.response.tools[].filters.filters[].value"),
+    ("type-widened", "POST /responses", "text/event-stream.response.tools[].filters.value"),
+    ("became-optional", "POST /responses", "text/event-stream.response.tools[].parameters"),
+    ("became-optional", "POST /responses", "text/event-stream.response.tools[].user_location.type"),
+}
+ORIGINAL_KINDS = {
+    "operation-added", "operation-removed", "path-param-renamed", "param-added", "param-removed",
+    "param-became-required", "param-became-optional", "status-added", "status-removed", "field-added",
+    "field-removed", "field-renamed", "became-required", "became-optional", "type-changed",
+    "enum-values-added", "enum-values-removed", "became-nullable", "became-non-nullable",
+    "constraint-changed", "schema-renamed", "description-changed",
+}  # fmt: skip
+
+
+def test_every_breaking_change_of_the_new_rules_in_the_shared_pair_was_checked(whole: dict[str, Any]) -> None:
+    found = {
+        (c["kind"], c["operation"], c["path"])
+        for c in whole["changes"]
+        if c["severity"] == "breaking"
+        and (c["kind"] not in ORIGINAL_KINDS or c["path"].split(".")[0].count("/") == 1)
+    }
+    assert found == CHECKED_BREAKING
+
+
+def component(document: dict[str, Any], pointer: str) -> Any:
+    node: Any = document["components"]["schemas"]
+    for key in pointer.split("/"):
+        node = node[int(key)] if isinstance(node, list) else node[key]
+    return node
+
+
+def test_the_yaml_behind_the_new_verdicts(raw: dict[str, dict[str, Any]]) -> None:
+    """The facts quoted in CHECKED_BREAKING, read from the documents with PyYAML."""
+    old, new = raw[OLD], raw[NEW]
+    assert "checkpoint_permission.created" in component(old, "AuditLogEventType/enum")
+    assert "checkpoint.permission.created" in component(new, "AuditLogEventType/enum")
+    assert "checkpoint_permission.created" not in component(new, "AuditLogEventType/enum")
+    for name in ("TranscriptionSegment/properties/end", "TranscriptionWord/properties/start"):
+        assert (component(old, name)["format"], component(new, name)["format"]) == ("float", "double")
+    for name in ("ComputerScreenshotImage/properties/image_url", "UrlCitationBody/properties/url"):
+        assert "format" not in component(old, name) and component(new, name)["format"] == "uri"
+    include = "RealtimeTranscriptionSessionCreateRequest/properties/include/items"
+    assert "enum" not in component(old, include)
+    assert component(new, include)["enum"] == ["item.input_audio_transcription.logprobs"]
+    assert "minimum" not in component(old, "ResponseProperties/properties/max_output_tokens")
+    assert component(new, "CreateResponse/allOf/2/properties/max_output_tokens/anyOf/0/minimum") == 16
+    assert component(old, "ResponseTextAnnotationDeltaEvent/properties/annotation") == {
+        "$ref": "#/components/schemas/Annotation"
+    }
+    assert component(new, "ResponseOutputTextAnnotationAddedEvent/properties/annotation")["type"] == "object"
+    assert "code_interpreter_call" in component(old, "ResponseCodeInterpreterCallCompletedEvent/required")
+    assert "code_interpreter_call" not in component(new, "ResponseCodeInterpreterCallCompletedEvent/required")
+    delta = "ResponseCodeInterpreterCallCodeDeltaEvent/properties/type/enum"
+    assert (component(old, delta), component(new, delta)) == (
+        ["response.code_interpreter_call.code.delta"],
+        ["response.code_interpreter_call_code.delta"],
+    )
+    assert "action" in component(old, "ComputerToolCall/required")
+    assert "action" not in component(new, "ComputerToolCall/required")
+    assert component(old, "ComputerToolCallSafetyCheck/required") == ["id", "code", "message"]
+    assert component(new, "ComputerToolCall/properties/pending_safety_checks/items") == {
+        "$ref": "#/components/schemas/ComputerCallSafetyCheckParam"
+    }
+    assert component(new, "ComputerCallSafetyCheckParam/required") == ["id"]
+    assert {"type": "array"}.items() <= component(new, "ComparisonFilter/properties/value/oneOf/3").items()

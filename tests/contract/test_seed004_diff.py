@@ -29,10 +29,10 @@ EXPECTED_KINDS: dict[str, set[ChangeKind]] = {
     "O2R": {K.BECAME_REQUIRED},
     "R2O": {K.BECAME_OPTIONAL},
     "R2OQ": {K.BECAME_OPTIONAL},
-    "TYPE": {K.TYPE_CHANGED},
-    "TYPEQ": {K.TYPE_CHANGED},
+    "TYPE": {K.TYPE_CHANGED, K.TYPE_WIDENED, K.TYPE_NARROWED},
+    "TYPEQ": {K.TYPE_CHANGED, K.TYPE_WIDENED, K.TYPE_NARROWED},
     # string -> const is a narrowing; "list" -> another const removes and adds values.
-    "ENUM": {K.CONSTRAINT_CHANGED, K.ENUM_VALUES_ADDED, K.ENUM_VALUES_REMOVED},
+    "ENUM": {K.CONSTRAINT_NARROWED, K.ENUM_VALUES_ADDED, K.ENUM_VALUES_REMOVED},
 }
 SIDES = {"response": Side.RESPONSE, "request": Side.REQUEST, "param": Side.PARAMETER}
 

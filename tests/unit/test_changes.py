@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from apidrift.diff.changes import RULES, Change, ChangeKind, Counterexample, Severity, Side, severity_of
+from apidrift.diff.changes import Change, ChangeKind, Counterexample, Severity, Side
+from apidrift.diff.registry import RULES, severity_of
 
 K, S = ChangeKind, Side
 B, W, INFO = Severity.BREAKING, Severity.WARNING, Severity.INFO
@@ -14,7 +15,8 @@ B, W, INFO = Severity.BREAKING, Severity.WARNING, Severity.INFO
 # Where each kind can be produced by `diff_versions`. Field-level kinds come out of the structural
 # comparison, which runs on response bodies, request bodies *and* parameter schemas (a parameter may
 # be an object, e.g. `effective_at[gt]`, or reference a named schema, e.g. `event_types[]`).
-FIELD_SIDES = frozenset({S.RESPONSE, S.REQUEST, S.PARAMETER})
+FIELD_SIDES = frozenset({S.RESPONSE, S.REQUEST, S.PARAMETER, S.WEBHOOK})
+OP = frozenset({S.OPERATION})
 CAN_OCCUR: dict[ChangeKind, frozenset[Side]] = {
     K.OPERATION_ADDED: frozenset({S.OPERATION}),
     K.OPERATION_REMOVED: frozenset({S.OPERATION}),
@@ -36,6 +38,51 @@ CAN_OCCUR: dict[ChangeKind, frozenset[Side]] = {
     K.BECAME_NULLABLE: FIELD_SIDES,
     K.BECAME_NON_NULLABLE: FIELD_SIDES,
     K.CONSTRAINT_CHANGED: FIELD_SIDES,
+    K.CONSTRAINT_NARROWED: FIELD_SIDES,
+    K.CONSTRAINT_WIDENED: FIELD_SIDES,
+    K.TYPE_WIDENED: FIELD_SIDES,
+    K.TYPE_NARROWED: FIELD_SIDES,
+    K.UNION_MEMBER_ADDED: FIELD_SIDES,
+    K.UNION_MEMBER_REMOVED: FIELD_SIDES,
+    K.ALLOF_PART_ADDED: FIELD_SIDES,
+    K.ALLOF_PART_REMOVED: FIELD_SIDES,
+    K.SUCCESS_STATUS_REMOVED: frozenset({S.RESPONSE}),
+    K.ENUM_VALUE_RENAMED: FIELD_SIDES,
+    K.EXTENSIBLE_ENUM_VALUES_ADDED: FIELD_SIDES,
+    K.EXTENSIBLE_ENUM_VALUES_REMOVED: FIELD_SIDES,
+    K.DEFAULT_CHANGED: FIELD_SIDES,
+    K.BECAME_READ_ONLY: frozenset({S.REQUEST, S.RESPONSE, S.WEBHOOK}),
+    K.BECAME_WRITE_ONLY: frozenset({S.REQUEST, S.RESPONSE, S.WEBHOOK}),
+    K.ACCESS_RELAXED: frozenset({S.REQUEST, S.RESPONSE, S.WEBHOOK}),
+    K.FIELD_DEPRECATED: FIELD_SIDES,
+    K.FIELD_UNDEPRECATED: FIELD_SIDES,
+    K.PARAM_RENAMED: frozenset({S.PARAMETER}),
+    K.HEADER_ADDED: frozenset({S.RESPONSE}),
+    K.HEADER_REMOVED: frozenset({S.RESPONSE}),
+    K.HEADER_RENAMED: frozenset({S.RESPONSE}),
+    K.HEADER_BECAME_REQUIRED: frozenset({S.RESPONSE}),
+    K.HEADER_BECAME_OPTIONAL: frozenset({S.RESPONSE}),
+    K.MEDIA_TYPE_ADDED: frozenset({S.REQUEST, S.RESPONSE}),
+    K.MEDIA_TYPE_REMOVED: frozenset({S.REQUEST, S.RESPONSE}),
+    K.MEDIA_TYPE_RENAMED: frozenset({S.REQUEST, S.RESPONSE}),
+    K.SECURITY_ALTERNATIVE_ADDED: OP,
+    K.SECURITY_ALTERNATIVE_REMOVED: OP,
+    K.SECURITY_ALTERNATIVE_RENAMED: OP,
+    K.SECURITY_SCOPES_ADDED: OP,
+    K.SECURITY_SCOPES_REMOVED: OP,
+    K.SECURITY_SCHEME_ADDED: OP,
+    K.SECURITY_SCHEME_REMOVED: OP,
+    K.SECURITY_SCHEME_CHANGED: OP,
+    K.OPERATION_DEPRECATED: OP,
+    K.OPERATION_UNDEPRECATED: OP,
+    K.SUNSET_CHANGED: OP,
+    K.STABILITY_CHANGED: OP,
+    K.DEPRECATED_OPERATION_REMOVED: OP,
+    K.DEPRECATED_FIELD_REMOVED: FIELD_SIDES,
+    K.OPERATION_ID_RENAMED: OP,
+    K.OPERATION_MOVED: OP,
+    K.WEBHOOK_ADDED: OP,
+    K.WEBHOOK_REMOVED: OP,
     K.SCHEMA_RENAMED: FIELD_SIDES,
 }
 def _occurring() -> list[object]:
@@ -52,16 +99,16 @@ def test_every_kind_but_the_cosmetic_one_is_classified_here() -> None:
 
 @pytest.mark.parametrize(("kind", "side"), _occurring())
 def test_every_kind_has_a_rule_for_every_side_it_occurs_on(kind: ChangeKind, side: Side) -> None:
-    severity, why = RULES[(kind, side)]
-    assert isinstance(severity, Severity)
-    assert why.strip()
-    assert severity_of(kind, side) is severity
+    rule = RULES[(kind, side)]
+    assert isinstance(rule.severity, Severity)
+    assert rule.why.strip() and rule.family
+    assert severity_of(kind, side) is rule.severity
 
 
 def test_rules_only_cover_sides_where_a_kind_can_occur() -> None:
     for kind, side in RULES:
         if kind is K.DESCRIPTION_CHANGED:
-            assert side in {S.RESPONSE, S.REQUEST, S.PARAMETER}
+            assert side in FIELD_SIDES
         else:
             assert side in CAN_OCCUR[kind], (kind, side)
 
@@ -210,7 +257,7 @@ def test_only_description_changes_are_cosmetic() -> None:
 def test_the_rules_page_is_generated_from_the_rules() -> None:
     from pathlib import Path
 
-    from apidrift.diff.changes import rules_markdown
+    from apidrift.diff.registry import rules_markdown
 
     page = Path(__file__).resolve().parents[2] / "docs" / "drift-rules.md"
     assert page.read_text(encoding="utf-8") == rules_markdown(), "regenerate docs/drift-rules.md"

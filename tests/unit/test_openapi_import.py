@@ -431,3 +431,14 @@ def test_a_bad_path_level_parameter_is_located_on_the_path_item() -> None:
     with pytest.raises(OpenAPIError) as info:
         import_document(document, api="t", version="v1", file="spec.yaml")
     assert info.value.pointer == "/paths/~1organization~1things/parameters/0"
+
+
+def test_x_extensible_enum_is_kept_for_the_diff_and_other_extensions_dropped(tmp_path: Path) -> None:
+    schemas = {
+        "Thing": {
+            "type": "object",
+            "properties": {"state": {"type": "string", "x-extensible-enum": ["on", "off"], "x-other": 1}},
+        },
+    }
+    state = imported(spec(schemas, ref("Thing")), tmp_path).schemas["Thing"]["properties"]["state"]
+    assert state == {"type": "string", "x-extensible-enum": ["on", "off"]}

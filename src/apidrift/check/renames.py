@@ -6,7 +6,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
+# How alike two spellings must be (difflib ratio) to count as evidence.
+SPELLING = 0.6
 _TOKEN = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
@@ -25,6 +28,18 @@ def _singular(token: str) -> str:
 
 def name_similarity(old: str, new: str) -> tuple[float, list[str]]:
     """A score in [0, 1] with the evidence behind it (plural/singular, affixes, shared tokens)."""
+    score, evidence = _similarity(old, new)
+    return score, list(evidence)
+
+
+@lru_cache(maxsize=65536)
+def _similarity(old: str, new: str) -> tuple[float, tuple[str, ...]]:
+    # Cached: a diff scores the same pairs of names for every operation that shares them.
+    score, evidence = _score(old, new)
+    return score, tuple(evidence)
+
+
+def _score(old: str, new: str) -> tuple[float, list[str]]:
     if old == new:
         return 1.0, ["same name"]
     a, b = [_singular(t) for t in tokens(old)], [_singular(t) for t in tokens(new)]
@@ -43,8 +58,10 @@ def name_similarity(old: str, new: str) -> tuple[float, list[str]]:
         jaccard = len(shared) / len(set(a) | set(b))
         score = max(score, 0.3 + 0.5 * jaccard)
         evidence.append(f"shared tokens {sorted(shared)}")
-    ratio = SequenceMatcher(None, old, new).ratio()
-    if ratio >= 0.6:
+    matcher = SequenceMatcher(None, old, new)
+    # quick_ratio bounds ratio from above and is far cheaper: most pairs of names stop there.
+    ratio = matcher.ratio() if matcher.quick_ratio() >= SPELLING else 0.0
+    if ratio >= SPELLING:
         score = max(score, ratio * 0.8)
         evidence.append(f"spelling {ratio:.2f} alike")
     return round(min(score, 0.99), 2), evidence

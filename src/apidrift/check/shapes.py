@@ -2,32 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from apidrift.contracts.model import DEFS_PREFIX, JSONSchema
-
-_TYPE_OF_VALUE = {bool: "boolean", int: "integer", float: "number", str: "string", type(None): "null"}
-_COMBINATORS = ("anyOf", "oneOf", "allOf")
-# Keywords that narrow the values a field admits, beyond its type and enum.
-CONSTRAINT_KEYWORDS = (
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-    "minLength",
-    "maxLength",
-    "pattern",
-    "format",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-    "minProperties",
-    "maxProperties",
-    "additionalProperties",
+from apidrift.check.schema_facts import (
+    ANNOTATION_KEYWORDS,
+    CONSTRAINT_KEYWORDS,
+    DETAIL_KEYWORDS,
+    PARTIAL,
+    TYPE_OF_VALUE,
+    WALKED_APPLICATORS,
+    enum_of,
+    hashable,
+    is_constraining,
+    partial,
+    ref_name,
+    refs_in,
+    sorted_unique,
+    types_of,
 )
+from apidrift.contracts.model import JSONSchema
+
+# Re-exported: callers import them from here, as they always have.
+__all__ = [
+    "CONSTRAINT_KEYWORDS",
+    "PARTIAL",
+    "FieldShape",
+    "SchemaFlattener",
+    "flatten_value",
+    "join",
+    "refs_in",
+]
+
+_COMBINATORS = ("anyOf", "oneOf", "allOf")
+_COMBINATOR_SET = frozenset(_COMBINATORS)
+INLINE = "(inline)"
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,14 @@ class FieldShape:
     refs: tuple[str, ...] = ()
     constraints: tuple[tuple[str, Any], ...] = ()
     description: str = ""
+    # The alternatives of a oneOf/anyOf at this path: a branch's schema name, else its JSON type.
+    union: tuple[str, ...] = ()
+    annotations: tuple[tuple[str, Any], ...] = ()
+    # Where the field is defined: `Schema.path` inside the named schema that holds it ("" when inline
+    # or unknown; `detail=True` only). A diff groups the changes of one shared definition by it.
+    origin: str = ""
+    # The named parts of an allOf at this path ("(inline)" for an unnamed one; `detail=True` only).
+    parts: tuple[str, ...] = ()
 
     @property
     def nullable(self) -> bool:
@@ -52,35 +70,58 @@ def join(parent: str, name: str) -> str:
 
 
 def _merge(a: FieldShape, b: FieldShape) -> FieldShape:
-    enum = None if a.enum is None or b.enum is None else tuple(_sorted_unique(a.enum + b.enum))
-    return replace(
-        a,
-        types=tuple(sorted(set(a.types) | set(b.types))),
+    enum = None if a.enum is None or b.enum is None else tuple(sorted_unique(a.enum + b.enum))
+    # Built directly, and equal parts kept as they are: a whole-document diff merges thousands.
+    return FieldShape(
+        path=a.path,
+        types=a.types if a.types == b.types else tuple(sorted(set(a.types) | set(b.types))),
         required=a.required and b.required,
         enum=enum,
-        refs=tuple(sorted(set(a.refs) | set(b.refs))),
-        constraints=tuple(sorted({*a.constraints, *b.constraints}, key=repr)),
+        refs=a.refs if a.refs == b.refs else tuple(sorted(set(a.refs) | set(b.refs))),
+        constraints=a.constraints
+        if a.constraints == b.constraints
+        else _union_of(a.constraints, b.constraints),
         description=a.description or b.description,
+        union=a.union if a.union == b.union else tuple(sorted(set(a.union) | set(b.union))),
+        annotations=a.annotations
+        if a.annotations == b.annotations
+        else _union_of(a.annotations, b.annotations),
+        origin=a.origin if a.origin == b.origin else "",
+        parts=a.parts if a.parts == b.parts else tuple(sorted(set(a.parts) | set(b.parts))),
     )
 
 
-def _sorted_unique(values: tuple[Any, ...]) -> list[Any]:
-    seen: dict[str, Any] = {}
-    for v in values:
-        seen.setdefault(repr(v), v)
-    return [seen[k] for k in sorted(seen)]
+def _union_of(a: tuple[tuple[str, Any], ...], b: tuple[tuple[str, Any], ...]) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted({*a, *b}, key=repr))
+
+
+@dataclass(frozen=True)
+class _Twin:
+    flattener: SchemaFlattener
+    same: Callable[[str], bool]
 
 
 class SchemaFlattener:
     """Walks schemas through `$ref`s into named definitions, merging union members by field name."""
 
-    def __init__(self, defs: Mapping[str, JSONSchema]) -> None:
+    def __init__(self, defs: Mapping[str, JSONSchema], *, detail: bool = False, cache: bool = True) -> None:
         self.defs = defs
+        # A diff also wants the 2020-12 keywords, annotations and schemas under additionalProperties.
+        self.detail = detail
+        self._keywords = CONSTRAINT_KEYWORDS + DETAIL_KEYWORDS if detail else CONSTRAINT_KEYWORDS
+        # The fields below each named schema, flattened once: operations share components, and
+        # flattening them again for every operation was most of a whole-document diff.
+        self._cache = cache
+        self._below: dict[str, dict[str, FieldShape]] = {}
+        self._reach: dict[str, frozenset[str]] = {}
+        self._direct: dict[str, set[str]] = {}
+        self._named_members: dict[str, list[JSONSchema]] = {}
+        self._twin: _Twin | None = None
 
     def deref(self, node: JSONSchema, refs: tuple[str, ...] = ()) -> tuple[JSONSchema, tuple[str, ...]]:
         seen = 0
         while "$ref" in node:
-            name = _ref_name(node["$ref"])
+            name = ref_name(node["$ref"])
             node, refs, seen = self.defs[name], (*refs, name), seen + 1
             if seen > 64:
                 break
@@ -90,43 +131,166 @@ class SchemaFlattener:
         """Every field path below the root of `schema` (the root itself is the path "")."""
         out: dict[str, FieldShape] = {}
         if schema is not None:
-            self._walk(schema, "", True, out, ())
+            self._walk(schema, "", True, out, (), "")
         return out
 
     def _walk(
-        self, node: JSONSchema, path: str, required: bool, out: dict[str, FieldShape], stack: tuple[str, ...]
+        self,
+        node: JSONSchema,
+        path: str,
+        required: bool,
+        out: dict[str, FieldShape],
+        stack: tuple[str, ...],
+        origin: str,
     ) -> None:
         node, refs = self.deref(node)
+        origin = refs[-1] if refs and self.detail else origin
         if any(r in stack for r in refs):
             # A recursive schema: record the field, stop descending.
-            self._add(out, FieldShape(path, ("object",), required, None, refs))
+            recursive = FieldShape(path=path, types=("object",), required=required, refs=refs, origin=origin)
+            self._add(out, recursive)
             return
         stack = (*stack, *refs)
-        members = self._members(node)
-        types = sorted({t for m in members for t in _types(m)})
-        enum = _enum(members)
+        members = self._members_of(refs[-1], node) if refs else self._members(node)
+        types = sorted({t for m in members for t in types_of(m)})
+        enum = enum_of(members)
         named = tuple(sorted({*refs, *(r for m in members for r in m.get("__refs__", ()))}))
-        constraints = tuple(
-            sorted({(k, _hashable(m[k])) for m in members for k in CONSTRAINT_KEYWORDS if k in m}, key=repr)
-        )
+        found = {(k, self._constraint(k, m[k])) for m in members for k in self._keywords if k in m}
+        if self.detail and len(members) > 1:
+            found = partial(found, [(types_of(m), set(m)) for m in members])
+        constraints = tuple(sorted(found, key=repr))
         description = next((str(m["description"]) for m in [node, *members] if m.get("description")), "")
-        self._add(out, FieldShape(path, tuple(types), required, enum, named, constraints, description))
+        annotations: tuple[tuple[str, Any], ...] = ()
+        if self.detail:
+            found = {(k, hashable(m[k])) for m in [node, *members] for k in ANNOTATION_KEYWORDS if k in m}
+            annotations = tuple(sorted(found, key=repr))
+        shape = FieldShape(
+            path=path,
+            types=tuple(types),
+            required=required,
+            enum=enum,
+            refs=named,
+            constraints=constraints,
+            description=description,
+            union=self._union(node),
+            annotations=annotations,
+            origin=origin,
+            parts=self._parts(node) if self.detail else (),
+        )
+        self._add(out, shape)
+        owner = refs[-1] if refs else None
+        if owner is not None and self._cache and not self.reaches(owner) & {*stack[: -len(refs)], *refs[:-1]}:
+            # Nothing below `owner` leads back into the walk so far: its fields are what they are alone.
+            for rel, child in self._fields_below(owner, node, members).items():
+                self._add(out, _at(child, _under(path, rel)))
+            return
+        self._children(node, members, path, out, stack, origin)
+
+    def _fields_below(self, owner: str, node: JSONSchema, members: list[JSONSchema]) -> dict[str, FieldShape]:
+        below = self._below.get(owner)
+        if below is None:
+            twin = self._twin
+            if twin is not None and twin.same(owner):
+                below = twin.flattener._fields_below(owner, twin.flattener.defs[owner], members)
+            else:
+                below = {}
+                self._children(node, members, "", below, (owner,), owner if self.detail else "")
+            self._below[owner] = below
+        return below
+
+    def share_with(self, other: SchemaFlattener, same: Callable[[str], bool]) -> None:
+        """Take the fields below a named schema from `other` (another version's flattener) wherever
+        `same(name)` says it and everything it reaches are equal there: they flatten alike."""
+        self._twin = _Twin(other, same)
+
+    def reaches(self, name: str) -> frozenset[str]:
+        """Every named schema reachable from `name` through `$ref`s (itself when it recurses)."""
+        found = self._reach.get(name)
+        if found is None:
+            seen: set[str] = set()
+            pending = list(self._refs_of(name))
+            while pending:
+                ref = pending.pop()
+                if ref not in seen and ref in self.defs:
+                    seen.add(ref)
+                    pending.extend(self._reach.get(ref) or self._refs_of(ref))
+            found = self._reach[name] = frozenset(seen)
+        return found
+
+    def _refs_of(self, name: str) -> set[str]:
+        direct = self._direct.get(name)
+        if direct is None:
+            direct = self._direct[name] = refs_in(self.defs[name])
+        return direct
+
+    def _children(
+        self,
+        node: JSONSchema,
+        members: list[JSONSchema],
+        path: str,
+        out: dict[str, FieldShape],
+        stack: tuple[str, ...],
+        origin: str,
+    ) -> None:
         for member in members:
             member_refs = tuple(member.get("__refs__", ()))
             if any(r in stack for r in member_refs):
                 continue  # a union member that recurses into a type already being walked
             inner = (*stack, *member_refs)
+            # A union branch's fields are defined in the branch; allOf parts merge, so the whole owns them.
+            base = (
+                member_refs[-1] if self.detail and len(member_refs) == 1 and "allOf" not in node else origin
+            )
             required_names = set(member.get("required", []))
             for name, sub in member.get("properties", {}).items():
-                self._walk(sub, join(path, name), name in required_names, out, inner)
+                self._walk(
+                    sub, join(path, name), name in required_names, out, inner, _below(base, f".{name}")
+                )
             items = member.get("items")
             if isinstance(items, dict):
-                self._walk(items, f"{path}[]", True, out, inner)
+                self._walk(items, f"{path}[]", True, out, inner, _below(base, "[]"))
+            if self.detail:
+                for keyword in WALKED_APPLICATORS:
+                    if isinstance(member.get(keyword), dict):
+                        self._walk(member[keyword], join(path, "*"), False, out, inner, _below(base, ".*"))
+
+    def _constraint(self, keyword: str, value: Any) -> Any:
+        if self.detail and keyword in WALKED_APPLICATORS and isinstance(value, dict):
+            return "schema"  # its content is walked as the field `*`
+        return hashable(value)
+
+    def _parts(self, node: JSONSchema) -> tuple[str, ...]:
+        names = set()
+        for part in node.get("allOf", ()):
+            refs = self.deref(part)[1]
+            names.add(refs[0] if refs else INLINE)
+        return tuple(sorted(names))
+
+    def _union(self, node: JSONSchema) -> tuple[str, ...]:
+        labels = set()
+        for part in [*node.get("anyOf", ()), *node.get("oneOf", ())]:
+            sub, refs = self.deref(part)
+            labels.add(
+                refs[0] if refs else "|".join(sorted({t for m in self._members(sub) for t in types_of(m)}))
+            )
+        return tuple(sorted(labels))
+
+    def _members_of(self, name: str, node: JSONSchema) -> list[JSONSchema]:
+        """`_members` of the named schema `name` (whose `node` it is), worked out once."""
+        members = self._named_members.get(name)
+        if members is None:
+            members = self._named_members[name] = self._members(node)
+        return members
 
     def _members(self, node: JSONSchema) -> list[JSONSchema]:
         """The alternatives a value may take: union members expanded, `allOf` parts combined."""
-        base = {k: v for k, v in node.items() if k not in _COMBINATORS}
-        result: list[JSONSchema] = [base] if _is_constraining(base) else []
+        # Members are only read, so a node without combinators is its own base (no copy).
+        base = (
+            {k: v for k, v in node.items() if k not in _COMBINATORS}
+            if _COMBINATOR_SET & node.keys()
+            else node
+        )
+        result: list[JSONSchema] = [base] if is_constraining(base) else []
         for parts in (node.get(k) for k in ("anyOf", "oneOf")):
             for part in parts or []:
                 sub, refs = self.deref(part)
@@ -146,58 +310,61 @@ class SchemaFlattener:
             result = [combined]
         return result or [{}]
 
-    @staticmethod
-    def _add(out: dict[str, FieldShape], shape: FieldShape) -> None:
-        out[shape.path] = _merge(out[shape.path], shape) if shape.path in out else shape
+    def _add(self, out: dict[str, FieldShape], shape: FieldShape) -> None:
+        if shape.path not in out:
+            out[shape.path] = shape
+            return
+        before = out[shape.path]
+        merged = _merge(before, shape)
+        if self.detail and before.constraints != shape.constraints:
+            # The same path reached through two union branches: a bound only one gives is partial.
+            sides = [(list(x.types), {k for k, _ in x.constraints}) for x in (before, shape)]
+            merged = _at_constraints(merged, partial(set(merged.constraints), sides))
+        out[shape.path] = merged
 
 
-def _hashable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
-    if isinstance(value, list):
-        return tuple(_hashable(v) for v in value)
-    return value
+def _at(shape: FieldShape, path: str) -> FieldShape:
+    """`shape` at another path (`dataclasses.replace` is several times slower, on a hot path)."""
+    return FieldShape(
+        path=path,
+        types=shape.types,
+        required=shape.required,
+        enum=shape.enum,
+        refs=shape.refs,
+        constraints=shape.constraints,
+        description=shape.description,
+        union=shape.union,
+        annotations=shape.annotations,
+        origin=shape.origin,
+        parts=shape.parts,
+    )
 
 
-def _is_constraining(node: JSONSchema) -> bool:
-    return any(k not in ("description", "title", "examples", "default", "$schema", "$id") for k in node)
+def _at_constraints(shape: FieldShape, constraints: set[tuple[str, Any]]) -> FieldShape:
+    return FieldShape(
+        path=shape.path,
+        types=shape.types,
+        required=shape.required,
+        enum=shape.enum,
+        refs=shape.refs,
+        constraints=tuple(sorted(constraints, key=repr)),
+        description=shape.description,
+        union=shape.union,
+        annotations=shape.annotations,
+        origin=shape.origin,
+        parts=shape.parts,
+    )
 
 
-def _types(member: JSONSchema) -> list[str]:
-    kind = member.get("type")
-    if isinstance(kind, str):
-        return [kind]
-    if isinstance(kind, list):
-        return [str(k) for k in kind]
-    if "const" in member:
-        return [_TYPE_OF_VALUE.get(type(member["const"]), "object")]
-    if "enum" in member:
-        return sorted({_TYPE_OF_VALUE.get(type(v), "object") for v in member["enum"]})
-    if "properties" in member:
-        return ["object"]
-    if "items" in member:
-        return ["array"]
-    return []
+def _under(path: str, rel: str) -> str:
+    """`rel`, a path below some schema's root, as a path below the field `path`."""
+    if not path:
+        return rel
+    return path + rel if rel.startswith("[]") else f"{path}.{rel}"
 
 
-def _enum(members: list[JSONSchema]) -> tuple[Any, ...] | None:
-    """The closed set of non-null values a field may take, or None when it is open."""
-    values: list[Any] = []
-    for m in members:
-        if "const" in m:
-            values.append(m["const"])
-        elif "enum" in m:
-            values.extend(v for v in m["enum"] if v is not None)
-        elif _types(m) != ["null"]:
-            return None
-    return tuple(_sorted_unique(tuple(values))) if values else None
-
-
-def _ref_name(ref: str) -> str:
-    for prefix in (DEFS_PREFIX, "#/$defs/"):
-        if ref.startswith(prefix):
-            return ref[len(prefix) :]
-    return ref
+def _below(origin: str, step: str) -> str:
+    return origin + step if origin else ""
 
 
 def undocumented_paths(value: Any, documented: Collection[str], declares: Collection[str]) -> dict[str, str]:
@@ -225,7 +392,7 @@ def undocumented_paths(value: Any, documented: Collection[str], declares: Collec
 
 
 def _type_of(value: Any) -> str:
-    return _TYPE_OF_VALUE.get(type(value), "array" if isinstance(value, list) else "object")
+    return TYPE_OF_VALUE.get(type(value), "array" if isinstance(value, list) else "object")
 
 
 def flatten_value(value: Any, path: str = "") -> dict[str, str]:
@@ -237,7 +404,7 @@ def flatten_value(value: Any, path: str = "") -> dict[str, str]:
 
 def _walk_value(value: Any, path: str, out: dict[str, set[str]]) -> None:
     out.setdefault(path, set()).add(
-        _TYPE_OF_VALUE.get(type(value), "array" if isinstance(value, list) else "object")
+        TYPE_OF_VALUE.get(type(value), "array" if isinstance(value, list) else "object")
     )
     if isinstance(value, dict):
         for key, sub in value.items():

@@ -14,10 +14,11 @@ from apidrift.cli.history import BaselineOption, HistoryOption
 from apidrift.contracts.model import ContractStore
 from apidrift.diff.changes import Severity
 from apidrift.diff.engine import diff_versions
+from apidrift.diff.policy import LifecyclePolicy
 from apidrift.diff.render import render_json, render_markdown, render_text
 from apidrift.history.judge import FailOn
 from apidrift.openapi.sources import ScopeError, check_scope, resolve_version
-from apidrift.profiles.model import DEFAULT_API
+from apidrift.profiles.bundled import DEFAULT_API
 
 
 class DiffFormat(StrEnum):
@@ -46,6 +47,13 @@ def diff(
     include_cosmetic: Annotated[
         bool, typer.Option("--include-cosmetic", help="Also list description-only changes.")
     ] = False,
+    by_finding: Annotated[
+        bool,
+        typer.Option(
+            "--by-finding",
+            help="Text: list each change once, with the operations it reaches (default: per operation).",
+        ),
+    ] = False,
     examples: Annotated[
         bool, typer.Option("--examples", help="Search a shrunk counterexample for every breaking change.")
     ] = False,
@@ -68,6 +76,16 @@ def diff(
     ] = None,
     history: HistoryOption = None,
     baseline: BaselineOption = None,
+    deprecated_removal: Annotated[
+        Severity,
+        typer.Option(
+            "--deprecated-removal", help="Severity of removing a deprecated operation or response field."
+        ),
+    ] = LifecyclePolicy.deprecated_removal,
+    after_sunset: Annotated[
+        Severity,
+        typer.Option("--after-sunset", help="Severity of removing an operation once its sunset date passed."),
+    ] = LifecyclePolicy.after_sunset,
     contracts: ContractsOption = None,
     api: Annotated[
         str | None,
@@ -88,7 +106,8 @@ def diff(
     store = ContractStore(contracts, api or DEFAULT_API)
     before, after = resolve_version(old, store, prefixes), resolve_version(new, store, prefixes)
     check_scope(prefixes, before, after, profile="" if scope else str(api))
-    result = diff_versions(before, after, include_cosmetic=include_cosmetic)
+    policy = LifecyclePolicy(deprecated_removal=deprecated_removal, after_sunset=after_sunset)
+    result = diff_versions(before, after, include_cosmetic=include_cosmetic, policy=policy)
     if examples:
         from apidrift.diff.counterexamples import attach_counterexamples
 
@@ -98,7 +117,7 @@ def diff(
     elif format is DiffFormat.markdown:
         text = render_markdown(result, examples=examples)
     else:
-        text = render_text(result, examples=examples)
+        text = render_text(result, examples=examples, by_finding=by_finding)
     threshold = Severity.BREAKING if fail_on is FailOn.NEW else Severity(fail_on.value)
     code = 1 if result.at_least(threshold) else 0
     judging = history is not None or baseline is not None or fail_on is FailOn.NEW

@@ -11,6 +11,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from apidrift.contracts.operations import (
+    Header,
+    JSONSchema,
+    Lifecycle,
+    Operation,
+    Parameter,
+    RequestBody,
+    ResponseSpec,
+    SecurityRequirement,
+    operation_to_json,
+    parse_operation,
+    require,
+)
 from apidrift.contracts.safeload import read_json
 from apidrift.contracts.soundness import SchemaNote, check_cycles, check_schema
 from apidrift.errors import ContractError, UnknownOperationError, UnknownVersionError
@@ -20,7 +33,33 @@ from apidrift.profiles.bundled import DEFAULT_API
 if TYPE_CHECKING:
     from referencing import Registry
 
-JSONSchema = dict[str, Any]
+
+# The operation-level types live in `operations`; they are imported from here as they always were.
+__all__ = [
+    "CONTRACT_FILE",
+    "DEFS_PREFIX",
+    "DRAFT",
+    "SCHEMAS_FILE",
+    "ContractStore",
+    "ContractVersion",
+    "Header",
+    "JSONSchema",
+    "Lifecycle",
+    "Operation",
+    "Parameter",
+    "RequestBody",
+    "ResponseSpec",
+    "SecurityRequirement",
+    "VersionSummary",
+    "base_uri",
+    "bundled_root",
+    "iter_refs",
+    "load_version",
+    "parse_version",
+    "rooted",
+    "schemas_document",
+    "summarize",
+]
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMAS_FILE = "schemas.json"
@@ -32,63 +71,6 @@ def base_uri(api: str, version: str) -> str:
     """The URI every schema of one contract version is resolved against (never fetched)."""
     # Quoted whole: an API name or label with `/`, `..` or `#` must not move the base URI.
     return f"https://contracts.apidrift.invalid/{quote(api, safe='')}/{quote(version, safe='')}/"
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """A path, query or header parameter of an operation."""
-
-    name: str
-    location: str
-    required: bool
-    schema: JSONSchema
-    description: str = ""
-
-
-@dataclass(frozen=True)
-class RequestBody:
-    """The documented JSON body an operation accepts."""
-
-    required: bool
-    schema: JSONSchema
-    content_type: str = "application/json"
-
-
-@dataclass(frozen=True)
-class ResponseSpec:
-    """The documented response of one status; `schema` is None when no body is documented."""
-
-    status: str
-    description: str
-    schema: JSONSchema | None
-    # OpenAPI `links`: name -> {"operationId": ..., "parameters": {param: "$response.body#/id"}}.
-    links: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Operation:
-    """One documented HTTP operation of a contract version."""
-
-    id: str
-    method: str
-    path: str
-    summary: str
-    parameters: tuple[Parameter, ...]
-    request_body: RequestBody | None
-    responses: Mapping[str, ResponseSpec]
-    sources: tuple[str, ...] = ()
-
-    @property
-    def key(self) -> str:
-        return f"{self.method} {self.path}"
-
-    @property
-    def path_params(self) -> tuple[Parameter, ...]:
-        return tuple(p for p in self.parameters if p.location == "path")
-
-    @property
-    def query_params(self) -> tuple[Parameter, ...]:
-        return tuple(p for p in self.parameters if p.location == "query")
 
 
 @dataclass(frozen=True)
@@ -106,6 +88,9 @@ class ContractVersion:
     extra: dict[str, Any] = field(default_factory=dict)
     # Documentation findings from loading (unknown keywords); unsound schemas are refused instead.
     notes: tuple[SchemaNote, ...] = ()
+    security_schemes: dict[str, Any] = field(default_factory=dict)
+    # Requests the API sends to its clients (OpenAPI 3.1 `webhooks`), keyed like operations.
+    webhooks: dict[str, Operation] = field(default_factory=dict)
 
     @property
     def base(self) -> str:
@@ -162,7 +147,13 @@ class ContractVersion:
                 "description": self.description,
                 "sources": list(self.sources),
                 **self.extra,
-                "operations": [_operation_to_json(op) for op in self.operations.values()],
+                "operations": [operation_to_json(op) for op in self.operations.values()],
+                **({"security_schemes": self.security_schemes} if self.security_schemes else {}),
+                **(
+                    {"webhooks": [operation_to_json(op) for op in self.webhooks.values()]}
+                    if self.webhooks
+                    else {}
+                ),
             },
             SCHEMAS_FILE: schemas_document(self.api, self.version, self.schemas),
         }
@@ -186,106 +177,8 @@ def schemas_document(api: str, version: str, schemas: Mapping[str, JSONSchema]) 
     }
 
 
-def _operation_to_json(op: Operation) -> dict[str, Any]:
-    return {
-        "id": op.id,
-        "method": op.method,
-        "path": op.path,
-        "summary": op.summary,
-        "sources": list(op.sources),
-        "parameters": [
-            {
-                "name": p.name,
-                "in": p.location,
-                "required": p.required,
-                **({"description": p.description} if p.description else {}),
-                "schema": p.schema,
-            }
-            for p in op.parameters
-        ],
-        "request_body": None
-        if op.request_body is None
-        else {
-            "required": op.request_body.required,
-            "content_type": op.request_body.content_type,
-            "schema": op.request_body.schema,
-        },
-        "responses": {
-            status: {
-                "description": spec.description,
-                "schema": spec.schema,
-                **({"links": dict(spec.links)} if spec.links else {}),
-            }
-            for status, spec in sorted(op.responses.items())
-        },
-    }
-
-
-# --- loading -------------------------------------------------------------------------------
-
-
 def _read_json(path: Path) -> Any:
     return read_json(path, error=ContractError)
-
-
-def _require(obj: Any, key: str, kind: type | tuple[type, ...], file: Path, pointer: str) -> Any:
-    if not isinstance(obj, dict) or key not in obj:
-        raise ContractError(f"missing required field {key!r}", file=file, pointer=f"{pointer}/{key}")
-    value = obj[key]
-    if not isinstance(value, kind):
-        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise ContractError(
-            f"{key!r} must be {names}, got {type(value).__name__}",
-            file=file,
-            pointer=f"{pointer}/{key}",
-        )
-    return value
-
-
-def _parse_operation(raw: Any, file: Path, pointer: str) -> Operation:
-    op_id = _require(raw, "id", str, file, pointer)
-    parameters = []
-    for i, p in enumerate(raw.get("parameters", [])):
-        where = f"{pointer}/parameters/{i}"
-        parameters.append(
-            Parameter(
-                name=_require(p, "name", str, file, where),
-                location=_require(p, "in", str, file, where),
-                required=bool(p.get("required", False)),
-                schema=_require(p, "schema", dict, file, where),
-                description=p.get("description", ""),
-            )
-        )
-    body_raw = raw.get("request_body")
-    body = None
-    if body_raw is not None:
-        where = f"{pointer}/request_body"
-        body = RequestBody(
-            required=bool(body_raw.get("required", False)),
-            schema=_require(body_raw, "schema", dict, file, where),
-            content_type=body_raw.get("content_type", "application/json"),
-        )
-    responses_raw = _require(raw, "responses", dict, file, pointer)
-    responses = {}
-    for status, spec in responses_raw.items():
-        where = f"{pointer}/responses/{status}"
-        schema = spec.get("schema") if isinstance(spec, dict) else None
-        if schema is not None and not isinstance(schema, dict):
-            raise ContractError("'schema' must be an object or null", file=file, pointer=where)
-        links = spec.get("links", {}) if isinstance(spec, dict) else {}
-        if not isinstance(links, dict):
-            raise ContractError("'links' must be an object", file=file, pointer=f"{where}/links")
-        responses[str(status)] = ResponseSpec(str(status), spec.get("description", ""), schema, links)
-    return Operation(
-        id=op_id,
-        method=_require(raw, "method", str, file, pointer).upper(),
-        path=_require(raw, "path", str, file, pointer),
-        summary=raw.get("summary", ""),
-        parameters=tuple(parameters),
-        request_body=body,
-        responses=responses,
-        sources=tuple(raw.get("sources", [])),
-    )
 
 
 def iter_refs(node: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
@@ -327,7 +220,7 @@ def parse_version(raw: Any, schemas_raw: Any, folder: Path) -> ContractVersion:
     contract_path, schemas_path = folder / CONTRACT_FILE, folder / SCHEMAS_FILE
     if not isinstance(raw, dict):
         raise ContractError("top level must be an object", file=contract_path)
-    defs = _require(schemas_raw, "$defs", dict, schemas_path, "")
+    defs = require(schemas_raw, "$defs", dict, schemas_path, "")
     names = set(defs)
     _check_refs(defs, names, True, schemas_path, "/$defs")
     notes = [
@@ -337,18 +230,25 @@ def parse_version(raw: Any, schemas_raw: Any, folder: Path) -> ContractVersion:
     ]
     check_cycles(defs, file=schemas_path, prefixes=("#/$defs/",))
     operations: dict[str, Operation] = {}
-    for i, op_raw in enumerate(_require(raw, "operations", list, contract_path, "")):
+    for i, op_raw in enumerate(require(raw, "operations", list, contract_path, "")):
         pointer = f"/operations/{i}"
         _check_refs(op_raw, names, False, contract_path, pointer)
-        op = _parse_operation(op_raw, contract_path, pointer)
+        op = parse_operation(op_raw, contract_path, pointer)
         notes.extend(_check_operation_schemas(op_raw, contract_path, pointer))
         if op.id in operations:
             raise ContractError(f"duplicate operation id {op.id!r}", file=contract_path, pointer=pointer)
         operations[op.id] = op
-    known = {"api", "version", "date", "description", "sources", "operations"}
+    webhooks: dict[str, Operation] = {}
+    for i, op_raw in enumerate(raw.get("webhooks") or []):
+        pointer = f"/webhooks/{i}"
+        _check_refs(op_raw, names, False, contract_path, pointer)
+        hook = parse_operation(op_raw, contract_path, pointer)
+        notes.extend(_check_operation_schemas(op_raw, contract_path, pointer))
+        webhooks[hook.id] = hook
+    known = {"api", "version", "date", "description", "sources", "operations", "security_schemes", "webhooks"}
     return ContractVersion(
-        api=_require(raw, "api", str, contract_path, ""),
-        version=_require(raw, "version", str, contract_path, ""),
+        api=require(raw, "api", str, contract_path, ""),
+        version=require(raw, "version", str, contract_path, ""),
         date=raw.get("date"),
         description=raw.get("description", ""),
         sources=tuple(raw.get("sources", [])),
@@ -357,6 +257,8 @@ def parse_version(raw: Any, schemas_raw: Any, folder: Path) -> ContractVersion:
         folder=folder if folder.is_dir() else None,
         extra={k: v for k, v in raw.items() if k not in known},
         notes=tuple(notes),
+        security_schemes=dict(raw.get("security_schemes") or {}),
+        webhooks=webhooks,
     )
 
 

@@ -1,4 +1,4 @@
-"""The vocabulary of drift: change kinds, sides, severities, and the rules that grade them."""
+"""The vocabulary of drift: change kinds, sides, severities, and the shape of a grading rule."""
 
 from __future__ import annotations
 
@@ -27,9 +27,55 @@ class ChangeKind(StrEnum):
     TYPE_CHANGED = "type-changed"
     ENUM_VALUES_ADDED = "enum-values-added"
     ENUM_VALUES_REMOVED = "enum-values-removed"
+    ENUM_VALUE_RENAMED = "enum-value-renamed"
+    EXTENSIBLE_ENUM_VALUES_ADDED = "extensible-enum-values-added"
+    EXTENSIBLE_ENUM_VALUES_REMOVED = "extensible-enum-values-removed"
+    DEFAULT_CHANGED = "default-changed"
+    BECAME_READ_ONLY = "became-read-only"
+    BECAME_WRITE_ONLY = "became-write-only"
+    ACCESS_RELAXED = "access-relaxed"
+    FIELD_DEPRECATED = "field-deprecated"
+    FIELD_UNDEPRECATED = "field-undeprecated"
     BECAME_NULLABLE = "became-nullable"
     BECAME_NON_NULLABLE = "became-non-nullable"
+    # Direction-graded (narrowed: admits fewer values; widened: admits more; changed: cannot tell).
+    CONSTRAINT_NARROWED = "constraint-narrowed"
+    CONSTRAINT_WIDENED = "constraint-widened"
     CONSTRAINT_CHANGED = "constraint-changed"
+    TYPE_WIDENED = "type-widened"
+    TYPE_NARROWED = "type-narrowed"
+    UNION_MEMBER_ADDED = "union-member-added"
+    UNION_MEMBER_REMOVED = "union-member-removed"
+    ALLOF_PART_ADDED = "allof-part-added"
+    ALLOF_PART_REMOVED = "allof-part-removed"
+    SUCCESS_STATUS_REMOVED = "success-status-removed"
+    PARAM_RENAMED = "param-renamed"
+    HEADER_ADDED = "response-header-added"
+    HEADER_REMOVED = "response-header-removed"
+    HEADER_RENAMED = "response-header-renamed"
+    HEADER_BECAME_REQUIRED = "response-header-became-required"
+    HEADER_BECAME_OPTIONAL = "response-header-became-optional"
+    MEDIA_TYPE_ADDED = "media-type-added"
+    MEDIA_TYPE_REMOVED = "media-type-removed"
+    MEDIA_TYPE_RENAMED = "media-type-renamed"
+    SECURITY_ALTERNATIVE_ADDED = "security-alternative-added"
+    SECURITY_ALTERNATIVE_REMOVED = "security-alternative-removed"
+    SECURITY_ALTERNATIVE_RENAMED = "security-alternative-renamed"
+    SECURITY_SCOPES_ADDED = "security-scopes-added"
+    SECURITY_SCOPES_REMOVED = "security-scopes-removed"
+    SECURITY_SCHEME_ADDED = "security-scheme-added"
+    SECURITY_SCHEME_REMOVED = "security-scheme-removed"
+    SECURITY_SCHEME_CHANGED = "security-scheme-changed"
+    OPERATION_DEPRECATED = "operation-deprecated"
+    OPERATION_UNDEPRECATED = "operation-undeprecated"
+    SUNSET_CHANGED = "sunset-changed"
+    STABILITY_CHANGED = "stability-changed"
+    DEPRECATED_OPERATION_REMOVED = "deprecated-operation-removed"
+    DEPRECATED_FIELD_REMOVED = "deprecated-field-removed"
+    OPERATION_ID_RENAMED = "operation-id-renamed"
+    OPERATION_MOVED = "operation-moved"
+    WEBHOOK_ADDED = "webhook-added"
+    WEBHOOK_REMOVED = "webhook-removed"
     SCHEMA_RENAMED = "schema-renamed"
     # Cosmetic: hidden unless asked for (`--include-cosmetic`).
     DESCRIPTION_CHANGED = "description-changed"
@@ -42,6 +88,8 @@ class Side(StrEnum):
     REQUEST = "request"
     PARAMETER = "parameter"
     OPERATION = "operation"
+    # The payload of a webhook: the API sends it, so its receivers read it like a response.
+    WEBHOOK = "webhook"
 
 
 class Severity(StrEnum):
@@ -54,74 +102,17 @@ class Severity(StrEnum):
         return {"breaking": 2, "warning": 1, "info": 0}[self.value]
 
 
-K, S = ChangeKind, Side
-B, W, INFO = Severity.BREAKING, Severity.WARNING, Severity.INFO
+@dataclass(frozen=True)
+class Rule:
+    """How one kind of change is graded on one side, and why; `family` is the module declaring it."""
 
-# (kind, side) -> (severity, why). A client *reading responses* breaks when something it relies on
-# may be missing or different; a client *sending requests* breaks when what it sent is now refused.
-RULES: dict[tuple[ChangeKind, Side], tuple[Severity, str]] = {
-    (K.OPERATION_ADDED, S.OPERATION): (INFO, "nothing existing calls it"),
-    (K.OPERATION_REMOVED, S.OPERATION): (B, "every caller fails"),
-    (K.PATH_PARAM_RENAMED, S.PARAMETER): (B, "the URL shape is the same, but SDKs name their arguments"),
-    (K.PARAM_ADDED, S.PARAMETER): (INFO, "optional: old calls still work (breaking when required)"),
-    (K.PARAM_REMOVED, S.PARAMETER): (W, "callers still sending it may be ignored or refused"),
-    (K.PARAM_BECAME_REQUIRED, S.PARAMETER): (B, "calls without it are refused"),
-    (K.PARAM_BECAME_OPTIONAL, S.PARAMETER): (INFO, "old calls still work"),
-    (K.TYPE_CHANGED, S.PARAMETER): (B, "old values may be refused"),
-    (K.ENUM_VALUES_ADDED, S.PARAMETER): (INFO, "old values still accepted"),
-    (K.ENUM_VALUES_REMOVED, S.PARAMETER): (B, "old values are refused"),
-    (K.BECAME_NULLABLE, S.PARAMETER): (INFO, "old values still accepted"),
-    (K.BECAME_NON_NULLABLE, S.PARAMETER): (B, "null is refused"),
-    (K.CONSTRAINT_CHANGED, S.PARAMETER): (W, "old values may fall outside the new bounds"),
-    # Parameters whose schema is an object (e.g. `effective_at[gte]`) change like request fields.
-    (K.FIELD_ADDED, S.PARAMETER): (INFO, "optional: old calls still work (breaking when required)"),
-    (K.FIELD_REMOVED, S.PARAMETER): (W, "callers still sending it may be ignored or refused"),
-    (K.FIELD_RENAMED, S.PARAMETER): (B, "callers use the old name"),
-    (K.BECAME_REQUIRED, S.PARAMETER): (B, "calls without it are refused"),
-    (K.BECAME_OPTIONAL, S.PARAMETER): (INFO, "old calls still work"),
-    (K.SCHEMA_RENAMED, S.PARAMETER): (INFO, "same values under another type name"),
-    (K.DESCRIPTION_CHANGED, S.PARAMETER): (INFO, "documentation only"),
-    (K.STATUS_ADDED, S.RESPONSE): (W, "clients meet a status they do not handle"),
-    (K.STATUS_REMOVED, S.RESPONSE): (INFO, "a handled status no longer occurs"),
-    (K.FIELD_ADDED, S.RESPONSE): (INFO, "readers ignore what they do not know"),
-    (K.FIELD_REMOVED, S.RESPONSE): (B, "readers lose a field they may rely on"),
-    (K.FIELD_RENAMED, S.RESPONSE): (B, "readers look under the old name"),
-    (K.BECAME_REQUIRED, S.RESPONSE): (INFO, "readers always get it now"),
-    (K.BECAME_OPTIONAL, S.RESPONSE): (B, "readers may find it missing"),
-    (K.TYPE_CHANGED, S.RESPONSE): (B, "readers get a type they do not expect"),
-    (K.ENUM_VALUES_ADDED, S.RESPONSE): (W, "readers may meet a value they do not handle"),
-    (K.ENUM_VALUES_REMOVED, S.RESPONSE): (INFO, "readers never see that value again"),
-    (K.BECAME_NULLABLE, S.RESPONSE): (B, "readers may get null"),
-    (K.BECAME_NON_NULLABLE, S.RESPONSE): (INFO, "readers no longer get null"),
-    (K.CONSTRAINT_CHANGED, S.RESPONSE): (W, "values may fall outside what readers expect"),
-    (K.SCHEMA_RENAMED, S.RESPONSE): (INFO, "same data under another type name (generated code renames)"),
-    (K.DESCRIPTION_CHANGED, S.RESPONSE): (INFO, "documentation only"),
-    (K.FIELD_ADDED, S.REQUEST): (INFO, "optional: old bodies still valid (breaking when required)"),
-    (K.FIELD_REMOVED, S.REQUEST): (W, "senders still sending it may be ignored or refused"),
-    (K.FIELD_RENAMED, S.REQUEST): (B, "senders use the old name"),
-    (K.BECAME_REQUIRED, S.REQUEST): (B, "bodies without it are refused"),
-    (K.BECAME_OPTIONAL, S.REQUEST): (INFO, "old bodies still valid"),
-    (K.TYPE_CHANGED, S.REQUEST): (B, "old values may be refused"),
-    (K.ENUM_VALUES_ADDED, S.REQUEST): (INFO, "old values still accepted"),
-    (K.ENUM_VALUES_REMOVED, S.REQUEST): (B, "old values are refused"),
-    (K.BECAME_NULLABLE, S.REQUEST): (INFO, "old values still accepted"),
-    (K.BECAME_NON_NULLABLE, S.REQUEST): (B, "null is refused"),
-    (K.CONSTRAINT_CHANGED, S.REQUEST): (W, "old values may fall outside the new bounds"),
-    (K.SCHEMA_RENAMED, S.REQUEST): (INFO, "same data under another type name (generated code renames)"),
-    (K.DESCRIPTION_CHANGED, S.REQUEST): (INFO, "documentation only"),
-}
-# Additions that are breaking when the added thing is required.
-REQUIRED_ADDITIONS_BREAK = {
-    (K.PARAM_ADDED, S.PARAMETER),
-    (K.FIELD_ADDED, S.REQUEST),
-    (K.FIELD_ADDED, S.PARAMETER),
-}
-
-
-def severity_of(kind: ChangeKind, side: Side, *, required: bool = False) -> Severity:
-    if required and (kind, side) in REQUIRED_ADDITIONS_BREAK:
-        return Severity.BREAKING
-    return RULES[(kind, side)][0]
+    kind: ChangeKind
+    side: Side
+    severity: Severity
+    why: str
+    family: str = ""
+    # The severity when the added parameter or field is required (None: `severity` either way).
+    if_required: Severity | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +142,8 @@ class Change:
     evidence: tuple[str, ...] = ()
     operation_id: str | None = None
     counterexample: Counterexample | None = field(default=None, compare=False)
+    # The shared definition the change is in (`Schema.field`), when there is one: one finding each.
+    origin: str | None = None
 
     @property
     def cosmetic(self) -> bool:
@@ -171,6 +164,8 @@ class Change:
         }
         if self.evidence:
             out["evidence"] = list(self.evidence)
+        if self.origin:
+            out["origin"] = self.origin
         if self.counterexample is not None:
             c = self.counterexample
             out["counterexample"] = {
@@ -180,32 +175,3 @@ class Change:
                 "reason": c.reason,
             }
         return out
-
-
-def rules_markdown() -> str:
-    """The severity rules as the Markdown table of `docs/drift-rules.md` (kept in sync by a test)."""
-    lines = [
-        "# Drift rules",
-        "",
-        "How `apidrift diff` grades each change, by where it sits: a client *reading responses*, a client",
-        "*sending requests* (bodies), or *calling* an operation (parameters). Generated from",
-        "`apidrift.diff.changes.RULES`; `tests/unit/test_changes.py` fails when this page and the code",
-        "disagree.",
-        "",
-        "| kind | side | severity | why |",
-        "|---|---|---|---|",
-    ]
-    for (kind, side), (severity, why) in RULES.items():
-        lines.append(f"| `{kind.value}` | {side.value} | {severity.value} | {why} |")
-    lines += [
-        "",
-        "Additions graded `info` become `breaking` when the added parameter or request field is required.",
-        "Dropping an enum (`type-changed` from an enum to its plain type) is graded as `enum-values-added`:",
-        "old values still fit, so senders are safe and readers may meet new values.",
-        "Renames (`field-renamed`, `path-param-renamed`, `schema-renamed`) carry a `confidence` from 0 to 1",
-        "and the evidence behind it (plural/singular, prefixes, shared tokens, spelling, identical shape);",
-        "weak pairs stay a removal plus an addition. `description-changed` is cosmetic and only listed",
-        "with `--include-cosmetic`.",
-        "",
-    ]
-    return "\n".join(lines)

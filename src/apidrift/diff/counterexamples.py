@@ -32,6 +32,24 @@ SEARCH = settings(
 )
 
 
+BODY_SIDES = frozenset({Side.RESPONSE, Side.REQUEST, Side.PARAMETER})
+NOT_IN_A_BODY = frozenset(
+    {
+        ChangeKind.HEADER_REMOVED,
+        ChangeKind.HEADER_RENAMED,
+        ChangeKind.HEADER_BECAME_OPTIONAL,
+        ChangeKind.MEDIA_TYPE_REMOVED,
+        ChangeKind.MEDIA_TYPE_RENAMED,
+        ChangeKind.SUCCESS_STATUS_REMOVED,
+    }
+)
+
+
+def _in_json_body(path: str) -> bool:
+    """Paths below a header (`header X-Id`) or another media type (`text/csv.x`) are not."""
+    return not path.startswith("header ") and "/" not in path.split(".", 1)[0]
+
+
 def _params_schema(op: Operation) -> JSONSchema:
     """The parameters of an operation as one object schema, so a call can be validated as data."""
     return {
@@ -133,8 +151,8 @@ def attach_counterexamples(diff: VersionDiff, old: ContractVersion, new: Contrac
     for index, change in enumerate(diff.changes):
         if change.severity is not Severity.BREAKING or change.operation_id is None:
             continue
-        if change.side is Side.OPERATION:
-            continue
+        if change.side not in BODY_SIDES or change.kind in NOT_IN_A_BODY or not _in_json_body(change.path):
+            continue  # an instance of the JSON body cannot show a header, a media type or a webhook
         key = (change.operation_id, change.side.value, change.status or "")
         if key not in surfaces:
             surfaces[key] = _surface(change, old, new)

@@ -1,33 +1,42 @@
-"""Per-field facts of a diff: where a change sits, and the small comparisons shared by every side."""
+"""Per-field facts of a diff: where a change sits, what the rules may ask of the walk, small helpers."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from apidrift.check.renames import name_similarity, parent_of
 from apidrift.check.shapes import FieldShape
-from apidrift.contracts.model import Operation
-from apidrift.diff.changes import Change, ChangeKind, Side, severity_of
+from apidrift.contracts.model import JSONSchema, Operation
+from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
+from apidrift.diff.policy import LifecyclePolicy
 
 K = ChangeKind
+RuleTable = Mapping[tuple[ChangeKind, Side], Rule]
+# Who reads what a schema describes (responses, webhook payloads) and who sends it (requests, parameters).
+READ, SEND = (Side.RESPONSE, Side.WEBHOOK), (Side.REQUEST, Side.PARAMETER)
 
 
-@dataclass
+@dataclass(frozen=True)
 class ChangeContext:
-    """The operation, side and status a change is found in; it grades what it builds."""
+    """The operation, side and status a change is found in; it grades what it builds by `rules`."""
 
     operation: Operation
     side: Side
+    rules: RuleTable
     status: str | None = None
+
+    def at(self, side: Side, status: str | None = None) -> ChangeContext:
+        return ChangeContext(self.operation, side, self.rules, status)
 
     def change(self, kind: ChangeKind, path: str, old: Any, new: Any, message: str, **extra: Any) -> Change:
         required = bool(extra.pop("required", False))
         graded_as = extra.pop("graded_as", kind)
+        severity = extra.pop("severity", None) or grade(self.rules, graded_as, self.side, required=required)
         return Change(
             kind=kind,
-            severity=severity_of(graded_as, self.side, required=required),
+            severity=severity,
             operation=self.operation.key,
             side=self.side,
             status=self.status,
@@ -40,50 +49,74 @@ class ChangeContext:
         )
 
 
-def enum_changes(ctx: ChangeContext, path: str, label: str, a: FieldShape, b: FieldShape) -> list[Change]:
-    if a.enum == b.enum:
-        return []
-    if a.enum is not None and b.enum is not None:
-        out = []
-        added = [v for v in b.enum if v not in a.enum]
-        removed = [v for v in a.enum if v not in b.enum]
-        if added:
-            out.append(
-                ctx.change(K.ENUM_VALUES_ADDED, path, list(a.enum), list(b.enum), f"{label} admits {added}")
+def grade(rules: RuleTable, kind: ChangeKind, side: Side, *, required: bool = False) -> Severity:
+    rule = rules[(kind, side)]
+    return rule.if_required if required and rule.if_required is not None else rule.severity
+
+
+@dataclass(frozen=True)
+class FieldPair:
+    """One field path present in both versions, as the field rules see it."""
+
+    ctx: ChangeContext
+    path: str
+    old: FieldShape
+    new: FieldShape
+    is_root: bool
+
+    @property
+    def label(self) -> str:
+        return self.path or "(body)"
+
+    def change(self, kind: ChangeKind, old: Any, new: Any, message: str, **extra: Any) -> Change:
+        # Grouped by where it is defined only when both versions define it in the same place.
+        origin = self.new.origin if self.new.origin and self.new.origin == self.old.origin else None
+        return self.ctx.change(kind, self.path, old, new, message, origin=origin, **extra)
+
+
+class Walk(Protocol):
+    """What the engine offers the rules: flattened (cached) shapes and the structural comparison."""
+
+    policy: LifecyclePolicy
+
+    def flatten(self, side: str, schema: JSONSchema | None) -> dict[str, FieldShape]: ...
+
+    def compare(
+        self, ctx: ChangeContext, old: dict[str, FieldShape], new: dict[str, FieldShape], root: str
+    ) -> list[Change]: ...
+
+    def compare_schemas(
+        self, ctx: ChangeContext, a: JSONSchema | None, b: JSONSchema | None
+    ) -> list[Change]: ...
+
+    def same_named_shape(self, old_name: str, new_name: str) -> bool: ...
+
+    def unchanged(self, a: JSONSchema | None, b: JSONSchema | None) -> bool: ...
+
+
+def directional(
+    narrowed: ChangeKind,
+    widened: ChangeKind,
+    what: str,
+    *,
+    reader_harm: Severity = Severity.BREAKING,
+    sender_harm: Severity = Severity.BREAKING,
+    sides: Iterable[Side] = (*READ, *SEND),
+) -> list[Rule]:
+    """The one principle: senders break when a schema refuses what it accepted, readers when it
+    admits what it excluded. `reader_harm` softens the latter where readers are told to expect more,
+    `sender_harm` the former where the refusal is also reported field by field."""
+    rules = []
+    for side in sides:
+        if side in SEND:
+            rules.append(Rule(narrowed, side, sender_harm, f"{what} narrowed: old values may be refused"))
+            rules.append(Rule(widened, side, Severity.INFO, f"{what} widened: old values still accepted"))
+        else:
+            rules.append(Rule(narrowed, side, Severity.INFO, f"{what} narrowed: readers see a subset"))
+            rules.append(
+                Rule(widened, side, reader_harm, f"{what} widened: readers may meet values it excluded")
             )
-        if removed:
-            out.append(
-                ctx.change(
-                    K.ENUM_VALUES_REMOVED,
-                    path,
-                    list(a.enum),
-                    list(b.enum),
-                    f"{label} no longer admits {removed}",
-                )
-            )
-        return out
-    if a.enum is not None:
-        return [
-            ctx.change(
-                K.TYPE_CHANGED,
-                path,
-                list(a.enum),
-                type_label(b),
-                f"{label} enum {list(a.enum)} became a plain {type_label(b)}",
-                # Dropping an enum widens the values: graded like added enum values (old ones still fit).
-                graded_as=K.ENUM_VALUES_ADDED,
-            )
-        ]
-    assert b.enum is not None
-    return [
-        ctx.change(
-            K.CONSTRAINT_CHANGED,
-            path,
-            type_label(a),
-            list(b.enum),
-            f"{label} is now restricted to {list(b.enum)}",
-        )
-    ]
+    return rules
 
 
 def most_similar(name: str, candidates: Iterable[str]) -> str | None:

@@ -25,6 +25,13 @@ from apidrift.openapi.components import (
 )
 from apidrift.openapi.document import load_document
 from apidrift.openapi.schemas import SchemaConverter, reachable_schemas
+from apidrift.openapi.surface import (
+    lifecycle_of,
+    other_media,
+    response_headers,
+    security_of,
+    security_schemes,
+)
 
 __all__ = [
     "METHODS",
@@ -104,7 +111,9 @@ def import_document(
                 raise OpenAPIError(message, file=file, pointer=pointer) from None
             operations[op_id] = replace(operation, sources=(f"{source} {op_id}",))
             examples += operation_examples(document, operation, op, pointer, source, file, findings)
-    schemas = reachable_schemas(operations, components, rename, file, findings)
+    # Webhooks are not under `paths`: they come with a whole-document import only.
+    webhooks = {} if prefixes else _webhooks(document, converter, findings, select)
+    schemas = reachable_schemas({**operations, **webhooks}, components, rename, file, findings)
     contract = ContractVersion(
         api=api,
         version=version,
@@ -113,6 +122,8 @@ def import_document(
         sources=(source,),
         operations=operations,
         schemas=schemas,
+        security_schemes=security_schemes(document),
+        webhooks=webhooks,
     )
     # Shared path-level parameters are converted once per method; each defect is reported once.
     return ImportResult(contract, examples, list(dict.fromkeys(findings)))
@@ -183,6 +194,9 @@ def _import_operation(
                 required=bool(raw_body.get("required", False)),
                 schema=converter.convert(media.get("schema", {}), f"{pointer}/requestBody"),
                 content_type=media_type,
+                media=other_media(
+                    converter, raw_body.get("content"), media_type, f"{pointer}/requestBody/content"
+                ),
             )
     raw_responses = op.get("responses", {})
     if raw_responses is None:
@@ -194,12 +208,21 @@ def _import_operation(
         where = f"{pointer}/responses/{escape(str(status))}"
         response = resolve_component(document, raw_response, "responses", file, where)
         picked = json_content(response.get("content"))
-        schema = None
+        schema, primary = None, None
         if picked is not None and "schema" in picked[1]:
-            schema = converter.convert(picked[1]["schema"], f"{where}/content")
+            schema, primary = converter.convert(picked[1]["schema"], f"{where}/content"), picked[0]
         description = str(response.get("description", "")).strip()
         links = _links(document, response.get("links"), file, f"{where}/links")
-        responses[str(status)] = ResponseSpec(str(status), description, schema, links)
+        responses[str(status)] = ResponseSpec(
+            str(status),
+            description,
+            schema,
+            links,
+            headers=response_headers(document, converter, response.get("headers"), f"{where}/headers"),
+            # JSON stays implicit, so contracts that only ever had JSON are written as before.
+            content_type=primary if primary not in (None, "application/json") else None,
+            media=other_media(converter, response.get("content"), primary, f"{where}/content"),
+        )
     return Operation(
         id=op_id,
         method=method.upper(),
@@ -208,7 +231,35 @@ def _import_operation(
         parameters=tuple(params.values()),
         request_body=body,
         responses=responses,
+        lifecycle=lifecycle_of(op),
+        security=security_of(document, op),
     )
+
+
+def _webhooks(
+    document: dict[str, Any],
+    converter: SchemaConverter,
+    findings: list[Finding],
+    select: Callable[[str, str, str], bool] | None,
+) -> dict[str, Operation]:
+    """OpenAPI 3.1 `webhooks`: requests the API sends, imported like operations (path = their name)."""
+    raw = document.get("webhooks")
+    out: dict[str, Operation] = {}
+    if not isinstance(raw, dict):
+        return out
+    for name, item in raw.items():
+        if not isinstance(item, dict):
+            continue
+        for method in METHODS:
+            op = item.get(method)
+            if isinstance(op, dict):
+                pointer = f"/webhooks/{escape(str(name))}/{method}"
+                op_id = operation_id_for(method, str(name), op)
+                if select is not None and not select(op_id, method.upper(), str(name)):
+                    continue  # a selection of operations names what it wants; webhooks too
+                site = _Site(op_id=op_id, method=method, path=str(name), op=op, shared=[], pointer=pointer)
+                out[op_id] = _import_operation(document, converter, site, findings)
+    return out
 
 
 def _parameters(
@@ -216,7 +267,12 @@ def _parameters(
 ) -> dict[tuple[str, str], Parameter]:
     file = converter.file
     op_id, method, path, op, shared, pointer = (
-        site.op_id, site.method, site.path, site.op, site.shared, site.pointer
+        site.op_id,
+        site.method,
+        site.path,
+        site.op,
+        site.shared,
+        site.pointer,
     )
     params: dict[tuple[str, str], Parameter] = {}
     where_of: dict[tuple[str, str], str] = {}

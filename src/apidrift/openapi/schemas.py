@@ -35,6 +35,8 @@ _SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "depe
 _DROPPED_KEYS = {"discriminator", "xml", "externalDocs", "nullable", "example", "$recursiveAnchor"}
 # Keys whose values are data, never schemas: a `$ref` inside them is a value, not a reference.
 _DATA_KEYS = ("examples", "default")
+# Extensions kept because `apidrift diff` grades them (`x-extensible-enum`: values readers must expect).
+_KEPT_EXTENSIONS = frozenset({"x-extensible-enum"})
 
 
 @dataclass
@@ -74,7 +76,7 @@ class SchemaConverter:
             return self._nullable(node, out)
         out = {}
         for key, value in node.items():
-            if key in _DROPPED_KEYS or key.startswith("x-"):
+            if key in _DROPPED_KEYS or (key.startswith("x-") and key not in _KEPT_EXTENSIONS):
                 continue
             if key in _SCHEMA_MAPS:
                 if not isinstance(value, dict):
@@ -187,8 +189,10 @@ def reachable_schemas(
     pending: list[str] = []
     for op in operations.values():
         nodes: list[Any] = [p.schema for p in op.parameters]
-        nodes += [op.request_body.schema] if op.request_body else []
-        nodes += [r.schema for r in op.responses.values() if r.schema is not None]
+        nodes += list(op.request_body.all_media.values()) if op.request_body else []
+        for response in op.responses.values():
+            nodes += [*response.all_media.values(), *(h.schema for h in response.headers.values())]
+        nodes = [n for n in nodes if n is not None]
         for node in nodes:
             pending += [inverse[ref[len(DEFS_PREFIX) :]] for ref in schema_refs(node)]
     converted: dict[str, JSONSchema] = {}

@@ -8,8 +8,9 @@ from datetime import datetime
 from itertools import pairwise
 from typing import Any
 
-from apidrift.diff.changes import RULES, Change, ChangeKind, Severity
+from apidrift.diff.changes import Change, ChangeKind, Severity
 from apidrift.diff.engine import VersionDiff
+from apidrift.diff.registry import RULES
 from apidrift.report.build import finding_order, rename_order, timestamp, to_json
 from apidrift.report.model import (
     CellStatus,
@@ -81,8 +82,8 @@ def _change_finding(diff: VersionDiff, change: Change) -> FindingEntry:
         evidence.append(f"confidence {change.confidence:.2f}")
     evidence += change.evidence
     rule = RULES.get((change.kind, change.side))
-    if rule is not None and rule[0] is change.severity:
-        evidence.append(f"{change.severity.value}: {rule[1]}")
+    if rule is not None and rule.severity is change.severity:
+        evidence.append(f"{change.severity.value}: {rule.why}")
     if change.counterexample is not None:
         c = change.counterexample
         found = f"valid in {c.valid_in}, rejected by {c.rejected_by} ({c.reason})"

@@ -1,0 +1,214 @@
+"""Whole-document diff of the two shared OpenAI documents, cold, next to openapi-schema-diff (npm).
+
+Run on demand, never as part of the test suite:
+
+    python benchmarks/bench_diff_peer.py [--repeat 7] [--write-docs] [--baseline LABEL=SRC ...]
+
+Each run is a fresh child process timed by wall clock, its CPU time and peak RSS from the kernel
+(`os.wait4`), and the runs take turns over ``--repeat`` rounds so a slow spell of a shared machine
+hits them alike:
+
+* ``apidrift`` - `apidrift diff OLD NEW --format json -o FILE` with an empty cache: parse, import,
+  diff (every operation of both documents, no scope) and render, interpreter start included;
+* ``peer``     - `node` running openapi-schema-diff's `compare` on the same two files, parsed with
+  js-yaml (the package takes objects, not files), Node start included.
+
+The peer is installed with `npm install` into ``--peer-dir`` (kept between runs). ``--baseline
+LABEL=SRC`` also times `apidrift diff` from another source tree, e.g. the commit before a change:
+``git archive HEAD~1 src | tar -x -C /tmp/before`` and ``--baseline "before=/tmp/before/src"``.
+``--write-docs`` writes or replaces only the ``## Whole-document diff next to openapi-schema-diff``
+section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_openapi import NEW, OLD, ROOT, Case, _baseline, _log, _machine, measure, write_docs
+
+SECTION = "## Whole-document diff next to openapi-schema-diff"
+PEER, PEER_VERSION = "openapi-schema-diff", "0.0.1"
+JS_YAML = "js-yaml@4.1.0"
+RUNNER = """\
+const fs = require('fs');
+const yaml = require('js-yaml');
+const compare = require('openapi-schema-diff');
+const [a, b] = process.argv.slice(2, 4).map((f) => yaml.load(fs.readFileSync(f, 'utf8')));
+const result = compare(a, b);
+const out = {
+  added: result.addedRoutes.length,
+  deleted: result.deletedRoutes.length,
+  changedRoutes: result.changedRoutes.length,
+  changes: result.changedRoutes.reduce((n, r) => n + r.changes.length, 0),
+};
+if (process.argv[4]) fs.writeFileSync(process.argv[4], JSON.stringify(out));
+"""
+
+
+# Where apidrift's time goes: the same work in one process, CPU seconds per phase (whole documents).
+PHASES = r"""
+import json, os, sys, tempfile, time
+from pathlib import Path
+clock = time.process_time
+t = clock()
+import apidrift.cli.diff
+import apidrift.diff.engine as diff
+import apidrift.diff.render as render
+import apidrift.openapi.convert as openapi
+import apidrift.openapi.sources as sources
+out = {"imports (CLI included)": clock() - t}
+paths = [Path(sys.argv[1]), Path(sys.argv[2])]
+t = clock()
+docs = [openapi.load_document(p) for p in paths]
+out["parse"] = clock() - t
+t = clock()
+results = [openapi.import_document(d, api="openai", version=p.stem) for d, p in zip(docs, paths)]
+out["convert"] = clock() - t
+os.environ["APIDRIFT_CACHE_DIR"] = tempfile.mkdtemp()
+t = clock()
+for i, result in enumerate(results):
+    sources._to_cache(sources.cache_dir() / f"{i}.json", result)
+out["cache write"] = clock() - t
+t = clock()
+d = diff.diff_versions(results[0].version, results[1].version)
+out["diff"] = clock() - t
+t = clock()
+render.render_json(d)
+out["render"] = clock() - t
+print(json.dumps(out))
+"""
+
+
+def install_peer(folder: Path) -> Path:
+    """openapi-schema-diff and js-yaml installed by npm into `folder`, and the runner script."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if not (folder / "node_modules" / PEER / "package.json").is_file():
+        _log(f"npm install {PEER}@{PEER_VERSION} {JS_YAML} into {folder}")
+        subprocess.run(["npm", "init", "-y"], cwd=folder, check=True, capture_output=True)
+        subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund", f"{PEER}@{PEER_VERSION}", JS_YAML],
+            cwd=folder,
+            check=True,
+            capture_output=True,
+        )
+    runner = folder / "run.js"
+    runner.write_text(RUNNER, encoding="utf-8")
+    return runner
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    old, new = args.specs / OLD, args.specs / NEW
+    work = Path(tempfile.mkdtemp(prefix="bench-diff-peer-"))
+    runner = install_peer(args.peer_dir)
+    env = {**os.environ, "PYTHONHASHSEED": "0", "NODE_PATH": str(args.peer_dir / "node_modules")}
+    diff = [sys.executable, "-m", "apidrift.cli", "diff", str(old), str(new), "--format", "json"]
+    runs = [
+        Case("apidrift", "apidrift diff, cold (empty cache)",
+             [*diff, "-o", str(work / "apidrift.json")], env, True),
+        Case("peer", f"{PEER} {PEER_VERSION} (node, js-yaml)", ["node", str(runner), str(old), str(new),
+             str(work / "peer.json")], env),
+    ]  # fmt: skip
+    for label, src in args.baseline:
+        base_env = {**env, "PYTHONPATH": str(src)}
+        runs.append(Case(f"base-{label}", f"apidrift diff, cold - {label}",
+                         [*diff, "-o", str(work / f"{label}.json")], base_env, True))  # fmt: skip
+    try:
+        for round_ in range(args.repeat):
+            _log(f"round {round_ + 1}/{args.repeat}")
+            for case in runs:
+                if case.fresh_cache:
+                    case.env = {**case.env, "APIDRIFT_CACHE_DIR": str(work / f"empty-{case.name}-{round_}")}
+                case.samples.append(measure(case.argv, case.env))
+        ours = json.loads((work / "apidrift.json").read_text(encoding="utf-8"))
+        phases = json.loads(
+            subprocess.run(
+                [sys.executable, "-c", PHASES, str(old), str(new)], env=env, capture_output=True, check=True
+            ).stdout
+        )
+        peer = json.loads((work / "peer.json").read_text(encoding="utf-8"))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return {"runs": runs, "ours": ours, "peer": peer, "phases": phases, "machine": _machine()}
+
+
+def section(result: dict[str, Any], args: argparse.Namespace) -> str:
+    runs: list[Case] = result["runs"]
+    ours, peer = runs[0], runs[1]
+    ratio_wall = ours.best.wall / peer.best.wall
+    ratio_cpu = ours.median("cpu") / peer.median("cpu")
+    met = "met" if ratio_wall <= 1.0 and ratio_cpu <= 1.0 else "NOT met"
+    summary, found = result["ours"]["summary"], result["peer"]
+    findings = summary["findings"]
+    command = " ".join(["python benchmarks/bench_diff_peer.py", f"--repeat {args.repeat}",
+                        *(f"--baseline {label}=SRC" for label, _ in args.baseline),
+                        *(["--write-docs"] if args.write_docs else [])])  # fmt: skip
+    lines = [
+        SECTION,
+        "",
+        f"Measured on {dt.date.today().isoformat()} with `{command}`.",
+        "",
+        f"Both tools diff `{OLD}` against `{NEW}` whole (every operation; {summary['operations']['old']} and "
+        f"{summary['operations']['new']} operations), each run a fresh process with its start included, "
+        f"the runs taking turns over {args.repeat} rounds.",
+        "",
+        f"Target: apidrift no slower than {PEER}. Result: **{met}**: {ratio_wall:.2f}× its time (fastest "
+        f"wall clock) and {ratio_cpu:.2f}× its CPU time (median).",
+        "",
+        "| run | wall, fastest | wall, median | CPU, median | × peer (fastest wall) | peak RSS |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for case in runs:
+        lines.append(
+            f"| {case.title} | {case.best.wall:.2f} s | {case.median('wall'):.2f} s "
+            f"| {case.median('cpu'):.2f} s | {case.best.wall / peer.best.wall:.2f}× "
+            f"| {case.best.rss_mib:.0f} MiB |"
+        )
+    by_severity = findings["by_severity"]
+    lines += [
+        "",
+        f"What each reports: apidrift {findings['total']} findings ({by_severity['breaking']} breaking, "
+        f"{by_severity['warning']} warning, {by_severity['info']} info) from "
+        f"{len(result['ours']['changes'])} per-operation changes of {len(summary['by_kind'])} kinds; "
+        f"{PEER} {found['changes']} changes in "
+        f"{found['changedRoutes']} changed routes ({found['added']} added, {found['deleted']} deleted), "
+        "without severities or renames.",
+        "",
+        "Where apidrift's time goes (one process, CPU seconds): "
+        + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in result["phases"].items())
+        + "; the rest of a run is interpreter start and the CLI's own work.",
+        "",
+        f"**Machine**: {result['machine']}. The machine is shared: compare rows of one run, and read the "
+        "CPU times beside the wall times.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--specs", type=Path, default=ROOT.parent / "shared" / "openapi")
+    parser.add_argument("--peer-dir", type=Path, default=Path(tempfile.gettempdir()) / "apidrift-bench-peer")
+    parser.add_argument("--baseline", type=_baseline, action="append", default=[])
+    parser.add_argument("--write-docs", action="store_true")
+    args = parser.parse_args()
+    text = section(run(args), args)
+    print(text)
+    if args.write_docs:
+        write_docs(text, section_title=SECTION)
+
+
+if __name__ == "__main__":
+    main()

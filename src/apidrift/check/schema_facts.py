@@ -1,0 +1,170 @@
+"""What the flattener reads off one schema node: the keywords it keeps, the JSON types each bound
+applies to, its types, enum and references."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apidrift.contracts.model import DEFS_PREFIX, JSONSchema
+
+TYPE_OF_VALUE = {bool: "boolean", int: "integer", float: "number", str: "string", type(None): "null"}
+# Keywords that narrow the values a field admits, beyond its type and enum.
+CONSTRAINT_KEYWORDS = (
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "format",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+    "additionalProperties",
+)
+# JSON Schema 2020-12 keywords only a diff looks at (`SchemaFlattener(detail=True)`).
+DETAIL_KEYWORDS = (
+    "minContains",
+    "maxContains",
+    "contains",
+    "prefixItems",
+    "dependentRequired",
+    "dependentSchemas",
+    "patternProperties",
+    "propertyNames",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "if",
+    "then",
+    "else",
+    "not",
+    "contentMediaType",
+    "contentEncoding",
+    "contentSchema",
+)
+# Keywords that describe rather than constrain, yet matter to clients (`detail=True` only).
+ANNOTATION_KEYWORDS = ("default", "readOnly", "writeOnly", "deprecated", "x-extensible-enum")
+# Applicators whose schema `detail=True` walks as the child path `*` instead of comparing it whole.
+WALKED_APPLICATORS = ("additionalProperties", "unevaluatedProperties")
+
+
+def sorted_unique(values: tuple[Any, ...]) -> list[Any]:
+    seen: dict[str, Any] = {}
+    for v in values:
+        seen.setdefault(repr(v), v)
+    return [seen[k] for k in sorted(seen)]
+
+
+# The JSON types each keyword constrains: a union branch of another type is not loosened by lacking it.
+DOMAIN: dict[str, frozenset[str]] = {
+    **dict.fromkeys(
+        ("minLength", "maxLength", "pattern", "contentMediaType", "contentEncoding", "contentSchema"),
+        frozenset({"string"}),
+    ),
+    "format": frozenset({"string", "number", "integer"}),
+    **dict.fromkeys(
+        ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"),
+        frozenset({"number", "integer"}),
+    ),
+    **dict.fromkeys(
+        ("minItems", "maxItems", "uniqueItems", "contains", "minContains", "maxContains", "prefixItems"),
+        frozenset({"array"}),
+    ),
+    "unevaluatedItems": frozenset({"array"}),
+    **dict.fromkeys(
+        ("minProperties", "maxProperties", "additionalProperties", "dependentRequired", "dependentSchemas"),
+        frozenset({"object"}),
+    ),
+    **dict.fromkeys(("patternProperties", "propertyNames", "unevaluatedProperties"), frozenset({"object"})),
+}
+# What a bound becomes when only some union branches give it: it no longer bounds the field as a whole.
+PARTIAL = "(some branches only)"
+
+
+def partial(
+    constraints: set[tuple[str, Any]], branches: list[tuple[list[str], set[str]]]
+) -> set[tuple[str, Any]]:
+    """`constraints` with every keyword that a branch it applies to lacks marked PARTIAL."""
+    out: set[tuple[str, Any]] = set()
+    for keyword, value in constraints:
+        domain = DOMAIN.get(keyword)
+        lacking = any(
+            keyword not in given and (not types or domain is None or domain & set(types))
+            for types, given in branches
+        )
+        out.add((keyword, PARTIAL) if lacking else (keyword, value))
+    # Once partial, always partial: merges then give the same result in any order (the cache relies on it).
+    partial = {k for k, v in out if v == PARTIAL}
+    return {(k, v) for k, v in out if k not in partial} | {(k, PARTIAL) for k in partial}
+
+
+def refs_in(node: Any) -> set[str]:
+    """The names of every schema `node` refers to directly (anywhere below it)."""
+    out: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str):
+                out.add(ref_name(ref))
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return out
+
+
+def hashable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((k, hashable(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return tuple(hashable(v) for v in value)
+    return value
+
+
+_DESCRIBING = frozenset({"description", "title", "examples", "default", "$schema", "$id"})
+
+
+def is_constraining(node: JSONSchema) -> bool:
+    return not node.keys() <= _DESCRIBING
+
+
+def types_of(member: JSONSchema) -> list[str]:
+    kind = member.get("type")
+    if isinstance(kind, str):
+        return [kind]
+    if isinstance(kind, list):
+        return [str(k) for k in kind]
+    if "const" in member:
+        return [TYPE_OF_VALUE.get(type(member["const"]), "object")]
+    if "enum" in member:
+        return sorted({TYPE_OF_VALUE.get(type(v), "object") for v in member["enum"]})
+    if "properties" in member:
+        return ["object"]
+    if "items" in member:
+        return ["array"]
+    return []
+
+
+def enum_of(members: list[JSONSchema]) -> tuple[Any, ...] | None:
+    """The closed set of non-null values a field may take, or None when it is open."""
+    values: list[Any] = []
+    for m in members:
+        if "const" in m:
+            values.append(m["const"])
+        elif "enum" in m:
+            values.extend(v for v in m["enum"] if v is not None)
+        elif types_of(m) != ["null"]:
+            return None
+    return tuple(sorted_unique(tuple(values))) if values else None
+
+
+def ref_name(ref: str) -> str:
+    for prefix in (DEFS_PREFIX, "#/$defs/"):
+        if ref.startswith(prefix):
+            return ref[len(prefix) :]
+    return ref

@@ -1,0 +1,143 @@
+"""The drift rules of every family in one table, and the page `docs/drift-rules.md` made from it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from types import ModuleType
+
+from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
+from apidrift.diff.fields import FieldPair, Walk
+from apidrift.diff.policy import DEFAULT_POLICY
+from apidrift.diff.rules import (
+    annotation,
+    bodies,
+    composition,
+    headers,
+    keywords,
+    lifecycle,
+    media,
+    operations,
+    parameters,
+    presence,
+    responses,
+    security,
+    webhooks,
+)
+
+FAMILIES: tuple[ModuleType, ...] = (
+    operations,
+    parameters,
+    bodies,
+    responses,
+    headers,
+    media,
+    presence,
+    keywords,
+    annotation,
+    composition,
+    security,
+    lifecycle,
+    webhooks,
+)
+
+
+def _collect() -> dict[tuple[ChangeKind, Side], Rule]:
+    table: dict[tuple[ChangeKind, Side], Rule] = {}
+    for family in FAMILIES:
+        for rule in family.RULES:
+            key = (rule.kind, rule.side)
+            if key in table:
+                raise AssertionError(f"{key} is graded twice ({table[key].family}, {family.FAMILY})")
+            table[key] = replace(rule, family=family.FAMILY)
+    # Webhook receivers read the payload the API sends: every reader's rule holds for them as well.
+    for (kind, side), rule in list(table.items()):
+        if side is Side.RESPONSE and kind not in RESPONSE_ONLY and (kind, Side.WEBHOOK) not in table:
+            table[(kind, Side.WEBHOOK)] = replace(rule, side=Side.WEBHOOK, why=f"receivers: {rule.why}")
+    return table
+
+
+# Kinds about HTTP responses themselves (statuses, headers, media types), not about a payload.
+RESPONSE_ONLY = frozenset(
+    {
+        ChangeKind.STATUS_ADDED,
+        ChangeKind.STATUS_REMOVED,
+        ChangeKind.SUCCESS_STATUS_REMOVED,
+        *(r.kind for r in headers.RULES),
+        *(r.kind for r in media.RULES),
+    }
+)
+
+
+RULES: Mapping[tuple[ChangeKind, Side], Rule] = _collect()
+
+FieldCheck = Callable[[Walk, FieldPair], list[Change]]
+# Asked, in this order, of every field path both versions have.
+FIELD_CHECKS: tuple[FieldCheck, ...] = (
+    lambda _, pair: presence.required(pair),
+    lambda _, pair: keywords.types(pair),
+    lambda _, pair: presence.nullability(pair),
+    lambda _, pair: keywords.enums(pair),
+    composition.check,
+    lambda _, pair: keywords.constraints(pair),
+    lambda _, pair: annotation.check(pair),
+    lambda _, pair: lifecycle.fields(pair),
+    lambda _, pair: presence.description(pair),
+)
+
+
+def severity_of(kind: ChangeKind, side: Side, *, required: bool = False) -> Severity:
+    rule = RULES[(kind, side)]
+    return rule.if_required if required and rule.if_required is not None else rule.severity
+
+
+def rules_markdown() -> str:
+    """The severity rules as the Markdown table of `docs/drift-rules.md` (kept in sync by a test)."""
+    lines = [
+        "# Drift rules",
+        "",
+        "How `apidrift diff` grades each change, by where it sits: a client *reading responses*, a client",
+        "*sending requests* (bodies), or *calling* an operation (parameters). Generated from",
+        "`apidrift.diff.registry.RULES`, which collects the rules of each family module in",
+        "`src/apidrift/diff/rules/`; `tests/unit/test_changes.py` fails when this page and the code",
+        "disagree.",
+        "",
+        "One principle grades every bound, type, enum and union by direction: a request or parameter",
+        "schema that now refuses values it accepted breaks senders (*narrowed*); a response schema that",
+        "now admits values it excluded can break readers (*widened*). Where the direction cannot be",
+        "decided statically (two unrelated patterns, say), the change is a warning that says why.",
+        "",
+        f"{len(RULES)} rules over {len({k for k, _ in RULES})} kinds.",
+        "",
+        "| kind | side | severity | why | family |",
+        "|---|---|---|---|---|",
+    ]
+    for (kind, side), rule in RULES.items():
+        severity = rule.severity.value + (
+            f" ({rule.if_required.value} when required)" if rule.if_required else ""
+        )
+        lines.append(f"| `{kind.value}` | {side.value} | {severity} | {rule.why} | {rule.family} |")
+    lines += [
+        "",
+        "Dropping an enum (`type-changed` from an enum to its plain type) is graded as `enum-values-added`:",
+        "old values still fit, so senders are safe and readers may meet new values.",
+        "Renames (`field-renamed`, `path-param-renamed`, `schema-renamed`) carry a `confidence` from 0 to 1",
+        "and the evidence behind it (plural/singular, prefixes, shared tokens, spelling, identical shape);",
+        "weak pairs stay a removal plus an addition. A new oneOf/anyOf branch is `union-member-added`, never",
+        "a rename. `description-changed` is cosmetic and only listed with `--include-cosmetic`.",
+        "",
+        "## Lifecycle policy",
+        "",
+        "Removing a live operation is `operation-removed` (breaking) and a live response field",
+        "`field-removed` (breaking). Removing one that was deprecated gave clients notice:",
+        "`deprecated-operation-removed` / `deprecated-field-removed` are graded by",
+        f"`LifecyclePolicy.deprecated_removal` (default {DEFAULT_POLICY.deprecated_removal.value}); an",
+        "operation whose `x-sunset` date (also `x-deprecation-date`, `x-sunset-date`) has passed by the new",
+        f"version's date (else today) by `after_sunset` (default {DEFAULT_POLICY.after_sunset.value}).",
+        "Set them with `diff_versions(..., policy=LifecyclePolicy(...))` or",
+        "`apidrift diff --deprecated-removal",
+        "SEVERITY --after-sunset SEVERITY`. Senders' rules do not change: a deprecated request field removed",
+        "stays info.",
+        "",
+    ]
+    return "\n".join(lines)

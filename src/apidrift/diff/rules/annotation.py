@@ -1,0 +1,88 @@
+"""Schema annotations that clients act on: defaults, readOnly/writeOnly, `x-extensible-enum` values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
+from apidrift.diff.fields import READ, SEND, FieldPair
+
+K, S = ChangeKind, Side
+B, W, INFO = Severity.BREAKING, Severity.WARNING, Severity.INFO
+FAMILY = "schema annotations"
+_ABSENT = object()
+
+RULES = (
+    *(Rule(K.DEFAULT_CHANGED, side, W, "senders that omit it now get another value") for side in SEND),
+    Rule(K.DEFAULT_CHANGED, S.RESPONSE, INFO, "it documents what the server fills in"),
+    Rule(K.BECAME_READ_ONLY, S.REQUEST, B, "senders that set it are refused or ignored"),
+    Rule(K.BECAME_READ_ONLY, S.RESPONSE, INFO, "readers still get it"),
+    Rule(K.BECAME_WRITE_ONLY, S.RESPONSE, B, "readers no longer get it"),
+    Rule(K.BECAME_WRITE_ONLY, S.REQUEST, INFO, "senders still send it"),
+    *(
+        Rule(K.ACCESS_RELAXED, side, INFO, "readOnly or writeOnly dropped: it flows both ways")
+        for side in (*READ, S.REQUEST)
+    ),
+    # An extensible enum tells readers to expect unknown values; senders still only have the listed ones.
+    *(
+        Rule(
+            K.EXTENSIBLE_ENUM_VALUES_ADDED, side, INFO, "x-extensible-enum: readers were told to expect more"
+        )
+        for side in (*READ, *SEND)
+    ),
+    *(Rule(K.EXTENSIBLE_ENUM_VALUES_REMOVED, side, B, "old values may be refused") for side in SEND),
+    Rule(K.EXTENSIBLE_ENUM_VALUES_REMOVED, S.RESPONSE, INFO, "readers never see that value again"),
+)
+
+
+def _get(pair_side: tuple[tuple[str, Any], ...], keyword: str) -> Any:
+    values = [v for k, v in pair_side if k == keyword]
+    return values[0] if len(values) == 1 else (_ABSENT if not values else tuple(values))
+
+
+def check(pair: FieldPair) -> list[Change]:
+    a, b = pair.old.annotations, pair.new.annotations
+    if a == b:
+        return []
+    out = []
+    old_default, new_default = _get(a, "default"), _get(b, "default")
+    if old_default != new_default and old_default is not _ABSENT:
+        shown = None if new_default is _ABSENT else new_default
+        message = f"{pair.label} default {old_default!r} -> {'(none)' if shown is None else repr(shown)}"
+        out.append(pair.change(K.DEFAULT_CHANGED, old_default, shown, message))
+    out += _access(pair, "readOnly", K.BECAME_READ_ONLY)
+    out += _access(pair, "writeOnly", K.BECAME_WRITE_ONLY)
+    out += _extensible(pair)
+    return out
+
+
+def _access(pair: FieldPair, keyword: str, became: ChangeKind) -> list[Change]:
+    before = _get(pair.old.annotations, keyword) is True
+    after = _get(pair.new.annotations, keyword) is True
+    if before == after or pair.ctx.side is S.PARAMETER:
+        return []
+    if after:
+        return [pair.change(became, False, True, f"{pair.label} is now {keyword}")]
+    return [
+        pair.change(
+            K.ACCESS_RELAXED, {keyword: True}, {keyword: False}, f"{pair.label} is no longer {keyword}"
+        )
+    ]
+
+
+def _extensible(pair: FieldPair) -> list[Change]:
+    before, after = (
+        _get(pair.old.annotations, "x-extensible-enum"),
+        _get(pair.new.annotations, "x-extensible-enum"),
+    )
+    if before == after or not isinstance(before, tuple) or not isinstance(after, tuple):
+        return []
+    out = []
+    added, removed = [v for v in after if v not in before], [v for v in before if v not in after]
+    if added:
+        message = f"{pair.label} lists {added} among its extensible values"
+        out.append(pair.change(K.EXTENSIBLE_ENUM_VALUES_ADDED, list(before), list(after), message))
+    if removed:
+        message = f"{pair.label} no longer lists {removed} among its extensible values"
+        out.append(pair.change(K.EXTENSIBLE_ENUM_VALUES_REMOVED, list(before), list(after), message))
+    return out

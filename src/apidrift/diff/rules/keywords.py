@@ -1,0 +1,303 @@
+"""Schema keywords: types, enums and every bound, graded by direction (who a change can break)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any
+
+from apidrift.check.renames import name_similarity
+from apidrift.check.shapes import PARTIAL, FieldShape
+from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
+from apidrift.diff.fields import FieldPair, directional, type_label
+
+K, S = ChangeKind, Side
+B, W, INFO = Severity.BREAKING, Severity.WARNING, Severity.INFO
+FAMILY = "schema keywords"
+
+RULES = (
+    *directional(K.TYPE_NARROWED, K.TYPE_WIDENED, "type"),
+    *(
+        Rule(K.TYPE_CHANGED, side, B, "old values are refused and readers get another type")
+        for side in S
+        if side is not S.OPERATION
+    ),
+    *directional(K.ENUM_VALUES_REMOVED, K.ENUM_VALUES_ADDED, "enum", reader_harm=W),
+    *(
+        Rule(
+            K.ENUM_VALUE_RENAMED, side, B, "the old spelling is refused and readers meet one they do not know"
+        )
+        for side in S
+        if side is not S.OPERATION
+    ),
+    *directional(K.CONSTRAINT_NARROWED, K.CONSTRAINT_WIDENED, "bound"),
+    *(
+        Rule(
+            K.CONSTRAINT_CHANGED,
+            side,
+            W,
+            "neither narrower nor wider (e.g. two unrelated patterns): check by hand",
+        )
+        for side in S
+        if side is not S.OPERATION
+    ),
+)
+
+
+class Direction(StrEnum):
+    """How a keyword change moves the set of values a schema admits."""
+
+    NARROWED = "narrowed"
+    WIDENED = "widened"
+    UNDECIDED = "undecided"
+
+
+N, WD, U = Direction.NARROWED, Direction.WIDENED, Direction.UNDECIDED
+KIND = {N: K.CONSTRAINT_NARROWED, WD: K.CONSTRAINT_WIDENED, U: K.CONSTRAINT_CHANGED}
+_ABSENT = object()
+# Bounds whose larger value admits fewer values, and those whose smaller value does.
+CONDITIONAL = ("if", "then", "else")
+# How alike two enum values must be spelt to be one value renamed (plural, case, one letter).
+RENAMED_VALUE = 0.75
+# Keywords that change what a string means rather than which strings fit: no direction either way.
+MEANING = frozenset({"contentMediaType", "contentEncoding"})
+LOWER = frozenset({"minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties", "minContains"})
+UPPER = frozenset({"maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties", "maxContains"})
+# Formats that admit every value of another (int32 values are all int64 values).
+FORMAT_WITHIN = {("int32", "int64"), ("float", "double")}
+# What an absent keyword means, so that stating its default is no change.
+DEFAULTS: dict[str, Any] = {
+    "uniqueItems": False,
+    "additionalProperties": True,
+    "unevaluatedProperties": True,
+    "unevaluatedItems": True,
+}
+
+
+def types(pair: FieldPair) -> list[Change]:
+    ta, tb = set(pair.old.types) - {"null"}, set(pair.new.types) - {"null"}
+    if not ta or not tb or ta == tb:
+        return []
+    wide_a, wide_b = _widened(ta), _widened(tb)
+    kind = K.TYPE_CHANGED
+    if wide_a <= wide_b:
+        kind = K.TYPE_WIDENED
+    elif wide_b <= wide_a:
+        kind = K.TYPE_NARROWED
+    message = f"{pair.label} type {'|'.join(sorted(ta))} -> {'|'.join(sorted(tb))}"
+    return [pair.change(kind, sorted(ta), sorted(tb), message)]
+
+
+def _widened(types: set[str]) -> set[str]:
+    # Every integer is a number: `number` admits what `integer` does.
+    return types | {"integer"} if "number" in types else types
+
+
+def enums(pair: FieldPair) -> list[Change]:
+    a, b, label = pair.old, pair.new, pair.label
+    if a.enum == b.enum:
+        return []
+    if a.enum is not None and b.enum is not None:
+        added = [v for v in b.enum if v not in a.enum]
+        removed = [v for v in a.enum if v not in b.enum]
+        out, renamed = _value_renames(pair, removed, added)
+        added = [v for v in added if v not in renamed]
+        removed = [v for v in removed if v not in renamed]
+        if added:
+            out.append(
+                pair.change(K.ENUM_VALUES_ADDED, list(a.enum), list(b.enum), f"{label} admits {added}")
+            )
+        if removed:
+            message = f"{label} no longer admits {removed}"
+            out.append(pair.change(K.ENUM_VALUES_REMOVED, list(a.enum), list(b.enum), message))
+        return out
+    if a.enum is not None:
+        message = f"{label} enum {list(a.enum)} became a plain {type_label(b)}"
+        # Dropping an enum widens the values: graded like added enum values (old ones still fit).
+        return [
+            pair.change(K.TYPE_CHANGED, list(a.enum), type_label(b), message, graded_as=K.ENUM_VALUES_ADDED)
+        ]
+    assert b.enum is not None
+    message = f"{label} is now restricted to {list(b.enum)}"
+    return [pair.change(K.CONSTRAINT_NARROWED, type_label(a), list(b.enum), message)]
+
+
+def _value_renames(pair: FieldPair, removed: list[Any], added: list[Any]) -> tuple[list[Change], set[Any]]:
+    """Enum values whose spelling changed (`cancelled` -> `canceled`): one rename each, with evidence."""
+    candidates = []
+    for old in removed:
+        for new in added:
+            if isinstance(old, str) and isinstance(new, str):
+                score, evidence = name_similarity(old, new)
+                if score >= RENAMED_VALUE:
+                    candidates.append((score, old, new, evidence))
+    out, used = [], set()
+    for score, old, new, evidence in sorted(candidates, key=lambda c: -c[0]):
+        if old in used or new in used:
+            continue
+        used |= {old, new}
+        message = f"{pair.label} value {old!r} is now spelt {new!r}"
+        out.append(
+            pair.change(K.ENUM_VALUE_RENAMED, old, new, message, confidence=score, evidence=tuple(evidence))
+        )
+    return out, used
+
+
+def constraints(pair: FieldPair) -> list[Change]:
+    """One change per keyword whose value moved, graded by the direction it moved the values."""
+    if pair.old.constraints == pair.new.constraints:
+        return []
+    old, new = _by_keyword(pair.old), _by_keyword(pair.new)
+    out = []
+    for keyword in sorted(old.keys() | new.keys()):
+        default = DEFAULTS.get(keyword, _ABSENT)
+        a, b = old.get(keyword, default), new.get(keyword, default)
+        if a == b:
+            continue
+        direction, reason = direction_of(keyword, a, b)
+        shown_a, shown_b = (None if v is _ABSENT else _shown(v) for v in (a, b))
+        message = f"{pair.label} {keyword} {_text(shown_a)} -> {_text(shown_b)}: {direction.value}"
+        if reason:
+            message += f" ({reason})"
+        out.append(
+            pair.change(
+                KIND[direction],
+                {keyword: shown_a},
+                {keyword: shown_b},
+                message,
+                evidence=(reason,) if reason else (),
+            )
+        )
+    return out
+
+
+def _by_keyword(shape: FieldShape) -> dict[str, Any]:
+    """keyword -> its value; a keyword with different values in different union members is a tuple
+    tagged `_Several`, which no rule can order."""
+    grouped: dict[str, list[Any]] = {}
+    conditional = {}
+    for keyword, value in shape.constraints:
+        if keyword in CONDITIONAL:
+            conditional[keyword] = value  # if/then/else is one construct: one change, not three
+        else:
+            grouped.setdefault(keyword, []).append(value)
+    out: dict[str, Any] = {k: v[0] if len(v) == 1 else _Several(tuple(v)) for k, v in grouped.items()}
+    if conditional:
+        out["if/then/else"] = tuple(sorted(conditional.items()))
+    return out
+
+
+class _Several(tuple[Any, ...]):
+    """Different values of one keyword across union members."""
+
+
+def direction_of(keyword: str, old: Any, new: Any) -> tuple[Direction, str]:
+    """Whether changing `keyword` from `old` to `new` narrows or widens the values, and why not when
+    it cannot be told (`_ABSENT` stands for a keyword not given)."""
+    if isinstance(old, _Several) or isinstance(new, _Several):
+        return U, "the keyword differs between union members"
+    if PARTIAL in (old, new):
+        return (
+            U,
+            "the keyword bounds only some oneOf/anyOf branches here, so the field's direction is unknown",
+        )
+    if keyword in MEANING:
+        return U, f"{keyword} changes how the string is read, for senders and readers alike"
+    if old is _ABSENT:
+        return N, ""  # a bound that was not there refuses some values now
+    if new is _ABSENT:
+        return WD, ""
+    rule = _ORDERED.get(keyword)
+    if rule is not None:
+        return rule(old, new)
+    return U, f"the schema under {keyword} changed; whether it admits more or fewer values is not decided"
+
+
+def _lower(old: Any, new: Any) -> tuple[Direction, str]:
+    if _number(old) and _number(new):
+        return (N, "") if new > old else (WD, "")
+    return _flag(old, new)
+
+
+def _upper(old: Any, new: Any) -> tuple[Direction, str]:
+    if _number(old) and _number(new):
+        return (N, "") if new < old else (WD, "")
+    return _flag(old, new)
+
+
+def _flag(old: Any, new: Any) -> tuple[Direction, str]:
+    """A boolean keyword (uniqueItems, OpenAPI 3.0's exclusive bounds): turning it on narrows."""
+    if isinstance(old, bool) and isinstance(new, bool):
+        return (N, "") if new else (WD, "")
+    return U, f"{old!r} and {new!r} cannot be ordered"
+
+
+def _multiple_of(old: Any, new: Any) -> tuple[Direction, str]:
+    if _number(old) and _number(new) and old and new:
+        if (new / old).is_integer():
+            return N, ""  # every multiple of the new step is a multiple of the old one
+        if (old / new).is_integer():
+            return WD, ""
+    return U, f"neither of multipleOf {old} and {new} divides the other"
+
+
+def _pattern(old: Any, new: Any) -> tuple[Direction, str]:
+    return U, f"two different patterns ({old!r} -> {new!r}) cannot be compared statically"
+
+
+def _format(old: Any, new: Any) -> tuple[Direction, str]:
+    if (old, new) in FORMAT_WITHIN:
+        return WD, ""
+    if (new, old) in FORMAT_WITHIN:
+        return N, ""
+    return U, f"formats {old!r} and {new!r} are not known to contain one another"
+
+
+def _additional(old: Any, new: Any) -> tuple[Direction, str]:
+    # True admits anything, a schema some values, False none; the schemas themselves are walked as `*`.
+    rank = {True: 2, "schema": 1, False: 0}
+    a, b = rank.get(_kind_of_additional(old)), rank.get(_kind_of_additional(new))
+    if a is None or b is None or a == b:
+        return U, "additional properties changed"
+    return (N, "") if b < a else (WD, "")
+
+
+def _kind_of_additional(value: Any) -> Any:
+    return value if isinstance(value, bool) else "schema"
+
+
+def _dependent_required(old: Any, new: Any) -> tuple[Direction, str]:
+    """More names required alongside a property narrows; fewer widens; both at once cannot be told."""
+    a = {k: set(v) for k, v in old}
+    b = {k: set(v) for k, v in new}
+    more = any(b.get(k, set()) - a.get(k, set()) for k in b)
+    fewer = any(a.get(k, set()) - b.get(k, set()) for k in a)
+    if more and fewer:
+        return U, "dependentRequired both adds and drops dependencies"
+    return (N, "") if more else (WD, "")
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _shown(value: Any) -> Any:
+    return list(value) if isinstance(value, _Several) else value
+
+
+def _text(value: Any) -> str:
+    return "(none)" if value is None else repr(value)
+
+
+_ORDERED: dict[str, Callable[[Any, Any], tuple[Direction, str]]] = {
+    **dict.fromkeys(LOWER, _lower),
+    **dict.fromkeys(UPPER, _upper),
+    "uniqueItems": _flag,
+    "multipleOf": _multiple_of,
+    "pattern": _pattern,
+    "format": _format,
+    "additionalProperties": _additional,
+    "unevaluatedProperties": _additional,
+    "unevaluatedItems": _additional,
+    "dependentRequired": _dependent_required,
+}

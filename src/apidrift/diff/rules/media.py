@@ -1,0 +1,63 @@
+"""Media types of request and response bodies: added, removed or renamed (same schema under another
+type), and the schema of every media type both versions document."""
+
+from __future__ import annotations
+
+from apidrift.contracts.model import JSONSchema
+from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
+from apidrift.diff.fields import ChangeContext, Walk, prefixed
+
+K, S = ChangeKind, Side
+B, W, INFO = Severity.BREAKING, Severity.WARNING, Severity.INFO
+FAMILY = "media types"
+Media = dict[str, JSONSchema | None]
+
+RULES = (
+    Rule(K.MEDIA_TYPE_ADDED, S.REQUEST, INFO, "old bodies are still accepted"),
+    Rule(K.MEDIA_TYPE_REMOVED, S.REQUEST, B, "senders using it are refused"),
+    Rule(K.MEDIA_TYPE_RENAMED, S.REQUEST, B, "senders label their bodies with the old type"),
+    Rule(K.MEDIA_TYPE_ADDED, S.RESPONSE, W, "readers may receive a type they cannot parse"),
+    Rule(K.MEDIA_TYPE_REMOVED, S.RESPONSE, B, "readers asking for it no longer get it"),
+    Rule(K.MEDIA_TYPE_RENAMED, S.RESPONSE, B, "readers check for the old Content-Type"),
+)
+
+
+def check(walk: Walk, ctx: ChangeContext, old: Media, new: Media, primary: str | None) -> list[Change]:
+    """Media types that came, went or were renamed; then the schemas of the shared ones other than
+    `primary` (the one whose schema the caller compares at the body's root)."""
+    if not old or not new:
+        return []  # a body added or removed whole is the body rule's to report
+    changes = []
+    gone, came = sorted(old.keys() - new.keys()), sorted(new.keys() - old.keys())
+    renamed: set[str] = set()
+    for before in gone:
+        same = [after for after in came if after not in renamed and new[after] == old[before]]
+        if same:
+            after = same[0]
+            renamed |= {before, after}
+            message = f"media type {before} is now {after} (same schema)"
+            evidence = ("the schema is identical", "the only difference is the media type")
+            changes.append(
+                ctx.change(
+                    K.MEDIA_TYPE_RENAMED, after, before, after, message, confidence=0.9, evidence=evidence
+                )
+            )
+    for media_type in gone:
+        if media_type not in renamed:
+            changes.append(
+                ctx.change(
+                    K.MEDIA_TYPE_REMOVED, media_type, media_type, None, f"media type {media_type} removed"
+                )
+            )
+    for media_type in came:
+        if media_type not in renamed:
+            changes.append(
+                ctx.change(K.MEDIA_TYPE_ADDED, media_type, None, media_type, f"media type {media_type} added")
+            )
+    for media_type in sorted(old.keys() & new.keys()):
+        if media_type == primary or walk.unchanged(old[media_type], new[media_type]):
+            continue
+        old_shapes = prefixed(walk.flatten("old", old[media_type]), media_type)
+        new_shapes = prefixed(walk.flatten("new", new[media_type]), media_type)
+        changes += walk.compare(ctx, old_shapes, new_shapes, root=media_type)
+    return changes

@@ -1,0 +1,133 @@
+"""Operations and paths: which operations the two versions share, which came or went, which moved to
+another path (same operationId) and which changed operationId (generated method names change)."""
+
+from __future__ import annotations
+
+import re
+
+from apidrift.check.renames import name_similarity
+from apidrift.contracts.model import ContractVersion, Operation
+from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
+from apidrift.diff.fields import RuleTable, grade
+from apidrift.diff.policy import LifecyclePolicy
+
+K, S = ChangeKind, Side
+FAMILY = "operations and paths"
+PARAM = re.compile(r"\{([^}]+)\}")
+
+RULES = (
+    Rule(K.OPERATION_ADDED, S.OPERATION, Severity.INFO, "nothing existing calls it"),
+    Rule(K.OPERATION_REMOVED, S.OPERATION, Severity.BREAKING, "every caller fails"),
+    Rule(
+        K.OPERATION_MOVED,
+        S.OPERATION,
+        Severity.BREAKING,
+        "callers use the old path (one move, not a removal and an addition)",
+    ),
+    Rule(
+        K.OPERATION_ID_RENAMED,
+        S.OPERATION,
+        Severity.WARNING,
+        "the HTTP call is the same; generated method names change",
+    ),
+)
+
+
+def path_shape(path: str) -> str:
+    """`/a/{key_id}/b` -> `/a/{}/b`: operations are matched by method and this shape."""
+    return PARAM.sub("{}", path)
+
+
+def operation_change(
+    rules: RuleTable, kind: ChangeKind, op: Operation, message: str, **extra: object
+) -> Change:
+    severity = extra.pop("severity", None) or grade(rules, kind, Side.OPERATION)
+    return Change(
+        kind=kind,
+        severity=severity,  # type: ignore[arg-type]
+        operation=op.key,
+        side=Side.OPERATION,
+        status=None,
+        path=str(extra.pop("path", "")),
+        old=extra.pop("old", None),
+        new=extra.pop("new", None),
+        message=message,
+        operation_id=op.id,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def match(
+    rules: RuleTable,
+    old: ContractVersion,
+    new: ContractVersion,
+    policy: LifecyclePolicy,
+) -> tuple[list[Change], list[tuple[Operation, Operation]]]:
+    """The operation-level changes, and the pairs of operations to compare field by field."""
+    return match_operations(rules, old.operations, new.operations, policy, new.date)
+
+
+def match_operations(
+    rules: RuleTable,
+    old: dict[str, Operation],
+    new: dict[str, Operation],
+    policy: LifecyclePolicy,
+    new_date: str | None,
+) -> tuple[list[Change], list[tuple[Operation, Operation]]]:
+    old_ops = {(op.method, path_shape(op.path)): op for op in old.values()}
+    new_ops = {(op.method, path_shape(op.path)): op for op in new.values()}
+    changes: list[Change] = []
+    pairs = [(old_ops[key], new_ops[key]) for key in sorted(old_ops.keys() & new_ops.keys())]
+    for before, after in pairs:
+        if before.id != after.id:
+            _, similar = name_similarity(before.id, after.id)
+            message = f"operationId {before.id} is now {after.id}"
+            changes.append(
+                operation_change(
+                    rules,
+                    K.OPERATION_ID_RENAMED,
+                    after,
+                    message,
+                    path="operationId",
+                    old=before.id,
+                    new=after.id,
+                    confidence=1.0,
+                    evidence=("same method and path", *similar),
+                )
+            )
+    gone = {old_ops[k].id: old_ops[k] for k in old_ops.keys() - new_ops.keys()}
+    came = {new_ops[k].id: new_ops[k] for k in new_ops.keys() - old_ops.keys()}
+    for op_id in sorted(gone.keys() & came.keys()):
+        before, after = gone.pop(op_id), came.pop(op_id)
+        if before.method != after.method:
+            gone[op_id], came[op_id] = before, after
+            continue
+        message = f"{before.key} moved to {after.path}"
+        evidence = (f"same operationId {op_id}", f"same method {after.method}")
+        changes.append(
+            operation_change(
+                rules,
+                K.OPERATION_MOVED,
+                after,
+                message,
+                old=before.path,
+                new=after.path,
+                confidence=1.0,
+                evidence=evidence,
+            )
+        )
+        pairs.append((before, after))
+    for op in sorted(gone.values(), key=lambda o: (o.method, path_shape(o.path))):
+        lifecycle = op.lifecycle
+        severity = policy.removal(deprecated=lifecycle.deprecated, sunset=lifecycle.sunset, new_date=new_date)
+        if severity is None:
+            changes.append(operation_change(rules, K.OPERATION_REMOVED, op, f"{op.key} was removed"))
+        else:
+            when = f" (sunset {lifecycle.sunset})" if lifecycle.sunset else ""
+            message = f"{op.key} was removed; it was deprecated{when}"
+            changes.append(
+                operation_change(rules, K.DEPRECATED_OPERATION_REMOVED, op, message, severity=severity)
+            )
+    for op in sorted(came.values(), key=lambda o: (o.method, path_shape(o.path))):
+        changes.append(operation_change(rules, K.OPERATION_ADDED, op, f"{op.key} was added"))
+    return changes, pairs

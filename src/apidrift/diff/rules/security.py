@@ -1,0 +1,154 @@
+"""Security: the alternatives that authenticate an operation and their scopes, and the schemes a
+version defines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apidrift.contracts.model import ContractVersion, Operation, SecurityRequirement
+from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
+from apidrift.diff.fields import ChangeContext, RuleTable, grade
+
+K, S = ChangeKind, Side
+B, INFO = Severity.BREAKING, Severity.INFO
+FAMILY = "security"
+ANONYMOUS = "(no authentication)"
+
+RULES = (
+    Rule(
+        K.SECURITY_ALTERNATIVE_ADDED, S.OPERATION, INFO, "one more way to authenticate; old ones still work"
+    ),
+    Rule(K.SECURITY_ALTERNATIVE_REMOVED, S.OPERATION, B, "callers authenticating that way are refused"),
+    Rule(
+        K.SECURITY_ALTERNATIVE_RENAMED,
+        S.OPERATION,
+        Severity.WARNING,
+        "credentials travel as before; the scheme's name, which SDKs may expose, changed",
+    ),
+    Rule(K.SECURITY_SCOPES_ADDED, S.OPERATION, B, "tokens without the new scopes are refused"),
+    Rule(K.SECURITY_SCOPES_REMOVED, S.OPERATION, INFO, "old tokens still carry enough"),
+    Rule(K.SECURITY_SCHEME_ADDED, S.OPERATION, INFO, "nothing uses it yet"),
+    Rule(K.SECURITY_SCHEME_REMOVED, S.OPERATION, B, "callers using it cannot authenticate"),
+    Rule(K.SECURITY_SCHEME_CHANGED, S.OPERATION, B, "credentials are sent another way"),
+)
+
+
+def label(requirement: SecurityRequirement) -> str:
+    return " + ".join(sorted(requirement)) or ANONYMOUS
+
+
+def check(
+    rules: RuleTable, old: Operation, new: Operation, schemes: tuple[dict[str, Any], dict[str, Any]]
+) -> list[Change]:
+    """Alternatives removed, added or renamed (same scheme definitions under other names), scopes."""
+    if old.security is None or new.security is None:
+        return []  # not documented on one side: nothing to compare
+    ctx = ChangeContext(new, Side.OPERATION, rules)
+    a = {label(r): r for r in old.security}
+    b = {label(r): r for r in new.security}
+    changes = []
+    for before, after in _renamed(a, b, schemes):
+        message = f"authentication by {before} is now by {after}, defined the same way"
+        definition = "; ".join(repr(schemes[1].get(n)) for n in sorted(b[after]))
+        changes.append(
+            ctx.change(
+                K.SECURITY_ALTERNATIVE_RENAMED,
+                "security",
+                before,
+                after,
+                message,
+                confidence=0.9,
+                evidence=(f"same scheme definitions: {definition}", "same scopes"),
+            )
+        )
+        a[after] = a.pop(before)  # compared as one alternative from here on (scopes keyed by new name)
+        a[after] = {
+            n_new: a[after][n_old] for n_old, n_new in zip(sorted(a[after]), sorted(b[after]), strict=True)
+        }
+    for name in sorted(a.keys() - b.keys()):
+        changes.append(
+            ctx.change(
+                K.SECURITY_ALTERNATIVE_REMOVED, "security", name, None, f"authentication by {name} removed"
+            )
+        )
+    for name in sorted(b.keys() - a.keys()):
+        changes.append(
+            ctx.change(
+                K.SECURITY_ALTERNATIVE_ADDED, "security", None, name, f"authentication by {name} added"
+            )
+        )
+    for name in sorted(a.keys() & b.keys()):
+        for scheme in sorted(a[name]):
+            had, has = set(a[name][scheme]), set(b[name].get(scheme, ()))
+            where = f"security {scheme}"
+            if has - had:
+                message = f"{scheme} now needs scopes {sorted(has - had)}"
+                changes.append(ctx.change(K.SECURITY_SCOPES_ADDED, where, sorted(had), sorted(has), message))
+            if had - has:
+                message = f"{scheme} no longer needs scopes {sorted(had - has)}"
+                changes.append(
+                    ctx.change(K.SECURITY_SCOPES_REMOVED, where, sorted(had), sorted(has), message)
+                )
+    return changes
+
+
+def _renamed(
+    a: dict[str, SecurityRequirement],
+    b: dict[str, SecurityRequirement],
+    schemes: tuple[dict[str, Any], dict[str, Any]],
+) -> list[tuple[str, str]]:
+    """Removed and added alternatives whose schemes are defined identically, with the same scopes."""
+
+    def transport(requirement: SecurityRequirement, defined: dict[str, Any]) -> tuple[str, ...] | None:
+        if not requirement or any(name not in defined for name in requirement):
+            return None
+        return tuple(sorted(repr((defined[n], sorted(requirement[n]))) for n in requirement))
+
+    pairs, used = [], set()
+    for before in sorted(a.keys() - b.keys()):
+        old_transport = transport(a[before], schemes[0])
+        for after in sorted(b.keys() - a.keys()):
+            if after not in used and old_transport and old_transport == transport(b[after], schemes[1]):
+                pairs.append((before, after))
+                used.add(after)
+                break
+    return pairs
+
+
+def schemes(rules: RuleTable, old: ContractVersion, new: ContractVersion) -> list[Change]:
+    """Security schemes of the whole version (they belong to no operation)."""
+    a, b = old.security_schemes, new.security_schemes
+    changes = []
+    for name in sorted(a.keys() - b.keys()):
+        changes.append(
+            _version_change(
+                rules, K.SECURITY_SCHEME_REMOVED, name, a[name], None, f"security scheme {name} removed"
+            )
+        )
+    for name in sorted(b.keys() - a.keys()):
+        changes.append(
+            _version_change(
+                rules, K.SECURITY_SCHEME_ADDED, name, None, b[name], f"security scheme {name} added"
+            )
+        )
+    for name in sorted(a.keys() & b.keys()):
+        if a[name] != b[name]:
+            message = f"security scheme {name} changed"
+            changes.append(_version_change(rules, K.SECURITY_SCHEME_CHANGED, name, a[name], b[name], message))
+    return changes
+
+
+def _version_change(
+    rules: RuleTable, kind: ChangeKind, name: str, old: Any, new: Any, message: str
+) -> Change:
+    return Change(
+        kind=kind,
+        severity=grade(rules, kind, Side.OPERATION),
+        operation=None,
+        side=Side.OPERATION,
+        status=None,
+        path=f"securitySchemes.{name}",
+        old=old,
+        new=new,
+        message=message,
+    )

@@ -1,0 +1,88 @@
+"""The parts of an OpenAPI operation besides its JSON bodies: other media types, response headers,
+security requirements and schemes, and lifecycle extensions (deprecated, sunset, stability)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apidrift.contracts.model import Header, JSONSchema, Lifecycle, SecurityRequirement
+from apidrift.openapi.components import escape, resolve_component
+from apidrift.openapi.schemas import SchemaConverter
+
+# Extensions read as a sunset date and as a stability level, first found wins.
+SUNSET_KEYS = ("x-sunset", "x-deprecation-date", "x-sunset-date")
+STABILITY_KEYS = ("x-stability", "x-stability-level", "x-stage")
+# What a security scheme is, without its prose: the diff compares these.
+_SCHEME_KEYS = ("type", "scheme", "in", "name", "bearerFormat", "openIdConnectUrl", "flows")
+
+
+def other_media(
+    converter: SchemaConverter, content: Any, primary: str | None, pointer: str
+) -> dict[str, JSONSchema | None]:
+    """Every media type of a `content` map but the primary one, each with its converted schema."""
+    if not isinstance(content, dict):
+        return {}
+    out: dict[str, JSONSchema | None] = {}
+    for media_type, media in content.items():
+        if media_type == primary:
+            continue
+        schema = media.get("schema") if isinstance(media, dict) else None
+        where = f"{pointer}/{escape(str(media_type))}/schema"
+        out[str(media_type)] = converter.convert(schema, where) if isinstance(schema, dict) else None
+    return out
+
+
+def response_headers(
+    document: dict[str, Any], converter: SchemaConverter, raw: Any, pointer: str
+) -> dict[str, Header]:
+    """A response's headers, `$ref`s into components/headers resolved (Content-Type is ignored, as
+    OpenAPI says)."""
+    if not isinstance(raw, dict):
+        return {}
+    out = {}
+    for name, node in raw.items():
+        if str(name).lower() == "content-type":
+            continue
+        where = f"{pointer}/{escape(str(name))}"
+        header = resolve_component(document, node, "headers", converter.file, where)
+        if not isinstance(header, dict):
+            continue
+        schema = header.get("schema")
+        converted = converter.convert(schema, f"{where}/schema") if isinstance(schema, dict) else {}
+        out[str(name)] = Header(
+            str(name), bool(header.get("required")), converted, bool(header.get("deprecated"))
+        )
+    return out
+
+
+def lifecycle_of(op: dict[str, Any]) -> Lifecycle:
+    sunset = next((str(op[k]) for k in SUNSET_KEYS if op.get(k)), None)
+    stability = next((str(op[k]) for k in STABILITY_KEYS if op.get(k)), None)
+    return Lifecycle(deprecated=op.get("deprecated") is True, sunset=sunset, stability=stability)
+
+
+def security_of(document: dict[str, Any], op: dict[str, Any]) -> tuple[SecurityRequirement, ...] | None:
+    """The operation's own `security`, else the document's; None when neither says."""
+    raw = op.get("security", document.get("security"))
+    if not isinstance(raw, list):
+        return None
+    return tuple(
+        {str(name): tuple(str(s) for s in scopes or ()) for name, scopes in req.items()}
+        for req in raw
+        if isinstance(req, dict)
+    )
+
+
+def security_schemes(document: dict[str, Any]) -> dict[str, Any]:
+    components = document.get("components")
+    schemes = components.get("securitySchemes") if isinstance(components, dict) else None
+    if not isinstance(schemes, dict):
+        return {}
+    out = {}
+    for name, node in schemes.items():
+        scheme = resolve_component(
+            document, node, "securitySchemes", None, f"/components/securitySchemes/{name}"
+        )
+        if isinstance(scheme, dict):
+            out[str(name)] = {k: scheme[k] for k in _SCHEME_KEYS if k in scheme}
+    return dict(sorted(out.items()))
