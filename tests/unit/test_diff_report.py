@@ -347,3 +347,23 @@ def test_the_same_change_graded_differently_is_two_findings() -> None:
         ("request", "breaking"),
         ("response", "info"),
     ]
+
+
+def test_a_change_to_a_shared_definition_is_one_report_finding_that_lists_where_it_reaches() -> None:
+    from report_samples import seed_diff
+
+    from apidrift.diff.findings import group
+    from apidrift.report import build_diff_report
+
+    diff = seed_diff()
+    report = build_diff_report(diff, api="openai-admin")
+    assert len(report.findings) == len(group(diff.changes)) < len(diff.changes)
+    # Every change is in exactly one finding: its own, or the group's list of places.
+    assert sum(len(f.reaches) or 1 for f in report.findings) == len(diff.changes)
+    shared = [f for f in report.findings if f.reaches]
+    assert shared and all(f.operation is None and len(f.reaches) > 1 for f in shared)
+    # Named by the definition (`Schema.field`), the same whichever operations use it.
+    assert all(f.message.startswith(f"{f.path}: ") for f in shared)
+    assert all(f"(in {len(f.reaches)} places across " in f.message for f in shared)
+    rename = next(f for f in shared if f.kind == "field-renamed" and f.path == "Invite.created_at")
+    assert len(rename.reaches) == 3

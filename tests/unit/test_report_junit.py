@@ -76,15 +76,18 @@ def test_failures_carry_the_message() -> None:
 def test_diff_cases_are_per_operation_and_step() -> None:
     report = diff_report()
     cases = _cases(render_junit(report))
-    assert len(cases) == len(report.matrix)
-    usage = next(c for c in cases if c.get("classname") == "apidrift.diff.usage-costs")
-    assert usage.get("name") == "2026-04-30 → 2026-05-02"
-    failure = usage.find("failure")
-    assert failure is not None and (failure.get("message") or "").startswith("1 breaking+ finding(s): ")
-    failing_ops = {r.operation for r in report.matrix if r.severity.value == "breaking"}
-    assert {
-        c.get("classname", "").rsplit(".", 1)[-1] for c in cases if c.find("failure") is not None
-    } == failing_ops
+    names = [(c.get("classname"), c.get("name")) for c in cases]
+    assert len(names) == len(set(names)), "one testcase per operation (or shared definition) and step"
+    shared = {f.path for f in report.findings if f.reaches}
+    own = {f.operation for f in report.findings if f.operation}
+    assert {c.get("classname", "").split(".", 2)[-1] for c in cases} == own | shared
+    failing = {c.get("classname", "").split(".", 2)[-1] for c in cases if c.find("failure") is not None}
+    breaking = {f.operation or f.path for f in report.findings if f.severity.value == "breaking"}
+    assert failing == breaking
+    # A breaking change to a shared schema fails one testcase, the definition's, which names where it reaches.
+    grouped = next(f for f in report.findings if f.reaches and f.severity.value == "breaking")
+    case = next(c for c in cases if c.get("classname") == "apidrift.diff." + grouped.path)
+    assert case.get("name") == "2026-04-30 → 2026-05-02" and case.find("failure") is not None
 
 
 def test_a_chain_names_each_step() -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from apidrift.diff.changes import Change, ChangeKind, Severity
 from apidrift.diff.engine import VersionDiff
+from apidrift.diff.findings import Finding, group
 from apidrift.diff.registry import RULES
 from apidrift.report.build import finding_order, rename_order, timestamp, to_json
 from apidrift.report.model import (
@@ -55,7 +56,8 @@ def build_diff_report(
         ),
         exit_code=1 if any(d.at_least(fail_on) for d in steps) else 0,
         matrix=_diff_matrix(steps, versions),
-        findings=sorted((_change_finding(d, c) for d, c in changes), key=finding_order),
+        # One change to a shared definition is one finding that lists where it reaches.
+        findings=sorted((_finding(d, f) for d in steps for f in group(d.changes)), key=finding_order),
         renames=sorted(
             (_change_rename(d, c) for d, c in changes if c.kind in RENAME_KINDS and c.confidence is not None),
             key=rename_order,
@@ -74,6 +76,46 @@ def operation_of(change: Change) -> str:
 
 def _location(change: Change) -> str:
     return change.side.value + (f" {change.status}" if change.status else "")
+
+
+def _finding(diff: VersionDiff, finding: Finding) -> FindingEntry:
+    """A change as a finding; a group of changes from one shared definition as one finding whose
+    operation is that definition (`schemas.json#/$defs/X`, stable whichever operations use it)."""
+    if len(finding.changes) == 1:
+        return _change_finding(diff, finding.changes[0])
+    # Whatever the order of the changes, the same one stands for the group (ids must not move).
+    first = min(finding.changes, key=lambda c: (c.path, operation_of(c), c.status or "", c.kind.value))
+    entry = _change_finding(diff, first)
+    operations = len({operation_of(c) for c in finding.changes})
+    where = f"{len(finding.changes)} places across {operations} operations"
+    return entry.model_copy(
+        update={
+            "operation": None,
+            "path": str(finding.origin),
+            "message": f"{finding.origin}: {first.message} (in {where})",
+            "location": first.side.value,
+            # What sets it apart from other changes to the same definition: its kind and two values.
+            "detail": to_json([first.kind.value, _leaf(first.old), _leaf(first.new)]),
+            "reaches": finding.locations,
+            # Renderers show evidence: the first places, the whole list is `reaches`.
+            "evidence": [
+                *entry.evidence,
+                *(f"reaches {place}" for place in finding.locations[:_SHOWN]),
+                *(
+                    [f"and {len(finding.locations) - _SHOWN} more places"]
+                    if len(finding.locations) > _SHOWN
+                    else []
+                ),
+            ],
+        }
+    )
+
+
+_SHOWN = 10
+
+
+def _leaf(value: Any) -> Any:
+    return value.rsplit(".", 1)[-1] if isinstance(value, str) else value
 
 
 def _change_finding(diff: VersionDiff, change: Change) -> FindingEntry:

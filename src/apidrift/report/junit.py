@@ -111,9 +111,9 @@ def _finding_cases(report: DriftReport) -> Iterable[TestCase]:
     versions = report.metadata.versions
     own = RESPONSE_FINDING_KINDS if report.responses else frozenset()
     findings = sorted(
-        (f for f in report.findings if f.kind not in own), key=lambda f: (f.operation or "", f.version or "")
+        (f for f in report.findings if f.kind not in own), key=lambda f: (_subject(f) or "", f.version or "")
     )
-    for (operation, version), group in groupby(findings, key=lambda f: (f.operation, f.version)):
+    for (operation, version), group in groupby(findings, key=lambda f: (_subject(f), f.version)):
         found = list(group)
         if report.metadata.kind is RunKind.DIFF and version in versions[1:]:
             name = f"{versions[versions.index(version) - 1]} → {version}"
@@ -126,6 +126,13 @@ def _finding_cases(report: DriftReport) -> Iterable[TestCase]:
             message = f"{len(failing)} {threshold.value}+ finding(s): {failing[0].message}"
             case.failure = (failing[0].kind, message, "\n".join(_line(f) for f in failing))
         yield case
+
+
+def _subject(finding: FindingEntry) -> str | None:
+    """What a testcase is about: the operation, or the shared definition a grouped change is in."""
+    if finding.operation is None and finding.reaches:
+        return finding.path
+    return finding.operation
 
 
 def _excused(report: DriftReport, entry: FindingEntry | TransportFindingEntry) -> str | None:

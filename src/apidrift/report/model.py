@@ -129,6 +129,10 @@ class FindingEntry(_Tracked):
         default=None,
         description="what tells findings of one kind at one place apart (a change's old and new)",
     )
+    reaches: list[str] = Field(
+        default_factory=list,
+        description="a change to a shared definition: every operation, side and path it reaches",
+    )
 
 
 class RenameEntry(_Tracked):
