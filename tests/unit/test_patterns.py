@@ -10,8 +10,8 @@ import jsonschema_rs
 import pytest
 from jsonschema import Draft202012Validator
 
+from apidrift.check.linear import LinearValidator
 from apidrift.check.patterns import (
-    LinearValidator,
     UnsupportedPattern,
     compile_validator,
     runnable,

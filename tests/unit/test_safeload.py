@@ -127,3 +127,8 @@ def test_nesting_just_past_the_limit_is_refused_with_its_pointer() -> None:
     error = _error(lambda: parse_json(text, file="f", error=ContractError))
     assert error.message == "nested deeper than 256 levels"
     assert error.pointer == "/a" + "/0" * 255
+
+
+def test_a_scalar_document_passes_the_tree_check() -> None:
+    check_tree("just text", file="s.yaml", error=ContractError)
+    check_tree(None, file="s.yaml", error=ContractError)

@@ -16,7 +16,7 @@ from apidrift.diff.changes import Severity
 from apidrift.diff.engine import diff_versions
 from apidrift.diff.policy import LifecyclePolicy
 from apidrift.diff.render import render_json, render_markdown, render_text
-from apidrift.history.judge import FailOn
+from apidrift.history.gates import FailOn
 from apidrift.openapi.sources import ScopeError, check_scope, resolve_version
 from apidrift.profiles.bundled import DEFAULT_API
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from apidrift.cli.app import app, out
 from apidrift.diff.changes import Severity
-from apidrift.history.judge import FailOn, HistoryOptions, judge_report
-from apidrift.report import DriftReport
+from apidrift.history.gates import FailOn
+
+if TYPE_CHECKING:
+    from apidrift.report import DriftReport
 
 HistoryOption = Annotated[
     Path | None,
@@ -40,6 +42,9 @@ def judged(
     report: DriftReport, history: Path | None, baseline: Path | None, fail_on: FailOn | None
 ) -> DriftReport:
     """The report judged against history and baseline (unchanged when neither is given nor `new`)."""
+    # Imported here: `diff` loads these options on every start, and needs the judge only when asked.
+    from apidrift.history.judge import HistoryOptions, judge_report
+
     return judge_report(report, HistoryOptions(history=history, baseline=baseline, fail_on=fail_on))
 
 

@@ -18,7 +18,7 @@ from apidrift.cli.history import BaselineOption, HistoryOption
 from apidrift.contracts.model import ContractStore
 from apidrift.diff.changes import Severity
 from apidrift.errors import ApidriftError
-from apidrift.history.judge import FailOn
+from apidrift.history.gates import FailOn
 from apidrift.profiles.model import DEFAULT_API
 from apidrift.sdk.findings import SdkDocReport, SdkModelReport
 from apidrift.sdk.render import write_reports

@@ -181,41 +181,49 @@ def check_tree(value: Any, *, file: str, error: ErrorType, limits: Limits = DEFA
     Shared containers are measured once (memoised by identity), so the check itself stays linear in
     the size of the text even when the expansion is exponential.
     """
+    if not isinstance(value, (dict, list)):
+        return
     sizes: dict[int, int] = {}
     on_path: set[int] = set()
-    # Iterative post-order walk: (node, pointer, depth, children expanded yet?)
-    stack: list[tuple[Any, str, int, bool]] = [(value, "", 0, False)]
+    # Iterative post-order walk: (node, where, depth, children expanded yet?). `where` is a chain
+    # (parent's where, key), turned into a JSON pointer only for an error: most documents are fine.
+    stack: list[tuple[Any, Where, int, bool]] = [(value, None, 0, False)]
     while stack:
-        node, pointer, depth, done = stack.pop()
-        if not isinstance(node, (dict, list)):
-            continue
+        node, where, depth, done = stack.pop()
         key = id(node)
         if done:
             on_path.discard(key)
             children = node.values() if isinstance(node, dict) else node
             total = 1 + sum(sizes.get(id(c), 1) for c in children)
             if total > limits.max_values:
-                raise error(
-                    f"aliases expand this document past {limits.max_values:,} values (an alias bomb?)",
-                    file=file,
-                    pointer=pointer,
-                )
+                message = f"aliases expand this document past {limits.max_values:,} values (an alias bomb?)"
+                raise error(message, file=file, pointer=_pointer(where))
             sizes[key] = total
             continue
         if key in on_path:
-            raise error(
-                "an alias refers to a node that contains it (recursive data)", file=file, pointer=pointer
-            )
+            message = "an alias refers to a node that contains it (recursive data)"
+            raise error(message, file=file, pointer=_pointer(where))
         if key in sizes:
             continue
         if depth > limits.max_depth:
-            raise error(f"nested deeper than {limits.max_depth} levels", file=file, pointer=pointer)
+            raise error(f"nested deeper than {limits.max_depth} levels", file=file, pointer=_pointer(where))
         on_path.add(key)
-        stack.append((node, pointer, depth, True))
+        stack.append((node, where, depth, True))
         items = node.items() if isinstance(node, dict) else enumerate(node)
-        for k, child in items:
-            if isinstance(child, (dict, list)):
-                stack.append((child, f"{pointer}/{escape(str(k))}", depth + 1, False))
+        stack.extend(
+            (child, (where, k), depth + 1, False) for k, child in items if isinstance(child, (dict, list))
+        )
+
+
+Where = tuple[Any, Any] | None
+
+
+def _pointer(where: Where) -> str:
+    parts: list[str] = []
+    while where is not None:
+        where, key = where
+        parts.append(escape(str(key)))
+    return "".join(f"/{p}" for p in reversed(parts))
 
 
 def read_json(

@@ -66,13 +66,16 @@ class SchemaNote:
         return f"{self.file}#{self.pointer}: {self.message}"
 
 
-def check_schema(schema: Any, *, file: Path | str, pointer: str) -> list[SchemaNote]:
-    """Refuse an unsound schema (ContractError); return notes about unknown keywords."""
+def check_schema(schema: Any, *, file: Path | str, pointer: str, meta: bool = True) -> list[SchemaNote]:
+    """Refuse an unsound schema (ContractError); return notes about unknown keywords. `meta=False`
+    skips the metaschema check, for a schema `repair_schema` has just made valid."""
     notes: list[SchemaNote] = []
     # Keywords first: the metaschema check itself would fetch a foreign `$schema` over the network.
     for where, node in schema_nodes(schema, pointer):
         for keyword, value in node.items():
             _check_keyword(keyword, value, file=file, where=where, notes=notes)
+    if not meta:
+        return notes
     try:
         jsonschema_rs.meta.validate(schema)
     except jsonschema_rs.ValidationError as exc:
@@ -88,6 +91,8 @@ def repair_schema(schema: Any, *, pointer: str, limit: int = 1_000) -> tuple[Any
     in `required` and `type` are removed, and any other keyword the metaschema refuses is dropped,
     so the contract written is sound and every change is a documentation finding.
     """
+    if _first_error(schema) is None:
+        return schema, []  # the common case: nothing to repair, nothing copied
     fixed = copy.deepcopy(schema)
     repairs: list[tuple[str, str]] = []
     for _ in range(limit):

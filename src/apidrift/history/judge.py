@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from enum import StrEnum
 from pathlib import Path
 
 from apidrift.diff.changes import Severity
 from apidrift.history.baseline import AcceptRule, Baseline, Subject, load_baseline
+from apidrift.history.gates import FailOn
 from apidrift.history.store import UNOBSERVED, HistoryStore, NewRun, Observed, Seen
 from apidrift.report.identity import rename_path, transport_subject
 from apidrift.report.model import DriftReport, FindingEntry, RenameEntry, RunKind, TransportFindingEntry
@@ -31,15 +31,6 @@ TREND_NIGHTS = 30
 TREND_OPERATIONS = 12
 
 Tracked = FindingEntry | RenameEntry | TransportFindingEntry
-
-
-class FailOn(StrEnum):
-    """What fails a run: only new findings (at warning or worse), or any finding of a severity or worse."""
-
-    NEW = "new"
-    BREAKING = "breaking"
-    WARNING = "warning"
-    INFO = "info"
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ def check_imported(version: ContractVersion, *, file: str | None) -> tuple[Contr
         for name, schema in version.schemas.items():
             pointer = f"/components/schemas/{escape(name)}"
             schemas[name] = _repaired(schema, pointer, "", file, findings)
-            for note in check_schema(schemas[name], file=where, pointer=pointer):
+            for note in check_schema(schemas[name], file=where, pointer=pointer, meta=False):
                 findings.append(Finding(FindingKind.UNKNOWN_KEYWORD, note.message, "", file, note.pointer))
         check_cycles(schemas, file=where, prefixes=("#/$defs/",))
         operations = {op_id: _operation(op, file, findings) for op_id, op in version.operations.items()}
@@ -55,7 +55,7 @@ def _operation(op: Operation, file: str | None, findings: list[Finding]) -> Oper
 
     def fix(schema: Any, where: str) -> Any:
         fixed = _repaired(schema, "", op.id, file, findings)
-        for note in check_schema(fixed, file=file or "", pointer=""):
+        for note in check_schema(fixed, file=file or "", pointer="", meta=False):
             findings.append(Finding(FindingKind.UNKNOWN_KEYWORD, f"{where}: {note.message}", op.id, file, ""))
         return fixed
 

@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route as StarletteRoute
 from starlette.types import Receive, Scope, Send
 
-from apidrift.check.patterns import LinearValidator
+from apidrift.check.linear import LinearValidator
 from apidrift.contracts.model import ContractStore, ContractVersion, Operation
 from apidrift.errors import ProfileError
 from apidrift.profiles.model import ApiProfile, load_profile

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from apidrift.check.patterns import LinearValidator
+from apidrift.check.linear import LinearValidator
 from apidrift.contracts.model import ContractVersion, Operation, rooted
 from apidrift.simulator.errors import bad_request, not_found
 
