@@ -10,34 +10,16 @@ documentation finding at its schema location, and that keyword is skipped: never
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Final
 
 import jsonschema_rs
 
+from apidrift.contracts.safeload import escape
+from apidrift.contracts.soundness import SCHEMA_LISTS, SCHEMA_MAPS, SCHEMA_ONE, schema_nodes
+
 PATTERN_OPTIONS: Final = jsonschema_rs.RegexOptions()
-# Keywords whose value maps names to subschemas, holds one subschema, or a list of them.
-_SCHEMA_MAPS: Final = frozenset(
-    {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}
-)
-_SCHEMA_ONE: Final = frozenset(
-    {
-        "additionalProperties",
-        "unevaluatedProperties",
-        "propertyNames",
-        "items",
-        "additionalItems",
-        "unevaluatedItems",
-        "contains",
-        "not",
-        "if",
-        "then",
-        "else",
-    }
-)
-_SCHEMA_LISTS: Final = frozenset({"allOf", "anyOf", "oneOf", "prefixItems", "items"})
 _LOOKAROUND: Final = re.compile(r"\(\?<?[=!]")
 _BACKREFERENCE: Final = re.compile(r"\\[1-9]|\\k<")
 
@@ -81,31 +63,10 @@ class UnsupportedPattern:
         return f"pattern {self.pattern!r} at {self.pointer or '/'} is not checked: {self.reason}"
 
 
-def escape(key: str) -> str:
-    """One JSON pointer token."""
-    return key.replace("~", "~0").replace("/", "~1")
-
-
-def _subschemas(schema: dict[str, Any], pointer: str) -> Iterator[tuple[Any, str]]:
-    """Every subschema directly inside `schema`, with its pointer (data keywords are not schemas)."""
-    for key, value in schema.items():
-        where = f"{pointer}/{escape(key)}"
-        if key in _SCHEMA_MAPS and isinstance(value, dict):
-            yield from ((v, f"{where}/{escape(k)}") for k, v in value.items())
-        elif key in _SCHEMA_LISTS and isinstance(value, list):
-            yield from ((v, f"{where}/{i}") for i, v in enumerate(value))
-        elif key in _SCHEMA_ONE and isinstance(value, dict):
-            yield value, where
-
-
 def unsupported_patterns(schema: Any, pointer: str = "") -> list[UnsupportedPattern]:
     """Every `pattern` and `patternProperties` key in `schema` the linear engine cannot run."""
     found: list[UnsupportedPattern] = []
-    stack = [(schema, pointer)]
-    while stack:
-        node, where = stack.pop()
-        if not isinstance(node, dict):
-            continue
+    for where, node in schema_nodes(schema, pointer):
         pattern = node.get("pattern")
         if isinstance(pattern, str) and (reason := why_unsupported(pattern)) is not None:
             found.append(UnsupportedPattern(f"{where}/pattern", pattern, reason))
@@ -113,7 +74,6 @@ def unsupported_patterns(schema: Any, pointer: str = "") -> list[UnsupportedPatt
         for key in keys if isinstance(keys, dict) else ():
             if (reason := why_unsupported(key)) is not None:
                 found.append(UnsupportedPattern(f"{where}/patternProperties/{escape(key)}", key, reason))
-        stack.extend(reversed(list(_subschemas(node, where))))
     return found
 
 
@@ -141,9 +101,9 @@ def _strip(node: Any) -> Any:
             continue
         if key == "patternProperties" and isinstance(value, dict):
             out[key] = {k: _strip(v) for k, v in value.items() if not why_unsupported(k)}
-        elif key in _SCHEMA_MAPS and isinstance(value, dict):
+        elif key in SCHEMA_MAPS and isinstance(value, dict):
             out[key] = {k: _strip(v) for k, v in value.items()}
-        elif key in _SCHEMA_LISTS | _SCHEMA_ONE:
+        elif key in SCHEMA_LISTS | SCHEMA_ONE:
             out[key] = _strip(value)
         else:
             out[key] = value

@@ -9,15 +9,10 @@ from typing import Any
 from urllib.parse import quote
 
 from apidrift.check.closed import close_response, closed_base, closed_document
-from apidrift.check.patterns import (
-    UnsupportedPattern,
-    compile_validator,
-    escape,
-    rs_registry,
-    unsupported_patterns,
-)
+from apidrift.check.patterns import UnsupportedPattern, compile_validator, rs_registry, unsupported_patterns
 from apidrift.check.shapes import FieldShape, SchemaFlattener, undocumented_paths
 from apidrift.contracts.model import SCHEMAS_FILE, ContractVersion, JSONSchema, schemas_document
+from apidrift.contracts.safeload import escape
 
 _short = reprlib.Repr()
 _short.maxstring, _short.maxother, _short.maxlist, _short.maxdict = 60, 60, 4, 4

@@ -24,13 +24,16 @@ from apidrift.errors import ContractError
 DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
 DEFS_PREFIX_LOCAL: Final = "#/$defs/"
 
-# Keywords whose value is one schema, a list of schemas, or a mapping of names to schemas.
-_ONE: Final = frozenset(
-    {"additionalProperties", "items", "contains", "propertyNames", "not", "if", "then", "else"}
-    | {"unevaluatedItems", "unevaluatedProperties", "contentSchema"}
+# Keywords whose value is one schema, a list of schemas, or a mapping of names to schemas: the one
+# vocabulary every schema walk of apidrift uses (`items` is one schema, or a list in older drafts).
+SCHEMA_ONE: Final = frozenset(
+    {"additionalProperties", "unevaluatedProperties", "propertyNames", "items", "additionalItems"}
+    | {"unevaluatedItems", "contains", "not", "if", "then", "else", "contentSchema"}
 )
-_LIST: Final = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
-_MAP: Final = frozenset({"properties", "patternProperties", "$defs", "dependentSchemas"})
+SCHEMA_LISTS: Final = frozenset({"allOf", "anyOf", "oneOf", "prefixItems", "items"})
+SCHEMA_MAPS: Final = frozenset(
+    {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}
+)
 # Applicators that apply to the same instance: a cycle through only these never ends.
 _IN_PLACE: Final = frozenset({"allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas"})
 _OFFLINE_ONLY: Final = {
@@ -40,10 +43,10 @@ _OFFLINE_ONLY: Final = {
     "$dynamicAnchor": "is only meaningful with $dynamicRef",
 }
 KNOWN_KEYWORDS: Final = frozenset(
-    _ONE
-    | _LIST
-    | _MAP
-    | {"$ref", "$schema", "$comment", "$vocabulary", "definitions"}
+    SCHEMA_ONE
+    | SCHEMA_LISTS
+    | SCHEMA_MAPS
+    | {"$ref", "$schema", "$comment", "$vocabulary"}
     | {"type", "enum", "const", "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum"}
     | {"maxLength", "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "maxContains"}
     | {"minContains", "maxProperties", "minProperties", "required", "dependentRequired", "format"}
@@ -173,14 +176,16 @@ def schema_nodes(schema: Any, pointer: str = "") -> Iterator[tuple[str, dict[str
         if not isinstance(node, dict):
             continue
         yield where, node
+        children: list[tuple[str, Any]] = []
         for keyword, value in node.items():
             here = f"{where}/{escape(keyword)}"
-            if keyword in _ONE:
-                stack.append((here, value))
-            elif keyword in _LIST and isinstance(value, list):
-                stack.extend((f"{here}/{i}", v) for i, v in enumerate(value))
-            elif keyword in _MAP and isinstance(value, dict):
-                stack.extend((f"{here}/{escape(k)}", v) for k, v in value.items())
+            if keyword in SCHEMA_ONE and isinstance(value, dict):
+                children.append((here, value))
+            elif keyword in SCHEMA_LISTS and isinstance(value, list):
+                children.extend((f"{here}/{i}", v) for i, v in enumerate(value))
+            elif keyword in SCHEMA_MAPS and isinstance(value, dict):
+                children.extend((f"{here}/{escape(k)}", v) for k, v in value.items())
+        stack.extend(reversed(children))  # in document order
 
 
 def check_cycles(defs: Mapping[str, Any], *, file: Path | str, prefixes: tuple[str, ...]) -> None:
