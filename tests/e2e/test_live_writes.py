@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from conftest import RunningSimulator, StartSimulator
 
@@ -162,3 +163,54 @@ def test_a_finished_write_run_cleans_up_after_itself_and_writes_only_in_the_sand
     with server.client() as client:
         assert org_state(client, project_id) == before
     assert not ledger.exists() or not ledger.read_text().strip(), "nothing is left pending"
+
+
+def _wait_for(condition: Any, proc: subprocess.Popen[bytes], what: str) -> None:
+    deadline = time.monotonic() + 60
+    while not condition():
+        assert proc.poll() is None or condition(), f"the run ended before {what}"
+        assert time.monotonic() < deadline, what
+        time.sleep(0.005)
+
+
+@pytest.mark.parametrize("kill_a_at", ['"resource_id":"', '"kind":"rate_limit"'])
+@pytest.mark.parametrize("b_starts", ["while-a-runs", "after-a-is-killed"])
+def test_two_write_runs_on_one_sandbox_killed_leave_it_as_it_was_after_both_cleanups(
+    start_simulator: StartSimulator, tmp_path: Path, kill_a_at: str, b_starts: str
+) -> None:
+    """Over real HTTP, each run in its own process: the second never interleaves with the first (it
+    is refused while the first holds the sandbox or its ledger is open), and cleanup restores all."""
+    server = start_simulator("2026-05-02", latency_ms=40)
+    project_id = sandbox(server)
+    with server.client() as client:
+        before = org_state(client, project_id)
+    ledgers = {name: tmp_path / f"{name}.jsonl" for name in ("a", "b")}
+    run_a = subprocess.Popen(driver(server, ledgers["a"], tmp_path / "rec-a"), env=env(), cwd=tmp_path)
+    run_b: subprocess.Popen[bytes] | None = None
+    try:
+        if b_starts == "while-a-runs":
+            _wait_for(ledgers["a"].is_file, run_a, "a wrote its ledger")
+            run_b = subprocess.Popen(
+                driver(server, ledgers["b"], tmp_path / "rec-b"), env=env(), cwd=tmp_path
+            )
+        _wait_for(lambda: ledgers["a"].is_file() and kill_a_at in ledgers["a"].read_text(), run_a, kill_a_at)
+        run_a.kill()
+        run_a.wait(timeout=30)
+        if run_b is None:
+            run_b = subprocess.Popen(
+                driver(server, ledgers["b"], tmp_path / "rec-b"), env=env(), cwd=tmp_path
+            )
+        run_b.wait(timeout=60)
+    finally:
+        for proc in (run_a, run_b):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.wait(timeout=30)
+    assert run_b.returncode != 0, "the second run is refused: the first run's ledger is still open"
+    assert not ledgers["b"].exists() or not ledgers["b"].read_text().strip(), "b wrote nothing"
+    for name in ("b", "a"):
+        if ledgers[name].exists():
+            done = _cleanup(server, ledgers[name], tmp_path)
+            assert done.returncode == 0, done.stdout + done.stderr
+    with server.client() as client:
+        assert org_state(client, project_id) == before
