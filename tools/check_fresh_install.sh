@@ -46,7 +46,7 @@ echo "== build the wheel"
 # pip's notes go to a log: a broken build or install prints them.
 "$PYTHON" -m pip wheel -q --no-deps "$REPO" -w "$WORK/dist" 2>"$WORK/logs/pip-wheel.err" \
     || { cat "$WORK/logs/pip-wheel.err"; echo "FAIL: the wheel does not build"; exit 1; }
-WHEEL="$(ls "$WORK"/dist/apidrift-*.whl)"
+WHEEL="$(ls "$WORK"/dist/apidrift_harness-*.whl)"
 echo "== install $(basename "$WHEEL") with no extras into a fresh venv"
 "$PYTHON" -m venv "$WORK/venv"
 T0=$(date +%s)

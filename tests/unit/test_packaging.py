@@ -34,7 +34,13 @@ def test_dev_tools_and_the_openai_sdk_stay_in_extras() -> None:
     assert extras["openai"] == ["openai==3.54.0"]
     dev = names(extras["dev"])
     assert {"ruff", "mypy", "types-pyyaml", "types-jsonschema", "xmlschema", "import-linter"} <= dev
-    assert "apidrift" in dev  # apidrift[openai]: the SDK tests run in dev
+    assert "apidrift-harness" in dev  # apidrift-harness[openai]: the SDK tests run in dev
+
+
+def test_the_distribution_name_is_not_the_unrelated_pypi_apidrift() -> None:
+    # `pip install apidrift` installs another project; ours installs as apidrift-harness.
+    assert PROJECT["name"] == "apidrift-harness"
+    assert PROJECT["scripts"] == {"apidrift": "apidrift.cli.app:main"}
 
 
 def test_every_third_party_import_of_the_package_is_a_runtime_dependency() -> None:
