@@ -8,6 +8,7 @@
     ├── OpenAPIError                an OpenAPI document that cannot be imported
     │   └── ScopeError              a --scope that matches no operation
     ├── ProfileError                an API profile that cannot be loaded
+    ├── ConfigError                 `[tool.apidrift]` (pyproject.toml) or apidrift.toml that cannot be used
     ├── ReportFileError             a saved report that cannot be read back
     ├── UnsafeFileError             a file to write that is a symlink, not the user's, or not private
     ├── HistoryError                a history database that cannot be opened, read or migrated
@@ -71,6 +72,10 @@ class OpenAPIError(ApidriftError):
 
 class ProfileError(ApidriftError):
     """An API profile that cannot be loaded: unreadable, not TOML, or a field out of range."""
+
+
+class ConfigError(ApidriftError):
+    """A configuration file that is not TOML, or names an option no command has."""
 
 
 class ReportFileError(ApidriftError):

@@ -22,6 +22,16 @@ class _Commands(TyperGroup):
     """Bad input is one `error:` line and exit 2, a fault in apidrift itself one line and exit 3, inside
     the app itself, so an in-process run (a test's CliRunner) sees exactly what a user of the script sees."""
 
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        # Defaults from `[tool.apidrift]` / apidrift.toml: a bad file is one `error:` line and exit 2.
+        if extra.get("default_map") is None:
+            try:
+                extra["default_map"] = _configured_defaults(dict(self.commands))
+            except ApidriftError as exc:
+                error(str(exc))
+                raise typer.Exit(2) from None
+        return super().make_context(info_name, args, parent=parent, **extra)
+
     def invoke(self, ctx: Any) -> Any:  # typer vendors its own click Context type
         try:
             return super().invoke(ctx)
@@ -35,6 +45,24 @@ class _Commands(TyperGroup):
                 raise
             error(internal_fault(exc))
             raise typer.Exit(3) from None
+
+
+def _configured_defaults(loaded: dict[str, Any]) -> dict[str, Any] | None:
+    """The `default_map` of the configuration that applies here, or None when there is none."""
+    from apidrift.cli.config import default_map, every_option, find_config
+
+    config = find_config(Path.cwd())
+    if config is None:
+        return None
+    known = {key for command in loaded.values() for key in every_option(command)}
+    every = loaded
+    if not set(config.shared) <= known or not set(config.per_command) <= set(loaded):
+        # A key the loaded command lacks: load them all to tell another command's option from a typo.
+        from apidrift.cli import register
+
+        register()
+        every = dict(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    return default_map(config, loaded, every)
 
 
 def internal_fault(exc: BaseException) -> str:
