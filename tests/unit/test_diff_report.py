@@ -204,22 +204,27 @@ def test_text_header_counts(diff: VersionDiff) -> None:
     assert first == "2026-04-30 -> 2026-05-02: 4 findings (2 breaking, 1 warning, 1 info) from 4 changes"
 
 
-def test_text_groups_by_operation_with_severity_marks(diff: VersionDiff) -> None:
+def test_text_lists_the_worst_first_by_operation_and_closes_with_the_counts(diff: VersionDiff) -> None:
     lines = render_text(diff).splitlines()
-    assert "GET /organization/roles" in lines and "GET /organization/users" in lines
-    assert lines.index("GET /organization/roles") < lines.index("GET /organization/users")
-    users = lines[lines.index("GET /organization/users") + 1 :]
-    marks = [
-        line.split()[0]
-        for line in users
-        if line.startswith("  ") and line.split()[0] in ("BREAKING", "warning", "info")
-    ]
-    assert marks == ["BREAKING", "BREAKING", "info"]
-    assert any(
-        "warning" in line and "enum-values-added" in line and "role admits ['reader']" in line
-        for line in lines
-    )
+    sections = [line for line in lines if not line.startswith(" ") and line.endswith(" changes)")]
+    assert sections == ["BREAKING (2 changes)", "warning (1 changes)", "info (1 changes)"]
+    breaking = lines[lines.index("BREAKING (2 changes)") + 1 : lines.index("warning (1 changes)")]
+    assert "  GET /organization/users" in breaking
+    assert any("enum-values-added" in line and "role admits ['reader']" in line for line in lines)
     assert any(line.strip().startswith("confidence 0.95 (") for line in lines)
+    assert lines[-1] == lines[0], "the counts again at the end, where a long list leaves the reader"
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_text_is_wrapped_to_the_width_given(width: int) -> None:
+    from report_samples import seed_diff
+
+    text = render_text(seed_diff(), width=width)
+    assert max(len(line) for line in text.splitlines()) <= width
+    unwrapped = render_text(seed_diff())
+    assert max(len(line) for line in unwrapped.splitlines()) > 120
+    # Wrapping only moves text to new lines (a word longer than the width is cut, not lost).
+    assert "".join(text.split()) == "".join(unwrapped.split())
 
 
 def test_text_shows_counterexamples_only_when_asked(diff: VersionDiff) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -117,7 +118,9 @@ def diff(
     elif format is DiffFormat.markdown:
         text = render_markdown(result, examples=examples)
     else:
-        text = render_text(result, examples=examples, by_finding=by_finding)
+        # On a terminal or in a CI log: wrapped to its width (COLUMNS); into a file: lines whole.
+        width = None if output is not None else shutil.get_terminal_size((100, 24)).columns
+        text = render_text(result, examples=examples, by_finding=by_finding, width=width)
     threshold = Severity.BREAKING if fail_on is FailOn.NEW else Severity(fail_on.value)
     code = 1 if result.at_least(threshold) else 0
     judging = history is not None or baseline is not None or fail_on is FailOn.NEW

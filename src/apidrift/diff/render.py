@@ -107,21 +107,51 @@ def _detail(change: Change, examples: bool) -> list[str]:
     return lines
 
 
-def render_text(diff: VersionDiff, *, examples: bool = False, by_finding: bool = False) -> str:
-    """Per operation (every place a change reaches), or `by_finding`: each change made, once."""
+def render_text(
+    diff: VersionDiff, *, examples: bool = False, by_finding: bool = False, width: int | None = None
+) -> str:
+    """Worst first: a section per severity, per operation inside it (every place a change reaches),
+    or `by_finding`: each change made, once. The counts open and close it (a long list scrolls);
+    with `width`, every line is wrapped to it, continuation lines indented under the message."""
     out = [headline(diff)]
     if diff.operations is not None:
         out.append(compared(diff))
     if by_finding:
-        return "\n".join(out + _finding_lines(diff, examples)) + "\n"
-    for operation, changes in groupby(sorted(diff.changes, key=_order), key=lambda c: c.operation or ""):
-        out.append("")
-        out.append(operation or "(no operation)")
-        for c in changes:
-            where = f"{c.side.value}{' ' + c.status if c.status else ''}"
-            out.append(f"  {_MARK[c.severity]:8} {c.kind.value:22} {where:13} {c.message}")
-            out += [f"{'':34}{line}" for line in _detail(c, examples)]
-    return "\n".join(out) + "\n"
+        body = _finding_lines(diff, examples)
+    else:
+        body = []
+        ordered = sorted(diff.changes, key=_severity_first)
+        for severity, in_severity in groupby(ordered, key=lambda c: c.severity):
+            listed = list(in_severity)
+            body += ["", f"{_MARK[severity]} ({len(listed)} changes)"]
+            for operation, changes in groupby(listed, key=lambda c: c.operation or ""):
+                body.append(f"  {operation or '(no operation)'}")
+                for c in changes:
+                    where = f"{c.side.value}{' ' + c.status if c.status else ''}"
+                    body.append(f"    {c.kind.value:22} {where:13} {c.message}")
+                    body += [f"{'':{_MESSAGE_COLUMN}}{line}" for line in _detail(c, examples)]
+    lines = out + body + (["", *out[:1]] if body else [])
+    return "\n".join(_wrap(line, width) for line in lines) + "\n"
+
+
+def _severity_first(change: Change) -> tuple[Any, ...]:
+    return (-change.severity.rank, *_total_order(change))
+
+
+# A change row is `    kind(22) where(13) message`: its message, and its details, start here.
+_MESSAGE_COLUMN = 41
+
+
+def _wrap(line: str, width: int | None) -> str:
+    """`line` wrapped to `width`; a change row's continuations line up under its message."""
+    if width is None or len(line) <= width:
+        return line
+    import textwrap
+
+    indent = len(line) - len(line.lstrip(" "))
+    if indent >= 4 and width >= 2 * _MESSAGE_COLUMN:
+        indent = _MESSAGE_COLUMN
+    return textwrap.fill(line, width=width, subsequent_indent=" " * indent, break_on_hyphens=False)
 
 
 def _finding_lines(diff: VersionDiff, examples: bool) -> list[str]:
