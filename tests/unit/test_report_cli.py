@@ -1,4 +1,5 @@
-"""`apidrift check` and `apidrift diff --report-dir` write four reports; `apidrift report` re-renders one."""
+"""`apidrift check --reports` and `apidrift diff --reports` (old name `--report-dir`) write four reports;
+`apidrift report` re-renders one."""
 
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ def test_check_writes_all_four_reports(saved: Path) -> None:
 
 def test_diff_report_dir_writes_the_same_four(tmp_path: Path) -> None:
     folder = tmp_path / "diff-reports"
-    result = invoke("diff", "2026-04-30", "2026-05-02", "--report-dir", str(folder))
+    result = invoke("diff", "2026-04-30", "2026-05-02", "--reports", str(folder))
     assert result.exit_code == 1
     assert result.output.startswith("2026-04-30 -> 2026-05-02: "), "stdout keeps the text rendering"
     assert sorted(p.name for p in folder.iterdir()) == sorted(FILES)

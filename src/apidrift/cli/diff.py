@@ -64,7 +64,9 @@ def diff(
     report_dir: Annotated[
         Path | None,
         typer.Option(
-            "--report-dir", help="Also write report.json, report.md, report.html and junit.xml here."
+            "--reports",
+            "--report-dir",  # its first name; `--reports` is what every other command calls it
+            help="Also write report.json, report.md, report.html and junit.xml here.",
         ),
     ] = None,
     scope: Annotated[
