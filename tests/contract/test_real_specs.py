@@ -724,3 +724,18 @@ def test_the_yaml_behind_the_new_verdicts(raw: dict[str, dict[str, Any]]) -> Non
     }
     assert component(new, "ComputerCallSafetyCheckParam/required") == ["id"]
     assert {"type": "array"}.items() <= component(new, "ComparisonFilter/properties/value/oneOf/3").items()
+
+
+def test_the_pr_comment_of_the_whole_documents_fits_github_and_opens_with_breaking(
+    specs: dict[str, Path], env: dict[str, str], work: Path
+) -> None:
+    out = work / "whole.md"
+    done = cli(
+        "diff", str(specs[OLD]), str(specs[NEW]), "--format", "markdown", "-o", str(out), env=env, cwd=work
+    )
+    assert done.returncode == 1, done.stderr
+    markdown = out.read_text()
+    assert len(markdown) < 65_536
+    body = markdown.split("\n## ", 1)[1]
+    assert body.startswith("Breaking ("), "the first section is the breaking findings"
+    assert "Left out to stay under GitHub's 65,536-character limit: " in markdown

@@ -146,20 +146,27 @@ def _rows(markdown: str) -> list[str]:
     return [line for line in markdown.splitlines() if line.startswith("|")]
 
 
-def test_markdown_is_tables_with_a_heading_per_severity(diff: VersionDiff) -> None:
+OUR_TAGS = re.compile(r"</?(details|summary)>")
+
+
+def _finding_rows(markdown: str) -> list[str]:
+    rows = [r for r in _rows(markdown) if len(re.split(r"(?<!\\)\|", r)) == 6]
+    return [r for r in rows if not r.startswith(("| where ", "|---"))]
+
+
+def test_markdown_leads_with_breaking_and_folds_the_rest(diff: VersionDiff) -> None:
     md = render_markdown(diff)
     assert md.startswith("# API drift: `2026-04-30` → `2026-05-02`\n")
-    assert "**4 findings** from 4 changes: 2 breaking, 1 warning, 1 info." in md
-    assert "| kind | count |" in md
-    assert "| field-renamed | 1 |" in md
-    for heading in ("## Breaking (2)", "## Warning (1)", "## Info (1)"):
-        assert heading in md
-    assert md.count("| operation | side | kind | path | change |") == 3
-    assert md.index("## Breaking") < md.index("## Warning") < md.index("## Info")
+    assert "**4 findings** from 4 changes: **2 breaking**, 1 warning, 1 info." in md
+    assert "| kind | count |" in md and "| field-renamed | 1 |" in md
+    assert "## Breaking (2)" in md
+    assert "<details><summary>Warning (1)</summary>" in md and "<details><summary>Info (1)</summary>" in md
+    assert md.count("| where | kind | path | change |") == 3
+    assert md.index("## Breaking") < md.index("Warning (1)") < md.index("Info (1)") < md.index("by kind")
 
 
-def test_markdown_has_no_raw_html(diff: VersionDiff) -> None:
-    assert not re.search(r"<[A-Za-z/!]", render_markdown(diff, examples=True))
+def test_markdown_has_no_raw_html_but_its_own_folds(diff: VersionDiff) -> None:
+    assert not re.search(r"<[A-Za-z/!]", OUR_TAGS.sub("", render_markdown(diff, examples=True)))
 
 
 def test_markdown_escapes_pipes_so_rows_keep_their_cells(diff: VersionDiff) -> None:
@@ -168,23 +175,23 @@ def test_markdown_escapes_pipes_so_rows_keep_their_cells(diff: VersionDiff) -> N
     for row in _rows(md):
         cells = re.split(r"(?<!\\)\|", row)
         assert cells[0] == cells[-1] == ""
-        assert len(cells) - 2 in (2, 5), row  # the count table or the change tables
+        assert len(cells) - 2 in (2, 4), row  # the count table or the finding tables
 
 
 def test_markdown_row_content(diff: VersionDiff) -> None:
     md = render_markdown(diff)
     assert (
-        "| `GET /organization/users` | response 200 | field-renamed | `results` "
+        "| `GET /organization/users` response 200 | field-renamed | `results` "
         "| result renamed to results; confidence 0.95 (" in md
     )
-    assert "| `GET /organization/users` | parameter | param-added | `after` |" in md
+    assert "| `GET /organization/users` parameter | param-added | `after` |" in md
 
 
 def test_markdown_skips_empty_severities() -> None:
     empty = VersionDiff("a", "b")
     md = render_markdown(empty)
     assert "**0 findings** from 0 changes" in md
-    assert "##" not in md
+    assert "##" not in md and "Left out" not in md
 
 
 def test_markdown_escapes_html_from_contract_values() -> None:
@@ -193,7 +200,23 @@ def test_markdown_escapes_html_from_contract_values() -> None:
     new = _version("b", [_op("x", "GET", "/x", _users({"unit": {"enum": ["a", "<br>"]}}))])
     md = render_markdown(diff_versions(old, new))
     assert "admits" in md
-    assert not re.search(r"<[A-Za-z/!]", md)
+    assert not re.search(r"<[A-Za-z/!]", OUR_TAGS.sub("", md))
+
+
+@pytest.mark.parametrize("limit", [2_000, 10_000, 65_000])
+def test_markdown_never_exceeds_its_limit_and_counts_what_it_left_out(limit: int) -> None:
+    from report_samples import seed_diff
+
+    diff = seed_diff()
+    md = render_markdown(diff, limit=limit)
+    whole = render_markdown(diff, limit=10**9)
+    assert len(md) <= limit < len(whole) or md == whole
+    if md != whole:
+        left = re.search(r"Left out to stay under GitHub's 65,536-character limit: (.*)\. Every", md)
+        assert left is not None
+        counted = sum(int(part.split()[0]) for part in left.group(1).split(", "))
+        assert len(_finding_rows(md)) + counted == len(_finding_rows(whole)), "shown + counted = all"
+    assert md.index("## Breaking") < (md.index("Left out") if "Left out" in md else len(md))
 
 
 # --- text --------------------------------------------------------------------------------------

@@ -182,37 +182,94 @@ def _md(text: Any) -> str:
     return str(text).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def render_markdown(diff: VersionDiff, *, examples: bool = False) -> str:
-    """Tables only (no raw HTML), so it fits a PR comment and `$GITHUB_STEP_SUMMARY`."""
+# GitHub refuses a comment (and a step summary) over 65,536 characters; keep a margin for a caller's
+# own framing around the text.
+COMMENT_LIMIT = 65_000
+
+
+def render_markdown(diff: VersionDiff, *, examples: bool = False, limit: int = COMMENT_LIMIT) -> str:
+    """For a PR comment or `$GITHUB_STEP_SUMMARY`: findings worst first (a change to a shared schema
+    once, with where it reaches), warnings and info folded in `<details>`, and never over `limit`
+    characters: what does not fit is counted, by severity, in a closing line."""
     summary = diff.summary()
     found = findings(diff)
     s = _counted(found)
-    lines = [
+    head = [
         f"# API drift: `{diff.old}` → `{diff.new}`",
         "",
         f"**{len(found)} findings** from {len(diff.changes)} changes: "
-        f"{s['breaking']} breaking, {s['warning']} warning, {s['info']} info."
+        f"**{s['breaking']} breaking**, {s['warning']} warning, {s['info']} info."
         + (f" {_md(compared(diff)).capitalize()}." if diff.operations is not None else ""),
+    ]
+    kinds = [
+        "",
+        "<details><summary>Changes by kind</summary>",
         "",
         "| kind | count |",
         "|---|---|",
         *[f"| {kind} | {count} |" for kind, count in summary["by_kind"].items()],
+        "",
+        "</details>",
     ]
+    budget = _Budget(limit)
+    lines = budget.take(head)
+    left_out: dict[str, int] = {}
     for severity in Severity:
-        changes = sorted((c for c in diff.changes if c.severity is severity), key=_order)
-        if not changes:
+        rows = [_md_row(f, examples) for f in found if f.severity is severity]
+        if not rows:
             continue
+        folded = severity is not Severity.BREAKING
+        title = f"{severity.value.title()} ({len(rows)})"
+        opening = ["", f"<details><summary>{title}</summary>" if folded else f"## {title}", ""]
+        opening += ["| where | kind | path | change |", "|---|---|---|---|"]
+        closing = ["", "</details>"] if folded else []
+        if not budget.fits(opening + rows[:1] + closing):
+            left_out[severity.value] = len(rows)
+            continue
+        lines += budget.take(opening)
+        shown = 0
+        for row in rows:
+            if not budget.fits([row, *closing]):
+                break
+            lines += budget.take([row])
+            shown += 1
+        lines += budget.take(closing)
+        if shown < len(rows):
+            left_out[severity.value] = len(rows) - shown
+    if budget.fits(kinds):
+        lines += budget.take(kinds)
+    if left_out:
+        counts = ", ".join(f"{n} {severity}" for severity, n in left_out.items())
         lines += [
             "",
-            f"## {severity.value.title()} ({len(changes)})",
-            "",
-            "| operation | side | kind | path | change |",
-            "|---|---|---|---|---|",
+            f"*Left out to stay under GitHub's 65,536-character limit: {counts}. "
+            "Every finding is in `apidrift diff --format json` and in report.json (`--reports DIR`).*",
         ]
-        for c in changes:
-            side = c.side.value + (f" {c.status}" if c.status else "")
-            detail = "; ".join([c.message, *_detail(c, examples)])
-            lines.append(
-                f"| `{_md(c.operation or '-')}` | {side} | {c.kind.value} | `{_md(c.path)}` | {_md(detail)} |"
-            )
     return "\n".join(lines) + "\n"
+
+
+class _Budget:
+    """What is left of a character limit, counted as lines are taken (a line and its newline)."""
+
+    def __init__(self, limit: int) -> None:
+        # The closing "left out" line needs room whatever happens.
+        self.left = limit - 300
+
+    def fits(self, lines: list[str]) -> bool:
+        return sum(len(line) + 1 for line in lines) <= self.left
+
+    def take(self, lines: list[str]) -> list[str]:
+        self.left -= sum(len(line) + 1 for line in lines)
+        return lines
+
+
+def _md_row(f: Finding, examples: bool) -> str:
+    first = f.changes[0]
+    operations = f.operations
+    if len(operations) > 1:
+        where = f"{len(operations)} operations (`{_md(f.origin or '-')}`)"
+    else:
+        status = f" {first.status}" if first.status else ""
+        where = f"`{_md(operations[0] if operations else '-')}` {f.side.value}{status}"
+    detail = "; ".join([f.message, *_detail(first, examples)])
+    return f"| {where} | {f.kind.value} | `{_md(first.path)}` | {_md(detail)} |"
