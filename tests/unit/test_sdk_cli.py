@@ -201,3 +201,17 @@ def test_with_a_history_only_new_sdk_mismatches_fail(tmp_path: Path, key_id_doc:
     stale = [f for f in report["findings"] if f["kind"] == "path-param-stale"]
     assert [(f["status"], f["id"][:3]) for f in stale] == [("persisting", "ad-")]
     assert report["history"]["series"] == "openai-admin / sdk / 2026-05-02"
+
+
+def test_docs_names_each_breaking_and_warning_finding_under_its_version(
+    tmp_path: Path, key_id_doc: Path
+) -> None:
+    result = invoke(tmp_path, "docs", str(key_id_doc))
+    lines = result.stdout.splitlines()
+    newer = lines.index("  2026-05-02: 1 breaking, 1 warning, 23 info")
+    named = [line.strip() for line in lines[newer + 1 :] if line.startswith("    ")]
+    assert named[0].startswith(
+        "breaking path-param-stale retrieve-project-api-key {key_id}: documents `{key_id}`"
+    )
+    assert named[1].startswith("warning ") and "colour" in named[1]
+    assert not any(line.startswith("info ") for line in named), "info stays a count"

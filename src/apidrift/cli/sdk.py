@@ -76,6 +76,12 @@ def docs(
         )
         for fit in d.fits:
             out().print(f"  {fit.version}: {_counts(fit.breaking, fit.warning, fit.info)}", soft_wrap=True)
+            # Name what breaks (and warns): a count alone sends the reader to the report.
+            named = [f for f in d.findings if f.version == fit.version and f.severity is not Severity.INFO]
+            for f in sorted(named, key=lambda f: (-f.severity.rank, f.operation, f.path)):
+                where = f" {f.path}" if f.path else ""
+                line = f"    {f.severity.value} {f.kind.value} {f.operation}{where}: {f.message}"
+                out().print(line, soft_wrap=True, markup=False, highlight=False)
     _finish(report, reports, history, baseline, fail_on, api)
 
 
