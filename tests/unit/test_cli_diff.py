@@ -123,3 +123,17 @@ def test_the_lifecycle_policy_is_set_on_the_command_line(tmp_path: Path) -> None
     assert (code, [c["kind"] for c in report["changes"]]) == (0, ["deprecated-operation-removed"])
     code, report = as_json(str(tmp_path / "v1"), str(tmp_path / "v2"), "--deprecated-removal", "breaking")
     assert (code, report["summary"]["by_severity"]["breaking"]) == (1, 1)
+
+
+def test_the_filters_narrow_what_is_shown_and_what_fails() -> None:
+    invites = diff("2026-04-30", "2026-05-02", "--operation", "list-invites", "--severity", "info")
+    assert invites.exit_code == 1  # list-invites has a breaking rename
+    assert "GET /organization/invites" in invites.stdout and "/organization/users" not in invites.stdout
+    narrowed = diff("2026-04-30", "2026-05-02", "--path", "/organization/users", "--severity", "warning")
+    listed = [
+        line.strip()
+        for line in narrowed.stdout.splitlines()
+        if line.startswith("  ") and not line.startswith("    ")
+    ]
+    assert listed and all("/organization/users" in line for line in listed)
+    assert "info (" not in narrowed.stdout

@@ -395,3 +395,19 @@ def test_a_change_to_a_shared_definition_is_one_report_finding_that_lists_where_
     assert all(f"(in {len(f.reaches)} places across " in f.message for f in shared)
     rename = next(f for f in shared if f.kind == "field-renamed" and f.path == "Invite.created_at")
     assert len(rename.reaches) == 3
+
+
+def test_a_diff_narrowed_to_operations_paths_and_severity() -> None:
+    from report_samples import seed_diff
+
+    from apidrift.diff.changes import Severity
+
+    diff = seed_diff()
+    usage = diff.only(operations=["usage-*"])
+    assert usage.changes and all((c.operation_id or "").startswith("usage-") for c in usage.changes)
+    by_path = diff.only(paths=["/organization/invites"])
+    assert by_path.changes and all(" /organization/invites" in (c.operation or "") for c in by_path.changes)
+    worst = diff.only(operations=["GET /organization/*"], severity=Severity.BREAKING)
+    assert worst.changes and all(c.severity is Severity.BREAKING for c in worst.changes)
+    assert all((c.operation or "").startswith("GET /organization/") for c in worst.changes)
+    assert diff.only() == diff and diff.only(operations=["no-such-*"]).changes == []

@@ -77,6 +77,18 @@ def diff(
             "--api profile's scope, else every operation.",
         ),
     ] = None,
+    operation: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--operation", help="Only changes to operations matching this glob (id or 'METHOD /path')."
+        ),
+    ] = None,
+    path: Annotated[
+        list[str] | None, typer.Option("--path", help="Only changes to operations under this path prefix.")
+    ] = None,
+    severity: Annotated[
+        Severity | None, typer.Option("--severity", help="Only changes of this severity or worse.")
+    ] = None,
     history: HistoryOption = None,
     baseline: BaselineOption = None,
     deprecated_removal: Annotated[
@@ -111,6 +123,8 @@ def diff(
     check_scope(prefixes, before, after, profile="" if scope else str(api))
     policy = LifecyclePolicy(deprecated_removal=deprecated_removal, after_sunset=after_sunset)
     result = diff_versions(before, after, include_cosmetic=include_cosmetic, policy=policy)
+    if operation or path or severity is not None:
+        result = result.only(operations=operation or (), paths=path or (), severity=severity)
     if examples:
         from apidrift.diff.counterexamples import attach_counterexamples
 

@@ -3,8 +3,9 @@ and ask the rules of `apidrift.diff.registry` at each operation, parameter, body
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import fnmatch
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from apidrift.check.shapes import FieldShape, SchemaFlattener, refs_in
@@ -47,6 +48,23 @@ class VersionDiff:
     def findings(self) -> list[Finding]:
         """The changes grouped one finding per change to a shared definition (see `diff/findings.py`)."""
         return group(self.changes)
+
+    def only(
+        self, *, operations: Sequence[str] = (), paths: Sequence[str] = (), severity: Severity | None = None
+    ) -> VersionDiff:
+        """The changes to look at: operations matching a glob (by id or `METHOD /path`), under a path
+        prefix, at `severity` or worse; every filter that is given must hold."""
+
+        def keep(c: Change) -> bool:
+            names = [n for n in (c.operation_id, c.operation) if n]
+            path = (c.operation or "").partition(" ")[2]
+            return (
+                (not operations or any(fnmatch.fnmatchcase(n, g) for n in names for g in operations))
+                and (not paths or any(path.startswith(p) for p in paths))
+                and (severity is None or c.severity.rank >= severity.rank)
+            )
+
+        return replace(self, changes=[c for c in self.changes if keep(c)])
 
     def summary(self) -> dict[str, dict[str, int]]:
         by_kind: dict[str, int] = {}
