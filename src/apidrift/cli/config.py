@@ -73,20 +73,22 @@ def default_map(config: Config, commands: Mapping[str, Any], every: Mapping[str,
         for name, command in commands.items()
     }
     known = {key for command in every.values() for key in every_option(command)}
-    for key in config.shared:
-        if key not in known:
-            raise ConfigError(
-                f"no command has an option --{key}{_near(key, known)} (options: {', '.join(sorted(known))})",
-                file=config.file,
-                pointer=f"{config.pointer}/{key}",
-            )
-    for name in config.per_command:
-        if name not in every:
-            raise ConfigError(
-                f"no command {name!r} (commands: {', '.join(sorted(every))})",
-                file=config.file,
-                pointer=f"{config.pointer}/{name}",
-            )
+    unknown = [
+        *(
+            (key, f"no command has an option --{key}{_near(key, known)}")
+            for key in config.shared
+            if key not in known
+        ),
+        *((name, f"no command {name!r}") for name in config.per_command if name not in every),
+    ]
+    if unknown:
+        key, message = unknown[0]
+        choices = (
+            f"options: {', '.join(sorted(known))}"
+            if key in config.shared
+            else f"commands: {', '.join(sorted(every))}"
+        )
+        raise ConfigError(f"{message} ({choices})", file=config.file, pointer=f"{config.pointer}/{key}")
     return result
 
 
