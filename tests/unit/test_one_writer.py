@@ -23,9 +23,10 @@ from apidrift.apis.openai_admin.sandbox import SandboxWriter
 from apidrift.apis.openai_admin.simulator.state import NOW
 from apidrift.contracts.model import ContractStore, ContractVersion
 from apidrift.errors import SweepConfigError
+from apidrift.live.cleanup import CompensationStatus, cleanup
 from apidrift.live.client import LiveClient
 from apidrift.live.exclusive import SandboxId, claim_sandbox, sandbox_free
-from apidrift.live.ledger import CompensationStatus, Ledger, cleanup
+from apidrift.live.ledger import Ledger
 from apidrift.live.sweep import Sweep, SweepOptions
 from apidrift.simulator import create_app
 

@@ -19,6 +19,8 @@ from apidrift.check.recordings import bundled_recordings, load_recordings
 from apidrift.check.validation import ResponseValidator
 from apidrift.contracts.model import ContractStore, ContractVersion, Operation
 from apidrift.live.check import exchange_to_recording
+from apidrift.live.cleanup import CompensationStatus
+from apidrift.live.cleanup import cleanup as ledger_cleanup
 from apidrift.live.client import (
     Exchange,
     FindingKind,
@@ -27,8 +29,7 @@ from apidrift.live.client import (
     RetryPolicy,
     TransportFinding,
 )
-from apidrift.live.ledger import CompensationStatus, Ledger, LedgerError
-from apidrift.live.ledger import cleanup as ledger_cleanup
+from apidrift.live.ledger import Ledger, LedgerError
 from apidrift.live.sweep import (
     CallPurpose,
     OperationCall,

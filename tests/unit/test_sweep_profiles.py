@@ -15,8 +15,9 @@ import httpx
 import pytest
 
 from apidrift.contracts.model import ContractVersion, Operation, Parameter, ResponseSpec
+from apidrift.live.cleanup import CompensationStatus, cleanup
 from apidrift.live.client import Exchange, LiveClient
-from apidrift.live.ledger import CompensationStatus, Ledger, UndoStep, cleanup
+from apidrift.live.ledger import Ledger, UndoStep
 from apidrift.live.sweep import (
     CallPurpose,
     SkipReason,

@@ -16,7 +16,7 @@ from apidrift.errors import ApidriftError, ProfileError
 from apidrift.profiles.model import DEFAULT_API, ApiProfile, load_profile
 
 if TYPE_CHECKING:
-    from apidrift.live.ledger import CleanupReport
+    from apidrift.live.cleanup import CleanupReport
 
 # Where a write run keeps its ledger; the same as apidrift.live.events.DEFAULT_LEDGER, repeated so
 # that `check` (which imports this module for the profile options) does not import httpx to start.

@@ -21,8 +21,9 @@ from typing import Any
 
 from apidrift.errors import ApidriftError, SweepConfigError
 from apidrift.files import atomic_write, read_private, state_dir, try_lock_file
+from apidrift.live.cleanup import CleanupReport, cleanup
 from apidrift.live.client import LiveClient
-from apidrift.live.ledger import CleanupReport, Ledger, LedgerEntry, UndoPlan, cleanup
+from apidrift.live.ledger import Ledger, LedgerEntry, UndoPlan
 from apidrift.profiles.model import ApiProfile
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from apidrift.contracts.model import ContractVersion
 from apidrift.errors import SweepConfigError
+from apidrift.live.cleanup import CleanupReport, cleanup
 from apidrift.live.client import Exchange, LiveClient, Outcome
 from apidrift.live.discovery import IdSource, PlannedRead, pick
 from apidrift.live.discovery import plan_reads as _plan_reads
@@ -33,7 +34,7 @@ from apidrift.live.events import (
     utcnow,
 )
 from apidrift.live.exclusive import SandboxId, claim_sandbox
-from apidrift.live.ledger import CleanupReport, Ledger, cleanup
+from apidrift.live.ledger import Ledger
 from apidrift.live.sandbox import SandboxPlan, sandbox_plan
 from apidrift.profiles.model import ApiProfile, load_profile
 
