@@ -8,7 +8,6 @@ messages are redacted here (by the profile's rules), so nothing that leaves this
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Collection, Mapping
@@ -21,6 +20,7 @@ import httpx
 from pydantic import SecretStr
 
 from apidrift.errors import LiveError, ReadOnlyViolation
+from apidrift.live.answers import Asked, Received, TooLarge, excerpt, judge_answer, read_capped
 from apidrift.live.outcomes import (
     Exchange,
     FindingKind,
@@ -28,7 +28,7 @@ from apidrift.live.outcomes import (
     RetryPolicy,
     TransportFinding,
 )
-from apidrift.live.redaction import RedactionRules, redact_headers, redact_json, safe_base_url
+from apidrift.live.redaction import RedactionRules, safe_base_url
 from apidrift.live.transport import (
     PROTOCOL_VIOLATION_KEY,
     ForgetfulTransport,
@@ -68,21 +68,6 @@ class _Attempted:
     unsent: bool = False
     # The server answered, but wrongly: sending again would only hide what it did.
     final: bool = False
-
-
-@dataclass(frozen=True)
-class _Received:
-    """A whole answer: what `_answer` and `_refusal` judge (the body already read, within its cap)."""
-
-    status_code: int
-    headers: httpx.Headers
-    content: bytes
-
-
-class _TooLarge(Exception):
-    def __init__(self, status: int, size: str, cap: int) -> None:
-        super().__init__(f"HTTP {status}: the body is {size} (decoded), over the {cap:,}-byte cap: not read")
-        self.status = status
 
 
 class LiveClient:
@@ -234,7 +219,10 @@ class LiveClient:
                     last.message += f" (Retry-After {last.retry_after:.0f}s is over the cap)"
                     may_retry = False
             else:
-                outcome = self._answer(method, path_template, path, safe_query, sent, expected_status)
+                secret = (self._key.get_secret_value(),)
+                outcome = judge_answer(
+                    Asked(method, path_template, path, safe_query), sent, expected_status, secret, self._rules
+                )
                 if not (isinstance(outcome, TransportFinding) and outcome.kind is FindingKind.MALFORMED_JSON):
                     return self._finish(outcome, attempts, started, operation)
                 # A truncated or garbled body is retried like a 5xx: the next answer may be whole.
@@ -247,7 +235,7 @@ class LiveClient:
         finding = TransportFinding(last.kind, last.message, attempts, method, path_template, path)
         return self._finish(replace(finding, status=last.status), attempts, started, operation)
 
-    async def _send(self, prepared: httpx.Request, left: float) -> _Received | _Attempted:
+    async def _send(self, prepared: httpx.Request, left: float) -> Received | _Attempted:
         """One attempt, holding a concurrency slot only while on the wire (never while backing off):
         the body read in chunks up to `max_body_bytes` (decoded), all of it within `left` seconds."""
         async with self._limit:
@@ -255,7 +243,7 @@ class LiveClient:
                 async with asyncio.timeout(left):
                     response = await self._http.send(prepared, stream=True)
                     try:
-                        content = await self._read(response)
+                        content = await read_capped(response, self.max_body_bytes)
                     finally:
                         await response.aclose()
             except TimeoutError:
@@ -263,7 +251,7 @@ class LiveClient:
                     f"no whole answer within the {self.deadline_s:g}s deadline (a server that trickles?)"
                 )
                 return _Attempted(FindingKind.TIMEOUT, message)
-            except _TooLarge as exc:
+            except TooLarge as exc:
                 return _Attempted(FindingKind.TOO_LARGE, str(exc), exc.status, final=True)
             except httpx.TimeoutException as exc:
                 # A connect timeout never reached the server; any other may have been acted on.
@@ -277,77 +265,13 @@ class LiveClient:
         if overrun is not None:  # the connection is closed already; this answer cannot be trusted
             message = f"HTTP {response.status_code}, then {overrun}"
             return _Attempted(FindingKind.PROTOCOL_VIOLATION, message, response.status_code, final=True)
-        return _Received(response.status_code, response.headers, content)
+        return Received(response.status_code, response.headers, content)
 
-    async def _read(self, response: httpx.Response) -> bytes:
-        """The decoded body, refused past `max_body_bytes` (a 100 MB answer is never held whole)."""
-        declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_body_bytes:
-            raise _TooLarge(response.status_code, f"{int(declared):,} bytes", self.max_body_bytes)
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > self.max_body_bytes:
-                raise _TooLarge(
-                    response.status_code, f"over {self.max_body_bytes:,} bytes", self.max_body_bytes
-                )
-            chunks.append(chunk)
-        return b"".join(chunks)
-
-    def _refusal(self, response: _Received) -> _Attempted:
+    def _refusal(self, response: Received) -> _Attempted:
         status = response.status_code
         kind = FindingKind.HTTP_429 if status == 429 else FindingKind.HTTP_5XX
         wait = self._retry_after(response.headers.get("retry-after"))
-        return _Attempted(kind, f"HTTP {status}: {_excerpt(response.content)}", status, wait)
-
-    def _answer(
-        self,
-        method: str,
-        path_template: str,
-        path: str,
-        query: dict[str, str],
-        response: _Received,
-        expected: Collection[int] | None,
-    ) -> Outcome:
-        status, content = response.status_code, response.content
-        accepted = status in expected if expected is not None else 200 <= status < 300
-        looks_html = "html" in response.headers.get("content-type", "") or content.lstrip()[:1] == b"<"
-        if looks_html:
-            return TransportFinding(
-                FindingKind.HTML_ERROR_PAGE,
-                f"HTTP {status}: an HTML page instead of JSON",
-                0,
-                method,
-                path_template,
-                path,
-                status,
-            )
-        if not accepted:
-            message = f"HTTP {status} (expected {_statuses(expected)}): {_excerpt(content)}"
-            kind = FindingKind.UNEXPECTED_STATUS
-            return TransportFinding(kind, message, 0, method, path_template, path, status)
-        body: Any = None
-        if content.strip():
-            try:
-                body = json.loads(content)
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                message = f"HTTP {status}: body is not JSON ({exc}); {len(content)} bytes"
-                return TransportFinding(
-                    FindingKind.MALFORMED_JSON, message, 0, method, path_template, path, status
-                )
-        secret = (self._key.get_secret_value(),)
-        return Exchange(
-            method=method,
-            path_template=path_template,
-            path=path,
-            query=query,
-            status=status,
-            headers=redact_headers(dict(response.headers), secret, self._rules),
-            body=redact_json(body, secret, rules=self._rules),
-            elapsed_s=0.0,
-            attempts=0,
-        )
+        return _Attempted(kind, f"HTTP {status}: {excerpt(response.content)}", status, wait)
 
     def _finish(self, outcome: Outcome, attempts: int, started: float, operation: str | None) -> Outcome:
         if isinstance(outcome, Exchange):
@@ -434,22 +358,3 @@ def next_cursor(body: Any) -> tuple[str, str] | None:
     if isinstance(data, list) and data and isinstance(data[-1], dict) and isinstance(data[-1].get("id"), str):
         return "after", data[-1]["id"]
     return None
-
-
-def _excerpt(content: bytes, limit: int = 200) -> str:
-    """A short, single-line excerpt of an error body (the API's `error.message` when there is one)."""
-    text = content.decode("utf-8", errors="replace")
-    if text.lstrip()[:1] == "<":
-        return "an HTML page"
-    try:
-        parsed = json.loads(text)
-    except ValueError:
-        parsed = None
-    if isinstance(parsed, dict) and isinstance(parsed.get("error"), dict):
-        text = str(parsed["error"].get("message", text))
-    text = " ".join(text.split())
-    return text[:limit] + ("…" if len(text) > limit else "") if text else "(empty body)"
-
-
-def _statuses(expected: Collection[int] | None) -> str:
-    return "2xx" if expected is None else ", ".join(str(s) for s in sorted(expected))
