@@ -23,7 +23,7 @@ usage-costs against 2026-04-30: 2 of 2 failed because
   - data[].result: "result" is a required property; looks like a rename: `data[].result` → \
 `data[].results` (0.95) (2×, e.g. a.json)
 2 of 4 responses valid, 2 failed, 0 with undocumented fields; reports: out/report.json, out/report.md, \
-out/report.html, out/junit.xml
+out/report.html, out/junit.xml, out/report.sarif
 """
 
 

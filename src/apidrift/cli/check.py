@@ -12,6 +12,7 @@ from rich.table import Table
 
 from apidrift.check.recordings import bundled_recordings
 from apidrift.check.run import CheckRun, check_recordings
+from apidrift.cli.annotate import AnnotationsOption, print_annotations
 from apidrift.cli.app import ApiOption, ContractsOption, app, error, out
 from apidrift.cli.history import BaselineOption, FailOnOption, HistoryOption, history_lines, judged
 from apidrift.cli.live import DEFAULT_LEDGER, LiveApiOption, live_profile
@@ -41,7 +42,9 @@ def check(
     ] = None,
     reports: Annotated[
         Path,
-        typer.Option("--reports", help="Where report.json, report.md, report.html and junit.xml go."),
+        typer.Option(
+            "--reports", help="Where report.json, report.md, report.html, junit.xml and report.sarif go."
+        ),
     ] = Path("reports"),
     live: Annotated[
         bool,
@@ -85,6 +88,7 @@ def check(
     history: HistoryOption = None,
     baseline: BaselineOption = None,
     fail_on: FailOnOption = None,
+    annotations: AnnotationsOption = None,
     contracts: ContractsOption = None,
     api: LiveApiOption = DEFAULT_API,
 ) -> None:
@@ -112,12 +116,12 @@ def check(
             max_body_bytes=int(max_body_mb * 1024 * 1024),
         )
         report = _live(store, profile, options, base_url)
-        _finish(judged(report, history, baseline, fail_on), reports)
+        _finish(judged(report, history, baseline, fail_on), reports, annotations=annotations)
     folder = recordings or bundled_recordings() / api
     run = check_recordings(store, folder, against=against, display_root=folder.parent)
     _print_unchecked(run)
     report = judged(build_check_report(run, api=api), history, baseline, fail_on)
-    _finish(report, reports, [str(e) for e in run.input_errors])
+    _finish(report, reports, [str(e) for e in run.input_errors], annotations=annotations)
 
 
 def _live(
@@ -171,7 +175,13 @@ def _print_unchecked(run: CheckRun) -> None:
         out().print(f"documentation: {pattern.describe()}", soft_wrap=True, markup=False)
 
 
-def _finish(report: DriftReport, reports: Path, problems: list[str] | None = None) -> None:
+def _finish(
+    report: DriftReport,
+    reports: Path,
+    problems: list[str] | None = None,
+    *,
+    annotations: bool | None = None,
+) -> None:
     _print_table(report)
     written = write_reports(report, reports)
     s = report.summary
@@ -184,6 +194,7 @@ def _finish(report: DriftReport, reports: Path, problems: list[str] | None = Non
         out().print(line, soft_wrap=True)
     for problem in problems or []:
         error(problem)
+    print_annotations(report, annotations)
     raise typer.Exit(report.exit_code)
 
 

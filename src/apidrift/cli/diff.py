@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from apidrift.cli.annotate import AnnotationsOption, print_annotations, wanted
 from apidrift.cli.app import ContractsOption, app
 from apidrift.cli.history import BaselineOption, HistoryOption
 from apidrift.contracts.model import ContractStore
@@ -63,7 +64,8 @@ def diff(
     report_dir: Annotated[
         Path | None,
         typer.Option(
-            "--report-dir", help="Also write report.json, report.md, report.html and junit.xml here."
+            "--report-dir",
+            help="Also write report.json, report.md, report.html, junit.xml and report.sarif here.",
         ),
     ] = None,
     scope: Annotated[
@@ -76,6 +78,7 @@ def diff(
     ] = None,
     history: HistoryOption = None,
     baseline: BaselineOption = None,
+    annotations: AnnotationsOption = None,
     deprecated_removal: Annotated[
         Severity,
         typer.Option(
@@ -121,7 +124,8 @@ def diff(
     threshold = Severity.BREAKING if fail_on is FailOn.NEW else Severity(fail_on.value)
     code = 1 if result.at_least(threshold) else 0
     judging = history is not None or baseline is not None or fail_on is FailOn.NEW
-    if report_dir is not None or judging:
+    report = None
+    if report_dir is not None or judging or wanted(annotations):
         from apidrift.check.run import display_path
         from apidrift.cli.history import history_lines, judged
         from apidrift.report import build_diff_report, write_reports
@@ -141,6 +145,9 @@ def diff(
         output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+    if report is not None:
+        # JSON on stdout is for a script to read: the annotations go beside it, on stderr.
+        print_annotations(report, annotations, err=format is DiffFormat.json and output is None)
     raise typer.Exit(code)
 
 
