@@ -30,6 +30,7 @@ from apidrift.report import REPORT_FILES, DriftReport, build_check_report, build
 from apidrift.report.html import render_html
 from apidrift.report.junit import render_junit
 from apidrift.report.markdown import render_markdown
+from apidrift.report.sarif import render_sarif
 from apidrift.report.write import render_json
 
 LATER = datetime(2027, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -38,6 +39,7 @@ RENDERERS: dict[str, Callable[[DriftReport], str]] = {
     "md": render_markdown,
     "html": render_html,
     "junit": render_junit,
+    "sarif": render_sarif,
 }
 ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 BUILDERS = [check_report, failing_report, diff_report, chain_report, live_report]
