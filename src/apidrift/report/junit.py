@@ -111,6 +111,7 @@ def _response_cases(report: DriftReport) -> Iterable[TestCase]:
             _classname(report, r.operation),
             f"{r.file} is valid against {r.against}",
             file=recording_file(report, r.file),
+            time=r.elapsed_s or 0.0,
         )
         case.output.append(r.fingerprint)
         case.output += [f"undocumented in {r.against}: {u}" for u in r.undocumented]
