@@ -201,3 +201,18 @@ def test_with_a_history_only_new_sdk_mismatches_fail(tmp_path: Path, key_id_doc:
     stale = [f for f in report["findings"] if f["kind"] == "path-param-stale"]
     assert [(f["status"], f["id"][:3]) for f in stale] == [("persisting", "ad-")]
     assert report["history"]["series"] == "openai-admin / sdk / 2026-05-02"
+
+
+def test_sdk_check_annotates_its_findings_when_asked(tmp_path: Path, key_id_doc: Path) -> None:
+    plain = invoke(tmp_path, "docs", str(key_id_doc))
+    assert "::" not in plain.stdout
+    annotated = [
+        line
+        for line in invoke(tmp_path, "docs", str(key_id_doc), "--annotations").stdout.splitlines()
+        if line.startswith("::")
+    ]
+    stale = [line for line in annotated if "path-param-stale" in line]
+    assert len(stale) == 1 and stale[0].startswith("::error file=")
+    assert "title=apidrift path-param-stale in retrieve-project-api-key::" in stale[0]
+    findings = json.loads((tmp_path / "reports" / "report.json").read_text())["findings"]
+    assert len(annotated) == min(len(findings), 50) + (len(findings) > 50)
