@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from apidrift.report import DriftReport, render_sarif
 from apidrift.report.model import InputErrorEntry
 from apidrift.report.sarif import FINGERPRINT
 from apidrift.report.tracking import Acceptance, FindingStatus
+from cli_support import run_cli
 
 SCHEMA = Path(__file__).resolve().parents[1] / "data" / "sarif-schema-2.1.0.json"
 
@@ -28,7 +30,11 @@ def validator() -> jsonschema.Draft4Validator:
 
 
 def _run(report: DriftReport) -> dict[str, Any]:
-    log = json.loads(render_sarif(report))
+    return _run_text(render_sarif(report))
+
+
+def _run_text(text: str) -> dict[str, Any]:
+    log = json.loads(text)
     errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator().iter_errors(log)]
     assert errors == []
     assert log["version"] == "2.1.0"
@@ -141,3 +147,17 @@ def test_accepted_findings_are_suppressed_and_history_sets_the_baseline_state() 
         "suppressions"
         not in {r["partialFingerprints"][FINGERPRINT]: r for r in _run(report)["results"]}[accepted.id]
     )
+
+
+def test_check_of_a_folder_points_at_files_ci_can_open(tmp_path: Path) -> None:
+    recs = tmp_path / "recs" / "nightly"
+    recs.mkdir(parents=True)
+    bundled = Path(__file__).resolve().parents[2] / "recordings" / "openai-admin" / "2026-05-02"
+    shutil.copy(bundled / "usage-costs.json", recs / "a.json")
+    done = run_cli(
+        "check", "--recordings", "recs/nightly", "--against", "2026-04-30", "--reports", "out", cwd=tmp_path
+    )
+    assert done.returncode == 1
+    run = _run_text((tmp_path / "out" / "report.sarif").read_text(encoding="utf-8"))
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]}
+    assert uris == {"recs/nightly/a.json"} and (tmp_path / "recs/nightly/a.json").is_file()

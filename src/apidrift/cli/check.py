@@ -118,7 +118,10 @@ def check(
         report = _live(store, profile, options, base_url)
         _finish(judged(report, history, baseline, fail_on), reports, annotations=annotations)
     folder = recordings or bundled_recordings() / api
-    run = check_recordings(store, folder, against=against, display_root=folder.parent)
+    # A folder given is named from the working directory, so report.sarif and annotations point at
+    # files CI can open; the bundled folder (outside any checkout) is named by its API.
+    root = None if recordings else folder.parent
+    run = check_recordings(store, folder, against=against, display_root=root)
     _print_unchecked(run)
     report = judged(build_check_report(run, api=api), history, baseline, fail_on)
     _finish(report, reports, [str(e) for e in run.input_errors], annotations=annotations)
