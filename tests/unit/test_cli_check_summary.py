@@ -41,3 +41,16 @@ def test_a_check_with_failures_is_summed_up_per_operation_with_its_reasons(tmp_p
     done = run_cli("check", *args, cwd=tmp_path)
     assert done.returncode == 1
     assert done.stdout == EXPECTED
+
+
+def test_no_reports_writes_nothing_and_says_so(tmp_path: Path) -> None:
+    recs = tmp_path / "recs"
+    recs.mkdir()
+    shutil.copy(RECORDINGS / "2026-05-02" / "usage-costs.json", recs / "a.json")
+    done = run_cli("check", "--recordings", "recs", "--reports", "out", "--no-reports", cwd=tmp_path)
+    assert done.returncode == 0
+    assert (
+        done.stdout.splitlines()[-1]
+        == "1 of 1 responses valid, 0 failed, 0 with undocumented fields; no reports written"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["recs"]

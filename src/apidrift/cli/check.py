@@ -46,6 +46,9 @@ def check(
             "--reports", help="Where report.json, report.md, report.html, junit.xml and report.sarif go."
         ),
     ] = Path("reports"),
+    no_reports: Annotated[
+        bool, typer.Option("--no-reports", help="Write no report files (the table and summary still print).")
+    ] = False,
     live: Annotated[
         bool,
         typer.Option(
@@ -115,8 +118,8 @@ def check(
             run_deadline_s=run_deadline,
             max_body_bytes=int(max_body_mb * 1024 * 1024),
         )
-        report = _live(store, profile, options, base_url)
-        _finish(judged(report, history, baseline, fail_on), reports, annotations=annotations)
+        report = judged(_live(store, profile, options, base_url), history, baseline, fail_on)
+        _finish(report, None if no_reports else reports, annotations=annotations)
     folder = recordings or bundled_recordings() / api
     # A folder given is named from the working directory, so report.sarif and annotations point at
     # files CI can open; the bundled folder (outside any checkout) is named by its API.
@@ -124,7 +127,9 @@ def check(
     run = check_recordings(store, folder, against=against, display_root=root)
     _print_unchecked(run)
     report = judged(build_check_report(run, api=api), history, baseline, fail_on)
-    _finish(report, reports, [str(e) for e in run.input_errors], annotations=annotations)
+    _finish(
+        report, None if no_reports else reports, [str(e) for e in run.input_errors], annotations=annotations
+    )
 
 
 def _live(
@@ -180,17 +185,18 @@ def _print_unchecked(run: CheckRun) -> None:
 
 def _finish(
     report: DriftReport,
-    reports: Path,
+    reports: Path | None,
     problems: list[str] | None = None,
     *,
     annotations: bool | None = None,
 ) -> None:
     _print_table(report)
-    written = write_reports(report, reports)
+    written = write_reports(report, reports) if reports is not None else []
     s = report.summary
+    where = f"reports: {', '.join(p.as_posix() for p in written)}" if written else "no reports written"
     out().print(
         f"{s.ok} of {s.responses} responses valid, {s.failed} failed, {s.drifted} with undocumented fields; "
-        f"reports: {', '.join(p.as_posix() for p in written)}",
+        + where,
         soft_wrap=True,
     )
     for line in history_lines(report):
