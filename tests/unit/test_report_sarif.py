@@ -59,6 +59,8 @@ def test_every_report_validates_and_every_result_names_its_rule(name: str) -> No
     assert len(ids) == len(set(ids))
     for result in run["results"]:
         assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
+        # GitHub code scanning refuses the whole log when one result lacks a physical location.
+        assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     expected = len(report.findings) + len(report.transport_findings) + len(report.input_errors)
     expected += bool(report.cleanup and report.cleanup.remaining) + report.interrupted
     assert len(run["results"]) == expected
@@ -125,6 +127,8 @@ def test_a_live_run_adds_transport_failures_cleanup_and_interruption() -> None:
     assert throttled["level"] == "error"
     assert throttled["partialFingerprints"][FINGERPRINT] == report.transport_findings[0].id
     assert throttled["locations"][0]["logicalLocations"][0]["name"] == "usage-costs"
+    uri = throttled["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "contracts/openai-admin/2026-05-02/contract.json", "the contract the run judged by"
     assert "after 4 attempt(s) (last status 429)" in throttled["message"]["text"]
     bad = results["input-error"]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert bad == "recs/bad%20file.json"

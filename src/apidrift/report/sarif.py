@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from apidrift.diff.changes import ChangeKind, Severity
 from apidrift.diff.registry import RULES
-from apidrift.report.locate import finding_file, finding_text, place, subject
+from apidrift.report.locate import contract_file, finding_file, finding_text, place, subject
 from apidrift.report.model import DriftReport, FindingEntry, RunKind, TransportFindingEntry
 from apidrift.report.tracking import FindingStatus
 from apidrift.report.wording import title
@@ -49,7 +49,7 @@ def sarif_log(report: DriftReport) -> dict[str, Any]:
     """The SARIF log as plain JSON values."""
     rules = _Rules(report)
     results = [_finding_result(report, f, rules) for f in report.findings]
-    results += [_transport_result(t, rules) for t in report.transport_findings]
+    results += [_transport_result(t, rules, fallback(report)) for t in report.transport_findings]
     results += _run_results(report, rules)
     meta = report.metadata
     run: dict[str, Any] = {
@@ -129,7 +129,9 @@ def _finding_result(report: DriftReport, finding: FindingEntry, rules: _Rules) -
         "level": LEVELS[finding.severity],
         "message": {"text": finding_text(report, finding)},
         "partialFingerprints": {FINGERPRINT: finding.id},
-        "locations": [_location(finding_file(report, finding), subject(finding), place(finding))],
+        "locations": [
+            _location(finding_file(report, finding) or fallback(report), subject(finding), place(finding))
+        ],
         "properties": {
             "severity": finding.severity.value,
             "findingId": finding.id,
@@ -151,7 +153,7 @@ def _finding_result(report: DriftReport, finding: FindingEntry, rules: _Rules) -
     return result
 
 
-def _transport_result(t: TransportFindingEntry, rules: _Rules) -> dict[str, Any]:
+def _transport_result(t: TransportFindingEntry, rules: _Rules, contract: str | None) -> dict[str, Any]:
     description = TRANSPORT_RULE.format(kind=t.kind)
     target = f"{t.method} {t.path}"
     status = f" (last status {t.http_status})" if t.http_status else ""
@@ -161,7 +163,7 @@ def _transport_result(t: TransportFindingEntry, rules: _Rules) -> dict[str, Any]
         "level": "error",
         "message": {"text": f"{target}: {t.message} after {t.attempts} attempt(s){status}"},
         "partialFingerprints": {FINGERPRINT: t.id},
-        "locations": [_location(None, t.operation or target, target)],
+        "locations": [_location(contract, t.operation or target, target)],
         "properties": {"findingId": t.id, "method": t.method, "path": t.path, "attempts": t.attempts},
     }
     _track(result, t)
@@ -174,8 +176,7 @@ def _run_results(report: DriftReport, rules: _Rules) -> list[dict[str, Any]]:
     for e in report.input_errors:
         where = (e.file or "") + (f"#{e.pointer}" if e.pointer else "")
         result = _plain(rules, "input-error", f"{where or e.kind}: {e.message} ({e.kind})")
-        if e.file:
-            result["locations"] = [_location(e.file, e.pointer or None, where)]
+        result["locations"] = [_location(e.file or fallback(report), e.pointer or None, where or e.kind)]
         out.append(result)
     if report.cleanup is not None and report.cleanup.remaining:
         c = report.cleanup
@@ -183,7 +184,17 @@ def _run_results(report: DriftReport, rules: _Rules) -> list[dict[str, Any]]:
         out.append(_plain(rules, "cleanup", text))
     if report.interrupted:
         out.append(_plain(rules, "interrupted", "the run was interrupted; what it had was checked"))
+    for result in out[len(report.input_errors) :]:
+        result["locations"] = [_location(fallback(report), None, "run")]
     return out
+
+
+def fallback(report: DriftReport) -> str | None:
+    """Where a result with no file of its own is shown: the contract the run judged by, else its first
+    input (GitHub code scanning refuses a whole log when one result has no physical location)."""
+    meta = report.metadata
+    version = meta.against or (meta.versions[-1] if meta.versions else None)
+    return contract_file(meta.api, version) or (meta.sources[0] if meta.sources else None)
 
 
 def _plain(rules: _Rules, rule_id: str, text: str) -> dict[str, Any]:
