@@ -67,11 +67,12 @@ def sarif_log(report: DriftReport) -> dict[str, Any]:
             {
                 "executionSuccessful": report.exit_code != 2 and not report.interrupted,
                 "exitCode": report.exit_code,
-                "endTimeUtc": meta.generated_at,
             }
         ],
         "properties": {
             "title": title(report),
+            # As the report has it (ISO 8601 with an offset), where SARIF's own times want a `Z`.
+            "generatedAt": meta.generated_at,
             "versions": meta.versions,
             "sources": meta.sources,
             **{k: v for k, v in (("api", meta.api), ("against", meta.against)) if v},
