@@ -32,3 +32,10 @@ def private_state_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     folder.chmod(0o700)
     monkeypatch.setenv("APIDRIFT_STATE_DIR", str(folder))
     return folder
+
+
+@pytest.fixture(autouse=True)
+def outside_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands annotate for GitHub when GITHUB_ACTIONS=true: tests that snapshot what a person sees
+    must see the same on GitHub's runners as anywhere else."""
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)

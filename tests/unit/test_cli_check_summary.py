@@ -23,7 +23,7 @@ usage-costs against 2026-04-30: 2 of 2 failed because
   - data[].result: "result" is a required property; looks like a rename: `data[].result` → \
 `data[].results` (0.95) (2×, e.g. a.json)
 2 of 4 responses valid, 2 failed, 0 with undocumented fields; reports: out/report.json, out/report.md, \
-out/report.html, out/junit.xml
+out/report.html, out/junit.xml, out/report.sarif
 """
 
 
@@ -41,3 +41,16 @@ def test_a_check_with_failures_is_summed_up_per_operation_with_its_reasons(tmp_p
     done = run_cli("check", *args, cwd=tmp_path)
     assert done.returncode == 1
     assert done.stdout == EXPECTED
+
+
+def test_no_reports_writes_nothing_and_says_so(tmp_path: Path) -> None:
+    recs = tmp_path / "recs"
+    recs.mkdir()
+    shutil.copy(RECORDINGS / "2026-05-02" / "usage-costs.json", recs / "a.json")
+    done = run_cli("check", "--recordings", "recs", "--reports", "out", "--no-reports", cwd=tmp_path)
+    assert done.returncode == 0
+    assert (
+        done.stdout.splitlines()[-1]
+        == "1 of 1 responses valid, 0 failed, 0 with undocumented fields; no reports written"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["recs"]

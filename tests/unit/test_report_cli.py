@@ -17,12 +17,12 @@ from typer.testing import CliRunner
 import apidrift.cli.report  # noqa: F401  (adds `report` to the app until register() does)
 from apidrift.cli import register
 from apidrift.cli.app import app
-from apidrift.report import read_report, render_html, render_junit, render_markdown
+from apidrift.report import read_report, render_html, render_junit, render_markdown, render_sarif
 from apidrift.report.schema import schema_errors
 
 REPO = Path(__file__).resolve().parents[2]
 XSD = REPO / "tests" / "data" / "junit-10.xsd"
-FILES = ["report.json", "report.md", "report.html", "junit.xml"]
+FILES = ["report.json", "report.md", "report.html", "junit.xml", "report.sarif"]
 CLI = [sys.executable, "-c", "import apidrift.cli.report; from apidrift.cli.app import main; main()"]
 register()
 
@@ -70,7 +70,8 @@ def test_diff_report_dir_writes_the_same_four(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("fmt", "render"), [("md", render_markdown), ("html", render_html), ("junit", render_junit)]
+    ("fmt", "render"),
+    [("md", render_markdown), ("html", render_html), ("junit", render_junit), ("sarif", render_sarif)],
 )
 def test_report_re_renders_to_stdout(saved: Path, fmt: str, render: Any) -> None:
     result = invoke("report", str(saved / "report.json"), "--format", fmt)
@@ -79,7 +80,12 @@ def test_report_re_renders_to_stdout(saved: Path, fmt: str, render: Any) -> None
 
 
 def test_report_writes_out_and_matches_what_check_wrote(saved: Path, tmp_path: Path) -> None:
-    for fmt, name in (("md", "report.md"), ("html", "report.html"), ("junit", "junit.xml")):
+    for fmt, name in (
+        ("md", "report.md"),
+        ("html", "report.html"),
+        ("junit", "junit.xml"),
+        ("sarif", "report.sarif"),
+    ):
         out = tmp_path / "again" / name
         assert invoke("report", str(saved / "report.json"), "--format", fmt, "--out", str(out)).exit_code == 0
         assert out.read_text() == (saved / name).read_text(), name

@@ -26,10 +26,11 @@ from report_samples import (
 
 from apidrift.check.run import CheckRun, check_recordings
 from apidrift.diff.engine import VersionDiff
-from apidrift.report import DriftReport, build_check_report, build_diff_report, write_reports
+from apidrift.report import REPORT_FILES, DriftReport, build_check_report, build_diff_report, write_reports
 from apidrift.report.html import render_html
 from apidrift.report.junit import render_junit
 from apidrift.report.markdown import render_markdown
+from apidrift.report.sarif import render_sarif
 from apidrift.report.write import render_json
 
 LATER = datetime(2027, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -38,6 +39,7 @@ RENDERERS: dict[str, Callable[[DriftReport], str]] = {
     "md": render_markdown,
     "html": render_html,
     "junit": render_junit,
+    "sarif": render_sarif,
 }
 ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 BUILDERS = [check_report, failing_report, diff_report, chain_report, live_report]
@@ -98,7 +100,8 @@ def test_no_absolute_paths_whatever_the_working_directory(
     monkeypatch.chdir(tmp_path)
     run = check_recordings(store(), RECORDINGS / "openai-admin")
     written = write_reports(build_check_report(run, now=NOW), tmp_path / "reports")
-    assert [p.name for p in written] == ["report.json", "report.md", "report.html", "junit.xml"]
+    assert [p.name for p in written] == list(REPORT_FILES)
+    assert REPORT_FILES == ("report.json", "report.md", "report.html", "junit.xml", "report.sarif")
     for path in written:
         text = path.read_text(encoding="utf-8")
         for absolute in (str(REPO), str(tmp_path), str(Path.home())):

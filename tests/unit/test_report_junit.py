@@ -53,7 +53,12 @@ def test_a_passing_check_has_a_passing_case_per_response() -> None:
     )
     assert case.get("classname") == "apidrift.check.usage-costs"
     out = case.findtext("system-out") or ""
-    assert out.startswith("matches 2026-05-02; against 2026-04-30:")
+    assert out.startswith(
+        "file: openai-admin/2026-05-02/usage-costs.json\nmatches 2026-05-02; against 2026-04-30:"
+    )
+    assert (
+        Path(__file__).resolve().parents[2] / "recordings/openai-admin/2026-05-02/usage-costs.json"
+    ).is_file()
 
 
 def test_failures_carry_the_message() -> None:
@@ -76,8 +81,15 @@ def test_failures_carry_the_message() -> None:
 def test_diff_cases_are_per_operation_and_step() -> None:
     report = diff_report()
     cases = _cases(render_junit(report))
-    names = [(c.get("classname"), c.get("name")) for c in cases]
-    assert len(names) == len(set(names)), "one testcase per operation (or shared definition) and step"
+    names = [c.get("name") for c in cases]
+    # A testcase per change, named by where and what it is: names alone tell them apart.
+    assert len(cases) == len(report.findings) and len(names) == len(set(names))
+    removed = next(
+        c for c in cases if c.get("name", "").endswith(": field-removed (2026-04-30 → 2026-05-02)")
+    )
+    assert (removed.findtext("system-out") or "").startswith(
+        "file: contracts/openai-admin/2026-04-30/contract.json\n"
+    )
     shared = {f.path for f in report.findings if f.reaches}
     own = {f.operation for f in report.findings if f.operation}
     assert {c.get("classname", "").split(".", 2)[-1] for c in cases} == own | shared
@@ -87,12 +99,17 @@ def test_diff_cases_are_per_operation_and_step() -> None:
     # A breaking change to a shared schema fails one testcase, the definition's, which names where it reaches.
     grouped = next(f for f in report.findings if f.reaches and f.severity.value == "breaking")
     case = next(c for c in cases if c.get("classname") == "apidrift.diff." + grouped.path)
-    assert case.get("name") == "2026-04-30 → 2026-05-02" and case.find("failure") is not None
+    kind = grouped.kind
+    assert case.get("name") == f"{grouped.path} {grouped.location}: {kind} (2026-04-30 → 2026-05-02)"
+    assert case.find("failure") is not None
 
 
 def test_a_chain_names_each_step() -> None:
     names = {(c.get("classname"), c.get("name")) for c in _cases(render_junit(chain_report()))}
-    assert names == {("apidrift.diff.list-things", "v1 → v2"), ("apidrift.diff.get-status", "v2 → v3")}
+    assert names == {
+        ("apidrift.diff.list-things", "list-things response 200 results: field-renamed (v1 → v2)"),
+        ("apidrift.diff.get-status", "get-status operation: operation-removed (v2 → v3)"),
+    }
 
 
 def test_live_parts_become_errors_skips_and_a_cleanup_case() -> None:
@@ -127,3 +144,30 @@ def test_metadata_are_properties_and_control_characters_are_dropped() -> None:
     assert properties["kind"] == "check" and properties["versions"] == "2026-04-30, 2026-05-02"
     assert properties["generated_at"] == "2026-05-20T03:17:00+00:00"
     assert "bad  byte" in xml
+
+
+@pytest.mark.parametrize("name", ["check", "failing", "diff", "live", "chain"])
+def test_every_testcase_has_a_time_and_names_its_file(name: str) -> None:
+    report = all_reports()[name]
+    cases = _cases(render_junit(report))
+    assert all(c.get("time") == "0.000" for c in cases), "the report knows no durations"
+    files = {(c.findtext("system-out") or "").partition("\n")[0] for c in cases}
+    if report.responses:
+        assert {f"file: openai-admin/{r.file}" for r in report.responses} <= files
+    if report.metadata.api and report.findings and not report.responses:
+        assert files == {f"file: contracts/openai-admin/{v}/contract.json" for v in report.metadata.versions}
+
+
+def test_repeated_names_are_told_apart_by_the_findings_id() -> None:
+    report = live_report()
+    twin = report.transport_findings[0].model_copy(update={"id": "", "kind": "timeout", "message": "slow"})
+    report.transport_findings.append(twin)
+    report.identify()
+    names = [
+        c.get("name")
+        for c in _cases(render_junit(report))
+        if c.get("classname") == "apidrift.live.usage-costs"
+    ]
+    ids = {t.kind: t.id for t in report.transport_findings}
+    assert f"GET /organization/costs answers [{ids['http_429']}]" in names
+    assert f"GET /organization/costs answers [{ids['timeout']}]" in names

@@ -51,9 +51,8 @@ def test_reports_are_uploaded_and_summarised_even_when_the_check_fails(workflow:
     steps = _steps(workflow)
     (upload,) = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")]
     paths = upload["with"]["path"].split()
-    assert {"reports/report.html", "reports/report.md", "reports/report.json", "reports/junit.xml"} <= set(
-        paths
-    )
+    reports = {"reports/report.html", "reports/report.md", "reports/report.json", "reports/junit.xml"}
+    assert reports | {"reports/report.sarif"} <= set(paths)
     assert "recordings/live/" in paths
     (summary,) = [s for s in steps if "GITHUB_STEP_SUMMARY" in s.get("run", "")]
     assert 'cat reports/report.md >> "$GITHUB_STEP_SUMMARY"' in summary["run"]

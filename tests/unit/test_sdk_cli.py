@@ -215,3 +215,18 @@ def test_docs_names_each_breaking_and_warning_finding_under_its_version(
     )
     assert named[1].startswith("warning ") and "colour" in named[1]
     assert not any(line.startswith("info ") for line in named), "info stays a count"
+
+
+def test_sdk_check_annotates_its_findings_when_asked(tmp_path: Path, key_id_doc: Path) -> None:
+    plain = invoke(tmp_path, "docs", str(key_id_doc))
+    assert "::" not in plain.stdout
+    annotated = [
+        line
+        for line in invoke(tmp_path, "docs", str(key_id_doc), "--annotations").stdout.splitlines()
+        if line.startswith("::")
+    ]
+    stale = [line for line in annotated if "path-param-stale" in line]
+    assert len(stale) == 1 and stale[0].startswith("::error file=")
+    assert "title=apidrift path-param-stale in retrieve-project-api-key::" in stale[0]
+    findings = json.loads((tmp_path / "reports" / "report.json").read_text())["findings"]
+    assert len(annotated) == min(len(findings), 50) + (len(findings) > 50)

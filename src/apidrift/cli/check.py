@@ -12,6 +12,7 @@ from rich.table import Table
 
 from apidrift.check.recordings import bundled_recordings
 from apidrift.check.run import CheckRun, check_recordings
+from apidrift.cli.annotate import AnnotationsOption, print_annotations
 from apidrift.cli.app import ApiOption, ContractsOption, app, error, out
 from apidrift.cli.history import BaselineOption, FailOnOption, HistoryOption, history_lines, judged
 from apidrift.cli.live import DEFAULT_LEDGER, LiveApiOption, live_profile
@@ -41,8 +42,13 @@ def check(
     ] = None,
     reports: Annotated[
         Path,
-        typer.Option("--reports", help="Where report.json, report.md, report.html and junit.xml go."),
+        typer.Option(
+            "--reports", help="Where report.json, report.md, report.html, junit.xml and report.sarif go."
+        ),
     ] = Path("reports"),
+    no_reports: Annotated[
+        bool, typer.Option("--no-reports", help="Write no report files (the table and summary still print).")
+    ] = False,
     live: Annotated[
         bool,
         typer.Option(
@@ -85,6 +91,7 @@ def check(
     history: HistoryOption = None,
     baseline: BaselineOption = None,
     fail_on: FailOnOption = None,
+    annotations: AnnotationsOption = None,
     contracts: ContractsOption = None,
     api: LiveApiOption = DEFAULT_API,
 ) -> None:
@@ -111,13 +118,18 @@ def check(
             run_deadline_s=run_deadline,
             max_body_bytes=int(max_body_mb * 1024 * 1024),
         )
-        report = _live(store, profile, options, base_url)
-        _finish(judged(report, history, baseline, fail_on), reports)
+        report = judged(_live(store, profile, options, base_url), history, baseline, fail_on)
+        _finish(report, None if no_reports else reports, annotations=annotations)
     folder = recordings or bundled_recordings() / api
-    run = check_recordings(store, folder, against=against, display_root=folder.parent)
+    # A folder given is named from the working directory, so report.sarif and annotations point at
+    # files CI can open; the bundled folder (outside any checkout) is named by its API.
+    root = None if recordings else folder.parent
+    run = check_recordings(store, folder, against=against, display_root=root)
     _print_unchecked(run)
     report = judged(build_check_report(run, api=api), history, baseline, fail_on)
-    _finish(report, reports, [str(e) for e in run.input_errors])
+    _finish(
+        report, None if no_reports else reports, [str(e) for e in run.input_errors], annotations=annotations
+    )
 
 
 def _live(
@@ -171,19 +183,27 @@ def _print_unchecked(run: CheckRun) -> None:
         out().print(f"documentation: {pattern.describe()}", soft_wrap=True, markup=False)
 
 
-def _finish(report: DriftReport, reports: Path, problems: list[str] | None = None) -> None:
+def _finish(
+    report: DriftReport,
+    reports: Path | None,
+    problems: list[str] | None = None,
+    *,
+    annotations: bool | None = None,
+) -> None:
     _print_table(report)
-    written = write_reports(report, reports)
+    written = write_reports(report, reports) if reports is not None else []
     s = report.summary
+    where = f"reports: {', '.join(p.as_posix() for p in written)}" if written else "no reports written"
     out().print(
         f"{s.ok} of {s.responses} responses valid, {s.failed} failed, {s.drifted} with undocumented fields; "
-        f"reports: {', '.join(p.as_posix() for p in written)}",
+        + where,
         soft_wrap=True,
     )
     for line in history_lines(report):
         out().print(line, soft_wrap=True)
     for problem in problems or []:
         error(problem)
+    print_annotations(report, annotations)
     raise typer.Exit(report.exit_code)
 
 

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from apidrift.cli.annotate import AnnotationsOption, print_annotations, wanted
 from apidrift.cli.app import ContractsOption, app
 from apidrift.cli.history import BaselineOption, HistoryOption
 from apidrift.contracts.model import ContractStore
@@ -66,7 +67,7 @@ def diff(
         typer.Option(
             "--reports",
             "--report-dir",  # its first name; `--reports` is what every other command calls it
-            help="Also write report.json, report.md, report.html and junit.xml here.",
+            help="Also write report.json, report.md, report.html, junit.xml and report.sarif here.",
         ),
     ] = None,
     scope: Annotated[
@@ -91,6 +92,7 @@ def diff(
     ] = None,
     history: HistoryOption = None,
     baseline: BaselineOption = None,
+    annotations: AnnotationsOption = None,
     deprecated_removal: Annotated[
         Severity,
         typer.Option(
@@ -140,7 +142,8 @@ def diff(
     threshold = Severity.BREAKING if fail_on is FailOn.NEW else Severity(fail_on.value)
     code = 1 if result.at_least(threshold) else 0
     judging = history is not None or baseline is not None or fail_on is FailOn.NEW
-    if report_dir is not None or judging:
+    report = None
+    if report_dir is not None or judging or wanted(annotations):
         from apidrift.check.run import display_path
         from apidrift.cli.history import history_lines, judged
         from apidrift.report import build_diff_report, write_reports
@@ -160,6 +163,9 @@ def diff(
         output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+    if report is not None:
+        # JSON on stdout is for a script to read: the annotations go beside it, on stderr.
+        print_annotations(report, annotations, err=format is DiffFormat.json and output is None)
     raise typer.Exit(code)
 
 

@@ -1,4 +1,4 @@
-"""`apidrift report`: re-render a saved `report.json` as HTML, Markdown or JUnit XML."""
+"""`apidrift report`: re-render a saved `report.json` as HTML, Markdown, JUnit XML or SARIF."""
 
 from __future__ import annotations
 
@@ -12,18 +12,21 @@ import typer
 from apidrift.cli.app import app, error
 from apidrift.errors import ApidriftError
 from apidrift.report import read_report, render_html, render_junit, render_markdown
+from apidrift.report.sarif import render_sarif
 
 
 class ReportFormat(StrEnum):
     html = "html"
     md = "md"
     junit = "junit"
+    sarif = "sarif"
 
 
 RENDERERS = {
     ReportFormat.html: render_html,
     ReportFormat.md: render_markdown,
     ReportFormat.junit: render_junit,
+    ReportFormat.sarif: render_sarif,
 }
 
 

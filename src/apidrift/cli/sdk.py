@@ -13,6 +13,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from apidrift.cli.annotate import AnnotationsOption, print_annotations
 from apidrift.cli.app import ApiOption, ContractsOption, app, error, out
 from apidrift.cli.history import BaselineOption, HistoryOption
 from apidrift.contracts.model import ContractStore
@@ -54,6 +55,7 @@ def docs(
     reports: ReportsOption = Path("reports"),
     history: HistoryOption = None,
     baseline: BaselineOption = None,
+    annotations: AnnotationsOption = None,
     contracts: ContractsOption = None,
     api: ApiOption = DEFAULT_API,
 ) -> None:
@@ -82,7 +84,7 @@ def docs(
                 where = f" {f.path}" if f.path else ""
                 line = f"    {f.severity.value} {f.kind.value} {f.operation}{where}: {f.message}"
                 out().print(line, soft_wrap=True, markup=False, highlight=False)
-    _finish(report, reports, history, baseline, fail_on, api)
+    _finish(report, reports, history, baseline, fail_on, api, annotations)
 
 
 @sdk_app.command("models")
@@ -109,6 +111,7 @@ def models(
     reports: ReportsOption = Path("reports"),
     history: HistoryOption = None,
     baseline: BaselineOption = None,
+    annotations: AnnotationsOption = None,
     contracts: ContractsOption = None,
     api: ApiOption = DEFAULT_API,
 ) -> None:
@@ -135,7 +138,7 @@ def models(
     for m in report.models:
         cells = ", ".join(f"{c.version}: {_counts(c.breaking, c.warning, c.info)}" for c in m.checks)
         out().print(f"{m.operation}: {_verdict(m.best_match, m.matches)} ({cells})", soft_wrap=True)
-    _finish(report, reports, history, baseline, fail_on, api)
+    _finish(report, reports, history, baseline, fail_on, api, annotations)
 
 
 def _verdict(best: str | None, matches: list[str]) -> str:
@@ -164,6 +167,7 @@ def _finish(
     baseline: Path | None,
     fail_on: FailOn,
     api: str,
+    annotations: bool | None = None,
 ) -> None:
     from apidrift.cli.history import history_lines, judged
     from apidrift.report import write_reports as write_common_reports
@@ -174,7 +178,7 @@ def _finish(
     if history is not None or baseline is not None or fail_on is FailOn.NEW:
         common = judged(common, history, baseline, fail_on if fail_on is FailOn.NEW else None)
         exit_code = common.exit_code
-    # The detailed SDK report, and the same report.json/.md/.html and junit.xml as `check` writes.
+    # The detailed SDK report, and the same report.json/.md/.html/.sarif and junit.xml as `check` writes.
     written = write_reports(report, folder) + write_common_reports(common, folder)
     s = report.summary
     out().print(
@@ -188,4 +192,5 @@ def _finish(
     for problem in report.input_errors:
         where = f"{problem.file}#{problem.pointer}" if problem.pointer else problem.file
         error(f"{where}: {problem.message}" if where else problem.message)
+    print_annotations(common, annotations)
     raise typer.Exit(exit_code)

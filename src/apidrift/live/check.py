@@ -62,6 +62,7 @@ class LiveCheckResult:
     sweep: SweepResult
     recordings: Path | None  # None: the run kept none (no --record), its temporary folder is gone
     written: list[Path] = field(default_factory=list)
+    elapsed: dict[str, float] = field(default_factory=dict)  # seconds per recording, by file name
 
     @property
     def transport_findings(self) -> list[TransportFinding]:
@@ -121,6 +122,8 @@ class _RecordingWriter:
         self.counts: dict[str, int] = {}
         self.stems: dict[str, str] = {}
         self.written: list[Path] = []
+        # How long each recorded exchange took, by file name: a report's responses are named so.
+        self.elapsed: dict[str, float] = {}
 
     def _stem(self, operation: str) -> str:
         stem = self.stems.get(operation)
@@ -146,6 +149,7 @@ class _RecordingWriter:
         path = self.folder / name
         path.write_text(recording.to_json(), encoding="utf-8")
         self.written.append(path)
+        self.elapsed[name] = exchange.elapsed_s
 
 
 def _fixed(moment: datetime) -> Callable[[], datetime]:
@@ -217,5 +221,5 @@ def run_live_check(
         if options.record_dir is None:  # recordings nobody asked to keep are not left in $TMPDIR
             shutil.rmtree(folder, ignore_errors=True)
     if options.record_dir is None:
-        return LiveCheckResult(run, sweep.result, None, [])
-    return LiveCheckResult(run, sweep.result, folder, writer.written)
+        return LiveCheckResult(run, sweep.result, None, [], writer.elapsed)
+    return LiveCheckResult(run, sweep.result, folder, writer.written, writer.elapsed)

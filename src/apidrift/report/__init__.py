@@ -1,5 +1,5 @@
 """Drift reports: one model (`DriftReport`) built from check runs or diffs, rendered as `report.json`,
-`report.md`, `report.html` and `junit.xml`."""
+`report.md`, `report.html`, `junit.xml` and `report.sarif` (plus GitHub workflow annotations)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from apidrift.report.model import (
     Summary,
     TransportFindingEntry,
 )
+from apidrift.report.sarif import render_sarif
 from apidrift.report.tracking import Acceptance, FindingStatus, HistoryBlock
 from apidrift.report.write import REPORT_FILES, read_report, render_json, write_reports
 
@@ -61,5 +62,6 @@ __all__ = [
     "render_json",
     "render_junit",
     "render_markdown",
+    "render_sarif",
     "write_reports",
 ]

@@ -18,6 +18,8 @@ def build_live_report(
 ) -> DriftReport:
     """Transport findings, skipped operations, interruption and cleanup join the check's findings."""
     report = build_check_report(result.run, kind=RunKind.LIVE, api=api, base_url=base_url, now=now)
+    for response in report.responses:
+        response.elapsed_s = result.elapsed.get(response.file)
     report.transport_findings = sorted(
         (
             TransportFindingEntry(

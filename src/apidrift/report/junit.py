@@ -1,14 +1,20 @@
-"""`junit.xml`: a testcase per operation and check, in the JUnit XML dialect CI servers read
-(valid against the Jenkins xUnit `junit-10.xsd`)."""
+"""`junit.xml`: a testcase per response, per finding and per live-run check, in the JUnit XML dialect
+CI servers read (valid against the Jenkins xUnit `junit-10.xsd`).
+
+Every testcase has a name of its own (what it checks and where), a `time` (0 where the report knows
+none) and the file it concerns; that schema has no `file` attribute on a testcase, so the file is the
+first line of the testcase's output (`file: …`).
+"""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import groupby
 
 from apidrift.diff.changes import Severity
+from apidrift.report.locate import finding_file, place, recording_file, subject
 from apidrift.report.model import (
     RESPONSE_FINDING_KINDS,
     DriftReport,
@@ -29,6 +35,10 @@ class TestCase:
 
     classname: str
     name: str
+    file: str | None = None
+    time: float = 0.0
+    # What tells two testcases of one name apart, when two have one (a finding's stable id).
+    ident: str | None = None
     failure: tuple[str, str, str] | None = None  # (type, message, text)
     error: tuple[str, str, str] | None = None
     skipped: str | None = None
@@ -46,6 +56,7 @@ def render_junit(report: DriftReport) -> str:
     root = ET.Element("testsuites", {"name": title(report), **counts})
     suite = ET.SubElement(root, "testsuite", {"name": f"apidrift.{report.metadata.kind.value}", **counts})
     suite.set("skipped", str(skipped))
+    suite.set("time", _seconds(sum(c.time for c in cases)))
     properties = ET.SubElement(suite, "properties")
     for name, value in _properties(report):
         ET.SubElement(properties, "property", {"name": name, "value": _clean(value)})
@@ -73,15 +84,21 @@ def _properties(report: DriftReport) -> list[tuple[str, str]]:
 
 
 def _append(suite: ET.Element, case: TestCase) -> None:
-    element = ET.SubElement(suite, "testcase", {"classname": case.classname, "name": _clean(case.name)})
+    attributes = {"classname": case.classname, "name": _clean(case.name), "time": _seconds(case.time)}
+    element = ET.SubElement(suite, "testcase", attributes)
     for tag, outcome in (("failure", case.failure), ("error", case.error)):
         if outcome is not None:
             kind, message, text = outcome
             ET.SubElement(element, tag, {"type": kind, "message": _clean(message)}).text = _clean(text)
     if case.skipped is not None:
         ET.SubElement(element, "skipped", {"message": _clean(case.skipped)})
-    if case.output:
-        ET.SubElement(element, "system-out").text = _clean("\n".join(case.output))
+    output = [f"file: {case.file}", *case.output] if case.file else case.output
+    if output:
+        ET.SubElement(element, "system-out").text = _clean("\n".join(output))
+
+
+def _seconds(time: float) -> str:
+    return f"{time:.3f}"
 
 
 def _classname(report: DriftReport, operation: str | None) -> str:
@@ -90,7 +107,12 @@ def _classname(report: DriftReport, operation: str | None) -> str:
 
 def _response_cases(report: DriftReport) -> Iterable[TestCase]:
     for r in report.responses:
-        case = TestCase(_classname(report, r.operation), f"{r.file} is valid against {r.against}")
+        case = TestCase(
+            _classname(report, r.operation),
+            f"{r.file} is valid against {r.against}",
+            file=recording_file(report, r.file),
+            time=r.elapsed_s or 0.0,
+        )
         case.output.append(r.fingerprint)
         case.output += [f"undocumented in {r.against}: {u}" for u in r.undocumented]
         mine = [f for f in report.findings if f.file == r.file and f.kind == "schema-violation"]
@@ -106,33 +128,33 @@ def _response_cases(report: DriftReport) -> Iterable[TestCase]:
 
 
 def _finding_cases(report: DriftReport) -> Iterable[TestCase]:
-    """Findings other than a response's own, grouped by operation and version."""
+    """A testcase per finding other than a response's own, named by where it is and what it is."""
     threshold = report.metadata.fail_on or Severity.BREAKING
-    versions = report.metadata.versions
     own = RESPONSE_FINDING_KINDS if report.responses else frozenset()
-    findings = sorted(
-        (f for f in report.findings if f.kind not in own), key=lambda f: (_subject(f) or "", f.version or "")
-    )
-    for (operation, version), group in groupby(findings, key=lambda f: (_subject(f), f.version)):
-        found = list(group)
-        if report.metadata.kind is RunKind.DIFF and version in versions[1:]:
-            name = f"{versions[versions.index(version) - 1]} → {version}"
-        else:
-            name = f"against {version or 'every version'}"
-        case = TestCase(_classname(report, operation), name, output=[_line(f) for f in found])
-        case.output += [note for f in found if (note := _excused(report, f))]
-        failing = [f for f in found if f.severity.rank >= threshold.rank and not _excused(report, f)]
-        if failing:
-            message = f"{len(failing)} {threshold.value}+ finding(s): {failing[0].message}"
-            case.failure = (failing[0].kind, message, "\n".join(_line(f) for f in failing))
+    for f in report.findings:
+        if f.kind in own:
+            continue
+        case = TestCase(
+            _classname(report, subject(f)),
+            f"{place(f)}: {f.kind}{_step(report, f)}",
+            file=finding_file(report, f),
+            ident=f.id,
+            output=[_line(f), *f.evidence],
+        )
+        note = _excused(report, f)
+        if note:
+            case.output.append(note)
+        elif f.severity.rank >= threshold.rank:
+            case.failure = (f.kind, f"{f.severity.value}: {f.message}", _line(f))
         yield case
 
 
-def _subject(finding: FindingEntry) -> str | None:
-    """What a testcase is about: the operation, or the shared definition a grouped change is in."""
-    if finding.operation is None and finding.reaches:
-        return finding.path
-    return finding.operation
+def _step(report: DriftReport, finding: FindingEntry) -> str:
+    """The versions a finding is about: a diff's step, or the version a finding was judged against."""
+    versions = report.metadata.versions
+    if report.metadata.kind is RunKind.DIFF and finding.version in versions[1:]:
+        return f" ({versions[versions.index(finding.version) - 1]} → {finding.version})"
+    return f" (in {finding.version})" if finding.version else ""
 
 
 def _excused(report: DriftReport, entry: FindingEntry | TransportFindingEntry) -> str | None:
@@ -154,7 +176,7 @@ def _line(finding: FindingEntry) -> str:
 
 def _live_cases(report: DriftReport) -> Iterable[TestCase]:
     for t in report.transport_findings:
-        case = TestCase(_classname(report, t.operation), f"{t.method} {t.path} answers")
+        case = TestCase(_classname(report, t.operation), f"{t.method} {t.path} answers", ident=t.id)
         last = f"\nlast status: {t.http_status}" if t.http_status else ""
         text = f"{t.message}\nattempts: {t.attempts}{last}"
         note = _excused(report, t)
@@ -181,13 +203,18 @@ def _live_cases(report: DriftReport) -> Iterable[TestCase]:
 def _input_cases(report: DriftReport) -> Iterable[TestCase]:
     for e in report.input_errors:
         where = (e.file or "") + (f"#{e.pointer}" if e.pointer else "")
-        case = TestCase(_classname(report, "input"), f"{where or e.kind} is readable")
+        case = TestCase(_classname(report, "input"), f"{where or e.kind} is readable", file=e.file)
         case.error = (e.kind, f"{where}: {e.message}", e.message)
         yield case
 
 
 def _unique(cases: list[TestCase]) -> list[TestCase]:
-    """CI servers key history by class and name; a repeated pair gets a numbered suffix."""
+    """CI servers key history by class and name: a pair that repeats gets its stable id (the same
+    testcase every run, whatever the order), else a numbered suffix."""
+    repeated = Counter((case.classname, case.name) for case in cases)
+    for case in cases:
+        if repeated[(case.classname, case.name)] > 1 and case.ident:
+            case.name = f"{case.name} [{case.ident}]"
     seen: dict[tuple[str, str], int] = {}
     for case in cases:
         key = (case.classname, case.name)

@@ -111,6 +111,9 @@ class ResponseEntry(_Entry):
     matches: list[str]
     fingerprint: str
     fits: list[VersionFit]
+    elapsed_s: float | None = Field(
+        default=None, description="live runs: how long the exchange took, retries included (seconds)"
+    )
 
 
 class FindingEntry(_Tracked):

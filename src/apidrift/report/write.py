@@ -1,4 +1,4 @@
-"""Write a report's four renderings into one folder, and read a saved `report.json` back."""
+"""Write a report's five renderings into one folder, and read a saved `report.json` back."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from apidrift.report.html import render_html
 from apidrift.report.junit import render_junit
 from apidrift.report.markdown import render_markdown
 from apidrift.report.model import REPORT_FORMAT, DriftReport
+from apidrift.report.sarif import render_sarif
 
-REPORT_FILES: Final = ("report.json", "report.md", "report.html", "junit.xml")
+REPORT_FILES: Final = ("report.json", "report.md", "report.html", "junit.xml", "report.sarif")
 
 
 def render_json(report: DriftReport) -> str:
@@ -21,9 +22,10 @@ def render_json(report: DriftReport) -> str:
 
 
 def write_reports(report: DriftReport, folder: Path) -> list[Path]:
-    """`report.json`, `report.md`, `report.html` and `junit.xml` in `folder` (created if missing)."""
+    """`report.json`, `report.md`, `report.html`, `junit.xml` and `report.sarif` in `folder` (created if
+    missing)."""
     folder.mkdir(parents=True, exist_ok=True)
-    renderers = (render_json, render_markdown, render_html, render_junit)
+    renderers = (render_json, render_markdown, render_html, render_junit, render_sarif)
     written = []
     for name, render in zip(REPORT_FILES, renderers, strict=True):
         path = folder / name
