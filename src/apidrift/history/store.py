@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Final, NamedTuple, Self
 
 from apidrift.errors import HistoryError
+from apidrift.files import folder_lock
 from apidrift.history.migrations import SCHEMA_VERSION, migrate
 
 BUSY_TIMEOUT_S: Final = 60.0
@@ -91,23 +92,29 @@ class HistoryStore:
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-            self._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            self._db.execute("PRAGMA journal_mode = WAL")
-            # In WAL mode NORMAL never corrupts the file; a power cut may lose the last run, not more.
-            self._db.execute("PRAGMA synchronous = NORMAL")
-            # Tonight's findings pass through a temporary table: keep it off the disk.
-            self._db.execute("PRAGMA temp_store = MEMORY")
-            self._db.execute("PRAGMA foreign_keys = ON")
-            (version,) = self._db.execute("PRAGMA user_version").fetchone()
-            if version > SCHEMA_VERSION:
-                raise HistoryError(
-                    f"history schema v{version} is newer than this apidrift reads (v{SCHEMA_VERSION})",
-                    file=path,
-                )
-            self.migrated_from = migrate(self._db)
+            # Opening sets WAL and migrates; two processes doing that at once on a new file can get
+            # "database is locked" from SQLite without waiting, so the opening is serialised.
+            with folder_lock(path.parent):
+                self._open(path)
         except sqlite3.DatabaseError as exc:
             raise HistoryError(f"not a usable history database: {exc}", file=path) from None
+
+    def _open(self, path: Path) -> None:
+        self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        self._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        self._db.execute("PRAGMA journal_mode = WAL")
+        # In WAL mode NORMAL never corrupts the file; a power cut may lose the last run, not more.
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        # Tonight's findings pass through a temporary table: keep it off the disk.
+        self._db.execute("PRAGMA temp_store = MEMORY")
+        self._db.execute("PRAGMA foreign_keys = ON")
+        (version,) = self._db.execute("PRAGMA user_version").fetchone()
+        if version > SCHEMA_VERSION:
+            raise HistoryError(
+                f"history schema v{version} is newer than this apidrift reads (v{SCHEMA_VERSION})",
+                file=path,
+            )
+        self.migrated_from = migrate(self._db)
 
     def close(self) -> None:
         self._db.close()
