@@ -88,6 +88,12 @@ def check(
         float,
         typer.Option("--max-body-mb", help="Largest live response body read (decoded), in MiB."),
     ] = 32,
+    har: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--har", help="Check the responses in this HAR file (repeatable), matched to operations."
+        ),
+    ] = None,
     history: HistoryOption = None,
     baseline: BaselineOption = None,
     fail_on: FailOnOption = None,
@@ -120,6 +126,11 @@ def check(
         )
         report = judged(_live(store, profile, options, base_url), history, baseline, fail_on)
         _finish(report, None if no_reports else reports, annotations=annotations)
+    if har:
+        run = _check_har(store, profile, har, against, record)
+        report = judged(build_check_report(run, api=api), history, baseline, fail_on)
+        errors = [str(e) for e in run.input_errors]
+        _finish(report, None if no_reports else reports, errors, annotations=annotations)
     folder = recordings or bundled_recordings() / api
     # A folder given is named from the working directory, so report.sarif and annotations point at
     # files CI can open; the bundled folder (outside any checkout) is named by its API.
@@ -130,6 +141,34 @@ def check(
     _finish(
         report, None if no_reports else reports, [str(e) for e in run.input_errors], annotations=annotations
     )
+
+
+def _check_har(
+    store: ContractStore, profile: ApiProfile, files: list[Path], against: str | None, record: Path | None
+) -> CheckRun:
+    """HAR files as redacted recordings (kept in --record DIR, else in a folder removed after), checked."""
+    import tempfile
+
+    from apidrift.check.recordings import write_recordings
+    from apidrift.errors import RecordingError
+    from apidrift.live.har import har_recordings
+    from apidrift.live.redaction import RedactionRules
+
+    label = against or store.require_labels()[-1]
+    made = har_recordings(files, store.load(label), rules=RedactionRules.for_profile(profile))
+    for unmatched in made.unmatched:
+        out().print(f"unmatched: {unmatched}", soft_wrap=True, markup=False, highlight=False)
+    with tempfile.TemporaryDirectory(prefix="apidrift-har-") as scratch:
+        folder = record or Path(scratch)
+        write_recordings(folder, made.recordings)
+        if not made.recordings:  # a check that checked nothing must not pass
+            run = CheckRun([label], label, "har")
+            names = ", ".join(f.name for f in files)
+            run.input_errors.append(RecordingError(f"no entry of {names} answers an operation of {label}"))
+        else:
+            run = check_recordings(store, folder, against=label, display_root=folder.parent)
+    run.input_errors[:0] = made.errors
+    return run
 
 
 def _live(
