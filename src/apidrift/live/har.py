@@ -81,7 +81,7 @@ def _entries(document: Any, path: Path) -> list[Any]:
 
 
 def _routes(version: ContractVersion) -> list[tuple[str, Any, Operation]]:
-    # Longer literal templates first, so /projects/{id}/users wins over /projects/{id}.
+    # Longer templates first, so /a/{id}/b is tried before /a/{id}.
     ops = sorted(version.operations.values(), key=lambda op: (-len(op.path), op.path))
     return [(op.method.upper(), template_pattern(op.path), op) for op in ops]
 
