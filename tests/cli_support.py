@@ -16,21 +16,25 @@ class CliResult:
     stderr: str
 
 
-def run_cli(*args: str, cwd: Path | None = None) -> CliResult:
-    """Run `apidrift ARGS` in this process (as the `apidrift` script would, errors included)."""
+def run_cli(*args: str, cwd: Path | None = None, columns: int = 200, color: bool = False) -> CliResult:
+    """Run `apidrift ARGS` in this process (as the `apidrift` script would, errors included), on a
+    terminal `columns` wide, in colour or not (as a terminal, or a CI log with NO_COLOR, shows it)."""
     from typer.testing import CliRunner
 
     from apidrift.cli import register
-    from apidrift.cli.app import app
+    from apidrift.cli.app import app, out
 
     register(list(args))
+    env = {"COLUMNS": str(columns)} | ({"FORCE_COLOR": "1", "NO_COLOR": None} if color else {"NO_COLOR": "1"})
     old = Path.cwd()
+    out.cache_clear()  # the console reads its width and colour once: each run gets its own
     try:
         if cwd is not None:
             os.chdir(cwd)
-        result = CliRunner().invoke(app, list(args), env={"COLUMNS": "200", "NO_COLOR": "1"})
+        result = CliRunner().invoke(app, list(args), env=env)
     finally:
         os.chdir(old)
+        out.cache_clear()
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return CliResult(result.exit_code, result.stdout, result.stderr)
