@@ -173,6 +173,14 @@ class ResponseValidator:
         found = undocumented_paths(body, documented, declares)
         return tuple(UndocumentedField(path, json_type) for path, json_type in found.items())
 
+    def _valid_result(self, op_id: str, status: str) -> ValidationResult:
+        # Results are immutable: every exact check of one operation and status shares one.
+        key = (op_id, status)
+        valid = self._valid.get(key)
+        if valid is None:
+            valid = self._valid[key] = ValidationResult(self.version.version, op_id, status, ())
+        return valid
+
     def validate(
         self,
         op_id: str,
@@ -183,17 +191,15 @@ class ResponseValidator:
     ) -> ValidationResult:
         """Check a body; `strict` also lists undocumented fields as drift (see `undocumented`)."""
         status = str(status)
+        # Strict: the closed schema admits only valid bodies with every field documented, so a body
+        # it accepts is exact in one compiled call; only the others pay for the open check and a walk.
+        closed = self._closed_validator(op_id, status) if strict else None
+        if closed is not None and closed.is_valid(body):
+            return self._valid_result(op_id, status)
         fast = self._compiled(op_id, status)
         if fast.is_valid(body):
-            closed = self._closed_validator(op_id, status) if strict else None
-            # A body its closed schema accepts has no undocumented field: no walk needed.
-            if not strict or (closed is not None and closed.is_valid(body)):
-                # Results are immutable: every valid non-strict check of one operation shares one.
-                key = (op_id, status)
-                valid = self._valid.get(key)
-                if valid is None:
-                    valid = self._valid[key] = ValidationResult(self.version.version, op_id, status, ())
-                return valid
+            if not strict:
+                return self._valid_result(op_id, status)
             violations: tuple[Violation, ...] = ()
         else:  # only an invalid body pays for the explanation
             violations = tuple(sorted((explain(e) for e in fast.iter_errors(body)), key=_relevance))
