@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from apidrift.check.run import check_recordings
+from apidrift.check.run import PARALLEL_FROM, check_recordings, default_workers
 from apidrift.contracts.model import ContractStore
 from apidrift.diff.changes import Severity
 from apidrift.report import build_check_report
@@ -96,3 +96,13 @@ def test_a_long_table_shows_some_of_every_operation_then_says_how_many_more() ->
     page = render_html(report)
     assert page.count('<tr class="finding"') == HTML_ROWS
     assert f"… and {HTML_ROWS + 1} more findings: see report.json." in page
+
+
+def test_the_pool_uses_the_idle_cores_of_a_large_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 4)
+    monkeypatch.setattr("os.getloadavg", lambda: (0.2, 0.0, 0.0))
+    assert (default_workers(PARALLEL_FROM - 1), default_workers(PARALLEL_FROM)) == (1, 4)
+    monkeypatch.setattr("os.getloadavg", lambda: (2.6, 0.0, 0.0))
+    assert default_workers(PARALLEL_FROM) == 1
+    monkeypatch.setattr("os.getloadavg", lambda: (9.0, 0.0, 0.0))
+    assert default_workers(PARALLEL_FROM) == 1

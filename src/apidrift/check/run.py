@@ -83,6 +83,16 @@ PARALLEL_FROM = 2_000
 _CHUNK = 500
 
 
+def default_workers(files: int) -> int:
+    """One process per idle core from PARALLEL_FROM files on: a pool on cores other work already
+    keeps busy only adds contention and each worker's warm-up (measured slower on a loaded machine)."""
+    if files < PARALLEL_FROM:
+        return 1
+    cores = os.cpu_count() or 1
+    idle = cores - os.getloadavg()[0]
+    return max(1, min(cores, round(idle)))
+
+
 def check_recordings(
     store: ContractStore,
     recordings: Path,
@@ -97,7 +107,7 @@ def check_recordings(
     Each is validated against `against`, or when that is None against the version its provenance
     names (falling back to the newest version), and fingerprinted against every version. Files are
     read and checked one at a time (no body is kept once checked), on every core for a large folder
-    (`workers`: processes to use; default one per core from PARALLEL_FROM files on).
+    (`workers`: processes to use; default `default_workers`).
     """
     run = CheckRun([], against, display_path(recordings, display_root))
     try:
@@ -124,7 +134,7 @@ def check_recordings(
         message = "no recordings (*.json files) in this folder"
         run.input_errors.append(RecordingError(message, file=run.recordings))
         return run
-    jobs = workers if workers is not None else (os.cpu_count() or 1) if len(files) >= PARALLEL_FROM else 1
+    jobs = workers if workers is not None else default_workers(len(files))
     if jobs > 1:
         outcomes: Iterable[CheckedResponse | ApidriftError | ExactTally] = _in_pool(
             store, labels, against, recordings, files, jobs
