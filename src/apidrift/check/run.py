@@ -19,7 +19,7 @@ from apidrift.contracts.soundness import SchemaNote
 from apidrift.errors import ApidriftError, RecordingError, UnknownOperationError, UnknownVersionError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CheckedResponse:
     """One recording checked against its target version and fingerprinted against every version."""
 

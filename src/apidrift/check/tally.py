@@ -15,7 +15,7 @@ from apidrift.check.fingerprint import Fingerprint
 from apidrift.check.renames import RenamePair
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FitSummary:
     """How a response fits one version, without the validation result behind it."""
 
@@ -28,7 +28,7 @@ class FitSummary:
     differences: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExactKind:
     """What every response of one kind shares: where it came from and how it fits each version."""
 
@@ -94,7 +94,7 @@ def _build(
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExactTally:
     """Exact responses by kind: how many, and the first file of each by name (whatever order they come in)."""
 

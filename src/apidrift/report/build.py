@@ -5,6 +5,7 @@ Diffs are built by `apidrift.report.build_diff`."""
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -156,7 +157,7 @@ def _response(checked: CheckedResponse) -> ResponseEntry:
         recorded_version=checked.recorded_version,
         against=checked.against,
         ok=checked.ok,
-        violations=[_violation(v.__dict__) for v in checked.result.violations],
+        violations=[_violation(asdict(v)) for v in checked.result.violations],
         undocumented=[u.field for u in checked.result.undocumented],
         best_match=fp.best,
         matches=list(fp.matches),
