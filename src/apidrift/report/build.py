@@ -5,8 +5,8 @@ Diffs are built by `apidrift.report.build_diff`."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
