@@ -116,8 +116,11 @@ def check(
     folder = recordings or bundled_recordings() / api
     run = check_recordings(store, folder, against=against, display_root=folder.parent)
     _print_unchecked(run)
+    problems = [str(e) for e in run.input_errors]
     report = judged(build_check_report(run, api=api), history, baseline, fail_on)
-    _finish(report, reports, [str(e) for e in run.input_errors])
+    # The report has everything it needs: the run's responses need not live on while it is written.
+    del run
+    _finish(report, reports, problems)
 
 
 def _live(
