@@ -103,6 +103,8 @@ def test_the_pool_uses_the_idle_cores_of_a_large_folder(monkeypatch: pytest.Monk
     monkeypatch.setattr("os.getloadavg", lambda: (0.2, 0.0, 0.0))
     assert (default_workers(PARALLEL_FROM - 1), default_workers(PARALLEL_FROM)) == (1, 4)
     monkeypatch.setattr("os.getloadavg", lambda: (2.6, 0.0, 0.0))
+    assert default_workers(PARALLEL_FROM) == 2
+    monkeypatch.setattr("os.getloadavg", lambda: (3.5, 0.0, 0.0))
     assert default_workers(PARALLEL_FROM) == 1
     monkeypatch.setattr("os.getloadavg", lambda: (9.0, 0.0, 0.0))
     assert default_workers(PARALLEL_FROM) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -89,8 +90,9 @@ def default_workers(files: int) -> int:
     if files < PARALLEL_FROM:
         return 1
     cores = os.cpu_count() or 1
+    # Rounded up: the load average lags, and counts the work that led up to this run as well.
     idle = cores - os.getloadavg()[0]
-    return max(1, min(cores, round(idle)))
+    return max(1, min(cores, math.ceil(idle)))
 
 
 def check_recordings(
