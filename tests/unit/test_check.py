@@ -26,10 +26,12 @@ def recs(tmp_path: Path) -> Path:
 
 def test_each_recording_is_checked_against_its_own_version_by_default(store: ContractStore) -> None:
     run = check_recordings(store, RECORDINGS)
-    assert len(run.responses) == 148
+    assert run.checked == 148
     assert run.exit_code == 0
-    assert {r.against for r in run.responses} == {"2026-04-30", "2026-05-02"}
-    assert all(r.against == r.recorded_version for r in run.responses)
+    # Exact responses are counted by kind, the others kept whole: both name their target.
+    checked = [*run.responses, *run.exact.counts]
+    assert {r.against for r in checked} == {"2026-04-30", "2026-05-02"}
+    assert all(r.against == r.recorded_version for r in checked)
 
 
 def test_against_an_older_version_fails_with_exit_1(store: ContractStore, recs: Path) -> None:
@@ -48,7 +50,8 @@ def test_bad_recordings_are_reported_and_the_rest_still_checked(store: ContractS
     (recs / "unknown-op.json").write_text(json.dumps(body))
     run = check_recordings(store, recs)
     assert run.exit_code == 2
-    assert sorted(r.operation for r in run.responses) == ["list-invites", "usage-costs"]
+    assert run.checked == 2 and not run.failures
+    assert sorted(k.operation for k in run.exact.counts) == ["list-invites", "usage-costs"]
     errors = {(Path(e.file or "").name, e.pointer) for e in run.input_errors}
     assert errors == {("broken.json", ""), ("no-status.json", "/status"), ("unknown-op.json", "/operation")}
 
@@ -65,7 +68,7 @@ def test_a_broken_contract_version_does_not_stop_the_others(tmp_path: Path, recs
     (root / "openai-admin" / "2026-04-30" / "contract.json").write_text("{ not json")
     run = check_recordings(ContractStore(root), recs)
     assert run.exit_code == 2
-    assert len(run.responses) == 2 and all(r.ok for r in run.responses)
+    assert run.checked == 2 and not run.failures
     assert "contract.json" in str(run.input_errors[0]) and "not JSON" in str(run.input_errors[0])
 
 
@@ -96,7 +99,8 @@ def test_a_pool_of_workers_gives_exactly_what_one_process_gives(tmp_path: Path) 
     store = ContractStore()
     one = check_recordings(store, folder, workers=1)
     pool = check_recordings(store, folder, workers=2)
-    assert len(one.responses) == 148
+    assert one.checked == 148
     assert pool.responses == one.responses
+    assert pool.exact == one.exact
     assert [str(e) for e in pool.input_errors] == [str(e) for e in one.input_errors]
     assert [str(e) for e in one.input_errors] == ["recs/broken.json#/body: duplicate key 'body'"]

@@ -25,6 +25,7 @@ from report_samples import (
 )
 
 from apidrift.check.run import CheckRun, check_recordings
+from apidrift.check.tally import ExactTally
 from apidrift.diff.engine import VersionDiff
 from apidrift.report import REPORT_FILES, DriftReport, build_check_report, build_diff_report, write_reports
 from apidrift.report.html import render_html
@@ -74,7 +75,14 @@ def _shuffled_run(against: str | None = None) -> CheckRun:
     run = bundled_run(against)
     responses = list(run.responses)
     random.Random(7).shuffle(responses)
-    return CheckRun(list(run.versions), run.against, run.recordings, responses, list(run.input_errors))
+    groups = list(run.exact.groups())
+    random.Random(7).shuffle(groups)
+    exact = ExactTally()
+    for kind, count, example in groups:
+        exact.add(kind, example, count)
+    return CheckRun(
+        list(run.versions), run.against, run.recordings, responses, list(run.input_errors), exact=exact
+    )
 
 
 @pytest.mark.parametrize("fmt", list(RENDERERS))

@@ -11,7 +11,7 @@ from apidrift.check.validation import ResponseValidator, ValidationResult
 from apidrift.errors import UnknownOperationError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VersionScore:
     """How well one response fits one version: its strict validation and likely renames."""
 
@@ -46,7 +46,7 @@ class VersionScore:
         return list(dict.fromkeys(out))  # a list of N items repeats each difference N times
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fingerprint:
     """A response scored against every version; `matches` are the versions it fits exactly."""
 

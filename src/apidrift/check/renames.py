@@ -67,7 +67,7 @@ def _score(old: str, new: str) -> tuple[float, list[str]]:
     return round(min(score, 0.99), 2), evidence
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RenamePair:
     """A removed field and an added one that are probably the same field under a new name."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -12,13 +13,14 @@ from pathlib import Path
 from apidrift.check.fingerprint import Fingerprint, fingerprint
 from apidrift.check.patterns import UnsupportedPattern
 from apidrift.check.recordings import LoadedRecording, read_recording, recording_files
+from apidrift.check.tally import ExactKind, ExactTally, exact_kind
 from apidrift.check.validation import ResponseValidator, ValidationResult
 from apidrift.contracts.model import ContractStore
 from apidrift.contracts.soundness import SchemaNote
 from apidrift.errors import ApidriftError, RecordingError, UnknownOperationError, UnknownVersionError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CheckedResponse:
     """One recording checked against its target version and fingerprinted against every version."""
 
@@ -39,7 +41,8 @@ class CheckedResponse:
 
 @dataclass
 class CheckRun:
-    """Everything a check found: checked responses and the inputs it could not use."""
+    """Everything a check found: the responses that are not exact (failed or drifted) in full, the
+    exact ones counted by kind (`exact`), and the inputs it could not use."""
 
     versions: list[str]
     against: str | None
@@ -50,10 +53,23 @@ class CheckRun:
     notes: list[tuple[str, SchemaNote]] = field(default_factory=list)
     # Documentation findings: patterns the regex engine cannot run, located as `<version>/<where>`.
     unchecked_patterns: list[UnsupportedPattern] = field(default_factory=list)
+    exact: ExactTally = field(default_factory=ExactTally)
 
     @property
     def failures(self) -> list[CheckedResponse]:
         return [r for r in self.responses if not r.ok]
+
+    @property
+    def checked(self) -> int:
+        """How many responses were checked, exact ones included."""
+        return len(self.responses) + self.exact.total
+
+    def add(self, checked: CheckedResponse) -> None:
+        """Keep a response that is not exact; count one that is (it has nothing of its own to report)."""
+        if checked.result.exact:
+            self.exact.add(compact(checked), checked.file)
+        else:
+            self.responses.append(checked)
 
     @property
     def exit_code(self) -> int:
@@ -65,7 +81,18 @@ class CheckRun:
 
 # Below this many files a pool costs more (worker start-up, contracts loaded again) than it saves.
 PARALLEL_FROM = 2_000
-_CHUNK = 250
+_CHUNK = 500
+
+
+def default_workers(files: int) -> int:
+    """One process per idle core from PARALLEL_FROM files on: a pool on cores other work already
+    keeps busy only adds contention and each worker's warm-up (measured slower on a loaded machine)."""
+    if files < PARALLEL_FROM:
+        return 1
+    cores = os.cpu_count() or 1
+    # Rounded up: the load average lags, and counts the work that led up to this run as well.
+    idle = cores - os.getloadavg()[0]
+    return max(1, min(cores, math.ceil(idle)))
 
 
 def check_recordings(
@@ -82,7 +109,7 @@ def check_recordings(
     Each is validated against `against`, or when that is None against the version its provenance
     names (falling back to the newest version), and fingerprinted against every version. Files are
     read and checked one at a time (no body is kept once checked), on every core for a large folder
-    (`workers`: processes to use; default one per core from PARALLEL_FROM files on).
+    (`workers`: processes to use; default `default_workers`).
     """
     run = CheckRun([], against, display_path(recordings, display_root))
     try:
@@ -109,16 +136,18 @@ def check_recordings(
         message = "no recordings (*.json files) in this folder"
         run.input_errors.append(RecordingError(message, file=run.recordings))
         return run
-    jobs = workers if workers is not None else (os.cpu_count() or 1) if len(files) >= PARALLEL_FROM else 1
+    jobs = workers if workers is not None else default_workers(len(files))
     if jobs > 1:
-        outcomes: Iterable[CheckedResponse | ApidriftError] = _in_pool(
+        outcomes: Iterable[CheckedResponse | ApidriftError | ExactTally] = _in_pool(
             store, labels, against, recordings, files, jobs
         )
     else:
         outcomes = (checker.check_file(recordings, path) for path in files)
     for outcome in outcomes:
         if isinstance(outcome, CheckedResponse):
-            run.responses.append(outcome)
+            run.add(outcome)
+        elif isinstance(outcome, ExactTally):
+            run.exact.merge(outcome)
         else:
             if outcome.file and not Path(outcome.file).is_absolute():
                 outcome.file = f"{run.recordings}/{outcome.file}"
@@ -197,9 +226,19 @@ def _start_worker(root: Path, api: str, labels: list[str], against: str | None) 
     _WORKER = RecordingChecker.build(ContractStore(root, api), labels, against)
 
 
-def _check_chunk(folder: Path, paths: list[Path]) -> list[CheckedResponse | ApidriftError]:
+def _check_chunk(folder: Path, paths: list[Path]) -> list[CheckedResponse | ApidriftError | ExactTally]:
+    """Check a chunk and count its exact responses here: only the few that are not exact, and one
+    small tally, cross back to the parent (pickling every response cost more than checking it)."""
     assert _WORKER is not None, "the pool's initializer builds the checker"
-    return [_WORKER.check_file(folder, path) for path in paths]
+    tally = ExactTally()
+    out: list[CheckedResponse | ApidriftError | ExactTally] = []
+    for path in paths:
+        outcome = _WORKER.check_file(folder, path)
+        if isinstance(outcome, CheckedResponse) and outcome.result.exact:
+            tally.add(compact(outcome), outcome.file)
+        else:
+            out.append(outcome)
+    return [*out, tally]
 
 
 def _in_pool(
@@ -209,7 +248,7 @@ def _in_pool(
     folder: Path,
     files: list[Path],
     jobs: int,
-) -> Iterator[CheckedResponse | ApidriftError]:
+) -> Iterator[CheckedResponse | ApidriftError | ExactTally]:
     chunks = [files[i : i + _CHUNK] for i in range(0, len(files), _CHUNK)]
     with ProcessPoolExecutor(
         max_workers=jobs, initializer=_start_worker, initargs=(store.root, store.api, labels, against)
@@ -217,6 +256,18 @@ def _in_pool(
         # map keeps at most the pool's backlog of results in memory, in file order.
         for results in pool.map(_check_chunk, itertools.repeat(folder), chunks):
             yield from results
+
+
+def compact(checked: CheckedResponse) -> ExactKind:
+    """An exact response as its kind: everything but the file name."""
+    return exact_kind(
+        checked.fingerprint,
+        method=checked.method,
+        path=checked.path,
+        status=checked.status,
+        recorded_version=checked.recorded_version,
+        against=checked.against,
+    )
 
 
 def _declared_version(item: LoadedRecording) -> str | None:

@@ -18,7 +18,7 @@ _short = reprlib.Repr()
 _short.maxstring, _short.maxother, _short.maxlist, _short.maxdict = 60, 60, 4, 4
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Violation:
     """One way a body breaks its schema, located in the instance and in the schema."""
 
@@ -35,7 +35,7 @@ class Violation:
         return f"{where}: {self.message}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UndocumentedField:
     """A field present in a body that the schema does not declare (drift, not an error)."""
 
@@ -46,7 +46,7 @@ class UndocumentedField:
         return f"{self.field}: undocumented field ({self.json_type})"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ValidationResult:
     """The outcome of checking one body against one operation and status of one version."""
 

@@ -137,10 +137,11 @@ def check(
     root = None if recordings else folder.parent
     run = check_recordings(store, folder, against=against, display_root=root)
     _print_unchecked(run)
+    problems = [str(e) for e in run.input_errors]
     report = judged(build_check_report(run, api=api), history, baseline, fail_on)
-    _finish(
-        report, None if no_reports else reports, [str(e) for e in run.input_errors], annotations=annotations
-    )
+    # The report has everything it needs: the run's responses need not live on while it is written.
+    del run
+    _finish(report, None if no_reports else reports, problems, annotations=annotations)
 
 
 def _check_har(

@@ -51,7 +51,11 @@ def read_bytes(
         # O_NONBLOCK: if the file was swapped for a FIFO after the stat, open still returns at once.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         with os.fdopen(fd, "rb") as handle:
-            data = handle.read(limits.max_bytes + 1)
+            # Read what the stat promised, plus one byte to notice growth: asking for the whole limit
+            # at once allocates (and releases) a buffer of that size for every file.
+            data = handle.read(info.st_size + 1)
+            if len(data) > info.st_size:
+                data += handle.read(limits.max_bytes + 1 - len(data))
     except OSError as exc:
         raise error(f"cannot read: {exc.strerror}", file=where) from None
     if len(data) > limits.max_bytes:

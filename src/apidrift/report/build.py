@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,12 +14,14 @@ from typing import Any
 from apidrift.check.fingerprint import VersionScore
 from apidrift.check.renames import RenamePair
 from apidrift.check.run import CheckedResponse, CheckRun, display_path
+from apidrift.check.tally import ExactKind, FitSummary
 from apidrift.contracts.soundness import SchemaNote
 from apidrift.diff.changes import ChangeKind, Severity
 from apidrift.errors import ApidriftError
 from apidrift.report.model import (
     CellStatus,
     DriftReport,
+    ExactGroupEntry,
     FindingEntry,
     InputErrorEntry,
     MatrixCell,
@@ -47,8 +50,13 @@ def build_check_report(
     api: str | None = None,
     base_url: str | None = None,
 ) -> DriftReport:
-    """A check (or live) run as a report: a matrix row per response, findings against each target."""
+    """A check (or live) run as a report: every response that is not exact in full, exact ones counted
+    by kind, and a matrix row per group of responses that fit every version alike."""
     responses = sorted((_response(r) for r in run.responses), key=lambda e: (e.operation, e.file))
+    exact = sorted(
+        (_exact_group(kind, n, example) for kind, n, example in run.exact.groups()),
+        key=lambda g: (g.operation, g.recorded_version or "", g.status, g.example),
+    )
     findings = [f for r in run.responses for f in _response_findings(r)]
     findings += [_documentation_finding(version, note) for version, note in run.notes]
     renames = [
@@ -57,6 +65,19 @@ def build_check_report(
         for score in r.fingerprint.scores
         for pair in score.renames
     ]
+    # Exact responses of many kinds can share a rename (against another version): one entry each.
+    shared = {
+        (e.operation, e.old_in, e.new_in, e.old, e.new): e
+        for e in sorted(
+            (
+                _exact_rename(kind, version, pair, example)
+                for kind, _, example in run.exact.groups()
+                for version, pair in kind.renames
+            ),
+            key=rename_order,
+            reverse=True,
+        )
+    }
     return DriftReport(
         metadata=RunMetadata(
             kind=kind,
@@ -68,13 +89,60 @@ def build_check_report(
             base_url=base_url,
         ),
         exit_code=run.exit_code,
-        matrix=[_check_row(e, run.versions) for e in responses],
+        matrix=check_matrix(responses, exact, run.versions),
         findings=sorted(findings, key=finding_order),
-        renames=sorted(renames, key=rename_order),
+        renames=sorted([*renames, *shared.values()], key=rename_order),
         responses=responses,
+        exact=exact,
         input_errors=sorted(
             (_input_error(e) for e in run.input_errors), key=lambda e: (e.file or "", e.pointer, e.message)
         ),
+    )
+
+
+def _fit(fit: FitSummary) -> VersionFit:
+    return VersionFit(
+        version=fit.version,
+        valid=fit.valid,
+        exact=fit.exact,
+        score=fit.score,
+        violations=fit.violations,
+        undocumented=fit.undocumented,
+        differences=list(fit.differences),
+    )
+
+
+def _exact_group(kind: ExactKind, count: int, example: str) -> ExactGroupEntry:
+    return ExactGroupEntry(
+        operation=kind.operation,
+        method=kind.method,
+        path=kind.path,
+        status=kind.status,
+        recorded_version=kind.recorded_version,
+        against=kind.against,
+        responses=count,
+        example=example,
+        best_match=kind.best_match,
+        matches=list(kind.matches),
+        fingerprint=kind.fingerprint,
+        fits=[_fit(f) for f in kind.fits],
+    )
+
+
+def _exact_rename(kind: ExactKind, version: str, pair: RenamePair, example: str) -> RenameEntry:
+    # An exact response has no rename against its target: these are all against another version.
+    seen_in = kind.recorded_version
+    return RenameEntry(
+        kind=ChangeKind.FIELD_RENAMED.value,
+        severity=Severity.INFO,
+        operation=kind.operation,
+        old=pair.old,
+        new=pair.new,
+        old_in=version,
+        new_in=seen_in if seen_in and seen_in != version else "response",
+        confidence=pair.confidence,
+        evidence=list(pair.evidence),
+        file=example,
     )
 
 
@@ -89,7 +157,7 @@ def _response(checked: CheckedResponse) -> ResponseEntry:
         recorded_version=checked.recorded_version,
         against=checked.against,
         ok=checked.ok,
-        violations=[_violation(v.__dict__) for v in checked.result.violations],
+        violations=[_violation(asdict(v)) for v in checked.result.violations],
         undocumented=[u.field for u in checked.result.undocumented],
         best_match=fp.best,
         matches=list(fp.matches),
@@ -191,25 +259,72 @@ def _check_rename(checked: CheckedResponse, score: VersionScore, pair: RenamePai
     )
 
 
-def _check_row(entry: ResponseEntry, versions: Sequence[str]) -> MatrixRow:
+Fitted = ResponseEntry | ExactGroupEntry
+
+
+def check_matrix(
+    responses: Sequence[ResponseEntry], exact: Sequence[ExactGroupEntry], versions: Sequence[str]
+) -> list[MatrixRow]:
+    """One row per operation, recorded version and fit to every version: the matrix stays as long as
+    the corpus has kinds of response, not responses. A row of one response names its file."""
+    groups: dict[tuple[Any, ...], list[tuple[Fitted, int]]] = {}
+    members: list[tuple[Fitted, int]] = [(r, 1) for r in responses]
+    members += [(g, g.responses) for g in exact]
+    for entry, count in members:
+        cells = tuple((c.version, c.status, c.label) for c in (_check_cell(entry, v) for v in versions))
+        key = (
+            entry.operation,
+            entry.method,
+            entry.path,
+            entry.recorded_version,
+            entry.against,
+            best_label(entry),
+            cells,
+        )
+        groups.setdefault(key, []).append((entry, count))
+    rows = [_check_row(members, versions) for members in groups.values()]
+    return sorted(rows, key=lambda r: (r.operation, r.recorded_version or "", r.file or "", -r.responses))
+
+
+def _check_row(members: list[tuple[Fitted, int]], versions: Sequence[str]) -> MatrixRow:
+    first = members[0][0]
+    total = sum(n for _, n in members)
     severity = Severity.INFO
-    if not entry.ok:
+    if isinstance(first, ResponseEntry) and not first.ok:
         severity = Severity.BREAKING
-    elif entry.undocumented:
+    elif isinstance(first, ResponseEntry) and first.undocumented:
         severity = Severity.WARNING
+    cells = []
+    for version in versions:
+        cell_ = _check_cell(first, version)
+        if total > 1:
+            # Alike by label, not by detail: show the lowest score and the distinct differences.
+            scores = [c.score for c in (_check_cell(m, version) for m, _ in members) if c.score is not None]
+            details = dict.fromkeys(d for m, _ in members for d in _check_cell(m, version).details)
+            cell_ = cell_.model_copy(
+                update={"score": min(scores) if scores else None, "details": list(details)[:DETAILS]}
+            )
+        cells.append(cell_)
+    file = (first.file if isinstance(first, ResponseEntry) else first.example) if total == 1 else None
     return MatrixRow(
-        operation=entry.operation,
-        method=entry.method,
-        path=entry.path,
-        recorded_version=entry.recorded_version,
-        file=entry.file,
+        operation=first.operation,
+        method=first.method,
+        path=first.path,
+        recorded_version=first.recorded_version,
+        file=file,
+        responses=total,
+        against=first.against,
         severity=severity,
-        best_match=best_label(entry),
-        cells=[_check_cell(entry, v) for v in versions],
+        best_match=best_label(first),
+        cells=cells,
     )
 
 
-def _check_cell(entry: ResponseEntry, version: str) -> MatrixCell:
+# The most differences a matrix cell of many responses lists; report.json has each response's own.
+DETAILS = 6
+
+
+def _check_cell(entry: Fitted, version: str) -> MatrixCell:
     fit = next((f for f in entry.fits if f.version == version), None)
     if fit is None:
         return MatrixCell(version=version, status=CellStatus.ABSENT, label="-")
@@ -224,7 +339,7 @@ def _check_cell(entry: ResponseEntry, version: str) -> MatrixCell:
     )
 
 
-def cell(entry: ResponseEntry, version: str) -> str:
+def cell(entry: Fitted, version: str) -> str:
     """A compact status of one response against one version: ok, ok +N (undocumented), FAIL N."""
     fit = next((f for f in entry.fits if f.version == version), None)
     if fit is None:
@@ -236,7 +351,7 @@ def cell(entry: ResponseEntry, version: str) -> str:
     return f"FAIL {fit.violations}" if fit.violations else "n/a"
 
 
-def best_label(entry: ResponseEntry) -> str:
+def best_label(entry: Fitted) -> str:
     """The version a response fits best; `any` when all fit alike, `tie` or `none` otherwise."""
     if entry.best_match:
         return entry.best_match

@@ -4,9 +4,11 @@ operation × version matrix, severity and operation filters, expandable evidence
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import TypeVar
 
 import jinja2
 from markupsafe import Markup, escape
@@ -124,6 +126,7 @@ def render_html(report: DriftReport) -> str:
     """The report as one HTML page; the generation time appears once, in the metadata block."""
     template = _environment().get_template("report.html.j2")
     sections = SECTIONS.get(report.metadata.kind, DEFAULT_SECTIONS)
+    shown = {name: capped(getattr(report, name)) for name in ("findings", "renames", "matrix")}
     return template.render(
         report=report,
         meta=report.metadata,
@@ -136,6 +139,9 @@ def render_html(report: DriftReport) -> str:
         tones={status.value: tone for status, tone in TONES.items()},
         legend=LEGEND.get(report.metadata.kind, DEFAULT_LEGEND),
         timeline=_timeline(report) if len(report.metadata.versions) > 2 else [],
+        shown=shown,
+        more={name: len(getattr(report, name)) - len(rows) for name, rows in shown.items()},
+        show_count=any(r.responses > 1 for r in report.matrix),
         show_recorded=any(r.recorded_version for r in report.matrix),
         show_best=any(r.best_match for r in report.matrix),
         operations=report.operations(),
@@ -144,6 +150,34 @@ def render_html(report: DriftReport) -> str:
         jumps=[(name, SECTION_TITLES[name]) for name in sections if _present(report, name)],
         history=_history(report),
     )
+
+
+T = TypeVar("T")
+
+# Rows each long table shows, so a check of 200,000 responses is still a page a browser opens.
+HTML_ROWS = 500
+
+
+def capped(items: Sequence[T], limit: int = HTML_ROWS) -> list[T]:
+    """At most `limit` items, in their order, every operation keeping an even share first: a long
+    table shows some of everything rather than all of the first operations."""
+    if len(items) <= limit:
+        return list(items)
+    by_operation: dict[str | None, int] = {}
+    for item in items:
+        name = getattr(item, "operation", None)
+        by_operation[name] = by_operation.get(name, 0) + 1
+    share = max(1, limit // len(by_operation))
+    taken: dict[str | None, int] = dict.fromkeys(by_operation, 0)
+    keep = []
+    for index, item in enumerate(items):
+        name = getattr(item, "operation", None)
+        if taken[name] < share:
+            taken[name] += 1
+            keep.append(index)
+    chosen = set(keep)
+    rest = [i for i in range(len(items)) if i not in chosen][: limit - len(keep)]
+    return [items[i] for i in sorted([*keep, *rest])]
 
 
 @dataclass(frozen=True)
@@ -223,7 +257,7 @@ def _timeline(report: DriftReport) -> list[TimelinePoint]:
         for row in report.matrix:
             for c in row.cells:
                 if c.version == version:
-                    counts[c.status] = counts.get(c.status, 0) + 1
+                    counts[c.status] = counts.get(c.status, 0) + row.responses
         segments = [(s.value, TONES[s], counts[s]) for s in CellStatus if counts.get(s)]
         points.append(TimelinePoint(version, segments, sum(counts.values())))
     return points

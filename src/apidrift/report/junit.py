@@ -106,6 +106,11 @@ def _classname(report: DriftReport, operation: str | None) -> str:
 
 
 def _response_cases(report: DriftReport) -> Iterable[TestCase]:
+    # Indexed once: a scan of every finding per response is quadratic in a large corpus.
+    violations: dict[str | None, list[FindingEntry]] = {}
+    for f in report.findings:
+        if f.kind == "schema-violation":
+            violations.setdefault(f.file, []).append(f)
     for r in report.responses:
         case = TestCase(
             _classname(report, r.operation),
@@ -115,7 +120,7 @@ def _response_cases(report: DriftReport) -> Iterable[TestCase]:
         )
         case.output.append(r.fingerprint)
         case.output += [f"undocumented in {r.against}: {u}" for u in r.undocumented]
-        mine = [f for f in report.findings if f.file == r.file and f.kind == "schema-violation"]
+        mine = violations.get(r.file, [])
         excused = [_excused(report, f) for f in mine]
         case.output += [note for note in excused if note]
         if not r.ok and not (mine and all(excused)):
@@ -124,6 +129,15 @@ def _response_cases(report: DriftReport) -> Iterable[TestCase]:
             ]
             message = f"{len(r.violations)} violation(s) against {r.against}: {lines[0]}"
             case.failure = ("schema-violation", message, "\n".join(lines))
+        yield case
+    # Exact responses are counted by kind: one passing case per kind, named by its first file.
+    for g in report.exact:
+        more = f" and {g.responses - 1} more" if g.responses > 1 else ""
+        verb = "are" if more else "is"
+        case = TestCase(
+            _classname(report, g.operation), f"{g.example}{more} {verb} valid against {g.against}"
+        )
+        case.output.append(g.fingerprint)
         yield case
 
 

@@ -16,6 +16,8 @@ from apidrift.report.wording import against_text, findings_line, live_line, resp
 
 # A PR comment holds 65,536 characters; long lists stop here and point at report.html.
 ROW_LIMIT: Final = 100
+# Matrix rows are kinds of response, not responses: a corpus has few, so show more of them.
+MATRIX_LIMIT: Final = 500
 
 
 def render_markdown(report: DriftReport) -> str:
@@ -38,10 +40,10 @@ def render_markdown(report: DriftReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _limited(items: Sequence[Any]) -> tuple[Sequence[Any], list[str]]:
-    if len(items) <= ROW_LIMIT:
+def _limited(items: Sequence[Any], limit: int = ROW_LIMIT) -> tuple[Sequence[Any], list[str]]:
+    if len(items) <= limit:
         return items, []
-    return items[:ROW_LIMIT], ["", f"… and {len(items) - ROW_LIMIT} more: see report.html or report.json."]
+    return items[:limit], ["", f"… and {len(items) - limit} more: see report.html or report.json."]
 
 
 def _header(report: DriftReport) -> list[str]:
@@ -76,19 +78,29 @@ def _matrix(report: DriftReport) -> list[str]:
     versions = report.metadata.versions
     recorded = any(r.recorded_version for r in report.matrix)
     best = any(r.best_match for r in report.matrix)
-    header = ["operation", *(["recorded"] if recorded else []), *versions, *(["best match"] if best else [])]
+    # A check's rows stand for groups of responses alike: say how many when any has more than one.
+    counted = any(r.responses > 1 for r in report.matrix)
+    header = [
+        "operation",
+        *(["responses"] if counted else []),
+        *(["recorded"] if recorded else []),
+        *versions,
+        *(["best match"] if best else []),
+    ]
     rows = []
-    for row in report.matrix:
+    shown, more = _limited(report.matrix, MATRIX_LIMIT)
+    for row in shown:
         labels = {c.version: c.label for c in row.cells}
         rows.append(
             [
                 code(row.operation),
+                *([str(row.responses)] if counted else []),
                 *([row.recorded_version or "-"] if recorded else []),
                 *(cell_text(labels.get(v, "-")) for v in versions),
                 *([row.best_match or "-"] if best else []),
             ]
         )
-    return ["", "## Operation × version", "", *_table(header, rows)]
+    return ["", "## Operation × version", "", *_table(header, rows), *more]
 
 
 def _failures(report: DriftReport) -> list[str]:

@@ -116,6 +116,24 @@ class ResponseEntry(_Entry):
     )
 
 
+class ExactGroupEntry(_Entry):
+    """Responses that fit their target version exactly, counted per kind instead of listed one by one
+    (they have no finding of their own): where they came from and how they fit every version."""
+
+    operation: str
+    method: str
+    path: str
+    status: int
+    recorded_version: str | None
+    against: str
+    responses: int = Field(description="how many responses are of this kind")
+    example: str = Field(description="the first of their files")
+    best_match: str | None
+    matches: list[str]
+    fingerprint: str
+    fits: list[VersionFit]
+
+
 class FindingEntry(_Tracked):
     """One graded observation: a schema violation, an API change, an SDK mismatch."""
 
@@ -176,13 +194,16 @@ class MatrixCell(_Entry):
 
 
 class MatrixRow(_Entry):
-    """One row of the operation × version matrix (a response for checks, an operation for diffs)."""
+    """One row of the operation × version matrix: for checks, the responses of one operation and
+    recorded version that fit every version alike; for diffs, an operation."""
 
     operation: str
     method: str | None = None
     path: str | None = None
     recorded_version: str | None = None
-    file: str | None = None
+    file: str | None = Field(default=None, description="checks: the response's file, for a row of one")
+    responses: int = Field(default=1, description="checks: how many responses the row stands for")
+    against: str | None = Field(default=None, description="checks: the version they were judged against")
     severity: Severity = Field(description="the worst thing the row shows, for filtering")
     best_match: str | None = Field(default=None, description="checks: best-fitting version, any, tie, none")
     cells: list[MatrixCell]
@@ -267,7 +288,12 @@ class DriftReport(_Entry):
     findings: list[FindingEntry] = Field(default_factory=list)
     renames: list[RenameEntry] = Field(default_factory=list)
     counterexamples: list[CounterexampleEntry] = Field(default_factory=list)
-    responses: list[ResponseEntry] = Field(default_factory=list)
+    responses: list[ResponseEntry] = Field(
+        default_factory=list, description="checks: every response that is not exact (failed or drifted)"
+    )
+    exact: list[ExactGroupEntry] = Field(
+        default_factory=list, description="checks: the responses that fit their target exactly, by kind"
+    )
     input_errors: list[InputErrorEntry] = Field(default_factory=list)
     transport_findings: list[TransportFindingEntry] = Field(default_factory=list)
     skipped: list[SkippedEntry] = Field(default_factory=list)
@@ -330,11 +356,12 @@ class DriftReport(_Entry):
         by_severity = {s: 0 for s in Severity}
         for finding in self.findings:
             by_severity[finding.severity] += 1
+        exact = sum(g.responses for g in self.exact)
         return Summary(
             exit_code=self.exit_code,
             operations=len(self.operations()),
-            responses=len(self.responses),
-            ok=sum(r.ok for r in self.responses),
+            responses=len(self.responses) + exact,
+            ok=sum(r.ok for r in self.responses) + exact,
             failed=sum(not r.ok for r in self.responses),
             drifted=sum(r.ok and bool(r.undocumented) for r in self.responses),
             breaking=by_severity[Severity.BREAKING],

@@ -1,7 +1,7 @@
 """A check report summed up per operation and recorded version: what a person reads first.
 
-The matrix has a row per response, which is right for a report file and wrong for a terminal or a
-CI log once a corpus has thousands of responses. Here each (operation, recorded version) group
+The matrix has a row per kind of response (responses that fit every version alike), still too many
+for a terminal or a CI log once a corpus is large. Here each (operation, recorded version) group
 becomes one row that counts how its responses fit every version, names the version they were
 judged against, and keeps the reasons they failed (the commonest first, with an example file).
 """
@@ -65,30 +65,29 @@ def summarize_check(report: DriftReport, *, reasons_per_operation: int = 3) -> l
     groups: dict[tuple[str, str | None], list[MatrixRow]] = defaultdict(list)
     for row in report.matrix:
         groups[(row.operation, row.recorded_version)].append(row)
-    why: dict[tuple[str, str | None], list[FindingEntry]] = defaultdict(list)
+    # Only responses that are not exact have findings, and each of those is in `responses`.
+    recorded = {r.file: r.recorded_version for r in report.responses}
+    why: dict[tuple[str, str | None, str | None], list[FindingEntry]] = defaultdict(list)
     for finding in report.findings:
-        if finding.kind == "schema-violation" and finding.operation is not None:
-            why[(finding.operation, finding.version)].append(finding)
-    against: dict[tuple[str, str | None], str | None] = {
-        (r.operation, r.file): r.against for r in report.responses
-    }
+        if finding.kind == "schema-violation" and finding.operation is not None and finding.file in recorded:
+            why[(finding.operation, recorded[finding.file], finding.version)].append(finding)
     summaries = []
-    for (operation, recorded), rows in groups.items():
-        targets = Counter(against.get((operation, row.file)) for row in rows)
+    for (operation, version), rows in groups.items():
+        targets: Counter[str | None] = Counter()
+        for row in rows:
+            targets[row.against] += row.responses
         target = targets.most_common(1)[0][0]
-        failed = sum(1 for row in rows if _target_cell(row, against) is CellStatus.FAIL)
-        drifted = sum(1 for row in rows if _target_cell(row, against) is CellStatus.DRIFT)
         summaries.append(
             OperationSummary(
                 operation=operation,
-                recorded_version=recorded,
-                responses=len(rows),
+                recorded_version=version,
+                responses=sum(row.responses for row in rows),
                 against=target,
-                failed=failed,
-                drifted=drifted,
+                failed=sum(row.responses for row in rows if _target_cell(row) is CellStatus.FAIL),
+                drifted=sum(row.responses for row in rows if _target_cell(row) is CellStatus.DRIFT),
                 cells=tuple(_cell_text(rows, i) for i in range(len(report.metadata.versions))),
-                best_match=_count_text(Counter(row.best_match or "-" for row in rows)),
-                reasons=_reasons(why[(operation, target)], {row.file for row in rows}, reasons_per_operation),
+                best_match=_count_text(_weighted(rows)),
+                reasons=_reasons(why[(operation, version, target)], reasons_per_operation),
             )
         )
     return sorted(summaries, key=_worst_first)
@@ -98,21 +97,29 @@ def _worst_first(s: OperationSummary) -> tuple[bool, bool, str, str]:
     return (not s.failed, not s.drifted, s.operation, s.recorded_version or "")
 
 
-def _target_cell(row: MatrixRow, against: dict[tuple[str, str | None], str | None]) -> CellStatus | None:
-    target = against.get((row.operation, row.file))
-    return next((c.status for c in row.cells if c.version == target), None)
+def _target_cell(row: MatrixRow) -> CellStatus | None:
+    return next((c.status for c in row.cells if c.version == row.against), None)
+
+
+def _weighted(rows: list[MatrixRow]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for row in rows:
+        counts[row.best_match or "-"] += row.responses
+    return counts
 
 
 def _cell_text(rows: list[MatrixRow], index: int) -> str:
     """One response: its own label; several: how many fit exactly, with drift, or failed."""
-    if len(rows) == 1:
+    if sum(row.responses for row in rows) == 1:
         return rows[0].cells[index].label
-    counts = Counter(row.cells[index].status for row in rows)
+    counts: Counter[CellStatus] = Counter()
+    for row in rows:
+        counts[row.cells[index].status] += row.responses
     parts = []
     for status, word in ((CellStatus.EXACT, "ok"), (CellStatus.DRIFT, "ok+"), (CellStatus.FAIL, "FAIL")):
         if counts[status]:
             parts.append(f"{word} {counts[status]}")
-    other = len(rows) - sum(counts[s] for s in (CellStatus.EXACT, CellStatus.DRIFT, CellStatus.FAIL))
+    other = counts.total() - sum(counts[s] for s in (CellStatus.EXACT, CellStatus.DRIFT, CellStatus.FAIL))
     if other:
         parts.append(f"- {other}")
     return ", ".join(parts)
@@ -124,13 +131,11 @@ def _count_text(counts: Counter[str]) -> str:
     return ", ".join(f"{label} {n}" for label, n in counts.most_common())
 
 
-def _reasons(findings: list[FindingEntry], files: set[str | None], limit: int) -> tuple[Reason, ...]:
+def _reasons(findings: list[FindingEntry], limit: int) -> tuple[Reason, ...]:
     counted: Counter[tuple[str, str]] = Counter()
     example: dict[tuple[str, str], str | None] = {}
     rename: dict[tuple[str, str], str | None] = {}
     for finding in findings:
-        if finding.file not in files:
-            continue
         key = (finding.path, finding.message)
         counted[key] += 1
         example.setdefault(key, finding.file)

@@ -1,0 +1,122 @@
+"""Exact responses, counted rather than kept: what lets a check of any corpus run in flat memory.
+
+A response that fits its target version exactly has no violation, no undocumented field and so no
+finding of its own; everything a report says about it is how it fits each version. Responses that
+fit alike are one `ExactKind`, counted with the first file as an example.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from apidrift.check.fingerprint import Fingerprint
+from apidrift.check.renames import RenamePair
+
+
+@dataclass(frozen=True, slots=True)
+class FitSummary:
+    """How a response fits one version, without the validation result behind it."""
+
+    version: str
+    valid: bool
+    exact: bool
+    score: float
+    violations: int
+    undocumented: int
+    differences: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ExactKind:
+    """What every response of one kind shares: where it came from and how it fits each version."""
+
+    operation: str
+    method: str
+    path: str
+    status: int
+    recorded_version: str | None
+    against: str
+    best_match: str | None
+    matches: tuple[str, ...]
+    fingerprint: str
+    fits: tuple[FitSummary, ...]
+    # (version, pair): a name another version spells differently, seen in responses of this kind.
+    renames: tuple[tuple[str, RenamePair], ...] = ()
+
+
+# Kinds of responses exact against every version, by where they came from: most of a healthy corpus,
+# and the same few kinds again and again, so they are built once (bounded by operations × statuses).
+_EVERYWHERE: dict[tuple[object, ...], ExactKind] = {}
+
+
+def exact_kind(
+    fp: Fingerprint, *, method: str, path: str, status: int, recorded_version: str | None, against: str
+) -> ExactKind:
+    """The kind of one exact response (the caller has checked it is exact against `against`)."""
+    if all(s.result is not None and s.result.exact and not s.renames for s in fp.scores):
+        key = (fp.operation, method, path, status, recorded_version, against, *(s.version for s in fp.scores))
+        kind = _EVERYWHERE.get(key)
+        if kind is None:
+            kind = _EVERYWHERE[key] = _build(fp, method, path, status, recorded_version, against)
+        return kind
+    return _build(fp, method, path, status, recorded_version, against)
+
+
+def _build(
+    fp: Fingerprint, method: str, path: str, status: int, recorded_version: str | None, against: str
+) -> ExactKind:
+    fits = tuple(
+        FitSummary(
+            version=s.version,
+            valid=s.result is not None and s.result.valid,
+            exact=s.result is not None and s.result.exact,
+            score=s.score,
+            violations=len(s.result.violations) if s.result else 0,
+            undocumented=len(s.result.undocumented) if s.result else 0,
+            differences=tuple(s.differences()),
+        )
+        for s in fp.scores
+    )
+    return ExactKind(
+        operation=fp.operation,
+        method=method,
+        path=path,
+        status=status,
+        recorded_version=recorded_version,
+        against=against,
+        best_match=fp.best,
+        matches=fp.matches,
+        fingerprint=fp.summary(),
+        fits=fits,
+        renames=tuple((s.version, pair) for s in fp.scores for pair in s.renames),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ExactTally:
+    """Exact responses by kind: how many, and the first file of each by name (whatever order they come in)."""
+
+    counts: Counter[ExactKind] = field(default_factory=Counter)
+    examples: dict[ExactKind, str] = field(default_factory=dict)
+
+    def add(self, kind: ExactKind, file: str, count: int = 1) -> None:
+        self.counts[kind] += count
+        known = self.examples.get(kind)
+        if known is None or file < known:
+            self.examples[kind] = file
+
+    def merge(self, other: ExactTally) -> None:
+        """Fold another tally in (a pool worker's chunk)."""
+        for kind, n in other.counts.items():
+            self.add(kind, other.examples[kind], n)
+
+    def groups(self) -> Iterable[tuple[ExactKind, int, str]]:
+        """(kind, count, example file) for every kind."""
+        for kind, n in self.counts.items():
+            yield kind, n, self.examples[kind]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())

@@ -1,0 +1,110 @@
+"""A check of a large corpus: exact responses counted by kind, bounded reports, the same answers."""
+
+from __future__ import annotations
+
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from apidrift.check.run import PARALLEL_FROM, check_recordings, default_workers
+from apidrift.contracts.model import ContractStore
+from apidrift.diff.changes import Severity
+from apidrift.report import build_check_report
+from apidrift.report.html import HTML_ROWS, capped, render_html
+from apidrift.report.junit import render_junit
+from apidrift.report.markdown import render_markdown
+from apidrift.report.model import DriftReport, FindingEntry, RunKind, RunMetadata
+from apidrift.report.summary import summarize_check
+
+RECORDINGS = Path(__file__).resolve().parents[2] / "recordings" / "openai-admin" / "2026-05-02"
+
+
+@pytest.fixture
+def many(tmp_path: Path) -> Path:
+    """Five copies of an exact response, and against 2026-04-30 three copies of one that fails."""
+    folder = tmp_path / "recs"
+    folder.mkdir()
+    for i in range(5):
+        shutil.copy(RECORDINGS / "add-group-user.json", folder / f"users-{i}.json")
+    for i in range(3):
+        shutil.copy(RECORDINGS / "usage-costs.json", folder / f"costs-{i}.json")
+    return folder
+
+
+def test_exact_responses_are_counted_by_kind_not_kept(many: Path) -> None:
+    run = check_recordings(ContractStore(), many)
+    assert run.checked == 8 and run.responses == []
+    assert sorted((k.operation, n, Path(e).name) for k, n, e in run.exact.groups()) == [
+        ("add-group-user", 5, "users-0.json"),
+        ("usage-costs", 3, "costs-0.json"),
+    ]
+    report = build_check_report(run)
+    assert (report.summary.responses, report.summary.ok) == (8, 8)
+    assert [(g.operation, g.responses) for g in report.exact] == [("add-group-user", 5), ("usage-costs", 3)]
+    # One matrix row per kind: it counts its responses and names no single file.
+    assert [(r.operation, r.responses, r.file) for r in report.matrix] == [
+        ("add-group-user", 5, None),
+        ("usage-costs", 3, None),
+    ]
+
+
+def test_responses_that_fail_are_kept_whole_and_summed_per_operation(many: Path) -> None:
+    run = check_recordings(ContractStore(), many, against="2026-04-30")
+    assert sorted(Path(r.file).name for r in run.failures) == ["costs-0.json", "costs-1.json", "costs-2.json"]
+    assert run.exact.total == 5
+    report = build_check_report(run)
+    assert (report.summary.responses, report.summary.failed) == (8, 3)
+    costs = [r for r in report.matrix if r.operation == "usage-costs"]
+    assert [r.responses for r in costs] == [3] and costs[0].against == "2026-04-30"
+    summary = {s.operation: s for s in summarize_check(report)}
+    assert (summary["usage-costs"].responses, summary["usage-costs"].failed) == (3, 3)
+    assert summary["usage-costs"].reasons[0].count == 3
+    assert (summary["add-group-user"].responses, summary["add-group-user"].verdict) == (5, "ok")
+
+
+def test_junit_and_markdown_speak_for_every_response(many: Path) -> None:
+    report = build_check_report(check_recordings(ContractStore(), many))
+    names = [c.get("name") for c in ET.fromstring(render_junit(report)).iter("testcase")]
+    assert "users-0.json and 4 more are valid against 2026-05-02" in names
+    md = render_markdown(report)
+    assert "| operation | responses | recorded | 2026-04-30 | 2026-05-02 | best match |" in md
+    assert "| `add-group-user` | 5 | 2026-05-02 |" in md
+
+
+def _finding(operation: str, n: int) -> FindingEntry:
+    return FindingEntry(
+        kind="schema-violation",
+        severity=Severity.BREAKING,
+        operation=operation,
+        version="v1",
+        path=f"field{n}",
+        message="wrong",
+    )
+
+
+def test_a_long_table_shows_some_of_every_operation_then_says_how_many_more() -> None:
+    findings = [_finding("a-op", n) for n in range(HTML_ROWS * 2)] + [_finding("b-op", 0)]
+    shown = capped(findings)
+    assert len(shown) == HTML_ROWS and shown[-1].operation == "b-op"
+    report = DriftReport(
+        metadata=RunMetadata(kind=RunKind.CHECK, generated_at="2026-01-01T00:00:00+00:00", versions=["v1"]),
+        exit_code=1,
+        findings=findings,
+    )
+    page = render_html(report)
+    assert page.count('<tr class="finding"') == HTML_ROWS
+    assert f"… and {HTML_ROWS + 1} more findings: see report.json." in page
+
+
+def test_the_pool_uses_the_idle_cores_of_a_large_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 4)
+    monkeypatch.setattr("os.getloadavg", lambda: (0.2, 0.0, 0.0))
+    assert (default_workers(PARALLEL_FROM - 1), default_workers(PARALLEL_FROM)) == (1, 4)
+    monkeypatch.setattr("os.getloadavg", lambda: (2.6, 0.0, 0.0))
+    assert default_workers(PARALLEL_FROM) == 2
+    monkeypatch.setattr("os.getloadavg", lambda: (3.5, 0.0, 0.0))
+    assert default_workers(PARALLEL_FROM) == 1
+    monkeypatch.setattr("os.getloadavg", lambda: (9.0, 0.0, 0.0))
+    assert default_workers(PARALLEL_FROM) == 1
