@@ -180,7 +180,9 @@ def test_two_write_runs_on_one_sandbox_killed_leave_it_as_it_was_after_both_clea
 ) -> None:
     """Over real HTTP, each run in its own process: the second never interleaves with the first (it
     is refused while the first holds the sandbox or its ledger is open), and cleanup restores all."""
-    server = start_simulator("2026-05-02", latency_ms=40)
+    # Slow enough that each kill point (an entry between its write and its undo) lasts well over the
+    # 5 ms the test polls at, even on a loaded machine.
+    server = start_simulator("2026-05-02", latency_ms=150)
     project_id = sandbox(server)
     with server.client() as client:
         before = org_state(client, project_id)

@@ -135,7 +135,9 @@ def _response_cases(report: DriftReport) -> Iterable[TestCase]:
         more = f" and {g.responses - 1} more" if g.responses > 1 else ""
         verb = "are" if more else "is"
         case = TestCase(
-            _classname(report, g.operation), f"{g.example}{more} {verb} valid against {g.against}"
+            _classname(report, g.operation),
+            f"{g.example}{more} {verb} valid against {g.against}",
+            file=recording_file(report, g.example),
         )
         case.output.append(g.fingerprint)
         yield case
