@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from apidrift.apis.openai_admin import ORGANIZATION_USER_ADDED_FIELDS
 from apidrift.apis.openai_admin.simulator.state import NOW
 from apidrift.contracts.model import ContractStore
 from apidrift.history import FailOn, HistoryOptions, judge_report
@@ -81,18 +82,7 @@ INV = {
     ("undocumented-field", "retrieve-invite", "created_at"),
     ("field-renamed", "retrieve-invite", "invited_at -> created_at"),
 }
-USER_FIELDS = (
-    "api_key_last_used_at",
-    "created",
-    "developer_persona",
-    "is_default",
-    "is_scale_tier_authorized_purchaser",
-    "is_scim_managed",
-    "is_service_account",
-    "projects",
-    "technical_level",
-    "user",
-)
+USER_FIELDS = ORGANIZATION_USER_ADDED_FIELDS
 # Everything else the whole of 2026-05-02 changes.
 REST = {
     ("field-renamed", "list-project-api-keys", "data[].owner.user.added_at -> data[].owner.user.created_at"),
