@@ -229,7 +229,7 @@ def measure_memory(engine: str, args: argparse.Namespace) -> dict[str, Any]:
 
 def code_state() -> dict[str, Any]:
     """Which apidrift was measured: the commit, and whether src/apidrift differed from it."""
-    validation = ROOT / "src" / "apidrift" / "validation.py"
+    validation = ROOT / "src" / "apidrift" / "check" / "validation.py"  # moved into check/ in session 2
     state: dict[str, Any] = {
         "validation_sha256": hashlib.sha256(validation.read_bytes()).hexdigest()[:12]
         if validation.is_file()
@@ -256,7 +256,7 @@ def _code_during(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any
     _log("warning: src/apidrift/validation.py changed during the run; its figures mix two versions")
     return {
         **after,
-        "note": f"apidrift whose `src/apidrift/validation.py` changed during the run (sha256 "
+        "note": f"apidrift whose `src/apidrift/check/validation.py` changed during the run (sha256 "
         f"`{before.get('validation_sha256')}` -> `{after.get('validation_sha256')}`): figures mix both",
     }
 
