@@ -24,7 +24,7 @@ from apidrift.contracts.operations import (
     parse_operation,
     require,
 )
-from apidrift.contracts.safeload import read_json
+from apidrift.contracts.safeload import escape, read_json
 from apidrift.contracts.soundness import SchemaNote, check_cycles, check_schema
 from apidrift.errors import ContractError, UnknownOperationError, UnknownVersionError
 from apidrift.files import atomic_write
@@ -188,14 +188,10 @@ def iter_refs(node: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
         if isinstance(ref, str):
             yield pointer, ref
         for key, value in node.items():
-            yield from iter_refs(value, f"{pointer}/{_escape(key)}")
+            yield from iter_refs(value, f"{pointer}/{escape(key)}")
     elif isinstance(node, list):
         for i, value in enumerate(node):
             yield from iter_refs(value, f"{pointer}/{i}")
-
-
-def _escape(key: str) -> str:
-    return key.replace("~", "~0").replace("/", "~1")
 
 
 def _check_refs(node: Any, names: set[str], local: bool, file: Path, pointer: str) -> None:
@@ -226,7 +222,7 @@ def parse_version(raw: Any, schemas_raw: Any, folder: Path) -> ContractVersion:
     notes = [
         n
         for name, d in defs.items()
-        for n in check_schema(d, file=schemas_path, pointer=f"/$defs/{_escape(name)}")
+        for n in check_schema(d, file=schemas_path, pointer=f"/$defs/{escape(name)}")
     ]
     check_cycles(defs, file=schemas_path, prefixes=("#/$defs/",))
     operations: dict[str, Operation] = {}
@@ -272,7 +268,7 @@ def _check_operation_schemas(raw: dict[str, Any], file: Path, pointer: str) -> l
         places.append((f"{pointer}/request_body/schema", body.get("schema")))
     for status, spec in raw.get("responses", {}).items():
         if isinstance(spec, dict):
-            places.append((f"{pointer}/responses/{_escape(str(status))}/schema", spec.get("schema")))
+            places.append((f"{pointer}/responses/{escape(str(status))}/schema", spec.get("schema")))
     notes: list[SchemaNote] = []
     for where, schema in places:
         if isinstance(schema, dict):

@@ -83,11 +83,6 @@ class ImportedExample:
     label: str = "x-oaiMeta"
 
 
-def escape(key: str) -> str:
-    """One JSON Pointer reference token (RFC 6901)."""
-    return key.replace("~", "~0").replace("/", "~1")
-
-
 def resolve_component(
     document: dict[str, Any], node: Any, section: str, file: str | None, pointer: str
 ) -> Any:

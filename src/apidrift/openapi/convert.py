@@ -13,13 +13,13 @@ from apidrift.contracts.model import (
     RequestBody,
     ResponseSpec,
 )
+from apidrift.contracts.safeload import escape
 from apidrift.errors import OpenAPIError
 from apidrift.openapi.components import (
     METHODS,
     Finding,
     FindingKind,
     ImportedExample,
-    escape,
     json_content,
     resolve_component,
 )

@@ -7,14 +7,8 @@ import re
 from typing import Any
 
 from apidrift.contracts.model import Operation
-from apidrift.openapi.components import (
-    Finding,
-    FindingKind,
-    ImportedExample,
-    escape,
-    json_content,
-    resolve_component,
-)
+from apidrift.contracts.safeload import escape
+from apidrift.openapi.components import Finding, FindingKind, ImportedExample, json_content, resolve_component
 
 _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 

@@ -8,8 +8,9 @@ from typing import Any
 
 from apidrift.check.patterns import why_unsupported
 from apidrift.contracts.model import DEFS_PREFIX, JSONSchema, Operation
+from apidrift.contracts.safeload import escape
 from apidrift.errors import OpenAPIError
-from apidrift.openapi.components import Finding, FindingKind, escape
+from apidrift.openapi.components import Finding, FindingKind
 
 COMPONENT_PREFIX = "#/components/schemas/"
 _NESTED_SCHEMA_KEYS = {

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from apidrift.contracts.model import Header, JSONSchema, Lifecycle, SecurityRequirement
-from apidrift.openapi.components import escape, resolve_component
+from apidrift.contracts.safeload import escape
+from apidrift.openapi.components import resolve_component
 from apidrift.openapi.schemas import SchemaConverter
 
 # Extensions read as a sunset date and as a stability level, first found wins.
