@@ -13,7 +13,7 @@ from apidrift.live.har import har_recordings
 from cli_support import run_cli
 
 RECORDINGS = Path(__file__).resolve().parents[2] / "recordings" / "openai-admin"
-KEY = "sk-admin-REDACTED-in-a-har-fixture"  # a placeholder the redaction must still remove
+KEY = "sk-admin-REDACTED"  # a placeholder; as the request's credential, redaction must still remove it
 
 
 def _entry(method: str, url: str, status: int, body: Any, *, base64_body: bool = False) -> dict[str, Any]:
