@@ -8,6 +8,8 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
+
 from cli_support import run_cli
 
 REPO = Path(__file__).resolve().parents[2]
@@ -122,3 +124,27 @@ def test_diff_with_a_history_fails_only_the_first_time_and_keeps_stdout_the_diff
     new = len({c["kind"] for c in json.loads(first.stdout)["changes"]})
     assert new > 0 and first.stderr.startswith("since the last run: ")
     assert again.stderr.strip().startswith("since the last run: 0 new, ")
+
+
+def test_apidrift_night_records_the_night_the_run_stands_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recs = tmp_path / "recs"
+    recs.mkdir()
+    shutil.copy(REPO / "recordings/openai-admin/2026-05-02" / "list-invites.json", recs)
+    night = ("check", "--recordings", "recs", *AGAINST, "--history", "history.sqlite")
+
+    monkeypatch.setenv("APIDRIFT_NIGHT", "2026-11-28T02:00:00Z")
+    assert run_cli(*night, cwd=tmp_path).returncode == 1, "the invites drift"
+    monkeypatch.setenv("APIDRIFT_NIGHT", "2026-11-29")
+    assert run_cli(*night, cwd=tmp_path).returncode == 1
+    listed = run_cli("history", "history.sqlite", cwd=tmp_path)
+    assert re.findall(r"#\d+ (\S+)", listed.stdout) == [
+        "2026-11-28T02:00:00+00:00",
+        "2026-11-29T00:00:00+00:00",
+    ]
+
+    monkeypatch.setenv("APIDRIFT_NIGHT", "last tuesday")
+    refused = run_cli(*night, cwd=tmp_path)
+    assert refused.returncode == 2
+    assert "$APIDRIFT_NIGHT='last tuesday' is not an ISO 8601 date or time" in refused.stderr

@@ -3,7 +3,8 @@ the judging commands (check, check --live, diff, sdk-check) share."""
 
 from __future__ import annotations
 
-from datetime import date
+import os
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,6 +12,7 @@ import typer
 
 from apidrift.cli.app import app, out
 from apidrift.diff.changes import Severity
+from apidrift.errors import ConfigError
 from apidrift.history.gates import FailOn
 
 if TYPE_CHECKING:
@@ -45,7 +47,28 @@ def judged(
     # Imported here: `diff` loads these options on every start, and needs the judge only when asked.
     from apidrift.history.judge import HistoryOptions, judge_report
 
-    return judge_report(report, HistoryOptions(history=history, baseline=baseline, fail_on=fail_on))
+    options = HistoryOptions(history=history, baseline=baseline, fail_on=fail_on, now=night_of_run())
+    return judge_report(report, options)
+
+
+NIGHT_ENV = "APIDRIFT_NIGHT"
+
+
+def night_of_run() -> datetime | None:
+    """The night `$APIDRIFT_NIGHT` names (ISO 8601; a date means its midnight UTC), else None for now.
+
+    A CI job that runs after midnight, or a re-run of last night's job, records the night it stands for.
+    """
+    raw = os.environ.get(NIGHT_ENV, "").strip()
+    if not raw:
+        return None
+    try:
+        when = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise ConfigError(
+            f"${NIGHT_ENV}={raw!r} is not an ISO 8601 date or time (e.g. 2026-11-29 or 2026-11-29T02:00:00Z)"
+        ) from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def history_lines(report: DriftReport) -> list[str]:
