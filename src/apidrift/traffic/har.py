@@ -51,12 +51,21 @@ def har_exchange(entry: Any, where: str) -> Exchange | Unmatched:
         where=where,
         method=method,
         url=url,
-        request_headers=_pairs(request.get("headers")),
+        request_headers=_typed(_pairs(request.get("headers")), post),
         request_body=request_body,
         status=status if isinstance(status, int) and not isinstance(status, bool) else 0,
-        response_headers=_pairs(response.get("headers")),
+        response_headers=_typed(_pairs(response.get("headers")), content),
         response_body=response_body,
     )
+
+
+def _typed(headers: Headers, part: Any) -> Headers:
+    """The headers, with the body's `mimeType` as its Content-Type when no header says one (a HAR
+    may keep the type only there)."""
+    mime = part.get("mimeType") if isinstance(part, dict) else None
+    if not isinstance(mime, str) or not mime or any(k.lower() == "content-type" for k, _ in headers):
+        return headers
+    return (*headers, ("content-type", mime))
 
 
 def _body(part: dict[str, Any], name: str) -> bytes | None:
