@@ -172,8 +172,10 @@ def _recording(exchange: Exchange, operation: str, path: str) -> Recording | str
     """The exchange's response as a recording, or why it cannot be one (its body is not JSON)."""
     content_type = exchange.response_header("content-type") or ""
     media = content_type.split(";", 1)[0].strip()
-    if exchange.response_body is None or not exchange.response_body.strip():
-        return f"the response is not JSON ({media or 'no body'})"
+    if exchange.response_body is None:
+        return "no response body was recorded"
+    if not exchange.response_body.strip():
+        return f"the response has no body ({exchange.status})"
     if not is_json_type(content_type) and not (media == "" and exchange.response_body.lstrip()[:1] in b"[{"):
         return f"the response is not JSON ({media})"
     try:
