@@ -162,6 +162,7 @@ def test_secrets_in_headers_query_and_bodies_reach_no_written_file(tmp_path: Pat
     assert "unmatched: t.har#/log/entries/1: POST /v1/nowhere" in done.stdout
     report = json.loads((tmp_path / "out" / "report.json").read_text())
     assert [u["where"] for u in report["unmatched"]] == ["t.har#/log/entries/1"]
+    assert "## Exchanges not checked (1)" in (tmp_path / "out" / "report.md").read_text()
     assert {f["path"] for f in report["findings"] if f.get("side") == "request"} >= {"note", "access_token"}
     written = "".join(p.read_text() for p in tmp_path.rglob("*") if p.is_file() and p.name != "t.har")
     for secret in (key, token, key.split("-")[-1]):

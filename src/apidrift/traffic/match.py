@@ -31,7 +31,7 @@ class _Route:
 
 class Matcher:
     """Matches raw paths to the operations of one version; the most specific template wins (a
-    literal `/projects/archive` over `/projects/{id}`), then the shortest base path before it."""
+    literal `/items/archive` over `/items/{id}`), then the shortest base path before it."""
 
     def __init__(self, version: ContractVersion) -> None:
         self.version = version
