@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from apidrift.live.redaction import RedactionRules, redact_headers, redact_json
 from apidrift.traffic.exchange import Exchange, Headers, Unmatched
@@ -50,15 +50,9 @@ def redact_url(url: str, rules: RedactionRules) -> str:
         host = f"{host}:{parts.port}"
     query = [
         (rules.text(name), rules.marker(value) if name in rules.secret_fields else rules.text(value))
-        for name, value in _query(parts.query)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
     ]
     return urlunsplit((parts.scheme, host, rules.text(parts.path), urlencode(query), ""))
-
-
-def _query(query: str) -> list[tuple[str, str]]:
-    from urllib.parse import parse_qsl
-
-    return parse_qsl(query, keep_blank_values=True)
 
 
 def _headers(headers: Headers, rules: RedactionRules) -> Headers:
