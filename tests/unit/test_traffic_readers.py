@@ -166,11 +166,8 @@ def test_har_edges_missing_text_base64_and_non_json(tmp_path: Path) -> None:
         ("t.har#/log/entries/0", "no response body was recorded"),
         (
             "t.har#/log/entries/3",
-            (
-                "t.har#/log/entries/3",
-                "the response body is not JSON (JSONDecodeError: Expecting property name enclosed in double "
-                "quotes: line 1 column 2 (char 1))",
-            ),
+            "the response body is not JSON (JSONDecodeError: Expecting property name enclosed in double "
+            "quotes: line 1 column 2 (char 1))",
         ),
         ("t.har#/log/entries/4", "the response is not JSON (image/png)"),
         ("t.har#/log/entries/5", "this path is documented for GET, not DELETE"),
@@ -191,3 +188,17 @@ def test_the_most_specific_template_wins_past_any_base_path() -> None:
     assert (
         matcher.match("GET", "/v1/chat/completions") == "no operation of the version has this method and path"
     )
+
+
+def test_cassette_folders_that_are_missing_or_empty_are_one_error_line_each(tmp_path: Path) -> None:
+    from cli_support import run_cli
+
+    (tmp_path / "empty").mkdir()
+    done = run_cli("check", "--cassettes", "nope", "--cassettes", "empty", "--reports", "out", cwd=tmp_path)
+    assert done.returncode == 2
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [
+        "error: nope: no such cassette folder",
+        "error: empty: no cassettes (.yaml, .yml, .json) below it",
+        "error: no exchange of nope, empty answers an operation of 2026-05-02",
+    ]
