@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from apidrift.contracts.model import ContractStore
-from apidrift.live.har import har_recordings
+from apidrift.traffic.check import check_traffic_files
 from cli_support import run_cli
 
 RECORDINGS = Path(__file__).resolve().parents[2] / "recordings" / "openai-admin"
@@ -89,21 +89,20 @@ def test_entries_become_recordings_matched_past_a_base_path_and_redacted(tmp_pat
             },
         ],
     )
-    made = har_recordings([har], ContractStore().load("2026-05-02"))
-    assert [(name, r.operation, r.path) for name, r in made.recordings] == [
-        ("usage-costs.json", "usage-costs", "/organization/costs"),
-        (
-            "retrieve-project-api-key.json",
-            "retrieve-project-api-key",
-            "/organization/projects/proj_1/api_keys/key_9",
-        ),
-    ]
-    assert made.recordings[0][1].query == {"limit": "7"}
+    made = check_traffic_files(ContractStore(), har=[har], record=tmp_path / "rec")
+    written = sorted(p.name for p in (tmp_path / "rec").iterdir())
+    assert written == ["retrieve-project-api-key.json", "usage-costs.json"]
+    costs_rec = json.loads((tmp_path / "rec" / "usage-costs.json").read_text())
+    assert (costs_rec["operation"], costs_rec["path"]) == ("usage-costs", "/organization/costs")
+    assert costs_rec["query"] == {"limit": "7"}
+    key_rec = json.loads((tmp_path / "rec" / "retrieve-project-api-key.json").read_text())
+    assert key_rec["path"] == "/organization/projects/proj_1/api_keys/key_9"
     assert [u.reason for u in made.unmatched] == [
         "no operation of the version has this method and path",
         "the response is not JSON (text/html)",
     ]
-    assert KEY not in json.dumps([r.model_dump() for _, r in made.recordings])
+    assert KEY not in "".join(p.read_text() for p in (tmp_path / "rec").iterdir())
+    assert made.run.checked == 2 and len(made.requests) == 3
 
 
 def test_check_har_names_the_rename_a_client_of_the_old_version_meets(tmp_path: Path) -> None:
@@ -127,7 +126,7 @@ def test_a_har_with_nothing_the_version_documents_fails_instead_of_passing(tmp_p
     done = run_cli("check", "--har", str(har), "--reports", "out", cwd=tmp_path)
     assert done.returncode == 2
     assert "unmatched: traffic.har#/log/entries/0: GET /v1/chat/completions: no operation" in done.stdout
-    assert "error: no entry of traffic.har answers an operation of 2026-05-02" in done.stderr
+    assert "error: no exchange of traffic.har answers an operation of 2026-05-02" in done.stderr
 
 
 def test_a_file_that_is_not_har_is_one_error_line(tmp_path: Path) -> None:

@@ -91,7 +91,15 @@ def check(
     har: Annotated[
         list[Path] | None,
         typer.Option(
-            "--har", help="Check the responses in this HAR file (repeatable), matched to operations."
+            "--har",
+            help="Check the requests and responses in this HAR file (repeatable), matched to operations.",
+        ),
+    ] = None,
+    cassettes: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--cassettes",
+            help="Check the VCR.py / pytest-recording cassettes below this folder (recursively; repeatable).",
         ),
     ] = None,
     history: HistoryOption = None,
@@ -126,10 +134,9 @@ def check(
         )
         report = judged(_live(store, profile, options, base_url), history, baseline, fail_on)
         _finish(report, None if no_reports else reports, annotations=annotations)
-    if har:
-        run = _check_har(store, profile, har, against, record)
-        report = judged(build_check_report(run, api=api), history, baseline, fail_on)
-        errors = [str(e) for e in run.input_errors]
+    if har or cassettes:
+        report, errors = _check_traffic(store, profile, har or [], cassettes or [], against, record)
+        report = judged(report, history, baseline, fail_on)
         _finish(report, None if no_reports else reports, errors, annotations=annotations)
     folder = recordings or bundled_recordings() / api
     # A folder given is named from the working directory, so report.sarif and annotations point at
@@ -144,32 +151,57 @@ def check(
     _finish(report, None if no_reports else reports, problems, annotations=annotations)
 
 
-def _check_har(
-    store: ContractStore, profile: ApiProfile, files: list[Path], against: str | None, record: Path | None
-) -> CheckRun:
-    """HAR files as redacted recordings (kept in --record DIR, else in a folder removed after), checked."""
-    import tempfile
+def _check_traffic(
+    store: ContractStore,
+    profile: ApiProfile,
+    har: list[Path],
+    cassettes: list[Path],
+    against: str | None,
+    record: Path | None,
+) -> tuple[DriftReport, list[str]]:
+    """HAR files and cassettes checked (`check_traffic_files`); unmatched exchanges and request
+    findings printed, the report built."""
+    from apidrift.report.build_traffic import build_traffic_report
+    from apidrift.traffic.check import check_traffic_files
 
-    from apidrift.check.recordings import write_recordings
-    from apidrift.errors import RecordingError
-    from apidrift.live.har import har_recordings
-    from apidrift.live.redaction import RedactionRules
-
-    label = against or store.require_labels()[-1]
-    made = har_recordings(files, store.load(label), rules=RedactionRules.for_profile(profile))
-    for unmatched in made.unmatched:
+    traffic = check_traffic_files(
+        store, har=har, cassettes=cassettes, profile=profile, against=against, record=record
+    )
+    for unmatched in traffic.unmatched:
         out().print(f"unmatched: {unmatched}", soft_wrap=True, markup=False, highlight=False)
-    with tempfile.TemporaryDirectory(prefix="apidrift-har-") as scratch:
-        folder = record or Path(scratch)
-        write_recordings(folder, made.recordings)
-        if not made.recordings:  # a check that checked nothing must not pass
-            run = CheckRun([label], label, "har")
-            names = ", ".join(f.name for f in files)
-            run.input_errors.append(RecordingError(f"no entry of {names} answers an operation of {label}"))
-        else:
-            run = check_recordings(store, folder, against=label, display_root=folder.parent)
-    run.input_errors[:0] = made.errors
-    return run
+    _print_unchecked(traffic.run)
+    report = build_traffic_report(traffic, api=profile.name)
+    _print_requests(report)
+    return report, [str(e) for e in traffic.run.input_errors]
+
+
+def _print_requests(report: DriftReport) -> None:
+    """The sender's drift: request findings, one line per kind of finding with how many requests."""
+    seen: dict[tuple[str, ...], int] = {}
+    for f in report.findings:
+        if f.side == "request":
+            key = (f.operation or "", f.severity.value, f.location or "", f.path, f.message)
+            seen[key] = seen.get(key, 0) + 1
+    if seen:
+        checked = report.metadata.against or "the newest version"
+        out().print(f"requests judged against {checked}:", soft_wrap=True)
+    for (operation, severity, location, path, message), n in seen.items():
+        times = f" ({n}×)" if n > 1 else ""
+        out().print(
+            f"  request {severity}: {operation} {location} `{path}`: {message}{times}",
+            soft_wrap=True,
+            markup=False,
+            highlight=False,
+        )
+    for r in report.renames:
+        if r.side == "request" and r.old_in == report.metadata.against:
+            out().print(
+                f"  request rename: {r.operation}: `{r.old}` ({r.old_in}) "
+                f"sent as `{r.new}` ({r.confidence:.2f})",
+                soft_wrap=True,
+                markup=False,
+                highlight=False,
+            )
 
 
 def _live(

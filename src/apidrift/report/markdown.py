@@ -34,6 +34,7 @@ def render_markdown(report: DriftReport) -> str:
         *_counterexamples(report),
         *_transport(report),
         *_skipped(report),
+        *_unmatched(report),
         *_cleanup(report),
         *_input_errors(report),
     ]
@@ -146,7 +147,7 @@ def _renames(report: DriftReport) -> list[str]:
     shown, more = _limited(report.renames)
     rows = [
         [
-            code(r.operation),
+            code(r.operation) + (" (request)" if r.side == "request" else ""),
             code(r.old),
             code(r.new),
             cell_text(r.old_in),
@@ -206,6 +207,15 @@ def _skipped(report: DriftReport) -> list[str]:
     rows = [[code(s.operation), s.reason, cell_text(s.detail)] for s in shown]
     table = _table(["operation", "reason", "detail"], rows)
     return ["", f"## Skipped operations ({len(report.skipped)})", "", *table, *more]
+
+
+def _unmatched(report: DriftReport) -> list[str]:
+    if not report.unmatched:
+        return []
+    shown, more = _limited(report.unmatched)
+    rows = [[code(u.where), u.method, code(u.path), cell_text(u.reason)] for u in shown]
+    table = _table(["exchange", "method", "path", "why it was not checked"], rows)
+    return ["", f"## Exchanges not checked ({len(report.unmatched)})", "", *table, *more]
 
 
 def _cleanup(report: DriftReport) -> list[str]:

@@ -154,6 +154,9 @@ class FindingEntry(_Tracked):
         default_factory=list,
         description="a change to a shared definition: every operation, side and path it reaches",
     )
+    side: Literal["request", "response"] | None = Field(
+        default=None, description="traffic checks: whose drift it is, the sender's (request) or the API's"
+    )
 
 
 class RenameEntry(_Tracked):
@@ -169,6 +172,18 @@ class RenameEntry(_Tracked):
     confidence: float
     evidence: list[str]
     file: str | None = None
+    side: Literal["request", "response"] | None = Field(
+        default=None, description="traffic checks: a name the request used, or one the response used"
+    )
+
+
+class UnmatchedEntry(_Entry):
+    """Traffic checks: an exchange no operation of the version has, or whose response is not JSON."""
+
+    where: str = Field(description="FILE#POINTER of the exchange in its HAR file or cassette")
+    method: str
+    path: str
+    reason: str
 
 
 class CounterexampleEntry(_Entry):
@@ -295,6 +310,9 @@ class DriftReport(_Entry):
         default_factory=list, description="checks: the responses that fit their target exactly, by kind"
     )
     input_errors: list[InputErrorEntry] = Field(default_factory=list)
+    unmatched: list[UnmatchedEntry] = Field(
+        default_factory=list, description="traffic checks: exchanges listed, not checked, and why"
+    )
     transport_findings: list[TransportFindingEntry] = Field(default_factory=list)
     skipped: list[SkippedEntry] = Field(default_factory=list)
     interrupted: bool = False
@@ -337,7 +355,8 @@ class DriftReport(_Entry):
                     kind=r.kind,
                     operation=r.operation,
                     version=r.old_in,
-                    location="rename",
+                    # A request's rename is the sender's drift: never the same finding as the response's.
+                    location="request rename" if r.side == "request" else "rename",
                     path=where,
                 )
         for t in self.transport_findings:

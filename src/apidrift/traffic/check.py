@@ -1,0 +1,194 @@
+"""Check traffic: HAR files and VCR.py cassettes (or exchanges a proxy saw), matched to operations,
+redacted, then each response checked like a recording and each request against its documentation.
+
+The two entry points are `check_traffic_files` (files on disk) and `check_exchanges` (exchanges
+already read, e.g. by a proxy); `apidrift.report.build_traffic.build_traffic_report` makes the report.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from apidrift.check.recordings import Provenance, Recording, safe_file_name, write_recordings
+from apidrift.check.run import CheckRun, check_recordings
+from apidrift.contracts.model import ContractStore
+from apidrift.errors import ApidriftError, RecordingError
+from apidrift.live.redaction import GENERIC, RedactionRules
+from apidrift.profiles.model import ApiProfile
+from apidrift.traffic.cassettes import cassette_files, read_cassette
+from apidrift.traffic.exchange import Exchange, Unmatched, is_json_type
+from apidrift.traffic.har import read_har
+from apidrift.traffic.match import Matcher
+from apidrift.traffic.redact import redact_exchange, redact_unmatched
+from apidrift.traffic.requests import CheckedRequest, RequestValidator, check_request
+
+
+@dataclass
+class TrafficRun:
+    """What a traffic check found: the responses (a `CheckRun`), the requests, what was not matched."""
+
+    run: CheckRun
+    requests: list[CheckedRequest] = field(default_factory=list)
+    unmatched: list[Unmatched] = field(default_factory=list)
+
+    @property
+    def request_failures(self) -> list[CheckedRequest]:
+        return [r for r in self.requests if not r.ok]
+
+    @property
+    def exit_code(self) -> int:
+        """2 when some input was bad, else 1 when a response or a request broke its version, else 0."""
+        if self.run.input_errors:
+            return 2
+        return 1 if self.run.failures or self.request_failures else 0
+
+
+@dataclass
+class Traffic:
+    """Exchanges read from files, the entries that are not exchanges, and files that are not traffic."""
+
+    exchanges: list[Exchange] = field(default_factory=list)
+    unmatched: list[Unmatched] = field(default_factory=list)
+    errors: list[ApidriftError] = field(default_factory=list)
+
+
+def read_traffic(har: Sequence[Path] = (), cassettes: Sequence[Path] = ()) -> Traffic:
+    """Every exchange of the HAR files and of the cassettes below the `cassettes` folders (recursively,
+    `.yaml`, `.yml`, `.json`); a file that cannot be read is an error about it, the rest go on."""
+    traffic = Traffic()
+    sources = [(path, path.name, read_har) for path in har]
+    for folder in cassettes:
+        if not folder.exists():
+            traffic.errors.append(RecordingError("no such cassette folder", file=folder))
+            continue
+        found = cassette_files(folder)
+        if not found:
+            traffic.errors.append(RecordingError("no cassettes (.yaml, .yml, .json) below it", file=folder))
+        root = folder if folder.is_dir() else folder.parent
+        sources += [(path, path.relative_to(root).as_posix(), read_cassette) for path in found]
+    for path, name, reader in sources:
+        try:
+            for item in reader(path, name=name):
+                if isinstance(item, Unmatched):
+                    traffic.unmatched.append(item)
+                else:
+                    traffic.exchanges.append(item)
+        except ApidriftError as exc:
+            traffic.errors.append(exc)
+    return traffic
+
+
+def check_traffic_files(
+    store: ContractStore,
+    *,
+    har: Sequence[Path] = (),
+    cassettes: Sequence[Path] = (),
+    profile: ApiProfile | None = None,
+    against: str | None = None,
+    record: Path | None = None,
+) -> TrafficRun:
+    """Check the exchanges of HAR files and cassette folders (see `check_exchanges`)."""
+    traffic = read_traffic(har, cassettes)
+    names = [p.name for p in (*har, *cassettes)]
+    return check_exchanges(
+        store,
+        traffic.exchanges,
+        profile=profile,
+        against=against,
+        record=record,
+        unmatched=traffic.unmatched,
+        errors=traffic.errors,
+        source=", ".join(names) or "traffic",
+    )
+
+
+def check_exchanges(
+    store: ContractStore,
+    exchanges: Iterable[Exchange],
+    *,
+    profile: ApiProfile | None = None,
+    against: str | None = None,
+    record: Path | None = None,
+    unmatched: Iterable[Unmatched] = (),
+    errors: Iterable[ApidriftError] = (),
+    source: str = "traffic",
+) -> TrafficRun:
+    """Redact each exchange (the profile's rules, and the request's own credentials everywhere), match
+    it to an operation of `against` (default: the newest version), check its request against every
+    version and its JSON response as a recording (kept in `record`, else in a folder removed after).
+    Exchanges no operation has are listed in `unmatched`, as are responses that are not JSON."""
+    rules = RedactionRules.for_profile(profile) if profile is not None else GENERIC
+    try:
+        labels = store.require_labels()
+        label = against or labels[-1]
+        matcher = Matcher(store.load(label))
+        if label not in labels:
+            labels.append(label)
+        validators = [RequestValidator(store.load(v)) for v in labels]
+    except ApidriftError as exc:
+        run = CheckRun([], against, source)
+        run.input_errors += [*errors, exc]
+        return TrafficRun(run, unmatched=[redact_unmatched(u, rules) for u in unmatched])
+    result = TrafficRun(
+        CheckRun(labels, label, source), unmatched=[redact_unmatched(u, rules) for u in unmatched]
+    )
+    recordings: list[tuple[str, Recording]] = []
+    counts: dict[str, int] = {}
+    for raw in exchanges:
+        exchange = redact_exchange(raw, rules)
+        found = matcher.match(exchange.method, exchange.path)
+        if isinstance(found, str):
+            result.unmatched.append(Unmatched(exchange.where, exchange.method, exchange.path, found))
+            continue
+        op = found.operation
+        result.requests.append(
+            check_request(exchange, op.id, found.path, found.path_params, validators, label)
+        )
+        made = _recording(exchange, op.id, found.path)
+        if isinstance(made, str):
+            result.unmatched.append(Unmatched(exchange.where, exchange.method, exchange.path, made))
+            continue
+        stem = safe_file_name(op.id)
+        counts[stem] = counts.get(stem, 0) + 1
+        recordings.append((f"{stem}.json" if counts[stem] == 1 else f"{stem}.{counts[stem]}.json", made))
+    with tempfile.TemporaryDirectory(prefix="apidrift-traffic-") as scratch:
+        folder = record or Path(scratch)
+        write_recordings(folder, recordings)
+        if recordings:
+            result.run = check_recordings(store, folder, against=label, display_root=folder.parent)
+    if not recordings and not result.requests:  # a check that checked nothing must not pass
+        result.run.input_errors.append(
+            RecordingError(f"no exchange of {source} answers an operation of {label}")
+        )
+    result.run.input_errors[:0] = list(errors)
+    return result
+
+
+def _recording(exchange: Exchange, operation: str, path: str) -> Recording | str:
+    """The exchange's response as a recording, or why it cannot be one (its body is not JSON)."""
+    content_type = exchange.response_header("content-type") or ""
+    media = content_type.split(";", 1)[0].strip()
+    if exchange.response_body is None:
+        return "no response body was recorded"
+    if not exchange.response_body.strip():
+        return f"the response has no body ({exchange.status})"
+    if not is_json_type(content_type) and not (media == "" and exchange.response_body.lstrip()[:1] in b"[{"):
+        return f"the response is not JSON ({media})"
+    try:
+        body = json.loads(exchange.response_body)
+    except (ValueError, RecursionError) as exc:
+        return f"the response body is not JSON ({type(exc).__name__}: {str(exc)[:120]})"
+    return Recording(
+        operation=operation,
+        method=exchange.method,
+        path=path,
+        status=exchange.status,
+        headers={name.lower(): value for name, value in exchange.response_headers},
+        query=dict(exchange.query),
+        body=body,
+        provenance=Provenance(source=exchange.where),
+    )
