@@ -160,3 +160,27 @@ VALUES = st.recursive(
 def test_any_dumped_value_loads_identically(value: Any, flow: bool | None, style: str | None) -> None:
     text = yaml.safe_dump(value, default_flow_style=flow, default_style=style, allow_unicode=True)
     assert repr(fastyaml.load(text)) == repr(reference(text))
+
+
+def _depth(value: Any, at: int = 0) -> int:
+    """How deep containers nest below `value` (the root container is 0; -1 for a scalar)."""
+    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+    if children is None:
+        return at - 1
+    return max([at, *(_depth(c, at + 1) for c in children)])
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=VALUES, flow=st.sampled_from([None, True, False]))
+def test_load_tree_counts_the_nesting_the_alias_walk_counts(value: Any, flow: bool | None) -> None:
+    """`load_tree`'s depth lets `document.parse_text` skip the walk: it must be the walk's depth."""
+    text = yaml.safe_dump(value, default_flow_style=flow, allow_unicode=True)
+    loaded, depth = fastyaml.load_tree(text)
+    assert repr(loaded) == repr(reference(text))
+    assert depth == max(_depth(loaded), 0)
+
+
+def test_load_tree_gives_no_depth_for_shared_nodes() -> None:
+    """Aliases share nodes, so only the walk can measure what they expand to."""
+    assert fastyaml.load_tree("a: &x [[1]]\nb: *x\n") == ({"a": [[1]], "b": [[1]]}, None)
+    assert fastyaml.load_tree("a: [[1]]\nb: {c: []}\n")[1] == 2

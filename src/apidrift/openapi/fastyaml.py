@@ -65,11 +65,20 @@ def _timestamp_text(loader: yaml.SafeLoader, node: ScalarNode) -> str:
 
 def load(text: str | bytes) -> Any:
     """The single YAML document in `text`, as `yaml.load(text, Loader=json_loader())` returns it."""
+    return load_tree(text)[0]
+
+
+def load_tree(text: str | bytes) -> tuple[Any, int | None]:
+    """`load(text)` and how deep its containers nest (the root is 0) when it is a plain tree, built
+    without aliases, so no node is shared and it holds no more values than `text` has characters;
+    None when aliases may share nodes or PyYAML's loader built it (then only a walk can tell)."""
     try:
-        return _Builder(text).build()
+        builder = _Builder(text)
+        value = builder.build()
+        return value, None if builder.aliased else builder.depth
     except (_Unusual, yaml.YAMLError):
         # Rare inputs and every error: PyYAML's own loader gives the value or the exact error.
-        return yaml.load(text, Loader=json_loader())
+        return yaml.load(text, Loader=json_loader()), None
 
 
 class _Builder:
@@ -79,6 +88,8 @@ class _Builder:
         self.constructor = SafeConstructor()
         self.plain: dict[str, Any] = {}
         self.anchors: dict[str, Any] = {}
+        self.aliased = False
+        self.depth = 0
 
     def build(self) -> Any:
         try:
@@ -116,6 +127,8 @@ class _Builder:
                     self.anchors[event.anchor] = container
                 if is_map and key is _NO_KEY:
                     raise _Unusual("a collection as a mapping key")
+                if len(stack) > self.depth:
+                    self.depth = len(stack)  # enclosing containers: the nesting `check_tree` counts
                 stack.append((current, key, is_map))
                 current, key, is_map = container, _NO_KEY, is_mapping
                 continue
@@ -128,6 +141,7 @@ class _Builder:
                 if event.anchor not in self.anchors:
                     raise _Unusual("undefined alias")
                 value = self.anchors[event.anchor]
+                self.aliased = True
             else:
                 raise _Unusual(kind.__name__)
             if not stack:
