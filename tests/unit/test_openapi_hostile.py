@@ -110,7 +110,7 @@ def test_the_command_line_shows_one_error_line_and_writes_nothing(tmp_path: Path
 
 
 @pytest.mark.parametrize(("levels", "refused"), [(256, False), (257, True)])
-def test_yaml_nesting_is_bounded_at_the_limit_without_aliases(tmp_path: Path, levels: int, refused: bool) -> None:
+def test_yaml_nesting_is_bounded_without_aliases(tmp_path: Path, levels: int, refused: bool) -> None:
     """A plain YAML tree skips the alias walk: its depth, counted while it is built, must still be
     refused exactly where the walk refuses it, with the walk's pointer."""
     deep = "x-deep: " + "[" * levels + "]" * levels + "\n"
