@@ -10,6 +10,8 @@ hits them alike:
 
 * ``apidrift`` - `apidrift diff OLD NEW --format json -o FILE` with an empty cache: parse, import,
   diff (every operation of both documents, no scope) and render, interpreter start included;
+* ``cached``   - the same command with the cache filled by an earlier run (what a second diff of
+  the same files costs: both documents' contracts read back, no YAML parsed);
 * ``peer``     - `node` running openapi-schema-diff's `compare` on the same two files, parsed with
   js-yaml (the package takes objects, not files), Node start included.
 
@@ -118,6 +120,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         Case("peer", f"{PEER} {PEER_VERSION} (node, js-yaml)", ["node", str(runner), str(old), str(new),
              str(work / "peer.json")], env),
     ]  # fmt: skip
+    warm = {**env, "APIDRIFT_CACHE_DIR": str(work / "warm")}
+    runs.append(Case("cached", "apidrift diff, cached (second run of the same files)",
+                     [*diff, "-o", str(work / "cached.json")], warm))  # fmt: skip
+    measure(runs[-1].argv, warm)  # fills the cache the timed runs read
     for label, src in args.baseline:
         base_env = {**env, "PYTHONPATH": str(src)}
         runs.append(Case(f"base-{label}", f"apidrift diff, cold - {label}",
