@@ -23,6 +23,7 @@ from apidrift.check.schema_facts import (
     types_of,
 )
 from apidrift.contracts.model import JSONSchema
+from apidrift.contracts.operations import is_lifecycle_extension
 
 # Re-exported: callers import them from here, as they always have.
 __all__ = [
@@ -171,6 +172,13 @@ class SchemaFlattener:
         annotations: tuple[tuple[str, Any], ...] = ()
         if self.detail:
             found = {(k, hashable(m[k])) for m in [node, *members] for k in ANNOTATION_KEYWORDS if k in m}
+            # Lifecycle extensions (`x-sunset`, ...): the diff's lifecycle policy reads the ones it names.
+            found.update(
+                (k, hashable(v))
+                for m in [node, *members]
+                for k, v in m.items()
+                if k[:2] == "x-" and is_lifecycle_extension(k)
+            )
             annotations = tuple(sorted(found, key=repr))
         shape = _shape(
             path=path,
