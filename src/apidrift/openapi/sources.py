@@ -124,7 +124,8 @@ def _to_cache(target: Path, result: ImportResult) -> None:
         }
         # A unique temp file and a rename: processes caching the same document at once each replace
         # the entry whole (its content is the same, named by its hash), so no lock is needed.
-        atomic_write(target, json.dumps(entry))
+        # Not fsynced: an entry lost or torn by a crash fails its format check and is rebuilt.
+        atomic_write(target, json.dumps(entry), durable=False)
     except (OSError, UnsafeFileError):
         pass  # caching is an optimisation; a read-only home must not break a diff
 
