@@ -14,6 +14,7 @@ PyYAML's own.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -65,20 +66,34 @@ def _timestamp_text(loader: yaml.SafeLoader, node: ScalarNode) -> str:
 
 def load(text: str | bytes) -> Any:
     """The single YAML document in `text`, as `yaml.load(text, Loader=json_loader())` returns it."""
-    return load_tree(text)[0]
+    return load_tree(text).value
 
 
-def load_tree(text: str | bytes) -> tuple[Any, int | None]:
-    """`load(text)` and how deep its containers nest (the root is 0) when it is a plain tree, built
-    without aliases, so no node is shared and it holds no more values than `text` has characters;
-    None when aliases may share nodes or PyYAML's loader built it (then only a walk can tell)."""
+@dataclass(frozen=True)
+class Tree:
+    """A loaded document and bounds on what walking it would find, so a caller may skip the walk.
+
+    Without aliases no node is shared and there is at most one value per character of the text;
+    each alias to a container adds at most that container's values and nests them where it stands.
+    """
+
+    value: Any
+    # How deep containers nest at most (the root is 0); None when unknown (an alias to a container
+    # that itself holds aliases or contains the alias, or PyYAML's loader built it): walk it.
+    depth: int | None
+    # Values aliases add at most beyond one per character of the text.
+    extra: int = 0
+
+
+def load_tree(text: str | bytes) -> Tree:
+    """`load(text)` with the bounds of `Tree`."""
     try:
         builder = _Builder(text)
         value = builder.build()
-        return value, None if builder.aliased else builder.depth
+        return Tree(value, builder.depth if builder.bounded else None, builder.extra)
     except (_Unusual, yaml.YAMLError):
         # Rare inputs and every error: PyYAML's own loader gives the value or the exact error.
-        return yaml.load(text, Loader=json_loader()), None
+        return Tree(yaml.load(text, Loader=json_loader()), None)
 
 
 class _Builder:
@@ -88,8 +103,14 @@ class _Builder:
         self.constructor = SafeConstructor()
         self.plain: dict[str, Any] = {}
         self.anchors: dict[str, Any] = {}
-        self.aliased = False
         self.depth = 0
+        self.extra = 0
+        self.bounded = True
+        self.events = 0
+        self.aliases = 0
+        # Anchored containers still open: id -> (events, aliases) at their start; closed: id -> size.
+        self.open: dict[int, tuple[int, int]] = {}
+        self.sizes: dict[int, int | None] = {}
 
     def build(self) -> Any:
         try:
@@ -114,6 +135,7 @@ class _Builder:
         while True:
             event = get()
             kind = type(event)
+            self.events += 1
             if kind is ScalarEvent:
                 value = self._scalar(event)
                 if event.anchor is not None:
@@ -125,6 +147,7 @@ class _Builder:
                 container: Any = {} if is_mapping else []
                 if event.anchor is not None:
                     self.anchors[event.anchor] = container
+                    self.open[id(container)] = (self.events, self.aliases)
                 if is_map and key is _NO_KEY:
                     raise _Unusual("a collection as a mapping key")
                 if len(stack) > self.depth:
@@ -134,6 +157,10 @@ class _Builder:
                 continue
             elif kind is MappingEndEvent or kind is SequenceEndEvent:
                 value = current
+                if self.open and id(value) in self.open:
+                    events, aliases = self.open.pop(id(value))
+                    # Its values, once expanded, unless aliases inside it make that unknown here.
+                    self.sizes[id(value)] = self.events - events if aliases == self.aliases else None
                 current, key, is_map = stack.pop()
                 if not stack:
                     return value
@@ -141,7 +168,8 @@ class _Builder:
                 if event.anchor not in self.anchors:
                     raise _Unusual("undefined alias")
                 value = self.anchors[event.anchor]
-                self.aliased = True
+                if isinstance(value, (dict, list)):
+                    self._alias(self.sizes.get(id(value)), len(stack))
             else:
                 raise _Unusual(kind.__name__)
             if not stack:
@@ -155,6 +183,16 @@ class _Builder:
             else:
                 current[key] = value
                 key = _NO_KEY
+
+    def _alias(self, size: int | None, depth: int) -> None:
+        """Account for a container repeated by an alias at `depth`: `size` more values, nested at
+        most `size` deeper; None (still open: recursive; or holding aliases itself): no bound."""
+        self.aliases += 1
+        if size is None:
+            self.bounded = False
+            return
+        self.extra += size
+        self.depth = max(self.depth, depth + size)
 
     def _scalar(self, event: ScalarEvent) -> Any:
         tag, value = event.tag, event.value
