@@ -279,7 +279,7 @@ def _machine() -> str:
                 break
     except OSError:
         pass
-    versions = ", ".join(f"{name} {metadata.version(name)}" for name in ("apidrift", "PyYAML"))
+    versions = ", ".join(f"{name} {metadata.version(name)}" for name in ("apidrift-harness", "PyYAML"))
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return (
         f"{cpu}, {os.cpu_count()} CPUs, load average {load} at the end; {platform.platform()}; "

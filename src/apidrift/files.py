@@ -95,9 +95,10 @@ def append_private(path: Path, data: bytes) -> None:
         fsync_dir(path.parent)
 
 
-def atomic_write(path: Path, data: bytes | str, *, private: bool = False) -> None:
+def atomic_write(path: Path, data: bytes | str, *, private: bool = False, durable: bool = True) -> None:
     """Replace `path` whole: a reader sees the old content or the new, never a mix. The temp file is
-    unique (created exclusively, 0600) so concurrent writers never share one."""
+    unique (created exclusively, 0600) so concurrent writers never share one. `durable=False` skips
+    the fsyncs, for a cache whose entry, lost in a crash, is only rebuilt."""
     refuse_symlink(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -105,7 +106,8 @@ def atomic_write(path: Path, data: bytes | str, *, private: bool = False) -> Non
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(payload)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
             if not private:
                 os.fchmod(handle.fileno(), _public_mode(path))
         os.replace(temporary, path)
@@ -113,7 +115,8 @@ def atomic_write(path: Path, data: bytes | str, *, private: bool = False) -> Non
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
-    fsync_dir(path.parent)
+    if durable:
+        fsync_dir(path.parent)
 
 
 def _public_mode(path: Path) -> int:

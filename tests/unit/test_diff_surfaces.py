@@ -219,7 +219,8 @@ def test_deprecation_sunset_and_stability_moves() -> None:
     [
         (Lifecycle(), (K.OPERATION_REMOVED, B)),
         (Lifecycle(deprecated=True), (K.DEPRECATED_OPERATION_REMOVED, W)),
-        (Lifecycle(deprecated=True, sunset="2026-12-31"), (K.DEPRECATED_OPERATION_REMOVED, W)),
+        # Taken away before the date it was promised until: that promise is broken.
+        (Lifecycle(deprecated=True, sunset="2026-12-31"), (K.DEPRECATED_OPERATION_REMOVED, B)),
         (Lifecycle(deprecated=True, sunset="2026-01-31"), (K.DEPRECATED_OPERATION_REMOVED, INFO)),
     ],
 )
@@ -238,9 +239,11 @@ def test_the_lifecycle_policy_is_configurable() -> None:
     ]
     sunset = lived(Lifecycle(deprecated=True, sunset="2026-03-01"))
     assert kinds(diff(sunset, gone, policy=strict)) == [(K.DEPRECATED_OPERATION_REMOVED, W)]
-    # Judged against a given day rather than the new version's date.
+    # Judged against a given day rather than the new version's date: then the sunset is still ahead.
     early = LifecyclePolicy(today="2026-01-01")
-    assert kinds(diff(sunset, gone, policy=early)) == [(K.DEPRECATED_OPERATION_REMOVED, W)]
+    assert kinds(diff(sunset, gone, policy=early)) == [(K.DEPRECATED_OPERATION_REMOVED, B)]
+    lenient = LifecyclePolicy(today="2026-01-01", before_sunset=W)
+    assert kinds(diff(sunset, gone, policy=lenient)) == [(K.DEPRECATED_OPERATION_REMOVED, W)]
 
 
 def test_removing_a_deprecated_response_field_is_graded_by_the_policy() -> None:
@@ -400,7 +403,12 @@ def test_the_importer_fills_headers_media_security_lifecycle_and_webhooks() -> N
     }
     result = import_document(document, api="t", version="v1")
     operation = result.version.operations["make"]
-    assert operation.lifecycle == Lifecycle(deprecated=True, sunset="2027-01-01", stability="beta")
+    assert operation.lifecycle == Lifecycle(
+        deprecated=True,
+        sunset="2027-01-01",
+        stability="beta",
+        extensions=(("x-stability", "beta"), ("x-sunset", "2027-01-01")),
+    )
     assert operation.security == ({"Key": ()}, {"OAuth": ("write",)})
     assert operation.request_body is not None and set(operation.request_body.all_media) == {
         "application/json",

@@ -107,3 +107,18 @@ def test_the_command_line_shows_one_error_line_and_writes_nothing(tmp_path: Path
     assert done.returncode == 2
     assert done.stderr.startswith("error: bomb.yaml#/") and len(done.stderr.splitlines()) == 1
     assert not (tmp_path / "contracts").exists()
+
+
+@pytest.mark.parametrize(("levels", "refused"), [(256, False), (257, True)])
+def test_yaml_nesting_is_bounded_without_aliases(tmp_path: Path, levels: int, refused: bool) -> None:
+    """A plain YAML tree skips the alias walk: its depth, counted while it is built, must still be
+    refused exactly where the walk refuses it, with the walk's pointer."""
+    deep = "x-deep: " + "[" * levels + "]" * levels + "\n"
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(HEAD + deep + _operation())
+    if not refused:
+        assert import_openapi_file(spec, use_cache=False).version.operations
+        return
+    error = _import_error(tmp_path, HEAD + deep + _operation())
+    assert error.message == "nested deeper than 256 levels"
+    assert error.pointer == "/x-deep" + "/0" * 256

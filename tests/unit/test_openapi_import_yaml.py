@@ -160,3 +160,55 @@ VALUES = st.recursive(
 def test_any_dumped_value_loads_identically(value: Any, flow: bool | None, style: str | None) -> None:
     text = yaml.safe_dump(value, default_flow_style=flow, default_style=style, allow_unicode=True)
     assert repr(fastyaml.load(text)) == repr(reference(text))
+
+
+def _depth(value: Any, at: int = 0) -> int:
+    """How deep containers nest below `value` (the root container is 0; -1 for a scalar)."""
+    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+    if children is None:
+        return at - 1
+    return max([at, *(_depth(c, at + 1) for c in children)])
+
+
+def _values(value: Any) -> int:
+    """Values once aliases are expanded, counted as `check_tree` counts them (keys are not values)."""
+    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return 1 + sum(_values(c) for c in children)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=VALUES, flow=st.sampled_from([None, True, False]))
+def test_load_tree_counts_the_nesting_the_alias_walk_counts(value: Any, flow: bool | None) -> None:
+    """`load_tree`'s depth lets `document.parse_text` skip the walk: without aliases it is the walk's."""
+    text = yaml.safe_dump(value, default_flow_style=flow, allow_unicode=True)
+    tree = fastyaml.load_tree(text)
+    assert repr(tree.value) == repr(reference(text))
+    assert (tree.depth, tree.extra) == (max(_depth(tree.value), 0), 0)
+    assert _values(tree.value) <= len(text) + 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(shared=VALUES, other=VALUES, flow=st.sampled_from([None, True, False]))
+def test_load_tree_bounds_what_aliases_expand_to(shared: Any, other: Any, flow: bool | None) -> None:
+    """With aliases (a value dumped twice is an anchor and an alias), the bounds still hold."""
+    nested = {"x": [shared, {"y": shared}]}
+    text = yaml.safe_dump({"a": shared, "b": nested, "c": [other, nested]}, default_flow_style=flow)
+    tree = fastyaml.load_tree(text)
+    assert repr(tree.value) == repr(reference(text))
+    if tree.depth is not None:
+        assert _depth(tree.value) <= tree.depth
+        assert _values(tree.value) <= len(text) + 1 + tree.extra
+
+
+def test_load_tree_bounds() -> None:
+    assert fastyaml.load_tree("a: [[1]]\nb: {c: []}\n") == fastyaml.Tree({"a": [[1]], "b": {"c": []}}, 2)
+    # An alias to a container: its values counted again, nested where it stands.
+    tree = fastyaml.load_tree("a: &x [[1]]\nb: *x\n")
+    assert (
+        tree.value["a"] is tree.value["b"] and tree.depth is not None and tree.depth >= 2 and tree.extra >= 3
+    )
+    # An alias inside the container it names, or to a container holding aliases: only a walk can tell.
+    assert fastyaml.load_tree("a: &x [1, *x]\n").depth is None
+    assert fastyaml.load_tree("a: &x [1]\nb: &y [*x, *x]\nc: *y\n").depth is None
+    # Aliases to scalars share nothing.
+    assert fastyaml.load_tree("a: &x 1\nb: *x\n") == fastyaml.Tree({"a": 1, "b": 1}, 0)

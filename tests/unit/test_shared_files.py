@@ -164,3 +164,18 @@ def test_a_lock_file_is_held_until_its_descriptor_closes(tmp_path: Path) -> None
     again = try_lock_file(lock)
     assert again is not None
     os.close(again)
+
+
+def test_a_durable_write_syncs_and_a_cache_write_does_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The OpenAPI cache skips the fsyncs (a lost entry is rebuilt); everything else keeps them."""
+    import apidrift.files as files_module
+
+    synced: list[int] = []
+    monkeypatch.setattr(files_module.os, "fsync", synced.append)
+    atomic_write(tmp_path / "kept.json", "{}")
+    durable = len(synced)
+    atomic_write(tmp_path / "cache.json", "{}", durable=False)
+    assert durable >= 1 and len(synced) == durable
+    assert (tmp_path / "cache.json").read_text() == "{}"

@@ -23,6 +23,7 @@ from apidrift.check.schema_facts import (
     types_of,
 )
 from apidrift.contracts.model import JSONSchema
+from apidrift.contracts.operations import is_lifecycle_extension
 
 # Re-exported: callers import them from here, as they always have.
 __all__ = [
@@ -69,10 +70,18 @@ def join(parent: str, name: str) -> str:
     return f"{parent}.{name}" if parent else name
 
 
+def _shape(**fields: Any) -> FieldShape:
+    """A FieldShape of every field, built without the frozen `__init__`'s `object.__setattr__` per
+    field: a whole-document diff builds tens of thousands of them."""
+    shape: FieldShape = object.__new__(FieldShape)
+    shape.__dict__.update(fields)
+    return shape
+
+
 def _merge(a: FieldShape, b: FieldShape) -> FieldShape:
     enum = None if a.enum is None or b.enum is None else tuple(sorted_unique(a.enum + b.enum))
     # Built directly, and equal parts kept as they are: a whole-document diff merges thousands.
-    return FieldShape(
+    return _shape(
         path=a.path,
         types=a.types if a.types == b.types else tuple(sorted(set(a.types) | set(b.types))),
         required=a.required and b.required,
@@ -163,8 +172,15 @@ class SchemaFlattener:
         annotations: tuple[tuple[str, Any], ...] = ()
         if self.detail:
             found = {(k, hashable(m[k])) for m in [node, *members] for k in ANNOTATION_KEYWORDS if k in m}
+            # Lifecycle extensions (`x-sunset`, ...): the diff's lifecycle policy reads the ones it names.
+            found.update(
+                (k, hashable(v))
+                for m in [node, *members]
+                for k, v in m.items()
+                if k[:2] == "x-" and is_lifecycle_extension(k)
+            )
             annotations = tuple(sorted(found, key=repr))
-        shape = FieldShape(
+        shape = _shape(
             path=path,
             types=tuple(types),
             required=required,
@@ -324,20 +340,15 @@ class SchemaFlattener:
 
 
 def _at(shape: FieldShape, path: str) -> FieldShape:
-    """`shape` at another path (`dataclasses.replace` is several times slower, on a hot path)."""
-    return FieldShape(
-        path=path,
-        types=shape.types,
-        required=shape.required,
-        enum=shape.enum,
-        refs=shape.refs,
-        constraints=shape.constraints,
-        description=shape.description,
-        union=shape.union,
-        annotations=shape.annotations,
-        origin=shape.origin,
-        parts=shape.parts,
-    )
+    """`shape` at another path. Built by copying its fields: `dataclasses.replace`, and even the
+    frozen `__init__` (one `object.__setattr__` per field), are several times slower on this hot path."""
+    if shape.path == path:
+        return shape  # immutable: the same facts at the same path are the same value
+    moved: FieldShape = object.__new__(FieldShape)
+    fields = moved.__dict__
+    fields.update(shape.__dict__)
+    fields["path"] = path
+    return moved
 
 
 def _at_constraints(shape: FieldShape, constraints: set[tuple[str, Any]]) -> FieldShape:

@@ -16,7 +16,7 @@ from apidrift.cli.history import BaselineOption, HistoryOption
 from apidrift.contracts.model import ContractStore
 from apidrift.diff.changes import Severity
 from apidrift.diff.engine import diff_versions
-from apidrift.diff.policy import LifecyclePolicy
+from apidrift.diff.policy import DEPRECATED_KEYS, SUNSET_KEYS, LifecyclePolicy
 from apidrift.diff.render import render_json, render_markdown, render_text
 from apidrift.history.gates import FailOn
 from apidrift.openapi.sources import ScopeError, check_scope, resolve_version
@@ -96,13 +96,35 @@ def diff(
     deprecated_removal: Annotated[
         Severity,
         typer.Option(
-            "--deprecated-removal", help="Severity of removing a deprecated operation or response field."
+            "--deprecated-removal",
+            help="Severity of removing a deprecated operation, parameter or response field (no sunset date).",
         ),
     ] = LifecyclePolicy.deprecated_removal,
     after_sunset: Annotated[
         Severity,
-        typer.Option("--after-sunset", help="Severity of removing an operation once its sunset date passed."),
+        typer.Option("--after-sunset", help="Severity of removing one once its sunset date passed."),
     ] = LifecyclePolicy.after_sunset,
+    before_sunset: Annotated[
+        Severity,
+        typer.Option("--before-sunset", help="Severity of removing one before the sunset date it announced."),
+    ] = LifecyclePolicy.before_sunset,
+    sunset_key: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--sunset-key",
+            help="An extension read as the sunset date (repeatable; first found wins; default: "
+            + ", ".join(SUNSET_KEYS)
+            + ").",
+        ),
+    ] = None,
+    deprecated_key: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--deprecated-key",
+            help="An extension that marks something deprecated besides `deprecated: true` (repeatable; "
+            "default: " + ", ".join(DEPRECATED_KEYS) + ").",
+        ),
+    ] = None,
     contracts: ContractsOption = None,
     api: Annotated[
         str | None,
@@ -123,7 +145,13 @@ def diff(
     store = ContractStore(contracts, api or DEFAULT_API)
     before, after = resolve_version(old, store, prefixes), resolve_version(new, store, prefixes)
     check_scope(prefixes, before, after, profile="" if scope else str(api))
-    policy = LifecyclePolicy(deprecated_removal=deprecated_removal, after_sunset=after_sunset)
+    policy = LifecyclePolicy(
+        deprecated_removal=deprecated_removal,
+        after_sunset=after_sunset,
+        before_sunset=before_sunset,
+        sunset_keys=tuple(sunset_key) if sunset_key else SUNSET_KEYS,
+        deprecated_keys=tuple(deprecated_key) if deprecated_key else DEPRECATED_KEYS,
+    )
     result = diff_versions(before, after, include_cosmetic=include_cosmetic, policy=policy)
     if operation or path or severity is not None:
         result = result.only(operations=operation or (), paths=path or (), severity=severity)

@@ -3,6 +3,7 @@ their headers, security and lifecycle (deprecated, sunset, stability), and their
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,15 @@ from apidrift.errors import ContractError
 JSONSchema = dict[str, Any]
 # One way to authenticate: scheme name -> scopes; an operation lists alternatives (OpenAPI `security`).
 SecurityRequirement = Mapping[str, tuple[str, ...]]
+
+
+# Extensions kept as lifecycle facts whatever their exact name; the diff's policy says which it reads.
+LIFECYCLE_WORDS = re.compile(r"deprecat|sunset|remov|retire|stabil|stage|maturity|lifecycle", re.IGNORECASE)
+
+
+def is_lifecycle_extension(key: Any) -> bool:
+    """An `x-` extension whose name speaks of deprecation, sunset, removal or stability."""
+    return isinstance(key, str) and key.startswith("x-") and LIFECYCLE_WORDS.search(key) is not None
 
 
 @dataclass(frozen=True)
@@ -27,11 +37,14 @@ class Header:
 
 @dataclass(frozen=True)
 class Lifecycle:
-    """Whether an operation is on its way out, by when, and how stable it claims to be."""
+    """Whether an operation or parameter is on its way out, by when, and how stable it claims to be."""
 
     deprecated: bool = False
     sunset: str | None = None  # ISO date from `x-sunset` (or `x-deprecation-date`)
     stability: str | None = None  # `x-stability` / `x-stability-level`, e.g. beta, stable
+    # Every lifecycle-like `x-` extension as written (name, text), so the diff's policy can read the
+    # names a team uses (`x-retire-on`, `x-deprecated-at`) without importing the document again.
+    extensions: tuple[tuple[str, str], ...] = ()
 
     @property
     def documented(self) -> bool:
@@ -65,6 +78,8 @@ def lifecycle_to_json(lifecycle: Lifecycle) -> dict[str, Any]:
         out["sunset"] = lifecycle.sunset
     if lifecycle.stability:
         out["stability"] = lifecycle.stability
+    if lifecycle.extensions:
+        out["lifecycle_extensions"] = dict(lifecycle.extensions)
     return out
 
 
@@ -72,10 +87,14 @@ def lifecycle_from_json(raw: Any) -> Lifecycle:
     if not isinstance(raw, dict):
         return Lifecycle()
     sunset, stability = raw.get("sunset"), raw.get("stability")
+    extensions = raw.get("lifecycle_extensions")
     return Lifecycle(
         deprecated=bool(raw.get("deprecated", False)),
         sunset=str(sunset) if sunset else None,
         stability=str(stability) if stability else None,
+        extensions=tuple((str(k), str(v)) for k, v in extensions.items())
+        if isinstance(extensions, dict)
+        else (),
     )
 
 
@@ -110,6 +129,7 @@ class Parameter:
     required: bool
     schema: JSONSchema
     description: str = ""
+    lifecycle: Lifecycle = Lifecycle()
 
 
 @dataclass(frozen=True)
@@ -190,6 +210,7 @@ def operation_to_json(op: Operation) -> dict[str, Any]:
                 "required": p.required,
                 **({"description": p.description} if p.description else {}),
                 "schema": p.schema,
+                **lifecycle_to_json(p.lifecycle),
             }
             for p in op.parameters
         ],
@@ -248,6 +269,7 @@ def parse_operation(raw: Any, file: Path, pointer: str) -> Operation:
                 required=bool(p.get("required", False)),
                 schema=require(p, "schema", dict, file, where),
                 description=p.get("description", ""),
+                lifecycle=lifecycle_from_json(p),
             )
         )
     body_raw = raw.get("request_body")

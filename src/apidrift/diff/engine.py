@@ -102,6 +102,7 @@ class _Walk:
 
     def __init__(self, old: ContractVersion, new: ContractVersion, policy: LifecyclePolicy) -> None:
         self.old, self.new, self.policy = old, new, policy
+        self.new_date = new.date
         self.old_flat, self.new_flat = (
             SchemaFlattener(old.schemas, detail=True),
             SchemaFlattener(new.schemas, detail=True),
@@ -125,7 +126,7 @@ class _Walk:
         return dict(shapes)  # callers may reshape their copy; FieldShapes themselves are immutable
 
     def operation(self, old: Operation, new: Operation) -> list[Change]:
-        changes = lifecycle.operation(RULES, old, new)
+        changes = lifecycle.operation(self.policy, RULES, old, new)
         changes += security.check(RULES, old, new, (self.old.security_schemes, self.new.security_schemes))
         changes += parameters.check(self, RULES, old, new)
         changes += bodies.check(self, RULES, old, new)
@@ -161,7 +162,7 @@ class _Walk:
     def compare(
         self, ctx: ChangeContext, old: dict[str, FieldShape], new: dict[str, FieldShape], root: str
     ) -> list[Change]:
-        changes, old = presence.structure(ctx, old, new, self.policy)
+        changes, old = presence.structure(ctx, old, new, self.policy, self.new_date)
         for path in sorted(old.keys() & new.keys()):
             if old[path] == new[path]:
                 continue  # every rule compares facts of the two shapes: equal shapes give nothing

@@ -78,6 +78,7 @@ class Walk(Protocol):
     """What the engine offers the rules: flattened (cached) shapes and the structural comparison."""
 
     policy: LifecyclePolicy
+    new_date: str | None  # the new version's date, against which sunsets are judged
 
     def flatten(self, side: str, schema: JSONSchema | None) -> dict[str, FieldShape]: ...
 

@@ -8,7 +8,7 @@ from types import ModuleType
 
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
 from apidrift.diff.fields import FieldPair, Walk
-from apidrift.diff.policy import DEFAULT_POLICY
+from apidrift.diff.policy import DEFAULT_POLICY, DEPRECATED_KEYS, SUNSET_KEYS
 from apidrift.diff.rules import (
     annotation,
     bodies,
@@ -81,7 +81,7 @@ FIELD_CHECKS: tuple[FieldCheck, ...] = (
     composition.check,
     lambda _, pair: keywords.constraints(pair),
     lambda _, pair: annotation.check(pair),
-    lambda _, pair: lifecycle.fields(pair),
+    lifecycle.fields,
     lambda _, pair: presence.description(pair),
 )
 
@@ -128,16 +128,38 @@ def rules_markdown() -> str:
         "",
         "## Lifecycle policy",
         "",
-        "Removing a live operation is `operation-removed` (breaking) and a live response field",
-        "`field-removed` (breaking). Removing one that was deprecated gave clients notice:",
-        "`deprecated-operation-removed` / `deprecated-field-removed` are graded by",
-        f"`LifecyclePolicy.deprecated_removal` (default {DEFAULT_POLICY.deprecated_removal.value}); an",
-        "operation whose `x-sunset` date (also `x-deprecation-date`, `x-sunset-date`) has passed by the new",
-        f"version's date (else today) by `after_sunset` (default {DEFAULT_POLICY.after_sunset.value}).",
-        "Set them with `diff_versions(..., policy=LifecyclePolicy(...))` or",
-        "`apidrift diff --deprecated-removal",
-        "SEVERITY --after-sunset SEVERITY`. Senders' rules do not change: a deprecated request field removed",
-        "stays info.",
+        "Removing a live operation is `operation-removed` (breaking), a live query or header parameter",
+        "`param-removed` (warning) and a live response field `field-removed` (breaking). Removing one that",
+        "clients were warned about is `deprecated-operation-removed`, `deprecated-param-removed` or",
+        "`deprecated-field-removed`, graded by `LifecyclePolicy` from what the old version said of it:",
+        "",
+        "| the old version said | policy setting | default |",
+        "|---|---|---|",
+        f"| deprecated, no sunset date | `deprecated_removal` | {DEFAULT_POLICY.deprecated_removal.value} |",
+        f"| a sunset date that has passed | `after_sunset` | {DEFAULT_POLICY.after_sunset.value} |",
+        f"| a sunset date still ahead | `before_sunset` | {DEFAULT_POLICY.before_sunset.value} |",
+        "",
+        "A removal is never graded worse than removing the same thing live (a deprecated parameter",
+        "removed before its sunset stays a warning). Sunsets are judged against the new version's date,",
+        "else today (UTC), or `LifecyclePolicy.today`. Senders' rules do not change: a deprecated request",
+        "field removed stays info.",
+        "",
+        "What counts, on operations, parameters (the Parameter Object) and schema fields alike:",
+        "`deprecated: true`, or any of the `deprecated_keys` extensions set (default "
+        + ", ".join(f"`{k}`" for k in DEPRECATED_KEYS)
+        + ") marks it deprecated; the first of the `sunset_keys` extensions found (default "
+        + ", ".join(f"`{k}`" for k in SUNSET_KEYS)
+        + ") is its sunset date. The importer keeps every lifecycle-like `x-` extension (its name",
+        "speaks of deprecation, sunset, removal, retirement, stability, stage, maturity or lifecycle) in",
+        "the contract, so other names are read without importing again. A field or parameter becoming",
+        "deprecated is `field-deprecated` / `param-deprecated` (info), and back `field-undeprecated` /",
+        "`param-undeprecated` (info).",
+        "",
+        "Configure it with `apidrift diff --deprecated-removal SEVERITY --after-sunset SEVERITY",
+        "--before-sunset SEVERITY --sunset-key NAME --deprecated-key NAME` (the key options repeat and",
+        "replace the defaults), the same keys under `[tool.apidrift.diff]` in `pyproject.toml` or `[diff]`",
+        'in `apidrift.toml` (`sunset-key = ["x-retire-on"]`), or',
+        "`diff_versions(..., policy=LifecyclePolicy(...))`.",
         "",
     ]
     return "\n".join(lines)

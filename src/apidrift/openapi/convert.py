@@ -291,6 +291,7 @@ def _parameters(
             required=bool(p.get("required", p["in"] == "path")),
             schema=schema,
             description=str(p.get("description", "")).strip(),
+            lifecycle=lifecycle_of(p),
         )
         where_of[(p["in"], p["name"])] = where
     template = [s[1:-1] for s in path.split("/") if s.startswith("{") and s.endswith("}")]

@@ -14,6 +14,7 @@ PyYAML's own.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -65,11 +66,34 @@ def _timestamp_text(loader: yaml.SafeLoader, node: ScalarNode) -> str:
 
 def load(text: str | bytes) -> Any:
     """The single YAML document in `text`, as `yaml.load(text, Loader=json_loader())` returns it."""
+    return load_tree(text).value
+
+
+@dataclass(frozen=True)
+class Tree:
+    """A loaded document and bounds on what walking it would find, so a caller may skip the walk.
+
+    Without aliases no node is shared and there is at most one value per character of the text;
+    each alias to a container adds at most that container's values and nests them where it stands.
+    """
+
+    value: Any
+    # How deep containers nest at most (the root is 0); None when unknown (an alias to a container
+    # that itself holds aliases or contains the alias, or PyYAML's loader built it): walk it.
+    depth: int | None
+    # Values aliases add at most beyond one per character of the text.
+    extra: int = 0
+
+
+def load_tree(text: str | bytes) -> Tree:
+    """`load(text)` with the bounds of `Tree`."""
     try:
-        return _Builder(text).build()
+        builder = _Builder(text)
+        value = builder.build()
+        return Tree(value, builder.depth if builder.bounded else None, builder.extra)
     except (_Unusual, yaml.YAMLError):
         # Rare inputs and every error: PyYAML's own loader gives the value or the exact error.
-        return yaml.load(text, Loader=json_loader())
+        return Tree(yaml.load(text, Loader=json_loader()), None)
 
 
 class _Builder:
@@ -79,6 +103,14 @@ class _Builder:
         self.constructor = SafeConstructor()
         self.plain: dict[str, Any] = {}
         self.anchors: dict[str, Any] = {}
+        self.depth = 0
+        self.extra = 0
+        self.bounded = True
+        self.events = 0
+        self.aliases = 0
+        # Anchored containers still open: id -> (events, aliases) at their start; closed: id -> size.
+        self.open: dict[int, tuple[int, int]] = {}
+        self.sizes: dict[int, int | None] = {}
 
     def build(self) -> Any:
         try:
@@ -103,6 +135,7 @@ class _Builder:
         while True:
             event = get()
             kind = type(event)
+            self.events += 1
             if kind is ScalarEvent:
                 value = self._scalar(event)
                 if event.anchor is not None:
@@ -114,13 +147,20 @@ class _Builder:
                 container: Any = {} if is_mapping else []
                 if event.anchor is not None:
                     self.anchors[event.anchor] = container
+                    self.open[id(container)] = (self.events, self.aliases)
                 if is_map and key is _NO_KEY:
                     raise _Unusual("a collection as a mapping key")
+                if len(stack) > self.depth:
+                    self.depth = len(stack)  # enclosing containers: the nesting `check_tree` counts
                 stack.append((current, key, is_map))
                 current, key, is_map = container, _NO_KEY, is_mapping
                 continue
             elif kind is MappingEndEvent or kind is SequenceEndEvent:
                 value = current
+                if self.open and id(value) in self.open:
+                    events, aliases = self.open.pop(id(value))
+                    # Its values, once expanded, unless aliases inside it make that unknown here.
+                    self.sizes[id(value)] = self.events - events if aliases == self.aliases else None
                 current, key, is_map = stack.pop()
                 if not stack:
                     return value
@@ -128,6 +168,8 @@ class _Builder:
                 if event.anchor not in self.anchors:
                     raise _Unusual("undefined alias")
                 value = self.anchors[event.anchor]
+                if isinstance(value, (dict, list)):
+                    self._alias(self.sizes.get(id(value)), len(stack))
             else:
                 raise _Unusual(kind.__name__)
             if not stack:
@@ -141,6 +183,16 @@ class _Builder:
             else:
                 current[key] = value
                 key = _NO_KEY
+
+    def _alias(self, size: int | None, depth: int) -> None:
+        """Account for a container repeated by an alias at `depth`: `size` more values, nested at
+        most `size` deeper; None (still open: recursive; or holding aliases itself): no bound."""
+        self.aliases += 1
+        if size is None:
+            self.bounded = False
+            return
+        self.extra += size
+        self.depth = max(self.depth, depth + size)
 
     def _scalar(self, event: ScalarEvent) -> Any:
         tag, value = event.tag, event.value

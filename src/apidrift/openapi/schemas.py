@@ -8,6 +8,7 @@ from typing import Any
 
 from apidrift.check.patterns import why_unsupported
 from apidrift.contracts.model import DEFS_PREFIX, JSONSchema, Operation
+from apidrift.contracts.operations import is_lifecycle_extension
 from apidrift.contracts.safeload import escape
 from apidrift.errors import OpenAPIError
 from apidrift.openapi.components import Finding, FindingKind
@@ -36,7 +37,8 @@ _SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "depe
 _DROPPED_KEYS = {"discriminator", "xml", "externalDocs", "nullable", "example", "$recursiveAnchor"}
 # Keys whose values are data, never schemas: a `$ref` inside them is a value, not a reference.
 _DATA_KEYS = ("examples", "default")
-# Extensions kept because `apidrift diff` grades them (`x-extensible-enum`: values readers must expect).
+# Extensions kept because `apidrift diff` grades them (`x-extensible-enum`: values readers must expect;
+# lifecycle extensions such as `x-sunset`: the lifecycle policy reads them).
 _KEPT_EXTENSIONS = frozenset({"x-extensible-enum"})
 
 
@@ -77,7 +79,9 @@ class SchemaConverter:
             return self._nullable(node, out)
         out = {}
         for key, value in node.items():
-            if key in _DROPPED_KEYS or (key.startswith("x-") and key not in _KEPT_EXTENSIONS):
+            if key in _DROPPED_KEYS or (
+                key.startswith("x-") and key not in _KEPT_EXTENSIONS and not is_lifecycle_extension(key)
+            ):
                 continue
             if key in _SCHEMA_MAPS:
                 if not isinstance(value, dict):

@@ -19,8 +19,9 @@ from apidrift.openapi.components import Finding, ImportedExample
 from apidrift.openapi.convert import ImportResult, import_document, in_scope, load_document
 from apidrift.openapi.soundness import check_imported
 
-# /3: findings are values (kind, message, operation, file, pointer); the API is named by the document.
-CACHE_FORMAT = "apidrift.openapi-cache/4"
+# /5: operations and parameters carry their lifecycle extensions. /3: findings are values (kind,
+# message, operation, file, pointer); the API is named by the document.
+CACHE_FORMAT = "apidrift.openapi-cache/5"
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # A version label or API name that is safe as one folder name.
 FOLDER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -123,7 +124,8 @@ def _to_cache(target: Path, result: ImportResult) -> None:
         }
         # A unique temp file and a rename: processes caching the same document at once each replace
         # the entry whole (its content is the same, named by its hash), so no lock is needed.
-        atomic_write(target, json.dumps(entry))
+        # Not fsynced: an entry lost or torn by a crash fails its format check and is rebuilt.
+        atomic_write(target, json.dumps(entry), durable=False)
     except (OSError, UnsafeFileError):
         pass  # caching is an optimisation; a read-only home must not break a diff
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from apidrift.contracts.model import Header, JSONSchema, Lifecycle, SecurityRequirement
+from apidrift.contracts.operations import is_lifecycle_extension
 from apidrift.contracts.safeload import escape
 from apidrift.openapi.components import resolve_component
 from apidrift.openapi.schemas import SchemaConverter
@@ -57,9 +58,18 @@ def response_headers(
 
 
 def lifecycle_of(op: dict[str, Any]) -> Lifecycle:
+    """The lifecycle of an operation or a parameter object: `deprecated`, the usual sunset and
+    stability extensions, and every lifecycle-like extension kept as written for the diff's policy."""
     sunset = next((str(op[k]) for k in SUNSET_KEYS if op.get(k)), None)
     stability = next((str(op[k]) for k in STABILITY_KEYS if op.get(k)), None)
-    return Lifecycle(deprecated=op.get("deprecated") is True, sunset=sunset, stability=stability)
+    extensions = tuple(
+        (key, str(value).lower() if isinstance(value, bool) else str(value))
+        for key, value in sorted(op.items())
+        if is_lifecycle_extension(key) and isinstance(value, (str, int, float, bool)) and value != ""
+    )
+    return Lifecycle(
+        deprecated=op.get("deprecated") is True, sunset=sunset, stability=stability, extensions=extensions
+    )
 
 
 def security_of(document: dict[str, Any], op: dict[str, Any]) -> tuple[SecurityRequirement, ...] | None:

@@ -1,11 +1,15 @@
-"""Lifecycle: operations and fields deprecated or brought back, sunset dates and stability moved,
-and what removing something deprecated is worth under the lifecycle policy (`diff/policy.py`)."""
+"""Lifecycle: operations, parameters and fields deprecated or brought back, sunset dates and
+stability moved, and what removing something deprecated is worth under the lifecycle policy
+(`diff/policy.py`: deprecated without a date, before its sunset, after it)."""
 
 from __future__ import annotations
 
-from apidrift.contracts.model import Operation
+from typing import Any
+
+from apidrift.contracts.model import Operation, Parameter
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
-from apidrift.diff.fields import READ, SEND, ChangeContext, FieldPair, RuleTable
+from apidrift.diff.fields import READ, SEND, ChangeContext, FieldPair, RuleTable, Walk
+from apidrift.diff.policy import LifecyclePolicy, Status
 
 K, S = ChangeKind, Side
 B, W, INFO = Severity.BREAKING, Severity.WARNING, Severity.INFO
@@ -22,18 +26,27 @@ RULES = (
         K.DEPRECATED_OPERATION_REMOVED,
         S.OPERATION,
         W,
-        "callers had notice (policy: `deprecated_removal`; `after_sunset`, info, once its sunset passed)",
+        "callers had notice (policy: `deprecated_removal`; `after_sunset`, info, once its sunset "
+        "passed; `before_sunset`, breaking, before it)",
     ),
     *(
         Rule(
             K.DEPRECATED_FIELD_REMOVED,
             side,
             W,
-            "readers had notice (policy: `deprecated_removal`)",
+            "readers had notice (policy: `deprecated_removal`, `after_sunset`, `before_sunset`)",
         )
         for side in READ
     ),
     *(Rule(K.DEPRECATED_FIELD_REMOVED, side, INFO, "senders had notice; it may be ignored") for side in SEND),
+    Rule(K.PARAM_DEPRECATED, S.PARAMETER, INFO, "still read; plan to stop sending it"),
+    Rule(K.PARAM_UNDEPRECATED, S.PARAMETER, INFO, "no longer on its way out"),
+    Rule(
+        K.DEPRECATED_PARAM_REMOVED,
+        S.PARAMETER,
+        W,
+        "callers had notice (policy as for operations, never worse than `param-removed`)",
+    ),
     *(
         Rule(K.FIELD_DEPRECATED, side, INFO, "still there; plan to stop relying on it")
         for side in (*READ, *SEND)
@@ -42,28 +55,47 @@ RULES = (
 )
 
 
-def fields(pair: FieldPair) -> list[Change]:
-    before = ("deprecated", True) in pair.old.annotations
-    after = ("deprecated", True) in pair.new.annotations
+def fields(walk: Walk, pair: FieldPair) -> list[Change]:
+    before = field_status(walk.policy, pair.old.annotations).deprecated
+    after = field_status(walk.policy, pair.new.annotations).deprecated
     if before == after:
         return []
     kind = K.FIELD_DEPRECATED if after else K.FIELD_UNDEPRECATED
     return [pair.change(kind, before, after, f"{pair.label} is {'now' if after else 'no longer'} deprecated")]
 
 
-def operation(rules: RuleTable, old: Operation, new: Operation) -> list[Change]:
+def field_status(policy: LifecyclePolicy, annotations: tuple[tuple[str, Any], ...]) -> Status:
+    """A schema field's status: its `deprecated` keyword and the policy's extensions among its
+    annotations (the flattener keeps every lifecycle-like `x-` keyword there)."""
+    return policy.read(("deprecated", True) in annotations, annotations)
+
+
+def parameter(policy: LifecyclePolicy, ctx: ChangeContext, old: Parameter, new: Parameter) -> list[Change]:
+    """A parameter deprecated or brought back (`deprecated: true` or the policy's extensions)."""
+    before, after = policy.status(old.lifecycle).deprecated, policy.status(new.lifecycle).deprecated
+    if before == after:
+        return []
+    kind = K.PARAM_DEPRECATED if after else K.PARAM_UNDEPRECATED
+    message = f"{new.location} parameter {new.name} is {'now' if after else 'no longer'} deprecated"
+    return [ctx.change(kind, new.name, before, after, message)]
+
+
+def operation(policy: LifecyclePolicy, rules: RuleTable, old: Operation, new: Operation) -> list[Change]:
     ctx = ChangeContext(new, Side.OPERATION, rules)
     a, b = old.lifecycle, new.lifecycle
     changes = []
-    if a.deprecated != b.deprecated:
-        kind = K.OPERATION_DEPRECATED if b.deprecated else K.OPERATION_UNDEPRECATED
-        message = f"{new.key} is {'now' if b.deprecated else 'no longer'} deprecated"
-        changes.append(ctx.change(kind, "deprecated", a.deprecated, b.deprecated, message))
-    if a.sunset != b.sunset:
-        later = a.sunset is not None and (b.sunset is None or b.sunset > a.sunset)
-        message = f"sunset {a.sunset or '(none)'} -> {b.sunset or '(none)'}"
-        severity = INFO if later or a.sunset is None else None
-        changes.append(ctx.change(K.SUNSET_CHANGED, "sunset", a.sunset, b.sunset, message, severity=severity))
+    was, now = policy.status(a), policy.status(b)
+    if was.deprecated != now.deprecated:
+        kind = K.OPERATION_DEPRECATED if now.deprecated else K.OPERATION_UNDEPRECATED
+        message = f"{new.key} is {'now' if now.deprecated else 'no longer'} deprecated"
+        changes.append(ctx.change(kind, "deprecated", was.deprecated, now.deprecated, message))
+    if was.sunset != now.sunset:
+        later = was.sunset is not None and (now.sunset is None or now.sunset > was.sunset)
+        message = f"sunset {was.sunset or '(none)'} -> {now.sunset or '(none)'}"
+        severity = INFO if later or was.sunset is None else None
+        changes.append(
+            ctx.change(K.SUNSET_CHANGED, "sunset", was.sunset, now.sunset, message, severity=severity)
+        )
     if a.stability != b.stability:
         settled = _rank(b.stability) >= _rank(a.stability)
         message = f"stability {a.stability or '(none)'} -> {b.stability or '(none)'}"

@@ -9,7 +9,7 @@ from apidrift.check.renames import name_similarity
 from apidrift.contracts.model import ContractVersion, Operation
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
 from apidrift.diff.fields import RuleTable, grade
-from apidrift.diff.policy import LifecyclePolicy
+from apidrift.diff.policy import LifecyclePolicy, Status
 
 K, S = ChangeKind, Side
 FAMILY = "operations and paths"
@@ -118,16 +118,24 @@ def match_operations(
         )
         pairs.append((before, after))
     for op in sorted(gone.values(), key=lambda o: (o.method, path_shape(o.path))):
-        lifecycle = op.lifecycle
-        severity = policy.removal(deprecated=lifecycle.deprecated, sunset=lifecycle.sunset, new_date=new_date)
+        status = policy.status(op.lifecycle)
+        severity = policy.graded(status, Severity.BREAKING, new_date)
         if severity is None:
             changes.append(operation_change(rules, K.OPERATION_REMOVED, op, f"{op.key} was removed"))
         else:
-            when = f" (sunset {lifecycle.sunset})" if lifecycle.sunset else ""
-            message = f"{op.key} was removed; it was deprecated{when}"
+            message = f"{op.key} was removed; {lifecycle_note(policy, status, new_date)}"
             changes.append(
                 operation_change(rules, K.DEPRECATED_OPERATION_REMOVED, op, message, severity=severity)
             )
     for op in sorted(came.values(), key=lambda o: (o.method, path_shape(o.path))):
         changes.append(operation_change(rules, K.OPERATION_ADDED, op, f"{op.key} was added"))
     return changes, pairs
+
+
+def lifecycle_note(policy: LifecyclePolicy, status: Status, new_date: str | None) -> str:
+    """Why a removal is graded by the lifecycle policy: deprecated, and where its sunset stands."""
+    what = "it was deprecated" if status.deprecated else "it had a sunset date"
+    if not status.sunset:
+        return what
+    passed = status.sunset[:10] <= policy.judged_on(new_date)
+    return f"{what} (sunset {status.sunset}, {'passed' if passed else 'not reached yet'})"

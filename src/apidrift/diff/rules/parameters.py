@@ -7,7 +7,8 @@ from apidrift.check.renames import name_similarity
 from apidrift.contracts.model import Operation, Parameter
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
 from apidrift.diff.fields import ChangeContext, RuleTable, Walk, prefixed
-from apidrift.diff.rules.operations import PARAM, path_shape
+from apidrift.diff.rules import lifecycle
+from apidrift.diff.rules.operations import PARAM, lifecycle_note, path_shape
 
 K, S = ChangeKind, Side
 B, INFO, W = Severity.BREAKING, Severity.INFO, Severity.WARNING
@@ -93,9 +94,19 @@ def _params(
             changes.append(ctx.change(kind, new_key[1], a.required, b.required, message))
         changes += param_schema(walk, ctx, new_key[1], a, b)
     for key in sorted(before.keys() - after.keys()):
-        changes.append(
-            ctx.change(K.PARAM_REMOVED, key[1], key[0], None, f"{key[0]} parameter {key[1]} removed")
+        status = walk.policy.status(before[key].lifecycle)
+        severity = walk.policy.graded(
+            status, ctx.rules[(K.PARAM_REMOVED, S.PARAMETER)].severity, walk.new_date
         )
+        if severity is None:
+            message = f"{key[0]} parameter {key[1]} removed"
+            changes.append(ctx.change(K.PARAM_REMOVED, key[1], key[0], None, message))
+        else:
+            note = lifecycle_note(walk.policy, status, walk.new_date)
+            message = f"{key[0]} parameter {key[1]} removed; {note}"
+            changes.append(
+                ctx.change(K.DEPRECATED_PARAM_REMOVED, key[1], key[0], None, message, severity=severity)
+            )
     for key in sorted(after.keys() - before.keys()):
         p = after[key]
         what = "required" if p.required else "optional"
@@ -107,6 +118,7 @@ def _params(
             kind = K.PARAM_BECAME_REQUIRED if b.required else K.PARAM_BECAME_OPTIONAL
             message = f"{key[1]} is now {'required' if b.required else 'optional'}"
             changes.append(ctx.change(kind, key[1], a.required, b.required, message))
+        changes += lifecycle.parameter(walk.policy, ctx, a, b)
         changes += param_schema(walk, ctx, key[1], a, b)
     return changes
 

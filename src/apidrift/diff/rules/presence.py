@@ -8,6 +8,7 @@ from apidrift.check.shapes import FieldShape
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
 from apidrift.diff.fields import READ, ChangeContext, FieldPair, moved, outermost, type_label
 from apidrift.diff.policy import LifecyclePolicy
+from apidrift.diff.rules.operations import lifecycle_note
 
 K, S = ChangeKind, Side
 B, W, INFO = Severity.BREAKING, Severity.WARNING, Severity.INFO
@@ -55,7 +56,11 @@ RULES = (
 
 
 def structure(
-    ctx: ChangeContext, old: dict[str, FieldShape], new: dict[str, FieldShape], policy: LifecyclePolicy
+    ctx: ChangeContext,
+    old: dict[str, FieldShape],
+    new: dict[str, FieldShape],
+    policy: LifecyclePolicy,
+    new_date: str | None = None,
 ) -> tuple[list[Change], dict[str, FieldShape]]:
     """Renames, removals and additions; returns them and the old shapes moved to their new names."""
     changes: list[Change] = []
@@ -85,10 +90,13 @@ def structure(
             old = {moved(p, pair.old, pair.new): s for p, s in old.items()}
             was = {moved(p, pair.old, pair.new): o for p, o in was.items()}
     for p in outermost(old, new):
-        if ("deprecated", True) in old[p].annotations:
-            # Readers were given notice: the lifecycle policy grades it; senders' rule stands.
-            severity = policy.deprecated_removal if ctx.side in READ else None
-            message = f"{p} removed; it was deprecated"
+        status = policy.read(("deprecated", True) in old[p].annotations, old[p].annotations)
+        if status.deprecated or status.sunset:
+            # Readers were given notice: the lifecycle policy grades it, never worse than removing a
+            # live field; senders' rule (info: what they still send may be ignored) stands.
+            live = ctx.rules[(K.FIELD_REMOVED, ctx.side)].severity
+            severity = policy.graded(status, live, new_date) if ctx.side in READ else None
+            message = f"{p} removed; {lifecycle_note(policy, status, new_date)}"
             defined = old[p].origin or None
             changes.append(
                 ctx.change(
