@@ -1,0 +1,187 @@
+"""Where a field path lands in a JSON value and in a schema, and the values a rehearsal puts there:
+admitted by the new version's schema of the field, refused by the old one's."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any, Final
+
+from hypothesis import HealthCheck, Phase, find, settings
+from hypothesis import strategies as st
+from hypothesis.errors import NoSuchExample, Unsatisfiable
+
+from apidrift.check.patterns import compile_validator, rs_registry
+from apidrift.check.schema_facts import ref_name
+from apidrift.contracts.model import SCHEMAS_FILE, ContractVersion, JSONSchema, rooted, schemas_document
+from apidrift.generate.strategies import from_schema
+
+ITEMS, ANY_KEY = "[]", "*"
+_TOKEN = re.compile(r"\[\]|[^.\[\]]+")
+# Plain values of each JSON type, tried before any search: most type changes are met by one of them.
+SAMPLES: Final[tuple[Any, ...]] = ("apidrift-rehearsal", 0, 1, 0.5, True, [], {}, None)
+SEARCH = settings(
+    max_examples=200,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+    phases=[Phase.generate, Phase.shrink],
+)
+_MAX_EXPANSIONS = 64  # $ref / allOf / anyOf steps while looking through one schema (cycles end here)
+
+
+def tokens(path: str) -> tuple[str, ...]:
+    """`data[].owner.name` -> ("data", "[]", "owner", "name"); `*` stands for any key of a map."""
+    return tuple(_TOKEN.findall(path))
+
+
+# --- JSON values ------------------------------------------------------------------------------
+
+
+def containers(value: Any, steps: Sequence[str]) -> Iterator[Any]:
+    """Every list or object reached by following `steps` from `value` (all items, all map values)."""
+    if not steps:
+        yield value
+        return
+    step, rest = steps[0], steps[1:]
+    if step == ITEMS:
+        if isinstance(value, list):
+            for item in value:
+                yield from containers(item, rest)
+    elif step == ANY_KEY:
+        if isinstance(value, dict):
+            for item in value.values():
+                yield from containers(item, rest)
+    elif isinstance(value, dict) and step in value:
+        yield from containers(value[step], rest)
+
+
+def omit(body: Any, path: str) -> tuple[Any, int]:
+    """`body` without the field at `path` anywhere (changed in place); how many were removed."""
+    steps = tokens(path)
+    if not steps or steps[-1] in (ITEMS, ANY_KEY):
+        return body, 0
+    removed = 0
+    for parent in containers(body, steps[:-1]):
+        if isinstance(parent, dict) and steps[-1] in parent:
+            del parent[steps[-1]]
+            removed += 1
+    return body, removed
+
+
+def put(body: Any, path: str, value: Any, *, first_only: bool = False) -> tuple[Any, int]:
+    """`body` with `value` at `path` in every place whose parent exists (changed in place; an
+    optional field is added); how many places were set."""
+    steps = tokens(path)
+    if not steps:
+        return body, 0
+    placed = 0
+    last = steps[-1]
+    for parent in containers(body, steps[:-1]):
+        if last == ITEMS and isinstance(parent, list):
+            for index in range(len(parent)):
+                parent[index] = _copy(value)
+                placed += 1
+                if first_only:
+                    return body, placed
+        elif last == ANY_KEY and isinstance(parent, dict):
+            for key in parent:
+                parent[key] = _copy(value)
+                placed += 1
+                if first_only:
+                    return body, placed
+        elif last not in (ITEMS, ANY_KEY) and isinstance(parent, dict):
+            parent[last] = _copy(value)
+            placed += 1
+            if first_only:
+                return body, placed
+    return body, placed
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+# --- schemas ----------------------------------------------------------------------------------
+
+
+def field_schemas(schema: JSONSchema | None, path: str, defs: dict[str, JSONSchema]) -> list[JSONSchema]:
+    """The schemas a field at `path` has below `schema`: one per allOf part, union branch or
+    definition that declares it ($refs followed into `defs`); empty when none does."""
+    if schema is None:
+        return []
+    current = [schema]
+    for step in tokens(path):
+        below: list[JSONSchema] = []
+        for node in (n for s in current for n in _members(s, defs)):
+            below += _child(node, step)
+        current = below
+    return current
+
+
+def _child(node: JSONSchema, step: str) -> list[JSONSchema]:
+    if step == ITEMS:
+        items = node.get("items")
+        return [items] if isinstance(items, dict) else []
+    if step == ANY_KEY:
+        found = [s for s in (node.get("patternProperties") or {}).values() if isinstance(s, dict)]
+        extra = node.get("additionalProperties")
+        return found + ([extra] if isinstance(extra, dict) else [])
+    sub = (node.get("properties") or {}).get(step)
+    return [sub] if isinstance(sub, dict) else []
+
+
+def _members(schema: JSONSchema, defs: dict[str, JSONSchema]) -> list[JSONSchema]:
+    """`schema` with $refs followed and allOf parts and anyOf/oneOf branches spread out."""
+    out: list[JSONSchema] = []
+    pending, steps = [schema], 0
+    while pending and steps < _MAX_EXPANSIONS:
+        node, steps = pending.pop(0), steps + 1
+        if not isinstance(node, dict):
+            continue
+        if "$ref" in node:
+            target = defs.get(ref_name(str(node["$ref"])))
+            if isinstance(target, dict):
+                pending.append(target)
+            continue
+        out.append(node)
+        for keyword in ("allOf", "anyOf", "oneOf"):
+            parts = node.get(keyword)
+            if isinstance(parts, list):
+                pending += [p for p in parts if isinstance(p, dict)]
+    return out
+
+
+class FieldJudge:
+    """Which values a field may hold in one version, by its schemas there (compiled once)."""
+
+    def __init__(self, version: ContractVersion, schemas: Sequence[JSONSchema]) -> None:
+        self.version, self.schemas = version, list(schemas)
+        document = schemas_document(version.api, version.version, version.schemas)
+        registry = rs_registry(version.base + SCHEMAS_FILE, document)
+        where = version.base + "rehearsal-field.json"
+        self._validators = [compile_validator(rooted(s, where), registry) for s in self.schemas]
+
+    def admits(self, value: Any) -> bool:
+        return any(v.is_valid(value) for v in self._validators)
+
+
+def breaking_values(
+    new: FieldJudge, old: FieldJudge, first: Sequence[Any] = (), *, search: bool = True
+) -> tuple[Any, ...]:
+    """Values the new schemas of a field admit and the old ones all refuse: those of `first` that
+    qualify, else the first such value a (derandomized) search of the new schemas finds."""
+    found = tuple(v for v in first if new.admits(v) and not old.admits(v))
+    if found or not search or not new.schemas:
+        return found
+    strategy = st.one_of(*(from_schema(s, new.version.schemas) for s in new.schemas))
+    try:
+        value = find(strategy, lambda v: new.admits(v) and not old.admits(v), settings=SEARCH)
+    except (NoSuchExample, Unsatisfiable):
+        return ()
+    return (value,)
