@@ -200,7 +200,8 @@ class _Builder:
         if not _in_json_body(change.path):
             return "below a header or another media type: the rehearsal alters JSON bodies only"
         if change.kind in OMITTED:
-            path = change.old if change.kind is K.FIELD_RENAMED and isinstance(change.old, str) else change.path
+            renamed = change.kind is K.FIELD_RENAMED and isinstance(change.old, str)
+            path = str(change.old) if renamed else change.path
             if not path:
                 return "the whole body is no longer documented: there is no field to leave out"
             return Placement(
