@@ -22,7 +22,7 @@ from typing import Any, Final
 
 from apidrift.check.shapes import FieldShape, SchemaFlattener
 from apidrift.check.validation import ResponseValidator
-from apidrift.contracts.model import ContractVersion, Operation
+from apidrift.contracts.model import ContractVersion, JSONSchema, Operation
 from apidrift.diff.changes import Change, ChangeKind, Severity, Side
 from apidrift.diff.engine import diff_versions, path_shape
 from apidrift.simulator.rehearse_values import (
@@ -32,6 +32,7 @@ from apidrift.simulator.rehearse_values import (
     field_schemas,
     omit,
     put,
+    registry_of,
 )
 
 K = ChangeKind
@@ -191,6 +192,7 @@ class _Builder:
         self._flat = SchemaFlattener(old.schemas)
         self._shapes: dict[str, dict[str, FieldShape]] = {}
         self._values: dict[tuple[str, str, str], tuple[Any, ...]] = {}
+        self._registries: dict[str, Any] = {}
 
     def placement(self, change: Change) -> Placement | str:
         if change.side is Side.WEBHOOK:
@@ -257,6 +259,12 @@ class _Builder:
         shape = self._shapes[key].get(path)
         return shape is not None and shape.required
 
+    def _judge(self, version: ContractVersion, schemas: list[JSONSchema]) -> FieldJudge:
+        side = "new" if version is self.new else "old"
+        if side not in self._registries:
+            self._registries[side] = registry_of(version)
+        return FieldJudge(version, schemas, self._registries[side])
+
     def _values_for(self, change: Change) -> tuple[Any, ...]:
         new_op = self.new.operations.get(change.operation_id or "")
         old_op = self._old_operation(change)
@@ -271,7 +279,7 @@ class _Builder:
             return ()
         key = (repr(new_fields), repr(old_fields), change.kind.value)
         if key not in self._values:
-            judges = FieldJudge(self.new, new_fields), FieldJudge(self.old, old_fields)
+            judges = self._judge(self.new, new_fields), self._judge(self.old, old_fields)
             self._values[key] = breaking_values(*judges, _first_tries(change))
         return self._values[key]
 

@@ -21,7 +21,7 @@ _TOKEN = re.compile(r"\[\]|[^.\[\]]+")
 # Plain values of each JSON type, tried before any search: most type changes are met by one of them.
 SAMPLES: Final[tuple[Any, ...]] = ("apidrift-rehearsal", 0, 1, 0.5, True, [], {}, None)
 SEARCH = settings(
-    max_examples=200,
+    max_examples=60,
     deadline=None,
     database=None,
     suppress_health_check=list(HealthCheck),
@@ -121,7 +121,20 @@ def field_schemas(schema: JSONSchema | None, path: str, defs: dict[str, JSONSche
         for node in (n for s in current for n in _members(s, defs)):
             below += _child(node, step)
         current = below
-    return current
+    return [_relocated(c) for c in current]
+
+
+def _relocated(node: Any) -> Any:
+    """A schema lifted out of `schemas.json`: its local `#/$defs/X` references made to point there."""
+    if isinstance(node, dict):
+        out = {k: _relocated(v) for k, v in node.items()}
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            out["$ref"] = SCHEMAS_FILE + ref
+        return out
+    if isinstance(node, list):
+        return [_relocated(v) for v in node]
+    return node
 
 
 def _child(node: JSONSchema, step: str) -> list[JSONSchema]:
@@ -157,13 +170,17 @@ def _members(schema: JSONSchema, defs: dict[str, JSONSchema]) -> list[JSONSchema
     return out
 
 
+def registry_of(version: ContractVersion) -> Any:
+    """The jsonschema-rs registry of a version's named schemas (build once per version: it is costly)."""
+    document = schemas_document(version.api, version.version, version.schemas)
+    return rs_registry(version.base + SCHEMAS_FILE, document)
+
+
 class FieldJudge:
     """Which values a field may hold in one version, by its schemas there (compiled once)."""
 
-    def __init__(self, version: ContractVersion, schemas: Sequence[JSONSchema]) -> None:
+    def __init__(self, version: ContractVersion, schemas: Sequence[JSONSchema], registry: Any) -> None:
         self.version, self.schemas = version, list(schemas)
-        document = schemas_document(version.api, version.version, version.schemas)
-        registry = rs_registry(version.base + SCHEMAS_FILE, document)
         where = version.base + "rehearsal-field.json"
         self._validators = [compile_validator(rooted(s, where), registry) for s in self.schemas]
 
