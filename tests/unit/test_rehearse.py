@@ -222,3 +222,18 @@ def test_every_rehearsed_body_validates_against_the_new_version(data: st.DataObj
         return  # the strategies cover the usual subset of JSON Schema: an invalid draw proves nothing
     out = apply(plan, op_id, 200, body, variant=variant)
     assert checker.is_valid(op_id, 200, out), checker.violations(op_id, 200, out)
+
+
+def test_a_field_whose_schema_refers_to_another_definition_is_judged_where_it_was_defined() -> None:
+    # Imported versions refer between definitions with local `#/$defs/X` references.
+    actor = thing({"name": {"type": "string"}}, ("name",))
+    local = {"$ref": "#/$defs/Actor"}
+    old_item = thing({**ID, "actor": local}, ("id", "actor"))
+    new_item = thing({**ID, "actor": {"anyOf": [local, {"type": "null"}]}}, ("id", "actor"))
+    ref = {"$ref": "schemas.json#/$defs/Item"}
+    old = version("a", ref, {"Item": old_item, "Actor": actor})
+    new = version("b", ref, {"Item": new_item, "Actor": actor})
+    (placement,) = plan_rehearsal(new, old).placements[(OP, "200")]
+    assert (placement.kind, placement.path, placement.values) == (K.BECAME_NULLABLE, "actor", (None,))
+    body = rehearsed(old, new, {"id": "t", "actor": {"name": "n"}})
+    assert body == {"id": "t", "actor": None} and refused_by_old(old, body) == {"actor"}
