@@ -12,9 +12,8 @@ body invalid is not taken).
 
 from __future__ import annotations
 
-import copy
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -30,9 +29,11 @@ from apidrift.simulator.rehearse_values import (
     FieldJudge,
     breaking_values,
     field_schemas,
+    json_copy,
     omit,
     put,
     registry_of,
+    undo,
 )
 
 K = ChangeKind
@@ -313,34 +314,36 @@ def apply(plan: RehearsalPlan, op_id: str, status: str | int, body: Any, *, vari
     valid = plan.validator
     if not valid.is_valid(op_id, status, body):
         return body
-    out = copy.deepcopy(body)
+    out = json_copy(body)
     by_path: dict[str, list[Placement]] = {}
     for placement in placements:
         by_path.setdefault(placement.path, []).append(placement)
     for group in by_path.values():
         turn = variant % len(group)
         for placement in group[turn:] + group[:turn]:
-            placed = _place(out, placement, lambda b: bool(valid.is_valid(op_id, status, b)))
-            if placed is not None:
-                out = placed
+            if _place(out, placement, lambda b: bool(valid.is_valid(op_id, status, b))):
                 break
     return out
 
 
-def _place(body: Any, placement: Placement, valid: Any) -> Any | None:
-    """`body` with one placement made (everywhere, else in the first place only), or None when no
-    version of it keeps the body valid or there is nowhere to make it."""
+def _place(body: Any, placement: Placement, valid: Callable[[Any], bool]) -> bool:
+    """Make one placement in `body` (everywhere, else in the first place only) if some version of it
+    keeps the body valid; whether it was made (nothing is changed when not)."""
     if placement.action is Action.OMIT:
-        candidate, count = omit(copy.deepcopy(body), placement.path)
-        return candidate if count and valid(candidate) else None
+        edits = omit(body, placement.path)
+        if edits and valid(body):
+            return True
+        undo(edits)
+        return False
     for value in placement.values:
         for first_only in (False, True):
-            candidate, count = put(copy.deepcopy(body), placement.path, value, first_only=first_only)
-            if not count:
-                return None
-            if valid(candidate):
-                return candidate
-    return None
+            edits = put(body, placement.path, value, first_only=first_only)
+            if not edits:
+                return False  # nowhere to put it
+            if valid(body):
+                return True
+            undo(edits)
+    return False
 
 
 class Rehearsal:
