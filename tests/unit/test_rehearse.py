@@ -237,3 +237,20 @@ def test_a_field_whose_schema_refers_to_another_definition_is_judged_where_it_wa
     assert (placement.kind, placement.path, placement.values) == (K.BECAME_NULLABLE, "actor", (None,))
     body = rehearsed(old, new, {"id": "t", "actor": {"name": "n"}})
     assert body == {"id": "t", "actor": None} and refused_by_old(old, body) == {"actor"}
+
+
+def test_a_status_documented_as_a_range_is_rehearsed_and_other_versions_are_left_alone() -> None:
+    from dataclasses import replace
+
+    from apidrift.simulator.rehearse import Rehearsal
+
+    def ranged(v: ContractVersion) -> ContractVersion:
+        spec = replace(v.operations[OP].responses["200"], status="2XX")
+        return replace(v, operations={OP: replace(v.operations[OP], responses={"2XX": spec})})
+
+    old = ranged(version("a", thing({**ID, "name": {"type": "string"}}, ("id", "name"))))
+    new = ranged(version("b", thing({**ID, "name": {"type": "string"}})))
+    rehearsal = Rehearsal(plan_rehearsal(new, old))
+    assert rehearsal(OP, "b", 201, {"id": "t", "name": "n"}) == {"id": "t"}
+    assert rehearsal(OP, "a", 201, {"id": "t", "name": "n"}) == {"id": "t", "name": "n"}  # a mixed family
+    assert rehearsal.info()["placements"] == {"became-optional": 1}

@@ -307,10 +307,13 @@ def apply(plan: RehearsalPlan, op_id: str, status: str | int, body: Any, *, vari
     """`body` with the plan's placements for `op_id` and `status`, as far as each keeps the body
     valid in the new version. Where several placements alter one path (left out, or null), the
     `variant`-th goes first, so successive responses show each in turn. A body that is not valid
-    in the new version to begin with is returned as it is."""
-    placements = plan.placements.get((op_id, str(status)))
-    if not placements:
+    in the new version to begin with is returned as it is. A status the version documents only
+    as a range (`2XX`) or as `default` is planned under that name."""
+    code = str(status)
+    documented = next((s for s in (code, f"{code[:1]}XX", "default") if (op_id, s) in plan.placements), None)
+    if documented is None:
         return body
+    placements, status = plan.placements[(op_id, documented)], documented
     valid = plan.validator
     if not valid.is_valid(op_id, status, body):
         return body
