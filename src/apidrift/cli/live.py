@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -77,6 +77,13 @@ def serve(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the org's data and of the faults.")] = 0,
     contracts: ContractsOption = None,
     api: ApiOption = DEFAULT_API,
+    rehearse: Annotated[
+        str | None,
+        typer.Option(
+            "--rehearse",
+            help="An older version: answer with responses valid in --version that break its clients.",
+        ),
+    ] = None,
 ) -> None:
     """Serve a simulated org over HTTP, shaped by one contract version (Ctrl-C stops it)."""
     from apidrift.simulator import FaultPlan, parse_mix
@@ -84,7 +91,13 @@ def serve(
 
     store = ContractStore(contracts, api)
     label = version or store.newest()
-    store.load(label)  # an unknown version is bad input before anything listens
+    new = store.load(label)  # an unknown version is bad input before anything listens
+    plan = None
+    if rehearse is not None:
+        from apidrift.simulator.rehearse import plan_rehearsal
+
+        plan = plan_rehearsal(new, store.load(rehearse))
+        _print_rehearsal(plan.summary())
     out().print(f"simulated {api} org, version {label}, on http://{host}:{port}/v1", soft_wrap=True)
     run_server(
         label,
@@ -95,7 +108,26 @@ def serve(
         latency_ms=latency,
         seed=seed,
         store=store,
+        rehearse=plan,
     )
+
+
+def _print_rehearsal(summary: dict[str, Any]) -> None:
+    """What the rehearsal alters, by kind, and every change it cannot show, with the reason."""
+    placed = summary["placements"]
+    kinds = ", ".join(f"{kind} {count}" for kind, count in placed.items()) or "nothing"
+    console = out()
+    console.print(
+        f"rehearsing {summary['new']} for clients of {summary['old']}: {sum(placed.values())} "
+        f"alterations in {summary['operations']} operations ({kinds})",
+        soft_wrap=True,
+        markup=False,
+    )
+    skipped = summary["not_rehearsed"]
+    console.print(f"cannot be rehearsed: {len(skipped)}", soft_wrap=True, markup=False)
+    for item in skipped:
+        where = " ".join(str(x) for x in (item["operation"], item["status"], item["path"]) if x)
+        console.print(f"  {item['kind']} {where}: {item['reason']}", soft_wrap=True, markup=False)
 
 
 @app.command("cleanup")

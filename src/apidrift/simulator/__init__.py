@@ -3,12 +3,17 @@ families as another), with the profile's handlers and seeded data, faults and a 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from apidrift.contracts.model import ContractStore, ContractVersion
 from apidrift.simulator.app import BASE_PATH, CONTROL_PREFIX, LoggedRequest, Simulator, create_app
 from apidrift.simulator.errors import ApiError, FaultPlanError, MixError, SimulatorError
 from apidrift.simulator.families import family_of, parse_mix
 from apidrift.simulator.faults import FAULT_KINDS, Fault, FaultPlan
 from apidrift.simulator.overlay import Overlay
+
+if TYPE_CHECKING:
+    from apidrift.simulator.rehearse import RehearsalPlan
 
 __all__ = [
     "BASE_PATH",
@@ -39,9 +44,13 @@ def serve(
     latency_ms: float = 0,
     seed: int = 0,
     store: ContractStore | None = None,
+    rehearse: str | ContractVersion | RehearsalPlan | None = None,
 ) -> None:
-    """Run the simulator with uvicorn until interrupted (blocking); the API is at `http://host:port/v1`."""
+    """Run the simulator with uvicorn until interrupted (blocking); the API is at `http://host:port/v1`.
+    `rehearse` names an older version whose clients its responses break (see `rehearse.py`)."""
     import uvicorn
 
-    app = create_app(version, mix=mix, faults=faults, latency_ms=latency_ms, seed=seed, store=store)
+    app = create_app(
+        version, mix=mix, faults=faults, latency_ms=latency_ms, seed=seed, store=store, rehearse=rehearse
+    )
     uvicorn.run(app, host=host, port=port, log_level="info")

@@ -9,7 +9,7 @@ import json
 import logging
 import re
 from dataclasses import asdict, dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from jsonschema.exceptions import best_match
 from starlette.applications import Starlette
@@ -28,6 +28,9 @@ from apidrift.simulator.families import Families, check_mix_item, family_of
 from apidrift.simulator.faults import RAW_SEND_KEY, FaultPlan, fault_response, stall, truncate_json
 from apidrift.simulator.overlay import Overlay
 
+if TYPE_CHECKING:
+    from apidrift.simulator.rehearse import RehearsalPlan
+
 _logger = logging.getLogger("apidrift.simulator")
 BASE_PATH: Final = "/v1"
 CONTROL_PREFIX: Final = "/__apidrift__"
@@ -36,6 +39,14 @@ VALIDATION_BUDGET_S: Final = 2.0
 _PARAM = re.compile(r"\{(\w+)\}")
 _BEARER = re.compile(r"^\s*bearer\s+\S+", re.IGNORECASE)
 _ANY = re.compile(r"\S")
+
+
+class BodyTransform(Protocol):
+    """Alters a rendered body (operation id, version label, status, body) before it is sent."""
+
+    def __call__(self, op_id: str, version: str, status: int, body: Any) -> Any: ...
+
+    def info(self) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -100,6 +111,8 @@ class Simulator:
         self._fault_counter = 0
         self.validation_budget_s = validation_budget_s
         self._request_validators: dict[tuple[str, str], Any] = {}
+        # What every rendered body passes through before it is sent (a rehearsal), if anything.
+        self.transform: BodyTransform | None = None
 
     def reset(self) -> None:
         """Back to the seed state: a fresh org, an empty request log, the fault sequence from the start."""
@@ -198,10 +211,12 @@ def create_app(
     store: ContractStore | None = None,
     profile: ApiProfile | None = None,
     validation_budget_s: float = VALIDATION_BUDGET_S,
+    rehearse: str | ContractVersion | RehearsalPlan | None = None,
 ) -> Starlette:
     """A Starlette app serving one contract version's operations under `/v1` (see the module doc);
     the profile (by default that of the version's API) supplies the overlay and the families.
-    `validation_budget_s` bounds how long one request's body validation may take."""
+    `validation_budget_s` bounds how long one request's body validation may take. `rehearse` (an
+    older version) alters responses, still valid, to break that version's clients (`rehearse.py`)."""
     store = store or ContractStore()
     base = store.load(version) if isinstance(version, str) else version
     profile = profile or load_profile(base.api, contracts_root=store.root)
@@ -236,8 +251,20 @@ def create_app(
             StarletteRoute("/{path:path}", _dispatch, methods=["GET", "POST", "DELETE", "PUT", "PATCH"]),
         ]
     )
+    if rehearse is not None:
+        simulator.transform = _rehearsal(base, rehearse, store)
     app.state.simulator = simulator
     return app
+
+
+def _rehearsal(
+    new: ContractVersion, old: str | ContractVersion | RehearsalPlan, store: ContractStore
+) -> BodyTransform:
+    from apidrift.simulator.rehearse import Rehearsal, RehearsalPlan, plan_rehearsal
+
+    if isinstance(old, RehearsalPlan):
+        return Rehearsal(old)
+    return Rehearsal(plan_rehearsal(new, store.load(old) if isinstance(old, str) else old))
 
 
 def _overlay(profile: ApiProfile) -> Overlay:
@@ -280,6 +307,7 @@ async def _control_info(request: Request) -> Response:
             "mix": {f: v.version for f, v in sim.mix.items()},
             "seed": sim.seed,
             "operations": len(sim.routes),
+            **({"rehearsal": sim.transform.info()} if sim.transform is not None else {}),
         }
     )
 
@@ -328,7 +356,10 @@ async def _answer(sim: Simulator, request: Request, raw_body: bytes) -> Response
             body=await sim.checked_body(route, raw_body),
         )
         body = sim.overlay.handlers[route.op.id](call)
-        return JSONResponse(sim.overlay.render(route.op.id, route.version.version, body))
+        rendered = sim.overlay.render(route.op.id, route.version.version, body)
+        if sim.transform is not None:
+            rendered = sim.transform(route.op.id, route.version.version, 200, rendered)
+        return JSONResponse(rendered)
     except ApiError as exc:
         return JSONResponse(exc.body(), exc.status)
     except Exception as exc:
