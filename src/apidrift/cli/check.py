@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -147,29 +148,20 @@ def check(
 def _check_har(
     store: ContractStore, profile: ApiProfile, files: list[Path], against: str | None, record: Path | None
 ) -> CheckRun:
-    """HAR files as redacted recordings (kept in --record DIR, else in a folder removed after), checked."""
-    import tempfile
-
-    from apidrift.check.recordings import write_recordings
-    from apidrift.errors import RecordingError
-    from apidrift.live.har import har_recordings
+    """HAR files as redacted recordings (kept in --record DIR), checked; unmatched entries listed."""
+    from apidrift.live.har_check import check_har
     from apidrift.live.redaction import RedactionRules
 
-    label = against or store.require_labels()[-1]
-    made = har_recordings(files, store.load(label), rules=RedactionRules.for_profile(profile))
-    for unmatched in made.unmatched:
-        out().print(f"unmatched: {unmatched}", soft_wrap=True, markup=False, highlight=False)
-    with tempfile.TemporaryDirectory(prefix="apidrift-har-") as scratch:
-        folder = record or Path(scratch)
-        write_recordings(folder, made.recordings)
-        if not made.recordings:  # a check that checked nothing must not pass
-            run = CheckRun([label], label, "har")
-            names = ", ".join(f.name for f in files)
-            run.input_errors.append(RecordingError(f"no entry of {names} answers an operation of {label}"))
-        else:
-            run = check_recordings(store, folder, against=label, display_root=folder.parent)
-    run.input_errors[:0] = made.errors
-    return run
+    rules = RedactionRules.for_profile(profile)
+    done = check_har(store, files, against=against, rules=rules, record_dir=record)
+    print_unmatched(done.unmatched)
+    return done.run
+
+
+def print_unmatched(unmatched: Iterable[object]) -> None:
+    """Traffic no operation of the version has: one line each, listed, not dropped."""
+    for entry in unmatched:
+        out().print(f"unmatched: {entry}", soft_wrap=True, markup=False, highlight=False)
 
 
 def _live(
