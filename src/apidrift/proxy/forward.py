@@ -1,0 +1,204 @@
+"""The forwarding ASGI app: each request goes upstream as it came (hop-by-hop headers aside), each
+answer comes back untouched, chunk by chunk as the upstream sends it, while a capped copy of both
+bodies is taken for the recorder. Control requests under `/__apidrift__/proxy/` are the proxy's own.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator, Callable
+from typing import Any, Final
+
+import httpx
+
+from apidrift.live.transport import no_cookies
+from apidrift.proxy.capture import BodyTap, Captured
+from apidrift.proxy.recorder import Recorder
+
+CONTROL: Final = "/__apidrift__/proxy/"
+# Meaningful for one connection only (RFC 9110 §7.6.1), plus Host, which the upstream URL sets.
+HOP_BY_HOP: Final = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "proxy-connection",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "host",
+    }
+)
+
+Scope = dict[str, Any]
+Receive = Callable[[], Any]
+Send = Callable[[dict[str, Any]], Any]
+
+
+def upstream_client(*, connect_timeout: float = 10.0, read_timeout: float = 600.0) -> httpx.AsyncClient:
+    """One pooled client for the session: no cookie jar, no redirects followed (the client sees them),
+    no environment proxies; a long read timeout, as a stream may idle between events."""
+    timeout = httpx.Timeout(connect=connect_timeout, read=read_timeout, write=read_timeout, pool=read_timeout)
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=32)
+    return httpx.AsyncClient(
+        timeout=timeout, limits=limits, cookies=no_cookies(), follow_redirects=False, trust_env=False
+    )
+
+
+class ProxyApp:
+    """The ASGI app: forwards to `upstream`, hands each finished exchange to `recorder`, and calls
+    `on_stop(why)` when told to stop (a control request, or `max_exchanges` reached)."""
+
+    def __init__(
+        self,
+        upstream: str,
+        *,
+        recorder: Recorder,
+        body_cap: int,
+        on_stop: Callable[[str], None],
+        max_exchanges: int | None = None,
+        client: httpx.AsyncClient | None = None,
+    ) -> None:
+        self._upstream = upstream.rstrip("/")
+        self._recorder = recorder
+        self._cap = body_cap
+        self._on_stop = on_stop
+        self._max = max_exchanges
+        self._client = client or upstream_client()
+        self.exchanges = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+        elif scope["type"] != "http":
+            return  # websockets are not proxied
+        elif scope["path"].startswith(CONTROL):
+            await self._control(scope, send)
+        else:
+            await self._forward(scope, receive, send)
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self._client.aclose()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _control(self, scope: Scope, send: Send) -> None:
+        action = scope["path"][len(CONTROL) :]
+        body: dict[str, Any]
+        if action == "stop" and scope["method"] == "POST":
+            status, body = 200, {"stopping": True, "exchanges": self.exchanges}
+            self._on_stop("control")
+        elif action == "status" and scope["method"] == "GET":
+            status, body = 200, {"exchanges": self.exchanges, "upstream": self._upstream}
+        else:
+            status, body = 404, {"error": f"unknown control request; POST {CONTROL}stop, GET {CONTROL}status"}
+        await _answer(send, status, body)
+
+    async def _forward(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = time.time()
+        t0 = time.perf_counter()
+        method = scope["method"]
+        raw_query = scope.get("query_string", b"")
+        target = self._upstream + scope.get("raw_path", scope["path"].encode()).decode("latin-1")
+        if raw_query:
+            target += "?" + raw_query.decode("latin-1")
+        headers = _forwarded(scope["headers"])
+        has_body = any(name in (b"content-length", b"transfer-encoding") for name, _ in scope["headers"])
+        request_tap = BodyTap(self._cap)
+        response_tap = BodyTap(self._cap)
+        status: int | None = None
+        reason = ""
+        version = "HTTP/1.1"
+        response_headers: list[tuple[bytes, bytes]] = []
+        error: str | None = None
+        request = httpx.Request(
+            method, target, headers=headers, content=_body(receive, request_tap) if has_body else None
+        )
+        try:
+            response = await self._client.send(request, stream=True)
+        except httpx.HTTPError as exc:
+            error = f"no answer from the upstream: {type(exc).__name__}: {exc}"
+            await _answer(
+                send, 502, {"error": {"message": f"apidrift proxy: {error}", "type": "proxy_error"}}
+            )
+        else:
+            try:
+                status, reason = response.status_code, response.reason_phrase
+                version = response.http_version
+                response_headers = _forwarded(response.headers.raw)
+                await send({"type": "http.response.start", "status": status, "headers": response_headers})
+                async for chunk in response.aiter_raw():
+                    response_tap.add(chunk)
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+            except httpx.HTTPError as exc:
+                # The answer began and broke off: the client's connection is closed the same way.
+                error = f"the upstream's answer broke off: {type(exc).__name__}: {exc}"
+            finally:
+                await response.aclose()
+        captured = Captured(
+            started=started,
+            elapsed_ms=(time.perf_counter() - t0) * 1000,
+            method=method,
+            url=target,
+            request_headers=_text(scope["headers"]),
+            request_body=request_tap.kept,
+            request_size=request_tap.size,
+            status=status,
+            reason=reason,
+            http_version=version,
+            response_headers=_text(response_headers),
+            response_body=response_tap.kept,
+            response_size=response_tap.size,
+            error=error,
+        )
+        # The answer is sent: the recorder redacts and writes it on its own thread.
+        if not self._recorder.try_put(captured):
+            import anyio.to_thread
+
+            await anyio.to_thread.run_sync(self._recorder.put, captured)
+        self.exchanges += 1
+        if self._max is not None and self.exchanges >= self._max:
+            self._on_stop("max-exchanges")
+
+
+def _forwarded(headers: Any) -> list[tuple[bytes, bytes]]:
+    """Headers minus hop-by-hop ones, and minus those a `Connection` header names."""
+    named = set(HOP_BY_HOP)
+    for name, value in headers:
+        if name.lower() == b"connection":
+            named.update(token.strip().lower() for token in value.decode("latin-1").split(","))
+    return [(n, v) for n, v in headers if n.decode("latin-1").lower() not in named]
+
+
+def _text(headers: list[tuple[bytes, bytes]]) -> tuple[tuple[str, str], ...]:
+    return tuple((n.decode("latin-1"), v.decode("latin-1")) for n, v in headers)
+
+
+async def _body(receive: Receive, tap: BodyTap) -> AsyncIterator[bytes]:
+    """The client's request body as it arrives, tapped on the way upstream."""
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return
+        chunk = message.get("body", b"")
+        if chunk:
+            tap.add(chunk)
+            yield chunk
+        if not message.get("more_body", False):
+            return
+
+
+async def _answer(send: Send, status: int, body: Any) -> None:
+    data = json.dumps(body).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": data, "more_body": False})
