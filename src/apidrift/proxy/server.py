@@ -20,7 +20,7 @@ import uvicorn
 from apidrift.errors import ProxyError
 from apidrift.live.redaction import RedactionRules, safe_base_url
 from apidrift.proxy.forward import ProxyApp
-from apidrift.proxy.har import DEFAULT_FILE_BYTES, HarFiles
+from apidrift.proxy.har import DEFAULT_FILE_BYTES
 from apidrift.proxy.recorder import ProxyFinding, Recorder
 
 HOST: Final = "127.0.0.1"
@@ -120,9 +120,9 @@ class ProxyServer:
         self.options = options
         self._sock = _bind(options.port)
         self.url = f"http://{HOST}:{self._sock.getsockname()[1]}"
-        files = HarFiles(options.har_dir, max_file_bytes=options.max_file_bytes)
-        self._files = files
-        self._recorder = Recorder(files, options.rules, body_cap=options.body_cap)
+        self._recorder = Recorder(
+            options.har_dir, options.rules, body_cap=options.body_cap, max_file_bytes=options.max_file_bytes
+        )
         self._app = ProxyApp(
             options.upstream,
             recorder=self._recorder,
@@ -139,6 +139,7 @@ class ProxyServer:
             server_header=False,  # the client gets the upstream's headers, not uvicorn's
             date_header=False,
             timeout_graceful_shutdown=5,
+            proxy_headers=False,  # the client is local; uvicorn need not read X-Forwarded-For
         )
         self._server = _Server(config, lambda: (on_listening or (lambda _: None))(self.url))
 
@@ -148,13 +149,13 @@ class ProxyServer:
             self._server.run(sockets=[self._sock])
         finally:
             self._sock.close()
-            self._recorder.close()
+            recorded = self._recorder.close()
         return ProxySession(
             upstream=safe_base_url(self.options.upstream),
-            har_files=tuple(self._files.paths),
-            exchanges=self._recorder.recorded,
-            findings=tuple(self._recorder.findings),
-            findings_left_out=self._recorder.findings_left_out,
+            har_files=recorded.paths,
+            exchanges=recorded.exchanges,
+            findings=recorded.findings,
+            findings_left_out=recorded.findings_left_out,
             stopped_by=self._server.stopped_by or "stop",
         )
 
