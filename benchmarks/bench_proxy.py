@@ -2,8 +2,8 @@
 directly, in the same run, alternating request by request so both paths see the same machine load.
 
 The upstream is a minimal uvicorn app in its own process answering the documented usage-costs
-example (1.4 KB of JSON, the shape the proxy's recorder redacts and writes); the proxy is the real
-`apidrift proxy` command in its own process, writing its HAR as it would for a user. The client is
+example (a few hundred bytes of JSON, which the proxy's recorder redacts and writes); the proxy is the
+real `apidrift proxy` command in its own process, writing its HAR as it would for a user. The client is
 one keep-alive httpx connection per path. Target: under 2 ms added at p50.
 
     python benchmarks/bench_proxy.py [--n 2000] [--warmup 200] [--write-docs]
@@ -75,7 +75,12 @@ def main() -> None:
             match = re.search(r"proxy on (http://127\.0\.0\.1:\d+)", line)
             assert match, line
             proxy_url = match.group(1)
-            direct_ms, proxied_ms = measure(upstream_url, proxy_url, args.n, args.warmup)
+            measure(upstream_url, proxy_url, 0, args.warmup)
+            recorder = _children(proxy.pid)
+            pids = {"proxy": [proxy.pid], "recorder": recorder, "upstream": [upstream.pid]}
+            before = {name: _cpu(p) for name, p in pids.items()}
+            direct_ms, proxied_ms = measure(upstream_url, proxy_url, args.n, 0)
+            after = {name: _cpu(p) for name, p in pids.items()}
             with httpx.Client() as client:
                 client.post(proxy_url + "/__apidrift__/proxy/stop")
             out, err = proxy.communicate(timeout=300)
@@ -90,6 +95,10 @@ def main() -> None:
     checked = next((s for s in summary if " responses valid" in s), "?")
     result = figures(direct_ms, proxied_ms)
     result |= {
+        # CPU ms per exchange: load inflates it far less than wall time. The upstream served 2n requests.
+        "cpu_proxy": (after["proxy"] - before["proxy"]) / args.n * 1000,
+        "cpu_recorder": (after["recorder"] - before["recorder"]) / args.n * 1000,
+        "cpu_upstream": (after["upstream"] - before["upstream"]) / (2 * args.n) * 1000,
         "n": args.n,
         "warmup": args.warmup,
         "stopped": stopped,
@@ -104,6 +113,20 @@ def main() -> None:
     print(json.dumps(result, indent=2))
     if args.write_docs:
         write_docs(result)
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(c) for c in path.read_text().split()] if path.exists() else []
+
+
+def _cpu(pids: list[int]) -> float:
+    """User + system CPU seconds of these processes so far (Linux /proc)."""
+    total = 0.0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def measure(upstream_url: str, proxy_url: str, n: int, warmup: int) -> tuple[list[float], list[float]]:
@@ -167,6 +190,11 @@ def write_docs(r: dict[str, Any]) -> None:
         f"| client -> proxy -> upstream | {r['proxied_p50']:.2f} ms | {r['proxied_p95']:.2f} ms |",
         f"| **added by the proxy** | **{r['added_p50']:.2f} ms** | **{r['added_p95']:.2f} ms** |",
         f"| added, paired | {r['paired_p50']:.2f} ms | {r['paired_p95']:.2f} ms |",
+        "",
+        f"CPU per exchange (less inflated by load than wall time): the proxy's forwarding process "
+        f"{r['cpu_proxy']:.2f} ms, its recorder process (redaction and HAR, off the request path) "
+        f"{r['cpu_recorder']:.2f} ms; the upstream, a bare uvicorn app, {r['cpu_upstream']:.2f} ms "
+        "per request.",
         "",
         f"Target {met} ({r['added_p50']:.2f} ms at p50). The proxy then checked its session: "
         f"{r['stopped']}; {r['checked']} ({r['har_mib']:.1f} MiB of HAR). Load average (1 min) "

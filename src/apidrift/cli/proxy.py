@@ -23,7 +23,7 @@ def proxy(
     upstream: Annotated[
         str,
         typer.Option(
-            "--upstream", help="Base URL every request is forwarded to, e.g. https://api.openai.com."
+            "--upstream", help="Base URL every request is forwarded to (the API itself, or a simulator)."
         ),
     ],
     port: Annotated[

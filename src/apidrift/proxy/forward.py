@@ -5,6 +5,7 @@ bodies is taken for the recorder. Control requests under `/__apidrift__/proxy/` 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import AsyncIterator, Callable
@@ -191,9 +192,7 @@ class ProxyApp:
         )
         # The answer is sent: the recorder redacts and writes it on its own thread.
         if not self._recorder.try_put(captured):
-            import anyio.to_thread
-
-            await anyio.to_thread.run_sync(self._recorder.put, captured)
+            await asyncio.get_running_loop().run_in_executor(None, self._recorder.put, captured)
         self.exchanges += 1
         if self._max is not None and self.exchanges >= self._max:
             self._on_stop("max-exchanges")
