@@ -129,7 +129,7 @@ def test_the_cli_proxy_stops_after_max_exchanges_and_writes_har_and_reports(
 def test_a_stream_passes_through_as_it_comes(serve_app: ServeApp, start_proxy: StartProxy) -> None:
     release = threading.Event()
     finished = threading.Event()
-    events = [b"data: {\"n\": 1}\n\n", b"data: {\"n\": 2}\n\n", b"data: [DONE]\n\n"]
+    events = [b'data: {"n": 1}\n\n', b'data: {"n": 2}\n\n', b"data: [DONE]\n\n"]
 
     async def trickle(scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -270,3 +270,37 @@ def _wait_listening(client: httpx.Client) -> None:
         except httpx.TransportError:
             time.sleep(0.02)
     raise AssertionError("the proxy did not start")
+
+
+def test_a_stream_whose_client_left_is_closed_upstream(serve_app: ServeApp, start_proxy: StartProxy) -> None:
+    sent: list[int] = []
+    closed = threading.Event()
+
+    async def endless(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+
+        async def until_disconnect() -> None:
+            while (await receive())["type"] != "http.disconnect":
+                pass
+            closed.set()  # the proxy closed its connection to the upstream
+
+        watcher = asyncio.ensure_future(until_disconnect())
+        headers = [(b"content-type", b"text/event-stream")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        while not closed.is_set():
+            await send({"type": "http.response.body", "body": b"data: {}\n\n", "more_body": True})
+            sent.append(1)
+            await asyncio.sleep(0.02)
+        await watcher
+
+    proxy = start_proxy(serve_app(endless))
+    with httpx.Client(timeout=30) as client, client.stream("GET", proxy.url + "/v1/events") as response:
+        chunks = response.iter_raw()
+        next(chunks)
+        next(chunks)
+    assert closed.wait(10), "the upstream's stream was read on after the client left"
+    session = proxy.stop()
+    assert [f.message for f in session.findings if f.kind == "connection"] == [
+        "the client left before the answer ended; the upstream's stream was closed"
+    ]

@@ -159,6 +159,7 @@ class ProxyApp:
                 send, 502, {"error": {"message": f"apidrift proxy: {error}", "type": "proxy_error"}}
             )
         else:
+            left = _ClientWatch(receive)
             try:
                 status = response.status
                 reason = response.extensions.get("reason_phrase", b"").decode("latin-1")
@@ -168,11 +169,19 @@ class ProxyApp:
                 async for chunk in response.stream:  # type: ignore[union-attr]
                     response_tap.add(chunk)
                     await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                    if response_tap.size > len(chunk):
+                        left.start()  # a body in several chunks may be a stream that outlives its client
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
             except UPSTREAM_ERRORS as exc:
                 # The answer began and broke off: the client's connection is closed the same way.
                 error = f"the upstream's answer broke off: {_describe(exc)}"
+            except asyncio.CancelledError:
+                if not left.gone:
+                    raise
+                asyncio.current_task().uncancel()  # type: ignore[union-attr]
+                error = "the client left before the answer ended; the upstream's stream was closed"
             finally:
+                left.stop()
                 await response.aclose()
         captured = Captured(
             started=started,
@@ -196,6 +205,34 @@ class ProxyApp:
         self.exchanges += 1
         if self._max is not None and self.exchanges >= self._max:
             self._on_stop("max-exchanges")
+
+
+class _ClientWatch:
+    """Once started, waits for the client to disconnect and then cancels the forwarding task, so an
+    endless stream is not read on for a client that has gone (uvicorn drops sends to it silently)."""
+
+    __slots__ = ("_receive", "_task", "_watcher", "gone")
+
+    def __init__(self, receive: Receive) -> None:
+        self._receive = receive
+        self._task = asyncio.current_task()
+        self._watcher: asyncio.Task[None] | None = None
+        self.gone = False
+
+    def start(self) -> None:
+        if self._watcher is None:
+            self._watcher = asyncio.ensure_future(self._watch())
+
+    def stop(self) -> None:
+        if self._watcher is not None and not self._watcher.done():
+            self._watcher.cancel()
+
+    async def _watch(self) -> None:
+        while (await self._receive())["type"] != "http.disconnect":
+            pass
+        self.gone = True
+        if self._task is not None:
+            self._task.cancel()
 
 
 def _forwarded(headers: Any) -> list[tuple[bytes, bytes]]:
