@@ -304,3 +304,36 @@ def test_a_stream_whose_client_left_is_closed_upstream(serve_app: ServeApp, star
     assert [f.message for f in session.findings if f.kind == "connection"] == [
         "the client left before the answer ended; the upstream's stream was closed"
     ]
+
+
+def test_a_chunked_request_body_reaches_the_upstream_whole(
+    serve_app: ServeApp, start_proxy: StartProxy
+) -> None:
+    async def echo(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        framing = dict(scope["headers"]).get(b"transfer-encoding", b"").decode()
+        answer = json.dumps({"received": body.decode(), "framing": framing}).encode()
+        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(answer)).encode())]
+        await send({"type": "http.response.start", "status": 201, "headers": headers})
+        await send({"type": "http.response.body", "body": answer})
+
+    proxy = start_proxy(serve_app(echo))
+
+    def parts() -> Iterator[bytes]:
+        yield b'{"name": '
+        yield b'"chunked"}'
+
+    with httpx.Client(timeout=10) as client:
+        answer = client.post(proxy.url + "/v1/organization/projects", content=parts())
+    assert answer.status_code == 201
+    assert answer.json() == {"received": '{"name": "chunked"}', "framing": "chunked"}
+    session = proxy.stop()
+    request = json.loads(session.har_files[0].read_text())["log"]["entries"][0]["request"]
+    assert request["bodySize"] == 19 and json.loads(request["postData"]["text"]) == {"name": "chunked"}
