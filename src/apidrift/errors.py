@@ -17,6 +17,7 @@
     │   ├── ReadOnlyViolation       a write attempted by a read-only client
     │   ├── SweepConfigError        writes without a sandbox, a pending ledger
     │   └── LedgerError             a ledger that cannot be read or written
+    ├── ProxyError                  a proxy that cannot start (an upstream URL, a port in use)
     ├── SimulatorError              bad input to the simulator (a version, a mix, a fault plan)
     │   ├── MixError
     │   └── FaultPlanError
@@ -136,3 +137,7 @@ class SweepConfigError(LiveError):
 
 class LedgerError(LiveError):
     """A ledger file that cannot be read or written."""
+
+
+class ProxyError(ApidriftError):
+    """A proxy that cannot start: an upstream that is not an http(s) URL, a port it cannot listen on."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -167,15 +168,20 @@ def _check_traffic(
     traffic = check_traffic_files(
         store, har=har, cassettes=cassettes, profile=profile, against=against, record=record
     )
-    for unmatched in traffic.unmatched:
-        out().print(f"unmatched: {unmatched}", soft_wrap=True, markup=False, highlight=False)
+    print_unmatched(traffic.unmatched)
     _print_unchecked(traffic.run)
     report = build_traffic_report(traffic, api=profile.name)
-    _print_requests(report)
+    print_requests(report)
     return report, [str(e) for e in traffic.run.input_errors]
 
 
-def _print_requests(report: DriftReport) -> None:
+def print_unmatched(unmatched: Iterable[object]) -> None:
+    """Traffic no operation of the version has: one line each, listed, not dropped."""
+    for entry in unmatched:
+        out().print(f"unmatched: {entry}", soft_wrap=True, markup=False, highlight=False)
+
+
+def print_requests(report: DriftReport) -> None:
     """The sender's drift: request findings, one line per kind of finding with how many requests."""
     seen: dict[tuple[str, ...], int] = {}
     for f in report.findings:
