@@ -1,6 +1,7 @@
 """The simulated API as a Starlette app: routes from a contract version, auth, request validation,
 faults and latency, and an in-memory request log under `/__apidrift__/`; the answers come from the
-profile's overlay (its handlers, state and per-version rendering)."""
+profile's overlay (its handlers, state and per-version rendering) where it has a handler and speaks
+the version, and from the generic, contract-driven engine (`engine`) everywhere else."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ import asyncio
 import json
 import logging
 import re
+import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any, Final
 
 from jsonschema.exceptions import best_match
@@ -22,7 +26,9 @@ from apidrift.check.linear import LinearValidator
 from apidrift.contracts.model import ContractStore, ContractVersion, Operation
 from apidrift.errors import ProfileError
 from apidrift.profiles.model import ApiProfile, load_profile
-from apidrift.simulator.core import Call, parse_query
+from apidrift.simulator.core import Call, Handler, parse_query
+from apidrift.simulator.data import load_examples
+from apidrift.simulator.engine import Engine, error_body
 from apidrift.simulator.errors import ApiError, SimulatorError
 from apidrift.simulator.families import Families, check_mix_item, family_of
 from apidrift.simulator.faults import RAW_SEND_KEY, FaultPlan, fault_response, stall, truncate_json
@@ -83,6 +89,7 @@ class Simulator:
         profile: ApiProfile,
         overlay: Overlay,
         validation_budget_s: float = VALIDATION_BUDGET_S,
+        new_engine: Callable[[], Engine] | None = None,
     ) -> None:
         self.base = base
         self.mix = mix
@@ -92,6 +99,8 @@ class Simulator:
         self.profile = profile
         self.overlay = overlay
         self.state = overlay.new_state(seed)
+        self._new_engine = new_engine or (lambda: Engine([base, *mix.values()], seed, _wall_clock))
+        self.engine = self._new_engine()
         self.requests: list[LoggedRequest] = []
         self.routes = _route_table(base, mix, profile.families)
         auth = profile.auth
@@ -104,6 +113,7 @@ class Simulator:
     def reset(self) -> None:
         """Back to the seed state: a fresh org, an empty request log, the fault sequence from the start."""
         self.state = self.overlay.new_state(self.seed)
+        self.engine = self._new_engine()
         self.requests.clear()
         self._fault_counter = 0
 
@@ -112,6 +122,11 @@ class Simulator:
             if route.op.method == method and (m := route.pattern.match(path)):
                 return route, m.groupdict()
         return None
+
+    def handler_for(self, route: Route) -> Handler | None:
+        """The overlay's handler of a route, if it has one and renders the route's version."""
+        handler = self.overlay.handlers.get(route.op.id)
+        return handler if handler is not None and self.overlay.speaks(route.version.version) else None
 
     def next_fault_number(self) -> int:
         self._fault_counter += 1
@@ -198,26 +213,33 @@ def create_app(
     store: ContractStore | None = None,
     profile: ApiProfile | None = None,
     validation_budget_s: float = VALIDATION_BUDGET_S,
+    examples: Path | None = None,
+    clock: Callable[[], int] | None = None,
 ) -> Starlette:
     """A Starlette app serving one contract version's operations under `/v1` (see the module doc);
     the profile (by default that of the version's API) supplies the overlay and the families.
-    `validation_budget_s` bounds how long one request's body validation may take."""
+    `validation_budget_s` bounds how long one request's body validation may take. The generic engine
+    takes its examples from `examples/<version>/` (default: the `recordings/<api>/` folder beside the
+    contracts root, where `import-openapi` writes them) and its time from `clock` (default: now)."""
     store = store or ContractStore()
     base = store.load(version) if isinstance(version, str) else version
     profile = profile or load_profile(base.api, contracts_root=store.root)
     overlay = _overlay(profile)
-    overlay.check_version(base.version)
     mixed: dict[str, ContractVersion] = {}
     known = sorted({*store.labels(), base.version})
     for family, label in (mix or {}).items():
         check_mix_item(family, label, profile.families, known)
         mixed[family] = base if label == base.version else store.load(label)
-        overlay.check_version(label)
     if latency_ms < 0:
         raise SimulatorError(f"latency_ms must not be negative, got {latency_ms}")
-    missing = sorted(op_id for op_id in base.operations if op_id not in overlay.handlers)
-    if missing:
-        raise SimulatorError(f"version {base.version} has operations the simulator cannot serve: {missing}")
+    versions = list({v.version: v for v in (base, *mixed.values())}.values())
+    folder = examples if examples is not None else store.root.parent / "recordings" / base.api
+    found = {v.version: load_examples(folder / v.version) for v in versions}
+    window = dict(profile.simulation.window)
+
+    def new_engine() -> Engine:
+        return Engine(versions, seed, clock or _wall_clock, found, window)
+
     simulator = Simulator(
         base,
         mixed,
@@ -227,6 +249,7 @@ def create_app(
         profile=profile,
         overlay=overlay,
         validation_budget_s=validation_budget_s,
+        new_engine=new_engine,
     )
     app = SimulatorApp(
         routes=[
@@ -240,8 +263,14 @@ def create_app(
     return app
 
 
+def _wall_clock() -> int:
+    return int(time.time())
+
+
 def _overlay(profile: ApiProfile) -> Overlay:
-    """The profile's simulator overlay; an API without one cannot be simulated yet."""
+    """The profile's simulator overlay; an API without one is served by the generic engine alone."""
+    if profile.extensions.simulator is None:
+        return Overlay(handlers={}, new_state=lambda seed: None)
     try:
         overlay = profile.extension("simulator")
     except ProfileError as exc:
@@ -280,6 +309,8 @@ async def _control_info(request: Request) -> Response:
             "mix": {f: v.version for f, v in sim.mix.items()},
             "seed": sim.seed,
             "operations": len(sim.routes),
+            "generic": sorted(r.op.id for r in sim.routes if sim.handler_for(r) is None),
+            "unsatisfiable": dict(sorted(sim.engine.unsatisfiable.items())),
         }
     )
 
@@ -305,6 +336,7 @@ async def _dispatch(request: Request) -> Response:
 
 
 async def _answer(sim: Simulator, request: Request, raw_body: bytes) -> Response:
+    route: Route | None = None
     try:
         if not sim.auth_value.match(request.headers.get(sim.auth_header, "")):
             where = (
@@ -327,9 +359,19 @@ async def _answer(sim: Simulator, request: Request, raw_body: bytes) -> Response
             query=parse_query(route.version, route.op, raw_query),
             body=await sim.checked_body(route, raw_body),
         )
-        body = sim.overlay.handlers[route.op.id](call)
-        return JSONResponse(sim.overlay.render(route.op.id, route.version.version, body))
+        handler = sim.handler_for(route)
+        if handler is not None:
+            body = handler(call)
+            return JSONResponse(sim.overlay.render(route.op.id, route.version.version, body))
+        answer = sim.engine.answer(call)
+        if answer.body is None:
+            return Response(status_code=answer.status)
+        return JSONResponse(answer.body, answer.status)
     except ApiError as exc:
+        if route is not None and sim.handler_for(route) is None:
+            # A generically served operation answers its errors in the shape its version documents.
+            model = sim.engine.models[route.version.version]
+            return JSONResponse(error_body(model, route.op, exc), exc.status)
         return JSONResponse(exc.body(), exc.status)
     except Exception as exc:
         # A simulator bug: still answer with the documented error object (and say so), so a client

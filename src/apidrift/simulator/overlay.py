@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from apidrift.simulator.core import Body, Handler
+from apidrift.simulator.errors import SimulatorError
 
 
 def _as_is(op_id: str, version: str, body: Body) -> Body:
@@ -26,3 +27,11 @@ class Overlay:
     new_state: Callable[[int], Any]
     render: Callable[[str, str, Body], Body] = _as_is
     check_version: Callable[[str], None] = _any_version
+
+    def speaks(self, version: str) -> bool:
+        """Whether the handlers can answer as `version` (else the generic engine answers for them)."""
+        try:
+            self.check_version(version)
+        except SimulatorError:
+            return False
+        return True
