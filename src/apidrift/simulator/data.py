@@ -148,20 +148,32 @@ class Forge:
             return _MISSING
         return self.dress(schema, value, rng)
 
-    def dress(self, schema: Any, value: Any, rng: random.Random) -> Any:
-        """Plausible values where the generator left the simplest: a time near now for `*_at` integers,
-        words for empty strings; each change kept only if the instance stays valid."""
-        if not isinstance(value, dict):
+    def dress(self, schema: Any, value: Any, rng: random.Random, depth: int = 0) -> Any:
+        """Plausible values where the generator left odd ones: a time near now for `*_at` integers, small
+        counts for other integers, words for empty strings, at every depth; each change is kept only
+        if the instance stays valid."""
+        if isinstance(value, list) and depth < 6:
+            items = self.schemas.array_items(schema)
+            return [self.dress(items, v, rng, depth + 1) for v in value] if items is not None else value
+        if not isinstance(value, dict) or depth > 6:
             return value
-        props = self.schemas.properties(schema)
-        for name, sub in props.items():
+        branches = [m for k in ("oneOf", "anyOf") for m in self.schemas.resolve(schema).get(k, [])]
+        branch = next((m for m in branches if self.schemas.valid(m, value)), schema)
+        for name, sub in self.schemas.properties(branch).items():
             if name not in value:
                 continue
-            kind = self.schemas.resolve(sub).get("type")
+            resolved = self.schemas.resolve(sub)
+            kind = resolved.get("type")
             kinds = kind if isinstance(kind, list) else [kind]
-            if "integer" in kinds and _is_time(name):
-                candidate: Any = self.now() - rng.randrange(1, 90) * 86_400 - rng.randrange(86_400)
-            elif "string" in kinds and value[name] == "" and not self.schemas.resolve(sub).get("enum"):
+            current = value[name]
+            candidate: Any
+            if isinstance(current, dict | list):
+                candidate = self.dress(sub, current, rng, depth + 1)
+            elif "integer" in kinds and _is_time(name):
+                candidate = self.now() - rng.randrange(1, 90) * 86_400 - rng.randrange(86_400)
+            elif isinstance(current, int | float) and not isinstance(current, bool) and not 0 <= current < 1e6:
+                candidate = rng.randrange(1, 5000)
+            elif "string" in kinds and current == "" and not resolved.get("enum"):
                 candidate = f"{name.replace('_', ' ')} {rng.randrange(1, 1000)}"
             else:
                 continue

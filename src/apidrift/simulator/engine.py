@@ -267,7 +267,7 @@ class Engine:
         op = call.op
         envelope = model.envelopes[op.id]
         assert envelope is not None  # a LIST role is given only to operations with an envelope
-        _, schema = model.success(op)
+        status, schema = model.success(op)
         window = window_of(op, call.query, self.now(), self.window_names)
         starts = self._bound_fields(model, envelope.items_schema)
         if window is not None and starts[0] is not None:
@@ -280,8 +280,12 @@ class Engine:
             page, more, token = page_of(op, call.query, items, key=field)
         if envelope.items_key is None:
             return page
-        body = model.forge.generate(schema, f"envelope:{op.id}")
-        body = {**body, envelope.items_key: page, **envelope_fields(envelope, page, more, token)}
+        generated = model.forge.generate(schema, f"envelope:{op.id}")
+        paging = envelope_fields(envelope, page, more, token)
+        body = {**generated, envelope.items_key: page, **paging}
+        for name in paging:  # a paging field whose value the schema refuses (a null) keeps a valid one
+            if not model.validator.is_valid(op.id, status, body) and name in generated:
+                body[name] = generated[name]
         return body
 
     def _bound_fields(self, model: VersionModel, items_schema: Any) -> tuple[str | None, str | None]:
