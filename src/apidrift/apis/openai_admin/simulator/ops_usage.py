@@ -50,8 +50,9 @@ def usage(call: Call) -> Body:
             param="limit",
         )
     start = q["start_time"] - q["start_time"] % width
-    # Without an end the window runs to now: the simulated org's, or the wall clock's when later.
-    end = q.get("end_time", max(NOW, int(time.time())))
+    # Without an end the window runs to the simulated org's now, or to the wall clock's for a window
+    # that starts after it (a sweep asking for recent days).
+    end = q.get("end_time", NOW if q["start_time"] < NOW else int(time.time()))
     if end <= q["start_time"]:
         raise bad_request("'end_time' must be after 'start_time'.", param="end_time")
     first = start
