@@ -58,7 +58,9 @@ def imported(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         patch.setenv("APIDRIFT_CACHE_DIR", str(folder / "cache"))
         for label in SHARED_LABELS:
             spec = shared / "openapi" / f"openai-openapi-{label}.yaml"
-            done = run_cli("import-openapi", str(spec), "--api", "openai-admin", "--version", label, cwd=folder)
+            done = run_cli(
+                "import-openapi", str(spec), "--api", "openai-admin", "--version", label, cwd=folder
+            )
             assert done.returncode == 0, done.stderr
         yield folder / "contracts"
 
@@ -126,7 +128,9 @@ def _usage_ops(t: Target) -> list[str]:
     )
 
 
-@pytest.mark.parametrize("name", ["seed-2026-04-30", "seed-2026-05-02", *(f"shared-{x}" for x in SHARED_LABELS)])
+@pytest.mark.parametrize(
+    "name", ["seed-2026-04-30", "seed-2026-05-02", *(f"shared-{x}" for x in SHARED_LABELS)]
+)
 def test_usage_answers_with_results_for_the_recent_window_asked(
     name: str, request: pytest.FixtureRequest, serve_app: ServeApp
 ) -> None:
@@ -146,7 +150,9 @@ def test_usage_answers_with_results_for_the_recent_window_asked(
             op = app.state.simulator.match("GET", "/v1" + path)[0].op
             assert validator.is_valid(op.id, 200, body), path
             buckets = body["data"]
-            assert [b["start_time"] for b in buckets] == list(range(start_time - start_time % 86_400, end_time, 86_400))
+            assert [b["start_time"] for b in buckets] == list(
+                range(start_time - start_time % 86_400, end_time, 86_400)
+            )
             results = "results" if "results" in buckets[0] else "result"
             assert all(b[results] for b in buckets), path
 
@@ -161,11 +167,17 @@ def test_petstore_create_then_read_update_delete_and_documented_errors(serve_app
     base_url, _ = start(serve_app, t)
     validator = ResponseValidator(t.store().load(t.label))
     with httpx.Client(base_url=base_url + "/v1", headers=t.headers, timeout=10) as c:
-        made = c.post("/pets", json={"pet_name": "Fido", "species": "dog", "owner_id": "own_42", "tag": "new"})
+        made = c.post(
+            "/pets", json={"pet_name": "Fido", "species": "dog", "owner_id": "own_42", "tag": "new"}
+        )
         assert made.status_code == 201  # the status the version documents for a create
         pet = made.json()
         assert {k: pet[k] for k in ("pet_name", "species", "owner_id", "tag")} == {
-            "pet_name": "Fido", "species": "dog", "owner_id": "own_42", "tag": "new"}
+            "pet_name": "Fido",
+            "species": "dog",
+            "owner_id": "own_42",
+            "tag": "new",
+        }
         assert pet["id"].startswith("pet_")  # the id style of the documented examples (`pet_01`)
         assert _json(c.get(f"/pets/{pet['id']}")) == pet
         listed = _json(c.get("/pets", params={"limit": 100}))["data"]
@@ -173,7 +185,11 @@ def test_petstore_create_then_read_update_delete_and_documented_errors(serve_app
         changed = _json(c.patch(f"/pets/{pet['id']}", json={"pet_name": "Rex II"}))
         assert changed == {**pet, "pet_name": "Rex II"}
         assert _json(c.get(f"/pets/{pet['id']}")) == changed
-        assert _json(c.delete(f"/pets/{pet['id']}")) == {"id": pet["id"], "object": "pet.deleted", "deleted": True}
+        assert _json(c.delete(f"/pets/{pet['id']}")) == {
+            "id": pet["id"],
+            "object": "pet.deleted",
+            "deleted": True,
+        }
         gone = c.get(f"/pets/{pet['id']}")
         assert gone.status_code == 404 and validator.is_valid("get-pet", 404, gone.json())
         refused = c.post("/pets", json={"pet_name": "", "species": "fish"})
@@ -234,9 +250,7 @@ def test_seed_versions_create_then_read_returns_what_was_created(label: str, ser
         assert group in listed
 
 
-def test_faults_latency_and_a_mix_work_on_generic_versions(
-    imported: Path, serve_app: ServeApp
-) -> None:
+def test_faults_latency_and_a_mix_work_on_generic_versions(imported: Path, serve_app: ServeApp) -> None:
     t = target("petstore-2025-01-15", None)
     base_url, _ = start(serve_app, t, faults=FaultPlan.parse("429=1.0"), latency_ms=30)
     with httpx.Client(base_url=base_url + "/v1", headers=t.headers, timeout=10) as c:

@@ -86,8 +86,8 @@ _RELATIVE: Final = re.compile(r"now(?:-(\d+)([smhd]))?")
 
 
 class Simulation(_Frozen):
-    """What the generic simulator cannot read from names alone: the query parameters of a time window
-    (`start`, `end`, `width` -> parameter names), where they are not `start_time`/`end_time`/`bucket_width`."""
+    """What the generic simulator cannot read from names alone: the query parameters of a time
+    window (`start`, `end`, `width` -> parameter names) where they have names it does not know."""
 
     window: Mapping[Literal["start", "end", "width"], str] = Field(default_factory=dict)
 

@@ -235,7 +235,7 @@ def create_app(
     versions = list({v.version: v for v in (base, *mixed.values())}.values())
     folder = examples if examples is not None else store.root.parent / "recordings" / base.api
     found = {v.version: load_examples(folder / v.version) for v in versions}
-    window = dict(profile.simulation.window)
+    window = {str(k): v for k, v in profile.simulation.window.items()}
 
     def new_engine() -> Engine:
         return Engine(versions, seed, clock or _wall_clock, found, window)

@@ -96,7 +96,11 @@ class Schemas:
 def _outside(node: Any) -> Any:
     if isinstance(node, dict):
         return {
-            k: (DEFS_PREFIX + v.removeprefix("#/$defs/") if k == "$ref" and isinstance(v, str) and v.startswith("#/$defs/") else _outside(v))
+            k: (
+                DEFS_PREFIX + v.removeprefix("#/$defs/")
+                if k == "$ref" and isinstance(v, str) and v.startswith("#/$defs/")
+                else _outside(v)
+            )
             for k, v in node.items()
         }
     if isinstance(node, list):
@@ -171,7 +175,9 @@ class Forge:
                 candidate = self.dress(sub, current, rng, depth + 1)
             elif "integer" in kinds and _is_time(name):
                 candidate = self.now() - rng.randrange(1, 90) * 86_400 - rng.randrange(86_400)
-            elif isinstance(current, int | float) and not isinstance(current, bool) and not 0 <= current < 1e6:
+            elif (
+                isinstance(current, int | float) and not isinstance(current, bool) and not 0 <= current < 1e6
+            ):
                 candidate = rng.randrange(1, 5000)
             elif "string" in kinds and current == "" and not resolved.get("enum"):
                 candidate = f"{name.replace('_', ' ')} {rng.randrange(1, 1000)}"

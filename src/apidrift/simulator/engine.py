@@ -11,20 +11,19 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, Final
 
-from apidrift.check.validation import ResponseValidator
 from apidrift.contracts.model import ContractVersion, Operation
 from apidrift.simulator.core import Call
-from apidrift.simulator.data import Forge, IdStyle, Schemas, Unsatisfiable, fallback_prefix, learn_id_style
+from apidrift.simulator.data import IdStyle, Unsatisfiable, fallback_prefix, learn_id_style
 from apidrift.simulator.errors import ApiError
+from apidrift.simulator.model import Answer, Examples, VersionModel, error_body
 from apidrift.simulator.pages import (
     WINDOW_END,
     WINDOW_START,
     Envelope,
+    Window,
     envelope_fields,
-    envelope_of,
     limit_of,
     named,
     page_of,
@@ -32,77 +31,10 @@ from apidrift.simulator.pages import (
     to_seconds,
     window_of,
 )
-from apidrift.simulator.resources import Collection, Kind, Resources, infer
+from apidrift.simulator.resources import Collection, Kind
 
+__all__ = ["SEED_ITEMS", "Answer", "Engine", "VersionModel", "error_body"]
 SEED_ITEMS: Final = 3  # entities in every collection before any write
-Examples = Mapping[str, list[tuple[int, Any]]]
-
-
-@dataclass(frozen=True)
-class Answer:
-    """A status and a JSON body (None: no body)."""
-
-    status: int
-    body: Any
-
-
-class VersionModel:
-    """What the engine knows of one version: schemas, generation, resources, envelopes, examples."""
-
-    def __init__(self, version: ContractVersion, seed: int, now: Callable[[], int], examples: Examples) -> None:
-        self.version = version
-        self.schemas = Schemas(version)
-        self.forge = Forge(self.schemas, seed, now)
-        self.validator = ResponseValidator(version)
-        self.examples = examples
-        self.envelopes: dict[str, Envelope | None] = {
-            op.id: envelope_of(self.schemas, self.success(op)[1]) for op in version.operations.values()
-            if op.method.upper() == "GET"
-        }
-        self.resources: Resources = infer(version, {k: v is not None for k, v in self.envelopes.items()})
-
-    def success(self, op: Operation) -> tuple[int, Any]:
-        """The operation's first documented 2xx status and its schema (200 and no schema if none)."""
-        for status in sorted(op.responses):
-            if status.isdigit() and status.startswith("2"):
-                return int(status), op.responses[status].schema
-        return 200, None
-
-    def entity_schema(self, collection: Collection) -> Any:
-        """The shape of one item: what retrieving it answers, else a list's items, else a create's answer."""
-        ops = self.version.operations
-        if (op_id := collection.ops.get(Kind.RETRIEVE)) and (schema := self.success(ops[op_id])[1]):
-            return schema
-        if (op_id := collection.ops.get(Kind.LIST)) and (envelope := self.envelopes.get(op_id)):
-            return envelope.items_schema
-        if op_id := collection.ops.get(Kind.CREATE):
-            return self.success(ops[op_id])[1]
-        return None
-
-    def example_items(self, collection: Collection) -> list[dict[str, Any]]:
-        """Documented items of a collection: from its list's, retrieve's and create's examples."""
-        found: list[dict[str, Any]] = []
-        for kind in (Kind.LIST, Kind.RETRIEVE, Kind.CREATE):
-            op_id = collection.ops.get(kind)
-            for status, body in self.examples.get(op_id or "", []):
-                if not 200 <= status < 300:
-                    continue
-                envelope = self.envelopes.get(op_id or "") if kind is Kind.LIST else None
-                if envelope is not None:
-                    rows = body if envelope.items_key is None else (body or {}).get(envelope.items_key)
-                    found += [r for r in rows or [] if isinstance(r, dict)]
-                elif isinstance(body, dict):
-                    found.append(body)
-        unique = {repr(item.get("id", item)): item for item in found}  # one documented item, many examples
-        return list(unique.values())
-
-    def id_field(self, collection: Collection) -> str:
-        props = self.schemas.properties(self.entity_schema(collection))
-        if "id" in props or not props:
-            return "id"
-        if collection.item_param in props:
-            return str(collection.item_param)
-        return next((name for name in props if name.endswith(("_id", "Id"))), "id")
 
 
 class Engine:
@@ -119,7 +51,9 @@ class Engine:
         self.seed = seed
         self.now = now
         self.window_names = window_names or {}
-        self.models = {v.version: VersionModel(v, seed, now, (examples or {}).get(v.version, {})) for v in versions}
+        self.models = {
+            v.version: VersionModel(v, seed, now, (examples or {}).get(v.version, {})) for v in versions
+        }
         self.rng = random.Random(f"ids:{seed}")
         self.rows: dict[tuple[str, tuple[str, ...]], dict[str, dict[str, Any]]] = {}
         self.styles: dict[str, IdStyle] = {}
@@ -140,8 +74,12 @@ class Engine:
 
     def _unsatisfiable(self, op: Operation, why: str) -> Answer:
         self.unsatisfiable[op.id] = why
-        raise ApiError(501, f"apidrift simulator cannot satisfy {op.id}: {why}", type="server_error",
-                       code="simulator_cannot_satisfy")
+        raise ApiError(
+            501,
+            f"apidrift simulator cannot satisfy {op.id}: {why}",
+            type="server_error",
+            code="simulator_cannot_satisfy",
+        )
 
     def _answer(self, model: VersionModel, call: Call, kind: Kind, path: str | None) -> Answer:
         op = call.op
@@ -154,12 +92,19 @@ class Engine:
         rows = self._collection(model, collection, call.params)
         if kind is Kind.CREATE:
             entity = self._create(model, collection, call, rows)
-            return Answer(status, model.forge.fit(schema, entity, f"shown:{entity['_key']}") if schema else None)
+            return Answer(
+                status, model.forge.fit(schema, entity, f"shown:{entity['_key']}") if schema else None
+            )
         ident = call.params.get(collection.item_param or "", "")
-        entity = rows.get(ident)
-        if entity is None:
-            raise ApiError(404, f"No {fallback_prefix(collection.path)[:-1]} found with id '{ident}'.",
-                           param=collection.item_param, code="not_found")
+        found = rows.get(ident)
+        if found is None:
+            raise ApiError(
+                404,
+                f"No {fallback_prefix(collection.path)[:-1]} found with id '{ident}'.",
+                param=collection.item_param,
+                code="not_found",
+            )
+        entity = found
         if kind is Kind.DELETE:
             del rows[ident]
             done = {model.id_field(collection): ident, "id": ident, "deleted": True}
@@ -177,8 +122,12 @@ class Engine:
         for parent in collection.parents:
             owner = model.resources.owner_of(collection.path, parent)
             if owner is not None and params.get(parent) not in self._collection(model, owner, params):
-                raise ApiError(404, f"No {fallback_prefix(owner.path)[:-1]} found with id '{params.get(parent)}'.",
-                               param=parent, code="not_found")
+                raise ApiError(
+                    404,
+                    f"No {fallback_prefix(owner.path)[:-1]} found with id '{params.get(parent)}'.",
+                    param=parent,
+                    code="not_found",
+                )
         key = (collection.path, tuple(params.get(p, "") for p in collection.parents))
         if key not in self.rows:
             self.rows[key] = self._seed(model, collection, key[1])
@@ -208,7 +157,9 @@ class Engine:
                     return rows
             if not isinstance(entity, dict):
                 return rows
-            entity = self._identify(model, schema, entity, field, style, rows, dict(zip(collection.parents, parents, strict=True)))
+            entity = self._identify(
+                model, schema, entity, field, style, rows, dict(zip(collection.parents, parents, strict=True))
+            )
             rows[entity["_key"]] = entity
         return rows
 
@@ -241,17 +192,30 @@ class Engine:
         if not isinstance(entity, dict):
             raise Unsatisfiable("its items are not objects")
         entity = model.forge.fit(schema, {**entity, **self._stamped(model, schema)}, f"create:{self._writes}")
-        entity = self._identify(model, schema, entity, model.id_field(collection), self._style(model, collection),
-                                rows, {p: call.params.get(p, "") for p in collection.parents})
+        entity = self._identify(
+            model,
+            schema,
+            entity,
+            model.id_field(collection),
+            self._style(model, collection),
+            rows,
+            {p: call.params.get(p, "") for p in collection.parents},
+        )
         self._merge(model, collection, entity, call.body)
         rows[entity["_key"]] = entity
         return entity
 
     def _stamped(self, model: VersionModel, schema: Any) -> dict[str, Any]:
         """`created_at`-like fields set to now: what was just made was made now."""
-        return {n: self.now() for n in model.schemas.properties(schema) if n in ("created_at", "created", "updated_at")}
+        return {
+            n: self.now()
+            for n in model.schemas.properties(schema)
+            if n in ("created_at", "created", "updated_at")
+        }
 
-    def _merge(self, model: VersionModel, collection: Collection, entity: dict[str, Any], body: Mapping[str, Any]) -> None:
+    def _merge(
+        self, model: VersionModel, collection: Collection, entity: dict[str, Any], body: Mapping[str, Any]
+    ) -> None:
         """The request's fields the entity documents, each kept when the entity stays valid."""
         schema = model.entity_schema(collection)
         props = model.schemas.properties(schema)
@@ -275,8 +239,10 @@ class Engine:
         else:
             rows = self._collection(model, collection, call.params)
             field = model.id_field(collection)
-            items = [model.forge.fit(envelope.items_schema, {**row, field: key}, f"item:{key}")
-                     for key, row in rows.items()]
+            items = [
+                model.forge.fit(envelope.items_schema, {**row, field: key}, f"item:{key}")
+                for key, row in rows.items()
+            ]
             page, more, token = page_of(op, call.query, items, key=field)
         if envelope.items_key is None:
             return page
@@ -295,7 +261,12 @@ class Engine:
         return start, end
 
     def _buckets(
-        self, model: VersionModel, call: Call, envelope: Envelope, window: Any, bounds: tuple[str | None, str | None]
+        self,
+        model: VersionModel,
+        call: Call,
+        envelope: Envelope,
+        window: Window,
+        bounds: tuple[str | None, str | None],
     ) -> tuple[list[dict[str, Any]], bool, str | None]:
         """Buckets of the asked window, each with non-empty inner lists where the schema allows them."""
         op, props = call.op, model.schemas.properties(envelope.items_schema)
@@ -337,46 +308,3 @@ class Engine:
 def _filled(value: Any) -> bool:
     """Whether every list directly inside an object is non-empty (a bucket with results)."""
     return not isinstance(value, dict) or all(v for v in value.values() if isinstance(v, list))
-
-
-def error_body(model: VersionModel, op: Operation, error: ApiError) -> Any:
-    """`error` in the shape the operation documents for its status (else for any of its 4xx, else the
-    version's first documented error), falling back to `{"error": {...}}` when none is documented."""
-    plain = error.body()
-    schema = _error_schema(model, op, error.status)
-    if schema is None:
-        return plain
-    detail = plain["error"]
-    candidates = [
-        plain,
-        {"error": {k: v for k, v in detail.items() if v is not None}},
-        {"error": {"message": detail["message"], "code": detail["code"] or str(error.status)}},
-        {k: v for k, v in detail.items() if v is not None},
-        {"message": detail["message"], "code": detail["code"] or str(error.status)},
-        {"message": detail["message"]},
-        {"error": detail["message"]},
-    ]
-    for candidate in candidates:
-        if model.schemas.valid(schema, candidate):
-            return candidate
-    try:
-        return model.forge.fit(schema, candidates[3], f"error:{op.id}:{error.status}")
-    except Unsatisfiable:
-        return plain
-
-
-def _error_schema(model: VersionModel, op: Operation, status: int) -> Any:
-    def schema_of(candidate: Operation) -> Any:
-        spec = candidate.responses.get(str(status))
-        if spec is not None and spec.schema is not None:
-            return spec.schema
-        for code in sorted(candidate.responses):
-            if code.startswith("4") or code == "default":
-                if candidate.responses[code].schema is not None:
-                    return candidate.responses[code].schema
-        return None
-
-    found = schema_of(op)
-    if found is not None:
-        return found
-    return next((s for other in model.version.operations.values() if (s := schema_of(other)) is not None), None)

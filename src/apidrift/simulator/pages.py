@@ -115,7 +115,9 @@ def _cut(
     return page, more, ids[start + len(page) - 1] if more and page else None
 
 
-def envelope_fields(envelope: Envelope, page: Sequence[dict[str, Any]], more: bool, token: str | None) -> dict[str, Any]:
+def envelope_fields(
+    envelope: Envelope, page: Sequence[dict[str, Any]], more: bool, token: str | None
+) -> dict[str, Any]:
     """The envelope's paging fields for one page (the others are left to generation)."""
     out: dict[str, Any] = {}
     for name in envelope.fields:
@@ -145,12 +147,18 @@ class Window:
     as_text: bool = False  # the parameters are date(-time) strings, so the buckets' bounds are too
 
 
-def window_params(op: Operation, names: Mapping[str, str] | None = None) -> tuple[str | None, str | None, str | None]:
+def window_params(
+    op: Operation, names: Mapping[str, str] | None = None
+) -> tuple[str | None, str | None, str | None]:
     """The operation's (start, end, width) query parameters: the profile's names, else by name."""
     names = names or {}
-    start = names.get("start") if names.get("start") and named(op, [names["start"]]) else named(op, WINDOW_START)
+    start = (
+        names.get("start") if names.get("start") and named(op, [names["start"]]) else named(op, WINDOW_START)
+    )
     end = names.get("end") if names.get("end") and named(op, [names["end"]]) else named(op, WINDOW_END)
-    width = names.get("width") if names.get("width") and named(op, [names["width"]]) else named(op, WINDOW_WIDTH)
+    width = (
+        names.get("width") if names.get("width") and named(op, [names["width"]]) else named(op, WINDOW_WIDTH)
+    )
     return start, end, width
 
 
@@ -166,9 +174,10 @@ def window_of(
     start_raw = query.get(start_name) if start_name else None
     end = to_seconds(end_raw) if end_raw is not None else now
     start = to_seconds(start_raw) if start_raw is not None else end - 7 * width
-    as_text = isinstance(start_raw if start_raw is not None else end_raw, str) and not str(
-        start_raw if start_raw is not None else end_raw
-    ).lstrip("-").isdigit()
+    as_text = (
+        isinstance(start_raw if start_raw is not None else end_raw, str)
+        and not str(start_raw if start_raw is not None else end_raw).lstrip("-").isdigit()
+    )
     return Window(start - start % width if width <= 86_400 else start, max(end, start + 1), width, as_text)
 
 
@@ -205,5 +214,9 @@ def time_value(seconds_: int, as_text: bool, schema: Mapping[str, Any]) -> Any:
     kinds = kind if isinstance(kind, list) else [kind]
     if "string" in kinds or (as_text and "integer" not in kinds and "number" not in kinds):
         moment = datetime.fromtimestamp(seconds_, UTC)
-        return moment.date().isoformat() if schema.get("format") == "date" else moment.isoformat().replace("+00:00", "Z")
+        return (
+            moment.date().isoformat()
+            if schema.get("format") == "date"
+            else moment.isoformat().replace("+00:00", "Z")
+        )
     return seconds_

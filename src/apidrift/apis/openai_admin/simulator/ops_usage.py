@@ -22,6 +22,7 @@ def usage_dimensions(state: OrgState) -> tuple[list[str], list[str], list[str]]:
     projects = list(state.projects)[:5]
     return projects, list(state.users), [k for p in state.projects for k in state.api_keys[p]]
 
+
 _PAGE_PREFIX = "page_"
 
 

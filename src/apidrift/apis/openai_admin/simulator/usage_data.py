@@ -140,7 +140,9 @@ def usage_in(
         if day in seeded_days or not (projects and users and keys):
             continue
         rng = random.Random(f"{seed}:{kind}:{day}")
-        one_day = seed_usage(rng, (day + SEED_DAYS) * SECONDS["1d"], projects, users, keys, days=1, kinds=(kind,))
+        one_day = seed_usage(
+            rng, (day + SEED_DAYS) * SECONDS["1d"], projects, users, keys, days=1, kinds=(kind,)
+        )
         found += [r for r in one_day[kind] if start <= r.ts < end]
     return sorted(found, key=lambda r: r.ts)
 
