@@ -236,6 +236,15 @@ def test_imported_openai_create_then_read_returns_what_was_created(
         assert read["name"] == "robot" and read["id"] == account["id"]
         missing = c.get("/organization/projects/proj_nope")
         assert missing.status_code == 404 and missing.json()["error"]["message"]
+        # The OpenAI overlay's effect, applied by the generic engine: archiving stamps the project.
+        archived = _json(c.post(f"/organization/projects/{project['id']}/archive"))
+        assert archived["status"] == "archived" and isinstance(archived["archived_at"], int)
+        assert _json(c.get(f"/organization/projects/{project['id']}")) == archived
+        # What the create answer documents and the item does not (a key's value) is shown once.
+        key = _json(c.post("/organization/admin_api_keys", json={"name": "a key"}))
+        again = _json(c.get(f"/organization/admin_api_keys/{key['id']}"))
+        assert "value" not in again and again["name"] == "a key"
+        assert {k: v for k, v in key.items() if k != "value"} == again
 
 
 @pytest.mark.parametrize("label", ["2026-04-30", "2026-05-02"])

@@ -238,7 +238,7 @@ def create_app(
     window = {str(k): v for k, v in profile.simulation.window.items()}
 
     def new_engine() -> Engine:
-        return Engine(versions, seed, clock or _wall_clock, found, window)
+        return Engine(versions, seed, clock or _wall_clock, found, window, overlay.effects)
 
     simulator = Simulator(
         base,

@@ -33,8 +33,10 @@ from apidrift.simulator.pages import (
 )
 from apidrift.simulator.resources import Collection, Kind
 
-__all__ = ["SEED_ITEMS", "Answer", "Engine", "VersionModel", "error_body"]
+__all__ = ["SEED_ITEMS", "Answer", "Effect", "Engine", "VersionModel", "error_body"]
 SEED_ITEMS: Final = 3  # entities in every collection before any write
+# What an operation does to its item beyond the request's fields: (the item, now) -> None, in place.
+Effect = Callable[[dict[str, Any], int], None]
 
 
 class Engine:
@@ -47,10 +49,12 @@ class Engine:
         now: Callable[[], int],
         examples: Mapping[str, Examples] | None = None,
         window_names: Mapping[str, str] | None = None,
+        effects: Mapping[str, Effect] | None = None,
     ) -> None:
         self.seed = seed
         self.now = now
         self.window_names = window_names or {}
+        self.effects = effects or {}
         self.models = {
             v.version: VersionModel(v, seed, now, (examples or {}).get(v.version, {})) for v in versions
         }
@@ -92,9 +96,7 @@ class Engine:
         rows = self._collection(model, collection, call.params)
         if kind is Kind.CREATE:
             entity = self._create(model, collection, call, rows)
-            return Answer(
-                status, model.forge.fit(schema, entity, f"shown:{entity['_key']}") if schema else None
-            )
+            return Answer(status, self._shown(model, collection, schema, entity))
         ident = call.params.get(collection.item_param or "", "")
         found = rows.get(ident)
         if found is None:
@@ -111,7 +113,22 @@ class Engine:
             return Answer(status, model.forge.fit(schema, done, f"deleted:{op.id}") if schema else None)
         if kind in (Kind.UPDATE, Kind.ACTION):
             self._merge(model, collection, entity, call.body)
-        return Answer(status, model.forge.fit(schema, entity, f"shown:{ident}") if schema else None)
+            self._effect(model, collection, call.op.id, entity)
+        return Answer(status, self._shown(model, collection, schema, entity))
+
+    def _shown(self, model: VersionModel, collection: Collection, schema: Any, entity: dict[str, Any]) -> Any:
+        """The item as this answer documents it; what the answer had to make up is kept in the item
+        too (where the item's own schema allows it), so reading it back answers the same."""
+        if schema is None:
+            return None
+        shown = model.forge.fit(schema, entity, f"shown:{entity['_key']}")
+        if isinstance(shown, dict):
+            own = model.entity_schema(collection)
+            for name, value in shown.items():
+                public = {k: v for k, v in {**entity, name: value}.items() if not k.startswith("_")}
+                if entity.get(name) != value and model.schemas.valid(own, public):
+                    entity[name] = value
+        return shown
 
     # --- collections -----------------------------------------------------------------------------
 
@@ -188,7 +205,12 @@ class Engine:
     ) -> dict[str, Any]:
         self._writes += 1
         schema = model.entity_schema(collection) or model.success(call.op)[1]
-        entity = model.forge.generate(schema, f"create:{call.op.id}:{self._writes}")
+        # A documented item is the likeliest look of a new one; generated when none is documented.
+        examples = model.example_items(collection)
+        salt = f"create:{call.op.id}:{self._writes}"
+        entity = (
+            model.forge.fit(schema, examples[0], salt) if examples else model.forge.generate(schema, salt)
+        )
         if not isinstance(entity, dict):
             raise Unsatisfiable("its items are not objects")
         entity = model.forge.fit(schema, {**entity, **self._stamped(model, schema)}, f"create:{self._writes}")
@@ -204,6 +226,21 @@ class Engine:
         self._merge(model, collection, entity, call.body)
         rows[entity["_key"]] = entity
         return entity
+
+    def _effect(
+        self, model: VersionModel, collection: Collection, op_id: str, entity: dict[str, Any]
+    ) -> None:
+        """What an overlay says an operation does to its item (archiving), kept where it stays valid."""
+        effect = self.effects.get(op_id)
+        if effect is None:
+            return
+        changed = dict(entity)
+        effect(changed, self.now())
+        schema = model.entity_schema(collection)
+        for name, value in changed.items():
+            trial = {k: v for k, v in {**entity, name: value}.items() if not k.startswith("_")}
+            if name.startswith("_") or model.schemas.valid(schema, trial):
+                entity[name] = value
 
     def _stamped(self, model: VersionModel, schema: Any) -> dict[str, Any]:
         """`created_at`-like fields set to now: what was just made was made now."""

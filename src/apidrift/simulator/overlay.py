@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from apidrift.simulator.core import Body, Handler
@@ -27,6 +27,9 @@ class Overlay:
     new_state: Callable[[int], Any]
     render: Callable[[str, str, Body], Body] = _as_is
     check_version: Callable[[str], None] = _any_version
+    # For versions the handlers do not speak: what an operation does to its item beyond what the
+    # contract says (archiving sets `archived_at`), applied by the generic engine; op id -> effect.
+    effects: Mapping[str, Callable[[dict[str, Any], int], None]] = field(default_factory=dict)
 
     def speaks(self, version: str) -> bool:
         """Whether the handlers can answer as `version` (else the generic engine answers for them)."""
