@@ -36,6 +36,19 @@ class Schemas:
         document = schemas_document(version.api, version.version, version.schemas)
         self._registry = rs_registry(version.base + SCHEMAS_FILE, document)
         self._validators: dict[str, Any] = {}
+        self._keys: dict[int, tuple[Any, str]] = {}
+
+    def key(self, schema: Any) -> str:
+        """A schema's identity as text; remembered per schema object (held, so its id is never
+        reused), as serialising a large schema on every request would cost more than answering it."""
+        hit = self._keys.get(id(schema))
+        if hit is not None and hit[0] is schema:
+            return hit[1]
+        text = json.dumps(schema, sort_keys=True)
+        if len(self._keys) > 10_000:  # bounded: schemas merged on the fly are new objects each time
+            self._keys.clear()
+        self._keys[id(schema)] = (schema, text)
+        return text
 
     def resolve(self, schema: Any) -> JSONSchema:
         """The schema behind a chain of `$ref`s, with `allOf` parts merged (properties, required)."""
@@ -84,7 +97,7 @@ class Schemas:
         return None
 
     def valid(self, schema: Any, instance: Any) -> bool:
-        key = json.dumps(schema, sort_keys=True)
+        key = self.key(schema)
         validator = self._validators.get(key)
         if validator is None:
             # A part lifted out of `schemas.json` keeps its local `#/$defs/` references: re-aim them.
@@ -119,7 +132,7 @@ class Forge:
 
     def generate(self, schema: Any, salt: str, accept: Callable[[Any], bool] | None = None) -> Any:
         """A valid instance of `schema`, the same for the same `salt`; Unsatisfiable if none is found."""
-        key = (json.dumps(schema, sort_keys=True), salt)
+        key = (self.schemas.key(schema), salt)
         if key not in self._made:
             self._made[key] = self._search(schema, salt, accept)
         found = self._made[key]
