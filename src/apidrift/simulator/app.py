@@ -103,6 +103,7 @@ class Simulator:
         self.engine = self._new_engine()
         self.requests: list[LoggedRequest] = []
         self.routes = _route_table(base, mix, profile.families)
+        self._shapes: dict[tuple[str, int], list[Route]] | None = None
         auth = profile.auth
         self.auth_header = "authorization" if auth.scheme == "bearer" else auth.header.lower()
         self.auth_value = _BEARER if auth.scheme == "bearer" else _ANY
@@ -118,8 +119,15 @@ class Simulator:
         self._fault_counter = 0
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
-        for route in self.routes:
-            if route.op.method == method and (m := route.pattern.match(path)):
+        # Only routes of this method and number of segments can match (a parameter is one segment).
+        shape = (method, path.count("/"))
+        if self._shapes is None:
+            self._shapes = {}
+            for route in self.routes:
+                key = (route.op.method, (BASE_PATH + route.op.path).count("/"))
+                self._shapes.setdefault(key, []).append(route)
+        for route in self._shapes.get(shape, ()):
+            if m := route.pattern.match(path):
                 return route, m.groupdict()
         return None
 
