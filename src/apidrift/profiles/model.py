@@ -87,9 +87,12 @@ _RELATIVE: Final = re.compile(r"now(?:-(\d+)([smhd]))?")
 
 class Simulation(_Frozen):
     """What the generic simulator cannot read from names alone: the query parameters of a time
-    window (`start`, `end`, `width` -> parameter names) where they have names it does not know."""
+    window (`start`, `end`, `width`) and the fields of a bucket that bound it (`bucket_start`,
+    `bucket_end`), where they have names it does not know."""
 
-    window: Mapping[Literal["start", "end", "width"], str] = Field(default_factory=dict)
+    window: Mapping[Literal["start", "end", "width", "bucket_start", "bucket_end"], str] = Field(
+        default_factory=dict
+    )
 
 
 class Extensions(_Frozen):

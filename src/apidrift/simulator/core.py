@@ -92,9 +92,7 @@ def parse_query(version: ContractVersion, op: Operation, raw: Mapping[str, Seque
 _PARAM_VALIDATORS: dict[tuple[str, str, str, str], tuple[Mapping[str, Any], Any]] = {}
 
 
-def _param_validator(
-    version: ContractVersion, op: Operation, name: str, schema: Mapping[str, Any]
-) -> Any:
+def _param_validator(version: ContractVersion, op: Operation, name: str, schema: Mapping[str, Any]) -> Any:
     """One compiled validator per documented query parameter (building one costs more than a request)."""
     key = (version.base, op.id, op.method, name)
     hit = _PARAM_VALIDATORS.get(key)

@@ -292,9 +292,16 @@ class Engine:
         return body
 
     def _bound_fields(self, model: VersionModel, items_schema: Any) -> tuple[str | None, str | None]:
+        """A bucket's bounds: the profile's names, else by name, else its first two time fields."""
         props = model.schemas.properties(items_schema)
-        start = next((n for n in props if n in WINDOW_START or n.startswith("start")), None)
-        end = next((n for n in props if n in WINDOW_END or n.startswith("end")), None)
+        named_start, named_end = self.window_names.get("bucket_start"), self.window_names.get("bucket_end")
+        start = named_start if named_start in props else None
+        end = named_end if named_end in props else None
+        start = start or next((n for n in props if n in WINDOW_START or n.startswith("start")), None)
+        end = end or next((n for n in props if n in WINDOW_END or n.startswith("end")), None)
+        if start is None:
+            times = [n for n, sub in props.items() if _is_time(model.schemas.resolve(sub))]
+            start, end = (times[0], times[1]) if len(times) >= 2 else (None, None)
         return start, end
 
     def _buckets(
@@ -340,6 +347,10 @@ class Engine:
         self._writes += 1
         salt = f"write:{call.op.id}:{self._writes}"
         return model.forge.fit(schema, {**model.forge.generate(schema, salt), **call.body}, salt)
+
+
+def _is_time(schema: Mapping[str, Any]) -> bool:
+    return schema.get("format") in ("date-time", "date") or schema.get("x-unix-time") is True
 
 
 def _filled(value: Any) -> bool:
