@@ -291,3 +291,29 @@ def test_serve_refuses_nothing_an_imported_version_documents(imported: Path) -> 
         app = create_app(label, store=store)
         generic = [r.op.id for r in app.state.simulator.routes if app.state.simulator.handler_for(r) is None]
         assert sorted(generic) == sorted(store.load(label).operations)
+
+
+def test_check_live_on_the_command_line_against_the_simulated_petstore(
+    serve_app: ServeApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`apidrift check --live` as a person runs it, against `serve`'s app for a petstore version."""
+    t = target("petstore-2025-01-15", None)
+    base_url, _ = start(serve_app, t)
+    monkeypatch.setenv("PETSTORE_API_KEY", petstore_key())
+    done = run_cli(
+        "check",
+        "--live",
+        "--api",
+        "petstore",
+        "--contracts",
+        str(EXAMPLES),
+        "--base-url",
+        base_url + "/v1",
+        "--against",
+        t.label,
+        "--no-reports",
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    for op in ("list-pets", "get-pet", "list-pet-toys"):
+        assert op in done.stdout
