@@ -14,16 +14,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
+import multiprocessing
 import os
 import platform
 import re
 import socket
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
@@ -59,19 +60,33 @@ def critical_path(plan: list[PlannedRead]) -> int:
     return max(level(read) for read in plan)
 
 
-def start_server(
-    version: str, latency_ms: float, store: ContractStore
-) -> tuple[uvicorn.Server, threading.Thread, str]:
-    app = create_app(version, latency_ms=latency_ms, store=store)
+def start_server(version: str, latency_ms: float, store: ContractStore) -> tuple[Any, str]:
+    """The simulator in a child process of its own (as a real server is): client and server would
+    otherwise share one interpreter lock, and the sweep would measure their contention."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="critical", access_log=False))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)
-    return server, thread, f"http://127.0.0.1:{port}/v1"
+    child = multiprocessing.get_context("fork").Process(
+        target=_serve, args=(sock, version, latency_ms, store), daemon=True
+    )
+    child.start()
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or not child.is_alive():
+                raise RuntimeError("the simulator did not start") from None
+            time.sleep(0.05)
+    sock.close()  # the child holds its own copy
+    return child, f"http://127.0.0.1:{port}/v1"
+
+
+def _serve(sock: socket.socket, version: str, latency_ms: float, store: ContractStore) -> None:
+    app = create_app(version, latency_ms=latency_ms, store=store)
+    config = uvicorn.Config(app, lifespan="off", log_level="critical", access_log=False)
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 def sweep_once(version: ContractVersion, base_url: str, concurrency: int) -> SweepTiming:
@@ -113,15 +128,16 @@ def main() -> None:
         store, args.version = ContractStore(root, api="openai-admin"), label
     version = store.load(args.version)
     plan, _ = plan_reads(version, SweepOptions())
-    server, thread, base_url = start_server(args.version, args.latency_ms, store)
+    load_before = os.getloadavg()[0]
+    child, base_url = start_server(args.version, args.latency_ms, store)
     try:
         timings = {
             c: min((sweep_once(version, base_url, c) for _ in range(args.repeat)), key=lambda t: t.seconds)
             for c in (1, 8)
         }
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+        child.terminate()
+        child.join(timeout=10)
     latency = args.latency_ms / 1000
     requests = timings[8].requests
     chain = critical_path(plan)
@@ -135,7 +151,9 @@ def main() -> None:
         f"Python {platform.python_version()}: "
         f"`python benchmarks/bench_sweep.py --latency-ms {args.latency_ms:g}{source}`. "
         f"A read-only sweep of {args.version} ({len(plan)} planned reads, {requests} requests) against the "
-        f"simulator on 127.0.0.1 adding {args.latency_ms:g} ms to every response; best of {args.repeat}.",
+        f"simulator on 127.0.0.1 adding {args.latency_ms:g} ms to every response; best of {args.repeat}. "
+        f"Load average (1 min) {load_before:.1f} before and {os.getloadavg()[0]:.1f} after, on "
+        f"{os.cpu_count()} cores (a shared machine); the simulator runs in a process of its own.",
         "",
         "| concurrency | wall time | critical-path bound | time / bound |",
         "|---|---|---|---|",
