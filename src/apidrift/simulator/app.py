@@ -104,6 +104,7 @@ class Simulator:
         self.requests: list[LoggedRequest] = []
         self.routes = _route_table(base, mix, profile.families)
         self._shapes: dict[tuple[str, int], list[Route]] | None = None
+        self._speaks: dict[str, bool] = {}
         auth = profile.auth
         self.auth_header = "authorization" if auth.scheme == "bearer" else auth.header.lower()
         self.auth_value = _BEARER if auth.scheme == "bearer" else _ANY
@@ -134,7 +135,12 @@ class Simulator:
     def handler_for(self, route: Route) -> Handler | None:
         """The overlay's handler of a route, if it has one and renders the route's version."""
         handler = self.overlay.handlers.get(route.op.id)
-        return handler if handler is not None and self.overlay.speaks(route.version.version) else None
+        if handler is None:
+            return None
+        label = route.version.version
+        if label not in self._speaks:
+            self._speaks[label] = self.overlay.speaks(label)
+        return handler if self._speaks[label] else None
 
     def next_fault_number(self) -> int:
         self._fault_counter += 1

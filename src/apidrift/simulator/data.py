@@ -37,6 +37,7 @@ class Schemas:
         self._registry = rs_registry(version.base + SCHEMAS_FILE, document)
         self._validators: dict[str, Any] = {}
         self._keys: dict[int, tuple[Any, str]] = {}
+        self._properties: dict[str, dict[str, Any]] = {}
 
     def key(self, schema: Any) -> str:
         """A schema's identity as text; remembered per schema object (held, so its id is never
@@ -73,7 +74,14 @@ class Schemas:
         return schema
 
     def properties(self, schema: Any) -> dict[str, Any]:
-        """The properties an object schema declares (those of its first object branch for a union)."""
+        """The properties an object schema declares (those of its first object branch for a union);
+        remembered per schema, as every answer asks (read only: callers never change it)."""
+        key = self.key(schema)
+        if key not in self._properties:
+            self._properties[key] = self._find_properties(schema)
+        return self._properties[key]
+
+    def _find_properties(self, schema: Any) -> dict[str, Any]:
         resolved = self.resolve(schema)
         if "properties" in resolved:
             return dict(resolved["properties"])
@@ -138,7 +146,8 @@ class Forge:
         found = self._made[key]
         if found is _MISSING:
             raise Unsatisfiable(f"no instance of the schema was found in {MAX_TRIES} tries")
-        return json.loads(json.dumps(found))  # a copy the caller may change
+        # A copy whose top level the caller may change (nothing changes a generated value below it).
+        return dict(found) if isinstance(found, dict) else list(found) if isinstance(found, list) else found
 
     def _search(self, schema: Any, salt: str, accept: Callable[[Any], bool] | None) -> Any:
         # Imported here: hypothesis costs ~150 ms to import and only generated data needs it.

@@ -55,6 +55,7 @@ class Engine:
         self.now = now
         self.window_names = window_names or {}
         self.effects = effects or {}
+        self._bounds: dict[tuple[str, str], tuple[str | None, str | None]] = {}
         self.models = {
             v.version: VersionModel(v, seed, now, (examples or {}).get(v.version, {})) for v in versions
         }
@@ -270,7 +271,10 @@ class Engine:
         assert envelope is not None  # a LIST role is given only to operations with an envelope
         status, schema = model.success(op)
         window = window_of(op, call.query, self.now(), self.window_names)
-        starts = self._bound_fields(model, envelope.items_schema)
+        key = (model.version.version, op.id)
+        if key not in self._bounds:
+            self._bounds[key] = self._bound_fields(model, envelope.items_schema)
+        starts = self._bounds[key]
         if window is not None and starts[0] is not None:
             page, more, token = self._buckets(model, call, envelope, window, starts)
         else:
