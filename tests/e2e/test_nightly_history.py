@@ -95,6 +95,9 @@ REST = {
     ("schema-violation", "retrieve-project-api-key", "owner.user.added_at"),
     ("schema-violation", "retrieve-project-api-key", "owner.user.object"),
     ("undocumented-field", "list-groups", "data[].group_type"),
+    # The first project (where the sweep takes its ids) has a group and a service account's key too.
+    ("undocumented-field", "list-project-groups", "data[].group_type"),
+    ("schema-violation", "list-project-api-keys", "data[].owner.service_account.object"),
     ("undocumented-field", "list-project-api-keys", "data[].owner.user.created_at"),
     ("undocumented-field", "list-projects", "data[].external_key_id"),
     ("undocumented-field", "retrieve-project", "external_key_id"),

@@ -124,12 +124,17 @@ def test_a_handler_bug_is_still_a_well_formed_500(
     assert [(r.method, r.status) for r in app.state.simulator.requests] == [("GET", 500)]
 
 
-def test_an_api_without_a_simulator_overlay_is_refused_by_name() -> None:
-    """A profile that names no simulator overlay gets a clear SimulatorError, not a crash."""
+def test_an_api_without_a_simulator_overlay_is_served_by_the_generic_engine() -> None:
+    """A profile that names no simulator overlay is served from its contract alone, every operation."""
+    from starlette.testclient import TestClient
+
     store = ContractStore()
     version = replace(store.load(store.newest()), api="petstore")
-    with pytest.raises(SimulatorError, match=r"cannot simulate 'petstore'.*no simulator"):
-        create_app(version, store=store)
+    app = create_app(version, store=store)
+    sim = app.state.simulator
+    assert sim.overlay.handlers == {}
+    info = TestClient(app).get("/__apidrift__/info").json()
+    assert info["generic"] == sorted(version.operations)
 
 
 def test_a_header_auth_profile_is_asked_for_its_header() -> None:

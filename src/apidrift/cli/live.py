@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -103,7 +104,7 @@ def serve(
         label,
         host=host,
         port=port,
-        mix=parse_mix(mix, known_versions=store.labels()) if mix else None,
+        mix=parse_mix(mix, families=_families(api, store), known_versions=store.labels()) if mix else None,
         faults=FaultPlan.parse(faults, seed=seed) if faults else None,
         latency_ms=latency,
         seed=seed,
@@ -128,6 +129,11 @@ def _print_rehearsal(summary: dict[str, Any]) -> None:
     for item in skipped:
         where = " ".join(str(x) for x in (item["operation"], item["status"], item["path"]) if x)
         console.print(f"  {item['kind']} {where}: {item['reason']}", soft_wrap=True, markup=False)
+
+
+def _families(api: str, store: ContractStore) -> Mapping[str, tuple[str, ...]]:
+    """The endpoint families of the served API's profile (a mix names them)."""
+    return load_profile(api, contracts_root=store.root).families
 
 
 @app.command("cleanup")

@@ -85,6 +85,16 @@ class SweepRules(_Frozen):
 _RELATIVE: Final = re.compile(r"now(?:-(\d+)([smhd]))?")
 
 
+class Simulation(_Frozen):
+    """What the generic simulator cannot read from names alone: the query parameters of a time
+    window (`start`, `end`, `width`) and the fields of a bucket that bound it (`bucket_start`,
+    `bucket_end`), where they have names it does not know."""
+
+    window: Mapping[Literal["start", "end", "width", "bucket_start", "bucket_end"], str] = Field(
+        default_factory=dict
+    )
+
+
 class Extensions(_Frozen):
     """Code a profile adds where data cannot say enough, as `module:attribute` references."""
 
@@ -116,6 +126,7 @@ class ApiProfile(_Frozen):
     sweep: SweepRules = SweepRules()
     # Endpoint families (name -> path-template prefixes): what a simulator's `--mix` switches as one.
     families: Mapping[str, tuple[str, ...]] = Field(default_factory=dict)
+    simulation: Simulation = Simulation()
     extensions: Extensions = Extensions()
     # The one bundled profile a command uses when the user names no API.
     default: bool = False

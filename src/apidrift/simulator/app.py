@@ -1,6 +1,7 @@
 """The simulated API as a Starlette app: routes from a contract version, auth, request validation,
 faults and latency, and an in-memory request log under `/__apidrift__/`; the answers come from the
-profile's overlay (its handlers, state and per-version rendering)."""
+profile's overlay (its handlers, state and per-version rendering) where it has a handler and speaks
+the version, and from the generic, contract-driven engine (`engine`) everywhere else."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ import asyncio
 import json
 import logging
 import re
+import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from jsonschema.exceptions import best_match
@@ -22,7 +26,9 @@ from apidrift.check.linear import LinearValidator
 from apidrift.contracts.model import ContractStore, ContractVersion, Operation
 from apidrift.errors import ProfileError
 from apidrift.profiles.model import ApiProfile, load_profile
-from apidrift.simulator.core import Call, parse_query
+from apidrift.simulator.core import Call, Handler, parse_query
+from apidrift.simulator.data import load_examples
+from apidrift.simulator.engine import Engine, error_body
 from apidrift.simulator.errors import ApiError, SimulatorError
 from apidrift.simulator.families import Families, check_mix_item, family_of
 from apidrift.simulator.faults import RAW_SEND_KEY, FaultPlan, fault_response, stall, truncate_json
@@ -94,6 +100,7 @@ class Simulator:
         profile: ApiProfile,
         overlay: Overlay,
         validation_budget_s: float = VALIDATION_BUDGET_S,
+        new_engine: Callable[[], Engine] | None = None,
     ) -> None:
         self.base = base
         self.mix = mix
@@ -103,8 +110,12 @@ class Simulator:
         self.profile = profile
         self.overlay = overlay
         self.state = overlay.new_state(seed)
+        self._new_engine = new_engine or (lambda: Engine([base, *mix.values()], seed, _wall_clock))
+        self.engine = self._new_engine()
         self.requests: list[LoggedRequest] = []
         self.routes = _route_table(base, mix, profile.families)
+        self._shapes: dict[tuple[str, int], list[Route]] | None = None
+        self._speaks: dict[str, bool] = {}
         auth = profile.auth
         self.auth_header = "authorization" if auth.scheme == "bearer" else auth.header.lower()
         self.auth_value = _BEARER if auth.scheme == "bearer" else _ANY
@@ -117,14 +128,32 @@ class Simulator:
     def reset(self) -> None:
         """Back to the seed state: a fresh org, an empty request log, the fault sequence from the start."""
         self.state = self.overlay.new_state(self.seed)
+        self.engine = self._new_engine()
         self.requests.clear()
         self._fault_counter = 0
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
-        for route in self.routes:
-            if route.op.method == method and (m := route.pattern.match(path)):
+        # Only routes of this method and number of segments can match (a parameter is one segment).
+        shape = (method, path.count("/"))
+        if self._shapes is None:
+            self._shapes = {}
+            for route in self.routes:
+                key = (route.op.method, (BASE_PATH + route.op.path).count("/"))
+                self._shapes.setdefault(key, []).append(route)
+        for route in self._shapes.get(shape, ()):
+            if m := route.pattern.match(path):
                 return route, m.groupdict()
         return None
+
+    def handler_for(self, route: Route) -> Handler | None:
+        """The overlay's handler of a route, if it has one and renders the route's version."""
+        handler = self.overlay.handlers.get(route.op.id)
+        if handler is None:
+            return None
+        label = route.version.version
+        if label not in self._speaks:
+            self._speaks[label] = self.overlay.speaks(label)
+        return handler if self._speaks[label] else None
 
     def next_fault_number(self) -> int:
         self._fault_counter += 1
@@ -212,27 +241,35 @@ def create_app(
     profile: ApiProfile | None = None,
     validation_budget_s: float = VALIDATION_BUDGET_S,
     rehearse: str | ContractVersion | RehearsalPlan | None = None,
+    examples: Path | None = None,
+    clock: Callable[[], int] | None = None,
 ) -> Starlette:
     """A Starlette app serving one contract version's operations under `/v1` (see the module doc);
     the profile (by default that of the version's API) supplies the overlay and the families.
     `validation_budget_s` bounds how long one request's body validation may take. `rehearse` (an
-    older version) alters responses, still valid, to break that version's clients (`rehearse.py`)."""
+    older version) alters responses, still valid, to break that version's clients (`rehearse.py`).
+    The generic engine takes its examples from `examples/<version>/` (default: the `recordings/<api>/`
+    folder beside the contracts root, where `import-openapi` writes them) and its time from `clock`
+    (default: now)."""
     store = store or ContractStore()
     base = store.load(version) if isinstance(version, str) else version
     profile = profile or load_profile(base.api, contracts_root=store.root)
     overlay = _overlay(profile)
-    overlay.check_version(base.version)
     mixed: dict[str, ContractVersion] = {}
     known = sorted({*store.labels(), base.version})
     for family, label in (mix or {}).items():
         check_mix_item(family, label, profile.families, known)
         mixed[family] = base if label == base.version else store.load(label)
-        overlay.check_version(label)
     if latency_ms < 0:
         raise SimulatorError(f"latency_ms must not be negative, got {latency_ms}")
-    missing = sorted(op_id for op_id in base.operations if op_id not in overlay.handlers)
-    if missing:
-        raise SimulatorError(f"version {base.version} has operations the simulator cannot serve: {missing}")
+    versions = list({v.version: v for v in (base, *mixed.values())}.values())
+    folder = examples if examples is not None else store.root.parent / "recordings" / base.api
+    found = {v.version: load_examples(folder / v.version) for v in versions}
+    window = {str(k): v for k, v in profile.simulation.window.items()}
+
+    def new_engine() -> Engine:
+        return Engine(versions, seed, clock or _wall_clock, found, window, overlay.effects)
+
     simulator = Simulator(
         base,
         mixed,
@@ -242,6 +279,7 @@ def create_app(
         profile=profile,
         overlay=overlay,
         validation_budget_s=validation_budget_s,
+        new_engine=new_engine,
     )
     app = SimulatorApp(
         routes=[
@@ -267,8 +305,14 @@ def _rehearsal(
     return Rehearsal(plan_rehearsal(new, store.load(old) if isinstance(old, str) else old))
 
 
+def _wall_clock() -> int:
+    return int(time.time())
+
+
 def _overlay(profile: ApiProfile) -> Overlay:
-    """The profile's simulator overlay; an API without one cannot be simulated yet."""
+    """The profile's simulator overlay; an API without one is served by the generic engine alone."""
+    if profile.extensions.simulator is None:
+        return Overlay(handlers={}, new_state=lambda seed: None)
     try:
         overlay = profile.extension("simulator")
     except ProfileError as exc:
@@ -308,6 +352,8 @@ async def _control_info(request: Request) -> Response:
             "seed": sim.seed,
             "operations": len(sim.routes),
             **({"rehearsal": sim.transform.info()} if sim.transform is not None else {}),
+            "generic": sorted(r.op.id for r in sim.routes if sim.handler_for(r) is None),
+            "unsatisfiable": dict(sorted(sim.engine.unsatisfiable.items())),
         }
     )
 
@@ -333,6 +379,7 @@ async def _dispatch(request: Request) -> Response:
 
 
 async def _answer(sim: Simulator, request: Request, raw_body: bytes) -> Response:
+    route: Route | None = None
     try:
         if not sim.auth_value.match(request.headers.get(sim.auth_header, "")):
             where = (
@@ -355,12 +402,25 @@ async def _answer(sim: Simulator, request: Request, raw_body: bytes) -> Response
             query=parse_query(route.version, route.op, raw_query),
             body=await sim.checked_body(route, raw_body),
         )
-        body = sim.overlay.handlers[route.op.id](call)
-        rendered = sim.overlay.render(route.op.id, route.version.version, body)
-        if sim.transform is not None:
-            rendered = sim.transform(route.op.id, route.version.version, 200, rendered)
-        return JSONResponse(rendered)
+        handler = sim.handler_for(route)
+        if handler is not None:
+            body = handler(call)
+            rendered = sim.overlay.render(route.op.id, route.version.version, body)
+            if sim.transform is not None:
+                rendered = sim.transform(route.op.id, route.version.version, 200, rendered)
+            return JSONResponse(rendered)
+        answer = sim.engine.answer(call)
+        if answer.body is None:
+            return Response(status_code=answer.status)
+        generic = answer.body
+        if sim.transform is not None and 200 <= answer.status < 300:
+            generic = sim.transform(route.op.id, route.version.version, answer.status, generic)
+        return JSONResponse(generic, answer.status)
     except ApiError as exc:
+        if route is not None and sim.handler_for(route) is None:
+            # A generically served operation answers its errors in the shape its version documents.
+            model = sim.engine.models[route.version.version]
+            return JSONResponse(error_body(model, route.op, exc), exc.status)
         return JSONResponse(exc.body(), exc.status)
     except Exception as exc:
         # A simulator bug: still answer with the documented error object (and say so), so a client

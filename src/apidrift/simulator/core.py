@@ -81,12 +81,26 @@ def parse_query(version: ContractVersion, op: Operation, raw: Mapping[str, Seque
         if name == "limit" and isinstance(value, int) and "maximum" in param.schema:
             # A page size above the documented maximum is clamped (as the API does), not refused.
             value = min(value, int(param.schema["maximum"]))
-        schema = rooted(param.schema, f"{version.base}op-{op.id}-query-{name}.json")
-        error = next(iter(LinearValidator(schema, registry=version.registry).iter_errors(value)), None)
+        error = next(iter(_param_validator(version, op, name, param.schema).iter_errors(value)), None)
         if error is not None:
             raise bad_request(f"Invalid value for '{name}': {error.message}", param=name)
         out[name] = value
     return out
+
+
+# Bounded by the parameters of the versions served (keyed by version and operation).
+_PARAM_VALIDATORS: dict[tuple[str, str, str, str], tuple[Mapping[str, Any], Any]] = {}
+
+
+def _param_validator(version: ContractVersion, op: Operation, name: str, schema: Mapping[str, Any]) -> Any:
+    """One compiled validator per documented query parameter (building one costs more than a request)."""
+    key = (version.base, op.id, op.method, name)
+    hit = _PARAM_VALIDATORS.get(key)
+    if hit is None or hit[0] is not schema:
+        rooted_schema = rooted(dict(schema), f"{version.base}op-{op.id}-query-{name}.json")
+        hit = (schema, LinearValidator(rooted_schema, registry=version.registry))
+        _PARAM_VALIDATORS[key] = hit
+    return hit[1]
 
 
 def _json_type(schema: Mapping[str, Any]) -> str:

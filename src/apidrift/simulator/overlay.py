@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from apidrift.simulator.core import Body, Handler
+from apidrift.simulator.errors import SimulatorError
 
 
 def _as_is(op_id: str, version: str, body: Body) -> Body:
@@ -26,3 +27,14 @@ class Overlay:
     new_state: Callable[[int], Any]
     render: Callable[[str, str, Body], Body] = _as_is
     check_version: Callable[[str], None] = _any_version
+    # For versions the handlers do not speak: what an operation does to its item beyond what the
+    # contract says (archiving sets `archived_at`), applied by the generic engine; op id -> effect.
+    effects: Mapping[str, Callable[[dict[str, Any], int], None]] = field(default_factory=dict)
+
+    def speaks(self, version: str) -> bool:
+        """Whether the handlers can answer as `version` (else the generic engine answers for them)."""
+        try:
+            self.check_version(version)
+        except SimulatorError:
+            return False
+        return True

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import time
+
 from apidrift.apis.openai_admin.simulator.registry import Body, Call, handles
-from apidrift.apis.openai_admin.simulator.state import NOW
+from apidrift.apis.openai_admin.simulator.state import NOW, OrgState
 from apidrift.apis.openai_admin.simulator.usage_data import (
     COSTS_LIMITS,
     FILTERS,
     LIMITS,
     SECONDS,
     aggregate,
+    usage_in,
 )
 from apidrift.simulator.errors import bad_request
+
+
+def usage_dimensions(state: OrgState) -> tuple[list[str], list[str], list[str]]:
+    """The projects, users and keys usage drawn for a day is spread over (as the seeded week's is)."""
+    projects = list(state.projects)[:5]
+    return projects, list(state.users), [k for p in state.projects for k in state.api_keys[p]]
+
 
 _PAGE_PREFIX = "page_"
 
@@ -41,7 +51,9 @@ def usage(call: Call) -> Body:
             param="limit",
         )
     start = q["start_time"] - q["start_time"] % width
-    end = q.get("end_time", NOW)
+    # Without an end the window runs to the simulated org's now, or to the wall clock's for a window
+    # that starts after it (a sweep asking for recent days).
+    end = q.get("end_time", NOW if q["start_time"] < NOW else int(time.time()))
     if end <= q["start_time"]:
         raise bad_request("'end_time' must be after 'start_time'.", param="end_time")
     first = start
@@ -51,7 +63,9 @@ def usage(call: Call) -> Body:
     page = stops[:limit]
     group_by = q.get("group_by") or []
     filters = {name: q[name] for name in (*FILTERS, "batch") if name in q}
-    records = call.state.usage[kind]
+    state = call.state
+    span = (page[0], page[-1] + width) if page else (start, start)
+    records = usage_in(state.usage, kind, *span, seed=state.seed, dims=usage_dimensions(state))
     data = [
         {
             "object": "bucket",

@@ -190,6 +190,12 @@ def _populate(state: OrgState) -> None:
     _seed_admin_keys(state, users)
     _seed_audit_logs(state)
     state.usage = seed_usage(rng, NOW, projects[:5], users, [k for p in projects for k in state.api_keys[p]])
+    # Last, so every value drawn before stays as it was: the first listed project (where a sweep takes
+    # its project ids from) holds a service account and a group too, so a sweep reaches every read.
+    first, first_roles = projects[0], list(state.project_roles[projects[0]])
+    _seed_service_account(state, first, "Default Bot", T0 + 30 * DAY)
+    state.project_groups[first][groups[1]] = {"created_at": T0 + 31 * DAY, "role": first_roles[1]}
+    state.project_group_roles[(first, groups[1])] = [first_roles[1]]
 
 
 def _add_role(

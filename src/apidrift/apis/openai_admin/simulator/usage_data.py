@@ -1,7 +1,8 @@
 """Usage and cost records of the simulated org, and their aggregation into time buckets.
 
-Records are seeded per endpoint kind over the week before the simulated "now"; a request's buckets
-sum the records that fall inside them, grouped by the requested `group_by` dimensions.
+Records are seeded per endpoint kind over the week before the simulated "now", and drawn per day for
+any other day a request asks for (`usage_in`); a request's buckets sum the records that fall inside
+them, grouped by the requested `group_by` dimensions.
 """
 
 from __future__ import annotations
@@ -86,14 +87,22 @@ class UsageRecord:
 
 
 def seed_usage(
-    rng: random.Random, now: int, projects: Sequence[str], users: Sequence[str], keys: Sequence[str]
+    rng: random.Random,
+    now: int,
+    projects: Sequence[str],
+    users: Sequence[str],
+    keys: Sequence[str],
+    *,
+    days: int = SEED_DAYS,
+    kinds: Sequence[str] = tuple(KINDS),
 ) -> dict[str, list[UsageRecord]]:
-    """Three records per kind per day over the `SEED_DAYS` days before `now`."""
+    """Three records per kind per day over the `days` days that end `SEED_DAYS - days` days before `now`."""
     out: dict[str, list[UsageRecord]] = {}
     first_day = now - SEED_DAYS * SECONDS["1d"]
-    for name, kind in KINDS.items():
+    for name in kinds:
+        kind = KINDS[name]
         records = []
-        for day in range(SEED_DAYS):
+        for day in range(days):
             for _ in range(3):
                 ts = first_day + day * SECONDS["1d"] + rng.randrange(SECONDS["1d"])
                 dims = {
@@ -110,6 +119,32 @@ def seed_usage(
                 records.append(UsageRecord(ts, {d: dims[d] for d in kind.dims}, _metrics(rng, kind)))
         out[name] = sorted(records, key=lambda r: r.ts)
     return out
+
+
+def usage_in(
+    seeded: Mapping[str, Sequence[UsageRecord]],
+    kind: str,
+    start: int,
+    end: int,
+    *,
+    seed: int,
+    dims: tuple[Sequence[str], Sequence[str], Sequence[str]],
+) -> list[UsageRecord]:
+    """The records of `[start, end)`: the seeded week's where it covers a day, and for every other day
+    three records drawn from `(seed, kind, day)`, so any window asked for (recent days included) has
+    data, and the same day always has the same data."""
+    seeded_days = {r.ts // SECONDS["1d"] for r in seeded.get(kind, ())}
+    found = [r for r in seeded.get(kind, ()) if start <= r.ts < end]
+    projects, users, keys = dims
+    for day in range(start // SECONDS["1d"], (end - 1) // SECONDS["1d"] + 1):
+        if day in seeded_days or not (projects and users and keys):
+            continue
+        rng = random.Random(f"{seed}:{kind}:{day}")
+        one_day = seed_usage(
+            rng, (day + SEED_DAYS) * SECONDS["1d"], projects, users, keys, days=1, kinds=(kind,)
+        )
+        found += [r for r in one_day[kind] if start <= r.ts < end]
+    return sorted(found, key=lambda r: r.ts)
 
 
 def _metrics(rng: random.Random, kind: UsageKind) -> dict[str, float]:

@@ -1,0 +1,362 @@
+"""The generic, stateful simulator: any operation of any version, answered from the contract alone.
+
+Collections are seeded lazily (documented examples first, then generated entities), creates, updates,
+deletes and actions change them, lists page them as the version documents, usage-like lists answer
+with buckets for the window asked, and unknown ids or refused bodies get the documented error shape.
+Every answer is validated against the operation's response schema before it is sent; one that cannot
+be made valid is a 501 naming why, and listed in `unsatisfiable` (`/__apidrift__/info`).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+from apidrift.contracts.model import ContractVersion, Operation
+from apidrift.simulator.core import Call
+from apidrift.simulator.data import IdStyle, Unsatisfiable, fallback_prefix, learn_id_style
+from apidrift.simulator.errors import ApiError
+from apidrift.simulator.model import Answer, Examples, VersionModel, error_body
+from apidrift.simulator.pages import (
+    WINDOW_END,
+    WINDOW_START,
+    Envelope,
+    Window,
+    envelope_fields,
+    limit_of,
+    named,
+    page_of,
+    time_value,
+    to_seconds,
+    window_of,
+)
+from apidrift.simulator.resources import Collection, Kind
+
+__all__ = ["SEED_ITEMS", "Answer", "Effect", "Engine", "VersionModel", "error_body"]
+SEED_ITEMS: Final = 3  # entities in every collection before any write
+# What an operation does to its item beyond the request's fields: (the item, now) -> None, in place.
+Effect = Callable[[dict[str, Any], int], None]
+
+
+class Engine:
+    """The state every generically served operation shares (across versions, so a mix stays one org)."""
+
+    def __init__(
+        self,
+        versions: list[ContractVersion],
+        seed: int,
+        now: Callable[[], int],
+        examples: Mapping[str, Examples] | None = None,
+        window_names: Mapping[str, str] | None = None,
+        effects: Mapping[str, Effect] | None = None,
+    ) -> None:
+        self.seed = seed
+        self.now = now
+        self.window_names = window_names or {}
+        self.effects = effects or {}
+        self._bounds: dict[tuple[str, str], tuple[str | None, str | None]] = {}
+        self.models = {
+            v.version: VersionModel(v, seed, now, (examples or {}).get(v.version, {})) for v in versions
+        }
+        self.rng = random.Random(f"ids:{seed}")
+        self.rows: dict[tuple[str, tuple[str, ...]], dict[str, dict[str, Any]]] = {}
+        self.styles: dict[str, IdStyle] = {}
+        self.unsatisfiable: dict[str, str] = {}
+        self._writes = 0
+
+    def answer(self, call: Call) -> Answer:
+        """The answer to one call (ApiError for an unknown id or a refused request)."""
+        model = self.models[call.version.version]
+        role = model.resources.roles[call.op.id]
+        try:
+            answer = self._answer(model, call, role.kind, role.collection)
+        except Unsatisfiable as exc:
+            return self._unsatisfiable(call.op, str(exc))
+        if answer.body is not None and not model.validator.is_valid(call.op.id, answer.status, answer.body):
+            return self._unsatisfiable(call.op, "the answer built does not validate against its schema")
+        return answer
+
+    def _unsatisfiable(self, op: Operation, why: str) -> Answer:
+        self.unsatisfiable[op.id] = why
+        raise ApiError(
+            501,
+            f"apidrift simulator cannot satisfy {op.id}: {why}",
+            type="server_error",
+            code="simulator_cannot_satisfy",
+        )
+
+    def _answer(self, model: VersionModel, call: Call, kind: Kind, path: str | None) -> Answer:
+        op = call.op
+        status, schema = model.success(op)
+        collection = model.resources.collections.get(path or "")
+        if kind is Kind.LIST and collection is not None:
+            return Answer(status, self._list(model, call, collection))
+        if collection is None or kind in (Kind.READ, Kind.WRITE):
+            return Answer(status, self._other(model, call, schema, kind))
+        rows = self._collection(model, collection, call.params)
+        if kind is Kind.CREATE:
+            entity = self._create(model, collection, call, rows)
+            return Answer(status, self._shown(model, collection, schema, entity))
+        ident = call.params.get(collection.item_param or "", "")
+        found = rows.get(ident)
+        if found is None:
+            raise ApiError(
+                404,
+                f"No {fallback_prefix(collection.path)[:-1]} found with id '{ident}'.",
+                param=collection.item_param,
+                code="not_found",
+            )
+        entity = found
+        if kind is Kind.DELETE:
+            del rows[ident]
+            done = {model.id_field(collection): ident, "id": ident, "deleted": True}
+            return Answer(status, model.forge.fit(schema, done, f"deleted:{op.id}") if schema else None)
+        if kind in (Kind.UPDATE, Kind.ACTION):
+            self._merge(model, collection, entity, call.body)
+            self._effect(model, collection, call.op.id, entity)
+        return Answer(status, self._shown(model, collection, schema, entity))
+
+    def _shown(self, model: VersionModel, collection: Collection, schema: Any, entity: dict[str, Any]) -> Any:
+        """The item as this answer documents it; what the answer had to make up is kept in the item
+        too (where the item's own schema allows it), so reading it back answers the same."""
+        if schema is None:
+            return None
+        shown = model.forge.fit(schema, entity, f"shown:{entity['_key']}")
+        if isinstance(shown, dict):
+            own = model.entity_schema(collection)
+            for name, value in shown.items():
+                public = {k: v for k, v in {**entity, name: value}.items() if not k.startswith("_")}
+                if entity.get(name) != value and model.schemas.valid(own, public):
+                    entity[name] = value
+        return shown
+
+    # --- collections -----------------------------------------------------------------------------
+
+    def _collection(
+        self, model: VersionModel, collection: Collection, params: Mapping[str, str]
+    ) -> dict[str, dict[str, Any]]:
+        """The items under the call's parent ids (seeded on first use); a 404 for an unknown parent."""
+        for parent in collection.parents:
+            owner = model.resources.owner_of(collection.path, parent)
+            if owner is not None and params.get(parent) not in self._collection(model, owner, params):
+                raise ApiError(
+                    404,
+                    f"No {fallback_prefix(owner.path)[:-1]} found with id '{params.get(parent)}'.",
+                    param=parent,
+                    code="not_found",
+                )
+        key = (collection.path, tuple(params.get(p, "") for p in collection.parents))
+        if key not in self.rows:
+            self.rows[key] = self._seed(model, collection, key[1])
+        return self.rows[key]
+
+    def _style(self, model: VersionModel, collection: Collection) -> IdStyle:
+        if collection.path not in self.styles:
+            field = model.id_field(collection)
+            ids = [item.get(field) for item in model.example_items(collection)]
+            self.styles[collection.path] = learn_id_style(ids, fallback_prefix(collection.path))
+        return self.styles[collection.path]
+
+    def _seed(self, model: VersionModel, collection: Collection, parents: tuple[str, ...]) -> dict[str, Any]:
+        schema = model.entity_schema(collection)
+        if schema is None:
+            return {}
+        field, style = model.id_field(collection), self._style(model, collection)
+        examples = model.example_items(collection)
+        rows: dict[str, dict[str, Any]] = {}
+        for i in range(SEED_ITEMS):
+            salt = f"seed:{collection.path}:{'/'.join(parents)}:{i}"
+            entity = model.forge.fit(schema, examples[i], salt) if i < len(examples) else None
+            if not isinstance(entity, dict):
+                try:
+                    entity = model.forge.generate(schema, salt)
+                except Unsatisfiable:
+                    return rows
+            if not isinstance(entity, dict):
+                return rows
+            entity = self._identify(
+                model, schema, entity, field, style, rows, dict(zip(collection.parents, parents, strict=True))
+            )
+            rows[entity["_key"]] = entity
+        return rows
+
+    def _identify(
+        self,
+        model: VersionModel,
+        schema: Any,
+        entity: dict[str, Any],
+        field: str,
+        style: IdStyle,
+        rows: Mapping[str, Any],
+        parents: Mapping[str, str],
+    ) -> dict[str, Any]:
+        """A fresh id in the collection's style (and the parent ids where the entity names them)."""
+        ident = style.issue(self.rng)
+        for name, value in {field: ident, **parents}.items():
+            trial = {**entity, name: value}
+            if name in model.schemas.properties(schema) and model.schemas.valid(schema, trial):
+                entity = trial
+        key = str(entity.get(field, ident))
+        entity["_key"] = key if key not in rows else ident
+        return entity
+
+    def _create(
+        self, model: VersionModel, collection: Collection, call: Call, rows: dict[str, dict[str, Any]]
+    ) -> dict[str, Any]:
+        self._writes += 1
+        schema = model.entity_schema(collection) or model.success(call.op)[1]
+        # A documented item is the likeliest look of a new one; generated when none is documented.
+        examples = model.example_items(collection)
+        salt = f"create:{call.op.id}:{self._writes}"
+        entity = (
+            model.forge.fit(schema, examples[0], salt) if examples else model.forge.generate(schema, salt)
+        )
+        if not isinstance(entity, dict):
+            raise Unsatisfiable("its items are not objects")
+        entity = model.forge.fit(schema, {**entity, **self._stamped(model, schema)}, f"create:{self._writes}")
+        entity = self._identify(
+            model,
+            schema,
+            entity,
+            model.id_field(collection),
+            self._style(model, collection),
+            rows,
+            {p: call.params.get(p, "") for p in collection.parents},
+        )
+        self._merge(model, collection, entity, call.body)
+        rows[entity["_key"]] = entity
+        return entity
+
+    def _effect(
+        self, model: VersionModel, collection: Collection, op_id: str, entity: dict[str, Any]
+    ) -> None:
+        """What an overlay says an operation does to its item (archiving), kept where it stays valid."""
+        effect = self.effects.get(op_id)
+        if effect is None:
+            return
+        changed = dict(entity)
+        effect(changed, self.now())
+        schema = model.entity_schema(collection)
+        for name, value in changed.items():
+            trial = {k: v for k, v in {**entity, name: value}.items() if not k.startswith("_")}
+            if name.startswith("_") or model.schemas.valid(schema, trial):
+                entity[name] = value
+
+    def _stamped(self, model: VersionModel, schema: Any) -> dict[str, Any]:
+        """`created_at`-like fields set to now: what was just made was made now."""
+        return {
+            n: self.now()
+            for n in model.schemas.properties(schema)
+            if n in ("created_at", "created", "updated_at")
+        }
+
+    def _merge(
+        self, model: VersionModel, collection: Collection, entity: dict[str, Any], body: Mapping[str, Any]
+    ) -> None:
+        """The request's fields the entity documents, each kept when the entity stays valid."""
+        schema = model.entity_schema(collection)
+        props = model.schemas.properties(schema)
+        for name, value in body.items():
+            if name in props and name != model.id_field(collection):
+                trial = {k: v for k, v in {**entity, name: value}.items() if not k.startswith("_")}
+                if model.schemas.valid(schema, trial):
+                    entity[name] = value
+
+    # --- lists and everything else ----------------------------------------------------------------
+
+    def _list(self, model: VersionModel, call: Call, collection: Collection) -> Any:
+        op = call.op
+        envelope = model.envelopes[op.id]
+        assert envelope is not None  # a LIST role is given only to operations with an envelope
+        status, schema = model.success(op)
+        window = window_of(op, call.query, self.now(), self.window_names)
+        key = (model.version.version, op.id)
+        if key not in self._bounds:
+            self._bounds[key] = self._bound_fields(model, envelope.items_schema)
+        starts = self._bounds[key]
+        if window is not None and starts[0] is not None:
+            page, more, token = self._buckets(model, call, envelope, window, starts)
+        else:
+            rows = self._collection(model, collection, call.params)
+            field = model.id_field(collection)
+            items = [
+                model.forge.fit(envelope.items_schema, {**row, field: key}, f"item:{key}")
+                for key, row in rows.items()
+            ]
+            page, more, token = page_of(op, call.query, items, key=field)
+        if envelope.items_key is None:
+            return page
+        generated = model.forge.generate(schema, f"envelope:{op.id}")
+        paging = envelope_fields(envelope, page, more, token)
+        body = {**generated, envelope.items_key: page, **paging}
+        for name in paging:  # a paging field whose value the schema refuses (a null) keeps a valid one
+            if not model.validator.is_valid(op.id, status, body) and name in generated:
+                body[name] = generated[name]
+        return body
+
+    def _bound_fields(self, model: VersionModel, items_schema: Any) -> tuple[str | None, str | None]:
+        """A bucket's bounds: the profile's names, else by name, else its first two time fields."""
+        props = model.schemas.properties(items_schema)
+        named_start, named_end = self.window_names.get("bucket_start"), self.window_names.get("bucket_end")
+        start = named_start if named_start in props else None
+        end = named_end if named_end in props else None
+        start = start or next((n for n in props if n in WINDOW_START or n.startswith("start")), None)
+        end = end or next((n for n in props if n in WINDOW_END or n.startswith("end")), None)
+        if start is None:
+            times = [n for n, sub in props.items() if _is_time(model.schemas.resolve(sub))]
+            start, end = (times[0], times[1]) if len(times) >= 2 else (None, None)
+        return start, end
+
+    def _buckets(
+        self,
+        model: VersionModel,
+        call: Call,
+        envelope: Envelope,
+        window: Window,
+        bounds: tuple[str | None, str | None],
+    ) -> tuple[list[dict[str, Any]], bool, str | None]:
+        """Buckets of the asked window, each with non-empty inner lists where the schema allows them."""
+        op, props = call.op, model.schemas.properties(envelope.items_schema)
+        token_name = named(op, ("page", "page_token", "cursor", "next_page"))
+        first = window.start
+        if token_name and call.query.get(token_name) is not None:
+            asked = to_seconds(str(call.query[token_name]).rsplit("_", 1)[-1])
+            if not window.start <= asked < window.end:
+                raise ApiError(400, f"Invalid '{token_name}' token.", param=token_name)
+            first = asked
+        stops = range(first, window.end, window.width)
+        limit = limit_of(op, call.query, default=7)
+        page = []
+        for stop in stops[:limit]:
+            salt = f"bucket:{op.id}:{stop}"
+            try:
+                item = model.forge.generate(envelope.items_schema, salt, accept=_filled)
+            except Unsatisfiable:
+                item = model.forge.generate(envelope.items_schema, salt + ":any")
+            for name, at in zip(bounds, (stop, stop + window.width), strict=True):
+                if name is not None:
+                    item[name] = time_value(at, window.as_text, model.schemas.resolve(props[name]))
+            page.append(item)
+        more = len(stops) > limit
+        return page, more, str(stops[limit]) if more else None
+
+    def _other(self, model: VersionModel, call: Call, schema: Any, kind: Kind) -> Any:
+        """A read or write no collection explains: a generated answer carrying the request's fields."""
+        if schema is None:
+            return None
+        if kind is Kind.READ:
+            salt = f"read:{call.op.id}:{sorted(call.params.items())}"
+            return model.forge.generate(schema, salt)
+        self._writes += 1
+        salt = f"write:{call.op.id}:{self._writes}"
+        return model.forge.fit(schema, {**model.forge.generate(schema, salt), **call.body}, salt)
+
+
+def _is_time(schema: Mapping[str, Any]) -> bool:
+    return schema.get("format") in ("date-time", "date") or schema.get("x-unix-time") is True
+
+
+def _filled(value: Any) -> bool:
+    """Whether every list directly inside an object is non-empty (a bucket with results)."""
+    return not isinstance(value, dict) or all(v for v in value.values() if isinstance(v, list))
