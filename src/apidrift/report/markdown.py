@@ -55,7 +55,9 @@ def render_markdown(report: DriftReport, *, limit: int = COMMENT_LIMIT) -> str:
     left_out: list[str] = []
     for section in _sections(report):
         opening, closing = section.opening(), section.closing()
-        if not budget.fits([*opening, *section.rows[:1], *closing]):
+        # Once a section was cut, a later one goes in whole or not at all (no lone first rows).
+        needed = section.rows if left_out else section.rows[:1]
+        if not budget.fits([*opening, *needed, *closing]):
             left_out.append(f"{len(section.rows)} {section.name}")
             continue
         lines += budget.take(opening)
@@ -189,7 +191,6 @@ def _findings(report: DriftReport) -> list[_Section]:
         header += ["status"] if history else []
         table = _table(header, cells)
         new = sum(len(g.rows) for g in block.new)
-        noun = f"{block.severity.value} finding" + ("s" if block.findings != 1 else "")
         title = f"{block.severity.value.title()} ({block.findings})"
         if history:
             title += f": {new} new"
@@ -198,7 +199,9 @@ def _findings(report: DriftReport) -> list[_Section]:
         folded = None if block.severity is not Severity.INFO else True
         if block.severity is Severity.BREAKING:
             folded = False
-        sections += _section(f"{noun} rows", title, table[2:], table[:2], folded=folded, tail=more)
+        sections += _section(
+            f"{block.severity.value} finding rows", title, table[2:], table[:2], folded=folded, tail=more
+        )
     return sections
 
 
