@@ -166,6 +166,8 @@ def _selected(
     if not wanted and severity is None:
         return report
     names = wanted.names(op for label in store.labels() for op in store.load(label).operations.values())
+    if wanted and not names:
+        raise ApidriftError(f"{wanted.describe()} selects no operation of {', '.join(store.labels())}")
     return select_report(report, names if wanted else None, severity)
 
 

@@ -218,7 +218,10 @@ def _tagged(
 
     families = load_profile(api or DEFAULT_API, contracts_root=contracts).families
     wanted = Selection(tags=tuple(tags), families=families)
-    return wanted.names(op for version in versions for op in version.operations.values())
+    names = wanted.names(op for version in versions for op in version.operations.values())
+    if not names:
+        raise ScopeError(f"{wanted.describe()} selects no operation of either side")
+    return names
 
 
 def _scope(scope: list[str] | None, api: str | None, contracts: Path | None) -> tuple[str, ...]:

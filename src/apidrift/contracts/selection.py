@@ -23,6 +23,11 @@ class Selection:
     def __bool__(self) -> bool:
         return bool(self.operations or self.paths or self.tags)
 
+    def describe(self) -> str:
+        """The filters as they were given on the command line."""
+        given = [("--operation", self.operations), ("--path", self.paths), ("--tag", self.tags)]
+        return " ".join(f"{flag} {value}" for flag, values in given for value in values)
+
     def tags_of(self, op: Operation) -> tuple[str, ...]:
         """The operation's own tags, then the profile families its path falls in."""
         families = (name for name, prefixes in self.families.items() if op.path.startswith(tuple(prefixes)))
