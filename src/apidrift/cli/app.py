@@ -39,7 +39,7 @@ class _Commands(TyperGroup):
         return super().make_context(info_name, args, parent=parent, **extra)
 
     def invoke(self, ctx: Any) -> Any:  # typer vendors its own click Context type
-        _VERBOSITY[0] = NORMAL
+        _VERBOSITY[0], _VERBOSITY_TYPED[0] = NORMAL, False
         try:
             return super().invoke(ctx)
         except ApidriftError as exc:
@@ -57,6 +57,7 @@ class _Commands(TyperGroup):
 QUIET, NORMAL, VERBOSE = 0, 1, 2
 # This run's verbosity: set by the `--quiet`/`--verbose` every command has, read by what prints.
 _VERBOSITY = [NORMAL]
+_VERBOSITY_TYPED = [False]  # whether the level came from the command line
 
 
 def verbosity() -> int:
@@ -78,8 +79,12 @@ VerboseOption = Annotated[
 
 def _record(level: int) -> Any:
     def callback(ctx: Any, param: Any, value: bool) -> bool:
-        if value:
+        source = ctx.get_parameter_source(param.name)
+        typed = source is not None and source.name == "COMMANDLINE"
+        # `quiet = true` in the file yields to a typed --verbose (click may process it second).
+        if value and (typed or not _VERBOSITY_TYPED[0]):
             _VERBOSITY[0] = level
+            _VERBOSITY_TYPED[0] = typed
         return value
 
     return callback
