@@ -53,5 +53,6 @@ def test_check_verbose_names_every_failure_and_why(columns: int, color: bool, tm
 
 def test_check_quiet_prints_nothing_at_any_width(tmp_path: Path) -> None:
     for columns in (80, 120):
-        done = run_cli("check", "--against", "2026-04-30", "-q", "--no-reports", cwd=tmp_path, columns=columns)
+        args = ("check", "--against", "2026-04-30", "-q", "--no-reports")
+        done = run_cli(*args, cwd=tmp_path, columns=columns)
         assert (done.returncode, done.stdout, done.stderr) == (1, "", "")
