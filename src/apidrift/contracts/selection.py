@@ -1,6 +1,6 @@
 """Which operations a run looks at: `--operation` globs, `--path` prefixes and `--tag` names, the same
-for every command. A tag is one of the operation's own OpenAPI tags or, for contracts that carry none,
-an endpoint family of the API's profile (its name, matched by the family's path prefixes)."""
+for every command. A tag is one of the operation's own OpenAPI tags or an endpoint family of the API's
+profile (its name, matched by the family's path prefixes); tags match whatever their case."""
 
 from __future__ import annotations
 
@@ -38,9 +38,13 @@ class Selection:
         return (
             (not self.operations or any(fnmatch.fnmatchcase(n, g) for n in names for g in self.operations))
             and (not self.paths or op.path.startswith(self.paths))
-            and (not self.tags or bool(set(self.tags) & set(self.tags_of(op))))
+            and (not self.tags or bool(_folded(self.tags) & _folded(self.tags_of(op))))
         )
 
     def names(self, operations: Iterable[Operation]) -> frozenset[str]:
         """The ids and `METHOD /path` keys of the operations selected: what reports and changes name."""
         return frozenset(n for op in operations if self.matches(op) for n in (op.id, op.key))
+
+
+def _folded(names: Iterable[str]) -> set[str]:
+    return {name.casefold() for name in names}
