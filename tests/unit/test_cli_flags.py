@@ -192,3 +192,15 @@ def test_diff_tag_narrows_to_tagged_operations(tmp_path: Path) -> None:
     done = run_cli("diff", "old.yaml", "new.yaml", "--tag", "one", "--format", "json", cwd=tmp_path)
     operations = {c["operation"] for c in json.loads(done.stdout)["changes"]}
     assert operations == {"GET /pets/{petId}"}
+
+
+def test_report_writes_the_formats_asked_for_into_a_folder(tmp_path: Path) -> None:
+    run_cli("check", "--format", "json", "--reports", "saved", cwd=tmp_path)
+    source = str(tmp_path / "saved" / "report.json")
+    done = run_cli(
+        "report", source, "--format", "html", "--format", "junit", "--reports", "again", cwd=tmp_path
+    )
+    assert done.returncode == 0
+    assert {p.name for p in (tmp_path / "again").iterdir()} == {"report.html", "junit.xml"}
+    several = run_cli("report", source, "--format", "html", "--format", "md", cwd=tmp_path)
+    assert several.returncode == 2 and "give --reports DIR" in several.stderr
