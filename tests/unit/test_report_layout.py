@@ -11,6 +11,7 @@ from report_samples import check_report, diff_report, failing_report
 
 from apidrift.diff.changes import Severity
 from apidrift.report import DriftReport, FindingEntry, render_html, render_markdown
+from apidrift.report.html import HTML_ROWS
 from apidrift.report.tracking import FindingStatus, HistoryBlock
 
 
@@ -186,3 +187,28 @@ def test_html_shows_a_rename_as_one_finding_row() -> None:
 def test_a_passing_check_has_no_breaking_section() -> None:
     md = render_markdown(check_report())
     assert not any(t.startswith("Breaking") for t in _headings(md))
+
+
+def test_more_operations_than_rows_still_caps_the_page() -> None:
+    """A run with more failing operations than the page has rows: one row each for the first ones,
+    never the whole list (a 20,000-finding run once rendered a 10 MB page)."""
+    report = failing_report()
+    report.findings = [
+        *report.findings,
+        *(
+            FindingEntry(
+                kind="undocumented-field",
+                severity=Severity.WARNING,
+                operation=f"op-{i % 700:03d}",
+                version="2026-04-30",
+                path=f"f{i}",
+                message="m",
+                location="response 200",
+                file=f"x/{i}.json",
+            )
+            for i in range(3000)
+        ),
+    ]
+    html = render_html(report)
+    assert html.count('data-severity="warning" data-operation="op-') <= HTML_ROWS
+    assert "more warning rows: see report.json." in html

@@ -17,7 +17,7 @@ from apidrift.report.history_svg import operation_chart, severity_chart
 from apidrift.report.markdown_history import Line, tracked_lines
 from apidrift.report.model import CellStatus, DriftReport, RunKind
 from apidrift.report.tracking import FindingStatus
-from apidrift.report.view import FindingRow, first_anchors, rename_rows, severity_blocks
+from apidrift.report.view import FindingRow, SeverityBlock, first_anchors, rename_rows, severity_blocks
 from apidrift.report.wording import against_text, live_line, title, verdict
 
 # The colour family of each cell status: good, neutral, warn, bad, note, none.
@@ -128,7 +128,8 @@ def render_html(report: DriftReport) -> str:
     template = _environment().get_template("report.html.j2")
     sections = SECTIONS.get(report.metadata.kind, DEFAULT_SECTIONS)
     shown: dict[str, list[Any]] = {"matrix": capped(report.matrix)}
-    blocks = _finding_blocks(report)
+    severities = severity_blocks(report)
+    blocks = _finding_blocks(report, severities)
     renamed = rename_rows(report)
     shown["renames"] = capped(renamed)
     return template.render(
@@ -151,7 +152,7 @@ def render_html(report: DriftReport) -> str:
         blocks=blocks,
         renamed=renamed,
         finding_rows=sum(len(b.rows) for b in blocks),
-        anchors=first_anchors(severity_blocks(report)),
+        anchors=first_anchors(severities),
         show_count=any(r.responses > 1 for r in report.matrix),
         show_recorded=any(r.recorded_version for r in report.matrix),
         show_best=any(r.best_match for r in report.matrix),
@@ -186,8 +187,10 @@ def capped(items: Sequence[T], limit: int = HTML_ROWS) -> list[T]:
         if taken[name] < share:
             taken[name] += 1
             keep.append(index)
+    # More operations than rows: the first `limit` operations get their one row each.
+    keep = keep[:limit]
     chosen = set(keep)
-    rest = [i for i in range(len(items)) if i not in chosen][: limit - len(keep)]
+    rest = [i for i in range(len(items)) if i not in chosen][: max(0, limit - len(keep))]
     return [items[i] for i in sorted([*keep, *rest])]
 
 
@@ -207,10 +210,10 @@ class FindingsBlock:
     more: int
 
 
-def _finding_blocks(report: DriftReport) -> list[FindingsBlock]:
+def _finding_blocks(report: DriftReport, severities: list[SeverityBlock]) -> list[FindingsBlock]:
     out = []
     history = report.history is not None
-    for block in severity_blocks(report):
+    for block in severities:
         rows: list[tuple[FindingRow, str | None]] = []
         for group in block.groups:
             rows += [(row, group.anchor if i == 0 else None) for i, row in enumerate(group.rows)]

@@ -144,10 +144,15 @@ def _rows(report: DriftReport) -> list[FindingRow]:
         rows.setdefault(key, []).append((f, rename, other))
     out = []
     for members in rows.values():
-        first, rename, _ = members[0]
-        files = tuple(dict.fromkeys(m.file for m, _, _ in members if m.file))
-        ids = tuple(dict.fromkeys(i for m, _, o in members for i in (m.id, *([o.id] if o else []))))
-        statuses = tuple(s for m, _, o in members for s in (m.status, o.status if o else None))
+        first, rename, partner = members[0]
+        if len(members) == 1:  # most rows: no merging to do
+            files: tuple[str, ...] = (first.file,) if first.file else ()
+            ids: tuple[str, ...] = (first.id, partner.id) if partner else (first.id,)
+            statuses: tuple[FindingStatus | None, ...] = (first.status, partner.status if partner else None)
+        else:
+            files = tuple(dict.fromkeys(m.file for m, _, _ in members if m.file))
+            ids = tuple(dict.fromkeys(i for m, _, o in members for i in (m.id, *([o.id] if o else []))))
+            statuses = tuple(s for m, _, o in members for s in (m.status, o.status if o else None))
         if rename is not None:
             worst = max((m.severity for m, _, o in members), key=lambda s: s.rank)
             out.append(
