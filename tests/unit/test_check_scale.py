@@ -95,7 +95,8 @@ def test_a_long_table_shows_some_of_every_operation_then_says_how_many_more() ->
     )
     page = render_html(report)
     assert page.count('<tr class="finding"') == HTML_ROWS
-    assert f"… and {HTML_ROWS + 1} more findings: see report.json." in page
+    assert f"… and {HTML_ROWS + 1} more breaking rows: see report.json." in page
+    assert 'data-operation="b-op"' in page, "every operation keeps a share"
 
 
 def test_the_pool_uses_the_idle_cores_of_a_large_folder(monkeypatch: pytest.MonkeyPatch) -> None:

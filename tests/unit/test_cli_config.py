@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 import os
+import typing
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,8 @@ def in_tmp(tmp_path: Path) -> Iterator[Path]:
 def _sample(param: Any) -> Any:
     """A valid value for an option, as TOML would give it: a member of an enum, else by type."""
     annotation = param.type_descriptor.annotation
+    if typing.get_origin(annotation) is list:  # a repeatable option: one of its item type
+        (annotation,) = typing.get_args(annotation)
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         value: Any = list(annotation)[-1].value
     else:
@@ -82,6 +85,28 @@ def test_every_option_of_every_command_can_be_set_in_the_file(in_tmp: Path) -> N
         for param_name in expected[path]:
             source = ctx.get_parameter_source(param_name)
             assert source is not None and source.name == "DEFAULT_MAP", (path, param_name, source)
+            # And took effect: the command receives the file's value (options it keeps to itself,
+            # --quiet and --verbose, are proved by a run below).
+            if param_name in ctx.params:
+                param = next(p for p in command.params if p.name == param_name)
+                wanted = param.process_value(ctx, _sample(param))
+                assert ctx.params[param_name] == wanted, (path, param_name, ctx.params[param_name], wanted)
+
+
+def test_the_shared_flags_take_effect_from_the_file(in_tmp: Path) -> None:
+    (in_tmp / "pyproject.toml").write_text(
+        '[tool.apidrift]\nquiet = true\nformat = ["md", "sarif"]\nreports = "out"\n'
+        '[tool.apidrift.check]\nagainst = "2026-04-30"\ntag = ["usage"]\nseverity = "breaking"\n'
+    )
+    done = run_cli("check", cwd=in_tmp)
+    assert done.returncode == 1 and done.stdout == "", "quiet, and failing against 2026-04-30"
+    assert {p.name for p in (in_tmp / "out").iterdir()} == {"report.md", "report.sarif"}
+    md = (in_tmp / "out" / "report.md").read_text()
+    assert "`usage-costs`" in md and "`list-invites`" not in md, "only the usage family"
+    assert "Warning (" not in md, "only breaking findings"
+    loud = run_cli("check", "--verbose", "--format", "json", cwd=in_tmp)
+    assert loud.stdout.startswith("responses per operation"), "the command line wins over quiet = true"
+    assert "breaking: usage-costs response 200:" in loud.stdout
 
 
 def test_a_flag_on_the_command_line_wins_over_the_file(in_tmp: Path) -> None:

@@ -20,7 +20,13 @@ if TYPE_CHECKING:
 
 class _Commands(TyperGroup):
     """Bad input is one `error:` line and exit 2, a fault in apidrift itself one line and exit 3, inside
-    the app itself, so an in-process run (a test's CliRunner) sees exactly what a user of the script sees."""
+    the app itself, so an in-process run (a test's CliRunner) sees exactly what a user of the script sees.
+    Every command, a new one too, gets `--quiet` and `--verbose` here."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for command in self.commands.values():
+            _add_verbosity(command)
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
         # Defaults from `[tool.apidrift]` / apidrift.toml: a bad file is one `error:` line and exit 2.
@@ -33,6 +39,7 @@ class _Commands(TyperGroup):
         return super().make_context(info_name, args, parent=parent, **extra)
 
     def invoke(self, ctx: Any) -> Any:  # typer vendors its own click Context type
+        _VERBOSITY[0], _VERBOSITY_TYPED[0] = NORMAL, False
         try:
             return super().invoke(ctx)
         except ApidriftError as exc:
@@ -41,10 +48,75 @@ class _Commands(TyperGroup):
         except Exception as exc:
             # Typer's own exits and usage errors (from typer or the click it vendors) pass through.
             ours = type(exc).__module__.split(".")[0] in ("typer", "click")
-            if ours or os.environ.get("APIDRIFT_TRACEBACK"):
+            if ours or os.environ.get("APIDRIFT_TRACEBACK") or verbosity() > NORMAL:
                 raise
             error(internal_fault(exc))
             raise typer.Exit(3) from None
+
+
+QUIET, NORMAL, VERBOSE = 0, 1, 2
+# This run's verbosity: set by the `--quiet`/`--verbose` every command has, read by what prints.
+_VERBOSITY = [NORMAL]
+_VERBOSITY_TYPED = [False]  # whether the level came from the command line
+
+
+def verbosity() -> int:
+    """QUIET (errors and what the command was asked to output only), NORMAL or VERBOSE (every example
+    and, on a fault in apidrift itself, the traceback)."""
+    return _VERBOSITY[0]
+
+
+QuietOption = Annotated[
+    bool,
+    typer.Option(
+        "--quiet", "-q", help="Print only errors and what was asked for (reports are still written)."
+    ),
+]
+VerboseOption = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Print more: every example of a reason, tracebacks of faults.")
+]
+
+
+def _record(level: int) -> Any:
+    def callback(ctx: Any, param: Any, value: bool) -> bool:
+        source = ctx.get_parameter_source(param.name)
+        typed = source is not None and source.name == "COMMANDLINE"
+        # `quiet = true` in the file yields to a typed --verbose (click may process it second).
+        if value and (typed or not _VERBOSITY_TYPED[0]):
+            _VERBOSITY[0] = level
+            _VERBOSITY_TYPED[0] = typed
+        return value
+
+    return callback
+
+
+@cache
+def _verbosity_options() -> tuple[Any, Any]:
+    """`--quiet` and `--verbose` as typer builds options (so configuration and help treat them like any
+    other), recording the level instead of passing it to the command's function."""
+    probe = typer.Typer()
+
+    @probe.command()
+    def _probe(quiet: QuietOption = False, verbose: VerboseOption = False) -> None:
+        """Only here to have typer build the two options."""
+
+    built = {param.name: param for param in typer.main.get_command(probe).params}
+    quiet, verbose = built["quiet"], built["verbose"]
+    for param, level in ((quiet, QUIET), (verbose, VERBOSE)):
+        param.expose_value = False
+        param.callback = _record(level)
+    return quiet, verbose
+
+
+def _add_verbosity(command: Any) -> None:
+    for sub in getattr(command, "commands", {}).values():
+        _add_verbosity(sub)
+    if hasattr(command, "commands"):
+        return
+    taken = {opt for param in command.params for opt in getattr(param, "opts", ())}
+    for option in _verbosity_options():
+        if not taken & set(option.opts):
+            command.params.append(option)
 
 
 def _configured_defaults(loaded: dict[str, Any]) -> dict[str, Any] | None:
@@ -96,7 +168,7 @@ def out() -> Console:
     prints none (a diff to a file, say) never imports rich."""
     from rich.console import Console as RichConsole  # here, not at import: ~30 ms of every start
 
-    return RichConsole(highlight=False)
+    return RichConsole(highlight=False, quiet=verbosity() == QUIET)
 
 
 def _print_version(value: bool) -> None:
@@ -111,9 +183,7 @@ def _print_version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool,
-        typer.Option(
-            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
-        ),
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
     ] = False,
 ) -> None:
     """Contract and schema-drift testing for APIs described by OpenAPI."""

@@ -14,14 +14,19 @@ from rich.table import Table
 from apidrift.check.recordings import bundled_recordings
 from apidrift.check.run import CheckRun, check_recordings
 from apidrift.cli.annotate import AnnotationsOption, print_annotations
-from apidrift.cli.app import ApiOption, ContractsOption, app, error, out
+from apidrift.cli.app import VERBOSE, ApiOption, ContractsOption, app, error, out, verbosity
 from apidrift.cli.history import BaselineOption, FailOnOption, HistoryOption, history_lines, judged
 from apidrift.cli.live import DEFAULT_LEDGER, LiveApiOption, live_profile
+from apidrift.cli.options import FormatsOption, OperationFilter, PathFilter, SeverityFilter, TagFilter
 from apidrift.contracts.model import ContractStore
+from apidrift.contracts.selection import Selection
+from apidrift.diff.changes import Severity
 from apidrift.errors import ApidriftError
 from apidrift.profiles.model import DEFAULT_API, ApiProfile
 from apidrift.report import DriftReport, build_check_report, write_reports
+from apidrift.report.select import select_report
 from apidrift.report.summary import OperationSummary
+from apidrift.report.write import ReportFormat
 
 if TYPE_CHECKING:
     from apidrift.live.check import LiveCheckOptions
@@ -109,6 +114,11 @@ def check(
     annotations: AnnotationsOption = None,
     contracts: ContractsOption = None,
     api: LiveApiOption = DEFAULT_API,
+    formats: FormatsOption = None,
+    operation: OperationFilter = None,
+    path: PathFilter = None,
+    tag: TagFilter = None,
+    severity: SeverityFilter = None,
 ) -> None:
     """Validate recorded (or, with --live, swept) responses and fingerprint each against every version."""
     try:
@@ -118,6 +128,11 @@ def check(
         raise typer.Exit(2) from None
     api = profile.name
     store = ContractStore(contracts, api)
+    wanted = Selection(tuple(operation or ()), tuple(path or ()), tuple(tag or ()), profile.families)
+
+    def selected(report: DriftReport) -> DriftReport:
+        return _selected(report, store, wanted, severity)
+
     if live or base_url:
         from apidrift.live.check import LiveCheckOptions
 
@@ -133,12 +148,12 @@ def check(
             run_deadline_s=run_deadline,
             max_body_bytes=int(max_body_mb * 1024 * 1024),
         )
-        report = judged(_live(store, profile, options, base_url), history, baseline, fail_on)
-        _finish(report, None if no_reports else reports, annotations=annotations)
+        report = judged(selected(_live(store, profile, options, base_url)), history, baseline, fail_on)
+        _finish(report, None if no_reports else reports, annotations=annotations, formats=formats)
     if har or cassettes:
         report, errors = _check_traffic(store, profile, har or [], cassettes or [], against, record)
-        report = judged(report, history, baseline, fail_on)
-        _finish(report, None if no_reports else reports, errors, annotations=annotations)
+        report = judged(selected(report), history, baseline, fail_on)
+        _finish(report, None if no_reports else reports, errors, annotations=annotations, formats=formats)
     folder = recordings or bundled_recordings() / api
     # A folder given is named from the working directory, so report.sarif and annotations point at
     # files CI can open; the bundled folder (outside any checkout) is named by its API.
@@ -146,10 +161,22 @@ def check(
     run = check_recordings(store, folder, against=against, display_root=root)
     _print_unchecked(run)
     problems = [str(e) for e in run.input_errors]
-    report = judged(build_check_report(run, api=api), history, baseline, fail_on)
+    report = judged(selected(build_check_report(run, api=api)), history, baseline, fail_on)
     # The report has everything it needs: the run's responses need not live on while it is written.
     del run
-    _finish(report, None if no_reports else reports, problems, annotations=annotations)
+    _finish(report, None if no_reports else reports, problems, annotations=annotations, formats=formats)
+
+
+def _selected(
+    report: DriftReport, store: ContractStore, wanted: Selection, severity: Severity | None
+) -> DriftReport:
+    """The report narrowed by --operation/--path/--tag (over every version's operations) and --severity."""
+    if not wanted and severity is None:
+        return report
+    names = wanted.names(op for label in store.labels() for op in store.load(label).operations.values())
+    if wanted and not names:
+        raise ApidriftError(f"{wanted.describe()} selects no operation of {', '.join(store.labels())}")
+    return select_report(report, names if wanted else None, severity)
 
 
 def _check_traffic(
@@ -267,9 +294,12 @@ def _finish(
     problems: list[str] | None = None,
     *,
     annotations: bool | None = None,
+    formats: list[ReportFormat] | None = None,
 ) -> None:
     _print_table(report)
-    written = write_reports(report, reports) if reports is not None else []
+    if verbosity() >= VERBOSE:
+        _print_findings(report)
+    written = write_reports(report, reports, formats) if reports is not None else []
     s = report.summary
     where = f"reports: {', '.join(p.as_posix() for p in written)}" if written else "no reports written"
     out().print(
@@ -314,6 +344,21 @@ def _print_table(report: DriftReport) -> None:
             times = f" ({r.count}×, e.g. {r.example})" if r.count > 1 else f" ({r.example})"
             rename = f"; {r.rename}" if r.rename else ""
             out().print(f"  - {r.field}: {r.message}{rename}{times}", soft_wrap=True, markup=False)
+
+
+def _print_findings(report: DriftReport) -> None:
+    """--verbose: every finding row as report.md lists them, worst first, a rename as one row."""
+    from apidrift.report.view import severity_blocks
+
+    for block in severity_blocks(report):
+        for row in block.rows:
+            where = f"{row.operation or '-'} {row.entry.location or ''}".rstrip()
+            files = (
+                f" ({row.responses} responses)"
+                if row.responses > 1
+                else (f" ({row.files[0]})" if row.files else "")
+            )
+            out().print(f"{row.severity.value}: {where}: {row.message}{files}", soft_wrap=True, markup=False)
 
 
 def _tone(summary: OperationSummary) -> str:

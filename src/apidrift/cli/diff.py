@@ -11,9 +11,9 @@ from typing import Annotated
 import typer
 
 from apidrift.cli.annotate import AnnotationsOption, print_annotations, wanted
-from apidrift.cli.app import ContractsOption, app
+from apidrift.cli.app import QUIET, ContractsOption, app, verbosity
 from apidrift.cli.history import BaselineOption, HistoryOption
-from apidrift.contracts.model import ContractStore
+from apidrift.contracts.model import ContractStore, ContractVersion
 from apidrift.diff.changes import Severity
 from apidrift.diff.engine import diff_versions
 from apidrift.diff.policy import DEPRECATED_KEYS, SUNSET_KEYS, LifecyclePolicy
@@ -24,9 +24,29 @@ from apidrift.profiles.bundled import DEFAULT_API
 
 
 class DiffFormat(StrEnum):
+    """What is printed (text, markdown, json) and, given with others, the report files written."""
+
     text = "text"
     markdown = "markdown"
     json = "json"
+    md = "md"
+    html = "html"
+    junit = "junit"
+    sarif = "sarif"
+
+
+PRINTED = {DiffFormat.text: DiffFormat.text, DiffFormat.markdown: DiffFormat.markdown}
+PRINTED |= {DiffFormat.md: DiffFormat.markdown, DiffFormat.json: DiffFormat.json}
+
+
+def _formats(given: list[DiffFormat] | None) -> tuple[DiffFormat, list[str] | None]:
+    """What to print (the first printable format given, else text) and which report files `--reports`
+    writes: the ones named when several formats (or a file-only one) are given, else all five."""
+    chosen = given or [DiffFormat.text]
+    printed = next((PRINTED[f] for f in chosen if f in PRINTED), DiffFormat.text)
+    if len(chosen) == 1 and chosen[0] in PRINTED:
+        return printed, None
+    return printed, [f.value for f in chosen if f is not DiffFormat.text]
 
 
 @app.command()
@@ -37,7 +57,14 @@ def diff(
     new: Annotated[
         str, typer.Argument(help="New side: a version label, a contract folder, or an OpenAPI file.")
     ],
-    format: Annotated[DiffFormat, typer.Option("--format", help="Output format.")] = DiffFormat.text,
+    format: Annotated[
+        list[DiffFormat] | None,
+        typer.Option(
+            "--format",
+            help="What to print: text (default), markdown or json; repeated, also which report files "
+            "--reports writes (json, md, html, junit, sarif; default all five).",
+        ),
+    ] = None,
     fail_on: Annotated[
         FailOn,
         typer.Option(
@@ -89,6 +116,14 @@ def diff(
     ] = None,
     severity: Annotated[
         Severity | None, typer.Option("--severity", help="Only changes of this severity or worse.")
+    ] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tag",
+            help="Only changes to operations with this OpenAPI tag, or in this endpoint family of the "
+            "profile (repeatable).",
+        ),
     ] = None,
     history: HistoryOption = None,
     baseline: BaselineOption = None,
@@ -153,15 +188,17 @@ def diff(
         deprecated_keys=tuple(deprecated_key) if deprecated_key else DEPRECATED_KEYS,
     )
     result = diff_versions(before, after, include_cosmetic=include_cosmetic, policy=policy)
-    if operation or path or severity is not None:
-        result = result.only(operations=operation or (), paths=path or (), severity=severity)
+    if operation or path or severity is not None or tag:
+        within = _tagged(tag, api, contracts, before, after) if tag else None
+        result = result.only(operations=operation or (), paths=path or (), severity=severity, within=within)
     if examples:
         from apidrift.diff.counterexamples import attach_counterexamples
 
         attach_counterexamples(result, before, after)
-    if format is DiffFormat.json:
+    printed, files = _formats(format)
+    if printed is DiffFormat.json:
         text = render_json(result)
-    elif format is DiffFormat.markdown:
+    elif printed is DiffFormat.markdown:
         text = render_markdown(result, examples=examples)
     else:
         # On a terminal or in a CI log: wrapped to its width (COLUMNS); into a file: lines whole.
@@ -182,19 +219,37 @@ def diff(
             report = judged(report, history, baseline, fail_on if fail_on is FailOn.NEW else None)
             code = report.exit_code
             # stderr: stdout is the diff itself, perhaps JSON a script reads.
-            for line in history_lines(report):
+            for line in history_lines(report) if verbosity() > QUIET else ():
                 typer.echo(line, err=True)
         if report_dir is not None:
-            write_reports(report, report_dir)
+            from apidrift.report.write import ReportFormat
+
+            write_reports(report, report_dir, [ReportFormat(f) for f in files] if files else None)
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
-    else:
+    elif printed is not DiffFormat.text or verbosity() > QUIET:
+        # --quiet silences the text a person reads; markdown and JSON were asked for by name.
         sys.stdout.write(text)
     if report is not None:
         # JSON on stdout is for a script to read: the annotations go beside it, on stderr.
-        print_annotations(report, annotations, err=format is DiffFormat.json and output is None)
+        print_annotations(report, annotations, err=printed is DiffFormat.json and output is None)
     raise typer.Exit(code)
+
+
+def _tagged(
+    tags: list[str], api: str | None, contracts: Path | None, *versions: ContractVersion
+) -> frozenset[str]:
+    """The operations of either side a `--tag` names: by OpenAPI tag, or by the profile's families."""
+    from apidrift.contracts.selection import Selection
+    from apidrift.profiles.model import load_profile
+
+    families = load_profile(api or DEFAULT_API, contracts_root=contracts).families
+    wanted = Selection(tags=tuple(tags), families=families)
+    names = wanted.names(op for version in versions for op in version.operations.values())
+    if not names:
+        raise ScopeError(f"{wanted.describe()} selects no operation of either side")
+    return names
 
 
 def _scope(scope: list[str] | None, api: str | None, contracts: Path | None) -> tuple[str, ...]:

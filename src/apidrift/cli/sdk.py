@@ -16,11 +16,13 @@ import typer
 from apidrift.cli.annotate import AnnotationsOption, print_annotations
 from apidrift.cli.app import ApiOption, ContractsOption, app, error, out
 from apidrift.cli.history import BaselineOption, HistoryOption
+from apidrift.cli.options import FormatsOption, NoReportsOption
 from apidrift.contracts.model import ContractStore
 from apidrift.diff.changes import Severity
 from apidrift.errors import ApidriftError
 from apidrift.history.gates import FailOn
 from apidrift.profiles.model import DEFAULT_API
+from apidrift.report.write import ReportFormat
 from apidrift.sdk.findings import SdkDocReport, SdkModelReport
 from apidrift.sdk.render import write_reports
 
@@ -58,6 +60,8 @@ def docs(
     annotations: AnnotationsOption = None,
     contracts: ContractsOption = None,
     api: ApiOption = DEFAULT_API,
+    formats: FormatsOption = None,
+    no_reports: NoReportsOption = False,
 ) -> None:
     """Parse SDK reference docs and say which contract version each matches, listing every mismatch.
 
@@ -84,7 +88,8 @@ def docs(
                 where = f" {f.path}" if f.path else ""
                 line = f"    {f.severity.value} {f.kind.value} {f.operation}{where}: {f.message}"
                 out().print(line, soft_wrap=True, markup=False, highlight=False)
-    _finish(report, reports, history, baseline, fail_on, api, annotations)
+    folder = None if no_reports else reports
+    _finish(report, folder, history, baseline, fail_on, api, annotations, formats)
 
 
 @sdk_app.command("models")
@@ -114,6 +119,8 @@ def models(
     annotations: AnnotationsOption = None,
     contracts: ContractsOption = None,
     api: ApiOption = DEFAULT_API,
+    formats: FormatsOption = None,
+    no_reports: NoReportsOption = False,
 ) -> None:
     """Run each version's recordings and generated responses through an SDK's models, strictly.
 
@@ -138,7 +145,8 @@ def models(
     for m in report.models:
         cells = ", ".join(f"{c.version}: {_counts(c.breaking, c.warning, c.info)}" for c in m.checks)
         out().print(f"{m.operation}: {_verdict(m.best_match, m.matches)} ({cells})", soft_wrap=True)
-    _finish(report, reports, history, baseline, fail_on, api, annotations)
+    folder = None if no_reports else reports
+    _finish(report, folder, history, baseline, fail_on, api, annotations, formats)
 
 
 def _verdict(best: str | None, matches: list[str]) -> str:
@@ -162,12 +170,13 @@ def _severity(fail_on: FailOn) -> Severity:
 
 def _finish(
     report: SdkDocReport | SdkModelReport,
-    folder: Path,
+    folder: Path | None,
     history: Path | None,
     baseline: Path | None,
     fail_on: FailOn,
     api: str,
     annotations: bool | None = None,
+    formats: list[ReportFormat] | None = None,
 ) -> None:
     from apidrift.cli.history import history_lines, judged
     from apidrift.report import write_reports as write_common_reports
@@ -179,12 +188,14 @@ def _finish(
         common = judged(common, history, baseline, fail_on if fail_on is FailOn.NEW else None)
         exit_code = common.exit_code
     # The detailed SDK report, and the same report.json/.md/.html/.sarif and junit.xml as `check` writes.
-    written = write_reports(report, folder) + write_common_reports(common, folder)
+    written = []
+    if folder is not None:
+        written = write_reports(report, folder) + write_common_reports(common, folder, formats)
     s = report.summary
     out().print(
         f"{s.matched} of {s.subjects} match at least one version; "
         f"{s.breaking} breaking, {s.warning} warning, {s.info} info; "
-        f"reports: {', '.join(p.as_posix() for p in written)}",
+        + (f"reports: {', '.join(p.as_posix() for p in written)}" if written else "no reports written"),
         soft_wrap=True,
     )
     for line in history_lines(common):

@@ -182,6 +182,8 @@ class Operation:
     lifecycle: Lifecycle = Lifecycle()
     # The alternatives that authenticate a call (None: not documented; () : no authentication).
     security: tuple[SecurityRequirement, ...] | None = None
+    # The document's grouping names (OpenAPI `tags`), for `--tag` filters; empty when it has none.
+    tags: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -202,6 +204,8 @@ def operation_to_json(op: Operation) -> dict[str, Any]:
         "method": op.method,
         "path": op.path,
         "summary": op.summary,
+        # Written only when there are some, so contracts imported before tags existed stay as they were.
+        **({"tags": list(op.tags)} if op.tags else {}),
         "sources": list(op.sources),
         "parameters": [
             {
@@ -312,4 +316,11 @@ def parse_operation(raw: Any, file: Path, pointer: str) -> Operation:
         sources=tuple(raw.get("sources", [])),
         lifecycle=lifecycle_from_json(raw),
         security=security_from_json(raw.get("security")),
+        tags=_tags(raw.get("tags", []), file, f"{pointer}/tags"),
     )
+
+
+def _tags(raw: Any, file: Path, pointer: str) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(t, str) for t in raw):
+        raise ContractError("'tags' must be a list of strings", file=file, pointer=pointer)
+    return tuple(raw)

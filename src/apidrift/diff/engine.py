@@ -4,7 +4,7 @@ and ask the rules of `apidrift.diff.registry` at each operation, parameter, body
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -50,16 +50,23 @@ class VersionDiff:
         return group(self.changes)
 
     def only(
-        self, *, operations: Sequence[str] = (), paths: Sequence[str] = (), severity: Severity | None = None
+        self,
+        *,
+        operations: Sequence[str] = (),
+        paths: Sequence[str] = (),
+        severity: Severity | None = None,
+        within: Collection[str] | None = None,
     ) -> VersionDiff:
         """The changes to look at: operations matching a glob (by id or `METHOD /path`), under a path
-        prefix, at `severity` or worse; every filter that is given must hold."""
+        prefix, at `severity` or worse, among the operations `within` (ids or keys: a `--tag`
+        selection); every filter that is given must hold."""
 
         def keep(c: Change) -> bool:
             names = [n for n in (c.operation_id, c.operation) if n]
             path = (c.operation or "").partition(" ")[2]
             return (
-                (not operations or any(fnmatch.fnmatchcase(n, g) for n in names for g in operations))
+                (within is None or any(n in within for n in names))
+                and (not operations or any(fnmatch.fnmatchcase(n, g) for n in names for g in operations))
                 and (not paths or any(path.startswith(p) for p in paths))
                 and (severity is None or c.severity.rank >= severity.rank)
             )

@@ -233,6 +233,8 @@ def _import_operation(
         responses=responses,
         lifecycle=lifecycle_of(op),
         security=security_of(document, op),
+        # Tags that are not strings are ignored: they name nothing a `--tag` could select.
+        tags=_tags(op.get("tags")),
     )
 
 
@@ -319,3 +321,9 @@ def _links(document: dict[str, Any], raw: Any, file: str | None, pointer: str) -
         if isinstance(link, dict) and ("operationId" in link or "operationRef" in link):
             links[str(name)] = {k: link[k] for k in _LINK_KEYS if k in link}
     return links
+
+
+def _tags(raw: Any) -> tuple[str, ...]:
+    """An operation's OpenAPI `tags`, in order, once each; what is not a string names nothing a `--tag`
+    could select and is left out."""
+    return tuple(dict.fromkeys(t for t in raw if isinstance(t, str))) if isinstance(raw, list) else ()

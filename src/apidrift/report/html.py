@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import jinja2
 from markupsafe import Markup, escape
@@ -17,6 +17,7 @@ from apidrift.report.history_svg import operation_chart, severity_chart
 from apidrift.report.markdown_history import Line, tracked_lines
 from apidrift.report.model import CellStatus, DriftReport, RunKind
 from apidrift.report.tracking import FindingStatus
+from apidrift.report.view import FindingRow, SeverityBlock, first_anchors, rename_rows, severity_blocks
 from apidrift.report.wording import against_text, live_line, title, verdict
 
 # The colour family of each cell status: good, neutral, warn, bad, note, none.
@@ -126,7 +127,11 @@ def render_html(report: DriftReport) -> str:
     """The report as one HTML page; the generation time appears once, in the metadata block."""
     template = _environment().get_template("report.html.j2")
     sections = SECTIONS.get(report.metadata.kind, DEFAULT_SECTIONS)
-    shown = {name: capped(getattr(report, name)) for name in ("findings", "renames", "matrix")}
+    shown: dict[str, list[Any]] = {"matrix": capped(report.matrix)}
+    severities = severity_blocks(report)
+    blocks = _finding_blocks(report, severities)
+    renamed = rename_rows(report)
+    shown["renames"] = capped(renamed)
     return template.render(
         report=report,
         meta=report.metadata,
@@ -140,7 +145,14 @@ def render_html(report: DriftReport) -> str:
         legend=LEGEND.get(report.metadata.kind, DEFAULT_LEGEND),
         timeline=_timeline(report) if len(report.metadata.versions) > 2 else [],
         shown=shown,
-        more={name: len(getattr(report, name)) - len(rows) for name, rows in shown.items()},
+        more={
+            "matrix": len(report.matrix) - len(shown["matrix"]),
+            "renames": len(renamed) - len(shown["renames"]),
+        },
+        blocks=blocks,
+        renamed=renamed,
+        finding_rows=sum(len(b.rows) for b in blocks),
+        anchors=first_anchors(severities),
         show_count=any(r.responses > 1 for r in report.matrix),
         show_recorded=any(r.recorded_version for r in report.matrix),
         show_best=any(r.best_match for r in report.matrix),
@@ -175,9 +187,52 @@ def capped(items: Sequence[T], limit: int = HTML_ROWS) -> list[T]:
         if taken[name] < share:
             taken[name] += 1
             keep.append(index)
+    # More operations than rows: the first `limit` operations get their one row each.
+    keep = keep[:limit]
     chosen = set(keep)
-    rest = [i for i in range(len(items)) if i not in chosen][: limit - len(keep)]
+    rest = [i for i in range(len(items)) if i not in chosen][: max(0, limit - len(keep))]
     return [items[i] for i in sorted([*keep, *rest])]
+
+
+# A severity with more rows than this is folded (info always is).
+FOLD_ROWS = 50
+
+
+@dataclass(frozen=True)
+class FindingsBlock:
+    """One severity of the findings table: its rows (each with the anchor of its operation's first
+    row), folded or open, and how many rows did not fit the page."""
+
+    severity: str
+    title: str
+    folded: bool
+    rows: list[tuple[FindingRow, str | None]]
+    more: int
+
+
+def _finding_blocks(report: DriftReport, severities: list[SeverityBlock]) -> list[FindingsBlock]:
+    out = []
+    history = report.history is not None
+    for block in severities:
+        rows: list[tuple[FindingRow, str | None]] = []
+        for group in block.groups:
+            rows += [(row, group.anchor if i == 0 else None) for i, row in enumerate(group.rows)]
+        kept = capped([row for row, _ in rows])
+        keep = {id(row) for row in kept}
+        title = f"{block.severity.value.title()} ({block.findings})"
+        if history:
+            title += f": {sum(len(g.rows) for g in block.new)} new"
+        folded = block.severity.value == "info" or len(rows) > FOLD_ROWS
+        out.append(
+            FindingsBlock(
+                severity=block.severity.value,
+                title=title,
+                folded=folded,
+                rows=[(row, a) for row, a in rows if id(row) in keep],
+                more=len(rows) - len(kept),
+            )
+        )
+    return out
 
 
 @dataclass(frozen=True)

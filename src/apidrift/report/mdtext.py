@@ -23,3 +23,23 @@ def code(value: Any) -> str:
 def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
     out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     return out + ["| " + " | ".join(row) + " |" for row in rows]
+
+
+# GitHub refuses a comment (and a step summary) over 65,536 characters; the margin is for a caller's
+# own framing around the text.
+COMMENT_LIMIT = 65_000
+
+
+class Budget:
+    """What is left of a character limit, counted as lines are taken (a line and its newline)."""
+
+    def __init__(self, limit: int, reserve: int = 400) -> None:
+        # `reserve` keeps room for the closing line that says what was left out.
+        self.left = limit - reserve
+
+    def fits(self, lines: Sequence[str]) -> bool:
+        return sum(len(line) + 1 for line in lines) <= self.left
+
+    def take(self, lines: Sequence[str]) -> list[str]:
+        self.left -= sum(len(line) + 1 for line in lines)
+        return list(lines)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
+from enum import StrEnum
 from pathlib import Path
 from typing import Final
 
@@ -21,13 +23,38 @@ def render_json(report: DriftReport) -> str:
     return report.model_dump_json(indent=2) + "\n"
 
 
-def write_reports(report: DriftReport, folder: Path) -> list[Path]:
-    """`report.json`, `report.md`, `report.html`, `junit.xml` and `report.sarif` in `folder` (created if
-    missing)."""
+class ReportFormat(StrEnum):
+    """A report file `--format` can ask for (`markdown` is `md` by its other name)."""
+
+    json = "json"
+    md = "md"
+    markdown = "markdown"
+    html = "html"
+    junit = "junit"
+    sarif = "sarif"
+
+
+RENDERERS: Final[dict[ReportFormat, tuple[str, Callable[[DriftReport], str]]]] = {
+    ReportFormat.json: ("report.json", render_json),
+    ReportFormat.md: ("report.md", render_markdown),
+    ReportFormat.markdown: ("report.md", render_markdown),
+    ReportFormat.html: ("report.html", render_html),
+    ReportFormat.junit: ("junit.xml", render_junit),
+    ReportFormat.sarif: ("report.sarif", render_sarif),
+}
+
+
+def write_reports(
+    report: DriftReport, folder: Path, formats: Collection[ReportFormat] | None = None
+) -> list[Path]:
+    """The report files `formats` asks for (default: `report.json`, `report.md`, `report.html`,
+    `junit.xml` and `report.sarif`) in `folder`, created if missing; each file once, in that order."""
     folder.mkdir(parents=True, exist_ok=True)
-    renderers = (render_json, render_markdown, render_html, render_junit, render_sarif)
+    wanted = {RENDERERS[f][0] for f in formats} if formats else set(REPORT_FILES)
     written = []
-    for name, render in zip(REPORT_FILES, renderers, strict=True):
+    for name, render in dict(RENDERERS.values()).items():
+        if name not in wanted:
+            continue
         path = folder / name
         path.write_text(render(report), encoding="utf-8")
         written.append(path)
