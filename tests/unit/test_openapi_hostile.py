@@ -103,7 +103,7 @@ def test_unknown_keywords_are_import_findings_with_a_did_you_mean(tmp_path: Path
 
 def test_the_command_line_shows_one_error_line_and_writes_nothing(tmp_path: Path) -> None:
     (tmp_path / "bomb.yaml").write_text(HEAD + _bomb(9) + _operation(example="*l9"))
-    done = run_cli("import-openapi", "bomb.yaml", "--out", "contracts", "--version", "1.0", cwd=tmp_path)
+    done = run_cli("import-openapi", "bomb.yaml", "--contracts", "contracts", "--version", "1.0", cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr.startswith("error: bomb.yaml#/") and len(done.stderr.splitlines()) == 1
     assert not (tmp_path / "contracts").exists()
@@ -122,3 +122,10 @@ def test_yaml_nesting_is_bounded_without_aliases(tmp_path: Path, levels: int, re
     error = _import_error(tmp_path, HEAD + deep + _operation())
     assert error.message == "nested deeper than 256 levels"
     assert error.pointer == "/x-deep" + "/0" * 256
+
+
+def test_import_openapi_takes_the_contracts_root_as_every_command_names_it(tmp_path: Path) -> None:
+    spec = Path(__file__).resolve().parents[2] / "examples/petstore/openapi/petstore-2025-01-15.yaml"
+    done = run_cli("import-openapi", str(spec), "--contracts", "roots", "--version", "9.9", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert list((tmp_path / "roots").glob("*/9.9/contract.json"))

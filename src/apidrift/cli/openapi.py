@@ -37,7 +37,12 @@ def import_openapi(
         ),
     ] = None,
     out_dir: Annotated[
-        Path, typer.Option("--out", help="Contracts root; the version goes to <out>/<api>/<version>/.")
+        Path,
+        typer.Option(
+            "--contracts",
+            "--out",
+            help="Contracts root (as on every command); the version goes to <root>/<api>/<version>/.",
+        ),
     ] = Path("contracts"),
     recordings_out: Annotated[
         Path | None,
