@@ -20,6 +20,7 @@
     ├── SimulatorError              bad input to the simulator (a version, a mix, a fault plan)
     │   ├── MixError
     │   └── FaultPlanError
+    ├── FuzzError                   a fuzz run that cannot start, a replay file that is no case
     └── SdkError                    the SDK checks
         ├── SdkDocumentError        a reference document with no recognisable operation
         ├── SdkModuleError          an SDK package that is not installed
@@ -136,3 +137,7 @@ class SweepConfigError(LiveError):
 
 class LedgerError(LiveError):
     """A ledger file that cannot be read or written."""
+
+
+class FuzzError(ApidriftError):
+    """A fuzz run that cannot start (no operation matches), or a replay file that is no case."""
