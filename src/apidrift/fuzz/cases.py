@@ -62,6 +62,27 @@ class OperationCases:
             self._fields = {p: s for p, s in flat.items() if p and "." not in p and "[" not in p}
         self._closed = op.request_body is not None and _closes(op.request_body.schema, version.schemas)
         self._params = {p.name: p for p in op.query_params}
+        self._sites = self._mutation_sites()
+
+    def _mutation_sites(self) -> list[tuple[str, str]]:
+        """Every (mutation, field) that applies to the operation: the body's top-level fields and its
+        query parameters (a field a drawn body lacks gets the breaking value added)."""
+        sites: list[tuple[str, str]] = []
+        if self.op.request_body is not None:
+            if self.op.request_body.required:
+                sites.append(("no body", ""))
+            sites.append(("not an object", ""))
+            for name, shape in sorted(self._fields.items()):
+                sites += [("missing", name)] if shape.required else []
+                sites += [("type", name)] if _wrong_value(shape) is not None else []
+                sites += [("enum", name)] if shape.enum else []
+                sites += [(k, name) for k, _ in shape.constraints if k in _BOUNDS]
+            if self._closed:
+                sites.append(("additionalProperties", ""))
+        for name, param in sorted(self._params.items()):
+            sites += [("query missing", name)] if param.required else []
+            sites += [("query", name)] if _breakable(param) else []
+        return sites
 
     @property
     def has_body(self) -> bool:
@@ -102,7 +123,7 @@ class OperationCases:
 
     def mutations_possible(self) -> bool:
         """Whether any mutation applies: a body to break, or a query parameter with a constraint."""
-        return self.has_body or any(_breakable(p) for p in self._params.values())
+        return bool(self._sites)
 
     def invalid(self) -> st.SearchStrategy[Drawn]:
         """A valid request with one mutation; the draws that stay valid (a union admits the wrong type,
@@ -117,29 +138,16 @@ class OperationCases:
     def _mutate(self, draw: st.DrawFn) -> Drawn | None:
         base = draw(self.valid())
         typed_query = dict(base.query)
-        sites: list[tuple[str, str]] = []
-        if self.op.request_body is not None:
-            if self.op.request_body.required:
-                sites.append(("no body", ""))
-            sites.append(("not an object", ""))
-            body = base.body if isinstance(base.body, dict) else {}
-            for name, shape in sorted(self._fields.items()):
-                if name in body and shape.required:
-                    sites.append(("missing", name))
-                if name in body or shape.required:
-                    sites += [("type", name)] if _wrong_value(shape) is not None else []
-                    sites += [("enum", name)] if shape.enum else []
-                    sites += [(k, name) for k, _ in shape.constraints if k in _BOUNDS]
-            if self._closed:
-                sites.append(("additionalProperties", ""))
-        for name, param in sorted(self._params.items()):
-            if param.required and name in typed_query:
-                sites.append(("query missing", name))
-            if _breakable(param):
-                sites.append(("query", name))
+        # The same list whatever the base request holds, so shrinking the base away from an optional
+        # field never moves the draw to another mutation.
+        sites = self._sites
         if not sites:
             return None
         what, name = draw(st.sampled_from(sites))
+        if what == "missing" and not (isinstance(base.body, dict) and name in base.body):
+            return None
+        if what == "query missing" and name not in typed_query:
+            return None
         if what.startswith("query"):
             return self._mutate_query(draw, base, what, name)
         return self._mutate_body(base, what, name)

@@ -88,8 +88,12 @@ def run_chain(fuzzer: Fuzzer, chain: Chain, drawn: Sequence[Drawn]) -> Step:
         failure = fuzzer.graded(op, case, judge(op, case, outcome, fuzzer.validator))
         body = outcome.body if isinstance(outcome, Exchange) else None
         answered.append(body)
-        if failure is None and check_id is not None and (read := created_id(body, chain.param)) != check_id:
-            if read is not None:
+        if failure is None and check_id is not None:
+            read = created_id(body, chain.param)
+            if outcome.status is None or outcome.status >= 400:
+                message = f"the created {chain.param} {check_id!r} could not be read back ({outcome.status})"
+                failure = Failure("chain-broken", Severity.WARNING, message, outcome.status)
+            elif read is not None and read != check_id:
                 message = f"read {read!r} back for the created {check_id!r}"
                 failure = Failure("chain-broken", Severity.WARNING, message, outcome.status)
         found = Step(case, failure, tuple(done))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from apidrift.check.validation import ResponseValidator
 from apidrift.contracts.model import ContractStore, ContractVersion, Operation
@@ -16,7 +17,7 @@ from apidrift.fuzz.explore import Clock, Skip, Step, search
 from apidrift.fuzz.judge import NOT_IMPLEMENTED, judge
 from apidrift.diff.changes import Severity
 from apidrift.fuzz.model import Case, Failure, FoundBug, FuzzOptions, FuzzResult, OperationTally
-from apidrift.fuzz.target import SIMULATOR_KEY, Target, simulated
+from apidrift.fuzz.target import SIMULATOR_KEY, Target, served, simulated
 from apidrift.live.client import Outcome
 from apidrift.profiles.model import ApiProfile, load_profile
 
@@ -156,17 +157,20 @@ class Fuzzer:
 
 
 @contextmanager
-def _target(
+def target_of(
     store: ContractStore,
     version: ContractVersion,
     profile: ApiProfile,
     options: FuzzOptions,
     api_key: str | None,
+    app: Any = None,
 ) -> Iterator[Target | str]:
-    """The target of the run, or why the simulator could not serve the version."""
+    """The target of the run (`app` served in this process, else the simulator, else the base URL),
+    or why the simulator could not serve the version."""
     if options.base_url is None:
         try:
-            with simulated(version, store, profile, options.seed) as base_url:
+            serving = served(app) if app is not None else simulated(version, store, profile, options.seed)
+            with serving as base_url:
                 target = Target(
                     api_key=SIMULATOR_KEY,
                     base_url=base_url,
@@ -208,14 +212,16 @@ def run_fuzz(
     *,
     profile: ApiProfile | None = None,
     api_key: str | None = None,
+    app: Any = None,
 ) -> FuzzResult:
     """Fuzz every (selected) operation of `options.against` (default: the newest version) against the
-    simulator, or read-only against `options.base_url` with `api_key`."""
+    simulator, or an ASGI `app` served in this process (writes allowed: it is the caller's own), or
+    read-only against `options.base_url` with `api_key`."""
     profile = profile or load_profile(store.api, contracts_root=store.root)
     version = store.load(options.against or store.newest())
     ops = selected(version, options.operations)
     clock = Clock(options.deadline_s)
-    with _target(store, version, profile, options, api_key) as target:
+    with target_of(store, version, profile, options, api_key, app) as target:
         if isinstance(target, str):
             tallies = {op.id: OperationTally(op.id, op.method, op.path, tuple(sorted(op.responses))) for op in ops}
             for tally in tallies.values():

@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Final
+from typing import Any, Final
 
 from apidrift.contracts.model import ContractStore, ContractVersion, Operation
 from apidrift.errors import FuzzError
@@ -29,11 +29,18 @@ CANDIDATES: Final = 5  # items of a list tried for a path parameter before givin
 
 @contextmanager
 def simulated(version: ContractVersion, store: ContractStore, profile: ApiProfile, seed: int) -> Iterator[str]:
-    """The simulator of `version` served by uvicorn on a free port of 127.0.0.1 in a thread, stopped
-    after; yields its API base URL. SimulatorError when it cannot serve the version at all."""
-    import uvicorn  # only a simulated run needs the server
+    """The simulator of `version`, served on 127.0.0.1 for as long as the block runs (see `served`);
+    SimulatorError when it cannot serve the version at all."""
+    with served(create_app(version, store=store, profile=profile, seed=seed)) as base_url:
+        yield base_url
 
-    app = create_app(version, store=store, profile=profile, seed=seed)
+
+@contextmanager
+def served(app: Any) -> Iterator[str]:
+    """An ASGI app served by uvicorn on a free port of 127.0.0.1 in a thread, stopped after; yields its
+    API base URL (the simulator's `/v1` below the origin)."""
+    import uvicorn  # only a run against an app in this process needs the server
+
     # IPPROTO_TCP: asyncio sets TCP_NODELAY only on sockets whose proto says TCP (else ~40 ms each).
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.bind(("127.0.0.1", 0))
@@ -45,7 +52,7 @@ def simulated(version: ContractVersion, store: ContractStore, profile: ApiProfil
     try:
         while not server.started:
             if not thread.is_alive() or time.monotonic() > deadline:
-                raise FuzzError("the simulator did not start on 127.0.0.1")
+                raise FuzzError("the server did not start on 127.0.0.1")
             time.sleep(0.005)
         yield f"http://127.0.0.1:{sock.getsockname()[1]}{BASE_PATH}"
     finally:

@@ -35,6 +35,7 @@ def render_markdown(report: DriftReport) -> str:
         *_transport(report),
         *_skipped(report),
         *_cleanup(report),
+        *_coverage(report),
         *_input_errors(report),
     ]
     return "\n".join(lines) + "\n"
@@ -214,6 +215,37 @@ def _cleanup(report: DriftReport) -> list[str]:
     c = report.cleanup
     lines = ["", "## Cleanup", "", f"- {c.compensated} writes undone, **{c.remaining} left behind**"]
     return lines + [f"  - {cell_text(d)}" for d in c.details]
+
+
+def _coverage(report: DriftReport) -> list[str]:
+    """A fuzz run's coverage: a row per operation (every one of the version), gaps named."""
+    coverage = report.coverage
+    if coverage is None:
+        return []
+    ops = coverage.operations
+    seen = sum(len(o.documented_seen) for o in ops)
+    documented = sum(len(o.documented) for o in ops)
+    exercised = sum(1 for o in ops if o.requests)
+    lines = [
+        "",
+        "## Coverage",
+        "",
+        f"{exercised} of {len(ops)} operations exercised, {seen} of {documented} documented statuses seen, "
+        f"{coverage.chains} stateful chains; schema keywords broken: "
+        f"{', '.join(code(k) for k in coverage.keywords) or '-'} (seed {coverage.seed}, "
+        f"{coverage.max_examples} examples per search).",
+        "",
+        "| operation | requests (valid / invalid) | statuses | documented seen | keywords | gaps |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for o in ops:
+        documented_seen = f"{', '.join(o.documented_seen) or '-'} of {', '.join(o.documented) or '-'}"
+        lines.append(
+            f"| {code(o.operation)} {o.method} {code(o.path)} | {o.requests} ({o.valid} / {o.invalid}) "
+            f"| {', '.join(map(str, o.statuses)) or '-'} | {documented_seen} "
+            f"| {', '.join(o.keywords) or '-'} | {cell_text('; '.join(o.gaps)) or '-'} |"
+        )
+    return lines
 
 
 def _input_errors(report: DriftReport) -> list[str]:
