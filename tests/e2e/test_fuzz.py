@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import run_cli
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from apidrift.contracts.model import ContractStore
 from apidrift.fuzz import FoundBug, FuzzOptions, run_fuzz
 from apidrift.fuzz.reporting import build_fuzz_report, write_cases
 from apidrift.simulator import create_app
+from cli_support import run_cli
 
 REPO = Path(__file__).resolve().parents[2]
 PETSTORE = REPO / "examples" / "petstore" / "contracts"
@@ -42,7 +42,13 @@ def _planted(app: ASGIApp, rewrite: Rewrite) -> ASGIApp:
         answer = rewrite(json.loads(raw) if raw.strip() else None)
         if isinstance(answer, tuple):
             status, text = answer
-            await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", b"text/plain")]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": status,
+                    "headers": [(b"content-type", b"text/plain")],
+                }
+            )
             await send({"type": "http.response.body", "body": text})
             return
         forwarded = json.dumps(answer).encode() if answer is not None else b""
@@ -102,7 +108,9 @@ def test_an_accepted_invalid_body_is_found_and_shrunk_to_the_missing_field(store
     assert bug.failure.status == 200
 
 
-def test_the_report_names_each_shrunk_example_and_how_to_replay_it(store: ContractStore, tmp_path: Path) -> None:
+def test_the_report_names_each_shrunk_example_and_how_to_replay_it(
+    store: ContractStore, tmp_path: Path
+) -> None:
     result = _fuzz(store, _crashes_on_long_names, max_examples=40, stateful=False)
     report = build_fuzz_report(result)
     written = write_cases(report, result, tmp_path)
@@ -142,21 +150,32 @@ def test_a_stateful_chain_passes_the_created_id_along(store: ContractStore) -> N
         await send({**start, "headers": [*headers, (b"content-length", str(len(text)).encode())]})
         await send({"type": "http.response.body", "body": text})
 
-    settings = FuzzOptions(against=VERSION, operations=("create-project", "retrieve-project"), seed=1, max_examples=5)
+    settings = FuzzOptions(
+        against=VERSION, operations=("create-project", "retrieve-project"), seed=1, max_examples=5
+    )
     result = run_fuzz(store, settings, app=forgetful)
     chain_bugs = [b for b in result.bugs if b.chain]
     assert len(chain_bugs) == 1, [(b.failure, b.case.describe()) for b in result.bugs]
     bug = chain_bugs[0]
-    assert bug.failure.kind == "chain-broken" and "'proj_forgotten' could not be read back" in bug.failure.message
+    assert (
+        bug.failure.kind == "chain-broken"
+        and "'proj_forgotten' could not be read back" in bug.failure.message
+    )
     assert [c.operation for c in bug.chain] == ["create-project"]
-    assert bug.case.operation == "retrieve-project" and bug.case.path_params == {"project_id": "proj_forgotten"}
+    assert bug.case.operation == "retrieve-project" and bug.case.path_params == {
+        "project_id": "proj_forgotten"
+    }
     assert result.chains == 1
     clean = run_fuzz(store, settings, app=create_app(VERSION, store=store))
     assert clean.exit_code == 0 and clean.chains == 1
 
 
-def test_a_clean_simulator_passes_and_the_coverage_lists_every_operation(tmp_path: Path, store: ContractStore) -> None:
-    result = run_cli("fuzz", "--against", VERSION, "--max-examples", "2", "--seed", "1", "--reports", str(tmp_path))
+def test_a_clean_simulator_passes_and_the_coverage_lists_every_operation(
+    tmp_path: Path, store: ContractStore
+) -> None:
+    result = run_cli(
+        "fuzz", "--against", VERSION, "--max-examples", "2", "--seed", "1", "--reports", str(tmp_path)
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads((tmp_path / "report.json").read_text())
     listed = [o["operation"] for o in report["coverage"]["operations"]]
@@ -173,7 +192,15 @@ def test_a_clean_simulator_passes_and_the_coverage_lists_every_operation(tmp_pat
 def test_the_petstore_example_passes_and_every_operation_is_listed(tmp_path: Path) -> None:
     """An API the simulator of today may not serve: each operation it cannot answer is a coverage gap."""
     result = run_cli(
-        "fuzz", "--api", "petstore", "--contracts", str(PETSTORE), "--max-examples", "3", "--reports", str(tmp_path)
+        "fuzz",
+        "--api",
+        "petstore",
+        "--contracts",
+        str(PETSTORE),
+        "--max-examples",
+        "3",
+        "--reports",
+        str(tmp_path),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads((tmp_path / "report.json").read_text())
@@ -193,9 +220,17 @@ def test_the_same_seed_makes_the_same_run(store: ContractStore) -> None:
 @pytest.mark.parametrize("fail_on", ["breaking", "info"])
 def test_replay_sends_the_example_again(tmp_path: Path, fail_on: str) -> None:
     case = {
-        "format": "apidrift.fuzz-case/1", "api": "openai-admin", "version": VERSION, "operation": "create-project",
-        "method": "POST", "path": "/organization/projects", "path_params": {}, "query": {}, "body": {},
-        "mutation": "body.name left out", "keyword": "required",
+        "format": "apidrift.fuzz-case/1",
+        "api": "openai-admin",
+        "version": VERSION,
+        "operation": "create-project",
+        "method": "POST",
+        "path": "/organization/projects",
+        "path_params": {},
+        "query": {},
+        "body": {},
+        "mutation": "body.name left out",
+        "keyword": "required",
     }
     file = tmp_path / "case.json"
     file.write_text(json.dumps(case))

@@ -34,20 +34,28 @@ def fuzz(
         ),
     ] = None,
     max_examples: Annotated[
-        int, typer.Option("--max-examples", min=1, max=10_000, help="Examples per operation and kind of request.")
+        int,
+        typer.Option("--max-examples", min=1, max=10_000, help="Examples per operation and kind of request."),
     ] = 25,
     deadline: Annotated[
-        float, typer.Option("--deadline", min=1, help="Seconds the whole run may take; operations not reached are gaps.")
+        float,
+        typer.Option(
+            "--deadline", min=1, help="Seconds the whole run may take; operations not reached are gaps."
+        ),
     ] = 300.0,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the examples (and of the simulator's data).")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Seed of the examples (and of the simulator's data).")
+    ] = 0,
     operation: Annotated[
-        list[str] | None, typer.Option("--operation", help="Only operations whose id matches this glob (repeatable).")
+        list[str] | None,
+        typer.Option("--operation", help="Only operations whose id matches this glob (repeatable)."),
     ] = None,
     stateful: Annotated[
         bool, typer.Option("--stateful/--no-stateful", help="Also run create, read, update, delete chains.")
     ] = True,
     replay_file: Annotated[
-        Path | None, typer.Option("--replay", help="Replay one failing example from its file, and judge it again.")
+        Path | None,
+        typer.Option("--replay", help="Replay one failing example from its file, and judge it again."),
     ] = None,
     reports: Annotated[
         Path, typer.Option("--reports", help="Where report.json, report.md, ... and fuzz-cases/ go.")
@@ -111,14 +119,18 @@ def auth_line(profile: object) -> str:
 def _print(result: FuzzResult, report: DriftReport, auth: str) -> None:
     console = out()
     target = "the simulator (127.0.0.1)" if result.simulated else result.base_url
-    console.print(f"fuzzed {result.api} {result.version} against {target}, seed {result.options.seed}:", soft_wrap=True)
+    console.print(
+        f"fuzzed {result.api} {result.version} against {target}, seed {result.options.seed}:", soft_wrap=True
+    )
     coverage = report.coverage
     assert coverage is not None
     for o in coverage.operations:
         gaps = f"  gap: {'; '.join(o.gaps)}" if o.gaps else ""
         statuses = ",".join(map(str, o.statuses)) or "-"
         console.print(
-            f"  {o.requests:5} requests  {statuses:15} {o.method:6} {o.operation}{gaps}", soft_wrap=True, markup=False
+            f"  {o.requests:5} requests  {statuses:15} {o.method:6} {o.operation}{gaps}",
+            soft_wrap=True,
+            markup=False,
         )
     shown = [f for f in report.findings if f.kind != "coverage-gap" and f.severity.value != "info"]
     for finding in shown:
@@ -154,7 +166,9 @@ def _replay(store: ContractStore, path: Path, options: object, profile: object, 
 
     assert isinstance(options, FuzzOptions) and isinstance(profile, ApiProfile)
     replayed = replay(store, path, options, profile=profile, api_key=key)
-    out().print(f"replayed ({replayed.steps} requests): {replayed.case.describe()}", soft_wrap=True, markup=False)
+    out().print(
+        f"replayed ({replayed.steps} requests): {replayed.case.describe()}", soft_wrap=True, markup=False
+    )
     if replayed.failure is None:
         out().print(f"answered {replayed.status}: passes now", soft_wrap=True)
     else:

@@ -23,10 +23,24 @@ from apidrift.generate.strategies import from_schema
 
 UNDOCUMENTED: Final = "apidrift_undocumented"
 # A value of each JSON type, to put where the contract wants another type.
-_WRONG: Final = (("string", "apidrift"), ("integer", 7), ("boolean", True), ("object", {}), ("array", []))
+_WRONG: Final[tuple[tuple[str, Any], ...]] = (
+    ("string", "apidrift"),
+    ("integer", 7),
+    ("boolean", True),
+    ("object", {}),
+    ("array", []),
+)
 # Bound keywords and how to step over each (a value just outside it, built from the bound).
-_BOUNDS: Final = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
-                  "minItems", "maxItems")
+_BOUNDS: Final = (
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+)
 
 
 @dataclass(frozen=True)
@@ -99,7 +113,8 @@ class OperationCases:
 
     def _query(self) -> st.SearchStrategy[dict[str, Any]]:
         """Typed values of the documented query parameters: required ones always, others maybe."""
-        needed, optional = {}, {}
+        needed: dict[str, st.SearchStrategy[Any]] = {}
+        optional: dict[str, st.SearchStrategy[Any]] = {}
         for param in self._params.values():
             if _structured(param.schema):
                 continue  # arrays and objects have no one query spelling; left to their defaults
@@ -168,7 +183,9 @@ class OperationCases:
         shape = self._fields[name]
         if what == "type":
             body[name] = _wrong_value(shape)
-            return self._checked(base, body, f"body.{name}: {_type_of(body[name])} instead of {shape.types}", what)
+            return self._checked(
+                base, body, f"body.{name}: {_type_of(body[name])} instead of {shape.types}", what
+            )
         if what == "enum":
             body[name] = "apidrift-not-in-the-enum"
             return self._checked(base, body, f"body.{name}: a value outside its enum", what)

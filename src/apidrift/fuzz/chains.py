@@ -7,20 +7,32 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from hypothesis import strategies as st
 
+from apidrift.check.validation import ResponseValidator
 from apidrift.contracts.model import ContractVersion, Operation
 from apidrift.diff.changes import Severity
 from apidrift.fuzz.cases import Drawn, OperationCases
 from apidrift.fuzz.explore import Skip, Step
 from apidrift.fuzz.judge import judge
 from apidrift.fuzz.model import Case, Failure
-from apidrift.live.client import Exchange
+from apidrift.fuzz.target import Target
+from apidrift.live.client import Exchange, Outcome
 
-if TYPE_CHECKING:
-    from apidrift.fuzz.engine import Fuzzer
+
+class Fuzzer(Protocol):
+    """What a chain uses of the run: its target, sending with counting, the grading, the validator."""
+
+    target: Target
+    validator: ResponseValidator
+    last_status: int | None
+
+    def send(self, op: Operation, case: Case) -> Outcome: ...
+
+    def graded(self, op: Operation, case: Case, failure: Failure | None) -> Failure | None: ...
+
 
 _ITEM = re.compile(r"^/\{([^}/]+)\}$")
 
@@ -82,8 +94,17 @@ def run_chain(fuzzer: Fuzzer, chain: Chain, drawn: Sequence[Drawn]) -> Step:
     done: list[Case] = []
     answered: list[Any] = []
 
-    def step(op: Operation, params: dict[str, str], request: Drawn | None, check_id: str | None) -> Step | None:
-        case = Case(op.id, op.method, op.path, params, request.query if request else {}, request.body if request else None)
+    def step(
+        op: Operation, params: dict[str, str], request: Drawn | None, check_id: str | None
+    ) -> Step | None:
+        case = Case(
+            op.id,
+            op.method,
+            op.path,
+            params,
+            request.query if request else {},
+            request.body if request else None,
+        )
         outcome = fuzzer.send(op, case)
         failure = fuzzer.graded(op, case, judge(op, case, outcome, fuzzer.validator))
         body = outcome.body if isinstance(outcome, Exchange) else None

@@ -10,12 +10,12 @@ from typing import Any
 
 from apidrift.check.validation import ResponseValidator
 from apidrift.contracts.model import ContractStore, ContractVersion, Operation
+from apidrift.diff.changes import Severity
 from apidrift.errors import FuzzError, SimulatorError
 from apidrift.fuzz.cases import Drawn, OperationCases
 from apidrift.fuzz.chains import Chain, chains_of, run_chain
 from apidrift.fuzz.explore import Clock, Skip, Step, search
 from apidrift.fuzz.judge import NOT_IMPLEMENTED, judge
-from apidrift.diff.changes import Severity
 from apidrift.fuzz.model import Case, Failure, FoundBug, FuzzOptions, FuzzResult, OperationTally
 from apidrift.fuzz.target import SIMULATOR_KEY, Target, served, simulated
 from apidrift.live.client import Outcome
@@ -33,7 +33,9 @@ def selected(version: ContractVersion, patterns: tuple[str, ...]) -> list[Operat
     for pattern in patterns:
         if not any(fnmatch.fnmatchcase(op.id, pattern) for op in ops):
             known = ", ".join(sorted(op.id for op in ops)[:20])
-            raise FuzzError(f"--operation {pattern!r} matches no operation of {version.version} ({known}, ...)")
+            raise FuzzError(
+                f"--operation {pattern!r} matches no operation of {version.version} ({known}, ...)"
+            )
     if patterns:
         ops = [op for op in ops if any(fnmatch.fnmatchcase(op.id, p) for p in patterns)]
     order = {"GET": 0, "DELETE": 2}
@@ -78,9 +80,8 @@ class Fuzzer:
 
     def attempt(self, op: Operation, drawn: Drawn) -> Step:
         """One drawn request of `op`, with ids of things that exist in its path, sent and judged."""
-        ids = self._read_ids.get(op.id) if op.method == "GET" else None
-        if ids is None:
-            ids = self.target.ids(op) if op.path_params else {}
+        cached = self._read_ids.get(op.id) if op.method == "GET" else None
+        ids = cached if cached is not None else self.target.ids(op) if op.path_params else {}
         if isinstance(ids, str):
             raise Skip(ids)
         if op.method == "GET":  # reads change nothing: their ids hold for the whole search
@@ -223,7 +224,9 @@ def run_fuzz(
     clock = Clock(options.deadline_s)
     with target_of(store, version, profile, options, api_key, app) as target:
         if isinstance(target, str):
-            tallies = {op.id: OperationTally(op.id, op.method, op.path, tuple(sorted(op.responses))) for op in ops}
+            tallies = {
+                op.id: OperationTally(op.id, op.method, op.path, tuple(sorted(op.responses))) for op in ops
+            }
             for tally in tallies.values():
                 tally.gaps.append(target)
             return FuzzResult(profile.name, version.version, "", True, options, tallies)

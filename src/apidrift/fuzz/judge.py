@@ -33,9 +33,16 @@ def judge(op: Operation, case: Case, outcome: Outcome, validator: ResponseValida
         if outcome.kind is FindingKind.HTTP_5XX and status is not None:
             what = "a valid" if case.valid else "an invalid"
             return Failure("server-error", Severity.BREAKING, f"{status} to {what} request", status)
-        if status is not None and 400 <= status < 500 and not case.valid and documented_key(op.responses, status) is None:
+        if (
+            status is not None
+            and 400 <= status < 500
+            and not case.valid
+            and documented_key(op.responses, status) is None
+        ):
             return None  # refused, only not in JSON: nothing documents a body for it
-        return Failure("unusable-response", Severity.WARNING, f"{outcome.kind.value}: {outcome.message}", status)
+        return Failure(
+            "unusable-response", Severity.WARNING, f"{outcome.kind.value}: {outcome.message}", status
+        )
     key = documented_key(op.responses, outcome.status)
     failure = _status_failure(op, case, outcome.status, key)
     if failure is not None:
@@ -47,7 +54,9 @@ def judge(op: Operation, case: Case, outcome: Outcome, validator: ResponseValida
         first = violations[0]
         more = f" (and {len(violations) - 1} more)" if len(violations) > 1 else ""
         message = f"response {outcome.status}: {first.describe()}{more}"
-        return Failure("schema-violation", Severity.BREAKING, message, outcome.status, first.field or "(root)")
+        return Failure(
+            "schema-violation", Severity.BREAKING, message, outcome.status, first.field or "(root)"
+        )
     return None
 
 
@@ -64,7 +73,8 @@ def _status_failure(op: Operation, case: Case, status: int, key: str | None) -> 
         severity = Severity.INFO if clamped else Severity.WARNING
         return Failure("invalid-request-accepted", severity, f"{status} to an invalid request", status)
     if key is None and documents_refusals(op):
-        message = f"{status} to an invalid request is not documented (documented: {', '.join(sorted(op.responses))})"
+        documented = ", ".join(sorted(op.responses))
+        message = f"{status} to an invalid request is not documented (documented: {documented})"
         return Failure("undocumented-status", Severity.WARNING, message, status)
     return None
 

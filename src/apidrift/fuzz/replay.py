@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from apidrift.check.validation import ResponseValidator
 from apidrift.contracts.model import ContractStore
 from apidrift.contracts.safeload import read_json
 from apidrift.errors import FuzzError
@@ -13,7 +14,6 @@ from apidrift.fuzz.chains import created_id
 from apidrift.fuzz.engine import target_of
 from apidrift.fuzz.judge import judge
 from apidrift.fuzz.model import Case, Failure, FuzzOptions
-from apidrift.check.validation import ResponseValidator
 from apidrift.live.client import Exchange
 from apidrift.profiles.model import ApiProfile, load_profile
 
@@ -54,7 +54,9 @@ def replay(
     the answer against the version the case names."""
     case, before, api, label = read_case(path)
     if api != store.api:
-        raise FuzzError(f"the case is of API {api!r}, not {store.api!r} (give --api {api})", file=path, pointer="/api")
+        raise FuzzError(
+            f"the case is of API {api!r}, not {store.api!r} (give --api {api})", file=path, pointer="/api"
+        )
     version = store.load(label)
     op = version.operation(case.operation)
     profile = profile or load_profile(store.api, contracts_root=store.root)
@@ -64,7 +66,16 @@ def replay(
         renamed: dict[str, str] = {}
         for step in [*before, case]:
             params = {k: renamed.get(v, v) for k, v in step.path_params.items()}
-            step = Case(step.operation, step.method, step.path_template, params, step.query, step.body, step.mutation, step.keyword)
+            step = Case(
+                step.operation,
+                step.method,
+                step.path_template,
+                params,
+                step.query,
+                step.body,
+                step.mutation,
+                step.keyword,
+            )
             outcome = target.send(step)
             if step is not case and before and step.operation == before[0].operation:
                 _follow(before[0], [*before[1:], case], outcome, renamed)

@@ -33,8 +33,14 @@ def _location(bug: FoundBug) -> str:
 
 def _finding(result: FuzzResult, bug: FoundBug) -> FindingEntry:
     evidence = [f"{step}. {case.describe()}" for step, case in enumerate(bug.chain, 1)]
-    evidence.append(f"{len(bug.chain) + 1}. {bug.case.describe()}" if bug.chain else f"request: {bug.case.describe()}")
-    shrunk = "the first example met (not shrunk)" if bug.failure.severity is Severity.INFO else "shrunk by hypothesis"
+    evidence.append(
+        f"{len(bug.chain) + 1}. {bug.case.describe()}" if bug.chain else f"request: {bug.case.describe()}"
+    )
+    shrunk = (
+        "the first example met (not shrunk)"
+        if bug.failure.severity is Severity.INFO
+        else "shrunk by hypothesis"
+    )
     return FindingEntry(
         kind=bug.failure.kind,
         severity=bug.failure.severity,
@@ -119,8 +125,12 @@ def write_cases(report: DriftReport, result: FuzzResult, folder: Path) -> list[P
     for bug in (*result.bugs, *result.notes):
         finding = _finding(result, bug)
         report_finding = next(
-            (f for f in by_id.values() if (f.kind, f.operation, f.location, f.detail, f.message)
-             == (finding.kind, finding.operation, finding.location, finding.detail, finding.message)),
+            (
+                f
+                for f in by_id.values()
+                if (f.kind, f.operation, f.location, f.detail, f.message)
+                == (finding.kind, finding.operation, finding.location, finding.detail, finding.message)
+            ),
             None,
         )
         if report_finding is None:

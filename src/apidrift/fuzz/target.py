@@ -5,6 +5,7 @@ the ids path parameters take, found the way a live sweep finds them (profile, li
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import threading
 import time
@@ -28,7 +29,9 @@ CANDIDATES: Final = 5  # items of a list tried for a path parameter before givin
 
 
 @contextmanager
-def simulated(version: ContractVersion, store: ContractStore, profile: ApiProfile, seed: int) -> Iterator[str]:
+def simulated(
+    version: ContractVersion, store: ContractStore, profile: ApiProfile, seed: int
+) -> Iterator[str]:
     """The simulator of `version`, served on 127.0.0.1 for as long as the block runs (see `served`);
     SimulatorError when it cannot serve the version at all."""
     with served(create_app(version, store=store, profile=profile, seed=seed)) as base_url:
@@ -120,15 +123,14 @@ class Target:
         origin = self.base_url.removesuffix(BASE_PATH)
         import httpx
 
-        try:
+        # A simulator without the route keeps its state; the run goes on.
+        with contextlib.suppress(httpx.HTTPError):
             httpx.post(f"{origin}{CONTROL_PREFIX}/reset", timeout=5)
-        except httpx.HTTPError:
-            pass  # a simulator without the route keeps its state; the run goes on
 
     def ids(self, op: Operation, known: dict[str, str] | None = None) -> dict[str, str] | str:
         """A value for every path parameter of `op` (`known` ones kept), each the id of something that
         exists, listed through the API (backtracking over the first few items of each list, so
-        `/projects/{project_id}/groups/{group_id}` finds a project that has groups); or why not."""
+        `/a/{a_id}/b/{b_id}` finds an `a` that has `b`s); or why not."""
         gets = {o.path: o for o in self.version.operations.values() if o.method == "GET"}
         names = [p.name for p in op.path_params if p.name not in (known or {})]
         why: list[str] = []
