@@ -221,7 +221,6 @@ def run_fuzz(
     profile = profile or load_profile(store.api, contracts_root=store.root)
     version = store.load(options.against or store.newest())
     ops = selected(version, options.operations)
-    clock = Clock(options.deadline_s)
     with target_of(store, version, profile, options, api_key, app) as target:
         if isinstance(target, str):
             tallies = {
@@ -230,30 +229,35 @@ def run_fuzz(
             for tally in tallies.values():
                 tally.gaps.append(target)
             return FuzzResult(profile.name, version.version, "", True, options, tallies)
-        fuzzer = Fuzzer(target, version, options, clock)
-        try:
-            for index, op in enumerate(ops):
-                fuzzer.operation(op, index)
-            if options.stateful:
-                wanted = {op.id for op in ops}
-                for index, chain in enumerate(chains_of(version)):
-                    if chain.create.id in wanted:
-                        fuzzer.chain(chain, index)
-            interrupted = None
-        except KeyboardInterrupt:
-            interrupted = "interrupted"
-        for op in ops:
-            fuzzer.tally(op)
-        tallies = {op.id: fuzzer.tallies[op.id] for op in ops}
-        return FuzzResult(
-            profile.name,
-            version.version,
-            target.base_url,
-            target.simulated,
-            options,
-            tallies,
-            fuzzer.bugs,
-            interrupted,
-            fuzzer.chains,
-            [fuzzer.notes[k] for k in sorted(fuzzer.notes)],
-        )
+        return fuzz_target(target, options, ops)
+
+
+def fuzz_target(target: Target, options: FuzzOptions, ops: list[Operation]) -> FuzzResult:
+    """Fuzz `ops` of the target's version on a target already open (the pytest helper keeps one)."""
+    version = target.version
+    fuzzer = Fuzzer(target, version, options, Clock(options.deadline_s))
+    try:
+        for index, op in enumerate(ops):
+            fuzzer.operation(op, index)
+        if options.stateful:
+            wanted = {op.id for op in ops}
+            for index, chain in enumerate(chains_of(version)):
+                if chain.create.id in wanted:
+                    fuzzer.chain(chain, index)
+        interrupted = None
+    except KeyboardInterrupt:
+        interrupted = "interrupted"
+    for op in ops:
+        fuzzer.tally(op)
+    return FuzzResult(
+        target.profile.name,
+        version.version,
+        target.base_url,
+        target.simulated,
+        options,
+        {op.id: fuzzer.tallies[op.id] for op in ops},
+        fuzzer.bugs,
+        interrupted,
+        fuzzer.chains,
+        [fuzzer.notes[k] for k in sorted(fuzzer.notes)],
+    )
