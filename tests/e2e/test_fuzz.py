@@ -9,12 +9,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from apidrift.contracts.model import ContractStore
 from apidrift.fuzz import FoundBug, FuzzOptions, run_fuzz
+from apidrift.fuzz.engine import READ_ONLY_GAP
 from apidrift.fuzz.reporting import build_fuzz_report, write_cases
+from apidrift.fuzz.target import served
 from apidrift.simulator import create_app
 from cli_support import run_cli
 
@@ -241,3 +244,23 @@ def test_replay_sends_the_example_again(tmp_path: Path, fail_on: str) -> None:
     broken.write_text(json.dumps({**case, "format": "nope"}))
     bad = run_cli("fuzz", "--replay", str(broken))
     assert bad.returncode == 2 and bad.stderr.startswith(f"error: {broken}#/format: ")
+
+
+def test_against_a_base_url_the_run_is_read_only(
+    store: ContractStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A live API (here a simulator this test serves) is only read: writes are coverage gaps, and the
+    server's own request log holds nothing but GETs."""
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", "-".join(("sk", "admin", "REDACTED")))
+    with served(create_app(VERSION, store=store)) as base_url:
+        result = run_cli(
+            "fuzz", "--base-url", base_url, "--operation", "*project*", "--max-examples", "3",
+            "--reports", str(tmp_path),
+        )  # fmt: skip
+        log = httpx.get(base_url.removesuffix("/v1") + "/__apidrift__/requests").json()["data"]
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert log and {entry["method"] for entry in log} == {"GET"}
+    coverage = json.loads((tmp_path / "report.json").read_text())["coverage"]["operations"]
+    writes = [o for o in coverage if o["method"] != "GET"]
+    assert writes and all(o["requests"] == 0 and o["gaps"] == [READ_ONLY_GAP] for o in writes)
+    assert all(o["requests"] > 0 for o in coverage if o["method"] == "GET")

@@ -23,7 +23,7 @@ from apidrift.profiles.model import ApiProfile, load_profile
 
 # How many searches per operation and kind of request: each after the first looks for a new kind.
 SEARCHES = 2
-READ_ONLY_GAP = "not sent: a read-only run sends only GET requests (writes need a simulator)"
+READ_ONLY_GAP = "not sent: a run against a base URL is read-only (GET requests only)"
 
 
 def selected(version: ContractVersion, patterns: tuple[str, ...]) -> list[Operation]:
