@@ -264,3 +264,55 @@ def test_against_a_base_url_the_run_is_read_only(
     writes = [o for o in coverage if o["method"] != "GET"]
     assert writes and all(o["requests"] == 0 and o["gaps"] == [READ_ONLY_GAP] for o in writes)
     assert all(o["requests"] > 0 for o in coverage if o["method"] == "GET")
+
+
+def test_a_write_run_stays_in_its_sandbox_and_takes_back_what_it_made(
+    store: ContractStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--allow-writes --sandbox project_id=ID` against a base URL: every write goes below that project,
+    each thing created is ledgered and deleted again, and the ledger ends empty."""
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", "-".join(("sk", "admin", "REDACTED")))
+    ledger = tmp_path / "ledger.jsonl"
+    with served(create_app(VERSION, store=store)) as base_url:
+        headers = {"Authorization": "Bearer placeholder"}
+        projects = httpx.get(f"{base_url}/organization/projects", headers=headers).json()["data"]
+        sandbox = projects[0]["id"]
+        below = f"{base_url}/organization/projects/{sandbox}"
+
+        def members() -> dict[str, list[str]]:
+            return {
+                kind: sorted(i["id"] for i in httpx.get(f"{below}/{kind}", headers=headers).json()["data"])
+                for kind in ("service_accounts", "users", "groups")
+            }
+
+        before = members()
+        result = run_cli(
+            "fuzz", "--base-url", base_url, "--allow-writes", "--sandbox", f"project_id={sandbox}",
+            "--ledger", str(ledger), "--operation", "*project*", "--max-examples", "4",
+            "--reports", str(tmp_path),
+        )  # fmt: skip
+        log = httpx.get(base_url.removesuffix("/v1") + "/__apidrift__/requests").json()["data"]
+        after = members()
+    assert result.returncode == 0, result.stdout + result.stderr
+    writes = [entry for entry in log if entry["method"] != "GET"]
+    assert writes, "the run wrote nothing"
+    assert all(
+        entry["path"].startswith((f"/v1/organization/projects/{sandbox}/", f"/v1/projects/{sandbox}/"))
+        for entry in writes
+    ), writes
+    created = [e for e in writes if e["method"] == "POST" and e["status"] == 200]
+    assert created and any(e["method"] == "DELETE" for e in writes)
+    assert after == before  # everything made was deleted again
+    assert not ledger.exists() or ledger.read_text() == ""
+    report = json.loads((tmp_path / "report.json").read_text())
+    gaps = {o["operation"]: o["gaps"] for o in report["coverage"]["operations"]}
+    assert gaps["archive-project"] and gaps["modify-project"]  # the sandbox itself is never written
+    assert gaps["create-project"]  # nor anything outside it
+
+
+def test_writes_against_a_base_url_need_a_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", "-".join(("sk", "admin", "REDACTED")))
+    result = run_cli("fuzz", "--base-url", "http://127.0.0.1:9/v1", "--allow-writes")
+    assert result.returncode == 2 and "--allow-writes needs --sandbox PARAM=ID" in result.stderr
+    result = run_cli("fuzz", "--base-url", "http://127.0.0.1:9/v1", "--allow-writes", "--sandbox", "nope=1")
+    assert result.returncode == 2 and "no path of 2026-05-02 has a {nope} parameter" in result.stderr

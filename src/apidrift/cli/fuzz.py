@@ -11,7 +11,7 @@ import typer
 from apidrift.cli.annotate import AnnotationsOption, print_annotations
 from apidrift.cli.app import ContractsOption, app, error, out
 from apidrift.cli.history import BaselineOption, FailOnOption, HistoryOption, history_lines, judged
-from apidrift.cli.live import LiveApiOption, api_key, key_variable, live_profile
+from apidrift.cli.live import DEFAULT_LEDGER, LiveApiOption, api_key, key_variable, live_profile
 from apidrift.contracts.model import ContractStore
 from apidrift.profiles.model import DEFAULT_API
 
@@ -53,6 +53,20 @@ def fuzz(
     stateful: Annotated[
         bool, typer.Option("--stateful/--no-stateful", help="Also run create, read, update, delete chains.")
     ] = True,
+    allow_writes: Annotated[
+        bool,
+        typer.Option("--allow-writes", help="With --base-url: also write, only inside --sandbox, ledgered."),
+    ] = False,
+    sandbox: Annotated[
+        str | None,
+        typer.Option(
+            "--sandbox",
+            help="PARAM=ID: writes only create things below /.../{PARAM}/... with PARAM=ID, and delete them.",
+        ),
+    ] = None,
+    ledger: Annotated[
+        Path, typer.Option("--ledger", help="Where a write run ledgers what it created.")
+    ] = DEFAULT_LEDGER,
     replay_file: Annotated[
         Path | None,
         typer.Option("--replay", help="Replay one failing example from its file, and judge it again."),
@@ -84,6 +98,9 @@ def fuzz(
         seed=seed,
         operations=tuple(operation or ()),
         stateful=stateful,
+        allow_writes=allow_writes,
+        sandbox=sandbox,
+        ledger=ledger,
     )
     key = api_key(profile) if base_url else None
     if replay_file is not None:
@@ -155,6 +172,10 @@ def _print(result: FuzzResult, report: DriftReport, auth: str) -> None:
         soft_wrap=True,
         markup=False,
     )
+    for line in result.cleaned:
+        console.print(f"cleanup: {line}", soft_wrap=True, markup=False)
+    for line in result.left:
+        error(f"left in the sandbox (see the ledger, `apidrift cleanup`): {line}")
     s = report.summary
     console.print(f"{s.breaking} breaking, {s.warning} warning, {s.info} info findings", soft_wrap=True)
 

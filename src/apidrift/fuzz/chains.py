@@ -31,6 +31,8 @@ class Fuzzer(Protocol):
 
     def send(self, op: Operation, case: Case) -> Outcome: ...
 
+    def ids(self, op: Operation, known: dict[str, str] | None = None) -> dict[str, str] | str: ...
+
     def graded(self, op: Operation, case: Case, failure: Failure | None) -> Failure | None: ...
 
 
@@ -88,7 +90,7 @@ def created_id(body: Any, param: str) -> str | None:
 def run_chain(fuzzer: Fuzzer, chain: Chain, drawn: Sequence[Drawn]) -> Step:
     """Create, read, update, read again, delete, in order; the first failure stops the chain."""
     create, *updates = drawn
-    ids = fuzzer.target.ids(chain.create) if chain.create.path_params else {}
+    ids = fuzzer.ids(chain.create) if chain.create.path_params else {}
     if isinstance(ids, str):
         raise Skip(ids)
     done: list[Case] = []
@@ -126,9 +128,8 @@ def run_chain(fuzzer: Fuzzer, chain: Chain, drawn: Sequence[Drawn]) -> Step:
     if not fuzzer.last_status or not 200 <= fuzzer.last_status < 300:
         raise Skip("the create was refused: nothing to follow")  # a documented refusal, already judged
     new_id = created_id(answered[-1], chain.param)
-    if new_id is None:
-        message = f"the create answered no `{chain.param}` or `id` to pass along"
-        return Step(done[-1], Failure("chain-broken", Severity.WARNING, message), tuple(done[:-1]))
+    if new_id is None:  # an assignment, say, not a create: nothing names what to follow
+        raise Skip(f"{chain.create.id} answered no `{chain.param}` or `id` to follow")
     item = {**ids, chain.param: new_id}
     plan: list[tuple[Operation, Drawn | None, str | None]] = [(op, None, new_id) for op in chain.reads]
     plan += list(zip(chain.updates, updates, [None] * len(updates), strict=True))
@@ -142,7 +143,7 @@ def run_chain(fuzzer: Fuzzer, chain: Chain, drawn: Sequence[Drawn]) -> Step:
 
 def _params(fuzzer: Fuzzer, op: Operation, item: dict[str, str]) -> dict[str, str]:
     """The item's ids, and ids of things that exist for any other parameter of `op`."""
-    found = fuzzer.target.ids(op, item)
+    found = fuzzer.ids(op, item)
     if isinstance(found, str):
         raise Skip(found)
     return found

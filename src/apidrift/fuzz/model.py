@@ -171,6 +171,10 @@ class FuzzOptions:
     stateful: bool = True
     timeout_s: float = 10.0
     request_budget: int | None = None
+    # A base URL is only read, unless writes are allowed inside a sandbox (`PARAM=ID`, see fuzz/sandbox.py).
+    allow_writes: bool = False
+    sandbox: str | None = None
+    ledger: Path = Path("apidrift-ledger.jsonl")
 
 
 @dataclass
@@ -187,6 +191,9 @@ class FuzzResult:
     interrupted: str | None = None
     chains: int = 0
     notes: list[FoundBug] = field(default_factory=list)  # info-level failures: first example, unshrunk
+    # A sandbox write run: what it deleted again, and what it could not (left in its ledger).
+    cleaned: list[str] = field(default_factory=list)
+    left: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -194,4 +201,4 @@ class FuzzResult:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.failed or self.interrupted else 0
+        return 1 if self.failed or self.interrupted or self.left else 0

@@ -12,6 +12,7 @@ from apidrift.files import atomic_write
 from apidrift.fuzz.model import FoundBug, FuzzResult
 from apidrift.report.build import finding_order, timestamp
 from apidrift.report.model import (
+    CleanupEntry,
     DriftReport,
     FindingEntry,
     FuzzCoverage,
@@ -114,6 +115,13 @@ def build_fuzz_report(result: FuzzResult, *, now: datetime | None = None) -> Dri
         findings=sorted(findings, key=finding_order),
         interrupted=bool(result.interrupted),
         coverage=_coverage(result),
+        cleanup=CleanupEntry(
+            compensated=len(result.cleaned),
+            remaining=len(result.left),
+            details=[*result.cleaned, *result.left],
+        )
+        if result.cleaned or result.left
+        else None,
     )
 
 

@@ -13,29 +13,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Final
 
-from apidrift.contracts.model import ContractStore, ContractVersion, Operation
+from apidrift.contracts.model import ContractVersion, Operation
 from apidrift.errors import FuzzError
 from apidrift.fuzz.model import Case
 from apidrift.live.client import Exchange, LiveClient, Outcome, RetryPolicy
 from apidrift.live.discovery import IdSource, id_source, list_items, pick
 from apidrift.profiles.model import ApiProfile
-from apidrift.simulator import BASE_PATH, CONTROL_PREFIX, create_app
+from apidrift.simulator import BASE_PATH, CONTROL_PREFIX
 
 # Any status is an answer to judge: the fuzz judge, not the client, says which ones are wrong.
 EVERY_STATUS: Final = frozenset(range(100, 600))
 # The simulator takes any key of the profile's shape; this one is plainly no secret.
 SIMULATOR_KEY: Final = "apidrift-fuzz-simulator-placeholder"
 CANDIDATES: Final = 5  # items of a list tried for a path parameter before giving up
-
-
-@contextmanager
-def simulated(
-    version: ContractVersion, store: ContractStore, profile: ApiProfile, seed: int
-) -> Iterator[str]:
-    """The simulator of `version`, served on 127.0.0.1 for as long as the block runs (see `served`);
-    SimulatorError when it cannot serve the version at all."""
-    with served(create_app(version, store=store, profile=profile, seed=seed)) as base_url:
-        yield base_url
 
 
 @contextmanager
