@@ -316,3 +316,23 @@ def test_writes_against_a_base_url_need_a_sandbox(monkeypatch: pytest.MonkeyPatc
     assert result.returncode == 2 and "--allow-writes needs --sandbox PARAM=ID" in result.stderr
     result = run_cli("fuzz", "--base-url", "http://127.0.0.1:9/v1", "--allow-writes", "--sandbox", "nope=1")
     assert result.returncode == 2 and "no path of 2026-05-02 has a {nope} parameter" in result.stderr
+
+
+def test_the_deadline_bounds_the_run_and_what_it_did_not_reach_is_a_gap(tmp_path: Path) -> None:
+    result = run_cli("fuzz", "--deadline", "1", "--max-examples", "50", "--reports", str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    operations = json.loads((tmp_path / "report.json").read_text())["coverage"]["operations"]
+    late = [o for o in operations if "not reached: the run's deadline passed" in o["gaps"]]
+    assert len(operations) == 74 and len(late) > 37, [o["operation"] for o in operations if o["requests"]]
+
+
+def test_report_md_lists_each_shrunk_example_with_its_replay_line(store: ContractStore, tmp_path: Path) -> None:
+    from apidrift.report import write_reports
+
+    result = _fuzz(store, _accepts_unnamed, max_examples=40, stateful=False)
+    report = build_fuzz_report(result)
+    write_cases(report, result, tmp_path)
+    write_reports(report, tmp_path)
+    markdown = (tmp_path / "report.md").read_text()
+    assert "## Failing examples (shrunk)" in markdown and "`invalid-request-accepted` in `create-project`" in markdown
+    assert "replay: apidrift fuzz --replay " in markdown and "(body.name left out)" in markdown

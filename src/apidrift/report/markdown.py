@@ -226,7 +226,13 @@ def _coverage(report: DriftReport) -> list[str]:
     seen = sum(len(o.documented_seen) for o in ops)
     documented = sum(len(o.documented) for o in ops)
     exercised = sum(1 for o in ops if o.requests)
-    lines = [
+    examples = [f for f in report.findings if f.severity is not Severity.INFO and f.evidence]
+    lines = ["", "## Failing examples (shrunk)", ""] if examples else []
+    for f in examples:
+        where = code(f.operation or "-")
+        lines.append(f"- **{f.severity.value}** `{f.kind}` in {where}: {cell_text(f.message)}")
+        lines += [f"  - {code(line)}" for line in f.evidence]
+    lines += [
         "",
         "## Coverage",
         "",
