@@ -337,3 +337,28 @@ def test_report_md_lists_each_shrunk_example_and_its_replay(store: ContractStore
     assert "## Failing examples (shrunk)" in markdown
     assert "`invalid-request-accepted` in `create-project`" in markdown
     assert "replay: apidrift fuzz --replay " in markdown and "(body.name left out)" in markdown
+
+
+def test_fail_on_gates_as_for_other_commands(tmp_path: Path) -> None:
+    """Refusals of valid requests are info notes: they pass by default and fail under `--fail-on info`."""
+    args = ("fuzz", "--operation", "list-users", "--max-examples", "10", "--no-reports")
+    assert run_cli(*args).returncode == 0
+    strict = run_cli(*args, "--fail-on", "info")
+    assert strict.returncode == 1, strict.stdout
+    assert "info findings" in strict.stdout
+
+
+def test_replaying_a_chain_passes_the_id_the_create_answers_now(store: ContractStore, tmp_path: Path) -> None:
+    from apidrift.fuzz.model import Case
+    from apidrift.fuzz.replay import replay
+
+    create = Case("create-project", "POST", "/organization/projects", body={"name": "again"})
+    read = Case("retrieve-project", "GET", "/organization/projects/{project_id}", {"project_id": "proj_then"})
+    document = read.to_json(api="openai-admin", version=VERSION)
+    document["before"] = [create.to_json(api="openai-admin", version=VERSION)]
+    file = tmp_path / "chain.json"
+    file.write_text(json.dumps(document))
+    replayed = replay(store, file, FuzzOptions())
+    assert replayed.steps == 2 and replayed.status == 200 and replayed.exit_code == 0
+    assert replayed.case.path_params["project_id"].startswith("proj_")
+    assert replayed.case.path_params["project_id"] != "proj_then"

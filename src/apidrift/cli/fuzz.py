@@ -190,9 +190,10 @@ def _replay(store: ContractStore, path: Path, options: object, profile: object, 
     out().print(
         f"replayed ({replayed.steps} requests): {replayed.case.describe()}", soft_wrap=True, markup=False
     )
-    if replayed.failure is None:
-        out().print(f"answered {replayed.status}: passes now", soft_wrap=True)
+    f = replayed.failure
+    if f is None or replayed.exit_code == 0:
+        note = f" ({f.severity.value} {f.kind}: {f.message})" if f is not None else ""
+        out().print(f"answered {replayed.status}: passes now{note}", soft_wrap=True, markup=False)
     else:
-        f = replayed.failure
         error(f"still fails: {f.severity.value} {f.kind}: {f.message}")
     raise typer.Exit(replayed.exit_code)

@@ -9,6 +9,7 @@ from pathlib import Path
 from apidrift.check.validation import ResponseValidator
 from apidrift.contracts.model import ContractStore
 from apidrift.contracts.safeload import read_json
+from apidrift.diff.changes import Severity
 from apidrift.errors import FuzzError
 from apidrift.fuzz.chains import created_id
 from apidrift.fuzz.engine import target_of
@@ -29,7 +30,9 @@ class Replayed:
 
     @property
     def exit_code(self) -> int:
-        return 0 if self.failure is None else 1
+        """1 while it still fails at warning or worse (an info note, a refusal, passes)."""
+        failing = self.failure is not None and self.failure.severity is not Severity.INFO
+        return 1 if failing else 0
 
 
 def read_case(path: Path) -> tuple[Case, list[Case], str, str]:
