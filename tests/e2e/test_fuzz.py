@@ -362,3 +362,42 @@ def test_replaying_a_chain_passes_the_id_the_create_answers_now(store: ContractS
     assert replayed.steps == 2 and replayed.status == 200 and replayed.exit_code == 0
     assert replayed.case.path_params["project_id"].startswith("proj_")
     assert replayed.case.path_params["project_id"] != "proj_then"
+
+
+def test_a_write_run_deletes_what_a_killed_run_left_and_only_that(
+    store: ContractStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A service account a killed run ledgered is deleted by the next run on that sandbox; one whose
+    entry was changed by hand (its token no longer verifies) is left alone, and stays in the ledger."""
+    from apidrift.live.ledger import Ledger
+    from apidrift.live.redaction import safe_base_url
+
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", "-".join(("sk", "admin", "REDACTED")))
+    ledger_path = tmp_path / "ledger.jsonl"
+    with served(create_app(VERSION, store=store)) as base_url:
+        headers = {"Authorization": "Bearer placeholder"}
+        sandbox = httpx.get(f"{base_url}/organization/projects", headers=headers).json()["data"][0]["id"]
+        accounts = f"{base_url}/organization/projects/{sandbox}/service_accounts"
+        left, forged = (httpx.post(accounts, headers=headers, json={"name": n}).json()["id"] for n in "ab")
+        ledger = Ledger(ledger_path)
+        fields = {
+            "run_id": "killed",
+            "kind": "fuzz:create-project-service-account",
+            "base_url": safe_base_url(base_url),
+            "api": "openai-admin",
+            "sandbox": f"project_id={sandbox}",
+            "params": {"project_id": sandbox},
+        }
+        ledger.add(**fields, resource_id=left)
+        ledger.add(**fields, resource_id=forged)
+        first, second = ledger_path.read_text().splitlines()
+        # The second entry's token no longer matches: as if it had been written or edited by hand.
+        ledger_path.write_text(first + "\n" + json.dumps({**json.loads(second), "token": "0" * 64}) + "\n")
+        result = run_cli(
+            "fuzz", "--base-url", base_url, "--allow-writes", "--sandbox", f"project_id={sandbox}",
+            "--ledger", str(ledger_path), "--operation", "list-project-service-accounts", "--no-reports",
+        )  # fmt: skip
+        remaining = {a["id"] for a in httpx.get(accounts, headers=headers).json()["data"]}
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert left not in remaining and forged in remaining
+    assert [e.resource_id for e in Ledger(ledger_path).entries()] == [forged]

@@ -310,6 +310,7 @@ def run_fuzz(
         if sandbox is None:
             return fuzz_target(target, options, ops)
         with claimed(sandbox, options.ledger):
+            sandbox.adopt_leftovers()
             return fuzz_target(target, options, ops, sandbox)
 
 

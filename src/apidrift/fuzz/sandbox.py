@@ -73,6 +73,25 @@ class Sandbox:
         )
         self.open[resource_id] = (entry, chain)
 
+    def adopt_leftovers(self) -> int:
+        """Take on what an earlier fuzz run on this sandbox left in the same ledger (killed before its
+        cleanup): entries whose token verifies, of this API, base URL and sandbox, made by a create this
+        run knows; they are deleted with this run's own. How many were taken on."""
+        taken = 0
+        for entry in self.ledger.entries() if self.ledger.path.exists() else []:
+            chain = self.chains.get(entry.kind.value.removeprefix(KIND_PREFIX))
+            ours = (entry.api, entry.base_url, entry.sandbox) == (self.api, self.base_url, self.name)
+            if (
+                entry.kind.value.startswith(KIND_PREFIX)
+                and chain is not None
+                and ours
+                and entry.resource_id
+                and self.ledger.verify(entry) is None
+            ):
+                self.open[entry.resource_id] = (entry, chain)
+                taken += 1
+        return taken
+
     def deleted(self, resource_id: str) -> None:
         found = self.open.pop(resource_id, None)
         if found is not None:
