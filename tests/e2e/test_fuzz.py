@@ -170,7 +170,10 @@ def test_a_stateful_chain_passes_the_created_id_along(store: ContractStore) -> N
     }
     assert result.chains == 1
     clean = run_fuzz(store, settings, app=create_app(VERSION, store=store))
-    assert clean.exit_code == 0 and clean.chains == 1
+    assert clean.chains == 1
+    assert clean.exit_code == 0, [
+        (b.failure, b.case.describe(), [c.describe() for c in b.chain]) for b in clean.bugs
+    ]
 
 
 def test_a_clean_simulator_passes_and_the_coverage_lists_every_operation(
