@@ -29,8 +29,8 @@ def fuzz(
         str | None,
         typer.Option(
             "--base-url",
-            help="Fuzz this API instead of the simulator: read-only (GET operations only), with the "
-            "profile's key variable.",
+            help="Fuzz this API instead of the simulator, with the profile's key variable: read-only "
+            "(GET operations only) unless --allow-writes --sandbox.",
         ),
     ] = None,
     max_examples: Annotated[
