@@ -13,10 +13,10 @@ from apidrift.cli.app import ContractsOption, app, error, out
 from apidrift.cli.history import BaselineOption, FailOnOption, HistoryOption, history_lines, judged
 from apidrift.cli.live import DEFAULT_LEDGER, LiveApiOption, api_key, key_variable, live_profile
 from apidrift.contracts.model import ContractStore
-from apidrift.profiles.model import DEFAULT_API
+from apidrift.profiles.model import DEFAULT_API, ApiProfile
 
 if TYPE_CHECKING:
-    from apidrift.fuzz.model import FuzzResult
+    from apidrift.fuzz.model import FuzzOptions, FuzzResult
     from apidrift.report import DriftReport
 
 
@@ -122,11 +122,8 @@ def fuzz(
     raise typer.Exit(report.exit_code)
 
 
-def auth_line(profile: object) -> str:
+def auth_line(profile: ApiProfile) -> str:
     """The auth header a curl line sends, naming the key variable (never its value)."""
-    from apidrift.profiles.model import ApiProfile
-
-    assert isinstance(profile, ApiProfile)
     variable = "$" + key_variable(profile)
     if profile.auth.scheme == "header":
         return f"{profile.auth.header}: {variable}"
@@ -180,12 +177,11 @@ def _print(result: FuzzResult, report: DriftReport, auth: str) -> None:
     console.print(f"{s.breaking} breaking, {s.warning} warning, {s.info} info findings", soft_wrap=True)
 
 
-def _replay(store: ContractStore, path: Path, options: object, profile: object, key: str | None) -> None:
-    from apidrift.fuzz.model import FuzzOptions
+def _replay(
+    store: ContractStore, path: Path, options: FuzzOptions, profile: ApiProfile, key: str | None
+) -> None:
     from apidrift.fuzz.replay import replay
-    from apidrift.profiles.model import ApiProfile
 
-    assert isinstance(options, FuzzOptions) and isinstance(profile, ApiProfile)
     replayed = replay(store, path, options, profile=profile, api_key=key)
     out().print(
         f"replayed ({replayed.steps} requests): {replayed.case.describe()}", soft_wrap=True, markup=False

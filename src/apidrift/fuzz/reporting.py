@@ -11,6 +11,7 @@ from apidrift.diff.changes import Severity
 from apidrift.files import atomic_write
 from apidrift.fuzz.model import FoundBug, FuzzResult
 from apidrift.report.build import finding_order, timestamp
+from apidrift.report.identity import finding_id
 from apidrift.report.model import (
     CleanupEntry,
     DriftReport,
@@ -131,16 +132,17 @@ def write_cases(report: DriftReport, result: FuzzResult, folder: Path) -> list[P
     by_id = {f.id: f for f in report.findings}
     written = []
     for bug in (*result.bugs, *result.notes):
-        finding = _finding(result, bug)
-        report_finding = next(
-            (
-                f
-                for f in by_id.values()
-                if (f.kind, f.operation, f.location, f.detail, f.message)
-                == (finding.kind, finding.operation, finding.location, finding.detail, finding.message)
-            ),
-            None,
+        f = _finding(result, bug)
+        identity = finding_id(
+            api=report.metadata.api,
+            kind=f.kind,
+            operation=f.operation,
+            version=f.version,
+            location=f.location,
+            path=f.path,
+            detail=f.detail,
         )
+        report_finding = by_id.get(identity)
         if report_finding is None:
             continue
         path = folder / CASES_FOLDER / f"{report_finding.id}.json"

@@ -24,7 +24,7 @@ import pytest
 
 from apidrift.contracts.model import ContractStore, ContractVersion, Operation
 from apidrift.diff.changes import Severity
-from apidrift.fuzz.engine import fuzz_target, target_of
+from apidrift.fuzz.engine import fuzz_target, selected, target_of
 from apidrift.fuzz.model import FoundBug, FuzzOptions, FuzzResult
 from apidrift.fuzz.target import Target
 from apidrift.profiles.model import ApiProfile, load_profile
@@ -84,8 +84,6 @@ class FuzzSchema:
     def operations(self) -> list[FuzzOperation]:
         ops = sorted(self.version.operations.values(), key=lambda o: o.id)
         patterns = self.options.operations
-        from apidrift.fuzz.engine import selected
-
         chosen = {op.id for op in selected(self.version, patterns)} if patterns else {op.id for op in ops}
         return [FuzzOperation(self, op) for op in ops if op.id in chosen]
 
