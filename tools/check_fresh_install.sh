@@ -98,6 +98,7 @@ Method | HTTP request | Description
 > ProjectListResponse ListProjects(limit, after, includeArchived)
 EOF
 expect 0 sdk-docs apidrift sdk-check docs projects_api.md --reports sdk
+expect 0 fuzz apidrift fuzz --operation '*project*' --max-examples 3 --reports fuzz-reports
 
 echo "== a simulated org, swept live"
 PORT="$("$WORK/venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
@@ -113,6 +114,8 @@ expect 0 check-live apidrift check --live --base-url "http://127.0.0.1:$PORT/v1"
 expect 0 check-live-writes apidrift check --live --allow-writes --sandbox-project apidrift-sandbox \
     --base-url "http://127.0.0.1:$PORT/v1" --ledger ledger.jsonl --reports write-reports
 expect 0 cleanup apidrift cleanup --ledger ledger.jsonl --base-url "http://127.0.0.1:$PORT/v1"
+expect 0 fuzz-live apidrift fuzz --base-url "http://127.0.0.1:$PORT/v1" --operation 'list-*' --max-examples 3 \
+    --no-reports
 unset OPENAI_ADMIN_KEY
 
 echo "== pytest: a user's test files with the plugin's fixtures and apidrift_snapshot"

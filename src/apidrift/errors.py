@@ -21,6 +21,7 @@
     ├── SimulatorError              bad input to the simulator (a version, a mix, a fault plan)
     │   ├── MixError
     │   └── FaultPlanError
+    ├── FuzzError                   a fuzz run that cannot start, a replay file that is no case
     └── SdkError                    the SDK checks
         ├── SdkDocumentError        a reference document with no recognisable operation
         ├── SdkModuleError          an SDK package that is not installed
@@ -141,3 +142,7 @@ class LedgerError(LiveError):
 
 class ProxyError(ApidriftError):
     """A proxy that cannot start: an upstream that is not an http(s) URL, a port it cannot listen on."""
+
+
+class FuzzError(ApidriftError):
+    """A fuzz run that cannot start (no operation matches), or a replay file that is no case."""

@@ -103,7 +103,9 @@ def test_unknown_keywords_are_import_findings_with_a_did_you_mean(tmp_path: Path
 
 def test_the_command_line_shows_one_error_line_and_writes_nothing(tmp_path: Path) -> None:
     (tmp_path / "bomb.yaml").write_text(HEAD + _bomb(9) + _operation(example="*l9"))
-    done = run_cli("import-openapi", "bomb.yaml", "--contracts", "contracts", "--version", "1.0", cwd=tmp_path)
+    done = run_cli(
+        "import-openapi", "bomb.yaml", "--contracts", "contracts", "--version", "1.0", cwd=tmp_path
+    )
     assert done.returncode == 2
     assert done.stderr.startswith("error: bomb.yaml#/") and len(done.stderr.splitlines()) == 1
     assert not (tmp_path / "contracts").exists()

@@ -19,6 +19,7 @@ COMMANDS = {
     "import-openapi": "openapi",
     "history": "history",
     "baseline": "history",
+    "fuzz": "fuzz",
     "proxy": "proxy",
 }
 
@@ -31,7 +32,7 @@ def register(argv: list[str] | None = None) -> None:
     if words and words[0] in COMMANDS:
         importlib.import_module(f"apidrift.cli.{COMMANDS[words[0]]}")
         return
-    from apidrift.cli import check, diff, history, live, openapi, proxy, report, sdk  # noqa: F401
+    from apidrift.cli import check, diff, fuzz, history, live, openapi, proxy, report, sdk  # noqa: F401
 
 
 if __name__ == "__main__":

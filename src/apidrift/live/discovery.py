@@ -231,3 +231,10 @@ def pick(body: Any, source: IdSource, rules: SweepRules) -> str | None:
 
 def placeholders(template: str) -> list[str]:
     return _PLACEHOLDER.findall(template)
+
+
+def id_source(
+    op: Operation, param: str, gets: Mapping[str, Operation], version: ContractVersion, profile: ApiProfile
+) -> IdSource | str:
+    """Where `param` of `op` (any method) comes from, as a read sweep finds it, or why nothing supplies it."""
+    return _id_source(op, param, gets, _link_sources(version), profile)

@@ -90,6 +90,7 @@ def _sections(report: DriftReport) -> list[_Section]:
         *_failures(report),
         *_counterexamples(report),
         *_unmatched(report),
+        *_coverage(report),
         *_matrix(report),
         *_skipped(report),
     ]
@@ -314,6 +315,54 @@ def _cleanup(report: DriftReport) -> list[_Section]:
     rows = [f"- {c.compensated} writes undone, **{c.remaining} left behind**"]
     rows += [f"  - {cell_text(d)}" for d in c.details]
     return _section("cleanup lines", "Cleanup", rows, [], folded=False, tail=[])
+
+
+def _coverage(report: DriftReport) -> list[_Section]:
+    """A fuzz run's shrunk failing examples, and its coverage: a row per operation (every one of the
+    version), gaps named."""
+    coverage = report.coverage
+    if coverage is None:
+        return []
+    ops = coverage.operations
+    seen = sum(len(o.documented_seen) for o in ops)
+    documented = sum(len(o.documented) for o in ops)
+    exercised = sum(1 for o in ops if o.requests)
+    examples = [
+        "\n".join(
+            [
+                f"- **{f.severity.value}** `{f.kind}` in {code(f.operation or '-')}: {cell_text(f.message)}",
+                *(f"  - {code(line)}" for line in f.evidence),
+            ]
+        )
+        for f in report.findings
+        if f.severity is not Severity.INFO and f.evidence
+    ]
+    sections = (
+        _section("failing examples", "Failing examples (shrunk)", examples, [], folded=False, tail=[])
+        if examples
+        else []
+    )
+    summary = (
+        f"{exercised} of {len(ops)} operations exercised, {seen} of {documented} documented statuses seen, "
+        f"{coverage.chains} stateful chains; schema keywords broken: "
+        f"{', '.join(code(k) for k in coverage.keywords) or '-'} (seed {coverage.seed}, "
+        f"{coverage.max_examples} examples per search)."
+    )
+    rows = []
+    for o in ops:
+        documented_seen = f"{', '.join(o.documented_seen) or '-'} of {', '.join(o.documented) or '-'}"
+        rows.append(
+            f"| {code(o.operation)} {o.method} {code(o.path)} | {o.requests} ({o.valid} / {o.invalid}) "
+            f"| {', '.join(map(str, o.statuses)) or '-'} | {documented_seen} "
+            f"| {', '.join(o.keywords) or '-'} | {cell_text('; '.join(o.gaps)) or '-'} |"
+        )
+    head = [
+        summary,
+        "",
+        "| operation | requests (valid / invalid) | statuses | documented seen | keywords | gaps |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    return [*sections, *_section("coverage rows", f"Coverage ({len(ops)} operations)", rows, head, tail=[])]
 
 
 def _input_errors(report: DriftReport) -> list[_Section]:

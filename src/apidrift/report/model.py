@@ -30,6 +30,7 @@ class RunKind(StrEnum):
     DIFF = "diff"
     LIVE = "live"
     SDK = "sdk"
+    FUZZ = "fuzz"
 
 
 class CellStatus(StrEnum):
@@ -272,6 +273,33 @@ class InputErrorEntry(_Entry):
     message: str
 
 
+class OperationCoverage(_Entry):
+    """What a fuzz run exercised of one operation, and why it exercised no more (its gaps)."""
+
+    operation: str
+    method: str
+    path: str
+    requests: int
+    valid: int = Field(description="requests the version documents as valid")
+    invalid: int = Field(description="requests made invalid by one mutation")
+    statuses: list[int] = Field(description="the HTTP statuses it answered")
+    documented: list[str] = Field(description="the statuses the version documents for it")
+    documented_seen: list[str] = Field(description="the documented statuses its answers exercised")
+    keywords: list[str] = Field(description="the schema keywords its invalid requests broke")
+    gaps: list[str] = Field(default_factory=list, description="why it was not (fully) exercised")
+
+
+class FuzzCoverage(_Entry):
+    """Fuzz runs: every operation of the version, what was sent and answered, and how the run was bounded."""
+
+    seed: int
+    max_examples: int
+    simulated: bool = Field(description="whether the target was the simulator, started for the run")
+    chains: int = Field(description="stateful chains (create, read, update, delete) run")
+    keywords: list[str] = Field(description="every schema keyword an invalid request broke")
+    operations: list[OperationCoverage]
+
+
 class Summary(BaseModel):
     """Counts derived from the report's lists, and its exit code."""
 
@@ -318,6 +346,7 @@ class DriftReport(_Entry):
     interrupted: bool = False
     cleanup: CleanupEntry | None = None
     history: HistoryBlock | None = None
+    coverage: FuzzCoverage | None = None
 
     @model_validator(mode="before")
     @classmethod

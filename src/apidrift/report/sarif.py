@@ -36,6 +36,13 @@ DESCRIPTIONS: Final = {
     "input-error": "An input (contract, recording, document or report) could not be read or understood.",
     "cleanup": "A live run's writes could not all be undone.",
     "interrupted": "The run stopped before it had checked everything.",
+    "server-error": "A fuzzed request was answered with a 5xx.",
+    "invalid-request-accepted": "A request the contract version refuses was answered below 400.",
+    "valid-request-refused": "A request the contract version admits was refused with an undocumented 4xx.",
+    "undocumented-status": "A fuzzed request was answered with a status the operation does not document.",
+    "unusable-response": "A fuzzed request got no usable answer (no JSON where JSON was due, a timeout).",
+    "chain-broken": "What a create answered could not be read back by the id it gave.",
+    "coverage-gap": "A fuzz run could not exercise an operation (fully), and says why.",
 }
 TRANSPORT_RULE: Final = "A live request produced no usable response ({kind})."
 

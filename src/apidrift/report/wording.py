@@ -20,6 +20,7 @@ _TITLES = {
     RunKind.CHECK: "apidrift check",
     RunKind.LIVE: "apidrift live check",
     RunKind.SDK: "apidrift SDK check",
+    RunKind.FUZZ: "apidrift fuzz",
 }
 
 

@@ -75,7 +75,8 @@ def usage(call: Call) -> Body:
         }
         for b in page
     ]
-    has_more = len(stops) > limit
+    # Not len(stops): a range past sys.maxsize items (a start_time far in the past) has no len().
+    has_more = first + limit * width < end
     return {
         "object": "page",
         "data": data,
