@@ -164,13 +164,21 @@ def test_each_field_rule_fires_on_its_side_with_its_severity(kind: ChangeKind, s
     assert {c.severity for c in found} <= {rule.severity, rule.if_required}
 
 
-@pytest.mark.parametrize("kind", list(CASES))
-@pytest.mark.parametrize("side", FIELD_SIDES)
+def _graded_both_ways() -> list[Any]:
+    """(kind, side) where the kind and its inverse both have a rule (read-only and write-only, for
+    instance, mean nothing for a parameter)."""
+    return [
+        pytest.param(kind, side, id=f"{kind.value}@{side.value}")
+        for kind in CASES
+        for side in FIELD_SIDES
+        if (kind, side) in RULES and (CASES[kind][4], side) in RULES
+    ]
+
+
+@pytest.mark.parametrize(("kind", "side"), _graded_both_ways())
 def test_each_case_changes_something_both_ways(kind: ChangeKind, side: Side) -> None:
-    """a->b and b->a both report the change, as the kind and its inverse (unless it has no rule there)."""
+    """a->b and b->a both report the change, as the kind and its inverse."""
     inverse = CASES[kind][4]
-    if (kind, side) not in RULES or (inverse, side) not in RULES:
-        pytest.skip(f"{kind.value} is not graded on the {side.value} side")
     assert kind in {c.kind for c in changes(kind, side, True)}
     assert inverse in {c.kind for c in changes(kind, side, False)}
 
