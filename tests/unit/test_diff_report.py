@@ -411,3 +411,20 @@ def test_a_diff_narrowed_to_operations_paths_and_severity() -> None:
     assert worst.changes and all(c.severity is Severity.BREAKING for c in worst.changes)
     assert all((c.operation or "").startswith("GET /organization/") for c in worst.changes)
     assert diff.only() == diff and diff.only(operations=["no-such-*"]).changes == []
+
+
+def test_a_type_renamed_under_many_operations_is_one_finding_naming_them() -> None:
+    """The seed pair renames the nine usage result types; each rename is one finding reaching nine
+    operations, not a row per operation (issue 16: 81 of 101 rename rows were such repeats)."""
+    from apidrift.contracts.model import ContractStore
+    from apidrift.diff.render import findings
+
+    store = ContractStore()
+    seed = diff_versions(store.load("2026-04-30"), store.load("2026-05-02"))
+    renamed = [f for f in findings(seed) if f.kind is ChangeKind.SCHEMA_RENAMED]
+    pairs = [(f.changes[0].old, f.changes[0].new) for f in renamed]
+    assert len(pairs) == len(set(pairs)), "each type rename once"
+    costs = next(f for f in renamed if f.changes[0].old == "CostsResult")
+    assert costs.changes[0].new == "OrganizationCostsResult" and len(costs.operations) == 9
+    assert costs.origin == "CostsResult" and "(in 9 places across 9 operations)" in costs.message
+    assert "| 9 operations (`CostsResult`) | schema-renamed |" in render_markdown(seed)

@@ -53,12 +53,20 @@ class Finding:
 
 
 def _key(change: Change) -> tuple[Any, ...]:
+    if change.kind is ChangeKind.SCHEMA_RENAMED:
+        # A type renamed is one fact about the document, however many operations reach the type.
+        return (change.kind, change.severity, change.side, repr(change.old), repr(change.new))
     if not change.origin:
         return ("one", id(change))  # nothing shared to group by: a finding of its own
     old, new = change.old, change.new
     if change.kind in _PATH_VALUED:
         old, new = _leaf(old), _leaf(new)
     return (change.kind, change.severity, change.side, change.origin, repr(old), repr(new))
+
+
+def _type_origin(change: Change) -> str | None:
+    """What a group of one type rename stands for: the old type's name."""
+    return str(change.old) if change.kind is ChangeKind.SCHEMA_RENAMED and change.old else None
 
 
 def _leaf(value: Any) -> Any:
@@ -74,15 +82,16 @@ def group(changes: Iterable[Change]) -> list[Finding]:
     for members in grouped.values():
         first = members[0]
         message = first.message
-        if first.origin and len(members) > 1:
+        origin = first.origin or (_type_origin(first) if len(members) > 1 else None)
+        if origin and len(members) > 1:
             where = len({c.operation for c in members})
-            message = f"{first.origin}: {first.message} (in {len(members)} places across {where} operations)"
+            message = f"{origin}: {first.message} (in {len(members)} places across {where} operations)"
         findings.append(
             Finding(
                 kind=first.kind,
                 severity=first.severity,
                 side=first.side,
-                origin=first.origin,
+                origin=origin,
                 message=message,
                 changes=tuple(members),
             )
