@@ -22,7 +22,7 @@ from starlette.types import ASGIApp
 from apidrift.check.shapes import FieldShape, SchemaFlattener
 from apidrift.contracts.model import DEFS_PREFIX, ContractVersion, Operation, rooted
 from apidrift.generate.strategies import from_schema
-from apidrift.testing.plugin import active_profile
+from apidrift.testing.profiles import active_profile
 
 TEST_KEY = "sk-apidrift-fuzz-not-a-real-key"
 _PARAM = re.compile(r"\{(\w+)\}")

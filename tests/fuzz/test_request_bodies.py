@@ -16,7 +16,7 @@ from apidrift.diff.changes import ChangeKind, Severity, Side
 from apidrift.diff.counterexamples import SEARCH
 from apidrift.diff.engine import diff_versions
 from apidrift.generate.strategies import from_schema
-from apidrift.testing.plugin import active_profile
+from apidrift.testing.profiles import active_profile
 
 STORE = ContractStore()
 OLD, NEW = STORE.load("2026-04-30"), STORE.load("2026-05-02")

@@ -284,7 +284,7 @@ def test_hypothesis_profiles_are_registered_before_hypothesis_loads_them(pyteste
 
 PROFILE_PROBE = """
 from hypothesis import settings
-from apidrift.testing.plugin import active_profile
+from apidrift.testing.profiles import active_profile
 
 def test_profile():
     assert settings.get_current_profile_name() == "{current}"

@@ -8,13 +8,16 @@ loads: other apidrift modules, httpx, hypothesis and syrupy are imported where t
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import pytest
+
+from apidrift.testing.profiles import PROFILES, register_hypothesis_profiles
+from apidrift.testing.responses import Checker, Responses, live_responses, recorded_responses
 
 if TYPE_CHECKING:
     import httpx
@@ -27,7 +30,6 @@ if TYPE_CHECKING:
 
 # Sent to a `--apidrift-base-url` server (a simulator, a proxy) when no key is in the environment.
 PLACEHOLDER_KEY: Final = "sk-apidrift-placeholder-not-a-key"
-PROFILES: Final = {"apidrift-ci": 10, "apidrift-nightly": 500}
 _OPTIONS: Final = {  # name: (metavar, help); each also has an ini form, `apidrift_<name>`
     "api": (
         "NAME|PROFILE.toml",
@@ -270,40 +272,6 @@ def plugin_arguments() -> list[str]:
     return ["-p", __name__]
 
 
-def register_hypothesis_profiles() -> None:
-    """`apidrift-ci` (few examples, deterministic, no database) and `apidrift-nightly` (deep)."""
-    from hypothesis import HealthCheck, Phase, settings
-
-    quiet = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
-    settings.register_profile(
-        "apidrift-ci",
-        max_examples=PROFILES["apidrift-ci"],
-        deadline=None,
-        derandomize=True,
-        database=None,
-        # The explain phase traces every line the failing case runs: seconds per failure over HTTP.
-        phases=[p for p in Phase if p is not Phase.explain],
-        suppress_health_check=quiet,
-    )
-    settings.register_profile(
-        "apidrift-nightly",
-        max_examples=PROFILES["apidrift-nightly"],
-        deadline=None,
-        suppress_health_check=quiet,
-    )
-
-
-def active_profile() -> Any:
-    """The hypothesis settings of apidrift's fuzz tests: `--hypothesis-profile apidrift-…` when given,
-    else `$HYPOTHESIS_PROFILE`, else `apidrift-ci`; applied per test (`@active_profile()`), never globally."""
-    from hypothesis import settings
-
-    register_hypothesis_profiles()
-    current = settings.get_current_profile_name()
-    name = current if current in PROFILES else os.environ.get("HYPOTHESIS_PROFILE", "")
-    return settings.get_profile(name if name in PROFILES else "apidrift-ci")
-
-
 # --- fixtures: named `apidrift_*`; the functions are `*_fixture` so a module can import them without
 # its test parameters redefining the imported names (see tests/contract/test_contract_suite.py).
 
@@ -424,81 +392,3 @@ def snapshot_fixture(apidrift_settings: Settings, request: pytest.FixtureRequest
 
     snapshot = request.getfixturevalue("snapshot")
     return snapshot.use_extension(shape_extension(apidrift_settings.snapshots, apidrift_settings.api))
-
-
-# --- responses and their check -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Observed:
-    """One response to check, or a `finding` saying why a call produced none (a failure too)."""
-
-    source: str
-    status: int
-    body: Any
-    finding: str | None = None
-
-
-Responses = Callable[[str], list[Observed]]
-
-
-def recorded_responses(recordings: RecordingSet) -> Responses:
-    by_operation: dict[str, list[Observed]] = {}
-    for item in recordings.recordings:
-        rec = item.recording
-        source = f"{recordings.folder.name}/{item.file}"
-        by_operation.setdefault(rec.operation, []).append(Observed(source, rec.status, rec.body))
-
-    def responses(operation_id: str) -> list[Observed]:
-        if operation_id not in by_operation:
-            pytest.skip(f"no recording of {operation_id} in {recordings.folder}")
-        return by_operation[operation_id]
-
-    return responses
-
-
-def live_responses(result: SweepResult) -> Responses:
-    from apidrift.live.client import Exchange
-    from apidrift.live.sweep import OperationCall
-
-    def responses(operation_id: str) -> list[Observed]:
-        events = [e for e in result.events if e.operation == operation_id]
-        calls = [e.outcome for e in events if isinstance(e, OperationCall) and e.documented]
-        if not calls:
-            reasons = "; ".join(getattr(e, "detail", "") for e in events) or "never reached"
-            pytest.skip(f"{operation_id} was not called live: {reasons}")
-        return [
-            Observed(f"{o.method} {o.path} (live)", o.status, o.body)
-            if isinstance(o, Exchange)
-            else Observed(f"{o.method} {o.path} (live)", o.status or 0, None, f"{o.kind}: {o.message}")
-            for o in calls
-        ]
-
-    return responses
-
-
-class Checker:
-    """Validates responses against one version; a failure says how, naming renames (fingerprint)."""
-
-    def __init__(self, validator: ResponseValidator, others: list[ResponseValidator]) -> None:
-        self.validator, self.others = validator, others
-
-    def problems(self, operation_id: str, response: Observed) -> list[str]:
-        """Nothing when the response is valid; else lines naming every difference."""
-        from apidrift.check.fingerprint import fingerprint
-        from apidrift.errors import UnknownOperationError
-
-        if response.finding is not None:
-            return [f"{response.source}: {response.finding}"]
-        try:
-            result = self.validator.validate(operation_id, response.status, response.body)
-        except UnknownOperationError as exc:
-            return [f"{response.source}: {exc.message}"]
-        if result.valid:
-            return []
-        print_ = fingerprint([self.validator, *self.others], operation_id, response.status, response.body)
-        mine = print_.scores[0]
-        head = f"{response.source}: {operation_id} {response.status} breaks {mine.version}:"
-        fits = print_.summary().split("; ", 1)[0]  # "matches V", "closest to V", "fits no version"
-        fits = f"is {fits}" if fits.startswith("closest") else fits
-        return [head, *(f"  {d}" for d in mine.differences()), f"  the response {fits}"]
