@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from apidrift.contracts.model import ContractStore, ContractVersion
-from apidrift.simulator.app import BASE_PATH, CONTROL_PREFIX, LoggedRequest, Simulator, create_app
+from apidrift.simulator.app import create_app
 from apidrift.simulator.errors import ApiError, FaultPlanError, MixError, SimulatorError
 from apidrift.simulator.families import family_of, parse_mix
 from apidrift.simulator.faults import FAULT_KINDS, Fault, FaultPlan
 from apidrift.simulator.overlay import Overlay
+from apidrift.simulator.routes import BASE_PATH, CONTROL_PREFIX, LoggedRequest, Simulator
 
 if TYPE_CHECKING:
     from apidrift.simulator.rehearse import RehearsalPlan

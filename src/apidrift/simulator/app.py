@@ -6,220 +6,42 @@ the version, and from the generic, contract-driven engine (`engine`) everywhere 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-import re
-import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Protocol
+from typing import TYPE_CHECKING
 
-from jsonschema.exceptions import best_match
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route as StarletteRoute
 from starlette.types import Receive, Scope, Send
 
-from apidrift.check.linear import LinearValidator
-from apidrift.contracts.model import ContractStore, ContractVersion, Operation
+from apidrift.contracts.model import ContractStore, ContractVersion
 from apidrift.errors import ProfileError
 from apidrift.profiles.model import ApiProfile, load_profile
-from apidrift.simulator.core import Call, Handler, parse_query
+from apidrift.simulator.core import Call, parse_query
 from apidrift.simulator.data import load_examples
 from apidrift.simulator.engine import Engine, error_body
 from apidrift.simulator.errors import ApiError, SimulatorError
-from apidrift.simulator.families import Families, check_mix_item, family_of
+from apidrift.simulator.families import check_mix_item
 from apidrift.simulator.faults import RAW_SEND_KEY, FaultPlan, fault_response, stall, truncate_json
 from apidrift.simulator.overlay import Overlay
+from apidrift.simulator.routes import (
+    CONTROL_PREFIX,
+    VALIDATION_BUDGET_S,
+    BodyTransform,
+    LoggedRequest,
+    Route,
+    Simulator,
+    wall_clock,
+)
 
 if TYPE_CHECKING:
     from apidrift.simulator.rehearse import RehearsalPlan
 
 _logger = logging.getLogger("apidrift.simulator")
-BASE_PATH: Final = "/v1"
-CONTROL_PREFIX: Final = "/__apidrift__"
-# How long one request's body validation may take before the request is answered with a 503.
-VALIDATION_BUDGET_S: Final = 2.0
-_PARAM = re.compile(r"\{(\w+)\}")
-_BEARER = re.compile(r"^\s*bearer\s+\S+", re.IGNORECASE)
-_ANY = re.compile(r"\S")
-
-
-class BodyTransform(Protocol):
-    """Alters a rendered body (operation id, version label, status, body) before it is sent."""
-
-    def __call__(self, op_id: str, version: str, status: int, body: Any) -> Any: ...
-
-    def info(self) -> dict[str, Any]: ...
-
-
-@dataclass(frozen=True)
-class LoggedRequest:
-    """One request as the server saw it: no headers, no bodies (so never a key)."""
-
-    method: str
-    path: str
-    query: str
-    status: int | None
-    fault: str | None = None
-
-
-@dataclass(frozen=True)
-class Route:
-    """One operation served at `/v1<template>`, answering as `version`."""
-
-    op: Operation
-    version: ContractVersion
-    pattern: re.Pattern[str]
-
-    @classmethod
-    def build(cls, op: Operation, version: ContractVersion) -> Route:
-        parts = _PARAM.split(op.path)
-        # split() alternates literal text and parameter names.
-        regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>[^/]+)" for i, p in enumerate(parts))
-        return cls(op, version, re.compile(f"^{re.escape(BASE_PATH)}{regex}$"))
-
-    @property
-    def literal_segments(self) -> int:
-        return sum(1 for seg in self.op.path.split("/") if seg and not seg.startswith("{"))
-
-
-class Simulator:
-    """What the app serves from: the org state, the route table, the fault plan and the request log."""
-
-    def __init__(
-        self,
-        base: ContractVersion,
-        mix: dict[str, ContractVersion],
-        faults: FaultPlan | None,
-        latency_ms: float,
-        seed: int,
-        *,
-        profile: ApiProfile,
-        overlay: Overlay,
-        validation_budget_s: float = VALIDATION_BUDGET_S,
-        new_engine: Callable[[], Engine] | None = None,
-    ) -> None:
-        self.base = base
-        self.mix = mix
-        self.faults = faults or FaultPlan()
-        self.latency_ms = latency_ms
-        self.seed = seed
-        self.profile = profile
-        self.overlay = overlay
-        self.state = overlay.new_state(seed)
-        self._new_engine = new_engine or (lambda: Engine([base, *mix.values()], seed, _wall_clock))
-        self.engine = self._new_engine()
-        self.requests: list[LoggedRequest] = []
-        self.routes = _route_table(base, mix, profile.families)
-        self._shapes: dict[tuple[str, int], list[Route]] | None = None
-        self._speaks: dict[str, bool] = {}
-        auth = profile.auth
-        self.auth_header = "authorization" if auth.scheme == "bearer" else auth.header.lower()
-        self.auth_value = _BEARER if auth.scheme == "bearer" else _ANY
-        self._fault_counter = 0
-        self.validation_budget_s = validation_budget_s
-        self._request_validators: dict[tuple[str, str], Any] = {}
-        # What every rendered body passes through before it is sent (a rehearsal), if anything.
-        self.transform: BodyTransform | None = None
-
-    def reset(self) -> None:
-        """Back to the seed state: a fresh org, an empty request log, the fault sequence from the start."""
-        self.state = self.overlay.new_state(self.seed)
-        self.engine = self._new_engine()
-        self.requests.clear()
-        self._fault_counter = 0
-
-    def match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
-        # Only routes of this method and number of segments can match (a parameter is one segment).
-        shape = (method, path.count("/"))
-        if self._shapes is None:
-            self._shapes = {}
-            for route in self.routes:
-                key = (route.op.method, (BASE_PATH + route.op.path).count("/"))
-                self._shapes.setdefault(key, []).append(route)
-        for route in self._shapes.get(shape, ()):
-            if m := route.pattern.match(path):
-                return route, m.groupdict()
-        return None
-
-    def handler_for(self, route: Route) -> Handler | None:
-        """The overlay's handler of a route, if it has one and renders the route's version."""
-        handler = self.overlay.handlers.get(route.op.id)
-        if handler is None:
-            return None
-        label = route.version.version
-        if label not in self._speaks:
-            self._speaks[label] = self.overlay.speaks(label)
-        return handler if self._speaks[label] else None
-
-    def next_fault_number(self) -> int:
-        self._fault_counter += 1
-        return self._fault_counter
-
-    async def checked_body(self, route: Route, raw: bytes) -> dict[str, Any]:
-        """`check_body` in a worker thread, within the time budget: a slow validation never stalls
-        the event loop (every other request), and its request is answered with a 503 in bounded time."""
-        if route.op.request_body is None or not raw.strip():
-            return self.check_body(route, raw)  # nothing to validate: no thread needed
-        work = asyncio.to_thread(self.check_body, route, raw)
-        try:
-            return await asyncio.wait_for(work, self.validation_budget_s)
-        except TimeoutError:
-            message = f"Validating the request body took longer than {self.validation_budget_s:g}s."
-            raise ApiError(503, message, type="server_error", code="validation_timeout") from None
-
-    def check_body(self, route: Route, raw: bytes) -> dict[str, Any]:
-        """The request's JSON body, validated against the route version's request schema (else a 400)."""
-        spec = route.op.request_body
-        if spec is None:
-            return {}
-        if not raw.strip():
-            if spec.required:
-                raise ApiError(400, "This operation requires a JSON request body.", code="missing_body")
-            return {}
-        try:
-            body = json.loads(raw)
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            raise ApiError(
-                400, "We could not parse the JSON body of your request.", code="invalid_json"
-            ) from None
-        key = (route.version.version, route.op.id)
-        validator = self._request_validators.get(key)
-        if validator is None:
-            schema = route.version.request_schema(route.op.id)
-            validator = LinearValidator(schema or {}, registry=route.version.registry)
-            self._request_validators[key] = validator
-        error = best_match(validator.iter_errors(body))
-        if error is not None:
-            where = ".".join(str(p) for p in error.absolute_path)
-            if error.validator == "required" and "'" in error.message:
-                missing = error.message.split("'")[1]
-                where = f"{where}.{missing}" if where else missing
-            raise ApiError(
-                400,
-                f"Invalid request body: {error.message}",
-                param=where or None,
-                code="invalid_request_body",
-            )
-        if not isinstance(body, dict):
-            raise ApiError(400, "The request body must be a JSON object.", code="invalid_request_body")
-        return body
-
-
-def _route_table(base: ContractVersion, mix: dict[str, ContractVersion], families: Families) -> list[Route]:
-    """Each operation from the version its family answers in (the base unless mixed)."""
-    routes: dict[str, Route] = {}
-    for op in base.operations.values():
-        version = mix.get(family_of(op.path, families) or "", base)
-        routes[op.id] = Route.build(version.operations.get(op.id, op), version)
-    for family, version in mix.items():
-        for op in version.operations.values():
-            if op.id not in routes and family_of(op.path, families) == family:
-                routes[op.id] = Route.build(op, version)
-    return sorted(routes.values(), key=lambda r: -r.literal_segments)
 
 
 class SimulatorApp(Starlette):
@@ -268,7 +90,7 @@ def create_app(
     window = {str(k): v for k, v in profile.simulation.window.items()}
 
     def new_engine() -> Engine:
-        return Engine(versions, seed, clock or _wall_clock, found, window, overlay.effects)
+        return Engine(versions, seed, clock or wall_clock, found, window, overlay.effects)
 
     simulator = Simulator(
         base,
@@ -303,10 +125,6 @@ def _rehearsal(
     if isinstance(old, RehearsalPlan):
         return Rehearsal(old)
     return Rehearsal(plan_rehearsal(new, store.load(old) if isinstance(old, str) else old))
-
-
-def _wall_clock() -> int:
-    return int(time.time())
 
 
 def _overlay(profile: ApiProfile) -> Overlay:
