@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -33,10 +34,44 @@ class CheckedResponse:
     against: str
     result: ValidationResult
     fingerprint: Fingerprint
+    # How many more responses of the same kind (`response_kind`) this one stands for, not kept.
+    also: int = 0
 
     @property
     def ok(self) -> bool:
         return self.result.valid
+
+
+# Every response that is not exact is kept while its (operation, target, recorded version, status,
+# outcome) has fewer than this many; past that, one of each kind stands for the rest (see `CheckRun.add`).
+SAMPLE = 20
+
+
+def response_kind(checked: CheckedResponse) -> tuple[object, ...]:
+    """What a report says of a response apart from its file: the same findings, fit and renames."""
+    fits = tuple(
+        (
+            s.version,
+            s.problem,
+            None
+            if s.result is None
+            else (
+                tuple(sorted({(v.keyword, v.field) for v in s.result.violations})),
+                tuple(sorted({(u.field, u.json_type) for u in s.result.undocumented})),
+            ),
+            tuple((p.old, p.new) for p in s.renames),
+        )
+        for s in checked.fingerprint.scores
+    )
+    return (
+        checked.operation,
+        checked.method,
+        checked.path,
+        checked.status,
+        checked.recorded_version,
+        checked.against,
+        fits,
+    )
 
 
 @dataclass
@@ -54,6 +89,11 @@ class CheckRun:
     # Documentation findings: patterns the regex engine cannot run, located as `<version>/<where>`.
     unchecked_patterns: list[UnsupportedPattern] = field(default_factory=list)
     exact: ExactTally = field(default_factory=ExactTally)
+    # Bounded memory for any corpus: kept responses per sample group, and the one that stands for
+    # each kind once its group is full (index into `responses`) with how many more it stands for.
+    _sampled: Counter[tuple[object, ...]] = field(default_factory=Counter, repr=False)
+    _kinds: dict[tuple[object, ...], int] = field(default_factory=dict, repr=False)
+    _also: Counter[int] = field(default_factory=Counter, repr=False)
 
     @property
     def failures(self) -> list[CheckedResponse]:
@@ -62,14 +102,33 @@ class CheckRun:
     @property
     def checked(self) -> int:
         """How many responses were checked, exact ones included."""
-        return len(self.responses) + self.exact.total
+        return sum(1 + r.also for r in self.responses) + sum(self._also.values()) + self.exact.total
 
     def add(self, checked: CheckedResponse) -> None:
-        """Keep a response that is not exact; count one that is (it has nothing of its own to report)."""
+        """Keep a response that is not exact; count one that is (it has nothing of its own to report).
+
+        The first `SAMPLE` of each group are kept whole; after that a response of a kind already kept
+        only adds to that one's count (`also`), so memory grows with kinds of response, not responses.
+        """
         if checked.result.exact:
             self.exact.add(compact(checked), checked.file)
-        else:
-            self.responses.append(checked)
+            return
+        group = (checked.operation, checked.against, checked.recorded_version, checked.status, checked.ok)
+        kind = response_kind(checked)
+        if self._sampled[group] >= SAMPLE and kind in self._kinds:
+            self._also[self._kinds[kind]] += 1
+            return
+        self._sampled[group] += 1
+        self._kinds.setdefault(kind, len(self.responses))
+        self.responses.append(checked)
+
+    def finish(self) -> None:
+        """Give each response the count of those it stands for, then order them by operation and file."""
+        for index, n in self._also.items():
+            self.responses[index] = replace(self.responses[index], also=self.responses[index].also + n)
+        self._also.clear()
+        self._kinds.clear()
+        self.responses.sort(key=lambda r: (r.operation, r.recorded_version or "", r.file))
 
     @property
     def exit_code(self) -> int:
@@ -152,7 +211,7 @@ def check_recordings(
             if outcome.file and not Path(outcome.file).is_absolute():
                 outcome.file = f"{run.recordings}/{outcome.file}"
             run.input_errors.append(outcome)
-    run.responses.sort(key=lambda r: (r.operation, r.recorded_version or "", r.file))
+    run.finish()
     return run
 
 
