@@ -18,7 +18,13 @@ from apidrift.check.tally import ExactKind, ExactTally, exact_kind
 from apidrift.check.validation import ResponseValidator, ValidationResult
 from apidrift.contracts.model import ContractStore
 from apidrift.contracts.soundness import SchemaNote
-from apidrift.errors import ApidriftError, RecordingError, UnknownOperationError, UnknownVersionError
+from apidrift.errors import (
+    ApidriftError,
+    RecordingError,
+    UnknownOperationError,
+    UnknownVersionError,
+    WalkBudgetError,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +264,8 @@ class RecordingChecker:
             raise RecordingError(
                 f"could not be checked: {type(exc).__name__}: {exc}", file=item.file
             ) from None
+        except WalkBudgetError as exc:
+            raise RecordingError(f"could not be checked: {exc.message}", file=item.file) from None
         score = next(s for s in fp.scores if s.version == target)
         if score.result is None:
             message = score.problem or f"{target} does not document {rec.operation}"

@@ -22,6 +22,7 @@ from apidrift.check.schema_facts import (
     sorted_unique,
     types_of,
 )
+from apidrift.contracts.budget import WalkBudget
 from apidrift.contracts.model import JSONSchema
 
 # Re-exported: callers import them from here, as they always have.
@@ -117,6 +118,7 @@ class SchemaFlattener:
         self._direct: dict[str, set[str]] = {}
         self._named_members: dict[str, list[JSONSchema]] = {}
         self._twin: _Twin | None = None
+        self._budget = WalkBudget("flattening a schema into fields")
 
     def deref(self, node: JSONSchema, refs: tuple[str, ...] = ()) -> tuple[JSONSchema, tuple[str, ...]]:
         seen = 0
@@ -131,6 +133,9 @@ class SchemaFlattener:
         """Every field path below the root of `schema` (the root itself is the path "")."""
         out: dict[str, FieldShape] = {}
         if schema is not None:
+            # Each flatten gets its own budget: shared parts revisited through unions can grow
+            # exponentially even in a small schema (`WalkBudgetError` stops it).
+            self._budget = WalkBudget("flattening a schema into fields")
             self._walk(schema, "", True, out, (), "")
         return out
 
@@ -143,6 +148,7 @@ class SchemaFlattener:
         stack: tuple[str, ...],
         origin: str,
     ) -> None:
+        self._budget.spend()
         node, refs = self.deref(node)
         origin = refs[-1] if refs and self.detail else origin
         if any(r in stack for r in refs):
@@ -284,6 +290,7 @@ class SchemaFlattener:
 
     def _members(self, node: JSONSchema) -> list[JSONSchema]:
         """The alternatives a value may take: union members expanded, `allOf` parts combined."""
+        self._budget.spend()
         # Members are only read, so a node without combinators is its own base (no copy).
         base = (
             {k: v for k, v in node.items() if k not in _COMBINATORS}
@@ -308,6 +315,7 @@ class SchemaFlattener:
                         if key in m:
                             combined[key] = m[key]
             result = [combined]
+        self._budget.spend(len(result))
         return result or [{}]
 
     def _add(self, out: dict[str, FieldShape], shape: FieldShape) -> None:

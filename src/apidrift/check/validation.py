@@ -13,6 +13,7 @@ from apidrift.check.patterns import UnsupportedPattern, compile_validator, rs_re
 from apidrift.check.shapes import FieldShape, SchemaFlattener, undocumented_paths
 from apidrift.contracts.model import SCHEMAS_FILE, ContractVersion, JSONSchema, schemas_document
 from apidrift.contracts.safeload import escape
+from apidrift.errors import WalkBudgetError
 
 _short = reprlib.Repr()
 _short.maxstring, _short.maxother, _short.maxlist, _short.maxdict = 60, 60, 4, 4
@@ -97,6 +98,7 @@ class ResponseValidator:
         self._closed: dict[tuple[str, str], Any] = {}
         self._declares: dict[tuple[str, str], frozenset[str]] = {}
         self._closed_registry: Any = None
+        self._too_big: dict[tuple[str, str], WalkBudgetError] = {}
 
     def _closed_validator(self, op_id: str, status: str) -> Any:
         """The compiled closed form of a response schema (see `check.closed`), or None."""
@@ -156,9 +158,17 @@ class ResponseValidator:
     def field_shapes(self, op_id: str, status: str | int) -> dict[str, FieldShape]:
         key = (op_id, str(status))
         if key not in self._shapes:
+            failed = self._too_big.get(key)
+            if failed is not None:  # walked once past its budget: never again for every response
+                raise failed
             spec = self.version.operation(op_id).responses.get(str(status))
             schema = spec.schema if spec is not None else None
-            self._shapes[key] = self._flattener.flatten(schema)
+            try:
+                self._shapes[key] = self._flattener.flatten(schema)
+            except WalkBudgetError as exc:
+                where = f"{self.version.version}: {op_id} response {status}"
+                self._too_big[key] = WalkBudgetError(f"{where}: {exc.message}", pointer=exc.pointer)
+                raise self._too_big[key] from None
         return self._shapes[key]
 
     def undocumented(self, op_id: str, status: str | int, body: Any) -> tuple[UndocumentedField, ...]:
