@@ -25,16 +25,16 @@ DEPTH = 30
 
 def wide_and_deep(depth: int = DEPTH) -> dict[str, Any]:
     """Named schemas each a union of the next one three times: small on disk, 3**depth ways to walk."""
-    defs: dict[str, Any] = {
-        f"L{i}": {"anyOf": [{"$ref": f"#/$defs/L{i + 1}"}] * 3} for i in range(depth)
-    }
+    defs: dict[str, Any] = {f"L{i}": {"anyOf": [{"$ref": f"#/$defs/L{i + 1}"}] * 3} for i in range(depth)}
     defs[f"L{depth}"] = {"type": "object", "properties": {"id": {"type": "string"}}}
     return defs
 
 
 def test_a_wide_and_deep_schema_stops_the_flatten_by_its_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(budget, "MAX_SECONDS", 0.2)
-    with pytest.raises(WalkBudgetError, match=r"flattening a schema into fields stopped after more than 0.2 s"):
+    with pytest.raises(
+        WalkBudgetError, match=r"flattening a schema into fields stopped after more than 0.2 s"
+    ):
         SchemaFlattener(wide_and_deep()).flatten({"$ref": "#/$defs/L0"})
 
 
@@ -63,7 +63,9 @@ def test_a_check_of_a_response_under_such_a_schema_is_an_error_about_its_file(
     monkeypatch.setattr(budget, "MAX_SECONDS", 0.2)
     validator = ResponseValidator(_hostile_version(tmp_path))
     checker = RecordingChecker({"v1": validator}, ("v1",), None)
-    recording = Recording(operation="get-widget", method="GET", path="/widgets/w1", status=200, body={"id": "w"})
+    recording = Recording(
+        operation="get-widget", method="GET", path="/widgets/w1", status=200, body={"id": "w"}
+    )
     with pytest.raises(RecordingError) as info:
         checker.check(LoadedRecording("widget.json", recording))
     assert str(info.value).startswith("widget.json: could not be checked: v1: get-widget response 200:")
@@ -75,7 +77,9 @@ def test_a_check_of_a_response_under_such_a_schema_is_an_error_about_its_file(
         fingerprint([validator], "get-widget", 200, {"id": "w"})
 
 
-def test_the_keyword_walk_of_a_huge_schema_is_bounded_and_names_its_file(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_keyword_walk_of_a_huge_schema_is_bounded_and_names_its_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(budget, "MAX_STEPS", 1_000)
     schema = {"properties": {f"f{i}": {"type": "string"} for i in range(2_000)}}
     with pytest.raises(WalkBudgetError) as info:
