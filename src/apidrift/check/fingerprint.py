@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from apidrift.check.renames import RenamePair, pair_renames
+from apidrift.check.shapes import BodyFields
 from apidrift.check.validation import ResponseValidator, ValidationResult
 from apidrift.errors import UnknownOperationError
 
@@ -88,10 +89,11 @@ def fingerprint(
 ) -> Fingerprint:
     """Score a body against each version's validator (strict), naming renames per version."""
     scores = []
+    fields = BodyFields(body)  # walked at most once, and only if some version's closed check refuses
     for validator in validators:
         label = validator.version.version
         try:
-            result = validator.validate(operation, status, body, strict=True)
+            result = validator.validate(operation, status, body, strict=True, fields=fields)
         except UnknownOperationError as exc:
             scores.append(VersionScore(label, None, problem=exc.message))
             continue

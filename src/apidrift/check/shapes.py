@@ -399,6 +399,60 @@ def undocumented_paths(value: Any, documented: Collection[str], declares: Collec
     return {k: "|".join(sorted(v)) for k, v in sorted(found.items())}
 
 
+class BodyFields:
+    """A body's fields as (parent path, field path) edges with the JSON types seen on each, walked
+    once (on first use) and shared by every version's strict check of that body."""
+
+    __slots__ = ("_edges", "ambiguous", "value")
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+        self._edges: dict[tuple[str, str], set[str]] | None = None
+        # A key with `.` or `[]` in it can spell the same path as another chain of keys.
+        self.ambiguous = False
+
+    @property
+    def edges(self) -> dict[tuple[str, str], set[str]]:
+        """Every edge in walk order: a parent's first edge comes before its children's."""
+        if self._edges is None:
+            edges: dict[tuple[str, str], set[str]] = {}
+            queue: list[tuple[Any, str]] = [(self.value, "")]
+            for node, path in queue:  # breadth first: the list grows while it is read
+                if isinstance(node, dict):
+                    for key, sub in node.items():
+                        if "." in key or "[" in key:
+                            self.ambiguous = True
+                        child = f"{path}.{key}" if path else str(key)
+                        edges.setdefault((path, child), set()).add(_type_of(sub))
+                        if isinstance(sub, (dict, list)):
+                            queue.append((sub, child))
+                elif isinstance(node, list):
+                    child = f"{path}[]"
+                    for sub in node:
+                        edges.setdefault((path, child), set()).add(_type_of(sub))
+                        if isinstance(sub, (dict, list)):
+                            queue.append((sub, child))
+            self._edges = edges
+        return self._edges
+
+    def undocumented(self, documented: Collection[str], declares: Collection[str]) -> dict[str, str]:
+        """What `undocumented_paths(self.value, documented, declares)` returns, from the shared edges:
+        a field is reached when its parent is reached, declares fields and documents it."""
+        edges = self.edges
+        if self.ambiguous:  # paths no longer name one chain of keys: walk the body itself
+            return undocumented_paths(self.value, documented, declares)
+        reached = {""}
+        found: dict[str, set[str]] = {}
+        for (parent, child), types in edges.items():
+            if parent not in reached or parent not in declares:
+                continue
+            if child in documented:
+                reached.add(child)
+            else:
+                found.setdefault(child, set()).update(types)
+        return {k: "|".join(sorted(v)) for k, v in sorted(found.items())}
+
+
 def _type_of(value: Any) -> str:
     return TYPE_OF_VALUE.get(type(value), "array" if isinstance(value, list) else "object")
 

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from apidrift.check.closed import close_response, closed_base, closed_document
 from apidrift.check.patterns import UnsupportedPattern, compile_validator, rs_registry, unsupported_patterns
-from apidrift.check.shapes import FieldShape, SchemaFlattener, undocumented_paths
+from apidrift.check.shapes import BodyFields, FieldShape, SchemaFlattener, undocumented_paths
 from apidrift.contracts.model import SCHEMAS_FILE, ContractVersion, JSONSchema, schemas_document
 from apidrift.contracts.safeload import escape
 from apidrift.errors import WalkBudgetError
@@ -171,8 +171,11 @@ class ResponseValidator:
                 raise self._too_big[key] from None
         return self._shapes[key]
 
-    def undocumented(self, op_id: str, status: str | int, body: Any) -> tuple[UndocumentedField, ...]:
-        """Fields of `body` this version does not document (the outermost of each undocumented branch)."""
+    def undocumented(
+        self, op_id: str, status: str | int, body: Any, *, fields: BodyFields | None = None
+    ) -> tuple[UndocumentedField, ...]:
+        """Fields of `body` this version does not document (the outermost of each undocumented branch);
+        `fields`: the body's fields walked once for every version (see `BodyFields`)."""
         documented = self.field_shapes(op_id, status)
         key = (op_id, str(status))
         declares = self._declares.get(key)
@@ -180,7 +183,11 @@ class ResponseValidator:
             # A documented object none of whose fields are documented is a free-form map: anything goes.
             parents = frozenset(_parent(p) for p in documented if p)
             declares = self._declares[key] = parents & documented.keys()
-        found = undocumented_paths(body, documented, declares)
+        found = (
+            fields.undocumented(documented, declares)
+            if fields
+            else undocumented_paths(body, documented, declares)
+        )
         return tuple(UndocumentedField(path, json_type) for path, json_type in found.items())
 
     def _valid_result(self, op_id: str, status: str) -> ValidationResult:
@@ -198,8 +205,10 @@ class ResponseValidator:
         body: Any,
         *,
         strict: bool = False,
+        fields: BodyFields | None = None,
     ) -> ValidationResult:
-        """Check a body; `strict` also lists undocumented fields as drift (see `undocumented`)."""
+        """Check a body; `strict` also lists undocumented fields as drift (see `undocumented`);
+        `fields` shares one walk of the body between the strict checks of several versions."""
         status = str(status)
         # Strict: the closed schema admits only valid bodies with every field documented, so a body
         # it accepts is exact in one compiled call; only the others pay for the open check and a walk.
@@ -213,7 +222,7 @@ class ResponseValidator:
             violations: tuple[Violation, ...] = ()
         else:  # only an invalid body pays for the explanation
             violations = tuple(sorted((explain(e) for e in fast.iter_errors(body)), key=_relevance))
-        undocumented = self.undocumented(op_id, status, body) if strict else ()
+        undocumented = self.undocumented(op_id, status, body, fields=fields) if strict else ()
         return ValidationResult(self.version.version, op_id, status, violations, undocumented)
 
 
