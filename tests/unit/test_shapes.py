@@ -313,9 +313,9 @@ def test_the_shared_body_walk_names_what_the_pruned_walk_names(
     documented = {p for i, p in enumerate(paths) if keep >> (i % 16) & 1 or p == ""}
     documented = {p for p in documented if all(q in documented for q in _ancestors(p))}
     declares = frozenset(_parent(p) for p in documented if p) & documented
-    fields = BodyFields(body)
-    assert fields.undocumented(documented, declares) == undocumented_paths(body, documented, declares)
-    # The same walk serves a second version's documented fields.
     fewer = {p for p in documented if p.count(".") < 1}
     fewer_declares = frozenset(_parent(p) for p in fewer if p) & fewer
+    # One walk, entering only where either version declares fields, serves both versions.
+    fields = BodyFields(body, declares | fewer_declares)
+    assert fields.undocumented(documented, declares) == undocumented_paths(body, documented, declares)
     assert fields.undocumented(fewer, fewer_declares) == undocumented_paths(body, fewer, fewer_declares)

@@ -403,34 +403,51 @@ class BodyFields:
     """A body's fields as (parent path, field path) edges with the JSON types seen on each, walked
     once (on first use) and shared by every version's strict check of that body."""
 
-    __slots__ = ("_edges", "ambiguous", "value")
+    __slots__ = ("_edges", "ambiguous", "descend", "value")
 
-    def __init__(self, value: Any) -> None:
+    def __init__(self, value: Any, descend: Collection[str] | None = None) -> None:
         self.value = value
-        self._edges: dict[tuple[str, str], set[str]] | None = None
+        # Paths below which some version declares fields (the union of their `declares`): the walk
+        # never enters anything else, as no version's check would look there.
+        self.descend = descend
+        self._edges: dict[str, dict[str, set[type]]] | None = None
         # A key with `.` or `[]` in it can spell the same path as another chain of keys.
         self.ambiguous = False
 
     @property
-    def edges(self) -> dict[tuple[str, str], set[str]]:
-        """Every edge in walk order: a parent's first edge comes before its children's."""
+    def edges(self) -> dict[str, dict[str, set[type]]]:
+        """parent path -> field path -> Python types seen there; a parent comes before its fields."""
         if self._edges is None:
-            edges: dict[tuple[str, str], set[str]] = {}
+            # Hand-inlined (no helper calls, types as classes): this loop is the strict check's cost.
+            edges: dict[str, dict[str, set[type]]] = {}
+            descend = self.descend
             queue: list[tuple[Any, str]] = [(self.value, "")]
             for node, path in queue:  # breadth first: the list grows while it is read
-                if isinstance(node, dict):
+                if descend is not None and path not in descend:
+                    continue
+                kind = type(node)
+                if kind is dict:
+                    kids = edges.setdefault(path, {})
+                    prefix = path + "." if path else ""
                     for key, sub in node.items():
                         if "." in key or "[" in key:
                             self.ambiguous = True
-                        child = f"{path}.{key}" if path else str(key)
-                        edges.setdefault((path, child), set()).add(_type_of(sub))
-                        if isinstance(sub, (dict, list)):
+                        child = prefix + key
+                        seen = kids.get(child)
+                        sub_kind = type(sub)
+                        if seen is None:
+                            kids[child] = {sub_kind}
+                        else:
+                            seen.add(sub_kind)
+                        if sub_kind is dict or sub_kind is list:
                             queue.append((sub, child))
-                elif isinstance(node, list):
-                    child = f"{path}[]"
+                elif kind is list and node:
+                    child = path + "[]"
+                    types = edges.setdefault(path, {}).setdefault(child, set())
                     for sub in node:
-                        edges.setdefault((path, child), set()).add(_type_of(sub))
-                        if isinstance(sub, (dict, list)):
+                        sub_kind = type(sub)
+                        types.add(sub_kind)
+                        if sub_kind is dict or sub_kind is list:
                             queue.append((sub, child))
             self._edges = edges
         return self._edges
@@ -442,15 +459,20 @@ class BodyFields:
         if self.ambiguous:  # paths no longer name one chain of keys: walk the body itself
             return undocumented_paths(self.value, documented, declares)
         reached = {""}
-        found: dict[str, set[str]] = {}
-        for (parent, child), types in edges.items():
+        found: dict[str, str] = {}
+        for parent, kids in edges.items():
             if parent not in reached or parent not in declares:
                 continue
-            if child in documented:
-                reached.add(child)
-            else:
-                found.setdefault(child, set()).update(types)
-        return {k: "|".join(sorted(v)) for k, v in sorted(found.items())}
+            for child, kinds in kids.items():
+                if child in documented:
+                    reached.add(child)
+                else:
+                    found[child] = "|".join(sorted({_TYPE_NAMES.get(k, "object") for k in kinds}))
+        return dict(sorted(found.items()))
+
+
+# JSON types by Python class (a JSON parser makes no other containers than dict and list).
+_TYPE_NAMES: dict[type, str] = {**TYPE_OF_VALUE, list: "array", dict: "object"}
 
 
 def _type_of(value: Any) -> str:

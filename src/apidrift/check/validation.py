@@ -177,18 +177,24 @@ class ResponseValidator:
         """Fields of `body` this version does not document (the outermost of each undocumented branch);
         `fields`: the body's fields walked once for every version (see `BodyFields`)."""
         documented = self.field_shapes(op_id, status)
-        key = (op_id, str(status))
-        declares = self._declares.get(key)
-        if declares is None:
-            # A documented object none of whose fields are documented is a free-form map: anything goes.
-            parents = frozenset(_parent(p) for p in documented if p)
-            declares = self._declares[key] = parents & documented.keys()
+        declares = self.declares(op_id, status)
         found = (
             fields.undocumented(documented, declares)
             if fields
             else undocumented_paths(body, documented, declares)
         )
         return tuple(UndocumentedField(path, json_type) for path, json_type in found.items())
+
+    def declares(self, op_id: str, status: str | int) -> frozenset[str]:
+        """The documented paths of a response that declare fields of their own (objects and arrays
+        whose keys are checked); a documented object with no documented field is a free-form map."""
+        key = (op_id, str(status))
+        declares = self._declares.get(key)
+        if declares is None:
+            documented = self.field_shapes(op_id, status)
+            parents = frozenset(_parent(p) for p in documented if p)
+            declares = self._declares[key] = parents & documented.keys()
+        return declares
 
     def _valid_result(self, op_id: str, status: str) -> ValidationResult:
         # Results are immutable: every exact check of one operation and status shares one.
