@@ -132,6 +132,9 @@ def test_past_the_sample_each_kind_of_failing_response_is_one_entry_that_counts_
     own = [f for f in report.findings if f.file and f.file.endswith("costs-0.json")]
     assert own and all(f.also == 5 for f in own)
     assert DriftReport.model_validate_json(report.model_dump_json()).summary == report.summary
+    # The readable reports say so too.
+    assert "costs-0.json` and 5 more like it" in render_markdown(report)
+    assert "costs-0.json and 5 more like it is valid against 2026-04-30" in render_junit(report)
 
 
 def test_kept_responses_grow_with_kinds_not_with_the_corpus(tmp_path: Path) -> None:

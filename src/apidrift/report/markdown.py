@@ -110,7 +110,8 @@ def _failures(report: DriftReport) -> list[str]:
     lines = ["", "## Failures", ""]
     shown, more = _limited(failed)
     for r in shown:
-        where = f"{code(r.operation)} ({code(r.file)})"
+        alike = f" and {r.also} more like it" if r.also else ""
+        where = f"{code(r.operation)} ({code(r.file)}{alike})"
         lines.append(f"- {where} against {r.against}: {cell_text(r.fingerprint)}")
     return lines + more
 
