@@ -102,6 +102,8 @@ def pair_renames(
     Under a parent with more than `MAX_PAIRS_PER_PARENT` candidate pairs nothing is paired (no
     name is a likelier rename than the others there, and weighing them all is unbounded work).
     """
+    if not removed or not added:
+        return []
     olds: dict[str, list[tuple[str, str]]] = {}
     news: dict[str, list[tuple[str, str]]] = {}
     for path, kind in removed:

@@ -249,8 +249,7 @@ class RecordingChecker:
             return exc
 
     def check(self, item: LoadedRecording) -> CheckedResponse:
-        newest = sorted(self.validators)[-1]
-        target = self.against or _declared_version(item) or newest
+        target = self.against or _declared_version(item) or max(self.validators)
         if target not in self.validators:
             message = f"recording names version {target!r}, which no contract provides"
             raise UnknownVersionError(message, file=item.file, pointer="/provenance/version")
