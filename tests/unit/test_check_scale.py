@@ -147,3 +147,14 @@ def test_kept_responses_grow_with_kinds_not_with_the_corpus(tmp_path: Path) -> N
     run = check_recordings(ContractStore(), folder, against="2026-04-30", workers=1)
     assert len(run.responses) == SAMPLE and run.checked == SAMPLE * 3
     assert run.responses[0].also == SAMPLE * 2
+
+
+def test_recording_files_sort_as_paths_do_without_path_objects(tmp_path: Path) -> None:
+    from apidrift.check.recordings import recording_files, recording_names
+
+    for name in ["A/a.json", "A/B/x.json", "A-b/c.json", "a b/d.json", "Ab.json", "A/ab/y.json", "z.json"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("{}", encoding="utf-8")
+    names = recording_names(tmp_path)
+    assert names == sorted(names, key=Path) and len(names) == 7
+    assert recording_files(tmp_path) == sorted(Path(n) for n in names)

@@ -142,17 +142,19 @@ def read_recording(folder: Path, path: Path, *, limits: Limits = DEFAULT_LIMITS)
 def recording_files(folder: Path) -> list[Path]:
     """Every `*.json` below `folder`, sorted as paths sort (part by part); symlinked folders are not
     entered, so a link loop cannot make the walk endless."""
-    found: list[tuple[list[str], str]] = []
+    return [Path(name) for name in recording_names(folder)]
+
+
+def recording_names(folder: Path) -> list[str]:
+    """`recording_files` as strings: a Path object per file costs more memory than the check of a
+    large corpus keeps for everything else."""
+    found: list[str] = []
     for root, dirs, files in os.walk(folder, followlinks=False):
         dirs.sort()
-        found.extend(
-            ((full := os.path.join(root, name)).split(os.sep), full)
-            for name in files
-            if name.endswith(".json")
-        )
-    # Sorted by their parts as strings: sorting Path objects costs more than reading a small file.
-    found.sort(key=lambda item: item[0])
-    return [Path(full) for _, full in found]
+        found.extend(os.path.join(root, name) for name in files if name.endswith(".json"))
+    # With the separator as the least character, strings sort as their parts do.
+    found.sort(key=lambda name: name.replace(os.sep, "\0"))
+    return found
 
 
 def write_recordings(folder: Path, recordings: Iterable[tuple[str, Recording]]) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from apidrift.check.fingerprint import Fingerprint, fingerprint
 from apidrift.check.patterns import UnsupportedPattern
-from apidrift.check.recordings import LoadedRecording, read_recording, recording_files
+from apidrift.check.recordings import LoadedRecording, read_recording, recording_names
 from apidrift.check.tally import ExactKind, ExactTally, exact_kind
 from apidrift.check.validation import ResponseValidator, ValidationResult
 from apidrift.contracts.model import ContractStore
@@ -196,7 +196,7 @@ def check_recordings(
     if not recordings.is_dir():
         run.input_errors.append(RecordingError("no such recordings folder", file=run.recordings))
         return run
-    files = recording_files(recordings)
+    files = recording_names(recordings)
     if not files:
         message = "no recordings (*.json files) in this folder"
         run.input_errors.append(RecordingError(message, file=run.recordings))
@@ -207,7 +207,7 @@ def check_recordings(
             store, labels, against, recordings, files, jobs
         )
     else:
-        outcomes = (checker.check_file(recordings, path) for path in files)
+        outcomes = (checker.check_file(recordings, Path(name)) for name in files)
     for outcome in outcomes:
         if isinstance(outcome, CheckedResponse):
             run.add(outcome)
@@ -292,14 +292,14 @@ def _start_worker(root: Path, api: str, labels: list[str], against: str | None) 
     _WORKER = RecordingChecker.build(ContractStore(root, api), labels, against)
 
 
-def _check_chunk(folder: Path, paths: list[Path]) -> list[CheckedResponse | ApidriftError | ExactTally]:
+def _check_chunk(folder: Path, paths: list[str]) -> list[CheckedResponse | ApidriftError | ExactTally]:
     """Check a chunk and count its exact responses here: only the few that are not exact, and one
     small tally, cross back to the parent (pickling every response cost more than checking it)."""
     assert _WORKER is not None, "the pool's initializer builds the checker"
     tally = ExactTally()
     out: list[CheckedResponse | ApidriftError | ExactTally] = []
     for path in paths:
-        outcome = _WORKER.check_file(folder, path)
+        outcome = _WORKER.check_file(folder, Path(path))
         if isinstance(outcome, CheckedResponse) and outcome.result.exact:
             tally.add(compact(outcome), outcome.file)
         else:
@@ -312,7 +312,7 @@ def _in_pool(
     labels: list[str],
     against: str | None,
     folder: Path,
-    files: list[Path],
+    files: list[str],
     jobs: int,
 ) -> Iterator[CheckedResponse | ApidriftError | ExactTally]:
     chunks = [files[i : i + _CHUNK] for i in range(0, len(files), _CHUNK)]
