@@ -56,6 +56,10 @@ class ContractError(ApidriftError):
     """A contract file is unreadable, not JSON, or refers to something that does not exist."""
 
 
+class WalkBudgetError(ContractError):
+    """A schema walk ran past its step or time budget: the schema is too wide or deep to check."""
+
+
 class RecordingError(ApidriftError):
     """A recording file is unreadable, not JSON, or lacks a required field."""
 

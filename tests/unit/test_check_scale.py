@@ -109,3 +109,53 @@ def test_the_pool_uses_the_idle_cores_of_a_large_folder(monkeypatch: pytest.Monk
     assert default_workers(PARALLEL_FROM) == 1
     monkeypatch.setattr("os.getloadavg", lambda: (9.0, 0.0, 0.0))
     assert default_workers(PARALLEL_FROM) == 1
+
+
+def test_past_the_sample_each_kind_of_failing_response_is_one_entry_that_counts_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import apidrift.check.run as run_module
+
+    monkeypatch.setattr(run_module, "SAMPLE", 2)
+    folder = tmp_path / "recs"
+    folder.mkdir()
+    for i in range(7):
+        shutil.copy(RECORDINGS / "usage-costs.json", folder / f"costs-{i}.json")
+    run = check_recordings(ContractStore(), folder, against="2026-04-30")
+    # Two kept whole (the sample), the first of them standing for the five of its kind after it.
+    assert [(Path(r.file).name, r.also) for r in run.responses] == [("costs-0.json", 5), ("costs-1.json", 0)]
+    assert run.checked == 7
+    report = build_check_report(run)
+    assert (report.summary.responses, report.summary.failed) == (7, 7)
+    assert [(r.file, r.also) for r in report.responses] == [(r.file, r.also) for r in run.responses]
+    assert sum(r.responses for r in report.matrix if r.operation == "usage-costs") == 7
+    # Each finding of the representative says how many more responses carry it.
+    own = [f for f in report.findings if f.file and f.file.endswith("costs-0.json")]
+    assert own and all(f.also == 5 for f in own)
+    assert DriftReport.model_validate_json(report.model_dump_json()).summary == report.summary
+    # The readable reports say so too.
+    assert "costs-0.json` and 5 more like it" in render_markdown(report)
+    assert "costs-0.json and 5 more like it is valid against 2026-04-30" in render_junit(report)
+
+
+def test_kept_responses_grow_with_kinds_not_with_the_corpus(tmp_path: Path) -> None:
+    from apidrift.check.run import SAMPLE
+
+    folder = tmp_path / "recs"
+    folder.mkdir()
+    for i in range(SAMPLE * 3):
+        shutil.copy(RECORDINGS / "usage-costs.json", folder / f"costs-{i:03d}.json")
+    run = check_recordings(ContractStore(), folder, against="2026-04-30", workers=1)
+    assert len(run.responses) == SAMPLE and run.checked == SAMPLE * 3
+    assert run.responses[0].also == SAMPLE * 2
+
+
+def test_recording_files_sort_as_paths_do_without_path_objects(tmp_path: Path) -> None:
+    from apidrift.check.recordings import recording_files, recording_names
+
+    for name in ["A/a.json", "A/B/x.json", "A-b/c.json", "a b/d.json", "Ab.json", "A/ab/y.json", "z.json"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("{}", encoding="utf-8")
+    names = recording_names(tmp_path)
+    assert names == sorted(names, key=Path) and len(names) == 7
+    assert recording_files(tmp_path) == sorted(Path(n) for n in names)

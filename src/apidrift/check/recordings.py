@@ -127,19 +127,34 @@ def load_recordings(folder: Path, *, limits: Limits = DEFAULT_LIMITS) -> Recordi
 
 def read_recording(folder: Path, path: Path, *, limits: Limits = DEFAULT_LIMITS) -> LoadedRecording:
     """One recording file below `folder`; a RecordingError names it relative to `folder`."""
-    rel = path.relative_to(folder).as_posix()
+    # By string when `path` is spelled below `folder` (as `recording_files` spells it): relative_to
+    # parses both paths, which costs more than reading a small recording.
+    text, base = str(path), os.path.join(str(folder), "")
+    rel = (
+        text[len(base) :].replace(os.sep, "/")
+        if text.startswith(base)
+        else path.relative_to(folder).as_posix()
+    )
     data = read_bytes(path, error=RecordingError, limits=limits, file=rel)
     return LoadedRecording(rel, parse_recording(decode_utf8(data, file=rel, error=RecordingError), rel))
 
 
 def recording_files(folder: Path) -> list[Path]:
-    """Every `*.json` below `folder`, sorted; symlinked folders are not entered, so a link loop
-    cannot make the walk endless."""
-    found: list[Path] = []
+    """Every `*.json` below `folder`, sorted as paths sort (part by part); symlinked folders are not
+    entered, so a link loop cannot make the walk endless."""
+    return [Path(name) for name in recording_names(folder)]
+
+
+def recording_names(folder: Path) -> list[str]:
+    """`recording_files` as strings: a Path object per file costs more memory than the check of a
+    large corpus keeps for everything else."""
+    found: list[str] = []
     for root, dirs, files in os.walk(folder, followlinks=False):
         dirs.sort()
-        found.extend(Path(root) / name for name in files if name.endswith(".json"))
-    return sorted(found)
+        found.extend(os.path.join(root, name) for name in files if name.endswith(".json"))
+    # With the separator as the least character, strings sort as their parts do.
+    found.sort(key=lambda name: name.replace(os.sep, "\0"))
+    return found
 
 
 def write_recordings(folder: Path, recordings: Iterable[tuple[str, Recording]]) -> None:

@@ -87,6 +87,11 @@ def leaf_of(path: str) -> str:
     return path.rsplit(".", 1)[-1]
 
 
+# The most (removed, added) pairs weighed under one parent: a body with thousands of undocumented
+# fields where thousands are missing would otherwise cost millions of name comparisons per response.
+MAX_PAIRS_PER_PARENT = 10_000
+
+
 def pair_renames(
     removed: Sequence[tuple[str, str]], added: Sequence[tuple[str, str]], threshold: float = 0.5
 ) -> list[RenamePair]:
@@ -94,20 +99,33 @@ def pair_renames(
 
     A pair needs compatible types and some name evidence; a lone removed/added pair under one
     parent with the same type is accepted on weaker name evidence, since little else explains it.
+    Under a parent with more than `MAX_PAIRS_PER_PARENT` candidate pairs nothing is paired (no
+    name is a likelier rename than the others there, and weighing them all is unbounded work).
     """
+    if not removed or not added:
+        return []
+    olds: dict[str, list[tuple[str, str]]] = {}
+    news: dict[str, list[tuple[str, str]]] = {}
+    for path, kind in removed:
+        olds.setdefault(parent_of(path), []).append((path, kind))
+    for path, kind in added:
+        news.setdefault(parent_of(path), []).append((path, kind))
     candidates = []
-    for old, old_type in removed:
-        for new, new_type in added:
-            if parent_of(old) != parent_of(new) or not _compatible(old_type, new_type):
-                continue
-            score, evidence = name_similarity(leaf_of(old), leaf_of(new))
-            siblings_removed = sum(parent_of(r) == parent_of(old) for r, _ in removed)
-            siblings_added = sum(parent_of(a) == parent_of(new) for a, _ in added)
-            if siblings_removed == siblings_added == 1 and old_type == new_type and score >= 0.3:
-                score = max(score, 0.6)
-                evidence = [*evidence, "the only field removed and the only one added here, same type"]
-            if score >= threshold:
-                candidates.append(RenamePair(old, new, score, (*evidence, f"same type {new_type}")))
+    for parent, gone in olds.items():
+        came = news.get(parent, [])
+        if len(gone) * len(came) > MAX_PAIRS_PER_PARENT:
+            continue
+        lone = len(gone) == len(came) == 1
+        for old, old_type in gone:
+            for new, new_type in came:
+                if not _compatible(old_type, new_type):
+                    continue
+                score, evidence = name_similarity(leaf_of(old), leaf_of(new))
+                if lone and old_type == new_type and score >= 0.3:
+                    score = max(score, 0.6)
+                    evidence = [*evidence, "the only field removed and the only one added here, same type"]
+                if score >= threshold:
+                    candidates.append(RenamePair(old, new, score, (*evidence, f"same type {new_type}")))
     pairs, used = [], set()
     for pair in sorted(candidates, key=lambda p: -p.confidence):
         if pair.old not in used and pair.new not in used:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -12,12 +13,18 @@ from pathlib import Path
 
 from apidrift.check.fingerprint import Fingerprint, fingerprint
 from apidrift.check.patterns import UnsupportedPattern
-from apidrift.check.recordings import LoadedRecording, read_recording, recording_files
+from apidrift.check.recordings import LoadedRecording, read_recording, recording_names
 from apidrift.check.tally import ExactKind, ExactTally, exact_kind
 from apidrift.check.validation import ResponseValidator, ValidationResult
 from apidrift.contracts.model import ContractStore
 from apidrift.contracts.soundness import SchemaNote
-from apidrift.errors import ApidriftError, RecordingError, UnknownOperationError, UnknownVersionError
+from apidrift.errors import (
+    ApidriftError,
+    RecordingError,
+    UnknownOperationError,
+    UnknownVersionError,
+    WalkBudgetError,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,10 +40,44 @@ class CheckedResponse:
     against: str
     result: ValidationResult
     fingerprint: Fingerprint
+    # How many more responses of the same kind (`response_kind`) this one stands for, not kept.
+    also: int = 0
 
     @property
     def ok(self) -> bool:
         return self.result.valid
+
+
+# Every response that is not exact is kept while its (operation, target, recorded version, status,
+# outcome) has fewer than this many; past that, one of each kind stands for the rest (see `CheckRun.add`).
+SAMPLE = 20
+
+
+def response_kind(checked: CheckedResponse) -> tuple[object, ...]:
+    """What a report says of a response apart from its file: the same findings, fit and renames."""
+    fits = tuple(
+        (
+            s.version,
+            s.problem,
+            None
+            if s.result is None
+            else (
+                tuple(sorted({(v.keyword, v.field) for v in s.result.violations})),
+                tuple(sorted({(u.field, u.json_type) for u in s.result.undocumented})),
+            ),
+            tuple((p.old, p.new) for p in s.renames),
+        )
+        for s in checked.fingerprint.scores
+    )
+    return (
+        checked.operation,
+        checked.method,
+        checked.path,
+        checked.status,
+        checked.recorded_version,
+        checked.against,
+        fits,
+    )
 
 
 @dataclass
@@ -54,6 +95,11 @@ class CheckRun:
     # Documentation findings: patterns the regex engine cannot run, located as `<version>/<where>`.
     unchecked_patterns: list[UnsupportedPattern] = field(default_factory=list)
     exact: ExactTally = field(default_factory=ExactTally)
+    # Bounded memory for any corpus: kept responses per sample group, and the one that stands for
+    # each kind once its group is full (index into `responses`) with how many more it stands for.
+    _sampled: Counter[tuple[object, ...]] = field(default_factory=Counter, repr=False)
+    _kinds: dict[tuple[object, ...], int] = field(default_factory=dict, repr=False)
+    _also: Counter[int] = field(default_factory=Counter, repr=False)
 
     @property
     def failures(self) -> list[CheckedResponse]:
@@ -62,14 +108,33 @@ class CheckRun:
     @property
     def checked(self) -> int:
         """How many responses were checked, exact ones included."""
-        return len(self.responses) + self.exact.total
+        return sum(1 + r.also for r in self.responses) + sum(self._also.values()) + self.exact.total
 
     def add(self, checked: CheckedResponse) -> None:
-        """Keep a response that is not exact; count one that is (it has nothing of its own to report)."""
+        """Keep a response that is not exact; count one that is (it has nothing of its own to report).
+
+        The first `SAMPLE` of each group are kept whole; after that a response of a kind already kept
+        only adds to that one's count (`also`), so memory grows with kinds of response, not responses.
+        """
         if checked.result.exact:
             self.exact.add(compact(checked), checked.file)
-        else:
-            self.responses.append(checked)
+            return
+        group = (checked.operation, checked.against, checked.recorded_version, checked.status, checked.ok)
+        kind = response_kind(checked)
+        if self._sampled[group] >= SAMPLE and kind in self._kinds:
+            self._also[self._kinds[kind]] += 1
+            return
+        self._sampled[group] += 1
+        self._kinds.setdefault(kind, len(self.responses))
+        self.responses.append(checked)
+
+    def finish(self) -> None:
+        """Give each response the count of those it stands for, then order them by operation and file."""
+        for index, n in self._also.items():
+            self.responses[index] = replace(self.responses[index], also=self.responses[index].also + n)
+        self._also.clear()
+        self._kinds.clear()
+        self.responses.sort(key=lambda r: (r.operation, r.recorded_version or "", r.file))
 
     @property
     def exit_code(self) -> int:
@@ -131,7 +196,7 @@ def check_recordings(
     if not recordings.is_dir():
         run.input_errors.append(RecordingError("no such recordings folder", file=run.recordings))
         return run
-    files = recording_files(recordings)
+    files = recording_names(recordings)
     if not files:
         message = "no recordings (*.json files) in this folder"
         run.input_errors.append(RecordingError(message, file=run.recordings))
@@ -142,7 +207,7 @@ def check_recordings(
             store, labels, against, recordings, files, jobs
         )
     else:
-        outcomes = (checker.check_file(recordings, path) for path in files)
+        outcomes = (checker.check_file(recordings, Path(name)) for name in files)
     for outcome in outcomes:
         if isinstance(outcome, CheckedResponse):
             run.add(outcome)
@@ -152,7 +217,7 @@ def check_recordings(
             if outcome.file and not Path(outcome.file).is_absolute():
                 outcome.file = f"{run.recordings}/{outcome.file}"
             run.input_errors.append(outcome)
-    run.responses.sort(key=lambda r: (r.operation, r.recorded_version or "", r.file))
+    run.finish()
     return run
 
 
@@ -184,8 +249,7 @@ class RecordingChecker:
             return exc
 
     def check(self, item: LoadedRecording) -> CheckedResponse:
-        newest = sorted(self.validators)[-1]
-        target = self.against or _declared_version(item) or newest
+        target = self.against or _declared_version(item) or max(self.validators)
         if target not in self.validators:
             message = f"recording names version {target!r}, which no contract provides"
             raise UnknownVersionError(message, file=item.file, pointer="/provenance/version")
@@ -199,6 +263,8 @@ class RecordingChecker:
             raise RecordingError(
                 f"could not be checked: {type(exc).__name__}: {exc}", file=item.file
             ) from None
+        except WalkBudgetError as exc:
+            raise RecordingError(f"could not be checked: {exc.message}", file=item.file) from None
         score = next(s for s in fp.scores if s.version == target)
         if score.result is None:
             message = score.problem or f"{target} does not document {rec.operation}"
@@ -226,14 +292,14 @@ def _start_worker(root: Path, api: str, labels: list[str], against: str | None) 
     _WORKER = RecordingChecker.build(ContractStore(root, api), labels, against)
 
 
-def _check_chunk(folder: Path, paths: list[Path]) -> list[CheckedResponse | ApidriftError | ExactTally]:
+def _check_chunk(folder: Path, paths: list[str]) -> list[CheckedResponse | ApidriftError | ExactTally]:
     """Check a chunk and count its exact responses here: only the few that are not exact, and one
     small tally, cross back to the parent (pickling every response cost more than checking it)."""
     assert _WORKER is not None, "the pool's initializer builds the checker"
     tally = ExactTally()
     out: list[CheckedResponse | ApidriftError | ExactTally] = []
     for path in paths:
-        outcome = _WORKER.check_file(folder, path)
+        outcome = _WORKER.check_file(folder, Path(path))
         if isinstance(outcome, CheckedResponse) and outcome.result.exact:
             tally.add(compact(outcome), outcome.file)
         else:
@@ -246,7 +312,7 @@ def _in_pool(
     labels: list[str],
     against: str | None,
     folder: Path,
-    files: list[Path],
+    files: list[str],
     jobs: int,
 ) -> Iterator[CheckedResponse | ApidriftError | ExactTally]:
     chunks = [files[i : i + _CHUNK] for i in range(0, len(files), _CHUNK)]

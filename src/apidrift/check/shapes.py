@@ -22,6 +22,7 @@ from apidrift.check.schema_facts import (
     sorted_unique,
     types_of,
 )
+from apidrift.contracts.budget import WalkBudget
 from apidrift.contracts.model import JSONSchema
 from apidrift.contracts.operations import is_lifecycle_extension
 
@@ -126,6 +127,7 @@ class SchemaFlattener:
         self._direct: dict[str, set[str]] = {}
         self._named_members: dict[str, list[JSONSchema]] = {}
         self._twin: _Twin | None = None
+        self._budget = WalkBudget("flattening a schema into fields")
 
     def deref(self, node: JSONSchema, refs: tuple[str, ...] = ()) -> tuple[JSONSchema, tuple[str, ...]]:
         seen = 0
@@ -140,6 +142,9 @@ class SchemaFlattener:
         """Every field path below the root of `schema` (the root itself is the path "")."""
         out: dict[str, FieldShape] = {}
         if schema is not None:
+            # Each flatten gets its own budget: shared parts revisited through unions can grow
+            # exponentially even in a small schema (`WalkBudgetError` stops it).
+            self._budget = WalkBudget("flattening a schema into fields")
             self._walk(schema, "", True, out, (), "")
         return out
 
@@ -152,6 +157,7 @@ class SchemaFlattener:
         stack: tuple[str, ...],
         origin: str,
     ) -> None:
+        self._budget.spend()
         node, refs = self.deref(node)
         origin = refs[-1] if refs and self.detail else origin
         if any(r in stack for r in refs):
@@ -300,6 +306,7 @@ class SchemaFlattener:
 
     def _members(self, node: JSONSchema) -> list[JSONSchema]:
         """The alternatives a value may take: union members expanded, `allOf` parts combined."""
+        self._budget.spend()
         # Members are only read, so a node without combinators is its own base (no copy).
         base = (
             {k: v for k, v in node.items() if k not in _COMBINATORS}
@@ -324,6 +331,7 @@ class SchemaFlattener:
                         if key in m:
                             combined[key] = m[key]
             result = [combined]
+        self._budget.spend(len(result))
         return result or [{}]
 
     def _add(self, out: dict[str, FieldShape], shape: FieldShape) -> None:
@@ -400,6 +408,82 @@ def undocumented_paths(value: Any, documented: Collection[str], declares: Collec
             else:
                 found.setdefault(child, set()).add(_type_of(sub))
     return {k: "|".join(sorted(v)) for k, v in sorted(found.items())}
+
+
+class BodyFields:
+    """A body's fields as (parent path, field path) edges with the JSON types seen on each, walked
+    once (on first use) and shared by every version's strict check of that body."""
+
+    __slots__ = ("_edges", "ambiguous", "descend", "value")
+
+    def __init__(self, value: Any, descend: Collection[str] | None = None) -> None:
+        self.value = value
+        # Paths below which some version declares fields (the union of their `declares`): the walk
+        # never enters anything else, as no version's check would look there.
+        self.descend = descend
+        self._edges: dict[str, dict[str, set[type]]] | None = None
+        # A key with `.` or `[]` in it can spell the same path as another chain of keys.
+        self.ambiguous = False
+
+    @property
+    def edges(self) -> dict[str, dict[str, set[type]]]:
+        """parent path -> field path -> Python types seen there; a parent comes before its fields."""
+        if self._edges is None:
+            # Hand-inlined (no helper calls, types as classes): this loop is the strict check's cost.
+            edges: dict[str, dict[str, set[type]]] = {}
+            descend = self.descend
+            queue: list[tuple[Any, str]] = [(self.value, "")]
+            for node, path in queue:  # breadth first: the list grows while it is read
+                if descend is not None and path not in descend:
+                    continue
+                kind = type(node)
+                if kind is dict:
+                    kids = edges.setdefault(path, {})
+                    prefix = path + "." if path else ""
+                    for key, sub in node.items():
+                        if "." in key or "[" in key:
+                            self.ambiguous = True
+                        child = prefix + key
+                        seen = kids.get(child)
+                        sub_kind = type(sub)
+                        if seen is None:
+                            kids[child] = {sub_kind}
+                        else:
+                            seen.add(sub_kind)
+                        if sub_kind is dict or sub_kind is list:
+                            queue.append((sub, child))
+                elif kind is list and node:
+                    child = path + "[]"
+                    types = edges.setdefault(path, {}).setdefault(child, set())
+                    for sub in node:
+                        sub_kind = type(sub)
+                        types.add(sub_kind)
+                        if sub_kind is dict or sub_kind is list:
+                            queue.append((sub, child))
+            self._edges = edges
+        return self._edges
+
+    def undocumented(self, documented: Collection[str], declares: Collection[str]) -> dict[str, str]:
+        """What `undocumented_paths(self.value, documented, declares)` returns, from the shared edges:
+        a field is reached when its parent is reached, declares fields and documents it."""
+        edges = self.edges
+        if self.ambiguous:  # paths no longer name one chain of keys: walk the body itself
+            return undocumented_paths(self.value, documented, declares)
+        reached = {""}
+        found: dict[str, str] = {}
+        for parent, kids in edges.items():
+            if parent not in reached or parent not in declares:
+                continue
+            for child, kinds in kids.items():
+                if child in documented:
+                    reached.add(child)
+                else:
+                    found[child] = "|".join(sorted({_TYPE_NAMES.get(k, "object") for k in kinds}))
+        return dict(sorted(found.items()))
+
+
+# JSON types by Python class (a JSON parser makes no other containers than dict and list).
+_TYPE_NAMES: dict[type, str] = {**TYPE_OF_VALUE, list: "array", dict: "object"}
 
 
 def _type_of(value: Any) -> str:

@@ -46,22 +46,35 @@ class ExactKind:
     renames: tuple[tuple[str, RenamePair], ...] = ()
 
 
-# Kinds of responses exact against every version, by where they came from: most of a healthy corpus,
-# and the same few kinds again and again, so they are built once (bounded by operations × statuses).
-_EVERYWHERE: dict[tuple[object, ...], ExactKind] = {}
+# Kinds of exact responses, built once each: a healthy corpus is the same few kinds again and again.
+_KINDS: dict[tuple[object, ...], ExactKind] = {}
+_MAX_KINDS = 10_000
 
 
 def exact_kind(
     fp: Fingerprint, *, method: str, path: str, status: int, recorded_version: str | None, against: str
 ) -> ExactKind:
     """The kind of one exact response (the caller has checked it is exact against `against`)."""
-    if all(s.result is not None and s.result.exact and not s.renames for s in fp.scores):
-        key = (fp.operation, method, path, status, recorded_version, against, *(s.version for s in fp.scores))
-        kind = _EVERYWHERE.get(key)
-        if kind is None:
-            kind = _EVERYWHERE[key] = _build(fp, method, path, status, recorded_version, against)
-        return kind
-    return _build(fp, method, path, status, recorded_version, against)
+    # Keyed by everything `_build` reads (the violations by keyword, field and message, since their
+    # wording is what a kind shows): most responses repeat a kind already built.
+    fits = tuple(
+        (s.version, s.problem, s.renames)
+        if s.result is None
+        else (
+            s.version,
+            s.renames,
+            tuple((v.keyword, v.field, v.message) for v in s.result.violations),
+            tuple(u.field for u in s.result.undocumented),
+        )
+        for s in fp.scores
+    )
+    key = (fp.operation, method, path, status, recorded_version, against, fits)
+    kind = _KINDS.get(key)
+    if kind is None:
+        if len(_KINDS) >= _MAX_KINDS:  # a corpus of endlessly varied responses: start afresh
+            _KINDS.clear()
+        kind = _KINDS[key] = _build(fp, method, path, status, recorded_version, against)
+    return kind
 
 
 def _build(

@@ -10,9 +10,10 @@ from urllib.parse import quote
 
 from apidrift.check.closed import close_response, closed_base, closed_document
 from apidrift.check.patterns import UnsupportedPattern, compile_validator, rs_registry, unsupported_patterns
-from apidrift.check.shapes import FieldShape, SchemaFlattener, undocumented_paths
+from apidrift.check.shapes import BodyFields, FieldShape, SchemaFlattener, undocumented_paths
 from apidrift.contracts.model import SCHEMAS_FILE, ContractVersion, JSONSchema, schemas_document
 from apidrift.contracts.safeload import escape
+from apidrift.errors import WalkBudgetError
 
 _short = reprlib.Repr()
 _short.maxstring, _short.maxother, _short.maxlist, _short.maxdict = 60, 60, 4, 4
@@ -97,6 +98,7 @@ class ResponseValidator:
         self._closed: dict[tuple[str, str], Any] = {}
         self._declares: dict[tuple[str, str], frozenset[str]] = {}
         self._closed_registry: Any = None
+        self._too_big: dict[tuple[str, str], WalkBudgetError] = {}
 
     def _closed_validator(self, op_id: str, status: str) -> Any:
         """The compiled closed form of a response schema (see `check.closed`), or None."""
@@ -162,20 +164,41 @@ class ResponseValidator:
     def field_shapes(self, op_id: str, status: str | int) -> dict[str, FieldShape]:
         key = (op_id, str(status))
         if key not in self._shapes:
-            self._shapes[key] = self._flattener.flatten(self._body_schema(op_id, str(status)))
+            failed = self._too_big.get(key)
+            if failed is not None:  # walked once past its budget: never again for every response
+                raise failed
+            try:
+                self._shapes[key] = self._flattener.flatten(self._body_schema(op_id, str(status)))
+            except WalkBudgetError as exc:
+                where = f"{self.version.version}: {op_id} response {status}"
+                self._too_big[key] = WalkBudgetError(f"{where}: {exc.message}", pointer=exc.pointer)
+                raise self._too_big[key] from None
         return self._shapes[key]
 
-    def undocumented(self, op_id: str, status: str | int, body: Any) -> tuple[UndocumentedField, ...]:
-        """Fields of `body` this version does not document (the outermost of each undocumented branch)."""
+    def undocumented(
+        self, op_id: str, status: str | int, body: Any, *, fields: BodyFields | None = None
+    ) -> tuple[UndocumentedField, ...]:
+        """Fields of `body` this version does not document (the outermost of each undocumented branch);
+        `fields`: the body's fields walked once for every version (see `BodyFields`)."""
         documented = self.field_shapes(op_id, status)
+        declares = self.declares(op_id, status)
+        found = (
+            fields.undocumented(documented, declares)
+            if fields
+            else undocumented_paths(body, documented, declares)
+        )
+        return tuple(UndocumentedField(path, json_type) for path, json_type in found.items())
+
+    def declares(self, op_id: str, status: str | int) -> frozenset[str]:
+        """The documented paths of a response that declare fields of their own (objects and arrays
+        whose keys are checked); a documented object with no documented field is a free-form map."""
         key = (op_id, str(status))
         declares = self._declares.get(key)
         if declares is None:
-            # A documented object none of whose fields are documented is a free-form map: anything goes.
+            documented = self.field_shapes(op_id, status)
             parents = frozenset(_parent(p) for p in documented if p)
             declares = self._declares[key] = parents & documented.keys()
-        found = undocumented_paths(body, documented, declares)
-        return tuple(UndocumentedField(path, json_type) for path, json_type in found.items())
+        return declares
 
     def _valid_result(self, op_id: str, status: str) -> ValidationResult:
         # Results are immutable: every exact check of one operation and status shares one.
@@ -192,8 +215,10 @@ class ResponseValidator:
         body: Any,
         *,
         strict: bool = False,
+        fields: BodyFields | None = None,
     ) -> ValidationResult:
-        """Check a body; `strict` also lists undocumented fields as drift (see `undocumented`)."""
+        """Check a body; `strict` also lists undocumented fields as drift (see `undocumented`);
+        `fields` shares one walk of the body between the strict checks of several versions."""
         status = str(status)
         # Strict: the closed schema admits only valid bodies with every field documented, so a body
         # it accepts is exact in one compiled call; only the others pay for the open check and a walk.
@@ -207,7 +232,7 @@ class ResponseValidator:
             violations: tuple[Violation, ...] = ()
         else:  # only an invalid body pays for the explanation
             violations = tuple(sorted((explain(e) for e in fast.iter_errors(body)), key=_relevance))
-        undocumented = self.undocumented(op_id, status, body) if strict else ()
+        undocumented = self.undocumented(op_id, status, body, fields=fields) if strict else ()
         return ValidationResult(self.version.version, op_id, status, violations, undocumented)
 
 

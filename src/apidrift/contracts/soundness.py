@@ -18,8 +18,9 @@ from typing import Any, Final
 
 import jsonschema_rs
 
+from apidrift.contracts.budget import WalkBudget
 from apidrift.contracts.safeload import escape
-from apidrift.errors import ContractError
+from apidrift.errors import ContractError, WalkBudgetError
 
 DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
 DEFS_PREFIX_LOCAL: Final = "#/$defs/"
@@ -74,9 +75,13 @@ def check_schema(schema: Any, *, file: Path | str, pointer: str, meta: bool = Tr
     skips the metaschema check, for a schema `repair_schema` has just made valid."""
     notes: list[SchemaNote] = []
     # Keywords first: the metaschema check itself would fetch a foreign `$schema` over the network.
-    for where, node in schema_nodes(schema, pointer):
-        for keyword, value in node.items():
-            _check_keyword(keyword, value, file=file, where=where, notes=notes)
+    try:
+        for where, node in schema_nodes(schema, pointer):
+            for keyword, value in node.items():
+                _check_keyword(keyword, value, file=file, where=where, notes=notes)
+    except WalkBudgetError as exc:
+        exc.file = str(file)
+        raise
     if not meta:
         return notes
     try:
@@ -98,7 +103,10 @@ def repair_schema(schema: Any, *, pointer: str, limit: int = 1_000) -> tuple[Any
         return schema, []  # the common case: nothing to repair, nothing copied
     fixed = copy.deepcopy(schema)
     repairs: list[tuple[str, str]] = []
+    # Each round validates the whole schema again: bounded in time as well as in rounds.
+    budget = WalkBudget("repairing a schema", pointer=pointer)
     for _ in range(limit):
+        budget.spend(clock=True)
         error = _first_error(fixed)
         if error is None:
             return fixed, repairs
@@ -169,9 +177,12 @@ def _check_pattern(pattern: str, *, file: Path | str, pointer: str) -> None:
 
 
 def schema_nodes(schema: Any, pointer: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every schema object below `schema` (itself included), with its pointer; iterative."""
+    """Every schema object below `schema` (itself included), with its pointer; iterative, and
+    bounded by a `WalkBudget`."""
+    budget = WalkBudget("walking a schema's keywords", pointer=pointer)
     stack: list[tuple[str, Any]] = [(pointer, schema)]
     while stack:
+        budget.spend()
         where, node = stack.pop()
         if not isinstance(node, dict):
             continue

@@ -162,6 +162,7 @@ def _response(checked: CheckedResponse) -> ResponseEntry:
         best_match=fp.best,
         matches=list(fp.matches),
         fingerprint=fp.summary(),
+        also=checked.also,
         fits=[
             VersionFit(
                 version=s.version,
@@ -206,6 +207,7 @@ def _response_findings(checked: CheckedResponse) -> list[FindingEntry]:
                 evidence=[*evidence, *([hints[v.field]] if v.field in hints else [])],
                 location=where,
                 file=checked.file,
+                also=checked.also,
             )
         )
     for u in checked.result.undocumented:
@@ -220,6 +222,7 @@ def _response_findings(checked: CheckedResponse) -> list[FindingEntry]:
                 evidence=[hints[u.field]] if u.field in hints else [],
                 location=where,
                 file=checked.file,
+                also=checked.also,
             )
         )
     return out
@@ -268,7 +271,7 @@ def check_matrix(
     """One row per operation, recorded version and fit to every version: the matrix stays as long as
     the corpus has kinds of response, not responses. A row of one response names its file."""
     groups: dict[tuple[Any, ...], list[tuple[Fitted, int]]] = {}
-    members: list[tuple[Fitted, int]] = [(r, 1) for r in responses]
+    members: list[tuple[Fitted, int]] = [(r, 1 + r.also) for r in responses]
     members += [(g, g.responses) for g in exact]
     for entry, count in members:
         cells = tuple((c.version, c.status, c.label) for c in (_check_cell(entry, v) for v in versions))

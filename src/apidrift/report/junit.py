@@ -114,7 +114,7 @@ def _response_cases(report: DriftReport) -> Iterable[TestCase]:
     for r in report.responses:
         case = TestCase(
             _classname(report, r.operation),
-            f"{r.file} is valid against {r.against}",
+            f"{r.file}{f' and {r.also} more like it' if r.also else ''} is valid against {r.against}",
             file=recording_file(report, r.file),
             time=r.elapsed_s or 0.0,
         )

@@ -176,7 +176,8 @@ def _failures(report: DriftReport) -> list[_Section]:
         return []
     shown, more = _limited(failed)
     rows = [
-        f"- {code(r.operation)} ({code(r.file)}) against {r.against}: {cell_text(r.fingerprint)}"
+        f"- {code(r.operation)} ({code(r.file)}{f' and {r.also} more like it' if r.also else ''}) "
+        f"against {r.against}: {cell_text(r.fingerprint)}"
         for r in shown
     ]
     return _section("failed responses", f"Failed responses ({len(failed)})", rows, [], folded=True, tail=more)

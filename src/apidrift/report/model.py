@@ -115,6 +115,11 @@ class ResponseEntry(_Entry):
     elapsed_s: float | None = Field(
         default=None, description="live runs: how long the exchange took, retries included (seconds)"
     )
+    also: int = Field(
+        default=0,
+        description="checks: how many more responses of this kind (same findings, fit and renames) it "
+        "stands for, not listed one by one (a large corpus keeps a bounded sample of each group)",
+    )
 
 
 class ExactGroupEntry(_Entry):
@@ -157,6 +162,9 @@ class FindingEntry(_Tracked):
     )
     side: Literal["request", "response"] | None = Field(
         default=None, description="traffic checks: whose drift it is, the sender's (request) or the API's"
+    )
+    also: int = Field(
+        default=0, description="checks: how many more responses, not listed, have this finding too"
     )
 
 
@@ -405,13 +413,14 @@ class DriftReport(_Entry):
         for finding in self.findings:
             by_severity[finding.severity] += 1
         exact = sum(g.responses for g in self.exact)
+        # A response that stands for `also` more of its kind counts for all of them.
         return Summary(
             exit_code=self.exit_code,
             operations=len(self.operations()),
-            responses=len(self.responses) + exact,
-            ok=sum(r.ok for r in self.responses) + exact,
-            failed=sum(not r.ok for r in self.responses),
-            drifted=sum(r.ok and bool(r.undocumented) for r in self.responses),
+            responses=sum(1 + r.also for r in self.responses) + exact,
+            ok=sum(1 + r.also for r in self.responses if r.ok) + exact,
+            failed=sum(1 + r.also for r in self.responses if not r.ok),
+            drifted=sum(1 + r.also for r in self.responses if r.ok and r.undocumented),
             breaking=by_severity[Severity.BREAKING],
             warning=by_severity[Severity.WARNING],
             info=by_severity[Severity.INFO],
