@@ -412,3 +412,17 @@ def test_a_write_run_deletes_what_a_killed_run_left_and_only_that(
     assert result.returncode == 0, result.stdout + result.stderr
     assert left not in remaining and forged in remaining
     assert [e.resource_id for e in Ledger(ledger_path).entries()] == [forged]
+
+
+def test_fuzz_takes_the_path_tag_and_format_flags_every_command_shares(tmp_path: Path) -> None:
+    args = ("fuzz", "--path", "/organization/invites", "--max-examples", "2", "--no-stateful")
+    result = run_cli(*args, "--format", "json", "--format", "junit", "--reports", str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["junit.xml", "report.json"]
+    fuzzed = {
+        o["operation"] for o in json.loads((tmp_path / "report.json").read_text())["coverage"]["operations"]
+    }
+    assert fuzzed == {"list-invites", "inviteUser", "retrieve-invite", "delete-invite"}
+
+    tagged = run_cli("fuzz", "--tag", "no-such-tag", "--no-reports")
+    assert tagged.returncode == 2 and "--tag no-such-tag selects no operation of 2026-05-02" in tagged.stderr

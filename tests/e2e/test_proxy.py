@@ -337,3 +337,30 @@ def test_a_chunked_request_body_reaches_the_upstream_whole(
     session = proxy.stop()
     request = json.loads(session.har_files[0].read_text())["log"]["entries"][0]["request"]
     assert request["bodySize"] == 19 and json.loads(request["postData"]["text"]) == {"name": "chunked"}
+
+
+def test_the_proxy_takes_the_flags_every_command_shares(
+    start_simulator: StartSimulator, tmp_path: Path
+) -> None:
+    """--format picks the report files; --operation narrows what is judged (the costs rename is not)."""
+    simulator = start_simulator("2026-05-02")
+    port = _free_port()
+    done: list[Any] = []
+    args = ("proxy", "--upstream", simulator.base_url, "--port", str(port), "--against", "2026-04-30")
+    flags = ("--format", "md", "--format", "sarif", "--operation", "list-invites", "--reports", "out")
+    thread = threading.Thread(
+        target=lambda: done.append(run_cli(*args, "--max-exchanges", "1", *flags, cwd=tmp_path))
+    )
+    thread.start()
+    headers = {"Authorization": f"Bearer {PLACEHOLDER}"}
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}/v1", headers=headers, timeout=10) as client:
+        _wait_listening(client)
+        assert client.get("/organization/costs", params={"start_time": 0}).status_code == 200
+    thread.join(timeout=60)
+    result = done[0]
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["proxy.har", "report.md", "report.sarif"]
+    assert "data[].results" not in (tmp_path / "out" / "report.md").read_text()
+
+    refused = run_cli(*args, "--operation", "no-such-*", cwd=tmp_path)
+    assert refused.returncode == 2 and "--operation no-such-* selects no operation" in refused.stderr

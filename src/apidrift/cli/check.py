@@ -131,7 +131,7 @@ def check(
     wanted = Selection(tuple(operation or ()), tuple(path or ()), tuple(tag or ()), profile.families)
 
     def selected(report: DriftReport) -> DriftReport:
-        return _selected(report, store, wanted, severity)
+        return narrowed(report, store, wanted, severity)
 
     if live or base_url:
         from apidrift.live.check import LiveCheckOptions
@@ -167,16 +167,24 @@ def check(
     _finish(report, None if no_reports else reports, problems, annotations=annotations, formats=formats)
 
 
-def _selected(
+def narrowed(
     report: DriftReport, store: ContractStore, wanted: Selection, severity: Severity | None
 ) -> DriftReport:
     """The report narrowed by --operation/--path/--tag (over every version's operations) and --severity."""
     if not wanted and severity is None:
         return report
+    return select_report(report, selected_names(store, wanted), severity)
+
+
+def selected_names(store: ContractStore, wanted: Selection) -> frozenset[str] | None:
+    """The operations --operation/--path/--tag select in any version (None: no filter); a selection of
+    nothing is bad input."""
+    if not wanted:
+        return None
     names = wanted.names(op for label in store.labels() for op in store.load(label).operations.values())
-    if wanted and not names:
+    if not names:
         raise ApidriftError(f"{wanted.describe()} selects no operation of {', '.join(store.labels())}")
-    return select_report(report, names if wanted else None, severity)
+    return names
 
 
 def _check_traffic(

@@ -12,7 +12,9 @@ from apidrift.cli.annotate import AnnotationsOption, print_annotations
 from apidrift.cli.app import ContractsOption, app, error, out
 from apidrift.cli.history import BaselineOption, FailOnOption, HistoryOption, history_lines, judged
 from apidrift.cli.live import DEFAULT_LEDGER, LiveApiOption, api_key, key_variable, live_profile
+from apidrift.cli.options import FormatsOption, PathFilter, TagFilter
 from apidrift.contracts.model import ContractStore
+from apidrift.contracts.selection import Selection
 from apidrift.profiles.model import DEFAULT_API, ApiProfile
 
 if TYPE_CHECKING:
@@ -50,6 +52,8 @@ def fuzz(
         list[str] | None,
         typer.Option("--operation", help="Only operations whose id matches this glob (repeatable)."),
     ] = None,
+    path: PathFilter = None,
+    tag: TagFilter = None,
     stateful: Annotated[
         bool, typer.Option("--stateful/--no-stateful", help="Also run create, read, update, delete chains.")
     ] = True,
@@ -75,6 +79,7 @@ def fuzz(
         Path, typer.Option("--reports", help="Where report.json, report.md, ... and fuzz-cases/ go.")
     ] = Path("reports"),
     no_reports: Annotated[bool, typer.Option("--no-reports", help="Write no report files.")] = False,
+    formats: FormatsOption = None,
     fail_on: FailOnOption = None,
     history: HistoryOption = None,
     baseline: BaselineOption = None,
@@ -97,6 +102,7 @@ def fuzz(
         deadline_s=deadline,
         seed=seed,
         operations=tuple(operation or ()),
+        selection=Selection(paths=tuple(path or ()), tags=tuple(tag or ()), families=profile.families),
         stateful=stateful,
         allow_writes=allow_writes,
         sandbox=sandbox,
@@ -110,9 +116,9 @@ def fuzz(
     report = judged(build_fuzz_report(result), history, baseline, fail_on)
     written = []
     if not no_reports:
-        written = write_reports(report, reports)
+        written = write_reports(report, reports, formats)
         write_cases(report, result, reports)
-        written = write_reports(report, reports)  # again: the findings now name their replay files
+        written = write_reports(report, reports, formats)  # again: the findings now name their replay files
     _print(result, report, auth_line(profile))
     where = f"reports: {', '.join(p.as_posix() for p in written)}" if written else "no reports written"
     out().print(where, soft_wrap=True)

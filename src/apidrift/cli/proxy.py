@@ -10,10 +10,12 @@ import typer
 
 from apidrift.cli.annotate import AnnotationsOption
 from apidrift.cli.app import ContractsOption, app, error, out
-from apidrift.cli.check import _finish, print_requests, print_unmatched
+from apidrift.cli.check import _finish, narrowed, print_requests, print_unmatched, selected_names
 from apidrift.cli.history import BaselineOption, FailOnOption, HistoryOption, judged
 from apidrift.cli.live import LiveApiOption, live_profile
+from apidrift.cli.options import FormatsOption, OperationFilter, PathFilter, SeverityFilter, TagFilter
 from apidrift.contracts.model import ContractStore
+from apidrift.contracts.selection import Selection
 from apidrift.errors import ApidriftError
 from apidrift.profiles.model import DEFAULT_API
 
@@ -57,6 +59,11 @@ def proxy(
     annotations: AnnotationsOption = None,
     contracts: ContractsOption = None,
     api: LiveApiOption = DEFAULT_API,
+    formats: FormatsOption = None,
+    operation: OperationFilter = None,
+    path: PathFilter = None,
+    tag: TagFilter = None,
+    severity: SeverityFilter = None,
 ) -> None:
     """Forward to --upstream, keep each exchange (redacted) and, when stopped (Ctrl-C, SIGTERM,
     POST /__apidrift__/proxy/stop, --max-exchanges), validate them all like `check --har`."""
@@ -68,6 +75,8 @@ def proxy(
         store = ContractStore(contracts, profile.name)
         label = against or store.newest()
         store.load(label)  # an unknown version is bad input before anything listens
+        wanted = Selection(tuple(operation or ()), tuple(path or ()), tuple(tag or ()), profile.families)
+        selected_names(store, wanted)  # a filter that selects nothing is bad input before anything listens
     except ApidriftError as exc:
         error(str(exc))
         raise typer.Exit(2) from None
@@ -101,5 +110,6 @@ def proxy(
     print_requests(checked.report)
     for f in session.findings:
         out().print(f"proxy: {f.kind} {f.method} {f.path}: {f.message}", soft_wrap=True, markup=False)
-    report = judged(checked.report, history, baseline, fail_on)
-    _finish(report, None if no_reports else reports, list(checked.problems), annotations=annotations)
+    report = judged(narrowed(checked.report, store, wanted, severity), history, baseline, fail_on)
+    problems = list(checked.problems)
+    _finish(report, None if no_reports else reports, problems, annotations=annotations, formats=formats)

@@ -10,6 +10,7 @@ from typing import Any
 
 from apidrift.check.validation import ResponseValidator
 from apidrift.contracts.model import ContractStore, ContractVersion, Operation
+from apidrift.contracts.selection import Selection
 from apidrift.diff.changes import Severity
 from apidrift.errors import FuzzError, SimulatorError
 from apidrift.fuzz.cases import Drawn, OperationCases
@@ -32,10 +33,16 @@ OUTSIDE_GAP = "not sent: a sandbox run writes only by creating below the sandbox
 CHAIN_GAP = "not reached: no chain created anything for it to act on"
 
 
-def selected(version: ContractVersion, patterns: tuple[str, ...]) -> list[Operation]:
-    """The operations to fuzz, in a stable order (reads first, deletes last); FuzzError when a pattern
-    matches none."""
+def selected(
+    version: ContractVersion, patterns: tuple[str, ...], selection: Selection | None = None
+) -> list[Operation]:
+    """The operations to fuzz, in a stable order (reads first, deletes last); FuzzError when a pattern,
+    or the --path/--tag selection, matches none."""
     ops = list(version.operations.values())
+    if selection:
+        ops = [op for op in ops if selection.matches(op)]
+        if not ops:
+            raise FuzzError(f"{selection.describe()} selects no operation of {version.version}")
     for pattern in patterns:
         if not any(fnmatch.fnmatchcase(op.id, pattern) for op in ops):
             known = ", ".join(sorted(op.id for op in ops)[:20])
@@ -297,7 +304,7 @@ def run_fuzz(
     `options.base_url` with `api_key`: read-only, or writing only inside `options.sandbox`."""
     profile = profile or load_profile(store.api, contracts_root=store.root)
     version = store.load(options.against or store.newest())
-    ops = selected(version, options.operations)
+    ops = selected(version, options.operations, options.selection)
     sandbox = _sandbox(options, version, profile)
     with target_of(store, version, profile, options, api_key, app) as target:
         if isinstance(target, str):

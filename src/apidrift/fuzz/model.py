@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Final
 from urllib.parse import quote, urlencode
 
+from apidrift.contracts.selection import Selection
 from apidrift.diff.changes import Severity
 from apidrift.errors import FuzzError
 
@@ -168,6 +169,8 @@ class FuzzOptions:
     deadline_s: float | None = 300.0  # the whole run
     seed: int = 0
     operations: tuple[str, ...] = ()  # glob patterns of operation ids; empty: every operation
+    # --path prefixes and --tag names (OpenAPI tags or the profile's families), as every command has them.
+    selection: Selection = field(default_factory=Selection)
     stateful: bool = True
     timeout_s: float = 10.0
     request_budget: int | None = None
