@@ -212,3 +212,56 @@ def test_more_operations_than_rows_still_caps_the_page() -> None:
     html = render_html(report)
     assert html.count('data-severity="warning" data-operation="op-') <= HTML_ROWS
     assert "more warning rows: see report.json." in html
+
+
+def test_the_html_page_lists_unchecked_exchanges_and_a_fuzz_runs_coverage() -> None:
+    from apidrift.report.model import FuzzCoverage, OperationCoverage, UnmatchedEntry
+
+    report = check_report()
+    assert 'id="unmatched"' not in render_html(report) and 'id="coverage"' not in render_html(report)
+    report.unmatched = [
+        UnmatchedEntry(
+            where="session.har#/log/entries/3", method="GET", path="/v1/favicon.ico", reason="no operation"
+        )
+    ]
+    report.coverage = FuzzCoverage(
+        seed=7,
+        max_examples=5,
+        simulated=True,
+        chains=2,
+        keywords=["required"],
+        operations=[
+            OperationCoverage(
+                operation="list-invites",
+                method="GET",
+                path="/organization/invites",
+                requests=12,
+                valid=8,
+                invalid=4,
+                statuses=[200, 400],
+                documented=["200"],
+                documented_seen=["200"],
+                keywords=["type"],
+            ),
+            OperationCoverage(
+                operation="delete-invite",
+                method="DELETE",
+                path="/organization/invites/{invite_id}",
+                requests=0,
+                valid=0,
+                invalid=0,
+                statuses=[],
+                documented=["200"],
+                documented_seen=[],
+                keywords=[],
+                gaps=["not reached: no chain created anything for it to act on"],
+            ),
+        ],
+    )
+    page = render_html(report)
+    unmatched = page[page.index('id="unmatched"') :]
+    assert "session.har#/log/entries/3" in unmatched and "/v1/favicon.ico" in unmatched
+    coverage = page[page.index('id="coverage"') :]
+    assert "1 of 2 operations exercised, 2 stateful chains; seed 7" in coverage
+    assert "not reached: no chain created anything for it to act on" in coverage
+    assert '<a href="#coverage"' in page or "#coverage" in page, "the page's jump list names it"

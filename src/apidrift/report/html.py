@@ -46,7 +46,7 @@ LEGEND: dict[RunKind, list[tuple[str, str, str]]] = {
     ],
 }
 # Checks lead with what went wrong; diffs with the per-operation overview (their findings run long).
-_LATER = ["counterexamples", "transport", "skipped", "cleanup"]
+_LATER = ["counterexamples", "transport", "unmatched", "coverage", "skipped", "cleanup"]
 SECTIONS: dict[RunKind, list[str]] = {
     RunKind.DIFF: ["input_errors", "history", "matrix", "findings", "renames", *_LATER],
 }
@@ -59,6 +59,8 @@ SECTION_TITLES = {
     "renames": "renames",
     "counterexamples": "counterexamples",
     "transport": "transport",
+    "unmatched": "not checked",
+    "coverage": "coverage",
     "skipped": "skipped",
     "cleanup": "cleanup",
 }
@@ -273,8 +275,8 @@ def _present(report: DriftReport, section: str) -> bool:
         return report.history is not None
     if section == "transport":
         return bool(report.transport_findings)
-    if section == "cleanup":
-        return report.cleanup is not None
+    if section in ("cleanup", "coverage"):
+        return getattr(report, section) is not None
     return bool(getattr(report, section))
 
 
