@@ -116,6 +116,24 @@ expect 0 check-live-writes apidrift check --live --allow-writes --sandbox-projec
 expect 0 cleanup apidrift cleanup --ledger ledger.jsonl --base-url "http://127.0.0.1:$PORT/v1"
 expect 0 fuzz-live apidrift fuzz --base-url "http://127.0.0.1:$PORT/v1" --operation 'list-*' --max-examples 3 \
     --no-reports
+# An SDK's traffic through the validating proxy (against the older version: the usage rename), then
+# the HAR it wrote checked again as a user's own capture.
+PROXY_PORT="$("$WORK/venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+(sleep 3 && "$WORK/venv/bin/python" -c "
+import httpx, time
+for _ in range(50):
+    try:
+        httpx.get('http://127.0.0.1:$PROXY_PORT/__apidrift__/proxy/status'); break
+    except httpx.HTTPError:
+        time.sleep(0.2)
+h = {'Authorization': 'Bearer sk-admin-REDACTED'}
+httpx.get('http://127.0.0.1:$PROXY_PORT/v1/organization/costs', params={'start_time': 0}, headers=h)
+httpx.get('http://127.0.0.1:$PROXY_PORT/v1/organization/invites', headers=h)
+") >"$WORK/logs/proxy-client.out" 2>&1 &
+expect 1 proxy apidrift proxy --upstream "http://127.0.0.1:$PORT" --port "$PROXY_PORT" --against 2026-04-30 \
+    --max-exchanges 2 --reports proxy-reports
+grep -q "looks like a rename" "$WORK/logs/proxy.out" || { echo "FAIL proxy: no rename reported"; FAILED=1; }
+expect 1 check-har apidrift check --har proxy-reports/proxy.har --against 2026-04-30 --reports har-reports
 unset OPENAI_ADMIN_KEY
 
 echo "== pytest: a user's test files with the plugin's fixtures and apidrift_snapshot"
