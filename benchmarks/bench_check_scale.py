@@ -22,6 +22,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from docs_section import write_section
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
@@ -192,16 +194,7 @@ def write_docs(rows: list[dict[str, Any]]) -> None:
         f"({last['check']['wall'] / last['floor']['wall']:.2f}x the floor)."
     )
     lines.append(f"\nLoad average after the run: {os.getloadavg()[0]:.2f} (2 cores, shared with other work).")
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text(encoding="utf-8")
-    block = "\n".join(lines) + "\n"
-    if SECTION in text:
-        start = text.index(SECTION)
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + block + (text[end + 1 :] if end != -1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    path.write_text(text, encoding="utf-8")
+    write_section("\n".join(lines) + "\n", SECTION)
 
 
 if __name__ == "__main__":

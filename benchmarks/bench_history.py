@@ -22,7 +22,6 @@ import argparse
 import os
 import platform
 import random
-import re
 import shutil
 import sqlite3
 import statistics
@@ -37,6 +36,7 @@ from apidrift.history import HistoryOptions, HistoryStore, judge_report
 from apidrift.history.store import NewRun, Observed
 from apidrift.report import DriftReport, FindingEntry, RunKind, RunMetadata
 from apidrift.report.identity import finding_id
+from docs_section import write_section
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 SECTION = "## History store"
@@ -234,10 +234,7 @@ def main() -> None:
     print(_section(args, times, size, built))
     if args.write_docs:
         text = _section(args, times, size, built)
-        docs = DOCS.read_text(encoding="utf-8")
-        pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-        docs = pattern.sub(text, docs) if pattern.search(docs) else docs.rstrip("\n") + "\n\n" + text
-        DOCS.write_text(docs, encoding="utf-8")
+        write_section(text, SECTION, DOCS)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,6 @@ import datetime as dt
 import json
 import os
 import platform
-import re
 import shutil
 import statistics
 import subprocess
@@ -45,6 +44,8 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from docs_section import write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "benchmarks.md"
@@ -288,14 +289,8 @@ def _machine() -> str:
 
 
 def write_docs(text: str, path: Path = DOCS, section_title: str = SECTION) -> None:
-    """Replace this benchmark's section (up to the next `## ` heading), or append it; keep the rest."""
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(section_title)}[ \t]*\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(current):
-        current = pattern.sub(lambda _: text.rstrip("\n") + "\n\n", current, count=1)
-    else:
-        current = current.rstrip("\n") + "\n\n" + text
-    path.write_text(current.rstrip("\n") + "\n", encoding="utf-8")
+    """Replace this benchmark's section of docs/benchmarks.md, or append it; keep the rest."""
+    write_section(text, section_title, path)
 
 
 def _baseline(text: str) -> tuple[str, Path]:

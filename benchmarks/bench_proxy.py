@@ -28,6 +28,8 @@ from typing import Any
 
 import httpx
 
+from docs_section import write_section
+
 ROOT = Path(__file__).resolve().parents[1]
 SECTION = "## Proxy latency"
 BODY = ROOT / "recordings" / "openai-admin" / "2026-05-02" / "usage-costs.json"
@@ -200,16 +202,7 @@ def write_docs(r: dict[str, Any]) -> None:
         f"{r['stopped']}; {r['checked']} ({r['har_mib']:.1f} MiB of HAR). Load average (1 min) "
         f"{r['load_before'][0]:.2f} before, {r['load_after'][0]:.2f} after.",
     ]
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text(encoding="utf-8")
-    block = "\n".join(lines) + "\n"
-    if SECTION in text:
-        start = text.index(SECTION)
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + block + (text[end + 1 :] if end != -1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    path.write_text(text, encoding="utf-8")
+    write_section("\n".join(lines) + "\n", SECTION)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from typing import Any
 
 import uvicorn
 
+import docs_section
 from apidrift.apis.openai_admin.simulator.state import NOW
 from apidrift.contracts.model import ContractStore, ContractVersion
 from apidrift.live.client import LiveClient
@@ -173,14 +174,7 @@ def main() -> None:
 
 
 def write_section(text: str, section: str = SECTION) -> None:
-    current = DOCS.read_text(encoding="utf-8") if DOCS.is_file() else "# Benchmarks\n\nRun on demand.\n"
-    pattern = re.compile(rf"^{re.escape(section)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    updated = (
-        pattern.sub(lambda _: text + "\n", current)
-        if pattern.search(current)
-        else current.rstrip() + "\n\n" + text
-    )
-    DOCS.write_text(updated.rstrip() + "\n", encoding="utf-8")
+    docs_section.write_section(text, section, DOCS)
 
 
 if __name__ == "__main__":

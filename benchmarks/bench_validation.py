@@ -35,7 +35,6 @@ import json
 import os
 import platform
 import pstats
-import re
 import resource
 import shlex
 import statistics
@@ -55,6 +54,7 @@ from jsonschema import Draft202012Validator
 from apidrift.check.validation import ResponseValidator
 from apidrift.contracts.model import SCHEMAS_FILE, ContractStore, ContractVersion, schemas_document
 from corpus import DEFAULT_INVALID_SHARE, DEFAULT_N, DEFAULT_SEED, DEFAULT_VARIED_SHARE, Corpus, build_corpus
+from docs_section import write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "benchmarks.md"
@@ -555,14 +555,10 @@ are kept. Figures depend on the machine; compare engines within one run, not acr
 
 
 def write_docs(section: str, path: Path = DOCS) -> None:
-    text = path.read_text(encoding="utf-8") if path.exists() else INTRO
-    pattern = re.compile(rf"^{re.escape(SECTION)}[ \t]*\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section.rstrip("\n") + "\n\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(INTRO, encoding="utf-8")
+    write_section(section, SECTION, path)
 
 
 def _log(message: str) -> None:

@@ -1,0 +1,21 @@
+"""One way every benchmark writes its figures: replace its own `## ...` section of docs/benchmarks.md
+(up to the next `## ` heading, a blank line kept before it), or append it; the rest stays as it is."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
+
+
+def write_section(text: str, title: str, path: Path = DOCS) -> None:
+    """Put `text` (which starts with the `title` heading line) in place of that section of `path`."""
+    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\nRun on demand.\n"
+    pattern = re.compile(rf"^{re.escape(title)}[ \t]*\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(current):
+        current = pattern.sub(lambda _: text.rstrip("\n") + "\n\n", current, count=1)
+    else:
+        current = current.rstrip("\n") + "\n\n" + text
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(current.rstrip("\n") + "\n", encoding="utf-8")
