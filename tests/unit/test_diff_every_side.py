@@ -89,6 +89,13 @@ CASES: dict[ChangeKind, Case] = {
         [],
         K.FIELD_UNDEPRECATED,
     ),
+    K.SUNSET_CHANGED: (  # moved earlier: notice taken away (later, the reverse, is info)
+        field({"type": "string", "x-sunset": "2027-06-01"}),
+        field({"type": "string", "x-sunset": "2027-01-01"}),
+        [],
+        [],
+        K.SUNSET_CHANGED,
+    ),
     K.DEPRECATED_FIELD_REMOVED: (
         field({"type": "string", "deprecated": True}),
         {"id": S},

@@ -263,3 +263,20 @@ def test_cli_lifecycle_policy_from_the_config_file(specs: Path) -> None:
     done = run_cli("diff", "old.json", "new.json", "--format", "json", cwd=specs)
     assert done.returncode == 0, done.stderr
     assert _kinds_of(done) == [("deprecated-param-removed", "warning")]
+
+
+def test_a_sunset_moved_on_a_parameter_or_a_field_is_its_own_change() -> None:
+    """Earlier takes notice away (warning); later, or announced for the first time, gives more (info)."""
+    later, sooner = ("x-sunset", "2027-06-01"), ("x-sunset", "2027-01-01")
+    p_later = with_params(limit(Lifecycle(deprecated=True, extensions=(later,))))
+    p_sooner = with_params(limit(Lifecycle(deprecated=True, extensions=(sooner,))))
+    assert kinds(diff(p_later, p_sooner)) == [(K.SUNSET_CHANGED, W)]
+    assert kinds(diff(p_sooner, p_later)) == [(K.SUNSET_CHANGED, INFO)]
+    assert "query parameter limit: sunset 2027-06-01 -> 2027-01-01" in diff(p_later, p_sooner)[0].message
+
+    f_later = fielded({"deprecated": True, later[0]: later[1]})
+    f_sooner = fielded({"deprecated": True, sooner[0]: sooner[1]})
+    assert kinds(diff(f_later, f_sooner)) == [(K.SUNSET_CHANGED, W)]
+    assert kinds(diff(f_sooner, f_later)) == [(K.SUNSET_CHANGED, INFO)]
+    announced = [c for c in diff(fielded({"deprecated": True}), f_later) if c.kind is K.SUNSET_CHANGED]
+    assert kinds(announced) == [(K.SUNSET_CHANGED, INFO)] and announced[0].path == "old"

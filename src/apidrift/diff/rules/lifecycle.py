@@ -20,7 +20,12 @@ STABILITY = ("experimental", "alpha", "beta", "preview", "stable", "ga")
 RULES = (
     Rule(K.OPERATION_DEPRECATED, S.OPERATION, INFO, "still there; plan to move off it"),
     Rule(K.OPERATION_UNDEPRECATED, S.OPERATION, INFO, "no longer on its way out"),
-    Rule(K.SUNSET_CHANGED, S.OPERATION, W, "the announced removal date moved (info when it moved later)"),
+    *(
+        Rule(
+            K.SUNSET_CHANGED, side, W, "the announced removal date moved (info when it moved later or is new)"
+        )
+        for side in (S.OPERATION, *READ, *SEND)
+    ),
     Rule(K.STABILITY_CHANGED, S.OPERATION, W, "it claims to be less settled (info when more)"),
     Rule(
         K.DEPRECATED_OPERATION_REMOVED,
@@ -56,12 +61,32 @@ RULES = (
 
 
 def fields(walk: Walk, pair: FieldPair) -> list[Change]:
-    before = field_status(walk.policy, pair.old.annotations).deprecated
-    after = field_status(walk.policy, pair.new.annotations).deprecated
-    if before == after:
-        return []
-    kind = K.FIELD_DEPRECATED if after else K.FIELD_UNDEPRECATED
-    return [pair.change(kind, before, after, f"{pair.label} is {'now' if after else 'no longer'} deprecated")]
+    was = field_status(walk.policy, pair.old.annotations)
+    now = field_status(walk.policy, pair.new.annotations)
+    changes = []
+    if was.deprecated != now.deprecated:
+        kind = K.FIELD_DEPRECATED if now.deprecated else K.FIELD_UNDEPRECATED
+        message = f"{pair.label} is {'now' if now.deprecated else 'no longer'} deprecated"
+        changes.append(pair.change(kind, was.deprecated, now.deprecated, message))
+    if was.sunset != now.sunset:
+        message = f"{pair.label}: sunset {was.sunset or '(none)'} -> {now.sunset or '(none)'}"
+        changes.append(
+            pair.change(
+                K.SUNSET_CHANGED,
+                was.sunset,
+                now.sunset,
+                message,
+                severity=_sunset_severity(was.sunset, now.sunset),
+            )
+        )
+    return changes
+
+
+def _sunset_severity(was: str | None, now: str | None) -> Severity | None:
+    """A date announced for the first time, moved later or dropped gives more notice (info); moved
+    earlier, it takes notice away (the rule's own severity, a warning)."""
+    later = was is not None and (now is None or now > was)
+    return INFO if later or was is None else None
 
 
 def field_status(policy: LifecyclePolicy, annotations: tuple[tuple[str, Any], ...]) -> Status:
@@ -71,13 +96,24 @@ def field_status(policy: LifecyclePolicy, annotations: tuple[tuple[str, Any], ..
 
 
 def parameter(policy: LifecyclePolicy, ctx: ChangeContext, old: Parameter, new: Parameter) -> list[Change]:
-    """A parameter deprecated or brought back (`deprecated: true` or the policy's extensions)."""
-    before, after = policy.status(old.lifecycle).deprecated, policy.status(new.lifecycle).deprecated
-    if before == after:
-        return []
-    kind = K.PARAM_DEPRECATED if after else K.PARAM_UNDEPRECATED
-    message = f"{new.location} parameter {new.name} is {'now' if after else 'no longer'} deprecated"
-    return [ctx.change(kind, new.name, before, after, message)]
+    """A parameter deprecated or brought back (`deprecated: true` or the policy's extensions), or its
+    sunset date moved."""
+    was, now = policy.status(old.lifecycle), policy.status(new.lifecycle)
+    changes = []
+    if was.deprecated != now.deprecated:
+        kind = K.PARAM_DEPRECATED if now.deprecated else K.PARAM_UNDEPRECATED
+        message = (
+            f"{new.location} parameter {new.name} is {'now' if now.deprecated else 'no longer'} deprecated"
+        )
+        changes.append(ctx.change(kind, new.name, was.deprecated, now.deprecated, message))
+    if was.sunset != now.sunset:
+        dates = f"{was.sunset or '(none)'} -> {now.sunset or '(none)'}"
+        message = f"{new.location} parameter {new.name}: sunset {dates}"
+        severity = _sunset_severity(was.sunset, now.sunset)
+        changes.append(
+            ctx.change(K.SUNSET_CHANGED, new.name, was.sunset, now.sunset, message, severity=severity)
+        )
+    return changes
 
 
 def operation(policy: LifecyclePolicy, rules: RuleTable, old: Operation, new: Operation) -> list[Change]:
@@ -90,9 +126,8 @@ def operation(policy: LifecyclePolicy, rules: RuleTable, old: Operation, new: Op
         message = f"{new.key} is {'now' if now.deprecated else 'no longer'} deprecated"
         changes.append(ctx.change(kind, "deprecated", was.deprecated, now.deprecated, message))
     if was.sunset != now.sunset:
-        later = was.sunset is not None and (now.sunset is None or now.sunset > was.sunset)
         message = f"sunset {was.sunset or '(none)'} -> {now.sunset or '(none)'}"
-        severity = INFO if later or was.sunset is None else None
+        severity = _sunset_severity(was.sunset, now.sunset)
         changes.append(
             ctx.change(K.SUNSET_CHANGED, "sunset", was.sunset, now.sunset, message, severity=severity)
         )
