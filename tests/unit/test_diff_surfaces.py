@@ -57,6 +57,20 @@ def test_an_optional_header_removed_is_a_warning() -> None:
     assert kinds(diff(a, headed())) == [(K.HEADER_REMOVED, W)]
 
 
+def test_a_deprecated_header_removed_is_graded_by_the_lifecycle_policy() -> None:
+    """Readers had notice: `deprecated_removal` (a warning by default) grades it, never worse than live."""
+    gone = headed()
+    required = headed(**{"X-Old": Header("X-Old", True, STRING, deprecated=True)})
+    change = only(diff(required, gone))
+    assert (change.kind, change.severity) == (K.HEADER_REMOVED, W)
+    assert change.message == "required header X-Old removed; it was deprecated"
+    lenient = LifecyclePolicy(deprecated_removal=INFO)
+    assert kinds(diff_versions(required, gone, policy=lenient).changes) == [(K.HEADER_REMOVED, INFO)]
+    strict = LifecyclePolicy(deprecated_removal=B)
+    optional = headed(**{"X-Old": Header("X-Old", False, STRING, deprecated=True)})
+    assert kinds(diff_versions(optional, gone, policy=strict).changes) == [(K.HEADER_REMOVED, W)]
+
+
 def test_header_names_compare_case_insensitively_and_a_respelt_one_is_a_rename() -> None:
     a = headed(**{"X-Request-Id": Header("X-Request-Id", True, STRING)})
     same = headed(**{"x-request-id": Header("x-request-id", True, STRING)})

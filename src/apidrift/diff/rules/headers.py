@@ -7,6 +7,8 @@ from apidrift.check.renames import name_similarity
 from apidrift.contracts.model import Header, ResponseSpec
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
 from apidrift.diff.fields import ChangeContext, Walk, prefixed
+from apidrift.diff.policy import Status
+from apidrift.diff.rules.operations import lifecycle_note
 
 K, S = ChangeKind, Side
 B, W, INFO = Severity.BREAKING, Severity.WARNING, Severity.INFO
@@ -20,7 +22,8 @@ RULES = (
         K.HEADER_REMOVED,
         S.RESPONSE,
         B,
-        "readers lose a header they may rely on (warning when it was optional)",
+        "readers lose a header they may rely on (warning when it was optional; a deprecated one is "
+        "graded by the lifecycle policy, never worse)",
     ),
     Rule(K.HEADER_RENAMED, S.RESPONSE, B, "readers look under the old name"),
     Rule(K.HEADER_BECAME_REQUIRED, S.RESPONSE, INFO, "readers always get it now"),
@@ -54,6 +57,10 @@ def check(walk: Walk, ctx: ChangeContext, old: ResponseSpec, new: ResponseSpec) 
             header = a[name]
             severity = None if header.required else W
             message = f"{'required' if header.required else 'optional'} header {header.name} removed"
+            if header.deprecated:  # readers had notice: the lifecycle policy grades it, as a field's
+                status = Status(deprecated=True)
+                severity = walk.policy.graded(status, B if header.required else W, walk.new_date)
+                message += "; " + lifecycle_note(walk.policy, status, walk.new_date)
             changes.append(
                 ctx.change(K.HEADER_REMOVED, header.name, header.name, None, message, severity=severity)
             )
