@@ -88,6 +88,8 @@ CAN_OCCUR: dict[ChangeKind, frozenset[Side]] = {
     K.WEBHOOK_REMOVED: OP,
     K.SCHEMA_RENAMED: FIELD_SIDES,
 }
+
+
 def _occurring() -> list[object]:
     return [
         pytest.param(kind, side, id=f"{kind.value}@{side.value}")

@@ -72,6 +72,7 @@ NOT_IN_A_BODY: Final[Mapping[ChangeKind, str]] = {
     K.MEDIA_TYPE_ADDED: "another media type: the simulator answers application/json",
     K.MEDIA_TYPE_REMOVED: "another media type: the simulator answers application/json",
     K.MEDIA_TYPE_RENAMED: "another media type: the simulator answers application/json",
+    K.SUNSET_CHANGED: "a date in the documentation: the field is still there until it is removed",
 }
 WEBHOOKS = "a webhook payload: the simulator sends no webhooks"
 
