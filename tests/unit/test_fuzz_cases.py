@@ -87,6 +87,15 @@ def _params_valid(version: ContractVersion, op: Operation, drawn: Drawn) -> bool
             value = _read(drawn.query[param.name], param.schema, version.schemas)
         if not _fits(version, op, param, value):
             return False
+    for param in op.parameters:
+        if param.location != "header" or param.name.lower() in ("authorization", "content-type", "accept"):
+            continue
+        if param.name not in drawn.headers:
+            if param.required:
+                return False
+            continue
+        if not _fits(version, op, param, _read(drawn.headers[param.name], param.schema, version.schemas)):
+            return False
     for param in op.path_params:
         text = drawn.path.get(param.name)
         if text is not None and not _fits(version, op, param, _read(text, param.schema, version.schemas)):
@@ -164,13 +173,19 @@ def test_chains_are_inferred_from_path_templates() -> None:
 
 def test_a_case_survives_its_replay_file(tmp_path: Path) -> None:
     case = Case(
-        "get-pet-toy", "GET", "/pets/{pet_id}/toys/{toy_id}", {"pet_id": "a/b", "toy_id": "t 1"}, {"x": "1"}
+        "get-pet-toy",
+        "GET",
+        "/pets/{pet_id}/toys/{toy_id}",
+        {"pet_id": "a/b", "toy_id": "t 1"},
+        {"x": "1"},
+        headers={"X-Trace": "t-1"},
     )
     back, api, version = Case.from_json(case.to_json(api="petstore", version="2025-07-01"), tmp_path)
     assert (back, api, version) == (case, "petstore", "2025-07-01")
     assert back.path() == "/pets/a%2Fb/toys/t%201"  # ids are one segment each, as the client sends them
     curl = case.curl("http://127.0.0.1:1/v1", "x-api-key: $PETSTORE_API_KEY")
     assert '"x-api-key: $PETSTORE_API_KEY"' in curl and "/pets/a%2Fb/toys/t%201?x=1" in curl
+    assert "-H 'X-Trace: t-1'" in curl
     with pytest.raises(FuzzError, match="must map names to strings"):
         Case.from_json({**case.to_json(api="p", version="v"), "query": {"x": 1}}, tmp_path)
 
@@ -240,6 +255,18 @@ NESTED_CONTRACT: dict[str, Any] = {
                     "schema": {"type": "string", "pattern": "^crate_[a-z0-9]+$"},
                 },
                 {"name": "ids", "in": "query", "schema": {"type": "array", "items": {"type": "integer"}}},
+                {
+                    "name": "X-Crate-Rev",
+                    "in": "header",
+                    "required": True,
+                    "schema": {"type": "integer", "minimum": 1},
+                },
+                {"name": "X-Mode", "in": "header", "schema": {"type": "string", "enum": ["fast", "slow"]}},
+                {
+                    "name": "Authorization",
+                    "in": "header",
+                    "schema": {"type": "string", "enum": ["never-sent"]},
+                },
                 {
                     "name": "kinds",
                     "in": "query",
@@ -324,8 +351,12 @@ def test_mutations_reach_nested_fields_array_items_path_and_structured_query_par
         "query kinds",
         "query range[gt]",
         "query range[lt]",
+        "header X-Crate-Rev left out",
+        "header X-Crate-Rev",  # a word, or a number below its minimum
+        "header X-Mode",
     }
     assert wanted <= seen, sorted(wanted - seen)
+    assert not any("Authorization" in m for m in seen)  # the client's own header is never a parameter
     assert not OperationCases(nested, nested.operation("get-crate")).mutations_possible()
     fixed = OperationCases(nested, nested.operation("update-crate"), fixed=("shelf",))
     assert not any(getattr(s, "where", "") == "path" and s.name == "shelf" for s in fixed._sites)
@@ -344,5 +375,36 @@ def test_a_nested_mutation_shrinks_to_the_smallest_request_that_carries_it(neste
         settings=settings(max_examples=500, database=None, suppress_health_check=list(HealthCheck)),
     )
     assert smallest.body == {"owner": {"name": "0", "address": {}}, "tags": []}
-    assert smallest.query == {} and smallest.path == {}
+    assert smallest.query == {} and smallest.path == {} and smallest.headers == {"X-Crate-Rev": "1"}
     assert not cases.body_is_valid(smallest.body)
+
+
+def test_header_parameters_are_sent_and_never_replace_the_key() -> None:
+    import asyncio
+
+    import httpx
+
+    from apidrift.live.client import LiveClient
+    from apidrift.profiles.model import load_profile
+
+    seen: list[httpx.Request] = []
+
+    def server(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={})
+
+    key = "-".join(("sk", "admin", "REDACTED"))
+    profile = load_profile("openai-admin", contracts_root=REPO / "contracts")
+    client = LiveClient(
+        key, base_url="http://fuzz.test/v1", profile=profile, transport=httpx.MockTransport(server)
+    )
+
+    async def send() -> None:
+        try:
+            await client.request("GET", "/x", headers={"X-Crate-Rev": "0", "Authorization": "Bearer forged"})
+        finally:
+            await client.aclose()
+
+    asyncio.run(send())
+    assert seen[0].headers["x-crate-rev"] == "0"
+    assert seen[0].headers["authorization"] == f"Bearer {key}"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from hypothesis import strategies as st
@@ -44,11 +44,17 @@ class Drawn:
     mutation: str | None = None
     keyword: str | None = None
     path: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+# Headers HTTP itself or the client sets; OpenAPI says parameters of these names are ignored.
+MANAGED_HEADERS = frozenset({"accept", "authorization", "content-type", "content-length", "host"})
 
 
 @dataclass(frozen=True)
 class _ParamSite:
-    """A break of one parameter: `where` is `query`, `query missing` or `path`; `key` is what is sent."""
+    """A break of one parameter: `where` is `query`, `header` (each maybe `... missing`) or `path`; `key`
+    is what is sent."""
 
     where: str
     name: str
@@ -71,6 +77,11 @@ def _present(body: Any, path: tuple[str, ...]) -> set[str]:
     if isinstance(node, dict):
         return set(node)
     return {ITEM} if isinstance(node, list) and node else set()
+
+
+def _header_safe(text: str) -> bool:
+    """Whether a value can go in a header as it is (printable ASCII, no line break)."""
+    return text.isascii() and text.isprintable()
 
 
 def query_text(value: Any) -> str:
@@ -107,6 +118,13 @@ class OperationCases:
         schema = version.request_schema(op.id)
         self._judge = LinearValidator(schema, registry=version.registry) if schema is not None else None
         self._params = {p.name: p for p in op.query_params}
+        self._headers = {
+            p.name: p
+            for p in op.parameters
+            if p.location == "header"
+            and p.name.lower() not in MANAGED_HEADERS
+            and not types_of(p.schema) & {"array", "object"}
+        }
         self._body_sites: list[Site] = []
         if op.request_body is not None:
             self._body_sites = body_sites(op.request_body.schema, version.schemas)
@@ -136,6 +154,13 @@ class OperationCases:
                     continue
                 if not self._fits(param.schema, typed(query_text(value), param.schema), name):
                     sites.append(_ParamSite("query", name, name, keyword, value))
+        for name, param in sorted(self._headers.items()):
+            if param.required:
+                sites.append(_ParamSite("header missing", name, name, "required", None))
+            for keyword, value in breaking_values(param.schema):
+                text = query_text(value)
+                if _header_safe(text) and not self._fits(param.schema, typed(text, param.schema), name):
+                    sites.append(_ParamSite("header", name, name, keyword, value))
         for param in self.op.path_params:
             if param.name in fixed:
                 continue
@@ -176,10 +201,22 @@ class OperationCases:
         # A body the version's own validator refuses (a pattern the strategy cannot honour) is no valid case.
         return body.filter(self.body_is_valid)
 
+    def _header_values(self) -> st.SearchStrategy[dict[str, Any]]:
+        """Values of the documented header parameters (required ones always), each one a header can carry."""
+        needed: dict[str, st.SearchStrategy[Any]] = {}
+        optional: dict[str, st.SearchStrategy[Any]] = {}
+        for param in self._headers.values():
+            strategy = from_schema(param.schema, self.version.schemas)
+            strategy = strategy.filter(lambda v: _header_safe(query_text(v)))
+            (needed if param.required else optional)[param.name] = strategy
+        return st.fixed_dictionaries(needed, optional=optional)
+
     def valid(self) -> st.SearchStrategy[Drawn]:
-        return st.builds(
-            lambda q, b: Drawn({k: query_text(v) for k, v in q.items()}, b), self._query(), self._body()
-        )
+        def build(q: dict[str, Any], b: Any, h: dict[str, Any]) -> Drawn:
+            headers = {k: query_text(v) for k, v in h.items()}
+            return Drawn({k: query_text(v) for k, v in q.items()}, b, headers=headers)
+
+        return st.builds(build, self._query(), self._body(), self._header_values())
 
     # --- invalid requests --------------------------------------------------------------------------
 
@@ -211,15 +248,15 @@ class OperationCases:
         if isinstance(site, _ParamSite):
             return self._mutate_param(base, site)
         if site == "no body":
-            return Drawn(base.query, None, "the required body left out", "required")
+            return replace(base, body=None, mutation="the required body left out", keyword="required")
         if site == "not an object":
-            return Drawn(base.query, [base.body], "the body is an array", "type")
+            return replace(base, body=[base.body], mutation="the body is an array", keyword="type")
         assert isinstance(site, Site)
         whole = self._complete(draw, base.body, site)
         body = NOT_THERE if whole is NOT_THERE else apply(whole, site)
         if body is NOT_THERE or self.body_is_valid(body):
             return None
-        return Drawn(base.query, body, site.mutation(), site.keyword)
+        return replace(base, body=body, mutation=site.mutation(), keyword=site.keyword)
 
     def _complete(self, draw: st.DrawFn, body: Any, site: Site) -> Any:
         """The body with every part on the way to the site present: an optional field or an array item
@@ -243,15 +280,28 @@ class OperationCases:
         return out if self.body_is_valid(out) else NOT_THERE
 
     def _mutate_param(self, base: Drawn, site: _ParamSite) -> Drawn | None:
+        if site.where.startswith("header"):
+            headers = dict(base.headers)
+            if site.where == "header missing":
+                if headers.pop(site.name, None) is None:
+                    return None
+                return replace(
+                    base, headers=headers, mutation=f"header {site.name} left out", keyword="required"
+                )
+            headers[site.name] = query_text(site.value)
+            mutation = f"header {site.name}={headers[site.name]} breaks {site.keyword}"
+            return replace(base, headers=headers, mutation=mutation, keyword=site.keyword)
         query = dict(base.query)
         if site.where == "query missing":
             if site.name not in query:
                 return None
             del query[site.name]
-            return Drawn(query, base.body, f"query {site.name} left out", "required")
+            return replace(base, query=query, mutation=f"query {site.name} left out", keyword="required")
         text = query_text(site.value)
         if site.where == "path":
             mutation = f"path {site.name}={text} breaks {site.keyword}"
-            return Drawn(base.query, base.body, mutation, site.keyword, {site.name: text})
+            return replace(base, mutation=mutation, keyword=site.keyword, path={site.name: text})
         query[site.key] = text
-        return Drawn(query, base.body, f"query {site.key}={text} breaks {site.keyword}", site.keyword)
+        return replace(
+            base, query=query, mutation=f"query {site.key}={text} breaks {site.keyword}", keyword=site.keyword
+        )

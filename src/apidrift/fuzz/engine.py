@@ -146,7 +146,17 @@ class Fuzzer:
             self._read_ids[op.id] = ids
         # A path parameter the mutation breaks replaces the id found (never the sandbox's: see `operation`).
         params = {**ids, **drawn.path}
-        case = Case(op.id, op.method, op.path, params, drawn.query, drawn.body, drawn.mutation, drawn.keyword)
+        case = Case(
+            op.id,
+            op.method,
+            op.path,
+            params,
+            drawn.query,
+            drawn.body,
+            drawn.mutation,
+            drawn.keyword,
+            drawn.headers,
+        )
         outcome = self.send(op, case)
         if outcome.status == NOT_IMPLEMENTED:
             self._gap(op, f"the server answered {NOT_IMPLEMENTED} (not implemented)")
