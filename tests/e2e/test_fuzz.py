@@ -426,3 +426,52 @@ def test_fuzz_takes_the_path_tag_and_format_flags_every_command_shares(tmp_path:
 
     tagged = run_cli("fuzz", "--tag", "no-such-tag", "--no-reports")
     assert tagged.returncode == 2 and "--tag no-such-tag selects no operation of 2026-05-02" in tagged.stderr
+
+
+def test_cleanup_takes_back_what_a_killed_fuzz_write_run_left_and_refuses_a_forged_entry(
+    store: ContractStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fuzz write run killed after its creates were ledgered (by the run's own sandbox code) and before
+    its deletes: `apidrift cleanup --ledger` sends the delete each entry names, so the sandbox is as it
+    was; an entry whose token no longer verifies (its undo pointed elsewhere by hand) is refused and
+    stays, and the exit is 1."""
+    from apidrift.fuzz.sandbox import Sandbox, sandbox_chains
+    from apidrift.live.ledger import Ledger
+    from apidrift.live.redaction import safe_base_url
+
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", "-".join(("sk", "admin", "REDACTED")))
+    ledger_path = tmp_path / "ledger.jsonl"
+    version = store.load(VERSION)
+    with served(create_app(VERSION, store=store)) as base_url:
+        headers = {"Authorization": "Bearer placeholder"}
+        sandbox_id = httpx.get(f"{base_url}/organization/projects", headers=headers).json()["data"][0]["id"]
+        accounts = f"{base_url}/organization/projects/{sandbox_id}/service_accounts"
+
+        def members() -> set[str]:
+            return {a["id"] for a in httpx.get(accounts, headers=headers).json()["data"]}
+
+        before = members()
+        sandbox = Sandbox(
+            "project_id", sandbox_id, Ledger(ledger_path), "openai-admin", safe_base_url(base_url)
+        )
+        sandbox.chains = sandbox_chains(version, "project_id")
+        chain = sandbox.chains["create-project-service-account"]
+        made = [httpx.post(accounts, headers=headers, json={"name": n}).json()["id"] for n in "abc"]
+        for resource_id in made:  # as the run does on each create's answer; then it is killed
+            sandbox.created(chain, {"project_id": sandbox_id}, resource_id)
+        *kept, last = ledger_path.read_text().splitlines()
+        forged = json.loads(last)
+        forged["undo"]["path"] = "/organization/projects/{project_id}"  # would archive the sandbox itself
+        forged["undo"]["id_param"] = "project_id"
+        ledger_path.write_text("\n".join([*kept, json.dumps(forged)]) + "\n")
+        dry = run_cli("cleanup", "--ledger", str(ledger_path), "--base-url", base_url, "--dry-run")
+        assert members() == before | set(made)  # a dry run changes nothing
+        done = run_cli("cleanup", "--ledger", str(ledger_path), "--base-url", base_url)
+        after = members()
+        sandbox_alive = httpx.get(f"{base_url}/organization/projects/{sandbox_id}", headers=headers).json()
+    assert "would DELETE" in dry.stdout, dry.stdout + dry.stderr
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "1 ledger entries were refused" in done.stderr
+    assert after == before | {made[2]}  # the two verified entries undone; the forged one left alone
+    assert sandbox_alive.get("status") != "archived"
+    assert [e.resource_id for e in Ledger(ledger_path).entries()] == [made[2]]

@@ -175,12 +175,26 @@ def test_what_a_profile_cannot_do_is_one_error_line_and_exit_2(
     assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], done.stderr
 
 
-def test_cleanup_with_a_profile_without_a_sandbox_plan_is_refused(tmp_path: Path) -> None:
+def test_cleanup_with_a_profile_without_a_sandbox_plan_undoes_only_entries_naming_their_undo(
+    tmp_path: Path,
+) -> None:
+    """Without a sandbox plan, nothing a `check --live` sweep ledgered can be undone (it stays, exit 1);
+    only entries that name their own delete (a fuzz run's) could be, and with no ledger it says so."""
     root = contracts_root(tmp_path)
-    done = apidrift(
-        tmp_path, "cleanup", "--api", API, "--contracts", str(root), "--base-url", "http://127.0.0.1:9/v1"
-    )
-    assert (
-        done.returncode == 2 and done.stderr.startswith("error: ") and "no sandbox write plan" in done.stderr
-    )
-    assert len(done.stderr.strip().splitlines()) == 1
+    args = ("cleanup", "--api", API, "--contracts", str(root), "--base-url", "http://127.0.0.1:9/v1")
+    done = apidrift(tmp_path, *args)
+    assert done.returncode == 0 and "nothing to clean up" in done.stdout, done.stdout + done.stderr
+    entry = {
+        "entry_id": "e1",
+        "run_id": "r1",
+        "kind": "project",
+        "base_url": "http://127.0.0.1:9/v1",
+        "api": API,
+        "recorded_at": "2026-01-01T00:00:00+00:00",
+    }
+    ledger = tmp_path / "apidrift-ledger.jsonl"
+    ledger.write_text(json.dumps(entry) + "\n")
+    ledger.chmod(0o600)
+    done = apidrift(tmp_path, *args, "--ledger", str(ledger))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and ledger.read_text().strip() == json.dumps(entry)

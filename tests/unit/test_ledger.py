@@ -87,3 +87,55 @@ def test_threads_adding_and_removing_entries_lose_none(tmp_path: Path) -> None:
         thread.join()
     assert sorted(e.entry_id for e in ledger.entries()) == sorted(e.entry_id for e in kept)
     assert len(kept) == 18
+
+
+def test_an_entry_naming_its_own_undo_is_undone_by_that_delete_only(tmp_path: Path) -> None:
+    """A fuzz entry's signed `undo` is sent as it says when it is a DELETE of the created id; a signed
+    entry whose undo is anything else is refused, and an entry without `undo` verifies as before."""
+    import asyncio
+
+    import httpx
+
+    from apidrift.live.cleanup import CompensationStatus, cleanup
+    from apidrift.live.client import LiveClient
+    from apidrift.profiles.model import load_profile
+
+    sent: list[tuple[str, str]] = []
+
+    def server(request: httpx.Request) -> httpx.Response:
+        sent.append((request.method, request.url.path))
+        return httpx.Response(204)
+
+    base = "http://sandbox.test/v1"
+    ledger = Ledger(tmp_path / "ledger.jsonl", key=b"k" * 32)
+    common = {"run_id": "r", "kind": "fuzz:create-thing", "base_url": base, "api": "openai-admin"}
+    delete = {"operation": "delete-thing", "method": "DELETE", "path": "/boxes/{box}/things/{thing}"}
+    ledger.add(**common, params={"box": "b1"}, resource_id="t1", undo={**delete, "id_param": "thing"})
+    ledger.add(
+        **common,
+        params={"box": "b1"},
+        resource_id="t2",
+        undo={**delete, "method": "POST", "id_param": "thing"},
+    )
+    plain = ledger.add(run_id="r", kind="project", base_url=base)
+    assert ledger.verify(plain) is None and "undo" not in plain.model_dump(exclude_none=True)
+    profile = load_profile("openai-admin", contracts_root=Path(__file__).resolve().parents[2] / "contracts")
+    key = "-".join(("sk", "admin", "REDACTED"))
+    client = LiveClient(
+        key, base_url=base, profile=profile, read_only=False, transport=httpx.MockTransport(server)
+    )
+
+    async def run() -> Any:
+        try:
+            return await cleanup(ledger.path, client, None, key=b"k" * 32)
+        finally:
+            await client.aclose()
+
+    report = asyncio.run(run())
+    status = {o.entry.resource_id or o.entry.kind.value: o.status for o in report.outcomes}
+    assert status == {
+        "t1": CompensationStatus.DONE,
+        "t2": CompensationStatus.REFUSED,
+        "project": CompensationStatus.SKIPPED,
+    }
+    assert sent == [("DELETE", "/v1/boxes/b1/things/t1")]

@@ -152,20 +152,17 @@ def cleanup_command(
     api: LiveApiOption = DEFAULT_API,
     contracts: ContractsOption = None,
 ) -> None:
-    """Undo what a killed `check --live --allow-writes` left, and only what its ledger proves it made
-    (key: the profile's variable); entries that do not verify are refused, and the exit is 1."""
+    """Undo what a killed `check --live --allow-writes` or `fuzz --allow-writes` left, and only what its
+    ledger proves it made (key: the profile's variable); entries that do not verify are refused, and the
+    exit is 1."""
     from apidrift.live.exclusive import clean_up
     from apidrift.live.sandbox import sandbox_plan
 
     try:
         profile = live_profile(api, contracts)
         url = live_base_url(profile, base_url)
-        if profile.extensions.sandbox is None:
-            raise ProfileError(
-                f"the {profile.name!r} profile has no sandbox write plan, so nothing it wrote to undo",
-                file=profile.source if profile.source.endswith(".toml") else None,
-            )
-        plan = sandbox_plan(profile)
+        # Without a sandbox plan only entries that name their own undo (a fuzz run's) can be undone.
+        plan = sandbox_plan(profile) if profile.extensions.sandbox is not None else None
     except ProfileError as exc:
         error(str(exc))
         raise typer.Exit(2) from None

@@ -106,6 +106,7 @@ def run_chain(fuzzer: Fuzzer, chain: Chain, drawn: Sequence[Drawn]) -> Step:
             params,
             request.query if request else {},
             request.body if request else None,
+            headers=request.headers if request else {},
         )
         outcome = fuzzer.send(op, case)
         failure = fuzzer.graded(op, case, judge(op, case, outcome, fuzzer.validator))

@@ -144,7 +144,19 @@ class Fuzzer:
             raise Skip(ids)
         if op.method == "GET":  # reads change nothing: their ids hold for the whole search
             self._read_ids[op.id] = ids
-        case = Case(op.id, op.method, op.path, ids, drawn.query, drawn.body, drawn.mutation, drawn.keyword)
+        # A path parameter the mutation breaks replaces the id found (never the sandbox's: see `operation`).
+        params = {**ids, **drawn.path}
+        case = Case(
+            op.id,
+            op.method,
+            op.path,
+            params,
+            drawn.query,
+            drawn.body,
+            drawn.mutation,
+            drawn.keyword,
+            drawn.headers,
+        )
         outcome = self.send(op, case)
         if outcome.status == NOT_IMPLEMENTED:
             self._gap(op, f"the server answered {NOT_IMPLEMENTED} (not implemented)")
@@ -181,7 +193,7 @@ class Fuzzer:
             if isinstance(first, str):
                 self._gap(op, f"no id for its path: {first}")
                 return
-        cases = OperationCases(self.version, op)
+        cases = OperationCases(self.version, op, fixed=(self.sandbox.param,) if self.sandbox else ())
         kinds = [("valid", cases.valid())]
         if cases.mutations_possible():
             kinds.append(("invalid", cases.invalid()))

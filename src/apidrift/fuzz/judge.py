@@ -6,7 +6,8 @@
 - `valid-request-refused` (info): a valid request answered with a 4xx the version does not document;
   only noted, as a server may refuse what the schema admits for its state (an id that names nothing).
 - `undocumented-status` (warning): a 2xx/3xx the operation does not document, or a 4xx to an invalid
-  request when the operation documents other 4xx answers (none documented at all is only noted).
+  request when the operation documents other 4xx answers (none documented at all is only noted, as
+  is an undocumented 404 to a broken path parameter: it names nothing).
 - `schema-violation` (breaking): an answer with a documented status whose body breaks its schema.
 - `unusable-response` (warning): no JSON where JSON was due, a timeout, a dropped connection.
 """
@@ -74,6 +75,10 @@ def _status_failure(op: Operation, case: Case, status: int, key: str | None) -> 
         return Failure("invalid-request-accepted", severity, f"{status} to an invalid request", status)
     if key is None and documents_refusals(op):
         documented = ", ".join(sorted(op.responses))
+        if status == 404 and (case.mutation or "").startswith("path "):
+            # A broken path parameter names nothing: "not found" is a fair answer, only noted.
+            message = f"404 to a path parameter that names nothing (documented: {documented})"
+            return Failure("undocumented-status", Severity.INFO, message, status)
         message = f"{status} to an invalid request is not documented (documented: {documented})"
         return Failure("undocumented-status", Severity.WARNING, message, status)
     return None

@@ -31,6 +31,7 @@ class Case:
     body: Any = None  # None: no body is sent
     mutation: str | None = None
     keyword: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)  # documented header parameters sent
 
     @property
     def valid(self) -> bool:
@@ -54,6 +55,8 @@ class Case:
         query = f"?{urlencode(dict(self.query))}" if self.query else ""
         words = ["curl", "-sS", "-X", self.method, base_url.rstrip("/") + self.path() + query]
         words += ["-H", auth_header]
+        for name, value in sorted(self.headers.items()):
+            words += ["-H", f"{name}: {value}"]
         if self.body is not None:
             words += ["-H", "content-type: application/json", "-d", json.dumps(self.body, sort_keys=True)]
         # The header names a variable; double quotes let the shell expand it, so it is quoted apart.
@@ -69,6 +72,7 @@ class Case:
             "path": self.path_template,
             "path_params": dict(self.path_params),
             "query": dict(self.query),
+            "headers": dict(self.headers),
             "body": self.body,
             "mutation": self.mutation,
             "keyword": self.keyword,
@@ -82,7 +86,7 @@ class Case:
         for key, kind in (("api", str), ("version", str), ("operation", str), ("method", str), ("path", str)):
             if not isinstance(raw.get(key), kind):
                 raise FuzzError(f"`{key}` must be a string", file=file, pointer=f"/{key}")
-        for key in ("path_params", "query"):
+        for key in ("path_params", "query", "headers"):
             value = raw.get(key, {})
             if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
                 raise FuzzError(f"`{key}` must map names to strings", file=file, pointer=f"/{key}")
@@ -95,6 +99,7 @@ class Case:
             body=raw.get("body"),
             mutation=raw.get("mutation") if isinstance(raw.get("mutation"), str) else None,
             keyword=raw.get("keyword") if isinstance(raw.get("keyword"), str) else None,
+            headers=dict(raw.get("headers", {})),
         )
         return case, raw["api"], raw["version"]
 

@@ -78,6 +78,7 @@ def replay(
                 step.body,
                 step.mutation,
                 step.keyword,
+                step.headers,
             )
             outcome = target.send(step)
             if step is not case and before and step.operation == before[0].operation:

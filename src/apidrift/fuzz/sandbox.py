@@ -61,8 +61,12 @@ class Sandbox:
         return any(op in (*c.reads, *c.updates, *c.deletes) for c in self.chains.values())
 
     def created(self, chain: Chain, params: dict[str, str], resource_id: str) -> None:
-        """Ledger a thing a create answered with, before anything else uses it."""
+        """Ledger a thing a create answered with, before anything else uses it; the entry names the
+        delete that undoes it, so `apidrift cleanup` can take it back if the run is killed."""
+        delete = chain.deletes[0]
+        undo = {"operation": delete.id, "method": delete.method, "path": delete.path, "id_param": chain.param}
         entry = self.ledger.add(
+            undo=undo,
             run_id=self.run_id,
             kind=KIND_PREFIX + chain.create.id,
             base_url=self.base_url,

@@ -100,6 +100,7 @@ class Target:
                 path_params=case.path_params,
                 query=case.query,
                 json_body=case.body,
+                headers=case.headers,
                 operation=case.operation,
                 expected_status=EVERY_STATUS,
             )

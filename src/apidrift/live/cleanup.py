@@ -66,7 +66,7 @@ SandboxGuard = Callable[[LedgerEntry], contextlib.AbstractContextManager[bool]]
 async def cleanup(
     ledger_path: Path,
     client: LiveClient,
-    plan: UndoPlan,
+    plan: UndoPlan | None,
     *,
     run_id: str | None = None,
     on_call: OnCall | None = None,
@@ -74,7 +74,8 @@ async def cleanup(
     guard: SandboxGuard | None = None,
     key: bytes | None = None,
 ) -> CleanupReport:
-    """Undo every outstanding entry it can verify (of one run, when `run_id` is given), newest first.
+    """Undo every outstanding entry it can verify (of one run, when `run_id` is given), newest first;
+    an entry that names its own undo (a fuzz run's) needs no `plan`.
 
     An entry is undone only when its token verifies, it was recorded against this base URL and API,
     and a resource it deletes still carries the run-unique name it was created with; anything else
@@ -109,8 +110,20 @@ async def cleanup(
     return report
 
 
+def _own_undo(entry: LedgerEntry) -> UndoStep | str | None:
+    """The delete a signed entry names as its undo (None: it names none), or why it is refused: only a
+    DELETE of the created thing by its id, in a path that takes that id, is ever sent."""
+    undo = entry.undo
+    if undo is None:
+        return None
+    method, path, id_param = undo.get("method"), undo.get("path", ""), undo.get("id_param", "")
+    if method != "DELETE" or not id_param or "{" + id_param + "}" not in path or entry.resource_id is None:
+        return f"its undo {undo} is not a DELETE of the created thing by its id: refused"
+    return UndoStep(operation=undo.get("operation", ""), method="DELETE", path=path, id_param=id_param)
+
+
 async def _compensate(
-    entry: LedgerEntry, client: LiveClient, plan: UndoPlan, emit: OnCall, *, dry_run: bool
+    entry: LedgerEntry, client: LiveClient, plan: UndoPlan | None, emit: OnCall, *, dry_run: bool
 ) -> CompensationOutcome:
     if entry.base_url != client.base_url:
         detail = f"recorded against {entry.base_url}, not {client.base_url}"
@@ -118,12 +131,17 @@ async def _compensate(
     if entry.api and entry.api != client.profile.name:
         detail = f"recorded by a run of {entry.api}, not {client.profile.name}"
         return CompensationOutcome(entry, CompensationStatus.SKIPPED, detail)
-    undo = plan.undo_step(entry.kind)
+    own = _own_undo(entry)
+    if isinstance(own, str):
+        return CompensationOutcome(entry, CompensationStatus.REFUSED, own)
+    undo = own or (plan.undo_step(entry.kind) if plan is not None else None)
     if undo is None:
         detail = f"the {client.profile.name} sandbox plan does not know how to undo {entry.kind!r}"
         return CompensationOutcome(entry, CompensationStatus.SKIPPED, detail)
     resource_id = entry.resource_id
-    if undo.method == "DELETE":
+    # An entry naming its own undo carries no run-unique name: its verified token vouches for it, as
+    # the fuzz run that wrote it trusts it on adopting leftovers.
+    if undo.method == "DELETE" and own is None:
         name = entry.name or ""
         if not name.startswith(NAME_PREFIX + entry.run_id):
             detail = f"{entry.name!r} is not a name the run {entry.run_id} gave: only what it made is deleted"

@@ -169,8 +169,10 @@ class LiveClient:
         expected_status: Collection[int] | None = None,
         idempotent: bool | None = None,
         bypass_budget: bool = False,
+        headers: Mapping[str, str] | None = None,
     ) -> Outcome:
-        """Send one request with retries; `expected_status` defaults to any 2xx.
+        """Send one request with retries; `expected_status` defaults to any 2xx; `headers` are sent too
+        (never in place of the authentication ones).
 
         Non-idempotent requests (POST unless told otherwise) are retried only when the server cannot
         have acted on them (429, refused connections), so a create is never sent twice.
@@ -189,7 +191,11 @@ class LiveClient:
         last: _Attempted | None = None
         # Built once, checked, then sent as it is by every attempt: what was checked is what goes out.
         prepared = self._http.build_request(
-            method, path.lstrip("/"), params=params, json=json_body, headers=self._auth_headers()
+            method,
+            path.lstrip("/"),
+            params=params,
+            json=json_body,
+            headers={**(headers or {}), **self._auth_headers()},
         )
         leaves = leaves_template(path_template, path, self._http.base_url, prepared.url)
         if leaves is not None:  # never sent: the finding says why

@@ -113,7 +113,13 @@ def sandbox_free(sandbox: SandboxId) -> Iterator[bool]:
 
 
 def clean_up(
-    ledger: Path, profile: ApiProfile, base_url: str, api_key: str, plan: UndoPlan, *, dry_run: bool = False
+    ledger: Path,
+    profile: ApiProfile,
+    base_url: str,
+    api_key: str,
+    plan: UndoPlan | None,
+    *,
+    dry_run: bool = False,
 ) -> CleanupReport:
     """`apidrift cleanup`: undo (or, dry, plan) what the ledger's verified entries name, each while no
     write run holds its sandbox."""

@@ -73,6 +73,9 @@ class LedgerEntry(BaseModel):
     # Fields the server gave the resource when it was made (its creation time, say): cleanup acts
     # only on a resource that still carries them, so a namesake made by someone else is left alone.
     identity: dict[str, Any] = {}
+    # How the entry is undone, when the run that wrote it says so itself (a fuzz run: the DELETE of
+    # the chain that created it, as `operation`, `method`, `path` and `id_param`); else its kind's plan.
+    undo: dict[str, str] | None = None
     recorded_at: str
     token: str = ""
 
@@ -83,9 +86,10 @@ def ledger_key() -> bytes:
 
 
 def _signed(entry: LedgerEntry, key: bytes) -> str:
-    payload = json.dumps(
-        entry.model_dump(mode="json", exclude={"token"}), sort_keys=True, separators=(",", ":")
-    )
+    # An entry without its own undo is signed as before the field existed, so older ledgers verify.
+    exclude = {"token"} if entry.undo is not None else {"token", "undo"}
+    fields = entry.model_dump(mode="json", exclude=exclude)
+    payload = json.dumps(fields, sort_keys=True, separators=(",", ":"))
     return hmac.new(key, payload.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
