@@ -154,11 +154,6 @@ def delete_project_user(call: Call) -> Body:
 # --- service accounts and API keys ---------------------------------------------------------
 
 
-@handles("list-project-service-accounts")
-def list_service_accounts(call: Call) -> Body:
-    return cursor_page(call, list(call.state.service_accounts[project(call)["id"]].values()))
-
-
 @handles("create-project-service-account")
 def create_service_account(call: Call) -> Body:
     state = call.state
@@ -185,11 +180,6 @@ def create_service_account(call: Call) -> Body:
             "id": key["id"],
         },
     }
-
-
-@handles("retrieve-project-service-account")
-def retrieve_service_account(call: Call) -> Body:
-    return _account(call)
 
 
 @handles("delete-project-service-account")
@@ -248,19 +238,6 @@ def _key(call: Call, pid: str) -> Entity:
 
 
 # --- rate limits, groups, certificates -----------------------------------------------------
-
-
-@handles("list-project-rate-limits")
-def list_rate_limits(call: Call) -> Body:
-    return cursor_page(call, list(call.state.rate_limits[project(call)["id"]].values()))
-
-
-@handles("update-project-rate-limits")
-def update_rate_limit(call: Call) -> Body:
-    pid = project(call, writable=True)["id"]
-    limit = lookup(call.state.rate_limits[pid], call.param("rate_limit_id"), "rate limit", "rate_limit_id")
-    limit.update({k: v for k, v in call.body.items() if k.startswith(("max_", "batch_"))})
-    return limit
 
 
 @handles("list-project-groups")
