@@ -212,11 +212,6 @@ def _unassign(assigned: list[str], role_id: str) -> None:
 # --- groups, their users and roles ---------------------------------------------------------
 
 
-@handles("list-groups")
-def list_groups(call: Call) -> Body:
-    return cursor_page(call, list(call.state.groups.values()), style="next")
-
-
 @handles("create-group")
 def create_group(call: Call) -> Body:
     state = call.state

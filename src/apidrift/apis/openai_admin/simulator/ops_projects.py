@@ -68,20 +68,6 @@ def create_project(call: Call) -> Body:
     return found
 
 
-@handles("retrieve-project")
-def retrieve_project(call: Call) -> Body:
-    return project(call)
-
-
-@handles("modify-project")
-def modify_project(call: Call) -> Body:
-    found = project(call, writable=True)
-    for field in ("name", "external_key_id"):
-        if call.body.get(field) is not None:
-            found[field] = call.body[field]
-    return found
-
-
 @handles("archive-project")
 def archive_project(call: Call) -> Body:
     found = project(call)

@@ -20,6 +20,7 @@ _ORG: Final[dict[str, Callable[[OrgState], Table]]] = {
     "/organization/users": lambda s: s.users,
     "/organization/invites": lambda s: s.invites,
     "/organization/admin_api_keys": lambda s: s.admin_keys,
+    "/organization/groups": lambda s: s.groups,
 }
 _PER_PROJECT: Final[dict[str, Callable[[OrgState], dict[str, Table]]]] = {
     f"{_P}/rate_limits": lambda s: s.rate_limits,
