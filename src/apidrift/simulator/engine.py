@@ -39,7 +39,7 @@ SEED_ITEMS: Final = 3  # entities in every collection before any write
 Effect = Callable[[dict[str, Any], int], None]
 # (an overlay's state, a collection's path, its parent ids) -> that collection's live table in the
 # overlay's state (items by id), so the engine and the overlay's handlers answer from one org; None:
-# the engine keeps its own items for that collection.
+# the engine keeps its own items for that collection; an ApiError (an unknown parent) is the answer.
 Tables = Callable[[Any, str, tuple[str, ...]], dict[str, dict[str, Any]] | None]
 
 
