@@ -79,11 +79,6 @@ def archive_project(call: Call) -> Body:
 # --- project users -------------------------------------------------------------------------
 
 
-@handles("list-project-users")
-def list_project_users(call: Call) -> Body:
-    return cursor_page(call, list(call.state.project_users[project(call)["id"]].values()))
-
-
 @handles("create-project-user")
 def create_project_user(call: Call) -> Body:
     state, body = call.state, call.body
@@ -112,19 +107,6 @@ def create_project_user(call: Call) -> Body:
         "added_at": state.now(),
     }
     state.project_users[pid][user["id"]] = member
-    return member
-
-
-@handles("retrieve-project-user")
-def retrieve_project_user(call: Call) -> Body:
-    return project_member(call)
-
-
-@handles("modify-project-user")
-def modify_project_user(call: Call) -> Body:
-    member = project_member(call, writable=True)
-    if call.body.get("role") is not None:
-        member["role"] = call.body["role"]
     return member
 
 

@@ -26,6 +26,7 @@ _ORG: Final[dict[str, Callable[[OrgState], Table]]] = {
 }
 _PER_PROJECT: Final[dict[str, Callable[[OrgState], dict[str, Table]]]] = {
     f"{_P}/rate_limits": lambda s: s.rate_limits,
+    f"{_P}/users": lambda s: s.project_users,
     f"{_P}/service_accounts": lambda s: s.service_accounts,
     "/projects/{project_id}/roles": lambda s: s.project_roles,
 }
