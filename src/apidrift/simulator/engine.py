@@ -120,7 +120,11 @@ class Engine:
         entity.setdefault("_key", ident)  # an item of a shared table was keyed by its overlay
         if kind is Kind.DELETE:
             del rows[ident]
-            done = {model.id_field(collection): ident, "id": ident, "deleted": True}
+            # The documented answer's constants (its `object`) where the schema leaves them optional.
+            documented = next(
+                (b for st, b in model.examples.get(op.id, []) if 200 <= st < 300 and isinstance(b, dict)), {}
+            )
+            done = {**documented, model.id_field(collection): ident, "id": ident, "deleted": True}
             return Answer(status, model.forge.fit(schema, done, f"deleted:{op.id}") if schema else None)
         if kind in (Kind.UPDATE, Kind.ACTION):
             self._merge(model, collection, entity, call.body)
