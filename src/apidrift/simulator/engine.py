@@ -33,10 +33,14 @@ from apidrift.simulator.pages import (
 )
 from apidrift.simulator.resources import Collection, Kind
 
-__all__ = ["SEED_ITEMS", "Answer", "Effect", "Engine", "VersionModel", "error_body"]
+__all__ = ["SEED_ITEMS", "Answer", "Effect", "Engine", "Tables", "VersionModel", "error_body"]
 SEED_ITEMS: Final = 3  # entities in every collection before any write
 # What an operation does to its item beyond the request's fields: (the item, now) -> None, in place.
 Effect = Callable[[dict[str, Any], int], None]
+# (an overlay's state, a collection's path, its parent ids) -> that collection's live table in the
+# overlay's state (items by id), so the engine and the overlay's handlers answer from one org; None:
+# the engine keeps its own items for that collection; an ApiError (an unknown parent) is the answer.
+Tables = Callable[[Any, str, tuple[str, ...]], dict[str, dict[str, Any]] | None]
 
 
 class Engine:
@@ -50,11 +54,14 @@ class Engine:
         examples: Mapping[str, Examples] | None = None,
         window_names: Mapping[str, str] | None = None,
         effects: Mapping[str, Effect] | None = None,
+        tables: Tables | None = None,
     ) -> None:
         self.seed = seed
         self.now = now
         self.window_names = window_names or {}
         self.effects = effects or {}
+        self.tables = tables
+        self._state: Any = None  # the overlay state of the call being answered, when shared
         self._bounds: dict[tuple[str, str], tuple[str | None, str | None]] = {}
         self.models = {
             v.version: VersionModel(v, seed, now, (examples or {}).get(v.version, {})) for v in versions
@@ -65,8 +72,10 @@ class Engine:
         self.unsatisfiable: dict[str, str] = {}
         self._writes = 0
 
-    def answer(self, call: Call) -> Answer:
-        """The answer to one call (ApiError for an unknown id or a refused request)."""
+    def answer(self, call: Call, *, shared: bool = False) -> Answer:
+        """The answer to one call (ApiError for an unknown id or a refused request); `shared`: the
+        collections the overlay's `tables` hold are read and written in the call's overlay state."""
+        self._state = call.state if shared else None
         model = self.models[call.version.version]
         role = model.resources.roles[call.op.id]
         try:
@@ -108,9 +117,12 @@ class Engine:
                 code="not_found",
             )
         entity = found
+        entity.setdefault("_key", ident)  # an item of a shared table was keyed by its overlay
         if kind is Kind.DELETE:
             del rows[ident]
-            done = {model.id_field(collection): ident, "id": ident, "deleted": True}
+            # The documented answer's constants (its `object`) where the schema leaves them optional.
+            documented = _documented(model, op.id) or {}
+            done = {**documented, model.id_field(collection): ident, "id": ident, "deleted": True}
             return Answer(status, model.forge.fit(schema, done, f"deleted:{op.id}") if schema else None)
         if kind in (Kind.UPDATE, Kind.ACTION):
             self._merge(model, collection, entity, call.body)
@@ -122,7 +134,7 @@ class Engine:
         too (where the item's own schema allows it), so reading it back answers the same."""
         if schema is None:
             return None
-        shown = model.forge.fit(schema, entity, f"shown:{entity['_key']}")
+        shown = model.forge.fit(schema, _public(entity), f"shown:{entity['_key']}")
         if isinstance(shown, dict):
             own = model.entity_schema(collection)
             for name, value in shown.items():
@@ -147,6 +159,10 @@ class Engine:
                     code="not_found",
                 )
         key = (collection.path, tuple(params.get(p, "") for p in collection.parents))
+        if self._state is not None and self.tables is not None:
+            table = self.tables(self._state, *key)
+            if table is not None:
+                return table
         if key not in self.rows:
             self.rows[key] = self._seed(model, collection, key[1])
         return self.rows[key]
@@ -281,14 +297,21 @@ class Engine:
             rows = self._collection(model, collection, call.params)
             field = model.id_field(collection)
             items = [
-                model.forge.fit(envelope.items_schema, {**row, field: key}, f"item:{key}")
+                model.forge.fit(envelope.items_schema, {**_public(row), field: key}, f"item:{key}")
                 for key, row in rows.items()
             ]
             page, more, token = page_of(op, call.query, items, key=field)
         if envelope.items_key is None:
             return page
-        generated = model.forge.generate(schema, f"envelope:{op.id}")
         paging = envelope_fields(envelope, page, more, token)
+        # The documented envelope's other fields (its `object`) when they make a valid answer: no
+        # generation, which is the slow part and can fail (nested inside a caller's own hypothesis run).
+        documented = _documented(model, op.id)
+        if documented is not None:
+            body = {**documented, envelope.items_key: page, **paging}
+            if model.validator.is_valid(op.id, status, body):
+                return body
+        generated = model.forge.generate(schema, f"envelope:{op.id}")
         body = {**generated, envelope.items_key: page, **paging}
         for name in paging:  # a paging field whose value the schema refuses (a null) keeps a valid one
             if not model.validator.is_valid(op.id, status, body) and name in generated:
@@ -351,6 +374,17 @@ class Engine:
         self._writes += 1
         salt = f"write:{call.op.id}:{self._writes}"
         return model.forge.fit(schema, {**model.forge.generate(schema, salt), **call.body}, salt)
+
+
+def _documented(model: VersionModel, op_id: str) -> dict[str, Any] | None:
+    """The operation's first documented successful answer, if it is an object."""
+    found = (b for st, b in model.examples.get(op_id, []) if 200 <= st < 300 and isinstance(b, dict))
+    return next(found, None)
+
+
+def _public(row: Mapping[str, Any]) -> dict[str, Any]:
+    """An item without its bookkeeping keys (`_…`, the engine's or a shared table's overlay's)."""
+    return {k: v for k, v in row.items() if not k.startswith("_")}
 
 
 def _is_time(schema: Mapping[str, Any]) -> bool:

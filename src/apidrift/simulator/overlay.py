@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from apidrift.simulator.core import Body, Handler
+from apidrift.simulator.core import Body, Call, Handler
 from apidrift.simulator.errors import SimulatorError
 
 
@@ -15,6 +15,14 @@ def _as_is(op_id: str, version: str, body: Body) -> Body:
 
 
 def _any_version(version: str) -> None:
+    return None
+
+
+def _no_table(state: Any, path: str, parents: tuple[str, ...]) -> None:
+    return None
+
+
+def _no_guard(call: Call) -> None:
     return None
 
 
@@ -30,6 +38,12 @@ class Overlay:
     # For versions the handlers do not speak: what an operation does to its item beyond what the
     # contract says (archiving sets `archived_at`), applied by the generic engine; op id -> effect.
     effects: Mapping[str, Callable[[dict[str, Any], int], None]] = field(default_factory=dict)
+    # For versions the handlers speak, operations without a handler are answered by the generic engine
+    # from the overlay's own state: `tables(state, collection path, parent ids)` is that collection's
+    # live table (items by id; None: the engine's own), and `guard(call)` raises the ApiError of a
+    # rule the contract cannot state (an archived project is read-only) before the engine answers.
+    tables: Callable[[Any, str, tuple[str, ...]], dict[str, dict[str, Any]] | None] = _no_table
+    guard: Callable[[Call], None] = _no_guard
 
     def speaks(self, version: str) -> bool:
         """Whether the handlers can answer as `version` (else the generic engine answers for them)."""

@@ -138,10 +138,13 @@ class Simulator:
         handler = self.overlay.handlers.get(route.op.id)
         if handler is None:
             return None
-        label = route.version.version
+        return handler if self.speaks(route.version.version) else None
+
+    def speaks(self, label: str) -> bool:
+        """Whether the overlay answers as version `label` (its handlers, and its state shared)."""
         if label not in self._speaks:
             self._speaks[label] = self.overlay.speaks(label)
-        return handler if self._speaks[label] else None
+        return self._speaks[label]
 
     def next_fault_number(self) -> int:
         self._fault_counter += 1

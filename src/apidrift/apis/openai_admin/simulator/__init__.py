@@ -15,6 +15,7 @@ from apidrift.apis.openai_admin.simulator import (  # noqa: F401  (each register
 from apidrift.apis.openai_admin.simulator.registry import HANDLERS
 from apidrift.apis.openai_admin.simulator.render import check_renderable, render
 from apidrift.apis.openai_admin.simulator.seed import seeded_org
+from apidrift.apis.openai_admin.simulator.shared import guard, tables
 from apidrift.simulator.overlay import Overlay
 
 
@@ -30,4 +31,6 @@ OVERLAY = Overlay(
     render=render,
     check_version=check_renderable,
     effects={"archive-project": _archive},
+    tables=tables,
+    guard=guard,
 )

@@ -21,11 +21,6 @@ from apidrift.simulator.errors import ApiError, bad_request, not_found
 # --- admin API keys ------------------------------------------------------------------------
 
 
-@handles("admin-api-keys-list")
-def list_admin_keys(call: Call) -> Body:
-    return cursor_page(call, [public(k) for k in call.state.admin_keys.values()])
-
-
 @handles("admin-api-keys-create")
 def create_admin_key(call: Call) -> Body:
     state = call.state
@@ -51,19 +46,6 @@ def create_admin_key(call: Call) -> Body:
     # The only response that shows the secret: it is generated, and shown once, like the real one.
     shown: Body = {**public(key), "value": secret}
     return shown
-
-
-@handles("admin-api-keys-get")
-def get_admin_key(call: Call) -> Body:
-    key: Body = public(lookup(call.state.admin_keys, call.param("key_id"), "admin API key", "key_id"))
-    return key
-
-
-@handles("admin-api-keys-delete")
-def delete_admin_key(call: Call) -> Body:
-    key = lookup(call.state.admin_keys, call.param("key_id"), "admin API key", "key_id")
-    del call.state.admin_keys[key["id"]]
-    return {"id": key["id"], "object": "organization.admin_api_key.deleted", "deleted": True}
 
 
 # --- audit logs ----------------------------------------------------------------------------
@@ -144,13 +126,6 @@ def invite_user(call: Call) -> Body:
 @handles("retrieve-invite")
 def retrieve_invite(call: Call) -> Body:
     return lookup(call.state.invites, call.param("invite_id"), "invite", "invite_id")
-
-
-@handles("delete-invite")
-def delete_invite(call: Call) -> Body:
-    invite = lookup(call.state.invites, call.param("invite_id"), "invite", "invite_id")
-    del call.state.invites[invite["id"]]
-    return {"object": "organization.invite.deleted", "id": invite["id"], "deleted": True}
 
 
 # --- users and their roles -----------------------------------------------------------------
@@ -235,11 +210,6 @@ def _unassign(assigned: list[str], role_id: str) -> None:
 
 
 # --- groups, their users and roles ---------------------------------------------------------
-
-
-@handles("list-groups")
-def list_groups(call: Call) -> Body:
-    return cursor_page(call, list(call.state.groups.values()), style="next")
 
 
 @handles("create-group")

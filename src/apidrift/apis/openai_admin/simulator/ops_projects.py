@@ -68,20 +68,6 @@ def create_project(call: Call) -> Body:
     return found
 
 
-@handles("retrieve-project")
-def retrieve_project(call: Call) -> Body:
-    return project(call)
-
-
-@handles("modify-project")
-def modify_project(call: Call) -> Body:
-    found = project(call, writable=True)
-    for field in ("name", "external_key_id"):
-        if call.body.get(field) is not None:
-            found[field] = call.body[field]
-    return found
-
-
 @handles("archive-project")
 def archive_project(call: Call) -> Body:
     found = project(call)
@@ -91,11 +77,6 @@ def archive_project(call: Call) -> Body:
 
 
 # --- project users -------------------------------------------------------------------------
-
-
-@handles("list-project-users")
-def list_project_users(call: Call) -> Body:
-    return cursor_page(call, list(call.state.project_users[project(call)["id"]].values()))
 
 
 @handles("create-project-user")
@@ -129,19 +110,6 @@ def create_project_user(call: Call) -> Body:
     return member
 
 
-@handles("retrieve-project-user")
-def retrieve_project_user(call: Call) -> Body:
-    return project_member(call)
-
-
-@handles("modify-project-user")
-def modify_project_user(call: Call) -> Body:
-    member = project_member(call, writable=True)
-    if call.body.get("role") is not None:
-        member["role"] = call.body["role"]
-    return member
-
-
 @handles("delete-project-user")
 def delete_project_user(call: Call) -> Body:
     member = project_member(call, writable=True)
@@ -152,11 +120,6 @@ def delete_project_user(call: Call) -> Body:
 
 
 # --- service accounts and API keys ---------------------------------------------------------
-
-
-@handles("list-project-service-accounts")
-def list_service_accounts(call: Call) -> Body:
-    return cursor_page(call, list(call.state.service_accounts[project(call)["id"]].values()))
 
 
 @handles("create-project-service-account")
@@ -185,11 +148,6 @@ def create_service_account(call: Call) -> Body:
             "id": key["id"],
         },
     }
-
-
-@handles("retrieve-project-service-account")
-def retrieve_service_account(call: Call) -> Body:
-    return _account(call)
 
 
 @handles("delete-project-service-account")
@@ -248,19 +206,6 @@ def _key(call: Call, pid: str) -> Entity:
 
 
 # --- rate limits, groups, certificates -----------------------------------------------------
-
-
-@handles("list-project-rate-limits")
-def list_rate_limits(call: Call) -> Body:
-    return cursor_page(call, list(call.state.rate_limits[project(call)["id"]].values()))
-
-
-@handles("update-project-rate-limits")
-def update_rate_limit(call: Call) -> Body:
-    pid = project(call, writable=True)["id"]
-    limit = lookup(call.state.rate_limits[pid], call.param("rate_limit_id"), "rate limit", "rate_limit_id")
-    limit.update({k: v for k, v in call.body.items() if k.startswith(("max_", "batch_"))})
-    return limit
 
 
 @handles("list-project-groups")

@@ -19,11 +19,6 @@ from apidrift.simulator.errors import ApiError, bad_request, not_found
 # --- organization roles --------------------------------------------------------------------
 
 
-@handles("list-roles")
-def list_roles(call: Call) -> Body:
-    return cursor_page(call, [role_view(r) for r in call.state.roles.values()], style="next")
-
-
 @handles("create-role")
 def create_role(call: Call) -> Body:
     return _create_role_in(call, call.state.roles, "api.organization")
@@ -96,12 +91,6 @@ def _custom_role(call: Call, table: dict[str, Entity]) -> Entity:
 
 
 # --- project roles and role assignments (/projects/...) ------------------------------------
-
-
-@handles("list-project-roles")
-def list_project_roles(call: Call) -> Body:
-    pid = project(call)["id"]
-    return cursor_page(call, [role_view(r) for r in call.state.project_roles[pid].values()], style="next")
 
 
 @handles("create-project-role")

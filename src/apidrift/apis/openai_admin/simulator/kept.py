@@ -1,0 +1,88 @@
+"""Why each hand-written handler of the OpenAI overlay stays: the behaviour it adds that a contract
+cannot express. Every other operation of the versions the overlay speaks is answered by the generic
+engine from the overlay's shared org tables (`shared.py`); a test holds the handler set to this table."""
+
+from __future__ import annotations
+
+from typing import Final
+
+_SECRET = "generates a key whose value is shown once, in this answer only"
+_CASCADE = "removes what depends on it elsewhere in the org (memberships, role assignments, keys)"
+_MEMBERS = "checks the user/group/role it links exist in the org and are not linked twice"
+_VIEW = "answers a view joined from several org tables (memberships, roles), not a stored item"
+_USAGE = "usage/costs buckets aggregated per the asked window, group_by and filters, from seeded records"
+_RENAMED = "2026-04-30 renames a field of it (created_at -> invited_at), which `render` undoes"
+_OWNER = "a key's owner is joined from users and service accounts (CS-PKO per version)"
+_CUSTOM = "only custom roles change; a role's name is unique in its table"
+
+KEPT: Final[dict[str, str]] = {
+    # admin API keys, service accounts, invites
+    "admin-api-keys-create": _SECRET,
+    "create-project-service-account": _SECRET + " (and issues the account's project key)",
+    "delete-project-service-account": _CASCADE,
+    "inviteUser": "refuses an email already a member and projects the org lacks; stamps expiry",
+    "list-invites": _RENAMED,
+    "retrieve-invite": _RENAMED,
+    # audit logs: the seeded history, filtered by the documented filters (a contract names, not applies them)
+    "list-audit-logs": "applies the effective_at/project/actor/event/resource filters to the seeded log",
+    # projects
+    "list-projects": "hides archived projects unless include_archived (a filter the contract only names)",
+    "create-project": "seeds the new project's roles, rate limits and owner membership",
+    "archive-project": "archiving stamps archived_at/status; the project then refuses writes",
+    "create-project-user": _MEMBERS,
+    "delete-project-user": _CASCADE,
+    "list-project-api-keys": _OWNER,
+    "retrieve-project-api-key": _OWNER,
+    "delete-project-api-key": "a service account's key is refused: it goes with its account",
+    "list-project-groups": _VIEW,
+    "add-project-group": _MEMBERS,
+    "remove-project-group": _CASCADE,
+    "listProjectCertificates": "newest first by default, from the project's seeded certificates",
+    "activateProjectCertificates": "flips `active` on the named certificates (each must exist)",
+    "deactivateProjectCertificates": "flips `active` on the named certificates (each must exist)",
+    # users and groups
+    "list-users": _VIEW + " (each user's projects)",
+    "retrieve-user": _VIEW + " (the user's projects)",
+    "modify-user": "a role_id assigns that org role (which must exist) besides the fields",
+    "delete-user": _CASCADE,
+    "list-user-role-assignments": _VIEW,
+    "assign-user-role": _MEMBERS,
+    "unassign-user-role": _MEMBERS,
+    "create-group": "opens the group's member and role tables",
+    "update-group": "a SCIM-managed group cannot be renamed",
+    "delete-group": _CASCADE,
+    "list-group-users": _VIEW,
+    "add-group-user": _MEMBERS,
+    "remove-group-user": _MEMBERS,
+    "list-group-role-assignments": _VIEW,
+    "assign-group-role": _MEMBERS,
+    "unassign-group-role": _MEMBERS,
+    # roles
+    "create-role": _CUSTOM,
+    "update-role": _CUSTOM,
+    "delete-role": _CUSTOM + "; " + _CASCADE,
+    "create-project-role": _CUSTOM,
+    "update-project-role": _CUSTOM,
+    "delete-project-role": _CUSTOM + "; " + _CASCADE,
+    "list-project-user-role-assignments": _VIEW,
+    "assign-project-user-role": _MEMBERS,
+    "unassign-project-user-role": _MEMBERS,
+    "list-project-group-role-assignments": _VIEW,
+    "assign-project-group-role": _MEMBERS,
+    "unassign-project-group-role": _MEMBERS,
+    # usage and costs
+    **{
+        op: _USAGE
+        for op in (
+            "usage-audio-speeches",
+            "usage-audio-transcriptions",
+            "usage-code-interpreter-sessions",
+            "usage-completions",
+            "usage-costs",
+            "usage-embeddings",
+            "usage-images",
+            "usage-moderations",
+            "usage-vector-stores",
+        )
+    },
+}
