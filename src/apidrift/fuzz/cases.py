@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from apidrift.check.linear import LinearValidator
 from apidrift.contracts.model import ContractVersion, JSONSchema, Operation, rooted
+from apidrift.contracts.parameters import parameter_value
 from apidrift.fuzz.mutations import (
     ITEM,
     NOT_THERE,
@@ -93,21 +94,6 @@ def query_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def typed(text: str, schema: JSONSchema) -> Any:
-    """A query or path string as the JSON value a server reads it as, per the parameter's types."""
-    kinds = types_of(schema)
-    if "integer" in kinds and text.lstrip("-").isdigit():
-        return int(text)
-    if "number" in kinds:
-        try:
-            return float(text)
-        except ValueError:
-            return text
-    if "boolean" in kinds and text in ("true", "false"):
-        return text == "true"
-    return text
-
-
 class OperationCases:
     """The valid and invalid requests of one operation of a version; `fixed` path parameters are never
     broken (a sandbox run's own, whose writes must stay below it)."""
@@ -146,27 +132,31 @@ class OperationCases:
                 sites.append(_ParamSite("query missing", name, name, "required", None))
             if types_of(param.schema) & {"array", "object"}:
                 for key, keyword, value, schema in structured_query_breaks(name, param.schema, defs):
-                    if not self._fits(schema, typed(query_text(value), schema), f"{name}-{key}"):
+                    if not self._fits(schema, parameter_value(query_text(value), schema), f"{name}-{key}"):
                         sites.append(_ParamSite("query", name, key, keyword, value))
                 continue
             for keyword, value in breaking_values(param.schema):
                 if isinstance(value, (dict, list)):
                     continue
-                if not self._fits(param.schema, typed(query_text(value), param.schema), name):
+                if not self._fits(param.schema, parameter_value(query_text(value), param.schema), name):
                     sites.append(_ParamSite("query", name, name, keyword, value))
         for name, param in sorted(self._headers.items()):
             if param.required:
                 sites.append(_ParamSite("header missing", name, name, "required", None))
             for keyword, value in breaking_values(param.schema):
                 text = query_text(value)
-                if _header_safe(text) and not self._fits(param.schema, typed(text, param.schema), name):
+                if _header_safe(text) and not self._fits(
+                    param.schema, parameter_value(text, param.schema), name
+                ):
                     sites.append(_ParamSite("header", name, name, keyword, value))
         for param in self.op.path_params:
             if param.name in fixed:
                 continue
             for keyword, value in path_breaks(param.schema):
                 text = query_text(value)
-                if text and not self._fits(param.schema, typed(text, param.schema), f"path-{param.name}"):
+                if text and not self._fits(
+                    param.schema, parameter_value(text, param.schema), f"path-{param.name}"
+                ):
                     sites.append(_ParamSite("path", param.name, param.name, keyword, text))
         return sites
 

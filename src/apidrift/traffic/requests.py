@@ -18,6 +18,7 @@ from apidrift.check.patterns import compile_validator
 from apidrift.check.renames import RenamePair, pair_renames
 from apidrift.check.validation import ResponseValidator, ValidationResult, explain
 from apidrift.contracts.model import JSONSchema, Operation, Parameter, rooted
+from apidrift.contracts.parameters import json_types, parameter_value
 from apidrift.errors import UnknownOperationError
 from apidrift.traffic.exchange import Exchange, is_json_type
 
@@ -252,7 +253,7 @@ def _parameters(
             problems.append(ParameterProblem("invalid", "query", name, f"query parameter `{name}`: {error}"))
     for param in (p for p in op.parameters if p.location == "path"):
         if param.name in path_params:
-            value = _coerce(path_params[param.name], param.schema)
+            value = parameter_value(path_params[param.name], param.schema)
             for error in validator.parameter_errors(op.id, param, value):
                 message = f"path parameter `{param.name}`: {error}"
                 problems.append(ParameterProblem("invalid", "path", param.name, message))
@@ -286,35 +287,20 @@ def _coerce_query(param: Parameter, values: list[tuple[str, str]]) -> Any:
     """Query strings as the JSON values the parameter's schema describes (an array from repeated
     names, an object from `x[key]` names), so the schema can judge them."""
     schema = param.schema
-    types = _types(schema)
+    types = json_types(schema)
     if "object" in types and any("[" in name for name, _ in values):
         raw_props = schema.get("properties")
         props: dict[str, Any] = raw_props if isinstance(raw_props, dict) else {}
         out = {}
         for name, value in values:
             key = name.split("[", 1)[1].rstrip("]") if "[" in name else name
-            out[key] = _coerce(value, props.get(key, {}))
+            out[key] = parameter_value(value, props.get(key, {}))
         return out
     if "array" in types:
         raw_items = schema.get("items")
         items: JSONSchema = raw_items if isinstance(raw_items, dict) else {}
-        return [_coerce(value, items) for _, value in values]
-    return _coerce(values[-1][1], schema)
-
-
-def _types(schema: JSONSchema) -> list[str]:
-    declared = schema.get("type") if isinstance(schema, dict) else None
-    if isinstance(declared, str):
-        return [declared]
-    return [t for t in declared if isinstance(t, str)] if isinstance(declared, list) else []
-
-
-def _coerce(value: str, schema: JSONSchema) -> Any:
-    """A query or path string as the scalar the schema says it is; the string itself when it is not
-    one (the schema then says why)."""
-    types = _types(schema)
-    if "string" in types or not types:
-        return value
+        return [parameter_value(value, items) for _, value in values]
+    return parameter_value(values[-1][1], schema)
     if "integer" in types:
         try:
             return int(value)
