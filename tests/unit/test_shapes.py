@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from apidrift.check.shapes import FieldShape, SchemaFlattener, flatten_value, join, undocumented_paths
+from apidrift.check.body_fields import flatten_value, undocumented_paths
+from apidrift.check.shapes import FieldShape, SchemaFlattener, join
 from apidrift.contracts.model import JSONSchema, Operation
 
 DEFS: dict[str, Any] = {
@@ -307,7 +308,7 @@ def test_the_shared_body_walk_names_what_the_pruned_walk_names(
 ) -> None:
     """BodyFields walks a body once for every version; per version it must agree with the pruned walk,
     keys spelled like paths (`a.b`, `x[]`) included."""
-    from apidrift.check.shapes import BodyFields
+    from apidrift.check.body_fields import BodyFields
 
     paths = sorted(flatten_value(schema_like))
     documented = {p for i, p in enumerate(paths) if keep >> (i % 16) & 1 or p == ""}

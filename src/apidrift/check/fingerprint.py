@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from apidrift.check.body_fields import BodyFields
 from apidrift.check.renames import RenamePair, pair_renames
-from apidrift.check.shapes import BodyFields
 from apidrift.check.validation import ResponseValidator, ValidationResult
 from apidrift.errors import UnknownOperationError
 

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from apidrift.check.body_fields import BodyFields, undocumented_paths
 from apidrift.check.closed import close_response, closed_base, closed_document
 from apidrift.check.patterns import UnsupportedPattern, compile_validator, rs_registry, unsupported_patterns
-from apidrift.check.shapes import BodyFields, FieldShape, SchemaFlattener, undocumented_paths
+from apidrift.check.shapes import FieldShape, SchemaFlattener
 from apidrift.contracts.model import SCHEMAS_FILE, ContractVersion, JSONSchema, schemas_document
 from apidrift.contracts.safeload import escape
 from apidrift.errors import WalkBudgetError

@@ -15,7 +15,8 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from apidrift.check.shapes import flatten_value, join
+from apidrift.check.body_fields import flatten_value
+from apidrift.check.shapes import join
 from apidrift.sdk.compare import SdkFieldShape
 
 _PRIMITIVE: dict[Any, tuple[str, ...]] = {

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 from syrupy.data import SnapshotCollections
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
+from apidrift.check.body_fields import flatten_value
 from apidrift.check.recordings import safe_file_name
 from apidrift.check.renames import pair_renames, parent_of
-from apidrift.check.shapes import FieldShape, SchemaFlattener, flatten_value
+from apidrift.check.shapes import FieldShape, SchemaFlattener
 from apidrift.contracts.model import ContractVersion
 
 if TYPE_CHECKING:
