@@ -215,7 +215,8 @@ def test_more_operations_than_rows_still_caps_the_page() -> None:
 
 
 def test_the_html_page_lists_unchecked_exchanges_and_a_fuzz_runs_coverage() -> None:
-    from apidrift.report.model import FuzzCoverage, OperationCoverage, UnmatchedEntry
+    from apidrift.report.model import UnmatchedEntry
+    from apidrift.report.run_entries import FuzzCoverage, OperationCoverage
 
     report = check_report()
     assert 'id="unmatched"' not in render_html(report) and 'id="coverage"' not in render_html(report)

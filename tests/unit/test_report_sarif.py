@@ -15,7 +15,7 @@ from report_samples import all_reports, diff_report, failing_report, live_report
 from apidrift.diff.changes import ChangeKind, Side
 from apidrift.diff.registry import RULES
 from apidrift.report import DriftReport, render_sarif
-from apidrift.report.model import InputErrorEntry
+from apidrift.report.run_entries import InputErrorEntry
 from apidrift.report.sarif import FINGERPRINT
 from apidrift.report.tracking import Acceptance, FindingStatus
 from cli_support import run_cli

@@ -12,15 +12,8 @@ from apidrift.files import atomic_write
 from apidrift.fuzz.model import FoundBug, FuzzResult
 from apidrift.report.build import finding_order, timestamp
 from apidrift.report.identity import finding_id
-from apidrift.report.model import (
-    CleanupEntry,
-    DriftReport,
-    FindingEntry,
-    FuzzCoverage,
-    OperationCoverage,
-    RunKind,
-    RunMetadata,
-)
+from apidrift.report.model import DriftReport, FindingEntry, RunKind, RunMetadata
+from apidrift.report.run_entries import CleanupEntry, FuzzCoverage, OperationCoverage
 
 CASES_FOLDER = "fuzz-cases"
 

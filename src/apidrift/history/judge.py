@@ -13,7 +13,8 @@ from apidrift.history.baseline import AcceptRule, Baseline, Subject, load_baseli
 from apidrift.history.gates import FailOn
 from apidrift.history.store import UNOBSERVED, HistoryStore, NewRun, Observed, Seen
 from apidrift.report.identity import rename_path, transport_subject
-from apidrift.report.model import DriftReport, FindingEntry, RenameEntry, RunKind, TransportFindingEntry
+from apidrift.report.model import DriftReport, FindingEntry, RenameEntry, RunKind
+from apidrift.report.run_entries import TransportFindingEntry
 from apidrift.report.tracking import (
     Acceptance,
     BaselineIssue,

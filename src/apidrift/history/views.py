@@ -11,7 +11,8 @@ from apidrift.errors import HistoryError
 from apidrift.history.baseline import AcceptRule, Proposal, load_baseline, render_baseline
 from apidrift.history.judge import TRANSPORT_SEVERITY, Tracked, subject
 from apidrift.history.store import HistoryStore, RunRow, Seen
-from apidrift.report.model import DriftReport, TransportFindingEntry
+from apidrift.report.model import DriftReport
+from apidrift.report.run_entries import TransportFindingEntry
 
 
 @dataclass(frozen=True)

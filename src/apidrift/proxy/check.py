@@ -11,7 +11,7 @@ from apidrift.profiles.model import ApiProfile
 from apidrift.proxy.server import ProxySession
 from apidrift.report import DriftReport
 from apidrift.report.build_traffic import build_traffic_report
-from apidrift.report.model import TransportFindingEntry
+from apidrift.report.run_entries import TransportFindingEntry
 from apidrift.traffic.check import check_traffic_files
 from apidrift.traffic.exchange import Unmatched
 

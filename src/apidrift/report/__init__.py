@@ -12,22 +12,19 @@ from apidrift.report.model import (
     REPORT_FORMAT,
     SCHEMA_ID,
     CellStatus,
-    CleanupEntry,
     CounterexampleEntry,
     DriftReport,
     ExactGroupEntry,
     FindingEntry,
-    InputErrorEntry,
     MatrixCell,
     MatrixRow,
     RenameEntry,
     ResponseEntry,
     RunKind,
     RunMetadata,
-    SkippedEntry,
     Summary,
-    TransportFindingEntry,
 )
+from apidrift.report.run_entries import CleanupEntry, InputErrorEntry, SkippedEntry, TransportFindingEntry
 from apidrift.report.sarif import render_sarif
 from apidrift.report.tracking import Acceptance, FindingStatus, HistoryBlock
 from apidrift.report.write import REPORT_FILES, read_report, render_json, write_reports

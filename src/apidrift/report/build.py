@@ -23,7 +23,6 @@ from apidrift.report.model import (
     DriftReport,
     ExactGroupEntry,
     FindingEntry,
-    InputErrorEntry,
     MatrixCell,
     MatrixRow,
     RenameEntry,
@@ -33,6 +32,7 @@ from apidrift.report.model import (
     VersionFit,
     ViolationEntry,
 )
+from apidrift.report.run_entries import InputErrorEntry
 
 
 def timestamp(now: datetime | None = None) -> str:

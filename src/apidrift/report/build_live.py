@@ -6,7 +6,8 @@ from datetime import datetime
 
 from apidrift.live.check import LiveCheckResult
 from apidrift.report.build import build_check_report
-from apidrift.report.model import CleanupEntry, DriftReport, RunKind, SkippedEntry, TransportFindingEntry
+from apidrift.report.model import DriftReport, RunKind
+from apidrift.report.run_entries import CleanupEntry, SkippedEntry, TransportFindingEntry
 
 
 def build_live_report(

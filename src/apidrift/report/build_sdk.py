@@ -10,12 +10,12 @@ from apidrift.report.model import (
     CellStatus,
     DriftReport,
     FindingEntry,
-    InputErrorEntry,
     MatrixCell,
     MatrixRow,
     RunKind,
     RunMetadata,
 )
+from apidrift.report.run_entries import InputErrorEntry
 from apidrift.sdk.findings import SdkDocReport, SdkFinding, SdkModelReport
 
 

@@ -15,13 +15,8 @@ from dataclasses import dataclass, field
 
 from apidrift.diff.changes import Severity
 from apidrift.report.locate import finding_file, place, recording_file, subject
-from apidrift.report.model import (
-    RESPONSE_FINDING_KINDS,
-    DriftReport,
-    FindingEntry,
-    RunKind,
-    TransportFindingEntry,
-)
+from apidrift.report.model import RESPONSE_FINDING_KINDS, DriftReport, FindingEntry, RunKind
+from apidrift.report.run_entries import TransportFindingEntry
 from apidrift.report.tracking import FindingStatus
 from apidrift.report.wording import title
 

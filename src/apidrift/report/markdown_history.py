@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Final
 
 from apidrift.report.mdtext import cell_text, code, table
-from apidrift.report.model import DriftReport, FindingEntry, RenameEntry, TransportFindingEntry
+from apidrift.report.model import DriftReport, FindingEntry, RenameEntry
+from apidrift.report.run_entries import TransportFindingEntry
 from apidrift.report.tracking import FindingStatus, HistoryBlock
 
 # Each list of the opening stops here; report.html and report.json have them all.

@@ -14,7 +14,8 @@ from urllib.parse import quote
 from apidrift.diff.changes import ChangeKind, Severity
 from apidrift.diff.registry import RULES
 from apidrift.report.locate import contract_file, finding_file, finding_text, place, subject
-from apidrift.report.model import DriftReport, FindingEntry, RunKind, TransportFindingEntry
+from apidrift.report.model import DriftReport, FindingEntry, RunKind
+from apidrift.report.run_entries import TransportFindingEntry
 from apidrift.report.tracking import FindingStatus
 from apidrift.report.wording import title
 
