@@ -204,3 +204,24 @@ def test_report_writes_the_formats_asked_for_into_a_folder(tmp_path: Path) -> No
     assert {p.name for p in (tmp_path / "again").iterdir()} == {"report.html", "junit.xml"}
     several = run_cli("report", source, "--format", "html", "--format", "md", cwd=tmp_path)
     assert several.returncode == 2 and "give --reports DIR" in several.stderr
+
+
+def test_every_command_that_writes_reports_can_be_told_not_to() -> None:
+    register()
+    for path, command in _leaves(typer.main.get_command(app)):
+        opts = {o for p in command.params for o in getattr(p, "opts", ())}
+        # `report` does nothing but write reports (from a saved report.json).
+        if "--reports" in opts and path != ("report",):
+            assert "--no-reports" in opts, path
+
+
+def test_diff_no_reports_wins_over_reports_in_the_configuration(tmp_path: Path) -> None:
+    (tmp_path / "apidrift.toml").write_text('[diff]\nreports = "from-config"\n')
+    configured = run_cli("diff", "2026-04-30", "2026-05-02", "-q", cwd=tmp_path)
+    assert configured.returncode == 1, configured.stderr
+    assert {p.name for p in (tmp_path / "from-config").iterdir()} == FIVE
+    for p in (tmp_path / "from-config").iterdir():
+        p.unlink()
+    told = run_cli("diff", "2026-04-30", "2026-05-02", "-q", "--no-reports", cwd=tmp_path)
+    assert told.returncode == 1, told.stderr
+    assert list((tmp_path / "from-config").iterdir()) == []

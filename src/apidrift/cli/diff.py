@@ -13,6 +13,7 @@ import typer
 from apidrift.cli.annotate import AnnotationsOption, print_annotations, wanted
 from apidrift.cli.app import QUIET, ContractsOption, app, verbosity
 from apidrift.cli.history import BaselineOption, HistoryOption
+from apidrift.cli.options import NoReportsOption
 from apidrift.contracts.model import ContractStore, ContractVersion
 from apidrift.diff.changes import Severity
 from apidrift.diff.engine import diff_versions
@@ -97,6 +98,7 @@ def diff(
             help="Also write report.json, report.md, report.html, junit.xml and report.sarif here.",
         ),
     ] = None,
+    no_reports: NoReportsOption = False,
     scope: Annotated[
         list[str] | None,
         typer.Option(
@@ -173,6 +175,8 @@ def diff(
 
     The whole of both sides is compared unless --scope or an --api profile with a scope narrows it.
     """
+    if no_reports:  # wins over a `reports` set in the configuration file
+        report_dir = None
     prefixes = _scope(scope, api, contracts)
     for prefix in prefixes:
         if not prefix.startswith("/"):
