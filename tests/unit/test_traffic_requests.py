@@ -168,3 +168,41 @@ def test_secrets_in_headers_query_and_bodies_reach_no_written_file(tmp_path: Pat
     for secret in (key, token, key.split("-")[-1]):
         assert secret not in written + done.stdout + done.stderr
     assert "sk-admin-REDACTED" in written
+
+
+def test_exchanges_are_consumed_as_they_go_each_response_written_before_the_next_is_read(
+    tmp_path: Path,
+) -> None:
+    record = tmp_path / "rec"
+    url = f"{BASE}/organization/users/user_1"
+    seen_on_disk: list[int] = []
+
+    def lazily() -> Any:
+        for n in range(3):
+            seen_on_disk.append(len(list(record.glob("*.json"))) if record.exists() else 0)
+            yield _exchange("GET", url, status=200, response_headers=JSON, response_body=OK_USER)
+            assert n < 3
+
+    traffic = check_exchanges(ContractStore(), lazily(), against="2026-05-02", record=record)
+    assert seen_on_disk == [0, 1, 2]
+    assert traffic.run.checked == 3 and len(traffic.requests) == 3
+
+
+def test_files_that_are_not_traffic_are_errors_and_the_other_files_are_still_checked(tmp_path: Path) -> None:
+    from apidrift.traffic.check import check_traffic_files
+
+    good = tmp_path / "good.har"
+    entry = {
+        "request": {"method": "GET", "url": f"{BASE}/organization/users/user_1", "headers": []},
+        "response": {
+            "status": 200,
+            "headers": [{"name": "Content-Type", "value": "application/json"}],
+            "content": {"mimeType": "application/json", "text": OK_USER.decode()},
+        },
+    }
+    good.write_text(json.dumps({"log": {"version": "1.2", "entries": [entry]}}))
+    broken = tmp_path / "broken.har"
+    broken.write_text('{"log": {"entries": [')
+    traffic = check_traffic_files(ContractStore(), har=[broken, good], against="2026-05-02")
+    assert traffic.run.checked == 1
+    assert [e.file for e in traffic.run.input_errors] == [str(broken)]

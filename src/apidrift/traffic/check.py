@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,17 +49,19 @@ class TrafficRun:
 
 @dataclass
 class Traffic:
-    """Exchanges read from files, the entries that are not exchanges, and files that are not traffic."""
+    """What reading traffic files found besides exchanges: entries that are not exchanges, and files
+    that are not traffic (filled as `iter_traffic` goes)."""
 
-    exchanges: list[Exchange] = field(default_factory=list)
     unmatched: list[Unmatched] = field(default_factory=list)
     errors: list[ApidriftError] = field(default_factory=list)
 
 
-def read_traffic(har: Sequence[Path] = (), cassettes: Sequence[Path] = ()) -> Traffic:
+def iter_traffic(
+    traffic: Traffic, har: Sequence[Path] = (), cassettes: Sequence[Path] = ()
+) -> Iterator[Exchange]:
     """Every exchange of the HAR files and of the cassettes below the `cassettes` folders (recursively,
-    `.yaml`, `.yml`, `.json`); a file that cannot be read is an error about it, the rest go on."""
-    traffic = Traffic()
+    `.yaml`, `.yml`, `.json`), one file at a time, so memory follows the largest file, not the corpus;
+    a file that cannot be read is an error about it in `traffic`, the rest go on."""
     sources = [(path, path.name, read_har) for path in har]
     for folder in cassettes:
         if not folder.exists():
@@ -72,14 +74,16 @@ def read_traffic(har: Sequence[Path] = (), cassettes: Sequence[Path] = ()) -> Tr
         sources += [(path, path.relative_to(root).as_posix(), read_cassette) for path in found]
     for path, name, reader in sources:
         try:
-            for item in reader(path, name=name):
-                if isinstance(item, Unmatched):
-                    traffic.unmatched.append(item)
-                else:
-                    traffic.exchanges.append(item)
+            # Read whole before any is yielded: a file that fails halfway is one error, not half a file.
+            items = list(reader(path, name=name))
         except ApidriftError as exc:
             traffic.errors.append(exc)
-    return traffic
+            continue
+        for item in items:
+            if isinstance(item, Unmatched):
+                traffic.unmatched.append(item)
+            else:
+                yield item
 
 
 def check_traffic_files(
@@ -91,12 +95,12 @@ def check_traffic_files(
     against: str | None = None,
     record: Path | None = None,
 ) -> TrafficRun:
-    """Check the exchanges of HAR files and cassette folders (see `check_exchanges`)."""
-    traffic = read_traffic(har, cassettes)
+    """Check the exchanges of HAR files and cassette folders (see `check_exchanges`), file by file."""
+    traffic = Traffic()
     names = [p.name for p in (*har, *cassettes)]
     return check_exchanges(
         store,
-        traffic.exchanges,
+        iter_traffic(traffic, har, cassettes),
         profile=profile,
         against=against,
         record=record,
@@ -120,7 +124,10 @@ def check_exchanges(
     """Redact each exchange (the profile's rules, and the request's own credentials everywhere), match
     it to an operation of `against` (default: the newest version), check its request against every
     version and its JSON response as a recording (kept in `record`, else in a folder removed after).
-    Exchanges no operation has are listed in `unmatched`, as are responses that are not JSON."""
+    Exchanges no operation has are listed in `unmatched`, as are responses that are not JSON.
+
+    `exchanges` is consumed once, as it goes: each response is written out before the next is read.
+    `unmatched` and `errors` are read after it, so a reader may fill them while it is consumed."""
     rules = RedactionRules.for_profile(profile) if profile is not None else GENERIC
     try:
         labels = store.require_labels()
@@ -133,34 +140,36 @@ def check_exchanges(
         run = CheckRun([], against, source)
         run.input_errors += [*errors, exc]
         return TrafficRun(run, unmatched=[redact_unmatched(u, rules) for u in unmatched])
-    result = TrafficRun(
-        CheckRun(labels, label, source), unmatched=[redact_unmatched(u, rules) for u in unmatched]
-    )
-    recordings: list[tuple[str, Recording]] = []
+    result = TrafficRun(CheckRun(labels, label, source))
+    written = 0
     counts: dict[str, int] = {}
-    for raw in exchanges:
-        exchange = redact_exchange(raw, rules)
-        found = matcher.match(exchange.method, exchange.path)
-        if isinstance(found, str):
-            result.unmatched.append(Unmatched(exchange.where, exchange.method, exchange.path, found))
-            continue
-        op = found.operation
-        result.requests.append(
-            check_request(exchange, op.id, found.path, found.path_params, validators, label)
-        )
-        made = _recording(exchange, op.id, found.path)
-        if isinstance(made, str):
-            result.unmatched.append(Unmatched(exchange.where, exchange.method, exchange.path, made))
-            continue
-        stem = safe_file_name(op.id)
-        counts[stem] = counts.get(stem, 0) + 1
-        recordings.append((f"{stem}.json" if counts[stem] == 1 else f"{stem}.{counts[stem]}.json", made))
     with tempfile.TemporaryDirectory(prefix="apidrift-traffic-") as scratch:
         folder = record or Path(scratch)
-        write_recordings(folder, recordings)
-        if recordings:
+        folder.mkdir(parents=True, exist_ok=True)
+        for raw in exchanges:
+            exchange = redact_exchange(raw, rules)
+            found = matcher.match(exchange.method, exchange.path)
+            if isinstance(found, str):
+                result.unmatched.append(Unmatched(exchange.where, exchange.method, exchange.path, found))
+                continue
+            op = found.operation
+            result.requests.append(
+                check_request(exchange, op.id, found.path, found.path_params, validators, label)
+            )
+            made = _recording(exchange, op.id, found.path)
+            if isinstance(made, str):
+                result.unmatched.append(Unmatched(exchange.where, exchange.method, exchange.path, made))
+                continue
+            stem = safe_file_name(op.id)
+            counts[stem] = counts.get(stem, 0) + 1
+            name = f"{stem}.json" if counts[stem] == 1 else f"{stem}.{counts[stem]}.json"
+            write_recordings(folder, [(name, made)])
+            written += 1
+        if written:
             result.run = check_recordings(store, folder, against=label, display_root=folder.parent)
-    if not recordings and not result.requests:  # a check that checked nothing must not pass
+    # What the files held besides exchanges comes first, as it was read first.
+    result.unmatched[:0] = [redact_unmatched(u, rules) for u in unmatched]
+    if not written and not result.requests:  # a check that checked nothing must not pass
         result.run.input_errors.append(
             RecordingError(f"no exchange of {source} answers an operation of {label}")
         )
