@@ -56,3 +56,24 @@ def test_check_quiet_prints_nothing_at_any_width(tmp_path: Path) -> None:
         args = ("check", "--against", "2026-04-30", "-q", "--no-reports")
         done = run_cli(*args, cwd=tmp_path, columns=columns)
         assert (done.returncode, done.stdout, done.stderr) == (1, "", "")
+
+
+def test_diff_verbose_says_why_each_change_is_graded_so(tmp_path: Path) -> None:
+    done = run_cli("diff", str(PETS / "old.yaml"), str(PETS / "new.yaml"), "--verbose", columns=100)
+    assert done.returncode == 1
+    _matches("diff-pets-verbose.txt", done.stdout)
+    plain = run_cli("diff", str(PETS / "old.yaml"), str(PETS / "new.yaml"), columns=100).stdout
+    assert "why breaking:" in done.stdout and "why " not in plain
+
+
+def test_diff_verbose_by_finding_names_every_operation_a_finding_reaches(tmp_path: Path) -> None:
+    args = ("diff", "2026-04-30", "2026-05-02", "--by-finding")
+    short = run_cli(*args, cwd=tmp_path, columns=1000).stdout
+    full = run_cli(*args, "--verbose", cwd=tmp_path, columns=1000).stdout
+    capped = [
+        line for line in short.splitlines() if re.search(r"reaches \d+ operations: .* and \d+ more$", line)
+    ]
+    assert capped
+    for line in full.splitlines():
+        if found := re.search(r"reaches (\d+) operations: (.*)$", line):
+            assert len(found[2].split(", ")) == int(found[1]), line

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from apidrift.cli.annotate import AnnotationsOption, print_annotations, wanted
-from apidrift.cli.app import QUIET, ContractsOption, app, verbosity
+from apidrift.cli.app import QUIET, VERBOSE, ContractsOption, app, verbosity
 from apidrift.cli.history import BaselineOption, HistoryOption
 from apidrift.cli.options import NoReportsOption
 from apidrift.contracts.model import ContractStore, ContractVersion
@@ -207,7 +207,9 @@ def diff(
     else:
         # On a terminal or in a CI log: wrapped to its width (COLUMNS); into a file: lines whole.
         width = None if output is not None else shutil.get_terminal_size((100, 24)).columns
-        text = render_text(result, examples=examples, by_finding=by_finding, width=width)
+        text = render_text(
+            result, examples=examples, by_finding=by_finding, width=width, explain=verbosity() >= VERBOSE
+        )
     threshold = Severity.BREAKING if fail_on is FailOn.NEW else Severity(fail_on.value)
     code = 1 if result.at_least(threshold) else 0
     judging = history is not None or baseline is not None or fail_on is FailOn.NEW

@@ -9,6 +9,7 @@ from typing import Any
 from apidrift.diff.changes import Change, Severity
 from apidrift.diff.engine import VersionDiff
 from apidrift.diff.findings import Finding, group
+from apidrift.diff.registry import RULES
 
 DIFF_FORMAT = "apidrift.diff/1"
 _MARK = {Severity.BREAKING: "BREAKING", Severity.WARNING: "warning", Severity.INFO: "info"}
@@ -93,8 +94,11 @@ def render_json(diff: VersionDiff) -> str:
     return "".join(parts) + "\n}\n"
 
 
-def _detail(change: Change, examples: bool) -> list[str]:
+def _detail(change: Change, examples: bool, explain: bool = False) -> list[str]:
     lines = []
+    rule = RULES.get((change.kind, change.side)) if explain else None
+    if rule is not None:
+        lines.append(f"why {change.severity.value}: {rule.why}")
     if change.confidence is not None:
         evidence = "; ".join(change.evidence)
         lines.append(f"confidence {change.confidence:.2f}" + (f" ({evidence})" if evidence else ""))
@@ -108,16 +112,23 @@ def _detail(change: Change, examples: bool) -> list[str]:
 
 
 def render_text(
-    diff: VersionDiff, *, examples: bool = False, by_finding: bool = False, width: int | None = None
+    diff: VersionDiff,
+    *,
+    examples: bool = False,
+    by_finding: bool = False,
+    width: int | None = None,
+    explain: bool = False,
 ) -> str:
     """Worst first: a section per severity, per operation inside it (every place a change reaches),
     or `by_finding`: each change made, once. The counts open and close it (a long list scrolls);
-    with `width`, every line is wrapped to it, continuation lines indented under the message."""
+    with `width`, every line is wrapped to it, continuation lines indented under the message.
+    `explain` (the CLI's --verbose) adds why each change is graded as it is, and every operation a
+    finding reaches."""
     out = [headline(diff)]
     if diff.operations is not None:
         out.append(compared(diff))
     if by_finding:
-        body = _finding_lines(diff, examples)
+        body = _finding_lines(diff, examples, explain)
     else:
         body = []
         ordered = sorted(diff.changes, key=_severity_first)
@@ -129,7 +140,7 @@ def render_text(
                 for c in changes:
                     where = f"{c.side.value}{' ' + c.status if c.status else ''}"
                     body.append(f"    {c.kind.value:22} {where:13} {c.message}")
-                    body += [f"{'':{_MESSAGE_COLUMN}}{line}" for line in _detail(c, examples)]
+                    body += [f"{'':{_MESSAGE_COLUMN}}{line}" for line in _detail(c, examples, explain)]
     lines = out + body + (["", *out[:1]] if body else [])
     return "\n".join(_wrap(line, width) for line in lines) + "\n"
 
@@ -154,7 +165,7 @@ def _wrap(line: str, width: int | None) -> str:
     return textwrap.fill(line, width=width, subsequent_indent=" " * indent, break_on_hyphens=False)
 
 
-def _finding_lines(diff: VersionDiff, examples: bool) -> list[str]:
+def _finding_lines(diff: VersionDiff, examples: bool, explain: bool = False) -> list[str]:
     out = []
     for f in findings(diff):
         out.append("")
@@ -166,14 +177,15 @@ def _finding_lines(diff: VersionDiff, examples: bool) -> list[str]:
         out.append(f"{_MARK[f.severity]:8} {f.kind.value:22} {where:13} {f.message}")
         operations = f.operations
         if len(operations) > 1:
-            shown = ", ".join(operations[:REACHES_SHOWN])
-            more = f" and {len(operations) - REACHES_SHOWN} more" if len(operations) > REACHES_SHOWN else ""
+            cap = len(operations) if explain else REACHES_SHOWN
+            shown = ", ".join(operations[:cap])
+            more = f" and {len(operations) - cap} more" if len(operations) > cap else ""
             out.append(f"{'':46}reaches {len(operations)} operations: {shown}{more}")
         elif operations:
             out.append(
                 f"{'':46}in {operations[0]}" + (f" at {f.changes[0].path}" if f.changes[0].path else "")
             )
-        out += [f"{'':46}{line}" for line in _detail(f.changes[0], examples)]
+        out += [f"{'':46}{line}" for line in _detail(f.changes[0], examples, explain)]
     return out
 
 
