@@ -82,6 +82,7 @@ class SweepRules(_Frozen):
         return value
 
 
+FilterPaths = Mapping[str, Mapping[str, tuple[str, ...]]]
 _RELATIVE: Final = re.compile(r"now(?:-(\d+)([smhd]))?")
 
 
@@ -93,6 +94,18 @@ class Simulation(_Frozen):
     window: Mapping[Literal["start", "end", "width", "bucket_start", "bucket_end"], str] = Field(
         default_factory=dict
     )
+    # list path -> query parameter -> the item field paths it filters by (dotted; a `{field}` segment
+    # is that field's value), for filters whose field the contract's names and schemas do not tell.
+    filters: FilterPaths = Field(default_factory=dict)
+
+    @field_validator("filters")
+    @classmethod
+    def _paths(cls, value: FilterPaths) -> FilterPaths:
+        for path, params in value.items():
+            for name, fields in params.items():
+                if not fields or any(not f or "" in f.split(".") for f in fields):
+                    raise ValueError(f"{path}: {name}: give one or more dotted field paths")
+        return value
 
 
 class Extensions(_Frozen):

@@ -90,7 +90,16 @@ def create_app(
     window = {str(k): v for k, v in profile.simulation.window.items()}
 
     def new_engine() -> Engine:
-        return Engine(versions, seed, clock or wall_clock, found, window, overlay.effects, overlay.tables)
+        return Engine(
+            versions,
+            seed,
+            clock or wall_clock,
+            found,
+            window,
+            overlay.effects,
+            overlay.tables,
+            filter_names=profile.simulation.filters,
+        )
 
     simulator = Simulator(
         base,

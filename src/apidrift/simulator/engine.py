@@ -10,13 +10,15 @@ be made valid is a 501 naming why, and listed in `unsatisfiable` (`/__apidrift__
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 from apidrift.contracts.model import ContractVersion, Operation
 from apidrift.simulator.core import Call
 from apidrift.simulator.data import IdStyle, Unsatisfiable, fallback_prefix, learn_id_style
 from apidrift.simulator.errors import ApiError
+from apidrift.simulator.filters import Filter, filters_of, ordered
+from apidrift.simulator.filters import apply as apply_filters
 from apidrift.simulator.model import Answer, Examples, VersionModel, error_body
 from apidrift.simulator.pages import (
     WINDOW_END,
@@ -55,12 +57,16 @@ class Engine:
         window_names: Mapping[str, str] | None = None,
         effects: Mapping[str, Effect] | None = None,
         tables: Tables | None = None,
+        filter_names: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
     ) -> None:
         self.seed = seed
         self.now = now
         self.window_names = window_names or {}
         self.effects = effects or {}
         self.tables = tables
+        # list path -> query parameter -> the item fields it filters, where names cannot tell
+        self.filter_names = filter_names or {}
+        self._filter_cache: dict[tuple[str, str], tuple[Filter, ...]] = {}
         self._state: Any = None  # the overlay state of the call being answered, when shared
         self._bounds: dict[tuple[str, str], tuple[str | None, str | None]] = {}
         self.models = {
@@ -300,6 +306,8 @@ class Engine:
                 model.forge.fit(envelope.items_schema, {**_public(row), field: key}, f"item:{key}")
                 for key, row in rows.items()
             ]
+            items = ordered(op, model.schemas, envelope.items_schema, items)
+            items = apply_filters(self._filters(model, op, envelope), call.query, items)
             page, more, token = page_of(op, call.query, items, key=field)
         if envelope.items_key is None:
             return page
@@ -317,6 +325,13 @@ class Engine:
             if not model.validator.is_valid(op.id, status, body) and name in generated:
                 body[name] = generated[name]
         return body
+
+    def _filters(self, model: VersionModel, op: Operation, envelope: Envelope) -> tuple[Filter, ...]:
+        key = (model.version.version, op.id)
+        if key not in self._filter_cache:
+            named = self.filter_names.get(op.path, {})
+            self._filter_cache[key] = filters_of(op, model.schemas, envelope.items_schema, named)
+        return self._filter_cache[key]
 
     def _bound_fields(self, model: VersionModel, items_schema: Any) -> tuple[str | None, str | None]:
         """A bucket's bounds: the profile's names, else by name, else its first two time fields."""

@@ -23,10 +23,7 @@ KEPT: Final[dict[str, str]] = {
     "inviteUser": "refuses an email already a member and projects the org lacks; stamps expiry",
     "list-invites": _RENAMED,
     "retrieve-invite": _RENAMED,
-    # audit logs: the seeded history, filtered by the documented filters (a contract names, not applies them)
-    "list-audit-logs": "applies the effective_at/project/actor/event/resource filters to the seeded log",
     # projects
-    "list-projects": "hides archived projects unless include_archived (a filter the contract only names)",
     "create-project": "seeds the new project's roles, rate limits and owner membership",
     "archive-project": "archiving stamps archived_at/status; the project then refuses writes",
     "create-project-user": _MEMBERS,
@@ -37,7 +34,6 @@ KEPT: Final[dict[str, str]] = {
     "list-project-groups": _VIEW,
     "add-project-group": _MEMBERS,
     "remove-project-group": _CASCADE,
-    "listProjectCertificates": "newest first by default, from the project's seeded certificates",
     "activateProjectCertificates": "flips `active` on the named certificates (each must exist)",
     "deactivateProjectCertificates": "flips `active` on the named certificates (each must exist)",
     # users and groups

@@ -3,8 +3,6 @@ with their role assignments (each returns the 2026-05-02 body; the renderer adap
 
 from __future__ import annotations
 
-from typing import Any
-
 from apidrift.apis.openai_admin.simulator.registry import Body, Call, handles
 from apidrift.apis.openai_admin.simulator.state import Entity, redact
 from apidrift.apis.openai_admin.simulator.views import (
@@ -46,40 +44,6 @@ def create_admin_key(call: Call) -> Body:
     # The only response that shows the secret: it is generated, and shown once, like the real one.
     shown: Body = {**public(key), "value": secret}
     return shown
-
-
-# --- audit logs ----------------------------------------------------------------------------
-
-
-@handles("list-audit-logs")
-def list_audit_logs(call: Call) -> Body:
-    q = call.query
-    span = q.get("effective_at") or {}
-    rows = []
-    for entry in call.state.audit_logs:
-        at = entry["effective_at"]
-        if ("gt" in span and not at > span["gt"]) or ("gte" in span and not at >= span["gte"]):
-            continue
-        if ("lt" in span and not at < span["lt"]) or ("lte" in span and not at <= span["lte"]):
-            continue
-        actor_user = _actor_user(entry)
-        checks = (
-            ("project_ids", entry.get("project", {}).get("id")),
-            ("event_types", entry["type"]),
-            ("actor_ids", actor_user.get("id")),
-            ("actor_emails", actor_user.get("email")),
-            ("resource_ids", entry.get(entry["type"], {}).get("id")),
-        )
-        if all(not q.get(name) or value in q[name] for name, value in checks):
-            rows.append(entry)
-    return cursor_page(call, rows)
-
-
-def _actor_user(entry: Entity) -> dict[str, Any]:
-    actor = entry.get("actor") or {}
-    holder = actor.get("session") or actor.get("api_key") or {}
-    user: dict[str, Any] = holder.get("user") or {}
-    return user
 
 
 # --- invites -------------------------------------------------------------------------------

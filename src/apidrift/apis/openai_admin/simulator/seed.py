@@ -355,4 +355,4 @@ def _seed_audit_logs(state: OrgState) -> None:
         }
         if not kind.startswith("login."):
             entry["project"] = {"id": project["id"], "name": project["name"]}
-        state.audit_logs.append(entry)
+        state.audit_logs[entry["id"]] = entry

@@ -23,12 +23,14 @@ _ORG: Final[dict[str, Callable[[OrgState], Table]]] = {
     "/organization/admin_api_keys": lambda s: s.admin_keys,
     "/organization/groups": lambda s: s.groups,
     "/organization/roles": lambda s: s.roles,
+    "/organization/audit_logs": lambda s: s.audit_logs,
 }
 _PER_PROJECT: Final[dict[str, Callable[[OrgState], dict[str, Table]]]] = {
     f"{_P}/rate_limits": lambda s: s.rate_limits,
     f"{_P}/users": lambda s: s.project_users,
     f"{_P}/service_accounts": lambda s: s.service_accounts,
     "/projects/{project_id}/roles": lambda s: s.project_roles,
+    f"{_P}/certificates": lambda s: s.certificates,
 }
 
 

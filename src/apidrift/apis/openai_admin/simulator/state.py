@@ -46,7 +46,7 @@ class OrgState:
         self.project_group_roles: dict[tuple[str, str], list[str]] = {}
         self.project_groups: dict[str, dict[str, Entity]] = {}
         self.certificates: dict[str, dict[str, Entity]] = {}
-        self.audit_logs: list[Entity] = []
+        self.audit_logs: dict[str, Entity] = {}  # newest first
         self.admin_keys: dict[str, Entity] = {}
         self.usage: dict[str, list[UsageRecord]] = {}
 
