@@ -99,6 +99,7 @@ def create_app(
             overlay.effects,
             overlay.tables,
             filter_names=profile.simulation.filters,
+            clock_of=overlay.clock,
         )
 
     simulator = Simulator(

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 from apidrift.contracts.model import ContractVersion, Operation
+from apidrift.simulator.aggregate import Records, rollup_of
 from apidrift.simulator.core import Call
 from apidrift.simulator.data import IdStyle, Unsatisfiable, fallback_prefix, learn_id_style
 from apidrift.simulator.errors import ApiError
@@ -58,6 +59,7 @@ class Engine:
         effects: Mapping[str, Effect] | None = None,
         tables: Tables | None = None,
         filter_names: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
+        clock_of: Callable[[Any], int | None] | None = None,
     ) -> None:
         self.seed = seed
         self.now = now
@@ -67,6 +69,9 @@ class Engine:
         # list path -> query parameter -> the item fields it filters, where names cannot tell
         self.filter_names = filter_names or {}
         self._filter_cache: dict[tuple[str, str], tuple[Filter, ...]] = {}
+        self._rollups: dict[tuple[str, str], Records | None] = {}
+        # the overlay state's now, for windows asked without an end (None: the engine's clock)
+        self.clock_of = clock_of or (lambda state: None)
         self._state: Any = None  # the overlay state of the call being answered, when shared
         self._bounds: dict[tuple[str, str], tuple[str | None, str | None]] = {}
         self.models = {
@@ -292,7 +297,7 @@ class Engine:
         envelope = model.envelopes[op.id]
         assert envelope is not None  # a LIST role is given only to operations with an envelope
         status, schema = model.success(op)
-        window = window_of(op, call.query, self.now(), self.window_names)
+        window = self._window(op, call.query)
         key = (model.version.version, op.id)
         if key not in self._bounds:
             self._bounds[key] = self._bound_fields(model, envelope.items_schema)
@@ -354,7 +359,8 @@ class Engine:
         window: Window,
         bounds: tuple[str | None, str | None],
     ) -> tuple[list[dict[str, Any]], bool, str | None]:
-        """Buckets of the asked window, each with non-empty inner lists where the schema allows them."""
+        """Buckets of the asked window: aggregates of seeded records where the parameters say how
+        (`aggregate`), else each with non-empty inner lists where the schema allows them."""
         op, props = call.op, model.schemas.properties(envelope.items_schema)
         token_name = named(op, ("page", "page_token", "cursor", "next_page"))
         first = window.start
@@ -365,19 +371,56 @@ class Engine:
             first = asked
         stops = range(first, window.end, window.width)
         limit = limit_of(op, call.query, default=7)
+        records = self._records(model, op, envelope)
+        ids = self._dimension_ids(model, records) if records is not None else {}
         page = []
         for stop in stops[:limit]:
-            salt = f"bucket:{op.id}:{stop}"
-            try:
-                item = model.forge.generate(envelope.items_schema, salt, accept=_filled)
-            except Unsatisfiable:
-                item = model.forge.generate(envelope.items_schema, salt + ":any")
+            item = None
+            if records is not None:
+                item = model.forge.generate(envelope.items_schema, f"bucket:{op.id}")
+                item[records.rollup.results] = records.aggregate(records.bucket(stop, ids), call.query)
+            if item is None or not model.schemas.valid(envelope.items_schema, item):
+                salt = f"bucket:{op.id}:{stop}"
+                try:
+                    item = model.forge.generate(envelope.items_schema, salt, accept=_filled)
+                except Unsatisfiable:
+                    item = model.forge.generate(envelope.items_schema, salt + ":any")
             for name, at in zip(bounds, (stop, stop + window.width), strict=True):
                 if name is not None:
                     item[name] = time_value(at, window.as_text, model.schemas.resolve(props[name]))
             page.append(item)
-        more = len(stops) > limit
+        more = first + limit * window.width < window.end  # not len(stops): it may pass sys.maxsize
         return page, more, str(stops[limit]) if more else None
+
+    def _records(self, model: VersionModel, op: Operation, envelope: Envelope) -> Records | None:
+        key = (model.version.version, op.id)
+        if key not in self._rollups:
+            rollup = rollup_of(op, model.schemas, envelope.items_schema)
+            self._rollups[key] = Records(model.forge, rollup, f"usage:{op.id}") if rollup else None
+        return self._rollups[key]
+
+    def _dimension_ids(self, model: VersionModel, records: Records) -> dict[str, list[Any]]:
+        """A dimension named as a top-level collection's item parameter (`project_id`) takes the ids
+        of the items that collection holds, so usage is reported for things that exist."""
+        out: dict[str, list[Any]] = {}
+        for dim in records.rollup.dims:
+            owner = next(
+                (c for c in model.resources.collections.values() if c.item_param == dim and not c.parents),
+                None,
+            )
+            if owner is not None:
+                out[dim] = list(self._collection(model, owner, {}))[:5]
+        return out
+
+    def _window(self, op: Operation, query: Mapping[str, Any]) -> Window | None:
+        """The asked window; without an end it runs to the overlay's clock where the state has one
+        (a simulated org's now), unless it starts after that: then to the engine's own now."""
+        org = self.clock_of(self._state) if self._state is not None else None
+        if org is not None:
+            window = window_of(op, query, org, self.window_names)
+            if window is None or window.start < org:
+                return window
+        return window_of(op, query, self.now(), self.window_names)
 
     def _other(self, model: VersionModel, call: Call, schema: Any, kind: Kind) -> Any:
         """A read or write no collection explains: a generated answer carrying the request's fields."""

@@ -26,6 +26,10 @@ def _no_guard(call: Call) -> None:
     return None
 
 
+def _no_clock(state: Any) -> None:
+    return None
+
+
 @dataclass(frozen=True)
 class Overlay:
     """Handlers answer in one native shape; `render` turns a body into what `version` documents,
@@ -44,6 +48,9 @@ class Overlay:
     # rule the contract cannot state (an archived project is read-only) before the engine answers.
     tables: Callable[[Any, str, tuple[str, ...]], dict[str, dict[str, Any]] | None] = _no_table
     guard: Callable[[Call], None] = _no_guard
+    # The state's own now (a simulated org's), where its time is not the wall clock's: a time window
+    # asked without an end runs to it.
+    clock: Callable[[Any], int | None] = _no_clock
 
     def speaks(self, version: str) -> bool:
         """Whether the handlers can answer as `version` (else the generic engine answers for them)."""

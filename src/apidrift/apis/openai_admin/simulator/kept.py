@@ -10,7 +10,6 @@ _SECRET = "generates a key whose value is shown once, in this answer only"
 _CASCADE = "removes what depends on it elsewhere in the org (memberships, role assignments, keys)"
 _MEMBERS = "checks the user/group/role it links exist in the org and are not linked twice"
 _VIEW = "answers a view joined from several org tables (memberships, roles), not a stored item"
-_USAGE = "usage/costs buckets aggregated per the asked window, group_by and filters, from seeded records"
 _RENAMED = "2026-04-30 renames a field of it (created_at -> invited_at), which `render` undoes"
 _OWNER = "a key's owner is joined from users and service accounts (CS-PKO per version)"
 _CUSTOM = "only custom roles change; a role's name is unique in its table"
@@ -66,19 +65,4 @@ KEPT: Final[dict[str, str]] = {
     "list-project-group-role-assignments": _VIEW,
     "assign-project-group-role": _MEMBERS,
     "unassign-project-group-role": _MEMBERS,
-    # usage and costs
-    **{
-        op: _USAGE
-        for op in (
-            "usage-audio-speeches",
-            "usage-audio-transcriptions",
-            "usage-code-interpreter-sessions",
-            "usage-completions",
-            "usage-costs",
-            "usage-embeddings",
-            "usage-images",
-            "usage-moderations",
-            "usage-vector-stores",
-        )
-    },
 }

@@ -48,6 +48,11 @@ def tables(state: object, path: str, parents: tuple[str, ...]) -> Table | None:
     return None
 
 
+def clock(state: object) -> int | None:
+    """The org's own now (its seeded history ends there), not the wall clock's."""
+    return state.time() if isinstance(state, OrgState) else None
+
+
 def guard(call: Call) -> None:
     """An archived project is read-only: a write under one is refused as the handlers refuse it."""
     if call.op.method.upper() != "GET" and "project_id" in call.params:
