@@ -8,7 +8,7 @@ type a bucket holds (a union's branch) is the one those names fit best. Nothing 
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -118,12 +118,9 @@ class Records:
         for name in (*self.rollup.dims, *self.metrics):
             if made.get(name) not in (None, {}):
                 continue
-            wanted = set(schemas.properties(self.fields[name]))
             try:
                 value = self.forge.generate(
-                    self.fields[name],
-                    f"{self.salt}:{k}:{name}",
-                    accept=lambda v, w=wanted: v is not None and (not isinstance(v, dict) or w <= set(v)),
+                    self.fields[name], f"{self.salt}:{k}:{name}", accept=_complete(schemas, self.fields[name])
                 )
             except Unsatisfiable:
                 continue
@@ -175,6 +172,16 @@ class Records:
                     result[dim] = None
             results.append(result)
         return results
+
+
+def _complete(schemas: Schemas, schema: Any) -> Callable[[Any], bool]:
+    """Whether a value is set, with every property its schema declares (a nested metric's too)."""
+    wanted = set(schemas.properties(schema))
+
+    def accept(value: Any) -> bool:
+        return value is not None and (not isinstance(value, dict) or wanted <= set(value))
+
+    return accept
 
 
 def _numeric(schemas: Schemas, schema: Any, depth: int = 0) -> bool:
