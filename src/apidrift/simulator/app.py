@@ -100,6 +100,7 @@ def create_app(
             overlay.tables,
             filter_names=profile.simulation.filters,
             clock_of=overlay.clock,
+            native=store.load(overlay.native) if overlay.native in store.labels() else None,
         )
 
     simulator = Simulator(

@@ -34,6 +34,7 @@ from apidrift.simulator.pages import (
     to_seconds,
     window_of,
 )
+from apidrift.simulator.renames import Renames, served, stored
 from apidrift.simulator.resources import Collection, Kind
 
 __all__ = ["SEED_ITEMS", "Answer", "Effect", "Engine", "Tables", "VersionModel", "error_body"]
@@ -60,6 +61,7 @@ class Engine:
         tables: Tables | None = None,
         filter_names: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
         clock_of: Callable[[Any], int | None] | None = None,
+        native: ContractVersion | None = None,
     ) -> None:
         self.seed = seed
         self.now = now
@@ -72,6 +74,8 @@ class Engine:
         self._rollups: dict[tuple[str, str], Records | None] = {}
         # the overlay state's now, for windows asked without an end (None: the engine's clock)
         self.clock_of = clock_of or (lambda state: None)
+        # the version a shared state's items are kept in: fields another version renames are shown renamed
+        self.renames = Renames(native)
         self._state: Any = None  # the overlay state of the call being answered, when shared
         self._bounds: dict[tuple[str, str], tuple[str | None, str | None]] = {}
         self.models = {
@@ -117,7 +121,7 @@ class Engine:
         rows = self._collection(model, collection, call.params)
         if kind is Kind.CREATE:
             entity = self._create(model, collection, call, rows)
-            return Answer(status, self._shown(model, collection, schema, entity))
+            return Answer(status, self._shown(model, call, collection, schema, entity))
         ident = call.params.get(collection.item_param or "", "")
         found = rows.get(ident)
         if found is None:
@@ -136,22 +140,33 @@ class Engine:
             done = {**documented, model.id_field(collection): ident, "id": ident, "deleted": True}
             return Answer(status, model.forge.fit(schema, done, f"deleted:{op.id}") if schema else None)
         if kind in (Kind.UPDATE, Kind.ACTION):
-            self._merge(model, collection, entity, call.body)
+            self._merge(model, collection, entity, call.body, self._names(model, call))
             self._effect(model, collection, call.op.id, entity)
-        return Answer(status, self._shown(model, collection, schema, entity))
+        return Answer(status, self._shown(model, call, collection, schema, entity))
 
-    def _shown(self, model: VersionModel, collection: Collection, schema: Any, entity: dict[str, Any]) -> Any:
+    def _names(self, model: VersionModel, call: Call) -> dict[str, str]:
+        """The state's field names -> this version's, for an item of a shared table."""
+        if self._state is None:
+            return {}
+        listed = model.resources.roles[call.op.id].kind is Kind.LIST
+        envelope = model.envelopes.get(call.op.id) if listed else None
+        return self.renames.of(model.version, call.op.id, envelope.items_key if envelope else None)
+
+    def _shown(
+        self, model: VersionModel, call: Call, collection: Collection, schema: Any, entity: dict[str, Any]
+    ) -> Any:
         """The item as this answer documents it; what the answer had to make up is kept in the item
         too (where the item's own schema allows it), so reading it back answers the same."""
         if schema is None:
             return None
-        shown = model.forge.fit(schema, _public(entity), f"shown:{entity['_key']}")
+        names = self._names(model, call)
+        shown = model.forge.fit(schema, served(_public(entity), names), f"shown:{entity['_key']}")
         if isinstance(shown, dict):
             own = model.entity_schema(collection)
+            view = served(_public(entity), names)
             for name, value in shown.items():
-                public = {k: v for k, v in {**entity, name: value}.items() if not k.startswith("_")}
-                if entity.get(name) != value and model.schemas.valid(own, public):
-                    entity[name] = value
+                if view.get(name) != value and model.schemas.valid(own, {**view, name: value}):
+                    entity[stored(name, names)] = value
         return shown
 
     # --- collections -----------------------------------------------------------------------------
@@ -251,7 +266,7 @@ class Engine:
             rows,
             {p: call.params.get(p, "") for p in collection.parents},
         )
-        self._merge(model, collection, entity, call.body)
+        self._merge(model, collection, entity, call.body, self._names(model, call))
         rows[entity["_key"]] = entity
         return entity
 
@@ -279,16 +294,22 @@ class Engine:
         }
 
     def _merge(
-        self, model: VersionModel, collection: Collection, entity: dict[str, Any], body: Mapping[str, Any]
+        self,
+        model: VersionModel,
+        collection: Collection,
+        entity: dict[str, Any],
+        body: Mapping[str, Any],
+        names: Mapping[str, str],
     ) -> None:
-        """The request's fields the entity documents, each kept when the entity stays valid."""
+        """The request's fields the entity documents, each kept when the entity stays valid (under
+        the state's name of a field the served version renames)."""
         schema = model.entity_schema(collection)
         props = model.schemas.properties(schema)
         for name, value in body.items():
             if name in props and name != model.id_field(collection):
-                trial = {k: v for k, v in {**entity, name: value}.items() if not k.startswith("_")}
+                trial = {**served(_public(entity), names), name: value}
                 if model.schemas.valid(schema, trial):
-                    entity[name] = value
+                    entity[stored(name, names)] = value
 
     # --- lists and everything else ----------------------------------------------------------------
 
@@ -307,8 +328,11 @@ class Engine:
         else:
             rows = self._collection(model, collection, call.params)
             field = model.id_field(collection)
+            names = self._names(model, call)
             items = [
-                model.forge.fit(envelope.items_schema, {**_public(row), field: key}, f"item:{key}")
+                model.forge.fit(
+                    envelope.items_schema, {**served(_public(row), names), field: key}, f"item:{key}"
+                )
                 for key, row in rows.items()
             ]
             items = ordered(op, model.schemas, envelope.items_schema, items)

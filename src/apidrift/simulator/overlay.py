@@ -51,6 +51,9 @@ class Overlay:
     # The state's own now (a simulated org's), where its time is not the wall clock's: a time window
     # asked without an end runs to it.
     clock: Callable[[Any], int | None] = _no_clock
+    # The version the state keeps its items in: a field another version renames (by the diff's
+    # field-renamed findings) is shown and written under that version's name by the engine.
+    native: str | None = None
 
     def speaks(self, version: str) -> bool:
         """Whether the handlers can answer as `version` (else the generic engine answers for them)."""

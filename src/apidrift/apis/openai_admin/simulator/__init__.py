@@ -12,7 +12,7 @@ from apidrift.apis.openai_admin.simulator import (  # noqa: F401  (each register
     ops_roles,
 )
 from apidrift.apis.openai_admin.simulator.registry import HANDLERS
-from apidrift.apis.openai_admin.simulator.render import check_renderable, render
+from apidrift.apis.openai_admin.simulator.render import NATIVE, check_renderable, render
 from apidrift.apis.openai_admin.simulator.seed import seeded_org
 from apidrift.apis.openai_admin.simulator.shared import clock, guard, tables
 from apidrift.simulator.overlay import Overlay
@@ -33,4 +33,5 @@ OVERLAY = Overlay(
     tables=tables,
     guard=guard,
     clock=clock,
+    native=NATIVE,
 )

@@ -10,7 +10,6 @@ _SECRET = "generates a key whose value is shown once, in this answer only"
 _CASCADE = "removes what depends on it elsewhere in the org (memberships, role assignments, keys)"
 _MEMBERS = "checks the user/group/role it links exist in the org and are not linked twice"
 _VIEW = "answers a view joined from several org tables (memberships, roles), not a stored item"
-_RENAMED = "2026-04-30 renames a field of it (created_at -> invited_at), which `render` undoes"
 _OWNER = "a key's owner is joined from users and service accounts (CS-PKO per version)"
 _CUSTOM = "only custom roles change; a role's name is unique in its table"
 
@@ -20,8 +19,6 @@ KEPT: Final[dict[str, str]] = {
     "create-project-service-account": _SECRET + " (and issues the account's project key)",
     "delete-project-service-account": _CASCADE,
     "inviteUser": "refuses an email already a member and projects the org lacks; stamps expiry",
-    "list-invites": _RENAMED,
-    "retrieve-invite": _RENAMED,
     # projects
     "create-project": "seeds the new project's roles, rate limits and owner membership",
     "archive-project": "archiving stamps archived_at/status; the project then refuses writes",

@@ -49,11 +49,6 @@ def create_admin_key(call: Call) -> Body:
 # --- invites -------------------------------------------------------------------------------
 
 
-@handles("list-invites")
-def list_invites(call: Call) -> Body:
-    return cursor_page(call, list(call.state.invites.values()))
-
-
 @handles("inviteUser")
 def invite_user(call: Call) -> Body:
     state, body = call.state, call.body
@@ -85,11 +80,6 @@ def invite_user(call: Call) -> Body:
     }
     state.invites[invite["id"]] = invite
     return invite
-
-
-@handles("retrieve-invite")
-def retrieve_invite(call: Call) -> Body:
-    return lookup(call.state.invites, call.param("invite_id"), "invite", "invite_id")
 
 
 # --- users and their roles -----------------------------------------------------------------
