@@ -80,9 +80,9 @@ def _consts(schemas: Schemas, fields: Mapping[str, Any]) -> list[Any]:
 
 
 class Records:
-    """Seeded records of one operation's result type: a few generated templates (the slow part, done
-    once), varied per bucket with a bucket-seeded random source (dimensions from their pools,
-    metrics drawn anew), each kept only when it stays valid."""
+    """Seeded records of one operation's result type: one generated template with every dimension
+    and metric set (the slow part, done once), varied per record of a bucket with a bucket-seeded
+    random source (dimensions from their pools, metrics drawn anew), each kept only when valid."""
 
     def __init__(self, forge: Forge, rollup: Rollup, salt: str) -> None:
         self.forge, self.rollup, self.salt = forge, rollup, salt
@@ -94,7 +94,8 @@ class Records:
             for n, sub in fields.items()
             if n not in rollup.dims and not any(w in n for w in _TIME_WORDS) and _numeric(schemas, sub)
         ]
-        self.templates = [t for k in range(RECORDS) if (t := self._template(k)) is not None]
+        template = self._template()
+        self.templates = [template] * RECORDS if template is not None else []
         self.pools: dict[str, list[Any]] = {}
         for dim in rollup.dims:
             resolved = schemas.resolve(fields[dim])
@@ -103,34 +104,38 @@ class Records:
             pool = [v for v in resolved.get("enum") or () if v is not None]
             if not pool and "boolean" in kinds:
                 pool = [True, False]
-            self.pools[dim] = pool or [t.get(dim) for t in self.templates if t.get(dim) is not None]
+            if not pool and "string" in kinds:
+                # Words that tell groups apart (generation alone shrinks every string to one value).
+                base = dim.removesuffix("_id").replace("_", " ")
+                pool = [w for k in range(RECORDS) if schemas.valid(fields[dim], w := f"{base} {k + 1}")]
+            own = template.get(dim) if template is not None else None
+            self.pools[dim] = pool or ([own] if own is not None else [])
 
-    def _template(self, k: int) -> dict[str, Any] | None:
+    def _template(self) -> dict[str, Any] | None:
         """A generated record with every dimension and metric set (generation leaves optional
-        fields out), each one kept only where the record stays valid."""
-        try:
-            made = self.forge.generate(self.rollup.schema, f"{self.salt}:record:{k}")
-        except Unsatisfiable:
-            return None
+        fields out): a plain value where one is valid, else a generated one."""
+        schemas = self.forge.schemas
+        made = plain(schemas, self.rollup.schema)
+        if not isinstance(made, dict) or not schemas.valid(self.rollup.schema, made):
+            try:
+                made = self.forge.generate(self.rollup.schema, f"{self.salt}:record")
+            except Unsatisfiable:
+                return None
         if not isinstance(made, dict):
             return None
-        schemas = self.forge.schemas
         for name in (*self.rollup.dims, *self.metrics):
             if made.get(name) not in (None, {}):
                 continue
-            try:
-                value = self.forge.generate(
-                    self.fields[name], f"{self.salt}:{k}:{name}", accept=_complete(schemas, self.fields[name])
-                )
-            except Unsatisfiable:
-                continue
+            value = plain(schemas, self.fields[name])
+            if value is None or not schemas.valid(self.fields[name], value):
+                try:
+                    value = self.forge.generate(
+                        self.fields[name], f"{self.salt}:{name}", accept=_complete(schemas, self.fields[name])
+                    )
+                except Unsatisfiable:
+                    continue
             if schemas.valid(self.rollup.schema, {**made, name: value}):
                 made[name] = value
-        # Words where generation left empty strings: a dimension's values must tell groups apart.
-        for name in self.rollup.dims:
-            word = f"{name.removesuffix('_id').replace('_', ' ')} {k + 1}"
-            if made.get(name) == "" and schemas.valid(self.rollup.schema, {**made, name: word}):
-                made[name] = word
         return made
 
     def bucket(self, start: int, ids: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
@@ -172,6 +177,29 @@ class Records:
                     result[dim] = None
             results.append(result)
         return results
+
+
+def plain(schemas: Schemas, schema: Any, depth: int = 0) -> Any:
+    """The plainest value a schema's type suggests (an object's with all its properties), or None;
+    the caller validates it (generation is the slow fallback)."""
+    resolved = schemas.resolve(schema)
+    if "const" in resolved:
+        return resolved["const"]
+    enum = [v for v in resolved.get("enum") or () if v is not None]
+    if enum:
+        return enum[0]
+    for branch in (*resolved.get("anyOf", ()), *resolved.get("oneOf", ())):
+        found = plain(schemas, branch, depth + 1)
+        if found is not None and schemas.valid(schema, found):
+            return found
+    kinds = resolved.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    simple: dict[str, Any] = {"integer": 1, "number": 1.0, "string": "x", "boolean": False, "array": []}
+    kind = next((k for k in kinds if k in simple or k == "object"), None)
+    if kind == "object" and depth < 3:
+        props = schemas.properties(resolved)
+        return {n: plain(schemas, sub, depth + 1) for n, sub in props.items()} if props else None
+    return simple.get(kind or "")
 
 
 def _complete(schemas: Schemas, schema: Any) -> Callable[[Any], bool]:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 from apidrift.contracts.model import ContractVersion, Operation
-from apidrift.simulator.aggregate import Records, rollup_of
+from apidrift.simulator.aggregate import Records, plain, rollup_of
 from apidrift.simulator.core import Call
 from apidrift.simulator.data import IdStyle, Unsatisfiable, fallback_prefix, learn_id_style
 from apidrift.simulator.errors import ApiError
@@ -401,20 +401,34 @@ class Engine:
         for stop in stops[:limit]:
             item = None
             if records is not None:
-                item = model.forge.generate(envelope.items_schema, f"bucket:{op.id}")
+                item = plain(model.schemas, envelope.items_schema)  # its bounds and results are set here
+                if not isinstance(item, dict):
+                    item = model.forge.generate(envelope.items_schema, f"bucket:{op.id}")
                 item[records.rollup.results] = records.aggregate(records.bucket(stop, ids), call.query)
+                self._bound(model, item, bounds, props, window, stop)
             if item is None or not model.schemas.valid(envelope.items_schema, item):
                 salt = f"bucket:{op.id}:{stop}"
                 try:
                     item = model.forge.generate(envelope.items_schema, salt, accept=_filled)
                 except Unsatisfiable:
                     item = model.forge.generate(envelope.items_schema, salt + ":any")
-            for name, at in zip(bounds, (stop, stop + window.width), strict=True):
-                if name is not None:
-                    item[name] = time_value(at, window.as_text, model.schemas.resolve(props[name]))
+                self._bound(model, item, bounds, props, window, stop)
             page.append(item)
         more = first + limit * window.width < window.end  # not len(stops): it may pass sys.maxsize
         return page, more, str(stops[limit]) if more else None
+
+    @staticmethod
+    def _bound(
+        model: VersionModel,
+        item: dict[str, Any],
+        bounds: tuple[str | None, str | None],
+        props: Mapping[str, Any],
+        window: Window,
+        stop: int,
+    ) -> None:
+        for name, at in zip(bounds, (stop, stop + window.width), strict=True):
+            if name is not None:
+                item[name] = time_value(at, window.as_text, model.schemas.resolve(props[name]))
 
     def _records(self, model: VersionModel, op: Operation, envelope: Envelope) -> Records | None:
         key = (model.version.version, op.id)
