@@ -198,7 +198,10 @@ def plain(schemas: Schemas, schema: Any, depth: int = 0) -> Any:
     kind = next((k for k in kinds if k in simple or k == "object"), None)
     if kind == "object" and depth < 3:
         props = schemas.properties(resolved)
-        return {n: plain(schemas, sub, depth + 1) for n, sub in props.items()} if props else None
+        made = {n: plain(schemas, sub, depth + 1) for n, sub in props.items()}
+        # A required name the schema gives no schema for takes any value: the plainest is 0.
+        made.update({n: 0 for n in resolved.get("required", ()) if n not in made})
+        return made or None
     return simple.get(kind or "")
 
 

@@ -434,7 +434,9 @@ class Engine:
         key = (model.version.version, op.id)
         if key not in self._rollups:
             rollup = rollup_of(op, model.schemas, envelope.items_schema)
-            self._rollups[key] = Records(model.forge, rollup, f"usage:{op.id}") if rollup else None
+            records = Records(model.forge, rollup, f"usage:{op.id}") if rollup else None
+            # No record of the result type could be made: buckets are generated whole instead.
+            self._rollups[key] = records if records is not None and records.templates else None
         return self._rollups[key]
 
     def _dimension_ids(self, model: VersionModel, records: Records) -> dict[str, list[Any]]:
