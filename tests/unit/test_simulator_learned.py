@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 from starlette.testclient import TestClient
 
 from apidrift.check.validation import ResponseValidator
@@ -395,3 +396,9 @@ def test_a_renamed_field_is_served_and_written_under_its_version_name_over_one_s
     op = native.operation("get-invite")
     own = Call(op=op, version=native, state=state, params={"invite_id": "inv_1"}, query={}, body={})
     assert same.answer(own, shared=True).body == {"id": "inv_1", "email": "a@example.com", "created_at": 222}
+
+
+@pytest.mark.parametrize("paths", [(), ("",), ("a..b",)])
+def test_a_profile_filter_names_field_paths(paths: tuple[str, ...]) -> None:
+    with pytest.raises(ValidationError, match="give one or more dotted field paths"):
+        Simulation(filters={"/orders": {"regions": paths}})
