@@ -14,7 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 from apidrift.contracts.model import ContractVersion, Operation
-from apidrift.simulator.aggregate import Records, plain, rollup_of
+from apidrift.simulator.aggregate import Records
+from apidrift.simulator.buckets import Buckets
 from apidrift.simulator.core import Call
 from apidrift.simulator.data import IdStyle, Unsatisfiable, fallback_prefix, learn_id_style
 from apidrift.simulator.errors import ApiError
@@ -22,17 +23,9 @@ from apidrift.simulator.filters import Filter, filters_of, ordered
 from apidrift.simulator.filters import apply as apply_filters
 from apidrift.simulator.model import Answer, Examples, VersionModel, error_body
 from apidrift.simulator.pages import (
-    WINDOW_END,
-    WINDOW_START,
     Envelope,
-    Window,
     envelope_fields,
-    limit_of,
-    named,
     page_of,
-    time_value,
-    to_seconds,
-    window_of,
 )
 from apidrift.simulator.renames import Renames, served, stored
 from apidrift.simulator.resources import Collection, Kind
@@ -71,13 +64,12 @@ class Engine:
         # list path -> query parameter -> the item fields it filters, where names cannot tell
         self.filter_names = filter_names or {}
         self._filter_cache: dict[tuple[str, str], tuple[Filter, ...]] = {}
-        self._rollups: dict[tuple[str, str], Records | None] = {}
         # the overlay state's now, for windows asked without an end (None: the engine's clock)
         self.clock_of = clock_of or (lambda state: None)
         # the version a shared state's items are kept in: fields another version renames are shown renamed
         self.renames = Renames(native)
         self._state: Any = None  # the overlay state of the call being answered, when shared
-        self._bounds: dict[tuple[str, str], tuple[str | None, str | None]] = {}
+        self.buckets = Buckets(self.window_names, now)
         self.models = {
             v.version: VersionModel(v, seed, now, (examples or {}).get(v.version, {})) for v in versions
         }
@@ -318,13 +310,11 @@ class Engine:
         envelope = model.envelopes[op.id]
         assert envelope is not None  # a LIST role is given only to operations with an envelope
         status, schema = model.success(op)
-        window = self._window(op, call.query)
-        key = (model.version.version, op.id)
-        if key not in self._bounds:
-            self._bounds[key] = self._bound_fields(model, envelope.items_schema)
-        starts = self._bounds[key]
+        org = self.clock_of(self._state) if self._state is not None else None
+        window = self.buckets.window(op, call.query, org)
+        starts = self.buckets.bounds(model, op.id, envelope.items_schema)
         if window is not None and starts[0] is not None:
-            page, more, token = self._buckets(model, call, envelope, window, starts)
+            page, more, token = self.buckets.page(model, call, envelope, window, self._dimension_ids)
         else:
             rows = self._collection(model, collection, call.params)
             field = model.id_field(collection)
@@ -362,83 +352,6 @@ class Engine:
             self._filter_cache[key] = filters_of(op, model.schemas, envelope.items_schema, named)
         return self._filter_cache[key]
 
-    def _bound_fields(self, model: VersionModel, items_schema: Any) -> tuple[str | None, str | None]:
-        """A bucket's bounds: the profile's names, else by name, else its first two time fields."""
-        props = model.schemas.properties(items_schema)
-        named_start, named_end = self.window_names.get("bucket_start"), self.window_names.get("bucket_end")
-        start = named_start if named_start in props else None
-        end = named_end if named_end in props else None
-        start = start or next((n for n in props if n in WINDOW_START or n.startswith("start")), None)
-        end = end or next((n for n in props if n in WINDOW_END or n.startswith("end")), None)
-        if start is None:
-            times = [n for n, sub in props.items() if _is_time(model.schemas.resolve(sub))]
-            start, end = (times[0], times[1]) if len(times) >= 2 else (None, None)
-        return start, end
-
-    def _buckets(
-        self,
-        model: VersionModel,
-        call: Call,
-        envelope: Envelope,
-        window: Window,
-        bounds: tuple[str | None, str | None],
-    ) -> tuple[list[dict[str, Any]], bool, str | None]:
-        """Buckets of the asked window: aggregates of seeded records where the parameters say how
-        (`aggregate`), else each with non-empty inner lists where the schema allows them."""
-        op, props = call.op, model.schemas.properties(envelope.items_schema)
-        token_name = named(op, ("page", "page_token", "cursor", "next_page"))
-        first = window.start
-        if token_name and call.query.get(token_name) is not None:
-            asked = to_seconds(str(call.query[token_name]).rsplit("_", 1)[-1])
-            if not window.start <= asked < window.end:
-                raise ApiError(400, f"Invalid '{token_name}' token.", param=token_name)
-            first = asked
-        stops = range(first, window.end, window.width)
-        limit = limit_of(op, call.query, default=7)
-        records = self._records(model, op, envelope)
-        ids = self._dimension_ids(model, records) if records is not None else {}
-        page = []
-        for stop in stops[:limit]:
-            item = None
-            if records is not None:
-                item = plain(model.schemas, envelope.items_schema)  # its bounds and results are set here
-                if not isinstance(item, dict):
-                    item = model.forge.generate(envelope.items_schema, f"bucket:{op.id}")
-                item[records.rollup.results] = records.aggregate(records.bucket(stop, ids), call.query)
-                self._bound(model, item, bounds, props, window, stop)
-            if item is None or not model.schemas.valid(envelope.items_schema, item):
-                salt = f"bucket:{op.id}:{stop}"
-                try:
-                    item = model.forge.generate(envelope.items_schema, salt, accept=_filled)
-                except Unsatisfiable:
-                    item = model.forge.generate(envelope.items_schema, salt + ":any")
-                self._bound(model, item, bounds, props, window, stop)
-            page.append(item)
-        more = first + limit * window.width < window.end  # not len(stops): it may pass sys.maxsize
-        return page, more, str(stops[limit]) if more else None
-
-    @staticmethod
-    def _bound(
-        model: VersionModel,
-        item: dict[str, Any],
-        bounds: tuple[str | None, str | None],
-        props: Mapping[str, Any],
-        window: Window,
-        stop: int,
-    ) -> None:
-        for name, at in zip(bounds, (stop, stop + window.width), strict=True):
-            if name is not None:
-                item[name] = time_value(at, window.as_text, model.schemas.resolve(props[name]))
-
-    def _records(self, model: VersionModel, op: Operation, envelope: Envelope) -> Records | None:
-        key = (model.version.version, op.id)
-        if key not in self._rollups:
-            rollup = rollup_of(op, model.schemas, envelope.items_schema)
-            records = Records(model.forge, rollup, f"usage:{op.id}") if rollup else None
-            # No record of the result type could be made: buckets are generated whole instead.
-            self._rollups[key] = records if records is not None and records.templates else None
-        return self._rollups[key]
-
     def _dimension_ids(self, model: VersionModel, records: Records) -> dict[str, list[Any]]:
         """A dimension named as a top-level collection's item parameter (`project_id`) takes the ids
         of the items that collection holds, so usage is reported for things that exist."""
@@ -451,16 +364,6 @@ class Engine:
             if owner is not None:
                 out[dim] = list(self._collection(model, owner, {}))[:5]
         return out
-
-    def _window(self, op: Operation, query: Mapping[str, Any]) -> Window | None:
-        """The asked window; without an end it runs to the overlay's clock where the state has one
-        (a simulated org's now), unless it starts after that: then to the engine's own now."""
-        org = self.clock_of(self._state) if self._state is not None else None
-        if org is not None:
-            window = window_of(op, query, org, self.window_names)
-            if window is None or window.start < org:
-                return window
-        return window_of(op, query, self.now(), self.window_names)
 
     def _other(self, model: VersionModel, call: Call, schema: Any, kind: Kind) -> Any:
         """A read or write no collection explains: a generated answer carrying the request's fields."""
@@ -483,12 +386,3 @@ def _documented(model: VersionModel, op_id: str) -> dict[str, Any] | None:
 def _public(row: Mapping[str, Any]) -> dict[str, Any]:
     """An item without its bookkeeping keys (`_…`, the engine's or a shared table's overlay's)."""
     return {k: v for k, v in row.items() if not k.startswith("_")}
-
-
-def _is_time(schema: Mapping[str, Any]) -> bool:
-    return schema.get("format") in ("date-time", "date") or schema.get("x-unix-time") is True
-
-
-def _filled(value: Any) -> bool:
-    """Whether every list directly inside an object is non-empty (a bucket with results)."""
-    return not isinstance(value, dict) or all(v for v in value.values() if isinstance(v, list))
