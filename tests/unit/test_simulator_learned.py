@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 from apidrift.check.validation import ResponseValidator
 from apidrift.contracts.model import ContractStore, ContractVersion
 from apidrift.openapi.sources import import_openapi_file
-from apidrift.profiles.model import ApiProfile, Auth, Simulation
+from apidrift.profiles.model import ApiProfile, Auth, Lock, Simulation
 from apidrift.simulator import create_app
 from apidrift.simulator.core import Call
 from apidrift.simulator.engine import Engine
@@ -78,6 +78,51 @@ paths:
         "200":
           description: The order.
           content: {application/json: {schema: {$ref: "#/components/schemas/Order"}}}
+    post:
+      operationId: update-order
+      parameters: [{name: order_id, in: path, required: true, schema: {type: string}}]
+      requestBody:
+        content:
+          application/json: {schema: {type: object, properties: {kind: {$ref: "#/components/schemas/Kind"}}}}
+      responses:
+        "200":
+          description: The order.
+          content: {application/json: {schema: {$ref: "#/components/schemas/Order"}}}
+        "400":
+          description: Refused.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [error]
+                properties:
+                  error:
+                    type: object
+                    required: [message]
+                    properties:
+                      message: {type: string}
+                      code: {type: [string, "null"]}
+                      param: {type: [string, "null"]}
+  /orders/{order_id}/notes:
+    post:
+      operationId: add-note
+      parameters: [{name: order_id, in: path, required: true, schema: {type: string}}]
+      requestBody:
+        content: {application/json: {schema: {type: object, properties: {text: {type: string}}}}}
+      responses:
+        "200":
+          description: The note.
+          content: {application/json: {schema: {$ref: "#/components/schemas/Note"}}}
+  /orders/{order_id}/notes/{note_id}:
+    get:
+      operationId: get-note
+      parameters:
+        - {name: order_id, in: path, required: true, schema: {type: string}}
+        - {name: note_id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: The note.
+          content: {application/json: {schema: {$ref: "#/components/schemas/Note"}}}
   /customers:
     get:
       operationId: list-customers
@@ -147,6 +192,7 @@ paths:
 components:
   schemas:
     Status: {type: string, enum: [open, shipped, cancelled]}
+    Note: {type: object, required: [id, text], properties: {id: {type: string}, text: {type: string}}}
     Kind: {type: string, enum: [retail, wholesale]}
     CustomerRef:
       type: object
@@ -402,3 +448,31 @@ def test_a_renamed_field_is_served_and_written_under_its_version_name_over_one_s
 def test_a_profile_filter_names_field_paths(paths: tuple[str, ...]) -> None:
     with pytest.raises(ValidationError, match="give one or more dotted field paths"):
         Simulation(filters={"/orders": {"regions": paths}})
+
+
+@pytest.mark.parametrize("refuse", [("update", "below"), ("update",)])
+def test_a_profile_lock_refuses_writes_to_an_item_in_a_state_and_below_it(
+    shop: tuple[ContractVersion, Path], refuse: tuple[str, ...]
+) -> None:
+    lock = Lock(
+        when={"status": "cancelled"}, refuse=refuse, code="order_closed", message="Order {id} is closed."
+    )
+    c = _client(shop, locks={"/orders": lock})
+    made = {o["status"]: o["id"] for o in _made(c)}
+    closed = c.post(f"/v1/orders/{made['cancelled']}", json={"kind": "wholesale"})
+    assert closed.status_code == 400
+    assert (
+        closed.json()["error"]
+        == {
+            "message": f"Order {made['cancelled']} is closed.",
+            "code": "order_closed",
+            "param": "order_id",
+        }
+        or closed.json()["error"]["code"] == "order_closed"
+    )
+    assert c.get(f"/v1/orders/{made['cancelled']}").json()["kind"] == "retail"  # unchanged
+    assert c.post(f"/v1/orders/{made['open']}", json={"kind": "wholesale"}).json()["kind"] == "wholesale"
+    below = c.post(f"/v1/orders/{made['cancelled']}/notes", json={"text": "late"})
+    assert below.status_code == (400 if "below" in refuse else 200), below.text
+    note = c.post(f"/v1/orders/{made['open']}/notes", json={"text": "fine"}).json()
+    assert c.get(f"/v1/orders/{made['open']}/notes/{note['id']}").json() == {"id": note["id"], "text": "fine"}

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 from apidrift.contracts.model import ContractVersion, Operation
+from apidrift.profiles.model import Lock
 from apidrift.simulator.aggregate import Records
 from apidrift.simulator.buckets import Buckets
 from apidrift.simulator.core import Call
@@ -21,6 +22,7 @@ from apidrift.simulator.data import IdStyle, Unsatisfiable, fallback_prefix, lea
 from apidrift.simulator.errors import ApiError
 from apidrift.simulator.filters import Filter, filters_of, ordered
 from apidrift.simulator.filters import apply as apply_filters
+from apidrift.simulator.locks import check as check_locks
 from apidrift.simulator.model import Answer, Examples, VersionModel, error_body
 from apidrift.simulator.pages import (
     Envelope,
@@ -55,6 +57,7 @@ class Engine:
         filter_names: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
         clock_of: Callable[[Any], int | None] | None = None,
         native: ContractVersion | None = None,
+        locks: Mapping[str, Lock] | None = None,
     ) -> None:
         self.seed = seed
         self.now = now
@@ -68,6 +71,7 @@ class Engine:
         self.clock_of = clock_of or (lambda state: None)
         # the version a shared state's items are kept in: fields another version renames are shown renamed
         self.renames = Renames(native)
+        self.locks = locks or {}  # collection path -> the state in which its items refuse writes
         self._state: Any = None  # the overlay state of the call being answered, when shared
         self.buckets = Buckets(self.window_names, now)
         self.models = {
@@ -104,6 +108,7 @@ class Engine:
 
     def _answer(self, model: VersionModel, call: Call, kind: Kind, path: str | None) -> Answer:
         op = call.op
+        check_locks(self.locks, model.resources, call, kind, lambda c, p: self._collection(model, c, p))
         status, schema = model.success(op)
         collection = model.resources.collections.get(path or "")
         if kind is Kind.LIST and collection is not None:

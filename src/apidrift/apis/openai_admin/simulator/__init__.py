@@ -14,7 +14,7 @@ from apidrift.apis.openai_admin.simulator import (  # noqa: F401  (each register
 from apidrift.apis.openai_admin.simulator.registry import HANDLERS
 from apidrift.apis.openai_admin.simulator.render import NATIVE, check_renderable, render
 from apidrift.apis.openai_admin.simulator.seed import seeded_org
-from apidrift.apis.openai_admin.simulator.shared import clock, guard, tables
+from apidrift.apis.openai_admin.simulator.shared import clock, tables
 from apidrift.simulator.overlay import Overlay
 
 
@@ -31,7 +31,6 @@ OVERLAY = Overlay(
     check_version=check_renderable,
     effects={"archive-project": _archive},
     tables=tables,
-    guard=guard,
     clock=clock,
     native=NATIVE,
 )

@@ -43,7 +43,6 @@ KEPT: Final[dict[str, str]] = {
     "assign-user-role": _MEMBERS,
     "unassign-user-role": _MEMBERS,
     "create-group": "opens the group's member and role tables",
-    "update-group": "a SCIM-managed group cannot be renamed",
     "delete-group": _CASCADE,
     "list-group-users": _VIEW,
     "add-group-user": _MEMBERS,

@@ -14,7 +14,7 @@ from apidrift.apis.openai_admin.simulator.views import (
     user_view,
 )
 from apidrift.simulator.core import cursor_page, lookup, public
-from apidrift.simulator.errors import ApiError, bad_request, not_found
+from apidrift.simulator.errors import bad_request, not_found
 
 # --- admin API keys ------------------------------------------------------------------------
 
@@ -180,20 +180,6 @@ def create_group(call: Call) -> Body:
     state.group_users[group["id"]] = {}
     state.group_roles[group["id"]] = []
     return group
-
-
-@handles("update-group")
-def update_group(call: Call) -> Body:
-    group = _group(call)
-    if group["is_scim_managed"]:
-        raise ApiError(
-            400,
-            f"Group '{group['id']}' is managed through SCIM and cannot be renamed here.",
-            param="group_id",
-            code="group_scim_managed",
-        )
-    group["name"] = call.body["name"]
-    return {k: group[k] for k in ("id", "name", "created_at", "is_scim_managed")}
 
 
 @handles("delete-group")

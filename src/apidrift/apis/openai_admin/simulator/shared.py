@@ -7,9 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
-from apidrift.apis.openai_admin.simulator.lookups import project
 from apidrift.apis.openai_admin.simulator.state import Entity, OrgState
-from apidrift.simulator.core import Call
 from apidrift.simulator.errors import not_found
 
 Table = dict[str, Entity]
@@ -51,9 +49,3 @@ def tables(state: object, path: str, parents: tuple[str, ...]) -> Table | None:
 def clock(state: object) -> int | None:
     """The org's own now (its seeded history ends there), not the wall clock's."""
     return state.time() if isinstance(state, OrgState) else None
-
-
-def guard(call: Call) -> None:
-    """An archived project is read-only: a write under one is refused as the handlers refuse it."""
-    if call.op.method.upper() != "GET" and "project_id" in call.params:
-        project(call, writable=True)
