@@ -19,6 +19,7 @@ from apidrift.simulator.filters import apply as apply_filters
 
 GROUP_NAMES: Final = ("group_by", "groupBy", "group", "dimensions")
 RECORDS: Final = 4  # records drawn per bucket
+_REMEMBERED: Final = 4096  # buckets of records kept per operation
 _TIME_WORDS: Final = ("_at", "time", "date")
 
 
@@ -95,6 +96,7 @@ class Records:
             if n not in rollup.dims and not any(w in n for w in _TIME_WORDS) and _numeric(schemas, sub)
         ]
         template = self._template()
+        self._made: dict[tuple[int, str], list[dict[str, Any]]] = {}
         self.templates = [template] * RECORDS if template is not None else []
         self.pools: dict[str, list[Any]] = {}
         for dim in rollup.dims:
@@ -141,6 +143,14 @@ class Records:
     def bucket(self, start: int, ids: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
         """The records of the bucket starting at `start` (the same every time it is asked while the
         state holds); `ids`: a dimension's values where they are the ids of items the state holds."""
+        key = (start, repr(sorted(ids.items())))
+        if key not in self._made:
+            if len(self._made) >= _REMEMBERED:  # bounded: a sweep asks the same few windows again
+                self._made.clear()
+            self._made[key] = self._draw_bucket(start, ids)
+        return self._made[key]
+
+    def _draw_bucket(self, start: int, ids: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
         rng = random.Random(f"{self.salt}:{start}")
         schemas, schema = self.forge.schemas, self.rollup.schema
         out = []

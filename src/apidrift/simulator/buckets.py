@@ -35,6 +35,7 @@ class Buckets:
         self.now = now
         self._bounds: dict[tuple[str, str], tuple[str | None, str | None]] = {}
         self._rollups: dict[tuple[str, str], Records | None] = {}
+        self._skeletons: dict[tuple[str, str], dict[str, Any]] = {}
 
     def bounds(self, model: VersionModel, op_id: str, items_schema: Any) -> tuple[str | None, str | None]:
         """A bucket's bounds: the profile's names, else by name, else its first two time fields."""
@@ -79,9 +80,7 @@ class Buckets:
         for stop in stops[:limit]:
             item = None
             if records is not None:
-                item = plain(model.schemas, envelope.items_schema)  # its bounds and results are set here
-                if not isinstance(item, dict):
-                    item = model.forge.generate(envelope.items_schema, f"bucket:{op.id}")
+                item = dict(self._skeleton(model, op.id, envelope.items_schema))  # bounds, results set here
                 item[records.rollup.results] = records.aggregate(records.bucket(stop, ids), call.query)
                 self._bound(model, item, bounds, props, window, stop)
             if item is None or not model.schemas.valid(envelope.items_schema, item):
@@ -107,6 +106,15 @@ class Buckets:
         for name, at in zip(bounds, (stop, stop + window.width), strict=True):
             if name is not None:
                 item[name] = time_value(at, window.as_text, model.schemas.resolve(props[name]))
+
+    def _skeleton(self, model: VersionModel, op_id: str, items_schema: Any) -> dict[str, Any]:
+        key = (model.version.version, op_id)
+        if key not in self._skeletons:
+            item = plain(model.schemas, items_schema)
+            if not isinstance(item, dict):
+                item = model.forge.generate(items_schema, f"bucket:{op_id}")
+            self._skeletons[key] = item if isinstance(item, dict) else {}
+        return self._skeletons[key]
 
     def _records(self, model: VersionModel, op: Operation, envelope: Envelope) -> Records | None:
         key = (model.version.version, op.id)
