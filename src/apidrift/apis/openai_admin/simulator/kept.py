@@ -23,7 +23,7 @@ KEPT: Final[dict[str, str]] = {
     "inviteUser": "refuses an email already a member and projects the org lacks; stamps expiry",
     # projects
     "create-project": "seeds the new project's roles, rate limits and owner membership",
-    "archive-project": "archiving stamps archived_at/status; the project then refuses writes",
+    "archive-project": "archiving stamps archived_at/status (then the profile's lock refuses writes)",
     "create-project-user": _MEMBERS,
     "delete-project-user": _CASCADE,
     "list-project-api-keys": _OWNER,
