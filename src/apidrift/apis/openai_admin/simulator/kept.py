@@ -2,7 +2,8 @@
 cannot express. Every other operation of the versions the overlay speaks is answered by the generic
 engine from the overlay's shared org tables (`shared.py`), including what it learns from documented
 parameters (list filters, `include_archived`, the documented order, usage buckets per `group_by` and
-filters) and from the diff (the invites' 2026-04-30 rename); a test holds the handler set to this table."""
+filters), from the diff (the invites' 2026-04-30 rename) and from the profile's `[simulation.locks]`
+(archived projects, SCIM-managed groups); a test holds the handler set to this table."""
 
 from __future__ import annotations
 
