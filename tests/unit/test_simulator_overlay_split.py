@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from apidrift.apis.openai_admin import USAGE_OPERATIONS
 from apidrift.apis.openai_admin.simulator import OVERLAY
 from apidrift.apis.openai_admin.simulator.kept import KEPT
 from apidrift.contracts.model import ContractStore
@@ -36,6 +37,15 @@ def test_info_names_every_other_operation_as_served_generically(label: str, stor
     info = TestClient(create_app(label, store=store)).get("/__apidrift__/info").json()
     assert info["generic"] == sorted(set(version.operations) - set(KEPT))
     assert {"admin-api-keys-get", "list-project-rate-limits", "modify-project"} <= set(info["generic"])
+    # what the engine learned from documented parameters and the diff's renames (issue #18)
+    learned = {
+        "list-audit-logs",
+        "list-projects",
+        "listProjectCertificates",
+        "list-invites",
+        "retrieve-invite",
+    }
+    assert learned | set(USAGE_OPERATIONS) <= set(info["generic"])
 
 
 def _client(label: str) -> TestClient:

@@ -82,7 +82,19 @@ class SweepRules(_Frozen):
         return value
 
 
+FilterPaths = Mapping[str, Mapping[str, tuple[str, ...]]]
 _RELATIVE: Final = re.compile(r"now(?:-(\d+)([smhd]))?")
+
+
+class Lock(_Frozen):
+    """Items of a collection in a state (`when`: field -> value, dotted fields reach nested ones)
+    refuse writes: to themselves (`update`, `delete`, `action`) and to what lies below them in the
+    paths (`below`), with a 400 of this `code`; `{id}` in `message` is the item's id."""
+
+    when: Mapping[str, str | int | float | bool]
+    refuse: tuple[Literal["update", "delete", "action", "below"], ...] = ("update", "below")
+    code: str = "locked"
+    message: str = "'{id}' cannot be modified in its current state."
 
 
 class Simulation(_Frozen):
@@ -93,6 +105,20 @@ class Simulation(_Frozen):
     window: Mapping[Literal["start", "end", "width", "bucket_start", "bucket_end"], str] = Field(
         default_factory=dict
     )
+    # list path -> query parameter -> the item field paths it filters by (dotted; a `{field}` segment
+    # is that field's value), for filters whose field the contract's names and schemas do not tell.
+    filters: FilterPaths = Field(default_factory=dict)
+    # collection path -> the state in which its items refuse writes (a rule a contract cannot state)
+    locks: Mapping[str, Lock] = Field(default_factory=dict)
+
+    @field_validator("filters")
+    @classmethod
+    def _paths(cls, value: FilterPaths) -> FilterPaths:
+        for path, params in value.items():
+            for name, fields in params.items():
+                if not fields or any(not f or "" in f.split(".") for f in fields):
+                    raise ValueError(f"{path}: {name}: give one or more dotted field paths")
+        return value
 
 
 class Extensions(_Frozen):

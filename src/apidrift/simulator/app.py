@@ -90,7 +90,19 @@ def create_app(
     window = {str(k): v for k, v in profile.simulation.window.items()}
 
     def new_engine() -> Engine:
-        return Engine(versions, seed, clock or wall_clock, found, window, overlay.effects, overlay.tables)
+        return Engine(
+            versions,
+            seed,
+            clock or wall_clock,
+            found,
+            window,
+            overlay.effects,
+            overlay.tables,
+            filter_names=profile.simulation.filters,
+            clock_of=overlay.clock,
+            native=store.load(overlay.native) if overlay.native in store.labels() else None,
+            locks=profile.simulation.locks,
+        )
 
     simulator = Simulator(
         base,
@@ -227,10 +239,7 @@ async def _answer(sim: Simulator, request: Request, raw_body: bytes) -> Response
             if sim.transform is not None:
                 rendered = sim.transform(route.op.id, route.version.version, 200, rendered)
             return JSONResponse(rendered)
-        shared = sim.speaks(route.version.version)
-        if shared:
-            sim.overlay.guard(call)
-        answer = sim.engine.answer(call, shared=shared)
+        answer = sim.engine.answer(call, shared=sim.speaks(route.version.version))
         if answer.body is None:
             return Response(status_code=answer.status)
         generic = answer.body

@@ -10,27 +10,26 @@ be made valid is a 501 naming why, and listed in `unsatisfiable` (`/__apidrift__
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 from apidrift.contracts.model import ContractVersion, Operation
+from apidrift.profiles.model import Lock
+from apidrift.simulator.aggregate import Records
+from apidrift.simulator.buckets import Buckets
 from apidrift.simulator.core import Call
 from apidrift.simulator.data import IdStyle, Unsatisfiable, fallback_prefix, learn_id_style
 from apidrift.simulator.errors import ApiError
+from apidrift.simulator.filters import Filter, filters_of, ordered
+from apidrift.simulator.filters import apply as apply_filters
+from apidrift.simulator.locks import check as check_locks
 from apidrift.simulator.model import Answer, Examples, VersionModel, error_body
 from apidrift.simulator.pages import (
-    WINDOW_END,
-    WINDOW_START,
     Envelope,
-    Window,
     envelope_fields,
-    limit_of,
-    named,
     page_of,
-    time_value,
-    to_seconds,
-    window_of,
 )
+from apidrift.simulator.renames import Renames, served, stored
 from apidrift.simulator.resources import Collection, Kind
 
 __all__ = ["SEED_ITEMS", "Answer", "Effect", "Engine", "Tables", "VersionModel", "error_body"]
@@ -55,14 +54,26 @@ class Engine:
         window_names: Mapping[str, str] | None = None,
         effects: Mapping[str, Effect] | None = None,
         tables: Tables | None = None,
+        filter_names: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
+        clock_of: Callable[[Any], int | None] | None = None,
+        native: ContractVersion | None = None,
+        locks: Mapping[str, Lock] | None = None,
     ) -> None:
         self.seed = seed
         self.now = now
         self.window_names = window_names or {}
         self.effects = effects or {}
         self.tables = tables
+        # list path -> query parameter -> the item fields it filters, where names cannot tell
+        self.filter_names = filter_names or {}
+        self._filter_cache: dict[tuple[str, str], tuple[Filter, ...]] = {}
+        # the overlay state's now, for windows asked without an end (None: the engine's clock)
+        self.clock_of = clock_of or (lambda state: None)
+        # the version a shared state's items are kept in: fields another version renames are shown renamed
+        self.renames = Renames(native)
+        self.locks = locks or {}  # collection path -> the state in which its items refuse writes
         self._state: Any = None  # the overlay state of the call being answered, when shared
-        self._bounds: dict[tuple[str, str], tuple[str | None, str | None]] = {}
+        self.buckets = Buckets(self.window_names, now)
         self.models = {
             v.version: VersionModel(v, seed, now, (examples or {}).get(v.version, {})) for v in versions
         }
@@ -97,6 +108,7 @@ class Engine:
 
     def _answer(self, model: VersionModel, call: Call, kind: Kind, path: str | None) -> Answer:
         op = call.op
+        check_locks(self.locks, model.resources, call, kind, lambda c, p: self._collection(model, c, p))
         status, schema = model.success(op)
         collection = model.resources.collections.get(path or "")
         if kind is Kind.LIST and collection is not None:
@@ -106,7 +118,7 @@ class Engine:
         rows = self._collection(model, collection, call.params)
         if kind is Kind.CREATE:
             entity = self._create(model, collection, call, rows)
-            return Answer(status, self._shown(model, collection, schema, entity))
+            return Answer(status, self._shown(model, call, collection, schema, entity))
         ident = call.params.get(collection.item_param or "", "")
         found = rows.get(ident)
         if found is None:
@@ -125,22 +137,33 @@ class Engine:
             done = {**documented, model.id_field(collection): ident, "id": ident, "deleted": True}
             return Answer(status, model.forge.fit(schema, done, f"deleted:{op.id}") if schema else None)
         if kind in (Kind.UPDATE, Kind.ACTION):
-            self._merge(model, collection, entity, call.body)
+            self._merge(model, collection, entity, call.body, self._names(model, call))
             self._effect(model, collection, call.op.id, entity)
-        return Answer(status, self._shown(model, collection, schema, entity))
+        return Answer(status, self._shown(model, call, collection, schema, entity))
 
-    def _shown(self, model: VersionModel, collection: Collection, schema: Any, entity: dict[str, Any]) -> Any:
+    def _names(self, model: VersionModel, call: Call) -> dict[str, str]:
+        """The state's field names -> this version's, for an item of a shared table."""
+        if self._state is None:
+            return {}
+        listed = model.resources.roles[call.op.id].kind is Kind.LIST
+        envelope = model.envelopes.get(call.op.id) if listed else None
+        return self.renames.of(model.version, call.op.id, envelope.items_key if envelope else None)
+
+    def _shown(
+        self, model: VersionModel, call: Call, collection: Collection, schema: Any, entity: dict[str, Any]
+    ) -> Any:
         """The item as this answer documents it; what the answer had to make up is kept in the item
         too (where the item's own schema allows it), so reading it back answers the same."""
         if schema is None:
             return None
-        shown = model.forge.fit(schema, _public(entity), f"shown:{entity['_key']}")
+        names = self._names(model, call)
+        shown = model.forge.fit(schema, served(_public(entity), names), f"shown:{entity['_key']}")
         if isinstance(shown, dict):
             own = model.entity_schema(collection)
+            view = served(_public(entity), names)
             for name, value in shown.items():
-                public = {k: v for k, v in {**entity, name: value}.items() if not k.startswith("_")}
-                if entity.get(name) != value and model.schemas.valid(own, public):
-                    entity[name] = value
+                if view.get(name) != value and model.schemas.valid(own, {**view, name: value}):
+                    entity[stored(name, names)] = value
         return shown
 
     # --- collections -----------------------------------------------------------------------------
@@ -240,7 +263,7 @@ class Engine:
             rows,
             {p: call.params.get(p, "") for p in collection.parents},
         )
-        self._merge(model, collection, entity, call.body)
+        self._merge(model, collection, entity, call.body, self._names(model, call))
         rows[entity["_key"]] = entity
         return entity
 
@@ -268,16 +291,22 @@ class Engine:
         }
 
     def _merge(
-        self, model: VersionModel, collection: Collection, entity: dict[str, Any], body: Mapping[str, Any]
+        self,
+        model: VersionModel,
+        collection: Collection,
+        entity: dict[str, Any],
+        body: Mapping[str, Any],
+        names: Mapping[str, str],
     ) -> None:
-        """The request's fields the entity documents, each kept when the entity stays valid."""
+        """The request's fields the entity documents, each kept when the entity stays valid (under
+        the state's name of a field the served version renames)."""
         schema = model.entity_schema(collection)
         props = model.schemas.properties(schema)
         for name, value in body.items():
             if name in props and name != model.id_field(collection):
-                trial = {k: v for k, v in {**entity, name: value}.items() if not k.startswith("_")}
+                trial = {**served(_public(entity), names), name: value}
                 if model.schemas.valid(schema, trial):
-                    entity[name] = value
+                    entity[stored(name, names)] = value
 
     # --- lists and everything else ----------------------------------------------------------------
 
@@ -286,20 +315,23 @@ class Engine:
         envelope = model.envelopes[op.id]
         assert envelope is not None  # a LIST role is given only to operations with an envelope
         status, schema = model.success(op)
-        window = window_of(op, call.query, self.now(), self.window_names)
-        key = (model.version.version, op.id)
-        if key not in self._bounds:
-            self._bounds[key] = self._bound_fields(model, envelope.items_schema)
-        starts = self._bounds[key]
+        org = self.clock_of(self._state) if self._state is not None else None
+        window = self.buckets.window(op, call.query, org)
+        starts = self.buckets.bounds(model, op.id, envelope.items_schema)
         if window is not None and starts[0] is not None:
-            page, more, token = self._buckets(model, call, envelope, window, starts)
+            page, more, token = self.buckets.page(model, call, envelope, window, self._dimension_ids)
         else:
             rows = self._collection(model, collection, call.params)
             field = model.id_field(collection)
+            names = self._names(model, call)
             items = [
-                model.forge.fit(envelope.items_schema, {**_public(row), field: key}, f"item:{key}")
+                model.forge.fit(
+                    envelope.items_schema, {**served(_public(row), names), field: key}, f"item:{key}"
+                )
                 for key, row in rows.items()
             ]
+            items = ordered(op, model.schemas, envelope.items_schema, items)
+            items = apply_filters(self._filters(model, op, envelope), call.query, items)
             page, more, token = page_of(op, call.query, items, key=field)
         if envelope.items_key is None:
             return page
@@ -318,51 +350,25 @@ class Engine:
                 body[name] = generated[name]
         return body
 
-    def _bound_fields(self, model: VersionModel, items_schema: Any) -> tuple[str | None, str | None]:
-        """A bucket's bounds: the profile's names, else by name, else its first two time fields."""
-        props = model.schemas.properties(items_schema)
-        named_start, named_end = self.window_names.get("bucket_start"), self.window_names.get("bucket_end")
-        start = named_start if named_start in props else None
-        end = named_end if named_end in props else None
-        start = start or next((n for n in props if n in WINDOW_START or n.startswith("start")), None)
-        end = end or next((n for n in props if n in WINDOW_END or n.startswith("end")), None)
-        if start is None:
-            times = [n for n, sub in props.items() if _is_time(model.schemas.resolve(sub))]
-            start, end = (times[0], times[1]) if len(times) >= 2 else (None, None)
-        return start, end
+    def _filters(self, model: VersionModel, op: Operation, envelope: Envelope) -> tuple[Filter, ...]:
+        key = (model.version.version, op.id)
+        if key not in self._filter_cache:
+            named = self.filter_names.get(op.path, {})
+            self._filter_cache[key] = filters_of(op, model.schemas, envelope.items_schema, named)
+        return self._filter_cache[key]
 
-    def _buckets(
-        self,
-        model: VersionModel,
-        call: Call,
-        envelope: Envelope,
-        window: Window,
-        bounds: tuple[str | None, str | None],
-    ) -> tuple[list[dict[str, Any]], bool, str | None]:
-        """Buckets of the asked window, each with non-empty inner lists where the schema allows them."""
-        op, props = call.op, model.schemas.properties(envelope.items_schema)
-        token_name = named(op, ("page", "page_token", "cursor", "next_page"))
-        first = window.start
-        if token_name and call.query.get(token_name) is not None:
-            asked = to_seconds(str(call.query[token_name]).rsplit("_", 1)[-1])
-            if not window.start <= asked < window.end:
-                raise ApiError(400, f"Invalid '{token_name}' token.", param=token_name)
-            first = asked
-        stops = range(first, window.end, window.width)
-        limit = limit_of(op, call.query, default=7)
-        page = []
-        for stop in stops[:limit]:
-            salt = f"bucket:{op.id}:{stop}"
-            try:
-                item = model.forge.generate(envelope.items_schema, salt, accept=_filled)
-            except Unsatisfiable:
-                item = model.forge.generate(envelope.items_schema, salt + ":any")
-            for name, at in zip(bounds, (stop, stop + window.width), strict=True):
-                if name is not None:
-                    item[name] = time_value(at, window.as_text, model.schemas.resolve(props[name]))
-            page.append(item)
-        more = len(stops) > limit
-        return page, more, str(stops[limit]) if more else None
+    def _dimension_ids(self, model: VersionModel, records: Records) -> dict[str, list[Any]]:
+        """A dimension named as a top-level collection's item parameter (`project_id`) takes the ids
+        of the items that collection holds, so usage is reported for things that exist."""
+        out: dict[str, list[Any]] = {}
+        for dim in records.rollup.dims:
+            owner = next(
+                (c for c in model.resources.collections.values() if c.item_param == dim and not c.parents),
+                None,
+            )
+            if owner is not None:
+                out[dim] = list(self._collection(model, owner, {}))[:5]
+        return out
 
     def _other(self, model: VersionModel, call: Call, schema: Any, kind: Kind) -> Any:
         """A read or write no collection explains: a generated answer carrying the request's fields."""
@@ -385,12 +391,3 @@ def _documented(model: VersionModel, op_id: str) -> dict[str, Any] | None:
 def _public(row: Mapping[str, Any]) -> dict[str, Any]:
     """An item without its bookkeeping keys (`_…`, the engine's or a shared table's overlay's)."""
     return {k: v for k, v in row.items() if not k.startswith("_")}
-
-
-def _is_time(schema: Mapping[str, Any]) -> bool:
-    return schema.get("format") in ("date-time", "date") or schema.get("x-unix-time") is True
-
-
-def _filled(value: Any) -> bool:
-    """Whether every list directly inside an object is non-empty (a bucket with results)."""
-    return not isinstance(value, dict) or all(v for v in value.values() if isinstance(v, list))

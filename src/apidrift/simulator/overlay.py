@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from apidrift.simulator.core import Body, Call, Handler
+from apidrift.simulator.core import Body, Handler
 from apidrift.simulator.errors import SimulatorError
 
 
@@ -22,7 +22,7 @@ def _no_table(state: Any, path: str, parents: tuple[str, ...]) -> None:
     return None
 
 
-def _no_guard(call: Call) -> None:
+def _no_clock(state: Any) -> None:
     return None
 
 
@@ -40,10 +40,15 @@ class Overlay:
     effects: Mapping[str, Callable[[dict[str, Any], int], None]] = field(default_factory=dict)
     # For versions the handlers speak, operations without a handler are answered by the generic engine
     # from the overlay's own state: `tables(state, collection path, parent ids)` is that collection's
-    # live table (items by id; None: the engine's own), and `guard(call)` raises the ApiError of a
-    # rule the contract cannot state (an archived project is read-only) before the engine answers.
+    # live table (items by id; None: the engine's own). Rules on the state (an archived project is
+    # read-only) are the profile's data, `[simulation.locks]`, applied by the engine in every version.
     tables: Callable[[Any, str, tuple[str, ...]], dict[str, dict[str, Any]] | None] = _no_table
-    guard: Callable[[Call], None] = _no_guard
+    # The state's own now (a simulated org's), where its time is not the wall clock's: a time window
+    # asked without an end runs to it.
+    clock: Callable[[Any], int | None] = _no_clock
+    # The version the state keeps its items in: a field another version renames (by the diff's
+    # field-renamed findings) is shown and written under that version's name by the engine.
+    native: str | None = None
 
     def speaks(self, version: str) -> bool:
         """Whether the handlers can answer as `version` (else the generic engine answers for them)."""

@@ -10,12 +10,11 @@ from apidrift.apis.openai_admin.simulator import (  # noqa: F401  (each register
     ops_org,
     ops_projects,
     ops_roles,
-    ops_usage,
 )
 from apidrift.apis.openai_admin.simulator.registry import HANDLERS
-from apidrift.apis.openai_admin.simulator.render import check_renderable, render
+from apidrift.apis.openai_admin.simulator.render import NATIVE, check_renderable, render
 from apidrift.apis.openai_admin.simulator.seed import seeded_org
-from apidrift.apis.openai_admin.simulator.shared import guard, tables
+from apidrift.apis.openai_admin.simulator.shared import clock, tables
 from apidrift.simulator.overlay import Overlay
 
 
@@ -32,5 +31,6 @@ OVERLAY = Overlay(
     check_version=check_renderable,
     effects={"archive-project": _archive},
     tables=tables,
-    guard=guard,
+    clock=clock,
+    native=NATIVE,
 )

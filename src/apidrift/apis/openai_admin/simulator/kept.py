@@ -1,6 +1,9 @@
 """Why each hand-written handler of the OpenAI overlay stays: the behaviour it adds that a contract
 cannot express. Every other operation of the versions the overlay speaks is answered by the generic
-engine from the overlay's shared org tables (`shared.py`); a test holds the handler set to this table."""
+engine from the overlay's shared org tables (`shared.py`), including what it learns from documented
+parameters (list filters, `include_archived`, the documented order, usage buckets per `group_by` and
+filters), from the diff (the invites' 2026-04-30 rename) and from the profile's `[simulation.locks]`
+(archived projects, SCIM-managed groups); a test holds the handler set to this table."""
 
 from __future__ import annotations
 
@@ -10,8 +13,6 @@ _SECRET = "generates a key whose value is shown once, in this answer only"
 _CASCADE = "removes what depends on it elsewhere in the org (memberships, role assignments, keys)"
 _MEMBERS = "checks the user/group/role it links exist in the org and are not linked twice"
 _VIEW = "answers a view joined from several org tables (memberships, roles), not a stored item"
-_USAGE = "usage/costs buckets aggregated per the asked window, group_by and filters, from seeded records"
-_RENAMED = "2026-04-30 renames a field of it (created_at -> invited_at), which `render` undoes"
 _OWNER = "a key's owner is joined from users and service accounts (CS-PKO per version)"
 _CUSTOM = "only custom roles change; a role's name is unique in its table"
 
@@ -21,14 +22,9 @@ KEPT: Final[dict[str, str]] = {
     "create-project-service-account": _SECRET + " (and issues the account's project key)",
     "delete-project-service-account": _CASCADE,
     "inviteUser": "refuses an email already a member and projects the org lacks; stamps expiry",
-    "list-invites": _RENAMED,
-    "retrieve-invite": _RENAMED,
-    # audit logs: the seeded history, filtered by the documented filters (a contract names, not applies them)
-    "list-audit-logs": "applies the effective_at/project/actor/event/resource filters to the seeded log",
     # projects
-    "list-projects": "hides archived projects unless include_archived (a filter the contract only names)",
     "create-project": "seeds the new project's roles, rate limits and owner membership",
-    "archive-project": "archiving stamps archived_at/status; the project then refuses writes",
+    "archive-project": "archiving stamps archived_at/status (then the profile's lock refuses writes)",
     "create-project-user": _MEMBERS,
     "delete-project-user": _CASCADE,
     "list-project-api-keys": _OWNER,
@@ -37,7 +33,6 @@ KEPT: Final[dict[str, str]] = {
     "list-project-groups": _VIEW,
     "add-project-group": _MEMBERS,
     "remove-project-group": _CASCADE,
-    "listProjectCertificates": "newest first by default, from the project's seeded certificates",
     "activateProjectCertificates": "flips `active` on the named certificates (each must exist)",
     "deactivateProjectCertificates": "flips `active` on the named certificates (each must exist)",
     # users and groups
@@ -49,7 +44,6 @@ KEPT: Final[dict[str, str]] = {
     "assign-user-role": _MEMBERS,
     "unassign-user-role": _MEMBERS,
     "create-group": "opens the group's member and role tables",
-    "update-group": "a SCIM-managed group cannot be renamed",
     "delete-group": _CASCADE,
     "list-group-users": _VIEW,
     "add-group-user": _MEMBERS,
@@ -70,19 +64,4 @@ KEPT: Final[dict[str, str]] = {
     "list-project-group-role-assignments": _VIEW,
     "assign-project-group-role": _MEMBERS,
     "unassign-project-group-role": _MEMBERS,
-    # usage and costs
-    **{
-        op: _USAGE
-        for op in (
-            "usage-audio-speeches",
-            "usage-audio-transcriptions",
-            "usage-code-interpreter-sessions",
-            "usage-completions",
-            "usage-costs",
-            "usage-embeddings",
-            "usage-images",
-            "usage-moderations",
-            "usage-vector-stores",
-        )
-    },
 }

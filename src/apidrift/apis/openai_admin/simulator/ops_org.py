@@ -3,8 +3,6 @@ with their role assignments (each returns the 2026-05-02 body; the renderer adap
 
 from __future__ import annotations
 
-from typing import Any
-
 from apidrift.apis.openai_admin.simulator.registry import Body, Call, handles
 from apidrift.apis.openai_admin.simulator.state import Entity, redact
 from apidrift.apis.openai_admin.simulator.views import (
@@ -16,7 +14,7 @@ from apidrift.apis.openai_admin.simulator.views import (
     user_view,
 )
 from apidrift.simulator.core import cursor_page, lookup, public
-from apidrift.simulator.errors import ApiError, bad_request, not_found
+from apidrift.simulator.errors import bad_request, not_found
 
 # --- admin API keys ------------------------------------------------------------------------
 
@@ -48,46 +46,7 @@ def create_admin_key(call: Call) -> Body:
     return shown
 
 
-# --- audit logs ----------------------------------------------------------------------------
-
-
-@handles("list-audit-logs")
-def list_audit_logs(call: Call) -> Body:
-    q = call.query
-    span = q.get("effective_at") or {}
-    rows = []
-    for entry in call.state.audit_logs:
-        at = entry["effective_at"]
-        if ("gt" in span and not at > span["gt"]) or ("gte" in span and not at >= span["gte"]):
-            continue
-        if ("lt" in span and not at < span["lt"]) or ("lte" in span and not at <= span["lte"]):
-            continue
-        actor_user = _actor_user(entry)
-        checks = (
-            ("project_ids", entry.get("project", {}).get("id")),
-            ("event_types", entry["type"]),
-            ("actor_ids", actor_user.get("id")),
-            ("actor_emails", actor_user.get("email")),
-            ("resource_ids", entry.get(entry["type"], {}).get("id")),
-        )
-        if all(not q.get(name) or value in q[name] for name, value in checks):
-            rows.append(entry)
-    return cursor_page(call, rows)
-
-
-def _actor_user(entry: Entity) -> dict[str, Any]:
-    actor = entry.get("actor") or {}
-    holder = actor.get("session") or actor.get("api_key") or {}
-    user: dict[str, Any] = holder.get("user") or {}
-    return user
-
-
 # --- invites -------------------------------------------------------------------------------
-
-
-@handles("list-invites")
-def list_invites(call: Call) -> Body:
-    return cursor_page(call, list(call.state.invites.values()))
 
 
 @handles("inviteUser")
@@ -121,11 +80,6 @@ def invite_user(call: Call) -> Body:
     }
     state.invites[invite["id"]] = invite
     return invite
-
-
-@handles("retrieve-invite")
-def retrieve_invite(call: Call) -> Body:
-    return lookup(call.state.invites, call.param("invite_id"), "invite", "invite_id")
 
 
 # --- users and their roles -----------------------------------------------------------------
@@ -226,20 +180,6 @@ def create_group(call: Call) -> Body:
     state.group_users[group["id"]] = {}
     state.group_roles[group["id"]] = []
     return group
-
-
-@handles("update-group")
-def update_group(call: Call) -> Body:
-    group = _group(call)
-    if group["is_scim_managed"]:
-        raise ApiError(
-            400,
-            f"Group '{group['id']}' is managed through SCIM and cannot be renamed here.",
-            param="group_id",
-            code="group_scim_managed",
-        )
-    group["name"] = call.body["name"]
-    return {k: group[k] for k in ("id", "name", "created_at", "is_scim_managed")}
 
 
 @handles("delete-group")

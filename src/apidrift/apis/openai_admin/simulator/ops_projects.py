@@ -17,16 +17,6 @@ from apidrift.simulator.errors import bad_request, not_found
 # --- projects ------------------------------------------------------------------------------
 
 
-@handles("list-projects")
-def list_projects(call: Call) -> Body:
-    rows = [
-        p
-        for p in call.state.projects.values()
-        if call.query.get("include_archived") or p["status"] != "archived"
-    ]
-    return cursor_page(call, rows)
-
-
 @handles("create-project")
 def create_project(call: Call) -> Body:
     state = call.state
@@ -240,12 +230,6 @@ def remove_project_group(call: Call) -> Body:
         raise not_found("project group", gid, "group_id")
     call.state.project_group_roles.pop((pid, gid), None)
     return {"object": "project.group.deleted", "deleted": True}
-
-
-@handles("listProjectCertificates")
-def list_certificates(call: Call) -> Body:
-    pid = project(call)["id"]
-    return cursor_page(call, list(call.state.certificates[pid].values()), default_order="desc")
 
 
 @handles("activateProjectCertificates", "deactivateProjectCertificates")

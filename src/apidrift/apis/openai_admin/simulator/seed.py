@@ -2,7 +2,7 @@
 
 Eight users, six projects (one archived) with members, service accounts, API keys owned by both,
 rate limits, certificates and roles; five groups with members and roles; invites, admin API keys,
-thirty audit-log entries and a week of usage and cost records.
+thirty audit-log entries (usage and costs are the generic engine's aggregates).
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Final
 
 from apidrift.apis.openai_admin.simulator.state import DAY, NOW, T0, Entity, OrgState, new_key, redact
-from apidrift.apis.openai_admin.simulator.usage_data import seed_usage
 
 FIRST: Final = ("Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Radia", "Ken")
 LAST: Final = ("Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Allen", "Perlman", "Thompson")
@@ -189,7 +188,6 @@ def _populate(state: OrgState) -> None:
     _seed_invites(state, projects)
     _seed_admin_keys(state, users)
     _seed_audit_logs(state)
-    state.usage = seed_usage(rng, NOW, projects[:5], users, [k for p in projects for k in state.api_keys[p]])
     # Last, so every value drawn before stays as it was: the first listed project (where a sweep takes
     # its project ids from) holds a service account and a group too, so a sweep reaches every read.
     first, first_roles = projects[0], list(state.project_roles[projects[0]])
@@ -355,4 +353,4 @@ def _seed_audit_logs(state: OrgState) -> None:
         }
         if not kind.startswith("login."):
             entry["project"] = {"id": project["id"], "name": project["name"]}
-        state.audit_logs.append(entry)
+        state.audit_logs[entry["id"]] = entry

@@ -7,9 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
-from apidrift.apis.openai_admin.simulator.lookups import project
 from apidrift.apis.openai_admin.simulator.state import Entity, OrgState
-from apidrift.simulator.core import Call
 from apidrift.simulator.errors import not_found
 
 Table = dict[str, Entity]
@@ -23,12 +21,14 @@ _ORG: Final[dict[str, Callable[[OrgState], Table]]] = {
     "/organization/admin_api_keys": lambda s: s.admin_keys,
     "/organization/groups": lambda s: s.groups,
     "/organization/roles": lambda s: s.roles,
+    "/organization/audit_logs": lambda s: s.audit_logs,
 }
 _PER_PROJECT: Final[dict[str, Callable[[OrgState], dict[str, Table]]]] = {
     f"{_P}/rate_limits": lambda s: s.rate_limits,
     f"{_P}/users": lambda s: s.project_users,
     f"{_P}/service_accounts": lambda s: s.service_accounts,
     "/projects/{project_id}/roles": lambda s: s.project_roles,
+    f"{_P}/certificates": lambda s: s.certificates,
 }
 
 
@@ -46,7 +46,6 @@ def tables(state: object, path: str, parents: tuple[str, ...]) -> Table | None:
     return None
 
 
-def guard(call: Call) -> None:
-    """An archived project is read-only: a write under one is refused as the handlers refuse it."""
-    if call.op.method.upper() != "GET" and "project_id" in call.params:
-        project(call, writable=True)
+def clock(state: object) -> int | None:
+    """The org's own now (its seeded history ends there), not the wall clock's."""
+    return state.time() if isinstance(state, OrgState) else None

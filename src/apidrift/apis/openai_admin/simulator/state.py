@@ -11,8 +11,6 @@ import random
 import string
 from typing import Any, Final
 
-from apidrift.apis.openai_admin.simulator.usage_data import UsageRecord
-
 Entity = dict[str, Any]
 
 DAY: Final = 86_400
@@ -46,11 +44,14 @@ class OrgState:
         self.project_group_roles: dict[tuple[str, str], list[str]] = {}
         self.project_groups: dict[str, dict[str, Entity]] = {}
         self.certificates: dict[str, dict[str, Entity]] = {}
-        self.audit_logs: list[Entity] = []
+        self.audit_logs: dict[str, Entity] = {}  # newest first
         self.admin_keys: dict[str, Entity] = {}
-        self.usage: dict[str, list[UsageRecord]] = {}
 
     # --- deterministic sources -----------------------------------------------------------
+
+    def time(self) -> int:
+        """The org's now, as it stands (no write is stamped by asking)."""
+        return self._clock
 
     def now(self) -> int:
         """The timestamp of the next write: one second after the previous one."""
