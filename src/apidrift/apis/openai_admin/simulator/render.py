@@ -14,7 +14,7 @@ import copy
 from collections.abc import Callable, Iterator
 from typing import Any, Final
 
-from apidrift.apis.openai_admin import ORGANIZATION_USER_ADDED_FIELDS, USAGE_OPERATIONS
+from apidrift.apis.openai_admin import ORGANIZATION_USER_ADDED_FIELDS
 from apidrift.simulator.errors import SimulatorError
 
 Body = Any
@@ -97,7 +97,6 @@ def _key_owner(where: str) -> list[Adapter]:
 
 
 OLD: Final[dict[str, list[Adapter]]] = {
-    "list-groups": [drop("data[]", "group_type")],
     "create-group": [drop("", "group_type")],
     "list-project-groups": [drop("data[]", "group_type")],
     "add-project-group": [drop("", "group_type")],
@@ -106,14 +105,8 @@ OLD: Final[dict[str, list[Adapter]]] = {
         carry("data[]", "_role", "role"),
         carry("data[]", "_added_at", "added_at"),
     ],
-    "list-invites": [rename("data[]", "created_at", "invited_at")],
     "inviteUser": [rename("", "created_at", "invited_at")],
-    "retrieve-invite": [rename("", "created_at", "invited_at")],
-    "list-projects": [drop("data[]", "external_key_id")],
-    **{
-        op: [drop("", "external_key_id")]
-        for op in ("create-project", "retrieve-project", "modify-project", "archive-project")
-    },
+    **{op: [drop("", "external_key_id")] for op in ("create-project", "archive-project")},
     "list-users": [drop("data[]", *NEW_USER_FIELDS)],
     "retrieve-user": [drop("", *NEW_USER_FIELDS)],
     "modify-user": [drop("", *NEW_USER_FIELDS)],
@@ -123,7 +116,6 @@ OLD: Final[dict[str, list[Adapter]]] = {
     "retrieve-project-api-key": _key_owner("owner"),
     "activateProjectCertificates": [as_list_page],
     "deactivateProjectCertificates": [as_list_page],
-    **{op: [rename("data[]", "results", "result")] for op in USAGE_OPERATIONS},
 }
 
 ADAPTATIONS: Final[dict[str, dict[str, list[Adapter]]]] = {NATIVE: {}, "2026-04-30": OLD}
