@@ -13,7 +13,7 @@ body invalid is not taken).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -24,6 +24,7 @@ from apidrift.check.validation import ResponseValidator
 from apidrift.contracts.model import ContractVersion, JSONSchema, Operation
 from apidrift.diff.changes import Change, ChangeKind, Severity, Side
 from apidrift.diff.engine import diff_versions, path_shape
+from apidrift.simulator.errors import SimulatorError
 from apidrift.simulator.rehearse_values import (
     SAMPLES,
     FieldJudge,
@@ -309,15 +310,13 @@ def apply(plan: RehearsalPlan, op_id: str, status: str | int, body: Any, *, vari
     valid in the new version. Where several placements alter one path (left out, or null), the
     `variant`-th goes first, so successive responses show each in turn. A body that is not valid
     in the new version to begin with is returned as it is. A status the version documents only
-    as a range (`2XX`) or as `default` is planned under that name."""
-    code = str(status)
-    documented = next((s for s in (code, f"{code[:1]}XX", "default") if (op_id, s) in plan.placements), None)
+    as a range (`2XX`) or as `default` is planned under that name; an error the operation does not
+    document under its own status is rehearsed as the documented error whose shape it has."""
+    valid = plan.validator
+    documented = _documented_as(plan, op_id, str(status), body)
     if documented is None:
         return body
     placements, status = plan.placements[(op_id, documented)], documented
-    valid = plan.validator
-    if not valid.is_valid(op_id, status, body):
-        return body
     out = json_copy(body)
     by_path: dict[str, list[Placement]] = {}
     for placement in placements:
@@ -328,6 +327,22 @@ def apply(plan: RehearsalPlan, op_id: str, status: str | int, body: Any, *, vari
             if _place(out, placement, lambda b: bool(valid.is_valid(op_id, status, b))):
                 break
     return out
+
+
+def _documented_as(plan: RehearsalPlan, op_id: str, code: str, body: Any) -> str | None:
+    """The status whose placements apply to a `code` answer of `op_id`: the code, its range or
+    `default`, and for an error (answered, when its own status is undocumented, in the shape of
+    another: `engine.error_body`) any other documented error status whose schema the body fits.
+    None when there is nothing to place or the body is not valid as the status found."""
+    named = [s for s in (code, f"{code[:1]}XX", "default") if (op_id, s) in plan.placements]
+    valid = plan.validator
+    if named:
+        return named[0] if valid.is_valid(op_id, named[0], body) else None
+    op = plan.new.operations.get(op_id)
+    if op is None or code[:1] not in ("4", "5"):
+        return None
+    others = sorted(s for s in op.responses if s[:1] in ("4", "5") or s == "default")
+    return next((s for s in others if (op_id, s) in plan.placements and valid.is_valid(op_id, s, body)), None)
 
 
 def _place(body: Any, placement: Placement, valid: Callable[[Any], bool]) -> bool:
@@ -351,22 +366,46 @@ def _place(body: Any, placement: Placement, valid: Callable[[Any], bool]) -> boo
 
 
 class Rehearsal:
-    """A plan applied to a running simulator: each operation's responses take turns through the
-    alternatives at one path. Only responses answered as the plan's new version are altered."""
+    """Plans applied to a running simulator, one per version it answers as (with `--mix`, a family
+    answered as another version is rehearsed against that version: what it sends that a client of
+    the old version cannot read). Each operation's responses take turns through the alternatives
+    at one path; `reset` starts the turns again."""
 
-    def __init__(self, plan: RehearsalPlan) -> None:
+    def __init__(self, plan: RehearsalPlan, *mixed: RehearsalPlan) -> None:
+        if any(m.old.version != plan.old.version for m in mixed):
+            raise SimulatorError("every plan of one rehearsal is for clients of the same old version")
         self.plan = plan
-        self._served: Counter[str] = Counter()
+        self.plans = {p.new.version: p for p in (*mixed, plan)}
+        self._served: Counter[tuple[str, str]] = Counter()
+
+    @classmethod
+    def of(cls, plan: RehearsalPlan, answered_as: Iterable[ContractVersion] = ()) -> Rehearsal:
+        """`plan`, and a plan for clients of the same old version for each other version answered as."""
+        others = {v.version: v for v in answered_as if v.version != plan.new.version}
+        return cls(plan, *(plan_rehearsal(v, plan.old, at_least=plan.at_least) for v in others.values()))
+
+    def covering(self, answered_as: Iterable[ContractVersion]) -> Rehearsal:
+        """This rehearsal, with a plan added for each version answered as that it has none for."""
+        missing = {v.version: v for v in answered_as if v.version not in self.plans}
+        if not missing:
+            return self
+        old, level = self.plan.old, self.plan.at_least
+        added = (plan_rehearsal(v, old, at_least=level) for v in missing.values())
+        return Rehearsal(self.plan, *(p for p in self.plans.values() if p is not self.plan), *added)
 
     def __call__(self, op_id: str, version: str, status: int, body: Any) -> Any:
-        if version != self.plan.new.version:
+        plan = self.plans.get(version)
+        if plan is None:
             return body
-        turn = self._served[op_id]
-        self._served[op_id] += 1
-        return apply(self.plan, op_id, status, body, variant=turn)
+        key = (op_id, str(status))  # errors take their turns apart from successes
+        turn = self._served[key]
+        self._served[key] += 1
+        return apply(plan, op_id, status, body, variant=turn)
 
     def reset(self) -> None:
         self._served.clear()
 
     def info(self) -> dict[str, Any]:
-        return self.plan.summary()
+        """The main plan's summary; with `mixed`, those of the versions families are answered as."""
+        mixed = {v: p.summary() for v, p in sorted(self.plans.items()) if p is not self.plan}
+        return self.plan.summary() | ({"mixed": mixed} if mixed else {})
