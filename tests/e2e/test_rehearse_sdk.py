@@ -41,7 +41,7 @@ from apidrift.diff.engine import diff_versions
 from apidrift.sdk.mapping import load_mapping, resolve
 from apidrift.sdk.pydantic_shapes import error_path
 from apidrift.simulator import create_app
-from apidrift.simulator.rehearse import OMITTED, plan_rehearsal
+from apidrift.simulator.rehearse import OMITTED, plan_rehearsal, turns_needed
 from contract_models import response_model
 
 OLD, NEW = "2026-04-30", "2026-05-02"
@@ -183,13 +183,8 @@ def test_the_old_sdk_fails_exactly_where_the_diff_says_readers_of_the_old_versio
     plan = plan_rehearsal(new, old)
     plain, rehearsed = serve_app(create_app(new)), serve_app(create_app(new, rehearse=plan))
 
-    def turns(op_id: str) -> int:  # enough responses for every alternative at one path to show
-        by_path: dict[tuple[str, str], int] = {}
-        for (op, status), placements in plan.placements.items():
-            for p in placements:
-                if op == op_id:
-                    by_path[(status, p.path)] = by_path.get((status, p.path), 0) + 1
-        return max(by_path.values(), default=1)
+    def turns(op_id: str) -> int:  # enough responses for every alternative to show
+        return turns_needed(plan, op_id)
 
     old_models = {op_id: response_model(old, op_id, openai.BaseModel) for op_id in old.operations}
     mapping, name = load_mapping("openai")

@@ -13,7 +13,7 @@ body invalid is not taken).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -34,6 +34,7 @@ from apidrift.simulator.rehearse_values import (
     omit,
     put,
     registry_of,
+    tokens,
     undo,
 )
 
@@ -318,15 +319,31 @@ def apply(plan: RehearsalPlan, op_id: str, status: str | int, body: Any, *, vari
         return body
     placements, status = plan.placements[(op_id, documented)], documented
     out = json_copy(body)
-    by_path: dict[str, list[Placement]] = {}
-    for placement in placements:
-        by_path.setdefault(placement.path, []).append(placement)
-    for group in by_path.values():
+    for group in alternatives(placements):
         turn = variant % len(group)
         for placement in group[turn:] + group[:turn]:
             if _place(out, placement, lambda b: bool(valid.is_valid(op_id, status, b))):
                 break
     return out
+
+
+def alternatives(placements: Sequence[Placement]) -> list[list[Placement]]:
+    """Placements that exclude each other, grouped: those at one path (left out, or another value),
+    and with a field left out, every placement below it (which could never show beside it). One of
+    each group is made per response, in turns."""
+    omitted = sorted((p.path for p in placements if p.action is Action.OMIT), key=lambda x: len(tokens(x)))
+    groups: dict[str, list[Placement]] = {}
+    for placement in placements:
+        steps = tokens(placement.path)
+        key = next((o for o in omitted if tokens(o) == steps[: len(tokens(o))]), placement.path)
+        groups.setdefault(key, []).append(placement)
+    return list(groups.values())
+
+
+def turns_needed(plan: RehearsalPlan, op_id: str) -> int:
+    """How many responses of `op_id` show every alternative of its placements (at least 1)."""
+    sizes = [len(g) for (op, _), found in plan.placements.items() if op == op_id for g in alternatives(found)]
+    return max(sizes, default=1)
 
 
 def _documented_as(plan: RehearsalPlan, op_id: str, code: str, body: Any) -> str | None:
