@@ -130,6 +130,14 @@ def test_rehearsal_of_plans_each_version_answered_as_once() -> None:
     assert rehearsal.plans[OLD].placements == {}
 
 
+def test_a_plan_for_another_version_still_rehearses_the_version_served() -> None:
+    """Handed a plan made for another served version, the app plans the one it serves as well."""
+    store = ContractStore()
+    old, new = store.load(OLD), store.load(NEW)
+    app = create_app(OLD, rehearse=plan_rehearsal(new, old), store=store)
+    assert sorted(app.state.simulator.transform.plans) == [OLD, NEW]
+
+
 def test_reset_starts_the_rehearsal_turns_again() -> None:
     """Three answers (turns 0, 1, 2 of two alternatives at `data[].role`), a reset, and the next is
     turn 0 again (without the reset it would be turn 3, the second alternative)."""

@@ -126,11 +126,12 @@ def _rehearsal(
     """A plan per version answered as (the base, and each family's of a mix), for clients of `old`."""
     from apidrift.simulator.rehearse import Rehearsal, RehearsalPlan, plan_rehearsal
 
+    every = [new, *answered_as]
     if isinstance(old, Rehearsal):
-        return old.covering(answered_as)
+        return old.covering(every)
     if isinstance(old, RehearsalPlan):
-        return Rehearsal.of(old, answered_as)
-    return Rehearsal.of(plan_rehearsal(new, store.load(old) if isinstance(old, str) else old), answered_as)
+        return Rehearsal.of(old, every)
+    return Rehearsal.of(plan_rehearsal(new, store.load(old) if isinstance(old, str) else old), every)
 
 
 def _overlay(profile: ApiProfile) -> Overlay:
