@@ -15,7 +15,7 @@ from apidrift.check.validation import ResponseValidator
 from apidrift.contracts.model import ContractStore, ContractVersion
 from apidrift.contracts.operations import Operation, Parameter, ResponseSpec
 from apidrift.simulator import create_app
-from apidrift.simulator.rehearse import Rehearsal, plan_rehearsal
+from apidrift.simulator.rehearse import Rehearsal, apply, plan_rehearsal
 from cli_support import run_cli
 
 OLD, NEW = "2026-04-30", "2026-05-02"
@@ -93,6 +93,27 @@ def test_an_error_answered_in_another_status_shape_is_rehearsed_as_that_status(s
     assert old_check.is_valid("delete-thing", 400, plain.json())
     assert ResponseValidator(store.load("v2")).is_valid("delete-thing", 400, rehearsed.json())
     assert not old_check.is_valid("delete-thing", 400, rehearsed.json())
+
+
+def test_an_error_documented_under_its_own_status_is_never_rehearsed_as_another() -> None:
+    """The 400's shape changed, the 404's did not: a 404 stays as it is even when it fits the 400's
+    schema too; a 409, undocumented, is rehearsed as the 400 it is shaped as."""
+
+    def pair(label: str, *, old: bool) -> ContractVersion:
+        error = error_schema(nullable_type=not old, message_required=old)
+        responses = {
+            "200": ResponseSpec("200", "ok", THING),
+            "400": ResponseSpec("400", "bad", error),
+            "404": ResponseSpec("404", "none", {"type": "object"}),
+        }
+        op = Operation("get-thing", "GET", "/things/{thing_id}", "", (), None, responses)
+        return ContractVersion("things", label, None, "", (), {op.id: op}, {})
+
+    plan = plan_rehearsal(pair("v2", old=False), pair("v1", old=True))
+    body = {"error": {"message": "No such thing.", "type": "invalid_request_error"}}
+    assert apply(plan, "get-thing", 404, body) == body
+    assert apply(plan, "get-thing", 409, body) != body
+    assert ResponseValidator(plan.new).is_valid("get-thing", 400, apply(plan, "get-thing", 409, body))
 
 
 def test_a_family_mixed_into_another_version_is_rehearsed_against_that_version() -> None:

@@ -99,8 +99,8 @@ def _documented_as(plan: RehearsalPlan, op_id: str, code: str, body: Any) -> str
     if named:
         return named[0] if valid.is_valid(op_id, named[0], body) else None
     op = plan.new.operations.get(op_id)
-    if op is None or code[:1] not in ("4", "5"):
-        return None
+    if op is None or code[:1] not in ("4", "5") or {code, f"{code[:1]}XX"} & set(op.responses):
+        return None  # a documented status is read as documented, never as another
     others = sorted(s for s in op.responses if s[:1] in ("4", "5") or s == "default")
     return next((s for s in others if (op_id, s) in plan.placements and valid.is_valid(op_id, s, body)), None)
 
