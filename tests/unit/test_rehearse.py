@@ -17,7 +17,7 @@ from apidrift.contracts.operations import Header, Operation, ResponseSpec
 from apidrift.diff.changes import ChangeKind, Severity, Side
 from apidrift.diff.registry import RULES
 from apidrift.generate.strategies import from_schema
-from apidrift.simulator.rehearse import Action, apply, coverage, plan_rehearsal
+from apidrift.simulator.rehearse import Action, alternatives, apply, coverage, plan_rehearsal, turns_needed
 
 K = ChangeKind
 OP = "get-thing"
@@ -176,6 +176,22 @@ def test_alternatives_at_one_path_take_turns() -> None:
     assert kinds == {K.BECAME_OPTIONAL, K.BECAME_NULLABLE}
     seen = [rehearsed(old, new, {"id": "t", "name": "n"}, variant=i) for i in range(2)]
     assert sorted(map(str, seen)) == sorted(map(str, [{"id": "t"}, {"id": "t", "name": None}]))
+
+
+def test_a_placement_below_a_field_left_out_takes_turns_with_it() -> None:
+    """`tags` may be absent now, and each tag's `id` too: leaving out `tags` would hide the other, so
+    the two take turns, and the turns needed say so."""
+    tag = thing({"id": {"type": "string"}}, ("id",))
+    old = version("a", thing({**ID, "tags": {"type": "array", "items": tag}}, ("id", "tags")))
+    new = version(
+        "b", thing({**ID, "tags": {"type": "array", "items": thing({"id": {"type": "string"}}, ())}})
+    )
+    plan = plan_rehearsal(new, old)
+    assert {p.path for p in plan.placements[(OP, "200")]} == {"tags", "tags[].id"}
+    assert [len(g) for g in alternatives(plan.placements[(OP, "200")])] == [2] and turns_needed(plan, OP) == 2
+    seen = [rehearsed(old, new, {"id": "t", "tags": [{"id": "x"}]}, variant=i) for i in range(2)]
+    assert sorted(map(str, seen)) == sorted(map(str, [{"id": "t"}, {"id": "t", "tags": [{}]}]))
+    assert turns_needed(plan, "another-operation") == 1
 
 
 def test_warnings_are_rehearsed_unless_only_breaking_is_asked_for() -> None:

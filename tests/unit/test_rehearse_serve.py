@@ -36,6 +36,7 @@ def test_serve_rehearse_plans_the_rehearsal_and_says_what_it_alters(served: dict
     result = run_cli("serve", "--version", NEW, "--rehearse", OLD)
     assert result.returncode == 0, result.stdout + result.stderr
     plan = served["rehearse"]
+    plan = plan.plan
     assert isinstance(plan, RehearsalPlan) and (plan.old.version, plan.new.version) == (OLD, NEW)
     assert f"rehearsing {NEW} for clients of {OLD}: 109 alterations in 38 operations" in result.stdout
     assert "field-renamed 14" in result.stdout and "cannot be rehearsed: 0" in result.stdout

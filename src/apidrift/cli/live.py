@@ -93,23 +93,27 @@ def serve(
     store = ContractStore(contracts, api)
     label = version or store.newest()
     new = store.load(label)  # an unknown version is bad input before anything listens
-    plan = None
+    mixed = parse_mix(mix, families=_families(api, store), known_versions=store.labels()) if mix else None
+    rehearsal = None
     if rehearse is not None:
-        from apidrift.simulator.rehearse import plan_rehearsal
+        from apidrift.simulator.rehearse import Rehearsal, plan_rehearsal
 
-        plan = plan_rehearsal(new, store.load(rehearse))
-        _print_rehearsal(plan.summary())
+        # A family answered as another version is rehearsed against that version (`Rehearsal.of`).
+        others = [store.load(v) for v in sorted(set((mixed or {}).values()))]
+        rehearsal = Rehearsal.of(plan_rehearsal(new, store.load(rehearse)), others)
+        for plan in (rehearsal.plan, *(p for p in rehearsal.plans.values() if p is not rehearsal.plan)):
+            _print_rehearsal(plan.summary())
     out().print(f"simulated {api} org, version {label}, on http://{host}:{port}/v1", soft_wrap=True)
     run_server(
         label,
         host=host,
         port=port,
-        mix=parse_mix(mix, families=_families(api, store), known_versions=store.labels()) if mix else None,
+        mix=mixed,
         faults=FaultPlan.parse(faults, seed=seed) if faults else None,
         latency_ms=latency,
         seed=seed,
         store=store,
-        rehearse=plan,
+        rehearse=rehearsal,
     )
 
 

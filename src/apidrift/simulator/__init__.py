@@ -14,7 +14,7 @@ from apidrift.simulator.overlay import Overlay
 from apidrift.simulator.routes import BASE_PATH, CONTROL_PREFIX, LoggedRequest, Simulator
 
 if TYPE_CHECKING:
-    from apidrift.simulator.rehearse import RehearsalPlan
+    from apidrift.simulator.rehearse import Rehearsal, RehearsalPlan
 
 __all__ = [
     "BASE_PATH",
@@ -45,7 +45,7 @@ def serve(
     latency_ms: float = 0,
     seed: int = 0,
     store: ContractStore | None = None,
-    rehearse: str | ContractVersion | RehearsalPlan | None = None,
+    rehearse: str | ContractVersion | RehearsalPlan | Rehearsal | None = None,
 ) -> None:
     """Run the simulator with uvicorn until interrupted (blocking); the API is at `http://host:port/v1`.
     `rehearse` names an older version whose clients its responses break (see `rehearse.py`)."""

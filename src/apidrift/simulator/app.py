@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -39,7 +39,7 @@ from apidrift.simulator.routes import (
 )
 
 if TYPE_CHECKING:
-    from apidrift.simulator.rehearse import RehearsalPlan
+    from apidrift.simulator.rehearse import Rehearsal, RehearsalPlan
 
 _logger = logging.getLogger("apidrift.simulator")
 
@@ -62,7 +62,7 @@ def create_app(
     store: ContractStore | None = None,
     profile: ApiProfile | None = None,
     validation_budget_s: float = VALIDATION_BUDGET_S,
-    rehearse: str | ContractVersion | RehearsalPlan | None = None,
+    rehearse: str | ContractVersion | RehearsalPlan | Rehearsal | None = None,
     examples: Path | None = None,
     clock: Callable[[], int] | None = None,
 ) -> Starlette:
@@ -124,19 +124,26 @@ def create_app(
         ]
     )
     if rehearse is not None:
-        simulator.transform = _rehearsal(base, rehearse, store)
+        simulator.transform = _rehearsal(base, rehearse, store, mixed.values())
     app.state.simulator = simulator
     return app
 
 
 def _rehearsal(
-    new: ContractVersion, old: str | ContractVersion | RehearsalPlan, store: ContractStore
+    new: ContractVersion,
+    old: str | ContractVersion | RehearsalPlan | Rehearsal,
+    store: ContractStore,
+    answered_as: Iterable[ContractVersion],
 ) -> BodyTransform:
+    """A plan per version answered as (the base, and each family's of a mix), for clients of `old`."""
     from apidrift.simulator.rehearse import Rehearsal, RehearsalPlan, plan_rehearsal
 
+    every = [new, *answered_as]
+    if isinstance(old, Rehearsal):
+        return old.covering(every)
     if isinstance(old, RehearsalPlan):
-        return Rehearsal(old)
-    return Rehearsal(plan_rehearsal(new, store.load(old) if isinstance(old, str) else old))
+        return Rehearsal.of(old, every)
+    return Rehearsal.of(plan_rehearsal(new, store.load(old) if isinstance(old, str) else old), every)
 
 
 def _overlay(profile: ApiProfile) -> Overlay:
@@ -243,15 +250,17 @@ async def _answer(sim: Simulator, request: Request, raw_body: bytes) -> Response
         if answer.body is None:
             return Response(status_code=answer.status)
         generic = answer.body
-        if sim.transform is not None and 200 <= answer.status < 300:
+        if sim.transform is not None:
             generic = sim.transform(route.op.id, route.version.version, answer.status, generic)
         return JSONResponse(generic, answer.status)
     except ApiError as exc:
+        documented: Any = exc.body()
         if route is not None and sim.handler_for(route) is None:
             # A generically served operation answers its errors in the shape its version documents.
-            model = sim.engine.models[route.version.version]
-            return JSONResponse(error_body(model, route.op, exc), exc.status)
-        return JSONResponse(exc.body(), exc.status)
+            documented = error_body(sim.engine.models[route.version.version], route.op, exc)
+        if route is not None and sim.transform is not None:
+            documented = sim.transform(route.op.id, route.version.version, exc.status, documented)
+        return JSONResponse(documented, exc.status)
     except Exception as exc:
         # A simulator bug: still answer with the documented error object (and say so), so a client
         # under test sees a well-formed 500 rather than a bare "Internal Server Error".

@@ -42,6 +42,9 @@ class BodyTransform(Protocol):
 
     def info(self) -> dict[str, Any]: ...
 
+    def reset(self) -> None:
+        """Start again, as a fresh server would (`Simulator.reset`)."""
+
 
 @dataclass(frozen=True)
 class LoggedRequest:
@@ -114,11 +117,14 @@ class Simulator:
         self.transform: BodyTransform | None = None
 
     def reset(self) -> None:
-        """Back to the seed state: a fresh org, an empty request log, the fault sequence from the start."""
+        """Back to the seed state: a fresh org, an empty request log, the fault sequence and a
+        rehearsal's turns from the start."""
         self.state = self.overlay.new_state(self.seed)
         self.engine = self._new_engine()
         self.requests.clear()
         self._fault_counter = 0
+        if self.transform is not None:
+            self.transform.reset()
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
         # Only routes of this method and number of segments can match (a parameter is one segment).
