@@ -140,3 +140,14 @@ def test_two_files_import_at_once_as_they_do_one_by_one(
     assert both == alone
     # Each file's cache entry is written, the child's too (after it sent its result).
     assert len(list((tmp_path / "cache" / "openapi").glob("*.json"))) == 2
+
+
+def test_run_one_after_the_other_the_first_jobs_error_is_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0})
+
+    def fails(message: str) -> int:
+        raise ValueError(message)
+
+    # The second job is the larger; run here, in order, the first one's error still comes first.
+    with pytest.raises(ValueError, match="first"):
+        run_all([Job(run=lambda: fails("first"), work=1), Job(run=lambda: fails("second"), work=9)])

@@ -50,7 +50,7 @@ def run_all(jobs: Sequence[Job[T]]) -> list[T]:
     results: dict[int, T] = {}
     current = -1
     try:
-        for current in order:
+        for current in range(len(jobs)):  # in order: the first failure is the one a serial run meets
             if current != forked:
                 results[current] = _here(jobs[current])
     except Exception:
