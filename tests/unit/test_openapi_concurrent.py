@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from apidrift.contracts.model import ContractStore
-from apidrift.openapi import concurrent
+from apidrift.openapi import concurrent, sources
 from apidrift.openapi.concurrent import Job, reap, run_all
 from apidrift.openapi.sources import import_openapi_file, resolve_versions
 
@@ -151,3 +151,27 @@ def test_run_one_after_the_other_the_first_jobs_error_is_raised(monkeypatch: pyt
     # The second job is the larger; run here, in order, the first one's error still comes first.
     with pytest.raises(ValueError, match="first"):
         run_all([Job(run=lambda: fails("first"), work=1), Job(run=lambda: fails("second"), work=9)])
+
+
+def test_two_cached_files_are_read_at_once_without_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("APIDRIFT_CACHE_DIR", str(tmp_path / "cache"))
+    old, new = tmp_path / "v1.yaml", tmp_path / "v2.yaml"
+    old.write_text(SPEC.format(version="1", extra="name: {type: string}"), encoding="utf-8")
+    new.write_text(
+        SPEC.format(version="2", extra="tags: {type: array, items: {type: string}}"), encoding="utf-8"
+    )
+    store = ContractStore(tmp_path / "contracts", "pets")
+    built = resolve_versions([str(old), str(new)], store)
+    reap(block=True)
+
+    def refuse(path: Path) -> None:
+        raise AssertionError(f"{path} was parsed again instead of coming from the cache")
+
+    # In the child too (it is forked with this patch in place): a parse there fails, is run again
+    # here, and fails the test.
+    monkeypatch.setattr(sources, "load_document", refuse)
+    again = resolve_versions([str(new), str(old)], store)
+    assert [v.version for v in again] == ["v2", "v1"]
+    assert again == [built[1], built[0]]
