@@ -37,6 +37,7 @@ __all__ = [
 
 _COMBINATORS = ("anyOf", "oneOf", "allOf")
 _COMBINATOR_SET = frozenset(_COMBINATORS)
+_ANNOTATION_SET = frozenset(ANNOTATION_KEYWORDS)
 INLINE = "(inline)"
 
 
@@ -116,7 +117,7 @@ class SchemaFlattener:
         self.defs = defs
         # A diff also wants the 2020-12 keywords, annotations and schemas under additionalProperties.
         self.detail = detail
-        self._keywords = CONSTRAINT_KEYWORDS + DETAIL_KEYWORDS if detail else CONSTRAINT_KEYWORDS
+        self._keywords = frozenset(CONSTRAINT_KEYWORDS + DETAIL_KEYWORDS if detail else CONSTRAINT_KEYWORDS)
         # The fields below each named schema, flattened once: operations share components, and
         # flattening them again for every operation was most of a whole-document diff.
         self._cache = cache
@@ -158,32 +159,45 @@ class SchemaFlattener:
         self._budget.spend()
         node, refs = self.deref(node)
         origin = refs[-1] if refs and self.detail else origin
-        if any(r in stack for r in refs):
+        if refs and any(r in stack for r in refs):
             # A recursive schema: record the field, stop descending.
             recursive = FieldShape(path=path, types=("object",), required=required, refs=refs, origin=origin)
             self._add(out, recursive)
             return
         stack = (*stack, *refs)
         members = self._members_of(refs[-1], node) if refs else self._members(node)
-        types = sorted({t for m in members for t in types_of(m)})
+        if len(members) == 1:
+            member = members[0]
+            types = types_of(member)
+            if len(types) > 1:
+                types = sorted(set(types))
+            named = tuple(sorted({*refs, *member.get("__refs__", ())}))
+        else:
+            types = sorted({t for m in members for t in types_of(m)})
+            named = tuple(sorted({*refs, *(r for m in members for r in m.get("__refs__", ()))}))
         enum = enum_of(members)
-        named = tuple(sorted({*refs, *(r for m in members for r in m.get("__refs__", ()))}))
-        found = {(k, self._constraint(k, m[k])) for m in members for k in self._keywords if k in m}
+        keywords = self._keywords
+        found = {(k, self._constraint(k, m[k])) for m in members for k in keywords.intersection(m)}
         if self.detail and len(members) > 1:
             found = partial(found, [(types_of(m), set(m)) for m in members])
         constraints = tuple(sorted(found, key=repr))
-        description = next((str(m["description"]) for m in [node, *members] if m.get("description")), "")
+        described = [node, *members]
+        description = ""
+        for m in described:
+            if m.get("description"):
+                description = str(m["description"])
+                break
         annotations: tuple[tuple[str, Any], ...] = ()
         if self.detail:
-            found = {(k, hashable(m[k])) for m in [node, *members] for k in ANNOTATION_KEYWORDS if k in m}
-            # Lifecycle extensions (`x-sunset`, ...): the diff's lifecycle policy reads the ones it names.
-            found.update(
-                (k, hashable(v))
-                for m in [node, *members]
-                for k, v in m.items()
-                if k[:2] == "x-" and is_lifecycle_extension(k)
-            )
-            annotations = tuple(sorted(found, key=repr))
+            found = set()
+            for m in described:
+                for k in _ANNOTATION_SET.intersection(m):
+                    found.add((k, hashable(m[k])))
+                # Lifecycle extensions (`x-sunset`, ...): the diff's lifecycle policy reads the ones it names.
+                for k, v in m.items():
+                    if k[:2] == "x-" and is_lifecycle_extension(k):
+                        found.add((k, hashable(v)))
+            annotations = tuple(sorted(found, key=repr)) if found else ()
         shape = _shape(
             path=path,
             types=tuple(types),
@@ -254,7 +268,7 @@ class SchemaFlattener:
     ) -> None:
         for member in members:
             member_refs = tuple(member.get("__refs__", ()))
-            if any(r in stack for r in member_refs):
+            if member_refs and any(r in stack for r in member_refs):
                 continue  # a union member that recurses into a type already being walked
             inner = (*stack, *member_refs)
             # A union branch's fields are defined in the branch; allOf parts merge, so the whole owns them.

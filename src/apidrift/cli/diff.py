@@ -20,7 +20,7 @@ from apidrift.diff.engine import diff_versions
 from apidrift.diff.policy import DEPRECATED_KEYS, SUNSET_KEYS, LifecyclePolicy
 from apidrift.diff.render import render_json, render_markdown, render_text
 from apidrift.history.gates import FailOn
-from apidrift.openapi.sources import ScopeError, check_scope, resolve_version
+from apidrift.openapi.sources import ScopeError, check_scope, resolve_versions
 from apidrift.profiles.bundled import DEFAULT_API
 
 
@@ -182,7 +182,7 @@ def diff(
         if not prefix.startswith("/"):
             raise ScopeError(f"--scope {prefix!r} must be a path prefix starting with '/'")
     store = ContractStore(contracts, api or DEFAULT_API)
-    before, after = resolve_version(old, store, prefixes), resolve_version(new, store, prefixes)
+    before, after = resolve_versions([old, new], store, prefixes)
     check_scope(prefixes, before, after, profile="" if scope else str(api))
     policy = LifecyclePolicy(
         deprecated_removal=deprecated_removal,

@@ -81,6 +81,10 @@ def compared(diff: VersionDiff) -> str:
     return f"compared {old} operations of {diff.old} and {new} of {diff.new} ({matched} in both)"
 
 
+# What `json.dumps(..., ensure_ascii=False, default=str)` builds anew for every call: thousands of rows.
+_ONE_LINE = json.JSONEncoder(ensure_ascii=False, default=str)
+
+
 def render_json(diff: VersionDiff) -> str:
     """Indented to the level of each change and finding, each of those on one line: as readable in a
     diff of two reports, and several times faster to write than indenting every value."""
@@ -89,7 +93,7 @@ def render_json(diff: VersionDiff) -> str:
     head = json.dumps(document, indent=2, ensure_ascii=False, default=str)
     parts = [head[:-2]]  # everything but the closing "\n}"
     for key, items in lists.items():
-        rows = ",\n".join("    " + json.dumps(item, ensure_ascii=False, default=str) for item in items)
+        rows = ",\n".join("    " + _ONE_LINE.encode(item) for item in items)
         parts.append(f',\n  "{key}": [\n{rows}\n  ]' if items else f',\n  "{key}": []')
     return "".join(parts) + "\n}\n"
 

@@ -9,12 +9,15 @@ import os
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from apidrift.contracts.model import CONTRACT_FILE, ContractStore, ContractVersion, load_version
 from apidrift.errors import ApidriftError, ContractError, UnsafeFileError
 from apidrift.files import atomic_write
+from apidrift.openapi import concurrent
 from apidrift.openapi.components import Finding, ImportedExample
 from apidrift.openapi.convert import ImportResult, import_document, in_scope, load_document
 from apidrift.openapi.soundness import check_imported
@@ -65,53 +68,106 @@ def import_openapi_file(
 ) -> ImportResult:
     """Import an OpenAPI file (the operations under `scope`, all when empty) as API `api` (by default
     the slug of its `info.title`), labelled `version` or the file's stem; cached by content hash."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ApidriftError(f"cannot read: {exc.strerror}", file=path) from None
-    label = version or path.stem
-    content = hashlib.sha256(data).hexdigest()
-    key = hashlib.sha256("\0".join([CACHE_FORMAT, content, api or "", *scope]).encode()).hexdigest()
-    cached = cache_dir() / f"{key}.json"
-    if use_cache and cached.is_file():
-        try:
-            return _from_cache(json.loads(cached.read_text(encoding="utf-8")), label)
-        except (ValueError, _StaleCache, ApidriftError):
-            pass  # a damaged or outdated cache entry is rebuilt below
-    document = load_document(path)
-    raw_info = document.get("info")
-    info: dict[str, Any] = raw_info if isinstance(raw_info, dict) else {}
-    name = api or api_slug(str(info.get("title") or ""), fallback=api_slug(path.stem))
-    result = import_document(
-        document, api=name, version=label, scope=scope, source=f"openapi {path.name}", file=str(path)
-    )
-    sound, problems = check_imported(result.version, file=str(path))
-    info_version = str(info.get("version", ""))
-    # Where the version came from, kept in contract.json (and so in the cache) beside the operations.
-    provenance = {
-        "file": path.name,
-        "sha256": content,
-        "openapi": str(document.get("openapi")),
-        "title": str(info.get("title", "")),
-        "info_version": info_version,
-        "scope": list(scope),
-    }
-    dated = version_label(info_version)
-    result = dataclasses.replace(
-        result,
-        problems=[*result.problems, *problems],
-        version=dataclasses.replace(
-            sound,
-            date=dated if dated and ISO_DATE.match(dated) else None,
-            extra={**result.version.extra, "openapi": provenance},
-        ),
-    )
+    source = _Source.read(path, version, scope, api)
+    found = source.from_cache() if use_cache else None
+    if found is not None:
+        return found
+    result = source.build()
     if use_cache:
-        _to_cache(cached, result)
+        _to_cache(source.cached, result)
     return result
 
 
+def import_openapi_files(
+    paths: Sequence[Path], *, scope: Sequence[str] = (), api: str | None = None
+) -> list[ImportResult]:
+    """`import_openapi_file` of each path (labelled by its stem), those not cached built at once:
+    the largest in a child process when a second core is free (see `openapi.concurrent`)."""
+    sources = [_Source.read(path, None, scope, api) for path in paths]
+    found = [source.from_cache() for source in sources]
+    missing = [i for i, result in enumerate(found) if result is None]
+    jobs = [
+        concurrent.Job(run=s.build, work=s.size, after=partial(_to_cache, s.cached))
+        for s in (sources[i] for i in missing)
+    ]
+    for i, result in zip(missing, concurrent.run_all(jobs), strict=True):
+        found[i] = result
+    return [result for result in found if result is not None]
+
+
+@dataclass(frozen=True)
+class _Source:
+    """An OpenAPI file to import, read once: its label and the cache entry its content names."""
+
+    path: Path
+    label: str
+    content: str
+    cached: Path
+    size: int
+    scope: tuple[str, ...]
+    api: str | None
+
+    @classmethod
+    def read(cls, path: Path, version: str | None, scope: Sequence[str], api: str | None) -> _Source:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ApidriftError(f"cannot read: {exc.strerror}", file=path) from None
+        content = hashlib.sha256(data).hexdigest()
+        key = hashlib.sha256("\0".join([CACHE_FORMAT, content, api or "", *scope]).encode()).hexdigest()
+        cached = cache_dir() / f"{key}.json"
+        return cls(
+            path=path,
+            label=version or path.stem,
+            content=content,
+            cached=cached,
+            size=len(data),
+            scope=tuple(scope),
+            api=api,
+        )
+
+    def from_cache(self) -> ImportResult | None:
+        if not self.cached.is_file():
+            return None
+        try:
+            return _from_cache(json.loads(self.cached.read_text(encoding="utf-8")), self.label)
+        except (ValueError, _StaleCache, ApidriftError):
+            return None  # a damaged or outdated cache entry is rebuilt
+
+    def build(self) -> ImportResult:
+        path, scope = self.path, self.scope
+        document = load_document(path)
+        raw_info = document.get("info")
+        info: dict[str, Any] = raw_info if isinstance(raw_info, dict) else {}
+        name = self.api or api_slug(str(info.get("title") or ""), fallback=api_slug(path.stem))
+        result = import_document(
+            document, api=name, version=self.label, scope=scope, source=f"openapi {path.name}", file=str(path)
+        )
+        sound, problems = check_imported(result.version, file=str(path))
+        info_version = str(info.get("version", ""))
+        # Where the version came from, kept in contract.json (and so in the cache) beside the operations.
+        provenance = {
+            "file": path.name,
+            "sha256": self.content,
+            "openapi": str(document.get("openapi")),
+            "title": str(info.get("title", "")),
+            "info_version": info_version,
+            "scope": list(scope),
+        }
+        dated = version_label(info_version)
+        return dataclasses.replace(
+            result,
+            problems=[*result.problems, *problems],
+            version=dataclasses.replace(
+                sound,
+                date=dated if dated and ISO_DATE.match(dated) else None,
+                extra={**result.version.extra, "openapi": provenance},
+            ),
+        )
+
+
 def _to_cache(target: Path, result: ImportResult) -> None:
+    """Write the cache entry of `result`; best effort."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         files = result.version.to_files()
@@ -165,6 +221,16 @@ def resolve_version(argument: str, store: ContractStore, scope: Sequence[str] = 
     if path.is_file():
         return import_openapi_file(path, scope=scope).version
     return narrowed(store.load(argument), scope)
+
+
+def resolve_versions(
+    arguments: Sequence[str], store: ContractStore, scope: Sequence[str] = ()
+) -> list[ContractVersion]:
+    """`resolve_version` of each argument; the OpenAPI files among them imported at once."""
+    paths = [(a, Path(a)) for a in arguments]
+    files = list(dict.fromkeys(p for _, p in paths if not p.is_dir() and p.is_file()))
+    imported = dict(zip(files, import_openapi_files(files, scope=scope), strict=True))
+    return [imported[p].version if p in imported else resolve_version(a, store, scope) for a, p in paths]
 
 
 def narrowed(version: ContractVersion, scope: Sequence[str]) -> ContractVersion:
