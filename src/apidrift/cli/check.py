@@ -24,9 +24,9 @@ from apidrift.diff.changes import Severity
 from apidrift.errors import ApidriftError
 from apidrift.profiles.model import DEFAULT_API, ApiProfile
 from apidrift.report import DriftReport, build_check_report, write_reports
+from apidrift.report.formats import ReportFormat
 from apidrift.report.select import select_report
 from apidrift.report.summary import OperationSummary
-from apidrift.report.write import ReportFormat
 
 if TYPE_CHECKING:
     from apidrift.live.check import LiveCheckOptions

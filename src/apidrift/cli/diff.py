@@ -228,7 +228,7 @@ def diff(
             for line in history_lines(report) if verbosity() > QUIET else ():
                 typer.echo(line, err=True)
         if report_dir is not None:
-            from apidrift.report.write import ReportFormat
+            from apidrift.report.formats import ReportFormat
 
             write_reports(report, report_dir, [ReportFormat(f) for f in files] if files else None)
     if output is not None:

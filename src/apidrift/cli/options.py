@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from apidrift.diff.changes import Severity
-from apidrift.report.write import ReportFormat
+from apidrift.report.formats import ReportFormat
 
 FormatsOption = Annotated[
     list[ReportFormat] | None,

@@ -11,7 +11,8 @@ import typer
 from apidrift.cli.app import app, error
 from apidrift.errors import ApidriftError
 from apidrift.report import read_report, write_reports
-from apidrift.report.write import RENDERERS, ReportFormat
+from apidrift.report.formats import ReportFormat
+from apidrift.report.write import RENDERERS
 
 
 @app.command()

@@ -22,7 +22,7 @@ from apidrift.diff.changes import Severity
 from apidrift.errors import ApidriftError
 from apidrift.history.gates import FailOn
 from apidrift.profiles.model import DEFAULT_API
-from apidrift.report.write import ReportFormat
+from apidrift.report.formats import ReportFormat
 from apidrift.sdk.findings import SdkDocReport, SdkModelReport
 from apidrift.sdk.render import write_reports
 

@@ -3,35 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from enum import StrEnum
 from pathlib import Path
 from typing import Final
 
 from pydantic import ValidationError
 
 from apidrift.errors import ReportFileError
+from apidrift.report.formats import REPORT_FILES, ReportFormat
 from apidrift.report.html import render_html
 from apidrift.report.junit import render_junit
 from apidrift.report.markdown import render_markdown
 from apidrift.report.model import REPORT_FORMAT, DriftReport
 from apidrift.report.sarif import render_sarif
 
-REPORT_FILES: Final = ("report.json", "report.md", "report.html", "junit.xml", "report.sarif")
-
 
 def render_json(report: DriftReport) -> str:
     return report.model_dump_json(indent=2) + "\n"
-
-
-class ReportFormat(StrEnum):
-    """A report file `--format` can ask for (`markdown` is `md` by its other name)."""
-
-    json = "json"
-    md = "md"
-    markdown = "markdown"
-    html = "html"
-    junit = "junit"
-    sarif = "sarif"
 
 
 RENDERERS: Final[dict[ReportFormat, tuple[str, Callable[[DriftReport], str]]]] = {
