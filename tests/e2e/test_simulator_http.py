@@ -498,6 +498,9 @@ def test_documented_errors(
         )
         no_start = _assert_error(v, c.get("/organization/usage/images"), 400)
         assert no_start["param"] == "start_time"
+        inverted = {"start_time": START, "end_time": str(int(START) - DAY)}
+        backwards = _assert_error(v, c.get("/organization/usage/images", params=inverted), 400)
+        assert backwards["param"] == "end_time"
         assert _key_not_in_log(sim)
 
 

@@ -86,6 +86,9 @@ def test_windows_and_widths_are_read_generically(store: ContractStore) -> None:
     window = window_of(op, {"start_time": 100_000, "end_time": 400_000, "bucket_width": "1h"}, 0)
     assert window is not None and (window.start, window.end, window.width) == (97_200, 400_000, 3600)
     assert window_of(store.load("2026-05-02").operation("list-groups"), {}, 0) is None
+    with pytest.raises(ApiError, match="end_time must be after start_time") as refused:
+        window_of(op, {"start_time": 400_000, "end_time": 400_000}, 0)
+    assert refused.value.status == 400
     assert [seconds(v, op, None) for v in ("1m", "1d", "3600", "hour", "week")] == [
         60,
         86_400,

@@ -13,6 +13,7 @@ from typing import Any, Final
 
 from apidrift.contracts.model import Operation
 from apidrift.simulator.data import Schemas
+from apidrift.simulator.errors import ApiError
 from apidrift.simulator.resources import ITEM_ARRAYS
 
 LIMIT_NAMES: Final = ("limit", "page_size", "per_page", "max_results", "size", "count")
@@ -165,7 +166,8 @@ def window_params(
 def window_of(
     op: Operation, query: Mapping[str, Any], now: int, names: Mapping[str, str] | None = None
 ) -> Window | None:
-    """The window asked for (end: now when not given), or None when the operation takes no window."""
+    """The window asked for (end: now when not given), or None when the operation takes no window;
+    an end at or before the start asked is an ApiError (400)."""
     start_name, end_name, width_name = window_params(op, names)
     if start_name is None and end_name is None:
         return None
@@ -174,6 +176,9 @@ def window_of(
     start_raw = query.get(start_name) if start_name else None
     end = to_seconds(end_raw) if end_raw is not None else now
     start = to_seconds(start_raw) if start_raw is not None else end - 7 * width
+    if start_raw is not None and end_raw is not None and end <= start:
+        # Both bounds asked and inverted: a mistake a real API refuses, not a window to clamp.
+        raise ApiError(400, f"{end_name} must be after {start_name}.", param=end_name, code="invalid_window")
     as_text = (
         isinstance(start_raw if start_raw is not None else end_raw, str)
         and not str(start_raw if start_raw is not None else end_raw).lstrip("-").isdigit()
