@@ -148,7 +148,7 @@ def constraints(pair: FieldPair) -> list[Change]:
     if pair.old.constraints == pair.new.constraints:
         return []
     old, new = _by_keyword(pair.old), _by_keyword(pair.new)
-    out = []
+    out = _bound_moves(pair, old, new)
     for keyword in sorted(old.keys() | new.keys()):
         default = DEFAULTS.get(keyword, _ABSENT)
         a, b = old.get(keyword, default), new.get(keyword, default)
@@ -169,6 +169,51 @@ def constraints(pair: FieldPair) -> list[Change]:
             )
         )
     return out
+
+
+# An inclusive bound and its exclusive twin bound one side of a number together: `maximum: 30` becoming
+# `exclusiveMaximum: 30` refuses 30 only, so the pair is compared as one bound, never keyword by keyword.
+_BOUND_PAIRS = (("minimum", "exclusiveMinimum", 1), ("maximum", "exclusiveMaximum", -1))
+
+
+def _bound_moves(pair: FieldPair, old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """The change where a number's bound moved between `minimum` and `exclusiveMinimum` (or the
+    maximums); both keywords are then taken out of `old` and `new`, so each is not graded alone."""
+    out = []
+    for inclusive, exclusive, sign in _BOUND_PAIRS:
+        keys = (inclusive, exclusive)
+        if {k for k in keys if k in old} == {k for k in keys if k in new}:
+            continue  # the same keywords on both sides: compared one by one as before
+        a, b = _effective_bound(old, keys, sign), _effective_bound(new, keys, sign)
+        if a is None or b is None:
+            continue  # a bound added or dropped: each keyword says so on its own
+        for side in (old, new):
+            for key in keys:
+                side.pop(key, None)
+        if a == b:
+            continue
+        # Compared as (value, exclusive) scaled by `sign`, larger is tighter for both ends.
+        tighter = (sign * b[0], b[1]) > (sign * a[0], a[1])
+        direction = N if tighter else WD
+        shown_a, shown_b = {a[2]: a[0]}, {b[2]: b[0]}
+        message = f"{pair.label} {a[2]} {a[0]!r} -> {b[2]} {b[0]!r}: {direction.value}"
+        out.append(pair.change(KIND[direction], shown_a, shown_b, message))
+    return out
+
+
+def _effective_bound(values: dict[str, Any], keys: tuple[str, str], sign: int) -> tuple[Any, bool, str] | None:
+    """The tightest of a side's inclusive and exclusive bound: (value, exclusive, keyword), or None
+    when one of them is not a plain number."""
+    found = []
+    for key, exclusive in zip(keys, (False, True), strict=True):
+        if key in values:
+            if not _number(values[key]):
+                return None
+            found.append((sign * values[key], exclusive, key))
+    if not found:
+        return None
+    value, exclusive, key = max(found)
+    return sign * value, exclusive, key
 
 
 def _by_keyword(shape: FieldShape) -> dict[str, Any]:
