@@ -57,6 +57,7 @@ CAN_OCCUR: dict[ChangeKind, frozenset[Side]] = {
     K.FIELD_DEPRECATED: FIELD_SIDES,
     K.FIELD_UNDEPRECATED: FIELD_SIDES,
     K.PARAM_RENAMED: frozenset({S.PARAMETER}),
+    K.PARAM_STYLE_CHANGED: frozenset({S.PARAMETER}),
     K.HEADER_ADDED: frozenset({S.RESPONSE}),
     K.HEADER_REMOVED: frozenset({S.RESPONSE}),
     K.HEADER_RENAMED: frozenset({S.RESPONSE}),

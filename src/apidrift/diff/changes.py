@@ -77,6 +77,7 @@ class ChangeKind(StrEnum):
     DEPRECATED_PARAM_REMOVED = "deprecated-param-removed"
     OPERATION_ID_RENAMED = "operation-id-renamed"
     OPERATION_MOVED = "operation-moved"
+    PARAM_STYLE_CHANGED = "param-style-changed"
     WEBHOOK_ADDED = "webhook-added"
     WEBHOOK_REMOVED = "webhook-removed"
     SCHEMA_RENAMED = "schema-renamed"

@@ -22,12 +22,14 @@ from apidrift.diff.rules import (
     presence,
     responses,
     security,
+    style,
     webhooks,
 )
 
 FAMILIES: tuple[ModuleType, ...] = (
     operations,
     parameters,
+    style,
     bodies,
     responses,
     headers,

@@ -294,6 +294,8 @@ def _parameters(
             schema=schema,
             description=str(p.get("description", "")).strip(),
             lifecycle=lifecycle_of(p),
+            style=p["style"] if isinstance(p.get("style"), str) else "",
+            explode=p["explode"] if isinstance(p.get("explode"), bool) else None,
         )
         where_of[(p["in"], p["name"])] = where
     template = [s[1:-1] for s in path.split("/") if s.startswith("{") and s.endswith("}")]

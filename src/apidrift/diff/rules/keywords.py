@@ -201,7 +201,9 @@ def _bound_moves(pair: FieldPair, old: dict[str, Any], new: dict[str, Any]) -> l
     return out
 
 
-def _effective_bound(values: dict[str, Any], keys: tuple[str, str], sign: int) -> tuple[Any, bool, str] | None:
+def _effective_bound(
+    values: dict[str, Any], keys: tuple[str, str], sign: int
+) -> tuple[Any, bool, str] | None:
     """The tightest of a side's inclusive and exclusive bound: (value, exclusive, keyword), or None
     when one of them is not a plain number."""
     found = []
