@@ -15,6 +15,7 @@ from typing import Any
 from apidrift.contracts.model import CONTRACT_FILE, ContractStore, ContractVersion, load_version
 from apidrift.errors import ApidriftError, ContractError, UnsafeFileError
 from apidrift.files import atomic_write
+from apidrift.openapi.bundle import has_external_refs
 from apidrift.openapi.components import Finding, ImportedExample
 from apidrift.openapi.convert import ImportResult, import_document, in_scope, load_document
 from apidrift.openapi.soundness import check_imported
@@ -74,6 +75,8 @@ def import_openapi_file(
     content = hashlib.sha256(data).hexdigest()
     key = hashlib.sha256("\0".join([CACHE_FORMAT, content, api or "", *scope]).encode()).hexdigest()
     cached = cache_dir() / f"{key}.json"
+    # A document naming other files depends on more than its own bytes: it is never served from the cache.
+    use_cache = use_cache and not has_external_refs(data.decode("utf-8", "replace"))
     if use_cache and cached.is_file():
         try:
             return _from_cache(json.loads(cached.read_text(encoding="utf-8")), label)

@@ -1,0 +1,311 @@
+"""One document from many: `$ref`s the importer cannot follow as they stand, made into ones it can.
+
+A multi-file API refers to other files (`$ref: './schemas/Pet.yaml'`, `'../common.yaml#/Limit'`),
+and any document may point anywhere inside itself (`#/paths/~1pets/get/parameters/0`, a path item
+in `#/components/pathItems/`). The importer follows schema references into `components/schemas`
+and the other references into `components/<section>`; this pass rewrites the rest before it runs:
+
+- a schema reached by such a reference is added to `components/schemas` (named after its file or
+  last pointer segment) and referred to there, so a recursive or shared schema stays one definition;
+- anything else (a path item, a parameter, a response, ...) is copied in place.
+
+Files are read offline, relative to the file that names them, and only inside the root document's
+folder; a URL is refused, never fetched. Every file passes the same size, depth and alias limits as
+the root one, and their number and total size are bounded too.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from apidrift.contracts.safeload import DEFAULT_LIMITS, Limits
+from apidrift.errors import OpenAPIError
+
+SCHEMA_PREFIX = "#/components/schemas/"
+# Sections whose `#/components/<section>/<name>` references the importer follows itself.
+FOLLOWED = ("parameters", "responses", "requestBodies", "headers", "examples", "links", "schemas")
+# Where a schema holds schemas: one, a list, or a map of them.
+_ONE = frozenset(
+    {
+        "items",
+        "additionalProperties",
+        "additionalItems",
+        "not",
+        "contains",
+        "propertyNames",
+        "if",
+        "then",
+        "else",
+        "unevaluatedItems",
+        "unevaluatedProperties",
+        "contentSchema",
+    }
+)
+_LIST = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+_MAP = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
+# Only files that many, and that many bytes in all, are read for one document.
+MAX_FILES = 1000
+# The value of every `$ref` in a document's text (JSON, or YAML in block or flow style).
+_REF_VALUE = re.compile(r"""\$ref["']?\s*:\s*["']?([^"'\s,}]*)""")
+_FOLLOWED_REF = re.compile("#/components/(?:" + "|".join(FOLLOWED) + ")/[^/]+")
+
+
+def needs_bundling(text: str) -> bool:
+    """Whether a document's text may hold a reference this pass rewrites (a cheap, safe over-estimate:
+    a `$ref` the text test cannot read counts as one)."""
+    return "$ref" in text and any(not _FOLLOWED_REF.fullmatch(v) for v in _REF_VALUE.findall(text))
+
+
+def has_external_refs(text: str) -> bool:
+    """Whether a document's text may name another file (its import then depends on more than it)."""
+    return "$ref" in text and any(not v.startswith("#") for v in _REF_VALUE.findall(text))
+
+
+@dataclass
+class _Bundler:
+    root: Path
+    document: dict[str, Any]
+    limits: Limits
+    files: dict[Path, Any] = field(default_factory=dict)
+    total: int = 0
+    # (file, pointer) of every schema added to components/schemas, and the name it was given.
+    hoisted: dict[tuple[Path, str], str] = field(default_factory=dict)
+    # Names given in `hoisted` whose schema is not written yet.
+    pending: set[str] = field(default_factory=set)
+    # What is being copied in place, to refuse a reference cycle that would copy forever.
+    inlining: list[tuple[Path, str]] = field(default_factory=list)
+
+    # --- the walk ---------------------------------------------------------------------------
+
+    def node(self, value: Any, file: Path, pointer: str) -> Any:
+        """An OpenAPI object (not a schema) with its references made followable."""
+        if isinstance(value, list):
+            return [self.node(v, file, f"{pointer}/{i}") for i, v in enumerate(value)]
+        if not isinstance(value, dict):
+            return value
+        if isinstance(value.get("$ref"), str):
+            return self.inline(value, file, pointer)
+        out: dict[str, Any] = {}
+        for key, child in value.items():
+            where = f"{pointer}/{_escape(str(key))}"
+            if key == "schema":
+                out[key] = self.schema(child, file, where)
+            elif key == "examples" and isinstance(child, dict):
+                # Example objects hold data; only a reference to one is followed.
+                out[key] = {
+                    k: self.inline(v, file, f"{where}/{_escape(str(k))}")
+                    if isinstance(v, dict) and isinstance(v.get("$ref"), str)
+                    else v
+                    for k, v in child.items()
+                }
+            elif key in ("example", "default", "enum", "const") or str(key).startswith("x-"):
+                out[key] = child
+            else:
+                out[key] = self.node(child, file, where)
+        return out
+
+    def schema(self, value: Any, file: Path, pointer: str) -> Any:
+        """A schema with its references made followable: each into components/schemas."""
+        if isinstance(value, list):
+            return value
+        if not isinstance(value, dict):
+            return value
+        out: dict[str, Any] = {}
+        for key, child in value.items():
+            where = f"{pointer}/{_escape(str(key))}"
+            if key == "$ref" and isinstance(child, str):
+                out[key] = self.schema_ref(child, file, where)
+            elif key in _ONE:
+                out[key] = self.schema(child, file, where)
+            elif key in _LIST and isinstance(child, list):
+                out[key] = [self.schema(v, file, f"{where}/{i}") for i, v in enumerate(child)]
+            elif key in _MAP:
+                out[key] = _each(child, lambda v, w: self.schema(v, file, w), where)
+            else:
+                out[key] = child  # data (enum, default, examples), annotations, extensions
+        return out
+
+    # --- references ---------------------------------------------------------------------------
+
+    def schema_ref(self, ref: str, file: Path, pointer: str) -> str:
+        if file == self.root and ref.startswith(SCHEMA_PREFIX) and "/" not in ref[len(SCHEMA_PREFIX) :]:
+            return ref  # the importer's own kind of reference
+        target_file, fragment = self.locate(ref, file, pointer)
+        if target_file == self.root and fragment.startswith(SCHEMA_PREFIX[1:]):
+            name = fragment[len(SCHEMA_PREFIX) - 1 :]
+            if "/" not in name:
+                return SCHEMA_PREFIX + name
+        key = (target_file, fragment)
+        if key not in self.hoisted:
+            self.hoisted[key] = self._fresh_name(target_file, fragment)
+            self.pending.add(self.hoisted[key])
+        name = self.hoisted[key]
+        if name in self.pending:
+            self.fill(name, target_file, fragment, ref, pointer, at=file)
+        return SCHEMA_PREFIX + name
+
+    def fill(self, name: str, file: Path, fragment: str, ref: str, pointer: str, *, at: Path) -> None:
+        """components/schemas/<name> made the schema `ref` names, its own references rewritten."""
+        target = self.resolve(file, fragment, ref, pointer, at=at)
+        self.pending.discard(name)  # before the walk: a schema that refers to itself finds its name
+        schemas = self._schemas()
+        schemas[name] = {}
+        schemas[name] = self.schema(copy.deepcopy(target), file, fragment)
+
+    def inline(self, value: dict[str, Any], file: Path, pointer: str) -> Any:
+        ref = value["$ref"]
+        target_file, fragment = self.locate(ref, file, pointer)
+        if target_file == self.root and _followed(fragment):
+            if file == self.root:
+                # Siblings of the reference (a 3.1 `summary` or `description`) are kept as written.
+                return value
+            # A reference into the root document from another file: the root's own form is kept.
+            return {**value, "$ref": "#" + fragment}
+        key = (target_file, fragment)
+        if key in self.inlining or len(self.inlining) > self.limits.max_depth:
+            raise OpenAPIError(f"$ref cycle at {ref!r}", file=str(file), pointer=pointer)
+        target = self.resolve(target_file, fragment, ref, pointer, at=file)
+        self.inlining.append(key)
+        try:
+            resolved = self.node(copy.deepcopy(target), target_file, fragment)
+        finally:
+            self.inlining.pop()
+        siblings = {k: v for k, v in value.items() if k != "$ref"}
+        return {**resolved, **siblings} if isinstance(resolved, dict) and siblings else resolved
+
+    def locate(self, ref: str, file: Path, pointer: str) -> tuple[Path, str]:
+        """The file a reference names (resolved against the file it is written in) and its pointer."""
+        location, _, fragment = ref.partition("#")
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", location):
+            message = (
+                f"$ref {ref!r} names a URL; apidrift reads no network: save the file beside the document"
+            )
+            raise OpenAPIError(message, file=str(file), pointer=pointer)
+        if not location:
+            return file, unquote(fragment)
+        target = (file.parent / unquote(location)).resolve()
+        folder = self.root.parent.resolve()
+        if not target.is_relative_to(folder):
+            message = f"$ref {ref!r} leaves the document's folder {folder}"
+            raise OpenAPIError(message, file=str(file), pointer=pointer)
+        return (self.root if target == self.root.resolve() else target), unquote(fragment)
+
+    def resolve(self, file: Path, fragment: str, ref: str, pointer: str, *, at: Path | None = None) -> Any:
+        """What `ref` (written at `pointer` of file `at`) names: `fragment` of `file`."""
+        at = at or self.root
+        node: Any = self.document if file == self.root else self.load(file, ref, at, pointer)
+        if fragment in ("", "/"):
+            return node
+        if not fragment.startswith("/"):
+            message = f"$ref {ref!r}: only JSON Pointer fragments ('#/...') are understood"
+            raise OpenAPIError(message, file=str(at), pointer=pointer)
+        for token in fragment[1:].split("/"):
+            token = token.replace("~1", "/").replace("~0", "~")
+            if isinstance(node, dict) and token in node:
+                node = node[token]
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            else:
+                raise OpenAPIError(f"dangling $ref {ref!r}", file=str(at), pointer=pointer)
+        return node
+
+    def load(self, file: Path, ref: str, at: Path, pointer: str) -> Any:
+        if file in self.files:
+            return self.files[file]
+        # Imported here: document.py imports this module.
+        from apidrift.contracts.safeload import read_bytes
+        from apidrift.openapi.document import parse_text
+
+        if len(self.files) >= MAX_FILES:
+            raise OpenAPIError(f"more than {MAX_FILES} files referred to", file=str(at), pointer=pointer)
+        if not file.is_file():
+            message = f"$ref {ref!r}: no such file ({file})"
+            raise OpenAPIError(message, file=str(at), pointer=pointer)
+        remaining = Limits(
+            max_bytes=max(self.limits.max_bytes - self.total, 0),
+            max_depth=self.limits.max_depth,
+            max_values=self.limits.max_values,
+        )
+        data = read_bytes(file, error=OpenAPIError, limits=remaining)
+        self.total += len(data)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise OpenAPIError(f"$ref {ref!r}: not UTF-8 text", file=str(file)) from None
+        self.files[file] = parse_text(text, file, limits=remaining)
+        return self.files[file]
+
+    def _schemas(self) -> dict[str, Any]:
+        components = self.document.setdefault("components", {})
+        if not isinstance(components, dict):
+            raise OpenAPIError("'components' must be a mapping", file=str(self.root), pointer="/components")
+        schemas = components.setdefault("schemas", {})
+        if not isinstance(schemas, dict):
+            raise OpenAPIError(
+                "'schemas' must be a mapping", file=str(self.root), pointer="/components/schemas"
+            )
+        return schemas
+
+    def _fresh_name(self, file: Path, fragment: str) -> str:
+        tail = fragment.rstrip("/").rsplit("/", 1)[-1] if fragment.strip("/") else file.stem
+        base = re.sub(r"[^A-Za-z0-9._-]+", "_", tail.replace("~1", "/").replace("~0", "~")) or "Schema"
+        taken = self._schemas()
+        name, n = base, 1
+        while name in taken:
+            n += 1
+            name = f"{base}_{n}"
+        return name
+
+
+def bundle(document: dict[str, Any], path: Path, *, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
+    """The document, changed in place, with every reference the importer cannot follow rewritten."""
+    bundler = _Bundler(root=path, document=document, limits=limits)
+    components = document.get("components")
+    if isinstance(components, dict):
+        schemas = components.get("schemas")
+        if isinstance(schemas, dict):
+            names = list(schemas)
+            named: dict[str, tuple[Path, str, str]] = {}
+            for name in names:
+                value = schemas[name]
+                # `Pet: {$ref: './Pet.yaml'}` in the root: the file's schema takes the name `Pet`.
+                if isinstance(value, dict) and set(value) == {"$ref"} and isinstance(value["$ref"], str):
+                    where = f"/components/schemas/{_escape(str(name))}"
+                    target_file, fragment = bundler.locate(value["$ref"], path, where)
+                    if target_file != path and (target_file, fragment) not in bundler.hoisted:
+                        bundler.hoisted[(target_file, fragment)] = str(name)
+                        bundler.pending.add(str(name))
+                        named[str(name)] = (target_file, fragment, value["$ref"])
+            for name in names:
+                where = f"/components/schemas/{_escape(str(name))}"
+                if name in named:
+                    if name in bundler.pending:
+                        bundler.fill(name, *named[name], where, at=path)
+                else:
+                    schemas[name] = bundler.schema(schemas[name], path, where)
+        for section in [k for k in components if k != "schemas"]:
+            components[section] = bundler.node(components[section], path, f"/components/{section}")
+    for key in ("paths", "webhooks"):
+        if isinstance(document.get(key), dict):
+            document[key] = bundler.node(document[key], path, f"/{key}")
+    return document
+
+
+def _followed(fragment: str) -> bool:
+    parts = fragment.split("/")
+    return len(parts) == 4 and parts[0] == "" and parts[1] == "components" and parts[2] in FOLLOWED
+
+
+def _each(value: Any, walk: Any, pointer: str) -> Any:
+    if not isinstance(value, dict):
+        return value
+    return {k: walk(v, f"{pointer}/{_escape(str(k))}") for k, v in value.items()}
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
