@@ -71,6 +71,7 @@ DEFAULTS: dict[str, Any] = {
     "additionalProperties": True,
     "unevaluatedProperties": True,
     "unevaluatedItems": True,
+    "items": True,
 }
 
 
@@ -346,5 +347,6 @@ _ORDERED: dict[str, Callable[[Any, Any], tuple[Direction, str]]] = {
     "additionalProperties": _additional,
     "unevaluatedProperties": _additional,
     "unevaluatedItems": _additional,
+    "items": _additional,
     "dependentRequired": _dependent_required,
 }
