@@ -86,6 +86,8 @@ def import_document(
     findings: list[Finding] = []
     converter = SchemaConverter(components, rename=rename, file=file, findings=findings)
     operations: dict[str, Operation] = {}
+    # Callbacks are requests the API sends, as webhooks are: they are kept, and compared, as webhooks.
+    callbacks: dict[str, Operation] = {}
     examples: list[ImportedExample] = []
     prefixes = tuple(scope)
     for path, item in document["paths"].items():
@@ -111,8 +113,10 @@ def import_document(
                 raise OpenAPIError(message, file=file, pointer=pointer) from None
             operations[op_id] = replace(operation, sources=(f"{source} {op_id}",))
             examples += operation_examples(document, operation, op, pointer, source, file, findings)
+            callbacks.update(_callbacks(document, converter, site, findings))
     # Webhooks are not under `paths`: they come with a whole-document import only.
     webhooks = {} if prefixes else _webhooks(document, converter, findings, select)
+    webhooks.update(callbacks)
     schemas = reachable_schemas({**operations, **webhooks}, components, rename, file, findings)
     contract = ContractVersion(
         api=api,
@@ -261,6 +265,35 @@ def _webhooks(
                     continue  # a selection of operations names what it wants; webhooks too
                 site = _Site(op_id=op_id, method=method, path=str(name), op=op, shared=[], pointer=pointer)
                 out[op_id] = _import_operation(document, converter, site, findings)
+    return out
+
+
+def _callbacks(
+    document: dict[str, Any], converter: SchemaConverter, site: _Site, findings: list[Finding]
+) -> dict[str, Operation]:
+    """An operation's callbacks (`callbacks/<name>/<expression>/<method>`), each imported like a webhook
+    named `<operationId> callback <name> <expression>`."""
+    raw = site.op.get("callbacks")
+    out: dict[str, Operation] = {}
+    if not isinstance(raw, dict):
+        return out
+    for name, node in raw.items():
+        where = f"{site.pointer}/callbacks/{escape(str(name))}"
+        callback = resolve_component(document, node, "callbacks", converter.file, where)
+        if not isinstance(callback, dict):
+            continue
+        for expression, item in callback.items():
+            if not isinstance(item, dict) or str(expression).startswith("x-"):
+                continue
+            for method in METHODS:
+                op = item.get(method)
+                if not isinstance(op, dict):
+                    continue
+                path = f"{site.op_id} callback {name} {expression}"
+                op_id = f"{site.op_id}.{name}.{method}"
+                pointer = f"{where}/{escape(str(expression))}/{method}"
+                inner = _Site(op_id=op_id, method=method, path=path, op=op, shared=[], pointer=pointer)
+                out[op_id] = _import_operation(document, converter, inner, findings)
     return out
 
 
