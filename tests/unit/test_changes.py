@@ -58,6 +58,8 @@ CAN_OCCUR: dict[ChangeKind, frozenset[Side]] = {
     K.FIELD_UNDEPRECATED: FIELD_SIDES,
     K.PARAM_RENAMED: frozenset({S.PARAMETER}),
     K.PARAM_STYLE_CHANGED: frozenset({S.PARAMETER}),
+    K.TAG_ADDED: frozenset({S.OPERATION}),
+    K.TAG_REMOVED: frozenset({S.OPERATION}),
     K.HEADER_ADDED: frozenset({S.RESPONSE}),
     K.HEADER_REMOVED: frozenset({S.RESPONSE}),
     K.HEADER_RENAMED: frozenset({S.RESPONSE}),

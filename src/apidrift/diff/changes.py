@@ -78,6 +78,8 @@ class ChangeKind(StrEnum):
     OPERATION_ID_RENAMED = "operation-id-renamed"
     OPERATION_MOVED = "operation-moved"
     PARAM_STYLE_CHANGED = "param-style-changed"
+    TAG_ADDED = "tag-added"
+    TAG_REMOVED = "tag-removed"
     WEBHOOK_ADDED = "webhook-added"
     WEBHOOK_REMOVED = "webhook-removed"
     SCHEMA_RENAMED = "schema-renamed"

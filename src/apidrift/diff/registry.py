@@ -23,6 +23,7 @@ from apidrift.diff.rules import (
     responses,
     security,
     style,
+    tags,
     webhooks,
 )
 
@@ -40,6 +41,7 @@ FAMILIES: tuple[ModuleType, ...] = (
     composition,
     security,
     lifecycle,
+    tags,
     webhooks,
 )
 
