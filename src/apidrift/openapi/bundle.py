@@ -151,11 +151,11 @@ class _Bundler:
 
     def fill(self, name: str, file: Path, fragment: str, ref: str, pointer: str, *, at: Path) -> None:
         """components/schemas/<name> made the schema `ref` names, its own references rewritten."""
-        target = self.resolve(file, fragment, ref, pointer, at=at)
+        target, found_in = self.resolve(file, fragment, ref, pointer, at=at)
         self.pending.discard(name)  # before the walk: a schema that refers to itself finds its name
         schemas = self._schemas()
         schemas[name] = {}
-        schemas[name] = self.schema(copy.deepcopy(target), file, fragment)
+        schemas[name] = self.schema(copy.deepcopy(target), found_in, fragment)
 
     def inline(self, value: dict[str, Any], file: Path, pointer: str) -> Any:
         ref = value["$ref"]
@@ -169,10 +169,10 @@ class _Bundler:
         key = (target_file, fragment)
         if key in self.inlining or len(self.inlining) > self.limits.max_depth:
             raise OpenAPIError(f"$ref cycle at {ref!r}", file=str(file), pointer=pointer)
-        target = self.resolve(target_file, fragment, ref, pointer, at=file)
+        target, found_in = self.resolve(target_file, fragment, ref, pointer, at=file)
         self.inlining.append(key)
         try:
-            resolved = self.node(copy.deepcopy(target), target_file, fragment)
+            resolved = self.node(copy.deepcopy(target), found_in, fragment)
         finally:
             self.inlining.pop()
         siblings = {k: v for k, v in value.items() if k != "$ref"}
@@ -195,24 +195,35 @@ class _Bundler:
             raise OpenAPIError(message, file=str(file), pointer=pointer)
         return (self.root if target == self.root.resolve() else target), unquote(fragment)
 
-    def resolve(self, file: Path, fragment: str, ref: str, pointer: str, *, at: Path | None = None) -> Any:
-        """What `ref` (written at `pointer` of file `at`) names: `fragment` of `file`."""
+    def resolve(
+        self, file: Path, fragment: str, ref: str, pointer: str, *, at: Path | None = None
+    ) -> tuple[Any, Path]:
+        """What `ref` (written at `pointer` of file `at`) names, `fragment` of `file`, and the file it
+        is in: a pointer that passes through a reference (`#/paths/~1users/get` where `/users` is
+        itself a `$ref`) follows it, into another file if need be."""
         at = at or self.root
         node: Any = self.document if file == self.root else self.load(file, ref, at, pointer)
         if fragment in ("", "/"):
-            return node
+            return node, file
         if not fragment.startswith("/"):
             message = f"$ref {ref!r}: only JSON Pointer fragments ('#/...') are understood"
             raise OpenAPIError(message, file=str(at), pointer=pointer)
+        hops = 0
         for token in fragment[1:].split("/"):
             token = token.replace("~1", "/").replace("~0", "~")
+            while isinstance(node, dict) and token not in node and isinstance(node.get("$ref"), str):
+                hops += 1
+                if hops > self.limits.max_depth:
+                    raise OpenAPIError(f"$ref cycle at {ref!r}", file=str(at), pointer=pointer)
+                inner_file, inner_fragment = self.locate(node["$ref"], file, pointer)
+                node, file = self.resolve(inner_file, inner_fragment, node["$ref"], pointer, at=file)
             if isinstance(node, dict) and token in node:
                 node = node[token]
             elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
                 node = node[int(token)]
             else:
                 raise OpenAPIError(f"dangling $ref {ref!r}", file=str(at), pointer=pointer)
-        return node
+        return node, file
 
     def load(self, file: Path, ref: str, at: Path, pointer: str) -> Any:
         if file in self.files:
@@ -223,7 +234,7 @@ class _Bundler:
 
         if len(self.files) >= MAX_FILES:
             raise OpenAPIError(f"more than {MAX_FILES} files referred to", file=str(at), pointer=pointer)
-        if not file.is_file():
+        if not file.exists():
             message = f"$ref {ref!r}: no such file ({file})"
             raise OpenAPIError(message, file=str(at), pointer=pointer)
         remaining = Limits(
