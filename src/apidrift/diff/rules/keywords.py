@@ -149,7 +149,7 @@ def constraints(pair: FieldPair) -> list[Change]:
     if pair.old.constraints == pair.new.constraints:
         return []
     old, new = _by_keyword(pair.old), _by_keyword(pair.new)
-    out = _bound_moves(pair, old, new)
+    out = _bound_moves(pair, old, new) + _positions(pair, old, new)
     for keyword in sorted(old.keys() | new.keys()):
         default = DEFAULTS.get(keyword, _ABSENT)
         a, b = old.get(keyword, default), new.get(keyword, default)
@@ -200,6 +200,45 @@ def _bound_moves(pair: FieldPair, old: dict[str, Any], new: dict[str, Any]) -> l
         message = f"{pair.label} {a[2]} {a[0]!r} -> {b[2]} {b[0]!r}: {direction.value}"
         out.append(pair.change(KIND[direction], shown_a, shown_b, message))
     return out
+
+
+def _positions(pair: FieldPair, old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """prefixItems of the same length whose entries differ only in their types (reordered, say):
+    one type change per position, graded like a field's type, instead of one undecided change."""
+    a, b = old.get("prefixItems"), new.get("prefixItems")
+    if not (isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b) and a != b):
+        return []
+    pairs = [(_entry(x), _entry(y)) for x, y in zip(a, b, strict=True)]
+    if any(x is None or y is None or x[1] != y[1] for x, y in pairs):
+        return []  # something besides the type differs: left to the keyword as a whole
+    out = []
+    for i, (x, y) in enumerate(pairs):
+        assert x is not None and y is not None
+        ta, tb = set(x[0]), set(y[0])
+        if ta == tb:
+            continue
+        kind = K.TYPE_CHANGED
+        if _widened(ta) >= tb:
+            kind = K.TYPE_NARROWED
+        if _widened(tb) >= ta:
+            kind = K.TYPE_WIDENED
+        message = f"{pair.label}[{i}] type {'|'.join(sorted(ta))} -> {'|'.join(sorted(tb))}"
+        out.append(pair.ctx.change(kind, f"{pair.path}[{i}]", sorted(ta), sorted(tb), message))
+    old.pop("prefixItems")
+    new.pop("prefixItems")
+    return out
+
+
+def _entry(entry: Any) -> tuple[tuple[str, ...], tuple[Any, ...]] | None:
+    """A prefixItems entry (as the flattener keeps it) split into its types and everything else."""
+    if not isinstance(entry, tuple) or not all(isinstance(p, tuple) and len(p) == 2 for p in entry):
+        return None
+    rest = tuple(p for p in entry if p[0] != "type")
+    kind = dict(entry).get("type")
+    types = (kind,) if isinstance(kind, str) else kind if isinstance(kind, tuple) else None
+    if types is None or not all(isinstance(t, str) for t in types):
+        return None
+    return types, rest
 
 
 def _effective_bound(
