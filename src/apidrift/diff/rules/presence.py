@@ -55,6 +55,18 @@ RULES = (
 )
 
 
+def _branch_gone(path: str, old: dict[str, FieldShape], new: dict[str, FieldShape]) -> bool:
+    """Whether the field at `path` was defined by a named oneOf/anyOf branch of its parent that the
+    new version no longer has (the branch went, not the field from a value that still comes)."""
+    origin = old[path].origin
+    parent = path.rsplit(".", 1)[0] if "." in path else ""
+    before, after = old.get(parent), new.get(parent)
+    if not origin or before is None or after is None:
+        return False
+    gone = set(before.union) - set(after.union)
+    return any(origin.startswith((f"{name}.", f"{name}[")) for name in gone)
+
+
 def structure(
     ctx: ChangeContext,
     old: dict[str, FieldShape],
@@ -90,6 +102,8 @@ def structure(
             old = {moved(p, pair.old, pair.new): s for p, s in old.items()}
             was = {moved(p, pair.old, pair.new): o for p, o in was.items()}
     for p in outermost(old, new):
+        if _branch_gone(p, old, new):
+            continue  # the oneOf/anyOf branch that defined it went: `union-member-removed` says so
         status = policy.read(("deprecated", True) in old[p].annotations, old[p].annotations)
         if status.deprecated or status.sunset:
             # Readers were given notice: the lifecycle policy grades it, never worse than removing a
