@@ -50,7 +50,14 @@ DETAIL_KEYWORDS = (
     "items",
 )
 # Keywords that describe rather than constrain, yet matter to clients (`detail=True` only).
-ANNOTATION_KEYWORDS = ("default", "readOnly", "writeOnly", "deprecated", "x-extensible-enum")
+ANNOTATION_KEYWORDS = (
+    "default",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+    "x-extensible-enum",
+    "x-discriminator",
+)
 # Applicators whose schema `detail=True` walks as the child path `*` instead of comparing it whole.
 WALKED_APPLICATORS = ("additionalProperties", "unevaluatedProperties")
 # Keywords whose schema value a diff compares as the word "schema" (its content is walked elsewhere).

@@ -149,6 +149,10 @@ def constraints(pair: FieldPair) -> list[Change]:
     if pair.old.constraints == pair.new.constraints:
         return []
     old, new = _by_keyword(pair.old), _by_keyword(pair.new)
+    if "array" not in pair.old.types or "array" not in pair.new.types:
+        # `items` closes or opens an array; where one side admits no array, the type change says it.
+        old.pop("items", None)
+        new.pop("items", None)
     out = _bound_moves(pair, old, new) + _positions(pair, old, new)
     for keyword in sorted(old.keys() | new.keys()):
         default = DEFAULTS.get(keyword, _ABSENT)

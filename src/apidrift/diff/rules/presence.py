@@ -61,7 +61,8 @@ def _branch_gone(path: str, old: dict[str, FieldShape], new: dict[str, FieldShap
     origin = old[path].origin
     parent = path.rsplit(".", 1)[0] if "." in path else ""
     before, after = old.get(parent), new.get(parent)
-    if not origin or before is None or after is None:
+    # Both must be unions: only then does `union-member-removed` report the branch that went.
+    if not origin or before is None or after is None or not before.union or not after.union:
         return False
     gone = set(before.union) - set(after.union)
     return any(origin.startswith((f"{name}.", f"{name}[")) for name in gone)
