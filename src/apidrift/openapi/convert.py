@@ -319,7 +319,7 @@ def _parameters(
         p = resolve_component(document, raw, "parameters", file, where)
         if not isinstance(p, dict) or "name" not in p or "in" not in p:
             raise OpenAPIError("parameter without 'name' and 'in'", file=file, pointer=where)
-        schema = converter.convert(p.get("schema", {}), f"{where}/schema")
+        schema = converter.convert(*_parameter_schema(p, where))
         params[(p["in"], p["name"])] = Parameter(
             name=p["name"],
             location=p["in"],
@@ -344,6 +344,17 @@ def _parameters(
             findings.append(Finding(FindingKind.PATH_PARAM_UNDECLARED, message, op_id, file, pointer))
             params[("path", name)] = Parameter(name, "path", True, {"type": "string"})
     return params
+
+
+def _parameter_schema(parameter: dict[str, Any], where: str) -> tuple[Any, str]:
+    """A parameter's schema and where it is: `schema`, else that of its one `content` media type (a
+    JSON-encoded query parameter, say)."""
+    if "schema" in parameter or not isinstance(parameter.get("content"), dict):
+        return parameter.get("schema", {}), f"{where}/schema"
+    for media_type, media in parameter["content"].items():
+        if isinstance(media, dict) and "schema" in media:
+            return media["schema"], f"{where}/content/{escape(str(media_type))}/schema"
+    return {}, f"{where}/schema"
 
 
 def _links(document: dict[str, Any], raw: Any, file: str | None, pointer: str) -> dict[str, Any]:

@@ -18,7 +18,12 @@ RULES = (
     Rule(
         K.SECURITY_ALTERNATIVE_ADDED, S.OPERATION, INFO, "one more way to authenticate; old ones still work"
     ),
-    Rule(K.SECURITY_ALTERNATIVE_REMOVED, S.OPERATION, B, "callers authenticating that way are refused"),
+    Rule(
+        K.SECURITY_ALTERNATIVE_REMOVED,
+        S.OPERATION,
+        B,
+        "callers authenticating that way are refused (info when the operation needs no authentication now)",
+    ),
     Rule(
         K.SECURITY_ALTERNATIVE_RENAMED,
         S.OPERATION,
@@ -44,8 +49,9 @@ def check(
     if old.security is None or new.security is None:
         return []  # not documented on one side: nothing to compare
     ctx = ChangeContext(new, Side.OPERATION, rules)
-    a = {label(r): r for r in old.security}
-    b = {label(r): r for r in new.security}
+    # `security: []` asks for no authentication: the same as the one anonymous alternative `{}`.
+    a = {label(r): r for r in old.security or ({},)}
+    b = {label(r): r for r in new.security or ({},)}
     changes = []
     for before, after in _renamed(a, b, schemes):
         message = f"authentication by {before} is now by {after}, defined the same way"
@@ -66,9 +72,17 @@ def check(
             n_new: a[after][n_old] for n_old, n_new in zip(sorted(a[after]), sorted(b[after]), strict=True)
         }
     for name in sorted(a.keys() - b.keys()):
+        message = f"authentication by {name} removed"
+        # Where no authentication is needed any more, a caller still sending credentials is not refused.
+        open_now = ANONYMOUS in b
         changes.append(
             ctx.change(
-                K.SECURITY_ALTERNATIVE_REMOVED, "security", name, None, f"authentication by {name} removed"
+                K.SECURITY_ALTERNATIVE_REMOVED,
+                "security",
+                name,
+                None,
+                message + ("; the operation needs none now" if open_now else ""),
+                **({"severity": Severity.INFO} if open_now else {}),
             )
         )
     for name in sorted(b.keys() - a.keys()):
