@@ -146,10 +146,25 @@ def schemes(rules: RuleTable, old: ContractVersion, new: ContractVersion) -> lis
             )
         )
     for name in sorted(a.keys() & b.keys()):
-        if a[name] != b[name]:
+        if _wire(a[name]) != _wire(b[name]):
             message = f"security scheme {name} changed"
             changes.append(_version_change(rules, K.SECURITY_SCHEME_CHANGED, name, a[name], b[name], message))
     return changes
+
+
+def _wire(scheme: Any) -> Any:
+    """What of a scheme decides how credentials are sent: an OAuth flow's scopes by name only (their
+    descriptions are documentation; which scopes an operation needs is compared on the operation)."""
+    flows = scheme.get("flows") if isinstance(scheme, dict) else None
+    if not isinstance(flows, dict):
+        return scheme
+    plain = {}
+    for kind, flow in flows.items():
+        if isinstance(flow, dict):
+            plain[kind] = {k: v for k, v in flow.items() if k != "scopes"}
+        else:
+            plain[kind] = flow
+    return {**scheme, "flows": plain}
 
 
 def _version_change(
