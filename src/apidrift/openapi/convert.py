@@ -293,7 +293,15 @@ def _callbacks(
                 op_id = f"{site.op_id}.{name}.{method}"
                 pointer = f"{where}/{escape(str(expression))}/{method}"
                 inner = _Site(op_id=op_id, method=method, path=path, op=op, shared=[], pointer=pointer)
-                out[op_id] = _import_operation(document, converter, inner, findings)
+                try:
+                    out[op_id] = _import_operation(document, converter, inner, findings)
+                except OpenAPIError as exc:
+                    # Callbacks were long left out whole: a broken one must not cost the operation.
+                    message = f"callback {name} {expression} left out: {exc.message}"
+                    where = exc.pointer or pointer
+                    findings.append(
+                        Finding(FindingKind.CALLBACK_SKIPPED, message, site.op_id, converter.file, where)
+                    )
     return out
 
 
