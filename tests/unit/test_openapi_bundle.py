@@ -201,4 +201,9 @@ def test_the_text_tests_see_which_documents_need_the_pass() -> None:
     assert needs_bundling("a: {$ref: '#/components/pathItems/A'}")
     assert needs_bundling('{"$ref": "#/components/schemas/A/properties/b"}')
     assert needs_bundling("a: {$ref: './x.yaml'}")
-    assert has_external_refs("a:\n  $ref: x.yaml#/A\n") and not has_external_refs(plain)
+    assert has_external_refs(b"a:\n  $ref: x.yaml#/A\n") and not has_external_refs(plain.encode())
+    assert has_external_refs(b'{"$ref": "../x.json"}') and not has_external_refs(json_plain.encode())
+    # A folded scalar puts the value on the next line: still a reference into the document.
+    folded = b"- $ref: >-\n    #/components/schemas/A\n- $ref: >-\n    './b.yaml'\n"
+    assert has_external_refs(folded) and not has_external_refs(folded.split(b"\n- ")[0])
+    assert not needs_bundling("- $ref: >-\n    #/components/schemas/A\n")

@@ -51,7 +51,8 @@ _MAP = frozenset({"properties", "patternProperties", "$defs", "definitions", "de
 # Only files that many, and that many bytes in all, are read for one document.
 MAX_FILES = 1000
 # The value of every `$ref` in a document's text (JSON, or YAML in block or flow style).
-_REF_VALUE = re.compile(r"""\$ref["']?\s*:\s*["']?([^"'\s,}]*)""")
+# A folded or literal block scalar (`$ref: >-` and the value on the next line) is read through.
+_REF_VALUE = re.compile(r"""\$ref["']?\s*:\s*(?:[>|][-+]?\s*)?["']?([^"'\s,}]*)""")
 _FOLLOWED_REF = re.compile("#/components/(?:" + "|".join(FOLLOWED) + ")/[^/]+")
 
 
@@ -61,9 +62,15 @@ def needs_bundling(text: str) -> bool:
     return "$ref" in text and any(not _FOLLOWED_REF.fullmatch(v) for v in _REF_VALUE.findall(text))
 
 
-def has_external_refs(text: str) -> bool:
-    """Whether a document's text may name another file (its import then depends on more than it)."""
-    return "$ref" in text and any(not v.startswith("#") for v in _REF_VALUE.findall(text))
+# A `$ref` whose value does not start with `#`: one search over the raw bytes, no decoding (the test
+# runs before every cached import). The value may follow a block indicator (`>-`) or a quote; its
+# first character is neither of those nor `#`.
+_OTHER_FILE = re.compile(rb"""\$ref["']?[ \t]*:\s*(?:[>|][-+]?\s*)?["']?(?=[^#"'\s>|+-])""")
+
+
+def has_external_refs(data: bytes) -> bool:
+    """Whether a document may name another file (its import then depends on more than its bytes)."""
+    return _OTHER_FILE.search(data) is not None
 
 
 @dataclass

@@ -76,7 +76,7 @@ def import_openapi_file(
     key = hashlib.sha256("\0".join([CACHE_FORMAT, content, api or "", *scope]).encode()).hexdigest()
     cached = cache_dir() / f"{key}.json"
     # A document naming other files depends on more than its own bytes: it is never served from the cache.
-    use_cache = use_cache and not has_external_refs(data.decode("utf-8", "replace"))
+    use_cache = use_cache and not has_external_refs(data)
     if use_cache and cached.is_file():
         try:
             return _from_cache(json.loads(cached.read_text(encoding="utf-8")), label)
