@@ -207,3 +207,31 @@ def test_the_text_tests_see_which_documents_need_the_pass() -> None:
     folded = b"- $ref: >-\n    #/components/schemas/A\n- $ref: >-\n    './b.yaml'\n"
     assert has_external_refs(folded) and not has_external_refs(folded.split(b"\n- ")[0])
     assert not needs_bundling("- $ref: >-\n    #/components/schemas/A\n")
+
+
+def test_a_long_chain_of_schema_files_is_read_and_a_long_chain_of_path_items_is_one_error(
+    tmp_path: Path,
+) -> None:
+    """Schemas are filled one after the other (any length); copies in place nest, so they are bounded."""
+    n = 300
+    for i in range(n):
+        last = i + 1 == n
+        schema = (
+            "type: string\n" if last else f"type: object\nproperties:\n  next: {{$ref: './s{i + 1}.yaml'}}\n"
+        )
+        (tmp_path / f"s{i}.yaml").write_text(schema, encoding="utf-8")
+        item = "get: {responses: {'200': {description: ok}}}\n" if last else f"$ref: './p{i + 1}.yaml'\n"
+        (tmp_path / f"p{i}.yaml").write_text(item, encoding="utf-8")
+    head = "openapi: 3.0.3\ninfo: {title: C, version: '1'}\npaths:\n"
+    schemas = tmp_path / "schemas.yaml"
+    schemas.write_text(
+        head + "  /a:\n    get:\n      responses:\n        '200': {description: ok, content: "
+        "{application/json: {schema: {$ref: './s0.yaml'}}}}\n",
+        encoding="utf-8",
+    )
+    version = import_openapi_file(schemas, use_cache=False).version
+    assert len(version.schemas) == n
+    paths = tmp_path / "paths.yaml"
+    paths.write_text(head + "  /a: {$ref: './p0.yaml'}\n", encoding="utf-8")
+    done = run_cli("diff", str(paths), str(paths), cwd=tmp_path)
+    assert done.returncode == 2 and "references nested more than 64 deep" in done.stderr, done.stderr

@@ -50,6 +50,8 @@ _LIST = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
 _MAP = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
 # Only files that many, and that many bytes in all, are read for one document.
 MAX_FILES = 1000
+# References followed one inside another (a file naming a file naming a file ...), at most.
+MAX_HOPS = 64
 # The value of every `$ref` in a document's text (JSON, or YAML in block or flow style).
 # A folded or literal block scalar (`$ref: >-` and the value on the next line) is read through.
 _REF_VALUE = re.compile(r"""\$ref["']?\s*:\s*(?:[>|][-+]?\s*)?["']?([^"'\s,}]*)""")
@@ -82,10 +84,14 @@ class _Bundler:
     total: int = 0
     # (file, pointer) of every schema added to components/schemas, and the name it was given.
     hoisted: dict[tuple[Path, str], str] = field(default_factory=dict)
-    # Names given in `hoisted` whose schema is not written yet.
-    pending: set[str] = field(default_factory=set)
+    # Names given in `hoisted` whose schema is not written yet, and where it was first referred to:
+    # (file, pointer, the reference, the file and pointer where it is written). Filled one after the
+    # other, never inside one another, so a chain of schema files is as long as it likes.
+    pending: dict[str, tuple[Path, str, str, Path, str]] = field(default_factory=dict)
     # What is being copied in place, to refuse a reference cycle that would copy forever.
     inlining: list[tuple[Path, str]] = field(default_factory=list)
+    # How many references are being followed one inside another right now.
+    hops: int = 0
 
     # --- the walk ---------------------------------------------------------------------------
 
@@ -149,20 +155,26 @@ class _Bundler:
                 return SCHEMA_PREFIX + name
         key = (target_file, fragment)
         if key not in self.hoisted:
-            self.hoisted[key] = self._fresh_name(target_file, fragment)
-            self.pending.add(self.hoisted[key])
-        name = self.hoisted[key]
-        if name in self.pending:
-            self.fill(name, target_file, fragment, ref, pointer, at=file)
-        return SCHEMA_PREFIX + name
+            name = self._fresh_name(target_file, fragment)
+            self.hoisted[key] = name
+            self._schemas()[name] = {}  # the name is taken now; the schema comes in `fill_pending`
+            self.pending[name] = (target_file, fragment, ref, file, pointer)
+        return SCHEMA_PREFIX + self.hoisted[key]
 
-    def fill(self, name: str, file: Path, fragment: str, ref: str, pointer: str, *, at: Path) -> None:
-        """components/schemas/<name> made the schema `ref` names, its own references rewritten."""
-        target, found_in = self.resolve(file, fragment, ref, pointer, at=at)
-        self.pending.discard(name)  # before the walk: a schema that refers to itself finds its name
-        schemas = self._schemas()
-        schemas[name] = {}
-        schemas[name] = self.schema(copy.deepcopy(target), found_in, fragment)
+    def fill_pending(self) -> None:
+        """Each schema named in `pending` written into components/schemas, its references rewritten
+        (which may name more: they are filled in turn)."""
+        while self.pending:
+            name, (file, fragment, ref, at, pointer) = self.pending.popitem()
+            target, found_in = self.resolve(file, fragment, ref, pointer, at=at)
+            self._schemas()[name] = self.schema(copy.deepcopy(target), found_in, fragment)
+
+    def enter(self, ref: str, file: Path, pointer: str) -> None:
+        """One more reference followed inside the others; too many is an error, not a stack overflow."""
+        self.hops += 1
+        if self.hops > MAX_HOPS:
+            message = f"$ref {ref!r}: references nested more than {MAX_HOPS} deep"
+            raise OpenAPIError(message, file=str(file), pointer=pointer)
 
     def inline(self, value: dict[str, Any], file: Path, pointer: str) -> Any:
         ref = value["$ref"]
@@ -174,14 +186,16 @@ class _Bundler:
             # A reference into the root document from another file: the root's own form is kept.
             return {**value, "$ref": "#" + fragment}
         key = (target_file, fragment)
-        if key in self.inlining or len(self.inlining) > self.limits.max_depth:
+        if key in self.inlining:
             raise OpenAPIError(f"$ref cycle at {ref!r}", file=str(file), pointer=pointer)
         target, found_in = self.resolve(target_file, fragment, ref, pointer, at=file)
         self.inlining.append(key)
+        self.enter(ref, file, pointer)
         try:
             resolved = self.node(copy.deepcopy(target), found_in, fragment)
         finally:
             self.inlining.pop()
+            self.hops -= 1
         siblings = {k: v for k, v in value.items() if k != "$ref"}
         return {**resolved, **siblings} if isinstance(resolved, dict) and siblings else resolved
 
@@ -220,7 +234,7 @@ class _Bundler:
             token = token.replace("~1", "/").replace("~0", "~")
             while isinstance(node, dict) and token not in node and isinstance(node.get("$ref"), str):
                 hops += 1
-                if hops > self.limits.max_depth:
+                if hops > MAX_HOPS:
                     raise OpenAPIError(f"$ref cycle at {ref!r}", file=str(at), pointer=pointer)
                 inner_file, inner_fragment = self.locate(node["$ref"], file, pointer)
                 node, file = self.resolve(inner_file, inner_fragment, node["$ref"], pointer, at=file)
@@ -282,13 +296,20 @@ class _Bundler:
 
 def bundle(document: dict[str, Any], path: Path, *, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
     """The document, changed in place, with every reference the importer cannot follow rewritten."""
+    try:
+        return _bundle(document, path, limits)
+    except RecursionError:
+        # Schemas nested very deep inside one file: one error, not a traceback.
+        raise OpenAPIError("nested too deeply to read", file=str(path)) from None
+
+
+def _bundle(document: dict[str, Any], path: Path, limits: Limits) -> dict[str, Any]:
     bundler = _Bundler(root=path, document=document, limits=limits)
     components = document.get("components")
     if isinstance(components, dict):
         schemas = components.get("schemas")
         if isinstance(schemas, dict):
             names = list(schemas)
-            named: dict[str, tuple[Path, str, str]] = {}
             for name in names:
                 value = schemas[name]
                 # `Pet: {$ref: './Pet.yaml'}` in the root: the file's schema takes the name `Pet`.
@@ -297,20 +318,17 @@ def bundle(document: dict[str, Any], path: Path, *, limits: Limits = DEFAULT_LIM
                     target_file, fragment = bundler.locate(value["$ref"], path, where)
                     if target_file != path and (target_file, fragment) not in bundler.hoisted:
                         bundler.hoisted[(target_file, fragment)] = str(name)
-                        bundler.pending.add(str(name))
-                        named[str(name)] = (target_file, fragment, value["$ref"])
+                        bundler.pending[str(name)] = (target_file, fragment, value["$ref"], path, where)
             for name in names:
-                where = f"/components/schemas/{_escape(str(name))}"
-                if name in named:
-                    if name in bundler.pending:
-                        bundler.fill(name, *named[name], where, at=path)
-                else:
+                if name not in bundler.pending:
+                    where = f"/components/schemas/{_escape(str(name))}"
                     schemas[name] = bundler.schema(schemas[name], path, where)
         for section in [k for k in components if k != "schemas"]:
             components[section] = bundler.node(components[section], path, f"/components/{section}")
     for key in ("paths", "webhooks"):
         if isinstance(document.get(key), dict):
             document[key] = bundler.node(document[key], path, f"/{key}")
+    bundler.fill_pending()
     return document
 
 
