@@ -37,6 +37,8 @@ paths:
               schema: {$ref: './schemas/Item.yaml'}
         '404':
           $ref: './common.yaml#/NotFound'
+        default:
+          $ref: './common.yaml#/NotFound'
 components:
   schemas:
     User: {$ref: './schemas/User.yaml'}
@@ -95,7 +97,7 @@ def test_files_named_by_refs_are_read_relative_to_the_file_naming_them(tmp_path:
     assert [(p.name, p.location) for p in users.parameters] == [("limit", "query")]
     # A path-level parameter from another file and a JSON pointer into another operation.
     assert sorted((p.name, p.location) for p in item.parameters) == [("id", "path"), ("limit", "query")]
-    assert item.responses["404"].description == "not found"
+    assert item.responses["404"].description == item.responses["default"].description == "not found"
     # Schemas from files become named definitions; the root's `User: {$ref: ...}` keeps its name.
     assert {"User", "Item"} <= set(version.schemas)
     assert version.schemas["Item"]["properties"]["owner"] == {"$ref": "#/$defs/User"}

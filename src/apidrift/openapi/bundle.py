@@ -116,7 +116,8 @@ class _Bundler:
                     else v
                     for k, v in child.items()
                 }
-            elif key in ("example", "default", "enum", "const") or str(key).startswith("x-"):
+            elif key == "example" or str(key).startswith("x-"):
+                # Data, never references; `default` is not among them: it names the default response.
                 out[key] = child
             else:
                 out[key] = self.node(child, file, where)
