@@ -84,9 +84,9 @@ class _Bundler:
     total: int = 0
     # (file, pointer) of every schema added to components/schemas, and the name it was given.
     hoisted: dict[tuple[Path, str], str] = field(default_factory=dict)
-    # Names given in `hoisted` whose schema is not written yet, and where it was first referred to:
-    # (file, pointer, the reference, the file and pointer where it is written). Filled one after the
-    # other, never inside one another, so a chain of schema files is as long as it likes.
+    # Names given in `hoisted` whose schema is not written yet: its file and pointer, the reference,
+    # and the file and pointer the reference is written at. Filled one after the other, never inside
+    # one another, so a chain of schema files is as long as it likes.
     pending: dict[str, tuple[Path, str, str, Path, str]] = field(default_factory=dict)
     # What is being copied in place, to refuse a reference cycle that would copy forever.
     inlining: list[tuple[Path, str]] = field(default_factory=list)
