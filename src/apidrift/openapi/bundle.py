@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from apidrift.contracts.safeload import DEFAULT_LIMITS, Limits
+from apidrift.contracts.safeload import DEFAULT_LIMITS, Limits, read_bytes
 from apidrift.errors import OpenAPIError
 
 SCHEMA_PREFIX = "#/components/schemas/"
@@ -75,11 +76,16 @@ def has_external_refs(data: bytes) -> bool:
     return _OTHER_FILE.search(data) is not None
 
 
+# How a file's text becomes data (document.py's parser, handed in: it imports this module).
+Parse = Callable[[str, Path, Limits], Any]
+
+
 @dataclass
 class _Bundler:
     root: Path
     document: dict[str, Any]
     limits: Limits
+    parse: Parse
     files: dict[Path, Any] = field(default_factory=dict)
     total: int = 0
     # (file, pointer) of every schema added to components/schemas, and the name it was given.
@@ -250,10 +256,6 @@ class _Bundler:
     def load(self, file: Path, ref: str, at: Path, pointer: str) -> Any:
         if file in self.files:
             return self.files[file]
-        # Imported here: document.py imports this module.
-        from apidrift.contracts.safeload import read_bytes
-        from apidrift.openapi.document import parse_text
-
         if len(self.files) >= MAX_FILES:
             raise OpenAPIError(f"more than {MAX_FILES} files referred to", file=str(at), pointer=pointer)
         if not file.exists():
@@ -270,7 +272,7 @@ class _Bundler:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             raise OpenAPIError(f"$ref {ref!r}: not UTF-8 text", file=str(file)) from None
-        self.files[file] = parse_text(text, file, limits=remaining)
+        self.files[file] = self.parse(text, file, remaining)
         return self.files[file]
 
     def _schemas(self) -> dict[str, Any]:
@@ -295,17 +297,20 @@ class _Bundler:
         return name
 
 
-def bundle(document: dict[str, Any], path: Path, *, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
-    """The document, changed in place, with every reference the importer cannot follow rewritten."""
+def bundle(
+    document: dict[str, Any], path: Path, *, parse: Parse, limits: Limits = DEFAULT_LIMITS
+) -> dict[str, Any]:
+    """The document, changed in place, with every reference the importer cannot follow rewritten;
+    other files are read with `parse`."""
     try:
-        return _bundle(document, path, limits)
+        return _bundle(document, path, parse, limits)
     except RecursionError:
         # Schemas nested very deep inside one file: one error, not a traceback.
         raise OpenAPIError("nested too deeply to read", file=str(path)) from None
 
 
-def _bundle(document: dict[str, Any], path: Path, limits: Limits) -> dict[str, Any]:
-    bundler = _Bundler(root=path, document=document, limits=limits)
+def _bundle(document: dict[str, Any], path: Path, parse: Parse, limits: Limits) -> dict[str, Any]:
+    bundler = _Bundler(root=path, document=document, limits=limits, parse=parse)
     components = document.get("components")
     if isinstance(components, dict):
         schemas = components.get("schemas")

@@ -21,7 +21,9 @@ def load_document(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> dict[str, A
     # Imported here: a document that refers only to its own components never needs it.
     from apidrift.openapi.bundle import bundle, needs_bundling
 
-    return bundle(document, path, limits=limits) if needs_bundling(text) else document
+    if not needs_bundling(text):
+        return document
+    return bundle(document, path, limits=limits, parse=lambda t, p, lim: parse_text(t, p, limits=lim))
 
 
 def parse_text(text: str, path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Any:
