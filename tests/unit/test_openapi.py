@@ -112,6 +112,8 @@ def test_extensions_and_generator_keys_dropped_recursively() -> None:
     out = convert(schema)
     assert out == {
         "type": "object",
+        # The discriminator is kept, as an extension validators ignore, for the diff to compare.
+        "x-discriminator": {"propertyName": "type"},
         "properties": {"type": {"type": "string"}, "example": {"type": "string"}},
         "items": {"type": "string"},
     }
@@ -316,12 +318,16 @@ def test_import_ref_prefixes_differ_for_schemas_and_operations(imported: ImportR
     assert response.schema == {"$ref": "schemas.json#/$defs/Widget"}
 
 
-def test_import_preserves_combinators_and_drops_discriminator(imported: ImportResult) -> None:
+def test_import_preserves_combinators_and_keeps_the_discriminator_aside(imported: ImportResult) -> None:
     schemas = imported.version.schemas
     assert schemas["Owner"]["allOf"][0] == {"$ref": "#/$defs/Named"}
     assert len(schemas["Owner"]["allOf"]) == 2
     shape = schemas["Widget"]["properties"]["shape"]
-    assert shape == {"oneOf": [{"$ref": "#/$defs/Circle"}, {"$ref": "#/$defs/Square"}]}
+    # As an extension, which validators ignore and the diff compares.
+    assert shape == {
+        "oneOf": [{"$ref": "#/$defs/Circle"}, {"$ref": "#/$defs/Square"}],
+        "x-discriminator": {"propertyName": "k"},
+    }
 
 
 def test_import_resolves_parameter_body_and_response_refs(imported: ImportResult) -> None:

@@ -45,11 +45,23 @@ DETAIL_KEYWORDS = (
     "contentMediaType",
     "contentEncoding",
     "contentSchema",
+    # Compared only as present, a schema or false (`items: false` after prefixItems closes the array);
+    # a schema under it is walked as the field `[]`.
+    "items",
 )
 # Keywords that describe rather than constrain, yet matter to clients (`detail=True` only).
-ANNOTATION_KEYWORDS = ("default", "readOnly", "writeOnly", "deprecated", "x-extensible-enum")
+ANNOTATION_KEYWORDS = (
+    "default",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+    "x-extensible-enum",
+    "x-discriminator",
+)
 # Applicators whose schema `detail=True` walks as the child path `*` instead of comparing it whole.
 WALKED_APPLICATORS = ("additionalProperties", "unevaluatedProperties")
+# Keywords whose schema value a diff compares as the word "schema" (its content is walked elsewhere).
+SCHEMA_VALUED = (*WALKED_APPLICATORS, "items")
 
 
 def sorted_unique(values: tuple[Any, ...]) -> list[Any]:
@@ -71,7 +83,16 @@ DOMAIN: dict[str, frozenset[str]] = {
         frozenset({"number", "integer"}),
     ),
     **dict.fromkeys(
-        ("minItems", "maxItems", "uniqueItems", "contains", "minContains", "maxContains", "prefixItems"),
+        (
+            "minItems",
+            "maxItems",
+            "uniqueItems",
+            "contains",
+            "minContains",
+            "maxContains",
+            "prefixItems",
+            "items",
+        ),
         frozenset({"array"}),
     ),
     "unevaluatedItems": frozenset({"array"}),

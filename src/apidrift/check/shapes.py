@@ -11,6 +11,7 @@ from apidrift.check.schema_facts import (
     CONSTRAINT_KEYWORDS,
     DETAIL_KEYWORDS,
     PARTIAL,
+    SCHEMA_VALUED,
     WALKED_APPLICATORS,
     enum_of,
     hashable,
@@ -289,7 +290,7 @@ class SchemaFlattener:
                         self._walk(member[keyword], join(path, "*"), False, out, inner, _below(base, ".*"))
 
     def _constraint(self, keyword: str, value: Any) -> Any:
-        if self.detail and keyword in WALKED_APPLICATORS and isinstance(value, dict):
+        if self.detail and keyword in SCHEMA_VALUED and isinstance(value, dict):
             return "schema"  # its content is walked as the field `*`
         return hashable(value)
 

@@ -154,6 +154,10 @@ def check(
         report, errors = _check_traffic(store, profile, har or [], cassettes or [], against, record)
         report = judged(selected(report), history, baseline, fail_on)
         _finish(report, None if no_reports else reports, errors, annotations=annotations, formats=formats)
+    # An API apidrift does not ship: the examples `import-openapi` wrote (recordings/<api>/<version>/).
+    imported = Path("recordings") / api
+    if recordings is None and not (bundled_recordings() / api).is_dir() and imported.is_dir():
+        recordings = imported
     folder = recordings or bundled_recordings() / api
     # A folder given is named from the working directory, so report.sarif and annotations point at
     # files CI can open; the bundled folder (outside any checkout) is named by its API.

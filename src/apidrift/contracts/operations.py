@@ -130,6 +130,10 @@ class Parameter:
     schema: JSONSchema
     description: str = ""
     lifecycle: Lifecycle = Lifecycle()
+    # How the value is written on the wire (OpenAPI `style` and `explode`), as the document states
+    # them: "" and None mean the default for its location.
+    style: str = ""
+    explode: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -215,6 +219,9 @@ def operation_to_json(op: Operation) -> dict[str, Any]:
                 **({"description": p.description} if p.description else {}),
                 "schema": p.schema,
                 **lifecycle_to_json(p.lifecycle),
+                # Written only when stated, so contracts imported before they were kept stay as they were.
+                **({"style": p.style} if p.style else {}),
+                **({"explode": p.explode} if p.explode is not None else {}),
             }
             for p in op.parameters
         ],
@@ -274,6 +281,8 @@ def parse_operation(raw: Any, file: Path, pointer: str) -> Operation:
                 schema=require(p, "schema", dict, file, where),
                 description=p.get("description", ""),
                 lifecycle=lifecycle_from_json(p),
+                style=p["style"] if isinstance(p.get("style"), str) else "",
+                explode=p["explode"] if isinstance(p.get("explode"), bool) else None,
             )
         )
     body_raw = raw.get("request_body")

@@ -23,6 +23,7 @@ from apidrift.diff.rules import (
     presence,
     responses,
     security,
+    tags,
     webhooks,
 )
 from apidrift.diff.rules.composition import INLINE
@@ -138,6 +139,7 @@ class _Walk:
         changes += parameters.check(self, RULES, old, new)
         changes += bodies.check(self, RULES, old, new)
         changes += responses.check(self, RULES, old, new)
+        changes += tags.check(RULES, old, new)
         return changes
 
     def unchanged(self, a: JSONSchema | None, b: JSONSchema | None) -> bool:

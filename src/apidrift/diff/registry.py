@@ -13,6 +13,7 @@ from apidrift.diff.rules import (
     annotation,
     bodies,
     composition,
+    discriminator,
     headers,
     keywords,
     lifecycle,
@@ -22,12 +23,15 @@ from apidrift.diff.rules import (
     presence,
     responses,
     security,
+    style,
+    tags,
     webhooks,
 )
 
 FAMILIES: tuple[ModuleType, ...] = (
     operations,
     parameters,
+    style,
     bodies,
     responses,
     headers,
@@ -36,8 +40,10 @@ FAMILIES: tuple[ModuleType, ...] = (
     keywords,
     annotation,
     composition,
+    discriminator,
     security,
     lifecycle,
+    tags,
     webhooks,
 )
 
@@ -79,6 +85,7 @@ FIELD_CHECKS: tuple[FieldCheck, ...] = (
     lambda _, pair: presence.nullability(pair),
     lambda _, pair: keywords.enums(pair),
     composition.check,
+    lambda _, pair: discriminator.check(pair),
     lambda _, pair: keywords.constraints(pair),
     lambda _, pair: annotation.check(pair),
     lifecycle.fields,

@@ -56,7 +56,7 @@ def capture_openapi(
     contract = result.version
     if prefixes:
         check_scope(prefixes, contract, file=spec, profile="" if scope else str(api))
-    elif not contract.operations:
+    elif not contract.operations and not contract.webhooks:
         raise OpenAPIError("the document has no operations", file=spec, pointer="/paths")
     label = version or _derived_label(contract, spec)
     contract = _describe(replace(contract, version=label), spec)

@@ -31,6 +31,8 @@ class FindingKind(StrEnum):
     SCHEMA_REPAIRED = "schema-repaired"
     # A `pattern` linear-time matching cannot run (a lookaround, a backreference): never checked.
     PATTERN_UNSUPPORTED = "pattern-unsupported"
+    # A callback that cannot be imported (a dangling $ref, say): left out; its operation is kept.
+    CALLBACK_SKIPPED = "callback-skipped"
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,8 @@ def import_document(
     findings: list[Finding] = []
     converter = SchemaConverter(components, rename=rename, file=file, findings=findings)
     operations: dict[str, Operation] = {}
+    # Callbacks are requests the API sends, as webhooks are: they are kept, and compared, as webhooks.
+    callbacks: dict[str, Operation] = {}
     examples: list[ImportedExample] = []
     prefixes = tuple(scope)
     for path, item in document["paths"].items():
@@ -111,8 +113,10 @@ def import_document(
                 raise OpenAPIError(message, file=file, pointer=pointer) from None
             operations[op_id] = replace(operation, sources=(f"{source} {op_id}",))
             examples += operation_examples(document, operation, op, pointer, source, file, findings)
+            callbacks.update(_callbacks(document, converter, site, findings))
     # Webhooks are not under `paths`: they come with a whole-document import only.
     webhooks = {} if prefixes else _webhooks(document, converter, findings, select)
+    webhooks.update(callbacks)
     schemas = reachable_schemas({**operations, **webhooks}, components, rename, file, findings)
     contract = ContractVersion(
         api=api,
@@ -264,6 +268,43 @@ def _webhooks(
     return out
 
 
+def _callbacks(
+    document: dict[str, Any], converter: SchemaConverter, site: _Site, findings: list[Finding]
+) -> dict[str, Operation]:
+    """An operation's callbacks (`callbacks/<name>/<expression>/<method>`), each imported like a webhook
+    named `<operationId> callback <name> <expression>`."""
+    raw = site.op.get("callbacks")
+    out: dict[str, Operation] = {}
+    if not isinstance(raw, dict):
+        return out
+    for name, node in raw.items():
+        where = f"{site.pointer}/callbacks/{escape(str(name))}"
+        callback = resolve_component(document, node, "callbacks", converter.file, where)
+        if not isinstance(callback, dict):
+            continue
+        for expression, item in callback.items():
+            if not isinstance(item, dict) or str(expression).startswith("x-"):
+                continue
+            for method in METHODS:
+                op = item.get(method)
+                if not isinstance(op, dict):
+                    continue
+                path = f"{site.op_id} callback {name} {expression}"
+                op_id = f"{site.op_id}.{name}.{method}"
+                pointer = f"{where}/{escape(str(expression))}/{method}"
+                inner = _Site(op_id=op_id, method=method, path=path, op=op, shared=[], pointer=pointer)
+                try:
+                    out[op_id] = _import_operation(document, converter, inner, findings)
+                except OpenAPIError as exc:
+                    # Callbacks were long left out whole: a broken one must not cost the operation.
+                    message = f"callback {name} {expression} left out: {exc.message}"
+                    where = exc.pointer or pointer
+                    findings.append(
+                        Finding(FindingKind.CALLBACK_SKIPPED, message, site.op_id, converter.file, where)
+                    )
+    return out
+
+
 def _parameters(
     document: dict[str, Any], converter: SchemaConverter, site: _Site, findings: list[Finding]
 ) -> dict[tuple[str, str], Parameter]:
@@ -286,7 +327,7 @@ def _parameters(
         p = resolve_component(document, raw, "parameters", file, where)
         if not isinstance(p, dict) or "name" not in p or "in" not in p:
             raise OpenAPIError("parameter without 'name' and 'in'", file=file, pointer=where)
-        schema = converter.convert(p.get("schema", {}), f"{where}/schema")
+        schema = converter.convert(*_parameter_schema(p, where))
         params[(p["in"], p["name"])] = Parameter(
             name=p["name"],
             location=p["in"],
@@ -294,6 +335,8 @@ def _parameters(
             schema=schema,
             description=str(p.get("description", "")).strip(),
             lifecycle=lifecycle_of(p),
+            style=p["style"] if isinstance(p.get("style"), str) else "",
+            explode=p["explode"] if isinstance(p.get("explode"), bool) else None,
         )
         where_of[(p["in"], p["name"])] = where
     template = [s[1:-1] for s in path.split("/") if s.startswith("{") and s.endswith("}")]
@@ -309,6 +352,17 @@ def _parameters(
             findings.append(Finding(FindingKind.PATH_PARAM_UNDECLARED, message, op_id, file, pointer))
             params[("path", name)] = Parameter(name, "path", True, {"type": "string"})
     return params
+
+
+def _parameter_schema(parameter: dict[str, Any], where: str) -> tuple[Any, str]:
+    """A parameter's schema and where it is: `schema`, else that of its one `content` media type (a
+    JSON-encoded query parameter, say)."""
+    if "schema" in parameter or not isinstance(parameter.get("content"), dict):
+        return parameter.get("schema", {}), f"{where}/schema"
+    for media_type, media in parameter["content"].items():
+        if isinstance(media, dict) and "schema" in media:
+            return media["schema"], f"{where}/content/{escape(str(media_type))}/schema"
+    return {}, f"{where}/schema"
 
 
 def _links(document: dict[str, Any], raw: Any, file: str | None, pointer: str) -> dict[str, Any]:

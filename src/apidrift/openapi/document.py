@@ -17,7 +17,13 @@ def load_document(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> dict[str, A
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise OpenAPIError(f"neither YAML nor JSON: not UTF-8 text (byte {exc.start})", file=path) from None
-    return check_document(parse_text(text, path, limits=limits), path)
+    document = check_document(parse_text(text, path, limits=limits), path)
+    # Imported here: a document that refers only to its own components never needs it.
+    from apidrift.openapi.bundle import bundle, needs_bundling
+
+    if not needs_bundling(text):
+        return document
+    return bundle(document, path, limits=limits, parse=lambda t, p, lim: parse_text(t, p, limits=lim))
 
 
 def parse_text(text: str, path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Any:
@@ -72,6 +78,8 @@ def check_document(document: Any, path: Path) -> dict[str, Any]:
     version = str(document.get("openapi", ""))
     if not version.startswith("3."):
         raise OpenAPIError("not an OpenAPI 3.x document: no 'openapi: 3.x' field", file=path)
+    if "paths" not in document and version.startswith("3.1") and document.keys() & {"webhooks", "components"}:
+        document["paths"] = {}  # 3.1 makes paths optional: a document of webhooks or components alone
     if not isinstance(document.get("paths"), dict):
         raise OpenAPIError("no 'paths' mapping", file=path, pointer="/paths")
     return document

@@ -34,7 +34,7 @@ _NESTED_SCHEMA_KEYS = {
 _SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
 # Keys that only document or only matter to code generators; they never change what validates.
 # `$recursiveAnchor` (draft 2019-09) only marks where a `$recursiveRef` lands: see `convert`.
-_DROPPED_KEYS = {"discriminator", "xml", "externalDocs", "nullable", "example", "$recursiveAnchor"}
+_DROPPED_KEYS = {"xml", "externalDocs", "nullable", "example", "$recursiveAnchor"}
 # Keys whose values are data, never schemas: a `$ref` inside them is a value, not a reference.
 _DATA_KEYS = ("examples", "default")
 # Extensions kept because `apidrift diff` grades them (`x-extensible-enum`: values readers must expect;
@@ -83,7 +83,11 @@ class SchemaConverter:
                 key.startswith("x-") and key not in _KEPT_EXTENSIONS and not is_lifecycle_extension(key)
             ):
                 continue
-            if key in _SCHEMA_MAPS:
+            if key == "discriminator":
+                # Not a validation keyword; kept (as an extension validators ignore) for the diff.
+                if isinstance(value, dict) and isinstance(value.get("propertyName"), str):
+                    out["x-discriminator"] = self._discriminator(value)
+            elif key in _SCHEMA_MAPS:
                 if not isinstance(value, dict):
                     raise OpenAPIError(
                         f"{key!r} must be a mapping", file=self.file, pointer=f"{pointer}/{key}"
@@ -115,6 +119,17 @@ class SchemaConverter:
             out.pop("enum")
             out["const"] = enum[0]
         return self._nullable(node, out)
+
+    def _discriminator(self, value: dict[str, Any]) -> dict[str, Any]:
+        """A discriminator as the contract keeps it: its property and each value's schema name."""
+        mapping = value.get("mapping")
+        names = {}
+        if isinstance(mapping, dict):
+            for tag, target in mapping.items():
+                if isinstance(target, str):
+                    name = target.rsplit("/", 1)[-1]
+                    names[str(tag)] = self.rename(name) if target.startswith(COMPONENT_PREFIX) else name
+        return {"propertyName": value["propertyName"], **({"mapping": names} if names else {})}
 
     def _recursion_target(self, ref: Any, pointer: str) -> str:
         """`$recursiveRef: "#"` (draft 2019-09, as OpenAI's CompoundFilter uses it) names the component

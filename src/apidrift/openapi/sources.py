@@ -18,13 +18,15 @@ from apidrift.contracts.model import CONTRACT_FILE, ContractStore, ContractVersi
 from apidrift.errors import ApidriftError, ContractError, UnsafeFileError
 from apidrift.files import atomic_write
 from apidrift.openapi import concurrent
+from apidrift.openapi.bundle import has_external_refs
 from apidrift.openapi.components import Finding, ImportedExample
 from apidrift.openapi.convert import ImportResult, import_document, in_scope, load_document
 from apidrift.openapi.soundness import check_imported
 
-# /5: operations and parameters carry their lifecycle extensions. /3: findings are values (kind,
-# message, operation, file, pointer); the API is named by the document.
-CACHE_FORMAT = "apidrift.openapi-cache/5"
+# /6: parameters carry their style and explode; callbacks are kept as webhooks. /5: operations and
+# parameters carry their lifecycle extensions. /3: findings are values (kind, message, operation,
+# file, pointer); the API is named by the document.
+CACHE_FORMAT = "apidrift.openapi-cache/6"
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # A version label or API name that is safe as one folder name.
 FOLDER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -73,7 +75,7 @@ def import_openapi_file(
     if found is not None:
         return found
     result = source.build()
-    if use_cache:
+    if use_cache and source.cacheable:
         _to_cache(source.cached, result)
     return result
 
@@ -87,7 +89,7 @@ def import_openapi_files(
     found = [source.from_cache() for source in sources]
     missing = [i for i, result in enumerate(found) if result is None]
     jobs = [
-        concurrent.Job(run=s.build, work=s.size, after=partial(_to_cache, s.cached))
+        concurrent.Job(run=s.build, work=s.size, after=partial(_to_cache, s.cached) if s.cacheable else None)
         for s in (sources[i] for i in missing)
     ]
     for i, result in zip(missing, concurrent.run_all(jobs), strict=True):
@@ -106,6 +108,8 @@ class _Source:
     size: int
     scope: tuple[str, ...]
     api: str | None
+    # A document naming other files depends on more than its own bytes: never served from the cache.
+    cacheable: bool = True
 
     @classmethod
     def read(cls, path: Path, version: str | None, scope: Sequence[str], api: str | None) -> _Source:
@@ -124,10 +128,11 @@ class _Source:
             size=len(data),
             scope=tuple(scope),
             api=api,
+            cacheable=not has_external_refs(data),
         )
 
     def from_cache(self) -> ImportResult | None:
-        if not self.cached.is_file():
+        if not self.cacheable or not self.cached.is_file():
             return None
         try:
             return _from_cache(json.loads(self.cached.read_text(encoding="utf-8")), self.label)

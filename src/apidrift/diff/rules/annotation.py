@@ -63,11 +63,16 @@ def _access(pair: FieldPair, keyword: str, became: ChangeKind) -> list[Change]:
         return []
     if after:
         return [pair.change(became, False, True, f"{pair.label} is now {keyword}")]
-    return [
+    out = [
         pair.change(
             K.ACCESS_RELAXED, {keyword: True}, {keyword: False}, f"{pair.label} is no longer {keyword}"
         )
     ]
+    if keyword == "readOnly" and pair.ctx.side is S.REQUEST and pair.old.required and pair.new.required:
+        # A required readOnly field is not the sender's to send (OpenAPI 3.0); writable, it must be sent.
+        message = f"{pair.label} is required and no longer readOnly: senders must now send it"
+        out.append(pair.change(K.BECAME_REQUIRED, False, True, message))
+    return out
 
 
 def _extensible(pair: FieldPair) -> list[Change]:

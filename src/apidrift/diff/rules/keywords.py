@@ -71,6 +71,7 @@ DEFAULTS: dict[str, Any] = {
     "additionalProperties": True,
     "unevaluatedProperties": True,
     "unevaluatedItems": True,
+    "items": True,
 }
 
 
@@ -148,7 +149,11 @@ def constraints(pair: FieldPair) -> list[Change]:
     if pair.old.constraints == pair.new.constraints:
         return []
     old, new = _by_keyword(pair.old), _by_keyword(pair.new)
-    out = []
+    if "array" not in pair.old.types or "array" not in pair.new.types:
+        # `items` closes or opens an array; where one side admits no array, the type change says it.
+        old.pop("items", None)
+        new.pop("items", None)
+    out = _bound_moves(pair, old, new) + _positions(pair, old, new)
     for keyword in sorted(old.keys() | new.keys()):
         default = DEFAULTS.get(keyword, _ABSENT)
         a, b = old.get(keyword, default), new.get(keyword, default)
@@ -169,6 +174,92 @@ def constraints(pair: FieldPair) -> list[Change]:
             )
         )
     return out
+
+
+# An inclusive bound and its exclusive twin bound one side of a number together: `maximum: 30` becoming
+# `exclusiveMaximum: 30` refuses 30 only, so the pair is compared as one bound, never keyword by keyword.
+_BOUND_PAIRS = (("minimum", "exclusiveMinimum", 1), ("maximum", "exclusiveMaximum", -1))
+
+
+def _bound_moves(pair: FieldPair, old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """The change where a number's bound moved between `minimum` and `exclusiveMinimum` (or the
+    maximums); both keywords are then taken out of `old` and `new`, so each is not graded alone."""
+    out = []
+    for inclusive, exclusive, sign in _BOUND_PAIRS:
+        keys = (inclusive, exclusive)
+        if {k for k in keys if k in old} == {k for k in keys if k in new}:
+            continue  # the same keywords on both sides: compared one by one as before
+        a, b = _effective_bound(old, keys, sign), _effective_bound(new, keys, sign)
+        if a is None or b is None:
+            continue  # a bound added or dropped: each keyword says so on its own
+        for side in (old, new):
+            for key in keys:
+                side.pop(key, None)
+        if a == b:
+            continue
+        # Compared as (value, exclusive) scaled by `sign`, larger is tighter for both ends.
+        tighter = (sign * b[0], b[1]) > (sign * a[0], a[1])
+        direction = N if tighter else WD
+        shown_a, shown_b = {a[2]: a[0]}, {b[2]: b[0]}
+        message = f"{pair.label} {a[2]} {a[0]!r} -> {b[2]} {b[0]!r}: {direction.value}"
+        out.append(pair.change(KIND[direction], shown_a, shown_b, message))
+    return out
+
+
+def _positions(pair: FieldPair, old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """prefixItems of the same length whose entries differ only in their types (reordered, say):
+    one type change per position, graded like a field's type, instead of one undecided change."""
+    a, b = old.get("prefixItems"), new.get("prefixItems")
+    if not (isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b) and a != b):
+        return []
+    pairs = [(_entry(x), _entry(y)) for x, y in zip(a, b, strict=True)]
+    if any(x is None or y is None or x[1] != y[1] for x, y in pairs):
+        return []  # something besides the type differs: left to the keyword as a whole
+    out = []
+    for i, (x, y) in enumerate(pairs):
+        assert x is not None and y is not None
+        ta, tb = set(x[0]), set(y[0])
+        if ta == tb:
+            continue
+        kind = K.TYPE_CHANGED
+        if _widened(ta) >= tb:
+            kind = K.TYPE_NARROWED
+        if _widened(tb) >= ta:
+            kind = K.TYPE_WIDENED
+        message = f"{pair.label}[{i}] type {'|'.join(sorted(ta))} -> {'|'.join(sorted(tb))}"
+        out.append(pair.ctx.change(kind, f"{pair.path}[{i}]", sorted(ta), sorted(tb), message))
+    old.pop("prefixItems")
+    new.pop("prefixItems")
+    return out
+
+
+def _entry(entry: Any) -> tuple[tuple[str, ...], tuple[Any, ...]] | None:
+    """A prefixItems entry (as the flattener keeps it) split into its types and everything else."""
+    if not isinstance(entry, tuple) or not all(isinstance(p, tuple) and len(p) == 2 for p in entry):
+        return None
+    rest = tuple(p for p in entry if p[0] != "type")
+    kind = dict(entry).get("type")
+    types = (kind,) if isinstance(kind, str) else kind if isinstance(kind, tuple) else None
+    if types is None or not all(isinstance(t, str) for t in types):
+        return None
+    return types, rest
+
+
+def _effective_bound(
+    values: dict[str, Any], keys: tuple[str, str], sign: int
+) -> tuple[Any, bool, str] | None:
+    """The tightest of a side's inclusive and exclusive bound: (value, exclusive, keyword), or None
+    when one of them is not a plain number."""
+    found = []
+    for key, exclusive in zip(keys, (False, True), strict=True):
+        if key in values:
+            if not _number(values[key]):
+                return None
+            found.append((sign * values[key], exclusive, key))
+    if not found:
+        return None
+    value, exclusive, key = max(found)
+    return sign * value, exclusive, key
 
 
 def _by_keyword(shape: FieldShape) -> dict[str, Any]:
@@ -299,5 +390,6 @@ _ORDERED: dict[str, Callable[[Any, Any], tuple[Direction, str]]] = {
     "additionalProperties": _additional,
     "unevaluatedProperties": _additional,
     "unevaluatedItems": _additional,
+    "items": _additional,
     "dependentRequired": _dependent_required,
 }

@@ -7,7 +7,7 @@ from apidrift.check.renames import name_similarity
 from apidrift.contracts.model import Operation, Parameter
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
 from apidrift.diff.fields import ChangeContext, RuleTable, Walk, prefixed
-from apidrift.diff.rules import lifecycle
+from apidrift.diff.rules import lifecycle, style
 from apidrift.diff.rules.operations import PARAM, lifecycle_note, path_shape
 
 K, S = ChangeKind, Side
@@ -60,6 +60,7 @@ def _path_params(walk: Walk, ctx: ChangeContext, old: Operation, new: Operation)
                 )
             )
         if before in old_by_name and after in new_by_name:
+            changes += style.check(ctx, old_by_name[before], new_by_name[after])
             changes += param_schema(walk, ctx, after, old_by_name[before], new_by_name[after])
     return changes
 
@@ -67,22 +68,18 @@ def _path_params(walk: Walk, ctx: ChangeContext, old: Operation, new: Operation)
 def _params(
     walk: Walk, ctx: ChangeContext, old: Operation, new: Operation, locations: tuple[str, ...] = ()
 ) -> list[Change]:
-    before = {
-        (p.location, p.name): p for p in old.parameters if p.location != "path" or p.location in locations
-    }
-    after = {
-        (p.location, p.name): p for p in new.parameters if p.location != "path" or p.location in locations
-    }
+    before = {_key(p): p for p in old.parameters if p.location != "path" or p.location in locations}
+    after = {_key(p): p for p in new.parameters if p.location != "path" or p.location in locations}
     changes = []
     for old_key, new_key, score, evidence in _renames(walk, before, after):
         a, b = before.pop(old_key), after.pop(new_key)
-        message = f"{old_key[0]} parameter {old_key[1]} renamed to {new_key[1]}"
+        message = f"{old_key[0]} parameter {a.name} renamed to {b.name}"
         changes.append(
             ctx.change(
                 K.PARAM_RENAMED,
-                new_key[1],
-                old_key[1],
-                new_key[1],
+                b.name,
+                a.name,
+                b.name,
                 message,
                 confidence=score,
                 evidence=evidence,
@@ -90,40 +87,49 @@ def _params(
         )
         if a.required != b.required:
             kind = K.PARAM_BECAME_REQUIRED if b.required else K.PARAM_BECAME_OPTIONAL
-            message = f"{new_key[1]} is now {'required' if b.required else 'optional'}"
-            changes.append(ctx.change(kind, new_key[1], a.required, b.required, message))
-        changes += param_schema(walk, ctx, new_key[1], a, b)
+            message = f"{b.name} is now {'required' if b.required else 'optional'}"
+            changes.append(ctx.change(kind, b.name, a.required, b.required, message))
+        changes += param_schema(walk, ctx, b.name, a, b)
     for key in sorted(before.keys() - after.keys()):
+        name = before[key].name
         status = walk.policy.status(before[key].lifecycle)
         severity = walk.policy.graded(
             status, ctx.rules[(K.PARAM_REMOVED, S.PARAMETER)].severity, walk.new_date
         )
         if severity is None:
-            message = f"{key[0]} parameter {key[1]} removed"
-            changes.append(ctx.change(K.PARAM_REMOVED, key[1], key[0], None, message))
+            message = f"{key[0]} parameter {name} removed"
+            changes.append(ctx.change(K.PARAM_REMOVED, name, key[0], None, message))
         else:
             note = lifecycle_note(walk.policy, status, walk.new_date)
-            message = f"{key[0]} parameter {key[1]} removed; {note}"
+            message = f"{key[0]} parameter {name} removed; {note}"
             changes.append(
-                ctx.change(K.DEPRECATED_PARAM_REMOVED, key[1], key[0], None, message, severity=severity)
+                ctx.change(K.DEPRECATED_PARAM_REMOVED, name, key[0], None, message, severity=severity)
             )
     for key in sorted(after.keys() - before.keys()):
         p = after[key]
         what = "required" if p.required else "optional"
-        message = f"{what} {key[0]} parameter {key[1]} added"
-        changes.append(ctx.change(K.PARAM_ADDED, key[1], None, key[0], message, required=p.required))
+        message = f"{what} {key[0]} parameter {p.name} added"
+        changes.append(ctx.change(K.PARAM_ADDED, p.name, None, key[0], message, required=p.required))
     for key in sorted(before.keys() & after.keys()):
         a, b = before[key], after[key]
         if a.required != b.required:
             kind = K.PARAM_BECAME_REQUIRED if b.required else K.PARAM_BECAME_OPTIONAL
-            message = f"{key[1]} is now {'required' if b.required else 'optional'}"
-            changes.append(ctx.change(kind, key[1], a.required, b.required, message))
+            message = f"{b.name} is now {'required' if b.required else 'optional'}"
+            changes.append(ctx.change(kind, b.name, a.required, b.required, message))
         changes += lifecycle.parameter(walk.policy, ctx, a, b)
-        changes += param_schema(walk, ctx, key[1], a, b)
+        changes += style.check(ctx, a, b)
+        changes += param_schema(walk, ctx, b.name, a, b)
     return changes
 
 
 Key = tuple[str, str]
+
+
+def _key(parameter: Parameter) -> Key:
+    """Where a parameter is and its name; HTTP header names are case-insensitive (RFC 9110), so
+    `X-Trace` becoming `x-trace` is the same parameter."""
+    name = parameter.name.lower() if parameter.location == "header" else parameter.name
+    return parameter.location, name
 
 
 def _renames(
@@ -139,7 +145,7 @@ def _renames(
             same_type = _type(walk, "old", before[old_key]) == _type(walk, "new", after[new_key])
             if not same_type:
                 continue
-            score, similar = name_similarity(old_key[1], new_key[1])
+            score, similar = name_similarity(before[old_key].name, after[new_key].name)
             lone = sum(k[0] == old_key[0] for k in gone) == sum(k[0] == new_key[0] for k in came) == 1
             if score >= RENAMED or (lone and score >= LONE_RENAMED):
                 candidates.append((old_key, new_key, score, (*similar, "same location and type")))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from apidrift.check.renames import pair_renames
 from apidrift.check.shapes import FieldShape
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
-from apidrift.diff.fields import READ, ChangeContext, FieldPair, moved, outermost, type_label
+from apidrift.diff.fields import READ, SEND, ChangeContext, FieldPair, moved, outermost, type_label
 from apidrift.diff.policy import LifecyclePolicy
 from apidrift.diff.rules.operations import lifecycle_note
 
@@ -34,7 +34,12 @@ RULES = (
     Rule(K.FIELD_REMOVED, S.RESPONSE, B, "readers lose a field they may rely on"),
     Rule(K.FIELD_RENAMED, S.RESPONSE, B, "readers look under the old name"),
     Rule(K.BECAME_REQUIRED, S.RESPONSE, INFO, "readers always get it now"),
-    Rule(K.BECAME_OPTIONAL, S.RESPONSE, B, "readers may find it missing"),
+    Rule(
+        K.BECAME_OPTIONAL,
+        S.RESPONSE,
+        B,
+        "readers may find it missing (info when it is writeOnly: readers never get it)",
+    ),
     Rule(K.BECAME_NULLABLE, S.RESPONSE, B, "readers may get null"),
     Rule(K.BECAME_NON_NULLABLE, S.RESPONSE, INFO, "readers no longer get null"),
     Rule(K.DESCRIPTION_CHANGED, S.RESPONSE, INFO, "documentation only"),
@@ -47,12 +52,30 @@ RULES = (
     ),
     Rule(K.FIELD_REMOVED, S.REQUEST, W, "senders still sending it may be ignored or refused"),
     Rule(K.FIELD_RENAMED, S.REQUEST, B, "senders use the old name"),
-    Rule(K.BECAME_REQUIRED, S.REQUEST, B, "bodies without it are refused"),
+    Rule(
+        K.BECAME_REQUIRED,
+        S.REQUEST,
+        B,
+        "bodies without it are refused (info when it is readOnly: senders never send it)",
+    ),
     Rule(K.BECAME_OPTIONAL, S.REQUEST, INFO, "old bodies still valid"),
     Rule(K.BECAME_NULLABLE, S.REQUEST, INFO, "old values still accepted"),
     Rule(K.BECAME_NON_NULLABLE, S.REQUEST, B, "null is refused"),
     Rule(K.DESCRIPTION_CHANGED, S.REQUEST, INFO, "documentation only"),
 )
+
+
+def _branch_gone(path: str, old: dict[str, FieldShape], new: dict[str, FieldShape]) -> bool:
+    """Whether the field at `path` was defined by a named oneOf/anyOf branch of its parent that the
+    new version no longer has (the branch went, not the field from a value that still comes)."""
+    origin = old[path].origin
+    parent = path.rsplit(".", 1)[0] if "." in path else ""
+    before, after = old.get(parent), new.get(parent)
+    # Both must be unions: only then does `union-member-removed` report the branch that went.
+    if not origin or before is None or after is None or not before.union or not after.union:
+        return False
+    gone = set(before.union) - set(after.union)
+    return any(origin.startswith((f"{name}.", f"{name}[")) for name in gone)
 
 
 def structure(
@@ -90,6 +113,8 @@ def structure(
             old = {moved(p, pair.old, pair.new): s for p, s in old.items()}
             was = {moved(p, pair.old, pair.new): o for p, o in was.items()}
     for p in outermost(old, new):
+        if _branch_gone(p, old, new):
+            continue  # the oneOf/anyOf branch that defined it went: `union-member-removed` says so
         status = policy.read(("deprecated", True) in old[p].annotations, old[p].annotations)
         if status.deprecated or status.sunset:
             # Readers were given notice: the lifecycle policy grades it, never worse than removing a
@@ -137,11 +162,14 @@ def required(pair: FieldPair) -> list[Change]:
     if a.required == b.required or pair.is_root:
         return []
     kind = K.BECAME_REQUIRED if b.required else K.BECAME_OPTIONAL
-    return [
-        pair.change(
-            kind, a.required, b.required, f"{pair.label} is now {'required' if b.required else 'optional'}"
-        )
-    ]
+    message = f"{pair.label} is now {'required' if b.required else 'optional'}"
+    # A readOnly field is never the sender's to send, a writeOnly one never the reader's to get
+    # (OpenAPI): whether it is required does not bind that side.
+    hidden = "readOnly" if pair.ctx.side in SEND else "writeOnly"
+    if all((hidden, True) in shape.annotations for shape in (a, b)):
+        note = f"; it is {hidden}, so this does not bind {'senders' if hidden == 'readOnly' else 'readers'}"
+        return [pair.change(kind, a.required, b.required, message + note, severity=INFO)]
+    return [pair.change(kind, a.required, b.required, message)]
 
 
 def nullability(pair: FieldPair) -> list[Change]:

@@ -18,7 +18,12 @@ RULES = (
     Rule(
         K.SECURITY_ALTERNATIVE_ADDED, S.OPERATION, INFO, "one more way to authenticate; old ones still work"
     ),
-    Rule(K.SECURITY_ALTERNATIVE_REMOVED, S.OPERATION, B, "callers authenticating that way are refused"),
+    Rule(
+        K.SECURITY_ALTERNATIVE_REMOVED,
+        S.OPERATION,
+        B,
+        "callers authenticating that way are refused (info when the operation needs no authentication now)",
+    ),
     Rule(
         K.SECURITY_ALTERNATIVE_RENAMED,
         S.OPERATION,
@@ -44,8 +49,9 @@ def check(
     if old.security is None or new.security is None:
         return []  # not documented on one side: nothing to compare
     ctx = ChangeContext(new, Side.OPERATION, rules)
-    a = {label(r): r for r in old.security}
-    b = {label(r): r for r in new.security}
+    # `security: []` asks for no authentication: the same as the one anonymous alternative `{}`.
+    a = {label(r): r for r in old.security or ({},)}
+    b = {label(r): r for r in new.security or ({},)}
     changes = []
     for before, after in _renamed(a, b, schemes):
         message = f"authentication by {before} is now by {after}, defined the same way"
@@ -66,9 +72,17 @@ def check(
             n_new: a[after][n_old] for n_old, n_new in zip(sorted(a[after]), sorted(b[after]), strict=True)
         }
     for name in sorted(a.keys() - b.keys()):
+        message = f"authentication by {name} removed"
+        # Where no authentication is needed any more, a caller still sending credentials is not refused.
+        open_now = ANONYMOUS in b
         changes.append(
             ctx.change(
-                K.SECURITY_ALTERNATIVE_REMOVED, "security", name, None, f"authentication by {name} removed"
+                K.SECURITY_ALTERNATIVE_REMOVED,
+                "security",
+                name,
+                None,
+                message + ("; the operation needs none now" if open_now else ""),
+                **({"severity": Severity.INFO} if open_now else {}),
             )
         )
     for name in sorted(b.keys() - a.keys()):
@@ -132,10 +146,25 @@ def schemes(rules: RuleTable, old: ContractVersion, new: ContractVersion) -> lis
             )
         )
     for name in sorted(a.keys() & b.keys()):
-        if a[name] != b[name]:
+        if _wire(a[name]) != _wire(b[name]):
             message = f"security scheme {name} changed"
             changes.append(_version_change(rules, K.SECURITY_SCHEME_CHANGED, name, a[name], b[name], message))
     return changes
+
+
+def _wire(scheme: Any) -> Any:
+    """What of a scheme decides how credentials are sent: an OAuth flow's scopes by name only (their
+    descriptions are documentation; which scopes an operation needs is compared on the operation)."""
+    flows = scheme.get("flows") if isinstance(scheme, dict) else None
+    if not isinstance(flows, dict):
+        return scheme
+    plain = {}
+    for kind, flow in flows.items():
+        if isinstance(flow, dict):
+            plain[kind] = {k: v for k, v in flow.items() if k != "scopes"}
+        else:
+            plain[kind] = flow
+    return {**scheme, "flows": plain}
 
 
 def _version_change(
