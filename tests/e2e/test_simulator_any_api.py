@@ -193,3 +193,19 @@ def test_the_openai_profile_keeps_its_own_401_wording(serve_app: ServeApp) -> No
         "You didn't provide an API key. You need to provide your API key in an Authorization header "
         "using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."
     )
+
+
+def test_serve_prints_the_url_it_serves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`apidrift serve` names the base URL below the document's server path (the server itself is
+    replaced: only what is printed before it starts is under test here)."""
+    import uvicorn
+
+    monkeypatch.setenv("APIDRIFT_CACHE_DIR", str(tmp_path / "cache"))
+    imported(tmp_path, [{"url": "https://shelf.example/api/v3"}])
+    started: list[Any] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: started.append(app))
+    args = ("serve", "--api", "shelf", "--contracts", str(tmp_path / "contracts"), "--port", "8123")
+    done = run_cli(*args, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "on http://127.0.0.1:8123/api/v3" in done.stdout
+    assert started and started[0].state.simulator.base_path == "/api/v3"
