@@ -16,9 +16,12 @@ from apidrift.simulator import create_app
 from cli_support import run_cli
 from conftest import ServeApp
 
+# Not OpenAI's `{"error": {...}}`: errors answer in this shape.
 ERROR = {
     "type": "object",
-    "properties": {"error": {"type": "object", "properties": {"message": {"type": "string"}}}},
+    "required": ["message"],
+    "properties": {"message": {"type": "string"}},
+    "additionalProperties": False,
 }
 BOOK = {
     "type": "object",
@@ -143,7 +146,7 @@ def test_the_contracts_api_key_header_is_asked_for_and_an_open_operation_is_open
     with httpx.Client(base_url=shelf, timeout=10) as anon:
         refused = anon.get("/books")
         assert refused.status_code == 401
-        message = refused.json()["error"]["message"]
+        message = refused.json()["message"]  # the documented error shape
         assert "X-Shelf-Key header" in message and "Bearer" not in message  # generic, not OpenAI's
         # A bearer token is not what this API takes.
         assert anon.get("/books", headers={"Authorization": "Bearer " + "x" * 12}).status_code == 401

@@ -223,7 +223,13 @@ async def _answer(sim: Simulator, request: Request, raw_body: bytes) -> Response
         found = sim.match(request.method, request.url.path)
         guard = found[0].guard if found is not None else sim.default_guard
         if not guard.admits(request.headers, request.query_params, request.cookies):
-            raise guard.refusal()
+            refusal = guard.refusal()
+            if found is None or sim.handler_for(found[0]) is not None:
+                raise refusal
+            # In the shape the operation documents, as its other errors (never rehearsed: no body of
+            # an authenticated answer).
+            model = sim.engine.models[found[0].version.version]
+            return JSONResponse(error_body(model, found[0].op, refusal), refusal.status)
         if found is None:
             raise ApiError(404, f"Invalid URL ({request.method} {request.url.path})")
         route, params = found
