@@ -91,12 +91,13 @@ def case(request: pytest.FixtureRequest, shared: Path) -> Target:
 
 
 def start(serve_app: ServeApp, t: Target, **kwargs: Any) -> tuple[str, Any]:
+    """The app served, and its API's base URL: the origin and the path the simulator says it serves."""
     app = create_app(t.label, store=t.store(), **kwargs)
-    return serve_app(app), app
+    return serve_app(app) + app.state.simulator.base_path, app
 
 
 def live(t: Target, base_url: str, tmp_path: Path) -> LiveCheckResult:
-    options = LiveCheckOptions(base_url=base_url + "/v1", against=t.label, record_dir=tmp_path / "rec")
+    options = LiveCheckOptions(base_url=base_url, against=t.label, record_dir=tmp_path / "rec")
     key = openai_key() if t.api == "openai-admin" else petstore_key()
     return run_live_check(t.store(), options, key)
 
@@ -141,13 +142,13 @@ def test_usage_answers_with_results_for_the_recent_window_asked(
     start_time, end_time = now - 3 * 86_400, now
     paths = _usage_ops(t)
     assert len(paths) >= 9
-    with httpx.Client(base_url=base_url + "/v1", headers=t.headers, timeout=10) as client:
+    with httpx.Client(base_url=base_url, headers=t.headers, timeout=10) as client:
         for path in paths:
             query = {"start_time": start_time, "end_time": end_time, "bucket_width": "1d", "limit": 7}
             answer = client.get(path, params=query)
             assert answer.status_code == 200, (path, answer.text)
             body = answer.json()
-            op = app.state.simulator.match("GET", "/v1" + path)[0].op
+            op = app.state.simulator.match("GET", app.state.simulator.base_path + path)[0].op
             assert validator.is_valid(op.id, 200, body), path
             buckets = body["data"]
             assert [b["start_time"] for b in buckets] == list(
@@ -166,7 +167,7 @@ def test_petstore_create_then_read_update_delete_and_documented_errors(serve_app
     t = target("petstore-2025-07-01", None)
     base_url, _ = start(serve_app, t)
     validator = ResponseValidator(t.store().load(t.label))
-    with httpx.Client(base_url=base_url + "/v1", headers=t.headers, timeout=10) as c:
+    with httpx.Client(base_url=base_url, headers=t.headers, timeout=10) as c:
         made = c.post(
             "/pets", json={"pet_name": "Fido", "species": "dog", "owner_id": "own_42", "tag": "new"}
         )
@@ -200,7 +201,7 @@ def test_petstore_create_then_read_update_delete_and_documented_errors(serve_app
 def test_petstore_lists_page_by_the_documented_cursor(serve_app: ServeApp) -> None:
     t = target("petstore-2025-07-01", None)
     base_url, _ = start(serve_app, t)
-    with httpx.Client(base_url=base_url + "/v1", headers=t.headers, timeout=10) as c:
+    with httpx.Client(base_url=base_url, headers=t.headers, timeout=10) as c:
         for n in range(4):
             _json(c.post("/pets", json={"pet_name": f"p{n}", "species": "cat", "owner_id": "own_1"}))
         everything = [p["id"] for p in _json(c.get("/pets", params={"limit": 100}))["data"]]
@@ -221,7 +222,7 @@ def test_imported_openai_create_then_read_returns_what_was_created(
     t = target(name, imported)
     base_url, app = start(serve_app, t)
     assert "create-project" in app.state.simulator.engine.models[t.label].resources.roles
-    with httpx.Client(base_url=base_url + "/v1", headers=t.headers, timeout=10) as c:
+    with httpx.Client(base_url=base_url, headers=t.headers, timeout=10) as c:
         project = _json(c.post("/organization/projects", json={"name": "made by a test"}))
         assert project["name"] == "made by a test" and project["id"].startswith("proj_")
         assert _json(c.get(f"/organization/projects/{project['id']}")) == project
@@ -251,7 +252,7 @@ def test_imported_openai_create_then_read_returns_what_was_created(
 def test_seed_versions_create_then_read_returns_what_was_created(label: str, serve_app: ServeApp) -> None:
     t = target(f"seed-{label}", None)
     base_url, _ = start(serve_app, t)
-    with httpx.Client(base_url=base_url + "/v1", headers=t.headers, timeout=10) as c:
+    with httpx.Client(base_url=base_url, headers=t.headers, timeout=10) as c:
         project = _json(c.post("/organization/projects", json={"name": "made by a test"}))
         assert _json(c.get(f"/organization/projects/{project['id']}")) == project
         group = _json(c.post("/organization/groups", json={"name": "a group"}))
@@ -262,7 +263,7 @@ def test_seed_versions_create_then_read_returns_what_was_created(label: str, ser
 def test_faults_latency_and_a_mix_work_on_generic_versions(imported: Path, serve_app: ServeApp) -> None:
     t = target("petstore-2025-01-15", None)
     base_url, _ = start(serve_app, t, faults=FaultPlan.parse("429=1.0"), latency_ms=30)
-    with httpx.Client(base_url=base_url + "/v1", headers=t.headers, timeout=10) as c:
+    with httpx.Client(base_url=base_url, headers=t.headers, timeout=10) as c:
         began = time.monotonic()
         assert c.get("/pets").status_code == 429
         assert time.monotonic() - began >= 0.03
@@ -273,9 +274,9 @@ def test_faults_latency_and_a_mix_work_on_generic_versions(imported: Path, serve
     routes = {r.op.id: r for r in app.state.simulator.routes}
     assert routes["usage-costs"].version.version == "2025-04-29"
     assert routes["list-projects"].version.version == "2026-05-13"
-    url = serve_app(app)
+    url = serve_app(app) + app.state.simulator.base_path
     now = int(time.time())
-    with httpx.Client(base_url=url + "/v1", headers={"Authorization": f"Bearer {openai_key()}"}) as c:
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {openai_key()}"}) as c:
         costs = _json(c.get("/organization/costs", params={"start_time": now - 86_400}))
         assert costs["data"] and "result" in costs["data"][0]  # 2025-04-29 says `result`
         usage = _json(c.get("/organization/usage/completions", params={"start_time": now - 86_400}))
@@ -308,7 +309,7 @@ def test_check_live_on_the_command_line_against_the_simulated_petstore(
         "--contracts",
         str(EXAMPLES),
         "--base-url",
-        base_url + "/v1",
+        base_url,
         "--against",
         t.label,
         "--no-reports",

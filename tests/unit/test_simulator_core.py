@@ -138,13 +138,21 @@ def test_an_api_without_a_simulator_overlay_is_served_by_the_generic_engine() ->
 
 
 def test_a_header_auth_profile_is_asked_for_its_header() -> None:
-    """The simulator checks the key where the profile says it is sent."""
+    """Where the contract states no security, the simulator checks the key where the profile says it
+    is sent (a contract's own security requirements come first: tests/e2e/test_simulator_any_api.py)."""
     from starlette.testclient import TestClient
 
     from apidrift.profiles.model import Auth, load_profile
 
     profile = load_profile().model_copy(update={"auth": Auth(scheme="header", header="x-api-key")})
-    client = TestClient(create_app(ContractStore().newest(), profile=profile))
+    store = ContractStore()
+    version = store.load(store.newest())
+    silent = replace(
+        version,
+        operations={k: replace(op, security=None) for k, op in version.operations.items()},
+        security_schemes={},
+    )
+    client = TestClient(create_app(silent, profile=profile, store=store))
     bearer = {"authorization": "Bearer " + "k" * 12}
     assert client.get("/v1/organization/projects", headers=bearer).status_code == 401
     assert client.get("/v1/organization/projects", headers={"x-api-key": "k" * 12}).status_code == 200

@@ -103,7 +103,10 @@ def serve(
         rehearsal = Rehearsal.of(plan_rehearsal(new, store.load(rehearse)), others)
         for plan in (rehearsal.plan, *(p for p in rehearsal.plans.values() if p is not rehearsal.plan)):
             _print_rehearsal(plan.summary())
-    out().print(f"simulated {api} org, version {label}, on http://{host}:{port}/v1", soft_wrap=True)
+
+    def announce(path: str) -> None:
+        out().print(f"simulated {api} org, version {label}, on http://{host}:{port}{path}", soft_wrap=True)
+
     run_server(
         label,
         host=host,
@@ -114,6 +117,7 @@ def serve(
         seed=seed,
         store=store,
         rehearse=rehearsal,
+        announce=announce,
     )
 
 

@@ -91,6 +91,9 @@ class ContractVersion:
     security_schemes: dict[str, Any] = field(default_factory=dict)
     # Requests the API sends to its clients (OpenAPI 3.1 `webhooks`), keyed like operations.
     webhooks: dict[str, Operation] = field(default_factory=dict)
+    # The document's `servers` URLs, each server variable replaced by its default (OpenAPI `servers`);
+    # empty when the document had none, or the contract predates them.
+    servers: tuple[str, ...] = ()
 
     @property
     def base(self) -> str:
@@ -149,6 +152,7 @@ class ContractVersion:
                 **self.extra,
                 "operations": [operation_to_json(op) for op in self.operations.values()],
                 **({"security_schemes": self.security_schemes} if self.security_schemes else {}),
+                **({"servers": list(self.servers)} if self.servers else {}),
                 **(
                     {"webhooks": [operation_to_json(op) for op in self.webhooks.values()]}
                     if self.webhooks
@@ -241,7 +245,17 @@ def parse_version(raw: Any, schemas_raw: Any, folder: Path) -> ContractVersion:
         hook = parse_operation(op_raw, contract_path, pointer)
         notes.extend(_check_operation_schemas(op_raw, contract_path, pointer))
         webhooks[hook.id] = hook
-    known = {"api", "version", "date", "description", "sources", "operations", "security_schemes", "webhooks"}
+    known = {
+        "api",
+        "version",
+        "date",
+        "description",
+        "sources",
+        "operations",
+        "security_schemes",
+        "webhooks",
+        "servers",
+    }
     return ContractVersion(
         api=require(raw, "api", str, contract_path, ""),
         version=require(raw, "version", str, contract_path, ""),
@@ -255,7 +269,16 @@ def parse_version(raw: Any, schemas_raw: Any, folder: Path) -> ContractVersion:
         notes=tuple(notes),
         security_schemes=dict(raw.get("security_schemes") or {}),
         webhooks=webhooks,
+        servers=_servers(raw.get("servers"), contract_path),
     )
+
+
+def _servers(raw: Any, file: Path) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(url, str) for url in raw):
+        raise ContractError("servers must be a list of URLs", file=file, pointer="/servers")
+    return tuple(raw)
 
 
 def _check_operation_schemas(raw: dict[str, Any], file: Path, pointer: str) -> list[SchemaNote]:

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Final
+from urllib.parse import urlsplit
 
 from apidrift.contracts.model import ContractVersion, Operation
 from apidrift.errors import FuzzError
@@ -31,7 +32,7 @@ CANDIDATES: Final = 5  # items of a list tried for a path parameter before givin
 @contextmanager
 def served(app: Any) -> Iterator[str]:
     """An ASGI app served by uvicorn on a free port of 127.0.0.1 in a thread, stopped after; yields its
-    API base URL (the simulator's `/v1` below the origin)."""
+    API base URL (the origin and the path a simulator says it serves below, else `/v1`)."""
     import uvicorn  # only a run against an app in this process needs the server
 
     # IPPROTO_TCP: asyncio sets TCP_NODELAY only on sockets whose proto says TCP (else ~40 ms each).
@@ -47,7 +48,9 @@ def served(app: Any) -> Iterator[str]:
             if not thread.is_alive() or time.monotonic() > deadline:
                 raise FuzzError("the server did not start on 127.0.0.1")
             time.sleep(0.005)
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}{BASE_PATH}"
+        simulator = getattr(getattr(app, "state", None), "simulator", None)
+        path = getattr(simulator, "base_path", BASE_PATH)
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}{path}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)
@@ -111,7 +114,8 @@ class Target:
         route); a real API has no such thing and keeps what the run did."""
         if not self.simulated:
             return
-        origin = self.base_url.removesuffix(BASE_PATH)
+        parts = urlsplit(self.base_url)
+        origin = f"{parts.scheme}://{parts.netloc}"
         import httpx
 
         # A simulator without the route keeps its state; the run goes on.

@@ -31,6 +31,7 @@ from apidrift.openapi.surface import (
     response_headers,
     security_of,
     security_schemes,
+    servers_of,
 )
 
 __all__ = [
@@ -128,6 +129,7 @@ def import_document(
         schemas=schemas,
         security_schemes=security_schemes(document),
         webhooks=webhooks,
+        servers=servers_of(document),
     )
     # Shared path-level parameters are converted once per method; each defect is reported once.
     return ImportResult(contract, examples, list(dict.fromkeys(findings)))

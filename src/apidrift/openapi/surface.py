@@ -97,3 +97,23 @@ def security_schemes(document: dict[str, Any]) -> dict[str, Any]:
         if isinstance(scheme, dict):
             out[str(name)] = {k: scheme[k] for k in _SCHEME_KEYS if k in scheme}
     return dict(sorted(out.items()))
+
+
+def servers_of(document: dict[str, Any]) -> tuple[str, ...]:
+    """The document's server URLs, each `{variable}` replaced by its default (as OpenAPI says a
+    client does when it is given no value); entries without a URL are passed over."""
+    raw = document.get("servers")
+    if not isinstance(raw, list):
+        return ()
+    urls = []
+    for server in raw:
+        url = server.get("url") if isinstance(server, dict) else None
+        if not isinstance(url, str):
+            continue
+        variables = server.get("variables")
+        for name, spec in (variables if isinstance(variables, dict) else {}).items():
+            default = spec.get("default") if isinstance(spec, dict) else None
+            if isinstance(default, (str, int, float)) and not isinstance(default, bool):
+                url = url.replace(f"{{{name}}}", str(default))
+        urls.append(url)
+    return tuple(urls)

@@ -54,6 +54,8 @@ class Auth(_Frozen):
 
     scheme: Literal["bearer", "header"] = "bearer"
     header: str = "authorization"
+    # The simulator's 401 text for a request without the key, where the API words it its own way.
+    message: str | None = None
 
 
 class Redaction(_Frozen):

@@ -3,6 +3,7 @@ families as another), with the profile's handlers and seeded data, faults and a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from apidrift.contracts.model import ContractStore, ContractVersion
@@ -11,7 +12,7 @@ from apidrift.simulator.errors import ApiError, FaultPlanError, MixError, Simula
 from apidrift.simulator.families import family_of, parse_mix
 from apidrift.simulator.faults import FAULT_KINDS, Fault, FaultPlan
 from apidrift.simulator.overlay import Overlay
-from apidrift.simulator.routes import BASE_PATH, CONTROL_PREFIX, LoggedRequest, Simulator
+from apidrift.simulator.routes import BASE_PATH, CONTROL_PREFIX, LoggedRequest, Simulator, base_path_of
 
 if TYPE_CHECKING:
     from apidrift.simulator.rehearse import Rehearsal, RehearsalPlan
@@ -29,6 +30,7 @@ __all__ = [
     "Overlay",
     "Simulator",
     "SimulatorError",
+    "base_path_of",
     "create_app",
     "family_of",
     "parse_mix",
@@ -46,12 +48,16 @@ def serve(
     seed: int = 0,
     store: ContractStore | None = None,
     rehearse: str | ContractVersion | RehearsalPlan | Rehearsal | None = None,
+    announce: Callable[[str], None] | None = None,
 ) -> None:
-    """Run the simulator with uvicorn until interrupted (blocking); the API is at `http://host:port/v1`.
+    """Run the simulator with uvicorn until interrupted (blocking); the API is at `http://host:port`
+    and the base path `announce` is told before the server starts (`base_path_of`; `/v1` by default).
     `rehearse` names an older version whose clients its responses break (see `rehearse.py`)."""
     import uvicorn
 
     app = create_app(
         version, mix=mix, faults=faults, latency_ms=latency_ms, seed=seed, store=store, rehearse=rehearse
     )
+    if announce is not None:
+        announce(app.state.simulator.base_path)
     uvicorn.run(app, host=host, port=port, log_level="info")

@@ -66,7 +66,8 @@ def create_app(
     examples: Path | None = None,
     clock: Callable[[], int] | None = None,
 ) -> Starlette:
-    """A Starlette app serving one contract version's operations under `/v1` (see the module doc);
+    """A Starlette app serving one contract version's operations below its base path (`base_path_of`:
+    the contract's servers, else the profile's base_url, else `/v1`; see the module doc);
     the profile (by default that of the version's API) supplies the overlay and the families.
     `validation_budget_s` bounds how long one request's body validation may take. `rehearse` (an
     older version) alters responses, still valid, to break that version's clients (`rehearse.py`).
@@ -185,6 +186,7 @@ async def _control_info(request: Request) -> Response:
     return JSONResponse(
         {
             "version": sim.base.version,
+            "base_path": sim.base_path,
             "mix": {f: v.version for f, v in sim.mix.items()},
             "seed": sim.seed,
             "operations": len(sim.routes),
@@ -218,26 +220,29 @@ async def _dispatch(request: Request) -> Response:
 async def _answer(sim: Simulator, request: Request, raw_body: bytes) -> Response:
     route: Route | None = None
     try:
-        if not sim.auth_value.match(request.headers.get(sim.auth_header, "")):
-            where = (
-                "an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)"
-                if sim.auth_header == "authorization"
-                else f"the {sim.auth_header} header"
-            )
-            message = f"You didn't provide an API key. You need to provide your API key in {where}."
-            raise ApiError(401, message)
         found = sim.match(request.method, request.url.path)
+        guard = found[0].guard if found is not None else sim.default_guard
+        if not guard.admits(request.headers, request.query_params, request.cookies):
+            refusal = guard.refusal()
+            if found is None or sim.handler_for(found[0]) is not None:
+                raise refusal
+            # In the shape the operation documents, as its other errors (never rehearsed: no body of
+            # an authenticated answer).
+            model = sim.engine.models[found[0].version.version]
+            return JSONResponse(error_body(model, found[0].op, refusal), refusal.status)
         if found is None:
             raise ApiError(404, f"Invalid URL ({request.method} {request.url.path})")
         route, params = found
         raw_query = {k: request.query_params.getlist(k) for k in request.query_params}
+        payload = await sim.checked_body(route, raw_body)
         call = Call(
             op=route.op,
             version=route.version,
             state=sim.state,
             params=params,
             query=parse_query(route.version, route.op, raw_query),
-            body=await sim.checked_body(route, raw_body),
+            body=payload if isinstance(payload, dict) else {},
+            payload=payload,
         )
         handler = sim.handler_for(route)
         if handler is not None:

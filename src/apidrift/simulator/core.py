@@ -41,6 +41,8 @@ class Call:
     params: Mapping[str, str]
     query: Mapping[str, Any]
     body: Mapping[str, Any]
+    # The JSON body as sent, of whatever type its schema admits; `body` is it when it is an object.
+    payload: Any = None
 
     def param(self, *names: str) -> str:
         """The first present path parameter among `names` (a parameter renamed between versions)."""

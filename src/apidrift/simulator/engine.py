@@ -379,7 +379,10 @@ class Engine:
             return model.forge.generate(schema, salt)
         self._writes += 1
         salt = f"write:{call.op.id}:{self._writes}"
-        return model.forge.fit(schema, {**model.forge.generate(schema, salt), **call.body}, salt)
+        generated = model.forge.generate(schema, salt)
+        if not isinstance(generated, dict):
+            return generated  # an array or a scalar answer: no fields of the request to carry
+        return model.forge.fit(schema, {**generated, **call.body}, salt)
 
 
 def _documented(model: VersionModel, op_id: str) -> dict[str, Any] | None:

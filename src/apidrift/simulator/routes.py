@@ -4,18 +4,21 @@ in), the org state, the fault plan, the request log and the body checks; `app` p
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Protocol
+from urllib.parse import unquote, urlsplit
 
 from jsonschema.exceptions import best_match
 
 from apidrift.check.linear import LinearValidator
 from apidrift.contracts.model import ContractVersion, Operation
 from apidrift.profiles.model import ApiProfile
+from apidrift.simulator.auth import Guard, common_guard, guard_of
 from apidrift.simulator.core import Handler
 from apidrift.simulator.engine import Engine
 from apidrift.simulator.errors import ApiError
@@ -26,13 +29,12 @@ from apidrift.simulator.overlay import Overlay
 if TYPE_CHECKING:
     pass
 
+# Where the API is served when neither its contract's servers nor its profile's base_url say.
 BASE_PATH: Final = "/v1"
 CONTROL_PREFIX: Final = "/__apidrift__"
 # How long one request's body validation may take before the request is answered with a 503.
 VALIDATION_BUDGET_S: Final = 2.0
 _PARAM = re.compile(r"\{(\w+)\}")
-_BEARER = re.compile(r"^\s*bearer\s+\S+", re.IGNORECASE)
-_ANY = re.compile(r"\S")
 
 
 class BodyTransform(Protocol):
@@ -59,18 +61,19 @@ class LoggedRequest:
 
 @dataclass(frozen=True)
 class Route:
-    """One operation served at `/v1<template>`, answering as `version`."""
+    """One operation served at `<base path><template>`, answering as `version`, behind `guard`."""
 
     op: Operation
     version: ContractVersion
     pattern: re.Pattern[str]
+    guard: Guard = dataclasses.field(default_factory=Guard)
 
     @classmethod
-    def build(cls, op: Operation, version: ContractVersion) -> Route:
+    def build(cls, op: Operation, version: ContractVersion, base_path: str = BASE_PATH) -> Route:
         parts = _PARAM.split(op.path)
         # split() alternates literal text and parameter names.
         regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>[^/]+)" for i, p in enumerate(parts))
-        return cls(op, version, re.compile(f"^{re.escape(BASE_PATH)}{regex}$"))
+        return cls(op, version, re.compile(f"^{re.escape(base_path)}{regex}$"))
 
     @property
     def literal_segments(self) -> int:
@@ -104,12 +107,15 @@ class Simulator:
         self._new_engine = new_engine or (lambda: Engine([base, *mix.values()], seed, wall_clock))
         self.engine = self._new_engine()
         self.requests: list[LoggedRequest] = []
-        self.routes = route_table(base, mix, profile.families)
+        self.base_path = base_path_of(base, profile)
+        self.routes = [
+            dataclasses.replace(r, guard=guard_of(r.op, r.version, profile))
+            for r in route_table(base, mix, profile.families, self.base_path)
+        ]
+        # What a request to a path no operation serves must pass before it is told so.
+        self.default_guard = common_guard((r.guard for r in self.routes), Guard(message=profile.auth.message))
         self._shapes: dict[tuple[str, int], list[Route]] | None = None
         self._speaks: dict[str, bool] = {}
-        auth = profile.auth
-        self.auth_header = "authorization" if auth.scheme == "bearer" else auth.header.lower()
-        self.auth_value = _BEARER if auth.scheme == "bearer" else _ANY
         self._fault_counter = 0
         self.validation_budget_s = validation_budget_s
         self._request_validators: dict[tuple[str, str], Any] = {}
@@ -132,7 +138,7 @@ class Simulator:
         if self._shapes is None:
             self._shapes = {}
             for route in self.routes:
-                key = (route.op.method, (BASE_PATH + route.op.path).count("/"))
+                key = (route.op.method, (self.base_path + route.op.path).count("/"))
                 self._shapes.setdefault(key, []).append(route)
         for route in self._shapes.get(shape, ()):
             if m := route.pattern.match(path):
@@ -156,7 +162,7 @@ class Simulator:
         self._fault_counter += 1
         return self._fault_counter
 
-    async def checked_body(self, route: Route, raw: bytes) -> dict[str, Any]:
+    async def checked_body(self, route: Route, raw: bytes) -> Any:
         """`check_body` in a worker thread, within the time budget: a slow validation never stalls
         the event loop (every other request), and its request is answered with a 503 in bounded time."""
         if route.op.request_body is None or not raw.strip():
@@ -168,8 +174,9 @@ class Simulator:
             message = f"Validating the request body took longer than {self.validation_budget_s:g}s."
             raise ApiError(503, message, type="server_error", code="validation_timeout") from None
 
-    def check_body(self, route: Route, raw: bytes) -> dict[str, Any]:
-        """The request's JSON body, validated against the route version's request schema (else a 400)."""
+    def check_body(self, route: Route, raw: bytes) -> Any:
+        """The request's JSON body, validated against the route version's request schema (else a 400):
+        valid is what the schema admits, of any JSON type (an array, a string), not objects alone."""
         spec = route.op.request_body
         if spec is None:
             return {}
@@ -201,22 +208,33 @@ class Simulator:
                 param=where or None,
                 code="invalid_request_body",
             )
-        if not isinstance(body, dict):
-            raise ApiError(400, "The request body must be a JSON object.", code="invalid_request_body")
         return body
 
 
-def route_table(base: ContractVersion, mix: dict[str, ContractVersion], families: Families) -> list[Route]:
+def route_table(
+    base: ContractVersion, mix: dict[str, ContractVersion], families: Families, base_path: str = BASE_PATH
+) -> list[Route]:
     """Each operation from the version its family answers in (the base unless mixed)."""
     routes: dict[str, Route] = {}
     for op in base.operations.values():
         version = mix.get(family_of(op.path, families) or "", base)
-        routes[op.id] = Route.build(version.operations.get(op.id, op), version)
+        routes[op.id] = Route.build(version.operations.get(op.id, op), version, base_path)
     for family, version in mix.items():
         for op in version.operations.values():
             if op.id not in routes and family_of(op.path, families) == family:
-                routes[op.id] = Route.build(op, version)
+                routes[op.id] = Route.build(op, version, base_path)
     return sorted(routes.values(), key=lambda r: -r.literal_segments)
+
+
+def base_path_of(version: ContractVersion, profile: ApiProfile) -> str:
+    """The path the API is served below: that of the contract's first server URL, else of the
+    profile's base_url, else `/v1`; `""` is the root. A relative server URL is a path already."""
+    for url in (*version.servers[:1], *([profile.base_url] if profile.base_url else [])):
+        path = unquote(urlsplit(url).path).rstrip("/")
+        # A template left in the path (a variable without a default) cannot be served literally.
+        if "{" not in path:
+            return path
+    return BASE_PATH
 
 
 def wall_clock() -> int:
