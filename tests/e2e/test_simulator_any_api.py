@@ -212,3 +212,18 @@ def test_serve_prints_the_url_it_serves(tmp_path: Path, monkeypatch: pytest.Monk
     assert done.returncode == 0, done.stdout + done.stderr
     assert "on http://127.0.0.1:8123/api/v3" in done.stdout
     assert started and started[0].state.simulator.base_path == "/api/v3"
+
+
+def test_a_live_check_of_an_api_without_a_profile_sends_its_key_where_the_contract_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shelf: str
+) -> None:
+    from apidrift.live.check import LiveCheckOptions, run_live_check
+
+    store = ContractStore(tmp_path / "contracts", api="shelf")
+    opts = LiveCheckOptions(base_url=shelf, record_dir=tmp_path / "rec")
+    result = run_live_check(store, opts, key()["X-Shelf-Key"])
+    answered = {call.operation: getattr(call.outcome, "status", call.outcome) for call in result.sweep.calls}
+    assert answered == {"health": 200, "list-books": 200}, answered
+    assert result.transport_findings == [] and result.exit_code == 0
+    # The header carrying the key is a secret header: no recording holds the key.
+    assert all(key()["X-Shelf-Key"] not in p.read_text() for p in result.written)

@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 
 from apidrift.contracts.model import ContractVersion, Operation
+from apidrift.contracts.security import Credential
 from apidrift.openapi.surface import servers_of
 from apidrift.profiles.model import ApiProfile, Auth
-from apidrift.simulator.auth import Credential, Guard, guard_of
+from apidrift.simulator.auth import Guard, guard_of
 from apidrift.simulator.routes import base_path_of
 
 GENERIC = ApiProfile.generic("things")

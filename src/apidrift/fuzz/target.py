@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from apidrift.contracts.model import ContractVersion, Operation
 from apidrift.errors import FuzzError
 from apidrift.fuzz.model import Case
+from apidrift.live.auth import with_contract_auth
 from apidrift.live.client import Exchange, LiveClient, Outcome, RetryPolicy
 from apidrift.live.discovery import IdSource, id_source, list_items, pick
 from apidrift.profiles.model import ApiProfile
@@ -74,6 +75,7 @@ class Target:
         request_budget: int | None = None,
     ) -> None:
         self.version = version
+        profile = with_contract_auth(profile, version)
         self.profile = profile
         self.simulated = simulated
         self.base_url = base_url

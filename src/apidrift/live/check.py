@@ -19,6 +19,7 @@ from apidrift.check.recordings import Provenance, Recording, safe_file_name
 from apidrift.check.run import CheckRun, check_recordings
 from apidrift.contracts.model import ContractStore
 from apidrift.errors import ProfileError, RecordingError
+from apidrift.live.auth import with_contract_auth
 from apidrift.live.client import Exchange, LiveClient, TransportFinding
 from apidrift.live.events import DEFAULT_LEDGER, OperationCall, SkippedOperation, SweepEvent, SweepOptions
 from apidrift.live.redaction import (
@@ -175,6 +176,7 @@ def run_live_check(
         )
     label = options.against or store.newest()
     version = store.load(label)
+    profile = with_contract_auth(profile, version)
     folder = options.record_dir or Path(tempfile.mkdtemp(prefix="apidrift-live-"))
     client = LiveClient(
         api_key,

@@ -3,41 +3,14 @@ ask for (OpenAPI `security` and `securitySchemes`), else those of the profile's 
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
 
 from apidrift.contracts.model import ContractVersion, Operation
+from apidrift.contracts.security import Credential, Values, credentials_of
 from apidrift.profiles.model import ApiProfile
 from apidrift.simulator.errors import ApiError
-
-Place = Literal["header", "query", "cookie"]
-Values = Mapping[str, str]
-
-
-@dataclass(frozen=True)
-class Credential:
-    """One credential a request carries: a header, query parameter or cookie by name; for an HTTP
-    scheme (`bearer`, `basic`, ...) the Authorization header, its value starting with that scheme."""
-
-    place: Place
-    name: str
-    scheme: str | None = None
-
-    def present(self, headers: Values, query: Values, cookies: Values) -> bool:
-        source = {"header": headers, "query": query, "cookie": cookies}[self.place]
-        value = source.get(self.name.lower() if self.place == "header" else self.name) or ""
-        if self.scheme is None:
-            return bool(value.strip())
-        return re.match(rf"\s*{re.escape(self.scheme)}\s+\S", value, re.IGNORECASE) is not None
-
-    def describe(self) -> str:
-        if self.scheme is not None:
-            word = self.scheme.capitalize()
-            return f"an Authorization header using {word} auth (Authorization: {word} <credentials>)"
-        return f"the {self.name} {'query parameter' if self.place == 'query' else self.place}"
 
 
 @dataclass(frozen=True)
@@ -84,24 +57,6 @@ def guard_of(op: Operation, version: ContractVersion, profile: ApiProfile) -> Gu
                 creds.extend(credentials_of(scheme))
         alternatives.append(tuple(dict.fromkeys(creds)))
     return Guard(tuple(alternatives), message)
-
-
-def credentials_of(scheme: Mapping[str, Any]) -> tuple[Credential, ...]:
-    """What one security scheme asks a request to carry; nothing for one the simulator cannot see
-    (mutual TLS happens below HTTP)."""
-    kind = scheme.get("type")
-    if kind == "apiKey":
-        place, name = scheme.get("in"), scheme.get("name")
-        if place in ("header", "query", "cookie") and isinstance(name, str) and name:
-            return (Credential(place, name),)
-        return ()
-    if kind == "http":
-        word = scheme.get("scheme")
-        return (Credential("header", "authorization", str(word).lower() if word else "bearer"),)
-    if kind in ("oauth2", "openIdConnect"):
-        # Both end in an access token sent as a bearer token.
-        return (Credential("header", "authorization", "bearer"),)
-    return ()
 
 
 def profile_credentials(profile: ApiProfile) -> tuple[Credential, ...]:
