@@ -207,7 +207,8 @@ def check_recordings(
             store, labels, against, recordings, files, jobs
         )
     else:
-        outcomes = (checker.check_file(recordings, Path(name)) for name in files)
+        base = os.path.join(str(recordings), "")
+        outcomes = (checker.check_file(recordings, name, base=base) for name in files)
     for outcome in outcomes:
         if isinstance(outcome, CheckedResponse):
             run.add(outcome)
@@ -241,10 +242,13 @@ class RecordingChecker:
                 problems.append(exc)
         return cls(validators, tuple(labels), against, tuple(problems))
 
-    def check_file(self, folder: Path, path: Path) -> CheckedResponse | ApidriftError:
-        """One file: read, parse, validate and fingerprint; any problem is an error about that file."""
+    def check_file(
+        self, folder: Path, path: Path | str, *, base: str | None = None
+    ) -> CheckedResponse | ApidriftError:
+        """One file: read, parse, validate and fingerprint; any problem is an error about that file
+        (`base`: `folder` with a trailing separator, see `read_recording`)."""
         try:
-            return self.check(read_recording(folder, path))
+            return self.check(read_recording(folder, path, base=base))
         except ApidriftError as exc:
             return exc
 
@@ -298,8 +302,9 @@ def _check_chunk(folder: Path, paths: list[str]) -> list[CheckedResponse | Apidr
     assert _WORKER is not None, "the pool's initializer builds the checker"
     tally = ExactTally()
     out: list[CheckedResponse | ApidriftError | ExactTally] = []
+    base = os.path.join(str(folder), "")
     for path in paths:
-        outcome = _WORKER.check_file(folder, Path(path))
+        outcome = _WORKER.check_file(folder, path, base=base)
         if isinstance(outcome, CheckedResponse) and outcome.result.exact:
             tally.add(compact(outcome), outcome.file)
         else:
