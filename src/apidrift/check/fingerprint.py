@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from apidrift.check.body_fields import BodyFields
 from apidrift.check.renames import RenamePair, pair_renames
 from apidrift.check.validation import ResponseValidator, ValidationResult
 from apidrift.errors import UnknownOperationError
@@ -89,13 +88,10 @@ def fingerprint(
 ) -> Fingerprint:
     """Score a body against each version's validator (strict), naming renames per version."""
     scores = []
-    # Walked at most once, only if some version's closed check refuses it, and only where some
-    # version declares fields.
-    fields = BodyFields(body, _descend(validators, operation, str(status)))
     for validator in validators:
         label = validator.version.version
         try:
-            result = validator.validate(operation, status, body, strict=True, fields=fields)
+            result = validator.validate(operation, status, body, strict=True)
         except UnknownOperationError as exc:
             scores.append(VersionScore(label, None, problem=exc.message))
             continue
@@ -111,23 +107,3 @@ def fingerprint(
         added = list(dict.fromkeys((u.field, u.json_type) for u in result.undocumented))
         scores.append(VersionScore(label, result, tuple(pair_renames(removed, added))))
     return Fingerprint(operation, tuple(scores))
-
-
-_DESCEND: dict[tuple[object, ...], frozenset[str]] = {}
-
-
-def _descend(validators: Sequence[ResponseValidator], operation: str, status: str) -> frozenset[str]:
-    """Where any of `validators` declares fields for this response: the union of their `declares`."""
-    key = (*validators, operation, status)
-    found = _DESCEND.get(key)
-    if found is None:
-        union: set[str] = set()
-        for validator in validators:
-            try:
-                union |= validator.declares(operation, status)
-            except UnknownOperationError:
-                continue
-        if len(_DESCEND) > 4096:
-            _DESCEND.clear()
-        found = _DESCEND[key] = frozenset(union)
-    return found

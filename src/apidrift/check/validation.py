@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from apidrift.check.body_fields import BodyFields, undocumented_paths
+from apidrift.check.body_fields import FieldPlan, undocumented_paths
 from apidrift.check.closed import close_response, closed_base, closed_document
 from apidrift.check.patterns import UnsupportedPattern, compile_validator, rs_registry, unsupported_patterns
 from apidrift.check.shapes import FieldShape, SchemaFlattener
@@ -98,6 +98,7 @@ class ResponseValidator:
         self._unsupported: tuple[UnsupportedPattern, ...] | None = None
         self._closed: dict[tuple[str, str], Any] = {}
         self._declares: dict[tuple[str, str], frozenset[str]] = {}
+        self._plans: dict[tuple[str, str], FieldPlan] = {}
         self._closed_registry: Any = None
         self._too_big: dict[tuple[str, str], WalkBudgetError] = {}
 
@@ -176,18 +177,15 @@ class ResponseValidator:
                 raise self._too_big[key] from None
         return self._shapes[key]
 
-    def undocumented(
-        self, op_id: str, status: str | int, body: Any, *, fields: BodyFields | None = None
-    ) -> tuple[UndocumentedField, ...]:
-        """Fields of `body` this version does not document (the outermost of each undocumented branch);
-        `fields`: the body's fields walked once for every version (see `BodyFields`)."""
-        documented = self.field_shapes(op_id, status)
-        declares = self.declares(op_id, status)
-        found = (
-            fields.undocumented(documented, declares)
-            if fields
-            else undocumented_paths(body, documented, declares)
-        )
+    def undocumented(self, op_id: str, status: str | int, body: Any) -> tuple[UndocumentedField, ...]:
+        """Fields of `body` this version does not document (the outermost of each undocumented branch)."""
+        key = (op_id, str(status))
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = FieldPlan(self.field_shapes(*key), self.declares(*key))
+        found = plan.undocumented(body)
+        if found is None:  # keys spelled like paths: the string walk says what they mean
+            found = undocumented_paths(body, self.field_shapes(*key), self.declares(*key))
         return tuple(UndocumentedField(path, json_type) for path, json_type in found.items())
 
     def declares(self, op_id: str, status: str | int) -> frozenset[str]:
@@ -216,10 +214,8 @@ class ResponseValidator:
         body: Any,
         *,
         strict: bool = False,
-        fields: BodyFields | None = None,
     ) -> ValidationResult:
-        """Check a body; `strict` also lists undocumented fields as drift (see `undocumented`);
-        `fields` shares one walk of the body between the strict checks of several versions."""
+        """Check a body; `strict` also lists undocumented fields as drift (see `undocumented`)."""
         status = str(status)
         # Strict: the closed schema admits only valid bodies with every field documented, so a body
         # it accepts is exact in one compiled call; only the others pay for the open check and a walk.
@@ -233,7 +229,7 @@ class ResponseValidator:
             violations: tuple[Violation, ...] = ()
         else:  # only an invalid body pays for the explanation
             violations = tuple(sorted((explain(e) for e in fast.iter_errors(body)), key=_relevance))
-        undocumented = self.undocumented(op_id, status, body, fields=fields) if strict else ()
+        undocumented = self.undocumented(op_id, status, body) if strict else ()
         return ValidationResult(self.version.version, op_id, status, violations, undocumented)
 
 
