@@ -50,9 +50,10 @@ class FieldPlan:
     """The documented paths of one response that declare fields, keyed by path: what the walk for
     undocumented fields needs, built once per (version, operation, status) rather than per body."""
 
-    __slots__ = ("nodes",)
+    __slots__ = ("documented", "nodes")
 
     def __init__(self, documented: Collection[str], declares: Collection[str]) -> None:
+        self.documented = documented
         names: dict[str, set[str]] = {path: set() for path in declares}
         for path in documented:
             if not path or path.endswith("[]"):
@@ -73,8 +74,8 @@ class FieldPlan:
 
     def undocumented(self, value: Any) -> dict[str, str] | None:
         """What `undocumented_paths` returns for `value`, found by comparing each object's keys with
-        the documented ones as sets (no Python step per documented key); None when some key is
-        spelled like a path (`a.b`, `x[]`), where only the string walk says what it means."""
+        the documented ones as sets (no Python step per documented key); None for a container of
+        another class than dict or list, which only the string walk knows how to read."""
         nodes = self.nodes
         found: dict[str, set[str]] = {}
         stack: list[tuple[Any, str]] = [(value, "")]
@@ -89,9 +90,16 @@ class FieldPlan:
                 if extra:
                     prefix = f"{path}." if path else ""
                     for key in extra:
-                        if type(key) is not str or not key or "." in key or "[" in key:
-                            return None
-                        found.setdefault(prefix + key, set()).add(_type_of(node[key]))
+                        if type(key) is str and key and "." not in key and "[" not in key:
+                            found.setdefault(prefix + key, set()).add(_type_of(node[key]))
+                            continue
+                        # Spelled like a path (`a.b`, `x[]`): what its path string names, as the
+                        # string walk reads it.
+                        child = join(path, str(key))
+                        if child in self.documented:
+                            stack.append((node[key], child))
+                        else:
+                            found.setdefault(child, set()).add(_type_of(node[key]))
                 below = plan.below
                 if below:
                     stack.extend((node[key], below[key]) for key in node.keys() & below.keys())
