@@ -95,15 +95,36 @@ def fingerprint(
         except UnknownOperationError as exc:
             scores.append(VersionScore(label, None, problem=exc.message))
             continue
+        if not result.undocumented or not result.violations:
+            scores.append(VersionScore(label, result))  # nothing added, or nothing removed: no rename
+            continue
         shapes = validator.field_shapes(operation, status)
         # One entry per field: a list of N items repeats the same violation N times.
-        removed = list(
+        removed = tuple(
             dict.fromkeys(
                 (v.field, "|".join(shapes[v.field].types) if v.field in shapes else "")
                 for v in result.violations
                 if v.keyword == "required"
             )
         )
-        added = list(dict.fromkeys((u.field, u.json_type) for u in result.undocumented))
-        scores.append(VersionScore(label, result, tuple(pair_renames(removed, added))))
+        added = tuple(dict.fromkeys((u.field, u.json_type) for u in result.undocumented))
+        scores.append(VersionScore(label, result, _renames(removed, added)))
     return Fingerprint(operation, tuple(scores))
+
+
+_RENAMES: dict[tuple[object, ...], tuple[RenamePair, ...]] = {}
+
+
+def _renames(
+    removed: tuple[tuple[str, str], ...], added: tuple[tuple[str, str], ...]
+) -> tuple[RenamePair, ...]:
+    """`pair_renames`, remembered: responses of one kind remove and add the same fields again and again."""
+    if not removed:
+        return ()
+    key = (removed, added)
+    found = _RENAMES.get(key)
+    if found is None:
+        if len(_RENAMES) >= 4096:  # endlessly varied fields: start afresh rather than grow
+            _RENAMES.clear()
+        found = _RENAMES[key] = tuple(pair_renames(removed, added))
+    return found

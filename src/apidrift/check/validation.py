@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+import jsonschema_rs
+
 from apidrift.check.body_fields import FieldPlan, undocumented_paths
 from apidrift.check.closed import close_response, closed_base, closed_document
 from apidrift.check.patterns import UnsupportedPattern, compile_validator, rs_registry, unsupported_patterns
@@ -251,15 +253,15 @@ def _relevance(violation: Violation) -> tuple[int, bool, str]:
 
 def explain(error: Any) -> Violation:
     """One jsonschema-rs error as a `Violation`; inside a union, the member that fits best explains."""
-    error = _best_member_error(error)
-    schema_path = list(error.schema_path)
-    keyword = str(schema_path[-1]) if schema_path else ""
-    path = list(error.instance_path)
+    if type(error.kind) in _UNIONS:
+        error = _best_member_error(error)
+    kind = error.kind
+    schema_path, keyword = _schema_location(error.schema_path)
+    instance_path, field = _instance_location(error.instance_path)
     attribute = _EXPECTED.get(keyword)
     # The common kinds carry what was expected as one attribute; `as_dict()` only for the rest.
-    expected: Any = getattr(error.kind, attribute) if attribute else (error.kind.as_dict() or None)
+    expected: Any = getattr(kind, attribute) if attribute else (kind.as_dict() or None)
     actual: Any = error.instance
-    field = field_path(path)
     if keyword == "required":
         actual = "absent"
         field = f"{field}.{expected}" if field else str(expected)
@@ -267,14 +269,52 @@ def explain(error: Any) -> Violation:
         expected = expected[0]
     message = str(error.message)
     return Violation(
-        instance_path=pointer(path),
-        schema_path=pointer(schema_path),
+        instance_path=instance_path,
+        schema_path=schema_path,
         keyword=keyword,
         expected=_compact(expected),
         actual=_compact(actual),
         message=message if len(message) < 200 else _short.repr(error.instance) + " is invalid",
         field=field,
     )
+
+
+# Locations as pointers, remembered: the errors of a corpus come from few places in its schemas, and
+# a list's items repeat the same paths page after page.
+_SCHEMA_LOCATIONS: dict[tuple[Any, ...], tuple[str, str]] = {}
+_INSTANCE_LOCATIONS: dict[tuple[Any, ...], tuple[str, str]] = {}
+_MAX_LOCATIONS = 65_536
+
+
+def _schema_location(path: Iterable[Any]) -> tuple[str, str]:
+    """(JSON pointer, keyword) of an error's schema path."""
+    key = tuple(path)
+    found = _SCHEMA_LOCATIONS.get(key)
+    if found is None:
+        if len(_SCHEMA_LOCATIONS) >= _MAX_LOCATIONS:
+            _SCHEMA_LOCATIONS.clear()
+        found = _SCHEMA_LOCATIONS[key] = (pointer(key), str(key[-1]) if key else "")
+    return found
+
+
+def _instance_location(path: Iterable[Any]) -> tuple[str, str]:
+    """(JSON pointer, field path) of an error's instance path."""
+    key = tuple(path)
+    found = _INSTANCE_LOCATIONS.get(key)
+    if found is None:
+        if len(_INSTANCE_LOCATIONS) >= _MAX_LOCATIONS:
+            _INSTANCE_LOCATIONS.clear()
+        found = _INSTANCE_LOCATIONS[key] = (pointer(key), field_path(key))
+    return found
+
+
+_UNIONS = frozenset(
+    {
+        jsonschema_rs.ValidationErrorKind.AnyOf,
+        jsonschema_rs.ValidationErrorKind.OneOfNotValid,
+        jsonschema_rs.ValidationErrorKind.OneOfMultipleValid,
+    }
+)
 
 
 def _best_member_error(error: Any) -> Any:
