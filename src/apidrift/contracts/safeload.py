@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -111,6 +112,68 @@ class _NonFinite:
 def parse_json(text: str, *, file: str, error: ErrorType, limits: Limits = DEFAULT_LIMITS) -> Any:
     """Strict JSON: a duplicate key, `NaN`/`Infinity` or nesting past `limits.max_depth` is an error
     with the JSON pointer of where it is; so is a syntax error, with its line and column."""
+    try:
+        # One decoder per thread, whose hooks refuse a duplicate key or a non-finite number outright:
+        # the common, clean text pays no closure, no decoder built per call, and no walk afterwards.
+        value = _strict_decoder().decode(text)
+    except _Suspicious:
+        return _parse_flagged(text, file=file, error=error, limits=limits)
+    except json.JSONDecodeError as exc:
+        raise error(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", file=file) from None
+    except RecursionError:  # the C parser gives up near the interpreter's recursion limit
+        raise error(f"nested deeper than {limits.max_depth} levels", file=file) from None
+    # Fewer brackets than the limit cannot nest past it: most bodies skip the walk.
+    if text.count("[") + text.count("{") > limits.max_depth and _deeper_than(value, limits.max_depth):
+        _check_depth(value, file=file, error=error, limits=limits)
+    return value
+
+
+class _Suspicious(Exception):
+    """A duplicate key or a non-finite number: parse again, flagging it, to say where it is."""
+
+
+def _strict_pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+    built = dict(items)
+    if len(built) != len(items):
+        raise _Suspicious
+    return built
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _Suspicious
+
+
+_DECODERS = threading.local()
+
+
+def _strict_decoder() -> json.JSONDecoder:
+    decoder: json.JSONDecoder | None = getattr(_DECODERS, "decoder", None)
+    if decoder is None:
+        decoder = _DECODERS.decoder = json.JSONDecoder(
+            object_pairs_hook=_strict_pairs, parse_constant=_refuse_constant
+        )
+    return decoder
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Is `value` nested past `limit` levels? Level by level, building no pointer (`_check_depth`
+    builds one for every container, and only needs to once something is too deep)."""
+    level = [value] if isinstance(value, (dict, list)) else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > limit:
+            return True
+        deeper: list[Any] = []
+        for node in level:
+            deeper.extend(v for v in (node.values() if isinstance(node, dict) else node) if _nests(v))
+        level = deeper
+    return False
+
+
+def _parse_flagged(text: str, *, file: str, error: ErrorType, limits: Limits) -> Any:
+    """`parse_json` for a text with a duplicate key or a non-finite number: each is parsed into a
+    marker, found again after parsing to report its pointer."""
     suspicious: list[bool] = []
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -132,7 +195,6 @@ def parse_json(text: str, *, file: str, error: ErrorType, limits: Limits = DEFAU
         raise error(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", file=file) from None
     except RecursionError:  # the C parser gives up near the interpreter's recursion limit
         raise error(f"nested deeper than {limits.max_depth} levels", file=file) from None
-    # Fewer brackets than the limit cannot nest past it: most bodies skip the walk.
     if text.count("[") + text.count("{") > limits.max_depth:
         _check_depth(value, file=file, error=error, limits=limits)
     if suspicious:
