@@ -40,10 +40,11 @@ class _Node:
     """What one documented path that declares fields admits: its keys, and where to go below it."""
 
     names: frozenset[str]
-    # Documented keys whose values declare fields of their own, with their paths: the walk goes there.
-    below: dict[str, str]
+    # (key, its path) of documented keys whose values declare fields of their own: the walk goes there.
+    below: tuple[tuple[str, str], ...]
     items: bool  # `path[]` documented: a list's items are not undocumented
     items_below: bool  # `path[]` declares fields: the walk goes into each item
+    item_path: str  # `path[]`
 
 
 class FieldPlan:
@@ -65,9 +66,10 @@ class FieldPlan:
         self.nodes = {
             path: _Node(
                 frozenset(keys),
-                {key: join(path, key) for key in keys if join(path, key) in declares},
+                tuple((key, join(path, key)) for key in sorted(keys) if join(path, key) in declares),
                 f"{path}[]" in documented,
                 f"{path}[]" in declares,
+                f"{path}[]",
             )
             for path, keys in names.items()
         }
@@ -86,32 +88,52 @@ class FieldPlan:
                 continue  # a free-form map, or a scalar: nothing below it is undocumented
             kind = type(node)
             if kind is dict:
-                extra = node.keys() - plan.names
-                if extra:
-                    prefix = f"{path}." if path else ""
-                    for key in extra:
-                        if type(key) is str and key and "." not in key and "[" not in key:
-                            found.setdefault(prefix + key, set()).add(_type_of(node[key]))
-                            continue
-                        # Spelled like a path (`a.b`, `x[]`): what its path string names, as the
-                        # string walk reads it.
-                        child = join(path, str(key))
-                        if child in self.documented:
-                            stack.append((node[key], child))
-                        else:
-                            found.setdefault(child, set()).add(_type_of(node[key]))
-                below = plan.below
-                if below:
-                    stack.extend((node[key], below[key]) for key in node.keys() & below.keys())
+                self._object(node, path, plan, found, stack)
             elif kind is list:
-                if node and not plan.items:
-                    found.setdefault(f"{path}[]", set()).update(_type_of(sub) for sub in node)
+                if not node:
+                    continue
+                if not plan.items:
+                    found.setdefault(plan.item_path, set()).update(_type_of(sub) for sub in node)
                 elif plan.items_below:
-                    child = f"{path}[]"
-                    stack.extend((sub, child) for sub in node)
+                    # The items of a list page, read here rather than each pushed and popped.
+                    child = plan.item_path
+                    inner = nodes[child]
+                    for sub in node:
+                        if type(sub) is dict:
+                            self._object(sub, child, inner, found, stack)
+                        elif type(sub) not in _SCALARS:
+                            stack.append((sub, child))
             elif isinstance(node, (dict, list)):
                 return None  # a subclass: the string walk decides what it holds
         return {k: "|".join(sorted(v)) for k, v in sorted(found.items())}
+
+    def _object(
+        self,
+        node: dict[Any, Any],
+        path: str,
+        plan: _Node,
+        found: dict[str, set[str]],
+        stack: list[tuple[Any, str]],
+    ) -> None:
+        if not node.keys() <= plan.names:
+            prefix = f"{path}." if path else ""
+            for key in node.keys() - plan.names:
+                if type(key) is str and key and "." not in key and "[" not in key:
+                    found.setdefault(prefix + key, set()).add(_type_of(node[key]))
+                    continue
+                # Spelled like a path (`a.b`, `x[]`): what its path string names, as the string
+                # walk reads it.
+                child = join(path, str(key))
+                if child in self.documented:
+                    stack.append((node[key], child))
+                else:
+                    found.setdefault(child, set()).add(_type_of(node[key]))
+        for key, child in plan.below:
+            if key in node:
+                stack.append((node[key], child))
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _type_of(value: Any) -> str:
