@@ -225,3 +225,52 @@ JSON = st.recursive(
 def test_to_json_round_trips_any_non_null_body(body: Any, status: int) -> None:
     recording = Recording(operation="op", method="GET", path="/p", status=status, body=body)
     assert parse_recording(recording.to_json(), "r.json") == recording
+
+
+_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-3, 600), st.text(max_size=3), st.lists(st.text()))
+# Mostly the declared type, sometimes anything: both paths get exercised.
+_TEXT = st.one_of(st.text(max_size=3), st.text(max_size=3), _VALUES)
+_MAPS = st.one_of(st.dictionaries(st.text(max_size=2), _TEXT, max_size=2), _VALUES)
+_PROVENANCE = st.one_of(
+    st.none(),
+    st.integers(),
+    st.fixed_dictionaries(
+        {"source": _TEXT},
+        optional={
+            "version": _TEXT,
+            "recorded_at": _TEXT,
+            "adapted": st.one_of(st.lists(_TEXT, max_size=2), _VALUES),
+            "extra": _VALUES,
+        },
+    ),
+)
+_RAW = st.fixed_dictionaries(
+    {"body": _VALUES, "operation": _TEXT, "method": _TEXT, "path": _TEXT},
+    optional={
+        "format": st.sampled_from(["apidrift.recording/1", "apidrift.recording/1", "other", None]),
+        "status": st.one_of(st.integers(100, 599), _VALUES),
+        "headers": _MAPS,
+        "query": _MAPS,
+        "provenance": _PROVENANCE,
+        "unknown": _VALUES,
+    },
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(raw=_RAW)
+def test_a_recording_read_without_validation_is_the_one_pydantic_reads(raw: dict[str, Any]) -> None:
+    """`parse_recording` skips pydantic for a recording whose fields already have their exact types:
+    pydantic must then accept it and build the same model; anything else still goes through it."""
+    from apidrift.check.recordings import _already_typed
+
+    assert _already_typed(raw_recording()) is not None, "a plain recording skips pydantic"
+    fast = _already_typed(raw)
+    if fast is None:
+        return
+    slow = Recording.model_validate(raw)
+    assert fast == slow and fast.model_fields_set == slow.model_fields_set
+    assert fast.model_dump() == slow.model_dump() and fast.to_json() == slow.to_json()
+    if slow.provenance is not None:
+        assert fast.provenance is not None
+        assert fast.provenance.model_fields_set == slow.provenance.model_fields_set
