@@ -93,9 +93,6 @@ def parse_recording(text: str, file: Path | str) -> Recording:
         raise RecordingError("a recording must be a JSON object", file=file)
     if "body" not in raw:
         raise RecordingError("missing required field 'body'", file=file, pointer="/body")
-    plain = _already_typed(raw)
-    if plain is not None:
-        return plain
     try:
         return Recording.model_validate(raw)
     except ValidationError as exc:
@@ -107,52 +104,6 @@ def parse_recording(text: str, file: Path | str) -> Recording:
         elif first["type"] == "extra_forbidden":
             message = f"unknown field {first['loc'][-1]!r}"
         raise RecordingError(message, file=file, pointer=pointer) from None
-
-
-_FIELDS: Final = frozenset(Recording.model_fields)
-_PROVENANCE_FIELDS: Final = frozenset(Provenance.model_fields)
-
-
-def _already_typed(raw: dict[str, Any]) -> Recording | None:
-    """A recording whose every field already has the exact type its model declares, built without
-    validating again (pydantic would take each value as it is: no field has a validator); None for
-    anything else, which `model_validate` then reads, converts or explains. Most files are plain."""
-    if not raw.keys() <= _FIELDS or raw.get("format", FORMAT) != FORMAT:
-        return None
-    if not (_str(raw.get("operation")) and _str(raw.get("method")) and _str(raw.get("path"))):
-        return None
-    if type(raw.get("status")) is not int or not all(_str_map(raw, name) for name in ("headers", "query")):
-        return None
-    fields = dict(raw)
-    provenance = raw.get("provenance")
-    if provenance is not None:
-        if (
-            type(provenance) is not dict
-            or not provenance.keys() <= _PROVENANCE_FIELDS
-            or not _str(provenance.get("source"))
-            or not all(_str_or_none(provenance.get(name)) for name in ("version", "recorded_at"))
-            or not _str_list(provenance.get("adapted", []))
-        ):
-            return None
-        fields["provenance"] = Provenance.model_construct(**provenance)
-    return Recording.model_construct(**fields)
-
-
-def _str(value: Any) -> bool:
-    return type(value) is str
-
-
-def _str_or_none(value: Any) -> bool:
-    return value is None or type(value) is str
-
-
-def _str_map(raw: dict[str, Any], name: str) -> bool:
-    value = raw.get(name, {})
-    return type(value) is dict and all(type(k) is str and type(v) is str for k, v in value.items())
-
-
-def _str_list(value: Any) -> bool:
-    return type(value) is list and all(type(item) is str for item in value)
 
 
 def load_recordings(folder: Path, *, limits: Limits = DEFAULT_LIMITS) -> RecordingSet:
