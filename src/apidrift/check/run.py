@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import multiprocessing
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -205,7 +204,7 @@ def check_recordings(
     jobs = workers if workers is not None else default_workers(len(files))
     if jobs > 1:
         outcomes: Iterable[CheckedResponse | ApidriftError | ExactTally] = _in_pool(
-            store, checker, recordings, files, jobs
+            store, labels, against, recordings, files, jobs
         )
     else:
         base = os.path.join(str(recordings), "")
@@ -300,7 +299,7 @@ def _start_worker(root: Path, api: str, labels: list[str], against: str | None) 
 def _check_chunk(folder: Path, paths: list[str]) -> list[CheckedResponse | ApidriftError | ExactTally]:
     """Check a chunk and count its exact responses here: only the few that are not exact, and one
     small tally, cross back to the parent (pickling every response cost more than checking it)."""
-    assert _WORKER is not None, "the pool's initializer builds the checker, or the fork inherits it"
+    assert _WORKER is not None, "the pool's initializer builds the checker"
     tally = ExactTally()
     out: list[CheckedResponse | ApidriftError | ExactTally] = []
     base = os.path.join(str(folder), "")
@@ -315,32 +314,19 @@ def _check_chunk(folder: Path, paths: list[str]) -> list[CheckedResponse | Apidr
 
 def _in_pool(
     store: ContractStore,
-    checker: RecordingChecker,
+    labels: list[str],
+    against: str | None,
     folder: Path,
     files: list[str],
     jobs: int,
 ) -> Iterator[CheckedResponse | ApidriftError | ExactTally]:
-    global _WORKER
     chunks = [files[i : i + _CHUNK] for i in range(0, len(files), _CHUNK)]
-    if "fork" in multiprocessing.get_all_start_methods():
-        # Workers forked from this process inherit its checker: contracts loaded, and the validators
-        # the first chunk (checked here, before the fork) compiled; none loads or compiles them again.
-        _WORKER = checker
-        yield from _check_chunk(folder, chunks[0])
-        chunks = chunks[1:]
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
-    else:
-        labels, against = list(checker.labels), checker.against
-        pool = ProcessPoolExecutor(
-            max_workers=jobs, initializer=_start_worker, initargs=(store.root, store.api, labels, against)
-        )
-    try:
-        with pool:
-            # map keeps at most the pool's backlog of results in memory, in file order.
-            for results in pool.map(_check_chunk, itertools.repeat(folder), chunks):
-                yield from results
-    finally:
-        _WORKER = None
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_start_worker, initargs=(store.root, store.api, labels, against)
+    ) as pool:
+        # map keeps at most the pool's backlog of results in memory, in file order.
+        for results in pool.map(_check_chunk, itertools.repeat(folder), chunks):
+            yield from results
 
 
 def compact(checked: CheckedResponse) -> ExactKind:
