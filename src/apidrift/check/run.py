@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from apidrift.check.fingerprint import Fingerprint, fingerprint
@@ -252,13 +253,23 @@ class RecordingChecker:
         except ApidriftError as exc:
             return exc
 
+    @cached_property
+    def everyone(self) -> list[ResponseValidator]:
+        """Every version's validator, in the order of `labels`."""
+        return [self.validators[label] for label in self.labels if label in self.validators]
+
+    @cached_property
+    def newest(self) -> str:
+        return max(self.validators)
+
     def check(self, item: LoadedRecording) -> CheckedResponse:
-        target = self.against or _declared_version(item) or max(self.validators)
+        declared = _declared_version(item)
+        target = self.against or declared or self.newest
         if target not in self.validators:
             message = f"recording names version {target!r}, which no contract provides"
             raise UnknownVersionError(message, file=item.file, pointer="/provenance/version")
         rec = item.recording
-        everyone = [self.validators[label] for label in self.labels if label in self.validators]
+        everyone = self.everyone
         try:
             # The fingerprint validates strictly against every version, the target included: reuse that.
             fp = fingerprint(everyone, rec.operation, rec.status, rec.body)
@@ -279,7 +290,7 @@ class RecordingChecker:
             method=rec.method,
             path=rec.path,
             status=rec.status,
-            recorded_version=_declared_version(item),
+            recorded_version=declared,
             against=target,
             result=score.result,
             fingerprint=fp,

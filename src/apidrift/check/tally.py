@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from apidrift.check.fingerprint import Fingerprint
 from apidrift.check.renames import RenamePair
+from apidrift.check.validation import Violation
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +64,8 @@ def exact_kind(
         else (
             s.version,
             s.renames,
-            tuple((v.keyword, v.field, v.message) for v in s.result.violations),
-            tuple(u.field for u in s.result.undocumented),
+            _said(s.result.violations),
+            tuple(u.field for u in s.result.undocumented) if s.result.undocumented else (),
         )
         for s in fp.scores
     )
@@ -75,6 +76,10 @@ def exact_kind(
             _KINDS.clear()
         kind = _KINDS[key] = _build(fp, method, path, status, recorded_version, against)
     return kind
+
+
+def _said(violations: tuple[Violation, ...]) -> tuple[tuple[str, str, str], ...]:
+    return tuple((v.keyword, v.field, v.message) for v in violations) if violations else ()
 
 
 def _build(
