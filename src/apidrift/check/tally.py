@@ -139,5 +139,10 @@ class ExactTally:
             yield kind, n, example
 
     @property
+    def counts(self) -> dict[ExactKind, int]:
+        """How many responses of each kind."""
+        return {kind: n for kind, (n, _) in self.entries.items()}
+
+    @property
     def total(self) -> int:
         return sum(n for n, _ in self.entries.values())
