@@ -262,6 +262,28 @@ def explain(error: Any) -> Violation:
     kind = error.kind
     schema_path, keyword = _schema_location(error.schema_path)
     instance_path, field = _instance_location(error.instance_path)
+    if keyword == "required":
+        # A missing field says nothing of the value around it: the same place, field and wording is
+        # the same Violation, which a list page repeats item after item and page after page.
+        message = str(error.message)
+        missing = kind.property
+        key = (schema_path, instance_path, message, missing)
+        known = _MISSING.get(key) if type(missing) is str and len(message) < 200 else None
+        if known is None:
+            known = Violation(
+                instance_path=instance_path,
+                schema_path=schema_path,
+                keyword=keyword,
+                expected=_compact(missing),
+                actual="absent",
+                message=message if len(message) < 200 else _short.repr(error.instance) + " is invalid",
+                field=f"{field}.{missing}" if field else str(missing),
+            )
+            if type(missing) is str and len(message) < 200:
+                if len(_MISSING) >= _MAX_LOCATIONS:
+                    _MISSING.clear()
+                _MISSING[key] = known
+        return known
     attribute = _EXPECTED.get(keyword)
     # The common kinds carry what was expected as one attribute; `as_dict()` only for the rest.
     expected: Any = getattr(kind, attribute) if attribute else (kind.as_dict() or None)
@@ -287,6 +309,7 @@ def explain(error: Any) -> Violation:
 # a list's items repeat the same paths page after page.
 _SCHEMA_LOCATIONS: dict[tuple[Any, ...], tuple[str, str]] = {}
 _INSTANCE_LOCATIONS: dict[tuple[Any, ...], tuple[str, str]] = {}
+_MISSING: dict[tuple[str, str, str, str], Violation] = {}
 _MAX_LOCATIONS = 65_536
 
 
