@@ -130,6 +130,10 @@ class ResponseValidator:
         spec = self.version.operation(op_id).responses.get(status)
         return spec.schema if spec is not None else None
 
+    def documented_schema(self, op_id: str, status: str) -> JSONSchema | None:
+        """The body schema this validator checks, as the contract holds it (None: no schema)."""
+        return self._body_schema(op_id, status)
+
     def _schema(self, op_id: str, status: str) -> JSONSchema:
         return self.version.response_schema(op_id, status)
 
