@@ -139,9 +139,11 @@ def test_a_scalar_document_passes_the_tree_check() -> None:
 _KEYS = st.sampled_from(["a", "b", "c/d", "~"])
 _TEXTS = st.recursive(
     st.sampled_from(["1", "-2.5", "null", "true", '"x"', "NaN", "-Infinity"]),
-    lambda inner: st.lists(inner, max_size=3).map(lambda items: "[" + ", ".join(items) + "]")
-    | st.lists(st.tuples(_KEYS, inner), max_size=4).map(
-        lambda pairs: "{" + ", ".join(f'"{k}": {v}' for k, v in pairs) + "}"
+    lambda inner: (
+        st.lists(inner, max_size=3).map(lambda items: "[" + ", ".join(items) + "]")
+        | st.lists(st.tuples(_KEYS, inner), max_size=4).map(
+            lambda pairs: "{" + ", ".join(f'"{k}": {v}' for k, v in pairs) + "}"
+        )
     ),
     max_leaves=20,
 )
