@@ -90,6 +90,14 @@ def fingerprint(
     validators: Sequence[ResponseValidator], operation: str, status: str | int, body: Any
 ) -> Fingerprint:
     """Score a body against each version's validator (strict), naming renames per version."""
+    for validator in validators:
+        # Each version's documented fields, flattened once per response schema: one that cannot be
+        # flattened within its budget (WalkBudgetError) makes this an error about the response,
+        # whether or not this body would need the walk.
+        try:
+            validator.declares(operation, status)
+        except UnknownOperationError:
+            continue
     scores: list[VersionScore] = []
     # Versions that document this response alike (the same schema, reaching the same named schemas)
     # judge a body alike: the first one's score serves the others, relabelled.
