@@ -497,10 +497,17 @@ def render(report: dict[str, Any]) -> str:
     )
     share = _invalid_share_of_time(report)
     cpu = report.get("cpu_ratios", {}).get("apidrift", {})
+    strict_cpu = report.get("cpu_ratios", {}).get("apidrift-strict", {})
     cpu_line = (
         f"Measured in process CPU time instead (which other work on the machine does not inflate), apidrift "
         f"is {cpu['all']:.2f}× jsonschema-rs over the whole corpus ({cpu.get('valid', 0):.2f}× on valid, "
-        f"{cpu.get('invalid', 0):.2f}× on invalid responses). "
+        f"{cpu.get('invalid', 0):.2f}× on invalid responses)"
+        + (
+            f", and strictly (issue #14's target: {report['target']}×) {strict_cpu['all']:.2f}× "
+            f"({strict_cpu.get('valid', 0):.2f}× on valid, {strict_cpu.get('invalid', 0):.2f}× on invalid). "
+            if "all" in strict_cpu
+            else ". "
+        )
         if "all" in cpu
         else ""
     )

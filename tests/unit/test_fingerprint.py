@@ -74,3 +74,53 @@ def test_a_rename_repeated_in_every_list_item_is_still_one_rename(
     (against_old,) = [s for s in fp.scores if s.version == "2026-04-30"]
     assert [(p.old, p.new) for p in against_old.renames] == [("data[].invited_at", "data[].created_at")]
     assert len(against_old.differences()) == len(set(against_old.differences()))
+
+
+def _variants(value: Any) -> list[Any]:
+    """The body, and for each key of its first object (a list page's first item): without it, renamed,
+    and with its value swapped for a string; so every version sees valid, invalid and drifted bodies."""
+    out = [value]
+    target = value
+    if isinstance(target, dict) and isinstance(target.get("data"), list) and target["data"]:
+        target = target["data"][0]
+    if not isinstance(target, dict):
+        return out
+    for key in list(target)[:6]:
+        for change in ("drop", "rename", "retype"):
+            copy = json.loads(json.dumps(value))
+            item = copy["data"][0] if target is not value else copy
+            moved = item.pop(key)
+            if change == "rename":
+                item[key + "_x"] = moved
+            elif change == "retype":
+                item[key] = "not-" + str(moved)
+            out.append(copy)
+    return out
+
+
+def test_versions_that_document_a_response_alike_judge_it_alike(
+    validators: list[ResponseValidator], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A version's score may come from another version's with the same schema: it must be the score
+    that version would give itself, for valid, invalid and drifted bodies of every recorded operation."""
+    import apidrift.check.fingerprint as fingerprints
+
+    cases = [
+        (rec["operation"], rec["status"], variant)
+        for path in sorted(RECORDINGS.rglob("*.json"))
+        for rec in [json.loads(path.read_text())]
+        for variant in _variants(rec["body"])
+    ]
+    shared = [fingerprint(validators, op, status, b) for op, status, b in cases]
+    keys = {
+        (v.version.version, op, str(st)): fingerprints.schema_key(v, op, str(st))
+        for v in validators
+        for op, st, _ in cases
+    }
+    alike = {(op, st) for (_, op, st), key in keys.items() if key is not None}
+    assert any(len({keys[(v.version.version, op, st)] for v in validators}) == 1 for op, st in alike), (
+        "some response is documented alike by both versions"
+    )
+    monkeypatch.setattr(fingerprints, "schema_key", lambda *args: None)
+    alone = [fingerprint(validators, op, status, b) for op, status, b in cases]
+    assert shared == alone

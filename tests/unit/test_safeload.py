@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from apidrift.contracts.safeload import Limits, check_tree, decode_utf8, parse_json, read_bytes, read_json
 from apidrift.errors import ContractError, RecordingError
@@ -132,3 +134,34 @@ def test_nesting_just_past_the_limit_is_refused_with_its_pointer() -> None:
 def test_a_scalar_document_passes_the_tree_check() -> None:
     check_tree("just text", file="s.yaml", error=ContractError)
     check_tree(None, file="s.yaml", error=ContractError)
+
+
+_KEYS = st.sampled_from(["a", "b", "c/d", "~"])
+_TEXTS = st.recursive(
+    st.sampled_from(["1", "-2.5", "null", "true", '"x"', "NaN", "-Infinity"]),
+    lambda inner: (
+        st.lists(inner, max_size=3).map(lambda items: "[" + ", ".join(items) + "]")
+        | st.lists(st.tuples(_KEYS, inner), max_size=4).map(
+            lambda pairs: "{" + ", ".join(f'"{k}": {v}' for k, v in pairs) + "}"
+        )
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_TEXTS, depth=st.integers(1, 6))
+def test_the_fast_parse_says_what_the_flagging_parse_says(text: str, depth: int) -> None:
+    """`parse_json` refuses a duplicate key or a non-finite number in its hooks and then parses again
+    to find where it is: the value or the error (message and pointer) is the flagging parse's."""
+    from apidrift.contracts.safeload import _parse_flagged
+
+    limits = Limits(max_depth=depth)
+
+    def outcome(parse: Any) -> Any:
+        try:
+            return ("value", parse(text, file="f", error=ContractError, limits=limits))
+        except ContractError as exc:
+            return ("error", str(exc))
+
+    assert outcome(parse_json) == outcome(_parse_flagged)

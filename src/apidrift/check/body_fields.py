@@ -1,9 +1,10 @@
 """The fields a JSON value has (`data[].results`) with the JSON types seen there, and which of them
-a version does not document: walked without recursion, once per body for every version."""
+a version does not document: walked without recursion, each object's keys compared as a set."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from apidrift.check.schema_facts import TYPE_OF_VALUE
@@ -34,80 +35,105 @@ def undocumented_paths(value: Any, documented: Collection[str], declares: Collec
     return {k: "|".join(sorted(v)) for k, v in sorted(found.items())}
 
 
-class BodyFields:
-    """A body's fields as (parent path, field path) edges with the JSON types seen on each, walked
-    once (on first use) and shared by every version's strict check of that body."""
+@dataclass(frozen=True, slots=True)
+class _Node:
+    """What one documented path that declares fields admits: its keys, and where to go below it."""
 
-    __slots__ = ("_edges", "ambiguous", "descend", "value")
+    names: frozenset[str]
+    # (key, its path) of documented keys whose values declare fields of their own: the walk goes there.
+    below: tuple[tuple[str, str], ...]
+    items: bool  # `path[]` documented: a list's items are not undocumented
+    items_below: bool  # `path[]` declares fields: the walk goes into each item
+    item_path: str  # `path[]`
 
-    def __init__(self, value: Any, descend: Collection[str] | None = None) -> None:
-        self.value = value
-        # Paths below which some version declares fields (the union of their `declares`): the walk
-        # never enters anything else, as no version's check would look there.
-        self.descend = descend
-        self._edges: dict[str, dict[str, set[type]]] | None = None
-        # A key with `.` or `[]` in it can spell the same path as another chain of keys.
-        self.ambiguous = False
 
-    @property
-    def edges(self) -> dict[str, dict[str, set[type]]]:
-        """parent path -> field path -> Python types seen there; a parent comes before its fields."""
-        if self._edges is None:
-            # Hand-inlined (no helper calls, types as classes): this loop is the strict check's cost.
-            edges: dict[str, dict[str, set[type]]] = {}
-            descend = self.descend
-            queue: list[tuple[Any, str]] = [(self.value, "")]
-            for node, path in queue:  # breadth first: the list grows while it is read
-                if descend is not None and path not in descend:
-                    continue
-                kind = type(node)
-                if kind is dict:
-                    kids = edges.setdefault(path, {})
-                    prefix = path + "." if path else ""
-                    for key, sub in node.items():
-                        if "." in key or "[" in key:
-                            self.ambiguous = True
-                        child = prefix + key
-                        seen = kids.get(child)
-                        sub_kind = type(sub)
-                        if seen is None:
-                            kids[child] = {sub_kind}
-                        else:
-                            seen.add(sub_kind)
-                        if sub_kind is dict or sub_kind is list:
-                            queue.append((sub, child))
-                elif kind is list and node:
-                    child = path + "[]"
-                    types = edges.setdefault(path, {}).setdefault(child, set())
-                    for sub in node:
-                        sub_kind = type(sub)
-                        types.add(sub_kind)
-                        if sub_kind is dict or sub_kind is list:
-                            queue.append((sub, child))
-            self._edges = edges
-        return self._edges
+class FieldPlan:
+    """The documented paths of one response that declare fields, keyed by path: what the walk for
+    undocumented fields needs, built once per (version, operation, status) rather than per body."""
 
-    def undocumented(self, documented: Collection[str], declares: Collection[str]) -> dict[str, str]:
-        """What `undocumented_paths(self.value, documented, declares)` returns, from the shared edges:
-        a field is reached when its parent is reached, declares fields and documents it."""
-        edges = self.edges
-        if self.ambiguous:  # paths no longer name one chain of keys: walk the body itself
-            return undocumented_paths(self.value, documented, declares)
-        reached = {""}
-        found: dict[str, str] = {}
-        for parent, kids in edges.items():
-            if parent not in reached or parent not in declares:
+    __slots__ = ("documented", "nodes")
+
+    def __init__(self, documented: Collection[str], declares: Collection[str]) -> None:
+        self.documented = documented
+        names: dict[str, set[str]] = {path: set() for path in declares}
+        for path in documented:
+            if not path or path.endswith("[]"):
                 continue
-            for child, kinds in kids.items():
-                if child in documented:
-                    reached.add(child)
+            parent, _, name = path.rpartition(".")
+            # Only a key whose path is spelled this way (`.x` is not the key `x` at the root).
+            if parent in names and join(parent, name) == path:
+                names[parent].add(name)
+        self.nodes = {
+            path: _Node(
+                frozenset(keys),
+                tuple((key, join(path, key)) for key in sorted(keys) if join(path, key) in declares),
+                f"{path}[]" in documented,
+                f"{path}[]" in declares,
+                f"{path}[]",
+            )
+            for path, keys in names.items()
+        }
+
+    def undocumented(self, value: Any) -> dict[str, str] | None:
+        """What `undocumented_paths` returns for `value`, found by comparing each object's keys with
+        the documented ones as sets (no Python step per documented key); None for a container of
+        another class than dict or list, which only the string walk knows how to read."""
+        nodes = self.nodes
+        found: dict[str, set[str]] = {}
+        stack: list[tuple[Any, str]] = [(value, "")]
+        while stack:
+            node, path = stack.pop()
+            plan = nodes.get(path)
+            if plan is None:
+                continue  # a free-form map, or a scalar: nothing below it is undocumented
+            kind = type(node)
+            if kind is dict:
+                self._object(node, path, plan, found, stack)
+            elif kind is list:
+                if not node:
+                    continue
+                if not plan.items:
+                    found.setdefault(plan.item_path, set()).update(_type_of(sub) for sub in node)
+                elif plan.items_below:
+                    # The items of a list page, read here rather than each pushed and popped.
+                    child = plan.item_path
+                    inner = nodes[child]
+                    for sub in node:
+                        if type(sub) is dict:
+                            self._object(sub, child, inner, found, stack)
+                        elif type(sub) not in _SCALARS:
+                            stack.append((sub, child))
+            elif isinstance(node, (dict, list)):
+                return None  # a subclass: the string walk decides what it holds
+        return {k: "|".join(sorted(v)) for k, v in sorted(found.items())}
+
+    def _object(
+        self,
+        node: dict[Any, Any],
+        path: str,
+        plan: _Node,
+        found: dict[str, set[str]],
+        stack: list[tuple[Any, str]],
+    ) -> None:
+        if not node.keys() <= plan.names:
+            prefix = f"{path}." if path else ""
+            for key in node.keys() - plan.names:
+                if type(key) is str and key and "." not in key and "[" not in key:
+                    found.setdefault(prefix + key, set()).add(_type_of(node[key]))
+                    continue
+                # Spelled like a path (`a.b`, `x[]`): what its path string names, as the string
+                # walk reads it.
+                child = join(path, str(key))
+                if child in self.documented:
+                    stack.append((node[key], child))
                 else:
-                    found[child] = "|".join(sorted({_TYPE_NAMES.get(k, "object") for k in kinds}))
-        return dict(sorted(found.items()))
+                    found.setdefault(child, set()).add(_type_of(node[key]))
+        for key, child in plan.below:
+            if key in node:
+                stack.append((node[key], child))
 
 
-# JSON types by Python class (a JSON parser makes no other containers than dict and list).
-_TYPE_NAMES: dict[type, str] = {**TYPE_OF_VALUE, list: "array", dict: "object"}
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _type_of(value: Any) -> str:

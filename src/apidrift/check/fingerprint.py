@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from apidrift.check.body_fields import BodyFields
 from apidrift.check.renames import RenamePair, pair_renames
 from apidrift.check.validation import ResponseValidator, ValidationResult
-from apidrift.errors import UnknownOperationError
+from apidrift.contracts.model import DEFS_PREFIX, iter_refs
+from apidrift.errors import ApidriftError, UnknownOperationError
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,46 +90,114 @@ def fingerprint(
     validators: Sequence[ResponseValidator], operation: str, status: str | int, body: Any
 ) -> Fingerprint:
     """Score a body against each version's validator (strict), naming renames per version."""
-    scores = []
-    # Walked at most once, only if some version's closed check refuses it, and only where some
-    # version declares fields.
-    fields = BodyFields(body, _descend(validators, operation, str(status)))
+    for validator in validators:
+        # Each version's documented fields, flattened once per response schema: one that cannot be
+        # flattened within its budget (WalkBudgetError) makes this an error about the response,
+        # whether or not this body would need the walk.
+        try:
+            validator.declares(operation, status)
+        except UnknownOperationError:
+            continue
+    scores: list[VersionScore] = []
+    # Versions that document this response alike (the same schema, reaching the same named schemas)
+    # judge a body alike: the first one's score serves the others, relabelled.
+    alike: dict[str, VersionScore] = {}
     for validator in validators:
         label = validator.version.version
+        key = schema_key(validator, operation, str(status))
+        done = alike.get(key) if key is not None else None
+        if done is not None and done.result is not None:
+            scores.append(VersionScore(label, _relabel(done.result, label), done.renames))
+            continue
         try:
-            result = validator.validate(operation, status, body, strict=True, fields=fields)
+            result = validator.validate(operation, status, body, strict=True)
         except UnknownOperationError as exc:
             scores.append(VersionScore(label, None, problem=exc.message))
             continue
-        shapes = validator.field_shapes(operation, status)
-        # One entry per field: a list of N items repeats the same violation N times.
-        removed = list(
-            dict.fromkeys(
-                (v.field, "|".join(shapes[v.field].types) if v.field in shapes else "")
-                for v in result.violations
-                if v.keyword == "required"
+        if not result.undocumented or not result.violations:
+            score = VersionScore(label, result)  # nothing added, or nothing removed: no rename
+        else:
+            shapes = validator.field_shapes(operation, status)
+            # One entry per field: a list of N items repeats the same violation N times.
+            removed = tuple(
+                dict.fromkeys(
+                    (v.field, "|".join(shapes[v.field].types) if v.field in shapes else "")
+                    for v in result.violations
+                    if v.keyword == "required"
+                )
             )
-        )
-        added = list(dict.fromkeys((u.field, u.json_type) for u in result.undocumented))
-        scores.append(VersionScore(label, result, tuple(pair_renames(removed, added))))
+            added = tuple(dict.fromkeys((u.field, u.json_type) for u in result.undocumented))
+            score = VersionScore(label, result, _renames(removed, added))
+        scores.append(score)
+        if key is not None:
+            alike[key] = score
     return Fingerprint(operation, tuple(scores))
 
 
-_DESCEND: dict[tuple[object, ...], frozenset[str]] = {}
+def _relabel(result: ValidationResult, version: str) -> ValidationResult:
+    return ValidationResult(version, result.operation, result.status, result.violations, result.undocumented)
 
 
-def _descend(validators: Sequence[ResponseValidator], operation: str, status: str) -> frozenset[str]:
-    """Where any of `validators` declares fields for this response: the union of their `declares`."""
-    key = (*validators, operation, status)
-    found = _DESCEND.get(key)
+_SCHEMA_KEYS: dict[tuple[object, str, str], str | None] = {}
+
+
+def schema_key(validator: ResponseValidator, operation: str, status: str) -> str | None:
+    """What checking a response against `validator` depends on: the documented body schema and every
+    named schema it reaches, as a digest of their canonical JSON; None when that cannot be told (no
+    such response, a reference outside the named schemas). Equal keys judge every body alike."""
+    cache_key = (validator, operation, status)
+    if cache_key in _SCHEMA_KEYS:
+        return _SCHEMA_KEYS[cache_key]
+    try:
+        schema = validator.documented_schema(operation, status)
+    except ApidriftError:
+        schema, key = None, None
+    else:
+        reached = _named_schemas(schema, validator.version.schemas)
+        key = (
+            None
+            if reached is None
+            else hashlib.sha256(
+                json.dumps([type(validator).__qualname__, schema, reached], sort_keys=True).encode()
+            ).hexdigest()
+        )
+    if len(_SCHEMA_KEYS) >= 4096:
+        _SCHEMA_KEYS.clear()
+    _SCHEMA_KEYS[cache_key] = key
+    return key
+
+
+def _named_schemas(schema: Any, defs: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The named schemas `schema` reaches, by name; None for a reference anywhere else."""
+    reached: dict[str, Any] = {}
+    todo = [schema]
+    while todo:
+        for _, ref in iter_refs(todo.pop()):
+            prefix = next((p for p in (DEFS_PREFIX, "#/$defs/") if ref.startswith(p)), None)
+            if prefix is None:
+                return None
+            name = ref[len(prefix) :].split("/")[0].replace("~1", "/").replace("~0", "~")
+            if name not in defs:
+                return None
+            if name not in reached:
+                reached[name] = defs[name]
+                todo.append(defs[name])
+    return dict(sorted(reached.items()))
+
+
+_RENAMES: dict[tuple[object, ...], tuple[RenamePair, ...]] = {}
+
+
+def _renames(
+    removed: tuple[tuple[str, str], ...], added: tuple[tuple[str, str], ...]
+) -> tuple[RenamePair, ...]:
+    """`pair_renames`, remembered: responses of one kind remove and add the same fields again and again."""
+    if not removed:
+        return ()
+    key = (removed, added)
+    found = _RENAMES.get(key)
     if found is None:
-        union: set[str] = set()
-        for validator in validators:
-            try:
-                union |= validator.declares(operation, status)
-            except UnknownOperationError:
-                continue
-        if len(_DESCEND) > 4096:
-            _DESCEND.clear()
-        found = _DESCEND[key] = frozenset(union)
+        if len(_RENAMES) >= 4096:  # endlessly varied fields: start afresh rather than grow
+            _RENAMES.clear()
+        found = _RENAMES[key] = tuple(pair_renames(removed, added))
     return found

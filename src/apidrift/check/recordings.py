@@ -125,17 +125,23 @@ def load_recordings(folder: Path, *, limits: Limits = DEFAULT_LIMITS) -> Recordi
     return result
 
 
-def read_recording(folder: Path, path: Path, *, limits: Limits = DEFAULT_LIMITS) -> LoadedRecording:
-    """One recording file below `folder`; a RecordingError names it relative to `folder`."""
-    # By string when `path` is spelled below `folder` (as `recording_files` spells it): relative_to
+def read_recording(
+    folder: Path, path: Path | str, *, limits: Limits = DEFAULT_LIMITS, base: str | None = None
+) -> LoadedRecording:
+    """One recording file below `folder`; a RecordingError names it relative to `folder`. `base`:
+    `folder` spelled with a trailing separator, for a caller reading many files of one folder."""
+    # By string when `path` is spelled below `folder` (as `recording_names` spells it): relative_to
     # parses both paths, which costs more than reading a small recording.
-    text, base = str(path), os.path.join(str(folder), "")
-    rel = (
-        text[len(base) :].replace(os.sep, "/")
-        if text.startswith(base)
-        else path.relative_to(folder).as_posix()
-    )
-    data = read_bytes(path, error=RecordingError, limits=limits, file=rel)
+    text = str(path)
+    if base is None:
+        base = os.path.join(str(folder), "")
+    if text.startswith(base):
+        rel = text[len(base) :]
+        if os.sep != "/":
+            rel = rel.replace(os.sep, "/")
+    else:
+        rel = Path(path).relative_to(folder).as_posix()
+    data = read_bytes(text, error=RecordingError, limits=limits, file=rel)
     return LoadedRecording(rel, parse_recording(decode_utf8(data, file=rel, error=RecordingError), rel))
 
 

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from apidrift.check.fingerprint import Fingerprint, fingerprint
@@ -207,7 +208,8 @@ def check_recordings(
             store, labels, against, recordings, files, jobs
         )
     else:
-        outcomes = (checker.check_file(recordings, Path(name)) for name in files)
+        base = os.path.join(str(recordings), "")
+        outcomes = (checker.check_file(recordings, name, base=base) for name in files)
     for outcome in outcomes:
         if isinstance(outcome, CheckedResponse):
             run.add(outcome)
@@ -241,20 +243,33 @@ class RecordingChecker:
                 problems.append(exc)
         return cls(validators, tuple(labels), against, tuple(problems))
 
-    def check_file(self, folder: Path, path: Path) -> CheckedResponse | ApidriftError:
-        """One file: read, parse, validate and fingerprint; any problem is an error about that file."""
+    def check_file(
+        self, folder: Path, path: Path | str, *, base: str | None = None
+    ) -> CheckedResponse | ApidriftError:
+        """One file: read, parse, validate and fingerprint; any problem is an error about that file
+        (`base`: `folder` with a trailing separator, see `read_recording`)."""
         try:
-            return self.check(read_recording(folder, path))
+            return self.check(read_recording(folder, path, base=base))
         except ApidriftError as exc:
             return exc
 
+    @cached_property
+    def everyone(self) -> list[ResponseValidator]:
+        """Every version's validator, in the order of `labels`."""
+        return [self.validators[label] for label in self.labels if label in self.validators]
+
+    @cached_property
+    def newest(self) -> str:
+        return max(self.validators)
+
     def check(self, item: LoadedRecording) -> CheckedResponse:
-        target = self.against or _declared_version(item) or max(self.validators)
+        declared = _declared_version(item)
+        target = self.against or declared or self.newest
         if target not in self.validators:
             message = f"recording names version {target!r}, which no contract provides"
             raise UnknownVersionError(message, file=item.file, pointer="/provenance/version")
         rec = item.recording
-        everyone = [self.validators[label] for label in self.labels if label in self.validators]
+        everyone = self.everyone
         try:
             # The fingerprint validates strictly against every version, the target included: reuse that.
             fp = fingerprint(everyone, rec.operation, rec.status, rec.body)
@@ -275,7 +290,7 @@ class RecordingChecker:
             method=rec.method,
             path=rec.path,
             status=rec.status,
-            recorded_version=_declared_version(item),
+            recorded_version=declared,
             against=target,
             result=score.result,
             fingerprint=fp,
@@ -298,8 +313,9 @@ def _check_chunk(folder: Path, paths: list[str]) -> list[CheckedResponse | Apidr
     assert _WORKER is not None, "the pool's initializer builds the checker"
     tally = ExactTally()
     out: list[CheckedResponse | ApidriftError | ExactTally] = []
+    base = os.path.join(str(folder), "")
     for path in paths:
-        outcome = _WORKER.check_file(folder, Path(path))
+        outcome = _WORKER.check_file(folder, path, base=base)
         if isinstance(outcome, CheckedResponse) and outcome.result.exact:
             tally.add(compact(outcome), outcome.file)
         else:

@@ -7,12 +7,13 @@ fit alike are one `ExactKind`, counted with the first file as an example.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from apidrift.check.fingerprint import Fingerprint
 from apidrift.check.renames import RenamePair
+from apidrift.check.validation import Violation
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +64,8 @@ def exact_kind(
         else (
             s.version,
             s.renames,
-            tuple((v.keyword, v.field, v.message) for v in s.result.violations),
-            tuple(u.field for u in s.result.undocumented),
+            _said(s.result.violations),
+            tuple(u.field for u in s.result.undocumented) if s.result.undocumented else (),
         )
         for s in fp.scores
     )
@@ -75,6 +76,10 @@ def exact_kind(
             _KINDS.clear()
         kind = _KINDS[key] = _build(fp, method, path, status, recorded_version, against)
     return kind
+
+
+def _said(violations: tuple[Violation, ...]) -> tuple[tuple[str, str, str], ...]:
+    return tuple((v.keyword, v.field, v.message) for v in violations) if violations else ()
 
 
 def _build(
@@ -111,25 +116,33 @@ def _build(
 class ExactTally:
     """Exact responses by kind: how many, and the first file of each by name (whatever order they come in)."""
 
-    counts: Counter[ExactKind] = field(default_factory=Counter)
-    examples: dict[ExactKind, str] = field(default_factory=dict)
+    # kind -> [count, first file]: one lookup per response (a kind hashes all it holds).
+    entries: dict[ExactKind, list[Any]] = field(default_factory=dict)
 
     def add(self, kind: ExactKind, file: str, count: int = 1) -> None:
-        self.counts[kind] += count
-        known = self.examples.get(kind)
-        if known is None or file < known:
-            self.examples[kind] = file
+        entry = self.entries.get(kind)
+        if entry is None:
+            self.entries[kind] = [count, file]
+            return
+        entry[0] += count
+        if file < entry[1]:
+            entry[1] = file
 
     def merge(self, other: ExactTally) -> None:
         """Fold another tally in (a pool worker's chunk)."""
-        for kind, n in other.counts.items():
-            self.add(kind, other.examples[kind], n)
+        for kind, (n, example) in other.entries.items():
+            self.add(kind, example, n)
 
     def groups(self) -> Iterable[tuple[ExactKind, int, str]]:
         """(kind, count, example file) for every kind."""
-        for kind, n in self.counts.items():
-            yield kind, n, self.examples[kind]
+        for kind, (n, example) in self.entries.items():
+            yield kind, n, example
+
+    @property
+    def counts(self) -> dict[ExactKind, int]:
+        """How many responses of each kind."""
+        return {kind: n for kind, (n, _) in self.entries.items()}
 
     @property
     def total(self) -> int:
-        return sum(self.counts.values())
+        return sum(n for n, _ in self.entries.values())

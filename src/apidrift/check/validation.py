@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from apidrift.check.body_fields import BodyFields, undocumented_paths
+import jsonschema_rs
+
+from apidrift.check.body_fields import FieldPlan, undocumented_paths
 from apidrift.check.closed import close_response, closed_base, closed_document
 from apidrift.check.patterns import UnsupportedPattern, compile_validator, rs_registry, unsupported_patterns
 from apidrift.check.shapes import FieldShape, SchemaFlattener
@@ -98,6 +100,7 @@ class ResponseValidator:
         self._unsupported: tuple[UnsupportedPattern, ...] | None = None
         self._closed: dict[tuple[str, str], Any] = {}
         self._declares: dict[tuple[str, str], frozenset[str]] = {}
+        self._plans: dict[tuple[str, str], FieldPlan] = {}
         self._closed_registry: Any = None
         self._too_big: dict[tuple[str, str], WalkBudgetError] = {}
 
@@ -126,6 +129,10 @@ class ResponseValidator:
         A subclass that validates another body (a request's) overrides this and `_schema`."""
         spec = self.version.operation(op_id).responses.get(status)
         return spec.schema if spec is not None else None
+
+    def documented_schema(self, op_id: str, status: str) -> JSONSchema | None:
+        """The body schema this validator checks, as the contract holds it (None: no schema)."""
+        return self._body_schema(op_id, status)
 
     def _schema(self, op_id: str, status: str) -> JSONSchema:
         return self.version.response_schema(op_id, status)
@@ -176,18 +183,15 @@ class ResponseValidator:
                 raise self._too_big[key] from None
         return self._shapes[key]
 
-    def undocumented(
-        self, op_id: str, status: str | int, body: Any, *, fields: BodyFields | None = None
-    ) -> tuple[UndocumentedField, ...]:
-        """Fields of `body` this version does not document (the outermost of each undocumented branch);
-        `fields`: the body's fields walked once for every version (see `BodyFields`)."""
-        documented = self.field_shapes(op_id, status)
-        declares = self.declares(op_id, status)
-        found = (
-            fields.undocumented(documented, declares)
-            if fields
-            else undocumented_paths(body, documented, declares)
-        )
+    def undocumented(self, op_id: str, status: str | int, body: Any) -> tuple[UndocumentedField, ...]:
+        """Fields of `body` this version does not document (the outermost of each undocumented branch)."""
+        key = (op_id, str(status))
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = FieldPlan(self.field_shapes(*key), self.declares(*key))
+        found = plan.undocumented(body)
+        if found is None:  # keys spelled like paths: the string walk says what they mean
+            found = undocumented_paths(body, self.field_shapes(*key), self.declares(*key))
         return tuple(UndocumentedField(path, json_type) for path, json_type in found.items())
 
     def declares(self, op_id: str, status: str | int) -> frozenset[str]:
@@ -216,10 +220,8 @@ class ResponseValidator:
         body: Any,
         *,
         strict: bool = False,
-        fields: BodyFields | None = None,
     ) -> ValidationResult:
-        """Check a body; `strict` also lists undocumented fields as drift (see `undocumented`);
-        `fields` shares one walk of the body between the strict checks of several versions."""
+        """Check a body; `strict` also lists undocumented fields as drift (see `undocumented`)."""
         status = str(status)
         # Strict: the closed schema admits only valid bodies with every field documented, so a body
         # it accepts is exact in one compiled call; only the others pay for the open check and a walk.
@@ -227,13 +229,17 @@ class ResponseValidator:
         if closed is not None and closed.is_valid(body):
             return self._valid_result(op_id, status)
         fast = self._compiled(op_id, status)
-        if fast.is_valid(body):
+        if closed is not None:
+            # Refused by the closed schema: invalid, or only undocumented fields. The errors say which
+            # (none for the latter) in one call, where a validity check first would be a second.
+            violations = tuple(sorted((explain(e) for e in fast.iter_errors(body)), key=_relevance))
+        elif fast.is_valid(body):
             if not strict:
                 return self._valid_result(op_id, status)
-            violations: tuple[Violation, ...] = ()
+            violations = ()
         else:  # only an invalid body pays for the explanation
             violations = tuple(sorted((explain(e) for e in fast.iter_errors(body)), key=_relevance))
-        undocumented = self.undocumented(op_id, status, body, fields=fields) if strict else ()
+        undocumented = self.undocumented(op_id, status, body) if strict else ()
         return ValidationResult(self.version.version, op_id, status, violations, undocumented)
 
 
@@ -255,15 +261,37 @@ def _relevance(violation: Violation) -> tuple[int, bool, str]:
 
 def explain(error: Any) -> Violation:
     """One jsonschema-rs error as a `Violation`; inside a union, the member that fits best explains."""
-    error = _best_member_error(error)
-    schema_path = list(error.schema_path)
-    keyword = str(schema_path[-1]) if schema_path else ""
-    path = list(error.instance_path)
+    if type(error.kind) in _UNIONS:
+        error = _best_member_error(error)
+    kind = error.kind
+    schema_path, keyword = _schema_location(error.schema_path)
+    instance_path, field = _instance_location(error.instance_path)
+    if keyword == "required":
+        # A missing field says nothing of the value around it: the same place, field and wording is
+        # the same Violation, which a list page repeats item after item and page after page.
+        message = str(error.message)
+        missing = kind.property
+        key = (schema_path, instance_path, message, missing)
+        known = _MISSING.get(key) if type(missing) is str and len(message) < 200 else None
+        if known is None:
+            known = Violation(
+                instance_path=instance_path,
+                schema_path=schema_path,
+                keyword=keyword,
+                expected=_compact(missing),
+                actual="absent",
+                message=message if len(message) < 200 else _short.repr(error.instance) + " is invalid",
+                field=f"{field}.{missing}" if field else str(missing),
+            )
+            if type(missing) is str and len(message) < 200:
+                if len(_MISSING) >= _MAX_LOCATIONS:
+                    _MISSING.clear()
+                _MISSING[key] = known
+        return known
     attribute = _EXPECTED.get(keyword)
     # The common kinds carry what was expected as one attribute; `as_dict()` only for the rest.
-    expected: Any = getattr(error.kind, attribute) if attribute else (error.kind.as_dict() or None)
+    expected: Any = getattr(kind, attribute) if attribute else (kind.as_dict() or None)
     actual: Any = error.instance
-    field = field_path(path)
     if keyword == "required":
         actual = "absent"
         field = f"{field}.{expected}" if field else str(expected)
@@ -271,14 +299,53 @@ def explain(error: Any) -> Violation:
         expected = expected[0]
     message = str(error.message)
     return Violation(
-        instance_path=pointer(path),
-        schema_path=pointer(schema_path),
+        instance_path=instance_path,
+        schema_path=schema_path,
         keyword=keyword,
         expected=_compact(expected),
         actual=_compact(actual),
         message=message if len(message) < 200 else _short.repr(error.instance) + " is invalid",
         field=field,
     )
+
+
+# Locations as pointers, remembered: the errors of a corpus come from few places in its schemas, and
+# a list's items repeat the same paths page after page.
+_SCHEMA_LOCATIONS: dict[tuple[Any, ...], tuple[str, str]] = {}
+_INSTANCE_LOCATIONS: dict[tuple[Any, ...], tuple[str, str]] = {}
+_MISSING: dict[tuple[str, str, str, str], Violation] = {}
+_MAX_LOCATIONS = 65_536
+
+
+def _schema_location(path: Iterable[Any]) -> tuple[str, str]:
+    """(JSON pointer, keyword) of an error's schema path."""
+    key = tuple(path)
+    found = _SCHEMA_LOCATIONS.get(key)
+    if found is None:
+        if len(_SCHEMA_LOCATIONS) >= _MAX_LOCATIONS:
+            _SCHEMA_LOCATIONS.clear()
+        found = _SCHEMA_LOCATIONS[key] = (pointer(key), str(key[-1]) if key else "")
+    return found
+
+
+def _instance_location(path: Iterable[Any]) -> tuple[str, str]:
+    """(JSON pointer, field path) of an error's instance path."""
+    key = tuple(path)
+    found = _INSTANCE_LOCATIONS.get(key)
+    if found is None:
+        if len(_INSTANCE_LOCATIONS) >= _MAX_LOCATIONS:
+            _INSTANCE_LOCATIONS.clear()
+        found = _INSTANCE_LOCATIONS[key] = (pointer(key), field_path(key))
+    return found
+
+
+_UNIONS = frozenset(
+    {
+        jsonschema_rs.ValidationErrorKind.AnyOf,
+        jsonschema_rs.ValidationErrorKind.OneOfNotValid,
+        jsonschema_rs.ValidationErrorKind.OneOfMultipleValid,
+    }
+)
 
 
 def _best_member_error(error: Any) -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -34,33 +35,47 @@ DEFAULT_LIMITS: Final = Limits()
 
 
 def read_bytes(
-    path: Path, *, error: ErrorType, limits: Limits = DEFAULT_LIMITS, file: str | None = None
+    path: str | os.PathLike[str],
+    *,
+    error: ErrorType,
+    limits: Limits = DEFAULT_LIMITS,
+    file: str | None = None,
 ) -> bytes:
     """The bytes of a regular file no larger than `limits.max_bytes`; FIFOs and devices are refused
     before they are opened, so a named pipe among the inputs cannot hang a run."""
     where = file if file is not None else str(path)
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError as exc:
         raise error(f"cannot read: {exc.strerror}", file=where) from None
     if not stat.S_ISREG(info.st_mode):
         raise error(f"not a regular file ({_kind(info.st_mode)}): skipped", file=where)
     if info.st_size > limits.max_bytes:
         raise error(f"{info.st_size:,} bytes, over the limit of {limits.max_bytes:,}", file=where)
+    budget = limits.max_bytes + 1
     try:
         # O_NONBLOCK: if the file was swapped for a FIFO after the stat, open still returns at once.
+        # Plain os.read on the descriptor: a buffered file object per file cost more than the read.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-        with os.fdopen(fd, "rb") as handle:
-            # Read what the stat promised, plus one byte to notice growth: asking for the whole limit
-            # at once allocates (and releases) a buffer of that size for every file.
-            data = handle.read(info.st_size + 1)
-            if len(data) > info.st_size:
-                data += handle.read(limits.max_bytes + 1 - len(data))
+        try:
+            # Ask for what the stat promised plus one byte, to notice growth; a file that grew is read
+            # on in bounded chunks (asking for the whole limit at once allocates a buffer that size).
+            parts = [os.read(fd, min(info.st_size + 1, budget))]
+            total = len(parts[0])
+            while parts[-1] and total < budget:
+                parts.append(os.read(fd, min(_CHUNK, budget - total)))
+                total += len(parts[-1])
+        finally:
+            os.close(fd)
     except OSError as exc:
         raise error(f"cannot read: {exc.strerror}", file=where) from None
+    data = parts[0] if len(parts) == 1 or not parts[1] else b"".join(parts)
     if len(data) > limits.max_bytes:
         raise error(f"over the limit of {limits.max_bytes:,} bytes", file=where)
     return data
+
+
+_CHUNK = 1 << 20
 
 
 def _kind(mode: int) -> str:
@@ -97,6 +112,71 @@ class _NonFinite:
 def parse_json(text: str, *, file: str, error: ErrorType, limits: Limits = DEFAULT_LIMITS) -> Any:
     """Strict JSON: a duplicate key, `NaN`/`Infinity` or nesting past `limits.max_depth` is an error
     with the JSON pointer of where it is; so is a syntax error, with its line and column."""
+    try:
+        # One decoder per thread, whose hooks refuse a duplicate key or a non-finite number outright:
+        # the common, clean text pays no closure, no decoder built per call, and no walk afterwards.
+        value = _strict_decoder().decode(text)
+    except _Suspicious:
+        return _parse_flagged(text, file=file, error=error, limits=limits)
+    except json.JSONDecodeError as exc:
+        raise error(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", file=file) from None
+    except RecursionError:  # the C parser gives up near the interpreter's recursion limit
+        raise error(f"nested deeper than {limits.max_depth} levels", file=file) from None
+    # Fewer brackets than the limit cannot nest past it: most bodies skip the walk.
+    if text.count("[") + text.count("{") > limits.max_depth and _deeper_than(value, limits.max_depth):
+        _check_depth(value, file=file, error=error, limits=limits)
+    return value
+
+
+class _Suspicious(Exception):
+    """A duplicate key or a non-finite number: parse again, flagging it, to say where it is."""
+
+
+def _strict_pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+    built = dict(items)
+    if len(built) != len(items):
+        raise _Suspicious
+    return built
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _Suspicious
+
+
+_DECODERS = threading.local()
+
+
+def _strict_decoder() -> json.JSONDecoder:
+    decoder: json.JSONDecoder | None = getattr(_DECODERS, "decoder", None)
+    if decoder is None:
+        decoder = _DECODERS.decoder = json.JSONDecoder(
+            object_pairs_hook=_strict_pairs, parse_constant=_refuse_constant
+        )
+    return decoder
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Is `value` nested past `limit` levels? Level by level, building no pointer (`_check_depth`
+    builds one for every container, and only needs to once something is too deep)."""
+    level = [value] if isinstance(value, (dict, list)) else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > limit:
+            return True
+        deeper: list[Any] = []
+        for node in level:
+            # A comprehension with isinstance inline: a function call per value was most of the cost.
+            deeper += [
+                v for v in (node.values() if isinstance(node, dict) else node) if isinstance(v, (dict, list))
+            ]
+        level = deeper
+    return False
+
+
+def _parse_flagged(text: str, *, file: str, error: ErrorType, limits: Limits) -> Any:
+    """`parse_json` for a text with a duplicate key or a non-finite number: each is parsed into a
+    marker, found again after parsing to report its pointer."""
     suspicious: list[bool] = []
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -118,7 +198,6 @@ def parse_json(text: str, *, file: str, error: ErrorType, limits: Limits = DEFAU
         raise error(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", file=file) from None
     except RecursionError:  # the C parser gives up near the interpreter's recursion limit
         raise error(f"nested deeper than {limits.max_depth} levels", file=file) from None
-    # Fewer brackets than the limit cannot nest past it: most bodies skip the walk.
     if text.count("[") + text.count("{") > limits.max_depth:
         _check_depth(value, file=file, error=error, limits=limits)
     if suspicious:
