@@ -26,29 +26,11 @@ from urllib.parse import unquote
 
 from apidrift.contracts.safeload import DEFAULT_LIMITS, Limits, read_bytes
 from apidrift.errors import OpenAPIError
+from apidrift.openapi.schemas import SCHEMA_MAPS, SUBSCHEMA_KEYS
 
 SCHEMA_PREFIX = "#/components/schemas/"
 # Sections whose `#/components/<section>/<name>` references the importer follows itself.
 FOLLOWED = ("parameters", "responses", "requestBodies", "headers", "examples", "links", "schemas")
-# Where a schema holds schemas: one, a list, or a map of them.
-_ONE = frozenset(
-    {
-        "items",
-        "additionalProperties",
-        "additionalItems",
-        "not",
-        "contains",
-        "propertyNames",
-        "if",
-        "then",
-        "else",
-        "unevaluatedItems",
-        "unevaluatedProperties",
-        "contentSchema",
-    }
-)
-_LIST = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
-_MAP = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
 # Only files that many, and that many bytes in all, are read for one document.
 MAX_FILES = 1000
 # References followed one inside another (a file naming a file naming a file ...), at most.
@@ -140,11 +122,11 @@ class _Bundler:
             where = f"{pointer}/{_escape(str(key))}"
             if key == "$ref" and isinstance(child, str):
                 out[key] = self.schema_ref(child, file, where)
-            elif key in _ONE:
-                out[key] = self.schema(child, file, where)
-            elif key in _LIST and isinstance(child, list):
+            elif key in SUBSCHEMA_KEYS and isinstance(child, list):
                 out[key] = [self.schema(v, file, f"{where}/{i}") for i, v in enumerate(child)]
-            elif key in _MAP:
+            elif key in SUBSCHEMA_KEYS:
+                out[key] = self.schema(child, file, where)
+            elif key in SCHEMA_MAPS:
                 out[key] = _each(child, lambda v, w: self.schema(v, file, w), where)
             else:
                 out[key] = child  # data (enum, default, examples), annotations, extensions

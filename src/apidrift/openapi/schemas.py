@@ -14,24 +14,28 @@ from apidrift.errors import OpenAPIError
 from apidrift.openapi.components import Finding, FindingKind
 
 COMPONENT_PREFIX = "#/components/schemas/"
-_NESTED_SCHEMA_KEYS = {
-    "items",
-    "additionalProperties",
-    "not",
-    "contains",
-    "propertyNames",
-    "allOf",
-    "anyOf",
-    "oneOf",
-    "prefixItems",
-    "if",
-    "then",
-    "else",
-    "unevaluatedItems",
-    "unevaluatedProperties",
-    "contentSchema",
-}
-_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+# Where a schema holds schemas: one, or a list of them (`allOf`, `prefixItems`); and maps of them.
+SUBSCHEMA_KEYS = frozenset(
+    {
+        "additionalItems",
+        "items",
+        "additionalProperties",
+        "not",
+        "contains",
+        "propertyNames",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "prefixItems",
+        "if",
+        "then",
+        "else",
+        "unevaluatedItems",
+        "unevaluatedProperties",
+        "contentSchema",
+    }
+)
+SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
 # Keys that only document or only matter to code generators; they never change what validates.
 # `$recursiveAnchor` (draft 2019-09) only marks where a `$recursiveRef` lands: see `convert`.
 _DROPPED_KEYS = {"xml", "externalDocs", "nullable", "example", "$recursiveAnchor"}
@@ -87,7 +91,7 @@ class SchemaConverter:
                 # Not a validation keyword; kept (as an extension validators ignore) for the diff.
                 if isinstance(value, dict) and isinstance(value.get("propertyName"), str):
                     out["x-discriminator"] = self._discriminator(value)
-            elif key in _SCHEMA_MAPS:
+            elif key in SCHEMA_MAPS:
                 if not isinstance(value, dict):
                     raise OpenAPIError(
                         f"{key!r} must be a mapping", file=self.file, pointer=f"{pointer}/{key}"
@@ -96,7 +100,7 @@ class SchemaConverter:
                 if key == "patternProperties":
                     for k in value:
                         self._check_pattern(k, f"{pointer}/{key}/{escape(k)}")
-            elif key in _NESTED_SCHEMA_KEYS:
+            elif key in SUBSCHEMA_KEYS:
                 out[key] = self.convert(value, f"{pointer}/{key}")
             elif key in ("exclusiveMinimum", "exclusiveMaximum") and isinstance(value, bool):
                 bound = "minimum" if key == "exclusiveMinimum" else "maximum"
@@ -241,9 +245,9 @@ def schema_refs(schema: Any) -> Iterator[str]:
         if isinstance(ref, str):
             yield ref
         for key, value in node.items():
-            if key in _SCHEMA_MAPS and isinstance(value, dict):
+            if key in SCHEMA_MAPS and isinstance(value, dict):
                 stack.extend(value.values())
-            elif key in _NESTED_SCHEMA_KEYS:
+            elif key in SUBSCHEMA_KEYS:
                 stack.append(value)
 
 
