@@ -71,3 +71,21 @@ def test_two_cached_files_are_read_without_parsing(tmp_path: Path, monkeypatch: 
     again = resolve_versions([str(new), str(old)], store)
     assert [v.version for v in again] == ["v2", "v1"]
     assert again == [built[1], built[0]]
+
+
+def test_two_files_of_one_name_are_told_apart_by_their_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("APIDRIFT_CACHE_DIR", str(tmp_path / "cache"))
+    for folder, extra in (("before", "name: {type: string}"), ("after", "tag: {type: string}")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "openapi.yaml").write_text(
+            SPEC.format(version="1", extra=extra), encoding="utf-8"
+        )
+    store = ContractStore(tmp_path / "contracts", "pets")
+    old, new = resolve_versions(
+        [str(tmp_path / "before/openapi.yaml"), str(tmp_path / "after/openapi.yaml")], store
+    )
+    assert (old.version, new.version) == ("before/openapi", "after/openapi")
+    # Files of different names keep their stems.
+    assert sources.distinct_labels([Path("x/v1.yaml"), Path("x/v2.yaml")]) == ["v1", "v2"]
