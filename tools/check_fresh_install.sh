@@ -100,7 +100,7 @@ EOF
 expect 0 sdk-docs apidrift sdk-check docs projects_api.md --reports sdk
 expect 0 fuzz apidrift fuzz --operation '*project*' --max-examples 3 --reports fuzz-reports
 
-echo "== a simulated org, swept live"
+echo "== a simulated API, swept live"
 PORT="$("$WORK/venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 (cd "$WORK/run" && exec apidrift serve --version 2026-05-02 --port "$PORT" >"$WORK/logs/serve.out" 2>&1) &
 SERVER_PID=$!

@@ -105,7 +105,7 @@ def serve(
             _print_rehearsal(plan.summary())
 
     def announce(path: str) -> None:
-        out().print(f"simulated {api} org, version {label}, on http://{host}:{port}{path}", soft_wrap=True)
+        out().print(f"simulated {api} API, version {label}, on http://{host}:{port}{path}", soft_wrap=True)
 
     run_server(
         label,
