@@ -5,6 +5,7 @@ from __future__ import annotations
 import reprlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -264,8 +265,8 @@ def explain(error: Any) -> Violation:
     if type(error.kind) in _UNIONS:
         error = _best_member_error(error)
     kind = error.kind
-    schema_path, keyword = _schema_location(error.schema_path)
-    instance_path, field = _instance_location(error.instance_path)
+    schema_path, keyword = _schema_location(tuple(error.schema_path))
+    instance_path, field = _instance_location(tuple(error.instance_path))
     if keyword == "required":
         # A missing field says nothing of the value around it: the same place, field and wording is
         # the same Violation, which a list page repeats item after item and page after page.
@@ -292,10 +293,7 @@ def explain(error: Any) -> Violation:
     # The common kinds carry what was expected as one attribute; `as_dict()` only for the rest.
     expected: Any = getattr(kind, attribute) if attribute else (kind.as_dict() or None)
     actual: Any = error.instance
-    if keyword == "required":
-        actual = "absent"
-        field = f"{field}.{expected}" if field else str(expected)
-    elif keyword == "type" and isinstance(expected, list) and len(expected) == 1:
+    if keyword == "type" and isinstance(expected, list) and len(expected) == 1:
         expected = expected[0]
     message = str(error.message)
     return Violation(
@@ -311,32 +309,20 @@ def explain(error: Any) -> Violation:
 
 # Locations as pointers, remembered: the errors of a corpus come from few places in its schemas, and
 # a list's items repeat the same paths page after page.
-_SCHEMA_LOCATIONS: dict[tuple[Any, ...], tuple[str, str]] = {}
-_INSTANCE_LOCATIONS: dict[tuple[Any, ...], tuple[str, str]] = {}
 _MISSING: dict[tuple[str, str, str, str], Violation] = {}
 _MAX_LOCATIONS = 65_536
 
 
-def _schema_location(path: Iterable[Any]) -> tuple[str, str]:
+@lru_cache(maxsize=_MAX_LOCATIONS)
+def _schema_location(path: tuple[Any, ...]) -> tuple[str, str]:
     """(JSON pointer, keyword) of an error's schema path."""
-    key = tuple(path)
-    found = _SCHEMA_LOCATIONS.get(key)
-    if found is None:
-        if len(_SCHEMA_LOCATIONS) >= _MAX_LOCATIONS:
-            _SCHEMA_LOCATIONS.clear()
-        found = _SCHEMA_LOCATIONS[key] = (pointer(key), str(key[-1]) if key else "")
-    return found
+    return pointer(path), str(path[-1]) if path else ""
 
 
-def _instance_location(path: Iterable[Any]) -> tuple[str, str]:
+@lru_cache(maxsize=_MAX_LOCATIONS)
+def _instance_location(path: tuple[Any, ...]) -> tuple[str, str]:
     """(JSON pointer, field path) of an error's instance path."""
-    key = tuple(path)
-    found = _INSTANCE_LOCATIONS.get(key)
-    if found is None:
-        if len(_INSTANCE_LOCATIONS) >= _MAX_LOCATIONS:
-            _INSTANCE_LOCATIONS.clear()
-        found = _INSTANCE_LOCATIONS[key] = (pointer(key), field_path(key))
-    return found
+    return pointer(path), field_path(path)
 
 
 _UNIONS = frozenset(
