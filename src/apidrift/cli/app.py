@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import sys
@@ -113,10 +114,28 @@ def _add_verbosity(command: Any) -> None:
         _add_verbosity(sub)
     if hasattr(command, "commands"):
         return
+    for param in command.params:
+        _refuse_non_finite(param)
     taken = {opt for param in command.params for opt in getattr(param, "opts", ())}
     for option in _verbosity_options():
         if not taken & set(option.opts):
             command.params.append(option)
+
+
+def _refuse_non_finite(param: Any) -> None:
+    """A number option given `nan` or `inf` (which every range check lets through) is a usage error:
+    a deadline, a size or a rate must be a number."""
+    annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+    if annotation is not float and float not in getattr(annotation, "__args__", ()):
+        return
+    inner = param.callback
+
+    def callback(ctx: Any, this: Any, value: Any) -> Any:
+        if isinstance(value, float) and not math.isfinite(value):
+            raise typer.BadParameter(f"{value} is not a finite number")
+        return inner(ctx, this, value) if inner is not None else value
+
+    param.callback = callback
 
 
 def _configured_defaults(loaded: dict[str, Any]) -> dict[str, Any] | None:

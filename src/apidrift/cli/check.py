@@ -77,9 +77,9 @@ def check(
     ledger: Annotated[
         Path, typer.Option("--ledger", help="Where a write run records what it created (for cleanup).")
     ] = DEFAULT_LEDGER,
-    concurrency: Annotated[int, typer.Option("--concurrency", help="Live requests in flight at once.")] = 4,
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1, help="Live requests in flight at once.")] = 4,
     budget: Annotated[
-        int, typer.Option("--budget", help="Most live requests sent, retries included.")
+        int, typer.Option("--budget", min=1, help="Most live requests sent, retries included.")
     ] = 1000,
     pseudonymise_emails: Annotated[
         bool, typer.Option("--pseudonymise-emails", help="Replace emails in live recordings.")
@@ -87,12 +87,12 @@ def check(
     run_deadline: Annotated[
         float | None,
         typer.Option(
-            "--run-deadline", help="Stop a live sweep after this many seconds; what it has is checked."
+            "--run-deadline", min=0, help="Stop a live sweep after this many seconds; what it has is checked."
         ),
     ] = None,
     max_body_mb: Annotated[
         float,
-        typer.Option("--max-body-mb", help="Largest live response body read (decoded), in MiB."),
+        typer.Option("--max-body-mb", min=0, help="Largest live response body read (decoded), in MiB."),
     ] = 32,
     har: Annotated[
         list[Path] | None,

@@ -65,7 +65,7 @@ def serve(
         str | None, typer.Option("--version", help="Contract version to answer as (default: the newest).")
     ] = None,
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
     mix: Annotated[
         str | None,
         typer.Option("--mix", help="Endpoint families answering in another version, e.g. usage=2026-05-02."),
@@ -74,7 +74,7 @@ def serve(
         str | None,
         typer.Option("--faults", help="Fault rates, e.g. 429=0.1,500=0.05,timeout=0.02,html=0.02,drop=0.01."),
     ] = None,
-    latency: Annotated[float, typer.Option("--latency", help="Milliseconds added to every response.")] = 0.0,
+    latency: Annotated[float, typer.Option("--latency", min=0, help="Milliseconds added to every response.")] = 0.0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the org's data and of the faults.")] = 0,
     contracts: ContractsOption = None,
     api: ApiOption = DEFAULT_API,
