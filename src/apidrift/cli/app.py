@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import signal
@@ -45,6 +46,14 @@ class _Commands(TyperGroup):
             return super().invoke(ctx)
         except ApidriftError as exc:
             error(str(exc))
+            raise typer.Exit(2) from None
+        except OSError as exc:
+            ours = exc.filename is None and exc.errno not in _ENVIRONMENT_ERRNOS
+            if ours or os.environ.get("APIDRIFT_TRACEBACK") or verbosity() > NORMAL:
+                raise
+            # A file apidrift was told to write (a report folder that is a file, a full disk):
+            # the user's environment, not a fault in apidrift.
+            error(file_problem(exc))
             raise typer.Exit(2) from None
         except Exception as exc:
             # Typer's own exits and usage errors (from typer or the click it vendors) pass through.
@@ -154,6 +163,35 @@ def _configured_defaults(loaded: dict[str, Any]) -> dict[str, Any] | None:
         register()
         every = dict(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
     return default_map(config, loaded, every)
+
+
+# Errors of the machine, not of apidrift, even where the operating system names no file (a write).
+_ENVIRONMENT_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO}
+)
+
+
+def file_problem(exc: OSError) -> str:
+    """`FILE: cannot read or write: reason`, the one line an operating system error about a file prints."""
+    target = exc.filename2 if exc.filename2 is not None else exc.filename
+    reason = exc.strerror or type(exc).__name__
+    if target is None:
+        target = _path_written(exc)
+    if target is None:
+        return f"cannot write a file: {reason} (a full disk, a quota or a size limit?)"
+    return f"{os.fsdecode(target)}: cannot read or write: {reason}"
+
+
+def _path_written(exc: BaseException) -> Path | None:
+    """The file a `Path.write_text` (or `open`) was writing when the error came: a write names none."""
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        candidate = tb.tb_frame.f_locals.get("self")
+        if isinstance(candidate, Path):
+            found = candidate
+        tb = tb.tb_next
+    return found
 
 
 def internal_fault(exc: BaseException) -> str:
