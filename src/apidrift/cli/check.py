@@ -77,7 +77,9 @@ def check(
     ledger: Annotated[
         Path, typer.Option("--ledger", help="Where a write run records what it created (for cleanup).")
     ] = DEFAULT_LEDGER,
-    concurrency: Annotated[int, typer.Option("--concurrency", min=1, help="Live requests in flight at once.")] = 4,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", min=1, help="Live requests in flight at once.")
+    ] = 4,
     budget: Annotated[
         int, typer.Option("--budget", min=1, help="Most live requests sent, retries included.")
     ] = 1000,

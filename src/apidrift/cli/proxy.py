@@ -29,7 +29,10 @@ def proxy(
         ),
     ],
     port: Annotated[
-        int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 to listen on (0: any free port, printed).")
+        int,
+        typer.Option(
+            "--port", min=0, max=65535, help="Port on 127.0.0.1 to listen on (0: any free port, printed)."
+        ),
     ] = 0,
     against: Annotated[
         str | None,

@@ -206,7 +206,7 @@ def _recording(exchange: Exchange, operation: str, path: str) -> Recording | str
         body = parse_json(text, file="", error=RecordingError)
     except RecordingError as exc:
         if exc.message.startswith("not JSON: "):
-            return f"the response body is not JSON: {exc.message[len('not JSON: '):][:160]}"
+            return f"the response body is not JSON: {exc.message[len('not JSON: ') :][:160]}"
         return f"the response body is refused at #{exc.pointer}: {exc.message[:160]}"
     return Recording(
         operation=operation,
