@@ -64,8 +64,11 @@ def operation_id_for(method: str, path: str, op: dict[str, Any]) -> str:
     return f"{method.lower()}-{slug}"
 
 
+_KINDS = {bool: "a boolean", int: "an integer", float: "a number", str: "text", list: "a list", dict: "a mapping"}
+
+
 def _kind(value: Any) -> str:
-    return "null" if value is None else f"a {type(value).__name__}"
+    return "null" if value is None else _KINDS.get(type(value), type(value).__name__)
 
 
 def _content(part: Any, file: str | None, pointer: str) -> Any:
