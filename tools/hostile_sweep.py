@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the cases are a table: one input a line)
 """Run `apidrift` on hostile inputs, one subprocess each, and tabulate what a user sees.
 
     .venv/bin/python tools/hostile_sweep.py [--only SUBSTRING] [--timeout S] [--markdown FILE]
@@ -13,12 +14,10 @@ from __future__ import annotations
 import argparse
 import base64
 import functools
-import gzip
 import json
 import os
 import signal
 import socket
-import ssl
 import subprocess
 import sys
 import tempfile
@@ -119,7 +118,9 @@ def _set(path: list[object], value: object) -> Callable[[dict[str, object]], Non
 
 
 def _imported_check(
-    recs: dict[str, object | bytes], mutate: Callable[[dict[str, object]], None] | None = None, extra: tuple[str, ...] = ()
+    recs: dict[str, object | bytes],
+    mutate: Callable[[dict[str, object]], None] | None = None,
+    extra: tuple[str, ...] = (),
 ) -> Callable[[Path, dict[str, str]], list[str]]:
     """Import the petstore (optionally changed), then check recordings against it."""
 
@@ -130,13 +131,27 @@ def _imported_check(
         _write(folder, "pets.json", json.dumps(doc))
         done = subprocess.run(
             [*APIDRIFT, "import-openapi", "pets.json", "--contracts", "c", "--api", "pets", "-q"],
-            cwd=folder, capture_output=True, env=env, timeout=120,
+            cwd=folder,
+            capture_output=True,
+            env=env,
+            timeout=120,
         )
         if done.returncode not in (0, 1):
             raise RuntimeError(f"setup import failed: {done.stderr.decode()[-300:]}")
         for name, content in recs.items():
             _write(folder / "recs", name, content if isinstance(content, bytes) else json.dumps(content))
-        return ["check", "--contracts", "c", "--api", "pets", "--recordings", "recs", "--reports", "out", *extra]
+        return [
+            "check",
+            "--contracts",
+            "c",
+            "--api",
+            "pets",
+            "--recordings",
+            "recs",
+            "--reports",
+            "out",
+            *extra,
+        ]
 
     return setup
 
@@ -158,7 +173,9 @@ def _pet_rec(body: object, status: int = 200, operation: str = "get-pet") -> dic
 PET = {"id": "pet_01", "object": "pet", "name": "Rex", "species": "dog", "created_at": 1}
 
 
-def _recs(files: dict[str, bytes | None], *, extra: tuple[str, ...] = ()) -> Callable[[Path, dict[str, str]], list[str]]:
+def _recs(
+    files: dict[str, bytes | None], *, extra: tuple[str, ...] = ()
+) -> Callable[[Path, dict[str, str]], list[str]]:
     """The bundled good recording beside hostile files (None: a special file made by `_special`)."""
 
     def setup(folder: Path, env: dict[str, str]) -> list[str]:
@@ -200,24 +217,61 @@ def _without(key: str) -> bytes:
     return json.dumps(data).encode()
 
 
-def _har(entries: object, *, raw: bytes | None = None, good: bool = True) -> Callable[[Path, dict[str, str]], list[str]]:
+def _har(
+    entries: object, *, raw: bytes | None = None, good: bool = True
+) -> Callable[[Path, dict[str, str]], list[str]]:
     def setup(folder: Path, env: dict[str, str]) -> list[str]:
         listed = [*entries, _entry()] if good and isinstance(entries, list) else entries
-        content = raw if raw is not None else json.dumps({"log": {"version": "1.2", "entries": listed}}).encode()
+        content = (
+            raw if raw is not None else json.dumps({"log": {"version": "1.2", "entries": listed}}).encode()
+        )
         _write(folder, "t.har", content)
         return ["check", "--har", "t.har", "--reports", "out"]
 
     return setup
 
 
-def _entry(*, body: dict[str, object] | None = None, url: object = "https://api.openai.com/v1/organization/projects",
-           headers: object = None, status: object = 200) -> dict[str, object]:
-    content = body if body is not None else {"mimeType": "application/json", "text": json.dumps({"object": "list", "data": [], "has_more": False, "first_id": None, "last_id": None})}
+def _entry(
+    *,
+    body: dict[str, object] | None = None,
+    url: object = "https://api.openai.com/v1/organization/projects",
+    headers: object = None,
+    status: object = 200,
+) -> dict[str, object]:
+    content = (
+        body
+        if body is not None
+        else {
+            "mimeType": "application/json",
+            "text": json.dumps(
+                {"object": "list", "data": [], "has_more": False, "first_id": None, "last_id": None}
+            ),
+        }
+    )
     return {
         "startedDateTime": "2026-01-01T00:00:00Z",
         "time": 1,
-        "request": {"method": "GET", "url": url, "headers": [], "queryString": [], "httpVersion": "HTTP/1.1", "cookies": [], "headersSize": -1, "bodySize": 0},
-        "response": {"status": status, "statusText": "OK", "httpVersion": "HTTP/1.1", "headers": headers if headers is not None else [], "cookies": [], "content": content, "redirectURL": "", "headersSize": -1, "bodySize": -1},
+        "request": {
+            "method": "GET",
+            "url": url,
+            "headers": [],
+            "queryString": [],
+            "httpVersion": "HTTP/1.1",
+            "cookies": [],
+            "headersSize": -1,
+            "bodySize": 0,
+        },
+        "response": {
+            "status": status,
+            "statusText": "OK",
+            "httpVersion": "HTTP/1.1",
+            "headers": headers if headers is not None else [],
+            "cookies": [],
+            "content": content,
+            "redirectURL": "",
+            "headersSize": -1,
+            "bodySize": -1,
+        },
         "cache": {},
         "timings": {"send": 0, "wait": 1, "receive": 0},
     }
@@ -243,17 +297,31 @@ def _cassette(text: str | bytes) -> Callable[[Path, dict[str, str]], list[str]]:
     return setup
 
 
-def _cassette_interaction(body: object, headers: dict[str, object] | None = None, status: object = None) -> str:
+def _cassette_interaction(
+    body: object, headers: dict[str, object] | None = None, status: object = None
+) -> str:
     import yaml
 
-    return yaml.safe_dump({
-        "version": 1,
-        "interactions": [{
-            "request": {"method": "GET", "uri": "https://api.openai.com/v1/organization/projects", "body": None, "headers": {}},
-            "response": {"status": status if status is not None else {"code": 200, "message": "OK"},
-                         "headers": headers or {"Content-Type": ["application/json"]}, "body": body},
-        }],
-    })
+    return yaml.safe_dump(
+        {
+            "version": 1,
+            "interactions": [
+                {
+                    "request": {
+                        "method": "GET",
+                        "uri": "https://api.openai.com/v1/organization/projects",
+                        "body": None,
+                        "headers": {},
+                    },
+                    "response": {
+                        "status": status if status is not None else {"code": 200, "message": "OK"},
+                        "headers": headers or {"Content-Type": ["application/json"]},
+                        "body": body,
+                    },
+                }
+            ],
+        }
+    )
 
 
 def _cmd(*argv: str, files: dict[str, bytes] | None = None) -> Callable[[Path, dict[str, str]], list[str]]:
@@ -287,7 +355,10 @@ def _raw(answer: Callable[[int], bytes | Trickle]) -> Callable[[], object]:
 
 
 def _endless_chunked(n: int) -> bytes:
-    return b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + b"1\r\n[\r\n" * 100
+    return (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + b"1\r\n[\r\n" * 100
+    )
 
 
 class _Forever:
@@ -341,8 +412,12 @@ def _gzip_bomb_answer() -> Callable[[], object]:
     bomb = _bomb(1 << 30)
 
     def answer(n: int) -> bytes:
-        return (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: "
-                + str(len(bomb)).encode() + b"\r\n\r\n" + bomb)
+        return (
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: "
+            + str(len(bomb)).encode()
+            + b"\r\n\r\n"
+            + bomb
+        )
 
     return _raw(answer)
 
@@ -387,6 +462,7 @@ def cases() -> list[Case]:
     doc_yaml = _yaml_text()
     doc_json = json.dumps(_doc())
     huge = "x" * (60 << 20)
+    # fmt: off
     out: list[Case] = [
         # ---- import-openapi: encodings and shapes of the whole document
         Case("openapi as JSON", _import("p.json", doc_json), expect=(0, 1)),
@@ -677,11 +753,17 @@ def cases() -> list[Case]:
         Case("live: nothing listening", _live(), expect=(1, 2)),
         Case("live: SIGTERM mid-run", _live(), server=_raw(lambda n: Trickle(response(200, {}), 0.5)), expect=(1, 2, 130, 143), signal_after=5.0),
     ]
+    # fmt: on
     return out
 
 
 def _sample_report(folder: Path) -> None:
-    subprocess.run([*APIDRIFT, "check", "--reports", str(folder / "rep"), "--format", "json", "-q"], cwd=folder, capture_output=True, timeout=300)
+    subprocess.run(
+        [*APIDRIFT, "check", "--reports", str(folder / "rep"), "--format", "json", "-q"],
+        cwd=folder,
+        capture_output=True,
+        timeout=300,
+    )
     (folder / "r.json").write_bytes((folder / "rep" / "report.json").read_bytes())
 
 
@@ -730,22 +812,29 @@ def run_case(case: Case, timeout: float) -> Outcome:
             argv = case.setup(folder, env)
             env.update(case.env)
             start = time.monotonic()
-            proc = subprocess.Popen(_limited([*APIDRIFT, *argv], case.fsize), cwd=folder, env=env, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, start_new_session=True)
+            proc = subprocess.Popen(
+                _limited([*APIDRIFT, *argv], case.fsize),
+                cwd=folder,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+            )
             out_chunks: list[bytes] = []
             err_chunks: list[bytes] = []
-            readers = [threading.Thread(target=lambda s, o: o.append(s.read()), args=(p, o), daemon=True)
-                       for p, o in ((proc.stdout, out_chunks), (proc.stderr, err_chunks))]
+            readers = [
+                threading.Thread(target=lambda s, o: o.append(s.read()), args=(p, o), daemon=True)
+                for p, o in ((proc.stdout, out_chunks), (proc.stderr, err_chunks))
+            ]
             for r in readers:
                 r.start()
             limit = min(case.timeout, timeout)
             signalled = False
-            rusage = None
             status = None
             peak_kb = 0
             while True:
                 peak_kb = max(peak_kb, _hwm_kb(proc.pid))
-                pid, status, rusage = os.wait4(proc.pid, os.WNOHANG)
+                pid, status, _ = os.wait4(proc.pid, os.WNOHANG)
                 if pid:
                     break
                 elapsed = time.monotonic() - start
@@ -754,7 +843,7 @@ def run_case(case: Case, timeout: float) -> Outcome:
                     signalled = True
                 if elapsed > limit:
                     os.killpg(proc.pid, signal.SIGKILL)
-                    _, status, rusage = os.wait4(proc.pid, 0)
+                    _, status, _ = os.wait4(proc.pid, 0)
                     status = None
                     break
                 time.sleep(0.05)
@@ -778,7 +867,9 @@ def run_case(case: Case, timeout: float) -> Outcome:
             ok = code in case.expect and not traceback and not (code == 3 and 3 not in case.expect)
             return Outcome(case, argv, code, first[:160], traceback, seconds, rss_mb, ok)
         except Exception as exc:  # the sweep's own setup failing is shown as such, not as apidrift's
-            return Outcome(case, argv, None, f"SETUP FAILED: {type(exc).__name__}: {exc}"[:160], False, 0.0, 0.0, False)
+            return Outcome(
+                case, argv, None, f"SETUP FAILED: {type(exc).__name__}: {exc}"[:160], False, 0.0, 0.0, False
+            )
         finally:
             if server is not None:
                 server.stop()  # type: ignore[attr-defined]
@@ -799,17 +890,25 @@ def main() -> None:
         if outcome.ok and args.failed:
             continue
         mark = "ok  " if outcome.ok else "FAIL"
-        print(f"{mark} {case.name:42.42} exit={outcome.code!s:>4} tb={'Y' if outcome.traceback else 'n'} "
-              f"{outcome.seconds:6.1f}s {outcome.rss_mb:7.0f}MB | {outcome.first[:110]}", flush=True)
+        print(
+            f"{mark} {case.name:42.42} exit={outcome.code!s:>4} tb={'Y' if outcome.traceback else 'n'} "
+            f"{outcome.seconds:6.1f}s {outcome.rss_mb:7.0f}MB | {outcome.first[:110]}",
+            flush=True,
+        )
     failed = [r for r in rows if not r.ok]
     print(f"\n{len(rows)} inputs, {len(failed)} failed")
     if args.markdown:
-        lines = ["| input | command | exit | first stderr line | traceback | s | peak RSS MB | ok |", "|---|---|---|---|---|---|---|---|"]
+        lines = [
+            "| input | command | exit | first stderr line | traceback | s | peak RSS MB | ok |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
         for r in rows:
             cmd = " ".join(r.argv[:3]).replace("|", "\\|")
             first = r.first.replace("|", "\\|").replace("`", "'")
-            lines.append(f"| {r.case.name} | `{cmd}` | {r.code} | {first} | {'yes' if r.traceback else 'no'} | "
-                         f"{r.seconds:.1f} | {r.rss_mb:.0f} | {'ok' if r.ok else 'FAIL'} |")
+            lines.append(
+                f"| {r.case.name} | `{cmd}` | {r.code} | {first} | {'yes' if r.traceback else 'no'} | "
+                f"{r.seconds:.1f} | {r.rss_mb:.0f} | {'ok' if r.ok else 'FAIL'} |"
+            )
         args.markdown.write_text("\n".join(lines) + "\n")
 
 

@@ -40,6 +40,18 @@ BAD = {
     "utf8": (json.dumps(_good()).encode()[:-1] + b"\xff}", "bad.json: not UTF-8: byte 0xff at line 1"),
     "fifo": (None, "bad.json: not a regular file (a FIFO): skipped"),
     "truncated": (json.dumps(_good()).encode()[:40], "bad.json: not JSON: "),
+    "huge integer": (
+        json.dumps({**_good(), "body": {"n": 0}}).replace('"n": 0', '"n": ' + "9" * 100_000).encode(),
+        "bad.json#/body/n: a number of 100,000 characters has more than 4,300 digits",
+    ),
+    "1e999": (
+        json.dumps({**_good(), "body": {"n": 0}}).replace('"n": 0', '"n": 1e999').encode(),
+        "bad.json#/body/n: 1e999 is too large for a JSON number",
+    ),
+    "lone surrogate": (
+        json.dumps({**_good(), "body": {"name": "\ud800"}}).encode(),  # written as the escape \ud800
+        "bad.json#/body/name: a lone surrogate",
+    ),
 }
 
 

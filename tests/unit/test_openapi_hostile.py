@@ -3,6 +3,7 @@ clear error naming the document and the pointer, found before anything is writte
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -161,7 +162,10 @@ def test_json_values_no_contract_can_hold_are_refused_with_their_pointer(
 
 def test_a_yaml_integer_past_the_digit_limit_is_refused_with_its_line(tmp_path: Path) -> None:
     error = _import_error(tmp_path, HEAD + "x-n: " + "9" * 5000 + "\n" + _operation())
-    assert error.message == "neither YAML nor JSON at line 3 column 6: an integer of 5,000 characters is too long to read"
+    assert (
+        error.message
+        == "neither YAML nor JSON at line 3 column 6: an integer of 5,000 characters is too long to read"
+    )
 
 
 @pytest.mark.parametrize(
@@ -209,3 +213,28 @@ def test_a_ref_to_a_name_openapi_forbids_says_so_instead_of_dangling(tmp_path: P
     error = _import_error(tmp_path, text)
     assert "names component 'a/b', not a name OpenAPI allows" in error.message
     assert error.pointer == "/paths/~1a/get/responses/200/content"
+
+
+@pytest.mark.parametrize(
+    ("schema", "verdict"), [("true", "1 of 1 responses valid"), ("false", "0 of 1 responses valid")]
+)
+def test_a_boolean_schema_is_imported_and_checked_as_what_it_admits(
+    tmp_path: Path, schema: str, verdict: str
+) -> None:
+    text = HEAD + _operation(example="[]", schema="{$ref: '#/components/schemas/Any'}")
+    (tmp_path / "spec.yaml").write_text(text + f"components:\n  schemas:\n    Any: {schema}\n")
+    done = run_cli("import-openapi", "spec.yaml", "--contracts", "c", "--api", "t", "-q", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    recs = tmp_path / "recs"
+    recs.mkdir()
+    recording = {
+        "format": "apidrift.recording/1", "operation": "getA", "method": "GET", "path": "/a", "status": 200,
+        "headers": {}, "query": {}, "body": {"id": 1}, "provenance": {"source": "t", "version": "1"},
+    }  # fmt: skip
+    (recs / "a.json").write_text(json.dumps(recording))
+    done = run_cli(
+        "check", "--contracts", "c", "--api", "t", "--recordings", "recs", "--no-reports", cwd=tmp_path
+    )
+    assert "Traceback" not in done.stderr and "error:" not in done.stderr, done.stderr
+    assert verdict in done.stdout
+    assert done.returncode == (0 if schema == "true" else 1)

@@ -64,7 +64,14 @@ def operation_id_for(method: str, path: str, op: dict[str, Any]) -> str:
     return f"{method.lower()}-{slug}"
 
 
-_KINDS = {bool: "a boolean", int: "an integer", float: "a number", str: "text", list: "a list", dict: "a mapping"}
+_KINDS = {
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number",
+    str: "text",
+    list: "a list",
+    dict: "a mapping",
+}
 
 
 def _kind(value: Any) -> str:

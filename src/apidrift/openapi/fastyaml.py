@@ -64,7 +64,7 @@ def json_loader() -> type[yaml.SafeLoader]:
 
 def _readable_int(loader: yaml.SafeLoader, node: ScalarNode) -> int:
     try:
-        value: int = loader.construct_yaml_int(node)  # type: ignore[no-untyped-call]
+        value: int = loader.construct_yaml_int(node)
     except ValueError:  # past `sys.get_int_max_str_digits()`
         why = f"an integer of {len(node.value):,} characters is too long to read"
         raise ConstructorError(None, None, why, node.start_mark) from None
