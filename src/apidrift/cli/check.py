@@ -168,6 +168,10 @@ def check(
     _print_unchecked(run)
     problems = [str(e) for e in run.input_errors]
     report = judged(selected(build_check_report(run, api=api)), history, baseline, fail_on)
+    if run.interrupted:
+        out().print(f"interrupted: {run.interrupted}; what was checked is reported", soft_wrap=True)
+        # A run that stopped early has not checked everything: it must not pass.
+        report.interrupted, report.exit_code = True, max(report.exit_code, 2)
     # The report has everything it needs: the run's responses need not live on while it is written.
     del run
     _finish(report, None if no_reports else reports, problems, annotations=annotations, formats=formats)
