@@ -111,9 +111,11 @@ def atomic_write(path: Path, data: bytes | str, *, private: bool = False, durabl
             if not private:
                 os.fchmod(handle.fileno(), _public_mode(path))
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
+        if isinstance(exc, OSError) and exc.filename is None:
+            exc.filename = str(path)  # a failed write names no file: say which one (a full disk, say)
         raise
     if durable:
         fsync_dir(path.parent)

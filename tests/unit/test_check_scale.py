@@ -159,3 +159,26 @@ def test_recording_files_sort_as_paths_do_without_path_objects(tmp_path: Path) -
     names = recording_names(tmp_path)
     assert names == sorted(names, key=Path) and len(names) == 7
     assert recording_files(tmp_path) == sorted(Path(n) for n in names)
+
+
+def test_an_interrupt_stops_the_pool_and_drops_the_chunks_not_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C (or SIGTERM) while a pool checks a large folder: the run keeps what came back, and the
+    chunks still queued are cancelled rather than checked before the report can be written."""
+    from apidrift.check.tally import ExactTally
+
+    folder = tmp_path / "recs"
+    folder.mkdir()
+    for i in range(6 * 500):  # six chunks
+        shutil.copy(RECORDINGS / "add-group-user.json", folder / f"r{i:05d}.json")
+    real = ExactTally.merge
+
+    def merge_once(self: ExactTally, other: ExactTally) -> None:
+        real(self, other)
+        raise KeyboardInterrupt  # after the first chunk's tally, in the parent
+
+    monkeypatch.setattr(ExactTally, "merge", merge_once)
+    run = check_recordings(ContractStore(), folder, workers=2)
+    assert run.interrupted == "stopped after 500 of 3,000 recordings"
+    assert run.checked == 500 and run.exit_code == 0

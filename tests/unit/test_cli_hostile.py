@@ -40,6 +40,18 @@ BAD = {
     "utf8": (json.dumps(_good()).encode()[:-1] + b"\xff}", "bad.json: not UTF-8: byte 0xff at line 1"),
     "fifo": (None, "bad.json: not a regular file (a FIFO): skipped"),
     "truncated": (json.dumps(_good()).encode()[:40], "bad.json: not JSON: "),
+    "huge integer": (
+        json.dumps({**_good(), "body": {"n": 0}}).replace('"n": 0', '"n": ' + "9" * 100_000).encode(),
+        "bad.json#/body/n: a number of 100,000 characters has more than 4,300 digits",
+    ),
+    "1e999": (
+        json.dumps({**_good(), "body": {"n": 0}}).replace('"n": 0', '"n": 1e999').encode(),
+        "bad.json#/body/n: 1e999 is too large for a JSON number",
+    ),
+    "lone surrogate": (
+        json.dumps({**_good(), "body": {"name": "\ud800"}}).encode(),  # written as the escape \ud800
+        "bad.json#/body/name: a lone surrogate",
+    ),
 }
 
 
@@ -109,3 +121,31 @@ def test_a_body_that_defeats_the_validator_is_a_finding_about_that_file(
     assert done.returncode == 2
     assert "error: recs/bad.json: could not be checked: RecursionError: maximum recursion" in done.stderr
     assert "1 of 1 responses valid" in done.stdout
+
+
+def test_an_interrupted_check_still_writes_the_report_of_what_it_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C or SIGTERM (a CI cancel; `main` makes it a KeyboardInterrupt) midway through the folder."""
+    import apidrift.check.run
+
+    real = apidrift.check.run.RecordingChecker.check_file
+    seen: list[str] = []
+
+    def interrupted(self: object, folder: Path, path: Path | str, **kwargs: object) -> object:
+        seen.append(str(path))
+        if len(seen) == 3:
+            raise KeyboardInterrupt
+        return real(self, folder, path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(apidrift.check.run.RecordingChecker, "check_file", interrupted)
+    folder = tmp_path / "recs"
+    folder.mkdir()
+    for i in range(5):
+        shutil.copy(GOOD, folder / f"r{i}.json")
+    done = run_cli("check", "--recordings", "recs", "--reports", "out", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "interrupted: stopped after 2 of 5 recordings; what was checked is reported" in done.stdout
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert report["interrupted"] is True and report["exit_code"] == 2
+    assert report["summary"]["responses"] == 2

@@ -9,6 +9,8 @@ import gzip
 import json
 from typing import Any
 
+import pytest
+
 from apidrift.live.client import Exchange, FindingKind, LiveClient, RetryPolicy, TransportFinding
 from hostile_server import RawRequest, Trickle, hostile_server, response
 
@@ -87,3 +89,23 @@ def test_a_malformed_body_that_stays_malformed_is_a_finding_after_the_retries() 
         outcome = get(server.base_url, retry=NO_WAIT)
     assert isinstance(outcome, TransportFinding) and outcome.kind is FindingKind.MALFORMED_JSON
     assert outcome.attempts == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (b"[" * 10_000 + b"]" * 10_000, "nested deeper than 256 levels"),
+        (b'{"n": ' + b"9" * 5000 + b"}", "has more than 4,300 digits at #/n"),
+        (b'{"s": "\\ud800"}', "a lone surrogate"),
+        (b'{"a": 1, "a": 2}', "duplicate key 'a' at #/a"),
+        (b'{"x": NaN}', "NaN is not a JSON number at #/x"),
+    ],
+)
+def test_a_body_the_json_module_crashes_on_or_reads_wrongly_is_a_malformed_body_finding(
+    text: bytes, reason: str
+) -> None:
+    raw = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(text)}\r\n\r\n".encode()
+    with hostile_server(lambda request, n: raw + text) as server:
+        outcome = get(server.base_url, retry=NO_WAIT)
+    assert isinstance(outcome, TransportFinding) and outcome.kind is FindingKind.MALFORMED_JSON
+    assert reason in outcome.message, outcome.message

@@ -3,6 +3,7 @@ clear error naming the document and the pointer, found before anything is writte
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,109 @@ def test_import_openapi_takes_the_contracts_root_as_every_command_names_it(tmp_p
     done = run_cli("import-openapi", str(spec), "--contracts", "roots", "--version", "9.9", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert list((tmp_path / "roots").glob("*/9.9/contract.json"))
+
+
+def _json_error(tmp_path: Path, text: str) -> OpenAPIError:
+    spec = tmp_path / "spec.json"
+    spec.write_text(text)
+    with pytest.raises(OpenAPIError) as info:
+        import_openapi_file(spec, use_cache=False)
+    return info.value
+
+
+JSON_HEAD = '{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}, '
+
+
+@pytest.mark.parametrize(
+    ("extra", "pointer", "message"),
+    [
+        ('"x-n": ' + "9" * 100_000, "/x-n", "has more than 4,300 digits"),
+        ('"x-n": {"max": 1e999999}', "/x-n/max", "1e999999 is too large for a JSON number"),
+        ('"x-s": ["\\ud800 pets"]', "/x-s/0", "a lone surrogate"),
+    ],
+)
+def test_json_values_no_contract_can_hold_are_refused_with_their_pointer(
+    tmp_path: Path, extra: str, pointer: str, message: str
+) -> None:
+    error = _json_error(tmp_path, JSON_HEAD + extra + "}")
+    assert error.pointer == pointer and message in error.message
+
+
+def test_a_yaml_integer_past_the_digit_limit_is_refused_with_its_line(tmp_path: Path) -> None:
+    error = _import_error(tmp_path, HEAD + "x-n: " + "9" * 5000 + "\n" + _operation())
+    assert (
+        error.message
+        == "neither YAML nor JSON at line 3 column 6: an integer of 5,000 characters is too long to read"
+    )
+
+
+@pytest.mark.parametrize(
+    ("paths", "pointer", "message"),
+    [
+        ("paths:\n  12: {}\n", "/paths/12", "a path must be text, not an integer (12): quote it"),
+        ("paths:\n  ~: {}\n", "/paths/None", "a path must be text, not null (None): quote it"),
+        ("paths:\n  true: {}\n", "/paths/True", "a path must be text, not a boolean (True): quote it"),
+        ("paths:\n  /a: just text\n", "/paths/~1a", "a path item must be a mapping, not text"),
+        ("paths:\n  /a:\n    get: [1]\n", "/paths/~1a/get", "an operation must be a mapping, not a list"),
+    ],
+)
+def test_paths_that_would_be_dropped_unsaid_are_errors_with_their_pointer(
+    tmp_path: Path, paths: str, pointer: str, message: str
+) -> None:
+    error = _import_error(tmp_path, HEAD + paths)
+    assert (error.pointer, error.message) == (pointer, message)
+
+
+def test_content_that_is_not_a_mapping_is_an_error_with_its_pointer(tmp_path: Path) -> None:
+    text = HEAD + "paths:\n  /a:\n    get:\n      responses:\n        '200': {description: ok, content: x}\n"
+    error = _import_error(tmp_path, text)
+    assert error.pointer == "/paths/~1a/get/responses/200/content"
+    assert error.message == "'content' must be a mapping of media types, not text"
+
+
+def test_an_extension_under_paths_may_be_anything(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(HEAD + _operation().replace("paths:\n", "paths:\n  x-note: some text\n", 1))
+    assert list(import_openapi_file(spec, use_cache=False).version.operations) == ["getA"]
+
+
+def test_a_ref_percent_encoded_or_pointer_escaped_finds_its_component(tmp_path: Path) -> None:
+    text = HEAD + _operation(example="[]", schema="{$ref: '#/components/schemas/%4Cist'}")
+    text += "components:\n  schemas:\n    List: {type: array}\n"
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(text)
+    version = import_openapi_file(spec, use_cache=False).version
+    assert "List" in version.schemas
+
+
+def test_a_ref_to_a_name_openapi_forbids_says_so_instead_of_dangling(tmp_path: Path) -> None:
+    text = HEAD + _operation(example="[]", schema="{$ref: '#/components/schemas/a~1b'}")
+    text += "components:\n  schemas:\n    a/b: {type: array}\n"
+    error = _import_error(tmp_path, text)
+    assert "names component 'a/b', not a name OpenAPI allows" in error.message
+    assert error.pointer == "/paths/~1a/get/responses/200/content"
+
+
+@pytest.mark.parametrize(
+    ("schema", "verdict"), [("true", "1 of 1 responses valid"), ("false", "0 of 1 responses valid")]
+)
+def test_a_boolean_schema_is_imported_and_checked_as_what_it_admits(
+    tmp_path: Path, schema: str, verdict: str
+) -> None:
+    text = HEAD + _operation(example="[]", schema="{$ref: '#/components/schemas/Any'}")
+    (tmp_path / "spec.yaml").write_text(text + f"components:\n  schemas:\n    Any: {schema}\n")
+    done = run_cli("import-openapi", "spec.yaml", "--contracts", "c", "--api", "t", "-q", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    recs = tmp_path / "recs"
+    recs.mkdir()
+    recording = {
+        "format": "apidrift.recording/1", "operation": "getA", "method": "GET", "path": "/a", "status": 200,
+        "headers": {}, "query": {}, "body": {"id": 1}, "provenance": {"source": "t", "version": "1"},
+    }  # fmt: skip
+    (recs / "a.json").write_text(json.dumps(recording))
+    done = run_cli(
+        "check", "--contracts", "c", "--api", "t", "--recordings", "recs", "--no-reports", cwd=tmp_path
+    )
+    assert "Traceback" not in done.stderr and "error:" not in done.stderr, done.stderr
+    assert verdict in done.stdout
+    assert done.returncode == (0 if schema == "true" else 1)

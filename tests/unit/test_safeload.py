@@ -165,3 +165,46 @@ def test_the_fast_parse_says_what_the_flagging_parse_says(text: str, depth: int)
             return ("error", str(exc))
 
     assert outcome(parse_json) == outcome(_parse_flagged)
+
+
+# JSON the standard parser reads but no file apidrift writes can hold, or that it reads only to crash.
+ODD_VALUES = [
+    ('{"a": {"n": ' + "9" * 5000 + "}}", "/a/n", "a number of 5,000 characters has more than 4,300 digits"),
+    ('{"a": [-' + "1" * 4400 + "]}", "/a/0", "has more than 4,300 digits"),
+    ('{"x": 1e999}', "/x", "1e999 is too large for a JSON number (a double)"),
+    ('{"x": [1.5, -1e400]}', "/x/1", "-1e400 is too large for a JSON number (a double)"),
+    ('{"s": ["ok", "\\ud800"]}', "/s/1", "a lone surrogate"),
+    ('{"s": "\\uDFFF tail"}', "/s", "a lone surrogate"),
+    ('{"k": {"\\udc00": 1}}', "/k", "a key: a lone surrogate"),
+]
+
+
+@pytest.mark.parametrize(("text", "pointer", "message"), ODD_VALUES)
+def test_numbers_past_a_double_or_the_digit_limit_and_lone_surrogates_are_errors_with_their_pointer(
+    text: str, pointer: str, message: str
+) -> None:
+    error = _error(lambda: parse_json(text, file="in.json", error=ContractError))
+    assert (error.file, error.pointer) == ("in.json", pointer)
+    assert message in error.message
+
+
+def test_a_surrogate_pair_written_as_escapes_is_one_character_and_fine() -> None:
+    assert parse_json('["\\ud83d\\ude00", 1e308]', file="f", error=ContractError) == ["\U0001f600", 1e308]
+
+
+@pytest.mark.parametrize(
+    ("value", "pointer", "message"),
+    [
+        ({"a": [1, float("inf")]}, "/a/1", "inf is not a JSON number"),
+        ({"a": {"b": float("nan")}}, "/a/b", "nan is not a JSON number"),
+        ({"a": "x\ud800"}, "/a", "a lone surrogate"),
+    ],
+)
+def test_a_value_json_cannot_hold_is_an_error_with_its_pointer_when_written(
+    value: object, pointer: str, message: str
+) -> None:
+    from apidrift.contracts.safeload import dump_json
+
+    error = _error(lambda: dump_json(value, file="out.json", error=ContractError))
+    assert (error.file, error.pointer) == ("out.json", pointer) and message in error.message
+    assert dump_json({"a": [1.5, "é"]}, file="f", error=ContractError) == '{"a": [1.5, "é"]}'

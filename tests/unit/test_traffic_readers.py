@@ -166,14 +166,51 @@ def test_har_edges_missing_text_base64_and_non_json(tmp_path: Path) -> None:
         ("t.har#/log/entries/0", "no response body was recorded"),
         (
             "t.har#/log/entries/3",
-            "the response body is not JSON (JSONDecodeError: Expecting property name enclosed in double "
-            "quotes: line 1 column 2 (char 1))",
+            "the response body is not JSON: "
+            "Expecting property name enclosed in double quotes at line 1 column 2",
         ),
         ("t.har#/log/entries/4", "the response is not JSON (image/png)"),
         ("t.har#/log/entries/5", "this path is documented for GET, not DELETE"),
     ]
     assert made.run.checked == 1  # the base64 one
     assert len(made.requests) == 4  # every matched request is checked, whatever its response
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('{"data": "\\ud800"}', "the response body is refused at #/data: a lone surrogate"),
+        ("[" * 10_000 + "]" * 10_000, "the response body is refused at #: nested deeper than 256 levels"),
+        (
+            '{"object": "list", "object": "x"}',
+            "the response body is refused at #/object: duplicate key 'object'",
+        ),
+        ('{"n": ' + "9" * 5000 + "}", "the response body is refused at #/n: a number of 5,000 characters"),
+    ],
+)
+def test_a_hostile_body_is_listed_with_its_reason_and_the_entry_beside_it_still_checked(
+    tmp_path: Path, text: str, reason: str
+) -> None:
+    har = _har(
+        tmp_path,
+        [
+            _entry("GET", URL, {"mimeType": "application/json", "text": text}),
+            _entry("GET", URL, {"text": TEXT}),
+        ],
+    )
+    made = check_traffic_files(ContractStore(), har=[har])
+    assert [u.where for u in made.unmatched] == ["t.har#/log/entries/0"]
+    assert made.unmatched[0].reason.startswith(reason), made.unmatched[0].reason
+    assert made.run.checked == 1 and not made.run.input_errors
+
+
+def test_an_error_about_an_exchange_names_its_entry_not_a_scratch_file(tmp_path: Path) -> None:
+    entry = _entry("GET", URL, {"mimeType": "application/json", "text": TEXT})
+    entry["response"]["status"] = "abc"  # read as no status: 0, which no operation documents
+    made = check_traffic_files(ContractStore(), har=[_har(tmp_path, [entry])])
+    [error] = made.run.input_errors
+    assert (error.file, error.pointer) == ("t.har", "/log/entries/0")
+    assert "documents no status 0" in error.message
 
 
 def test_the_most_specific_template_wins_past_any_base_path() -> None:

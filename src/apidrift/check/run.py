@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
+import signal
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -96,6 +97,8 @@ class CheckRun:
     # Documentation findings: patterns the regex engine cannot run, located as `<version>/<where>`.
     unchecked_patterns: list[UnsupportedPattern] = field(default_factory=list)
     exact: ExactTally = field(default_factory=ExactTally)
+    # Why the run stopped before every recording was checked (Ctrl-C, SIGTERM); "" when it did not.
+    interrupted: str = ""
     # Bounded memory for any corpus: kept responses per sample group, and the one that stands for
     # each kind once its group is full (index into `responses`) with how many more it stands for.
     _sampled: Counter[tuple[object, ...]] = field(default_factory=Counter, repr=False)
@@ -210,15 +213,18 @@ def check_recordings(
     else:
         base = os.path.join(str(recordings), "")
         outcomes = (checker.check_file(recordings, name, base=base) for name in files)
-    for outcome in outcomes:
-        if isinstance(outcome, CheckedResponse):
-            run.add(outcome)
-        elif isinstance(outcome, ExactTally):
-            run.exact.merge(outcome)
-        else:
-            if outcome.file and not Path(outcome.file).is_absolute():
-                outcome.file = f"{run.recordings}/{outcome.file}"
-            run.input_errors.append(outcome)
+    try:
+        for outcome in outcomes:
+            if isinstance(outcome, CheckedResponse):
+                run.add(outcome)
+            elif isinstance(outcome, ExactTally):
+                run.exact.merge(outcome)
+            else:
+                if outcome.file and not Path(outcome.file).is_absolute():
+                    outcome.file = f"{run.recordings}/{outcome.file}"
+                run.input_errors.append(outcome)
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (a CI cancel): what was checked is still reported
+        run.interrupted = f"stopped after {run.checked:,} of {len(files):,} recordings"
     run.finish()
     return run
 
@@ -304,6 +310,8 @@ _WORKER: RecordingChecker | None = None
 
 def _start_worker(root: Path, api: str, labels: list[str], against: str | None) -> None:
     global _WORKER
+    # Ctrl-C reaches the whole process group: the parent stops the run, a worker just ends with it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER = RecordingChecker.build(ContractStore(root, api), labels, against)
 
 
@@ -332,12 +340,16 @@ def _in_pool(
     jobs: int,
 ) -> Iterator[CheckedResponse | ApidriftError | ExactTally]:
     chunks = [files[i : i + _CHUNK] for i in range(0, len(files), _CHUNK)]
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=jobs, initializer=_start_worker, initargs=(store.root, store.api, labels, against)
-    ) as pool:
+    )
+    try:
         # map keeps at most the pool's backlog of results in memory, in file order.
         for results in pool.map(_check_chunk, itertools.repeat(folder), chunks):
             yield from results
+    finally:
+        # Interrupted: the chunks not started are dropped, not checked before the report is written.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def compact(checked: CheckedResponse) -> ExactKind:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from apidrift.check.schema_facts import (
     ANNOTATION_KEYWORDS,
@@ -111,6 +111,10 @@ class _Twin:
     same: Callable[[str], bool]
 
 
+_ANYTHING: Final[JSONSchema] = {}
+_NOTHING: Final[JSONSchema] = {"not": {}}
+
+
 class SchemaFlattener:
     """Walks schemas through `$ref`s into named definitions, merging union members by field name."""
 
@@ -131,11 +135,13 @@ class SchemaFlattener:
 
     def deref(self, node: JSONSchema, refs: tuple[str, ...] = ()) -> tuple[JSONSchema, tuple[str, ...]]:
         seen = 0
-        while "$ref" in node:
+        while isinstance(node, dict) and "$ref" in node:
             name = ref_name(node["$ref"])
             node, refs, seen = self.defs[name], (*refs, name), seen + 1
             if seen > 64:
                 break
+        if isinstance(node, bool):  # a boolean schema: `true` admits anything, `false` nothing
+            node = _ANYTHING if node else _NOTHING
         return node, refs
 
     def flatten(self, schema: JSONSchema | None) -> dict[str, FieldShape]:

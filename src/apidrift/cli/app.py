@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import math
 import os
 import signal
 import sys
@@ -44,6 +46,14 @@ class _Commands(TyperGroup):
             return super().invoke(ctx)
         except ApidriftError as exc:
             error(str(exc))
+            raise typer.Exit(2) from None
+        except OSError as exc:
+            ours = exc.filename is None and exc.errno not in _ENVIRONMENT_ERRNOS
+            if ours or os.environ.get("APIDRIFT_TRACEBACK") or verbosity() > NORMAL:
+                raise
+            # A file apidrift was told to write (a report folder that is a file, a full disk):
+            # the user's environment, not a fault in apidrift.
+            error(file_problem(exc))
             raise typer.Exit(2) from None
         except Exception as exc:
             # Typer's own exits and usage errors (from typer or the click it vendors) pass through.
@@ -113,10 +123,28 @@ def _add_verbosity(command: Any) -> None:
         _add_verbosity(sub)
     if hasattr(command, "commands"):
         return
+    for param in command.params:
+        _refuse_non_finite(param)
     taken = {opt for param in command.params for opt in getattr(param, "opts", ())}
     for option in _verbosity_options():
         if not taken & set(option.opts):
             command.params.append(option)
+
+
+def _refuse_non_finite(param: Any) -> None:
+    """A number option given `nan` or `inf` (which every range check lets through) is a usage error:
+    a deadline, a size or a rate must be a number."""
+    annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+    if annotation is not float and float not in getattr(annotation, "__args__", ()):
+        return
+    inner = param.callback
+
+    def callback(ctx: Any, this: Any, value: Any) -> Any:
+        if isinstance(value, float) and not math.isfinite(value):
+            raise typer.BadParameter(f"{value} is not a finite number")
+        return inner(ctx, this, value) if inner is not None else value
+
+    param.callback = callback
 
 
 def _configured_defaults(loaded: dict[str, Any]) -> dict[str, Any] | None:
@@ -135,6 +163,35 @@ def _configured_defaults(loaded: dict[str, Any]) -> dict[str, Any] | None:
         register()
         every = dict(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
     return default_map(config, loaded, every)
+
+
+# Errors of the machine, not of apidrift, even where the operating system names no file (a write).
+_ENVIRONMENT_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO}
+)
+
+
+def file_problem(exc: OSError) -> str:
+    """`FILE: cannot read or write: reason`, the one line an operating system error about a file prints."""
+    target = exc.filename2 if exc.filename2 is not None else exc.filename
+    reason = exc.strerror or type(exc).__name__
+    if target is None:
+        target = _path_written(exc)
+    if target is None:
+        return f"cannot write a file: {reason} (a full disk, a quota or a size limit?)"
+    return f"{os.fsdecode(target)}: cannot read or write: {reason}"
+
+
+def _path_written(exc: BaseException) -> Path | None:
+    """The file a `Path.write_text` (or `open`) was writing when the error came: a write names none."""
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        candidate = tb.tb_frame.f_locals.get("self")
+        if isinstance(candidate, Path):
+            found = candidate
+        tb = tb.tb_next
+    return found
 
 
 def internal_fault(exc: BaseException) -> str:

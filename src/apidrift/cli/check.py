@@ -77,9 +77,11 @@ def check(
     ledger: Annotated[
         Path, typer.Option("--ledger", help="Where a write run records what it created (for cleanup).")
     ] = DEFAULT_LEDGER,
-    concurrency: Annotated[int, typer.Option("--concurrency", help="Live requests in flight at once.")] = 4,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", min=1, help="Live requests in flight at once.")
+    ] = 4,
     budget: Annotated[
-        int, typer.Option("--budget", help="Most live requests sent, retries included.")
+        int, typer.Option("--budget", min=1, help="Most live requests sent, retries included.")
     ] = 1000,
     pseudonymise_emails: Annotated[
         bool, typer.Option("--pseudonymise-emails", help="Replace emails in live recordings.")
@@ -87,12 +89,12 @@ def check(
     run_deadline: Annotated[
         float | None,
         typer.Option(
-            "--run-deadline", help="Stop a live sweep after this many seconds; what it has is checked."
+            "--run-deadline", min=0, help="Stop a live sweep after this many seconds; what it has is checked."
         ),
     ] = None,
     max_body_mb: Annotated[
         float,
-        typer.Option("--max-body-mb", help="Largest live response body read (decoded), in MiB."),
+        typer.Option("--max-body-mb", min=0, help="Largest live response body read (decoded), in MiB."),
     ] = 32,
     har: Annotated[
         list[Path] | None,
@@ -166,6 +168,10 @@ def check(
     _print_unchecked(run)
     problems = [str(e) for e in run.input_errors]
     report = judged(selected(build_check_report(run, api=api)), history, baseline, fail_on)
+    if run.interrupted:
+        out().print(f"interrupted: {run.interrupted}; what was checked is reported", soft_wrap=True)
+        # A run that stopped early has not checked everything: it must not pass.
+        report.interrupted, report.exit_code = True, max(report.exit_code, 2)
     # The report has everything it needs: the run's responses need not live on while it is written.
     del run
     _finish(report, None if no_reports else reports, problems, annotations=annotations, formats=formats)

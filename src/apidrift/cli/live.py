@@ -13,7 +13,7 @@ import typer
 
 from apidrift.cli.app import ApiOption, ContractsOption, app, error, out
 from apidrift.contracts.model import ContractStore, bundled_root
-from apidrift.errors import ApidriftError, ProfileError
+from apidrift.errors import ApidriftError, LedgerError, ProfileError
 from apidrift.profiles.model import DEFAULT_API, ApiProfile, load_profile
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ def serve(
         str | None, typer.Option("--version", help="Contract version to answer as (default: the newest).")
     ] = None,
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
     mix: Annotated[
         str | None,
         typer.Option("--mix", help="Endpoint families answering in another version, e.g. usage=2026-05-02."),
@@ -74,7 +74,9 @@ def serve(
         str | None,
         typer.Option("--faults", help="Fault rates, e.g. 429=0.1,500=0.05,timeout=0.02,html=0.02,drop=0.01."),
     ] = None,
-    latency: Annotated[float, typer.Option("--latency", help="Milliseconds added to every response.")] = 0.0,
+    latency: Annotated[
+        float, typer.Option("--latency", min=0, help="Milliseconds added to every response.")
+    ] = 0.0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the org's data and of the faults.")] = 0,
     contracts: ContractsOption = None,
     api: ApiOption = DEFAULT_API,
@@ -174,6 +176,8 @@ def cleanup_command(
     except ProfileError as exc:
         error(str(exc))
         raise typer.Exit(2) from None
+    if ledger.exists() and not ledger.is_file():
+        raise LedgerError("not a ledger file (a folder or a device): nothing was undone", file=ledger)
     if not ledger.is_file() and not ledger.is_symlink():
         out().print(f"nothing to clean up: no ledger at {ledger}", soft_wrap=True)
         raise typer.Exit(0)

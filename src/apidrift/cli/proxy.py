@@ -29,7 +29,10 @@ def proxy(
         ),
     ],
     port: Annotated[
-        int, typer.Option("--port", help="Port on 127.0.0.1 to listen on (0: any free port, printed).")
+        int,
+        typer.Option(
+            "--port", min=0, max=65535, help="Port on 127.0.0.1 to listen on (0: any free port, printed)."
+        ),
     ] = 0,
     against: Annotated[
         str | None,
@@ -50,7 +53,7 @@ def proxy(
     max_body_mb: Annotated[
         float,
         typer.Option(
-            "--max-body-mb", help="Largest body kept for checking, in MiB (larger ones still pass)."
+            "--max-body-mb", min=0, help="Largest body kept for checking, in MiB (larger ones still pass)."
         ),
     ] = 8,
     history: HistoryOption = None,

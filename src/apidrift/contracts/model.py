@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -24,7 +23,7 @@ from apidrift.contracts.operations import (
     parse_operation,
     require,
 )
-from apidrift.contracts.safeload import escape, read_json
+from apidrift.contracts.safeload import dump_json, escape, read_json
 from apidrift.contracts.soundness import SchemaNote, check_cycles, check_schema
 from apidrift.errors import ContractError, UnknownOperationError, UnknownVersionError
 from apidrift.files import atomic_write
@@ -166,7 +165,8 @@ class ContractVersion:
         """Write the version's files, each replaced whole (a concurrent reader never sees half of one)."""
         folder.mkdir(parents=True, exist_ok=True)
         for name, document in self.to_files().items():
-            atomic_write(folder / name, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+            text = dump_json(document, file=str(folder / name), error=ContractError, indent=2)
+            atomic_write(folder / name, text + "\n")
 
 
 def rooted(schema: JSONSchema, schema_id: str) -> JSONSchema:

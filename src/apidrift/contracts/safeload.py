@@ -3,14 +3,18 @@
 Everything apidrift reads from a user (contracts, recordings, OpenAPI documents) passes through
 here, so a hostile file is one clear `FILE#POINTER: message` error, never a traceback, a hang on a
 FIFO, or memory that grows with an alias bomb. The standard `json` module would do, but it keeps
-the last of duplicate keys silently and reads `NaN`; the hooks below turn both into errors.
+the last of duplicate keys silently, reads `NaN`, overflows `1e999` to infinity, raises a bare
+ValueError on an integer of more than 4,300 digits and keeps a lone surrogate (`"\\ud800"`), which no
+UTF-8 file can hold; the hooks below turn each into an error with its pointer.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import stat
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,10 +107,49 @@ class _Flagged(dict[str, Any]):
 
 
 class _NonFinite:
-    """`NaN`, `Infinity` or `-Infinity`, kept as a marker so the error can name its pointer."""
+    """`NaN`, `Infinity`, `-Infinity`, a number too large for a double or an integer with too many
+    digits, kept as a marker so the error can name its pointer."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, why: str = "is not a JSON number") -> None:
         self.text = text
+        self.why = why
+
+    def message(self) -> str:
+        shown = self.text if len(self.text) <= 24 else f"a number of {len(self.text):,} characters"
+        return f"{shown} {self.why}"
+
+
+def finite_float(text: str) -> float:
+    """A `parse_float` hook: the number, or a ValueError when it overflows a double (`1e999`)."""
+    value = float(text)
+    if value - value != 0:  # inf - inf is nan: `1e999` overflowed
+        raise _Suspicious
+    return value
+
+
+# A JSON escape of a surrogate (D800-DFFF): only a text with one can decode to a lone surrogate.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _may_hold_surrogates(text: str) -> bool:
+    return "\\u" in text and _SURROGATE_ESCAPE.search(text) is not None
+
+
+def refuse_lone_surrogates(text: str, value: Any, *, file: str, error: ErrorType) -> None:
+    """An error with its pointer when `value`, parsed from the JSON `text`, holds a lone surrogate."""
+    if _may_hold_surrogates(text):
+        _report_marker(value, file=file, error=error)
+
+
+def lone_surrogate(text: str) -> bool:
+    """Does `text` hold half of a surrogate pair (what `"\\ud800"` decodes to), which UTF-8 cannot write?"""
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def parse_json(text: str, *, file: str, error: ErrorType, limits: Limits = DEFAULT_LIMITS) -> Any:
@@ -122,13 +165,17 @@ def parse_json(text: str, *, file: str, error: ErrorType, limits: Limits = DEFAU
         raise error(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", file=file) from None
     except RecursionError:  # the C parser gives up near the interpreter's recursion limit
         raise error(f"nested deeper than {limits.max_depth} levels", file=file) from None
+    except ValueError:  # an integer past `sys.get_int_max_str_digits()`: find it
+        return _parse_flagged(text, file=file, error=error, limits=limits)
+    if _may_hold_surrogates(text):
+        _report_marker(value, file=file, error=error)
     # Fewer brackets than the limit cannot nest past it: most bodies skip the walk.
     if text.count("[") + text.count("{") > limits.max_depth and _deeper_than(value, limits.max_depth):
         _check_depth(value, file=file, error=error, limits=limits)
     return value
 
 
-class _Suspicious(Exception):
+class _Suspicious(ValueError):
     """A duplicate key or a non-finite number: parse again, flagging it, to say where it is."""
 
 
@@ -150,7 +197,7 @@ def _strict_decoder() -> json.JSONDecoder:
     decoder: json.JSONDecoder | None = getattr(_DECODERS, "decoder", None)
     if decoder is None:
         decoder = _DECODERS.decoder = json.JSONDecoder(
-            object_pairs_hook=_strict_pairs, parse_constant=_refuse_constant
+            object_pairs_hook=_strict_pairs, parse_constant=_refuse_constant, parse_float=finite_float
         )
     return decoder
 
@@ -192,15 +239,32 @@ def _parse_flagged(text: str, *, file: str, error: ErrorType, limits: Limits) ->
         suspicious.append(True)
         return _NonFinite(name)
 
+    def real(text: str) -> Any:
+        value = float(text)
+        if value - value == 0:
+            return value
+        suspicious.append(True)
+        return _NonFinite(text, "is too large for a JSON number (a double)")
+
+    digits = sys.get_int_max_str_digits() or 1 << 62
+
+    def integer(text: str) -> Any:
+        if len(text) - text.startswith("-") <= digits:
+            return int(text)
+        suspicious.append(True)
+        return _NonFinite(text, f"has more than {digits:,} digits")
+
     try:
-        value = json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
+        value = json.loads(
+            text, object_pairs_hook=pairs, parse_constant=constant, parse_float=real, parse_int=integer
+        )
     except json.JSONDecodeError as exc:
         raise error(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", file=file) from None
     except RecursionError:  # the C parser gives up near the interpreter's recursion limit
         raise error(f"nested deeper than {limits.max_depth} levels", file=file) from None
     if text.count("[") + text.count("{") > limits.max_depth:
         _check_depth(value, file=file, error=error, limits=limits)
-    if suspicious:
+    if suspicious or _may_hold_surrogates(text):
         _report_marker(value, file=file, error=error)
     return value
 
@@ -238,7 +302,16 @@ def _report_marker(value: Any, *, file: str, error: ErrorType) -> None:
                 f"duplicate key {node.duplicate!r}", file=file, pointer=f"{pointer}/{escape(node.duplicate)}"
             )
         if isinstance(node, _NonFinite):
-            raise error(f"{node.text} is not a JSON number", file=file, pointer=pointer)
+            raise error(node.message(), file=file, pointer=pointer)
+        if isinstance(node, str) and lone_surrogate(node):
+            raise error(_SURROGATE_MESSAGE, file=file, pointer=pointer)
+        if isinstance(node, dict):
+            for key in node:
+                if lone_surrogate(key):
+                    raise error(f"a key: {_SURROGATE_MESSAGE}", file=file, pointer=pointer)
+
+
+_SURROGATE_MESSAGE = "a lone surrogate (an escape such as \\ud800 without its pair) is not Unicode text"
 
 
 def _walk(value: Any) -> Any:
@@ -250,6 +323,25 @@ def _walk(value: Any) -> Any:
             stack.extend((f"{pointer}/{escape(str(k))}", v) for k, v in node.items())
         elif isinstance(node, list):
             stack.extend((f"{pointer}/{i}", v) for i, v in enumerate(node))
+
+
+def dump_json(value: Any, *, file: str, error: ErrorType, indent: int | None = None) -> str:
+    """`value` as JSON text for a file, or an error with the pointer of what JSON cannot hold: a
+    non-finite number (YAML reads `.inf`) or a lone surrogate (the text could not be written as UTF-8)."""
+    try:
+        text = json.dumps(value, indent=indent, ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        text = ""
+    if not text or lone_surrogate(text):
+        for pointer, node in _walk(value):
+            if isinstance(node, float) and node - node != 0:
+                raise error(f"{node} is not a JSON number", file=file, pointer=pointer)
+            if isinstance(node, str) and lone_surrogate(node):
+                raise error(_SURROGATE_MESSAGE, file=file, pointer=pointer)
+            if isinstance(node, dict) and any(isinstance(k, str) and lone_surrogate(k) for k in node):
+                raise error(f"a key: {_SURROGATE_MESSAGE}", file=file, pointer=pointer)
+        raise error("cannot be written as JSON", file=file)
+    return text
 
 
 def escape(key: str) -> str:

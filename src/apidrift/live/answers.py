@@ -10,6 +10,8 @@ from typing import Any
 
 import httpx
 
+from apidrift.contracts.safeload import decode_utf8, parse_json
+from apidrift.errors import RecordingError
 from apidrift.live.outcomes import Exchange, FindingKind, Outcome, TransportFinding
 from apidrift.live.redaction import RedactionRules, redact_headers, redact_json
 
@@ -76,9 +78,14 @@ def judge_answer(
     body: Any = None
     if content.strip():
         try:
-            body = json.loads(content)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            message = f"HTTP {status}: body is not JSON ({exc}); {len(content)} bytes"
+            # Strict and bounded, as a recording is read: nesting past the limit, a duplicate key,
+            # NaN, a number no double holds or a lone surrogate is a malformed body, not a crash.
+            body = parse_json(
+                decode_utf8(content, file="", error=RecordingError), file="", error=RecordingError
+            )
+        except RecordingError as exc:
+            at = f" at #{exc.pointer}" if exc.pointer else ""
+            message = f"HTTP {status}: body is not JSON ({exc.message}{at}); {len(content)} bytes"
             return TransportFinding(FindingKind.MALFORMED_JSON, message, 0, *where, status)
     return Exchange(
         method=asked.method,
@@ -100,7 +107,7 @@ def excerpt(content: bytes, limit: int = 200) -> str:
         return "an HTML page"
     try:
         parsed = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         parsed = None
     if isinstance(parsed, dict) and isinstance(parsed.get("error"), dict):
         text = str(parsed["error"].get("message", text))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, replace
@@ -70,6 +71,9 @@ class _Attempted:
     final: bool = False
 
 
+_HEADER_SAFE = re.compile(r"[\x21-\x7e]+(?: [\x21-\x7e]+)*")
+
+
 class LiveClient:
     """An API over httpx: the profile's auth, bounded retries, a concurrency limit and a request budget."""
 
@@ -96,7 +100,15 @@ class LiveClient:
         if not api_key.strip():
             variable = self.profile.key_env or "the key variable"
             raise LiveError(f"an API key is required ({variable} is empty)")
-        if urlsplit(base_url).scheme not in {"http", "https"}:
+        if not _HEADER_SAFE.fullmatch(api_key):
+            # A header carries visible ASCII only: a newline would split it, `é` cannot be sent.
+            variable = self.profile.key_env or "the key variable"
+            raise LiveError(f"the API key in {variable} holds a character a header cannot carry")
+        try:
+            scheme = urlsplit(base_url).scheme
+        except ValueError as exc:  # `http://[::1`: a bracket left open
+            raise LiveError(f"base URL is not a URL ({exc})") from None
+        if scheme not in {"http", "https"}:
             raise LiveError(f"base URL must be http(s): {safe_base_url(base_url)!r}")
         self._key = SecretStr(api_key)
         self._rules = RedactionRules.for_profile(self.profile)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+from urllib.parse import unquote
 
 from apidrift.errors import OpenAPIError
 
@@ -85,6 +87,25 @@ class ImportedExample:
     label: str = "x-oaiMeta"
 
 
+# What OpenAPI allows as a component's name; any other would need escaping in every `$ref` to it.
+_COMPONENT_NAME = re.compile(r"[a-zA-Z0-9.\-_]+")
+
+
+def component_key(token: str, components: Any, ref: str, file: str | None, pointer: str) -> str:
+    """The key in `components` a `$ref`'s last part names: as written, else decoded as a URI fragment
+    and a JSON pointer token (`%20`, `~1`, `~0`) are; a name OpenAPI does not allow is an error."""
+    if not isinstance(components, dict) or token in components:
+        return token
+    decoded = unquote(token).replace("~1", "/").replace("~0", "~")
+    if decoded != token and decoded in components:
+        if not _COMPONENT_NAME.fullmatch(decoded):
+            allowed = _COMPONENT_NAME.pattern
+            message = f"$ref {ref!r} names component {decoded!r}, not a name OpenAPI allows ({allowed})"
+            raise OpenAPIError(message, file=file, pointer=pointer)
+        return decoded
+    return token
+
+
 def resolve_component(
     document: dict[str, Any], node: Any, section: str, file: str | None, pointer: str
 ) -> Any:
@@ -96,7 +117,9 @@ def resolve_component(
         components = document.get("components")
         targets = components.get(section) if isinstance(components, dict) else None
         target = (
-            targets.get(ref[len(prefix) :]) if isinstance(targets, dict) and isinstance(ref, str) else None
+            targets.get(component_key(ref[len(prefix) :], targets, ref, file, pointer))
+            if isinstance(targets, dict) and isinstance(ref, str)
+            else None
         )
         if not isinstance(ref, str) or not ref.startswith(prefix) or target is None:
             raise OpenAPIError(f"dangling $ref {ref!r}", file=file, pointer=pointer)

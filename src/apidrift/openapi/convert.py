@@ -64,6 +64,40 @@ def operation_id_for(method: str, path: str, op: dict[str, Any]) -> str:
     return f"{method.lower()}-{slug}"
 
 
+_KINDS = {
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number",
+    str: "text",
+    list: "a list",
+    dict: "a mapping",
+}
+
+
+def _kind(value: Any) -> str:
+    return "null" if value is None else _KINDS.get(type(value), type(value).__name__)
+
+
+def _content(part: Any, file: str | None, pointer: str) -> Any:
+    """A request body's or response's `content`, which must be a mapping of media types when given."""
+    content = part.get("content")
+    if content is not None and not isinstance(content, dict):
+        message = f"'content' must be a mapping of media types, not {_kind(content)}"
+        raise OpenAPIError(message, file=file, pointer=f"{pointer}/content")
+    return content
+
+
+def _check_path_item(path: Any, item: Any, file: str | None) -> None:
+    """A key of `paths` that is no text (YAML reads `12:`, `true:`, `~:` as a number, a bool, null) or
+    a path item that is no mapping is an error: skipping it would drop its operations unsaid."""
+    if not isinstance(path, str):
+        message = f"a path must be text, not {_kind(path)} ({path!r}): quote it"
+        raise OpenAPIError(message, file=file, pointer=f"/paths/{escape(str(path))}")
+    if not isinstance(item, dict) and not path.startswith("x-"):
+        message = f"a path item must be a mapping, not {_kind(item)}"
+        raise OpenAPIError(message, file=file, pointer=f"/paths/{escape(path)}")
+
+
 def in_scope(path: str, scope: tuple[str, ...]) -> bool:
     """Whether a path template falls under one of the prefixes; no prefix at all is everything."""
     return not scope or path.startswith(scope)
@@ -92,13 +126,17 @@ def import_document(
     examples: list[ImportedExample] = []
     prefixes = tuple(scope)
     for path, item in document["paths"].items():
-        if not isinstance(path, str) or not in_scope(path, prefixes) or not isinstance(item, dict):
+        _check_path_item(path, item, file)
+        if not in_scope(path, prefixes) or path.startswith("x-"):
             continue
         shared = item.get("parameters") or []
         for method in METHODS:
             op = item.get(method)
-            if not isinstance(op, dict):
+            if op is None:
                 continue
+            if not isinstance(op, dict):
+                message = f"an operation must be a mapping, not {_kind(op)}"
+                raise OpenAPIError(message, file=file, pointer=f"/paths/{escape(path)}/{method}")
             op_id = operation_id_for(method, path, op)
             if select is not None and not select(op_id, method.upper(), path):
                 continue
@@ -193,7 +231,7 @@ def _import_operation(
         raw_body = resolve_component(
             document, op["requestBody"], "requestBodies", file, f"{pointer}/requestBody"
         )
-        picked = json_content(raw_body.get("content"))
+        picked = json_content(_content(raw_body, file, f"{pointer}/requestBody"))
         if picked is not None:
             media_type, media = picked
             body = RequestBody(
@@ -213,7 +251,7 @@ def _import_operation(
     for status, raw_response in raw_responses.items():
         where = f"{pointer}/responses/{escape(str(status))}"
         response = resolve_component(document, raw_response, "responses", file, where)
-        picked = json_content(response.get("content"))
+        picked = json_content(_content(response, file, where))
         schema, primary = None, None
         if picked is not None and "schema" in picked[1]:
             schema, primary = converter.convert(picked[1]["schema"], f"{where}/content"), picked[0]

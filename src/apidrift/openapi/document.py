@@ -6,7 +6,15 @@ import json
 from pathlib import Path
 from typing import Any
 
-from apidrift.contracts.safeload import DEFAULT_LIMITS, Limits, check_tree, read_bytes
+from apidrift.contracts.safeload import (
+    DEFAULT_LIMITS,
+    Limits,
+    check_tree,
+    finite_float,
+    parse_json,
+    read_bytes,
+    refuse_lone_surrogates,
+)
 from apidrift.errors import OpenAPIError
 
 
@@ -35,11 +43,17 @@ def parse_text(text: str, path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Any
     json_error: json.JSONDecodeError | None = None
     if path.suffix.lower() == ".json" or text.lstrip()[:1] in ("{", "["):
         try:
-            return json.loads(text)
+            value = json.loads(text, parse_float=finite_float)
         except json.JSONDecodeError as exc:
             json_error = exc  # maybe YAML in flow style after all; YAML gets its turn
         except RecursionError:
             raise OpenAPIError("nested too deeply to read", file=path) from None
+        except ValueError:
+            # An integer of thousands of digits, `1e999`: the strict parser names where it is.
+            return parse_json(text, file=str(path), error=OpenAPIError, limits=limits)
+        else:
+            refuse_lone_surrogates(text, value, file=str(path), error=OpenAPIError)
+            return value
     # Imported here: a diff served from the cache never parses YAML, so it need not load PyYAML.
     import yaml
 

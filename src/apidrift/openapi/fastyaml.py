@@ -19,7 +19,7 @@ from functools import cache
 from typing import Any
 
 import yaml
-from yaml.constructor import SafeConstructor
+from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.events import (
     AliasEvent,
     DocumentEndEvent,
@@ -35,6 +35,7 @@ from yaml.resolver import Resolver
 
 _STR = "tag:yaml.org,2002:str"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_INT = "tag:yaml.org,2002:int"
 _MAP_TAGS = (None, "!", "tag:yaml.org,2002:map")
 _SEQ_TAGS = (None, "!", "tag:yaml.org,2002:seq")
 # Resolved tags whose value the safe constructor builds from the scalar alone.
@@ -57,7 +58,17 @@ def json_loader() -> type[yaml.SafeLoader]:
     """`safe_loader()` with timestamps kept as their text: every value it builds is JSON data."""
     loader: type[yaml.SafeLoader] = type("JsonDataLoader", (safe_loader(),), {})
     loader.add_constructor(_TIMESTAMP, _timestamp_text)
+    loader.add_constructor(_INT, _readable_int)
     return loader
+
+
+def _readable_int(loader: yaml.SafeLoader, node: ScalarNode) -> int:
+    try:
+        value: int = loader.construct_yaml_int(node)
+    except ValueError:  # past `sys.get_int_max_str_digits()`
+        why = f"an integer of {len(node.value):,} characters is too long to read"
+        raise ConstructorError(None, None, why, node.start_mark) from None
+    return value
 
 
 def _timestamp_text(loader: yaml.SafeLoader, node: ScalarNode) -> str:
@@ -207,7 +218,10 @@ class _Builder:
             if tag in (_STR, _TIMESTAMP):
                 built: Any = value
             elif tag in _SCALAR_TAGS:
-                built = self.constructor.yaml_constructors[tag](self.constructor, ScalarNode(tag, value))
+                try:
+                    built = self.constructor.yaml_constructors[tag](self.constructor, ScalarNode(tag, value))
+                except ValueError:
+                    raise _Unusual(tag) from None  # PyYAML's loader says where (`_readable_int`)
             else:
                 raise _Unusual(tag)  # merge keys (`<<`) and value keys (`=`)
             self.plain[value] = built  # scalars are immutable, so equal texts may share one value

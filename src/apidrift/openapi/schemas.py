@@ -11,7 +11,7 @@ from apidrift.contracts.model import DEFS_PREFIX, JSONSchema, Operation
 from apidrift.contracts.operations import is_lifecycle_extension
 from apidrift.contracts.safeload import escape
 from apidrift.errors import OpenAPIError
-from apidrift.openapi.components import Finding, FindingKind
+from apidrift.openapi.components import Finding, FindingKind, component_key
 
 COMPONENT_PREFIX = "#/components/schemas/"
 # Where a schema holds schemas: one, or a list of them (`allOf`, `prefixItems`); and maps of them.
@@ -59,7 +59,7 @@ class SchemaConverter:
     def ref_name(self, ref: str, pointer: str) -> str:
         if not ref.startswith(COMPONENT_PREFIX):
             raise OpenAPIError(f"unsupported $ref {ref!r}", file=self.file, pointer=pointer)
-        name = ref[len(COMPONENT_PREFIX) :]
+        name = component_key(ref[len(COMPONENT_PREFIX) :], self.components, ref, self.file, pointer)
         if name not in self.components:
             head = name.split("/")[0]
             if "/" in name and head in self.components:

@@ -8,6 +8,7 @@ from typing import Final
 
 from pydantic import ValidationError
 
+from apidrift.contracts.safeload import decode_utf8, read_bytes
 from apidrift.errors import ReportFileError
 from apidrift.report.formats import REPORT_FILES, ReportFormat
 from apidrift.report.html import render_html
@@ -50,10 +51,8 @@ def write_reports(
 
 def read_report(path: Path) -> DriftReport:
     """A saved `report.json`; a wrong format or shape is one error naming the file and pointer."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ReportFileError(f"cannot read: {exc.strerror}", file=path) from None
+    # Bounded, regular files only (a FIFO never hangs), and a byte that is not UTF-8 is named.
+    text = decode_utf8(read_bytes(path, error=ReportFileError), file=str(path), error=ReportFileError)
     try:
         return DriftReport.model_validate_json(text)
     except ValidationError as exc:

@@ -53,8 +53,18 @@ def serve(
     """Run the simulator with uvicorn until interrupted (blocking); the API is at `http://host:port`
     and the base path `announce` is told before the server starts (`base_path_of`; `/v1` by default).
     `rehearse` names an older version whose clients its responses break (see `rehearse.py`)."""
+    import socket
+
     import uvicorn
 
+    # uvicorn logs a bind failure and exits: say it as every other bad input is said, before starting.
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except (OSError, OverflowError) as exc:
+        raise SimulatorError(
+            f"cannot listen on {host}:{port}: {getattr(exc, 'strerror', None) or exc}"
+        ) from None
     app = create_app(
         version, mix=mix, faults=faults, latency_ms=latency_ms, seed=seed, store=store, rehearse=rehearse
     )

@@ -7,7 +7,6 @@ already read, e.g. by a proxy); `apidrift.report.build_traffic.build_traffic_rep
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from pathlib import Path
 from apidrift.check.recordings import Provenance, Recording, safe_file_name, write_recordings
 from apidrift.check.run import CheckRun, check_recordings
 from apidrift.contracts.model import ContractStore
+from apidrift.contracts.safeload import decode_utf8, parse_json
 from apidrift.errors import ApidriftError, RecordingError
 from apidrift.live.redaction import GENERIC, RedactionRules
 from apidrift.profiles.model import ApiProfile
@@ -143,6 +143,7 @@ def check_exchanges(
     result = TrafficRun(CheckRun(labels, label, source))
     written = 0
     counts: dict[str, int] = {}
+    origins: dict[str, str] = {}  # recording file name -> the exchange it came from
     with tempfile.TemporaryDirectory(prefix="apidrift-traffic-") as scratch:
         folder = record or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
@@ -164,9 +165,12 @@ def check_exchanges(
             counts[stem] = counts.get(stem, 0) + 1
             name = f"{stem}.json" if counts[stem] == 1 else f"{stem}.{counts[stem]}.json"
             write_recordings(folder, [(name, made)])
+            origins[name] = exchange.where
             written += 1
         if written:
             result.run = check_recordings(store, folder, against=label, display_root=folder.parent)
+            if record is None:
+                _name_exchanges(result.run.input_errors, origins)
     # What the files held besides exchanges comes first, as it was read first.
     result.unmatched[:0] = [redact_unmatched(u, rules) for u in unmatched]
     if not written and not result.requests:  # a check that checked nothing must not pass
@@ -175,6 +179,15 @@ def check_exchanges(
         )
     result.run.input_errors[:0] = list(errors)
     return result
+
+
+def _name_exchanges(errors: list[ApidriftError], origins: dict[str, str]) -> None:
+    """Errors about the scratch recordings name the exchange instead (`file.har#/log/entries/3`):
+    the scratch folder is gone when the report is read."""
+    for error in errors:
+        where = origins.get(Path(error.file).name) if error.file else None
+        if where is not None:
+            error.file, _, error.pointer = where.partition("#")
 
 
 def _recording(exchange: Exchange, operation: str, path: str) -> Recording | str:
@@ -188,9 +201,13 @@ def _recording(exchange: Exchange, operation: str, path: str) -> Recording | str
     if not is_json_type(content_type) and not (media == "" and exchange.response_body.lstrip()[:1] in b"[{"):
         return f"the response is not JSON ({media})"
     try:
-        body = json.loads(exchange.response_body)
-    except (ValueError, RecursionError) as exc:
-        return f"the response body is not JSON ({type(exc).__name__}: {str(exc)[:120]})"
+        # Strict, as a recording is read: a duplicate key, NaN, a lone surrogate, nesting too deep.
+        text = decode_utf8(exchange.response_body, file="", error=RecordingError)
+        body = parse_json(text, file="", error=RecordingError)
+    except RecordingError as exc:
+        if exc.message.startswith("not JSON: "):
+            return f"the response body is not JSON: {exc.message[len('not JSON: ') :][:160]}"
+        return f"the response body is refused at #{exc.pointer}: {exc.message[:160]}"
     return Recording(
         operation=operation,
         method=exchange.method,

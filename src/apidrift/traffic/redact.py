@@ -11,6 +11,8 @@ import json
 from dataclasses import replace
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from apidrift.contracts.safeload import parse_json
+from apidrift.errors import RecordingError
 from apidrift.live.redaction import RedactionRules, redact_headers, redact_json
 from apidrift.traffic.exchange import Exchange, Headers, Unmatched
 
@@ -71,7 +73,9 @@ def _body(body: bytes | None, rules: RedactionRules) -> bytes | None:
         # Binary: key-shaped ASCII inside it is still a key. Latin-1 maps every byte to one character.
         return rules.text(body.decode("latin-1")).encode("latin-1")
     try:
-        value = json.loads(text)
-    except (ValueError, RecursionError):
+        # Strict: a body with a duplicate key, NaN or a lone surrogate is redacted as text and kept as
+        # it came, so the check names what is wrong (parsed and written again, it would be hidden).
+        value = parse_json(text, file="", error=RecordingError)
+    except RecordingError:
         return rules.text(text).encode("utf-8")
     return json.dumps(redact_json(value, rules=rules), ensure_ascii=False).encode("utf-8")
