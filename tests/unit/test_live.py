@@ -196,6 +196,43 @@ def test_retries_spend_the_budget_too() -> None:
     assert len(seen) == 2 and "503" in outcome.message
 
 
+def _calls(client: LiveClient, n: int) -> list[Outcome]:
+    async def many() -> list[Outcome]:
+        return [await client.get("/organization/projects") for _ in range(n)]
+
+    return run(many())
+
+
+def test_a_server_that_answers_nothing_is_given_up_on_after_so_many_requests_in_a_row() -> None:
+    handler, seen = sequence(httpx.ReadTimeout("silence"))
+    client = make_client(handler, retry=RetryPolicy(max_attempts=2), give_up_after=3)
+    outcomes = _calls(client, 6)
+    kinds = [o.kind for o in outcomes if isinstance(o, TransportFinding)]
+    assert kinds == [FindingKind.TIMEOUT] * 3 + [FindingKind.SERVER_UNRESPONSIVE] * 3
+    assert len(seen) == 6  # three requests of two attempts each; nothing after
+    assert all(o.attempts == 0 for o in outcomes[3:])
+    assert "last 3 requests got no answer" in outcomes[-1].message  # type: ignore[union-attr]
+
+
+def test_any_answer_even_a_5xx_shows_the_server_is_there() -> None:
+    silence = httpx.ConnectError("refused")
+    handler, seen = sequence(silence, silence, httpx.Response(503), silence, silence, ok())
+    client = make_client(handler, retry=RetryPolicy(max_attempts=1), give_up_after=3)
+    outcomes = _calls(client, 6)
+    assert not client.given_up and len(seen) == 6
+    assert isinstance(outcomes[-1], Exchange)
+
+
+def test_giving_up_can_be_turned_off_and_must_be_positive() -> None:
+    handler, seen = sequence(httpx.ConnectError("refused"))
+    outcomes = _calls(make_client(handler, retry=RetryPolicy(max_attempts=1), give_up_after=None), 12)
+    assert len(seen) == 12 and {o.kind for o in outcomes if isinstance(o, TransportFinding)} == {
+        FindingKind.CONNECTION
+    }
+    with pytest.raises(LiveError, match="give_up_after"):
+        make_client(handler, give_up_after=0)
+
+
 def test_the_concurrency_limit_is_never_exceeded() -> None:
     in_flight = peak = 0
 

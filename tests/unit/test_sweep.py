@@ -244,6 +244,31 @@ def test_a_spent_budget_turns_the_rest_into_findings(version: ContractVersion) -
     assert {f.kind for f in findings} == {FindingKind.BUDGET_EXHAUSTED}
 
 
+def test_a_silent_server_ends_the_sweep_quickly_with_a_finding_per_read(version: ContractVersion) -> None:
+    def silent(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("no answer", request=request)
+
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return silent(request)
+
+    client = LiveClient(
+        KEY,
+        base_url=BASE,
+        transport=httpx.MockTransport(handler),
+        retry=RetryPolicy(max_attempts=2),
+        give_up_after=4,
+        sleep=_no_sleep,
+    )
+    result = asyncio.run(Sweep(client, version, options()).run())
+    findings = [c.outcome for c in result.calls if isinstance(c.outcome, TransportFinding)]
+    assert len(sent) == 8  # four requests of two attempts; every other read is a finding, unsent
+    assert {f.kind for f in findings} == {FindingKind.TIMEOUT, FindingKind.SERVER_UNRESPONSIVE}
+    assert sum(f.kind is FindingKind.SERVER_UNRESPONSIVE for f in findings) == len(findings) - 4
+
+
 def test_a_read_only_sweep_never_sends_a_write_even_if_asked_for_one(version: ContractVersion) -> None:
     with pytest.raises(SweepConfigError):
         Sweep(RecordedOrg(version).client(), version, options(allow_writes=True, sandbox_project=SANDBOX))

@@ -83,6 +83,14 @@ def check(
     budget: Annotated[
         int, typer.Option("--budget", min=1, help="Most live requests sent, retries included.")
     ] = 1000,
+    give_up_after: Annotated[
+        int,
+        typer.Option(
+            "--give-up-after",
+            min=1,
+            help="Send no more live requests once this many in a row got no answer (timed out or refused).",
+        ),
+    ] = 8,
     pseudonymise_emails: Annotated[
         bool, typer.Option("--pseudonymise-emails", help="Replace emails in live recordings.")
     ] = False,
@@ -146,6 +154,7 @@ def check(
             ledger=ledger,
             concurrency=concurrency,
             request_budget=budget,
+            give_up_after=give_up_after,
             pseudonymise_emails=pseudonymise_emails,
             run_deadline_s=run_deadline,
             max_body_bytes=int(max_body_mb * 1024 * 1024),

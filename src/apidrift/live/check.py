@@ -47,6 +47,7 @@ class LiveCheckOptions:
     ledger: Path = DEFAULT_LEDGER
     concurrency: int = 4
     request_budget: int | None = 1000
+    give_up_after: int | None = 8  # requests in a row without an answer, then none is sent
     timeout_s: float = 30.0
     deadline_s: float | None = None  # a whole request, every attempt (default: twice timeout_s)
     max_body_bytes: int = 32 * 1024 * 1024  # decoded; a larger answer is a too_large finding
@@ -188,6 +189,7 @@ def run_live_check(
         max_body_bytes=options.max_body_bytes,
         max_concurrency=options.concurrency,
         request_budget=options.request_budget,
+        give_up_after=options.give_up_after,
     )
     sweep_options = SweepOptions(
         allow_writes=options.allow_writes, sandbox_project=options.sandbox_project, ledger_path=options.ledger

@@ -90,6 +90,7 @@ class LiveClient:
         retry: RetryPolicy | None = None,
         max_concurrency: int = 4,
         request_budget: int | None = None,
+        give_up_after: int | None = 8,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
@@ -120,6 +121,12 @@ class LiveClient:
         self.deadline_s = deadline_s if deadline_s is not None else 2 * timeout_s
         self.max_body_bytes = max_body_bytes
         self.budget_left = request_budget
+        # A server that answers nothing would hold a run for budget / concurrency x deadline (hours
+        # at the defaults): after this many requests in a row got no answer at all, none is sent.
+        if give_up_after is not None and give_up_after < 1:
+            raise LiveError(f"give_up_after must be at least 1, got {give_up_after}")
+        self.give_up_after = give_up_after
+        self.unanswered_in_a_row = 0
         self.on_exchange = on_exchange
         self._sleep = sleep
         self._rng = rng or random.Random()
@@ -200,6 +207,7 @@ class LiveClient:
         started = time.perf_counter()
         deadline = started + self.deadline_s
         attempts = 0
+        answered = False  # any HTTP answer (a 5xx too) shows the server is there
         last: _Attempted | None = None
         # Built once, checked, then sent as it is by every attempt: what was checked is what goes out.
         prepared = self._http.build_request(
@@ -212,6 +220,10 @@ class LiveClient:
         leaves = leaves_template(path_template, path, self._http.base_url, prepared.url)
         if leaves is not None:  # never sent: the finding says why
             last = _Attempted(FindingKind.UNSAFE_PATH, f"not sent: {leaves}", final=True)
+        elif self.given_up:
+            silent = self.unanswered_in_a_row
+            message = f"not sent: the last {silent} requests got no answer (timed out or refused)"
+            last = _Attempted(FindingKind.SERVER_UNRESPONSIVE, message, final=True)
         while attempts < self.retry.max_attempts and (last is None or not last.final):
             if not bypass_budget and self.budget_left is not None:
                 if self.budget_left <= 0:
@@ -227,6 +239,7 @@ class LiveClient:
                 break
             attempts += 1
             sent = await self._send(prepared, left)
+            answered = answered or not isinstance(sent, _Attempted) or sent.status is not None
             if isinstance(sent, _Attempted):
                 last = sent
                 may_retry = (resend_safe or sent.unsent) and not sent.final
@@ -242,6 +255,7 @@ class LiveClient:
                     Asked(method, path_template, path, safe_query), sent, expected_status, secret, self._rules
                 )
                 if not (isinstance(outcome, TransportFinding) and outcome.kind is FindingKind.MALFORMED_JSON):
+                    self.unanswered_in_a_row = 0
                     return self._finish(outcome, attempts, started, operation)
                 # A truncated or garbled body is retried like a 5xx: the next answer may be whole.
                 last = _Attempted(outcome.kind, outcome.message, outcome.status)
@@ -250,6 +264,10 @@ class LiveClient:
                 break
             await self._backoff(attempts, last.retry_after)
         assert last is not None  # the loop ran (max_attempts >= 1), the budget refused or the path did
+        if answered:
+            self.unanswered_in_a_row = 0
+        elif attempts:  # sent, and never answered
+            self.unanswered_in_a_row += 1
         finding = TransportFinding(last.kind, last.message, attempts, method, path_template, path)
         return self._finish(replace(finding, status=last.status), attempts, started, operation)
 
@@ -290,6 +308,11 @@ class LiveClient:
         kind = FindingKind.HTTP_429 if status == 429 else FindingKind.HTTP_5XX
         wait = self._retry_after(response.headers.get("retry-after"))
         return _Attempted(kind, f"HTTP {status}: {excerpt(response.content)}", status, wait)
+
+    @property
+    def given_up(self) -> bool:
+        """Whether the server has answered none of the last `give_up_after` requests."""
+        return self.give_up_after is not None and self.unanswered_in_a_row >= self.give_up_after
 
     def _finish(self, outcome: Outcome, attempts: int, started: float, operation: str | None) -> Outcome:
         if isinstance(outcome, Exchange):

@@ -25,6 +25,8 @@ class FindingKind(StrEnum):
     PROTOCOL_VIOLATION = "protocol_violation"
     # The body (decoded) was larger than the client reads; it was neither kept nor recorded.
     TOO_LARGE = "too_large"
+    # Not sent: the server had answered none of the last requests (each timed out or was refused).
+    SERVER_UNRESPONSIVE = "server_unresponsive"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ class TransportFindingEntry(_Tracked):
 
     kind: str = Field(
         description="http_429, http_5xx, timeout, connection, malformed_json, html_error_page, "
-        "budget_exhausted, unexpected_status, unsafe_path, protocol_violation or too_large"
+        "budget_exhausted, unexpected_status, unsafe_path, protocol_violation, too_large or "
+        "server_unresponsive"
     )
     operation: str | None
     method: str
