@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from apidrift.cli.coercion import install as install_coercion
 from apidrift.errors import ApidriftError
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ class _Commands(TyperGroup):
         super().__init__(*args, **kwargs)
         for command in self.commands.values():
             _add_verbosity(command)
+        install_coercion(self)
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
         # Defaults from `[tool.apidrift]` / apidrift.toml: a bad file is one `error:` line and exit 2.
