@@ -160,6 +160,8 @@ class SchemaConverter:
 
         Such data is never resolved, but a contract file would read it as a reference, so it is kept
         out of the contract: the schema validates the same without an annotation."""
+        if "'$ref'" not in repr(value):
+            return False  # no such key (its repr is always `'$ref'`): the C repr beats a Python walk
         stack = [value]
         while stack:
             item = stack.pop()
