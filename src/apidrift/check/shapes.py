@@ -286,20 +286,27 @@ class SchemaFlattener:
         stack: tuple[str, ...],
         origin: str,
     ) -> None:
+        walk = self._walk
         for member in members:
             member_refs = tuple(member.get("__refs__", ()))
-            if member_refs and any(r in stack for r in member_refs):
-                continue  # a union member that recurses into a type already being walked
-            inner = (*stack, *member_refs)
+            if member_refs:
+                if any(r in stack for r in member_refs):
+                    continue  # a union member that recurses into a type already being walked
+                inner = (*stack, *member_refs)
+            else:
+                inner = stack
             # A union branch's fields are defined in the branch; allOf parts merge, so the whole owns them.
             base = (
                 member_refs[-1] if self.detail and len(member_refs) == 1 and "allOf" not in node else origin
             )
-            required_names = set(member.get("required", []))
-            for name, sub in member.get("properties", {}).items():
-                self._walk(
-                    sub, join(path, name), name in required_names, out, inner, _below(base, f".{name}")
-                )
+            properties = member.get("properties")
+            if properties:
+                required_names = set(member.get("required", ()))
+                # `join` and `_below` written out: this loop runs once per field of every schema.
+                for name, sub in properties.items():
+                    field_path = f"{path}.{name}" if path else name
+                    field_origin = f"{base}.{name}" if base else ""
+                    walk(sub, field_path, name in required_names, out, inner, field_origin)
             items = member.get("items")
             if isinstance(items, dict):
                 self._walk(items, f"{path}[]", True, out, inner, _below(base, "[]"))
@@ -339,6 +346,12 @@ class SchemaFlattener:
     def _members(self, node: JSONSchema) -> list[JSONSchema]:
         """The alternatives a value may take: union members expanded, `allOf` parts combined."""
         self._budget.spend()
+        if "anyOf" not in node and "oneOf" not in node and "allOf" not in node:
+            # The common case, decided without building anything: the node is its only member.
+            if is_constraining(node):
+                self._budget.spend(1)
+                return [node]
+            return [{}]
         # Members are only read, so a node without combinators is its own base (no copy).
         base = (
             {k: v for k, v in node.items() if k not in _COMBINATORS}
