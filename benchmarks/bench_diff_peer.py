@@ -61,10 +61,12 @@ if (process.argv[4]) fs.writeFileSync(process.argv[4], JSON.stringify(out));
 
 # Where apidrift's time goes: the same work in one process, CPU seconds per phase (whole documents).
 PHASES = r"""
-import json, os, sys, tempfile, time
+import gc, json, os, sys, tempfile, time
 from pathlib import Path
 clock = time.process_time
 t = clock()
+import apidrift.cli.app as app
+gc.set_threshold(*getattr(app, "GC_THRESHOLDS", gc.get_threshold()))  # as the CLI's entry point does
 import apidrift.cli.diff
 import apidrift.diff.engine as diff
 import apidrift.diff.render as render

@@ -58,8 +58,9 @@ class _Commands(TyperGroup):
 
 
 QUIET, NORMAL, VERBOSE = 0, 1, 2
-# Container objects allocated before the collector looks at the young generation (default 700).
-YOUNG_THRESHOLD = 100_000
+# The collector's thresholds for a run (Python's default: 700, 10, 10): the young generation is
+# collected every 100,000 container allocations instead of 700.
+GC_THRESHOLDS = (100_000, 50, 100)
 # This run's verbosity: set by the `--quiet`/`--verbose` every command has, read by what prints.
 _VERBOSITY = [NORMAL]
 _VERBOSITY_TYPED = [False]  # whether the level came from the command line
@@ -210,7 +211,7 @@ def main() -> None:
     # A run builds large trees that hold no cycles (parsed documents, contracts, flattened shapes):
     # at the default thresholds the collector walked them again and again, a tenth of the CPU of a
     # whole-document diff. Collections of the young made rarer; cycles are still collected.
-    gc.set_threshold(YOUNG_THRESHOLD, 50, 100)
+    gc.set_threshold(*GC_THRESHOLDS)
     from apidrift.cli import register
 
     register(sys.argv[1:])
