@@ -10,6 +10,9 @@ from typing import Any
 
 import pytest
 import typer
+
+# Typer's private coercion layer (0.29 and later) is what the direct path stands in for.
+pytest.importorskip("typer._coercion")
 from typer._click import Context
 from typer._coercion import build_runtime_param
 from typer.core import _TyperParameter
@@ -104,17 +107,3 @@ def test_a_refused_choice_is_typers_own_error(value: str) -> None:
     result = run_cli("diff", "a", "b", "--fail-on", value)
     assert result.returncode == 2
     assert f"'{value}' is not one of" in result.stderr
-
-
-def test_the_entry_point_makes_young_collections_rarer(tmp_path: Path) -> None:
-    # Not a timing: what the entry point sets, so a run over large documents is not walked by the
-    # collector at every 700 allocations (a tenth of a whole-document diff's CPU).
-    script = (
-        "import gc, sys\n"
-        "from apidrift.cli.app import GC_THRESHOLDS, main\n"
-        "sys.argv = ['apidrift', '--version']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(gc.get_threshold() == GC_THRESHOLDS and GC_THRESHOLDS[0] > 700, gc.isenabled())\n"
-    )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    assert done.stdout.strip().splitlines()[-1] == "True True"
