@@ -61,10 +61,12 @@ if (process.argv[4]) fs.writeFileSync(process.argv[4], JSON.stringify(out));
 
 # Where apidrift's time goes: the same work in one process, CPU seconds per phase (whole documents).
 PHASES = r"""
-import json, os, sys, tempfile, time
+import gc, json, os, sys, tempfile, time
 from pathlib import Path
 clock = time.process_time
 t = clock()
+import apidrift.cli.app as app
+gc.set_threshold(*getattr(app, "GC_THRESHOLDS", gc.get_threshold()))  # as the CLI's entry point does
 import apidrift.cli.diff
 import apidrift.diff.engine as diff
 import apidrift.diff.render as render
@@ -100,36 +102,48 @@ print(json.dumps(out))
 
 # Written by hand, not measured by this script: what the cold figure is made of and what was tried.
 NOTES = [
-    "What changed for the cold figure (issue #13, session 5):",
+    "What changed for the cold figure (issue #13, session 6; each step measured against the tree",
+    "before it, CPU seconds, min of 4-7 runs on a machine at load 4-8):",
     "",
-    "- *Both documents imported at once*, tried and removed: the larger document imported in a",
-    "  forked child (parse, convert, soundness check; its result pickled back) while the CLI's",
-    "  process imported the other. Measured against the same tree with the fork switched off, at",
-    "  load 1.0-1.8 (a core mostly idle), 9 rounds: fastest wall 1.48 s forked against 1.38 s not,",
-    "  medians 1.69 s and 1.67 s; in an earlier run at load 1.0 the forked build's median CPU was",
-    "  2.28 s against 1.71 s. No wall time saved for half a second more CPU, so it went.",
-    "- *Measured byte-compiled*: the shared machine sets PYTHONDONTWRITEBYTECODE, so every earlier run",
-    "  here compiled apidrift's ~60 modules from source (0.15-0.3 s CPU of each apidrift row, a cost",
-    "  no installed copy pays). This script now byte-compiles both source trees first; the",
-    "  `before` row is measured the same way, so it shows what the code changes alone did.",
-    "- *Flattening and rendering*: fewer generator and lookup costs per walked field, `Severity.rank`",
-    "  without a dict built per call, one JSON encoder for every row: about a tenth of the diff phase",
-    "  and 0.01 s of rendering, within this machine's noise. The output of the shared pair is byte",
-    "  for byte what it was (json, text and markdown).",
+    "- *Typer without pydantic*: Typer 0.29 builds a pydantic `TypeAdapter` for every option of the",
+    "  command on each run, so every run imported pydantic (0.13-0.14 s CPU with the adapters).",
+    "  `cli/coercion.py` gives each option a runtime parameter that calls typer's own coercion",
+    "  functions (choices, paths, text, flags, numbers given as defaults) and hands every other kind,",
+    "  and every value they refuse, to typer's adapter, so values and error messages stay typer's (a",
+    "  test compares both, ~30 values on every option of every command). A diff imports no pydantic.",
+    "- *Collector thresholds*: the cyclic GC walked the parsed documents and flattened shapes at every",
+    "  700 allocations, 237 collections and 0.09-0.10 s of a cold diff; the entry point sets",
+    "  (100000, 50, 100): 0.01 s. Cycles are still collected.",
+    "- *Cache write*: `dataclasses.asdict` deep-copied every example body; a shallow field dict:",
+    "  0.085 s to 0.04 s.",
+    "- *Pointers only when needed*: the soundness check built a JSON pointer for every keyword of",
+    "  every schema node, the converter one for every property and item; both keep a chain and make",
+    "  a pointer only for a finding or an error. Example data is searched for a `$ref` key by its",
+    "  `repr` first; an operation needing no repair is kept, not copied: soundness 0.115 s to 0.06 s.",
+    "- *Flattening*: no dereference, union or allOf work where the node has none, a node without",
+    "  combinators is its own member without a copy, paths written out in the per-field loop: the",
+    "  diff phase 0.35-0.37 s to 0.29-0.31 s (alternating runs of both trees, 7 each).",
+    "- Tried and not kept: composing with `CSafeLoader.get_single_node` (nodes built in C) took 0.78 s",
+    "  for the larger document even with a memoised resolver, against 0.21 s for the event builder",
+    "  (a Python resolve call and a node object per scalar); a tighter event loop (locals, scalars",
+    "  inline): 0.174 s against 0.168 s, noise. Of the larger document's 0.17 s, 0.11 s is libyaml",
+    "  producing PyYAML's event objects with nothing built from them.",
     "",
-    "What bounds it (why the target is not met): what stays on the critical path with a free core",
-    "adds up, in CPU seconds at load 6, to about 0.9 s, twice the peer's whole run (0.48 s wall at",
-    "load 1.7). Interpreter start and imports 0.12-0.2 s, of which Typer 0.29 builds a pydantic",
-    "`TypeAdapter` for every option of `diff` on each run (pydantic imported for it: about 0.1 s);",
-    "the larger document 0.3 s, of which 0.13 s is libyaml producing PyYAML's event objects before",
-    "apidrift builds a value (`CSafeLoader`, already used); the diff 0.33-0.38 s, three quarters of",
-    "it flattening shared components once per version; rendering 0.07 s. Tried and not adopted:",
-    "splitting the operations of the diff between two processes (each half cost 0.9 of the whole:",
-    "the shared components dominate); a Rust YAML parser (session 4: yaml-rs 0.1.6 read both files",
-    "in 0.18 s, but it is YAML 1.2, where `on`, `0755` and `1e5` change meaning, and it crashed the",
-    "interpreter on a mapping nested 20,000 deep). Kept from session 4: the content-hash cache (the",
-    "`cached` row), the alias walk skipped when the builder's bounds prove it would find nothing,",
-    "FieldShapes built without the frozen `__init__`, cache entries written without fsync.",
+    "Session 5, kept: the content-hash cache (the `cached` row), the alias walk skipped when the",
+    "builder's bounds prove it would find nothing, byte-compiled trees in this script. Tried and not",
+    "kept: importing the larger document in a forked child (no wall time saved for 0.5 s more CPU),",
+    "splitting the diff's operations between two processes (each half cost 0.9 of the whole), a Rust",
+    "YAML parser (yaml-rs: YAML 1.2, where `on`, `0755` and `1e5` change meaning; it crashed the",
+    "interpreter on a mapping nested 20,000 deep).",
+    "",
+    "What bounds it (why the target is not met): the phases above add up to about 1.0 s CPU against",
+    "the peer's whole run of 0.6-0.7 s. Parsing alone (0.27-0.30 s, 0.17 s of it libyaml making event",
+    "objects) and the start with imports (interpreter 0.015 s, Typer and apidrift's modules 0.12-0.17",
+    "s) leave 0.2 s for converting, checking, diffing and rendering both documents, which take 0.55",
+    "s: the diff is 0.3 s on its own, two thirds of it flattening ~7,000 schema nodes of the changed",
+    "components into field paths (about 40 µs each, spread over the walk with no single hot spot).",
+    "Parity needs a YAML 1.1 parser that builds Python values in C (none is a dependency here) and",
+    "the flattening about halved, or done incrementally for the components that differ.",
     "",
 ]
 

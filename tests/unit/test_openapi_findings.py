@@ -260,13 +260,16 @@ def test_a_pattern_the_regex_engine_cannot_run_is_a_finding_at_its_location() ->
     thing = doc["components"]["schemas"]["Thing"]
     thing["properties"]["id"]["pattern"] = r"^(\w)\1$"
     thing["properties"]["tag"] = {"type": "string", "pattern": r"^\p{Lu}"}  # runs: no finding
+    # Deeper: a name to escape and a list item (the pointer is built only for the finding).
+    thing["properties"]["x/y~z"] = {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": "(?=a)"}]}
     thing["patternProperties"] = {"^(?!_)": {"type": "string"}}
     result = import_document(doc, api="t", version="v1", file="t.yaml")
     found = [(f.kind, f.pointer) for f in result.problems]
     assert found == [
         (FindingKind.PATTERN_UNSUPPORTED, "/components/schemas/Thing/properties/id/pattern"),
+        (FindingKind.PATTERN_UNSUPPORTED, "/components/schemas/Thing/properties/x~1y~0z/anyOf/1/pattern"),
         (FindingKind.PATTERN_UNSUPPORTED, "/components/schemas/Thing/patternProperties/^(?!_)"),
     ]
-    assert "backreference" in result.problems[0].message and "lookaround" in result.problems[1].message
+    assert "backreference" in result.problems[0].message and "lookaround" in result.problems[2].message
     # The contract keeps what the document says; only the validators skip it.
     assert result.version.schemas["Thing"]["properties"]["id"]["pattern"] == r"^(\w)\1$"

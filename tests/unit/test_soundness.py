@@ -45,6 +45,17 @@ def _load_error(tmp_path: Path, schemas: Any) -> ContractError:
         ({"$id": "http://127.0.0.1:9/x"}, "/$defs/Bad/$id", "$id is not allowed in a contract"),
         ({"items": {"$dynamicRef": "#meta"}}, "/$defs/Bad/items/$dynamicRef", "$dynamicRef is not allowed"),
         ({"$schema": "http://127.0.0.1:9/meta"}, "/$defs/Bad/$schema", "is not supported: contracts are"),
+        # Deep pointers (built only once something is wrong): names escaped, list items by index.
+        (
+            {"properties": {"a/b": {"anyOf": [{}, {"properties": {"c~d": {"pattern": "(["}}}]}}},
+            "/$defs/Bad/properties/a~1b/anyOf/1/properties/c~0d/pattern",
+            "is not a regular expression",
+        ),
+        (
+            {"items": {"patternProperties": {"x/y": {"$anchor": "z"}}}},
+            "/$defs/Bad/items/patternProperties/x~1y/$anchor",
+            "$anchor is not allowed",
+        ),
     ],
 )
 def test_unsound_schemas_are_refused_with_file_and_pointer(

@@ -164,38 +164,47 @@ class SchemaFlattener:
         origin: str,
     ) -> None:
         self._budget.spend()
-        node, refs = self.deref(node)
-        origin = refs[-1] if refs and self.detail else origin
-        if refs and any(r in stack for r in refs):
-            # A recursive schema: record the field, stop descending.
-            recursive = FieldShape(path=path, types=("object",), required=required, refs=refs, origin=origin)
-            self._add(out, recursive)
-            return
-        stack = (*stack, *refs)
-        members = self._members_of(refs[-1], node) if refs else self._members(node)
+        detail = self.detail
+        if "$ref" in node:
+            node, refs = self.deref(node)
+            origin = refs[-1] if detail else origin
+            if any(r in stack for r in refs):
+                # A recursive schema: record the field, stop descending.
+                recursive = FieldShape(
+                    path=path, types=("object",), required=required, refs=refs, origin=origin
+                )
+                self._add(out, recursive)
+                return
+            stack = (*stack, *refs)
+            members = self._members_of(refs[-1], node)
+        else:
+            refs = ()
+            members = self._members(node)
         if len(members) == 1:
             member = members[0]
             types = types_of(member)
             if len(types) > 1:
                 types = sorted(set(types))
-            named = tuple(sorted({*refs, *member.get("__refs__", ())}))
+            inner = member.get("__refs__")
+            named = refs if len(refs) < 2 and not inner else tuple(sorted({*refs, *(inner or ())}))
         else:
             types = sorted({t for m in members for t in types_of(m)})
             named = tuple(sorted({*refs, *(r for m in members for r in m.get("__refs__", ()))}))
         enum = enum_of(members)
         keywords = self._keywords
         found = {(k, self._constraint(k, m[k])) for m in members for k in keywords.intersection(m)}
-        if self.detail and len(members) > 1:
+        if detail and len(members) > 1:
             found = partial(found, [(types_of(m), set(m)) for m in members])
-        constraints = tuple(sorted(found, key=repr))
-        described = [node, *members]
+        constraints = tuple(sorted(found, key=repr)) if found else ()
+        # A node without combinators is its own only member: looked at once.
+        described = [node, *members] if members[0] is not node else members
         description = ""
         for m in described:
             if m.get("description"):
                 description = str(m["description"])
                 break
         annotations: tuple[tuple[str, Any], ...] = ()
-        if self.detail:
+        if detail:
             found = set()
             for m in described:
                 for k in _ANNOTATION_SET.intersection(m):
@@ -213,17 +222,27 @@ class SchemaFlattener:
             refs=named,
             constraints=constraints,
             description=description,
-            union=self._union(node),
+            union=self._union(node) if "anyOf" in node or "oneOf" in node else (),
             annotations=annotations,
             origin=origin,
-            parts=self._parts(node) if self.detail else (),
+            parts=self._parts(node) if detail and "allOf" in node else (),
         )
         self._add(out, shape)
         owner = refs[-1] if refs else None
         if owner is not None and self._cache and not self.reaches(owner) & {*stack[: -len(refs)], *refs[:-1]}:
             # Nothing below `owner` leads back into the walk so far: its fields are what they are alone.
-            for rel, child in self._fields_below(owner, node, members).items():
-                self._add(out, _at(child, _under(path, rel)))
+            below = self._fields_below(owner, node, members)
+            if not path:
+                for child in below.values():
+                    self._add(out, child)  # at the root their paths are their own
+                return
+            dotted = path + "."
+            for rel, child in below.items():
+                moved = _at(child, path + rel if rel[:2] == "[]" else dotted + rel)
+                if moved.path in out:
+                    self._add(out, moved)
+                else:
+                    out[moved.path] = moved
             return
         self._children(node, members, path, out, stack, origin)
 
@@ -273,20 +292,27 @@ class SchemaFlattener:
         stack: tuple[str, ...],
         origin: str,
     ) -> None:
+        walk = self._walk
         for member in members:
             member_refs = tuple(member.get("__refs__", ()))
-            if member_refs and any(r in stack for r in member_refs):
-                continue  # a union member that recurses into a type already being walked
-            inner = (*stack, *member_refs)
+            if member_refs:
+                if any(r in stack for r in member_refs):
+                    continue  # a union member that recurses into a type already being walked
+                inner = (*stack, *member_refs)
+            else:
+                inner = stack
             # A union branch's fields are defined in the branch; allOf parts merge, so the whole owns them.
             base = (
                 member_refs[-1] if self.detail and len(member_refs) == 1 and "allOf" not in node else origin
             )
-            required_names = set(member.get("required", []))
-            for name, sub in member.get("properties", {}).items():
-                self._walk(
-                    sub, join(path, name), name in required_names, out, inner, _below(base, f".{name}")
-                )
+            properties = member.get("properties")
+            if properties:
+                required_names = set(member.get("required", ()))
+                # `join` and `_below` written out: this loop runs once per field of every schema.
+                for name, sub in properties.items():
+                    field_path = f"{path}.{name}" if path else name
+                    field_origin = f"{base}.{name}" if base else ""
+                    walk(sub, field_path, name in required_names, out, inner, field_origin)
             items = member.get("items")
             if isinstance(items, dict):
                 self._walk(items, f"{path}[]", True, out, inner, _below(base, "[]"))
@@ -326,6 +352,12 @@ class SchemaFlattener:
     def _members(self, node: JSONSchema) -> list[JSONSchema]:
         """The alternatives a value may take: union members expanded, `allOf` parts combined."""
         self._budget.spend()
+        if "anyOf" not in node and "oneOf" not in node and "allOf" not in node:
+            # The common case, decided without building anything: the node is its only member.
+            if is_constraining(node):
+                self._budget.spend(1)
+                return [node]
+            return [{}]
         # Members are only read, so a node without combinators is its own base (no copy).
         base = (
             {k: v for k, v in node.items() if k not in _COMBINATORS}

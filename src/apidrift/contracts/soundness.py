@@ -56,6 +56,8 @@ KNOWN_KEYWORDS: Final = frozenset(
     # OpenAPI's own schema keywords
     | {"discriminator", "xml", "externalDocs", "example", "nullable"}
 )
+# Known keywords `_check_keyword` has nothing to say about.
+_PLAIN: Final = KNOWN_KEYWORDS - {"$schema", "pattern", "patternProperties"} - _OFFLINE_ONLY.keys()
 
 
 @dataclass(frozen=True)
@@ -76,9 +78,12 @@ def check_schema(schema: Any, *, file: Path | str, pointer: str, meta: bool = Tr
     notes: list[SchemaNote] = []
     # Keywords first: the metaschema check itself would fetch a foreign `$schema` over the network.
     try:
-        for where, node in schema_nodes(schema, pointer):
+        for at, node in _nodes(schema, pointer):
             for keyword, value in node.items():
-                _check_keyword(keyword, value, file=file, where=where, notes=notes)
+                # Most keywords are plain known ones: no pointer is built for them (one per keyword
+                # of every schema node was most of this check on a large document).
+                if keyword not in _PLAIN and keyword[:2] != "x-":
+                    _check_keyword(keyword, value, file=file, where=_pointer(at), notes=notes)
     except WalkBudgetError as exc:
         exc.file = str(file)
         raise
@@ -179,24 +184,42 @@ def _check_pattern(pattern: str, *, file: Path | str, pointer: str) -> None:
 def schema_nodes(schema: Any, pointer: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
     """Every schema object below `schema` (itself included), with its pointer; iterative, and
     bounded by a `WalkBudget`."""
+    for at, node in _nodes(schema, pointer):
+        yield _pointer(at), node
+
+
+# Where a node is, as a chain (parent's chain, keyword, name or index or None) turned into a JSON
+# pointer only when asked: most walks never need one.
+At = tuple[Any, str, Any] | str
+
+
+def _nodes(schema: Any, pointer: str) -> Iterator[tuple[At, dict[str, Any]]]:
+    """`schema_nodes` with each pointer left as a chain (see `At`), in the same order."""
     budget = WalkBudget("walking a schema's keywords", pointer=pointer)
-    stack: list[tuple[str, Any]] = [(pointer, schema)]
+    stack: list[tuple[At, Any]] = [(pointer, schema)]
     while stack:
         budget.spend()
-        where, node = stack.pop()
+        at, node = stack.pop()
         if not isinstance(node, dict):
             continue
-        yield where, node
-        children: list[tuple[str, Any]] = []
+        yield at, node
+        children: list[tuple[At, Any]] = []
         for keyword, value in node.items():
-            here = f"{where}/{escape(keyword)}"
             if keyword in SCHEMA_ONE and isinstance(value, dict):
-                children.append((here, value))
+                children.append(((at, keyword, None), value))
             elif keyword in SCHEMA_LISTS and isinstance(value, list):
-                children.extend((f"{here}/{i}", v) for i, v in enumerate(value))
+                children.extend(((at, keyword, i), v) for i, v in enumerate(value))
             elif keyword in SCHEMA_MAPS and isinstance(value, dict):
-                children.extend((f"{here}/{escape(k)}", v) for k, v in value.items())
+                children.extend(((at, keyword, k), v) for k, v in value.items())
         stack.extend(reversed(children))  # in document order
+
+
+def _pointer(at: At) -> str:
+    parts: list[str] = []
+    while not isinstance(at, str):
+        at, keyword, key = at
+        parts.append(f"/{escape(keyword)}" if key is None else f"/{escape(keyword)}/{escape(str(key))}")
+    return at + "".join(reversed(parts))
 
 
 def check_cycles(defs: Mapping[str, Any], *, file: Path | str, prefixes: tuple[str, ...]) -> None:

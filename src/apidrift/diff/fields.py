@@ -131,9 +131,9 @@ def type_label(shape: FieldShape) -> str:
 
 def outermost(these: dict[str, FieldShape], others: dict[str, FieldShape]) -> list[str]:
     """Paths of `these` missing from `others` whose parent both have (children come with them)."""
-    return sorted(
-        p for p in these if p not in others and p and parent_of(p) in others and parent_of(p) in these
-    )
+    # The missing paths found by a set difference first: most of either side is in the other.
+    missing = these.keys() - others.keys()
+    return sorted(p for p in missing if p and (parent := parent_of(p)) in others and parent in these)
 
 
 def moved(path: str, old: str, new: str) -> str:

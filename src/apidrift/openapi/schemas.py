@@ -46,6 +46,23 @@ _DATA_KEYS = ("examples", "default")
 _KEPT_EXTENSIONS = frozenset({"x-extensible-enum"})
 
 
+# Where a node being converted is: the pointer itself, or (parent, keyword or None, name or index or
+# None), a chain made a JSON pointer only for a finding or an error: most nodes never need one.
+At = str | tuple[Any, str | None, str | int | None]
+
+
+def pointer_of(at: At) -> str:
+    """The JSON pointer a chain (see `At`) names."""
+    parts: list[str] = []
+    while not isinstance(at, str):
+        at, keyword, key = at
+        if key is not None:
+            parts.append(f"/{escape(key)}" if isinstance(key, str) else f"/{key}")
+        if keyword is not None:
+            parts.append(f"/{keyword}")
+    return at + "".join(reversed(parts))
+
+
 @dataclass
 class SchemaConverter:
     """Turns OpenAPI schema objects into draft 2020-12, renaming component references on the way."""
@@ -70,16 +87,26 @@ class SchemaConverter:
         return name
 
     def convert(self, node: Any, pointer: str = "") -> Any:
+        return self._convert(node, pointer)
+
+    def _convert(self, node: Any, at: At) -> Any:
+        """`convert`, with the pointer of `node` a chain (see `At`) made a string only when needed."""
         if isinstance(node, list):
-            return [self.convert(item, f"{pointer}/{i}") for i, item in enumerate(node)]
+            return [self._convert(item, (at, None, i)) for i, item in enumerate(node)]
         if not isinstance(node, dict):
             return node
         if "$ref" in node:
-            name = self.ref_name(node["$ref"], pointer)
+            ref = node["$ref"]
+            # Checked here first: `ref_name` needs the pointer, built only for a reference it refuses.
+            known = isinstance(ref, str) and ref.startswith(COMPONENT_PREFIX)
+            name = ref[len(COMPONENT_PREFIX) :] if known else ""
+            if not known or name not in self.components:
+                name = self.ref_name(ref, pointer_of(at))
             out: JSONSchema = {"$ref": self.prefix + self.rename(name)}
             return self._nullable(node, out)
         if "$recursiveRef" in node:
-            out = {"$ref": self.prefix + self.rename(self._recursion_target(node["$recursiveRef"], pointer))}
+            target = self._recursion_target(node["$recursiveRef"], pointer_of(at))
+            out = {"$ref": self.prefix + self.rename(target)}
             return self._nullable(node, out)
         out = {}
         for key, value in node.items():
@@ -94,28 +121,28 @@ class SchemaConverter:
             elif key in SCHEMA_MAPS:
                 if not isinstance(value, dict):
                     raise OpenAPIError(
-                        f"{key!r} must be a mapping", file=self.file, pointer=f"{pointer}/{key}"
+                        f"{key!r} must be a mapping", file=self.file, pointer=f"{pointer_of(at)}/{key}"
                     )
-                out[key] = {k: self.convert(v, f"{pointer}/{key}/{escape(k)}") for k, v in value.items()}
+                out[key] = {k: self._convert(v, (at, key, k)) for k, v in value.items()}
                 if key == "patternProperties":
                     for k in value:
-                        self._check_pattern(k, f"{pointer}/{key}/{escape(k)}")
+                        self._check_pattern(k, (at, key, k))
             elif key in SUBSCHEMA_KEYS:
-                out[key] = self.convert(value, f"{pointer}/{key}")
+                out[key] = self._convert(value, (at, key, None))
             elif key in ("exclusiveMinimum", "exclusiveMaximum") and isinstance(value, bool):
                 bound = "minimum" if key == "exclusiveMinimum" else "maximum"
                 if value and bound in node:
                     out[key] = node[bound]
             elif key in ("minimum", "maximum") and node.get("exclusive" + key.title()) is True:
                 continue
-            elif key not in _DATA_KEYS or not self._holds_ref(value, f"{pointer}/{key}"):
+            elif key not in _DATA_KEYS or not self._holds_ref(value, (at, key, None)):
                 if key == "pattern" and isinstance(value, str):
-                    self._check_pattern(value, f"{pointer}/{key}")
+                    self._check_pattern(value, (at, key, None))
                 out[key] = value
         if (
             "example" in node
             and "examples" not in node
-            and not self._holds_ref(node["example"], f"{pointer}/example")
+            and not self._holds_ref(node["example"], (at, "example", None))
         ):
             out["examples"] = [node["example"]]
         enum = out.get("enum")
@@ -146,20 +173,23 @@ class SchemaConverter:
         message = f"unsupported $recursiveRef {ref!r}: only '#' inside a component schema is understood"
         raise OpenAPIError(message, file=self.file, pointer=f"{pointer}/$recursiveRef")
 
-    def _check_pattern(self, pattern: str, pointer: str) -> None:
+    def _check_pattern(self, pattern: str, at: At) -> None:
         """A pattern the validators' regex engine cannot run is kept, reported, and never checked."""
         reason = why_unsupported(pattern)
         if reason is not None:
+            pointer = pointer_of(at)
             message = f"pattern {pattern!r} is not checked: {reason}"
             self.findings.append(
                 Finding(FindingKind.PATTERN_UNSUPPORTED, message, file=self.file, pointer=pointer)
             )
 
-    def _holds_ref(self, value: Any, pointer: str) -> bool:
+    def _holds_ref(self, value: Any, at: At) -> bool:
         """Whether example or default data holds a `$ref` key (and if so, report it).
 
         Such data is never resolved, but a contract file would read it as a reference, so it is kept
         out of the contract: the schema validates the same without an annotation."""
+        if "'$ref'" not in repr(value):
+            return False  # no such key (its repr is always `'$ref'`): the C repr beats a Python walk
         stack = [value]
         while stack:
             item = stack.pop()
@@ -167,7 +197,7 @@ class SchemaConverter:
                 if "$ref" in item:
                     message = "data holding a '$ref' key (not a reference); left out of the contract"
                     self.findings.append(
-                        Finding(FindingKind.EXAMPLE_REF_KEY, message, file=self.file, pointer=pointer)
+                        Finding(FindingKind.EXAMPLE_REF_KEY, message, file=self.file, pointer=pointer_of(at))
                     )
                     return True
                 stack.extend(item.values())

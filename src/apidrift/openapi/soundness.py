@@ -59,16 +59,21 @@ def _operation(op: Operation, file: str | None, findings: list[Finding]) -> Oper
             findings.append(Finding(FindingKind.UNKNOWN_KEYWORD, f"{where}: {note.message}", op.id, file, ""))
         return fixed
 
-    parameters = tuple(
-        dataclasses.replace(p, schema=fix(p.schema, f"parameter {p.name}")) for p in op.parameters
-    )
+    # A schema with nothing to repair comes back as itself: its holder is kept, not copied.
+    def holding(holder: Any, where: str) -> Any:
+        fixed = fix(holder.schema, where)
+        return holder if fixed is holder.schema else dataclasses.replace(holder, schema=fixed)
+
+    parameters = tuple(holding(p, f"parameter {p.name}") for p in op.parameters)
     body = op.request_body
     if body is not None:
-        body = dataclasses.replace(body, schema=fix(body.schema, "request body"))
+        body = holding(body, "request body")
     responses = {
-        status: spec
-        if spec.schema is None
-        else dataclasses.replace(spec, schema=fix(spec.schema, f"response {status}"))
+        status: spec if spec.schema is None else holding(spec, f"response {status}")
         for status, spec in op.responses.items()
     }
+    kept: list[tuple[object, object]] = [*zip(parameters, op.parameters, strict=True)]
+    kept += zip(responses.values(), op.responses.values(), strict=True)
+    if body is op.request_body and all(new is old for new, old in kept):
+        return op
     return dataclasses.replace(op, parameters=parameters, request_body=body, responses=responses)
