@@ -17,7 +17,14 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+import typer
+
+# Private modules change without notice: only the typer line this was checked against is touched.
+CHECKED_TYPER = "0.29."
+
 try:
+    if not typer.__version__.startswith(CHECKED_TYPER):
+        raise ImportError(typer.__version__)
     from typer._coercion import RuntimeParam, TypeDescriptor, build_runtime_param
     from typer._param_types import coerce_cli_choice, coerce_cli_path, routes_to_path
     from typer._typing import get_args, get_origin, is_literal_type, literal_values
