@@ -154,3 +154,10 @@ def test_a_bad_file_is_one_error_line_naming_where(in_tmp: Path, content: str, m
     done = run_cli("check", cwd=in_tmp)
     assert done.returncode == 2
     assert len(done.stderr.splitlines()) == 1 and message in done.stderr
+
+
+def test_a_config_name_that_is_not_a_file_is_an_error_not_no_settings(in_tmp: Path) -> None:
+    (in_tmp / "apidrift.toml").mkdir()
+    done = run_cli("check", cwd=in_tmp)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert len(done.stderr.splitlines()) == 1 and "apidrift.toml: not a regular file" in done.stderr

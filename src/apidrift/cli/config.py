@@ -37,7 +37,7 @@ def find_config(start: Path) -> Config | None:
     its `pyproject.toml`, else the same in the nearest parent; None when there is none."""
     for folder in (start, *start.parents):
         own = folder / CONFIG_FILE
-        if own.is_file():
+        if own.exists():  # a folder or a FIFO of that name is an error, not "no settings"
             return _config(own, _read(own), "")
         pyproject = folder / PYPROJECT
         if pyproject.is_file():
@@ -51,6 +51,8 @@ def find_config(start: Path) -> Config | None:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise ConfigError("not a regular file", file=path)
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
