@@ -302,10 +302,11 @@ class SchemaFlattener:
         return tuple(sorted(names))
 
     def _union(self, node: JSONSchema) -> tuple[str, ...]:
-        labels = set()
+        # Inline branches of one type share a label: kept once each, so a diff can count them.
+        labels = []
         for part in [*node.get("anyOf", ()), *node.get("oneOf", ())]:
             sub, refs = self.deref(part)
-            labels.add(
+            labels.append(
                 refs[0] if refs else "|".join(sorted({t for m in self._members(sub) for t in types_of(m)}))
             )
         return tuple(sorted(labels))

@@ -79,6 +79,8 @@ def types(pair: FieldPair) -> list[Change]:
     ta, tb = set(pair.old.types) - {"null"}, set(pair.new.types) - {"null"}
     if not ta or not tb or ta == tb:
         return []
+    if pair.old.union and pair.new.union:
+        return []  # a union on both sides: its branches gained or lost say it (composition)
     wide_a, wide_b = _widened(ta), _widened(tb)
     kind = K.TYPE_CHANGED
     if wide_a <= wide_b:
