@@ -67,6 +67,10 @@ class FieldShape:
         return "null" in self.types
 
 
+# `false` as a schema object: what no value fits.
+FALSE_SCHEMA: JSONSchema = {"not": {}}
+
+
 def join(parent: str, name: str) -> str:
     return f"{parent}.{name}" if parent else name
 
@@ -130,6 +134,8 @@ class SchemaFlattener:
         self._budget = WalkBudget("flattening a schema into fields")
 
     def deref(self, node: JSONSchema, refs: tuple[str, ...] = ()) -> tuple[JSONSchema, tuple[str, ...]]:
+        if node.__class__ is bool:  # type: ignore[comparison-overlap]  # JSON Schema `true`/`false`
+            return ({} if node else FALSE_SCHEMA), refs
         seen = 0
         while "$ref" in node:
             name = ref_name(node["$ref"])

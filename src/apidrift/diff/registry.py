@@ -69,6 +69,8 @@ RESPONSE_ONLY = frozenset(
         ChangeKind.STATUS_ADDED,
         ChangeKind.STATUS_REMOVED,
         ChangeKind.SUCCESS_STATUS_REMOVED,
+        ChangeKind.STATUS_BECAME_RANGE,
+        ChangeKind.RANGE_BECAME_STATUS,
         *(r.kind for r in headers.RULES),
         *(r.kind for r in media.RULES),
     }

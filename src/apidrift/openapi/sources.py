@@ -21,10 +21,11 @@ from apidrift.openapi.components import Finding, ImportedExample
 from apidrift.openapi.convert import ImportResult, import_document, in_scope, load_document
 from apidrift.openapi.soundness import check_imported
 
+# /7: parameters carry allowEmptyValue and allowReserved.
 # /6: parameters carry their style and explode; callbacks are kept as webhooks. /5: operations and
 # parameters carry their lifecycle extensions. /3: findings are values (kind, message, operation,
 # file, pointer); the API is named by the document.
-CACHE_FORMAT = "apidrift.openapi-cache/6"
+CACHE_FORMAT = "apidrift.openapi-cache/7"
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # A version label or API name that is safe as one folder name.
 FOLDER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")

@@ -57,9 +57,9 @@ def parts(pair: FieldPair, paired: set[str]) -> list[Change]:
 
 
 def members(pair: FieldPair, paired: set[str]) -> list[Change]:
-    """Branches of a union on both sides, counted (inline branches of one JSON type share a label, so
-    a second inline object is one more `object`); a plain type becoming a union is a type change."""
-    came, gone = branch_changes(*branches(pair.old, pair.new), paired)
+    """Branches of a union gained or lost, counted (inline branches of one JSON type share a label,
+    so a second inline object is one more `object`); see `branch_changes`."""
+    came, gone = branch_changes(pair.old, pair.new, paired)
     if not came and not gone:
         return []
     a, b = sorted(pair.old.union), sorted(pair.new.union)
@@ -73,65 +73,86 @@ def members(pair: FieldPair, paired: set[str]) -> list[Change]:
     return out
 
 
-def branches(old: FieldShape, new: FieldShape) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The union branches of both shapes; where one of them is a union, the plain other is a union of
-    one branch (its type name, else its JSON type), so a type becoming `oneOf: [itself, Other]`
-    gains a branch. JSON types that came or went are the type rule's, so plain ones are not labelled."""
-    if bool(old.union) == bool(new.union):
-        return old.union, new.union
-    return tuple(_compound(s.union) if s.union else _single(s) for s in (old, new))  # type: ignore[return-value]
-
-
-def _compound(labels: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(label for label in labels if label not in PRIMITIVE)
-
-
-def _single(shape: FieldShape) -> tuple[str, ...]:
-    if shape.refs:
-        return (shape.refs[-1],)
-    label = "|".join(sorted(set(shape.types) - {"null"}))
-    return (label,) if label and label not in PRIMITIVE else ()
-
-
 def branch_changes(
-    old: tuple[str, ...], new: tuple[str, ...], paired: set[str] = frozenset()  # type: ignore[assignment]
+    old: FieldShape,
+    new: FieldShape,
+    paired: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> tuple[Counter[str], Counter[str]]:
-    """The branches a union gained and lost (by label, with counts), when both versions are unions.
-    A JSON type another branch now admits is no loss (`integer` within a new `number`)."""
-    if not old or not new:
+    """The oneOf/anyOf branches a field gained and lost, by label with counts, where either version
+    is a union; a plain other side is a union of one branch (its type name, or one inline object),
+    so a type becoming `oneOf: [itself, Other]` gains one branch. Named branches and inline objects
+    count; a JSON type that came or went is the type rule's, and a named type the other version is
+    itself (or reaches below another branch) neither came nor went."""
+    if not old.union and not new.union:
         return Counter(), Counter()
-    before, after = Counter(old), Counter(new)
+    before, after = Counter(_labels(old, new)), Counter(_labels(new, old))
     came, gone = after - before, before - after
-    # A null branch is nullability, which its own rule reports.
-    came.pop("null", None)
-    gone.pop("null", None)
-    for name in paired:
-        came.pop(name, None)
-        gone.pop(name, None)
-    wide_old, wide_new = _admitted(before), _admitted(after)
-    for label in list(gone):
-        if label in PRIMITIVE and label in wide_new:
-            del gone[label]
-    for label in list(came):
-        if label in PRIMITIVE and label in wide_old:
-            del came[label]
+    for label in ("null", *paired):
+        came.pop(label, None)
+        gone.pop(label, None)
+    named_came, named_gone = (any(not _inline(x) for x in c) for c in (came, gone))
+    for counter, other, renamed in ((gone, new, named_came), (came, old, named_gone)):
+        admitted = _admitted(other.types)
+        for label in list(counter):
+            if _inline(label):
+                # A JSON type that came or went is the type rule's (`type-widened`: one finding); an
+                # unnamed branch of a type still admitted matters only as one more or fewer object
+                # (a scalar branch more or less is a bound, compared as such), and not where named
+                # branches came in its place (it was given a name).
+                kept = all(t in admitted for t in label.split("|"))
+                if not kept or label != "object" or renamed:
+                    del counter[label]
+            elif _is_itself(label, other):
+                del counter[label]
     return came, gone
+
+
+def _labels(shape: FieldShape, other: FieldShape) -> tuple[str, ...]:
+    """A shape's branch labels as compared with `other`'s. A branch without a type of its own (only
+    `required`, say) constrains the value rather than being one: it is no branch here."""
+    if shape.union and other.union:
+        return tuple(x for x in shape.union if x)
+    if shape.union:
+        # Against a plain type, JSON types that came or went are the type rule's to report: only
+        # named branches count, and inline objects against a plain object.
+        plain_object = set(other.types) - {"null"} == {"object"}
+        return tuple(x for x in shape.union if x and (not _inline(x) or (x == "object" and plain_object)))
+    if shape.refs and shape.refs[-1] in other.union:
+        return (shape.refs[-1],)
+    # A plain object is one inline object branch, where the union has inline object branches at all
+    # (else its objects come from named branches, or from the field itself around typeless ones).
+    if set(shape.types) - {"null"} == {"object"} and "object" in other.union:
+        return ("object",)
+    return ()
+
+
+def _inline(label: str) -> bool:
+    """An unnamed branch, labelled by its JSON type or types (`array|string`)."""
+    return all(t in INLINE_TYPES for t in label.split("|"))
+
+
+def _is_itself(name: str, shape: FieldShape) -> bool:
+    """Whether the field `shape` is the named type `name` itself (or reaches it below a branch of
+    another name) rather than having it as a branch of its own."""
+    return name in shape.refs and name not in shape.union
 
 
 # JSON types whose branches are told apart by their type alone (an `object` branch has fields).
 PRIMITIVE = frozenset({"string", "integer", "number", "boolean", "null"})
 
 
-def _admitted(labels: Counter[str]) -> set[str]:
-    types = {t for label in labels for t in label.split("|")}
-    return types | {"integer"} if "number" in types else types
+def _admitted(types: tuple[str, ...]) -> set[str]:
+    return {*types, "integer"} if "number" in types else set(types)
 
 
 def _shown(labels: Counter[str]) -> list[str]:
-    return [
-        (f"{n} more " if n > 1 else "") + (label if label not in INLINE_TYPES else f"an inline {label}")
-        for label, n in sorted(labels.items())
-    ]
+    shown = []
+    for label, n in sorted(labels.items()):
+        if _inline(label):
+            shown.append(f"{n} inline {label} branches" if n > 1 else f"an inline {label}")
+        else:
+            shown.append(label)
+    return shown
 
 
 INLINE_TYPES = PRIMITIVE | {"object", "array"}

@@ -79,8 +79,6 @@ def types(pair: FieldPair) -> list[Change]:
     ta, tb = set(pair.old.types) - {"null"}, set(pair.new.types) - {"null"}
     if not ta or not tb or ta == tb:
         return []
-    if pair.old.union and pair.new.union:
-        return []  # a union on both sides: its branches gained or lost say it (composition)
     wide_a, wide_b = _widened(ta), _widened(tb)
     kind = K.TYPE_CHANGED
     if wide_a <= wide_b:
@@ -104,8 +102,9 @@ def enums(pair: FieldPair) -> list[Change]:
         added = [v for v in b.enum if v not in a.enum]
         removed = [v for v in a.enum if v not in b.enum]
         out, renamed = _value_renames(pair, removed, added)
-        added = [v for v in added if v not in renamed]
-        removed = [v for v in removed if v not in renamed]
+        # Only strings are renamed; other values (objects, lists) need not be hashable.
+        added = [v for v in added if not (isinstance(v, str) and v in renamed)]
+        removed = [v for v in removed if not (isinstance(v, str) and v in renamed)]
         if added:
             out.append(
                 pair.change(K.ENUM_VALUES_ADDED, list(a.enum), list(b.enum), f"{label} admits {added}")

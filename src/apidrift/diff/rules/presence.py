@@ -8,7 +8,7 @@ from apidrift.check.shapes import FieldShape
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
 from apidrift.diff.fields import READ, SEND, ChangeContext, FieldPair, moved, outermost, type_label
 from apidrift.diff.policy import LifecyclePolicy
-from apidrift.diff.rules.composition import INLINE_TYPES, branch_changes, branches
+from apidrift.diff.rules.composition import INLINE_TYPES, branch_changes
 from apidrift.diff.rules.operations import lifecycle_note
 
 K, S = ChangeKind, Side
@@ -76,14 +76,20 @@ def _branch_moved(path: str, these: dict[str, FieldShape], others: dict[str, Fie
     # Both must be unions: only then is the branch reported as one.
     if here is None or there is None or not (here.union or there.union):
         return False
-    mine, theirs = branches(here, there)
-    only_here = branch_changes(theirs, mine)[0]
+    if not there.union and not _has_fields(parent, others):
+        return False  # a free-form object now (or before): its fields did go (or come) with it
+    only_here = branch_changes(there, here)[0]
     origin = shape.origin
-    named = [n for n in mine if n not in INLINE_TYPES]
+    named = [n for n in here.union or here.refs[-1:] if n not in INLINE_TYPES]
     if any(origin.startswith((f"{n}.", f"{n}[")) for n in named):
         return any(origin.startswith((f"{n}.", f"{n}[")) for n in only_here)
     # Defined inline: one of the inline object branches this side has more of.
     return only_here["object"] > 0
+
+
+def _has_fields(parent: str, shapes: dict[str, FieldShape]) -> bool:
+    below = f"{parent}." if parent else ""
+    return any(p != parent and p.startswith(below) and not p.startswith(f"{parent}[]") for p in shapes)
 
 
 def structure(
