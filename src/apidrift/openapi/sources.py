@@ -16,7 +16,7 @@ from typing import Any
 from apidrift.contracts.model import CONTRACT_FILE, ContractStore, ContractVersion, load_version
 from apidrift.errors import ApidriftError, ContractError, UnsafeFileError
 from apidrift.files import atomic_write
-from apidrift.openapi.bundle import has_external_refs
+from apidrift.openapi.bundle import ORIGINS_KEY, has_external_refs, origin_of
 from apidrift.openapi.components import Finding, ImportedExample
 from apidrift.openapi.convert import ImportResult, import_document, in_scope, load_document
 from apidrift.openapi.soundness import check_imported
@@ -173,13 +173,21 @@ class _Source:
         dated = version_label(info_version)
         return dataclasses.replace(
             result,
-            problems=[*result.problems, *problems],
+            problems=[_located(f, document) for f in (*result.problems, *problems)],
             version=dataclasses.replace(
                 sound,
                 date=dated if dated and ISO_DATE.match(dated) else None,
                 extra={**result.version.extra, "openapi": provenance},
             ),
         )
+
+
+def _located(finding: Finding, document: dict[str, Any]) -> Finding:
+    """A finding inside a schema the bundler copied from another file, pointed at that file."""
+    if finding.file is None or ORIGINS_KEY not in document:
+        return finding
+    file, pointer = origin_of(document, finding.file, finding.pointer)
+    return dataclasses.replace(finding, file=file, pointer=pointer)
 
 
 def _to_cache(target: Path, result: ImportResult) -> None:
