@@ -648,7 +648,8 @@ def _side_versions(side: Side, field: JSONSchema, label: str) -> ContractVersion
     if side is Side.RESPONSE:
         return version(label, [op(obj({"x": field}))])
     if side is Side.REQUEST:
-        return version(label, [op(None, method="POST", body=obj({"x": field}))])
+        # Optional, as the parameter is: a required field's default never applies to its senders.
+        return version(label, [op(None, method="POST", body=obj({"x": field}, []))])
     return version(label, [op(None, params=[param("x", field)])])
 
 

@@ -140,3 +140,87 @@ def test_the_contract_keeps_the_query_permissions() -> None:
     written = operation_to_json(operation)
     assert "allowEmptyValue" not in written["parameters"][1]  # contracts without them stay as they were
     assert parse_operation(written, Path("contract.json"), "/operations/0").parameters == operation.parameters
+
+
+def with_media(operation_body: dict[str, object], *, request: bool) -> list[object]:
+    """One POST operation whose request body or 200 response has the media types given."""
+    base = op(None, method="POST", body=STRING) if request else op(STRING)
+    (primary, schema), *others = operation_body.items()
+    if request:
+        assert base.request_body is not None
+        spec = replace(base.request_body, content_type=primary, schema=schema, media=dict(others))
+        return [replace(base, request_body=spec)]
+    response = ResponseSpec("200", "OK", schema, content_type=primary, media=dict(others))  # type: ignore[arg-type]
+    return [replace(base, responses={"200": response})]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kind"),
+    [
+        ("application/json", "application/*", K.MEDIA_TYPE_WIDENED),
+        ("application/json", "*/*", K.MEDIA_TYPE_WIDENED),
+        ("application/*", "application/json", K.MEDIA_TYPE_NARROWED),
+        ("application/json", "application/json; charset=utf-8", K.MEDIA_TYPE_PARAMETERS_CHANGED),
+    ],
+)
+@pytest.mark.parametrize("request_side", [True, False])
+def test_a_media_type_widened_narrowed_or_reparametered_is_one_change(
+    old: str, new: str, kind: ChangeKind, request_side: bool
+) -> None:
+    body = obj({"id": STRING})
+    a = version("v1", with_media({old: body}, request=request_side))  # type: ignore[arg-type]
+    b = version("v2", with_media({new: body}, request=request_side))  # type: ignore[arg-type]
+    change = only_change(diff(a, b))
+    side = Side.REQUEST if request_side else Side.RESPONSE
+    assert (change.kind, change.side, change.old, change.new) == (kind, side, old, new)
+    # One principle: a request range narrowed refuses senders, a response range widened surprises readers.
+    harmful = (kind is K.MEDIA_TYPE_NARROWED) if request_side else (kind is K.MEDIA_TYPE_WIDENED)
+    assert change.severity is (B if harmful else INFO)
+
+
+def test_a_media_type_range_keeps_comparing_its_schema() -> None:
+    a = version("v1", with_media({"application/json": obj({"id": STRING, "n": STRING})}, request=False))  # type: ignore[arg-type]
+    b = version("v2", with_media({"application/*": obj({"id": STRING})}, request=False))  # type: ignore[arg-type]
+    assert kinds(diff(a, b)) == [(K.FIELD_REMOVED, B), (K.MEDIA_TYPE_WIDENED, B)]
+
+
+def only_change(changes: list[object]) -> object:
+    assert len(changes) == 1, changes
+    return changes[0]
+
+
+@pytest.mark.parametrize("anything", [".*", "^.*", ".*$", "^[\\s\\S]*$"])
+def test_a_pattern_every_string_matches_is_no_pattern(anything: str) -> None:
+    forward, backward = both(
+        obj({"x": {"type": "string", "pattern": "^[a-z]+$"}}),
+        obj({"x": {"type": "string", "pattern": anything}}),
+    )
+    assert kinds(forward) == [(K.CONSTRAINT_WIDENED, B)]  # a response: readers may meet any string
+    assert kinds(backward) == [(K.CONSTRAINT_NARROWED, INFO)]
+
+
+def test_a_line_anchored_pattern_is_not_everything() -> None:
+    # `.` stops at a line break: `^.*$` refuses "a\nb", so it stays undecided against another pattern.
+    forward, _ = both(
+        obj({"x": {"type": "string", "pattern": "^a"}}), obj({"x": {"type": "string", "pattern": "^.*$"}})
+    )
+    assert kinds(forward) == [(K.CONSTRAINT_CHANGED, W)]
+
+
+def test_the_default_of_a_required_request_field_or_parameter_never_applies() -> None:
+    def body(default: str, *, required: bool) -> object:
+        return obj({"x": {"type": "string", "default": default}}, ["x"] if required else [])
+
+    def one(default: str, *, required: bool) -> object:
+        return version("v", [op(None, method="POST", body=body(default, required=required))])  # type: ignore[arg-type]
+
+    assert kinds(diff(one("a", required=True), one("b", required=True))) == [(K.DEFAULT_CHANGED, INFO)]  # type: ignore[arg-type]
+    assert kinds(diff(one("a", required=False), one("b", required=False))) == [(K.DEFAULT_CHANGED, W)]  # type: ignore[arg-type]
+
+    def query(default: str, *, required: bool) -> object:
+        return version(
+            "v", [op(STRING, params=[param("q", {"type": "string", "default": default}, required=required)])]
+        )
+
+    assert kinds(diff(query("a", required=True), query("b", required=True))) == [(K.DEFAULT_CHANGED, INFO)]  # type: ignore[arg-type]
+    assert kinds(diff(query("a", required=False), query("b", required=False))) == [(K.DEFAULT_CHANGED, W)]  # type: ignore[arg-type]

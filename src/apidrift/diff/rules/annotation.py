@@ -49,7 +49,12 @@ def check(pair: FieldPair) -> list[Change]:
     if old_default != new_default and old_default is not _ABSENT:
         shown = None if new_default is _ABSENT else new_default
         message = f"{pair.label} default {old_default!r} -> {'(none)' if shown is None else repr(shown)}"
-        out.append(pair.change(K.DEFAULT_CHANGED, old_default, shown, message))
+        if pair.ctx.side in SEND and pair.old.required and pair.new.required and not pair.is_root:
+            # Senders must send a required field: its default is never filled in for them.
+            message += "; it is required, so senders always send it"
+            out.append(pair.change(K.DEFAULT_CHANGED, old_default, shown, message, severity=INFO))
+        else:
+            out.append(pair.change(K.DEFAULT_CHANGED, old_default, shown, message))
     out += _access(pair, "readOnly", K.BECAME_READ_ONLY)
     out += _access(pair, "writeOnly", K.BECAME_WRITE_ONLY)
     out += _extensible(pair)

@@ -334,7 +334,20 @@ def _multiple_of(old: Any, new: Any) -> tuple[Direction, str]:
 
 
 def _pattern(old: Any, new: Any) -> tuple[Direction, str]:
+    if _anything(new):
+        return WD, ""  # `.*` admits every string, as no pattern does
+    if _anything(old):
+        return N, ""
     return U, f"two different patterns ({old!r} -> {new!r}) cannot be compared statically"
+
+
+# Patterns every string matches: `pattern` is searched, not anchored (JSON Schema), so one that may
+# match nothing matches anywhere. `^.*$` is not among them: `.` stops at a line break.
+_EVERYTHING = frozenset({"", ".*", "^.*", ".*$", "(.*)", "[\\s\\S]*", "^[\\s\\S]*$"})
+
+
+def _anything(pattern: Any) -> bool:
+    return isinstance(pattern, str) and pattern in _EVERYTHING
 
 
 def _format(old: Any, new: Any) -> tuple[Direction, str]:
