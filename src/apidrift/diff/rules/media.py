@@ -4,6 +4,8 @@ media type both versions document."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from apidrift.contracts.model import JSONSchema
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
 from apidrift.diff.fields import ChangeContext, Walk, directional, prefixed
@@ -31,6 +33,11 @@ RULES = (
         Rule(K.MEDIA_TYPE_PARAMETERS_CHANGED, side, INFO, "the same type and subtype (charset, version ...)")
         for side in (S.REQUEST, S.RESPONSE)
     ),
+)
+# A webhook's payload is sent by the API and read by its receivers: graded as a response is.
+RULES = (
+    *RULES,
+    *(replace(r, side=S.WEBHOOK, why=f"receivers: {r.why}") for r in RULES if r.side is S.RESPONSE),
 )
 
 
