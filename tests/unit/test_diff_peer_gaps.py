@@ -224,3 +224,14 @@ def test_the_default_of_a_required_request_field_or_parameter_never_applies() ->
 
     assert kinds(diff(query("a", required=True), query("b", required=True))) == [(K.DEFAULT_CHANGED, INFO)]  # type: ignore[arg-type]
     assert kinds(diff(query("a", required=False), query("b", required=False))) == [(K.DEFAULT_CHANGED, W)]  # type: ignore[arg-type]
+
+
+def test_a_default_documented_for_the_first_time_is_info_and_dropping_it_is_not() -> None:
+    def query(schema: dict[str, object]) -> object:
+        return version("v", [op(STRING, params=[param("q", schema)])])  # type: ignore[arg-type]
+
+    plain, defaulted = query({"type": "integer"}), query({"type": "integer", "default": 20})
+    added, dropped = diff(plain, defaulted), diff(defaulted, plain)  # type: ignore[arg-type]
+    assert [(c.kind, c.severity, c.old, c.new) for c in added] == [(K.DEFAULT_CHANGED, INFO, None, 20)]
+    # Senders that omit it may now get something else than the 20 they were promised.
+    assert [(c.kind, c.severity, c.old, c.new) for c in dropped] == [(K.DEFAULT_CHANGED, W, 20, None)]

@@ -46,7 +46,11 @@ def check(pair: FieldPair) -> list[Change]:
         return []
     out = []
     old_default, new_default = _get(a, "default"), _get(b, "default")
-    if old_default != new_default and old_default is not _ABSENT:
+    if old_default is _ABSENT and new_default is not _ABSENT:
+        # Documented for the first time: what the server did without it is not known to have changed.
+        message = f"{pair.label} default now documented as {new_default!r}"
+        out.append(pair.change(K.DEFAULT_CHANGED, None, new_default, message, severity=INFO))
+    elif old_default != new_default:
         shown = None if new_default is _ABSENT else new_default
         message = f"{pair.label} default {old_default!r} -> {'(none)' if shown is None else repr(shown)}"
         if pair.ctx.side in SEND and pair.old.required and pair.new.required and not pair.is_root:
