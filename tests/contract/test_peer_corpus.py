@@ -40,9 +40,9 @@ def test_the_corpus_is_broad() -> None:
     named = {case.get("base", f"{name}/base.yaml") for name, case in CASES.items()}
     on_disk = {str(p.relative_to(CORPUS)) for p in CORPUS.glob("written/*/base.yaml")}
     assert on_disk <= named
-    assert len(CASES) >= 60
+    assert len(CASES) >= 190
     kinds = {kind for case in CASES.values() for kind, _ in case["forward"] + case["backward"]}
-    assert len(kinds) >= 30
+    assert len(kinds) >= 80
 
 
 @pytest.mark.parametrize("direction", ["forward", "backward"])

@@ -648,7 +648,8 @@ def _side_versions(side: Side, field: JSONSchema, label: str) -> ContractVersion
     if side is Side.RESPONSE:
         return version(label, [op(obj({"x": field}))])
     if side is Side.REQUEST:
-        return version(label, [op(None, method="POST", body=obj({"x": field}))])
+        # Optional, as the parameter is: a required field's default never applies to its senders.
+        return version(label, [op(None, method="POST", body=obj({"x": field}, []))])
     return version(label, [op(None, params=[param("x", field)])])
 
 
@@ -1036,10 +1037,15 @@ def test_union_member_field_changes(union: str) -> None:
 def test_union_gains_a_member() -> None:
     one = obj({"object": {"const": "user"}})
     two = obj({"object": {"const": "service_account"}})
-    forward, _ = both({"anyOf": [one]}, {"anyOf": [one, two]})
-    change = only(forward)
-    assert (change.kind, change.path, change.severity) == (K.ENUM_VALUES_ADDED, "object", W)
-    assert change.new == ["service_account", "user"]
+    forward, backward = both({"anyOf": [one]}, {"anyOf": [one, two]})
+    # One more inline object branch (counted, though both are labelled `object`), and the value
+    # that tells the new one apart.
+    branch, values = sorted(forward, key=lambda c: c.path)
+    assert (branch.kind, branch.path, branch.severity) == (K.UNION_MEMBER_ADDED, "", W)
+    assert "an inline object" in branch.message
+    assert (values.kind, values.path, values.severity) == (K.ENUM_VALUES_ADDED, "object", W)
+    assert values.new == ["service_account", "user"]
+    assert K.UNION_MEMBER_REMOVED in {c.kind for c in backward}
 
 
 def node(value: JSONSchema) -> JSONSchema:

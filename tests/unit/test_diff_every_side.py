@@ -14,6 +14,7 @@ from apidrift.contracts.model import ContractVersion, JSONSchema
 from apidrift.diff.changes import Change, ChangeKind, Side
 from apidrift.diff.engine import diff_versions
 from apidrift.diff.registry import RULES
+from apidrift.diff.rules.discriminator import KEY
 
 K = ChangeKind
 S: JSONSchema = {"type": "string"}
@@ -21,12 +22,25 @@ NAMED: JSONSchema = {"type": "object", "properties": {"a": S}, "required": ["a"]
 OTHER: JSONSchema = {"type": "object", "properties": {"b": S}, "required": ["b"]}
 THIRD: JSONSchema = {"type": "object", "properties": {"c": S}, "required": ["c"]}
 FIELD_SIDES = (Side.RESPONSE, Side.REQUEST, Side.PARAMETER, Side.WEBHOOK)
-FIELD_FAMILIES = {"schema fields", "schema keywords", "schema annotations", "composition", "lifecycle"}
+FIELD_FAMILIES = {
+    "schema fields",
+    "schema keywords",
+    "schema annotations",
+    "composition",
+    "lifecycle",
+    "discriminators",
+}
 DEFS = {"A": NAMED, "B": OTHER, "C": THIRD, "Old": NAMED, "New": NAMED}
 
 
 def field(schema: JSONSchema) -> dict[str, JSONSchema]:
     return {"id": S, "f": schema}
+
+
+def picked(discriminator: JSONSchema | None) -> JSONSchema:
+    """A union of A and B, told apart by `discriminator` when one is given (as the importer keeps it)."""
+    union: JSONSchema = {"oneOf": [ref("A"), ref("B")]}
+    return {**union, KEY: discriminator} if discriminator else union
 
 
 # kind: (old properties, new properties, old required, new required, the kind the reverse diff gives)
@@ -125,6 +139,34 @@ CASES: dict[ChangeKind, Case] = {
         K.ALLOF_PART_REMOVED,
     ),
     K.SCHEMA_RENAMED: (field(ref("Old")), field(ref("New")), [], [], K.SCHEMA_RENAMED),
+    K.DISCRIMINATOR_ADDED: (
+        field(picked(None)),
+        field(picked({"propertyName": "kind"})),
+        [],
+        [],
+        K.DISCRIMINATOR_REMOVED,
+    ),
+    K.DISCRIMINATOR_CHANGED: (
+        field(picked({"propertyName": "kind"})),
+        field(picked({"propertyName": "type"})),
+        [],
+        [],
+        K.DISCRIMINATOR_CHANGED,
+    ),
+    K.DISCRIMINATOR_VALUES_ADDED: (
+        field(picked({"propertyName": "kind", "mapping": {"a": "#/components/schemas/A"}})),
+        field(
+            picked(
+                {
+                    "propertyName": "kind",
+                    "mapping": {"a": "#/components/schemas/A", "b": "#/components/schemas/B"},
+                }
+            )
+        ),
+        [],
+        [],
+        K.DISCRIMINATOR_VALUES_REMOVED,
+    ),
 }
 # Each kind, and the case (and its direction) that gives it.
 GIVES: dict[ChangeKind, tuple[ChangeKind, bool]] = {
@@ -199,3 +241,17 @@ def test_the_table_covers_every_field_rule_on_every_side() -> None:
     }
     declared -= {(K.DEPRECATED_PARAM_REMOVED, Side.PARAMETER)}  # a parameter's, in test_diff_lifecycle.py
     assert {(kind, side) for (kind, side) in declared if kind not in GIVES} == set()
+
+
+@pytest.mark.parametrize("side", FIELD_SIDES)
+def test_an_inline_object_branch_is_a_union_member_on_every_side(side: Side) -> None:
+    """Every inline object branch is labelled `object`: one more is counted as a branch added (its
+    fields are the branch's, not fields added to a value that still comes), one fewer as removed."""
+    a, b = on(side, field({"oneOf": [NAMED]}), []), on(side, field({"oneOf": [NAMED, OTHER]}), [])
+    forward = [c for c in diff_versions(a, b).changes if c.side is side]
+    backward = [c for c in diff_versions(b, a).changes if c.side is side]
+    where = "q.f" if side is Side.PARAMETER else "f"
+    assert [(c.kind, c.path) for c in forward] == [(K.UNION_MEMBER_ADDED, where)]
+    assert [(c.kind, c.path) for c in backward] == [(K.UNION_MEMBER_REMOVED, where)]
+    assert forward[0].severity is RULES[(K.UNION_MEMBER_ADDED, side)].severity
+    assert backward[0].severity is RULES[(K.UNION_MEMBER_REMOVED, side)].severity

@@ -237,3 +237,52 @@ def test_a_long_chain_of_schema_files_is_read_and_a_long_chain_of_path_items_is_
     paths.write_text(head + "  /a: {$ref: './p0.yaml'}\n", encoding="utf-8")
     done = run_cli("diff", str(paths), str(paths), cwd=tmp_path)
     assert done.returncode == 2 and "references nested more than 64 deep" in done.stderr, done.stderr
+
+
+def test_findings_in_a_schema_read_from_another_file_point_into_that_file(tmp_path: Path) -> None:
+    """A schema copied into components/schemas is reported where it is written, not where the copy
+    sits: the reader fixes the file they wrote."""
+    root = """\
+openapi: 3.0.3
+info: {title: Located, version: 1.0.0}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: './schemas/pet.yaml'}
+  /local:
+    get:
+      operationId: getLocal
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Local'}
+components:
+  schemas:
+    Owner: {$ref: './schemas/people.yaml#/Owner'}
+    Local:
+      type: object
+      required: [a, a]
+      properties: {a: {type: string}}
+"""
+    files = {
+        "schemas/pet.yaml": "type: object\nrequired: [id, id]\nproperties:\n  id: {type: string}\n"
+        "  owner: {$ref: './people.yaml#/Owner'}\n",
+        "schemas/people.yaml": "Owner:\n  type: object\n  required: [name, name]\n"
+        "  properties:\n    name: {type: string}\n",
+    }
+    path = tree(tmp_path, files, root=root)
+    problems = import_openapi_file(path, use_cache=False).problems
+    located = sorted((Path(f.file or "").relative_to(tmp_path).as_posix(), f.pointer) for f in problems)
+    assert located == [
+        ("openapi.yaml", "/components/schemas/Local/required"),  # the root's own: as it was
+        ("schemas/people.yaml", "/Owner/required"),
+        ("schemas/pet.yaml", "/required"),
+    ]

@@ -67,6 +67,10 @@ class FieldShape:
         return "null" in self.types
 
 
+# `false` as a schema object: what no value fits.
+FALSE_SCHEMA: JSONSchema = {"not": {}}
+
+
 def join(parent: str, name: str) -> str:
     return f"{parent}.{name}" if parent else name
 
@@ -134,6 +138,8 @@ class SchemaFlattener:
         self._budget = WalkBudget("flattening a schema into fields")
 
     def deref(self, node: JSONSchema, refs: tuple[str, ...] = ()) -> tuple[JSONSchema, tuple[str, ...]]:
+        if node.__class__ is bool:  # type: ignore[comparison-overlap]  # JSON Schema `true`/`false`
+            return ({} if node else FALSE_SCHEMA), refs
         seen = 0
         while isinstance(node, dict) and "$ref" in node:
             name = ref_name(node["$ref"])
@@ -334,10 +340,11 @@ class SchemaFlattener:
         return tuple(sorted(names))
 
     def _union(self, node: JSONSchema) -> tuple[str, ...]:
-        labels = set()
+        # Inline branches of one type share a label: kept once each, so a diff can count them.
+        labels = []
         for part in [*node.get("anyOf", ()), *node.get("oneOf", ())]:
             sub, refs = self.deref(part)
-            labels.add(
+            labels.append(
                 refs[0] if refs else "|".join(sorted({t for m in self._members(sub) for t in types_of(m)}))
             )
         return tuple(sorted(labels))

@@ -134,6 +134,10 @@ class Parameter:
     # them: "" and None mean the default for its location.
     style: str = ""
     explode: bool | None = None
+    # OpenAPI `allowEmptyValue` (a query parameter sent with an empty value) and `allowReserved`
+    # (reserved characters sent unencoded); both false unless stated.
+    allow_empty: bool = False
+    allow_reserved: bool = False
 
 
 @dataclass(frozen=True)
@@ -222,6 +226,8 @@ def operation_to_json(op: Operation) -> dict[str, Any]:
                 # Written only when stated, so contracts imported before they were kept stay as they were.
                 **({"style": p.style} if p.style else {}),
                 **({"explode": p.explode} if p.explode is not None else {}),
+                **({"allowEmptyValue": True} if p.allow_empty else {}),
+                **({"allowReserved": True} if p.allow_reserved else {}),
             }
             for p in op.parameters
         ],
@@ -283,6 +289,8 @@ def parse_operation(raw: Any, file: Path, pointer: str) -> Operation:
                 lifecycle=lifecycle_from_json(p),
                 style=p["style"] if isinstance(p.get("style"), str) else "",
                 explode=p["explode"] if isinstance(p.get("explode"), bool) else None,
+                allow_empty=p.get("allowEmptyValue") is True,
+                allow_reserved=p.get("allowReserved") is True,
             )
         )
     body_raw = raw.get("request_body")

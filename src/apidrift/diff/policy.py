@@ -3,9 +3,11 @@ which extensions say that something is deprecated or when it goes."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
 
 from apidrift.contracts.model import Lifecycle
 from apidrift.diff.changes import Severity
@@ -44,9 +46,16 @@ class LifecyclePolicy:
         (the usual rule applies)."""
         if not deprecated and not sunset:
             return None
-        if sunset:
-            return self.after_sunset if sunset[:10] <= self.judged_on(new_date) else self.before_sunset
+        day = sunset_date(sunset) if sunset else None
+        if day is not None:
+            return self.after_sunset if day <= self.judged_on(new_date) else self.before_sunset
+        # A sunset that is no date it can read says no more than `deprecated`.
         return self.deprecated_removal
+
+    def passed(self, sunset: str, new_date: str | None) -> bool | None:
+        """Whether the sunset `sunset` has passed on the day judged on; None when it is no date."""
+        day = sunset_date(sunset)
+        return None if day is None else day <= self.judged_on(new_date)
 
     def graded(self, status: Status, live: Severity, new_date: str | None) -> Severity | None:
         """`removal` for `status`, never worse than `live` (removing it were it not deprecated)."""
@@ -72,6 +81,24 @@ class LifecyclePolicy:
         sunset = next((str(values[k]) for k in self.sunset_keys if _set(values.get(k))), None)
         marked = any(_set(values.get(k)) for k in self.deprecated_keys)
         return Status(deprecated=deprecated or marked, sunset=sunset)
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def sunset_date(value: str) -> str | None:
+    """The ISO day (YYYY-MM-DD) a sunset value names: an ISO 8601 date or date-time, or the HTTP-date
+    of the `Sunset` header (RFC 8594, `Sat, 01 Jan 2022 00:00:00 GMT`); None when it is neither."""
+    text = str(value).strip()
+    if _ISO_DAY.match(text):
+        try:
+            return date.fromisoformat(text[:10]).isoformat()
+        except ValueError:
+            return None
+    try:
+        return parsedate_to_datetime(text).date().isoformat()
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def _set(value: object) -> bool:

@@ -29,6 +29,9 @@ from apidrift.errors import OpenAPIError
 from apidrift.openapi.schemas import SCHEMA_MAPS, SUBSCHEMA_KEYS
 
 SCHEMA_PREFIX = "#/components/schemas/"
+# Where each schema added to components/schemas came from (`name: "schemas/pet.yaml#/Pet"`, relative
+# to the root document's folder), kept in the bundled document so findings can point there.
+ORIGINS_KEY = "x-apidrift-bundled-from"
 # Sections whose `#/components/<section>/<name>` references the importer follows itself.
 FOLLOWED = ("parameters", "responses", "requestBodies", "headers", "examples", "links", "schemas")
 # Only files that many, and that many bytes in all, are read for one document.
@@ -80,6 +83,8 @@ class _Bundler:
     inlining: list[tuple[Path, str]] = field(default_factory=list)
     # How many references are being followed one inside another right now.
     hops: int = 0
+    # The file and pointer each schema added to components/schemas was copied from.
+    origins: dict[str, tuple[Path, str]] = field(default_factory=dict)
 
     # --- the walk ---------------------------------------------------------------------------
 
@@ -146,6 +151,7 @@ class _Bundler:
         if key not in self.hoisted:
             name = self._fresh_name(target_file, fragment)
             self.hoisted[key] = name
+            self.origins[name] = key
             self._schemas()[name] = {}  # the name is taken now; the schema comes in `fill_pending`
             self.pending[name] = (target_file, fragment, ref, file, pointer)
         return SCHEMA_PREFIX + self.hoisted[key]
@@ -306,6 +312,7 @@ def _bundle(document: dict[str, Any], path: Path, parse: Parse, limits: Limits) 
                     target_file, fragment = bundler.locate(value["$ref"], path, where)
                     if target_file != path and (target_file, fragment) not in bundler.hoisted:
                         bundler.hoisted[(target_file, fragment)] = str(name)
+                        bundler.origins[str(name)] = (target_file, fragment)
                         bundler.pending[str(name)] = (target_file, fragment, value["$ref"], path, where)
             for name in names:
                 if name not in bundler.pending:
@@ -317,7 +324,30 @@ def _bundle(document: dict[str, Any], path: Path, parse: Parse, limits: Limits) 
         if isinstance(document.get(key), dict):
             document[key] = bundler.node(document[key], path, f"/{key}")
     bundler.fill_pending()
+    folder = path.parent.resolve()
+    origins = {
+        name: f"{file.resolve().relative_to(folder).as_posix()}#{fragment}"
+        for name, (file, fragment) in bundler.origins.items()
+        if file != path
+    }
+    if origins:
+        document[ORIGINS_KEY] = origins
     return document
+
+
+def origin_of(document: dict[str, Any], root: str, pointer: str) -> tuple[str, str]:
+    """The file and pointer a location of the bundled document (`root` and `pointer`) was read from:
+    inside a schema copied from another file, that file and the pointer there; else as given."""
+    origins = document.get(ORIGINS_KEY)
+    prefix = SCHEMA_PREFIX[1:]
+    if not isinstance(origins, dict) or not pointer.startswith(prefix):
+        return root, pointer
+    name, slash, rest = pointer[len(prefix) :].partition("/")
+    source = origins.get(name.replace("~1", "/").replace("~0", "~"))
+    if not isinstance(source, str):
+        return root, pointer
+    relative, _, fragment = source.partition("#")
+    return str(Path(root).parent / relative), f"{fragment.rstrip('/')}{slash}{rest}" or ""
 
 
 def _followed(fragment: str) -> bool:

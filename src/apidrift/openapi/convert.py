@@ -377,6 +377,8 @@ def _parameters(
             lifecycle=lifecycle_of(p),
             style=p["style"] if isinstance(p.get("style"), str) else "",
             explode=p["explode"] if isinstance(p.get("explode"), bool) else None,
+            allow_empty=p.get("allowEmptyValue") is True,
+            allow_reserved=p.get("allowReserved") is True,
         )
         where_of[(p["in"], p["name"])] = where
     template = [s[1:-1] for s in path.split("/") if s.startswith("{") and s.endswith("}")]

@@ -16,15 +16,16 @@ from typing import Any
 from apidrift.contracts.model import CONTRACT_FILE, ContractStore, ContractVersion, load_version
 from apidrift.errors import ApidriftError, ContractError, UnsafeFileError
 from apidrift.files import atomic_write
-from apidrift.openapi.bundle import has_external_refs
+from apidrift.openapi.bundle import ORIGINS_KEY, has_external_refs, origin_of
 from apidrift.openapi.components import Finding, ImportedExample
 from apidrift.openapi.convert import ImportResult, import_document, in_scope, load_document
 from apidrift.openapi.soundness import check_imported
 
+# /7: parameters carry allowEmptyValue and allowReserved.
 # /6: parameters carry their style and explode; callbacks are kept as webhooks. /5: operations and
 # parameters carry their lifecycle extensions. /3: findings are values (kind, message, operation,
 # file, pointer); the API is named by the document.
-CACHE_FORMAT = "apidrift.openapi-cache/6"
+CACHE_FORMAT = "apidrift.openapi-cache/7"
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # A version label or API name that is safe as one folder name.
 FOLDER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -172,7 +173,7 @@ class _Source:
         dated = version_label(info_version)
         return dataclasses.replace(
             result,
-            problems=[*result.problems, *problems],
+            problems=[_located(f, document) for f in (*result.problems, *problems)],
             version=dataclasses.replace(
                 sound,
                 date=dated if dated and ISO_DATE.match(dated) else None,
@@ -182,6 +183,14 @@ class _Source:
 
 
 _EXAMPLE_FIELDS = dataclasses.fields(ImportedExample)
+
+
+def _located(finding: Finding, document: dict[str, Any]) -> Finding:
+    """A finding inside a schema the bundler copied from another file, pointed at that file."""
+    if finding.file is None or ORIGINS_KEY not in document:
+        return finding
+    file, pointer = origin_of(document, finding.file, finding.pointer)
+    return dataclasses.replace(finding, file=file, pointer=pointer)
 
 
 def _to_cache(target: Path, result: ImportResult) -> None:

@@ -60,6 +60,8 @@ NOT_IN_A_BODY: Final[Mapping[ChangeKind, str]] = {
     K.MEDIA_TYPE_ADDED: "another media type: the simulator answers application/json",
     K.MEDIA_TYPE_REMOVED: "another media type: the simulator answers application/json",
     K.MEDIA_TYPE_RENAMED: "another media type: the simulator answers application/json",
+    K.MEDIA_TYPE_WIDENED: "another media type: the simulator answers application/json",
+    K.STATUS_BECAME_RANGE: "a status documented as its range, not a body: the rehearsal keeps the status",
     K.SUNSET_CHANGED: "a date in the documentation: the field is still there until it is removed",
     # How SDKs pick a branch's model; the branches themselves, where they changed, are rehearsed.
     K.DISCRIMINATOR_CHANGED: "how SDKs pick a oneOf branch's model, not a value: bodies look the same",

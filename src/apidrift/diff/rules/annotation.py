@@ -46,10 +46,19 @@ def check(pair: FieldPair) -> list[Change]:
         return []
     out = []
     old_default, new_default = _get(a, "default"), _get(b, "default")
-    if old_default != new_default and old_default is not _ABSENT:
+    if old_default is _ABSENT and new_default is not _ABSENT:
+        # Documented for the first time: what the server did without it is not known to have changed.
+        message = f"{pair.label} default now documented as {new_default!r}"
+        out.append(pair.change(K.DEFAULT_CHANGED, None, new_default, message, severity=INFO))
+    elif old_default != new_default:
         shown = None if new_default is _ABSENT else new_default
         message = f"{pair.label} default {old_default!r} -> {'(none)' if shown is None else repr(shown)}"
-        out.append(pair.change(K.DEFAULT_CHANGED, old_default, shown, message))
+        if pair.ctx.side in SEND and pair.old.required and pair.new.required and not pair.is_root:
+            # Senders must send a required field: its default is never filled in for them.
+            message += "; it is required, so senders always send it"
+            out.append(pair.change(K.DEFAULT_CHANGED, old_default, shown, message, severity=INFO))
+        else:
+            out.append(pair.change(K.DEFAULT_CHANGED, old_default, shown, message))
     out += _access(pair, "readOnly", K.BECAME_READ_ONLY)
     out += _access(pair, "writeOnly", K.BECAME_WRITE_ONLY)
     out += _extensible(pair)

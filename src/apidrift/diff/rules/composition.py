@@ -3,7 +3,10 @@ graded by side (a new branch widens what a field admits); a new branch is never 
 
 from __future__ import annotations
 
+from collections import Counter
+
 from apidrift.check.renames import name_similarity
+from apidrift.check.shapes import FieldShape
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
 from apidrift.diff.fields import FieldPair, Walk, directional, most_similar
 
@@ -54,23 +57,105 @@ def parts(pair: FieldPair, paired: set[str]) -> list[Change]:
 
 
 def members(pair: FieldPair, paired: set[str]) -> list[Change]:
-    """Branches of a union on both sides; a plain type becoming a union is a type change instead."""
-    a, b = set(pair.old.union), set(pair.new.union)
-    if not a or not b or a == b:
+    """Branches of a union gained or lost, counted (inline branches of one JSON type share a label,
+    so a second inline object is one more `object`); see `branch_changes`."""
+    came, gone = branch_changes(pair.old, pair.new, paired)
+    if not came and not gone:
         return []
+    a, b = sorted(pair.old.union), sorted(pair.new.union)
     out = []
-    came, gone = b - a - paired, a - b - paired
-    if set(pair.old.types) != set(pair.new.types):
-        # Inline branches are labelled by their JSON type: the type rule reports those already.
-        plain = set(pair.old.types) | set(pair.new.types)
-        came, gone = came - plain, gone - plain
     if came:
-        message = f"{pair.label} may now also be {' or '.join(sorted(came))}"
-        out.append(pair.change(K.UNION_MEMBER_ADDED, sorted(a), sorted(b), message))
+        message = f"{pair.label} may now also be {' or '.join(_shown(came))}"
+        out.append(pair.change(K.UNION_MEMBER_ADDED, a, b, message))
     if gone:
-        message = f"{pair.label} can no longer be {' or '.join(sorted(gone))}"
-        out.append(pair.change(K.UNION_MEMBER_REMOVED, sorted(a), sorted(b), message))
+        message = f"{pair.label} can no longer be {' or '.join(_shown(gone))}"
+        out.append(pair.change(K.UNION_MEMBER_REMOVED, a, b, message))
     return out
+
+
+def branch_changes(
+    old: FieldShape,
+    new: FieldShape,
+    paired: set[str] = frozenset(),  # type: ignore[assignment]
+) -> tuple[Counter[str], Counter[str]]:
+    """The oneOf/anyOf branches a field gained and lost, by label with counts, where either version
+    is a union; a plain other side is a union of one branch (its type name, or one inline object),
+    so a type becoming `oneOf: [itself, Other]` gains one branch. Named branches and inline objects
+    count; a JSON type that came or went is the type rule's, and a named type the other version is
+    itself (or reaches below another branch) neither came nor went."""
+    if not old.union and not new.union:
+        return Counter(), Counter()
+    before, after = Counter(_labels(old, new)), Counter(_labels(new, old))
+    came, gone = after - before, before - after
+    for label in ("null", *paired):
+        came.pop(label, None)
+        gone.pop(label, None)
+    named_came, named_gone = (any(not _inline(x) for x in c) for c in (came, gone))
+    for counter, other, renamed in ((gone, new, named_came), (came, old, named_gone)):
+        admitted = _admitted(other.types)
+        for label in list(counter):
+            if _inline(label):
+                # A JSON type that came or went is the type rule's (`type-widened`: one finding); an
+                # unnamed branch of a type still admitted matters only as one more or fewer object
+                # (a scalar branch more or less is a bound, compared as such), and not where named
+                # branches came in its place (it was given a name).
+                kept = all(t in admitted for t in label.split("|"))
+                if not kept or label != "object" or renamed:
+                    del counter[label]
+            elif _is_itself(label, other):
+                del counter[label]
+    return came, gone
+
+
+def _labels(shape: FieldShape, other: FieldShape) -> tuple[str, ...]:
+    """A shape's branch labels as compared with `other`'s. A branch without a type of its own (only
+    `required`, say) constrains the value rather than being one: it is no branch here."""
+    if shape.union and other.union:
+        return tuple(x for x in shape.union if x)
+    if shape.union:
+        # Against a plain type, JSON types that came or went are the type rule's to report: only
+        # named branches count, and inline objects against a plain object.
+        plain_object = set(other.types) - {"null"} == {"object"}
+        return tuple(x for x in shape.union if x and (not _inline(x) or (x == "object" and plain_object)))
+    if shape.refs and shape.refs[-1] in other.union:
+        return (shape.refs[-1],)
+    # A plain object is one inline object branch, where the union has inline object branches at all
+    # (else its objects come from named branches, or from the field itself around typeless ones).
+    if set(shape.types) - {"null"} == {"object"} and "object" in other.union:
+        return ("object",)
+    return ()
+
+
+def _inline(label: str) -> bool:
+    """An unnamed branch, labelled by its JSON type or types (`array|string`)."""
+    return all(t in INLINE_TYPES for t in label.split("|"))
+
+
+def _is_itself(name: str, shape: FieldShape) -> bool:
+    """Whether the field `shape` is the named type `name` itself (or reaches it below a branch of
+    another name) rather than having it as a branch of its own."""
+    return name in shape.refs and name not in shape.union
+
+
+# JSON types whose branches are told apart by their type alone (an `object` branch has fields).
+PRIMITIVE = frozenset({"string", "integer", "number", "boolean", "null"})
+
+
+def _admitted(types: tuple[str, ...]) -> set[str]:
+    return {*types, "integer"} if "number" in types else set(types)
+
+
+def _shown(labels: Counter[str]) -> list[str]:
+    shown = []
+    for label, n in sorted(labels.items()):
+        if _inline(label):
+            shown.append(f"{n} inline {label} branches" if n > 1 else f"an inline {label}")
+        else:
+            shown.append(label)
+    return shown
+
+
+INLINE_TYPES = PRIMITIVE | {"object", "array"}
 
 
 def renames(walk: Walk, pair: FieldPair) -> tuple[list[Change], set[str]]:
@@ -82,12 +167,16 @@ def renames(walk: Walk, pair: FieldPair) -> tuple[list[Change], set[str]]:
         return [], set()
     out = []
     pairs: list[tuple[str, str, float, list[str]]] = []
+    # A part or branch swapped for an unrelated one is a part or branch added and removed, never a
+    # rename; a lone name changed elsewhere (a field's own type) is taken as one.
+    members = set(a.union) | set(b.union) | set(a.parts) | set(b.parts)
     for old_name in gone:
         for new_name in came:
             score, evidence = name_similarity(old_name, new_name)
             if walk.same_named_shape(old_name, new_name):
                 score, evidence = max(score, 0.9), [*evidence, "identical shape"]
-            if score >= 0.5 or (len(gone) == len(came) == 1):
+            lone = len(gone) == len(came) == 1 and not {old_name, new_name} & members
+            if score >= 0.5 or lone:
                 pairs.append((old_name, new_name, max(score, 0.5), evidence))
     used: set[str] = set()
     for old_name, new_name, score, evidence in sorted(pairs, key=lambda t: -t[2]):

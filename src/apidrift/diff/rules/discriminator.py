@@ -23,6 +23,14 @@ RULES = (
         )
         for side in (*READ, *SEND)
     ),
+    *(
+        Rule(kind, side, Severity.INFO, f"the values are the same; SDKs {how}")
+        for kind, how in (
+            (K.DISCRIMINATOR_ADDED, "may now pick the branch by it"),
+            (K.DISCRIMINATOR_REMOVED, "pick the branch by matching it instead"),
+        )
+        for side in (*READ, *SEND)
+    ),
     *directional(
         K.DISCRIMINATOR_VALUES_REMOVED,
         K.DISCRIMINATOR_VALUES_ADDED,
@@ -34,6 +42,12 @@ RULES = (
 
 def check(pair: FieldPair) -> list[Change]:
     old, new = _read(pair.old.annotations), _read(pair.new.annotations)
+    had, has = _has(pair.old.annotations), _has(pair.new.annotations)
+    if had != has:
+        kind = K.DISCRIMINATOR_ADDED if has else K.DISCRIMINATOR_REMOVED
+        prop = (new or old or ("?", {}))[0]
+        message = f"{pair.label} {'now names' if has else 'no longer names'} its branch by {prop!r}"
+        return [pair.change(kind, old and old[0], new and new[0], message)]
     if old is None or new is None or old == new:
         return []
     (prop_a, map_a), (prop_b, map_b) = old, new
@@ -63,3 +77,7 @@ def _read(annotations: tuple[tuple[str, Any], ...]) -> tuple[str, dict[str, str]
     if not isinstance(prop, str) or not isinstance(mapping, tuple):
         return None
     return prop, {str(k): str(v) for k, v in mapping}
+
+
+def _has(annotations: tuple[tuple[str, Any], ...]) -> bool:
+    return any(k == KEY for k, _ in annotations)

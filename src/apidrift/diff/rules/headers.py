@@ -1,5 +1,5 @@
 """Response headers: added, removed, renamed (HTTP names compare case-insensitively), made required
-or optional, and each header's schema compared field by field."""
+or optional, deprecated, and each header's schema compared field by field."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ RULES = (
     Rule(K.HEADER_RENAMED, S.RESPONSE, B, "readers look under the old name"),
     Rule(K.HEADER_BECAME_REQUIRED, S.RESPONSE, INFO, "readers always get it now"),
     Rule(K.HEADER_BECAME_OPTIONAL, S.RESPONSE, B, "readers may find it missing"),
+    Rule(K.HEADER_DEPRECATED, S.RESPONSE, INFO, "still sent; readers are told it will go"),
+    Rule(K.HEADER_UNDEPRECATED, S.RESPONSE, INFO, "readers may keep relying on it"),
 )
 
 
@@ -95,6 +97,10 @@ def _compare(walk: Walk, ctx: ChangeContext, a: Header, b: Header) -> list[Chang
         kind = K.HEADER_BECAME_REQUIRED if b.required else K.HEADER_BECAME_OPTIONAL
         message = f"header {b.name} is now {'required' if b.required else 'optional'}"
         changes.append(ctx.change(kind, b.name, a.required, b.required, message))
+    if a.deprecated != b.deprecated:
+        kind = K.HEADER_DEPRECATED if b.deprecated else K.HEADER_UNDEPRECATED
+        message = f"header {b.name} is {'now' if b.deprecated else 'no longer'} deprecated"
+        changes.append(ctx.change(kind, b.name, a.deprecated, b.deprecated, message))
     if walk.unchanged(a.schema, b.schema):
         return changes
     root = f"header {b.name}"

@@ -102,8 +102,9 @@ def enums(pair: FieldPair) -> list[Change]:
         added = [v for v in b.enum if v not in a.enum]
         removed = [v for v in a.enum if v not in b.enum]
         out, renamed = _value_renames(pair, removed, added)
-        added = [v for v in added if v not in renamed]
-        removed = [v for v in removed if v not in renamed]
+        # Only strings are renamed; other values (objects, lists) need not be hashable.
+        added = [v for v in added if not (isinstance(v, str) and v in renamed)]
+        removed = [v for v in removed if not (isinstance(v, str) and v in renamed)]
         if added:
             out.append(
                 pair.change(K.ENUM_VALUES_ADDED, list(a.enum), list(b.enum), f"{label} admits {added}")
@@ -333,7 +334,20 @@ def _multiple_of(old: Any, new: Any) -> tuple[Direction, str]:
 
 
 def _pattern(old: Any, new: Any) -> tuple[Direction, str]:
+    if _anything(new):
+        return WD, ""  # `.*` admits every string, as no pattern does
+    if _anything(old):
+        return N, ""
     return U, f"two different patterns ({old!r} -> {new!r}) cannot be compared statically"
+
+
+# Patterns every string matches: `pattern` is searched, not anchored (JSON Schema), so one that may
+# match nothing matches anywhere. `^.*$` is not among them: `.` stops at a line break.
+_EVERYTHING = frozenset({"", ".*", "^.*", ".*$", "(.*)", "[\\s\\S]*", "^[\\s\\S]*$"})
+
+
+def _anything(pattern: Any) -> bool:
+    return isinstance(pattern, str) and pattern in _EVERYTHING
 
 
 def _format(old: Any, new: Any) -> tuple[Direction, str]:

@@ -9,7 +9,7 @@ from typing import Any
 from apidrift.contracts.model import Operation, Parameter
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
 from apidrift.diff.fields import READ, SEND, ChangeContext, FieldPair, RuleTable, Walk
-from apidrift.diff.policy import LifecyclePolicy, Status
+from apidrift.diff.policy import LifecyclePolicy, Status, sunset_date
 
 K, S = ChangeKind, Side
 B, W, INFO = Severity.BREAKING, Severity.WARNING, Severity.INFO
@@ -85,8 +85,14 @@ def fields(walk: Walk, pair: FieldPair) -> list[Change]:
 def _sunset_severity(was: str | None, now: str | None) -> Severity | None:
     """A date announced for the first time, moved later or dropped gives more notice (info); moved
     earlier, it takes notice away (the rule's own severity, a warning)."""
-    later = was is not None and (now is None or now > was)
-    return INFO if later or was is None else None
+    if was is None:
+        return INFO
+    if now is None:
+        return INFO
+    before, after = sunset_date(was), sunset_date(now)
+    if before is None or after is None:
+        return None  # a date it cannot read on either side: the rule's warning, to look at
+    return INFO if after >= before else None  # the same day written another way gives as much notice
 
 
 def field_status(policy: LifecyclePolicy, annotations: tuple[tuple[str, Any], ...]) -> Status:

@@ -1,11 +1,14 @@
-"""Media types of request and response bodies: added, removed or renamed (same schema under another
-type), and the schema of every media type both versions document."""
+"""Media types of request and response bodies: added, removed, renamed (same schema under another
+type), widened to a range or narrowed from one, their parameters changed; and the schema of every
+media type both versions document."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from apidrift.contracts.model import JSONSchema
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
-from apidrift.diff.fields import ChangeContext, Walk, prefixed
+from apidrift.diff.fields import ChangeContext, Walk, directional, prefixed
 
 K, S = ChangeKind, Side
 B, W, INFO = Severity.BREAKING, Severity.WARNING, Severity.INFO
@@ -19,6 +22,22 @@ RULES = (
     Rule(K.MEDIA_TYPE_ADDED, S.RESPONSE, W, "readers may receive a type they cannot parse"),
     Rule(K.MEDIA_TYPE_REMOVED, S.RESPONSE, B, "readers asking for it no longer get it"),
     Rule(K.MEDIA_TYPE_RENAMED, S.RESPONSE, B, "readers check for the old Content-Type"),
+    # `application/json` documented as `application/*` (widened) or back (narrowed): one principle.
+    *directional(
+        K.MEDIA_TYPE_NARROWED,
+        K.MEDIA_TYPE_WIDENED,
+        "media type range (application/json <-> application/*)",
+        sides=(S.REQUEST, S.RESPONSE),
+    ),
+    *(
+        Rule(K.MEDIA_TYPE_PARAMETERS_CHANGED, side, INFO, "the same type and subtype (charset, version ...)")
+        for side in (S.REQUEST, S.RESPONSE)
+    ),
+)
+# A webhook's payload is sent by the API and read by its receivers: graded as a response is.
+RULES = (
+    *RULES,
+    *(replace(r, side=S.WEBHOOK, why=f"receivers: {r.why}") for r in RULES if r.side is S.RESPONSE),
 )
 
 
@@ -30,7 +49,16 @@ def check(walk: Walk, ctx: ChangeContext, old: Media, new: Media, primary: str |
     changes = []
     gone, came = sorted(old.keys() - new.keys()), sorted(new.keys() - old.keys())
     renamed: set[str] = set()
+    for before, after, kind in _related(gone, came):
+        renamed |= {before, after}
+        changes.append(ctx.change(kind, after, before, after, f"media type {before} is now {after}"))
+        if not walk.unchanged(old[before], new[after]):
+            old_shapes = prefixed(walk.flatten("old", old[before]), after)
+            new_shapes = prefixed(walk.flatten("new", new[after]), after)
+            changes += walk.compare(ctx, old_shapes, new_shapes, root=after)
     for before in gone:
+        if before in renamed:
+            continue
         same = [after for after in came if after not in renamed and new[after] == old[before]]
         if same:
             after = same[0]
@@ -61,3 +89,39 @@ def check(walk: Walk, ctx: ChangeContext, old: Media, new: Media, primary: str |
         new_shapes = prefixed(walk.flatten("new", new[media_type]), media_type)
         changes += walk.compare(ctx, old_shapes, new_shapes, root=media_type)
     return changes
+
+
+def _related(gone: list[str], came: list[str]) -> list[tuple[str, str, ChangeKind]]:
+    """Media types that went and came as one: the same type with other parameters, or a range that
+    covers the other (`application/*` over `application/json`, `*/*` over anything)."""
+    out, used = [], set()
+    for before in gone:
+        for after in came:
+            if after in used:
+                continue
+            kind = _relation(_essence(before), _essence(after))
+            if kind is not None:
+                used.add(after)
+                out.append((before, after, kind))
+                break
+    return out
+
+
+def _essence(media_type: str) -> tuple[str, str]:
+    """(type, subtype) of a media type, lower case, its parameters left out."""
+    kind, _, subtype = media_type.split(";", 1)[0].strip().lower().partition("/")
+    return kind, subtype
+
+
+def _covers(wide: tuple[str, str], narrow: tuple[str, str]) -> bool:
+    return wide == ("*", "*") or (wide[0] == narrow[0] and wide[1] == "*")
+
+
+def _relation(old: tuple[str, str], new: tuple[str, str]) -> ChangeKind | None:
+    if old == new:
+        return K.MEDIA_TYPE_PARAMETERS_CHANGED
+    if _covers(new, old):
+        return K.MEDIA_TYPE_WIDENED
+    if _covers(old, new):
+        return K.MEDIA_TYPE_NARROWED
+    return None

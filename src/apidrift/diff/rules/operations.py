@@ -137,5 +137,6 @@ def lifecycle_note(policy: LifecyclePolicy, status: Status, new_date: str | None
     what = "it was deprecated" if status.deprecated else "it had a sunset date"
     if not status.sunset:
         return what
-    passed = status.sunset[:10] <= policy.judged_on(new_date)
-    return f"{what} (sunset {status.sunset}, {'passed' if passed else 'not reached yet'})"
+    passed = policy.passed(status.sunset, new_date)
+    where = "not a date it can read" if passed is None else "passed" if passed else "not reached yet"
+    return f"{what} (sunset {status.sunset}, {where})"

@@ -3,6 +3,8 @@ made required, and each parameter's schema compared field by field."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from apidrift.check.renames import name_similarity
 from apidrift.contracts.model import Operation, Parameter
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
@@ -167,4 +169,15 @@ def param_schema(walk: Walk, ctx: ChangeContext, name: str, a: Parameter, b: Par
         return []
     old_shapes = walk.flatten("old", a.schema)
     new_shapes = walk.flatten("new", b.schema)
-    return walk.compare(ctx, prefixed(old_shapes, name), prefixed(new_shapes, name), root=name)
+    changes = walk.compare(ctx, prefixed(old_shapes, name), prefixed(new_shapes, name), root=name)
+    if a.required and b.required:
+        # A required parameter is always sent: its default is never filled in for callers.
+        changes = [
+            replace(
+                c, severity=Severity.INFO, message=f"{c.message}; it is required, so callers always send it"
+            )
+            if c.kind is K.DEFAULT_CHANGED and c.path == name
+            else c
+            for c in changes
+        ]
+    return changes

@@ -8,6 +8,7 @@ from apidrift.check.shapes import FieldShape
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
 from apidrift.diff.fields import READ, SEND, ChangeContext, FieldPair, moved, outermost, type_label
 from apidrift.diff.policy import LifecyclePolicy
+from apidrift.diff.rules.composition import INLINE_TYPES, branch_changes
 from apidrift.diff.rules.operations import lifecycle_note
 
 K, S = ChangeKind, Side
@@ -65,17 +66,30 @@ RULES = (
 )
 
 
-def _branch_gone(path: str, old: dict[str, FieldShape], new: dict[str, FieldShape]) -> bool:
-    """Whether the field at `path` was defined by a named oneOf/anyOf branch of its parent that the
-    new version no longer has (the branch went, not the field from a value that still comes)."""
-    origin = old[path].origin
+def _branch_moved(path: str, these: dict[str, FieldShape], others: dict[str, FieldShape]) -> bool:
+    """Whether the field at `path` (in `these` only) was defined by a oneOf/anyOf branch of its parent
+    that the other version does not have: the branch came or went, which `union-member-added` or
+    `-removed` reports, not the field of a value that still comes."""
+    shape = these[path]
     parent = path.rsplit(".", 1)[0] if "." in path else ""
-    before, after = old.get(parent), new.get(parent)
-    # Both must be unions: only then does `union-member-removed` report the branch that went.
-    if not origin or before is None or after is None or not before.union or not after.union:
+    here, there = these.get(parent), others.get(parent)
+    # Both must be unions: only then is the branch reported as one.
+    if here is None or there is None or not (here.union or there.union):
         return False
-    gone = set(before.union) - set(after.union)
-    return any(origin.startswith((f"{name}.", f"{name}[")) for name in gone)
+    if not there.union and not _has_fields(parent, others):
+        return False  # a free-form object now (or before): its fields did go (or come) with it
+    only_here = branch_changes(there, here)[0]
+    origin = shape.origin
+    named = [n for n in here.union or here.refs[-1:] if n not in INLINE_TYPES]
+    if any(origin.startswith((f"{n}.", f"{n}[")) for n in named):
+        return any(origin.startswith((f"{n}.", f"{n}[")) for n in only_here)
+    # Defined inline: one of the inline object branches this side has more of.
+    return only_here["object"] > 0
+
+
+def _has_fields(parent: str, shapes: dict[str, FieldShape]) -> bool:
+    below = f"{parent}." if parent else ""
+    return any(p != parent and p.startswith(below) and not p.startswith(f"{parent}[]") for p in shapes)
 
 
 def structure(
@@ -113,7 +127,7 @@ def structure(
             old = {moved(p, pair.old, pair.new): s for p, s in old.items()}
             was = {moved(p, pair.old, pair.new): o for p, o in was.items()}
     for p in outermost(old, new):
-        if _branch_gone(p, old, new):
+        if _branch_moved(p, old, new):
             continue  # the oneOf/anyOf branch that defined it went: `union-member-removed` says so
         status = policy.read(("deprecated", True) in old[p].annotations, old[p].annotations)
         if status.deprecated or status.sunset:
@@ -140,6 +154,8 @@ def structure(
                 ctx.change(K.FIELD_REMOVED, p, type_label(old[p]), None, f"{p} removed", origin=defined)
             )
     for p in outermost(new, old):
+        if _branch_moved(p, new, old):
+            continue  # defined by a new oneOf/anyOf branch: `union-member-added` says so
         shape = new[p]
         what = "required" if shape.required else "optional"
         message = f"{what} {p} added"

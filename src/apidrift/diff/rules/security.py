@@ -153,9 +153,15 @@ def schemes(rules: RuleTable, old: ContractVersion, new: ContractVersion) -> lis
 
 
 def _wire(scheme: Any) -> Any:
-    """What of a scheme decides how credentials are sent: an OAuth flow's scopes by name only (their
-    descriptions are documentation; which scopes an operation needs is compared on the operation)."""
-    flows = scheme.get("flows") if isinstance(scheme, dict) else None
+    """What of a scheme decides how credentials are sent: not its description or extensions, and an
+    OAuth flow's scopes by name only (their descriptions are documentation; which scopes an
+    operation needs is compared on the operation)."""
+    if not isinstance(scheme, dict):
+        return scheme
+    scheme = {k: v for k, v in scheme.items() if k != "description" and not str(k).startswith("x-")}
+    if isinstance(scheme.get("scheme"), str):
+        scheme["scheme"] = scheme["scheme"].lower()  # HTTP auth schemes are case-insensitive (RFC 9110)
+    flows = scheme.get("flows")
     if not isinstance(flows, dict):
         return scheme
     plain = {}

@@ -1,5 +1,6 @@
 """Parameter serialization: a parameter's `style` or `explode` changed, so the same value is written
-differently on the wire (`ids=1,2` becoming `ids=1&ids=2`) and old calls are misread."""
+differently on the wire (`ids=1,2` becoming `ids=1&ids=2`) and old calls are misread; a query
+parameter's `allowEmptyValue` or `allowReserved` taken back refuses or misreads what old calls sent."""
 
 from __future__ import annotations
 
@@ -19,6 +20,15 @@ RULES = (
         Severity.BREAKING,
         "the value is written another way on the wire (style or explode); old calls are misread",
     ),
+    Rule(K.PARAM_EMPTY_VALUE_REFUSED, S.PARAMETER, Severity.BREAKING, "calls sending it empty are refused"),
+    Rule(K.PARAM_EMPTY_VALUE_ALLOWED, S.PARAMETER, Severity.INFO, "old calls still work"),
+    Rule(
+        K.PARAM_RESERVED_REFUSED,
+        S.PARAMETER,
+        Severity.BREAKING,
+        "old calls send reserved characters (/?#&=...) unencoded, which are now read as delimiters",
+    ),
+    Rule(K.PARAM_RESERVED_ALLOWED, S.PARAMETER, Severity.INFO, "percent-encoded values still read the same"),
 )
 # The OpenAPI defaults: form for query and cookie parameters, simple for path and header ones.
 DEFAULT_STYLE = {"query": "form", "cookie": "form", "path": "simple", "header": "simple"}
@@ -34,13 +44,46 @@ def serialization(parameter: Parameter) -> tuple[str, bool]:
 
 
 def check(ctx: ChangeContext, a: Parameter, b: Parameter) -> list[Change]:
+    out = _permissions(ctx, a, b)
     (style_a, explode_a), (style_b, explode_b) = serialization(a), serialization(b)
     if style_a == style_b and (explode_a == explode_b or (_scalar(a.schema) and _scalar(b.schema))):
-        return []
+        return out
     old = {"style": style_a, "explode": explode_a}
     new = {"style": style_b, "explode": explode_b}
     message = f"{b.location} parameter {b.name} is serialized as {_text(new)}, was {_text(old)}"
-    return [ctx.change(K.PARAM_STYLE_CHANGED, b.name, old, new, message)]
+    return [*out, ctx.change(K.PARAM_STYLE_CHANGED, b.name, old, new, message)]
+
+
+def _permissions(ctx: ChangeContext, a: Parameter, b: Parameter) -> list[Change]:
+    """allowEmptyValue and allowReserved, which OpenAPI defines for query parameters only."""
+    if a.location != "query" or b.location != "query":
+        return []
+    out = []
+    facts = (
+        (
+            "allowEmptyValue",
+            a.allow_empty,
+            b.allow_empty,
+            K.PARAM_EMPTY_VALUE_ALLOWED,
+            K.PARAM_EMPTY_VALUE_REFUSED,
+        ),
+        (
+            "allowReserved",
+            a.allow_reserved,
+            b.allow_reserved,
+            K.PARAM_RESERVED_ALLOWED,
+            K.PARAM_RESERVED_REFUSED,
+        ),
+    )
+    for keyword, before, after, allowed, refused in facts:
+        if before != after:
+            message = f"query parameter {b.name} {keyword} {str(before).lower()} -> {str(after).lower()}"
+            out.append(
+                ctx.change(
+                    allowed if after else refused, b.name, {keyword: before}, {keyword: after}, message
+                )
+            )
+    return out
 
 
 def _scalar(schema: Any) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from apidrift.contracts.model import ContractVersion, Operation
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
 from apidrift.diff.fields import ChangeContext, RuleTable, Walk
+from apidrift.diff.rules import media
 from apidrift.diff.rules.operations import operation_change
 
 K, S = ChangeKind, Side
@@ -31,7 +32,12 @@ def check(walk: Walk, rules: RuleTable, old: ContractVersion, new: ContractVersi
 
 
 def payload(walk: Walk, rules: RuleTable, old: Operation, new: Operation) -> list[Change]:
+    """The payload's media types, then its schema: at the root where both versions agree on the
+    primary media type, else under each media type's name (as request bodies are compared)."""
     ctx = ChangeContext(new, Side.WEBHOOK, rules)
-    before = old.request_body.schema if old.request_body else None
-    after = new.request_body.schema if new.request_body else None
-    return walk.compare_schemas(ctx, before, after)
+    a, b = old.request_body, new.request_body
+    if a is None or b is None:
+        return walk.compare_schemas(ctx, a.schema if a else None, b.schema if b else None)
+    same = a.content_type == b.content_type
+    changes = media.check(walk, ctx, a.all_media, b.all_media, primary=a.content_type if same else None)
+    return changes + (walk.compare_schemas(ctx, a.schema, b.schema) if same else [])
