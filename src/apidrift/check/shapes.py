@@ -171,6 +171,8 @@ class SchemaFlattener:
     ) -> None:
         self._budget.spend()
         detail = self.detail
+        if type(node) is bool:  # a JSON Schema `true`/`false` (a property schema may be one)
+            node = _ANYTHING if node else _NOTHING
         if "$ref" in node:
             node, refs = self.deref(node)
             origin = refs[-1] if detail else origin
