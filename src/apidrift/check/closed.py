@@ -23,6 +23,11 @@ OPEN: Final = "~open"
 _LOCAL: Final = "#/$defs/"
 _MAPS: Final = ("properties", "patternProperties", "dependentSchemas", "$defs")
 _ONE: Final = ("items", "additionalProperties", "contains", "unevaluatedItems", "propertyNames")
+# Keywords whose subschemas apply to the object itself and may evaluate its keys (annotations that
+# `unevaluatedProperties` sees and `additionalProperties` does not).
+_IN_PLACE: Final = frozenset(
+    {"allOf", "anyOf", "oneOf", "not", "if", "then", "else", "$ref", "$dynamicRef", "$recursiveRef", "dependentSchemas"}
+)
 
 
 def closed_base(api: str, version: str) -> str:
@@ -71,7 +76,13 @@ def close(node: Any, *, top: bool = True) -> Any:
         # Extra keys that `additionalProperties` would admit are undocumented to the walk too.
         out.pop("additionalProperties", None)
         out.pop("patternProperties", None)
-        out["unevaluatedProperties"] = False
+        if _IN_PLACE.isdisjoint(out):
+            # Nothing in place beside `properties` can evaluate a key, so both keywords refuse the
+            # same keys; jsonschema-rs checks `additionalProperties` without tracking annotations.
+            out.pop("unevaluatedProperties", None)
+            out["additionalProperties"] = False
+        else:
+            out["unevaluatedProperties"] = False
     return out
 
 
