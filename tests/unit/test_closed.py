@@ -30,12 +30,18 @@ def test_objects_that_declare_fields_are_closed_at_every_level() -> None:
 def test_an_object_whose_keys_a_subschema_may_evaluate_is_closed_by_unevaluated_properties(
     applicator: str,
 ) -> None:
-    schema = {"properties": {"a": {}}, applicator: [{"properties": {"a": {}, "b": {}}}], "additionalProperties": True}
+    schema = {
+        "properties": {"a": {}},
+        applicator: [{"properties": {"a": {}, "b": {}}}],
+        "additionalProperties": True,
+    }
     closed = close(schema)
     assert closed["unevaluatedProperties"] is False
     assert "additionalProperties" not in closed
     # The two keywords differ exactly here: `b` is evaluated by the member, which only the first sees.
-    validator = jsonschema_rs.validator_for({"$schema": "https://json-schema.org/draft/2020-12/schema", **closed})
+    validator = jsonschema_rs.validator_for(
+        {"$schema": "https://json-schema.org/draft/2020-12/schema", **closed}
+    )
     assert validator.is_valid({"a": 1, "b": 2})
     assert not validator.is_valid({"a": 1, "c": 2})
     by_additional = {**closed, "additionalProperties": False}

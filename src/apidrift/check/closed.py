@@ -26,7 +26,19 @@ _ONE: Final = ("items", "additionalProperties", "contains", "unevaluatedItems", 
 # Keywords whose subschemas apply to the object itself and may evaluate its keys (annotations that
 # `unevaluatedProperties` sees and `additionalProperties` does not).
 _IN_PLACE: Final = frozenset(
-    {"allOf", "anyOf", "oneOf", "not", "if", "then", "else", "$ref", "$dynamicRef", "$recursiveRef", "dependentSchemas"}
+    {
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "not",
+        "if",
+        "then",
+        "else",
+        "$ref",
+        "$dynamicRef",
+        "$recursiveRef",
+        "dependentSchemas",
+    }
 )
 
 
