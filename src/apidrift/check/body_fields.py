@@ -74,6 +74,24 @@ class FieldPlan:
             for path, keys in names.items()
         }
 
+    def keys_schema(self) -> dict[str, Any]:
+        """A JSON Schema that admits `value` only if `undocumented(value)` finds nothing: each
+        documented object closed to its documented keys, each list whose items are undocumented
+        empty. It may refuse more (a key spelled like a path), never less, so a validator compiled
+        from it can say "nothing undocumented" without the walk."""
+        built: dict[str, Any] = {}
+        # Children's paths are longer than their parents': build the deepest first, no recursion.
+        for path in sorted(self.nodes, key=len, reverse=True):
+            node = self.nodes[path]
+            properties = {key: built.get(join(path, key), True) for key in sorted(node.names)}
+            schema: dict[str, Any] = {"properties": properties, "additionalProperties": False}
+            if node.items_below:
+                schema["items"] = built.get(node.item_path, True)
+            elif not node.items:
+                schema["items"] = False
+            built[path] = schema
+        return {"$schema": _DIALECT, **built.get("", {})}
+
     def undocumented(self, value: Any) -> dict[str, str] | None:
         """What `undocumented_paths` returns for `value`, found by comparing each object's keys with
         the documented ones as sets (no Python step per documented key); None for a container of
@@ -133,6 +151,7 @@ class FieldPlan:
                 stack.append((node[key], child))
 
 
+_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
