@@ -39,9 +39,10 @@ def undocumented_paths(value: Any, documented: Collection[str], declares: Collec
 class _Node:
     """What one documented path that declares fields admits: its keys, and where to go below it."""
 
-    names: frozenset[str]
-    # (key, its path) of documented keys whose values declare fields of their own: the walk goes there.
-    below: tuple[tuple[str, str], ...]
+    names: frozenset[str]  # every key whose path (`join(path, key)`) is documented
+    # Documented keys whose values declare fields of their own, with their paths: the walk goes there.
+    below: dict[str, str]
+    below_names: frozenset[str]
     items: bool  # `path[]` documented: a list's items are not undocumented
     items_below: bool  # `path[]` declares fields: the walk goes into each item
     item_path: str  # `path[]`
@@ -56,17 +57,23 @@ class FieldPlan:
     def __init__(self, documented: Collection[str], declares: Collection[str]) -> None:
         self.documented = documented
         names: dict[str, set[str]] = {path: set() for path in declares}
+        below: dict[str, dict[str, str]] = {path: {} for path in declares}
         for path in documented:
-            if not path or path.endswith("[]"):
-                continue
-            parent, _, name = path.rpartition(".")
-            # Only a key whose path is spelled this way (`.x` is not the key `x` at the root).
-            if parent in names and join(parent, name) == path:
-                names[parent].add(name)
+            # Every (parent, key) whose `join` is this path: the root with the whole path as its key,
+            # and each prefix ending before a dot. A key spelled like a path (`project.archived`) is
+            # documented where its path is, as the string walk reads it.
+            splits = [("", path)]
+            splits += [(path[:i], path[i + 1 :]) for i, c in enumerate(path) if c == "." and i]
+            for parent, key in splits:
+                if parent in names:
+                    names[parent].add(key)
+                    if path in declares:
+                        below[parent][key] = path
         self.nodes = {
             path: _Node(
                 frozenset(keys),
-                tuple((key, join(path, key)) for key in sorted(keys) if join(path, key) in declares),
+                below[path],
+                frozenset(below[path]),
                 f"{path}[]" in documented,
                 f"{path}[]" in declares,
                 f"{path}[]",
@@ -83,7 +90,10 @@ class FieldPlan:
         # Children's paths are longer than their parents': build the deepest first, no recursion.
         for path in sorted(self.nodes, key=len, reverse=True):
             node = self.nodes[path]
-            properties = {key: built.get(join(path, key), True) for key in sorted(node.names)}
+            # Only plain keys: a key spelled like a path is left to the walk (and would repeat every
+            # schema below it once per ancestor).
+            plain = sorted(key for key in node.names if key and "." not in key and "[" not in key)
+            properties = {key: built.get(join(path, key), True) for key in plain}
             schema: dict[str, Any] = {"properties": properties, "additionalProperties": False}
             if node.items_below:
                 schema["items"] = built.get(node.item_path, True)
@@ -134,21 +144,26 @@ class FieldPlan:
         stack: list[tuple[Any, str]],
     ) -> None:
         if not node.keys() <= plan.names:
+            # Every documented string key is in `names`: what is left is undocumented, unless a key
+            # that is not a string names a documented path once written out.
             prefix = f"{path}." if path else ""
             for key in node.keys() - plan.names:
-                if type(key) is str and key and "." not in key and "[" not in key:
-                    found.setdefault(prefix + key, set()).add(_type_of(node[key]))
-                    continue
-                # Spelled like a path (`a.b`, `x[]`): what its path string names, as the string
-                # walk reads it.
-                child = join(path, str(key))
-                if child in self.documented:
-                    stack.append((node[key], child))
+                if type(key) is str:
+                    child = prefix + key
                 else:
-                    found.setdefault(child, set()).add(_type_of(node[key]))
-        for key, child in plan.below:
-            if key in node:
-                stack.append((node[key], child))
+                    child = join(path, str(key))
+                    if child in self.documented:
+                        stack.append((node[key], child))
+                        continue
+                kinds = found.get(child)
+                if kinds is None:
+                    kinds = found[child] = set()
+                kinds.add(_type_of(node[key]))
+        if plan.below_names:
+            below = plan.below
+            # The smaller side is iterated (an object of many keys, or a node of many documented ones).
+            for key in node.keys() & plan.below_names:
+                stack.append((node[key], below[key]))
 
 
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
