@@ -3,9 +3,11 @@ a version does not document: walked without recursion, each object's keys compar
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
+
+import jsonschema_rs
 
 from apidrift.check.schema_facts import TYPE_OF_VALUE
 from apidrift.check.shapes import join
@@ -52,7 +54,7 @@ class FieldPlan:
     """The documented paths of one response that declare fields, keyed by path: what the walk for
     undocumented fields needs, built once per (version, operation, status) rather than per body."""
 
-    __slots__ = ("documented", "nodes")
+    __slots__ = ("_item_checks", "_schemas", "documented", "nodes")
 
     def __init__(self, documented: Collection[str], declares: Collection[str]) -> None:
         self.documented = documented
@@ -80,27 +82,49 @@ class FieldPlan:
             )
             for path, keys in names.items()
         }
+        self._schemas: dict[str, Any] | None = None
+        self._item_checks: dict[str, Callable[[Any], bool]] = {}
 
-    def keys_schema(self) -> dict[str, Any]:
-        """A JSON Schema that admits `value` only if `undocumented(value)` finds nothing: each
-        documented object closed to its documented keys, each list whose items are undocumented
-        empty. It may refuse more (a key spelled like a path), never less, so a validator compiled
-        from it can say "nothing undocumented" without the walk."""
-        built: dict[str, Any] = {}
-        # Children's paths are longer than their parents': build the deepest first, no recursion.
-        for path in sorted(self.nodes, key=len, reverse=True):
-            node = self.nodes[path]
-            # Only plain keys: a key spelled like a path is left to the walk (and would repeat every
-            # schema below it once per ancestor).
-            plain = sorted(key for key in node.names if key and "." not in key and "[" not in key)
-            properties = {key: built.get(join(path, key), True) for key in plain}
+    def keys_schema(self, path: str = "") -> dict[str, Any]:
+        """A JSON Schema that admits `value` (found at `path`) only if the walk from there finds
+        nothing: each documented object closed to its documented keys, each list whose items are
+        undocumented empty. A validator compiled from it says "nothing undocumented" without the walk."""
+        if self._schemas is None:
+            self._schemas = self._keys_schemas()
+        if path not in self.nodes:
+            return {"$schema": _DIALECT}
+        return {"$schema": _DIALECT, "$defs": self._schemas, "$ref": f"#/$defs/{self._def_name(path)}"}
+
+    def _def_name(self, path: str) -> str:
+        return str(sorted(self.nodes).index(path))
+
+    def _keys_schemas(self) -> dict[str, Any]:
+        # One definition per path that declares fields, referred to by each parent: a key spelled
+        # like a path (`project.archived`) is documented below several ancestors at once, and
+        # inlined, each schema below it would repeat once per ancestor.
+        order = {path: i for i, path in enumerate(sorted(self.nodes))}
+        defs: dict[str, Any] = {}
+        for path, node in self.nodes.items():
+            properties = {
+                key: {"$ref": f"#/$defs/{order[child]}"} if child in order else True
+                for key in sorted(node.names)
+                for child in (join(path, key),)
+            }
             schema: dict[str, Any] = {"properties": properties, "additionalProperties": False}
             if node.items_below:
-                schema["items"] = built.get(node.item_path, True)
+                schema["items"] = {"$ref": f"#/$defs/{order[node.item_path]}"}
             elif not node.items:
                 schema["items"] = False
-            built[path] = schema
-        return {"$schema": _DIALECT, **built.get("", {})}
+            defs[str(order[path])] = schema
+        return defs
+
+    def _item_check(self, path: str) -> Callable[[Any], bool]:
+        """The compiled key check of the items at `path` (`data[]`): on a page of many items, the
+        walk goes only into those it refuses."""
+        check = self._item_checks.get(path)
+        if check is None:
+            check = self._item_checks[path] = jsonschema_rs.validator_for(self.keys_schema(path)).is_valid
+        return check
 
     def undocumented(self, value: Any) -> dict[str, str] | None:
         """What `undocumented_paths` returns for `value`, found by comparing each object's keys with
@@ -126,8 +150,11 @@ class FieldPlan:
                     # The items of a list page, read here rather than each pushed and popped.
                     child = plan.item_path
                     inner = nodes[child]
+                    check = self._item_check(child) if len(node) > 1 else None
                     for sub in node:
                         if type(sub) is dict:
+                            if check is not None and _admitted(check, sub):
+                                continue
                             self._object(sub, child, inner, found, stack)
                         elif type(sub) not in _SCALARS:
                             stack.append((sub, child))
@@ -164,6 +191,13 @@ class FieldPlan:
             # The smaller side is iterated (an object of many keys, or a node of many documented ones).
             for key in node.keys() & plan.below_names:
                 stack.append((node[key], below[key]))
+
+
+def _admitted(check: Callable[[Any], bool], value: Any) -> bool:
+    try:
+        return check(value)
+    except ValueError:  # a value jsonschema-rs cannot read (a key that is not a string): walk it
+        return False
 
 
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
