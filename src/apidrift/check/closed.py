@@ -1,8 +1,10 @@
 """Closed schemas: a strict check (no undocumented field) run by jsonschema-rs instead of Python.
 
-A closed copy of a schema adds `unevaluatedProperties: false` to every object that declares fields,
-so a body the closed validator accepts has no field its version does not document, and the strict
-check costs one more compiled call instead of a Python walk of the body. Only a body it refuses
+A closed copy of a schema adds `unevaluatedProperties: false` to every object that declares fields
+(`additionalProperties: false` where nothing in place beside `properties` could evaluate a key: the
+same keys refused, at the open schema's cost), so a body the closed validator accepts has no field
+its version does not document, and the strict check costs one compiled call instead of the open
+check and a Python walk of the body. Only a body it refuses
 (invalid, or with undocumented fields) takes the walk that names the fields.
 
 Closing may only ever refuse more than the walk does, never less; where a schema could let the two
