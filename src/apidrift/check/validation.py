@@ -262,8 +262,7 @@ class ResponseValidator:
             violations = tuple(sorted((explain(e) for e in fast.iter_errors(body)), key=_relevance))
         if not strict:
             return ValidationResult(self.version.version, op_id, status, violations)
-        # A valid body the closed schema refused has undocumented fields (almost always: a key
-        # spelled like a path may be refused too): straight to the walk.
+        # A valid body the closed schema refused has undocumented fields: straight to the walk.
         undocumented = self.undocumented(op_id, status, body, expected=closed is not None and not violations)
         return ValidationResult(self.version.version, op_id, status, violations, undocumented)
 
