@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import jsonschema_rs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,14 +20,43 @@ from apidrift.generate.strategies import from_schema
 def test_objects_that_declare_fields_are_closed_at_every_level() -> None:
     schema = {"type": "object", "properties": {"a": {"type": "object", "properties": {"b": {}}}}}
     closed = close(schema)
+    # Nothing beside `properties` evaluates a key: `additionalProperties` refuses the same keys.
+    assert closed["additionalProperties"] is False
+    assert closed["properties"]["a"]["additionalProperties"] is False
+    assert "unevaluatedProperties" not in closed
+
+
+@pytest.mark.parametrize("applicator", ["anyOf", "oneOf", "allOf"])
+def test_an_object_whose_keys_a_subschema_may_evaluate_is_closed_by_unevaluated_properties(
+    applicator: str,
+) -> None:
+    schema = {
+        "properties": {"a": {}},
+        applicator: [{"properties": {"a": {}, "b": {}}}],
+        "additionalProperties": True,
+    }
+    closed = close(schema)
     assert closed["unevaluatedProperties"] is False
-    assert closed["properties"]["a"]["unevaluatedProperties"] is False
+    assert "additionalProperties" not in closed
+    # The two keywords differ exactly here: `b` is evaluated by the member, which only the first sees.
+    validator = jsonschema_rs.validator_for(
+        {"$schema": "https://json-schema.org/draft/2020-12/schema", **closed}
+    )
+    assert validator.is_valid({"a": 1, "b": 2})
+    assert not validator.is_valid({"a": 1, "c": 2})
+    by_additional = {**closed, "additionalProperties": False}
+    del by_additional["unevaluatedProperties"]
+    assert not jsonschema_rs.validator_for(by_additional).is_valid({"a": 1, "b": 2})
 
 
 def test_free_form_maps_stay_open_and_extra_keys_admitted_by_additional_properties_do_not() -> None:
     assert close({"type": "object"}) == {"type": "object"}
     closed = close({"properties": {"a": {}}, "additionalProperties": {"type": "string"}})
-    assert closed == {"properties": {"a": {}}, "unevaluatedProperties": False}
+    assert closed == {"properties": {"a": {}}, "additionalProperties": False}
+    assert close({"properties": {"a": {}}, "unevaluatedProperties": {"type": "string"}}) == {
+        "properties": {"a": {}},
+        "additionalProperties": False,
+    }
 
 
 def test_all_of_parts_are_open_and_the_object_that_combines_them_is_closed() -> None:

@@ -3,9 +3,11 @@ a version does not document: walked without recursion, each object's keys compar
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
+
+import jsonschema_rs
 
 from apidrift.check.schema_facts import TYPE_OF_VALUE
 from apidrift.check.shapes import join
@@ -39,9 +41,10 @@ def undocumented_paths(value: Any, documented: Collection[str], declares: Collec
 class _Node:
     """What one documented path that declares fields admits: its keys, and where to go below it."""
 
-    names: frozenset[str]
-    # (key, its path) of documented keys whose values declare fields of their own: the walk goes there.
-    below: tuple[tuple[str, str], ...]
+    names: frozenset[str]  # every key whose path (`join(path, key)`) is documented
+    # Documented keys whose values declare fields of their own, with their paths: the walk goes there.
+    below: dict[str, str]
+    below_names: frozenset[str]
     items: bool  # `path[]` documented: a list's items are not undocumented
     items_below: bool  # `path[]` declares fields: the walk goes into each item
     item_path: str  # `path[]`
@@ -51,28 +54,77 @@ class FieldPlan:
     """The documented paths of one response that declare fields, keyed by path: what the walk for
     undocumented fields needs, built once per (version, operation, status) rather than per body."""
 
-    __slots__ = ("documented", "nodes")
+    __slots__ = ("_item_checks", "_schemas", "documented", "nodes")
 
     def __init__(self, documented: Collection[str], declares: Collection[str]) -> None:
         self.documented = documented
         names: dict[str, set[str]] = {path: set() for path in declares}
+        below: dict[str, dict[str, str]] = {path: {} for path in declares}
         for path in documented:
-            if not path or path.endswith("[]"):
-                continue
-            parent, _, name = path.rpartition(".")
-            # Only a key whose path is spelled this way (`.x` is not the key `x` at the root).
-            if parent in names and join(parent, name) == path:
-                names[parent].add(name)
+            # Every (parent, key) whose `join` is this path: the root with the whole path as its key,
+            # and each prefix ending before a dot. A key spelled like a path (`project.archived`) is
+            # documented where its path is, as the string walk reads it.
+            splits = [("", path)]
+            splits += [(path[:i], path[i + 1 :]) for i, c in enumerate(path) if c == "." and i]
+            for parent, key in splits:
+                if parent in names:
+                    names[parent].add(key)
+                    if path in declares:
+                        below[parent][key] = path
         self.nodes = {
             path: _Node(
                 frozenset(keys),
-                tuple((key, join(path, key)) for key in sorted(keys) if join(path, key) in declares),
+                below[path],
+                frozenset(below[path]),
                 f"{path}[]" in documented,
                 f"{path}[]" in declares,
                 f"{path}[]",
             )
             for path, keys in names.items()
         }
+        self._schemas: dict[str, Any] | None = None
+        self._item_checks: dict[str, Callable[[Any], bool]] = {}
+
+    def keys_schema(self, path: str = "") -> dict[str, Any]:
+        """A JSON Schema that admits `value` (found at `path`) only if the walk from there finds
+        nothing: each documented object closed to its documented keys, each list whose items are
+        undocumented empty. A validator compiled from it says "nothing undocumented" without the walk."""
+        if self._schemas is None:
+            self._schemas = self._keys_schemas()
+        if path not in self.nodes:
+            return {"$schema": _DIALECT}
+        return {"$schema": _DIALECT, "$defs": self._schemas, "$ref": f"#/$defs/{self._def_name(path)}"}
+
+    def _def_name(self, path: str) -> str:
+        return str(sorted(self.nodes).index(path))
+
+    def _keys_schemas(self) -> dict[str, Any]:
+        # One definition per path that declares fields, referred to by each parent: a key spelled
+        # like a path (`project.archived`) is documented below several ancestors at once, and
+        # inlined, each schema below it would repeat once per ancestor.
+        order = {path: i for i, path in enumerate(sorted(self.nodes))}
+        defs: dict[str, Any] = {}
+        for path, node in self.nodes.items():
+            properties = {
+                key: {"$ref": f"#/$defs/{order[child]}"} if child in order else True
+                for key in sorted(node.names)
+                for child in (join(path, key),)
+            }
+            schema: dict[str, Any] = {"properties": properties, "additionalProperties": False}
+            if node.items_below:
+                schema["items"] = {"$ref": f"#/$defs/{order[node.item_path]}"}
+            elif not node.items:
+                schema["items"] = False
+            defs[str(order[path])] = schema
+        return defs
+
+    def _item_check(self, path: str) -> Callable[[Any], bool]:
+        """The compiled key check of the items at `path` (`data[]`): on a page of many items, the
+        walk goes only into those it refuses."""
+        check = self._item_checks.get(path)
+        if check is None:
+            check = self._item_checks[path] = jsonschema_rs.validator_for(self.keys_schema(path)).is_valid
+        return check
 
     def undocumented(self, value: Any) -> dict[str, str] | None:
         """What `undocumented_paths` returns for `value`, found by comparing each object's keys with
@@ -98,8 +150,11 @@ class FieldPlan:
                     # The items of a list page, read here rather than each pushed and popped.
                     child = plan.item_path
                     inner = nodes[child]
+                    check = self._item_check(child) if len(node) > 1 else None
                     for sub in node:
                         if type(sub) is dict:
+                            if check is not None and _admitted(check, sub):
+                                continue
                             self._object(sub, child, inner, found, stack)
                         elif type(sub) not in _SCALARS:
                             stack.append((sub, child))
@@ -116,23 +171,36 @@ class FieldPlan:
         stack: list[tuple[Any, str]],
     ) -> None:
         if not node.keys() <= plan.names:
+            # Every documented string key is in `names`: what is left is undocumented, unless a key
+            # that is not a string names a documented path once written out.
             prefix = f"{path}." if path else ""
             for key in node.keys() - plan.names:
-                if type(key) is str and key and "." not in key and "[" not in key:
-                    found.setdefault(prefix + key, set()).add(_type_of(node[key]))
-                    continue
-                # Spelled like a path (`a.b`, `x[]`): what its path string names, as the string
-                # walk reads it.
-                child = join(path, str(key))
-                if child in self.documented:
-                    stack.append((node[key], child))
+                if type(key) is str:
+                    child = prefix + key
                 else:
-                    found.setdefault(child, set()).add(_type_of(node[key]))
-        for key, child in plan.below:
-            if key in node:
-                stack.append((node[key], child))
+                    child = join(path, str(key))
+                    if child in self.documented:
+                        stack.append((node[key], child))
+                        continue
+                kinds = found.get(child)
+                if kinds is None:
+                    kinds = found[child] = set()
+                kinds.add(_type_of(node[key]))
+        if plan.below_names:
+            below = plan.below
+            # The smaller side is iterated (an object of many keys, or a node of many documented ones).
+            for key in node.keys() & plan.below_names:
+                stack.append((node[key], below[key]))
 
 
+def _admitted(check: Callable[[Any], bool], value: Any) -> bool:
+    try:
+        return check(value)
+    except ValueError:  # a value jsonschema-rs cannot read (a key that is not a string): walk it
+        return False
+
+
+_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 

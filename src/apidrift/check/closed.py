@@ -1,8 +1,10 @@
 """Closed schemas: a strict check (no undocumented field) run by jsonschema-rs instead of Python.
 
-A closed copy of a schema adds `unevaluatedProperties: false` to every object that declares fields,
-so a body the closed validator accepts has no field its version does not document, and the strict
-check costs one more compiled call instead of a Python walk of the body. Only a body it refuses
+A closed copy of a schema adds `unevaluatedProperties: false` to every object that declares fields
+(`additionalProperties: false` where nothing in place beside `properties` could evaluate a key: the
+same keys refused, at the open schema's cost), so a body the closed validator accepts has no field
+its version does not document, and the strict check costs one compiled call instead of the open
+check and a Python walk of the body. Only a body it refuses
 (invalid, or with undocumented fields) takes the walk that names the fields.
 
 Closing may only ever refuse more than the walk does, never less; where a schema could let the two
@@ -23,6 +25,23 @@ OPEN: Final = "~open"
 _LOCAL: Final = "#/$defs/"
 _MAPS: Final = ("properties", "patternProperties", "dependentSchemas", "$defs")
 _ONE: Final = ("items", "additionalProperties", "contains", "unevaluatedItems", "propertyNames")
+# Keywords whose subschemas apply to the object itself and may evaluate its keys (annotations that
+# `unevaluatedProperties` sees and `additionalProperties` does not).
+_IN_PLACE: Final = frozenset(
+    {
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "not",
+        "if",
+        "then",
+        "else",
+        "$ref",
+        "$dynamicRef",
+        "$recursiveRef",
+        "dependentSchemas",
+    }
+)
 
 
 def closed_base(api: str, version: str) -> str:
@@ -71,7 +90,13 @@ def close(node: Any, *, top: bool = True) -> Any:
         # Extra keys that `additionalProperties` would admit are undocumented to the walk too.
         out.pop("additionalProperties", None)
         out.pop("patternProperties", None)
-        out["unevaluatedProperties"] = False
+        if _IN_PLACE.isdisjoint(out):
+            # Nothing in place beside `properties` can evaluate a key, so both keywords refuse the
+            # same keys; jsonschema-rs checks `additionalProperties` without tracking annotations.
+            out.pop("unevaluatedProperties", None)
+            out["additionalProperties"] = False
+        else:
+            out["unevaluatedProperties"] = False
     return out
 
 

@@ -101,7 +101,8 @@ class ResponseValidator:
         self._unsupported: tuple[UnsupportedPattern, ...] | None = None
         self._closed: dict[tuple[str, str], Any] = {}
         self._declares: dict[tuple[str, str], frozenset[str]] = {}
-        self._plans: dict[tuple[str, str], FieldPlan] = {}
+        self._plans: dict[tuple[str, str], tuple[FieldPlan, Any]] = {}
+        self._strict: dict[tuple[str, str], tuple[Any, ValidationResult]] = {}
         self._closed_registry: Any = None
         self._too_big: dict[tuple[str, str], WalkBudgetError] = {}
 
@@ -184,12 +185,23 @@ class ResponseValidator:
                 raise self._too_big[key] from None
         return self._shapes[key]
 
-    def undocumented(self, op_id: str, status: str | int, body: Any) -> tuple[UndocumentedField, ...]:
-        """Fields of `body` this version does not document (the outermost of each undocumented branch)."""
+    def undocumented(
+        self, op_id: str, status: str | int, body: Any, *, expected: bool = False
+    ) -> tuple[UndocumentedField, ...]:
+        """Fields of `body` this version does not document (the outermost of each undocumented branch);
+        `expected`: some are known to be there, so the compiled check that clears a body is skipped."""
         key = (op_id, str(status))
-        plan = self._plans.get(key)
-        if plan is None:
-            plan = self._plans[key] = FieldPlan(self.field_shapes(*key), self.declares(*key))
+        planned = self._plans.get(key)
+        if planned is None:
+            plan = FieldPlan(self.field_shapes(*key), self.declares(*key))
+            planned = self._plans[key] = (plan, jsonschema_rs.validator_for(plan.keys_schema()))
+        plan, only_documented = planned
+        try:
+            # One compiled call clears most bodies (invalid ones too); only the rest are walked.
+            if not expected and only_documented.is_valid(body):
+                return ()
+        except ValueError:
+            pass  # a value jsonschema-rs cannot read (a key that is not a string): the walk can
         found = plan.undocumented(body)
         if found is None:  # keys spelled like paths: the string walk says what they mean
             found = undocumented_paths(body, self.field_shapes(*key), self.declares(*key))
@@ -224,11 +236,19 @@ class ResponseValidator:
     ) -> ValidationResult:
         """Check a body; `strict` also lists undocumented fields as drift (see `undocumented`)."""
         status = str(status)
-        # Strict: the closed schema admits only valid bodies with every field documented, so a body
-        # it accepts is exact in one compiled call; only the others pay for the open check and a walk.
-        closed = self._closed_validator(op_id, status) if strict else None
-        if closed is not None and closed.is_valid(body):
-            return self._valid_result(op_id, status)
+        closed = None
+        if strict:
+            # The closed schema admits only valid bodies with every field documented, so a body it
+            # accepts is exact in one compiled call; only the others pay for the open check and a walk.
+            entry = self._strict.get((op_id, status))
+            if entry is None:
+                entry = self._strict[(op_id, status)] = (
+                    self._closed_validator(op_id, status),
+                    self._valid_result(op_id, status),
+                )
+            closed = entry[0]
+            if closed is not None and closed.is_valid(body):
+                return entry[1]
         fast = self._compiled(op_id, status)
         if closed is not None:
             # Refused by the closed schema: invalid, or only undocumented fields. The errors say which
@@ -240,7 +260,10 @@ class ResponseValidator:
             violations = ()
         else:  # only an invalid body pays for the explanation
             violations = tuple(sorted((explain(e) for e in fast.iter_errors(body)), key=_relevance))
-        undocumented = self.undocumented(op_id, status, body) if strict else ()
+        if not strict:
+            return ValidationResult(self.version.version, op_id, status, violations)
+        # A valid body the closed schema refused has undocumented fields: straight to the walk.
+        undocumented = self.undocumented(op_id, status, body, expected=closed is not None and not violations)
         return ValidationResult(self.version.version, op_id, status, violations, undocumented)
 
 
