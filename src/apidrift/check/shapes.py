@@ -171,7 +171,7 @@ class SchemaFlattener:
     ) -> None:
         self._budget.spend()
         detail = self.detail
-        if type(node) is bool:  # a JSON Schema `true`/`false` (a property schema may be one)
+        if isinstance(node, bool):  # a JSON Schema `true`/`false` (a property schema may be one)
             node = _ANYTHING if node else _NOTHING
         if "$ref" in node:
             node, refs = self.deref(node)
