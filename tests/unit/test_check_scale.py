@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from apidrift.check.run import PARALLEL_FROM, check_recordings, default_workers
+from apidrift.check.run import PARALLEL_FROM, check_recordings, cpu_sample, default_workers, idle_cores
 from apidrift.contracts.model import ContractStore
 from apidrift.diff.changes import Severity
 from apidrift.report import build_check_report
@@ -103,12 +103,37 @@ def test_the_pool_uses_the_idle_cores_of_a_large_folder(monkeypatch: pytest.Monk
     monkeypatch.setattr("os.cpu_count", lambda: 4)
     monkeypatch.setattr("os.getloadavg", lambda: (0.2, 0.0, 0.0))
     assert (default_workers(PARALLEL_FROM - 1), default_workers(PARALLEL_FROM)) == (1, 4)
-    monkeypatch.setattr("os.getloadavg", lambda: (2.6, 0.0, 0.0))
+    # A core busy more than half the time is someone else's: a pool on it only adds contention.
+    monkeypatch.setattr("os.getloadavg", lambda: (1.6, 0.0, 0.0))
     assert default_workers(PARALLEL_FROM) == 2
-    monkeypatch.setattr("os.getloadavg", lambda: (3.5, 0.0, 0.0))
+    monkeypatch.setattr("os.getloadavg", lambda: (2.6, 0.0, 0.0))
     assert default_workers(PARALLEL_FROM) == 1
     monkeypatch.setattr("os.getloadavg", lambda: (9.0, 0.0, 0.0))
     assert default_workers(PARALLEL_FROM) == 1
+    # Idle cores measured while the run set up (itself busy on one core) win over the load average.
+    assert default_workers(PARALLEL_FROM, idle=2.7) == 4
+    assert default_workers(PARALLEL_FROM, idle=0.4) == 1
+    assert default_workers(PARALLEL_FROM - 1, idle=3.0) == 1
+
+
+def test_idle_cores_are_read_from_two_samples_of_proc_stat(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    stat = tmp_path / "stat"
+    # user nice system idle iowait irq softirq steal
+    stat.write_text("cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 1 2 3 4 5\n")
+    before = cpu_sample(str(stat))
+    assert before == (850, 1000)
+    stat.write_text("cpu  230 0 70 895 5 0 0 0 0 0\n")
+    # 200 ticks went by, 50 of them idle: a quarter of two cores.
+    assert idle_cores(before, cpu_sample(str(stat))) == 0.5
+    # Too short a span, no sample, or no /proc/stat at all: the load average decides instead.
+    assert idle_cores(before, (851, 1005)) is None
+    assert idle_cores(None, before) is None
+    assert cpu_sample(str(tmp_path / "missing")) is None
+    stat.write_text("intr 1 2 3\n")
+    assert cpu_sample(str(stat)) is None
 
 
 def test_past_the_sample_each_kind_of_failing_response_is_one_entry_that_counts_the_rest(
