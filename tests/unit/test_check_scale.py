@@ -184,3 +184,55 @@ def test_recording_files_sort_as_paths_do_without_path_objects(tmp_path: Path) -
     names = recording_names(tmp_path)
     assert names == sorted(names, key=Path) and len(names) == 7
     assert recording_files(tmp_path) == sorted(Path(n) for n in names)
+
+
+def test_a_pool_worker_sends_past_the_sample_only_the_kind_and_the_run_is_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    import apidrift.check.run as run_module
+    from apidrift.check.run import Alike, RecordingChecker
+
+    monkeypatch.setattr(run_module, "SAMPLE", 2)
+    monkeypatch.setattr(run_module, "_CHUNK", 4)  # chunks 0-3, 4-7, 8-9: kinds cross chunk edges
+    folder = tmp_path / "recs"
+    folder.mkdir()
+    for i in range(9):
+        shutil.copy(RECORDINGS / "usage-costs.json", folder / f"costs-{i}.json")
+    # The same group (operation, version, status, failing), another kind: it comes after the sample.
+    other = json.loads((RECORDINGS / "usage-costs.json").read_text(encoding="utf-8"))
+    other["body"]["unheard_of"] = 1
+    (folder / "costs-9.json").write_text(json.dumps(other), encoding="utf-8")
+    store = ContractStore()
+    monkeypatch.setattr(run_module, "_WORKER", RecordingChecker.build(store, store.labels(), "2026-04-30"))
+    monkeypatch.setattr(run_module, "_SENT", run_module._Sent())
+    names = [str(folder / f"costs-{i}.json") for i in (0, 1, 2, 3, 9)]
+    sent = run_module._check_chunk(folder, names)
+    assert [type(x).__name__ for x in sent] == [
+        "CheckedResponse",
+        "CheckedResponse",
+        "Alike",
+        "Alike",
+        "CheckedResponse",
+        "ChunkTally",
+    ]
+    # A worker remembers what it sent over all its chunks: the next chunk sends only kinds.
+    later = run_module._check_chunk(folder, [str(folder / f"costs-{i}.json") for i in (4, 9)])
+    assert [type(x).__name__ for x in later] == ["Alike", "Alike", "ChunkTally"]
+    first, alike = sent[0], sent[2]
+    assert isinstance(first, run_module.CheckedResponse) and isinstance(alike, Alike)
+    assert alike.kind == run_module.response_kind(first)
+    # Exact ones across chunks: each worker sends a kind once, then its number.
+    for i in range(7):
+        shutil.copy(RECORDINGS / "add-group-user.json", folder / f"users-{i}.json")
+    pool = check_recordings(store, folder, against="2026-04-30", workers=2)
+    one = check_recordings(store, folder, against="2026-04-30", workers=1)
+    assert [(Path(r.file).name, r.also) for r in one.responses] == [
+        ("costs-0.json", 7),
+        ("costs-1.json", 0),
+        ("costs-9.json", 0),
+    ]
+    assert [(n, Path(first).name) for _, n, first in one.exact.groups()] == [(7, "users-0.json")]
+    assert pool.responses == one.responses and pool.checked == one.checked == 17
+    assert pool.exact == one.exact
