@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from apidrift.check.run import PARALLEL_FROM, check_recordings, cpu_sample, default_workers, idle_cores
+from apidrift.check.cores import PARALLEL_FROM, cpu_sample, default_workers, idle_cores
+from apidrift.check.run import check_recordings
 from apidrift.contracts.model import ContractStore
 from apidrift.diff.changes import Severity
 from apidrift.report import build_check_report
