@@ -6,11 +6,19 @@ Both run as fresh child processes, each measured by a wrapper of its own (so `ru
 process's peak, not the benchmark's).
 
     python benchmarks/bench_check_scale.py --sizes 20000 100000 200000 [--write-docs]
+        [--corpus-root DIR] [--baseline SRC]
+
+`--baseline SRC` also times another checkout's sources (`git archive main | tar -x -C DIR`, then
+`--baseline DIR/src`: its contracts sit beside them) right before this one, as `check` before the
+change. Sources are compiled to
+`.pyc` first, as an installed package is (`PYTHONDONTWRITEBYTECODE` would leave every run compiling
+apidrift again).
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -95,9 +103,12 @@ print(valid)
 """
 
 
-def measure(command: list[str]) -> dict[str, Any]:
+def measure(command: list[str], pythonpath: Path | None = None) -> dict[str, Any]:
+    env = dict(os.environ)
+    if pythonpath is not None:
+        env["PYTHONPATH"] = str(pythonpath)
     out = subprocess.run(
-        [sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True
+        [sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True, env=env
     )
     result: dict[str, Any] = json.loads(out.stdout)
     return result
@@ -112,7 +123,15 @@ def main() -> None:
         type=Path,
         help="keep each corpus in DIR/<n> and reuse it on the next run (writing 200k files takes minutes)",
     )
+    parser.add_argument(
+        "--baseline", type=Path, help="another checkout's src/ (e.g. main's) to time as `check` before"
+    )
     args = parser.parse_args()
+    import apidrift
+
+    for tree in (Path(apidrift.__file__).parent, args.baseline):
+        if tree is not None:
+            compileall.compile_dir(str(tree), quiet=1)
     rows = []
     for n in args.sizes:
         work = Path(tempfile.mkdtemp(prefix="apidrift-bench-"))
@@ -123,20 +142,13 @@ def main() -> None:
             else:
                 corpus = write_corpus(recs, n)
             floor = measure([sys.executable, "-c", FLOOR, str(recs)])
-            # The pool takes only idle cores (`default_workers`): the load decides how many it uses.
+            command = [sys.executable, "-m", "apidrift.cli", "check", "--recordings", str(recs)]
+            before = None
+            if args.baseline is not None:
+                before = measure([*command, "--reports", str(work / "before")], args.baseline)
+            # The pool takes only idle cores (`default_workers`, measured as the run sets up).
             load = os.getloadavg()[0]
-            check = measure(
-                [
-                    sys.executable,
-                    "-m",
-                    "apidrift.cli",
-                    "check",
-                    "--recordings",
-                    str(recs),
-                    "--reports",
-                    str(work / "reports"),
-                ]
-            )
+            check = measure([*command, "--reports", str(work / "reports")])
             report = json.loads((work / "reports" / "report.json").read_text())
             rows.append(
                 {
@@ -144,6 +156,7 @@ def main() -> None:
                     "corpus": corpus,
                     "floor": floor,
                     "check": check,
+                    "before": before,
                     "responses": report["summary"]["responses"],
                     "load": load,
                 }
@@ -163,35 +176,45 @@ def write_docs(rows: list[dict[str, Any]]) -> None:
         "",
         f"Measured {datetime.now(UTC):%Y-%m-%d} on {platform.machine()} ({os.cpu_count()} cores), Python "
         f"{platform.python_version()}, apidrift at `{commit.stdout.strip()}`: "
-        f"`python benchmarks/bench_check_scale.py --sizes {sizes} --write-docs`.",
+        f"`python benchmarks/bench_check_scale.py --sizes {sizes} --write-docs`"
+        + (" (with `--baseline`)." if all(r["before"] for r in rows) else "."),
         "Recordings cycle over the 20,000-case validation corpus (10% invalid). The floor reads, parses and",
         "validates each file with jsonschema-rs in one loop; `check` also fingerprints every response",
         "against both versions (strictly: undocumented fields too) and writes five reports. It keeps the",
         "first 20 failing or drifted responses of each operation, version, status and outcome, and past",
         "that one response per kind that counts the rest (`also`), so memory follows kinds of response,",
-        "not responses. It uses one process per idle core (by the load average just before it starts,",
-        "shown) from 2,000 files on. CPU is the process tree's. The machine is shared: under load, wall",
-        "time is mostly waiting for a core, so the CPU ratio is shown too. Targets: peak RSS under 300 MB",
-        "at 200k, wall within 3x the floor's.",
-        "",
-        "| recordings | check wall | check CPU | check peak RSS | floor wall | floor CPU | floor peak RSS "
-        "| wall/floor | CPU/floor | load before |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "not responses. From 2,000 files on it adds a process per core that was idle more than half the",
+        "time while it set up (/proc/stat; the load average just before it starts is shown), so CPU above",
+        "wall means a pool. CPU is the process tree's. The machine is shared: under load, wall time is",
+        "mostly waiting for a core, so the CPU ratio is shown too. Sources are compiled to .pyc first, as",
+        "an installed package is. Targets: peak RSS under 300 MB at 200k, wall within 3x the floor's.",
     ]
+    before = all(r["before"] for r in rows)
+    head = "| recordings | check wall | check CPU | check peak RSS | floor wall | floor CPU | floor peak RSS "
+    head += "| wall/floor | CPU/floor |"
+    if before:
+        lines[-1] += " `before`: the"
+        lines.append("same command on the unchanged sources, run just before it (`--baseline`).")
+        head += " before: wall/floor | before: CPU/floor |"
+    lines += ["", head + " load before |", "|---:" * head.count("|") + "|"]
     for r in rows:
-        c, f = r["check"], r["floor"]
-        lines.append(
+        c, f, b = r["check"], r["floor"], r["before"]
+        line = (
             f"| {r['n']:,} | {c['wall']:.1f} s | {c['cpu']:.1f} s | {c['rss_mb']:.0f} MB | "
             f"{f['wall']:.1f} s | {f['cpu']:.1f} s | {f['rss_mb']:.0f} MB | {c['wall'] / f['wall']:.2f}x | "
-            f"{c['cpu'] / f['cpu']:.2f}x | {r['load']:.2f} |"
+            f"{c['cpu'] / f['cpu']:.2f}x |"
         )
+        if before:
+            line += f" {b['wall'] / f['wall']:.2f}x | {b['cpu'] / f['cpu']:.2f}x |"
+        lines.append(line + f" {r['load']:.2f} |")
     last = rows[-1]
     rss_ok = last["check"]["rss_mb"] < 300
-    wall_ok = last["check"]["wall"] <= 3 * last["floor"]["wall"]
+    walls = [(r["n"], r["check"]["wall"] / r["floor"]["wall"]) for r in rows]
     lines.append(
         f"\nAt {last['n']:,}: peak RSS target {'met' if rss_ok else 'NOT met'} "
-        f"({last['check']['rss_mb']:.0f} MB), wall target {'met' if wall_ok else 'NOT met'} "
-        f"({last['check']['wall'] / last['floor']['wall']:.2f}x the floor)."
+        f"({last['check']['rss_mb']:.0f} MB). Wall within 3x the floor: "
+        + "; ".join(f"{n:,} {'met' if x <= 3 else 'NOT met'} ({x:.2f}x)" for n, x in walls)
+        + "."
     )
     lines.append(f"\nLoad average after the run: {os.getloadavg()[0]:.2f} (2 cores, shared with other work).")
     write_section("\n".join(lines) + "\n", SECTION)

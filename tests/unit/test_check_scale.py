@@ -5,10 +5,12 @@ from __future__ import annotations
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from apidrift.check.run import PARALLEL_FROM, check_recordings, default_workers
+from apidrift.check.cores import PARALLEL_FROM, cpu_sample, default_workers, idle_cores
+from apidrift.check.run import check_recordings
 from apidrift.contracts.model import ContractStore
 from apidrift.diff.changes import Severity
 from apidrift.report import build_check_report
@@ -103,12 +105,37 @@ def test_the_pool_uses_the_idle_cores_of_a_large_folder(monkeypatch: pytest.Monk
     monkeypatch.setattr("os.cpu_count", lambda: 4)
     monkeypatch.setattr("os.getloadavg", lambda: (0.2, 0.0, 0.0))
     assert (default_workers(PARALLEL_FROM - 1), default_workers(PARALLEL_FROM)) == (1, 4)
-    monkeypatch.setattr("os.getloadavg", lambda: (2.6, 0.0, 0.0))
+    # A core busy more than half the time is someone else's: a pool on it only adds contention.
+    monkeypatch.setattr("os.getloadavg", lambda: (1.6, 0.0, 0.0))
     assert default_workers(PARALLEL_FROM) == 2
-    monkeypatch.setattr("os.getloadavg", lambda: (3.5, 0.0, 0.0))
+    monkeypatch.setattr("os.getloadavg", lambda: (2.6, 0.0, 0.0))
     assert default_workers(PARALLEL_FROM) == 1
     monkeypatch.setattr("os.getloadavg", lambda: (9.0, 0.0, 0.0))
     assert default_workers(PARALLEL_FROM) == 1
+    # Idle cores measured while the run set up (itself busy on one core) win over the load average.
+    assert default_workers(PARALLEL_FROM, idle=2.7) == 4
+    assert default_workers(PARALLEL_FROM, idle=0.4) == 1
+    assert default_workers(PARALLEL_FROM - 1, idle=3.0) == 1
+
+
+def test_idle_cores_are_read_from_two_samples_of_proc_stat(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    stat = tmp_path / "stat"
+    # user nice system idle iowait irq softirq steal
+    stat.write_text("cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 1 2 3 4 5\n")
+    before = cpu_sample(str(stat))
+    assert before == (850, 1000)
+    stat.write_text("cpu  230 0 70 895 5 0 0 0 0 0\n")
+    # 200 ticks went by, 50 of them idle: a quarter of two cores.
+    assert idle_cores(before, cpu_sample(str(stat))) == 0.5
+    # Too short a span, no sample, or no /proc/stat at all: the load average decides instead.
+    assert idle_cores(before, (851, 1005)) is None
+    assert idle_cores(None, before) is None
+    assert cpu_sample(str(tmp_path / "missing")) is None
+    stat.write_text("intr 1 2 3\n")
+    assert cpu_sample(str(stat)) is None
 
 
 def test_past_the_sample_each_kind_of_failing_response_is_one_entry_that_counts_the_rest(
@@ -166,19 +193,71 @@ def test_an_interrupt_stops_the_pool_and_drops_the_chunks_not_started(
 ) -> None:
     """Ctrl-C (or SIGTERM) while a pool checks a large folder: the run keeps what came back, and the
     chunks still queued are cancelled rather than checked before the report can be written."""
-    from apidrift.check.tally import ExactTally
+    from apidrift.check.run import ChunkTally
 
     folder = tmp_path / "recs"
     folder.mkdir()
     for i in range(6 * 500):  # six chunks
         shutil.copy(RECORDINGS / "add-group-user.json", folder / f"r{i:05d}.json")
-    real = ExactTally.merge
+    real = ChunkTally.add_to
 
-    def merge_once(self: ExactTally, other: ExactTally) -> None:
-        real(self, other)
+    def add_once(self: ChunkTally, tally: Any, known: Any) -> None:
+        real(self, tally, known)
         raise KeyboardInterrupt  # after the first chunk's tally, in the parent
 
-    monkeypatch.setattr(ExactTally, "merge", merge_once)
+    monkeypatch.setattr(ChunkTally, "add_to", add_once)
     run = check_recordings(ContractStore(), folder, workers=2)
     assert run.interrupted == "stopped after 500 of 3,000 recordings"
     assert run.checked == 500 and run.exit_code == 0
+
+
+def test_a_pool_worker_sends_past_the_sample_only_the_kind_and_the_run_is_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    import apidrift.check.run as run_module
+    from apidrift.check.run import Alike, RecordingChecker
+
+    monkeypatch.setattr(run_module, "SAMPLE", 2)
+    monkeypatch.setattr(run_module, "_CHUNK", 4)  # chunks 0-3, 4-7, 8-9: kinds cross chunk edges
+    folder = tmp_path / "recs"
+    folder.mkdir()
+    for i in range(9):
+        shutil.copy(RECORDINGS / "usage-costs.json", folder / f"costs-{i}.json")
+    # The same group (operation, version, status, failing), another kind: it comes after the sample.
+    other = json.loads((RECORDINGS / "usage-costs.json").read_text(encoding="utf-8"))
+    other["body"]["unheard_of"] = 1
+    (folder / "costs-9.json").write_text(json.dumps(other), encoding="utf-8")
+    store = ContractStore()
+    monkeypatch.setattr(run_module, "_WORKER", RecordingChecker.build(store, store.labels(), "2026-04-30"))
+    monkeypatch.setattr(run_module, "_SENT", run_module._Sent())
+    names = [str(folder / f"costs-{i}.json") for i in (0, 1, 2, 3, 9)]
+    sent = run_module._check_chunk(folder, names)
+    assert [type(x).__name__ for x in sent] == [
+        "CheckedResponse",
+        "CheckedResponse",
+        "Alike",
+        "Alike",
+        "CheckedResponse",
+        "ChunkTally",
+    ]
+    # A worker remembers what it sent over all its chunks: the next chunk sends only kinds.
+    later = run_module._check_chunk(folder, [str(folder / f"costs-{i}.json") for i in (4, 9)])
+    assert [type(x).__name__ for x in later] == ["Alike", "Alike", "ChunkTally"]
+    first, alike = sent[0], sent[2]
+    assert isinstance(first, run_module.CheckedResponse) and isinstance(alike, Alike)
+    assert alike.kind == run_module.response_kind(first)
+    # Exact ones across chunks: each worker sends a kind once, then its number.
+    for i in range(7):
+        shutil.copy(RECORDINGS / "add-group-user.json", folder / f"users-{i}.json")
+    pool = check_recordings(store, folder, against="2026-04-30", workers=2)
+    one = check_recordings(store, folder, against="2026-04-30", workers=1)
+    assert [(Path(r.file).name, r.also) for r in one.responses] == [
+        ("costs-0.json", 7),
+        ("costs-1.json", 0),
+        ("costs-9.json", 0),
+    ]
+    assert [(n, Path(first).name) for _, n, first in one.exact.groups()] == [(7, "users-0.json")]
+    assert pool.responses == one.responses and pool.checked == one.checked == 17
+    assert pool.exact == one.exact

@@ -6,7 +6,10 @@ modules share one namespace)."""
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from report_samples import all_reports, chain_report, check_report, diff_report, live_report
@@ -122,3 +125,29 @@ def test_live_parts_are_shown() -> None:
         assert section in html
     assert "interrupted · exit 1" in html
     assert "https://api.example/v1" in html and "pw@" not in html
+
+
+def test_the_compiled_template_is_cached_and_a_broken_cache_is_no_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from apidrift.report import html
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    html._environment.cache_clear()
+    report = check_report()
+    first = render_html(report)
+    cached = list(tmp_path.glob("_jinja2-cache-*/*.cache"))
+    assert len(cached) == 1, "the compiled template is kept for the next run"
+    html._environment.cache_clear()
+    assert render_html(report) == first
+    cached[0].write_bytes(cached[0].read_bytes()[:40])  # damaged: cut inside its header
+    html._environment.cache_clear()
+    assert render_html(report) == first
+    # A cache folder that is not the user's private folder: no cache, the page all the same.
+    for folder in tmp_path.glob("_jinja2-cache-*"):
+        shutil.rmtree(folder)
+        folder.write_text("not a folder")
+    html._environment.cache_clear()
+    assert html._template_cache() is None
+    assert render_html(report) == first
+    html._environment.cache_clear()

@@ -10,13 +10,15 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from report_samples import all_reports, diff_report, failing_report, live_report
 
 from apidrift.diff.changes import ChangeKind, Side
 from apidrift.diff.registry import RULES
 from apidrift.report import DriftReport, render_sarif
 from apidrift.report.run_entries import InputErrorEntry
-from apidrift.report.sarif import FINGERPRINT
+from apidrift.report.sarif import FINGERPRINT, indented_json, sarif_log
 from apidrift.report.tracking import Acceptance, FindingStatus
 from cli_support import run_cli
 
@@ -165,3 +167,29 @@ def test_check_of_a_folder_points_at_files_ci_can_open(tmp_path: Path) -> None:
     run = _run_text((tmp_path / "out" / "report.sarif").read_text(encoding="utf-8"))
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]}
     assert uris == {"recs/nightly/a.json"} and (tmp_path / "recs/nightly/a.json").is_file()
+
+
+_json_text = st.text(alphabet=st.characters(exclude_categories=("Cs",)))
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70) | _json_text,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_json_text, inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@given(_json_values)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_the_log_is_indented_exactly_as_the_standard_library_indents(value: Any) -> None:
+    # render_sarif writes by pydantic-core for speed: the text must be the one json.dumps writes.
+    assert indented_json(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def test_every_sample_report_is_written_as_the_standard_library_writes_it() -> None:
+    for report in all_reports().values():
+        log = sarif_log(report)
+        assert render_sarif(report) == json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_text_pydantic_core_refuses_is_written_by_the_standard_library() -> None:
+    # A lone surrogate: the standard library's text (and its error when the file is written).
+    assert indented_json({"a": "\ud800"}) == json.dumps({"a": "\ud800"}, indent=2, ensure_ascii=False)

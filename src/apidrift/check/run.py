@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import math
 import os
 import signal
 from collections import Counter
@@ -13,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
+from apidrift.check.cores import cpu_sample, default_workers, idle_cores
 from apidrift.check.fingerprint import Fingerprint, fingerprint
 from apidrift.check.patterns import UnsupportedPattern
 from apidrift.check.recordings import LoadedRecording, read_recording, recording_names
@@ -53,6 +53,20 @@ class CheckedResponse:
 # Every response that is not exact is kept while its (operation, target, recorded version, status,
 # outcome) has fewer than this many; past that, one of each kind stands for the rest (see `CheckRun.add`).
 SAMPLE = 20
+
+
+def sample_group(checked: CheckedResponse) -> tuple[object, ...]:
+    """The group whose first `SAMPLE` responses are kept whole."""
+    return (checked.operation, checked.against, checked.recorded_version, checked.status, checked.ok)
+
+
+@dataclass(frozen=True, slots=True)
+class Alike:
+    """A response a pool worker did not send whole: it had sent `SAMPLE` of its group and one of its
+    kind before it, so `CheckRun.add` is bound to count it into that one's `also` (those went
+    first) and never to keep it; sending only the kind spares pickling the response twice over."""
+
+    kind: tuple[object, ...]
 
 
 def response_kind(checked: CheckedResponse) -> tuple[object, ...]:
@@ -123,7 +137,7 @@ class CheckRun:
         if checked.result.exact:
             self.exact.add(compact(checked), checked.file)
             return
-        group = (checked.operation, checked.against, checked.recorded_version, checked.status, checked.ok)
+        group = sample_group(checked)
         kind = response_kind(checked)
         if self._sampled[group] >= SAMPLE and kind in self._kinds:
             self._also[self._kinds[kind]] += 1
@@ -131,6 +145,10 @@ class CheckRun:
         self._sampled[group] += 1
         self._kinds.setdefault(kind, len(self.responses))
         self.responses.append(checked)
+
+    def add_alike(self, alike: Alike) -> None:
+        """Count a response a pool worker left out (see `Alike`): the one of its kind stands for it."""
+        self._also[self._kinds[alike.kind]] += 1
 
     def finish(self) -> None:
         """Give each response the count of those it stands for, then order them by operation and file."""
@@ -148,20 +166,7 @@ class CheckRun:
         return 1 if self.failures else 0
 
 
-# Below this many files a pool costs more (worker start-up, contracts loaded again) than it saves.
-PARALLEL_FROM = 2_000
 _CHUNK = 500
-
-
-def default_workers(files: int) -> int:
-    """One process per idle core from PARALLEL_FROM files on: a pool on cores other work already
-    keeps busy only adds contention and each worker's warm-up (measured slower on a loaded machine)."""
-    if files < PARALLEL_FROM:
-        return 1
-    cores = os.cpu_count() or 1
-    # Rounded up: the load average lags, and counts the work that led up to this run as well.
-    idle = cores - os.getloadavg()[0]
-    return max(1, min(cores, math.ceil(idle)))
 
 
 def check_recordings(
@@ -181,6 +186,8 @@ def check_recordings(
     (`workers`: processes to use; default `default_workers`).
     """
     run = CheckRun([], against, display_path(recordings, display_root))
+    # Idle cores are measured over the set-up below (contracts loaded, files listed), this process busy.
+    setup = cpu_sample()
     try:
         labels = list(versions) if versions else store.require_labels()
     except ApidriftError as exc:
@@ -205,11 +212,10 @@ def check_recordings(
         message = "no recordings (*.json files) in this folder"
         run.input_errors.append(RecordingError(message, file=run.recordings))
         return run
-    jobs = workers if workers is not None else default_workers(len(files))
+    jobs = workers if workers is not None else default_workers(len(files), idle_cores(setup))
+    known: dict[tuple[int, int], ExactKind] = {}
     if jobs > 1:
-        outcomes: Iterable[CheckedResponse | ApidriftError | ExactTally] = _in_pool(
-            store, labels, against, recordings, files, jobs
-        )
+        outcomes: Iterable[Outcome] = _in_pool(store, labels, against, recordings, files, jobs)
     else:
         base = os.path.join(str(recordings), "")
         outcomes = (checker.check_file(recordings, name, base=base) for name in files)
@@ -217,8 +223,10 @@ def check_recordings(
         for outcome in outcomes:
             if isinstance(outcome, CheckedResponse):
                 run.add(outcome)
-            elif isinstance(outcome, ExactTally):
-                run.exact.merge(outcome)
+            elif isinstance(outcome, Alike):
+                run.add_alike(outcome)
+            elif isinstance(outcome, ChunkTally):
+                outcome.add_to(run.exact, known)
             else:
                 if outcome.file and not Path(outcome.file).is_absolute():
                     outcome.file = f"{run.recordings}/{outcome.file}"
@@ -308,27 +316,78 @@ class RecordingChecker:
 _WORKER: RecordingChecker | None = None
 
 
+@dataclass
+class _Sent:
+    """What a worker has sent whole so far, over all its chunks: the parent reads chunks in order and
+    a worker takes them in order, so the parent has seen all of it before any later chunk."""
+
+    groups: Counter[tuple[object, ...]] = field(default_factory=Counter)
+    kinds: set[tuple[object, ...]] = field(default_factory=set)
+    # Exact kinds by the number they were sent under (a kind, pickled, is most of a chunk's answer).
+    exact: dict[ExactKind, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkTally:
+    """A chunk's exact responses as one worker counts them: each kind it had not sent before in
+    full, under a number, and the counts by number (`(number, count, first file)`)."""
+
+    worker: int
+    new: tuple[tuple[int, ExactKind], ...]
+    counts: tuple[tuple[int, int, str], ...]
+
+    def add_to(self, tally: ExactTally, known: dict[tuple[int, int], ExactKind]) -> None:
+        """Fold into `tally`, with `known` the kinds every worker has sent so far (by worker, number)."""
+        for number, kind in self.new:
+            known[(self.worker, number)] = kind
+        for number, count, first in self.counts:
+            tally.add(known[(self.worker, number)], first, count)
+
+
+_SENT = _Sent()
+# What checking a file gives, as a pool's worker sends it back.
+Outcome = CheckedResponse | ApidriftError | ChunkTally | Alike
+
+
 def _start_worker(root: Path, api: str, labels: list[str], against: str | None) -> None:
-    global _WORKER
+    global _WORKER, _SENT
     # Ctrl-C reaches the whole process group: the parent stops the run, a worker just ends with it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER = RecordingChecker.build(ContractStore(root, api), labels, against)
+    _SENT = _Sent()
 
 
-def _check_chunk(folder: Path, paths: list[str]) -> list[CheckedResponse | ApidriftError | ExactTally]:
+def _check_chunk(folder: Path, paths: list[str]) -> list[Outcome]:
     """Check a chunk and count its exact responses here: only the few that are not exact, and one
-    small tally, cross back to the parent (pickling every response cost more than checking it)."""
+    small tally, cross back to the parent (pickling every response cost more than checking it), and
+    past the sample only the kind of a response this worker has sent one of (`Alike`)."""
     assert _WORKER is not None, "the pool's initializer builds the checker"
     tally = ExactTally()
-    out: list[CheckedResponse | ApidriftError | ExactTally] = []
+    out: list[Outcome] = []
     base = os.path.join(str(folder), "")
+    sent, kinds = _SENT.groups, _SENT.kinds
     for path in paths:
         outcome = _WORKER.check_file(folder, path, base=base)
-        if isinstance(outcome, CheckedResponse) and outcome.result.exact:
+        if not isinstance(outcome, CheckedResponse):
+            out.append(outcome)
+        elif outcome.result.exact:
             tally.add(compact(outcome), outcome.file)
         else:
+            group, kind = sample_group(outcome), response_kind(outcome)
+            if sent[group] >= SAMPLE and kind in kinds:
+                out.append(Alike(kind))
+                continue
+            sent[group] += 1
+            kinds.add(kind)
             out.append(outcome)
-    return [*out, tally]
+    numbers = _SENT.exact
+    new = []
+    for seen in tally.entries:
+        if seen not in numbers:
+            numbers[seen] = len(numbers)
+            new.append((numbers[seen], seen))
+    counts = tuple((numbers[seen], n, first) for seen, n, first in tally.groups())
+    return [*out, ChunkTally(os.getpid(), tuple(new), counts)]
 
 
 def _in_pool(
@@ -338,7 +397,7 @@ def _in_pool(
     folder: Path,
     files: list[str],
     jobs: int,
-) -> Iterator[CheckedResponse | ApidriftError | ExactTally]:
+) -> Iterator[Outcome]:
     chunks = [files[i : i + _CHUNK] for i in range(0, len(files), _CHUNK)]
     pool = ProcessPoolExecutor(
         max_workers=jobs, initializer=_start_worker, initargs=(store.root, store.api, labels, against)

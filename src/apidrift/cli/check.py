@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import Progress
-from rich.table import Table
 
 from apidrift.check.recordings import bundled_recordings
 from apidrift.check.run import CheckRun, check_recordings
@@ -267,6 +265,8 @@ def print_requests(report: DriftReport) -> None:
 def _live(
     store: ContractStore, profile: ApiProfile, options: LiveCheckOptions, base_url: str | None
 ) -> DriftReport:
+    from rich.progress import Progress
+
     from apidrift.cli.live import api_key, live_base_url
     from apidrift.live.check import run_live_check
     from apidrift.live.events import OperationCall, SweepEvent
@@ -395,6 +395,8 @@ def _tone(summary: OperationSummary) -> str:
 @app.command()
 def contracts(contracts: ContractsOption = None, api: ApiOption = DEFAULT_API) -> None:
     """List the contract versions with their dates, sources and operation/schema counts."""
+    from rich.table import Table
+
     store = ContractStore(contracts, api)
     summaries = store.summaries()
     if not summaries:

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from apidrift.check.fingerprint import VersionScore
 from apidrift.check.renames import RenamePair
 from apidrift.check.run import CheckedResponse, CheckRun, display_path
 from apidrift.check.tally import ExactKind, FitSummary
+from apidrift.check.validation import Violation
 from apidrift.contracts.soundness import SchemaNote
 from apidrift.diff.changes import ChangeKind, Severity
 from apidrift.errors import ApidriftError
@@ -32,6 +32,7 @@ from apidrift.report.model import (
     VersionFit,
     ViolationEntry,
 )
+from apidrift.report.quiet import collector_paused
 from apidrift.report.run_entries import InputErrorEntry
 
 
@@ -52,7 +53,15 @@ def build_check_report(
 ) -> DriftReport:
     """A check (or live) run as a report: every response that is not exact in full, exact ones counted
     by kind, and a matrix row per group of responses that fit every version alike."""
-    responses = sorted((_response(r) for r in run.responses), key=lambda e: (e.operation, e.file))
+    with collector_paused():
+        return _check_report(run, now=now, kind=kind, api=api, base_url=base_url)
+
+
+def _check_report(
+    run: CheckRun, *, now: datetime | None, kind: RunKind, api: str | None, base_url: str | None
+) -> DriftReport:
+    summaries: dict[tuple[Any, ...], str] = {}
+    responses = sorted((_response(r, summaries) for r in run.responses), key=lambda e: (e.operation, e.file))
     exact = sorted(
         (_exact_group(kind, n, example) for kind, n, example in run.exact.groups()),
         key=lambda g: (g.operation, g.recorded_version or "", g.status, g.example),
@@ -146,8 +155,15 @@ def _exact_rename(kind: ExactKind, version: str, pair: RenamePair, example: str)
     )
 
 
-def _response(checked: CheckedResponse) -> ResponseEntry:
+def _response(checked: CheckedResponse, summaries: dict[tuple[Any, ...], str]) -> ResponseEntry:
     fp = checked.fingerprint
+    fits = [_version_fit(s) for s in fp.scores]
+    best = fp.best
+    # The summary says no more than the fits and the best match: responses that fit alike share it.
+    key = (best, *((f.version, f.score, f.exact, *f.differences, None) for f in fits))
+    summary = summaries.get(key)
+    if summary is None:
+        summary = summaries[key] = fp.summary()
     return ResponseEntry(
         file=checked.file,
         operation=checked.operation,
@@ -157,30 +173,51 @@ def _response(checked: CheckedResponse) -> ResponseEntry:
         recorded_version=checked.recorded_version,
         against=checked.against,
         ok=checked.ok,
-        violations=[_violation(asdict(v)) for v in checked.result.violations],
+        violations=[_violation(v) for v in checked.result.violations],
         undocumented=[u.field for u in checked.result.undocumented],
-        best_match=fp.best,
+        best_match=best,
         matches=list(fp.matches),
-        fingerprint=fp.summary(),
+        fingerprint=summary,
         also=checked.also,
-        fits=[
-            VersionFit(
-                version=s.version,
-                valid=s.result is not None and s.result.valid,
-                exact=s.result is not None and s.result.exact,
-                score=s.score,
-                violations=len(s.result.violations) if s.result else 0,
-                undocumented=len(s.result.undocumented) if s.result else 0,
-                differences=s.differences(),
-            )
-            for s in fp.scores
-        ],
+        fits=fits,
     )
 
 
-def _violation(fields: dict[str, Any]) -> ViolationEntry:
-    # Expected/actual values are JSON already, except tuples and the like: one JSON round trip.
-    return ViolationEntry(**json.loads(json.dumps(fields, default=str)))
+def _version_fit(s: VersionScore) -> VersionFit:
+    result = s.result
+    return VersionFit(
+        version=s.version,
+        valid=result is not None and result.valid,
+        exact=result is not None and result.exact,
+        score=s.score,
+        violations=len(result.violations) if result else 0,
+        undocumented=len(result.undocumented) if result else 0,
+        differences=s.differences(),
+    )
+
+
+# Values that are JSON as they are (exact types: a subclass may serialise otherwise).
+_PLAIN: Final = frozenset({str, int, float, bool, type(None)})
+
+
+def _violation(v: Violation) -> ViolationEntry:
+    return ViolationEntry(
+        field=v.field,
+        instance_path=v.instance_path,
+        schema_path=v.schema_path,
+        keyword=v.keyword,
+        expected=_json_value(v.expected),
+        actual=_json_value(v.actual),
+        message=v.message,
+    )
+
+
+def _json_value(value: Any) -> Any:
+    # Expected/actual values are JSON already, except tuples and the like: one JSON round trip for
+    # a container (a scalar comes back as it went).
+    if type(value) in _PLAIN:
+        return value
+    return json.loads(json.dumps(value, default=str))
 
 
 def _response_findings(checked: CheckedResponse) -> list[FindingEntry]:
@@ -270,11 +307,12 @@ def check_matrix(
 ) -> list[MatrixRow]:
     """One row per operation, recorded version and fit to every version: the matrix stays as long as
     the corpus has kinds of response, not responses. A row of one response names its file."""
-    groups: dict[tuple[Any, ...], list[tuple[Fitted, int]]] = {}
+    groups: dict[tuple[Any, ...], list[tuple[Fitted, int, list[_CellFacts]]]] = {}
     members: list[tuple[Fitted, int]] = [(r, 1 + r.also) for r in responses]
     members += [(g, g.responses) for g in exact]
     for entry, count in members:
-        cells = tuple((c.version, c.status, c.label) for c in (_check_cell(entry, v) for v in versions))
+        # Plain tuples, not cells: a key per entry, and a model only per row (see `_check_row`).
+        facts = _cell_facts(entry, versions)
         key = (
             entry.operation,
             entry.method,
@@ -282,32 +320,34 @@ def check_matrix(
             entry.recorded_version,
             entry.against,
             best_label(entry),
-            cells,
+            tuple((version, f[0], f[1]) for version, f in zip(versions, facts, strict=True)),
         )
-        groups.setdefault(key, []).append((entry, count))
+        groups.setdefault(key, []).append((entry, count, facts))
     rows = [_check_row(members, versions) for members in groups.values()]
     return sorted(rows, key=lambda r: (r.operation, r.recorded_version or "", r.file or "", -r.responses))
 
 
-def _check_row(members: list[tuple[Fitted, int]], versions: Sequence[str]) -> MatrixRow:
-    first = members[0][0]
-    total = sum(n for _, n in members)
+# A cell as plain values: status, label, score, details.
+_CellFacts = tuple[CellStatus, str, float | None, list[str]]
+
+
+def _check_row(members: list[tuple[Fitted, int, list[_CellFacts]]], versions: Sequence[str]) -> MatrixRow:
+    first, _, first_facts = members[0]
+    total = sum(n for _, n, _ in members)
     severity = Severity.INFO
     if isinstance(first, ResponseEntry) and not first.ok:
         severity = Severity.BREAKING
     elif isinstance(first, ResponseEntry) and first.undocumented:
         severity = Severity.WARNING
     cells = []
-    for version in versions:
-        cell_ = _check_cell(first, version)
+    for i, version in enumerate(versions):
+        status, label, score, details = first_facts[i]
         if total > 1:
             # Alike by label, not by detail: show the lowest score and the distinct differences.
-            scores = [c.score for c in (_check_cell(m, version) for m, _ in members) if c.score is not None]
-            details = dict.fromkeys(d for m, _ in members for d in _check_cell(m, version).details)
-            cell_ = cell_.model_copy(
-                update={"score": min(scores) if scores else None, "details": list(details)[:DETAILS]}
-            )
-        cells.append(cell_)
+            scores = [s for _, _, f in members if (s := f[i][2]) is not None]
+            score = min(scores) if scores else None
+            details = list(dict.fromkeys(d for _, _, f in members for d in f[i][3]))[:DETAILS]
+        cells.append(MatrixCell(version=version, status=status, label=label, score=score, details=details))
     file = (first.file if isinstance(first, ResponseEntry) else first.example) if total == 1 else None
     return MatrixRow(
         operation=first.operation,
@@ -327,19 +367,26 @@ def _check_row(members: list[tuple[Fitted, int]], versions: Sequence[str]) -> Ma
 DETAILS = 6
 
 
-def _check_cell(entry: Fitted, version: str) -> MatrixCell:
-    fit = next((f for f in entry.fits if f.version == version), None)
-    if fit is None:
-        return MatrixCell(version=version, status=CellStatus.ABSENT, label="-")
-    if fit.exact:
-        status = CellStatus.EXACT
-    elif fit.valid:
-        status = CellStatus.DRIFT
-    else:
-        status = CellStatus.FAIL if fit.violations else CellStatus.NOT_DOCUMENTED
-    return MatrixCell(
-        version=version, status=status, label=cell(entry, version), score=fit.score, details=fit.differences
-    )
+def _cell_facts(entry: Fitted, versions: Sequence[str]) -> list[_CellFacts]:
+    fits: dict[str, VersionFit] = {}
+    for f in entry.fits:
+        fits.setdefault(f.version, f)  # the first fit of a version, as `cell` finds it
+    out: list[_CellFacts] = []
+    for version in versions:
+        fit = fits.get(version)
+        if fit is None:
+            out.append((CellStatus.ABSENT, "-", None, []))
+            continue
+        if fit.exact:
+            status, label = CellStatus.EXACT, "ok"
+        elif fit.valid:
+            status, label = CellStatus.DRIFT, f"ok +{fit.undocumented}"
+        elif fit.violations:
+            status, label = CellStatus.FAIL, f"FAIL {fit.violations}"
+        else:
+            status, label = CellStatus.NOT_DOCUMENTED, "n/a"
+        out.append((status, label, fit.score, fit.differences))
+    return out
 
 
 def cell(entry: Fitted, version: str) -> str:

@@ -3,6 +3,7 @@ operation × version matrix, severity and operation filters, expandable evidence
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -109,10 +110,35 @@ def _asset(name: str) -> Markup:
     return Markup(resources.files("apidrift.report").joinpath("templates", name).read_text(encoding="utf-8"))
 
 
+class _TemplateCache(jinja2.FileSystemBytecodeCache):
+    """jinja2's own cache of compiled templates (checked against the template's text), in its private
+    per-user folder of the temp directory: compiling the page's template cost every run 0.17 s. A
+    cache that cannot be read or written is no cache, never an error."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # a damaged file fails in pickle or marshal, in any of their ways
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _template_cache() -> jinja2.BytecodeCache | None:
+    try:
+        # jinja2 makes the folder 0700 and refuses one that is a symlink or another user's.
+        return _TemplateCache()
+    except (OSError, RuntimeError):
+        return None
+
+
 @cache
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("apidrift.report", "templates"),
+        bytecode_cache=_template_cache(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -8,6 +8,7 @@ first line of the testcase's output (`file: …`).
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterable
@@ -22,6 +23,7 @@ from apidrift.report.wording import title
 
 # XML 1.0 forbids most control characters; a stray one in a server message must not break the file.
 _XML_SAFE = {c: " " for c in range(32) if c not in (9, 10, 13)}
+_XML_UNSAFE = re.compile("[" + "".join(map(chr, _XML_SAFE)) + "]")
 
 
 @dataclass
@@ -236,4 +238,5 @@ def _unique(cases: list[TestCase]) -> list[TestCase]:
 
 
 def _clean(text: str) -> str:
-    return text.translate(_XML_SAFE)
+    # A search first: translate looks every character up in a dict, and almost no text needs it.
+    return text.translate(_XML_SAFE) if _XML_UNSAFE.search(text) else text

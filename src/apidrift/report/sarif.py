@@ -11,6 +11,8 @@ import json
 from typing import Any, Final
 from urllib.parse import quote
 
+import pydantic_core
+
 from apidrift.diff.changes import ChangeKind, Severity
 from apidrift.diff.registry import RULES
 from apidrift.report.locate import contract_file, finding_file, finding_text, place, subject
@@ -50,7 +52,20 @@ TRANSPORT_RULE: Final = "A live request produced no usable response ({kind})."
 
 def render_sarif(report: DriftReport) -> str:
     """The report as a SARIF 2.1.0 log with one run (deterministic: same report, same text)."""
-    return json.dumps(sarif_log(report), indent=2, ensure_ascii=False) + "\n"
+    return indented_json(sarif_log(report)) + "\n"
+
+
+def indented_json(value: Any) -> str:
+    """`json.dumps(value, indent=2, ensure_ascii=False)`, the same text, by pydantic-core's serialiser:
+    the standard library indents in pure Python, which cost a large run more than building the log.
+
+    The same text for strings, integers, booleans, None, lists and dicts, which is all a SARIF log
+    holds; not for every float (`1e-05` comes out as `0.00001`).
+    """
+    try:
+        return pydantic_core.to_json(value, indent=2).decode()
+    except pydantic_core.PydanticSerializationError:  # e.g. a lone surrogate: the standard library's error
+        return json.dumps(value, indent=2, ensure_ascii=False)
 
 
 def sarif_log(report: DriftReport) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from apidrift.report.html import render_html
 from apidrift.report.junit import render_junit
 from apidrift.report.markdown import render_markdown
 from apidrift.report.model import REPORT_FORMAT, DriftReport
+from apidrift.report.quiet import collector_paused
 from apidrift.report.sarif import render_sarif
 
 
@@ -40,12 +41,13 @@ def write_reports(
     folder.mkdir(parents=True, exist_ok=True)
     wanted = {RENDERERS[f][0] for f in formats} if formats else set(REPORT_FILES)
     written = []
-    for name, render in dict(RENDERERS.values()).items():
-        if name not in wanted:
-            continue
-        path = folder / name
-        path.write_text(render(report), encoding="utf-8")
-        written.append(path)
+    with collector_paused():
+        for name, render in dict(RENDERERS.values()).items():
+            if name not in wanted:
+                continue
+            path = folder / name
+            path.write_text(render(report), encoding="utf-8")
+            written.append(path)
     return written
 
 
