@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from apidrift.check.validation import ResponseValidator, field_path, pointer
+from apidrift.check.validation import MAX_UNDOCUMENTED, ResponseValidator, field_path, pointer
 from apidrift.contracts.model import ContractStore
 
 RECORDINGS = Path(__file__).resolve().parents[2] / "recordings" / "openai-admin"
@@ -98,3 +98,20 @@ def test_strict_mode_reports_the_outermost_undocumented_field_only(old: Response
     fields = {u.field for u in result.undocumented}
     assert "user" in fields and "projects" in fields
     assert not any(f.startswith(("user.", "projects.")) for f in fields)
+
+
+def test_a_body_of_countless_undocumented_fields_lists_a_bounded_number_and_counts_the_rest(
+    new: ResponseValidator,
+) -> None:
+    wide = body("2026-05-02", "retrieve-user")
+    extra = MAX_UNDOCUMENTED + 500
+    wide.update({f"x{i}": i for i in range(extra)})
+    result = new.validate("retrieve-user", 200, wide, strict=True)
+    assert len(result.undocumented) == MAX_UNDOCUMENTED
+    assert result.undocumented_count == extra and result.undocumented[-1].more == 500
+    assert "500 more undocumented fields not listed" in result.undocumented[-1].describe()
+    # Below the bound every field is listed and none counts more.
+    del wide["x0"], wide["x1"]
+    few = {k: v for k, v in wide.items() if not k.startswith("x") or int(k[1:]) < 10}
+    listed = new.validate("retrieve-user", 200, few, strict=True).undocumented
+    assert len(listed) == 8 and not any(u.more for u in listed)

@@ -92,7 +92,7 @@ def _build(
             exact=s.result is not None and s.result.exact,
             score=s.score,
             violations=len(s.result.violations) if s.result else 0,
-            undocumented=len(s.result.undocumented) if s.result else 0,
+            undocumented=s.result.undocumented_count if s.result else 0,
             differences=tuple(s.differences()),
         )
         for s in fp.scores

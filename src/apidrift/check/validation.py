@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import reprlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
@@ -46,9 +47,19 @@ class UndocumentedField:
 
     field: str
     json_type: str
+    # Past `MAX_UNDOCUMENTED` fields a body's list stops; its last entry counts those not listed.
+    more: int = 0
 
     def describe(self) -> str:
-        return f"{self.field}: undocumented field ({self.json_type})"
+        return f"{self.field}: undocumented field ({self.json_type}){_more(self.more)}"
+
+
+def _more(n: int) -> str:
+    return f", and {n:,} more undocumented fields not listed" if n else ""
+
+
+# A hostile body of a million keys would otherwise be a million findings in every report.
+MAX_UNDOCUMENTED = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +80,11 @@ class ValidationResult:
     def exact(self) -> bool:
         """Valid, and nothing undocumented (only meaningful for strict checks)."""
         return not self.violations and not self.undocumented
+
+    @property
+    def undocumented_count(self) -> int:
+        """Undocumented fields found, those past `MAX_UNDOCUMENTED` (not listed) included."""
+        return len(self.undocumented) + (self.undocumented[-1].more if self.undocumented else 0)
 
 
 def pointer(path: Iterable[Any]) -> str:
@@ -205,7 +221,13 @@ class ResponseValidator:
         found = plan.undocumented(body)
         if found is None:  # keys spelled like paths: the string walk says what they mean
             found = undocumented_paths(body, self.field_shapes(*key), self.declares(*key))
-        return tuple(UndocumentedField(path, json_type) for path, json_type in found.items())
+        listed = tuple(
+            UndocumentedField(path, json_type)
+            for path, json_type in itertools.islice(found.items(), MAX_UNDOCUMENTED)
+        )
+        if len(found) > MAX_UNDOCUMENTED:
+            listed = (*listed[:-1], replace(listed[-1], more=len(found) - MAX_UNDOCUMENTED))
+        return listed
 
     def declares(self, op_id: str, status: str | int) -> frozenset[str]:
         """The documented paths of a response that declare fields of their own (objects and arrays

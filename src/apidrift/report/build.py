@@ -191,7 +191,7 @@ def _version_fit(s: VersionScore) -> VersionFit:
         exact=result is not None and result.exact,
         score=s.score,
         violations=len(result.violations) if result else 0,
-        undocumented=len(result.undocumented) if result else 0,
+        undocumented=result.undocumented_count if result else 0,
         differences=s.differences(),
     )
 
@@ -255,7 +255,8 @@ def _response_findings(checked: CheckedResponse) -> list[FindingEntry]:
                 operation=checked.operation,
                 version=checked.against,
                 path=u.field,
-                message=f"`{u.field}` ({u.json_type}) is not documented in {checked.against}",
+                message=f"`{u.field}` ({u.json_type}) is not documented in {checked.against}"
+                + (f"; {u.more:,} more undocumented fields are not listed" if u.more else ""),
                 evidence=[hints[u.field]] if u.field in hints else [],
                 location=where,
                 file=checked.file,
