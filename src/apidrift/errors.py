@@ -64,6 +64,31 @@ class RecordingError(ApidriftError):
     """A recording file is unreadable, not JSON, or lacks a required field."""
 
 
+class InternalFault(ApidriftError):
+    """A fault in apidrift itself met while checking one file: that file's finding, and exit 3."""
+
+    @classmethod
+    def of(cls, exc: BaseException, *, file: Path | str | None = None) -> InternalFault:
+        return cls(fault_message(exc), file=file)
+
+
+def fault_message(exc: BaseException) -> str:
+    """The one line a fault in apidrift itself (not in its input) prints, with what to report."""
+    from apidrift._version import __version__
+
+    where = ""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is not None:
+        where = f" at {Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}"
+    return (
+        f"internal error in apidrift {__version__}: {type(exc).__name__}: {exc}{where}. "
+        "This is a bug in apidrift, not in your input: please report it with the command line "
+        "(set APIDRIFT_TRACEBACK=1 for the full traceback)"
+    )
+
+
 class UnknownVersionError(ApidriftError):
     """A contract version label that no contract folder provides."""
 

@@ -123,6 +123,29 @@ def test_a_body_that_defeats_the_validator_is_a_finding_about_that_file(
     assert "1 of 1 responses valid" in done.stdout
 
 
+def test_a_bug_met_in_one_file_is_a_fault_about_that_file_exit_3_and_the_rest_is_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import apidrift.check.run
+
+    real = apidrift.check.run.fingerprint
+
+    def buggy(validators: object, operation: str, status: int, body: object) -> object:
+        if isinstance(body, dict) and body.get("poison"):
+            raise TypeError("unsupported operand type(s)")  # what a bug raises; JSON values never do
+        return real(validators, operation, status, body)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(apidrift.check.run, "fingerprint", buggy)
+    _plant(tmp_path / "recs", "bad.json", json.dumps({**_good(), "body": {"poison": True}}).encode())
+    done = run_cli("check", "--recordings", "recs", "--reports", "out", cwd=tmp_path)
+    assert done.returncode == 3 and "Traceback" not in done.stdout + done.stderr
+    assert "error: recs/bad.json: internal error in apidrift " in done.stderr
+    assert "TypeError: unsupported operand type(s)" in done.stderr and "please report it" in done.stderr
+    assert "1 of 1 responses valid" in done.stdout
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert report["exit_code"] == 3
+
+
 def test_an_interrupted_check_still_writes_the_report_of_what_it_checked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

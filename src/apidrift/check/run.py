@@ -22,6 +22,7 @@ from apidrift.contracts.model import ContractStore
 from apidrift.contracts.soundness import SchemaNote
 from apidrift.errors import (
     ApidriftError,
+    InternalFault,
     RecordingError,
     UnknownOperationError,
     UnknownVersionError,
@@ -160,7 +161,10 @@ class CheckRun:
 
     @property
     def exit_code(self) -> int:
-        """2 when some input was bad, else 1 when a response broke its version, else 0."""
+        """3 when apidrift itself failed on a file, else 2 when some input was bad, else 1 when a
+        response broke its version, else 0."""
+        if any(isinstance(e, InternalFault) for e in self.input_errors):
+            return 3
         if self.input_errors:
             return 2
         return 1 if self.failures else 0
@@ -287,11 +291,13 @@ class RecordingChecker:
         try:
             # The fingerprint validates strictly against every version, the target included: reuse that.
             fp = fingerprint(everyone, rec.operation, rec.status, rec.body)
-        except (RecursionError, MemoryError, ValueError, TypeError) as exc:
+        except (RecursionError, MemoryError, ValueError) as exc:
             # A body that defeats a validator is a finding about that one file; the rest go on.
             raise RecordingError(
                 f"could not be checked: {type(exc).__name__}: {exc}", file=item.file
             ) from None
+        except TypeError as exc:  # JSON values never cause one: a bug, still about this one file
+            raise InternalFault.of(exc, file=item.file) from None
         except WalkBudgetError as exc:
             raise RecordingError(f"could not be checked: {exc.message}", file=item.file) from None
         score = next(s for s in fp.scores if s.version == target)

@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from apidrift.cli.coercion import install as install_coercion
-from apidrift.errors import ApidriftError
+from apidrift.errors import ApidriftError, fault_message
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -202,19 +202,7 @@ def _path_written(exc: BaseException) -> Path | None:
 
 def internal_fault(exc: BaseException) -> str:
     """The one line a fault in apidrift itself (not in its input) prints, with what to report."""
-    from apidrift._version import __version__
-
-    where = ""
-    tb = exc.__traceback__
-    while tb is not None and tb.tb_next is not None:
-        tb = tb.tb_next
-    if tb is not None:
-        where = f" at {Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}"
-    return (
-        f"internal error in apidrift {__version__}: {type(exc).__name__}: {exc}{where}. "
-        "This is a bug in apidrift, not in your input: please report it with the command line "
-        "(set APIDRIFT_TRACEBACK=1 for the full traceback)"
-    )
+    return fault_message(exc)
 
 
 app = typer.Typer(

@@ -124,11 +124,11 @@ def judge_report(report: DriftReport, options: HistoryOptions) -> DriftReport:
 
 
 def gate(report: DriftReport, fail_on: FailOn | None, *, baseline: bool) -> int:
-    """The exit code: 2 stays 2; `new` fails on new (or no longer accepted) findings at warning or
+    """The exit code: 2 and 3 stay; `new` fails on new (or no longer accepted) findings at warning or
     worse; a severity fails on unaccepted findings at or above it; neither keeps the run's own code
     unless a baseline accepts some of what made it fail."""
-    if report.exit_code == 2:
-        return 2
+    if report.exit_code >= 2:  # bad input or a fault of apidrift's: no finding gate changes that
+        return report.exit_code
     if fail_on is None and not baseline:
         return report.exit_code
     kind = report.metadata.kind

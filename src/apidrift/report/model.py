@@ -266,7 +266,9 @@ class DriftReport(_Entry):
 
     format: Literal["apidrift.report/1"] = REPORT_FORMAT
     metadata: RunMetadata
-    exit_code: int = Field(description="what the run exited with: 0 clean, 1 drift, 2 bad input")
+    exit_code: int = Field(
+        description="what the run exited with: 0 clean, 1 drift, 2 bad input, 3 a fault in apidrift"
+    )
     matrix: list[MatrixRow] = Field(default_factory=list)
     findings: list[FindingEntry] = Field(default_factory=list)
     renames: list[RenameEntry] = Field(default_factory=list)

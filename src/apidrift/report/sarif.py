@@ -88,7 +88,7 @@ def sarif_log(report: DriftReport) -> dict[str, Any]:
         "automationDetails": {"id": f"apidrift/{meta.kind.value}/{meta.api or 'api'}/"},
         "invocations": [
             {
-                "executionSuccessful": report.exit_code != 2 and not report.interrupted,
+                "executionSuccessful": report.exit_code < 2 and not report.interrupted,
                 "exitCode": report.exit_code,
             }
         ],

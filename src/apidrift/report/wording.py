@@ -36,7 +36,7 @@ def verdict(report: DriftReport) -> Verdict:
         return Verdict.INTERRUPTED
     if report.exit_code == 0:
         return Verdict.PASS
-    return Verdict.INPUT_ERRORS if report.exit_code == 2 else Verdict.FAIL
+    return Verdict.INPUT_ERRORS if report.exit_code >= 2 else Verdict.FAIL
 
 
 def against_text(report: DriftReport) -> str:
