@@ -41,7 +41,7 @@ _EXPORTS = {
     "name_similarity": "check.renames",
     "pair_renames": "check.renames",
     "CheckRun": "check.run",
-    "CheckedResponse": "check.run",
+    "CheckedResponse": "check.checker",
     "check_recordings": "check.run",
     "Change": "diff.changes",
     "ChangeKind": "diff.changes",
@@ -124,10 +124,11 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:  # the names as type checkers see them
+    from apidrift.check.checker import CheckedResponse
     from apidrift.check.fingerprint import Fingerprint, VersionScore, fingerprint
     from apidrift.check.recordings import Provenance, Recording, load_recordings
     from apidrift.check.renames import RenamePair, name_similarity, pair_renames
-    from apidrift.check.run import CheckedResponse, CheckRun, check_recordings
+    from apidrift.check.run import CheckRun, check_recordings
     from apidrift.check.shapes import FieldShape, SchemaFlattener
     from apidrift.check.validation import ResponseValidator, UndocumentedField, ValidationResult, Violation
     from apidrift.contracts.model import (

@@ -217,7 +217,7 @@ def test_a_pool_worker_sends_past_the_sample_only_the_kind_and_the_run_is_the_sa
     import json
 
     import apidrift.check.run as run_module
-    from apidrift.check.run import Alike, RecordingChecker
+    from apidrift.check.checker import Alike, CheckedResponse, RecordingChecker, response_kind
 
     monkeypatch.setattr(run_module, "SAMPLE", 2)
     monkeypatch.setattr(run_module, "_CHUNK", 4)  # chunks 0-3, 4-7, 8-9: kinds cross chunk edges
@@ -246,8 +246,8 @@ def test_a_pool_worker_sends_past_the_sample_only_the_kind_and_the_run_is_the_sa
     later = run_module._check_chunk(folder, [str(folder / f"costs-{i}.json") for i in (4, 9)])
     assert [type(x).__name__ for x in later] == ["Alike", "Alike", "ChunkTally"]
     first, alike = sent[0], sent[2]
-    assert isinstance(first, run_module.CheckedResponse) and isinstance(alike, Alike)
-    assert alike.kind == run_module.response_kind(first)
+    assert isinstance(first, CheckedResponse) and isinstance(alike, Alike)
+    assert alike.kind == response_kind(first)
     # Exact ones across chunks: each worker sends a kind once, then its number.
     for i in range(7):
         shutil.copy(RECORDINGS / "add-group-user.json", folder / f"users-{i}.json")

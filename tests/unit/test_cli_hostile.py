@@ -106,16 +106,16 @@ def test_a_fault_in_apidrift_itself_is_one_line_and_exit_3(
 def test_a_body_that_defeats_the_validator_is_a_finding_about_that_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import apidrift.check.run
+    import apidrift.check.checker
 
-    real = apidrift.check.run.fingerprint
+    real = apidrift.check.checker.fingerprint
 
     def fragile(validators: object, operation: str, status: int, body: object) -> object:
         if isinstance(body, dict) and body.get("poison"):
             raise RecursionError("maximum recursion depth exceeded")
         return real(validators, operation, status, body)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(apidrift.check.run, "fingerprint", fragile)
+    monkeypatch.setattr(apidrift.check.checker, "fingerprint", fragile)
     _plant(tmp_path / "recs", "bad.json", json.dumps({**_good(), "body": {"poison": True}}).encode())
     done = run_cli("check", "--recordings", "recs", "--reports", "out", cwd=tmp_path)
     assert done.returncode == 2
@@ -126,16 +126,16 @@ def test_a_body_that_defeats_the_validator_is_a_finding_about_that_file(
 def test_a_bug_met_in_one_file_is_a_fault_about_that_file_exit_3_and_the_rest_is_checked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import apidrift.check.run
+    import apidrift.check.checker
 
-    real = apidrift.check.run.fingerprint
+    real = apidrift.check.checker.fingerprint
 
     def buggy(validators: object, operation: str, status: int, body: object) -> object:
         if isinstance(body, dict) and body.get("poison"):
             raise TypeError("unsupported operand type(s)")  # what a bug raises; JSON values never do
         return real(validators, operation, status, body)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(apidrift.check.run, "fingerprint", buggy)
+    monkeypatch.setattr(apidrift.check.checker, "fingerprint", buggy)
     _plant(tmp_path / "recs", "bad.json", json.dumps({**_good(), "body": {"poison": True}}).encode())
     done = run_cli("check", "--recordings", "recs", "--reports", "out", cwd=tmp_path)
     assert done.returncode == 3 and "Traceback" not in done.stdout + done.stderr
@@ -150,9 +150,9 @@ def test_an_interrupted_check_still_writes_the_report_of_what_it_checked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Ctrl-C or SIGTERM (a CI cancel; `main` makes it a KeyboardInterrupt) midway through the folder."""
-    import apidrift.check.run
+    import apidrift.check.checker
 
-    real = apidrift.check.run.RecordingChecker.check_file
+    real = apidrift.check.checker.RecordingChecker.check_file
     seen: list[str] = []
 
     def interrupted(self: object, folder: Path, path: Path | str, **kwargs: object) -> object:
@@ -161,7 +161,7 @@ def test_an_interrupted_check_still_writes_the_report_of_what_it_checked(
             raise KeyboardInterrupt
         return real(self, folder, path, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(apidrift.check.run.RecordingChecker, "check_file", interrupted)
+    monkeypatch.setattr(apidrift.check.checker.RecordingChecker, "check_file", interrupted)
     folder = tmp_path / "recs"
     folder.mkdir()
     for i in range(5):

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from test_contracts import CONTRACT, SCHEMAS, write_contract
 
+from apidrift.check.checker import RecordingChecker
 from apidrift.check.fingerprint import fingerprint
 from apidrift.check.recordings import LoadedRecording, Recording
 from apidrift.check.renames import MAX_PAIRS_PER_PARENT, pair_renames
-from apidrift.check.run import RecordingChecker
 from apidrift.check.shapes import SchemaFlattener
 from apidrift.check.validation import ResponseValidator
 from apidrift.contracts import budget

@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
+from apidrift.check.checker import CheckedResponse
 from apidrift.check.fingerprint import VersionScore
 from apidrift.check.renames import RenamePair
-from apidrift.check.run import CheckedResponse, CheckRun, display_path
+from apidrift.check.run import CheckRun, display_path
 from apidrift.check.tally import ExactKind, FitSummary
 from apidrift.check.validation import Violation
 from apidrift.contracts.soundness import SchemaNote
