@@ -54,7 +54,7 @@ class FieldPlan:
     """The documented paths of one response that declare fields, keyed by path: what the walk for
     undocumented fields needs, built once per (version, operation, status) rather than per body."""
 
-    __slots__ = ("_item_checks", "_schemas", "documented", "nodes")
+    __slots__ = ("_item_checks", "_order", "_schemas", "documented", "nodes")
 
     def __init__(self, documented: Collection[str], declares: Collection[str]) -> None:
         self.documented = documented
@@ -83,6 +83,7 @@ class FieldPlan:
             for path, keys in names.items()
         }
         self._schemas: dict[str, Any] | None = None
+        self._order: dict[str, str] = {}  # each path's definition name in `_schemas`
         self._item_checks: dict[str, Callable[[Any], bool]] = {}
 
     def keys_schema(self, path: str = "") -> dict[str, Any]:
@@ -90,19 +91,17 @@ class FieldPlan:
         nothing: each documented object closed to its documented keys, each list whose items are
         undocumented empty. A validator compiled from it says "nothing undocumented" without the walk."""
         if self._schemas is None:
+            self._order = {path: str(i) for i, path in enumerate(sorted(self.nodes))}
             self._schemas = self._keys_schemas()
         if path not in self.nodes:
             return {"$schema": _DIALECT}
-        return {"$schema": _DIALECT, "$defs": self._schemas, "$ref": f"#/$defs/{self._def_name(path)}"}
-
-    def _def_name(self, path: str) -> str:
-        return str(sorted(self.nodes).index(path))
+        return {"$schema": _DIALECT, "$defs": self._schemas, "$ref": f"#/$defs/{self._order[path]}"}
 
     def _keys_schemas(self) -> dict[str, Any]:
         # One definition per path that declares fields, referred to by each parent: a key spelled
         # like a path (`project.archived`) is documented below several ancestors at once, and
         # inlined, each schema below it would repeat once per ancestor.
-        order = {path: i for i, path in enumerate(sorted(self.nodes))}
+        order = self._order
         defs: dict[str, Any] = {}
         for path, node in self.nodes.items():
             properties = {
@@ -115,7 +114,7 @@ class FieldPlan:
                 schema["items"] = {"$ref": f"#/$defs/{order[node.item_path]}"}
             elif not node.items:
                 schema["items"] = False
-            defs[str(order[path])] = schema
+            defs[order[path]] = schema
         return defs
 
     def _item_check(self, path: str) -> Callable[[Any], bool]:
@@ -153,7 +152,7 @@ class FieldPlan:
                     check = self._item_check(child) if len(node) > 1 else None
                     for sub in node:
                         if type(sub) is dict:
-                            if check is not None and _admitted(check, sub):
+                            if check is not None and admitted(check, sub):
                                 continue
                             self._object(sub, child, inner, found, stack)
                         elif type(sub) not in _SCALARS:
@@ -193,10 +192,12 @@ class FieldPlan:
                 stack.append((node[key], below[key]))
 
 
-def _admitted(check: Callable[[Any], bool], value: Any) -> bool:
+def admitted(check: Callable[[Any], bool], value: Any) -> bool:
+    """`check(value)`, with a value jsonschema-rs cannot read (a key that is not a string) refused:
+    the walk can read it."""
     try:
         return check(value)
-    except ValueError:  # a value jsonschema-rs cannot read (a key that is not a string): walk it
+    except ValueError:
         return False
 
 

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import jsonschema_rs
 
-from apidrift.check.body_fields import FieldPlan, undocumented_paths
+from apidrift.check.body_fields import FieldPlan, admitted, undocumented_paths
 from apidrift.check.closed import close_response, closed_base, closed_document
 from apidrift.check.patterns import UnsupportedPattern, compile_validator, rs_registry, unsupported_patterns
 from apidrift.check.shapes import FieldShape, SchemaFlattener
@@ -212,12 +212,9 @@ class ResponseValidator:
             plan = FieldPlan(self.field_shapes(*key), self.declares(*key))
             planned = self._plans[key] = (plan, jsonschema_rs.validator_for(plan.keys_schema()))
         plan, only_documented = planned
-        try:
-            # One compiled call clears most bodies (invalid ones too); only the rest are walked.
-            if not expected and only_documented.is_valid(body):
-                return ()
-        except ValueError:
-            pass  # a value jsonschema-rs cannot read (a key that is not a string): the walk can
+        # One compiled call clears most bodies (invalid ones too); only the rest are walked.
+        if not expected and admitted(only_documented.is_valid, body):
+            return ()
         found = plan.undocumented(body)
         if found is None:  # keys spelled like paths: the string walk says what they mean
             found = undocumented_paths(body, self.field_shapes(*key), self.declares(*key))

@@ -63,7 +63,7 @@ class _Commands(TyperGroup):
             ours = type(exc).__module__.split(".")[0] in ("typer", "click")
             if ours or os.environ.get("APIDRIFT_TRACEBACK") or verbosity() > NORMAL:
                 raise
-            error(internal_fault(exc))
+            error(fault_message(exc))
             raise typer.Exit(3) from None
 
 
@@ -198,11 +198,6 @@ def _path_written(exc: BaseException) -> Path | None:
             found = candidate
         tb = tb.tb_next
     return found
-
-
-def internal_fault(exc: BaseException) -> str:
-    """The one line a fault in apidrift itself (not in its input) prints, with what to report."""
-    return fault_message(exc)
 
 
 app = typer.Typer(
