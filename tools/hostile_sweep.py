@@ -621,7 +621,7 @@ def cases() -> list[Case]:
         Case("check: reports under a file", _cmd("check", "--reports", "f/out", files={"f": b"x"})),
         Case("check: reports in /proc", _cmd("check", "--reports", "/proc/self/nope")),
         Case("check: disk full (write errors)", _cmd("check", "--reports", "out"), fsize=20_000),
-        Case("check: SIGTERM mid-run", lambda f, e: (_many(f / "recs", 20_000), ["check", "--recordings", "recs", "--reports", "out"])[1], expect=(2,), signal_after=4.0, report="out/report.json"),
+        Case("check: SIGTERM mid-run", lambda f, e: (_many(f / "recs", 80_000), ["check", "--recordings", "recs", "--reports", "out"])[1], expect=(2,), signal_after=4.0, report="out/report.json"),
         Case("check: --history garbage file", _cmd("check", "--history", "h.sqlite", "--reports", "out", files={"h.sqlite": b"not sqlite" * 100})),
         Case("check: --history is a dir", lambda f, e: ((f / "h").mkdir(), ["check", "--history", "h", "--reports", "out"])[1]),
         Case("check: --baseline malformed", _cmd("check", "--baseline", "b.toml", "--reports", "out", files={"b.toml": b"[[accept]\nx=1"})),
@@ -670,7 +670,7 @@ def cases() -> list[Case]:
         Case("diff: one side is a directory", lambda f, e: ((f / "d.yaml").mkdir(), _write(f, "b.yaml", doc_yaml), ["diff", "d.yaml", "b.yaml"])[2], expect=(2,)),
         Case("diff: --reports is a file", _cmd("diff", "a.json", "b.yaml", "--reports", "r", files={"a.json": doc_json.encode(), "b.yaml": doc_yaml.encode(), "r": b"x"})),
         Case("diff: disk full", _cmd("diff", "2026-04-30", "2026-05-02", "--reports", "r"), fsize=20_000),
-        Case("diff: SIGTERM mid-run", _cmd("diff", "a.json", "b.json", files={"a.json": doc_json.replace("List pets", "y" * (40 << 20)).encode(), "b.json": doc_json.encode()}), expect=(2, 130, 143), signal_after=1.5),
+        Case("diff: SIGTERM mid-run", _cmd("diff", "a.json", "b.json", files={"a.json": doc_json.replace("List pets", "y" * (160 << 20)).encode(), "b.json": doc_json.encode()}), expect=(2, 130, 143), signal_after=1.5),
         Case("diff: --sunset-key bad", _cmd("diff", "2026-04-30", "2026-05-02", "--sunset-key", "\n"), expect=(0, 1, 2)),
         # ---- report
         Case("report: a list", _cmd("report", "r.json", "--format", "html", "--out", "o.html", files={"r.json": b"[1]"})),

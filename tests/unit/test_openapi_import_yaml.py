@@ -1,5 +1,5 @@
-"""fastyaml.py: the event-built loader returns what PyYAML's own loader returns (timestamps kept as
-text), or raises the same."""
+"""fastyaml.py and yaml_core.py: documents read as YAML 1.2's core schema, the Rust loader, the event
+builder and PyYAML's own loader (with the core schema) agreeing on every value, and errors PyYAML's."""
 
 from __future__ import annotations
 
@@ -13,13 +13,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import apidrift.openapi.fastyaml as fastyaml
+from apidrift.contracts.safeload import Limits, check_tree
+from apidrift.errors import OpenAPIError
+from apidrift.openapi.yaml_core import core_loader, plain_scalar
 
 
 def reference(text: str) -> Any:
-    return yaml.load(text, Loader=fastyaml.json_loader())
+    return yaml.load(text, Loader=core_loader())
 
 
-@pytest.mark.parametrize("load", [fastyaml.load, reference], ids=["fast", "fallback"])
+def built(text: str) -> Any:
+    return fastyaml.build_tree(text).value
+
+
+LOADERS = [fastyaml.load, built, reference]
+LOADER_IDS = ["rust", "builder", "pyyaml"]
+
+
+@pytest.mark.parametrize("load", LOADERS, ids=LOADER_IDS)
 def test_timestamps_stay_text_so_every_value_is_json(load: Any) -> None:
     """An unquoted `version: 2024-10-01` in an example is data; PyYAML alone would make it a date."""
     text = "version: 2024-10-01\nwhen: 2001-12-14t21:59:43.10-05:00\ntagged: !!timestamp 2024-01-31\n"
@@ -59,7 +70,9 @@ DOCUMENTS = {
     "merge keys": "base: &b {x: 1, y: 2}\nchild:\n  <<: *b\n  y: 3\n",
     "explicit tags": "a: !!str 123\nb: !!int '7'\nc: !!float 1\nd: !!binary aGVsbG8=\n",
     "set and omap": "s: !!set {a, b}\no: !!omap [{a: 1}, {b: 2}]\n",
-    "value key": "=: value\n",
+    "value key": "=: value\nv: =\n",
+    "merge key as a value": "a: <<\n",
+    "yaml 1.1 directive": "%YAML 1.1\n---\na: yes\nb: 0755\n",
     "non-specific tag": "a: ! 12\n",
     "unicode": 'name: Zoë\nemoji: "\\U0001F600"\n',
     "json": '{"openapi": "3.1.0", "paths": {"/a": {"get": {"responses": {"200": {"description": "ok"}}}}}}',
@@ -74,17 +87,29 @@ ERRORS = {
     "undefined alias": "a: *nope\n",
     "unhashable key": "? [1, 2]\n: x\n",
     "unknown tag": "a: !custom 1\n",
-    "unknown value tag": "a: =\n",
 }
 
 
 @pytest.mark.parametrize("text", DOCUMENTS.values(), ids=DOCUMENTS.keys())
 def test_documents_load_as_pyyaml_loads_them(text: str) -> None:
-    expected, got = reference(text), fastyaml.load(text)
-    if isinstance(expected, list) and expected and expected[0] is expected:
-        assert got[0] is got  # the recursive alias is the list itself, as in PyYAML
-        return
-    assert repr(got) == repr(expected)  # same values and types (True vs 1, date vs str; nan too)
+    legacy = text.startswith("%YAML 1.1")
+    expected = yaml.load(text, Loader=fastyaml.json_loader()) if legacy else reference(text)
+    for got in (fastyaml.load(text), fastyaml.build_tree(text, yaml_1_1=legacy).value):
+        if isinstance(expected, list) and expected and expected[0] is expected:
+            assert got[0] is got  # the recursive alias is the list itself, as in PyYAML
+            continue
+        assert repr(got) == repr(expected)  # same values and types (True vs 1, date vs str; nan too)
+
+
+def test_plain_scalars_read_as_yaml_1_2_core() -> None:
+    """What the OpenAPI Specification recommends and js-yaml and Go's yaml.v3 read: not YAML 1.1."""
+    text = "a: yes\nb: off\nc: 0755\nd: 1e3\ne: 12:30\nf: 1_000\ng: 0o17\nh: -.5\ni: 0b1\nj: True\nk: =\n"
+    expected = {"a": "yes", "b": "off", "c": 755, "d": 1000.0, "e": "12:30", "f": "1_000", "g": 15}
+    expected |= {"h": -0.5, "i": "0b1", "j": True, "k": "="}
+    for load in LOADERS:
+        assert repr(load(text)) == repr(expected)
+    # A document that asks for 1.1 gets it.
+    assert fastyaml.load("%YAML 1.1\n---\n" + text.replace("k: =\n", ""))["a"] is True
 
 
 @pytest.mark.parametrize("text", ERRORS.values(), ids=ERRORS.keys())
@@ -92,26 +117,85 @@ def test_errors_are_pyyamls_errors(text: str) -> None:
     expected = outcome(reference, text)
     assert expected[0] != "value"
     assert outcome(fastyaml.load, text) == expected
+    assert outcome(built, text) == expected
 
 
 def test_aliases_share_one_object_as_in_pyyaml() -> None:
-    loaded = fastyaml.load("a: &x [1]\nb: *x\n")
-    assert loaded["a"] is loaded["b"]
+    """Shared, not copied: what an alias names costs its memory once, whichever path reads it."""
+    for load in LOADERS:
+        loaded = load("a: &x [1]\nb: *x\n")
+        assert loaded["a"] is loaded["b"]
 
 
 def test_bytes_input() -> None:
     assert fastyaml.load("a: é\n".encode()) == {"a": "é"}
 
 
-def test_plain_documents_do_not_fall_back(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The speed comes from the event path; ordinary OpenAPI YAML must never need PyYAML's loader."""
+def test_plain_documents_take_the_rust_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The speed comes from the Rust loader; ordinary OpenAPI YAML (anchors too) never needs another."""
 
     def refuse(*args: Any, **kwargs: Any) -> Any:
-        raise AssertionError("fell back to yaml.load")
+        raise AssertionError("fell back to the event builder")
 
-    monkeypatch.setattr(fastyaml.yaml, "load", refuse)
+    monkeypatch.setattr(fastyaml, "build_tree", refuse)
     text = DOCUMENTS["anchors and aliases"] + DOCUMENTS["implicit scalars"] + "x: {y: [1, 'a', null]}\n"
+    text += "code: |\n  if err != nil {\n    return !ok\n  }\n"
     assert fastyaml.load(text)["x"] == {"y": [1, "a", None]}
+
+
+@pytest.mark.parametrize("text", ["a: !!binary aGVsbG8=\n", "- !custom 1\n", "!!set {a}\n", "a: [! 12]\n"])
+def test_tags_are_read_by_pyyaml_not_dropped(text: str) -> None:
+    """The Rust loader drops tags it does not know and builds sets: a tagged document goes to PyYAML."""
+    assert outcome(fastyaml.load, text) == outcome(reference, text)
+
+
+TOKEN_WORDS = [
+    "yes",
+    "No",
+    "on",
+    "OFF",
+    "true",
+    "False",
+    "null",
+    "Null",
+    "~",
+    ".inf",
+    "-.Inf",
+    ".nan",
+    "<<",
+    "=",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    token=st.one_of(
+        st.text(alphabet="0123456789._:-+eEoOxXbBaAfFinINul~", min_size=1, max_size=7),
+        st.builds(lambda w, t: w + t, st.sampled_from(TOKEN_WORDS), st.text(alphabet="0._eE+-x", max_size=2)),
+    )
+)
+def test_every_plain_token_reads_alike_in_all_three(token: str) -> None:
+    """The core schema as the Rust loader reads it: `plain_scalar`, the builder and PyYAML agree."""
+    text = f"a: {token}\n"
+    try:
+        expected = fastyaml.load(text)["a"]
+    except yaml.YAMLError:
+        return  # not a plain scalar in that place (`a: - x`, `a: ::`)
+    assert repr(built(text)["a"]) == repr(expected)
+    assert repr(reference(text)["a"]) == repr(expected)
+    if not token.startswith(("<<", "~")) or token in ("~",):
+        assert repr(plain_scalar(token)) == repr(expected) or token.startswith("<<")
+
+
+@pytest.mark.parametrize("limit", [1, 3, 10])
+def test_the_rust_depth_bound_is_within_the_walks(limit: int) -> None:
+    """What the Rust loader accepts at `max_depth=N`, the walk accepts at N: its bound may skip it."""
+    for nesting in range(limit - 1, limit + 3):
+        for text in ("[" * nesting + "]" * nesting, "{a: " * nesting + "1" + "}" * nesting):
+            tree = fastyaml.load_tree(text, max_depth=limit)
+            check_tree(tree.value, file="x", error=OpenAPIError, limits=Limits(max_depth=limit + 1))
+            if tree.depth is not None:
+                assert _depth(tree.value) <= tree.depth
 
 
 # Scalars chosen to exercise the resolver: numbers, booleans, nulls, dates and strings that look like them.
@@ -181,8 +265,8 @@ def _values(value: Any) -> int:
 def test_load_tree_counts_the_nesting_the_alias_walk_counts(value: Any, flow: bool | None) -> None:
     """`load_tree`'s depth lets `document.parse_text` skip the walk: without aliases it is the walk's."""
     text = yaml.safe_dump(value, default_flow_style=flow, allow_unicode=True)
-    tree = fastyaml.load_tree(text)
-    assert repr(tree.value) == repr(reference(text))
+    tree = fastyaml.build_tree(text)
+    assert repr(tree.value) == repr(reference(text)) == repr(fastyaml.load(text))
     assert (tree.depth, tree.extra) == (max(_depth(tree.value), 0), 0)
     assert _values(tree.value) <= len(text) + 1
 
@@ -193,22 +277,26 @@ def test_load_tree_bounds_what_aliases_expand_to(shared: Any, other: Any, flow: 
     """With aliases (a value dumped twice is an anchor and an alias), the bounds still hold."""
     nested = {"x": [shared, {"y": shared}]}
     text = yaml.safe_dump({"a": shared, "b": nested, "c": [other, nested]}, default_flow_style=flow)
-    tree = fastyaml.load_tree(text)
-    assert repr(tree.value) == repr(reference(text))
-    if tree.depth is not None:
-        assert _depth(tree.value) <= tree.depth
-        assert _values(tree.value) <= len(text) + 1 + tree.extra
+    for tree in (fastyaml.build_tree(text), fastyaml.load_tree(text)):
+        assert repr(tree.value) == repr(reference(text))
+        if tree.depth is not None:
+            assert _depth(tree.value) <= tree.depth
+            assert _values(tree.value) <= len(text) + 1 + tree.extra
 
 
 def test_load_tree_bounds() -> None:
-    assert fastyaml.load_tree("a: [[1]]\nb: {c: []}\n") == fastyaml.Tree({"a": [[1]], "b": {"c": []}}, 2)
+    # The Rust loader: its depth limit, and one byte of alias expansion per byte of the text.
+    assert fastyaml.load_tree("a: [[1]]\n", max_depth=10) == fastyaml.Tree({"a": [[1]]}, 10)
+    assert fastyaml.load_tree("a: &x [1]\nb: *x\n").extra == 64 * 1024
+    # The event builder counts.
+    assert fastyaml.build_tree("a: [[1]]\nb: {c: []}\n") == fastyaml.Tree({"a": [[1]], "b": {"c": []}}, 2)
     # An alias to a container: its values counted again, nested where it stands.
-    tree = fastyaml.load_tree("a: &x [[1]]\nb: *x\n")
+    tree = fastyaml.build_tree("a: &x [[1]]\nb: *x\n")
     assert (
         tree.value["a"] is tree.value["b"] and tree.depth is not None and tree.depth >= 2 and tree.extra >= 3
     )
     # An alias inside the container it names, or to a container holding aliases: only a walk can tell.
-    assert fastyaml.load_tree("a: &x [1, *x]\n").depth is None
-    assert fastyaml.load_tree("a: &x [1]\nb: &y [*x, *x]\nc: *y\n").depth is None
+    assert fastyaml.build_tree("a: &x [1, *x]\n").depth is None
+    assert fastyaml.build_tree("a: &x [1]\nb: &y [*x, *x]\nc: *y\n").depth is None
     # Aliases to scalars share nothing.
-    assert fastyaml.load_tree("a: &x 1\nb: *x\n") == fastyaml.Tree({"a": 1, "b": 1}, 0)
+    assert fastyaml.build_tree("a: &x 1\nb: *x\n") == fastyaml.Tree({"a": 1, "b": 1}, 0)

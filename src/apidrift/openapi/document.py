@@ -60,7 +60,7 @@ def parse_text(text: str, path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Any
     import apidrift.openapi.fastyaml as fastyaml
 
     try:
-        tree = fastyaml.load_tree(text)
+        tree = fastyaml.load_tree(text, max_depth=limits.max_depth)
     except RecursionError:
         raise OpenAPIError("nested too deeply to read", file=path) from None
     except yaml.YAMLError as exc:

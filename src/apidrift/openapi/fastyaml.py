@@ -1,23 +1,26 @@
-"""Load YAML as `yaml.load(..., SafeLoader)` does, building Python values straight from events.
+"""Load an OpenAPI document's YAML as YAML 1.2 (`yaml_core.py`), fast, into JSON data.
 
-One difference, on purpose: timestamps stay the strings they were written as (the JSON data model an
-OpenAPI document is), so an unquoted `version: 2024-10-01` in an example serializes as JSON.
+Two paths give one result. The Rust loader (`fast_yaml`, a dependency) builds the values in native
+code, ten times faster than any PyYAML loader. What it reads otherwise than PyYAML would, or refuses,
+goes to the event builder here: documents with tags (it drops unknown ones), a `%YAML 1.1`
+directive (read as 1.1, as it asks), and every error, so messages stay PyYAML's with their line and
+column. The event builder makes values straight from libyaml's parser events, resolving each
+distinct plain scalar once; anything outside its subset (tags, merge keys, collection keys, several
+documents, syntax errors) is handed to `yaml.load` with the same schema.
 
-PyYAML's loader first composes a node tree (a Python object per scalar, each resolved through the
-resolver) and then constructs values from it; for a 3 MB OpenAPI file that is most of the time. Here
-the values are built from the parser's events and plain scalars are resolved once per distinct text.
-Anything outside the plain subset (explicit tags, merge keys, collection keys, several documents,
-syntax errors) is handed to `yaml.load` (with `json_loader()`), so results and error messages are
-PyYAML's own.
+Timestamps stay the strings they were written as in both (the JSON data model an OpenAPI document
+is), so an unquoted `version: 2024-10-01` in an example serializes as JSON.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+import fast_yaml as _rust
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.events import (
@@ -33,6 +36,8 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
+from apidrift.openapi.yaml_core import MERGE, core_loader, plain_scalar
+
 _STR = "tag:yaml.org,2002:str"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _INT = "tag:yaml.org,2002:int"
@@ -41,6 +46,17 @@ _SEQ_TAGS = (None, "!", "tag:yaml.org,2002:seq")
 # Resolved tags whose value the safe constructor builds from the scalar alone.
 _SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "binary"))
 _NO_KEY: Any = object()
+# The Rust loader nests at most 512 deep (its stack); its depth counts one less than `check_tree`'s.
+_RUST_MAX_DEPTH = 512
+# A document that asks for YAML 1.1 in its directive is read as 1.1 (PyYAML's schema).
+_YAML_1_1 = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\r?\n)*%YAML[ \t]+1\.[01]\b")
+# A `!` that may start a tag (`!=` is code in a description, never a tag a document uses).
+_BANG = re.compile(r"!(?!=)")
+_NODE_START = frozenset(":-?[{,\r\n")
+# Line breaks in YAML 1.1 (and to PyYAML), text in 1.2: PyYAML reads a text holding one, so both
+# paths split its lines alike.
+_YAML_1_1_BREAKS = ("\x85", "\u2028", "\u2029")
+_MIN_ALIAS_BUDGET = 64 * 1024
 
 
 class _Unusual(Exception):
@@ -76,7 +92,7 @@ def _timestamp_text(loader: yaml.SafeLoader, node: ScalarNode) -> str:
 
 
 def load(text: str | bytes) -> Any:
-    """The single YAML document in `text`, as `yaml.load(text, Loader=json_loader())` returns it."""
+    """The single YAML document in `text`, read as YAML 1.2 (`yaml.load(text, Loader=core_loader())`)."""
     return load_tree(text).value
 
 
@@ -96,22 +112,85 @@ class Tree:
     extra: int = 0
 
 
-def load_tree(text: str | bytes) -> Tree:
-    """`load(text)` with the bounds of `Tree`."""
+def load_tree(text: str | bytes, *, max_depth: int = 256) -> Tree:
+    """`load(text)` with the bounds of `Tree`; the Rust loader refuses nesting past `max_depth`."""
+    if isinstance(text, str) and not _YAML_1_1.match(text):
+        tree = _rust_tree(text, max_depth)
+        if tree is not None:
+            return tree
+        return build_tree(text)
+    return build_tree(text, yaml_1_1=isinstance(text, str))
+
+
+def _rust_tree(text: str, max_depth: int) -> Tree | None:
+    """The Rust loader's value with its bounds, or None where the event builder must read the text."""
+    if _has_tags(text) or any(c in text for c in _YAML_1_1_BREAKS):
+        return None
+    depth = min(max(max_depth, 1), _RUST_MAX_DEPTH)
+    # Aliases are expanded (copied) within a budget the loader counts in bytes, at least one per
+    # value: a bomb is refused here and the builder, which shares what aliases name, says how far
+    # it would expand.
+    budget = max(len(text), _MIN_ALIAS_BUDGET)
     try:
-        builder = _Builder(text)
+        value = _rust.safe_load(text, max_depth=depth, max_alias_bytes=budget, max_documents=1)
+    except Exception:  # any refusal: the builder reads it again, for PyYAML's own error
+        return None
+    return Tree(value, depth, budget if "&" in text else 0)
+
+
+def _has_tags(text: str) -> bool:
+    """Whether a `!` may stand where a node starts (after `: `, `- `, `? `, `[`, `{`, `,` or at a
+    line's start): the Rust loader ignores tags it does not know. `if !ok` in a description is not."""
+    for match in _BANG.finditer(text):
+        at = match.start() - 1
+        while at >= 0 and text[at] in " \t":
+            at -= 1
+        if at < 0 or text[at] in _NODE_START:
+            return True
+    return False
+
+
+def build_tree(text: str | bytes, *, yaml_1_1: bool = False) -> Tree:
+    """`load_tree` by the event builder alone (YAML 1.1, PyYAML's schema, where `yaml_1_1`)."""
+    loader = json_loader() if yaml_1_1 else core_loader()
+    try:
+        builder = _Builder(text, _resolve_1_1 if yaml_1_1 else _resolve_core)
         value = builder.build()
         return Tree(value, builder.depth if builder.bounded else None, builder.extra)
     except (_Unusual, yaml.YAMLError):
         # Rare inputs and every error: PyYAML's own loader gives the value or the exact error.
-        return Tree(yaml.load(text, Loader=json_loader()), None)
+        return Tree(yaml.load(text, Loader=loader), None)
+
+
+def _resolve_core(value: str) -> Any:
+    if value == MERGE:
+        raise _Unusual("a merge key")  # `yaml.load` merges it (or reads a value `<<` as text)
+    try:
+        return plain_scalar(value)
+    except ValueError:
+        raise _Unusual("a number too long to read") from None  # the loader says where
+
+
+_RESOLVER = Resolver()
+_CONSTRUCTOR = SafeConstructor()
+
+
+def _resolve_1_1(value: str) -> Any:
+    tag = _RESOLVER.resolve(ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    if tag in (_STR, _TIMESTAMP):
+        return value
+    if tag in _SCALAR_TAGS:
+        try:
+            return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, ScalarNode(tag, value))
+        except ValueError:
+            raise _Unusual(tag) from None  # PyYAML's loader says where (`_readable_int`)
+    raise _Unusual(tag)  # merge keys (`<<`) and value keys (`=`)
 
 
 class _Builder:
-    def __init__(self, text: str | bytes) -> None:
+    def __init__(self, text: str | bytes, resolve: Callable[[str], Any]) -> None:
         self.parser = safe_loader()(text)
-        self.resolver = Resolver()
-        self.constructor = SafeConstructor()
+        self.resolve = resolve
         self.plain: dict[str, Any] = {}
         self.anchors: dict[str, Any] = {}
         self.depth = 0
@@ -214,16 +293,7 @@ class _Builder:
                 return self.plain[value]
             except KeyError:
                 pass
-            tag = self.resolver.resolve(ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
-            if tag in (_STR, _TIMESTAMP):
-                built: Any = value
-            elif tag in _SCALAR_TAGS:
-                try:
-                    built = self.constructor.yaml_constructors[tag](self.constructor, ScalarNode(tag, value))
-                except ValueError:
-                    raise _Unusual(tag) from None  # PyYAML's loader says where (`_readable_int`)
-            else:
-                raise _Unusual(tag)  # merge keys (`<<`) and value keys (`=`)
+            built = self.resolve(value)
             self.plain[value] = built  # scalars are immutable, so equal texts may share one value
             return built
         if tag == _STR:

@@ -25,7 +25,8 @@ from apidrift.openapi.soundness import check_imported
 # /6: parameters carry their style and explode; callbacks are kept as webhooks. /5: operations and
 # parameters carry their lifecycle extensions. /3: findings are values (kind, message, operation,
 # file, pointer); the API is named by the document.
-CACHE_FORMAT = "apidrift.openapi-cache/7"
+# /8: YAML is read as YAML 1.2 (`on`, `0755` and `1e3` changed meaning).
+CACHE_FORMAT = "apidrift.openapi-cache/8"
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # A version label or API name that is safe as one folder name.
 FOLDER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
