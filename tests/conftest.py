@@ -39,3 +39,10 @@ def outside_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
     """Commands annotate for GitHub when GITHUB_ACTIONS=true: tests that snapshot what a person sees
     must see the same on GitHub's runners as anywhere else."""
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def imports_one_after_the_other(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process runs import their documents one after the other, whatever the machine's idle cores:
+    a test that counts parses sees them all. `test_openapi_forked.py` forks on purpose."""
+    monkeypatch.setattr("apidrift.openapi.sources.free_cores", lambda: 0)

@@ -18,3 +18,19 @@ def test_the_entry_point_makes_young_collections_rarer() -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "True True"
+
+
+def test_an_interrupted_run_that_wrote_nothing_says_so() -> None:
+    """SIGTERM (a CI cancel) during a command with nothing gathered: exit 130 and one line, not silence."""
+    script = (
+        "import sys\n"
+        "import apidrift.cli.diff as diff\n"
+        "from apidrift.cli.app import main\n"
+        "def stop(*args, **kwargs):\n    raise KeyboardInterrupt\n"
+        "diff.diff_versions = stop\n"
+        "sys.argv = ['apidrift', 'diff', '2026-04-30', '2026-05-02']\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert done.returncode == 130
+    assert done.stderr.strip() == "error: interrupted (Ctrl-C or SIGTERM) before anything was written"

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 REPO = Path(__file__).resolve().parents[2]
 PROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
 # Import name -> distribution, where they differ; and modules that come with a dependency.
-DISTRIBUTION = {"yaml": "pyyaml", "jsonschema_rs": "jsonschema-rs"}
+DISTRIBUTION = {"yaml": "pyyaml", "jsonschema_rs": "jsonschema-rs", "fast_yaml": "fastyaml-rs"}
 COMES_WITH = {"click": "typer", "markupsafe": "jinja2", "pydantic_core": "pydantic"}
 
 

@@ -241,6 +241,10 @@ ContractsOption = Annotated[
 ApiOption = Annotated[str, typer.Option("--api", help="API folder below the contracts root.")]
 
 
+# What typer exits with when Ctrl-C (or SIGTERM, made one below) stopped a command.
+INTERRUPTED_EXIT = 130
+
+
 def error(message: str) -> None:
     """One line on stderr, never wrapped, so CI logs and greps see the file and pointer whole."""
     typer.echo(f"error: {message}", err=True)
@@ -263,3 +267,9 @@ def main() -> None:
     except ApidriftError as exc:  # raised outside a command (while parsing, say)
         error(str(exc))
         sys.exit(2)
+    except SystemExit as exc:
+        # Typer turns an interrupt that reached it into a silent 130; a command that had gathered
+        # something wrote its report and said so itself, so this run had nothing to write.
+        if exc.code == INTERRUPTED_EXIT:
+            error("interrupted (Ctrl-C or SIGTERM) before anything was written")
+        raise

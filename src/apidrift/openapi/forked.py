@@ -1,0 +1,91 @@
+"""Run a few independent jobs at once: the first here, the others in forked children on idle cores.
+
+For importing the two documents of a diff side by side (each a third of a second of parsing,
+converting and checking). A child's result comes back pickled through a pipe of its own; a
+multiprocessing pool would cost more to start than the jobs take, and pickles its jobs too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from typing import BinaryIO, TypeVar
+
+from apidrift.check.cores import cpu_sample, idle_cores
+
+T = TypeVar("T")
+
+__all__ = ["free_cores", "run_forked"]
+
+# Idle time of the machine from here on: a sample taken when the run's modules are loaded, so the
+# span up to the jobs (the rest of the start) tells whether another core is free.
+_LOADED = cpu_sample()
+
+
+def free_cores() -> int:
+    """Cores beside this process's own that sat idle since the modules were loaded (0 if unknown):
+    one busy half the time with other work is not free."""
+    idle = idle_cores(_LOADED)
+    return 0 if idle is None else max(0, round(idle))
+
+
+def can_fork() -> bool:
+    """Fork only where it is cheap and safe: Linux, and no other thread that could hold a lock."""
+    return sys.platform == "linux" and threading.active_count() == 1
+
+
+def run_forked(jobs: Sequence[Callable[[], T]], *, children: int) -> list[T]:
+    """Each job's result, in order. Up to `children` of the jobs after the first run in forked
+    children while this process runs the first; the rest here, after it. A job whose child fails
+    (or dies) runs again here, so its error is raised exactly as if nothing had been forked."""
+    children = min(children, len(jobs) - 1) if can_fork() else 0
+    started = [_start(job) for job in jobs[1 : 1 + children]]
+    try:
+        results: list[T] = [jobs[0]()]
+        for job, child in zip(jobs[1 : 1 + children], started, strict=True):
+            sent: tuple[T] | None = _collect(child)
+            results.append(job() if sent is None else sent[0])
+    finally:
+        for pid, reader in started:
+            reader.close()
+            _reap(pid)
+    results.extend(job() for job in jobs[1 + children :])
+    return results
+
+
+def _start(job: Callable[[], T]) -> tuple[int, BinaryIO]:
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: run the job, send its result, and leave without the parent's cleanup
+        os.close(read_end)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        code = 1
+        try:
+            with os.fdopen(write_end, "wb") as out:
+                pickle.dump((job(),), out, protocol=pickle.HIGHEST_PROTOCOL)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    return pid, os.fdopen(read_end, "rb")
+
+
+def _collect(child: tuple[int, BinaryIO]) -> tuple[T] | None:
+    """The child's `(result,)`, or None when it failed or died before sending it whole."""
+    _, reader = child
+    try:
+        loaded = pickle.load(reader)
+    except (EOFError, pickle.UnpicklingError, OSError):
+        return None
+    return loaded if isinstance(loaded, tuple) else None
+
+
+def _reap(pid: int) -> None:
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)

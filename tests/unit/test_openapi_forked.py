@@ -1,0 +1,109 @@
+"""forked.py: jobs run side by side in forked children, results and errors as if one after the other;
+`import_openapi_files` imports two documents so."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import apidrift.openapi.sources as sources
+from apidrift.errors import OpenAPIError
+from apidrift.openapi.forked import run_forked
+
+PARENT = os.getpid()
+
+
+def _pid() -> int:
+    return os.getpid()
+
+
+def test_jobs_after_the_first_run_in_children_and_come_back_in_order() -> None:
+    pids = run_forked([_pid, _pid, _pid], children=2)
+    assert pids[0] == PARENT
+    assert len({*pids[1:]}) == 2 and PARENT not in pids[1:]
+
+
+def test_without_children_every_job_runs_here() -> None:
+    assert run_forked([_pid, _pid], children=0) == [PARENT, PARENT]
+    assert run_forked([_pid, _pid, _pid], children=1)[2] == PARENT  # beyond `children`: here, after
+
+
+def _fails_in_a_child() -> str:
+    if os.getpid() != PARENT:
+        raise ValueError("only a child fails")
+    return "ran here"
+
+
+def _dies_in_a_child() -> str:
+    if os.getpid() != PARENT:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return "ran here"
+
+
+@pytest.mark.parametrize("job", [_fails_in_a_child, _dies_in_a_child], ids=["raises", "killed"])
+def test_a_job_whose_child_fails_runs_again_here(job: Callable[[], object]) -> None:
+    assert run_forked([_pid, job], children=1) == [PARENT, "ran here"]
+
+
+def _bad() -> str:
+    raise OpenAPIError("broken", file="b.yaml")
+
+
+def test_an_error_is_raised_here_as_it_would_be_one_after_the_other() -> None:
+    with pytest.raises(OpenAPIError, match="broken"):
+        run_forked([_pid, _bad], children=1)
+
+
+SPEC = """\
+openapi: 3.1.0
+info: {{title: Shop, version: "{version}"}}
+paths:
+  /items/{{item_id}}:
+    get:
+      parameters: [{{name: item_id, in: path, required: true, schema: {{type: string}}}}]
+      responses:
+        "200":
+          description: ok
+          content: {{application/json: {{schema: {{$ref: "#/components/schemas/Item"}}}}}}
+components:
+  schemas:
+    Item:
+      type: object
+      properties: {{id: {{type: string}}, {field}: {{type: integer}}}}
+"""
+
+
+@pytest.fixture
+def two_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    monkeypatch.setenv("APIDRIFT_CACHE_DIR", str(tmp_path / "cache"))
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(SPEC.format(version="1.0", field="count"), encoding="utf-8")
+    new.write_text(SPEC.format(version="2.0", field="total"), encoding="utf-8")
+    return [old, new]
+
+
+def test_two_documents_import_side_by_side_as_one_after_the_other(
+    two_files: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = [sources.import_openapi_file(p, use_cache=False) for p in two_files]
+    monkeypatch.setattr(sources, "free_cores", lambda: 1)
+    forked = sources.import_openapi_files(two_files)
+    assert [r.version for r in forked] == [r.version for r in expected]
+    assert [r.problems for r in forked] == [r.problems for r in expected]
+    # The child wrote its document's cache entry too: the next run parses nothing.
+    assert len(list((two_files[0].parent / "cache" / "openapi").glob("*.json"))) == 2
+
+
+def test_the_first_files_error_wins_as_one_after_the_other(
+    two_files: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for path in two_files:
+        path.write_text("openapi: 3.1.0\npaths: [", encoding="utf-8")
+    monkeypatch.setattr(sources, "free_cores", lambda: 1)
+    with pytest.raises(OpenAPIError) as caught:
+        sources.import_openapi_files(two_files)
+    assert caught.value.file == str(two_files[0]) or str(two_files[0]) in str(caught.value)
