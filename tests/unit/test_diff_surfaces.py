@@ -504,3 +504,23 @@ def test_a_security_scheme_added_and_an_operation_undeprecated_are_info() -> Non
     assert kinds(diff(lived(Lifecycle(deprecated=True)), lived(Lifecycle()))) == [
         (K.OPERATION_UNDEPRECATED, INFO)
     ]
+
+
+def test_operations_sharing_a_changed_body_each_get_its_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine compares a body pair once per side and names each operation in its own changes: the
+    same changes as comparing it for every operation."""
+    before, after = obj({"id": STRING, "count": INTEGER}), obj({"id": INTEGER, "total": INTEGER})
+    ops = [("list-things", "/things"), ("list-others", "/others"), ("get-thing", "/things/{id}")]
+    old = version("v1", [op(before, op_id=i, path=p, body=before, method="POST") for i, p in ops])
+    new = version("v2", [op(after, op_id=i, path=p, body=after, method="POST") for i, p in ops])
+    shared = diff(old, new)
+    monkeypatch.setattr("apidrift.diff.engine._Walk.compare_schemas", _compare_every_time)
+    assert shared == diff(old, new)
+    by_operation = {i: [(c.side, c.kind, c.path) for c in shared if c.operation_id == i] for i, _ in ops}
+    assert by_operation["list-others"] == by_operation["list-things"] == by_operation["get-thing"]
+    assert {c.operation for c in shared} == {"POST /things", "POST /others", "POST /things/{id}"}
+    assert len(by_operation["get-thing"]) >= 4  # a retyped field and a renamed one, on both sides
+
+
+def _compare_every_time(walk: Any, ctx: Any, a: Any, b: Any) -> list[Change]:
+    return [] if walk.unchanged(a, b) else walk._compare_schemas(ctx, a, b)  # type: ignore[no-any-return]

@@ -10,7 +10,7 @@ from typing import Any
 
 from apidrift.check.shapes import FieldShape, SchemaFlattener, refs_in
 from apidrift.contracts.model import ContractVersion, JSONSchema, Operation
-from apidrift.diff.changes import Change, ChangeKind, Severity
+from apidrift.diff.changes import Change, ChangeKind, Severity, Side
 from apidrift.diff.fields import ChangeContext, FieldPair
 from apidrift.diff.findings import Finding, group
 from apidrift.diff.policy import DEFAULT_POLICY, LifecyclePolicy
@@ -120,6 +120,7 @@ class _Walk:
         self._named_shape_cache: dict[tuple[str, str], dict[str, tuple[Any, ...]]] = {}
         self._flat_cache: dict[tuple[str, str], dict[str, FieldShape]] = {}
         self._same: dict[str, bool] = {}
+        self._compared: dict[tuple[Side, str, str], list[Change]] = {}
 
     def flatten(self, side: str, schema: JSONSchema | None) -> dict[str, FieldShape]:
         """Flatten once per distinct schema: operations share response and parameter schemas."""
@@ -162,6 +163,19 @@ class _Walk:
     def compare_schemas(self, ctx: ChangeContext, a: JSONSchema | None, b: JSONSchema | None) -> list[Change]:
         if self.unchanged(a, b):
             return []
+        # Operations share bodies (a list page, an error): the same pair on the same side gives the
+        # same changes, which only name another operation and status (no rule reads more of them).
+        key = (ctx.side, repr(a), repr(b))
+        done = self._compared.get(key)
+        if done is not None:
+            return [_restamped(c, ctx) for c in done]
+        changes = self._compare_schemas(ctx, a, b)
+        self._compared[key] = changes
+        return changes
+
+    def _compare_schemas(
+        self, ctx: ChangeContext, a: JSONSchema | None, b: JSONSchema | None
+    ) -> list[Change]:
         if a is None and b is not None:
             return [ctx.change(K.FIELD_ADDED, "", None, "body", "a body is now documented")]
         if a is not None and b is None:
@@ -192,6 +206,11 @@ class _Walk:
             shapes = self.flatten(side, version.schemas[name])
             self._named_shape_cache[key] = {p: (s.types, s.required, s.enum) for p, s in shapes.items()}
         return self._named_shape_cache[key]
+
+
+def _restamped(change: Change, ctx: ChangeContext) -> Change:
+    """`change` as found in `ctx`'s operation and status (built as `ChangeContext.change` does)."""
+    return replace(change, operation=ctx.operation.key, operation_id=ctx.operation.id, status=ctx.status)
 
 
 def iter_changes(diff: VersionDiff, kinds: Iterable[ChangeKind]) -> list[Change]:
