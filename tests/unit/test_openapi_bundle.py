@@ -286,3 +286,25 @@ components:
         ("schemas/people.yaml", "/Owner/required"),
         ("schemas/pet.yaml", "/required"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("item", "pointer", "message"),
+    [
+        (FILES["schemas/Item.yaml"].replace("id: {type: string}", 'id: {type: string, pattern: "(["}'),
+         "/properties/id/pattern", "is not a regular expression"),
+        (FILES["schemas/Item.yaml"] + "  loop: {$ref: '#/properties/loop'}\n", "/properties/loop", "cycle"),
+    ],
+    ids=["pattern", "ref cycle"],
+)  # fmt: skip
+def test_an_error_in_a_schema_read_from_another_file_points_into_that_file(
+    tmp_path: Path, item: str, pointer: str, message: str
+) -> None:
+    """Like findings: the error names the file the reader wrote, not the components entry it became."""
+    path = tree(tmp_path, {"schemas/Item.yaml": item})
+    with pytest.raises(OpenAPIError, match=message) as caught:
+        import_openapi_file(path, use_cache=False)
+    assert (Path(caught.value.file or "").relative_to(tmp_path).as_posix(), caught.value.pointer) == (
+        "schemas/Item.yaml",
+        pointer,
+    )

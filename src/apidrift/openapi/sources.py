@@ -168,10 +168,22 @@ class _Source:
         raw_info = document.get("info")
         info: dict[str, Any] = raw_info if isinstance(raw_info, dict) else {}
         name = self.api or api_slug(str(info.get("title") or ""), fallback=api_slug(path.stem))
-        result = import_document(
-            document, api=name, version=self.label, scope=scope, source=f"openapi {path.name}", file=str(path)
-        )
-        sound, problems = check_imported(result.version, file=str(path))
+        try:
+            result = import_document(
+                document,
+                api=name,
+                version=self.label,
+                scope=scope,
+                source=f"openapi {path.name}",
+                file=str(path),
+            )
+            sound, problems = check_imported(result.version, file=str(path))
+        except ApidriftError as exc:
+            # An error inside a schema the bundler copied from another file names that file, as its
+            # findings do (`_located`), not the components entry it was copied into.
+            if exc.file == str(path) and ORIGINS_KEY in document:
+                exc.file, exc.pointer = origin_of(document, exc.file, exc.pointer)
+            raise
         info_version = str(info.get("version", ""))
         # Where the version came from, kept in contract.json (and so in the cache) beside the operations.
         provenance = {
