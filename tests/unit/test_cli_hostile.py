@@ -172,3 +172,28 @@ def test_an_interrupted_check_still_writes_the_report_of_what_it_checked(
     report = json.loads((tmp_path / "out" / "report.json").read_text())
     assert report["interrupted"] is True and report["exit_code"] == 2
     assert report["summary"]["responses"] == 2
+
+
+def test_an_unreadable_recording_is_one_error_line_and_the_rest_is_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file the run may not read (EACCES; tests run as root, where mode 000 still reads, so the
+    refusal is made at the `open`): a finding about that file, the good one still checked."""
+    import errno
+
+    import apidrift.contracts.safeload as safeload
+
+    real_open = os.open
+
+    def refusing(path: str | os.PathLike[str], flags: int, *args: int) -> int:
+        if str(path).endswith("locked.json"):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(safeload.os, "open", refusing)
+    _plant(tmp_path / "recs", "locked.json", GOOD.read_bytes())
+    done = run_cli("check", "--recordings", "recs", "--reports", "out", cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stdout + done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert errors == ["error: recs/locked.json: cannot read: Permission denied"], done.stderr
+    assert "1 of 1 responses valid" in done.stdout
