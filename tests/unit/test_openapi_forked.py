@@ -80,6 +80,7 @@ components:
 @pytest.fixture
 def two_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     monkeypatch.setenv("APIDRIFT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(sources, "FORK_FROM_BYTES", 0)  # small documents: forked all the same
     old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
     old.write_text(SPEC.format(version="1.0", field="count"), encoding="utf-8")
     new.write_text(SPEC.format(version="2.0", field="total"), encoding="utf-8")
@@ -94,8 +95,25 @@ def test_two_documents_import_side_by_side_as_one_after_the_other(
     forked = sources.import_openapi_files(two_files)
     assert [r.version for r in forked] == [r.version for r in expected]
     assert [r.problems for r in forked] == [r.problems for r in expected]
-    # The child wrote its document's cache entry too: the next run parses nothing.
+    # The child wrote its document's cache entry too; the next run reads both back, side by side.
     assert len(list((two_files[0].parent / "cache" / "openapi").glob("*.json"))) == 2
+    monkeypatch.setattr(sources, "load_document", _no_parse)
+    assert [r.version for r in sources.import_openapi_files(two_files)] == [r.version for r in expected]
+
+
+def _no_parse(path: Path) -> object:
+    raise AssertionError(f"{path} parsed again instead of read from the cache")
+
+
+def test_small_documents_are_not_forked(two_files: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sources, "FORK_FROM_BYTES", 1 << 20)
+    monkeypatch.setattr(sources, "free_cores", lambda: 1)
+    monkeypatch.setattr("apidrift.openapi.forked.os.fork", _no_fork)
+    assert len(sources.import_openapi_files(two_files)) == 2
+
+
+def _no_fork() -> int:
+    raise AssertionError("forked for small documents")
 
 
 def test_the_first_files_error_wins_as_one_after_the_other(

@@ -73,28 +73,30 @@ def import_openapi_file(
     """Import an OpenAPI file (the operations under `scope`, all when empty) as API `api` (by default
     the slug of its `info.title`), labelled `version` or the file's stem; cached by content hash."""
     source = _Source.read(path, version, scope, api)
-    found = source.from_cache() if use_cache else None
-    if found is not None:
-        return found
-    return _build_and_cache(source) if use_cache else source.build()
+    return _import(source) if use_cache else source.build()
 
 
 def import_openapi_files(
     paths: Sequence[Path], *, scope: Sequence[str] = (), api: str | None = None
 ) -> list[ImportResult]:
     """`import_openapi_file` of each path, labelled by its stem (with as many parent folders as tell
-    two files of one name apart). Files not in the cache are imported side by side where another
-    core is idle (`forked.py`): the first here, the others in forked children, results and errors
-    as if one after the other."""
+    two files of one name apart). Large files are imported (or read from the cache) side by side
+    where another core is idle (`forked.py`): the first here, the others in forked children, results
+    and errors as if one after the other."""
     labels = distinct_labels(paths)
     sources = [_Source.read(path, label, scope, api) for path, label in zip(paths, labels, strict=True)]
-    results = [source.from_cache() for source in sources]
-    todo = [i for i, found in enumerate(results) if found is None]
-    jobs = [functools.partial(_build_and_cache, sources[i]) for i in todo]
-    built = run_forked(jobs, children=free_cores() if len(jobs) > 1 else 0) if jobs else []
-    for i, result in zip(todo, built, strict=True):
-        results[i] = result
-    return [result for result in results if result is not None]
+    jobs = [functools.partial(_import, source) for source in sources]
+    worth_it = len(sources) > 1 and min(source.size for source in sources) >= FORK_FROM_BYTES
+    return run_forked(jobs, children=free_cores() if worth_it else 0)
+
+
+# Below this size a document imports in less time than a fork and the pickled result cost.
+FORK_FROM_BYTES = 256 * 1024
+
+
+def _import(source: _Source) -> ImportResult:
+    found = source.from_cache()
+    return found if found is not None else _build_and_cache(source)
 
 
 def _build_and_cache(source: _Source) -> ImportResult:
