@@ -28,6 +28,7 @@ def test_jobs_after_the_first_run_in_children_and_come_back_in_order() -> None:
 
 
 def test_without_children_every_job_runs_here() -> None:
+    assert run_forked([], children=1) == []
     assert run_forked([_pid, _pid], children=0) == [PARENT, PARENT]
     assert run_forked([_pid, _pid, _pid], children=1)[2] == PARENT  # beyond `children`: here, after
 

@@ -43,6 +43,8 @@ def run_forked(jobs: Sequence[Callable[[], T]], *, children: int) -> list[T]:
     """Each job's result, in order. Up to `children` of the jobs after the first run in forked
     children while this process runs the first; the rest here, after it. A job whose child fails
     (or dies) runs again here, so its error is raised exactly as if nothing had been forked."""
+    if not jobs:
+        return []
     children = min(children, len(jobs) - 1) if can_fork() else 0
     started = [_start(job) for job in jobs[1 : 1 + children]]
     try:
