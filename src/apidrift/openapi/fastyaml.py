@@ -8,6 +8,11 @@ column. The event builder makes values straight from libyaml's parser events, re
 distinct plain scalar once; anything outside its subset (tags, merge keys, collection keys, several
 documents, syntax errors) is handed to `yaml.load` with the same schema.
 
+Where the two read malformed YAML differently, the Rust loader is the more lenient: it reads a few
+lines libyaml refuses (`: value`, an empty key, in a block mapping) as YAML 1.2 allows, and an
+anchor name may hold `:` there. A mutation fuzz of the test fixtures (6,000 documents) found no
+other difference.
+
 Timestamps stay the strings they were written as in both (the JSON data model an OpenAPI document
 is), so an unquoted `version: 2024-10-01` in an example serializes as JSON.
 """
@@ -46,8 +51,9 @@ _SEQ_TAGS = (None, "!", "tag:yaml.org,2002:seq")
 # Resolved tags whose value the safe constructor builds from the scalar alone.
 _SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "binary"))
 _NO_KEY: Any = object()
-# The Rust loader nests at most 512 deep (its stack); its depth counts one less than `check_tree`'s.
-_RUST_MAX_DEPTH = 512
+# The Rust loader's own default and the depth it calls safe on small (thread) stacks; deeper
+# documents go to the event builder. Its depth counts one less than `check_tree`'s.
+_RUST_MAX_DEPTH = 256
 # A document that asks for YAML 1.1 in its directive is read as 1.1 (PyYAML's schema).
 _YAML_1_1 = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\r?\n)*%YAML[ \t]+1\.[01]\b")
 # A `!` that may start a tag (`!=` is code in a description, never a tag a document uses).
