@@ -34,3 +34,20 @@ def test_an_interrupted_run_that_wrote_nothing_says_so() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
     assert done.returncode == 130
     assert done.stderr.strip() == "error: interrupted (Ctrl-C or SIGTERM) before anything was written"
+
+
+def test_version_imports_no_command() -> None:
+    """`apidrift --version` is answered by the root callback: the commands' modules (0.9 s) stay unread.
+    (`check` is `apidrift.check` too: only the CLI's modules are asked after.)"""
+    script = (
+        "import sys\n"
+        "from apidrift.cli.app import main\n"
+        "sys.argv = ['apidrift', '--version']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "from apidrift.cli import COMMANDS\n"
+        "names = {f'apidrift.cli.{m}' for m in COMMANDS.values()}\n"
+        "print(sorted(names & sys.modules.keys()))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    lines = done.stdout.strip().splitlines()
+    assert lines[0].startswith("apidrift ") and lines[-1] == "[]"
