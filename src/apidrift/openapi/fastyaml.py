@@ -120,12 +120,13 @@ class Tree:
 
 def load_tree(text: str | bytes, *, max_depth: int = 256) -> Tree:
     """`load(text)` with the bounds of `Tree`; the Rust loader refuses nesting past `max_depth`."""
-    if isinstance(text, str) and not _YAML_1_1.match(text):
+    if isinstance(text, str):
+        if _YAML_1_1.match(text):
+            return build_tree(text, yaml_1_1=True)
         tree = _rust_tree(text, max_depth)
         if tree is not None:
             return tree
-        return build_tree(text)
-    return build_tree(text, yaml_1_1=isinstance(text, str))
+    return build_tree(text)
 
 
 def _rust_tree(text: str, max_depth: int) -> Tree | None:
@@ -133,9 +134,9 @@ def _rust_tree(text: str, max_depth: int) -> Tree | None:
     if _has_tags(text) or any(c in text for c in _YAML_1_1_BREAKS):
         return None
     depth = min(max(max_depth, 1), _RUST_MAX_DEPTH)
-    # Aliases are expanded (copied) within a budget the loader counts in bytes, at least one per
-    # value: a bomb is refused here and the builder, which shares what aliases name, says how far
-    # it would expand.
+    # Aliases share what they name, and the loader counts what they would expand to in bytes, at
+    # least one per value, within a budget: a bomb is refused here, and the builder says how far it
+    # would expand (the error `check_tree` gives).
     budget = max(len(text), _MIN_ALIAS_BUDGET)
     try:
         value = _rust.safe_load(text, max_depth=depth, max_alias_bytes=budget, max_documents=1)
