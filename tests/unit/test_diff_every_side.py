@@ -255,3 +255,37 @@ def test_an_inline_object_branch_is_a_union_member_on_every_side(side: Side) -> 
     assert [(c.kind, c.path) for c in backward] == [(K.UNION_MEMBER_REMOVED, where)]
     assert forward[0].severity is RULES[(K.UNION_MEMBER_ADDED, side)].severity
     assert backward[0].severity is RULES[(K.UNION_MEMBER_REMOVED, side)].severity
+
+
+@pytest.mark.parametrize("side", FIELD_SIDES)
+def test_an_inline_branch_swapped_for_an_unrelated_named_one_is_one_removed_and_one_added(side: Side) -> None:
+    """`oneOf: [string, {a}]` to `oneOf: [string, $ref B]` where B holds `b`: a branch went and another
+    came (graded by side), not the field `a` removed from a value that still comes."""
+    a = on(side, field({"oneOf": [S, NAMED]}), [])
+    b = on(side, field({"oneOf": [S, ref("B")]}), [])
+    where = "q.f" if side is Side.PARAMETER else "f"
+    for old, new, came, went in ((a, b, "B", "an inline object"), (b, a, "an inline object", "B")):
+        found = [c for c in diff_versions(old, new).changes if c.side is side]
+        assert sorted((c.kind, c.path) for c in found) == [
+            (K.UNION_MEMBER_ADDED, where),
+            (K.UNION_MEMBER_REMOVED, where),
+        ], found
+        by_kind = {c.kind: c for c in found}
+        assert (
+            came in by_kind[K.UNION_MEMBER_ADDED].message and went in by_kind[K.UNION_MEMBER_REMOVED].message
+        )
+        assert by_kind[K.UNION_MEMBER_REMOVED].severity is RULES[(K.UNION_MEMBER_REMOVED, side)].severity
+
+
+@pytest.mark.parametrize("side", FIELD_SIDES)
+def test_an_inline_branch_given_a_name_even_a_level_down_is_no_branch_change(side: Side) -> None:
+    """`oneOf: [string, {a}]` to `oneOf: [string, $ref U]` where U is `oneOf: [A, C]` and A holds `a`:
+    the inline branch was given a name below a new union (as generators refactor), not removed."""
+    defs = {**DEFS, "U": {"oneOf": [ref("A"), ref("C")]}}
+    a = on(side, field({"oneOf": [S, NAMED]}), [])
+    b = replace(on(side, field({"oneOf": [S, ref("U")]}), []), schemas=defs)
+    found = [c for c in diff_versions(a, b).changes if c.side is side]
+    assert K.UNION_MEMBER_REMOVED not in {c.kind for c in found} and K.FIELD_REMOVED not in {
+        c.kind for c in found
+    }
+    assert [c.kind for c in found if c.kind is K.UNION_MEMBER_ADDED] == [K.UNION_MEMBER_ADDED]  # U came

@@ -189,7 +189,7 @@ class _Walk:
         for path in sorted(old.keys() & new.keys()):
             if old[path] == new[path]:
                 continue  # every rule compares facts of the two shapes: equal shapes give nothing
-            pair = FieldPair(ctx, path, old[path], new[path], is_root=(path == root))
+            pair = FieldPair(ctx, path, old[path], new[path], is_root=(path == root), fields=(old, new))
             for check in FIELD_CHECKS:
                 changes += check(self, pair)
         return changes

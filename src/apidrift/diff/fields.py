@@ -63,6 +63,8 @@ class FieldPair:
     old: FieldShape
     new: FieldShape
     is_root: bool
+    # Every field of both versions' flattened schemas, for rules that look beyond this path.
+    fields: tuple[Mapping[str, FieldShape], Mapping[str, FieldShape]] | None = None
 
     @property
     def label(self) -> str:

@@ -4,6 +4,7 @@ graded by side (a new branch widens what a field admits); a new branch is never 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Mapping
 
 from apidrift.check.renames import name_similarity
 from apidrift.check.shapes import FieldShape
@@ -59,7 +60,8 @@ def parts(pair: FieldPair, paired: set[str]) -> list[Change]:
 def members(pair: FieldPair, paired: set[str]) -> list[Change]:
     """Branches of a union gained or lost, counted (inline branches of one JSON type share a label,
     so a second inline object is one more `object`); see `branch_changes`."""
-    came, gone = branch_changes(pair.old, pair.new, paired)
+    fields = (pair.path, *pair.fields) if pair.fields is not None else None
+    came, gone = branch_changes(pair.old, pair.new, paired, fields)
     if not came and not gone:
         return []
     a, b = sorted(pair.old.union), sorted(pair.new.union)
@@ -73,16 +75,23 @@ def members(pair: FieldPair, paired: set[str]) -> list[Change]:
     return out
 
 
+Fields = Mapping[str, FieldShape]
+
+
 def branch_changes(
     old: FieldShape,
     new: FieldShape,
     paired: set[str] = frozenset(),  # type: ignore[assignment]
+    fields: tuple[str, Fields, Fields] | None = None,
 ) -> tuple[Counter[str], Counter[str]]:
     """The oneOf/anyOf branches a field gained and lost, by label with counts, where either version
     is a union; a plain other side is a union of one branch (its type name, or one inline object),
     so a type becoming `oneOf: [itself, Other]` gains one branch. Named branches and inline objects
     count; a JSON type that came or went is the type rule's, and a named type the other version is
-    itself (or reaches below another branch) neither came nor went."""
+    itself (or reaches below another branch) neither came nor went. An inline object whose place a
+    named branch took was given a name, unless `fields` (both versions' flattened fields) show the
+    named one holds other fields: then one branch went and another came. `fields` is where the
+    field is in them (its path there) and the two versions' fields."""
     if not old.union and not new.union:
         return Counter(), Counter()
     before, after = Counter(_labels(old, new)), Counter(_labels(new, old))
@@ -90,8 +99,12 @@ def branch_changes(
     for label in ("null", *paired):
         came.pop(label, None)
         gone.pop(label, None)
-    named_came, named_gone = (any(not _inline(x) for x in c) for c in (came, gone))
-    for counter, other, renamed in ((gone, new, named_came), (came, old, named_gone)):
+    named_came, named_gone = ([x for x in c if not _inline(x)] for c in (came, gone))
+    if fields is not None:
+        path, old_fields, new_fields = fields
+        named_came = named_came if named_came and _named_alike(path, old_fields, old, new_fields) else []
+        named_gone = named_gone if named_gone and _named_alike(path, new_fields, new, old_fields) else []
+    for counter, other, renamed in ((gone, new, bool(named_came)), (came, old, bool(named_gone))):
         admitted = _admitted(other.types)
         for label in list(counter):
             if _inline(label):
@@ -105,6 +118,30 @@ def branch_changes(
             elif _is_itself(label, other):
                 del counter[label]
     return came, gone
+
+
+def _named_alike(path: str, inline_fields: Fields, inline_shape: FieldShape, named_fields: Fields) -> bool:
+    """Whether more than half the fields the inline object branches at `path` held are still fields
+    there on the other side (whichever branch now holds them, a named one or one a level down): the
+    branch was given a name, not swapped for an unrelated one."""
+    named_here = tuple(f"{n}." for n in inline_shape.union if not _inline(n))
+    inline = _direct(path, inline_fields, lambda origin: not origin.startswith(named_here))
+    if not inline:
+        return True  # an inline object of no fields of its own: nothing tells the two apart
+    held = _direct(path, named_fields, lambda origin: True)
+    return 2 * len(inline & held) > len(inline)
+
+
+def _direct(path: str, fields: Fields, origin_ok: Callable[[str], bool]) -> set[str]:
+    """Names of the fields right below `path` whose origin `origin_ok` takes."""
+    prefix = f"{path}." if path else ""
+    names = set()
+    for p, shape in fields.items():
+        if p.startswith(prefix) and p != path:
+            name = p[len(prefix) :]
+            if "." not in name and "[" not in name and origin_ok(shape.origin):
+                names.add(name)
+    return names
 
 
 def _labels(shape: FieldShape, other: FieldShape) -> tuple[str, ...]:

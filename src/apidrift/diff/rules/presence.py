@@ -78,7 +78,7 @@ def _branch_moved(path: str, these: dict[str, FieldShape], others: dict[str, Fie
         return False
     if not there.union and not _has_fields(parent, others):
         return False  # a free-form object now (or before): its fields did go (or come) with it
-    only_here = branch_changes(there, here)[0]
+    only_here = branch_changes(there, here, fields=(parent, others, these))[0]
     origin = shape.origin
     named = [n for n in here.union or here.refs[-1:] if n not in INLINE_TYPES]
     if any(origin.startswith((f"{n}.", f"{n}[")) for n in named):
