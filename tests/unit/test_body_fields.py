@@ -84,6 +84,74 @@ def test_the_key_check_closes_documented_objects_and_lists_whose_items_are_not_d
     assert check.is_valid({"data": []})
 
 
+# --- list pages: a check compiled from what earlier items drifted by spares walking the rest ----
+
+# Values jsonschema-rs and the walk could type differently: `1.0` (an integer to jsonschema-rs, a
+# number to the walk), a tuple (an array to jsonschema-rs, an object to the walk).
+ODD_VALUES = st.sampled_from([1, 1.0, 1.5, 2**70, "s", None, True, [1], (1,), {"a": 1}, {"zz": [1.0]}])
+DRIFT_KEYS = st.sampled_from(["zz", "yy", "a", "b", "a.b", "zz.a", "data"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    schema_like=PLAIN,
+    keep=st.integers(0, 2**16),
+    items=st.lists(st.dictionaries(DRIFT_KEYS, ODD_VALUES | PLAIN, max_size=3), min_size=2, max_size=8),
+    pages=st.lists(st.permutations(range(8)), min_size=1, max_size=4),
+)
+def test_pages_whose_items_drift_alike_report_what_the_walk_reports(
+    schema_like: Any, keep: int, items: list[dict[str, Any]], pages: list[list[int]]
+) -> None:
+    """However items drift (keys, nested keys, values jsonschema-rs types otherwise than the walk),
+    pages walked one after the other (so that drifted checks get compiled and reused) report what the
+    string walk reports."""
+    documented, declares = _documented({"data": [schema_like], "id": 1}, keep)
+    plan = FieldPlan(documented, declares)
+    for order in pages:
+        body = {"data": [items[i] for i in order if i < len(items)], "id": "x"}
+        assert plan.undocumented(body) == undocumented_paths(body, documented, declares)
+
+
+def _page_plan() -> FieldPlan:
+    documented = {"", "object", "data", "data[]", "data[].id", "data[].meta", "data[].meta.n"}
+    return FieldPlan(documented, frozenset({"", "data", "data[]", "data[].meta"}))
+
+
+def test_a_page_drifting_alike_compiles_one_check_and_still_reports_what_else_drifts() -> None:
+    plan = _page_plan()
+    page = {"object": "list", "data": [{"id": i, "meta": {"n": i}, "zz": "s"} for i in range(20)]}
+    for _ in range(3):
+        assert plan.undocumented(page) == {"data[].zz": "string"}
+    assert len(plan._drifted) == 1  # compiled once, on the second sighting, and reused
+    # The compiled check admits `zz` only as a string: any other type, key or nested key is walked.
+    other = {
+        "data": [
+            *page["data"],
+            {"id": 1, "zz": 2},
+            {"id": 2, "zz": "s", "meta": {"n": 1, "x": None}},
+            {"id": 3, "zz": "s", "yy": [1]},
+        ]
+    }
+    assert plan.undocumented(other) == {
+        "data[].meta.x": "null",
+        "data[].yy": "array",
+        "data[].zz": "integer|string",
+    }
+
+
+def test_numbers_are_admitted_only_where_the_walk_would_name_the_same_type() -> None:
+    """jsonschema-rs reads `1.0` as an integer; the walk names it `number`."""
+    plan = _page_plan()
+    ints = {"data": [{"id": i, "zz": i} for i in range(5)]}
+    fractions = {"data": [{"id": i, "zz": i + 0.5} for i in range(5)]}
+    for _ in range(2):
+        assert plan.undocumented(ints) == {"data[].zz": "integer"}
+        assert plan.undocumented(fractions) == {"data[].zz": "number"}
+    assert plan.undocumented({"data": [*ints["data"], {"id": 9, "zz": 1.0}]}) == {"data[].zz": "integer|number"}
+    assert plan.undocumented({"data": [*fractions["data"], {"id": 9, "zz": 1.0}]}) == {"data[].zz": "number"}
+    assert plan.undocumented({"data": [*fractions["data"], {"id": 9, "zz": 2}]}) == {"data[].zz": "integer|number"}
+
+
 # --- the validator: the check in front of the walk changes nothing it reports --------------------
 
 STORE = ContractStore()

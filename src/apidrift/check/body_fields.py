@@ -3,7 +3,7 @@ a version does not document: walked without recursion, each object's keys compar
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,10 +54,30 @@ class FieldPlan:
     """The documented paths of one response that declare fields, keyed by path: what the walk for
     undocumented fields needs, built once per (version, operation, status) rather than per body."""
 
-    __slots__ = ("_item_checks", "_order", "_schemas", "documented", "nodes")
+    __slots__ = (
+        "_declares",
+        "_drifted",
+        "_item_checks",
+        "_leaves",
+        "_order",
+        "_schemas",
+        "_sightings",
+        "documented",
+        "nodes",
+    )
 
-    def __init__(self, documented: Collection[str], declares: Collection[str]) -> None:
+    def __init__(
+        self,
+        documented: Collection[str],
+        declares: Collection[str],
+        *,
+        leaves: Mapping[str, Any] | None = None,
+    ) -> None:
+        """`leaves`: for some documented paths that declare nothing, the schema their values must meet
+        in `keys_schema` (any value by default)."""
         self.documented = documented
+        self._declares = declares
+        self._leaves: Mapping[str, Any] = leaves or {}
         names: dict[str, set[str]] = {path: set() for path in declares}
         below: dict[str, dict[str, str]] = {path: {} for path in declares}
         for path in documented:
@@ -85,6 +105,8 @@ class FieldPlan:
         self._schemas: dict[str, Any] | None = None
         self._order: dict[str, str] = {}  # each path's definition name in `_schemas`
         self._item_checks: dict[str, Callable[[Any], bool]] = {}
+        self._drifted: dict[tuple[str, frozenset[tuple[str, frozenset[str]]]], Callable[[Any], bool]] = {}
+        self._sightings: dict[tuple[str, frozenset[tuple[str, frozenset[str]]]], int] = {}
 
     def keys_schema(self, path: str = "") -> dict[str, Any]:
         """A JSON Schema that admits `value` (found at `path`) only if the walk from there finds
@@ -101,17 +123,19 @@ class FieldPlan:
         # One definition per path that declares fields, referred to by each parent: a key spelled
         # like a path (`project.archived`) is documented below several ancestors at once, and
         # inlined, each schema below it would repeat once per ancestor.
-        order = self._order
+        order, leaves = self._order, self._leaves
         defs: dict[str, Any] = {}
         for path, node in self.nodes.items():
             properties = {
-                key: {"$ref": f"#/$defs/{order[child]}"} if child in order else True
+                key: {"$ref": f"#/$defs/{order[child]}"} if child in order else leaves.get(child, True)
                 for key in sorted(node.names)
                 for child in (join(path, key),)
             }
             schema: dict[str, Any] = {"properties": properties, "additionalProperties": False}
             if node.items_below:
                 schema["items"] = {"$ref": f"#/$defs/{order[node.item_path]}"}
+            elif node.item_path in leaves:
+                schema["items"] = leaves[node.item_path]
             elif not node.items:
                 schema["items"] = False
             defs[order[path]] = schema
@@ -129,9 +153,16 @@ class FieldPlan:
         """What `undocumented_paths` returns for `value`, found by comparing each object's keys with
         the documented ones as sets (no Python step per documented key); None for a container of
         another class than dict or list, which only the string walk knows how to read."""
-        nodes = self.nodes
         found: dict[str, set[str]] = {}
-        stack: list[tuple[Any, str]] = [(value, "")]
+        if not self._walk([(value, "")], found, pages=True):
+            return None
+        return {k: "|".join(sorted(v)) for k, v in sorted(found.items())}
+
+    def _walk(self, stack: list[tuple[Any, str]], found: dict[str, set[str]], *, pages: bool) -> bool:
+        """Walk `stack` to its end, adding to `found`; False on a container of another class than
+        dict or list. `pages`: lists of several objects go through `_page` (not below one: no recursion
+        deeper than one page)."""
+        nodes = self.nodes
         while stack:
             node, path = stack.pop()
             plan = nodes.get(path)
@@ -146,20 +177,56 @@ class FieldPlan:
                 if not plan.items:
                     found.setdefault(plan.item_path, set()).update(_type_of(sub) for sub in node)
                 elif plan.items_below:
-                    # The items of a list page, read here rather than each pushed and popped.
+                    if pages and len(node) > 1:
+                        if not self._page(node, plan.item_path, found):
+                            return False
+                        continue
+                    # The items of a list, read here rather than each pushed and popped.
                     child = plan.item_path
                     inner = nodes[child]
-                    check = self._item_check(child) if len(node) > 1 else None
                     for sub in node:
                         if type(sub) is dict:
-                            if check is not None and admitted(check, sub):
-                                continue
                             self._object(sub, child, inner, found, stack)
                         elif type(sub) not in _SCALARS:
                             stack.append((sub, child))
             elif isinstance(node, (dict, list)):
-                return None  # a subclass: the string walk decides what it holds
-        return {k: "|".join(sorted(v)) for k, v in sorted(found.items())}
+                return False  # a subclass: the string walk decides what it holds
+        return True
+
+    def _page(self, items: list[Any], child: str, found: dict[str, set[str]]) -> bool:
+        """The items (at `child`, `data[]`) of a list page: each walked whole, unless a compiled check
+        says walking it would add nothing to `found`. That check is the items' key check, and once
+        items drifted, the same check also admitting what was found below `child` (with the JSON
+        types seen there): on a page whose items drift alike, one item is walked, not every one."""
+        check = self._item_check(child)
+        for sub in items:
+            if type(sub) in _SCALARS or (type(sub) is dict and admitted(check, sub)):
+                continue
+            if not self._walk([(sub, child)], found, pages=False):
+                return False
+            check = self._drifted_check(child, found) or check
+        return True
+
+    def _drifted_check(self, child: str, found: dict[str, set[str]]) -> Callable[[Any], bool] | None:
+        """The key check of the items at `child` that also admits the fields `found` holds below it
+        (with the types seen there): compiled the second time a state is met (a state met once is
+        not worth compiling), and kept for every page that drifts alike; None until then."""
+        if len(found) > _MAX_DRIFTED_FIELDS:
+            return None  # countless fields: the walk names them anyway, a check would rarely admit
+        seen = frozenset((path, frozenset(types)) for path, types in found.items() if path.startswith(child))
+        key = (child, seen)
+        check = self._drifted.get(key)
+        if check is None:
+            sightings = self._sightings.get(key, 0)
+            if not sightings or len(self._drifted) >= _MAX_DRIFTED_CHECKS:
+                if len(self._sightings) >= _MAX_SIGHTINGS:
+                    self._sightings.clear()
+                self._sightings[key] = sightings + 1
+                return None
+            leaves = {path: _values_of(types) for path, types in seen}
+            plan = FieldPlan({*self.documented, *leaves}, self._declares, leaves=leaves)
+            check = self._drifted[key] = jsonschema_rs.validator_for(plan.keys_schema(child)).is_valid
+        return check
 
     def _object(
         self,
@@ -202,6 +269,26 @@ def admitted(check: Callable[[Any], bool], value: Any) -> bool:
 
 
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# Bounds on the drifted checks of one response: fields found in a body, compiled checks, states seen.
+_MAX_DRIFTED_FIELDS = 64
+_MAX_DRIFTED_CHECKS = 32
+_MAX_SIGHTINGS = 1024
+# JSON types a schema can admit only where the walk names that type: jsonschema-rs reads `1.0` as an
+# integer and a tuple as an array (the walk: `number`, `object`), and rejects other Python classes.
+_EXACT_TYPES = ("boolean", "null", "object", "string")
+
+
+def _values_of(types: frozenset[str]) -> Any:
+    """A schema admitting only values whose JSON type (as `_type_of` names it) is one of `types`."""
+    admit: list[str] = [t for t in _EXACT_TYPES if t in types]
+    if "array" in types and "object" in types:
+        admit.append("array")
+    if "number" in types and "integer" in types:
+        admit.append("number")
+    elif "number" in types:
+        fractional = {"type": "number", "not": {"type": "integer"}}
+        return {"anyOf": [{"type": admit}, fractional]} if admit else fractional
+    return {"type": admit} if admit else False
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
