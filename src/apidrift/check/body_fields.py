@@ -289,6 +289,8 @@ def _values_of(types: frozenset[str]) -> Any:
         fractional = {"type": "number", "not": {"type": "integer"}}
         return {"anyOf": [{"type": admit}, fractional]} if admit else fractional
     return {"type": admit} if admit else False
+
+
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
