@@ -271,7 +271,7 @@ def admitted(check: Callable[[Any], bool], value: Any) -> bool:
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # Bounds on the drifted checks of one response: fields found in a body, compiled checks, states seen.
 _MAX_DRIFTED_FIELDS = 64
-_MAX_DRIFTED_CHECKS = 32
+_MAX_DRIFTED_CHECKS = 8
 _MAX_SIGHTINGS = 1024
 # JSON types a schema can admit only where the walk names that type: jsonschema-rs reads `1.0` as an
 # integer and a tuple as an array (the walk: `number`, `object`), and rejects other Python classes.
