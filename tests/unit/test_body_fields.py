@@ -120,9 +120,11 @@ def _page_plan() -> FieldPlan:
 def test_a_page_drifting_alike_compiles_one_check_and_still_reports_what_else_drifts() -> None:
     plan = _page_plan()
     page = {"object": "list", "data": [{"id": i, "meta": {"n": i}, "zz": "s"} for i in range(20)]}
-    for _ in range(3):
+    assert plan.undocumented(page) == {"data[].zz": "string"}
+    assert not plan._drifted  # a drift met on one page only is not worth compiling
+    for _ in range(2):
         assert plan.undocumented(page) == {"data[].zz": "string"}
-    assert len(plan._drifted) == 1  # compiled once, on the second sighting, and reused
+    assert len(plan._drifted) == 1  # compiled once, on the second page, and reused
     # The compiled check admits `zz` only as a string: any other type, key or nested key is walked.
     other = {
         "data": [
@@ -137,6 +139,28 @@ def test_a_page_drifting_alike_compiles_one_check_and_still_reports_what_else_dr
         "data[].yy": "array",
         "data[].zz": "integer|string",
     }
+
+
+def test_a_drifted_check_admits_what_was_found_and_nothing_else() -> None:
+    """Undocumented fields, nested ones, and the items of a list whose items are undocumented: each
+    admitted with the types seen, so an item drifting the same way is cleared without a walk."""
+    # `tags` is documented as an object (`tags.a`): a list there has undocumented items.
+    documented = {"", "data", "data[]", "data[].id", "data[].tags", "data[].tags.a", "data[].meta"}
+    plan = FieldPlan(documented, frozenset({"", "data", "data[]", "data[].tags", "data[].meta"}))
+    item = {"id": 1, "tags": ["a"], "meta": {"x": None}, "zz": {"free": 1}}
+    for _ in range(2):
+        assert plan.undocumented({"data": [item, item]}) == {
+            "data[].meta.x": "null",
+            "data[].tags[]": "string",
+            "data[].zz": "object",
+        }
+    (check,) = plan._drifted.values()
+    assert check({"id": 2, "tags": ["b", "c"], "meta": {"x": None}, "zz": {}})
+    assert check({"id": 2})
+    assert not check({"id": 2, "tags": [1]})
+    assert not check({"id": 2, "meta": {"x": "now a string"}})
+    assert not check({"id": 2, "zz": [1]})
+    assert not check({"id": 2, "yy": 1})
 
 
 def test_numbers_are_admitted_only_where_the_walk_would_name_the_same_type() -> None:

@@ -3,7 +3,7 @@ a version does not document: walked without recursion, each object's keys compar
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,39 +54,14 @@ class FieldPlan:
     """The documented paths of one response that declare fields, keyed by path: what the walk for
     undocumented fields needs, built once per (version, operation, status) rather than per body."""
 
-    __slots__ = (
-        "_declares",
-        "_drifted",
-        "_item_checks",
-        "_leaves",
-        "_order",
-        "_schemas",
-        "_sightings",
-        "documented",
-        "nodes",
-    )
+    __slots__ = ("_drifted", "_item_checks", "_order", "_schemas", "_sightings", "documented", "nodes")
 
-    def __init__(
-        self,
-        documented: Collection[str],
-        declares: Collection[str],
-        *,
-        leaves: Mapping[str, Any] | None = None,
-    ) -> None:
-        """`leaves`: for some documented paths that declare nothing, the schema their values must meet
-        in `keys_schema` (any value by default)."""
+    def __init__(self, documented: Collection[str], declares: Collection[str]) -> None:
         self.documented = documented
-        self._declares = declares
-        self._leaves: Mapping[str, Any] = leaves or {}
         names: dict[str, set[str]] = {path: set() for path in declares}
         below: dict[str, dict[str, str]] = {path: {} for path in declares}
         for path in documented:
-            # Every (parent, key) whose `join` is this path: the root with the whole path as its key,
-            # and each prefix ending before a dot. A key spelled like a path (`project.archived`) is
-            # documented where its path is, as the string walk reads it.
-            splits = [("", path)]
-            splits += [(path[:i], path[i + 1 :]) for i, c in enumerate(path) if c == "." and i]
-            for parent, key in splits:
+            for parent, key in _splits(path):
                 if parent in names:
                     names[parent].add(key)
                     if path in declares:
@@ -123,19 +98,17 @@ class FieldPlan:
         # One definition per path that declares fields, referred to by each parent: a key spelled
         # like a path (`project.archived`) is documented below several ancestors at once, and
         # inlined, each schema below it would repeat once per ancestor.
-        order, leaves = self._order, self._leaves
+        order = self._order
         defs: dict[str, Any] = {}
         for path, node in self.nodes.items():
             properties = {
-                key: {"$ref": f"#/$defs/{order[child]}"} if child in order else leaves.get(child, True)
+                key: {"$ref": f"#/$defs/{order[child]}"} if child in order else True
                 for key in sorted(node.names)
                 for child in (join(path, key),)
             }
             schema: dict[str, Any] = {"properties": properties, "additionalProperties": False}
             if node.items_below:
                 schema["items"] = {"$ref": f"#/$defs/{order[node.item_path]}"}
-            elif node.item_path in leaves:
-                schema["items"] = leaves[node.item_path]
             elif not node.items:
                 schema["items"] = False
             defs[order[path]] = schema
@@ -199,34 +172,71 @@ class FieldPlan:
         items drifted, the same check also admitting what was found below `child` (with the JSON
         types seen there): on a page whose items drift alike, one item is walked, not every one."""
         check = self._item_check(child)
+        met: set[_State] = set()
         for sub in items:
             if type(sub) in _SCALARS or (type(sub) is dict and admitted(check, sub)):
                 continue
             if not self._walk([(sub, child)], found, pages=False):
                 return False
-            check = self._drifted_check(child, found) or check
+            check = self._drifted_check(child, found, met) or check
         return True
 
-    def _drifted_check(self, child: str, found: dict[str, set[str]]) -> Callable[[Any], bool] | None:
+    def _drifted_check(
+        self, child: str, found: dict[str, set[str]], met: set[_State]
+    ) -> Callable[[Any], bool] | None:
         """The key check of the items at `child` that also admits the fields `found` holds below it
-        (with the types seen there): compiled the second time a state is met (a state met once is
-        not worth compiling), and kept for every page that drifts alike; None until then."""
+        (with the types seen there). Compiled on the second page that meets a state (`met`: the
+        states this page met), so a drift seen on one page only is never compiled; then kept."""
         if len(found) > _MAX_DRIFTED_FIELDS:
             return None  # countless fields: the walk names them anyway, a check would rarely admit
         seen = frozenset((path, frozenset(types)) for path, types in found.items() if path.startswith(child))
         key = (child, seen)
         check = self._drifted.get(key)
         if check is None:
-            sightings = self._sightings.get(key, 0)
-            if not sightings or len(self._drifted) >= _MAX_DRIFTED_CHECKS:
+            if key in met:
+                return None
+            met.add(key)
+            sightings = self._sightings.get(key, 0) + 1
+            if sightings < 2 or len(self._drifted) >= _MAX_DRIFTED_CHECKS:
                 if len(self._sightings) >= _MAX_SIGHTINGS:
                     self._sightings.clear()
-                self._sightings[key] = sightings + 1
+                self._sightings[key] = sightings
                 return None
-            leaves = {path: _values_of(types) for path, types in seen}
-            plan = FieldPlan({*self.documented, *leaves}, self._declares, leaves=leaves)
-            check = self._drifted[key] = jsonschema_rs.validator_for(plan.keys_schema(child)).is_valid
+            check = self._drifted[key] = jsonschema_rs.validator_for(self._drifted_schema(*key)).is_valid
         return check
+
+    def _drifted_schema(self, child: str, seen: frozenset[tuple[str, frozenset[str]]]) -> dict[str, Any]:
+        """`keys_schema(child)` with each field of `seen` admitted wherever its path is (as a documented
+        field would be), only with the types seen there; only the definitions `child` reaches."""
+        defs = dict(self.keys_schema(child)["$defs"])
+        order = self._order
+        patched: set[str] = set()
+
+        def patch(parent: str) -> dict[str, Any]:
+            name = order[parent]
+            if name not in patched:
+                patched.add(name)
+                defs[name] = {**defs[name], "properties": dict(defs[name]["properties"])}
+            schema: dict[str, Any] = defs[name]
+            return schema
+
+        for path, types in seen:
+            leaf = _values_of(types)
+            for parent, key in _splits(path):
+                if parent in order:
+                    patch(parent)["properties"][key] = leaf
+            if path.endswith("[]") and path[:-2] in order:
+                patch(path[:-2])["items"] = leaf
+        reached: set[str] = set()
+        todo = [order[child]]
+        while todo:
+            name = todo.pop()
+            if name not in reached:
+                reached.add(name)
+                schema = defs[name]
+                todo += [sub["$ref"][len("#/$defs/") :] for sub in _subschemas(schema) if "$ref" in sub]
+        ref = f"#/$defs/{order[child]}"
+        return {"$schema": _DIALECT, "$defs": {name: defs[name] for name in sorted(reached)}, "$ref": ref}
 
     def _object(
         self,
@@ -257,6 +267,23 @@ class FieldPlan:
             # The smaller side is iterated (an object of many keys, or a node of many documented ones).
             for key in node.keys() & plan.below_names:
                 stack.append((node[key], below[key]))
+
+
+_State = tuple[str, frozenset[tuple[str, frozenset[str]]]]
+
+
+def _splits(path: str) -> list[tuple[str, str]]:
+    """Every (parent, key) whose `join` is `path`: the root with the whole path as its key, and each
+    prefix ending before a dot. A key spelled like a path (`project.archived`) is documented where its
+    path is, as the string walk reads it."""
+    return [("", path)] + [(path[:i], path[i + 1 :]) for i, c in enumerate(path) if c == "." and i]
+
+
+def _subschemas(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The subschemas of one key-check definition that are objects (`$ref`s, type checks)."""
+    out = [sub for sub in schema["properties"].values() if isinstance(sub, dict)]
+    items = schema.get("items")
+    return [*out, items] if isinstance(items, dict) else out
 
 
 def admitted(check: Callable[[Any], bool], value: Any) -> bool:
