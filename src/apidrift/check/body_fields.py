@@ -54,7 +54,7 @@ class FieldPlan:
     """The documented paths of one response that declare fields, keyed by path: what the walk for
     undocumented fields needs, built once per (version, operation, status) rather than per body."""
 
-    __slots__ = ("_drifted", "_item_checks", "_order", "_schemas", "_sightings", "documented", "nodes")
+    __slots__ = ("_drifted", "_item_checks", "_order", "_schemas", "_wasted", "documented", "nodes")
 
     def __init__(self, documented: Collection[str], declares: Collection[str]) -> None:
         self.documented = documented
@@ -81,7 +81,7 @@ class FieldPlan:
         self._order: dict[str, str] = {}  # each path's definition name in `_schemas`
         self._item_checks: dict[str, Callable[[Any], bool]] = {}
         self._drifted: dict[tuple[str, frozenset[tuple[str, frozenset[str]]]], Callable[[Any], bool]] = {}
-        self._sightings: dict[tuple[str, frozenset[tuple[str, frozenset[str]]]], int] = {}
+        self._wasted: dict[tuple[str, frozenset[tuple[str, frozenset[str]]]], int] = {}
 
     def keys_schema(self, path: str = "") -> dict[str, Any]:
         """A JSON Schema that admits `value` (found at `path`) only if the walk from there finds
@@ -170,39 +170,36 @@ class FieldPlan:
         """The items (at `child`, `data[]`) of a list page: each walked whole, unless a compiled check
         says walking it would add nothing to `found`. That check is the items' key check, and once
         items drifted, the same check also admitting what was found below `child` (with the JSON
-        types seen there): on a page whose items drift alike, one item is walked, not every one."""
-        check = self._item_check(child)
-        met: set[_State] = set()
+        types seen there): on pages whose items drift alike, one item a page is walked, not each."""
+        check = base = self._item_check(child)
+        last: _State | None = None
         for sub in items:
             if type(sub) in _SCALARS or (type(sub) is dict and admitted(check, sub)):
                 continue
             if not self._walk([(sub, child)], found, pages=False):
                 return False
-            check = self._drifted_check(child, found, met) or check
+            if len(found) > _MAX_DRIFTED_FIELDS:
+                continue  # countless fields: the walk names them anyway, a check would rarely admit
+            state = (child, frozenset((p, frozenset(t)) for p, t in found.items() if p.startswith(child)))
+            drifted = self._drifted.get(state)
+            if drifted is None and state == last:
+                # This walk found nothing new: a check of this state would have cleared the item.
+                drifted = self._wasted_walk(state)
+            check, last = drifted or base, state
         return True
 
-    def _drifted_check(
-        self, child: str, found: dict[str, set[str]], met: set[_State]
-    ) -> Callable[[Any], bool] | None:
-        """The key check of the items at `child` that also admits the fields `found` holds below it
-        (with the types seen there). Compiled on the second page that meets a state (`met`: the
-        states this page met), so a drift seen on one page only is never compiled; then kept."""
-        if len(found) > _MAX_DRIFTED_FIELDS:
-            return None  # countless fields: the walk names them anyway, a check would rarely admit
-        seen = frozenset((path, frozenset(types)) for path, types in found.items() if path.startswith(child))
-        key = (child, seen)
-        check = self._drifted.get(key)
-        if check is None:
-            if key in met:
-                return None
-            met.add(key)
-            sightings = self._sightings.get(key, 0) + 1
-            if sightings < 2 or len(self._drifted) >= _MAX_DRIFTED_CHECKS:
-                if len(self._sightings) >= _MAX_SIGHTINGS:
-                    self._sightings.clear()
-                self._sightings[key] = sightings
-                return None
-            check = self._drifted[key] = jsonschema_rs.validator_for(self._drifted_schema(*key)).is_valid
+    def _wasted_walk(self, state: _State) -> Callable[[Any], bool] | None:
+        """Count a walk a check of `state` would have spared; once `_WORTH_COMPILING` were counted,
+        the check is compiled (at most `_MAX_DRIFTED_CHECKS` a response) and kept. A drift that does
+        not recur item after item (one item renamed) is never compiled."""
+        wasted = self._wasted.get(state, 0) + 1
+        if wasted < _WORTH_COMPILING or len(self._drifted) >= _MAX_DRIFTED_CHECKS:
+            if len(self._wasted) >= _MAX_STATES:
+                self._wasted.clear()
+            self._wasted[state] = wasted
+            return None
+        self._wasted.pop(state, None)
+        check = self._drifted[state] = jsonschema_rs.validator_for(self._drifted_schema(*state)).is_valid
         return check
 
     def _drifted_schema(self, child: str, seen: frozenset[tuple[str, frozenset[str]]]) -> dict[str, Any]:
@@ -299,7 +296,10 @@ _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # Bounds on the drifted checks of one response: fields found in a body, compiled checks, states seen.
 _MAX_DRIFTED_FIELDS = 64
 _MAX_DRIFTED_CHECKS = 8
-_MAX_SIGHTINGS = 1024
+_MAX_STATES = 1024
+# Walks a drifted check would have spared before it is compiled: compiling costs 0.05-2 ms here, a
+# walk of one item 3-8 µs, so a check pays for itself after tens to hundreds of items.
+_WORTH_COMPILING = 32
 # JSON types a schema can admit only where the walk names that type: jsonschema-rs reads `1.0` as an
 # integer and a tuple as an array (the walk: `number`, `object`), and rejects other Python classes.
 _EXACT_TYPES = ("boolean", "null", "object", "string")
