@@ -80,8 +80,10 @@ class FieldPlan:
         self._schemas: dict[str, Any] | None = None
         self._order: dict[str, str] = {}  # each path's definition name in `_schemas`
         self._item_checks: dict[str, Callable[[Any], bool]] = {}
-        self._drifted: dict[tuple[str, frozenset[tuple[str, frozenset[str]]]], Callable[[Any], bool]] = {}
-        self._wasted: dict[tuple[str, frozenset[tuple[str, frozenset[str]]]], int] = {}
+        # Checks of the items at a path admitting the fields found there (a state), and the walks
+        # each state's check would have spared while not compiled.
+        self._drifted: dict[_State, Callable[[Any], bool]] = {}
+        self._wasted: dict[_State, int] = {}
 
     def keys_schema(self, path: str = "") -> dict[str, Any]:
         """A JSON Schema that admits `value` (found at `path`) only if the walk from there finds
