@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import random
 from typing import Any
+from unittest.mock import patch
 
 import jsonschema_rs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from apidrift.check import body_fields
 from apidrift.check.body_fields import FieldPlan, flatten_value, undocumented_paths
 from apidrift.check.validation import ResponseValidator
 from apidrift.contracts.model import ContractStore
@@ -82,6 +84,110 @@ def test_the_key_check_closes_documented_objects_and_lists_whose_items_are_not_d
     assert not check.is_valid({"data": [{"id": 1, "extra": 2}]})
     assert not check.is_valid({"other": 1})
     assert check.is_valid({"data": []})
+
+
+# --- list pages: a check compiled from what earlier items drifted by spares walking the rest ----
+
+# Values jsonschema-rs and the walk could type differently: `1.0` (an integer to jsonschema-rs, a
+# number to the walk), a tuple (an array to jsonschema-rs, an object to the walk).
+ODD_VALUES = st.sampled_from([1, 1.0, 1.5, 2**70, "s", None, True, [1], (1,), {"a": 1}, {"zz": [1.0]}])
+DRIFT_KEYS = st.sampled_from(["zz", "yy", "a", "b", "a.b", "zz.a", "data"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    schema_like=PLAIN,
+    keep=st.integers(0, 2**16),
+    items=st.lists(st.dictionaries(DRIFT_KEYS, ODD_VALUES | PLAIN, max_size=3), min_size=2, max_size=8),
+    pages=st.lists(st.permutations(range(8)), min_size=1, max_size=4),
+)
+def test_pages_whose_items_drift_alike_report_what_the_walk_reports(
+    schema_like: Any, keep: int, items: list[dict[str, Any]], pages: list[list[int]]
+) -> None:
+    """However items drift (keys, nested keys, values jsonschema-rs types otherwise than the walk),
+    pages walked one after the other (so that drifted checks get compiled and reused) report what the
+    string walk reports."""
+    documented, declares = _documented({"data": [schema_like], "id": 1}, keep)
+    plan = FieldPlan(documented, declares)
+    with patch.object(body_fields, "_WORTH_COMPILING", 1):  # a check at the first walk it would spare
+        for order in pages:
+            body = {"data": [items[i] for i in order if i < len(items)], "id": "x"}
+            assert plan.undocumented(body) == undocumented_paths(body, documented, declares)
+
+
+def _page_plan() -> FieldPlan:
+    documented = {"", "object", "data", "data[]", "data[].id", "data[].meta", "data[].meta.n"}
+    return FieldPlan(documented, frozenset({"", "data", "data[]", "data[].meta"}))
+
+
+def test_a_page_drifting_alike_compiles_one_check_and_still_reports_what_else_drifts() -> None:
+    plan = _page_plan()
+    page = {"object": "list", "data": [{"id": i, "meta": {"n": i}, "zz": "s"} for i in range(20)]}
+    assert plan.undocumented(page) == {"data[].zz": "string"}
+    assert not plan._drifted  # 19 walks it would have spared: not yet worth compiling
+    for _ in range(2):
+        assert plan.undocumented(page) == {"data[].zz": "string"}
+    assert len(plan._drifted) == 1  # compiled once, on the second page, and reused
+    # The compiled check admits `zz` only as a string: any other type, key or nested key is walked.
+    other = {
+        "data": [
+            *page["data"],
+            {"id": 1, "zz": 2},
+            {"id": 2, "zz": "s", "meta": {"n": 1, "x": None}},
+            {"id": 3, "zz": "s", "yy": [1]},
+        ]
+    }
+    assert plan.undocumented(other) == {
+        "data[].meta.x": "null",
+        "data[].yy": "array",
+        "data[].zz": "integer|string",
+    }
+
+
+def test_a_drifted_check_admits_what_was_found_and_nothing_else() -> None:
+    """Undocumented fields, nested ones, and the items of a list whose items are undocumented: each
+    admitted with the types seen, so an item drifting the same way is cleared without a walk."""
+    # `tags` is documented as an object (`tags.a`): a list there has undocumented items.
+    documented = {"", "data", "data[]", "data[].id", "data[].tags", "data[].tags.a", "data[].meta"}
+    plan = FieldPlan(documented, frozenset({"", "data", "data[]", "data[].tags", "data[].meta"}))
+    item = {"id": 1, "tags": ["a"], "meta": {"x": None}, "zz": {"free": 1}}
+    for _ in range(2):
+        assert plan.undocumented({"data": [item] * 20}) == {
+            "data[].meta.x": "null",
+            "data[].tags[]": "string",
+            "data[].zz": "object",
+        }
+    (check,) = plan._drifted.values()
+    assert check({"id": 2, "tags": ["b", "c"], "meta": {"x": None}, "zz": {}})
+    assert check({"id": 2})
+    assert not check({"id": 2, "tags": [1]})
+    assert not check({"id": 2, "meta": {"x": "now a string"}})
+    assert not check({"id": 2, "zz": [1]})
+    assert not check({"id": 2, "yy": 1})
+
+
+def test_a_drift_that_does_not_recur_item_after_item_is_never_compiled() -> None:
+    """One renamed item a page: the items' own key check clears the rest, no walk is wasted."""
+    plan = _page_plan()
+    for n in range(100):
+        page = {"data": [{"id": i, "meta": {"n": i}} for i in range(20)]}
+        page["data"][n % 20][f"id_{n}"] = page["data"][n % 20].pop("id")
+        assert plan.undocumented(page) == {f"data[].id_{n}": "integer"}
+    assert not plan._drifted
+
+
+def test_numbers_are_admitted_only_where_the_walk_would_name_the_same_type() -> None:
+    """jsonschema-rs reads `1.0` as an integer; the walk names it `number`."""
+    plan = _page_plan()
+    ints = {"data": [{"id": i, "zz": i} for i in range(40)]}
+    fractions = {"data": [{"id": i, "zz": i + 0.5} for i in range(40)]}
+    for _ in range(2):
+        assert plan.undocumented(ints) == {"data[].zz": "integer"}
+        assert plan.undocumented(fractions) == {"data[].zz": "number"}
+    both = {"data[].zz": "integer|number"}
+    assert plan.undocumented({"data": [*ints["data"], {"id": 9, "zz": 1.0}]}) == both
+    assert plan.undocumented({"data": [*fractions["data"], {"id": 9, "zz": 1.0}]}) == {"data[].zz": "number"}
+    assert plan.undocumented({"data": [*fractions["data"], {"id": 9, "zz": 2}]}) == both
 
 
 # --- the validator: the check in front of the walk changes nothing it reports --------------------

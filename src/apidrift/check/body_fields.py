@@ -54,19 +54,14 @@ class FieldPlan:
     """The documented paths of one response that declare fields, keyed by path: what the walk for
     undocumented fields needs, built once per (version, operation, status) rather than per body."""
 
-    __slots__ = ("_item_checks", "_order", "_schemas", "documented", "nodes")
+    __slots__ = ("_drifted", "_item_checks", "_order", "_schemas", "_wasted", "documented", "nodes")
 
     def __init__(self, documented: Collection[str], declares: Collection[str]) -> None:
         self.documented = documented
         names: dict[str, set[str]] = {path: set() for path in declares}
         below: dict[str, dict[str, str]] = {path: {} for path in declares}
         for path in documented:
-            # Every (parent, key) whose `join` is this path: the root with the whole path as its key,
-            # and each prefix ending before a dot. A key spelled like a path (`project.archived`) is
-            # documented where its path is, as the string walk reads it.
-            splits = [("", path)]
-            splits += [(path[:i], path[i + 1 :]) for i, c in enumerate(path) if c == "." and i]
-            for parent, key in splits:
+            for parent, key in _splits(path):
                 if parent in names:
                     names[parent].add(key)
                     if path in declares:
@@ -85,6 +80,10 @@ class FieldPlan:
         self._schemas: dict[str, Any] | None = None
         self._order: dict[str, str] = {}  # each path's definition name in `_schemas`
         self._item_checks: dict[str, Callable[[Any], bool]] = {}
+        # Checks of the items at a path admitting the fields found there (a state), and the walks
+        # each state's check would have spared while not compiled.
+        self._drifted: dict[_State, Callable[[Any], bool]] = {}
+        self._wasted: dict[_State, int] = {}
 
     def keys_schema(self, path: str = "") -> dict[str, Any]:
         """A JSON Schema that admits `value` (found at `path`) only if the walk from there finds
@@ -129,9 +128,16 @@ class FieldPlan:
         """What `undocumented_paths` returns for `value`, found by comparing each object's keys with
         the documented ones as sets (no Python step per documented key); None for a container of
         another class than dict or list, which only the string walk knows how to read."""
-        nodes = self.nodes
         found: dict[str, set[str]] = {}
-        stack: list[tuple[Any, str]] = [(value, "")]
+        if not self._walk([(value, "")], found, pages=True):
+            return None
+        return {k: "|".join(sorted(v)) for k, v in sorted(found.items())}
+
+    def _walk(self, stack: list[tuple[Any, str]], found: dict[str, set[str]], *, pages: bool) -> bool:
+        """Walk `stack` to its end, adding to `found`; False on a container of another class than
+        dict or list. `pages`: lists of several objects go through `_page` (not below one: no recursion
+        deeper than one page)."""
+        nodes = self.nodes
         while stack:
             node, path = stack.pop()
             plan = nodes.get(path)
@@ -146,20 +152,90 @@ class FieldPlan:
                 if not plan.items:
                     found.setdefault(plan.item_path, set()).update(_type_of(sub) for sub in node)
                 elif plan.items_below:
-                    # The items of a list page, read here rather than each pushed and popped.
+                    if pages and len(node) > 1:
+                        if not self._page(node, plan.item_path, found):
+                            return False
+                        continue
+                    # The items of a list, read here rather than each pushed and popped.
                     child = plan.item_path
                     inner = nodes[child]
-                    check = self._item_check(child) if len(node) > 1 else None
                     for sub in node:
                         if type(sub) is dict:
-                            if check is not None and admitted(check, sub):
-                                continue
                             self._object(sub, child, inner, found, stack)
                         elif type(sub) not in _SCALARS:
                             stack.append((sub, child))
             elif isinstance(node, (dict, list)):
-                return None  # a subclass: the string walk decides what it holds
-        return {k: "|".join(sorted(v)) for k, v in sorted(found.items())}
+                return False  # a subclass: the string walk decides what it holds
+        return True
+
+    def _page(self, items: list[Any], child: str, found: dict[str, set[str]]) -> bool:
+        """The items (at `child`, `data[]`) of a list page: each walked whole, unless a compiled check
+        says walking it would add nothing to `found`. That check is the items' key check, and once
+        items drifted, the same check also admitting what was found below `child` (with the JSON
+        types seen there): on pages whose items drift alike, one item a page is walked, not each."""
+        check = base = self._item_check(child)
+        last: _State | None = None
+        for sub in items:
+            if type(sub) in _SCALARS or (type(sub) is dict and admitted(check, sub)):
+                continue
+            if not self._walk([(sub, child)], found, pages=False):
+                return False
+            if len(found) > _MAX_DRIFTED_FIELDS:
+                continue  # countless fields: the walk names them anyway, a check would rarely admit
+            state = (child, frozenset((p, frozenset(t)) for p, t in found.items() if p.startswith(child)))
+            drifted = self._drifted.get(state)
+            if drifted is None and state == last:
+                # This walk found nothing new: a check of this state would have cleared the item.
+                drifted = self._wasted_walk(state)
+            check, last = drifted or base, state
+        return True
+
+    def _wasted_walk(self, state: _State) -> Callable[[Any], bool] | None:
+        """Count a walk a check of `state` would have spared; once `_WORTH_COMPILING` were counted,
+        the check is compiled (at most `_MAX_DRIFTED_CHECKS` a response) and kept. A drift that does
+        not recur item after item (one item renamed) is never compiled."""
+        wasted = self._wasted.get(state, 0) + 1
+        if wasted < _WORTH_COMPILING or len(self._drifted) >= _MAX_DRIFTED_CHECKS:
+            if len(self._wasted) >= _MAX_STATES:
+                self._wasted.clear()
+            self._wasted[state] = wasted
+            return None
+        self._wasted.pop(state, None)
+        check = self._drifted[state] = jsonschema_rs.validator_for(self._drifted_schema(*state)).is_valid
+        return check
+
+    def _drifted_schema(self, child: str, seen: frozenset[tuple[str, frozenset[str]]]) -> dict[str, Any]:
+        """`keys_schema(child)` with each field of `seen` admitted wherever its path is (as a documented
+        field would be), only with the types seen there; only the definitions `child` reaches."""
+        defs = dict(self.keys_schema(child)["$defs"])
+        order = self._order
+        patched: set[str] = set()
+
+        def patch(parent: str) -> dict[str, Any]:
+            name = order[parent]
+            if name not in patched:
+                patched.add(name)
+                defs[name] = {**defs[name], "properties": dict(defs[name]["properties"])}
+            schema: dict[str, Any] = defs[name]
+            return schema
+
+        for path, types in seen:
+            leaf = _values_of(types)
+            for parent, key in _splits(path):
+                if parent in order:
+                    patch(parent)["properties"][key] = leaf
+            if path.endswith("[]") and path[:-2] in order:
+                patch(path[:-2])["items"] = leaf
+        reached: set[str] = set()
+        todo = [order[child]]
+        while todo:
+            name = todo.pop()
+            if name not in reached:
+                reached.add(name)
+                schema = defs[name]
+                todo += [sub["$ref"][len("#/$defs/") :] for sub in _subschemas(schema) if "$ref" in sub]
+        ref = f"#/$defs/{order[child]}"
+        return {"$schema": _DIALECT, "$defs": {name: defs[name] for name in sorted(reached)}, "$ref": ref}
 
     def _object(
         self,
@@ -192,6 +268,23 @@ class FieldPlan:
                 stack.append((node[key], below[key]))
 
 
+_State = tuple[str, frozenset[tuple[str, frozenset[str]]]]
+
+
+def _splits(path: str) -> list[tuple[str, str]]:
+    """Every (parent, key) whose `join` is `path`: the root with the whole path as its key, and each
+    prefix ending before a dot. A key spelled like a path (`project.archived`) is documented where its
+    path is, as the string walk reads it."""
+    return [("", path)] + [(path[:i], path[i + 1 :]) for i, c in enumerate(path) if c == "." and i]
+
+
+def _subschemas(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The subschemas of one key-check definition that are objects (`$ref`s, type checks)."""
+    out = [sub for sub in schema["properties"].values() if isinstance(sub, dict)]
+    items = schema.get("items")
+    return [*out, items] if isinstance(items, dict) else out
+
+
 def admitted(check: Callable[[Any], bool], value: Any) -> bool:
     """`check(value)`, with a value jsonschema-rs cannot read (a key that is not a string) refused:
     the walk can read it."""
@@ -202,6 +295,31 @@ def admitted(check: Callable[[Any], bool], value: Any) -> bool:
 
 
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# Bounds on the drifted checks of one response: fields found in a body, compiled checks, states seen.
+_MAX_DRIFTED_FIELDS = 64
+_MAX_DRIFTED_CHECKS = 8
+_MAX_STATES = 1024
+# Walks a drifted check would have spared before it is compiled: compiling costs 0.05-2 ms here, a
+# walk of one item 3-8 µs, so a check pays for itself after tens to hundreds of items.
+_WORTH_COMPILING = 32
+# JSON types a schema can admit only where the walk names that type: jsonschema-rs reads `1.0` as an
+# integer and a tuple as an array (the walk: `number`, `object`), and rejects other Python classes.
+_EXACT_TYPES = ("boolean", "null", "object", "string")
+
+
+def _values_of(types: frozenset[str]) -> Any:
+    """A schema admitting only values whose JSON type (as `_type_of` names it) is one of `types`."""
+    admit: list[str] = [t for t in _EXACT_TYPES if t in types]
+    if "array" in types and "object" in types:
+        admit.append("array")
+    if "number" in types and "integer" in types:
+        admit.append("number")
+    elif "number" in types:
+        fractional = {"type": "number", "not": {"type": "integer"}}
+        return {"anyOf": [{"type": admit}, fractional]} if admit else fractional
+    return {"type": admit} if admit else False
+
+
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
