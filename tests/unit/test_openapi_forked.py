@@ -126,3 +126,20 @@ def test_the_first_files_error_wins_as_one_after_the_other(
     with pytest.raises(OpenAPIError) as caught:
         sources.import_openapi_files(two_files)
     assert caught.value.file == str(two_files[0]) or str(two_files[0]) in str(caught.value)
+
+
+def test_the_job_run_here_may_be_any_and_results_keep_their_order() -> None:
+    pids = run_forked([_pid, _pid, _pid], children=2, here=1)
+    assert pids[1] == PARENT and PARENT not in (pids[0], pids[2])
+
+
+def _bad_first() -> str:
+    raise OpenAPIError("first", file="a.yaml")
+
+
+def test_errors_come_in_the_jobs_order_whichever_runs_here() -> None:
+    """Job 0 (in a child) and job 1 (here) both fail: job 0's error, as one after the other gives."""
+    with pytest.raises(OpenAPIError, match="first"):
+        run_forked([_bad_first, _bad], children=1, here=1)
+    with pytest.raises(OpenAPIError, match="broken"):
+        run_forked([_pid, _bad], children=1, here=1)

@@ -39,25 +39,35 @@ def can_fork() -> bool:
     return sys.platform == "linux" and threading.active_count() == 1
 
 
-def run_forked(jobs: Sequence[Callable[[], T]], *, children: int) -> list[T]:
-    """Each job's result, in order. Up to `children` of the jobs after the first run in forked
-    children while this process runs the first; the rest here, after it. A job whose child fails
-    (or dies) runs again here, so its error is raised exactly as if nothing had been forked."""
+def run_forked(jobs: Sequence[Callable[[], T]], *, children: int, here: int = 0) -> list[T]:
+    """Each job's result, in order. Job `here` (the longest, say) runs in this process while up to
+    `children` of the others run in forked children; the rest run here after it. A job whose child
+    fails (or dies) runs again here, and errors are raised in the jobs' order, so the result or the
+    error is exactly what running them one after the other gives."""
     if not jobs:
         return []
-    children = min(children, len(jobs) - 1) if can_fork() else 0
-    started = [_start(job) for job in jobs[1 : 1 + children]]
+    others = [i for i in range(len(jobs)) if i != here]
+    forked = others[: min(children, len(others))] if can_fork() else []
+    started = {i: _start(jobs[i]) for i in forked}
     try:
-        results: list[T] = [jobs[0]()]
-        for job, child in zip(jobs[1 : 1 + children], started, strict=True):
-            sent: tuple[T] | None = _collect(child)
+        try:
+            mine: tuple[T] | BaseException = (jobs[here](),)
+        except Exception as exc:  # raised below, in its turn
+            mine = exc
+        results: list[T] = []
+        for i, job in enumerate(jobs):
+            if i == here:
+                if isinstance(mine, BaseException):
+                    raise mine
+                results.append(mine[0])
+                continue
+            sent: tuple[T] | None = _collect(started[i]) if i in started else None
             results.append(job() if sent is None else sent[0])
+        return results
     finally:
-        for pid, reader in started:
+        for pid, reader in started.values():
             reader.close()
             _reap(pid)
-    results.extend(job() for job in jobs[1 + children :])
-    return results
 
 
 def _start(job: Callable[[], T]) -> tuple[int, BinaryIO]:

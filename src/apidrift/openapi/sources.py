@@ -81,13 +81,15 @@ def import_openapi_files(
 ) -> list[ImportResult]:
     """`import_openapi_file` of each path, labelled by its stem (with as many parent folders as tell
     two files of one name apart). Large files are imported (or read from the cache) side by side
-    where another core is idle (`forked.py`): the first here, the others in forked children, results
-    and errors as if one after the other."""
+    where another core is idle (`forked.py`): the largest here, the others in forked children,
+    results and errors as if one after the other."""
     labels = distinct_labels(paths)
     sources = [_Source.read(path, label, scope, api) for path, label in zip(paths, labels, strict=True)]
     jobs = [functools.partial(_import, source) for source in sources]
     worth_it = len(sources) > 1 and min(source.size for source in sources) >= FORK_FROM_BYTES
-    return run_forked(jobs, children=free_cores() if worth_it else 0)
+    # The largest here: a child's result costs a pickle each way, the smaller the cheaper.
+    largest = max(range(len(sources)), key=lambda i: sources[i].size, default=0)
+    return run_forked(jobs, children=free_cores() if worth_it else 0, here=largest)
 
 
 # Below this size a document imports in less time than a fork and the pickled result cost.
