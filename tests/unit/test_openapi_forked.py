@@ -143,3 +143,22 @@ def test_errors_come_in_the_jobs_order_whichever_runs_here() -> None:
         run_forked([_bad_first, _bad], children=1, here=1)
     with pytest.raises(OpenAPIError, match="broken"):
         run_forked([_pid, _bad], children=1, here=1)
+
+
+@pytest.mark.parametrize(
+    ("line", "cores", "free"),
+    [("0.50 0.40 0.30 1/120 999\n", 2, 1), ("2.10 1.90 1.50 2/120 999\n", 2, 0), ("x\n", 2, 0)],
+    ids=["only this process runs", "another runs", "unreadable"],
+)
+def test_a_command_that_asks_at_once_counts_the_tasks_running_now(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, line: str, cores: int, free: int
+) -> None:
+    """Asked a few milliseconds after the modules loaded (too short a span to tell idle time by),
+    the free cores are those no runnable task holds now."""
+    import apidrift.openapi.forked as forked
+
+    loadavg = tmp_path / "loadavg"
+    loadavg.write_text(line, encoding="ascii")
+    monkeypatch.setattr(forked, "_LOADED", None)  # no span: what runs now decides
+    monkeypatch.setattr(forked.os, "cpu_count", lambda: cores)
+    assert forked.free_cores(str(loadavg)) == free

@@ -27,11 +27,24 @@ __all__ = ["free_cores", "run_forked"]
 _LOADED = cpu_sample()
 
 
-def free_cores() -> int:
-    """Cores beside this process's own that sat idle since the modules were loaded (0 if unknown):
-    one busy half the time with other work is not free."""
+def free_cores(loadavg: str = "/proc/loadavg") -> int:
+    """Cores beside this process's own that sat idle since the modules were loaded, or (a command
+    starts its imports a few milliseconds after that: too short a span to tell) that no runnable
+    task holds right now; 0 if unknown. One busy half the time with other work is not free."""
     idle = idle_cores(_LOADED)
+    if idle is None:
+        idle = _idle_now(loadavg)
     return 0 if idle is None else max(0, round(idle))
+
+
+def _idle_now(loadavg: str) -> float | None:
+    """Cores no runnable task (this process among them) holds now: /proc/loadavg's fourth field."""
+    try:
+        with open(loadavg, encoding="ascii") as handle:
+            runnable = int(handle.read().split()[3].split("/")[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return float(max(0, (os.cpu_count() or 1) - runnable))
 
 
 def can_fork() -> bool:
