@@ -102,8 +102,12 @@ def branch_changes(
     named_came, named_gone = ([x for x in c if not _inline(x)] for c in (came, gone))
     if fields is not None:
         path, old_fields, new_fields = fields
-        named_came = named_came if named_came and _named_alike(path, old_fields, old, new_fields) else []
-        named_gone = named_gone if named_gone and _named_alike(path, new_fields, new, old_fields) else []
+        # Asked only where an inline object went as a named branch came (or back): the field scan
+        # is linear in the schema's fields, and most union changes are no such swap.
+        if named_came and gone["object"] and not _named_alike(path, old_fields, old, new_fields):
+            named_came = []
+        if named_gone and came["object"] and not _named_alike(path, new_fields, new, old_fields):
+            named_gone = []
     for counter, other, renamed in ((gone, new, bool(named_came)), (came, old, bool(named_gone))):
         admitted = _admitted(other.types)
         for label in list(counter):
