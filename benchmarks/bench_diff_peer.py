@@ -65,7 +65,9 @@ import gc, json, os, sys, tempfile, time
 from pathlib import Path
 clock = time.process_time
 t = clock()
-import apidrift.cli.app as app
+import importlib
+# The module, not the Typer app `apidrift.cli` exports under the same name.
+app = importlib.import_module("apidrift.cli.app")
 gc.set_threshold(*getattr(app, "GC_THRESHOLDS", gc.get_threshold()))  # as the CLI's entry point does
 import apidrift.cli.diff
 import apidrift.diff.engine as diff
@@ -102,7 +104,31 @@ print(json.dumps(out))
 
 # Written by hand, not measured by this script: what the cold figure is made of and what was tried.
 NOTES = [
-    "What changed for the cold figure (issue #13, session 6; each step measured against the tree",
+    "What changed for the cold figure (issue #13, session 7; CPU seconds in one process unless said,",
+    "min of 3-7 runs on a machine at load 1.5-2):",
+    "",
+    "- *YAML 1.2, read in Rust*: documents are read as YAML 1.2's core schema, as the OpenAPI",
+    "  Specification recommends and as js-yaml (the peer's parser) and Go's yaml.v3 read them, by",
+    "  fastyaml-rs, which builds the Python values in native code: the larger document 0.09-0.11 s",
+    "  against 0.24-0.27 s for the event builder. Tags, a `%YAML 1.1` directive, YAML 1.1 line breaks",
+    "  and every refusal go to the event builder, which resolves by the same core schema, so both",
+    "  give one value (property tests over generated tokens and documents) and errors stay PyYAML's.",
+    "  Its depth and alias limits bound what the alias walk would find, so the walk is skipped.",
+    "- *Two imports side by side*: the second document is imported (or read from the cache) in a",
+    "  forked child while this process imports the first, when /proc/stat shows a core idle since the",
+    "  modules were loaded; the result comes back pickled (13-28 ms, against 70-120 ms to read a cache",
+    "  entry): both imports 0.25-0.28 s against 0.50-0.55 s one after the other. The largest runs",
+    "  here (a child's result costs a pickle); on a machine with no idle core they run in turn.",
+    "- *A body pair compared once per side*: 66 of the 215 body comparisons of the pair were a pair",
+    "  already compared for another operation; its changes are restamped with the operation and",
+    "  status (the report is byte-identical).",
+    "- Measured and not built: a regular expression over `repr` for `refs_in` (slower than the walk);",
+    "  reusing the other version's fields for properties equal in both (643 of 7,064 nodes: the",
+    "  OpenAI documents rewrote descriptions throughout, so most changed components differ in most",
+    "  properties); splitting the flattening by side between processes (the pickled shapes cost",
+    "  about what the side's flattening does).",
+    "",
+    "Session 6 (each step measured against the tree",
     "before it, CPU seconds, min of 4-7 runs on a machine at load 4-8):",
     "",
     "- *Typer without pydantic*: Typer 0.29 builds a pydantic `TypeAdapter` for every option of the",
@@ -136,14 +162,14 @@ NOTES = [
     "YAML parser (yaml-rs: YAML 1.2, where `on`, `0755` and `1e5` change meaning; it crashed the",
     "interpreter on a mapping nested 20,000 deep).",
     "",
-    "What bounds it (why the target is not met): the phases above add up to about 1.0 s CPU against",
-    "the peer's whole run of 0.6-0.7 s. Parsing alone (0.27-0.30 s, 0.17 s of it libyaml making event",
-    "objects) and the start with imports (interpreter 0.015 s, Typer and apidrift's modules 0.12-0.17",
-    "s) leave 0.2 s for converting, checking, diffing and rendering both documents, which take 0.55",
-    "s: the diff is 0.3 s on its own, two thirds of it flattening ~7,000 schema nodes of the changed",
-    "components into field paths (about 40 µs each, spread over the walk with no single hot spot).",
-    "Parity needs a YAML 1.1 parser that builds Python values in C (none is a dependency here) and",
-    "the flattening about halved, or done incrementally for the components that differ.",
+    "What bounds it (why the target is not met): one after the other on the critical path are the",
+    "interpreter and imports (0.13-0.15 s), the larger document's import (parse 0.09-0.11, convert",
+    "0.06, soundness 0.03-0.05, cache write 0.03-0.045 s; the smaller one's runs beside it), the diff",
+    "(0.3-0.4 s: flattening ~7,000 schema nodes of the changed components at about 25 µs each, two",
+    "thirds of it; the rules' comparisons the rest) and the JSON rendering (0.06 s): 0.95-1.0 s at",
+    "best against the peer's 0.51 s, which classifies nothing. Parity needs the flattening in compiled",
+    "code (or a diff that flattens only what differs, which these documents' rewritten descriptions",
+    "defeat) and the rules' comparisons about halved.",
     "",
 ]
 
