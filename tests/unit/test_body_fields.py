@@ -11,6 +11,7 @@ import jsonschema_rs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_closed import objects_in
 
 from apidrift.check import body_fields
 from apidrift.check.body_fields import FieldPlan, flatten_value, undocumented_paths
@@ -205,15 +206,7 @@ PAIRS = sorted(
 
 def _drift(value: Any, rng: random.Random) -> Any:
     """`value` with one object given an extra key, or one of its keys renamed, or one value retyped."""
-    objects: list[dict[str, Any]] = []
-    stack = [value]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            objects.append(node)
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
+    objects = objects_in(value)
     if objects:
         target = rng.choice(objects)
         how = rng.randrange(3)

@@ -74,8 +74,8 @@ def test_a_union_of_an_object_with_fields_and_a_free_form_one_is_not_closed() ->
     assert close_response({"anyOf": [{"$ref": "#/$defs/Thing"}, {"type": "null"}]}, defs, schema_id="x")
 
 
-def _with_extra_field(value: Any, rng: random.Random) -> Any:
-    """`value` with one key added to one of its objects (if it has any), somewhere random."""
+def objects_in(value: Any) -> list[dict[str, Any]]:
+    """Every object in `value`, itself included (test_body_fields.py drifts them too)."""
     objects: list[dict[str, Any]] = []
     stack = [value]
     while stack:
@@ -85,6 +85,12 @@ def _with_extra_field(value: Any, rng: random.Random) -> Any:
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
+    return objects
+
+
+def _with_extra_field(value: Any, rng: random.Random) -> Any:
+    """`value` with one key added to one of its objects (if it has any), somewhere random."""
+    objects = objects_in(value)
     if objects:
         rng.choice(objects)["zz_undocumented"] = 1
     return value
