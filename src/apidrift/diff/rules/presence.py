@@ -3,6 +3,8 @@ descriptions; the structural walk that pairs the fields of two flattened schemas
 
 from __future__ import annotations
 
+from collections import Counter
+
 from apidrift.check.renames import pair_renames
 from apidrift.check.shapes import FieldShape
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
@@ -66,10 +68,16 @@ RULES = (
 )
 
 
-def _branch_moved(path: str, these: dict[str, FieldShape], others: dict[str, FieldShape]) -> bool:
+def _branch_moved(
+    path: str,
+    these: dict[str, FieldShape],
+    others: dict[str, FieldShape],
+    memo: dict[str, Counter[str]],
+) -> bool:
     """Whether the field at `path` (in `these` only) was defined by a oneOf/anyOf branch of its parent
     that the other version does not have: the branch came or went, which `union-member-added` or
-    `-removed` reports, not the field of a value that still comes."""
+    `-removed` reports, not the field of a value that still comes. `memo` keeps the branches each
+    parent has only in `these` (the same for all its fields)."""
     shape = these[path]
     parent = path.rsplit(".", 1)[0] if "." in path else ""
     here, there = these.get(parent), others.get(parent)
@@ -78,7 +86,9 @@ def _branch_moved(path: str, these: dict[str, FieldShape], others: dict[str, Fie
         return False
     if not there.union and not _has_fields(parent, others):
         return False  # a free-form object now (or before): its fields did go (or come) with it
-    only_here = branch_changes(there, here, fields=(parent, others, these))[0]
+    only_here = memo.get(parent)
+    if only_here is None:
+        only_here = memo[parent] = branch_changes(there, here, fields=(parent, others, these))[0]
     origin = shape.origin
     named = [n for n in here.union or here.refs[-1:] if n not in INLINE_TYPES]
     if any(origin.startswith((f"{n}.", f"{n}[")) for n in named):
@@ -126,8 +136,9 @@ def structure(
             )
             old = {moved(p, pair.old, pair.new): s for p, s in old.items()}
             was = {moved(p, pair.old, pair.new): o for p, o in was.items()}
+    gone_branches: dict[str, Counter[str]] = {}
     for p in outermost(old, new):
-        if _branch_moved(p, old, new):
+        if _branch_moved(p, old, new, gone_branches):
             continue  # the oneOf/anyOf branch that defined it went: `union-member-removed` says so
         status = policy.read(("deprecated", True) in old[p].annotations, old[p].annotations)
         if status.deprecated or status.sunset:
@@ -153,8 +164,9 @@ def structure(
             changes.append(
                 ctx.change(K.FIELD_REMOVED, p, type_label(old[p]), None, f"{p} removed", origin=defined)
             )
+    came_branches: dict[str, Counter[str]] = {}
     for p in outermost(new, old):
-        if _branch_moved(p, new, old):
+        if _branch_moved(p, new, old, came_branches):
             continue  # defined by a new oneOf/anyOf branch: `union-member-added` says so
         shape = new[p]
         what = "required" if shape.required else "optional"
