@@ -122,12 +122,13 @@ class _Walk:
         self._same: dict[str, bool] = {}
         self._compared: dict[tuple[Side, str, str], list[Change]] = {}
 
-    def flatten(self, side: str, schema: JSONSchema | None) -> dict[str, FieldShape]:
-        """Flatten once per distinct schema: operations share response and parameter schemas."""
+    def flatten(self, side: str, schema: JSONSchema | None, text: str | None = None) -> dict[str, FieldShape]:
+        """Flatten once per distinct schema: operations share response and parameter schemas.
+        `text`: the schema's `repr`, where the caller has it already."""
         if schema is None:
             return {}
         # Equal reprs mean equal JSON in the same order, so equal shapes; far cheaper than flattening.
-        key = (side, repr(schema))
+        key = (side, repr(schema) if text is None else text)
         shapes = self._flat_cache.get(key)
         if shapes is None:
             shapes = (self.old_flat if side == "old" else self.new_flat).flatten(schema)
@@ -169,18 +170,23 @@ class _Walk:
         done = self._compared.get(key)
         if done is not None:
             return [_restamped(c, ctx) for c in done]
-        changes = self._compare_schemas(ctx, a, b)
+        changes = self._compare_schemas(ctx, a, b, texts=key[1:])
         self._compared[key] = changes
         return changes
 
     def _compare_schemas(
-        self, ctx: ChangeContext, a: JSONSchema | None, b: JSONSchema | None
+        self,
+        ctx: ChangeContext,
+        a: JSONSchema | None,
+        b: JSONSchema | None,
+        texts: tuple[str, str] | tuple[None, None] = (None, None),
     ) -> list[Change]:
         if a is None and b is not None:
             return [ctx.change(K.FIELD_ADDED, "", None, "body", "a body is now documented")]
         if a is not None and b is None:
             return [ctx.change(K.FIELD_REMOVED, "", "body", None, "the body is no longer documented")]
-        return self.compare(ctx, self.flatten("old", a), self.flatten("new", b), root="")
+        old_text, new_text = texts
+        return self.compare(ctx, self.flatten("old", a, old_text), self.flatten("new", b, new_text), root="")
 
     def compare(
         self, ctx: ChangeContext, old: dict[str, FieldShape], new: dict[str, FieldShape], root: str

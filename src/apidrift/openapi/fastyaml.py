@@ -41,7 +41,8 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from apidrift.openapi.yaml_core import MERGE, core_loader, plain_scalar
+from apidrift.contracts.safeload import DEFAULT_LIMITS
+from apidrift.openapi.yaml_core import MERGE, core_loader, plain_scalar, safe_loader
 
 _STR = "tag:yaml.org,2002:str"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -67,12 +68,6 @@ _MIN_ALIAS_BUDGET = 64 * 1024
 
 class _Unusual(Exception):
     """The document uses something the fast path does not build; `yaml.load` takes over."""
-
-
-def safe_loader() -> type[yaml.SafeLoader]:
-    """The libyaml-backed safe loader when PyYAML was built with it, else the pure-Python one."""
-    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return loader
 
 
 @cache
@@ -118,7 +113,7 @@ class Tree:
     extra: int = 0
 
 
-def load_tree(text: str | bytes, *, max_depth: int = 256) -> Tree:
+def load_tree(text: str | bytes, *, max_depth: int = DEFAULT_LIMITS.max_depth) -> Tree:
     """`load(text)` with the bounds of `Tree`; the Rust loader refuses nesting past `max_depth`."""
     if isinstance(text, str):
         if _YAML_1_1.match(text):

@@ -16,16 +16,17 @@ from typing import Any
 import yaml
 from yaml.nodes import ScalarNode
 
-__all__ = ["MERGE", "core_loader", "plain_scalar"]
+__all__ = ["MERGE", "core_loader", "plain_scalar", "safe_loader"]
 
 _NULL = frozenset({"", "~", "null", "Null", "NULL"})
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 # As the Rust loader reads them (a test holds the two equal on every short token): a sign is
 # allowed before octal and hexadecimal digits, and `0O` and `0X` spell them too, beyond the spec.
-_INT = re.compile(r"[-+]?(?:[0-9]+|0[oO][0-7]+|0[xX][0-9a-fA-F]+)\Z")
-_FLOAT = re.compile(
-    r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z|[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z"
+_INT_FORMS = r"[-+]?(?:[0-9]+|0[oO][0-7]+|0[xX][0-9a-fA-F]+)"
+_FLOAT_FORMS = (
+    r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
 )
+_INT, _FLOAT = (re.compile(f"(?:{forms})\\Z") for forms in (_INT_FORMS, _FLOAT_FORMS))
 # The 1.1 merge key stays: the Rust loader and PyYAML both merge `<<`, and documents use it.
 MERGE = "<<"
 
@@ -63,22 +64,25 @@ def _float(text: str) -> float:
     return float(text)
 
 
+def safe_loader() -> type[yaml.SafeLoader]:
+    """The libyaml-backed safe loader when PyYAML was built with it, else the pure-Python one."""
+    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return loader
+
+
 @cache
 def core_loader() -> type[yaml.SafeLoader]:
     """PyYAML's safe loader reading plain scalars by the core schema, timestamps kept as text: for
     what the fast paths hand over (tags, merge keys, errors), so both read a document alike."""
-    base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    loader: type[yaml.SafeLoader] = type("CoreSchemaLoader", (base,), {"yaml_implicit_resolvers": {}})
+    loader: type[yaml.SafeLoader] = type(
+        "CoreSchemaLoader", (safe_loader(),), {"yaml_implicit_resolvers": {}}
+    )
     loader.add_implicit_resolver(_TAG + "null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
     loader.add_implicit_resolver(
         _TAG + "bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
     )
-    loader.add_implicit_resolver(
-        _TAG + "int", re.compile("^(?:" + _INT.pattern[:-2] + ")$"), list("-+0123456789")
-    )
-    loader.add_implicit_resolver(
-        _TAG + "float", re.compile("^(?:" + _FLOAT.pattern.replace(r"\Z", "") + ")$"), list("-+.0123456789")
-    )
+    loader.add_implicit_resolver(_TAG + "int", re.compile(f"^(?:{_INT_FORMS})$"), list("-+0123456789"))
+    loader.add_implicit_resolver(_TAG + "float", re.compile(f"^(?:{_FLOAT_FORMS})$"), list("-+.0123456789"))
     loader.add_implicit_resolver(_TAG + "merge", re.compile(r"^(?:<<)$"), ["<"])
     loader.add_constructor(_TAG + "int", _construct_int)
     loader.add_constructor(_TAG + "float", _construct_float)
