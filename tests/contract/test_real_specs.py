@@ -563,12 +563,11 @@ CHECKED_BREAKING = {
     ("type-widened", "POST /responses", "tools[].environment"),  # was
     ("type-widened", "POST /responses", "tools[].filters.filters[].value"),  # was
     ("type-widened", "POST /responses", "tools[].filters.value"),  # was
-    # Request fields bounded by an enum now: breaking before #13 too (as another kind).
-    ("constraint-narrowed", "POST /audio/speech", "voice"),  # was (type-changed)
+    # Request fields bounded by an enum now: breaking before #13 too (as another kind). `voice`
+    # (VoiceIdsShared, any string) became VoiceIdsOrCustomVoice: that or an object with
+    # `additionalProperties: false`; no old value was an object, so nothing is narrowed (session 8).
     ("constraint-narrowed", "POST /audio/transcriptions", "include[]"),  # was
     ("constraint-narrowed", "POST /audio/transcriptions", "timestamp_granularities[]"),  # was
-    ("constraint-narrowed", "POST /chat/completions", "audio.voice"),  # was
-    ("constraint-narrowed", "POST /realtime/sessions", "voice"),  # was
     ("type-widened", "POST /audio/transcriptions", "segments[].id"),  # was
     # TranscriptionSegment/TranscriptionWord start, end: 2025 `format: float` (l. 36640), 2026
     # `format: double`: a response admitting doubles can break float readers.

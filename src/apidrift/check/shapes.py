@@ -285,6 +285,13 @@ class SchemaFlattener:
             found = self._reach[name] = frozenset(seen)
         return found
 
+    def member_names(self, name: str) -> frozenset[str]:
+        """The named schemas a value of the named type `name` may be: itself and, where it is a
+        oneOf/anyOf, its branches' names, those of branches of branches included."""
+        node, refs = self.deref(self.defs[name], (name,))
+        members = self._members_of(refs[-1], node)
+        return frozenset({*refs, *(r for m in members for r in m.get("__refs__", ()))})
+
     def _refs_of(self, name: str) -> set[str]:
         direct = self._direct.get(name)
         if direct is None:
@@ -310,9 +317,8 @@ class SchemaFlattener:
             else:
                 inner = stack
             # A union branch's fields are defined in the branch; allOf parts merge, so the whole owns them.
-            base = (
-                member_refs[-1] if self.detail and len(member_refs) == 1 and "allOf" not in node else origin
-            )
+            owner = member.get("__owner__")
+            base = owner if self.detail and owner and "allOf" not in node else origin
             properties = member.get("properties")
             if properties:
                 required_names = set(member.get("required", ()))
@@ -378,7 +384,10 @@ class SchemaFlattener:
             for part in parts or []:
                 sub, refs = self.deref(part)
                 for m in self._members(sub):
-                    result.append({**m, "__refs__": (*m.get("__refs__", ()), *refs)})
+                    # `__owner__`: the named schema that defines the branch as a whole, the innermost
+                    # one of a branch of a branch (its fields are that schema's).
+                    owner = m.get("__owner__") or (refs[-1] if refs else None)
+                    result.append({**m, "__refs__": (*m.get("__refs__", ()), *refs), "__owner__": owner})
         if node.get("allOf"):
             combined: JSONSchema = {"properties": {}, "required": [], "__refs__": ()}
             for part in [base, *node["allOf"]]:

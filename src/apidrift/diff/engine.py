@@ -191,7 +191,7 @@ class _Walk:
     def compare(
         self, ctx: ChangeContext, old: dict[str, FieldShape], new: dict[str, FieldShape], root: str
     ) -> list[Change]:
-        changes, old = presence.structure(ctx, old, new, self.policy, self.new_date)
+        changes, old = presence.structure(self, ctx, old, new)
         for path in sorted(old.keys() & new.keys()):
             if old[path] == new[path]:
                 continue  # every rule compares facts of the two shapes: equal shapes give nothing
@@ -208,10 +208,20 @@ class _Walk:
     def _named_shape(self, side: str, name: str) -> dict[str, tuple[Any, ...]]:
         key = (side, name)
         if key not in self._named_shape_cache:
-            version = self.old if side == "old" else self.new
-            shapes = self.flatten(side, version.schemas[name])
+            shapes = self.named_fields(side, name)
             self._named_shape_cache[key] = {p: (s.types, s.required, s.enum) for p, s in shapes.items()}
         return self._named_shape_cache[key]
+
+    def named_fields(self, side: str, name: str) -> dict[str, FieldShape]:
+        """The fields of the named schema `name` on `side` ("old" or "new"); none if it has no such name."""
+        version = self.old if side == "old" else self.new
+        return self.flatten(side, version.schemas[name]) if name in version.schemas else {}
+
+    def branch_names(self, side: str, label: str) -> frozenset[str]:
+        """The named schemas a union branch labelled `label` brings: itself and, where it is a union
+        too, its own branches' names. An inline branch (a JSON type's label) brings none."""
+        flattener, version = (self.old_flat, self.old) if side == "old" else (self.new_flat, self.new)
+        return flattener.member_names(label) if label in version.schemas else frozenset()
 
 
 def _restamped(change: Change, ctx: ChangeContext) -> Change:

@@ -85,7 +85,7 @@ FIELD_CHECKS: tuple[FieldCheck, ...] = (
     lambda _, pair: presence.required(pair),
     lambda _, pair: keywords.types(pair),
     lambda _, pair: presence.nullability(pair),
-    lambda _, pair: keywords.enums(pair),
+    keywords.enums,
     composition.check,
     lambda _, pair: discriminator.check(pair),
     lambda _, pair: keywords.constraints(pair),

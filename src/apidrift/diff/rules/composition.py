@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping
+from functools import partial
+from typing import Any
 
-from apidrift.check.renames import name_similarity
+from apidrift.check.renames import name_similarity, parent_of
 from apidrift.check.shapes import FieldShape
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
 from apidrift.diff.fields import FieldPair, Walk, directional, most_similar
@@ -38,7 +40,7 @@ RULES = (
 def check(walk: Walk, pair: FieldPair) -> list[Change]:
     """Renamed schema names first (a renamed branch is a rename), then the branches and parts left."""
     renamed, paired = renames(walk, pair)
-    return renamed + members(pair, paired) + parts(pair, paired)
+    return renamed + members(walk, pair, paired) + parts(pair, paired)
 
 
 def parts(pair: FieldPair, paired: set[str]) -> list[Change]:
@@ -57,11 +59,14 @@ def parts(pair: FieldPair, paired: set[str]) -> list[Change]:
     return out
 
 
-def members(pair: FieldPair, paired: set[str]) -> list[Change]:
+def members(walk: Walk, pair: FieldPair, paired: set[str]) -> list[Change]:
     """Branches of a union gained or lost, counted (inline branches of one JSON type share a label,
-    so a second inline object is one more `object`); see `branch_changes`."""
+    so a second inline object is one more `object`); see `branch_changes`. A branch of a branch both
+    versions have counts as one of the field's own."""
     fields = (pair.path, *pair.fields) if pair.fields is not None else None
     came, gone = branch_changes(pair.old, pair.new, paired, fields)
+    came.update(nested_branches(partial(walk.branch_names, "new"), pair.new, pair.old) - paired)
+    gone.update(nested_branches(partial(walk.branch_names, "old"), pair.old, pair.new) - paired)
     if not came and not gone:
         return []
     a, b = sorted(pair.old.union), sorted(pair.new.union)
@@ -122,6 +127,73 @@ def branch_changes(
             elif _is_itself(label, other):
                 del counter[label]
     return came, gone
+
+
+def branch_values(walk: Walk, pair: FieldPair) -> tuple[list[Any], list[Any]]:
+    """The enum values of this field that only the named union branches gained (lost) at its nearest
+    union ancestor give, and no other branch does: a discriminator's new `const` is the new branch,
+    which `union-member-added` (`-removed`) reports, not a second change to the field."""
+    if pair.fields is None:
+        return [], []
+    old_fields, new_fields = pair.fields
+    at = pair.path
+    while True:
+        a, b = old_fields.get(at), new_fields.get(at)
+        if a is None or b is None:
+            return [], []
+        if a.union or b.union:
+            break
+        if not at:
+            return [], []
+        at = parent_of(at)
+    rel = pair.path[len(at) :].removeprefix(".")
+    came, gone = branch_changes(a, b, fields=(at, old_fields, new_fields))
+    came.update(nested_branches(partial(walk.branch_names, "new"), b, a))
+    gone.update(nested_branches(partial(walk.branch_names, "old"), a, b))
+    return _values_of(walk, "new", b, set(came), rel), _values_of(walk, "old", a, set(gone), rel)
+
+
+def _values_of(walk: Walk, side: str, shape: FieldShape, one_sided: set[str], rel: str) -> list[Any]:
+    """The enum values at `rel` that the named branches `one_sided` of the union `shape` give and the
+    union's other branches do not (an inline branch that may hold the field gives values nobody can
+    name: then none is theirs)."""
+    holders = {"object", "array"} if rel else INLINE_TYPES - {"null"}
+    if not one_sided or any(_inline(n) and holders & set(n.split("|")) for n in shape.union):
+        return []
+    names = partial(walk.branch_names, side)
+    theirs = frozenset().union(*(names(n) for n in one_sided if not _inline(n)))
+    # The union's other named schemas, but not those whose branches include one of `one_sided`
+    # (a union branch both sides have that gained a branch of its own gives its values too).
+    others = frozenset().union(*(names(n) for n in shape.union if n not in one_sided)) - theirs
+    others = frozenset(n for n in others if not names(n) & theirs)
+
+    def values(of: frozenset[str]) -> list[Any] | None:
+        found: list[Any] = []
+        for name in sorted(of):
+            field = walk.named_fields(side, name).get(rel)
+            if field is not None:
+                if field.enum is None:
+                    return None  # a branch that admits any value there
+                found.extend(field.enum)
+        return found
+
+    given, kept = values(theirs), values(others)
+    if not given or kept is None:
+        return []
+    return [v for v in given if v not in kept]
+
+
+def nested_branches(
+    names: Callable[[str], frozenset[str]], here: FieldShape, there: FieldShape
+) -> frozenset[str]:
+    """Named branches of branches (a union inside a branch both versions have) that only `here` has,
+    and that are nowhere in `there`: each came (or went) on its own. `names` is `Walk.branch_names`
+    for `here`'s side."""
+    kept = [n for n in here.union if n in there.union and not _inline(n)]
+    if not kept or not here.refs:
+        return frozenset()
+    inner = frozenset().union(*(names(n) for n in kept))
+    return inner - set(here.union) - set(there.refs) - set(there.union)
 
 
 def _named_alike(path: str, inline_fields: Fields, inline_shape: FieldShape, named_fields: Fields) -> bool:
@@ -235,8 +307,15 @@ def renames(walk: Walk, pair: FieldPair) -> tuple[list[Change], set[str]]:
                 evidence=tuple(evidence),
             )
         )
-    # Names left over that came or went as union branches or allOf parts are reported as such.
+    # Names left over that came or went as union branches or allOf parts are reported as such, and
+    # so are the names those branches bring (the branches of a branch that is a union itself).
     branches = (set(a.union) ^ set(b.union)) | (set(a.parts) ^ set(b.parts))
+    for side, shape, other in (("old", a, b), ("new", b, a)):
+        if shape.union:
+            names = partial(walk.branch_names, side)
+            for label in set(shape.union) - set(other.union):
+                branches |= names(label)
+            branches |= nested_branches(names, shape, other)
     gone = [n for n in gone if n not in used and n not in branches]
     came = [n for n in came if n not in used and n not in branches]
     # A name only lost or only gained. When the other side is still named (a new type that wraps

@@ -7,9 +7,11 @@ from enum import StrEnum
 from typing import Any
 
 from apidrift.check.renames import name_similarity
+from apidrift.check.schema_facts import DOMAIN
 from apidrift.check.shapes import PARTIAL, FieldShape
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
-from apidrift.diff.fields import FieldPair, directional, type_label
+from apidrift.diff.fields import FieldPair, Walk, directional, type_label
+from apidrift.diff.rules.composition import branch_values
 
 K, S = ChangeKind, Side
 B, W, INFO = Severity.BREAKING, Severity.WARNING, Severity.INFO
@@ -94,7 +96,7 @@ def _widened(types: set[str]) -> set[str]:
     return types | {"integer"} if "number" in types else types
 
 
-def enums(pair: FieldPair) -> list[Change]:
+def enums(walk: Walk, pair: FieldPair) -> list[Change]:
     a, b, label = pair.old, pair.new, pair.label
     if a.enum == b.enum:
         return []
@@ -102,6 +104,11 @@ def enums(pair: FieldPair) -> list[Change]:
         added = [v for v in b.enum if v not in a.enum]
         removed = [v for v in a.enum if v not in b.enum]
         out, renamed = _value_renames(pair, removed, added)
+        if added or removed:
+            # Values a union branch that came (went) gives are that branch's: `union-member-added`.
+            came, gone = branch_values(walk, pair)
+            added = [v for v in added if v not in came]
+            removed = [v for v in removed if v not in gone]
         # Only strings are renamed; other values (objects, lists) need not be hashable.
         added = [v for v in added if not (isinstance(v, str) and v in renamed)]
         removed = [v for v in removed if not (isinstance(v, str) and v in renamed)]
@@ -150,10 +157,13 @@ def constraints(pair: FieldPair) -> list[Change]:
     if pair.old.constraints == pair.new.constraints:
         return []
     old, new = _by_keyword(pair.old), _by_keyword(pair.new)
-    if "array" not in pair.old.types or "array" not in pair.new.types:
-        # `items` closes or opens an array; where one side admits no array, the type change says it.
-        old.pop("items", None)
-        new.pop("items", None)
+    for keyword in old.keys() | new.keys():
+        domain = DOMAIN.get(keyword)
+        if domain and not all(domain & set(shape.types) for shape in (pair.old, pair.new) if shape.types):
+            # A keyword bounds only values of its types (`maxLength` strings, `items` arrays): where
+            # one side admits none of them, no value it bounds is in both, and the type change says it.
+            old.pop(keyword, None)
+            new.pop(keyword, None)
     out = _bound_moves(pair, old, new) + _positions(pair, old, new)
     for keyword in sorted(old.keys() | new.keys()):
         default = DEFAULTS.get(keyword, _ABSENT)

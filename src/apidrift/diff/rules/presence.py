@@ -3,14 +3,15 @@ descriptions; the structural walk that pairs the fields of two flattened schemas
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 
-from apidrift.check.renames import pair_renames
+from apidrift.check.renames import pair_renames, parent_of
 from apidrift.check.shapes import FieldShape
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
-from apidrift.diff.fields import READ, SEND, ChangeContext, FieldPair, moved, outermost, type_label
-from apidrift.diff.policy import LifecyclePolicy
-from apidrift.diff.rules.composition import INLINE_TYPES, branch_changes
+from apidrift.diff.fields import READ, SEND, ChangeContext, FieldPair, Walk, moved, outermost, type_label
+from apidrift.diff.rules.composition import INLINE_TYPES, branch_changes, nested_branches
 from apidrift.diff.rules.operations import lifecycle_note
 
 K, S = ChangeKind, Side
@@ -72,12 +73,13 @@ def _branch_moved(
     path: str,
     these: dict[str, FieldShape],
     others: dict[str, FieldShape],
-    memo: dict[str, Counter[str]],
+    memo: dict[str, _Branches],
+    names: Callable[[str], frozenset[str]],
 ) -> bool:
     """Whether the field at `path` (in `these` only) was defined by a oneOf/anyOf branch of its parent
-    that the other version does not have: the branch came or went, which `union-member-added` or
-    `-removed` reports, not the field of a value that still comes. `memo` keeps the branches each
-    parent has only in `these` (the same for all its fields)."""
+    that the other version does not have (or by a branch of that branch, `names` says which named
+    schemas a branch brings): the branch came or went, which `union-member-added` or `-removed`
+    reports, not the field of a value that still comes. `memo` keeps each parent's branches."""
     shape = these[path]
     parent = path.rsplit(".", 1)[0] if "." in path else ""
     here, there = these.get(parent), others.get(parent)
@@ -86,15 +88,43 @@ def _branch_moved(
         return False
     if not there.union and not _has_fields(parent, others):
         return False  # a free-form object now (or before): its fields did go (or come) with it
-    only_here = memo.get(parent)
-    if only_here is None:
-        only_here = memo[parent] = branch_changes(there, here, fields=(parent, others, these))[0]
+    branches = memo.get(parent)
+    if branches is None:
+        only_here = branch_changes(there, here, fields=(parent, others, these))[0]
+        named = [n for n in here.union or here.refs[-1:] if n not in INLINE_TYPES]
+        one_sided = {n for n in named if only_here[n]}
+        brought = frozenset().union(*(names(n) or {n} for n in one_sided))
+        kept = frozenset().union(*(names(n) or {n} for n in named if n not in one_sided))
+        nested = nested_branches(names, here, there)
+        branches = memo[parent] = _Branches(
+            (brought - kept) | nested, brought | kept, only_here["object"] > 0
+        )
     origin = shape.origin
-    named = [n for n in here.union or here.refs[-1:] if n not in INLINE_TYPES]
-    if any(origin.startswith((f"{n}.", f"{n}[")) for n in named):
-        return any(origin.startswith((f"{n}.", f"{n}[")) for n in only_here)
+    # Schema names may hold dots (`openai.Item`): the owner is the name the origin starts with.
+    owners = [n for n in branches.named if origin.startswith((f"{n}.", f"{n}["))]
+    if owners:
+        return max(owners, key=len) in branches.one_sided
     # Defined inline: one of the inline object branches this side has more of.
-    return only_here["object"] > 0
+    return branches.inline_object
+
+
+@dataclass(frozen=True)
+class _Branches:
+    """A union parent's branches as `_branch_moved` asks of them: the named schemas only this side's
+    branches bring, those every named branch brings, and whether this side has more inline objects."""
+
+    one_sided: frozenset[str]
+    named: frozenset[str]
+    inline_object: bool
+
+
+def _type_came(path: str, others: dict[str, FieldShape]) -> bool:
+    """Whether the field at `path` is there only because its parent may now be (or no longer be) the
+    array or object that holds it: `type-widened` (or `-narrowed`) on the parent says so."""
+    there = others.get(parent_of(path))
+    if there is None or not there.types:
+        return False  # a parent of no stated type may have been that array or object all along
+    return ("array" if path.endswith("[]") else "object") not in there.types
 
 
 def _has_fields(parent: str, shapes: dict[str, FieldShape]) -> bool:
@@ -103,13 +133,10 @@ def _has_fields(parent: str, shapes: dict[str, FieldShape]) -> bool:
 
 
 def structure(
-    ctx: ChangeContext,
-    old: dict[str, FieldShape],
-    new: dict[str, FieldShape],
-    policy: LifecyclePolicy,
-    new_date: str | None = None,
+    walk: Walk, ctx: ChangeContext, old: dict[str, FieldShape], new: dict[str, FieldShape]
 ) -> tuple[list[Change], dict[str, FieldShape]]:
     """Renames, removals and additions; returns them and the old shapes moved to their new names."""
+    policy, new_date = walk.policy, walk.new_date
     changes: list[Change] = []
     old = dict(old)
     was = {p: p for p in old}  # where each (possibly moved) old path really was
@@ -136,10 +163,10 @@ def structure(
             )
             old = {moved(p, pair.old, pair.new): s for p, s in old.items()}
             was = {moved(p, pair.old, pair.new): o for p, o in was.items()}
-    gone_branches: dict[str, Counter[str]] = {}
+    gone_branches: dict[str, _Branches] = {}
     for p in outermost(old, new):
-        if _branch_moved(p, old, new, gone_branches):
-            continue  # the oneOf/anyOf branch that defined it went: `union-member-removed` says so
+        if _type_came(p, new) or _branch_moved(p, old, new, gone_branches, partial(walk.branch_names, "old")):
+            continue  # its parent's type or union branch went: `type-narrowed`, `union-member-removed`
         status = policy.read(("deprecated", True) in old[p].annotations, old[p].annotations)
         if status.deprecated or status.sunset:
             # Readers were given notice: the lifecycle policy grades it, never worse than removing a
@@ -164,10 +191,10 @@ def structure(
             changes.append(
                 ctx.change(K.FIELD_REMOVED, p, type_label(old[p]), None, f"{p} removed", origin=defined)
             )
-    came_branches: dict[str, Counter[str]] = {}
+    came_branches: dict[str, _Branches] = {}
     for p in outermost(new, old):
-        if _branch_moved(p, new, old, came_branches):
-            continue  # defined by a new oneOf/anyOf branch: `union-member-added` says so
+        if _type_came(p, old) or _branch_moved(p, new, old, came_branches, partial(walk.branch_names, "new")):
+            continue  # its parent's type or union branch came: `type-widened`, `union-member-added`
         shape = new[p]
         what = "required" if shape.required else "optional"
         message = f"{what} {p} added"
