@@ -225,6 +225,26 @@ def test_the_component_cache_changes_no_shape_of_the_real_documents(shared: Path
         assert all(cached.flatten(s) == walked.flatten(s) for s in schemas), name
 
 
+def test_values_at_reads_what_flattening_the_whole_schema_gives(shared: Path) -> None:
+    """`values_at` (a named schema's own property, or the schema itself, without walking the rest)
+    gives the enum values its flattened field has, for every named schema of the newer document."""
+    from apidrift.check.schema_facts import sorted_unique
+    from apidrift.openapi.convert import import_document
+    from apidrift.openapi.document import load_document
+
+    document = load_document(shared / "openapi" / "openai-openapi-2026-05-13.yaml")
+    version = import_document(document, api="openai", version="v").version
+    flattener = SchemaFlattener(version.schemas, detail=True)
+    compared = 0
+    for name in version.schemas:
+        fields = flattener.flatten({"$ref": f"#/$defs/{name}"})
+        for key in ("", *(p for p in fields if p and "." not in p and "[" not in p and p != "*")):
+            got, want = flattener.values_at(name, key), fields[key].enum
+            assert (None if got is None else tuple(sorted_unique(got))) == want, (name, key)
+            compared += 1
+    assert compared > 4_000
+
+
 def _schemas_of(op: Operation) -> list[JSONSchema]:
     found = [p.schema for p in op.parameters]
     found += list(op.request_body.all_media.values()) if op.request_body else []

@@ -134,6 +134,7 @@ class SchemaFlattener:
         self._reach: dict[str, frozenset[str]] = {}
         self._direct: dict[str, set[str]] = {}
         self._named_members: dict[str, list[JSONSchema]] = {}
+        self._member_names: dict[str, frozenset[str]] = {}
         self._twin: _Twin | None = None
         self._budget = WalkBudget("flattening a schema into fields")
 
@@ -288,9 +289,31 @@ class SchemaFlattener:
     def member_names(self, name: str) -> frozenset[str]:
         """The named schemas a value of the named type `name` may be: itself and, where it is a
         oneOf/anyOf, its branches' names, those of branches of branches included."""
+        found = self._member_names.get(name)
+        if found is None:
+            node, refs = self.deref(self.defs[name], (name,))
+            members = self._members_of(refs[-1], node)
+            found = frozenset({*refs, *(r for m in members for r in m.get("__refs__", ()))})
+            self._member_names[name] = found
+        return found
+
+    def values_at(self, name: str, key: str) -> tuple[Any, ...] | None:
+        """The enum values the named schema gives its property `key` ("": the value itself), as its
+        flattened fields would say, without walking the rest: none where it has no such property,
+        None where one of its branches admits any value there."""
         node, refs = self.deref(self.defs[name], (name,))
         members = self._members_of(refs[-1], node)
-        return frozenset({*refs, *(r for m in members for r in m.get("__refs__", ()))})
+        if not key:
+            return enum_of(members)
+        found: list[Any] = []
+        for member in members:
+            sub = (member.get("properties") or {}).get(key)
+            if sub is not None:
+                enum = enum_of(self._members(self.deref(sub)[0]))
+                if enum is None:
+                    return None
+                found.extend(enum)
+        return tuple(found)
 
     def _refs_of(self, name: str) -> set[str]:
         direct = self._direct.get(name)

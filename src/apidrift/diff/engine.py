@@ -4,7 +4,7 @@ and ask the rules of `apidrift.diff.registry` at each operation, parameter, body
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -119,6 +119,7 @@ class _Walk:
         self.new_flat.share_with(self.old_flat, self._same_component)
         self._named_shape_cache: dict[tuple[str, str], dict[str, tuple[Any, ...]]] = {}
         self._flat_cache: dict[tuple[str, str], dict[str, FieldShape]] = {}
+        self._named_fields: dict[tuple[str, str], Mapping[str, FieldShape]] = {}
         self._same: dict[str, bool] = {}
         self._compared: dict[tuple[Side, str, str], list[Change]] = {}
 
@@ -212,10 +213,26 @@ class _Walk:
             self._named_shape_cache[key] = {p: (s.types, s.required, s.enum) for p, s in shapes.items()}
         return self._named_shape_cache[key]
 
-    def named_fields(self, side: str, name: str) -> dict[str, FieldShape]:
+    def named_fields(self, side: str, name: str) -> Mapping[str, FieldShape]:
         """The fields of the named schema `name` on `side` ("old" or "new"); none if it has no such name."""
-        version = self.old if side == "old" else self.new
-        return self.flatten(side, version.schemas[name]) if name in version.schemas else {}
+        key = (side, name)
+        fields = self._named_fields.get(key)
+        if fields is None:
+            version = self.old if side == "old" else self.new
+            # Through a reference: the fields below each named schema are flattened once per version.
+            fields = self.flatten(side, {"$ref": f"#/$defs/{name}"}) if name in version.schemas else {}
+            self._named_fields[key] = fields
+        return fields
+
+    def values_at(self, side: str, name: str, rel: str) -> tuple[Any, ...] | None:
+        """The enum values the named schema `name` gives its field `rel` ("" for itself): none where it
+        has no such field, None where it admits any value there."""
+        if "." not in rel and "[" not in rel and rel != "*":
+            # A property of its own (a discriminator, say): read without flattening the whole schema.
+            version, flattener = (self.old, self.old_flat) if side == "old" else (self.new, self.new_flat)
+            return flattener.values_at(name, rel) if name in version.schemas else ()
+        field = self.named_fields(side, name).get(rel)
+        return () if field is None else field.enum
 
     def branch_names(self, side: str, label: str) -> frozenset[str]:
         """The named schemas a union branch labelled `label` brings: itself and, where it is a union

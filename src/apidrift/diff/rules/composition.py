@@ -129,10 +129,12 @@ def branch_changes(
     return came, gone
 
 
-def branch_values(walk: Walk, pair: FieldPair) -> tuple[list[Any], list[Any]]:
-    """The enum values of this field that only the named union branches gained (lost) at its nearest
-    union ancestor give, and no other branch does: a discriminator's new `const` is the new branch,
-    which `union-member-added` (`-removed`) reports, not a second change to the field."""
+def branch_values(
+    walk: Walk, pair: FieldPair, added: list[Any], removed: list[Any]
+) -> tuple[list[Any], list[Any]]:
+    """Of the enum values this field gained (`added`) and lost (`removed`), those that only the named
+    union branches gained (lost) at its nearest union ancestor give: a discriminator's new `const` is
+    the new branch, which `union-member-added` (`-removed`) reports, not a second change to the field."""
     if pair.fields is None:
         return [], []
     old_fields, new_fields = pair.fields
@@ -150,37 +152,49 @@ def branch_values(walk: Walk, pair: FieldPair) -> tuple[list[Any], list[Any]]:
     came, gone = branch_changes(a, b, fields=(at, old_fields, new_fields))
     came.update(nested_branches(partial(walk.branch_names, "new"), b, a))
     gone.update(nested_branches(partial(walk.branch_names, "old"), a, b))
-    return _values_of(walk, "new", b, set(came), rel), _values_of(walk, "old", a, set(gone), rel)
+    return (
+        _given_by(walk, "new", b, set(came), rel, added) if added else [],
+        _given_by(walk, "old", a, set(gone), rel, removed) if removed else [],
+    )
 
 
-def _values_of(walk: Walk, side: str, shape: FieldShape, one_sided: set[str], rel: str) -> list[Any]:
-    """The enum values at `rel` that the named branches `one_sided` of the union `shape` give and the
-    union's other branches do not (an inline branch that may hold the field gives values nobody can
-    name: then none is theirs)."""
+def _given_by(
+    walk: Walk, side: str, shape: FieldShape, one_sided: set[str], rel: str, wanted: list[Any]
+) -> list[Any]:
+    """The values of `wanted` at `rel` that the named branches `one_sided` of the union `shape` give
+    and its other branches do not. An inline branch that may hold the field gives values nobody can
+    name: then none is theirs. A branch equal in both versions gives no value only one has."""
     holders = {"object", "array"} if rel else INLINE_TYPES - {"null"}
     if not one_sided or any(_inline(n) and holders & set(n.split("|")) for n in shape.union):
         return []
     names = partial(walk.branch_names, side)
     theirs = frozenset().union(*(names(n) for n in one_sided if not _inline(n)))
-    # The union's other named schemas, but not those whose branches include one of `one_sided`
-    # (a union branch both sides have that gained a branch of its own gives its values too).
-    others = frozenset().union(*(names(n) for n in shape.union if n not in one_sided)) - theirs
-    others = frozenset(n for n in others if not names(n) & theirs)
-
-    def values(of: frozenset[str]) -> list[Any] | None:
-        found: list[Any] = []
-        for name in sorted(of):
-            field = walk.named_fields(side, name).get(rel)
-            if field is not None:
-                if field.enum is None:
-                    return None  # a branch that admits any value there
-                found.extend(field.enum)
-        return found
-
-    given, kept = values(theirs), values(others)
-    if not given or kept is None:
+    given = _values_at(walk, side, theirs, rel)
+    candidates = [v for v in wanted if v in given] if given else []
+    if not candidates:
         return []
-    return [v for v in given if v not in kept]
+    changed = [n for n in shape.union if n not in one_sided and not _inline(n) and not _same(walk, n)]
+    # The names a changed branch brings, but not those that bring one of `one_sided` (a branch both
+    # sides have that gained a branch of its own gives its values too).
+    others = frozenset().union(*(names(n) for n in changed)) - theirs
+    kept = _values_at(walk, side, frozenset(n for n in others if not names(n) & theirs), rel)
+    return [] if kept is None else [v for v in candidates if v not in kept]
+
+
+def _same(walk: Walk, name: str) -> bool:
+    ref = {"$ref": f"#/$defs/{name}"}
+    return walk.unchanged(ref, ref)
+
+
+def _values_at(walk: Walk, side: str, names: frozenset[str], rel: str) -> list[Any] | None:
+    """The enum values the named schemas give at `rel`; None where one admits any value there."""
+    found: list[Any] = []
+    for name in sorted(names):
+        values = walk.values_at(side, name, rel)
+        if values is None:
+            return None
+        found.extend(values)
+    return found
 
 
 def nested_branches(

@@ -106,7 +106,7 @@ def enums(walk: Walk, pair: FieldPair) -> list[Change]:
         out, renamed = _value_renames(pair, removed, added)
         if added or removed:
             # Values a union branch that came (went) gives are that branch's: `union-member-added`.
-            came, gone = branch_values(walk, pair)
+            came, gone = branch_values(walk, pair, added, removed)
             added = [v for v in added if v not in came]
             removed = [v for v in removed if v not in gone]
         # Only strings are renamed; other values (objects, lists) need not be hashable.
