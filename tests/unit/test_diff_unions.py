@@ -146,3 +146,50 @@ def test_a_bound_of_a_type_one_side_does_not_admit_is_the_type_changes(side: Sid
     short: JSONSchema = {"type": "string", "maxLength": 4}
     changes = found(on(side, short, {}), on(side, {"type": "integer", "maximum": 9}, {}), side)
     assert [c.kind for c in changes] == [K.TYPE_CHANGED]
+
+
+@pytest.mark.parametrize("side", FIELD_SIDES)
+def test_the_fields_below_a_new_branchs_own_field_are_the_branchs(side: Side) -> None:
+    """A new `Shell` item whose `action` (a field the old `Click` item has too) is an `Exec` with a
+    required `command`: `action.command` comes with the new branch, never as a required field added
+    to the old items' `action` (that graded every old sender broken)."""
+    click = event("click", action={"type": "object", "properties": {"x": S}})
+    exec_: JSONSchema = {"type": "object", "properties": {"command": S}, "required": ["command"]}
+    shell = event("shell", action=ref("Exec"))
+    old = on(side, {"oneOf": [ref("Click")]}, {"Click": click})
+    new = on(side, {"oneOf": [ref("Click"), ref("Shell")]}, {"Click": click, "Shell": shell, "Exec": exec_})
+    forward, backward = found(old, new, side), found(new, old, side)
+    assert not [c for c in forward + backward if c.kind in (K.FIELD_ADDED, K.FIELD_REMOVED)], (
+        forward + backward
+    )
+    assert (K.UNION_MEMBER_ADDED, where(side)) in kinds(forward)
+    assert (K.UNION_MEMBER_REMOVED, where(side)) in kinds(backward)
+
+
+@pytest.mark.parametrize("side", FIELD_SIDES)
+def test_a_field_added_to_a_renamed_branch_is_still_a_field_added(side: Side) -> None:
+    def with_meta(kind: str, **more: JSONSchema) -> JSONSchema:
+        branch = event(kind)
+        branch["properties"]["meta"] = {"type": "object", "properties": {"a": S, **more}}
+        return branch
+
+    old = on(side, UNION, {"Created": with_meta("created"), "Deleted": with_meta("deleted")})
+    renamed = {"oneOf": [ref("CreatedEvent"), ref("DeletedEvent")]}
+    defs = {"CreatedEvent": with_meta("created", b=S, c=S), "DeletedEvent": with_meta("deleted")}
+    changes = found(old, on(side, renamed, defs), side)
+    prefix = "q.f" if side is Side.PARAMETER else "f"
+    assert {c.path for c in changes if c.kind is K.FIELD_ADDED} == {f"{prefix}.meta.b", f"{prefix}.meta.c"}
+    assert len([c for c in changes if c.kind is K.SCHEMA_RENAMED]) == 2
+
+
+def test_branches_with_the_same_discriminating_constant_are_one_branch_renamed() -> None:
+    """`Created` became `ThingMadeEvent` (no likeness of name) with the same `type: created` and one
+    more field: a rename with that evidence, and the field added to it, not a branch swapped."""
+    old = on(Side.RESPONSE, UNION, BASE)
+    union = {**UNION, "oneOf": [ref("ThingMadeEvent"), ref("Deleted")]}
+    new = on(Side.RESPONSE, union, {"ThingMadeEvent": event("created", size=S), "Deleted": BASE["Deleted"]})
+    changes = found(old, new, Side.RESPONSE)
+    assert kinds(changes) == [(K.FIELD_ADDED, "f.size"), (K.SCHEMA_RENAMED, "f")], changes
+    renamed = next(c for c in changes if c.kind is K.SCHEMA_RENAMED)
+    assert (renamed.old, renamed.new) == ("Created", "ThingMadeEvent")
+    assert "same type 'created'" in renamed.evidence

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -314,6 +314,18 @@ class SchemaFlattener:
                     return None
                 found.extend(enum)
         return tuple(found)
+
+    def reached(self, starts: Iterable[str], avoid: frozenset[str] = frozenset()) -> frozenset[str]:
+        """The named schemas `starts` (themselves included) reach through `$ref`s, never passing
+        through one in `avoid`."""
+        seen: set[str] = set()
+        pending = [n for n in starts if n in self.defs and n not in avoid]
+        while pending:
+            name = pending.pop()
+            if name not in seen:
+                seen.add(name)
+                pending.extend(r for r in self._refs_of(name) if r in self.defs and r not in avoid)
+        return frozenset(seen)
 
     def _refs_of(self, name: str) -> set[str]:
         direct = self._direct.get(name)

@@ -234,6 +234,10 @@ class _Walk:
         field = self.named_fields(side, name).get(rel)
         return () if field is None else field.enum
 
+    def reached(self, side: str, starts: Iterable[str], avoid: frozenset[str]) -> frozenset[str]:
+        """The named schemas of `side` that `starts` reach (themselves included), not through `avoid`."""
+        return (self.old_flat if side == "old" else self.new_flat).reached(starts, avoid)
+
     def branch_names(self, side: str, label: str) -> frozenset[str]:
         """The named schemas a union branch labelled `label` brings: itself and, where it is a union
         too, its own branches' names. An inline branch (a JSON type's label) brings none."""

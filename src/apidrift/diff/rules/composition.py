@@ -285,6 +285,66 @@ def _shown(labels: Counter[str]) -> list[str]:
 INLINE_TYPES = PRIMITIVE | {"object", "array"}
 
 
+def renamed_names(
+    walk: Walk, old: FieldShape, new: FieldShape, fields: tuple[str, Fields, Fields] | None = None
+) -> list[tuple[str, str, float, list[str]]]:
+    """The schema names at one field taken as renamed, best first: (old name, new name, confidence,
+    evidence), each name in one pair at most. A part or branch swapped for an unrelated one is a
+    part or branch added and removed, never a rename; a lone name changed elsewhere (a field's own
+    type) is taken as one; two union branches with the same discriminating constant are one branch
+    renamed. `fields`: where the field is and both versions' fields (for the constants)."""
+    gone = sorted(set(old.refs) - set(new.refs))
+    came = sorted(set(new.refs) - set(old.refs))
+    pairs: list[tuple[str, str, float, list[str]]] = []
+    members = set(old.union) | set(new.union) | set(old.parts) | set(new.parts)
+    keys = _constant_keys(fields) if gone and came and old.union and new.union else []
+    for old_name in gone:
+        for new_name in came:
+            score, evidence = name_similarity(old_name, new_name)
+            if walk.same_named_shape(old_name, new_name):
+                score, evidence = max(score, 0.9), [*evidence, "identical shape"]
+            same = _same_constant(walk, keys, old_name, new_name)
+            if same:
+                score, evidence = max(score, 0.9), [*evidence, same]
+            lone = len(gone) == len(came) == 1 and not {old_name, new_name} & members
+            if score >= 0.5 or lone:
+                pairs.append((old_name, new_name, max(score, 0.5), evidence))
+    used: set[str] = set()
+    chosen = []
+    for old_name, new_name, score, evidence in sorted(pairs, key=lambda t: -t[2]):
+        if old_name not in used and new_name not in used:
+            used |= {old_name, new_name}
+            chosen.append((old_name, new_name, score, evidence))
+    return chosen
+
+
+def _constant_keys(fields: tuple[str, Fields, Fields] | None) -> list[str]:
+    """The properties right below a union field that both versions bound by an enum or `const`:
+    where its branches may be told apart (`type`, `object`, `event`)."""
+    if fields is None:
+        return []
+    path, old_fields, new_fields = fields
+    prefix = f"{path}." if path else ""
+    keys = []
+    for p, shape in new_fields.items():
+        key = p[len(prefix) :] if p.startswith(prefix) else ""
+        if key and "." not in key and "[" not in key and shape.enum is not None:
+            other = old_fields.get(p)
+            if other is not None and other.enum is not None:
+                keys.append(key)
+    return sorted(keys)
+
+
+def _same_constant(walk: Walk, keys: list[str], old_name: str, new_name: str) -> str:
+    """Evidence that two branches are one: the same single value of a property (`type:
+    response.created`) in both, else ""."""
+    for key in keys:
+        before, after = walk.values_at("old", old_name, key), walk.values_at("new", new_name, key)
+        if before is not None and after is not None and len(before) == 1 and before == after:
+            return f"same {key} {before[0]!r}"
+    return ""
+
+
 def renames(walk: Walk, pair: FieldPair) -> tuple[list[Change], set[str]]:
     """Schema names that changed at this path, and the names paired as renames."""
     a, b = pair.old, pair.new
@@ -293,22 +353,9 @@ def renames(walk: Walk, pair: FieldPair) -> tuple[list[Change], set[str]]:
     if not gone and not came:
         return [], set()
     out = []
-    pairs: list[tuple[str, str, float, list[str]]] = []
-    # A part or branch swapped for an unrelated one is a part or branch added and removed, never a
-    # rename; a lone name changed elsewhere (a field's own type) is taken as one.
-    members = set(a.union) | set(b.union) | set(a.parts) | set(b.parts)
-    for old_name in gone:
-        for new_name in came:
-            score, evidence = name_similarity(old_name, new_name)
-            if walk.same_named_shape(old_name, new_name):
-                score, evidence = max(score, 0.9), [*evidence, "identical shape"]
-            lone = len(gone) == len(came) == 1 and not {old_name, new_name} & members
-            if score >= 0.5 or lone:
-                pairs.append((old_name, new_name, max(score, 0.5), evidence))
     used: set[str] = set()
-    for old_name, new_name, score, evidence in sorted(pairs, key=lambda t: -t[2]):
-        if old_name in used or new_name in used:
-            continue
+    fields = (pair.path, *pair.fields) if pair.fields is not None else None
+    for old_name, new_name, score, evidence in renamed_names(walk, a, b, fields):
         used |= {old_name, new_name}
         message = f"type {old_name} renamed to {new_name}"
         out.append(
