@@ -9,9 +9,9 @@ from typing import Any
 from apidrift.check.renames import name_similarity
 from apidrift.check.schema_facts import DOMAIN
 from apidrift.check.shapes import PARTIAL, FieldShape
+from apidrift.diff.branches import branch_values
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
 from apidrift.diff.fields import FieldPair, Walk, directional, type_label
-from apidrift.diff.rules.composition import branch_values
 
 K, S = ChangeKind, Side
 B, W, INFO = Severity.BREAKING, Severity.WARNING, Severity.INFO
