@@ -46,3 +46,4 @@ def imports_one_after_the_other(monkeypatch: pytest.MonkeyPatch) -> None:
     """In-process runs import their documents one after the other, whatever the machine's idle cores:
     a test that counts parses sees them all. `test_openapi_forked.py` forks on purpose."""
     monkeypatch.setattr("apidrift.openapi.sources.free_cores", lambda: 0)
+    monkeypatch.setattr("apidrift.cli.diff.free_cores", lambda: 0)  # `diff` compares in one process too

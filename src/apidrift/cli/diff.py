@@ -19,6 +19,7 @@ from apidrift.diff.changes import Severity
 from apidrift.diff.engine import diff_versions
 from apidrift.diff.policy import DEPRECATED_KEYS, SUNSET_KEYS, LifecyclePolicy
 from apidrift.diff.render import render_json, render_markdown, render_text
+from apidrift.forked import free_cores
 from apidrift.history.gates import FailOn
 from apidrift.openapi.sources import ScopeError, check_scope, resolve_versions
 from apidrift.profiles.bundled import DEFAULT_API
@@ -191,7 +192,9 @@ def diff(
         sunset_keys=tuple(sunset_key) if sunset_key else SUNSET_KEYS,
         deprecated_keys=tuple(deprecated_key) if deprecated_key else DEPRECATED_KEYS,
     )
-    result = diff_versions(before, after, include_cosmetic=include_cosmetic, policy=policy)
+    result = diff_versions(
+        before, after, include_cosmetic=include_cosmetic, policy=policy, children=free_cores()
+    )
     if operation or path or severity is not None or tag:
         within = _tagged(tag, api, contracts, before, after) if tag else None
         result = result.only(operations=operation or (), paths=path or (), severity=severity, within=within)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from apidrift.check.shapes import FieldShape, SchemaFlattener, refs_in
@@ -28,6 +29,7 @@ from apidrift.diff.rules import (
 )
 from apidrift.diff.rules.composition import INLINE
 from apidrift.diff.rules.operations import path_shape
+from apidrift.forked import run_forked
 
 K = ChangeKind
 __all__ = ["INLINE", "VersionDiff", "diff_versions", "iter_changes", "path_shape"]
@@ -89,20 +91,39 @@ def diff_versions(
     *,
     include_cosmetic: bool = False,
     policy: LifecyclePolicy = DEFAULT_POLICY,
+    children: int = 0,
 ) -> VersionDiff:
-    """Match operations by method and path shape and compare parameters, bodies and responses."""
+    """Match operations by method and path shape and compare parameters, bodies and responses;
+    with `children` > 0 (idle cores), half the operations are compared in a forked child."""
     walk = _Walk(old, new, policy)
     result = VersionDiff(old.version, new.version)
     changes, pairs = operations.match(RULES, old, new, policy)
     result.changes.extend(changes)
     result.changes.extend(security.schemes(RULES, old, new))
-    for before, after in pairs:
-        result.changes.extend(walk.operation(before, after))
+    result.changes.extend(_compare_operations(walk, pairs, children))
     result.changes.extend(webhooks.check(walk, RULES, old, new))
     result.operations = (len(old.operations), len(new.operations), len(pairs))
     if not include_cosmetic:
         result.changes = [c for c in result.changes if not c.cosmetic]
     return result
+
+
+# Below this many matched operations a forked child costs more than the half of them it compares.
+FORK_FROM_OPERATIONS = 40
+
+
+def _compare_operations(walk: _Walk, pairs: list[tuple[Operation, Operation]], children: int) -> list[Change]:
+    """The changes of each matched pair, in order. With a child, every other pair is compared there
+    (`forked.run_forked`: results and errors exactly as one after the other): the walk's caches are
+    each process's own, and operations share too few schemas for that to cost much."""
+    if children < 1 or len(pairs) < FORK_FROM_OPERATIONS:
+        return [change for old, new in pairs for change in walk.operation(old, new)]
+    halves = run_forked([partial(_each, walk, pairs[0::2]), partial(_each, walk, pairs[1::2])], children=1)
+    return [change for i in range(len(pairs)) for change in halves[i % 2][i // 2]]
+
+
+def _each(walk: _Walk, pairs: list[tuple[Operation, Operation]]) -> list[list[Change]]:
+    return [walk.operation(old, new) for old, new in pairs]
 
 
 class _Walk:

@@ -17,10 +17,10 @@ from typing import Any
 from apidrift.contracts.model import CONTRACT_FILE, ContractStore, ContractVersion, load_version
 from apidrift.errors import ApidriftError, ContractError, UnsafeFileError
 from apidrift.files import atomic_write
+from apidrift.forked import free_cores, run_forked
 from apidrift.openapi.bundle import ORIGINS_KEY, has_external_refs, origin_of
 from apidrift.openapi.components import Finding, ImportedExample
 from apidrift.openapi.convert import ImportResult, import_document, in_scope, load_document
-from apidrift.openapi.forked import free_cores, run_forked
 from apidrift.openapi.soundness import check_imported
 
 # /8: YAML is read as YAML 1.2 (`on`, `0755` and `1e3` changed meaning).

@@ -1,8 +1,9 @@
 """Run a few independent jobs at once: the first here, the others in forked children on idle cores.
 
 For importing the two documents of a diff side by side (each a third of a second of parsing,
-converting and checking). A child's result comes back pickled through a pipe of its own; a
-multiprocessing pool would cost more to start than the jobs take, and pickles its jobs too.
+converting and checking), and comparing half of their operations in a child. A child's result
+comes back pickled through a pipe of its own; a multiprocessing pool would cost more to start than
+the jobs take, and pickles its jobs too.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pickle
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import BinaryIO, TypeVar
 
@@ -23,8 +25,10 @@ T = TypeVar("T")
 __all__ = ["free_cores", "run_forked"]
 
 # Idle time of the machine from here on: a sample taken when the run's modules are loaded, so the
-# span up to the jobs (the rest of the start) tells whether another core is free.
+# span up to the jobs (the rest of the start) tells whether another core is free; with the CPU time
+# this process's own children took since, which a later call counts as free as well.
 _LOADED = cpu_sample()
+_SINCE = (time.monotonic(), os.times())
 
 
 def free_cores(loadavg: str = "/proc/loadavg") -> int:
@@ -34,7 +38,18 @@ def free_cores(loadavg: str = "/proc/loadavg") -> int:
     idle = idle_cores(_LOADED)
     if idle is None:
         idle = _idle_now(loadavg)
+    else:
+        idle += _own_children()
     return 0 if idle is None else max(0, round(idle))
+
+
+def _own_children() -> float:
+    """Cores this process's finished children kept busy since the modules loaded (a diff's second
+    import, say): the core is free again for the next jobs."""
+    start, before = _SINCE
+    after, span = os.times(), time.monotonic() - start
+    used = after.children_user + after.children_system - before.children_user - before.children_system
+    return used / span if span > 0 else 0.0
 
 
 def _idle_now(loadavg: str) -> float | None:

@@ -1,18 +1,21 @@
 """forked.py: jobs run side by side in forked children, results and errors as if one after the other;
-`import_openapi_files` imports two documents so."""
+`import_openapi_files` imports two documents so, and `diff_versions` compares half its operations so."""
 
 from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import apidrift.openapi.sources as sources
+from apidrift.contracts.model import ContractVersion
+from apidrift.diff.engine import FORK_FROM_OPERATIONS
 from apidrift.errors import OpenAPIError
-from apidrift.openapi.forked import run_forked
+from apidrift.forked import run_forked
 
 PARENT = os.getpid()
 
@@ -109,7 +112,7 @@ def _no_parse(path: Path) -> object:
 def test_small_documents_are_not_forked(two_files: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sources, "FORK_FROM_BYTES", 1 << 20)
     monkeypatch.setattr(sources, "free_cores", lambda: 1)
-    monkeypatch.setattr("apidrift.openapi.forked.os.fork", _no_fork)
+    monkeypatch.setattr("apidrift.forked.os.fork", _no_fork)
     assert len(sources.import_openapi_files(two_files)) == 2
 
 
@@ -155,10 +158,70 @@ def test_a_command_that_asks_at_once_counts_the_tasks_running_now(
 ) -> None:
     """Asked a few milliseconds after the modules loaded (too short a span to tell idle time by),
     the free cores are those no runnable task holds now."""
-    import apidrift.openapi.forked as forked
+    import apidrift.forked as forked
 
     loadavg = tmp_path / "loadavg"
     loadavg.write_text(line, encoding="ascii")
     monkeypatch.setattr(forked, "_LOADED", None)  # no span: what runs now decides
     monkeypatch.setattr(forked.os, "cpu_count", lambda: cores)
     assert forked.free_cores(str(loadavg)) == free
+
+
+def _many_operations(label: str, field: str) -> ContractVersion:
+    from test_diff import obj, op, version
+
+    ops = [
+        op(obj({"id": {"type": "string"}, field: {"type": "integer"}}), op_id=f"op{i}", path=f"/things{i}")
+        for i in range(FORK_FROM_OPERATIONS + 5)
+    ]
+    return version(label, ops)
+
+
+def test_a_diff_compares_half_its_operations_in_a_child_with_the_same_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import apidrift.diff.engine as engine
+
+    ran: list[int] = []
+
+    def spied(jobs: Sequence[Callable[[], Any]], *, children: int, here: int = 0) -> list[Any]:
+        ran.append(len(jobs))
+        return run_forked(jobs, children=children, here=here)
+
+    monkeypatch.setattr(engine, "run_forked", spied)
+    old, new = _many_operations("a", "count"), _many_operations("b", "total")
+    alone = engine.diff_versions(old, new)
+    assert ran == []
+    side_by_side = engine.diff_versions(old, new, children=1)
+    assert ran == [2]
+    assert side_by_side.changes == alone.changes and len(alone.changes) >= len(old.operations)
+
+
+def test_the_shared_pair_diffs_alike_with_a_child(shared: Path) -> None:
+    from apidrift.diff.engine import diff_versions
+    from apidrift.diff.render import render_json
+    from apidrift.openapi.sources import import_openapi_file
+
+    old, new = (
+        import_openapi_file(shared / "openapi" / name).version
+        for name in ("openai-openapi-2025-04-29.yaml", "openai-openapi-2026-05-13.yaml")
+    )
+    assert render_json(diff_versions(old, new, children=1)) == render_json(diff_versions(old, new))
+
+
+def test_a_core_a_finished_child_of_ours_kept_busy_is_free_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A diff's second import ran in a child on the other core: that core looked busy since the
+    modules loaded, but it is ours and free again for comparing half the operations."""
+    import subprocess
+    import sys
+    import time
+
+    import apidrift.forked as forked
+
+    monkeypatch.setattr(forked, "idle_cores", lambda since: 0.45)  # the other core mostly busy...
+    monkeypatch.setattr(forked, "_SINCE", (time.monotonic(), os.times()))
+    busy = "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.6: pass"
+    subprocess.run([sys.executable, "-c", busy], check=True)  # ...with a child of ours, now done
+    assert forked.free_cores() == 1
+    monkeypatch.setattr(forked, "_SINCE", (time.monotonic() - 1.0, os.times()))
+    assert forked.free_cores() == 0  # no child of ours since: a core idle 45% of the time is not free
