@@ -193,3 +193,20 @@ def test_branches_with_the_same_discriminating_constant_are_one_branch_renamed()
     renamed = next(c for c in changes if c.kind is K.SCHEMA_RENAMED)
     assert (renamed.old, renamed.new) == ("Created", "ThingMadeEvent")
     assert "same type 'created'" in renamed.evidence
+
+
+def test_a_large_union_renamed_whole_is_paired_by_its_constants() -> None:
+    """60 branches renamed at once (3,600 name pairs, past what is weighed pair by pair): each is
+    still found by its `type` value through an index, never by comparing every name with every other."""
+    n = 60
+    old = on(
+        Side.RESPONSE,
+        {"oneOf": [ref(f"Old{i}") for i in range(n)]},
+        {f"Old{i}": event(f"k{i}") for i in range(n)},
+    )
+    union = {"oneOf": [ref(f"Renamed{i}") for i in range(n)]}
+    new = on(Side.RESPONSE, union, {f"Renamed{i}": event(f"k{i}", extra=S) for i in range(n)})
+    changes = found(old, new, Side.RESPONSE)
+    renamed = {(c.old, c.new) for c in changes if c.kind is K.SCHEMA_RENAMED}
+    assert renamed == {(f"Old{i}", f"Renamed{i}") for i in range(n)}
+    assert [c.path for c in changes if c.kind is K.FIELD_ADDED] == ["f.extra"]

@@ -229,9 +229,11 @@ def renamed_names(
     renamed. `fields`: where the field is and both versions' fields (for the constants)."""
     gone = sorted(set(old.refs) - set(new.refs))
     came = sorted(set(new.refs) - set(old.refs))
-    pairs: list[tuple[str, str, float, list[str]]] = []
+    pairs: list[_Pair] = []
     members = set(old.union) | set(new.union) | set(old.parts) | set(new.parts)
     keys = _constant_keys(fields) if gone and came and old.union and new.union else []
+    if len(gone) * len(came) > _PAIRS_COMPARED:
+        return _choose(_paired_by_constant(walk, keys, gone, came))
     for old_name in gone:
         for new_name in came:
             score, evidence = name_similarity(old_name, new_name)
@@ -243,6 +245,17 @@ def renamed_names(
             lone = len(gone) == len(came) == 1 and not {old_name, new_name} & members
             if score >= 0.5 or lone:
                 pairs.append((old_name, new_name, max(score, 0.5), evidence))
+    return _choose(pairs)
+
+
+# Past this many (old name, new name) pairs at one field, names are paired only by a discriminating
+# constant: weighing every name against every other grows with the square of a union's size.
+_PAIRS_COMPARED = 2_500
+_Pair = tuple[str, str, float, list[str]]
+
+
+def _choose(pairs: list[_Pair]) -> list[_Pair]:
+    """The best pairs, each name in one at most."""
     used: set[str] = set()
     chosen = []
     for old_name, new_name, score, evidence in sorted(pairs, key=lambda t: -t[2]):
@@ -250,6 +263,28 @@ def renamed_names(
             used |= {old_name, new_name}
             chosen.append((old_name, new_name, score, evidence))
     return chosen
+
+
+def _paired_by_constant(walk: Walk, keys: list[str], gone: list[str], came: list[str]) -> list[_Pair]:
+    """Gone and new names whose single value of a constant property is the same, and no other name's
+    on either side, found through an index: linear in the names."""
+    pairs = []
+    for key in keys:
+        by_value: dict[str, list[str]] = {}
+        for name in came:
+            values = walk.values_at("new", name, key)
+            if values is not None and len(values) == 1:
+                by_value.setdefault(repr(values[0]), []).append(name)
+        taken: dict[str, list[str]] = {}
+        for name in gone:
+            values = walk.values_at("old", name, key)
+            if values is not None and len(values) == 1:
+                taken.setdefault(repr(values[0]), []).append(name)
+        for value, olds in taken.items():
+            news = by_value.get(value, [])
+            if len(olds) == 1 and len(news) == 1:
+                pairs.append((olds[0], news[0], 0.9, [f"same {key} {value}"]))
+    return pairs
 
 
 def _constant_keys(fields: tuple[str, Fields, Fields] | None) -> list[str]:
