@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -54,16 +55,18 @@ def parse_text(text: str, path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Any
         else:
             refuse_lone_surrogates(text, value, file=str(path), error=OpenAPIError)
             return value
-    # Imported here: a diff served from the cache never parses YAML, so it need not load PyYAML.
-    import yaml
-
+    # Imported here: a diff served from the cache never parses YAML. PyYAML is imported (by the
+    # event builder) only for a document the Rust loader does not read: only it raises YAMLError.
     import apidrift.openapi.fastyaml as fastyaml
 
     try:
         tree = fastyaml.load_tree(text, max_depth=limits.max_depth)
     except RecursionError:
         raise OpenAPIError("nested too deeply to read", file=path) from None
-    except yaml.YAMLError as exc:
+    except Exception as exc:
+        pyyaml = sys.modules.get("yaml")
+        if pyyaml is None or not isinstance(exc, pyyaml.YAMLError):
+            raise
         if json_error is not None and path.suffix.lower() == ".json":
             where = f" at line {json_error.lineno} column {json_error.colno}"
             raise OpenAPIError(f"not JSON: {json_error.msg}{where}", file=path) from None

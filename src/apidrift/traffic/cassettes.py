@@ -46,7 +46,7 @@ def _parse(text: str, path: Path) -> Any:
     # Imported here: only YAML cassettes need PyYAML; its safe loader builds `!!binary` as bytes.
     import yaml
 
-    from apidrift.openapi.fastyaml import json_loader
+    from apidrift.openapi.yaml_events import json_loader
 
     try:
         value = yaml.load(text, Loader=json_loader())  # json_loader is a SafeLoader
