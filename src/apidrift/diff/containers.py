@@ -15,6 +15,32 @@ from apidrift.diff.fields import Walk
 __all__ = ["BranchMemo", "came_with_its_container"]
 
 
+@dataclass
+class BranchMemo:
+    """What `came_with_its_container` worked out per union field, for one side of one comparison."""
+
+    parents: dict[str, _Branches] = field(default_factory=dict)
+    ancestors: dict[str, _Reach | None] = field(default_factory=dict)
+
+
+def came_with_its_container(
+    path: str,
+    these: dict[str, FieldShape],
+    others: dict[str, FieldShape],
+    walk: Walk,
+    side: str,
+    memo: BranchMemo,
+) -> bool:
+    """Whether the field at `path`, in `these` (the `side` version) only, came or went with what holds
+    it, which a change of its own reports: its parent's type (`type-widened`), a union branch of its
+    parent, or a branch of a union above it (`union-member-added`)."""
+    return (
+        _type_came(path, others)
+        or _branch_moved(path, these, others, memo.parents, walk, side)
+        or _reached_only_by_new_branches(path, these, others, memo.ancestors, walk, side)
+    )
+
+
 def _branch_moved(
     path: str,
     these: dict[str, FieldShape],
@@ -153,29 +179,3 @@ def _type_came(path: str, others: dict[str, FieldShape]) -> bool:
 def _has_fields(parent: str, shapes: dict[str, FieldShape]) -> bool:
     below = f"{parent}." if parent else ""
     return any(p != parent and p.startswith(below) and not p.startswith(f"{parent}[]") for p in shapes)
-
-
-@dataclass
-class BranchMemo:
-    """What `came_with_its_container` worked out per union field, for one side of one comparison."""
-
-    parents: dict[str, _Branches] = field(default_factory=dict)
-    ancestors: dict[str, _Reach | None] = field(default_factory=dict)
-
-
-def came_with_its_container(
-    path: str,
-    these: dict[str, FieldShape],
-    others: dict[str, FieldShape],
-    walk: Walk,
-    side: str,
-    memo: BranchMemo,
-) -> bool:
-    """Whether the field at `path`, in `these` (the `side` version) only, came or went with what holds
-    it, which a change of its own reports: its parent's type (`type-widened`), a union branch of its
-    parent, or a branch of a union above it (`union-member-added`)."""
-    return (
-        _type_came(path, others)
-        or _branch_moved(path, these, others, memo.parents, walk, side)
-        or _reached_only_by_new_branches(path, these, others, memo.ancestors, walk, side)
-    )
