@@ -90,6 +90,26 @@ def _import(doc_name: str, data: bytes | str) -> Callable[[Path, dict[str, str]]
     return setup
 
 
+def _union_doc(prefix: str, *, extra: bool = False, n: int = 2_000) -> bytes:
+    """A response that is one of `n` named branches, each told apart by its `type` constant."""
+    branches = {
+        f"{prefix}{i}": {
+            "type": "object",
+            "properties": {"type": {"const": f"k{i}"}, **({"extra": {"type": "string"}} if extra else {})},
+        }
+        for i in range(n)
+    }
+    schema = {"oneOf": [{"$ref": f"#/components/schemas/{name}"} for name in branches]}
+    ok = {"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}}
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "U", "version": "1"},
+        "paths": {"/u": {"get": {"operationId": "u", "responses": ok}}},
+        "components": {"schemas": branches},
+    }
+    return json.dumps(document).encode()
+
+
 def _doc_with(mutate: Callable[[dict[str, object]], None], *, as_json: bool = True) -> bytes:
     doc = _doc()
     mutate(doc)
@@ -671,6 +691,7 @@ def cases() -> list[Case]:
         Case("diff: --reports is a file", _cmd("diff", "a.json", "b.yaml", "--reports", "r", files={"a.json": doc_json.encode(), "b.yaml": doc_yaml.encode(), "r": b"x"})),
         Case("diff: disk full", _cmd("diff", "2026-04-30", "2026-05-02", "--reports", "r"), fsize=20_000),
         Case("diff: SIGTERM mid-run", _cmd("diff", "a.json", "b.json", files={"a.json": doc_json.replace("List pets", "y" * (160 << 20)).encode(), "b.json": doc_json.encode()}), expect=(2, 130, 143), signal_after=1.5),
+        Case("diff: 2,000 union branches all renamed", _cmd("diff", "a.json", "b.json", files={"a.json": _union_doc("Old"), "b.json": _union_doc("Renamed", extra=True)}), expect=(0, 1), timeout=60.0),
         Case("diff: --sunset-key bad", _cmd("diff", "2026-04-30", "2026-05-02", "--sunset-key", "\n"), expect=(0, 1, 2)),
         # ---- report
         Case("report: a list", _cmd("report", "r.json", "--format", "html", "--out", "o.html", files={"r.json": b"[1]"})),
