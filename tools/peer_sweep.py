@@ -91,7 +91,7 @@ def _import(path: Path, sweep: Sweep) -> ContractVersion | None:
         return import_openapi_file(path, use_cache=False).version
     except ApidriftError as exc:
         sweep.refusals.append(f"{path.name}: {exc}")
-    except Exception:  # noqa: BLE001 - a fault in apidrift is what the sweep looks for
+    except Exception:
         sweep.faults.append(f"import {path.name}: {traceback.format_exc(limit=-3)}")
     return None
 
@@ -124,14 +124,14 @@ def run(folder: Path, manifest: Path | None, cli_sample: int) -> Sweep:
             continue
         try:
             gravest, kinds = _gravest(version, version)
-        except Exception:  # noqa: BLE001
+        except Exception:
             sweep.faults.append(f"self-diff {path.name}: {traceback.format_exc(limit=-3)}")
             continue
         if kinds:
             sweep.self_diffs.append(f"{path.name}: {kinds}")
     pairs = discover(folder, manifest)
     for pair in pairs:
-        for direction, (a, b), expected in (
+        for _direction, (a, b), expected in (
             ("forward", (pair.base, pair.revision), pair.forward),
             ("backward", (pair.revision, pair.base), pair.backward),
         ):
@@ -141,7 +141,7 @@ def run(folder: Path, manifest: Path | None, cli_sample: int) -> Sweep:
             sweep.directions += 1
             try:
                 gravest, kinds = _gravest(old, new)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 sweep.faults.append(f"diff {a} -> {b}: {traceback.format_exc(limit=-3)}")
                 continue
             if expected is None:
@@ -155,10 +155,15 @@ def run(folder: Path, manifest: Path | None, cli_sample: int) -> Sweep:
         sweep.cli_runs += 1
         done = subprocess.run(
             [*CLI, str(folder / pair.base), str(folder / pair.revision), "--format", "json"],
-            capture_output=True, text=True, timeout=120, check=False,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
         if done.returncode not in (0, 1, 2) or "Traceback" in done.stderr:
-            sweep.faults.append(f"cli {pair.base} {pair.revision}: exit {done.returncode} {done.stderr[-400:]}")
+            sweep.faults.append(
+                f"cli {pair.base} {pair.revision}: exit {done.returncode} {done.stderr[-400:]}"
+            )
         elif done.returncode in (0, 1):
             json.loads(done.stdout)
     return sweep
@@ -178,11 +183,19 @@ def table(sweep: Sweep, pairs: int) -> str:
         counts = [sweep.verdicts[(level, v)] for v in ("agree", "missed", "lower", "graver")]
         if any(counts):
             lines.append(f"| {level} | " + " | ".join(map(str, counts)) + " |")
-    for title, items in (("faults", sweep.faults), ("refusals", sweep.refusals), ("self-diffs", sweep.self_diffs)):
+    for title, items in (
+        ("faults", sweep.faults),
+        ("refusals", sweep.refusals),
+        ("self-diffs", sweep.self_diffs),
+    ):
         if items:
             lines += ["", f"{title}:", *(f"- {item.strip()}" for item in items)]
     if sweep.rows:
-        lines += ["", "| direction | peer | apidrift | apidrift reports | peer test |", "| --- | --- | --- | --- | --- |"]
+        lines += [
+            "",
+            "| direction | peer | apidrift | apidrift reports | peer test |",
+            "| --- | --- | --- | --- | --- |",
+        ]
         lines += [f"| {' | '.join(row)} |" for row in sweep.rows]
     return "\n".join(lines) + "\n"
 
