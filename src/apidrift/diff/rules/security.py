@@ -55,13 +55,13 @@ def check(
     rules: RuleTable, old: Operation, new: Operation, schemes: tuple[dict[str, Any], dict[str, Any]]
 ) -> list[Change]:
     """Alternatives removed, added or renamed (same scheme definitions under other names), scopes."""
-    had, has = documented(old, schemes[0]), documented(new, schemes[1])
-    if had is None or has is None:
+    required_old, required_new = documented(old, schemes[0]), documented(new, schemes[1])
+    if required_old is None or required_new is None:
         return []  # not documented on one side: nothing to compare
     ctx = ChangeContext(new, Side.OPERATION, rules)
     # `security: []` asks for no authentication: the same as the one anonymous alternative `{}`.
-    a = {label(r): r for r in had or ({},)}
-    b = {label(r): r for r in has or ({},)}
+    a = {label(r): r for r in required_old or ({},)}
+    b = {label(r): r for r in required_new or ({},)}
     changes = []
     for before, after in _renamed(a, b, schemes):
         message = f"authentication by {before} is now by {after}, defined the same way"
