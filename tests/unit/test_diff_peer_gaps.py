@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_diff import STRING, both, diff, obj, op, param, version
 
-from apidrift.contracts.model import Header, Lifecycle, Parameter, ResponseSpec
+from apidrift.contracts.model import Header, JSONSchema, Lifecycle, Parameter, ResponseSpec
 from apidrift.diff.changes import ChangeKind, Severity, Side
 from apidrift.diff.policy import LifecyclePolicy, sunset_date
 
@@ -235,3 +235,27 @@ def test_a_default_documented_for_the_first_time_is_info_and_dropping_it_is_not(
     assert [(c.kind, c.severity, c.old, c.new) for c in added] == [(K.DEFAULT_CHANGED, INFO, None, 20)]
     # Senders that omit it may now get something else than the 20 they were promised.
     assert [(c.kind, c.severity, c.old, c.new) for c in dropped] == [(K.DEFAULT_CHANGED, W, 20, None)]
+
+
+@pytest.mark.parametrize("where", ["beside", "part"])
+def test_a_bound_beside_or_inside_an_allof_is_compared(where: str) -> None:
+    # oasdiff's allof_unchanged_sibling pair: `maxLength` beside `allOf` was dropped when the parts merged.
+    def wrapper(bound: int) -> JSONSchema:
+        parts: list[JSONSchema] = [{"type": "object", "properties": {"keep": STRING}}]
+        if where == "beside":
+            return {"maxLength": bound, "allOf": parts}
+        return {"allOf": [*parts, {"maxLength": bound}]}
+
+    forward, backward = both(obj({"w": wrapper(10)}), obj({"w": wrapper(5)}))
+    assert [(c.kind, c.path) for c in forward] == [(K.CONSTRAINT_NARROWED, "w")]
+    assert [(c.kind, c.path) for c in backward] == [(K.CONSTRAINT_WIDENED, "w")]
+
+
+@given(st.integers(0, 50), st.integers(0, 50), st.integers(0, 50))
+def test_allof_parts_bound_a_value_by_the_tightest(beside: int, one: int, other: int) -> None:
+    # Splitting the same bounds differently among the parts is no change; the tightest is what holds.
+    def split(first: int, second: int) -> JSONSchema:
+        return {"maxLength": first, "minLength": 0, "allOf": [{"maxLength": second}, {"minLength": other}]}
+
+    same = min(beside, one)
+    assert both(obj({"w": split(beside, one)}), obj({"w": split(same, same)})) == ([], [])

@@ -390,6 +390,9 @@ class SchemaFlattener:
                     for key in ("type", "items"):
                         if key in m:
                             combined[key] = m[key]
+                    # A value meets every part's bounds (and those beside the allOf): the tightest holds.
+                    for key in self._keywords.intersection(m):
+                        combined[key] = _tightest(key, combined[key], m[key]) if key in combined else m[key]
             result = [combined]
         self._budget.spend(len(result))
         return result or [{}]
@@ -405,6 +408,21 @@ class SchemaFlattener:
             sides = [(list(x.types), {k for k, _ in x.constraints}) for x in (before, shape)]
             merged = _at_constraints(merged, partial(set(merged.constraints), sides))
         out[shape.path] = merged
+
+
+_UPPER = frozenset({"maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties", "maxContains"})
+_LOWER = frozenset({"minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties", "minContains"})
+
+
+def _tightest(key: str, a: Any, b: Any) -> Any:
+    """Of two allOf parts' values of bound `key`, the one a value must meet to meet both; for other
+    keywords (a pattern, a format) the first part's."""
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (a, b))
+    if numbers and key in _UPPER:
+        return min(a, b)
+    if numbers and key in _LOWER:
+        return max(a, b)
+    return a
 
 
 def _at(shape: FieldShape, path: str) -> FieldShape:
