@@ -135,7 +135,10 @@ def run(folder: Path, manifest: Path | None, cli_sample: int) -> Sweep:
             ("forward", (pair.base, pair.revision), pair.forward),
             ("backward", (pair.revision, pair.base), pair.backward),
         ):
-            old, new = versions.get(a), versions.get(b)
+            if a not in versions or b not in versions:
+                sweep.refusals.append(f"{a} -> {b}: the manifest names a file the folder lacks")
+                continue
+            old, new = versions[a], versions[b]
             if old is None or new is None:
                 continue
             sweep.directions += 1
