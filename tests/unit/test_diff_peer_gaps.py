@@ -259,3 +259,21 @@ def test_allof_parts_bound_a_value_by_the_tightest(beside: int, one: int, other:
 
     same = min(beside, one)
     assert both(obj({"w": split(beside, one)}), obj({"w": split(same, same)})) == ([], [])
+
+
+_ITEM_SCHEMAS = st.sampled_from([STRING, {"type": "integer"}, {"type": "string", "maxLength": 3}, {}])
+
+
+@given(st.lists(_ITEM_SCHEMAS, max_size=3), _ITEM_SCHEMAS, st.integers(1, 3))
+def test_prefix_items_that_repeat_items_are_no_change(
+    prefix: list[JSONSchema], items: JSONSchema, n: int
+) -> None:
+    # Trailing prefixItems entries equal to `items` bound their positions as `items` already does
+    # (oasdiff's prefix_items_same_as_items pair); entries before them still count.
+    def array_of(entries: list[JSONSchema]) -> JSONSchema:
+        return {"type": "array", "items": items, **({"prefixItems": entries} if entries else {})}
+
+    assert both(obj({"a": array_of(prefix)}), obj({"a": array_of([*prefix, *[items] * n])})) == ([], [])
+    if prefix and prefix[-1] != items:
+        forward, _ = both(obj({"a": array_of(prefix)}), obj({"a": array_of(prefix[:-1])}))
+        assert forward

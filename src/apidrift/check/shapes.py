@@ -200,7 +200,8 @@ class SchemaFlattener:
             named = tuple(sorted({*refs, *(r for m in members for r in m.get("__refs__", ()))}))
         enum = enum_of(members)
         keywords = self._keywords
-        found = {(k, self._constraint(k, m[k])) for m in members for k in keywords.intersection(m)}
+        bounded = [_trimmed_prefix(m) if "prefixItems" in m else m for m in members]
+        found = {(k, self._constraint(k, m[k])) for m in bounded for k in keywords.intersection(m)}
         if detail and len(members) > 1:
             found = partial(found, [(types_of(m), set(m)) for m in members])
         constraints = tuple(sorted(found, key=repr)) if found else ()
@@ -423,6 +424,23 @@ def _tightest(key: str, a: Any, b: Any) -> Any:
     if numbers and key in _LOWER:
         return max(a, b)
     return a
+
+
+def _trimmed_prefix(node: JSONSchema) -> JSONSchema:
+    """`node` without the trailing prefixItems entries that say what `items` says: the positions
+    they bound are bound the same way without them (prefixItems equal to items is no change)."""
+    prefix, rest = node["prefixItems"], node.get("items", {})
+    if not isinstance(prefix, list):
+        return node
+    kept = len(prefix)
+    while kept and (prefix[kept - 1] == rest or (prefix[kept - 1] in ({}, True) and rest in ({}, True))):
+        kept -= 1
+    if kept == len(prefix):
+        return node
+    trimmed = {k: v for k, v in node.items() if k != "prefixItems"}
+    if kept:
+        trimmed["prefixItems"] = prefix[:kept]
+    return trimmed
 
 
 def _at(shape: FieldShape, path: str) -> FieldShape:
