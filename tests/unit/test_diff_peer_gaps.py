@@ -277,3 +277,28 @@ def test_prefix_items_that_repeat_items_are_no_change(
     if prefix and prefix[-1] != items:
         forward, _ = both(obj({"a": array_of(prefix)}), obj({"a": array_of(prefix[:-1])}))
         assert forward
+
+
+def sent_and_read(old: JSONSchema, new: JSONSchema) -> tuple[list[tuple[ChangeKind, Severity]], ...]:
+    """The changes of `old` -> `new` as a request body and as a response body."""
+    sent = diff(version("v1", [op(STRING, body=old)]), version("v2", [op(STRING, body=new)]))
+    read, _ = both(old, new)
+    return kinds(sent), kinds(read)
+
+
+@pytest.mark.parametrize("where", ["body", "field"])
+def test_a_type_given_where_the_schema_said_nothing_narrows(where: str) -> None:
+    # oasdiff's media-type-schema pair: a request body `{}` (any value) becoming an object is breaking.
+    def at(schema: JSONSchema) -> JSONSchema:
+        return schema if where == "body" else obj({"a": schema})
+
+    assert sent_and_read(at({}), at(STRING)) == ([(K.TYPE_NARROWED, B)], [(K.TYPE_NARROWED, INFO)])
+    sent, read = sent_and_read(at(STRING), at({}))
+    assert sent == [(K.TYPE_WIDENED, INFO)] and read and read[0][0] is K.TYPE_WIDENED
+
+
+def test_a_schema_leaving_type_out_but_saying_more_gains_its_type_silently() -> None:
+    # `properties` without `type: object` is how many documents write an object: giving the type is no news.
+    untyped = {"properties": {"id": STRING}, "required": ["id"]}
+    assert sent_and_read(untyped, {**untyped, "type": "object"}) == ([], [])
+    assert sent_and_read({"maxLength": 3}, {"maxLength": 3, "type": "string"}) == ([], [])
