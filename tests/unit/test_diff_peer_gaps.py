@@ -302,3 +302,14 @@ def test_a_schema_leaving_type_out_but_saying_more_gains_its_type_silently() -> 
     untyped = {"properties": {"id": STRING}, "required": ["id"]}
     assert sent_and_read(untyped, {**untyped, "type": "object"}) == ([], [])
     assert sent_and_read({"maxLength": 3}, {"maxLength": 3, "type": "string"}) == ([], [])
+
+
+def test_a_true_body_schema_is_no_schema_and_a_false_one_bounds_any_body() -> None:
+    # oasdiff's media_type_schema_degenerate_{none,true,false}: `true` admits what no schema does;
+    # `false` admits nothing, graded like `items: false` (a narrowing: breaking to send, not to read).
+    assert both(None, True) == ([], [])  # type: ignore[arg-type]
+    forward, backward = both(None, False)  # type: ignore[arg-type]
+    assert kinds(forward) == [(K.CONSTRAINT_NARROWED, INFO)]
+    assert kinds(backward) == [(K.CONSTRAINT_WIDENED, B)]
+    sent = diff(version("v1", [op(STRING, body={})]), version("v2", [op(STRING, body=False)]))  # type: ignore[arg-type]
+    assert kinds(sent) == [(K.CONSTRAINT_NARROWED, B)]
