@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_diff import STRING, both, diff, obj, op, param, version
 
-from apidrift.contracts.model import Header, JSONSchema, Lifecycle, Parameter, ResponseSpec
+from apidrift.contracts.model import ContractVersion, Header, JSONSchema, Lifecycle, Parameter, ResponseSpec
 from apidrift.diff.changes import ChangeKind, Severity, Side
 from apidrift.diff.policy import LifecyclePolicy, sunset_date
 
@@ -313,3 +313,23 @@ def test_a_true_body_schema_is_no_schema_and_a_false_one_bounds_any_body() -> No
     assert kinds(backward) == [(K.CONSTRAINT_WIDENED, B)]
     sent = diff(version("v1", [op(STRING, body={})]), version("v2", [op(STRING, body=False)]))  # type: ignore[arg-type]
     assert kinds(sent) == [(K.CONSTRAINT_NARROWED, B)]
+
+
+def test_operations_of_one_path_shape_are_each_compared() -> None:
+    # oasdiff's duplicate_endpoints pair: GET /pet/{petId}, /pet/{petId2} and /pet/{petId3} share a
+    # shape (OpenAPI forbids it; documents have it). Each is matched by its path, else its
+    # operationId, else as the one left, and a change to any of them is seen, none dropped.
+    def pets(*ops: tuple[str, str, JSONSchema]) -> ContractVersion:
+        return version("v", [op(schema, op_id=op_id, path=path) for path, op_id, schema in ops])
+
+    a = pets(("/pet/{a}", "one", STRING), ("/pet/{b}", "two", STRING), ("/pet/{c}", "three", STRING))
+    b = pets(
+        ("/pet/{a1}", "one", STRING), ("/pet/{b}", "two", {"type": "integer"}), ("/pet/{c}", "three", STRING)
+    )
+    assert sorted((c.kind, c.operation) for c in diff(a, b)) == [
+        (K.PATH_PARAM_RENAMED, "GET /pet/{a1}"),
+        (K.TYPE_CHANGED, "GET /pet/{b}"),
+    ]
+    fewer = pets(("/pet/{b}", "two", STRING), ("/pet/{c}", "three", STRING))
+    assert [(c.kind, c.operation) for c in diff(a, fewer)] == [(K.OPERATION_REMOVED, "GET /pet/{a}")]
+    assert [(c.kind, c.operation) for c in diff(fewer, a)] == [(K.OPERATION_ADDED, "GET /pet/{a}")]
