@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from test_diff import STRING, both, diff, obj, op, param, version
 
 from apidrift.contracts.model import ContractVersion, Header, JSONSchema, Lifecycle, Parameter, ResponseSpec
+from apidrift.contracts.operations import derived_operation_id
 from apidrift.diff.changes import ChangeKind, Severity, Side
 from apidrift.diff.policy import LifecyclePolicy, sunset_date
 
@@ -333,3 +334,15 @@ def test_operations_of_one_path_shape_are_each_compared() -> None:
     fewer = pets(("/pet/{b}", "two", STRING), ("/pet/{c}", "three", STRING))
     assert [(c.kind, c.operation) for c in diff(a, fewer)] == [(K.OPERATION_REMOVED, "GET /pet/{a}")]
     assert [(c.kind, c.operation) for c in diff(fewer, a)] == [(K.OPERATION_ADDED, "GET /pet/{a}")]
+
+
+def test_an_id_derived_from_the_path_is_not_an_operation_id_renamed() -> None:
+    # oasdiff's param-rename pairs have no operationId: the ids apidrift derives from the path
+    # change with it, which is the path parameter's rename, not an operationId's.
+    def book(path: str, op_id: str | None = None) -> ContractVersion:
+        return version("v", [op(STRING, path=path, op_id=op_id or derived_operation_id("GET", path))])
+
+    renamed = diff(book("/books/{bookId}"), book("/books/{id}"))
+    assert [c.kind for c in renamed] == [K.PATH_PARAM_RENAMED]
+    dropped = diff(book("/books/{bookId}", "getBook"), book("/books/{bookId}"))
+    assert [c.kind for c in dropped] == [K.OPERATION_ID_RENAMED]

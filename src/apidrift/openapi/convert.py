@@ -13,6 +13,7 @@ from apidrift.contracts.model import (
     RequestBody,
     ResponseSpec,
 )
+from apidrift.contracts.operations import derived_operation_id
 from apidrift.contracts.safeload import escape
 from apidrift.errors import OpenAPIError
 from apidrift.openapi.components import (
@@ -60,8 +61,7 @@ def operation_id_for(method: str, path: str, op: dict[str, Any]) -> str:
     explicit = op.get("operationId")
     if isinstance(explicit, str) and explicit:
         return explicit
-    slug = path.strip("/").replace("/", "-").replace("{", "").replace("}", "")
-    return f"{method.lower()}-{slug}"
+    return derived_operation_id(method, path)
 
 
 _KINDS = {

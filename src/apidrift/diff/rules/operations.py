@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from apidrift.check.renames import name_similarity
 from apidrift.contracts.model import ContractVersion, Operation
+from apidrift.contracts.operations import derived_operation_id
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
 from apidrift.diff.fields import RuleTable, grade
 from apidrift.diff.policy import LifecyclePolicy, Status
@@ -79,7 +80,11 @@ def match_operations(
     changes: list[Change] = []
     pairs = [(old_ops[key], new_ops[key]) for key in sorted(old_ops.keys() & new_ops.keys())]
     for before, after in pairs:
-        if before.id != after.id:
+        # Ids derived from the path on both sides: no operationId to rename, the path says the change.
+        derived = before.id == derived_operation_id(before.method, before.path) and after.id == (
+            derived_operation_id(after.method, after.path)
+        )
+        if before.id != after.id and not derived:
             _, similar = name_similarity(before.id, after.id)
             message = f"operationId {before.id} is now {after.id}"
             changes.append(
