@@ -64,14 +64,17 @@ class Sweep:
     faults: list[str] = field(default_factory=list)
     refusals: list[str] = field(default_factory=list)
     self_diffs: list[str] = field(default_factory=list)
+    # Pairs with changes one way and none the other: a change seen from one side only.
+    one_sided: list[str] = field(default_factory=list)
     directions: int = 0
     verdicts: Counter[tuple[str, str]] = field(default_factory=Counter)
     rows: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     cli_runs: int = 0
 
 
-def discover(folder: Path, manifest: Path | None) -> list[Pair]:
-    """The manifest's pairs, then every `X_base`/`X_revision` pair of the folder it does not name."""
+def discover(folder: Path, manifest: Path | None, families: bool = False) -> list[Pair]:
+    """The manifest's pairs, then every `X_base`/`X_revision` pair of the folder it does not name,
+    and with `families` every two documents named `FAMILY__a` and `FAMILY__b` (one family)."""
     named: list[Pair] = []
     if manifest is not None:
         for entry in tomllib.loads(manifest.read_text(encoding="utf-8")).get("pair", []):
@@ -83,6 +86,15 @@ def discover(folder: Path, manifest: Path | None) -> list[Pair]:
             revision = path.with_name(stem[: -len("_base")] + "_revision" + suffix)
             if revision.exists() and (path.name, revision.name) not in seen:
                 named.append(Pair(path.name, revision.name))
+    if families:
+        seen |= {(p.base, p.revision) for p in named} | {(p.revision, p.base) for p in named}
+        members: dict[str, list[str]] = {}
+        for path in sorted(folder.iterdir()):
+            if path.suffix in SUFFIXES and "__" in path.stem:
+                members.setdefault(path.stem.split("__")[0], []).append(path.name)
+        for names in members.values():
+            for i, a in enumerate(names):
+                named += [Pair(a, b) for b in names[i + 1 :] if (a, b) not in seen]
     return named
 
 
@@ -114,7 +126,7 @@ def verdict(expected: str, gravest: int) -> str:
     return "graver" if gravest > want and want >= RANK["warning"] else "agree"
 
 
-def run(folder: Path, manifest: Path | None, cli_sample: int) -> Sweep:
+def run(folder: Path, manifest: Path | None, cli_sample: int, families: bool = False) -> Sweep:
     sweep = Sweep()
     versions: dict[str, ContractVersion | None] = {}
     for path in sorted(p for p in folder.iterdir() if p.suffix in SUFFIXES):
@@ -129,8 +141,9 @@ def run(folder: Path, manifest: Path | None, cli_sample: int) -> Sweep:
             continue
         if kinds:
             sweep.self_diffs.append(f"{path.name}: {kinds}")
-    pairs = discover(folder, manifest)
+    pairs = discover(folder, manifest, families)
     for pair in pairs:
+        seen: list[int] = []
         for _direction, (a, b), expected in (
             ("forward", (pair.base, pair.revision), pair.forward),
             ("backward", (pair.revision, pair.base), pair.backward),
@@ -147,12 +160,15 @@ def run(folder: Path, manifest: Path | None, cli_sample: int) -> Sweep:
             except Exception:
                 sweep.faults.append(f"diff {a} -> {b}: {traceback.format_exc(limit=-3)}")
                 continue
+            seen.append(gravest)
             if expected is None:
                 continue
             said = verdict(expected, gravest)
             sweep.verdicts[(expected, said)] += 1
             if said != "agree":
                 sweep.rows.append((f"{a} -> {b}", expected, said, ", ".join(kinds) or "nothing", pair.source))
+        if len(seen) == 2 and min(seen) < 0 <= max(seen):
+            sweep.one_sided.append(f"{pair.base} <-> {pair.revision}")
     step = max(1, len(pairs) // cli_sample) if cli_sample else 0
     for pair in pairs[::step] if step else []:
         sweep.cli_runs += 1
@@ -177,7 +193,7 @@ def table(sweep: Sweep, pairs: int) -> str:
         f"- documents: {sweep.documents}; pairs: {pairs}; directions diffed: {sweep.directions}; "
         f"CLI runs: {sweep.cli_runs}",
         f"- internal faults: {len(sweep.faults)}; refusals: {len(sweep.refusals)}; "
-        f"non-empty self-diffs: {len(sweep.self_diffs)}",
+        f"non-empty self-diffs: {len(sweep.self_diffs)}; one-sided pairs: {len(sweep.one_sided)}",
         "",
         "| peer level | agree | missed | lower | graver |",
         "| --- | --- | --- | --- | --- |",
@@ -190,6 +206,7 @@ def table(sweep: Sweep, pairs: int) -> str:
         ("faults", sweep.faults),
         ("refusals", sweep.refusals),
         ("self-diffs", sweep.self_diffs),
+        ("one-sided (changes one way, none the other)", sweep.one_sided),
     ):
         if items:
             lines += ["", f"{title}:", *(f"- {item.strip()}" for item in items)]
@@ -209,9 +226,10 @@ def main() -> None:
     parser.add_argument("--manifest", type=Path)
     parser.add_argument("--cli-sample", type=int, default=10, help="pairs also run through the CLI")
     parser.add_argument("--markdown", type=Path, help="also write the table here")
+    parser.add_argument("--families", action="store_true", help="also pair the documents of a FAMILY__name")
     args = parser.parse_args()
-    sweep = run(args.folder, args.manifest, args.cli_sample)
-    text = table(sweep, len(discover(args.folder, args.manifest)))
+    sweep = run(args.folder, args.manifest, args.cli_sample, args.families)
+    text = table(sweep, len(discover(args.folder, args.manifest, args.families)))
     print(text, end="")
     if args.markdown:
         args.markdown.write_text(text, encoding="utf-8")
