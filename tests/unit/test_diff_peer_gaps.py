@@ -346,3 +346,16 @@ def test_an_id_derived_from_the_path_is_not_an_operation_id_renamed() -> None:
     assert [c.kind for c in renamed] == [K.PATH_PARAM_RENAMED]
     dropped = diff(book("/books/{bookId}", "getBook"), book("/books/{bookId}"))
     assert [c.kind for c in dropped] == [K.OPERATION_ID_RENAMED]
+
+
+def test_an_enum_in_an_allof_part_is_the_fields_enum() -> None:
+    # A value is one of every part's values: a value dropped from a part's enum is dropped (it was
+    # unseen when the parts merged, like the bounds beside an allOf).
+    def field(*values: str) -> JSONSchema:
+        return obj({"w": {"allOf": [STRING, {"enum": list(values)}, {"enum": ["a", "b", "c"]}]}})
+
+    forward, backward = both(field("a", "b"), field("a"))
+    assert kinds(forward) == [(K.ENUM_VALUES_REMOVED, INFO)]
+    assert kinds(backward) == [(K.ENUM_VALUES_ADDED, W)]
+    assert forward[0].new == ["a"]
+    assert both(field("a", "b", "z"), field("a", "b")) == ([], [])  # z was never admitted

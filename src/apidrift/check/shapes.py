@@ -394,6 +394,12 @@ class SchemaFlattener:
                     # A value meets every part's bounds (and those beside the allOf): the tightest holds.
                     for key in self._keywords.intersection(m):
                         combined[key] = _tightest(key, combined[key], m[key]) if key in combined else m[key]
+                    # ... and is one of every part's enum values.
+                    if isinstance(m.get("enum"), list):
+                        had = combined.get("enum")
+                        combined["enum"] = m["enum"] if had is None else [v for v in had if v in m["enum"]]
+                    if "const" in m:
+                        combined.setdefault("const", m["const"])
             result = [combined]
         self._budget.spend(len(result))
         return result or [{}]
