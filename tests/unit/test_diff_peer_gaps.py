@@ -359,3 +359,13 @@ def test_an_enum_in_an_allof_part_is_the_fields_enum() -> None:
     assert kinds(backward) == [(K.ENUM_VALUES_ADDED, W)]
     assert forward[0].new == ["a"]
     assert both(field("a", "b", "z"), field("a", "b")) == ([], [])  # z was never admitted
+
+
+def test_a_move_found_by_an_id_derived_from_the_path_says_so() -> None:
+    # oasdiff's openapi-test2.yaml adds a trailing slash to a path that has no operationId.
+    def at(path: str) -> ContractVersion:
+        return version("v", [op(STRING, path=path, op_id=derived_operation_id("GET", path))])
+
+    [moved] = diff(at("/badges/{id}/score"), at("/badges/{id}/score/"))
+    assert moved.kind is K.OPERATION_MOVED
+    assert moved.evidence[0] == "no operationId; the same path but for its slashes and braces"

@@ -108,7 +108,10 @@ def match_operations(
             gone[op_id], came[op_id] = before, after
             continue
         message = f"{before.key} moved to {after.path}"
-        evidence = (f"same operationId {op_id}", f"same method {after.method}")
+        named = f"same operationId {op_id}"
+        if op_id == derived_operation_id(before.method, before.path):
+            named = "no operationId; the same path but for its slashes and braces"
+        evidence = (named, f"same method {after.method}")
         changes.append(
             operation_change(
                 rules,
