@@ -14,7 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_diff import STRING, both, diff, obj, op, param, version
 
-from apidrift.contracts.model import Header, Lifecycle, Parameter, ResponseSpec
+from apidrift.contracts.model import ContractVersion, Header, JSONSchema, Lifecycle, Parameter, ResponseSpec
+from apidrift.contracts.operations import derived_operation_id
 from apidrift.diff.changes import ChangeKind, Severity, Side
 from apidrift.diff.policy import LifecyclePolicy, sunset_date
 
@@ -235,3 +236,136 @@ def test_a_default_documented_for_the_first_time_is_info_and_dropping_it_is_not(
     assert [(c.kind, c.severity, c.old, c.new) for c in added] == [(K.DEFAULT_CHANGED, INFO, None, 20)]
     # Senders that omit it may now get something else than the 20 they were promised.
     assert [(c.kind, c.severity, c.old, c.new) for c in dropped] == [(K.DEFAULT_CHANGED, W, 20, None)]
+
+
+@pytest.mark.parametrize("where", ["beside", "part"])
+def test_a_bound_beside_or_inside_an_allof_is_compared(where: str) -> None:
+    # oasdiff's allof_unchanged_sibling pair: `maxLength` beside `allOf` was dropped when the parts merged.
+    def wrapper(bound: int) -> JSONSchema:
+        parts: list[JSONSchema] = [{"type": "object", "properties": {"keep": STRING}}]
+        if where == "beside":
+            return {"maxLength": bound, "allOf": parts}
+        return {"allOf": [*parts, {"maxLength": bound}]}
+
+    forward, backward = both(obj({"w": wrapper(10)}), obj({"w": wrapper(5)}))
+    assert [(c.kind, c.path) for c in forward] == [(K.CONSTRAINT_NARROWED, "w")]
+    assert [(c.kind, c.path) for c in backward] == [(K.CONSTRAINT_WIDENED, "w")]
+
+
+@given(st.integers(0, 50), st.integers(0, 50), st.integers(0, 50))
+def test_allof_parts_bound_a_value_by_the_tightest(beside: int, one: int, other: int) -> None:
+    # Splitting the same bounds differently among the parts is no change; the tightest is what holds.
+    def split(first: int, second: int) -> JSONSchema:
+        return {"maxLength": first, "minLength": 0, "allOf": [{"maxLength": second}, {"minLength": other}]}
+
+    same = min(beside, one)
+    assert both(obj({"w": split(beside, one)}), obj({"w": split(same, same)})) == ([], [])
+
+
+_ITEM_SCHEMAS = st.sampled_from([STRING, {"type": "integer"}, {"type": "string", "maxLength": 3}, {}])
+
+
+@given(st.lists(_ITEM_SCHEMAS, max_size=3), _ITEM_SCHEMAS, st.integers(1, 3))
+def test_prefix_items_that_repeat_items_are_no_change(
+    prefix: list[JSONSchema], items: JSONSchema, n: int
+) -> None:
+    # Trailing prefixItems entries equal to `items` bound their positions as `items` already does
+    # (oasdiff's prefix_items_same_as_items pair); entries before them still count.
+    def array_of(entries: list[JSONSchema]) -> JSONSchema:
+        return {"type": "array", "items": items, **({"prefixItems": entries} if entries else {})}
+
+    assert both(obj({"a": array_of(prefix)}), obj({"a": array_of([*prefix, *[items] * n])})) == ([], [])
+    if prefix and prefix[-1] != items:
+        forward, _ = both(obj({"a": array_of(prefix)}), obj({"a": array_of(prefix[:-1])}))
+        assert forward
+
+
+def sent_and_read(old: JSONSchema, new: JSONSchema) -> tuple[list[tuple[ChangeKind, Severity]], ...]:
+    """The changes of `old` -> `new` as a request body and as a response body."""
+    sent = diff(version("v1", [op(STRING, body=old)]), version("v2", [op(STRING, body=new)]))
+    read, _ = both(old, new)
+    return kinds(sent), kinds(read)
+
+
+@pytest.mark.parametrize("where", ["body", "field"])
+def test_a_type_given_where_the_schema_said_nothing_narrows(where: str) -> None:
+    # oasdiff's media-type-schema pair: a request body `{}` (any value) becoming an object is breaking.
+    def at(schema: JSONSchema) -> JSONSchema:
+        return schema if where == "body" else obj({"a": schema})
+
+    assert sent_and_read(at({}), at(STRING)) == ([(K.TYPE_NARROWED, B)], [(K.TYPE_NARROWED, INFO)])
+    sent, read = sent_and_read(at(STRING), at({}))
+    assert sent == [(K.TYPE_WIDENED, INFO)] and read and read[0][0] is K.TYPE_WIDENED
+
+
+def test_a_schema_leaving_type_out_but_saying_more_gains_its_type_silently() -> None:
+    # `properties` without `type: object` is how many documents write an object: giving the type is no news.
+    untyped = {"properties": {"id": STRING}, "required": ["id"]}
+    assert sent_and_read(untyped, {**untyped, "type": "object"}) == ([], [])
+    assert sent_and_read({"maxLength": 3}, {"maxLength": 3, "type": "string"}) == ([], [])
+
+
+def test_a_true_body_schema_is_no_schema_and_a_false_one_bounds_any_body() -> None:
+    # oasdiff's media_type_schema_degenerate_{none,true,false}: `true` admits what no schema does;
+    # `false` admits nothing, graded like `items: false` (a narrowing: breaking to send, not to read).
+    assert both(None, True) == ([], [])  # type: ignore[arg-type]
+    forward, backward = both(None, False)  # type: ignore[arg-type]
+    assert kinds(forward) == [(K.CONSTRAINT_NARROWED, INFO)]
+    assert kinds(backward) == [(K.CONSTRAINT_WIDENED, B)]
+    sent = diff(version("v1", [op(STRING, body={})]), version("v2", [op(STRING, body=False)]))  # type: ignore[arg-type]
+    assert kinds(sent) == [(K.CONSTRAINT_NARROWED, B)]
+
+
+def test_operations_of_one_path_shape_are_each_compared() -> None:
+    # oasdiff's duplicate_endpoints pair: GET /pet/{petId}, /pet/{petId2} and /pet/{petId3} share a
+    # shape (OpenAPI forbids it; documents have it). Each is matched by its path, else its
+    # operationId, else as the one left, and a change to any of them is seen, none dropped.
+    def pets(*ops: tuple[str, str, JSONSchema]) -> ContractVersion:
+        return version("v", [op(schema, op_id=op_id, path=path) for path, op_id, schema in ops])
+
+    a = pets(("/pet/{a}", "one", STRING), ("/pet/{b}", "two", STRING), ("/pet/{c}", "three", STRING))
+    b = pets(
+        ("/pet/{a1}", "one", STRING), ("/pet/{b}", "two", {"type": "integer"}), ("/pet/{c}", "three", STRING)
+    )
+    assert sorted((c.kind, c.operation) for c in diff(a, b)) == [
+        (K.PATH_PARAM_RENAMED, "GET /pet/{a1}"),
+        (K.TYPE_CHANGED, "GET /pet/{b}"),
+    ]
+    fewer = pets(("/pet/{b}", "two", STRING), ("/pet/{c}", "three", STRING))
+    assert [(c.kind, c.operation) for c in diff(a, fewer)] == [(K.OPERATION_REMOVED, "GET /pet/{a}")]
+    assert [(c.kind, c.operation) for c in diff(fewer, a)] == [(K.OPERATION_ADDED, "GET /pet/{a}")]
+
+
+def test_an_id_derived_from_the_path_is_not_an_operation_id_renamed() -> None:
+    # oasdiff's param-rename pairs have no operationId: the ids apidrift derives from the path
+    # change with it, which is the path parameter's rename, not an operationId's.
+    def book(path: str, op_id: str | None = None) -> ContractVersion:
+        return version("v", [op(STRING, path=path, op_id=op_id or derived_operation_id("GET", path))])
+
+    renamed = diff(book("/books/{bookId}"), book("/books/{id}"))
+    assert [c.kind for c in renamed] == [K.PATH_PARAM_RENAMED]
+    dropped = diff(book("/books/{bookId}", "getBook"), book("/books/{bookId}"))
+    assert [c.kind for c in dropped] == [K.OPERATION_ID_RENAMED]
+
+
+def test_an_enum_in_an_allof_part_is_the_fields_enum() -> None:
+    # A value is one of every part's values: a value dropped from a part's enum is dropped (it was
+    # unseen when the parts merged, like the bounds beside an allOf).
+    def field(*values: str) -> JSONSchema:
+        return obj({"w": {"allOf": [STRING, {"enum": list(values)}, {"enum": ["a", "b", "c"]}]}})
+
+    forward, backward = both(field("a", "b"), field("a"))
+    assert kinds(forward) == [(K.ENUM_VALUES_REMOVED, INFO)]
+    assert kinds(backward) == [(K.ENUM_VALUES_ADDED, W)]
+    assert forward[0].new == ["a"]
+    assert both(field("a", "b", "z"), field("a", "b")) == ([], [])  # z was never admitted
+
+
+def test_a_move_found_by_an_id_derived_from_the_path_says_so() -> None:
+    # oasdiff's openapi-test2.yaml adds a trailing slash to a path that has no operationId.
+    def at(path: str) -> ContractVersion:
+        return version("v", [op(STRING, path=path, op_id=derived_operation_id("GET", path))])
+
+    [moved] = diff(at("/badges/{id}/score"), at("/badges/{id}/score/"))
+    assert moved.kind is K.OPERATION_MOVED
+    assert moved.evidence[0] == "no operationId; the same path but for its slashes and braces"

@@ -177,6 +177,19 @@ def test_undocumented_security_on_one_side_is_not_a_change() -> None:
     assert diff(version("v", [op(obj({"id": STRING}))]), secured({"ApiKey": ()})) == []
 
 
+def test_a_document_defining_schemes_but_asking_none_documents_no_authentication() -> None:
+    # Silent on requirements while it defines schemes: the same as `security: []`, so requiring a key
+    # now withdraws anonymous access; a document that defines no scheme says nothing of security.
+    schemes = {"ApiKey": {"type": "apiKey", "in": "header", "name": "X-Key"}}
+    silent = replace(version("v", [op(obj({"id": STRING}))]), security_schemes=schemes)
+    keyed = replace(secured({"ApiKey": ()}), security_schemes=schemes)
+    explicit = replace(secured(), security_schemes=schemes)
+    assert kinds(diff(silent, keyed)) == kinds(diff(explicit, keyed))
+    assert (K.SECURITY_ALTERNATIVE_REMOVED, B) in kinds(diff(silent, keyed))
+    assert kinds(diff(keyed, silent)) == kinds(diff(keyed, explicit))
+    assert diff(silent, explicit) == []
+
+
 def test_an_alternative_under_a_renamed_but_identical_scheme_is_one_rename() -> None:
     bearer = {"type": "http", "scheme": "bearer"}
     a = replace(secured({"ApiKeyAuth": ()}), security_schemes={"ApiKeyAuth": bearer})

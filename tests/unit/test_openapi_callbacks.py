@@ -68,3 +68,35 @@ def test_a_broken_callback_is_left_out_and_reported(tmp_path: Path) -> None:
     [finding] = [f for f in result.problems if f.kind is FindingKind.CALLBACK_SKIPPED]
     assert "dangling $ref '#/components/schemas/UserLogData'" in finding.message
     assert finding.pointer.endswith("/requestBody/properties/userData")
+
+
+def test_each_expression_of_one_callback_is_its_own_webhook(tmp_path: Path) -> None:
+    # oasdiff's openapi-test3.yaml: callback myEvent has two URL expressions; the second once
+    # overwrote the first, whose changes went unseen. An only expression keeps the id it had.
+    second = """\
+          '{$request.query.callbackUrl}/end':
+            post:
+              requestBody:
+                content:
+                  application/json:
+                    schema: {type: object, properties: {reason: {type: string}}}
+              responses: {'202': {description: received}}
+"""
+    both = DOC.replace("components:\n", second + "components:\n")
+    old = import_openapi_file(write(tmp_path, "old.yaml", both), use_cache=False).version
+    assert sorted(op.path for op in old.webhooks.values()) == [
+        "subscribe callback onData {$request.query.callbackUrl}/data",
+        "subscribe callback onData {$request.query.callbackUrl}/end",
+    ]
+    new = import_openapi_file(
+        write(tmp_path, "new.yaml", both.replace("reason: {type: string}", "reason: {type: integer}")),
+        use_cache=False,
+    ).version
+    [change] = diff_versions(old, new).changes
+    assert (change.kind, change.path, change.operation) == (
+        ChangeKind.TYPE_CHANGED,
+        "reason",
+        "POST subscribe callback onData {$request.query.callbackUrl}/end",
+    )
+    alone = import_openapi_file(write(tmp_path, "alone.yaml", DOC), use_cache=False).version
+    assert list(alone.webhooks) == ["subscribe.onData.post"]

@@ -68,6 +68,17 @@ def test_a_schema_whose_all_of_refers_to_itself_is_refused_at_import(tmp_path: P
     assert "refers to itself without descending into the instance (A -> A)" in error.message
 
 
+def test_an_invalid_pattern_inline_in_an_operation_names_the_operation_and_the_keyword(
+    tmp_path: Path,
+) -> None:
+    # It once pointed at `#/pattern`, a place no document has.
+    error = _import_error(
+        tmp_path, HEAD + _operation(schema="{type: object, properties: {a: {pattern: '(['}}}")
+    )
+    assert error.pointer == "/paths/~1a/get"
+    assert "response 200 at properties/a/pattern: '([' is not a regular expression" in error.message
+
+
 def test_keywords_the_metaschema_refuses_are_repaired_or_dropped_with_a_finding(tmp_path: Path) -> None:
     components = (
         "components:\n  schemas:\n    A: {type: object, required: [id, id, name], maxLength: -1,"

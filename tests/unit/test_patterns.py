@@ -8,12 +8,15 @@ from pathlib import Path
 
 import jsonschema_rs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from apidrift.check.linear import LinearValidator
 from apidrift.check.patterns import (
     UnsupportedPattern,
     compile_validator,
+    engine_dialect,
     runnable,
     search,
     unsupported_patterns,
@@ -22,6 +25,7 @@ from apidrift.check.patterns import (
 from apidrift.check.recordings import Recording
 from apidrift.check.validation import ResponseValidator
 from apidrift.contracts.model import ContractVersion, Operation, ResponseSpec
+from apidrift.openapi.sources import import_openapi_file
 from cli_support import run_cli
 
 PATHOLOGICAL = "^(a+)+$"
@@ -185,3 +189,47 @@ def test_apidrift_check_names_each_pattern_it_did_not_check(tmp_path: Path) -> N
         "checked: it uses a lookaround, which linear-time matching cannot run"
         for where in ("schemas.json#/$defs/Item", "get-item/200#")
     ]
+
+
+# --- ECMA-262 Annex B: a hyphen beside a class escape in brackets is a literal ------------------------
+
+
+@pytest.mark.parametrize(
+    ("pattern", "dialect"),
+    [
+        (r"^(?:[\w-./:]+)$", r"^(?:[\w\-./:]+)$"),  # oasdiff's openapi-test1.yaml
+        (r"[\d-z]", r"[\d\-z]"),
+        (r"[a-\d]", r"[a\-\d]"),
+        (r"[^\s-x]", r"[^\s\-x]"),
+        (r"[a-z-]", r"[a-z-]"),
+        (r"[\w-]", r"[\w-]"),
+        (r"\[\w-x\]", r"\[\w-x\]"),
+        (r"a-\d", r"a-\d"),
+    ],
+)
+def test_a_hyphen_ecma_reads_as_a_literal_is_escaped_for_the_engine(pattern: str, dialect: str) -> None:
+    assert engine_dialect(pattern) == dialect
+    assert why_unsupported(dialect) is None
+
+
+@given(st.text(alphabet="ab-[]^\\wd.", max_size=12))
+def test_a_pattern_the_engine_runs_is_left_as_it_is(pattern: str) -> None:
+    if why_unsupported(pattern) is None:
+        assert engine_dialect(pattern) == pattern
+    assert engine_dialect(engine_dialect(pattern)) == engine_dialect(pattern)
+
+
+def test_a_document_with_such_a_pattern_imports_and_checks_values(tmp_path: Path) -> None:
+    # Once refused whole ("not a regular expression"), though ECMA-262 reads it.
+    doc = tmp_path / "image.yaml"
+    doc.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n"
+        "      parameters:\n"
+        "        - {name: image, in: query, schema: {type: string, pattern: '^[\\w-./:]+$'}}\n"
+        "      responses: {'200': {description: ok}}\n",
+        encoding="utf-8",
+    )
+    version = import_openapi_file(doc, use_cache=False).version
+    [operation] = version.operations.values()
+    pattern = operation.parameters[0].schema["pattern"]
+    assert search(pattern, "tufinim/generic-bank:cia-latest") and not search(pattern, "a b")

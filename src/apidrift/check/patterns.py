@@ -24,6 +24,41 @@ _LOOKAROUND: Final = re.compile(r"\(\?<?[=!]")
 _BACKREFERENCE: Final = re.compile(r"\\[1-9]|\\k<")
 
 
+_CLASS_ESCAPES: Final = frozenset("dDsSwW")
+
+
+def engine_dialect(pattern: str) -> str:
+    """`pattern` as the engine reads ECMA-262: a `-` beside a class escape inside brackets (`[\\w-.]`)
+    is a literal hyphen there (Annex B), a range error to the Rust engine, so it is escaped (`\\-`);
+    nothing else changes, and a pattern without such a hyphen comes back as it was."""
+    if "-" not in pattern or "\\" not in pattern:
+        return pattern
+    out: list[str] = []
+    in_class, after_escape, i, n = False, False, 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\" and i + 1 < n:
+            out.append(pattern[i : i + 2])
+            after_escape = in_class and pattern[i + 1] in _CLASS_ESCAPES
+            i += 2
+            continue
+        if not in_class:
+            in_class = c == "["
+            if in_class and pattern[i + 1 : i + 2] == "^":
+                out.append(c)
+                c, i = "^", i + 1
+        elif c == "]":
+            in_class = False
+        elif c == "-" and out[-1] not in ("[", "^") and pattern[i + 1 : i + 2] != "]":
+            before_escape = pattern[i + 1 : i + 2] == "\\" and pattern[i + 2 : i + 3] in _CLASS_ESCAPES
+            if after_escape or before_escape:
+                c = "\\-"
+        after_escape = False
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
 @lru_cache(maxsize=4096)
 def _compiled(pattern: str) -> Any:
     """A tiny compiled validator `{"pattern": pattern}` on the linear engine, or None if it cannot run."""

@@ -201,7 +201,8 @@ class SchemaFlattener:
             named = tuple(sorted({*refs, *(r for m in members for r in m.get("__refs__", ()))}))
         enum = enum_of(members)
         keywords = self._keywords
-        found = {(k, self._constraint(k, m[k])) for m in members for k in keywords.intersection(m)}
+        bounded = [_trimmed_prefix(m) if "prefixItems" in m else m for m in members]
+        found = {(k, self._constraint(k, m[k])) for m in bounded for k in keywords.intersection(m)}
         if detail and len(members) > 1:
             found = partial(found, [(types_of(m), set(m)) for m in members])
         constraints = tuple(sorted(found, key=repr)) if found else ()
@@ -434,6 +435,15 @@ class SchemaFlattener:
                     for key in ("type", "items"):
                         if key in m:
                             combined[key] = m[key]
+                    # A value meets every part's bounds (and those beside the allOf): the tightest holds.
+                    for key in self._keywords.intersection(m):
+                        combined[key] = _tightest(key, combined[key], m[key]) if key in combined else m[key]
+                    # ... and is one of every part's enum values.
+                    if isinstance(m.get("enum"), list):
+                        had = combined.get("enum")
+                        combined["enum"] = m["enum"] if had is None else [v for v in had if v in m["enum"]]
+                    if "const" in m:
+                        combined.setdefault("const", m["const"])
             result = [combined]
         self._budget.spend(len(result))
         return result or [{}]
@@ -449,6 +459,38 @@ class SchemaFlattener:
             sides = [(list(x.types), {k for k, _ in x.constraints}) for x in (before, shape)]
             merged = _at_constraints(merged, partial(set(merged.constraints), sides))
         out[shape.path] = merged
+
+
+_UPPER = frozenset({"maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties", "maxContains"})
+_LOWER = frozenset({"minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties", "minContains"})
+
+
+def _tightest(key: str, a: Any, b: Any) -> Any:
+    """Of two allOf parts' values of bound `key`, the one a value must meet to meet both; for other
+    keywords (a pattern, a format) the first part's."""
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (a, b))
+    if numbers and key in _UPPER:
+        return min(a, b)
+    if numbers and key in _LOWER:
+        return max(a, b)
+    return a
+
+
+def _trimmed_prefix(node: JSONSchema) -> JSONSchema:
+    """`node` without the trailing prefixItems entries that say what `items` says: the positions
+    they bound are bound the same way without them (prefixItems equal to items is no change)."""
+    prefix, rest = node["prefixItems"], node.get("items", {})
+    if not isinstance(prefix, list):
+        return node
+    kept = len(prefix)
+    while kept and (prefix[kept - 1] == rest or (prefix[kept - 1] in ({}, True) and rest in ({}, True))):
+        kept -= 1
+    if kept == len(prefix):
+        return node
+    trimmed = {k: v for k, v in node.items() if k != "prefixItems"}
+    if kept:
+        trimmed["prefixItems"] = prefix[:kept]
+    return trimmed
 
 
 def _at(shape: FieldShape, path: str) -> FieldShape:

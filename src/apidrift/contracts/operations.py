@@ -25,6 +25,12 @@ def is_lifecycle_extension(key: Any) -> bool:
     return isinstance(key, str) and key.startswith("x-") and LIFECYCLE_WORDS.search(key) is not None
 
 
+def derived_operation_id(method: str, path: str) -> str:
+    """The id of an operation its document gives no `operationId`: its method and path, slugged."""
+    slug = path.strip("/").replace("/", "-").replace("{", "").replace("}", "")
+    return f"{method.lower()}-{slug}"
+
+
 @dataclass(frozen=True)
 class Header:
     """A documented response header."""

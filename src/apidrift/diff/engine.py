@@ -203,6 +203,10 @@ class _Walk:
         b: JSONSchema | None,
         texts: tuple[str, str] | tuple[None, None] = (None, None),
     ) -> list[Change]:
+        if _admits_all(a) and _admits_all(b):
+            return []
+        if (a is None and _admits_none(b)) or (_admits_none(a) and b is None):
+            a, b = a if a is not None else {}, b if b is not None else {}  # `false` is a bound on any body
         if a is None and b is not None:
             return [ctx.change(K.FIELD_ADDED, "", None, "body", "a body is now documented")]
         if a is not None and b is None:
@@ -274,3 +278,12 @@ def _restamped(change: Change, ctx: ChangeContext) -> Change:
 def iter_changes(diff: VersionDiff, kinds: Iterable[ChangeKind]) -> list[Change]:
     wanted = set(kinds)
     return [c for c in diff.changes if c.kind in wanted]
+
+
+def _admits_all(schema: object) -> bool:
+    """No schema, or `schema: true`: every body fits (one becoming the other is no change)."""
+    return schema is None or schema is True
+
+
+def _admits_none(schema: object) -> bool:
+    return schema is False

@@ -13,6 +13,7 @@ from apidrift.contracts.model import (
     RequestBody,
     ResponseSpec,
 )
+from apidrift.contracts.operations import derived_operation_id
 from apidrift.contracts.safeload import escape
 from apidrift.errors import OpenAPIError
 from apidrift.openapi.components import (
@@ -60,8 +61,7 @@ def operation_id_for(method: str, path: str, op: dict[str, Any]) -> str:
     explicit = op.get("operationId")
     if isinstance(explicit, str) and explicit:
         return explicit
-    slug = path.strip("/").replace("/", "-").replace("{", "").replace("}", "")
-    return f"{method.lower()}-{slug}"
+    return derived_operation_id(method, path)
 
 
 _KINDS = {
@@ -322,15 +322,19 @@ def _callbacks(
         callback = resolve_component(document, node, "callbacks", converter.file, where)
         if not isinstance(callback, dict):
             continue
-        for expression, item in callback.items():
-            if not isinstance(item, dict) or str(expression).startswith("x-"):
-                continue
+        expressions = [
+            e for e, item in callback.items() if isinstance(item, dict) and not str(e).startswith("x-")
+        ]
+        for expression in expressions:
+            item = callback[expression]
             for method in METHODS:
                 op = item.get(method)
                 if not isinstance(op, dict):
                     continue
                 path = f"{site.op_id} callback {name} {expression}"
-                op_id = f"{site.op_id}.{name}.{method}"
+                # The expression is in the id only where one callback has several: ids stay as they were.
+                within = f".{expression}" if len(expressions) > 1 else ""
+                op_id = f"{site.op_id}.{name}{within}.{method}"
                 pointer = f"{where}/{escape(str(expression))}/{method}"
                 inner = _Site(op_id=op_id, method=method, path=path, op=op, shared=[], pointer=pointer)
                 try:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from apidrift.check.patterns import why_unsupported
+from apidrift.check.patterns import engine_dialect, why_unsupported
 from apidrift.contracts.model import DEFS_PREFIX, JSONSchema, Operation
 from apidrift.contracts.operations import is_lifecycle_extension
 from apidrift.contracts.safeload import escape
@@ -125,7 +125,8 @@ class SchemaConverter:
                     )
                 out[key] = {k: self._convert(v, (at, key, k)) for k, v in value.items()}
                 if key == "patternProperties":
-                    for k in value:
+                    out[key] = {engine_dialect(k): v for k, v in out[key].items()}
+                    for k in out[key]:
                         self._check_pattern(k, (at, key, k))
             elif key in SUBSCHEMA_KEYS:
                 out[key] = self._convert(value, (at, key, None))
@@ -137,6 +138,7 @@ class SchemaConverter:
                 continue
             elif key not in _DATA_KEYS or not self._holds_ref(value, (at, key, None)):
                 if key == "pattern" and isinstance(value, str):
+                    value = engine_dialect(value)
                     self._check_pattern(value, (at, key, None))
                 out[key] = value
         if (

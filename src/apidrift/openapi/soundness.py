@@ -55,7 +55,14 @@ def _operation(op: Operation, file: str | None, findings: list[Finding]) -> Oper
 
     def fix(schema: Any, where: str) -> Any:
         fixed = _repaired(schema, "", op.id, file, findings)
-        for note in check_schema(fixed, file=file or "", pointer="", meta=False):
+        try:
+            notes = check_schema(fixed, file=file or "", pointer="", meta=False)
+        except ContractError as exc:
+            # An inline schema's pointer is its own; the operation and the holder say where it is.
+            inside = f" at {exc.pointer.lstrip('/')}" if exc.pointer else ""
+            pointer = f"/paths/{escape(op.path)}/{op.method.lower()}"
+            raise ContractError(f"{where}{inside}: {exc.message}", file=file or "", pointer=pointer) from None
+        for note in notes:
             findings.append(Finding(FindingKind.UNKNOWN_KEYWORD, f"{where}: {note.message}", op.id, file, ""))
         return fixed
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from typing import Any
 
@@ -79,7 +79,9 @@ DEFAULTS: dict[str, Any] = {
 
 def types(pair: FieldPair) -> list[Change]:
     ta, tb = set(pair.old.types) - {"null"}, set(pair.new.types) - {"null"}
-    if not ta or not tb or ta == tb:
+    if not ta or not tb:
+        return _typed_or_untyped(pair, ta, tb)
+    if ta == tb:
         return []
     wide_a, wide_b = _widened(ta), _widened(tb)
     kind = K.TYPE_CHANGED
@@ -417,3 +419,27 @@ _ORDERED: dict[str, Callable[[Any, Any], tuple[Direction, str]]] = {
     "items": _additional,
     "dependentRequired": _dependent_required,
 }
+
+
+def _typed_or_untyped(pair: FieldPair, ta: set[str], tb: set[str]) -> list[Change]:
+    """A type given where the schema said nothing at all (`{}`: every value fits), or taken away
+    to leave nothing; a schema that leaves `type` out but says more (properties, bounds) is left be."""
+    if ta == tb or pair.fields is None:
+        return []
+    if not ta and _says_nothing(pair.old, pair.fields[0]):
+        kind, message = K.TYPE_NARROWED, f"{pair.label} type any -> {'|'.join(sorted(tb))}"
+    elif not tb and _says_nothing(pair.new, pair.fields[1]):
+        kind, message = K.TYPE_WIDENED, f"{pair.label} type {'|'.join(sorted(ta))} -> any"
+    else:
+        return []
+    return [pair.change(kind, sorted(ta) or None, sorted(tb) or None, message)]
+
+
+def _says_nothing(shape: FieldShape, fields: Mapping[str, FieldShape]) -> bool:
+    """The field's schema is `{}` (or only describes): no type, bound, enum, named type or field below."""
+    if shape.types or shape.constraints or shape.enum is not None or shape.refs or shape.union or shape.parts:
+        return False
+    path = shape.path
+    if not path:
+        return len(fields) == 1
+    return not any(p.startswith((path + ".", path + "[")) for p in fields if p != path)

@@ -4,9 +4,11 @@ another path (same operationId) and which changed operationId (generated method 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from apidrift.check.renames import name_similarity
 from apidrift.contracts.model import ContractVersion, Operation
+from apidrift.contracts.operations import derived_operation_id
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
 from apidrift.diff.fields import RuleTable, grade
 from apidrift.diff.policy import LifecyclePolicy, Status
@@ -74,12 +76,15 @@ def match_operations(
     policy: LifecyclePolicy,
     new_date: str | None,
 ) -> tuple[list[Change], list[tuple[Operation, Operation]]]:
-    old_ops = {(op.method, path_shape(op.path)): op for op in old.values()}
-    new_ops = {(op.method, path_shape(op.path)): op for op in new.values()}
+    old_ops, new_ops = _by_shape(old.values(), new.values())
     changes: list[Change] = []
     pairs = [(old_ops[key], new_ops[key]) for key in sorted(old_ops.keys() & new_ops.keys())]
     for before, after in pairs:
-        if before.id != after.id:
+        # Ids derived from the path on both sides: no operationId to rename, the path says the change.
+        derived = before.id == derived_operation_id(before.method, before.path) and after.id == (
+            derived_operation_id(after.method, after.path)
+        )
+        if before.id != after.id and not derived:
             _, similar = name_similarity(before.id, after.id)
             message = f"operationId {before.id} is now {after.id}"
             changes.append(
@@ -103,7 +108,10 @@ def match_operations(
             gone[op_id], came[op_id] = before, after
             continue
         message = f"{before.key} moved to {after.path}"
-        evidence = (f"same operationId {op_id}", f"same method {after.method}")
+        named = f"same operationId {op_id}"
+        if op_id == derived_operation_id(before.method, before.path):
+            named = "no operationId; the same path but for its slashes and braces"
+        evidence = (named, f"same method {after.method}")
         changes.append(
             operation_change(
                 rules,
@@ -130,6 +138,39 @@ def match_operations(
     for op in sorted(came.values(), key=lambda o: (o.method, path_shape(o.path))):
         changes.append(operation_change(rules, K.OPERATION_ADDED, op, f"{op.key} was added"))
     return changes, pairs
+
+
+def _by_shape(
+    old: Iterable[Operation], new: Iterable[Operation]
+) -> tuple[dict[tuple[str, ...], Operation], dict[tuple[str, ...], Operation]]:
+    """Each side's operations keyed by method and path shape, the key its counterpart has on the other
+    side. Paths of one shape (`/pet/{id}` and `/pet/{name}`, which OpenAPI forbids but documents
+    hold) are told apart by their path, then their operationId, then by being the only ones left;
+    the rest get keys of their own, so each is compared, added or removed, never dropped."""
+    groups: dict[tuple[str, str], tuple[list[Operation], list[Operation]]] = {}
+    for side, ops in enumerate((old, new)):
+        for op in ops:
+            groups.setdefault((op.method, path_shape(op.path)), ([], []))[side].append(op)
+    keyed: tuple[dict[tuple[str, ...], Operation], dict[tuple[str, ...], Operation]] = ({}, {})
+    for key, (before, after) in groups.items():
+        if len(before) <= 1 and len(after) <= 1:
+            for side, ops in enumerate((before, after)):
+                if ops:
+                    keyed[side][key] = ops[0]
+            continue
+        for attribute in ("path", "id"):
+            for op in list(before):
+                twin = next((o for o in after if getattr(o, attribute) == getattr(op, attribute)), None)
+                if twin is not None:
+                    before.remove(op)
+                    after.remove(twin)
+                    keyed[0][(*key, op.path)], keyed[1][(*key, op.path)] = op, twin
+        if len(before) == 1 and len(after) == 1:
+            keyed[0][(*key, "")], keyed[1][(*key, "")] = before[0], after[0]
+            continue
+        for side, ops in enumerate((before, after)):
+            keyed[side].update({(*key, str(side), op.path): op for op in ops})
+    return keyed
 
 
 def lifecycle_note(policy: LifecyclePolicy, status: Status, new_date: str | None) -> str:

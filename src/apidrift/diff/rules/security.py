@@ -42,16 +42,26 @@ def label(requirement: SecurityRequirement) -> str:
     return " + ".join(sorted(requirement)) or ANONYMOUS
 
 
+def documented(operation: Operation, schemes: dict[str, Any]) -> tuple[SecurityRequirement, ...] | None:
+    """The operation's security requirements; where neither it nor its document names any, none
+    (`security: []`) when the document defines schemes (it knows of them and asks for none here),
+    else None: a document silent on security says nothing of it."""
+    if operation.security is None and schemes:
+        return ()
+    return operation.security
+
+
 def check(
     rules: RuleTable, old: Operation, new: Operation, schemes: tuple[dict[str, Any], dict[str, Any]]
 ) -> list[Change]:
     """Alternatives removed, added or renamed (same scheme definitions under other names), scopes."""
-    if old.security is None or new.security is None:
+    required_old, required_new = documented(old, schemes[0]), documented(new, schemes[1])
+    if required_old is None or required_new is None:
         return []  # not documented on one side: nothing to compare
     ctx = ChangeContext(new, Side.OPERATION, rules)
     # `security: []` asks for no authentication: the same as the one anonymous alternative `{}`.
-    a = {label(r): r for r in old.security or ({},)}
-    b = {label(r): r for r in new.security or ({},)}
+    a = {label(r): r for r in required_old or ({},)}
+    b = {label(r): r for r in required_new or ({},)}
     changes = []
     for before, after in _renamed(a, b, schemes):
         message = f"authentication by {before} is now by {after}, defined the same way"
