@@ -28,7 +28,7 @@ def sweep() -> ModuleType:
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     for case, stem in (
-        ("allof_unchanged_sibling", "sibling"),
+        ("request_parameter_array_max_items", "sibling"),
         ("prefix_items_added__prefix_items_same_as_items", "fam"),
     ):
         shutil.copy(CORPUS / case / "base.yaml", tmp_path / f"{stem}_base.yaml")
