@@ -215,7 +215,10 @@ def narrow_enum(document: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str
                 param = copy.deepcopy(param)
                 op["parameters"] = [param if r is raw else r for r in op["parameters"]]
                 schema = param["schema"] = copy.deepcopy(schema)
-                target = schema["items"] = copy.deepcopy(target) if schema.get("type") == "array" and target is not schema else schema
+                if schema.get("type") == "array":
+                    target = schema["items"] = copy.deepcopy(target)
+                else:
+                    target = schema
                 target["enum"] = target["enum"][:-1]
                 return document, {"kind": "enum-values-removed", "side": "parameter", "operation": f"{method} {path}", "path": str(param["name"])}
     return None
@@ -314,7 +317,7 @@ def sweep_pairs(cases: Path, timeout: float) -> list[tuple[str, str]]:
     for name, case in tomllib.loads(cases.read_text()).items():
         with tempfile.TemporaryDirectory() as tmp:
             s = run(["diff", str(cases.parent / case["base"]), str(cases.parent / case["revision"]), "--format", "json"], Path(tmp), timeout)
-        verdict = {0: "compatible", 1: "breaking"}.get(s.code or -1, f"exit {s.code}: {s.first}")
+        verdict = {0: "compatible", 1: "breaking"}.get(s.code if s.code is not None else -1, f"exit {s.code}: {s.first}")
         want = "compatible" if case["compatible"] else "breaking"
         if verdict != want:
             kinds = sorted({f"{c['kind']}:{c['severity']}" for c in json.loads(s.stdout or "{}").get("changes", [])}) if s.code in (0, 1) else []
