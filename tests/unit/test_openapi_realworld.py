@@ -1,0 +1,47 @@
+"""Shapes real-world documents take that the importer must read, each written small for its test
+(found by `tools/realworld_sweep.py` in published documents: GitHub's, Directus', ReadMe's examples)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from cli_support import run_cli
+
+
+def write(folder: Path, document: dict[str, Any]) -> Path:
+    path = folder / "openapi.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+def doc(paths: dict[str, Any], openapi: str = "3.0.3", **extra: Any) -> dict[str, Any]:
+    return {"openapi": openapi, "info": {"title": "Real", "version": "1.0.0"}, "paths": paths, **extra}
+
+
+def imported(tmp_path: Path, document: dict[str, Any]) -> tuple[int, str, dict[str, Any] | None]:
+    """`import-openapi` of the document: exit code, stderr and the contract written (if any)."""
+    spec = write(tmp_path, document)
+    result = run_cli("import-openapi", str(spec), "--contracts", "c", "--recordings-out", "r", cwd=tmp_path)
+    contract = tmp_path / "c" / "real" / "1.0.0" / "contract.json"
+    return result.returncode, result.stderr, json.loads(contract.read_text()) if contract.is_file() else None
+
+
+def test_examples_whose_names_run_long_are_recorded_under_short_distinct_names(tmp_path: Path) -> None:
+    # GitHub's `<operation>.<status>.<example>` names run past one file name's length.
+    op_id = "private-registries/create-org-private-registry-" + "x" * 40
+    examples = {
+        f"org-private-registry-with-selected-visibility-{i}-" + "y" * 50: {"value": {"id": str(i)}} for i in (1, 2)
+    }
+    schema = {"type": "object", "properties": {"id": {"type": "string"}}}
+    content = {"application/json": {"schema": schema, "examples": examples}}
+    paths = {"/r": {"post": {"operationId": op_id, "responses": {"201": {"description": "ok", "content": content}}}}}
+    code, err, contract = imported(tmp_path, doc(paths))
+    assert code == 0, err
+    assert contract is not None
+    names = sorted(p.name for p in (tmp_path / "r").iterdir())
+    assert len(names) == 2 and names[0] != names[1]
+    assert all(len(n) <= 100 and n.endswith(".json") and n.startswith("private-registries_create") for n in names)
+    bodies = sorted(json.loads((tmp_path / "r" / n).read_text())["body"]["id"] for n in names)
+    assert bodies == ["1", "2"]
