@@ -21,27 +21,53 @@ def doc(paths: dict[str, Any], openapi: str = "3.0.3", **extra: Any) -> dict[str
 
 
 def imported(tmp_path: Path, document: dict[str, Any]) -> tuple[int, str, dict[str, Any] | None]:
-    """`import-openapi` of the document: exit code, stderr and the contract written (if any)."""
+    """`import-openapi` of the document: exit code, what it printed and the contract written (if any)."""
     spec = write(tmp_path, document)
     result = run_cli("import-openapi", str(spec), "--contracts", "c", "--recordings-out", "r", cwd=tmp_path)
     contract = tmp_path / "c" / "real" / "1.0.0" / "contract.json"
-    return result.returncode, result.stderr, json.loads(contract.read_text()) if contract.is_file() else None
+    said = result.stderr + result.stdout
+    return result.returncode, said, json.loads(contract.read_text()) if contract.is_file() else None
 
 
 def test_examples_whose_names_run_long_are_recorded_under_short_distinct_names(tmp_path: Path) -> None:
     # GitHub's `<operation>.<status>.<example>` names run past one file name's length.
     op_id = "private-registries/create-org-private-registry-" + "x" * 40
     examples = {
-        f"org-private-registry-with-selected-visibility-{i}-" + "y" * 50: {"value": {"id": str(i)}} for i in (1, 2)
+        f"org-private-registry-with-selected-visibility-{i}-" + "y" * 50: {"value": {"id": str(i)}}
+        for i in (1, 2)
     }
     schema = {"type": "object", "properties": {"id": {"type": "string"}}}
     content = {"application/json": {"schema": schema, "examples": examples}}
-    paths = {"/r": {"post": {"operationId": op_id, "responses": {"201": {"description": "ok", "content": content}}}}}
+    paths = {
+        "/r": {
+            "post": {"operationId": op_id, "responses": {"201": {"description": "ok", "content": content}}}
+        }
+    }
     code, err, contract = imported(tmp_path, doc(paths))
     assert code == 0, err
     assert contract is not None
     names = sorted(p.name for p in (tmp_path / "r").iterdir())
     assert len(names) == 2 and names[0] != names[1]
-    assert all(len(n) <= 100 and n.endswith(".json") and n.startswith("private-registries_create") for n in names)
+    assert all(
+        len(n) <= 100 and n.endswith(".json") and n.startswith("private-registries_create") for n in names
+    )
     bodies = sorted(json.loads((tmp_path / "r" / n).read_text())["body"]["id"] for n in names)
     assert bodies == ["1", "2"]
+
+
+def test_a_null_schema_is_read_as_any_value_with_a_finding(tmp_path: Path) -> None:
+    # Directus' document: `requestBody.content.application/json.schema: null`.
+    body = {"content": {"application/json": {"schema": None}}}
+    item = {
+        "type": "object",
+        "properties": {"id": {"type": "string"}, "tags": {"type": "array", "items": None}},
+    }
+    ok = {"description": "ok", "content": {"application/json": {"schema": item}}}
+    paths = {"/items": {"post": {"operationId": "create", "requestBody": body, "responses": {"200": ok}}}}
+    code, err, contract = imported(tmp_path, doc(paths))
+    assert code == 0, err
+    assert contract is not None
+    (op,) = contract["operations"]
+    assert op["request_body"]["schema"] == {}
+    assert op["responses"]["200"]["schema"]["properties"]["tags"]["items"] == {}
+    assert "null is read as {} (any value) (#/paths/~1items/post/requestBody)" in err

@@ -93,6 +93,13 @@ class SchemaConverter:
         """`convert`, with the pointer of `node` a chain (see `At`) made a string only when needed."""
         if isinstance(node, list):
             return [self._convert(item, (at, None, i)) for i, item in enumerate(node)]
+        if node is None:
+            # `schema: null` (Directus' published document has it): no schema, so any value.
+            message = "a schema that is null is read as {} (any value)"
+            self.findings.append(
+                Finding(FindingKind.SCHEMA_REPAIRED, message, file=self.file, pointer=pointer_of(at))
+            )
+            return {}
         if not isinstance(node, dict):
             return node
         if "$ref" in node:
