@@ -84,7 +84,9 @@ def run(args: list[str], cwd: Path, timeout: float) -> Step:
         stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
     lines = [line for line in stderr.splitlines() if line.strip()]
     first = next((line for line in lines if line.startswith("error")), lines[0] if lines else "")
-    return Step(code, first[:240], "Traceback" in stderr or code == 3, seconds, usage.ru_maxrss / 1024, stdout)
+    return Step(
+        code, first[:240], "Traceback" in stderr or code == 3, seconds, usage.ru_maxrss / 1024, stdout
+    )
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -96,7 +98,12 @@ def load(path: Path) -> dict[str, Any]:
 
 def resolve(document: dict[str, Any], node: Any, depth: int = 0) -> Any:
     """`node` with its local `$ref` chain followed (JSON pointers only)."""
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/") and depth < 50:
+    while (
+        isinstance(node, dict)
+        and isinstance(node.get("$ref"), str)
+        and node["$ref"].startswith("#/")
+        and depth < 50
+    ):
         target: Any = document
         for part in node["$ref"][2:].split("/"):
             part = part.replace("~1", "/").replace("~0", "~")
@@ -137,7 +144,11 @@ def imported_surface(contract: dict[str, Any]) -> dict[str, tuple[int, bool, fro
     surface = {}
     for op in contract.get("operations", []):
         key = f"{op['method']} {op['path']}"
-        surface[key] = (len(op.get("parameters") or []), op.get("request_body") is not None, frozenset(op.get("responses") or {}))
+        surface[key] = (
+            len(op.get("parameters") or []),
+            op.get("request_body") is not None,
+            frozenset(op.get("responses") or {}),
+        )
     return surface
 
 
@@ -204,13 +215,17 @@ def rename_property(document: dict[str, Any]) -> tuple[dict[str, Any], dict[str,
 
 def narrow_enum(document: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]] | None:
     """The last value of a query parameter's enum (inline in the operation) dropped."""
-    for method, path, item, op in operations(document):
+    for method, path, _, op in operations(document):
         for raw in op.get("parameters") or []:
             param = resolve(document, raw)
             if not isinstance(param, dict) or param.get("in") != "query":
                 continue
             schema = resolve(document, param.get("schema"))
-            target = resolve(document, schema.get("items")) if isinstance(schema, dict) and schema.get("type") == "array" else schema
+            target = (
+                resolve(document, schema.get("items"))
+                if isinstance(schema, dict) and schema.get("type") == "array"
+                else schema
+            )
             if isinstance(target, dict) and isinstance(target.get("enum"), list) and len(target["enum"]) >= 2:
                 param = copy.deepcopy(param)
                 op["parameters"] = [param if r is raw else r for r in op["parameters"]]
@@ -220,7 +235,12 @@ def narrow_enum(document: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str
                 else:
                     target = schema
                 target["enum"] = target["enum"][:-1]
-                return document, {"kind": "enum-values-removed", "side": "parameter", "operation": f"{method} {path}", "path": str(param["name"])}
+                return document, {
+                    "kind": "enum-values-removed",
+                    "side": "parameter",
+                    "operation": f"{method} {path}",
+                    "path": str(param["name"]),
+                }
     return None
 
 
@@ -229,7 +249,10 @@ MUTATIONS = {"drop-property": drop_property, "rename-property": rename_property,
 
 def caught(changes: list[dict[str, Any]], want: dict[str, str]) -> bool:
     return any(
-        c["kind"] == want["kind"] and c.get("side") == want["side"] and c.get("operation") == want["operation"] and want["path"] in str(c.get("path"))
+        c["kind"] == want["kind"]
+        and c.get("side") == want["side"]
+        and c.get("operation") == want["operation"]
+        and want["path"] in str(c.get("path"))
         for c in changes
     )
 
@@ -259,29 +282,65 @@ def sweep_document(doc: Path, work: Path, timeout: float) -> DocResult:
         return s
 
     swagger = result.openapi.startswith("2")
-    imp = step("import", ["import-openapi", str(entry), "--api", "sweep", "--version", "v1", "--contracts", "c", "--recordings-out", "r"], (2,) if swagger else (0,))
+    imp = step(
+        "import",
+        [
+            "import-openapi",
+            str(entry),
+            "--api",
+            "sweep",
+            "--version",
+            "v1",
+            "--contracts",
+            "c",
+            "--recordings-out",
+            "r",
+        ],
+        (2,) if swagger else (0,),
+    )
     contract_file = work / "c" / "sweep" / "v1" / "contract.json"
     if swagger or imp.code != 0 or not contract_file.is_file():
         return finish(result, steps)
     contract = json.loads(contract_file.read_text())
     got = imported_surface(contract)
-    result.imported = sum(1 for op in contract.get("operations", []) if f"{op['method']} {op['path']}" in expected)
+    result.imported = sum(
+        1 for op in contract.get("operations", []) if f"{op['method']} {op['path']}" in expected
+    )
     for key, (params, body, statuses) in expected.items():
         if key not in got:
             result.problems.append(f"import: lost {key}")
             continue
         gp, gb, gs = got[key]
         if gp != params or gb != body or not statuses <= gs:
-            result.problems.append(f"import: {key} params {params}->{gp} body {body}->{gb} statuses {sorted(statuses - gs)} lost")
+            result.problems.append(
+                f"import: {key} params {params}->{gp} body {body}->{gb} statuses {sorted(statuses - gs)} lost"
+            )
     tail = imp.stdout.splitlines()
     result.examples = next((line.strip() for line in tail if line.strip().startswith("│ all")), "")
     if (work / "r").is_dir() and any((work / "r").iterdir()):
-        step("check examples", ["check", "--api", "sweep", "--contracts", "c", "--recordings", "r", "--against", "v1", "--no-reports"], (0, 1))
+        step(
+            "check examples",
+            [
+                "check",
+                "--api",
+                "sweep",
+                "--contracts",
+                "c",
+                "--recordings",
+                "r",
+                "--against",
+                "v1",
+                "--no-reports",
+            ],
+            (0, 1),
+        )
 
     for name, other in (("self-diff", entry), ("json round trip", _write(work / "rt.json", document))):
         s = step(name, ["diff", str(entry), str(other), "--format", "json"], (0,))
         if s.code == 0 and json.loads(s.stdout or "{}").get("changes"):
-            result.problems.append(f"{name}: {len(json.loads(s.stdout)['changes'])} changes, first {json.loads(s.stdout)['changes'][0]['message'][:100]}")
+            result.problems.append(
+                f"{name}: {len(json.loads(s.stdout)['changes'])} changes, first {json.loads(s.stdout)['changes'][0]['message'][:100]}"
+            )
     if doc.is_dir():
         return finish(result, steps)
     for name, mutate in MUTATIONS.items():
@@ -290,13 +349,21 @@ def sweep_document(doc: Path, work: Path, timeout: float) -> DocResult:
             continue
         mutated, want = made
         result.mutations_tried += 1
-        s = step(name, ["diff", str(work / "rt.json"), str(_write(work / f"{name}.json", mutated)), "--format", "json"], (0, 1))
+        s = step(
+            name,
+            ["diff", str(work / "rt.json"), str(_write(work / f"{name}.json", mutated)), "--format", "json"],
+            (0, 1),
+        )
         changes = json.loads(s.stdout).get("changes", []) if s.code in (0, 1) and s.stdout else []
         if caught(changes, want):
             result.mutations_caught += 1
         else:
-            seen = sorted({f"{c['kind']}/{c.get('side')}" for c in changes if c.get("operation") == want["operation"]})
-            result.problems.append(f"{name}: missed {want['kind']} {want['side']} {want['operation']} {want['path']} (saw {seen or len(changes)})")
+            seen = sorted(
+                {f"{c['kind']}/{c.get('side')}" for c in changes if c.get("operation") == want["operation"]}
+            )
+            result.problems.append(
+                f"{name}: missed {want['kind']} {want['side']} {want['operation']} {want['path']} (saw {seen or len(changes)})"
+            )
     return finish(result, steps)
 
 
@@ -316,17 +383,37 @@ def sweep_pairs(cases: Path, timeout: float) -> list[tuple[str, str]]:
     wrong = []
     for name, case in tomllib.loads(cases.read_text()).items():
         with tempfile.TemporaryDirectory() as tmp:
-            s = run(["diff", str(cases.parent / case["base"]), str(cases.parent / case["revision"]), "--format", "json"], Path(tmp), timeout)
-        verdict = {0: "compatible", 1: "breaking"}.get(s.code if s.code is not None else -1, f"exit {s.code}: {s.first}")
+            s = run(
+                [
+                    "diff",
+                    str(cases.parent / case["base"]),
+                    str(cases.parent / case["revision"]),
+                    "--format",
+                    "json",
+                ],
+                Path(tmp),
+                timeout,
+            )
+        verdict = {0: "compatible", 1: "breaking"}.get(
+            s.code if s.code is not None else -1, f"exit {s.code}: {s.first}"
+        )
         want = "compatible" if case["compatible"] else "breaking"
         if verdict != want:
-            kinds = sorted({f"{c['kind']}:{c['severity']}" for c in json.loads(s.stdout or "{}").get("changes", [])}) if s.code in (0, 1) else []
+            kinds = (
+                sorted(
+                    {f"{c['kind']}:{c['severity']}" for c in json.loads(s.stdout or "{}").get("changes", [])}
+                )
+                if s.code in (0, 1)
+                else []
+            )
             wrong.append((name, f"peer {want}, apidrift {verdict} {kinds}"))
     return wrong
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("folder", type=Path)
     parser.add_argument("--pairs", type=Path)
     parser.add_argument("--only", default="")
@@ -335,15 +422,23 @@ def main() -> int:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     docs = sorted(
-        p for p in args.folder.iterdir()
-        if args.only in p.name and ((p.is_file() and p.suffix in (".yaml", ".yml", ".json")) or (p.is_dir() and any((p / n).is_file() for n in ENTRY_NAMES)))
+        p
+        for p in args.folder.iterdir()
+        if args.only in p.name
+        and (
+            (p.is_file() and p.suffix in (".yaml", ".yml", ".json"))
+            or (p.is_dir() and any((p / n).is_file() for n in ENTRY_NAMES))
+        )
     )
     results = []
     for doc in docs:
         with tempfile.TemporaryDirectory() as tmp:
             r = sweep_document(doc, Path(tmp), args.timeout)
         results.append(r)
-        print(f"{r.name:48} {r.openapi:6} ops {r.imported}/{r.operations} mut {r.mutations_caught}/{r.mutations_tried} {r.seconds:7.2f}s {r.rss_mb:7.1f}MB {len(r.problems)} problems", flush=True)
+        print(
+            f"{r.name:48} {r.openapi:6} ops {r.imported}/{r.operations} mut {r.mutations_caught}/{r.mutations_tried} {r.seconds:7.2f}s {r.rss_mb:7.1f}MB {len(r.problems)} problems",
+            flush=True,
+        )
         for problem in r.problems[:8]:
             print(f"    {problem}", flush=True)
     wrong = sweep_pairs(args.pairs, args.timeout) if args.pairs else []
@@ -352,7 +447,11 @@ def main() -> int:
     totals = summary(results, wrong)
     print(json.dumps(totals))
     if args.json:
-        args.json.write_text(json.dumps({"totals": totals, "documents": [asdict(r) for r in results], "pairs": wrong}, indent=1))
+        args.json.write_text(
+            json.dumps(
+                {"totals": totals, "documents": [asdict(r) for r in results], "pairs": wrong}, indent=1
+            )
+        )
     if args.markdown:
         args.markdown.write_text(markdown(results, wrong, totals))
     return 1 if any(r.problems for r in results) or wrong else 0
@@ -366,7 +465,9 @@ def summary(results: list[DocResult], wrong: list[tuple[str, str]]) -> dict[str,
         "imported": sum(r.imported for r in results),
         "crashes": sum("traceback" in p for p in problems),
         "refusals": sum(p.startswith("import: exit") for p in problems),
-        "lost_or_changed": sum(p.startswith("import: ") and not p.startswith("import: exit") for p in problems),
+        "lost_or_changed": sum(
+            p.startswith("import: ") and not p.startswith("import: exit") for p in problems
+        ),
         "self_diff_nonempty": sum(p.startswith(("self-diff", "json round trip")) for p in problems),
         "mutations": f"{sum(r.mutations_caught for r in results)}/{sum(r.mutations_tried for r in results)}",
         "pairs_disagreeing": len(wrong),
@@ -376,10 +477,23 @@ def summary(results: list[DocResult], wrong: list[tuple[str, str]]) -> dict[str,
 
 
 def markdown(results: list[DocResult], wrong: list[tuple[str, str]], totals: dict[str, Any]) -> str:
-    lines = ["| document | openapi | operations imported | mutations caught | seconds | peak MB | problems |", "| --- | --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "| document | openapi | operations imported | mutations caught | seconds | peak MB | problems |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for r in results:
-        lines.append(f"| {r.name} | {r.openapi} | {r.imported}/{r.operations} | {r.mutations_caught}/{r.mutations_tried} | {r.seconds} | {r.rss_mb} | {'; '.join(r.problems) or '-'} |")
-    lines += ["", *(f"- pair {name}: {why}" for name, why in wrong), "", "```", json.dumps(totals, indent=1), "```", ""]
+        lines.append(
+            f"| {r.name} | {r.openapi} | {r.imported}/{r.operations} | {r.mutations_caught}/{r.mutations_tried} | {r.seconds} | {r.rss_mb} | {'; '.join(r.problems) or '-'} |"
+        )
+    lines += [
+        "",
+        *(f"- pair {name}: {why}" for name, why in wrong),
+        "",
+        "```",
+        json.dumps(totals, indent=1),
+        "```",
+        "",
+    ]
     return "\n".join(lines)
 
 
