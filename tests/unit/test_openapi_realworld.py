@@ -71,3 +71,57 @@ def test_a_null_schema_is_read_as_any_value_with_a_finding(tmp_path: Path) -> No
     assert op["request_body"]["schema"] == {}
     assert op["responses"]["200"]["schema"]["properties"]["tags"]["items"] == {}
     assert "null is read as {} (any value) (#/paths/~1items/post/requestBody)" in err
+
+
+GUID = "^(?:{[0-9a-fA-F]{4}(?:-?[0-9a-fA-F]{4}){7}}|[0-9a-fA-F]{4}(?:-?[0-9a-fA-F]{4}){7})$"
+
+
+def test_a_pattern_with_literal_braces_is_imported_and_checked_as_ecma_262_reads_it(tmp_path: Path) -> None:
+    # ReadMe's schema-validation example: `{` and `}` with no quantifier are literal characters.
+    guid = {"type": "string", "pattern": GUID}
+    obj = {"type": "object", "properties": {"id": guid}, "patternProperties": {"^{x}$": {"type": "integer"}}}
+    example = {"id": "{" + "abcd" * 8 + "}", "{x}": 1}
+    content = {"application/json": {"schema": obj, "example": example}}
+    paths = {
+        "/g": {"get": {"operationId": "g", "responses": {"200": {"description": "ok", "content": content}}}}
+    }
+    code, said, contract = imported(tmp_path, doc(paths))
+    assert code == 0, said
+    assert contract is not None
+    schema = contract["operations"][0]["responses"]["200"]["schema"]
+    assert schema["properties"]["id"]["pattern"] == GUID.replace("{[", "\\{[").replace("}}", "}\\}")
+    assert list(schema["patternProperties"]) == ["^\\{x\\}$"]
+    assert "pattern-unsupported" not in said and "is not checked" not in said
+    checked = run_cli(
+        "check",
+        "--api",
+        "real",
+        "--contracts",
+        "c",
+        "--recordings",
+        "r",
+        "--against",
+        "1.0.0",
+        "--no-reports",
+        cwd=tmp_path,
+    )
+    assert checked.returncode == 0, checked.stdout
+    # The same value without its braces is refused: the pattern is checked, not skipped.
+    recording = next((tmp_path / "r").iterdir())
+    data = json.loads(recording.read_text())
+    data["body"]["id"] = "abcd" * 8 + "}"
+    recording.write_text(json.dumps(data))
+    checked = run_cli(
+        "check",
+        "--api",
+        "real",
+        "--contracts",
+        "c",
+        "--recordings",
+        "r",
+        "--against",
+        "1.0.0",
+        "--no-reports",
+        cwd=tmp_path,
+    )
+    assert checked.returncode == 1, checked.stdout

@@ -8,12 +8,15 @@ from pathlib import Path
 
 import jsonschema_rs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from apidrift.check.linear import LinearValidator
 from apidrift.check.patterns import (
     UnsupportedPattern,
     compile_validator,
+    literal_braces,
     runnable,
     search,
     unsupported_patterns,
@@ -185,3 +188,23 @@ def test_apidrift_check_names_each_pattern_it_did_not_check(tmp_path: Path) -> N
         "checked: it uses a lookaround, which linear-time matching cannot run"
         for where in ("schemas.json#/$defs/Item", "get-item/200#")
     ]
+
+
+# Pattern pieces where Python's `re` and ECMA-262 (Annex B) agree: a brace is a literal unless it
+# makes a `{n}` / `{n,m}` quantifier (`{,n}`, which Python reads as a quantifier, is left out).
+_PIECES = st.sampled_from(
+    ["a", "b", "{", "}", "{1}", "{1,2}", "{2,}", "[{]", "[}b]", "\\{", "(", ")", "|", "1", ","]
+)
+
+
+@given(st.lists(_PIECES, max_size=8).map("".join), st.text(alphabet="ab{},1", max_size=6))
+def test_literal_braces_keeps_the_language_and_compiles_on_the_linear_engine(pattern: str, text: str) -> None:
+    try:
+        reference = re.compile(pattern)
+    except re.error:
+        return
+    if "{," in pattern or re.search(r"(^|[(|])\{\d", pattern):
+        return  # Python and ECMA-262 read these differently
+    escaped = literal_braces(pattern)
+    assert why_unsupported(escaped) is None, escaped
+    assert bool(reference.search(text)) == bool(re.search(escaped, text)) == search(escaped, text)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from apidrift.check.patterns import why_unsupported
+from apidrift.check.patterns import literal_braces, why_unsupported
 from apidrift.contracts.model import DEFS_PREFIX, JSONSchema, Operation
 from apidrift.contracts.operations import is_lifecycle_extension
 from apidrift.contracts.safeload import escape
@@ -130,10 +130,9 @@ class SchemaConverter:
                     raise OpenAPIError(
                         f"{key!r} must be a mapping", file=self.file, pointer=f"{pointer_of(at)}/{key}"
                     )
-                out[key] = {k: self._convert(v, (at, key, k)) for k, v in value.items()}
                 if key == "patternProperties":
-                    for k in value:
-                        self._check_pattern(k, (at, key, k))
+                    value = {self._pattern(k, (at, key, k)): v for k, v in value.items()}
+                out[key] = {k: self._convert(v, (at, key, k)) for k, v in value.items()}
             elif key in SUBSCHEMA_KEYS:
                 out[key] = self._convert(value, (at, key, None))
             elif key in ("exclusiveMinimum", "exclusiveMaximum") and isinstance(value, bool):
@@ -144,7 +143,7 @@ class SchemaConverter:
                 continue
             elif key not in _DATA_KEYS or not self._holds_ref(value, (at, key, None)):
                 if key == "pattern" and isinstance(value, str):
-                    self._check_pattern(value, (at, key, None))
+                    value = self._pattern(value, (at, key, None))
                 out[key] = value
         if (
             "example" in node
@@ -180,8 +179,12 @@ class SchemaConverter:
         message = f"unsupported $recursiveRef {ref!r}: only '#' inside a component schema is understood"
         raise OpenAPIError(message, file=self.file, pointer=f"{pointer}/$recursiveRef")
 
-    def _check_pattern(self, pattern: str, at: At) -> None:
-        """A pattern the validators' regex engine cannot run is kept, reported, and never checked."""
+    def _pattern(self, pattern: str, at: At) -> str:
+        """The pattern as the contract keeps it: braces ECMA-262 reads as literal characters escaped
+        where the Rust engines would refuse them; one they still cannot run is kept, reported, and
+        never checked."""
+        if why_unsupported(pattern) is not None:
+            pattern = literal_braces(pattern)
         reason = why_unsupported(pattern)
         if reason is not None:
             pointer = pointer_of(at)
@@ -189,6 +192,7 @@ class SchemaConverter:
             self.findings.append(
                 Finding(FindingKind.PATTERN_UNSUPPORTED, message, file=self.file, pointer=pointer)
             )
+        return pattern
 
     def _holds_ref(self, value: Any, at: At) -> bool:
         """Whether example or default data holds a `$ref` key (and if so, report it).
