@@ -7,7 +7,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from cli_support import run_cli
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Imports cached by an earlier run (of other code) would hide what this code reads."""
+    monkeypatch.setenv("APIDRIFT_CACHE_DIR", str(tmp_path / "cache"))
 
 
 def write(folder: Path, document: dict[str, Any]) -> Path:
@@ -125,3 +133,39 @@ def test_a_pattern_with_literal_braces_is_imported_and_checked_as_ecma_262_reads
         cwd=tmp_path,
     )
     assert checked.returncode == 1, checked.stdout
+
+
+def test_template_expressions_inside_a_segment_keep_their_declared_parameters(tmp_path: Path) -> None:
+    # GitHub's `/compare/{base}...{head}`; `/files/{name}.json` is as common.
+    def param(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+        return {"name": name, "in": "path", "required": True, "schema": schema}
+
+    ok = {"200": {"description": "ok"}}
+    paths = {
+        "/compare/{base}...{head}": {
+            "get": {
+                "operationId": "compare",
+                "parameters": [
+                    param("base", {"type": "string", "minLength": 1}),
+                    param("head", {"type": "string"}),
+                ],
+                "responses": ok,
+            }
+        },
+        "/files/{name}.json": {
+            "get": {
+                "operationId": "file",
+                "parameters": [param("name", {"type": "integer"})],
+                "responses": ok,
+            }
+        },
+    }
+    code, said, contract = imported(tmp_path, doc(paths))
+    assert code == 0, said
+    assert contract is not None
+    params = {op["id"]: {p["name"]: p["schema"] for p in op["parameters"]} for op in contract["operations"]}
+    assert params == {
+        "compare": {"base": {"type": "string", "minLength": 1}, "head": {"type": "string"}},
+        "file": {"name": {"type": "integer"}},
+    }
+    assert "not in the template" not in said and "is not declared" not in said

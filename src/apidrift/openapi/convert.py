@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -64,6 +65,8 @@ def operation_id_for(method: str, path: str, op: dict[str, Any]) -> str:
     return f"{method.lower()}-{slug}"
 
 
+# A path template's expressions: `{name}`, a whole segment or part of one.
+_TEMPLATE = re.compile(r"\{([^{}/]+)\}")
 _KINDS = {
     bool: "a boolean",
     int: "an integer",
@@ -381,7 +384,8 @@ def _parameters(
             allow_reserved=p.get("allowReserved") is True,
         )
         where_of[(p["in"], p["name"])] = where
-    template = [s[1:-1] for s in path.split("/") if s.startswith("{") and s.endswith("}")]
+    # Anywhere in a segment: `/files/{name}.json`, `/compare/{base}...{head}` (GitHub's).
+    template = _TEMPLATE.findall(path)
     for key in [k for k in params if k[0] == "path" and k[1] not in template]:
         # It could never be sent; keeping it would make every client of the contract look for it.
         message = f"path parameter {key[1]!r} is not in the template {path}; left out"
