@@ -169,3 +169,31 @@ def test_template_expressions_inside_a_segment_keep_their_declared_parameters(tm
         "file": {"name": {"type": "integer"}},
     }
     assert "not in the template" not in said and "is not declared" not in said
+
+
+def test_a_schema_naming_an_older_dialect_is_converted_to_2020_12(tmp_path: Path) -> None:
+    # ReadMe's 3.1 example: `$schema: draft-04` with boolean exclusive bounds.
+    def param(name: str, dialect: str) -> dict[str, Any]:
+        schema = {
+            "$schema": dialect,
+            "type": "number",
+            "minimum": 10,
+            "maximum": 20,
+            "exclusiveMinimum": True,
+            "exclusiveMaximum": True,
+        }
+        if "draft-07" in dialect:
+            schema.update(exclusiveMinimum=10, exclusiveMaximum=20)
+            del schema["minimum"], schema["maximum"]
+        return {"name": name, "in": "query", "required": True, "schema": schema}
+
+    dialects = ["http://json-schema.org/draft-04/schema#", "https://json-schema.org/draft-07/schema#"]
+    params = [param(f"n{i}", d) for i, d in enumerate(dialects)]
+    paths = {
+        "/n": {"get": {"operationId": "n", "parameters": params, "responses": {"200": {"description": "ok"}}}}
+    }
+    code, said, contract = imported(tmp_path, doc(paths, openapi="3.1.0"))
+    assert code == 0, said
+    assert contract is not None
+    schemas = [p["schema"] for p in contract["operations"][0]["parameters"]]
+    assert schemas == [{"type": "number", "exclusiveMinimum": 10, "exclusiveMaximum": 20}] * 2

@@ -38,7 +38,9 @@ SUBSCHEMA_KEYS = frozenset(
 SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
 # Keys that only document or only matter to code generators; they never change what validates.
 # `$recursiveAnchor` (draft 2019-09) only marks where a `$recursiveRef` lands: see `convert`.
-_DROPPED_KEYS = {"xml", "externalDocs", "nullable", "example", "$recursiveAnchor"}
+# `$schema` (a 3.1 schema may name its own dialect, draft-04 say) describes the source: what the
+# converter writes is 2020-12 whatever the source was (boolean exclusive bounds are converted).
+_DROPPED_KEYS = {"xml", "externalDocs", "nullable", "example", "$recursiveAnchor", "$schema"}
 # Keys whose values are data, never schemas: a `$ref` inside them is a value, not a reference.
 _DATA_KEYS = ("examples", "default")
 # Extensions kept because `apidrift diff` grades them (`x-extensible-enum`: values readers must expect;
