@@ -11,7 +11,7 @@ JSON (both must be empty), three mutations (a response property dropped, one ren
 narrowed: each must be reported with its kind, side and operation) and `check` of the imported
 examples. `--pairs` names openapi-diff pairs (`[name] base = .. revision = .. compatible = true`):
 apidrift must exit 0 (compatible) or 1 (breaking) as the peer's tests say. Each step records its exit
-code, a traceback (any exit 3 or "Traceback" on stderr), seconds and peak RSS (from wait4).
+code, a traceback (any exit 3 or "Traceback" on stderr), seconds and peak RSS (the child's own VmHWM).
 """
 
 from __future__ import annotations
@@ -30,7 +30,19 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-APIDRIFT = [sys.executable, "-m", "apidrift.cli"]
+# The child reports its own peak RSS (VmHWM): wait4's ru_maxrss carries the forking parent's peak,
+# and this process holds the largest document read so far.
+_CHILD = (
+    "import atexit, os, runpy, sys\n"
+    "def peak():\n"
+    "    for line in open('/proc/self/status'):\n"
+    "        if line.startswith('VmHWM:'):\n"
+    "            open(os.environ['SWEEP_RSS'], 'w').write(line.split()[1])\n"
+    "atexit.register(peak)\n"
+    "sys.argv = ['apidrift', *sys.argv[1:]]\n"
+    "runpy.run_module('apidrift.cli', run_name='__main__')\n"
+)
+APIDRIFT = [sys.executable, "-c", _CHILD]
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 ENTRY_NAMES = ("openapi.yaml", "openapi.yml", "openapi.json")
 
@@ -65,12 +77,14 @@ class DocResult:
 
 def run(args: list[str], cwd: Path, timeout: float) -> Step:
     """`apidrift ARGS` in a subprocess, timed, with its peak RSS."""
+    rss_file = cwd / "rss"
     env = dict(os.environ, NO_COLOR="1", COLUMNS="200", APIDRIFT_CACHE_DIR=str(cwd / "cache"))
+    env["SWEEP_RSS"] = str(rss_file)
     start = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen([*APIDRIFT, *args], cwd=cwd, stdout=out, stderr=err, env=env)
         try:
-            _, status, usage = os.wait4(proc.pid, 0)
+            _, status, _ = os.wait4(proc.pid, 0)
             code: int | None = os.waitstatus_to_exitcode(status)
         except KeyboardInterrupt:
             proc.kill()
@@ -84,9 +98,8 @@ def run(args: list[str], cwd: Path, timeout: float) -> Step:
         stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
     lines = [line for line in stderr.splitlines() if line.strip()]
     first = next((line for line in lines if line.startswith("error")), lines[0] if lines else "")
-    return Step(
-        code, first[:240], "Traceback" in stderr or code == 3, seconds, usage.ru_maxrss / 1024, stdout
-    )
+    rss = int(rss_file.read_text()) / 1024 if rss_file.is_file() else 0.0
+    return Step(code, first[:240], "Traceback" in stderr or code == 3, seconds, rss, stdout)
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -112,9 +125,11 @@ def resolve(document: dict[str, Any], node: Any, depth: int = 0) -> Any:
     return node
 
 
-def operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any], dict[str, Any]]]:
-    """(METHOD, path, path item, operation) of every operation under `paths`."""
-    for path, item in (document.get("paths") or {}).items():
+def operations(
+    document: dict[str, Any], part: str = "paths"
+) -> Iterator[tuple[str, str, dict[str, Any], dict[str, Any]]]:
+    """(METHOD, path, path item, operation) of every operation under `paths` (or `webhooks`)."""
+    for path, item in (document.get(part) or {}).items():
         item = resolve(document, item)
         if not isinstance(item, dict):
             continue
@@ -127,7 +142,9 @@ def operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, A
 def expected_surface(document: dict[str, Any]) -> dict[str, tuple[int, bool, frozenset[str]]]:
     """Per `METHOD path`: how many parameters (path-level ones merged), whether a body, which statuses."""
     surface: dict[str, tuple[int, bool, frozenset[str]]] = {}
-    for method, path, item, op in operations(document):
+    sites = [(f"{m} {p}", i, o) for m, p, i, o in operations(document)]
+    sites += [(f"webhook {m} {p}", i, o) for m, p, i, o in operations(document, "webhooks")]
+    for key, item, op in sites:
         params = {}
         for raw in [*(item.get("parameters") or []), *(op.get("parameters") or [])]:
             p = resolve(document, raw)
@@ -136,14 +153,15 @@ def expected_surface(document: dict[str, Any]) -> dict[str, tuple[int, bool, fro
         body = resolve(document, op.get("requestBody"))
         has_body = isinstance(body, dict) and bool(body.get("content"))
         statuses = frozenset(str(s) for s in (op.get("responses") or {}))
-        surface[f"{method} {path}"] = (len(params), has_body, statuses)
+        surface[key] = (len(params), has_body, statuses)
     return surface
 
 
 def imported_surface(contract: dict[str, Any]) -> dict[str, tuple[int, bool, frozenset[str]]]:
     surface = {}
-    for op in contract.get("operations", []):
-        key = f"{op['method']} {op['path']}"
+    sites = [(f"{op['method']} {op['path']}", op) for op in contract.get("operations", [])]
+    sites += [(f"webhook {op['method']} {op['path']}", op) for op in contract.get("webhooks", [])]
+    for key, op in sites:
         surface[key] = (
             len(op.get("parameters") or []),
             op.get("request_body") is not None,
@@ -166,50 +184,60 @@ def _json_response_schema(document: dict[str, Any], op: dict[str, Any]) -> tuple
     return None
 
 
-def _object_with_properties(document: dict[str, Any], schema: Any) -> dict[str, Any] | None:
-    schema = resolve(document, schema)
-    if isinstance(schema, dict) and isinstance(schema.get("properties"), dict) and schema["properties"]:
-        return schema
-    return None
+def _inline_object(document: dict[str, Any], holder: dict[str, Any], key: str) -> dict[str, Any] | None:
+    """The object schema at `holder[key]` (or its array's `items`), inlined as a copy so that a
+    mutation changes this one place only; None when there is no object with properties."""
+    schema = resolve(document, holder.get(key))
+    if isinstance(schema, dict) and schema.get("type") == "array" and isinstance(schema.get("items"), dict):
+        holder[key] = schema = copy.deepcopy(schema)
+        holder, key = schema, "items"
+        schema = resolve(document, schema["items"])
+    if not (isinstance(schema, dict) and isinstance(schema.get("properties"), dict) and schema["properties"]):
+        return None
+    holder[key] = schema = copy.deepcopy(schema)
+    return schema
 
 
-def _response_property(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any], str]]:
-    """(operation, status, object schema, property) of a GET's JSON response whose top is an object."""
-    for method, path, _, op in operations(document):
-        if method != "GET":
+def _mutable_property(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any], str]]:
+    """(operation, side, object schema, property): a GET's JSON response, else a webhook's payload."""
+    sites = [(f"GET {p}", "response", o) for m, p, _, o in operations(document) if m == "GET"]
+    sites += [(f"{m} {p}", "webhook", o) for m, p, _, o in operations(document, "webhooks")]
+    for operation, side, op in sites:
+        if side == "response":
+            found = _json_response_schema(document, op)
+            content = found[1] if found else None
+        else:
+            body = resolve(document, op.get("requestBody"))
+            media = body.get("content") if isinstance(body, dict) else None
+            content = next((m for t, m in (media or {}).items() if "json" in t and isinstance(m, dict)), None)
+        if content is None:
             continue
-        found = _json_response_schema(document, op)
-        if found is None:
-            continue
-        status, content = found
-        # Inline a copy of the object so that only this operation changes.
-        target = _object_with_properties(document, content["schema"])
+        target = _inline_object(document, content, "schema")
         if target is None:
             continue
         names = [n for n, s in target["properties"].items() if isinstance(resolve(document, s), dict | bool)]
         if names:
-            content["schema"] = target = copy.deepcopy(target)
-            yield f"{method} {path}", status, target, names[-1]
+            yield operation, side, target, names[-1]
 
 
 def drop_property(document: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]] | None:
-    for operation, _, schema, name in _response_property(document):
+    for operation, side, schema, name in _mutable_property(document):
         del schema["properties"][name]
         if isinstance(schema.get("required"), list):
             schema["required"] = [r for r in schema["required"] if r != name] or None
             if schema["required"] is None:
                 del schema["required"]
-        return document, {"kind": "field-removed", "side": "response", "operation": operation, "path": name}
+        return document, {"kind": "field-removed", "side": side, "operation": operation, "path": name}
     return None
 
 
 def rename_property(document: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]] | None:
-    for operation, _, schema, name in _response_property(document):
+    for operation, side, schema, name in _mutable_property(document):
         props = schema["properties"]
         schema["properties"] = {(f"{k}_renamed" if k == name else k): v for k, v in props.items()}
         if isinstance(schema.get("required"), list):
             schema["required"] = [f"{r}_renamed" if r == name else r for r in schema["required"]]
-        return document, {"kind": "field-renamed", "side": "response", "operation": operation, "path": name}
+        return document, {"kind": "field-renamed", "side": side, "operation": operation, "path": name}
     return None
 
 
@@ -303,9 +331,7 @@ def sweep_document(doc: Path, work: Path, timeout: float) -> DocResult:
         return finish(result, steps)
     contract = json.loads(contract_file.read_text())
     got = imported_surface(contract)
-    result.imported = sum(
-        1 for op in contract.get("operations", []) if f"{op['method']} {op['path']}" in expected
-    )
+    result.imported = sum(1 for key in got if key in expected)
     for key, (params, body, statuses) in expected.items():
         if key not in got:
             result.problems.append(f"import: lost {key}")
