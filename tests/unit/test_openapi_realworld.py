@@ -197,3 +197,26 @@ def test_a_schema_naming_an_older_dialect_is_converted_to_2020_12(tmp_path: Path
     assert contract is not None
     schemas = [p["schema"] for p in contract["operations"][0]["parameters"]]
     assert schemas == [{"type": "number", "exclusiveMinimum": 10, "exclusiveMaximum": 20}] * 2
+
+
+def test_a_ref_key_in_example_data_is_data_not_a_file_to_read(tmp_path: Path) -> None:
+    # GitHub's GHEC document: components/examples/server-statistics/value/0/actions_stats holds
+    # `{$ref: server-statistics-actions.yaml}`, a file that does not exist; an Example object in
+    # another file is data as well.
+    stats = {"value": {"host": "h", "actions_stats": {"$ref": "server-statistics-actions.yaml"}}}
+    (tmp_path / "examples.yaml").write_text(
+        json.dumps({"Other": {"value": {"host": "o", "more": {"$ref": "nowhere.yaml"}}}})
+    )
+    schema = {"type": "object", "properties": {"host": {"type": "string"}}}
+    examples = {"stats": {"$ref": "#/components/examples/stats"}, "other": {"$ref": "./examples.yaml#/Other"}}
+    content = {"application/json": {"schema": schema, "examples": examples}}
+    paths = {
+        "/s": {"get": {"operationId": "s", "responses": {"200": {"description": "ok", "content": content}}}}
+    }
+    code, said, contract = imported(tmp_path, doc(paths, components={"examples": {"stats": stats}}))
+    assert code == 0, said
+    assert contract is not None
+    bodies = sorted(
+        (json.loads(p.read_text())["body"] for p in (tmp_path / "r").iterdir()), key=lambda b: b["host"]
+    )
+    assert [b["host"] for b in bodies] == ["h", "o"]
