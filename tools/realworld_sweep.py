@@ -140,7 +140,8 @@ def operations(
 
 
 def expected_surface(document: dict[str, Any]) -> dict[str, tuple[int, bool, frozenset[str]]]:
-    """Per `METHOD path`: how many parameters (path-level ones merged), whether a body, which statuses."""
+    """Per `METHOD path`: how many parameters (path-level ones merged), whether a body, which statuses
+    (and which of them have a schema)."""
     surface: dict[str, tuple[int, bool, frozenset[str]]] = {}
     sites = [(f"{m} {p}", i, o) for m, p, i, o in operations(document)]
     sites += [(f"webhook {m} {p}", i, o) for m, p, i, o in operations(document, "webhooks")]
@@ -152,8 +153,13 @@ def expected_surface(document: dict[str, Any]) -> dict[str, tuple[int, bool, fro
                 params[(str(p["name"]).lower() if p["in"] == "header" else p["name"], p["in"])] = p
         body = resolve(document, op.get("requestBody"))
         has_body = isinstance(body, dict) and bool(body.get("content"))
-        statuses = frozenset(str(s) for s in (op.get("responses") or {}))
-        surface[key] = (len(params), has_body, statuses)
+        statuses = set()
+        for status, response in (op.get("responses") or {}).items():
+            response = resolve(document, response)
+            content = response.get("content") if isinstance(response, dict) else None
+            typed = any(isinstance(m, dict) and m.get("schema") is not None for m in (content or {}).values())
+            statuses |= {str(status), f"{status} with a schema"} if typed else {str(status)}
+        surface[key] = (len(params), has_body, frozenset(statuses))
     return surface
 
 
@@ -165,7 +171,12 @@ def imported_surface(contract: dict[str, Any]) -> dict[str, tuple[int, bool, fro
         surface[key] = (
             len(op.get("parameters") or []),
             op.get("request_body") is not None,
-            frozenset(op.get("responses") or {}),
+            frozenset(op.get("responses") or {})
+            | {
+                f"{s} with a schema"
+                for s, r in (op.get("responses") or {}).items()
+                if r.get("schema") is not None or r.get("media")
+            },
         )
     return surface
 
