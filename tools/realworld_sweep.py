@@ -231,7 +231,14 @@ def _mutable_property(document: dict[str, Any]) -> Iterator[tuple[str, str, dict
             yield operation, side, target, names[-1]
 
 
+def _unshared(document: dict[str, Any]) -> dict[str, Any]:
+    """A copy in which no two places are one object (YAML aliases are): a mutation changes one."""
+    copied: dict[str, Any] = json.loads(json.dumps(document))
+    return copied
+
+
 def drop_property(document: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]] | None:
+    document = _unshared(document)
     for operation, side, schema, name in _mutable_property(document):
         del schema["properties"][name]
         if isinstance(schema.get("required"), list):
@@ -243,6 +250,7 @@ def drop_property(document: dict[str, Any]) -> tuple[dict[str, Any], dict[str, s
 
 
 def rename_property(document: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]] | None:
+    document = _unshared(document)
     for operation, side, schema, name in _mutable_property(document):
         props = schema["properties"]
         schema["properties"] = {(f"{k}_renamed" if k == name else k): v for k, v in props.items()}
@@ -254,6 +262,7 @@ def rename_property(document: dict[str, Any]) -> tuple[dict[str, Any], dict[str,
 
 def narrow_enum(document: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]] | None:
     """The last value of a query parameter's enum (inline in the operation) dropped."""
+    document = _unshared(document)
     for method, path, _, op in operations(document):
         for raw in op.get("parameters") or []:
             param = resolve(document, raw)
