@@ -220,3 +220,15 @@ def test_a_ref_key_in_example_data_is_data_not_a_file_to_read(tmp_path: Path) ->
         (json.loads(p.read_text())["body"] for p in (tmp_path / "r").iterdir()), key=lambda b: b["host"]
     )
     assert [b["host"] for b in bodies] == ["h", "o"]
+
+
+def test_an_operation_without_responses_is_imported_and_reported_in_3_0_only(tmp_path: Path) -> None:
+    # openapi-diff's bc_response_apiresponse_base.yaml: `post` with no `responses` at all.
+    paths = {"/w": {"post": {"operationId": "index"}}}
+    for version, reported in (("3.0.0", True), ("3.1.0", False)):
+        folder = tmp_path / version
+        folder.mkdir()
+        code, said, contract = imported(folder, doc(paths, openapi=version))
+        assert code == 0, said
+        assert contract is not None and contract["operations"][0]["responses"] == {}
+        assert ("no 'responses' (OpenAPI 3.0 requires them)" in said) is reported, said

@@ -245,10 +245,15 @@ def _import_operation(
                     converter, raw_body.get("content"), media_type, f"{pointer}/requestBody/content"
                 ),
             )
-    raw_responses = op.get("responses", {})
+    raw_responses = op.get("responses")
     if raw_responses is None:
-        message = "'responses' is null: the operation documents no response"
-        findings.append(Finding(FindingKind.NO_RESPONSES, message, op_id, file, f"{pointer}/responses"))
+        # OpenAPI 3.0 requires `responses`; 3.1 lets an operation leave them out.
+        if "responses" in op:
+            message = "'responses' is null: the operation documents no response"
+            findings.append(Finding(FindingKind.NO_RESPONSES, message, op_id, file, f"{pointer}/responses"))
+        elif str(document.get("openapi", "")).startswith("3.0"):
+            message = "no 'responses' (OpenAPI 3.0 requires them): the operation documents no response"
+            findings.append(Finding(FindingKind.NO_RESPONSES, message, op_id, file, pointer))
         raw_responses = {}
     responses: dict[str, ResponseSpec] = {}
     for status, raw_response in raw_responses.items():
