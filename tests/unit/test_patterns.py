@@ -17,6 +17,7 @@ from apidrift.check.patterns import (
     UnsupportedPattern,
     compile_validator,
     engine_dialect,
+    literal_braces,
     runnable,
     search,
     unsupported_patterns,
@@ -233,3 +234,23 @@ def test_a_document_with_such_a_pattern_imports_and_checks_values(tmp_path: Path
     [operation] = version.operations.values()
     pattern = operation.parameters[0].schema["pattern"]
     assert search(pattern, "tufinim/generic-bank:cia-latest") and not search(pattern, "a b")
+
+
+# Pattern pieces where Python's `re` and ECMA-262 (Annex B) agree: a brace is a literal unless it
+# makes a `{n}` / `{n,m}` quantifier (`{,n}`, which Python reads as a quantifier, is left out).
+_PIECES = st.sampled_from(
+    ["a", "b", "{", "}", "{1}", "{1,2}", "{2,}", "[{]", "[}b]", "\\{", "(", ")", "|", "1", ","]
+)
+
+
+@given(st.lists(_PIECES, max_size=8).map("".join), st.text(alphabet="ab{},1", max_size=6))
+def test_literal_braces_keeps_the_language_and_compiles_on_the_linear_engine(pattern: str, text: str) -> None:
+    try:
+        reference = re.compile(pattern)
+    except re.error:
+        return
+    if "{," in pattern or re.search(r"(^|[(|])\{\d", pattern):
+        return  # Python and ECMA-262 read these differently
+    escaped = literal_braces(pattern)
+    assert why_unsupported(escaped) is None, escaped
+    assert bool(reference.search(text)) == bool(re.search(escaped, text)) == search(escaped, text)

@@ -86,6 +86,45 @@ def why_unsupported(pattern: str) -> str | None:
     return "it is not a regular expression the linear-time engine compiles (invalid, or too large)"
 
 
+_QUANTIFIER: Final = re.compile(r"\{[0-9]+(?:,[0-9]*)?\}")
+# Escapes whose braces belong to them (`\p{Lu}`, `\u{1F600}`, `\x{41}`), as the engines read them.
+_BRACED_ESCAPES: Final = frozenset("pPux")
+
+
+def literal_braces(pattern: str) -> str:
+    """`pattern` with each brace ECMA-262 reads as a literal character escaped (Annex B: a `{` that
+    starts no `{n}`, `{n,}` or `{n,m}` quantifier, a `}` that ends none), which the Rust engines
+    refuse: `^{[0-9a-f]{4}}$` becomes `^\\{[0-9a-f]{4}\\}$`, the same language."""
+    out: list[str] = []
+    i, in_class = 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            end = i + 2
+            if pattern[i + 1 : i + 2] in _BRACED_ESCAPES and pattern[i + 2 : i + 3] == "{":
+                close = pattern.find("}", i + 3)
+                end = close + 1 if close != -1 else end
+            out.append(pattern[i:end])
+            i = end
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "{":
+            quantifier = _QUANTIFIER.match(pattern, i)
+            if quantifier is not None and i > 0:
+                out.append(quantifier.group())
+                i = quantifier.end()
+                continue
+            char = "\\{"
+        elif char == "}":
+            char = "\\}"
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
 @dataclass(frozen=True)
 class UnsupportedPattern:
     """A `pattern` (or `patternProperties` key) the engine cannot run: validation of it is skipped."""

@@ -102,19 +102,23 @@ class _Bundler:
             if key == "schema":
                 out[key] = self.schema(child, file, where)
             elif key == "examples" and isinstance(child, dict):
-                # Example objects hold data; only a reference to one is followed.
-                out[key] = {
-                    k: self.inline(v, file, f"{where}/{_escape(str(k))}")
-                    if isinstance(v, dict) and isinstance(v.get("$ref"), str)
-                    else v
-                    for k, v in child.items()
-                }
+                out[key] = self.examples(child, file, where)
             elif key == "example" or str(key).startswith("x-"):
                 # Data, never references; `default` is not among them: it names the default response.
                 out[key] = child
             else:
                 out[key] = self.node(child, file, where)
         return out
+
+    def examples(self, value: dict[str, Any], file: Path, pointer: str) -> dict[str, Any]:
+        """A map of Example objects: they hold data (a `$ref` key in a `value` is no reference, as in
+        GitHub's own document); only a reference to an Example object is followed."""
+        return {
+            k: self.inline(v, file, f"{pointer}/{_escape(str(k))}", data=True)
+            if isinstance(v, dict) and isinstance(v.get("$ref"), str)
+            else v
+            for k, v in value.items()
+        }
 
     def schema(self, value: Any, file: Path, pointer: str) -> Any:
         """A schema with its references made followable: each into components/schemas."""
@@ -171,7 +175,9 @@ class _Bundler:
             message = f"$ref {ref!r}: references nested more than {MAX_HOPS} deep"
             raise OpenAPIError(message, file=str(file), pointer=pointer)
 
-    def inline(self, value: dict[str, Any], file: Path, pointer: str) -> Any:
+    def inline(self, value: dict[str, Any], file: Path, pointer: str, *, data: bool = False) -> Any:
+        """What the reference `value` names, copied in place and, unless it is `data` (an Example
+        object), with its own references made followable."""
         ref = value["$ref"]
         target_file, fragment = self.locate(ref, file, pointer)
         if target_file == self.root and _followed(fragment):
@@ -187,7 +193,9 @@ class _Bundler:
         self.inlining.append(key)
         self.enter(ref, file, pointer)
         try:
-            resolved = self.node(copy.deepcopy(target), found_in, fragment)
+            resolved = copy.deepcopy(target)
+            if not data:
+                resolved = self.node(resolved, found_in, fragment)
         finally:
             self.inlining.pop()
             self.hops -= 1
@@ -319,7 +327,11 @@ def _bundle(document: dict[str, Any], path: Path, parse: Parse, limits: Limits) 
                     where = f"/components/schemas/{_escape(str(name))}"
                     schemas[name] = bundler.schema(schemas[name], path, where)
         for section in [k for k in components if k != "schemas"]:
-            components[section] = bundler.node(components[section], path, f"/components/{section}")
+            where = f"/components/{section}"
+            if section == "examples" and isinstance(components[section], dict):
+                components[section] = bundler.examples(components[section], path, where)
+            else:
+                components[section] = bundler.node(components[section], path, where)
     for key in ("paths", "webhooks"):
         if isinstance(document.get(key), dict):
             document[key] = bundler.node(document[key], path, f"/{key}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -54,6 +55,11 @@ def recording_names(examples: Sequence[ImportedExample]) -> list[str]:
         stem = safe_file_name(example.operation_id)
         if per_operation[example.operation_id] > 1:
             stem += f".{safe_file_name(example.status)}.{safe_file_name(example.label)}"
+        if safe_file_name(f"{stem}.json") != f"{stem}.json":
+            # Too long for one file name (GitHub's `<operation>.<status>.<label>` runs past it):
+            # shortened, with a digest of the whole so that two long names stay two files.
+            digest = hashlib.sha256(stem.encode()).hexdigest()[:12]
+            stem = f"{safe_file_name(stem)[:60]}-{digest}"
         name, n = f"{stem}.json", 1
         while name in taken:  # `a/b` and `a_b` share a slug; neither may overwrite the other
             n += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -64,6 +65,8 @@ def operation_id_for(method: str, path: str, op: dict[str, Any]) -> str:
     return derived_operation_id(method, path)
 
 
+# A path template's expressions: `{name}`, a whole segment or part of one.
+_TEMPLATE = re.compile(r"\{([^{}/]+)\}")
 _KINDS = {
     bool: "a boolean",
     int: "an integer",
@@ -242,10 +245,15 @@ def _import_operation(
                     converter, raw_body.get("content"), media_type, f"{pointer}/requestBody/content"
                 ),
             )
-    raw_responses = op.get("responses", {})
+    raw_responses = op.get("responses")
     if raw_responses is None:
-        message = "'responses' is null: the operation documents no response"
-        findings.append(Finding(FindingKind.NO_RESPONSES, message, op_id, file, f"{pointer}/responses"))
+        # OpenAPI 3.0 requires `responses`; 3.1 lets an operation leave them out.
+        if "responses" in op:
+            message = "'responses' is null: the operation documents no response"
+            findings.append(Finding(FindingKind.NO_RESPONSES, message, op_id, file, f"{pointer}/responses"))
+        elif str(document.get("openapi", "")).startswith("3.0"):
+            message = "no 'responses' (OpenAPI 3.0 requires them): the operation documents no response"
+            findings.append(Finding(FindingKind.NO_RESPONSES, message, op_id, file, pointer))
         raw_responses = {}
     responses: dict[str, ResponseSpec] = {}
     for status, raw_response in raw_responses.items():
@@ -385,7 +393,8 @@ def _parameters(
             allow_reserved=p.get("allowReserved") is True,
         )
         where_of[(p["in"], p["name"])] = where
-    template = [s[1:-1] for s in path.split("/") if s.startswith("{") and s.endswith("}")]
+    # Anywhere in a segment: `/files/{name}.json`, `/compare/{base}...{head}` (GitHub's).
+    template = _TEMPLATE.findall(path)
     for key in [k for k in params if k[0] == "path" and k[1] not in template]:
         # It could never be sent; keeping it would make every client of the contract look for it.
         message = f"path parameter {key[1]!r} is not in the template {path}; left out"

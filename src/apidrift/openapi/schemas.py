@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from apidrift.check.patterns import engine_dialect, why_unsupported
+from apidrift.check.patterns import engine_dialect, literal_braces, why_unsupported
 from apidrift.contracts.model import DEFS_PREFIX, JSONSchema, Operation
 from apidrift.contracts.operations import is_lifecycle_extension
 from apidrift.contracts.safeload import escape
@@ -38,7 +38,9 @@ SUBSCHEMA_KEYS = frozenset(
 SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
 # Keys that only document or only matter to code generators; they never change what validates.
 # `$recursiveAnchor` (draft 2019-09) only marks where a `$recursiveRef` lands: see `convert`.
-_DROPPED_KEYS = {"xml", "externalDocs", "nullable", "example", "$recursiveAnchor"}
+# `$schema` (a 3.1 schema may name its own dialect, draft-04 say) describes the source: what the
+# converter writes is 2020-12 whatever the source was (boolean exclusive bounds are converted).
+_DROPPED_KEYS = {"xml", "externalDocs", "nullable", "example", "$recursiveAnchor", "$schema"}
 # Keys whose values are data, never schemas: a `$ref` inside them is a value, not a reference.
 _DATA_KEYS = ("examples", "default")
 # Extensions kept because `apidrift diff` grades them (`x-extensible-enum`: values readers must expect;
@@ -93,6 +95,13 @@ class SchemaConverter:
         """`convert`, with the pointer of `node` a chain (see `At`) made a string only when needed."""
         if isinstance(node, list):
             return [self._convert(item, (at, None, i)) for i, item in enumerate(node)]
+        if node is None:
+            # `schema: null` (Directus' published document has it): no schema, so any value.
+            message = "a schema that is null is read as {} (any value)"
+            self.findings.append(
+                Finding(FindingKind.SCHEMA_REPAIRED, message, file=self.file, pointer=pointer_of(at))
+            )
+            return {}
         if not isinstance(node, dict):
             return node
         if "$ref" in node:
@@ -123,11 +132,9 @@ class SchemaConverter:
                     raise OpenAPIError(
                         f"{key!r} must be a mapping", file=self.file, pointer=f"{pointer_of(at)}/{key}"
                     )
-                out[key] = {k: self._convert(v, (at, key, k)) for k, v in value.items()}
                 if key == "patternProperties":
-                    out[key] = {engine_dialect(k): v for k, v in out[key].items()}
-                    for k in out[key]:
-                        self._check_pattern(k, (at, key, k))
+                    value = {self._pattern(k, (at, key, k)): v for k, v in value.items()}
+                out[key] = {k: self._convert(v, (at, key, k)) for k, v in value.items()}
             elif key in SUBSCHEMA_KEYS:
                 out[key] = self._convert(value, (at, key, None))
             elif key in ("exclusiveMinimum", "exclusiveMaximum") and isinstance(value, bool):
@@ -138,8 +145,7 @@ class SchemaConverter:
                 continue
             elif key not in _DATA_KEYS or not self._holds_ref(value, (at, key, None)):
                 if key == "pattern" and isinstance(value, str):
-                    value = engine_dialect(value)
-                    self._check_pattern(value, (at, key, None))
+                    value = self._pattern(value, (at, key, None))
                 out[key] = value
         if (
             "example" in node
@@ -175,8 +181,12 @@ class SchemaConverter:
         message = f"unsupported $recursiveRef {ref!r}: only '#' inside a component schema is understood"
         raise OpenAPIError(message, file=self.file, pointer=f"{pointer}/$recursiveRef")
 
-    def _check_pattern(self, pattern: str, at: At) -> None:
-        """A pattern the validators' regex engine cannot run is kept, reported, and never checked."""
+    def _pattern(self, pattern: str, at: At) -> str:
+        """The pattern as the contract keeps it: what ECMA-262 reads as literal characters (braces that
+        make no quantifier, a hyphen beside a class escape in brackets) escaped where the Rust
+        engines would refuse them; one they still cannot run is kept, reported, and never checked."""
+        if why_unsupported(pattern) is not None:
+            pattern = literal_braces(engine_dialect(pattern))
         reason = why_unsupported(pattern)
         if reason is not None:
             pointer = pointer_of(at)
@@ -184,6 +194,7 @@ class SchemaConverter:
             self.findings.append(
                 Finding(FindingKind.PATTERN_UNSUPPORTED, message, file=self.file, pointer=pointer)
             )
+        return pattern
 
     def _holds_ref(self, value: Any, at: At) -> bool:
         """Whether example or default data holds a `$ref` key (and if so, report it).
