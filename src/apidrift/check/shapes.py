@@ -115,6 +115,7 @@ class _Twin:
     same: Callable[[str], bool]
 
 
+_UNKNOWN: Final = object()
 _ANYTHING: Final[JSONSchema] = {}
 _NOTHING: Final[JSONSchema] = {"not": {}}
 
@@ -135,6 +136,7 @@ class SchemaFlattener:
         self._direct: dict[str, set[str]] = {}
         self._named_members: dict[str, list[JSONSchema]] = {}
         self._member_names: dict[str, frozenset[str]] = {}
+        self._values: dict[tuple[str, str], tuple[Any, ...] | None] = {}
         self._twin: _Twin | None = None
         self._budget = WalkBudget("flattening a schema into fields")
 
@@ -302,6 +304,12 @@ class SchemaFlattener:
         """The enum values the named schema gives its property `key` ("": the value itself), as its
         flattened fields would say, without walking the rest: none where it has no such property,
         None where one of its branches admits any value there."""
+        known = self._values.get((name, key), _UNKNOWN)
+        if known is _UNKNOWN:
+            known = self._values[(name, key)] = self._values_of(name, key)
+        return known  # type: ignore[return-value]
+
+    def _values_of(self, name: str, key: str) -> tuple[Any, ...] | None:
         node, refs = self.deref(self.defs[name], (name,))
         members = self._members_of(refs[-1], node)
         if not key:
