@@ -175,18 +175,21 @@ GIVES: dict[ChangeKind, tuple[ChangeKind, bool]] = {
 }
 
 
-def on(side: Side, properties: dict[str, JSONSchema], required: list[str]) -> ContractVersion:
+def on(
+    side: Side, properties: dict[str, JSONSchema], required: list[str], defs: dict[str, JSONSchema] = DEFS
+) -> ContractVersion:
+    """A version whose one operation (or webhook) has this object schema on `side`."""
     schema: JSONSchema = {"type": "object", "properties": properties, "required": required}
     plain: JSONSchema = {"type": "object", "properties": {"id": S}}
     if side is Side.WEBHOOK:
         hook = op(None, op_id="hook.done", method="POST", path="hook.done", body=schema)
-        return replace(version("v", [], DEFS), webhooks={"hook.done": hook})
+        return replace(version("v", [], defs), webhooks={"hook.done": hook})
     operation = {
         Side.RESPONSE: lambda: op(schema),
         Side.REQUEST: lambda: op(plain, body=schema, method="POST"),
         Side.PARAMETER: lambda: op(plain, params=[param("q", schema)]),
     }[side]()
-    return version("v", [operation], DEFS)
+    return version("v", [operation], defs)
 
 
 def changes(kind: ChangeKind, side: Side, forward: bool) -> list[Change]:

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import pytest
-from test_diff import op, param, ref, version
+from test_diff import ref
 from test_diff_every_side import FIELD_SIDES, field
+from test_diff_every_side import on as on_every_side
 
 from apidrift.contracts.model import ContractVersion, JSONSchema
 from apidrift.diff.changes import Change, ChangeKind, Side
@@ -26,17 +26,8 @@ def event(kind: str, **extra: JSONSchema) -> JSONSchema:
 
 
 def on(side: Side, union: JSONSchema, defs: dict[str, JSONSchema]) -> ContractVersion:
-    schema: JSONSchema = {"type": "object", "properties": field(union), "required": ["id"]}
-    plain: JSONSchema = {"type": "object", "properties": {"id": S}}
-    if side is Side.WEBHOOK:
-        hook = op(None, op_id="hook.done", method="POST", path="hook.done", body=schema)
-        return replace(version("v", [], defs), webhooks={"hook.done": hook})
-    operation = {
-        Side.RESPONSE: lambda: op(schema),
-        Side.REQUEST: lambda: op(plain, body=schema, method="POST"),
-        Side.PARAMETER: lambda: op(plain, params=[param("q", schema)]),
-    }[side]()
-    return version("v", [operation], defs)
+    """A version whose schema on `side` holds `id` and the field `f`, the union."""
+    return on_every_side(side, field(union), ["id"], defs)
 
 
 def found(old: ContractVersion, new: ContractVersion, side: Side) -> list[Change]:

@@ -100,38 +100,14 @@ def test_a_pattern_with_literal_braces_is_imported_and_checked_as_ecma_262_reads
     assert schema["properties"]["id"]["pattern"] == GUID.replace("{[", "\\{[").replace("}}", "}\\}")
     assert list(schema["patternProperties"]) == ["^\\{x\\}$"]
     assert "pattern-unsupported" not in said and "is not checked" not in said
-    checked = run_cli(
-        "check",
-        "--api",
-        "real",
-        "--contracts",
-        "c",
-        "--recordings",
-        "r",
-        "--against",
-        "1.0.0",
-        "--no-reports",
-        cwd=tmp_path,
-    )
+    checked = _check_recordings(tmp_path)
     assert checked.returncode == 0, checked.stdout
     # The same value without its braces is refused: the pattern is checked, not skipped.
     recording = next((tmp_path / "r").iterdir())
     data = json.loads(recording.read_text())
     data["body"]["id"] = "abcd" * 8 + "}"
     recording.write_text(json.dumps(data))
-    checked = run_cli(
-        "check",
-        "--api",
-        "real",
-        "--contracts",
-        "c",
-        "--recordings",
-        "r",
-        "--against",
-        "1.0.0",
-        "--no-reports",
-        cwd=tmp_path,
-    )
+    checked = _check_recordings(tmp_path)
     assert checked.returncode == 1, checked.stdout
 
 
@@ -232,3 +208,9 @@ def test_an_operation_without_responses_is_imported_and_reported_in_3_0_only(tmp
         assert code == 0, said
         assert contract is not None and contract["operations"][0]["responses"] == {}
         assert ("no 'responses' (OpenAPI 3.0 requires them)" in said) is reported, said
+
+
+def _check_recordings(folder: Path) -> Any:
+    """`apidrift check` of the imported examples (recordings `r`) against the imported contract."""
+    arguments = ("--api", "real", "--contracts", "c", "--recordings", "r", "--against", "1.0.0")
+    return run_cli("check", *arguments, "--no-reports", cwd=folder)
