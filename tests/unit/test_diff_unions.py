@@ -201,3 +201,14 @@ def test_a_large_union_renamed_whole_is_paired_by_its_constants() -> None:
     renamed = {(c.old, c.new) for c in changes if c.kind is K.SCHEMA_RENAMED}
     assert renamed == {(f"Old{i}", f"Renamed{i}") for i in range(n)}
     assert [c.path for c in changes if c.kind is K.FIELD_ADDED] == ["f.extra"]
+
+
+def test_a_constant_a_renamed_branch_changed_is_the_fields_change() -> None:
+    """`Created` renamed `CreatedEvent` whose `type` became `made`: a rename, and the values changed."""
+    union = {**UNION, "oneOf": [ref("CreatedEvent"), ref("Deleted")]}
+    defs = {"CreatedEvent": event("made"), "Deleted": BASE["Deleted"]}
+    changes = found(on(Side.RESPONSE, UNION, BASE), on(Side.RESPONSE, union, defs), Side.RESPONSE)
+    assert (K.SCHEMA_RENAMED, "f") in kinds(changes)
+    assert {(K.ENUM_VALUES_ADDED, "f.type"), (K.ENUM_VALUES_REMOVED, "f.type")} <= set(kinds(changes)), (
+        changes
+    )

@@ -93,7 +93,11 @@ def branch_values(
             return [], []
         at = parent_of(at)
     rel = pair.path[len(at) :].removeprefix(".")
-    came, gone = branch_changes(a, b, fields=(at, old_fields, new_fields))
+    # A renamed branch neither came nor went: a constant it changed is the field's change.
+    renamed = {
+        name for found in renamed_names(walk, a, b, (at, old_fields, new_fields)) for name in found[:2]
+    }
+    came, gone = branch_changes(a, b, renamed, (at, old_fields, new_fields))
     came.update(nested_branches(partial(walk.branch_names, "new"), b, a))
     gone.update(nested_branches(partial(walk.branch_names, "old"), a, b))
     return (
