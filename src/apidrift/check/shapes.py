@@ -371,6 +371,10 @@ class SchemaFlattener:
                     field_path = f"{path}.{name}" if path else name
                     field_origin = f"{base}.{name}" if base else ""
                     walk(sub, field_path, name in required_names, out, inner, field_origin)
+            if member.get("required") and member.get("additionalProperties") is not False:
+                for name in _unschemed_required(member, members):
+                    field_path = f"{path}.{name}" if path else name
+                    walk(_ANYTHING, field_path, True, out, inner, f"{base}.{name}" if base else "")
             items = member.get("items")
             if isinstance(items, dict):
                 self._walk(items, f"{path}[]", True, out, inner, _below(base, "[]"))
@@ -538,3 +542,13 @@ def _under(path: str, rel: str) -> str:
 
 def _below(origin: str, step: str) -> str:
     return origin + step if origin else ""
+
+
+def _unschemed_required(member: JSONSchema, members: list[JSONSchema]) -> list[str]:
+    """Names `member` requires that no member gives a schema: in an open object each is a field of
+    any value that must be sent (JSON Schema `required` without `properties`)."""
+    names = [n for n in member["required"] if isinstance(n, str) and n not in member.get("properties", ())]
+    if not names:
+        return []
+    schemed = {p for m in members for p in m.get("properties", ())}
+    return [n for n in dict.fromkeys(names) if n not in schemed]
