@@ -35,6 +35,7 @@ class Segment:
         return self.names[0] if len(self.names) == 1 else None
 
 
+@lru_cache(maxsize=4096)
 def names(template: str) -> tuple[str, ...]:
     """The expressions' names in order (`/c/{base}...{head}` -> base, head)."""
     return tuple(PARAM.findall(template))
