@@ -317,6 +317,8 @@ class SchemaFlattener:
         found: list[Any] = []
         for member in members:
             sub = (member.get("properties") or {}).get(key)
+            if sub is None and _requires_unschemed(member, key, members):
+                return None  # required by name only: a field of any value, as flattening says
             if sub is not None:
                 enum = enum_of(self._members(self.deref(sub)[0]))
                 if enum is None:
@@ -552,3 +554,9 @@ def _unschemed_required(member: JSONSchema, members: list[JSONSchema]) -> list[s
         return []
     schemed = {p for m in members for p in m.get("properties", ())}
     return [n for n in dict.fromkeys(names) if n not in schemed]
+
+
+def _requires_unschemed(member: JSONSchema, key: str, members: list[JSONSchema]) -> bool:
+    if not member.get("required") or member.get("additionalProperties") is False:
+        return False
+    return key in _unschemed_required(member, members)
