@@ -133,3 +133,32 @@ def test_an_id_beside_literal_text_names_an_item(version: ContractVersion, clien
     missing = client.get("/v1/files/nothing-here.json")
     assert missing.status_code == 404
     assert "nothing-here" in missing.text
+
+
+def test_a_collection_below_such_an_item_is_owned_by_its_collection() -> None:
+    from apidrift.contracts.model import Operation
+    from apidrift.simulator.resources import infer
+
+    def op(ident: str, method: str, path: str) -> Operation:
+        return Operation(ident, method, path, "", (), None, {})
+
+    ops = [
+        op("list-files", "GET", "/files"),
+        op("get-file", "GET", "/files/{file_id}.json"),
+        op("list-versions", "GET", "/files/{file_id}.json/versions"),
+        op("get-version", "GET", "/files/{file_id}.json/versions/v{number}"),
+    ]
+    version = ContractVersion(
+        api="t",
+        version="1",
+        date=None,
+        description="",
+        sources=(),
+        operations={o.id: o for o in ops},
+        schemas={},
+    )
+    resources = infer(version, {"list-files": True, "list-versions": True})
+    versions = resources.collections["/files/{file_id}.json/versions"]
+    assert (versions.parents, versions.item_param) == (("file_id",), "number")
+    assert resources.owner_of(versions.path, "file_id") is resources.collections["/files"]
+    assert resources.roles["get-version"].kind is Kind.RETRIEVE
