@@ -317,6 +317,8 @@ class SchemaFlattener:
         found: list[Any] = []
         for member in members:
             sub = (member.get("properties") or {}).get(key)
+            if sub is None and _requires_unschemed(member, key, members):
+                return None  # required by name only: a field of any value, as flattening says
             if sub is not None:
                 enum = enum_of(self._members(self.deref(sub)[0]))
                 if enum is None:
@@ -371,6 +373,10 @@ class SchemaFlattener:
                     field_path = f"{path}.{name}" if path else name
                     field_origin = f"{base}.{name}" if base else ""
                     walk(sub, field_path, name in required_names, out, inner, field_origin)
+            if member.get("required") and member.get("additionalProperties") is not False:
+                for name in _unschemed_required(member, members):
+                    field_path = f"{path}.{name}" if path else name
+                    walk(_ANYTHING, field_path, True, out, inner, f"{base}.{name}" if base else "")
             items = member.get("items")
             if isinstance(items, dict):
                 self._walk(items, f"{path}[]", True, out, inner, _below(base, "[]"))
@@ -538,3 +544,19 @@ def _under(path: str, rel: str) -> str:
 
 def _below(origin: str, step: str) -> str:
     return origin + step if origin else ""
+
+
+def _unschemed_required(member: JSONSchema, members: list[JSONSchema]) -> list[str]:
+    """Names `member` requires that no member gives a schema: in an open object each is a field of
+    any value that must be sent (JSON Schema `required` without `properties`)."""
+    names = [n for n in member["required"] if isinstance(n, str) and n not in member.get("properties", ())]
+    if not names:
+        return []
+    schemed = {p for m in members for p in m.get("properties", ())}
+    return [n for n in dict.fromkeys(names) if n not in schemed]
+
+
+def _requires_unschemed(member: JSONSchema, key: str, members: list[JSONSchema]) -> bool:
+    if not member.get("required") or member.get("additionalProperties") is False:
+        return False
+    return key in _unschemed_required(member, members)

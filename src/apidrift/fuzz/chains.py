@@ -4,7 +4,6 @@ addresses, and the created id is the answer's field named like the parameter, el
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -12,6 +11,7 @@ from typing import Any, Protocol
 from hypothesis import strategies as st
 
 from apidrift.check.validation import ResponseValidator
+from apidrift.contracts import templates
 from apidrift.contracts.model import ContractVersion, Operation
 from apidrift.diff.changes import Severity
 from apidrift.fuzz.cases import Drawn, OperationCases
@@ -34,9 +34,6 @@ class Fuzzer(Protocol):
     def ids(self, op: Operation, known: dict[str, str] | None = None) -> dict[str, str] | str: ...
 
     def graded(self, op: Operation, case: Case, failure: Failure | None) -> Failure | None: ...
-
-
-_ITEM = re.compile(r"^/\{([^}/]+)\}$")
 
 
 @dataclass(frozen=True)
@@ -65,8 +62,8 @@ def chains_of(version: ContractVersion) -> list[Chain]:
         by_param: dict[str, list[Operation]] = {}
         for op in ops:
             rest = op.path[len(create.path) :] if op.path.startswith(create.path) else ""
-            if (m := _ITEM.match(rest)) is not None:
-                by_param.setdefault(m.group(1), []).append(op)
+            if (param := _item_below(rest)) is not None:
+                by_param.setdefault(param, []).append(op)
         for param, items in sorted(by_param.items()):
             reads = tuple(o for o in items if o.method == "GET")
             deletes = tuple(o for o in items if o.method == "DELETE")
@@ -148,3 +145,9 @@ def _params(fuzzer: Fuzzer, op: Operation, item: dict[str, str]) -> dict[str, st
     if isinstance(found, str):
         raise Skip(found)
     return found
+
+
+def _item_below(rest: str) -> str | None:
+    """The item one segment below a collection names (`/{id}`, `/{id}.json`), or None."""
+    segments = templates.segments(rest) if rest.startswith("/") else ()
+    return segments[1].sole_param if len(segments) == 2 else None

@@ -8,17 +8,15 @@ values come from the profile's sweep rules, else from the parameter's enum or de
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from apidrift.contracts import templates
 from apidrift.contracts.model import ContractVersion, Operation, Parameter
 from apidrift.live.events import SkippedOperation, SkipReason, SweepOptions
 from apidrift.profiles.model import ApiProfile, SweepRules, relative_time
-
-_PLACEHOLDER = re.compile(r"\{([^}/]+)\}")
 
 
 class IdOrigin(StrEnum):
@@ -230,7 +228,7 @@ def pick(body: Any, source: IdSource, rules: SweepRules) -> str | None:
 
 
 def placeholders(template: str) -> list[str]:
-    return _PLACEHOLDER.findall(template)
+    return list(templates.names(template))
 
 
 def id_source(

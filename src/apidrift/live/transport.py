@@ -14,11 +14,11 @@ from urllib.parse import quote
 
 import httpx
 
+from apidrift.contracts import templates
 from apidrift.errors import LiveError
 
 # Set by `ForgetfulTransport` in a response's extensions when bytes followed the response's end.
 PROTOCOL_VIOLATION_KEY: Final = "apidrift.protocol_violation"
-_PARAM: Final = re.compile(r"\{([^{}/]+)\}")
 _DOT_SEGMENTS: Final = frozenset({".", ".."})
 
 
@@ -32,17 +32,8 @@ def encode_segment(value: str) -> str:
 
 def fill_path(template: str, params: Mapping[str, str]) -> str:
     """A concrete path from a template; each value is one opaque segment (`encode_segment`)."""
-    unbound: list[str] = []
-
-    def value(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in params:
-            unbound.append(name)
-            return match.group(0)
-        return encode_segment(str(params[name]))
-
-    # One pass over the template: a value is never searched for placeholders again.
-    path = _PARAM.sub(value, template)
+    path = templates.fill(template, params, encode_segment)
+    unbound = [name for name in templates.names(template) if name not in params]
     if unbound or "{" in path:
         raise LiveError(f"unbound path parameter in {template} (given: {', '.join(params) or 'none'})")
     return path
@@ -51,10 +42,7 @@ def fill_path(template: str, params: Mapping[str, str]) -> str:
 def template_pattern(template: str) -> re.Pattern[str]:
     """The raw paths that are instances of `template`: its literal text, one non-empty segment per
     parameter (no `/`, `?` or `#`)."""
-    parts = _PARAM.split(template)
-    # split() alternates literal text and parameter names.
-    regex = "".join(re.escape(p) if i % 2 == 0 else "([^/?#]+)" for i, p in enumerate(parts))
-    return re.compile(regex)
+    return re.compile(templates.regex(template, "[^/?#]+"))
 
 
 def leaves_template(template: str, path: str, base: httpx.URL, url: httpx.URL) -> str | None:

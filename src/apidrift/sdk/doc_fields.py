@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from apidrift.check.shapes import join
+from apidrift.contracts import templates
 from apidrift.contracts.model import DEFS_PREFIX, ContractVersion, JSONSchema, Operation
 from apidrift.sdk.compare import SdkFieldShape
 from apidrift.sdk.documents import DocField, SdkDocument
@@ -13,7 +14,8 @@ MAX_REF_DEPTH = 8  # models documented by reference may nest; stop expanding bey
 
 
 def path_shape_params(path: str) -> list[str]:
-    return [segment[1:-1] for segment in path.split("/") if segment.startswith("{") and segment.endswith("}")]
+    """The path parameters' names in order, several to a segment or not (`{base}...{head}`)."""
+    return list(templates.names(path))
 
 
 def schema_name(version: ContractVersion, op: Operation, part: str, page: bool = False) -> str | None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-_PARAM = re.compile(r"\{([^}]+)\}")
+from apidrift.contracts import templates
 
 
 class DocStyle(StrEnum):
@@ -82,7 +81,7 @@ class DocOperation:
 
     @property
     def path_params(self) -> tuple[str, ...]:
-        return tuple(_PARAM.findall(self.path))
+        return templates.names(self.path)
 
     @property
     def query_params(self) -> tuple[DocParameter, ...]:
@@ -105,7 +104,7 @@ class SdkDocument:
 
 def path_shape(path: str) -> str:
     """`/a/{key_id}/b` -> `/a/{}/b`: documents and contracts are matched by method and this shape."""
-    return _PARAM.sub("{}", path)
+    return templates.shape(path)
 
 
 def iter_lines(text: str) -> Iterator[tuple[int, str]]:

@@ -11,6 +11,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from apidrift.contracts import templates
 from apidrift.sdk.documents import (
     DocField,
     DocModel,
@@ -90,7 +91,7 @@ def _sections(lines: list[tuple[int, str]], operation_names: set[str]) -> dict[s
 
 def _operation(row: re.Match[str], number: int, section: _Section | None) -> DocOperation:
     method, path = row.group("method"), row.group("path")
-    path_params = set(re.findall(r"\{([^}]+)\}", path))
+    path_params = set(templates.names(path))
     signature = None
     tables: list[list[tuple[int, list[str], str]]] = []
     return_type = None

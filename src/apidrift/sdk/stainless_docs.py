@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from apidrift.contracts import templates
 from apidrift.sdk.documents import (
     DocField,
     DocModel,
@@ -94,7 +95,7 @@ def _title(content: list[tuple[int, str]]) -> str:
 
 def _operation(endpoint: re.Match[str], signature: re.Match[str] | None, number: int) -> DocOperation:
     method, path = endpoint.group("method"), endpoint.group("path")
-    path_params = set(re.findall(r"\{([^}]+)\}", path))
+    path_params = set(templates.names(path))
     parameters: list[DocParameter] = []
     has_body, has_query = False, False
     response, is_page, name = None, False, f"{method} {path}"

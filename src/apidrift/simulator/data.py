@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from apidrift.check.patterns import compile_validator, rs_registry
+from apidrift.contracts import templates
 from apidrift.contracts.model import DEFS_PREFIX, SCHEMAS_FILE, ContractVersion, JSONSchema, schemas_document
 
 # Generation gives up on a schema after this many tries (what it cannot satisfy is reported, not served).
@@ -256,7 +257,7 @@ def learn_id_style(ids: Iterable[Any], fallback: str) -> IdStyle:
 
 def fallback_prefix(collection_path: str) -> str:
     """`/pets` -> `pet_`: a collection's singular name, when no example shows its ids."""
-    literal = [s for s in collection_path.split("/") if s and not s.startswith("{")]
+    literal = [s.text for s in templates.segments(collection_path) if s.text and s.is_literal]
     name = re.sub(r"[^a-z0-9]", "", (literal[-1] if literal else "item").lower()) or "item"
     if name.endswith("ies"):
         name = name[:-3] + "y"

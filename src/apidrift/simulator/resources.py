@@ -7,14 +7,13 @@ pet; `/pets/{pet_id}/toys` is a collection inside each pet. Nothing here knows a
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final
 
+from apidrift.contracts import templates
 from apidrift.contracts.model import ContractVersion, Operation
 
-_PARAM: Final = re.compile(r"^\{(\w+)\}$")
 # Names of the array that holds a list's items, most likely first (any array property otherwise).
 ITEM_ARRAYS: Final = ("data", "items", "results", "records", "entries", "objects")
 
@@ -50,7 +49,7 @@ class Collection:
     @property
     def parents(self) -> tuple[str, ...]:
         """The path parameters that scope the collection (`pet_id` of `/pets/{pet_id}/toys`)."""
-        return tuple(m.group(1) for s in self.path.split("/") if (m := _PARAM.match(s)))
+        return templates.names(self.path)
 
 
 @dataclass(frozen=True)
@@ -66,10 +65,10 @@ class Resources:
     def owner_of(self, path: str, param: str) -> Collection | None:
         """The collection whose items a path parameter names, where the path shows it
         (`/pets/{pet_id}/toys` -> the collection `/pets`)."""
-        segments = path.split("/")
+        segments = templates.segments(path)
         for i, segment in enumerate(segments):
-            if segment == f"{{{param}}}":
-                found = self.collections.get("/".join(segments[:i]))
+            if param in segment.names:
+                found = self.collections.get("/".join(s.text for s in segments[:i]))
                 if found is not None and found.item_param == param:
                     return found
         return None
@@ -110,7 +109,7 @@ def _role(op: Operation, collections: dict[str, Collection], is_list: bool, item
         return Role(kind, parent, param)
     if method == "GET":
         return Role(Kind.LIST, path) if is_list else Role(Kind.READ)
-    is_collection = path in collections or any(p.startswith(path + "/{") for p in item_paths)
+    is_collection = path in collections or any(_names_item_below(p, path) for p in item_paths)
     if method in ("POST", "PUT") and is_collection:
         return Role(Kind.CREATE, path)
     parent = path.rsplit("/", 1)[0]
@@ -120,6 +119,13 @@ def _role(op: Operation, collections: dict[str, Collection], is_list: bool, item
     return Role(Kind.WRITE)
 
 
+def _names_item_below(item_path: str, path: str) -> bool:
+    """Whether `item_path`'s segment right after `path` names something (`/pets/{pet_id}.json/...`)."""
+    if not item_path.startswith(path + "/"):
+        return False
+    return not templates.segments(item_path[len(path) :])[1].is_literal
+
+
 def _last_param(path: str) -> str | None:
-    match = _PARAM.match(path.rsplit("/", 1)[-1])
-    return match.group(1) if match else None
+    """The item a path names by its last segment: that segment's only expression (`{id}`, `{id}.json`)."""
+    return templates.segments(path)[-1].sole_param

@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 from jsonschema.exceptions import best_match
 
 from apidrift.check.linear import LinearValidator
+from apidrift.contracts import templates
 from apidrift.contracts.model import ContractVersion, Operation
 from apidrift.profiles.model import ApiProfile
 from apidrift.simulator.auth import Guard, common_guard, guard_of
@@ -34,7 +35,6 @@ BASE_PATH: Final = "/v1"
 CONTROL_PREFIX: Final = "/__apidrift__"
 # How long one request's body validation may take before the request is answered with a 503.
 VALIDATION_BUDGET_S: Final = 2.0
-_PARAM = re.compile(r"\{(\w+)\}")
 
 
 class BodyTransform(Protocol):
@@ -70,14 +70,20 @@ class Route:
 
     @classmethod
     def build(cls, op: Operation, version: ContractVersion, base_path: str = BASE_PATH) -> Route:
-        parts = _PARAM.split(op.path)
-        # split() alternates literal text and parameter names.
-        regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>[^/]+)" for i, p in enumerate(parts))
-        return cls(op, version, re.compile(f"^{re.escape(base_path)}{regex}$"))
+        return cls(op, version, re.compile(f"^{re.escape(base_path)}{templates.regex(op.path)}$"))
 
     @property
-    def literal_segments(self) -> int:
-        return sum(1 for seg in self.op.path.split("/") if seg and not seg.startswith("{"))
+    def params(self) -> tuple[str, ...]:
+        return templates.names(self.op.path)
+
+    @property
+    def specificity(self) -> tuple[int, int]:
+        """Literal segments, then literal text beside expressions (`{name}.json` over `{id}`)."""
+        segments = templates.segments(self.op.path)
+        return (
+            sum(1 for s in segments if s.text and s.is_literal),
+            sum(len(s.literal) for s in segments if not s.is_literal),
+        )
 
 
 class Simulator:
@@ -142,7 +148,7 @@ class Simulator:
                 self._shapes.setdefault(key, []).append(route)
         for route in self._shapes.get(shape, ()):
             if m := route.pattern.match(path):
-                return route, m.groupdict()
+                return route, dict(zip(route.params, m.groups(), strict=True))
         return None
 
     def handler_for(self, route: Route) -> Handler | None:
@@ -223,7 +229,7 @@ def route_table(
         for op in version.operations.values():
             if op.id not in routes and family_of(op.path, families) == family:
                 routes[op.id] = Route.build(op, version, base_path)
-    return sorted(routes.values(), key=lambda r: -r.literal_segments)
+    return sorted(routes.values(), key=lambda r: tuple(-n for n in r.specificity))
 
 
 def base_path_of(version: ContractVersion, profile: ApiProfile) -> str:

@@ -6,10 +6,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from apidrift.contracts import templates
 from apidrift.contracts.model import ContractVersion, Operation
 from apidrift.live.transport import template_pattern
-
-_NAME = re.compile(r"\{([^{}/]+)\}")
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ class Matcher:
     def __init__(self, version: ContractVersion) -> None:
         self.version = version
         self._routes = [
-            _Route(op, template_pattern(op.path), tuple(_NAME.findall(op.path)), len(_NAME.sub("", op.path)))
+            _Route(op, template_pattern(op.path), templates.names(op.path), templates.literal_length(op.path))
             for op in version.operations.values()
         ]
 
