@@ -123,7 +123,9 @@ def verdict(expected: str, gravest: int) -> str:
         return "missed"
     if gravest < want:
         return "lower"
-    return "graver" if gravest > want and want >= RANK["warning"] else "agree"
+    # A warning where the peer informs is apidrift's "look at it"; breaking where it informs is listed.
+    graver = gravest > want and (want >= RANK["warning"] or gravest == RANK["breaking"])
+    return "graver" if graver else "agree"
 
 
 def run(folder: Path, manifest: Path | None, cli_sample: int, families: bool = False) -> Sweep:

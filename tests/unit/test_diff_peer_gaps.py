@@ -12,7 +12,7 @@ from email.utils import format_datetime
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from test_diff import STRING, both, diff, obj, op, param, version
+from test_diff import STRING, array, both, diff, obj, op, param, version
 
 from apidrift.contracts.model import ContractVersion, Header, JSONSchema, Lifecycle, Parameter, ResponseSpec
 from apidrift.contracts.operations import derived_operation_id
@@ -121,7 +121,8 @@ def test_a_false_property_schema_narrows_without_a_traceback() -> None:
     # JSON Schema 2020-12 (OpenAPI 3.1): `false` admits no value, `true` any.
     forward, backward = both(obj({"x": True}, []), obj({"x": False}, []))  # type: ignore[dict-item]
     assert kinds(forward) == [(K.CONSTRAINT_NARROWED, INFO)]  # readers see a subset
-    assert kinds(backward) == [(K.CONSTRAINT_WIDENED, B)]
+    # A property no reader ever received arriving is news to it, as an added optional field is.
+    assert kinds(backward) == [(K.CONSTRAINT_WIDENED, INFO)]
 
 
 def test_enum_values_that_are_objects_compare_without_a_traceback() -> None:
@@ -308,11 +309,12 @@ def test_a_schema_leaving_type_out_but_saying_more_gains_its_type_silently() -> 
 
 def test_a_true_body_schema_is_no_schema_and_a_false_one_bounds_any_body() -> None:
     # oasdiff's media_type_schema_degenerate_{none,true,false}: `true` admits what no schema does;
-    # `false` admits nothing, graded like `items: false` (a narrowing: breaking to send, not to read).
+    # `false` admits nothing (a narrowing: breaking to send, not to read); a body no reader ever
+    # received becoming possible breaks no reader.
     assert both(None, True) == ([], [])  # type: ignore[arg-type]
     forward, backward = both(None, False)  # type: ignore[arg-type]
     assert kinds(forward) == [(K.CONSTRAINT_NARROWED, INFO)]
-    assert kinds(backward) == [(K.CONSTRAINT_WIDENED, B)]
+    assert kinds(backward) == [(K.CONSTRAINT_WIDENED, INFO)]
     sent = diff(version("v1", [op(STRING, body={})]), version("v2", [op(STRING, body=False)]))  # type: ignore[arg-type]
     assert kinds(sent) == [(K.CONSTRAINT_NARROWED, B)]
 
@@ -370,3 +372,30 @@ def test_a_move_found_by_an_id_derived_from_the_path_says_so() -> None:
     [moved] = diff(at("/badges/{id}/score"), at("/badges/{id}/score/"))
     assert moved.kind is K.OPERATION_MOVED
     assert moved.evidence[0] == "no operationId; the same path but for its slashes and braces"
+
+
+CLAIMS: JSONSchema = {
+    "type": "object",
+    "required": ["kind"],
+    "properties": {"kind": {"type": "string", "enum": ["a", "b"], "pattern": "^[ab]$"}, "note": STRING},
+}
+
+
+@pytest.mark.parametrize("nothing", [False, {"not": {}}])
+def test_a_schema_becoming_false_is_one_change_and_its_keywords_no_echoes(nothing: JSONSchema) -> None:
+    # oasdiff's schema_became_false_claims: what the schema declared below and beside it went with it.
+    assert sent_and_read(CLAIMS, nothing) == ([(K.CONSTRAINT_NARROWED, B)], [(K.CONSTRAINT_NARROWED, INFO)])
+    # No request was valid before: a required field is no new demand, a response no reader met.
+    assert sent_and_read(nothing, CLAIMS) == ([(K.CONSTRAINT_WIDENED, INFO)], [(K.CONSTRAINT_WIDENED, INFO)])
+    field = {"kind": CLAIMS["properties"]["kind"]}
+    assert sent_and_read(obj(field, []), obj({"kind": nothing}, [])) == (
+        [(K.CONSTRAINT_NARROWED, B)],
+        [(K.CONSTRAINT_NARROWED, INFO)],
+    )
+
+
+def test_elements_of_a_once_empty_array_still_reach_readers_as_new_values() -> None:
+    # An array that had to be empty gaining elements grows under its reader: not softened.
+    empty, filled = obj({"a": array({"not": {}})}), obj({"a": array(obj({"id": STRING}))})
+    sent, read = sent_and_read(empty, filled)
+    assert sent == [(K.CONSTRAINT_WIDENED, INFO)] and read == [(K.CONSTRAINT_WIDENED, B)]

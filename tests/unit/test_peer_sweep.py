@@ -41,7 +41,12 @@ def test_verdicts_follow_the_peer_level(sweep: ModuleType) -> None:
     nothing, info, warning, breaking = -1, 0, 1, 2
     assert [sweep.verdict("ERR", g) for g in (breaking, warning, nothing)] == ["agree", "lower", "missed"]
     assert [sweep.verdict("WARN", g) for g in (breaking, warning, info)] == ["graver", "agree", "lower"]
-    assert [sweep.verdict("INFO", g) for g in (breaking, info, nothing)] == ["agree", "agree", "missed"]
+    assert [sweep.verdict("INFO", g) for g in (breaking, warning, info, nothing)] == [
+        "graver",
+        "agree",
+        "agree",
+        "missed",
+    ]
     assert [sweep.verdict("NONE", g) for g in (nothing, info, warning)] == ["agree", "agree", "graver"]
 
 

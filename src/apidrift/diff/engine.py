@@ -25,6 +25,7 @@ from apidrift.diff.rules import (
     responses,
     security,
     tags,
+    void,
     webhooks,
 )
 from apidrift.diff.rules.composition import INLINE
@@ -217,11 +218,17 @@ class _Walk:
     def compare(
         self, ctx: ChangeContext, old: dict[str, FieldShape], new: dict[str, FieldShape], root: str
     ) -> list[Change]:
+        voids = void.transitions(old, new)
+        if voids:
+            old, new = void.without_below(old, voids), void.without_below(new, voids)
         changes, old = presence.structure(self, ctx, old, new)
         for path in sorted(old.keys() & new.keys()):
             if old[path] == new[path]:
                 continue  # every rule compares facts of the two shapes: equal shapes give nothing
             pair = FieldPair(ctx, path, old[path], new[path], is_root=(path == root), fields=(old, new))
+            if voids and path in voids:
+                changes.append(void.check(pair))  # its keywords' moves are echoes of the one change
+                continue
             for check in FIELD_CHECKS:
                 changes += check(self, pair)
         return changes
