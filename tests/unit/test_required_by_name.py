@@ -4,6 +4,7 @@ one, so a property that leaves `properties` but stays required is widened, not r
 from __future__ import annotations
 
 import pytest
+from test_diff import version
 
 from apidrift.check.shapes import SchemaFlattener
 from apidrift.contracts.model import ContractVersion, JSONSchema, Operation, RequestBody, ResponseSpec
@@ -56,15 +57,7 @@ def _version(label: str, side: Side, schema: JSONSchema) -> ContractVersion:
         ops = [
             Operation("put-thing", "POST", "/thing", "", (), body, {"200": ResponseSpec("200", "OK", None)})
         ]
-    return ContractVersion(
-        api="t",
-        version=label,
-        date=None,
-        description="",
-        sources=(),
-        operations={o.id: o for o in ops},
-        schemas={},
-    )
+    return version(label, ops)
 
 
 # How each side grades prop1's type widened, then narrowed back: senders gain, readers lose.

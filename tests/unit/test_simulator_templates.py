@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 from starlette.testclient import TestClient
+from test_diff import version as contract_version
 
 from apidrift.contracts.model import ContractStore, ContractVersion
 from apidrift.openapi.sources import import_openapi_file
@@ -148,15 +149,7 @@ def test_a_collection_below_such_an_item_is_owned_by_its_collection() -> None:
         op("list-versions", "GET", "/files/{file_id}.json/versions"),
         op("get-version", "GET", "/files/{file_id}.json/versions/v{number}"),
     ]
-    version = ContractVersion(
-        api="t",
-        version="1",
-        date=None,
-        description="",
-        sources=(),
-        operations={o.id: o for o in ops},
-        schemas={},
-    )
+    version = contract_version("1", ops)
     resources = infer(version, {"list-files": True, "list-versions": True})
     versions = resources.collections["/files/{file_id}.json/versions"]
     assert (versions.parents, versions.item_param) == (("file_id",), "number")
