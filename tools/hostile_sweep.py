@@ -544,7 +544,8 @@ def cases() -> list[Case]:
         Case("schema true", _import("p.json", _doc_with(_set(["components", "schemas", "Pet"], True))), expect=(0, 1)),
         Case("schema false", _import("p.json", _doc_with(_set(["components", "schemas", "Pet"], False))), expect=(0, 1)),
         Case("schema a list", _import("p.json", _doc_with(_set(["components", "schemas", "Pet"], [1])))),
-        Case("schema null", _import("p.json", _doc_with(_set(["components", "schemas", "Pet"], None)))),
+        # Read as any value, with a schema-repaired finding (Directus publishes `schema: null`).
+        Case("schema null", _import("p.json", _doc_with(_set(["components", "schemas", "Pet"], None))), expect=(0,)),
         Case("type: []", _import("p.json", _doc_with(_set(["components", "schemas", "Pet", "type"], []))), expect=(0, 1, 2)),
         Case("type: [null]", _import("p.json", _doc_with(_set(["components", "schemas", "Pet", "type"], [None]))), expect=(0, 1, 2)),
         Case("type: 'strnig'", _import("p.json", _doc_with(_set(["components", "schemas", "Pet", "type"], "strnig"))), expect=(0, 1, 2)),
@@ -583,7 +584,7 @@ def cases() -> list[Case]:
         Case("import: doc is /dev/zero", _cmd("import-openapi", "/dev/zero", "--contracts", "c"), timeout=30),
         Case("import: contracts root is a file", _cmd("import-openapi", "p.json", "--contracts", "c", "--api", "pets", files={"p.json": doc_json.encode(), "c": b"x"})),
         Case("import: disk full (write errors)", _cmd("import-openapi", "p.json", "--contracts", "c", "--api", "pets", files={"p.json": doc_json.encode()}), fsize=4_000),
-        Case("import: SIGTERM mid-run", _import("p.json", doc_json.replace("List pets", "y" * (40 << 20))), expect=(2, 130, 143, -15), signal_after=1.5),
+        Case("import: SIGTERM mid-run", _import("p.json", doc_json.replace("List pets", "y" * (80 << 20))), expect=(2, 130, 143, -15), signal_after=0.8),
         # ---- check over recordings
         Case("rec: directory named x.json", _recs({"dir.json": None})),
         Case("rec: symlink loop x.json", _recs({"loop.json": None})),
@@ -641,7 +642,7 @@ def cases() -> list[Case]:
         Case("check: reports under a file", _cmd("check", "--reports", "f/out", files={"f": b"x"})),
         Case("check: reports in /proc", _cmd("check", "--reports", "/proc/self/nope")),
         Case("check: disk full (write errors)", _cmd("check", "--reports", "out"), fsize=20_000),
-        Case("check: SIGTERM mid-run", lambda f, e: (_many(f / "recs", 80_000), ["check", "--recordings", "recs", "--reports", "out"])[1], expect=(2,), signal_after=4.0, report="out/report.json"),
+        Case("check: SIGTERM mid-run", lambda f, e: (_many(f / "recs", 80_000), ["check", "--recordings", "recs", "--reports", "out"])[1], expect=(2,), signal_after=1.5, report="out/report.json"),
         Case("check: --history garbage file", _cmd("check", "--history", "h.sqlite", "--reports", "out", files={"h.sqlite": b"not sqlite" * 100})),
         Case("check: --history is a dir", lambda f, e: ((f / "h").mkdir(), ["check", "--history", "h", "--reports", "out"])[1]),
         Case("check: --baseline malformed", _cmd("check", "--baseline", "b.toml", "--reports", "out", files={"b.toml": b"[[accept]\nx=1"})),
