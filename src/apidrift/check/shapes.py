@@ -373,7 +373,7 @@ class SchemaFlattener:
                     field_path = f"{path}.{name}" if path else name
                     field_origin = f"{base}.{name}" if base else ""
                     walk(sub, field_path, name in required_names, out, inner, field_origin)
-            if member.get("required") and member.get("additionalProperties") is not False:
+            if member.get("required"):
                 for name in _unschemed_required(member, members):
                     field_path = f"{path}.{name}" if path else name
                     walk(_ANYTHING, field_path, True, out, inner, f"{base}.{name}" if base else "")
@@ -548,7 +548,9 @@ def _below(origin: str, step: str) -> str:
 
 def _unschemed_required(member: JSONSchema, members: list[JSONSchema]) -> list[str]:
     """Names `member` requires that no member gives a schema: in an open object each is a field of
-    any value that must be sent (JSON Schema `required` without `properties`)."""
+    any value that must be sent (JSON Schema `required` without `properties`); a closed one has none."""
+    if member.get("additionalProperties") is False:
+        return []
     names = [n for n in member["required"] if isinstance(n, str) and n not in member.get("properties", ())]
     if not names:
         return []
@@ -557,6 +559,4 @@ def _unschemed_required(member: JSONSchema, members: list[JSONSchema]) -> list[s
 
 
 def _requires_unschemed(member: JSONSchema, key: str, members: list[JSONSchema]) -> bool:
-    if not member.get("required") or member.get("additionalProperties") is False:
-        return False
-    return key in _unschemed_required(member, members)
+    return bool(member.get("required")) and key in _unschemed_required(member, members)

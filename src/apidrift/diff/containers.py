@@ -75,13 +75,18 @@ def _branch_moved(
         branches = memo[parent] = _Branches(
             (brought - kept) | nested, brought | kept, only_here["object"] > 0
         )
-    origin = shape.origin
-    # Schema names may hold dots (`openai.Item`): the owner is the name the origin starts with.
-    owners = [n for n in branches.named if origin.startswith((f"{n}.", f"{n}["))]
-    if owners:
-        return max(owners, key=len) in branches.one_sided
+    owner = _owner(shape.origin, branches.named)
+    if owner is not None:
+        return owner in branches.one_sided
     # Defined inline: one of the inline object branches this side has more of.
     return branches.inline_object
+
+
+def _owner(origin: str, names: frozenset[str]) -> str | None:
+    """The named schema of `names` that defines a field of this origin (`Name.field`), if any. Schema
+    names may hold dots (`openai.Item`): the owner is the longest name the origin starts with."""
+    owners = [n for n in names if origin.startswith((f"{n}.", f"{n}["))]
+    return max(owners, key=len) if owners else None
 
 
 @dataclass(frozen=True)
@@ -119,8 +124,8 @@ def _reached_only_by_new_branches(
         reach = memo[at]
         if reach is None:
             continue
-        owners = [n for n in reach.any if origin.startswith((f"{n}.", f"{n}["))]
-        if owners and max(owners, key=len) in reach.only_new:
+        owner = _owner(origin, reach.any)
+        if owner is not None and owner in reach.only_new:
             return True
     return False
 
@@ -144,7 +149,7 @@ def _reach(
     side: str,
 ) -> _Reach | None:
     labels = here.union or here.refs[-1:]
-    if any(n in INLINE_TYPES and n in {"object", "array"} for n in labels):
+    if "object" in labels or "array" in labels:
         return None  # an inline branch may reach anything: none is only the new branches'
     if not there.union and not _has_fields(at, others):
         return None  # a free-form object on the other side: the fields below did go (or come)

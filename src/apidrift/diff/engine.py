@@ -154,7 +154,7 @@ class _Walk:
         key = (side, repr(schema) if text is None else text)
         shapes = self._flat_cache.get(key)
         if shapes is None:
-            shapes = (self.old_flat if side == "old" else self.new_flat).flatten(schema)
+            shapes = self._side(side)[1].flatten(schema)
             self._flat_cache[key] = shapes
         return dict(shapes)  # callers may reshape their copy; FieldShapes themselves are immutable
 
@@ -250,9 +250,9 @@ class _Walk:
         key = (side, name)
         fields = self._named_fields.get(key)
         if fields is None:
-            version = self.old if side == "old" else self.new
             # Through a reference: the fields below each named schema are flattened once per version.
-            fields = self.flatten(side, {"$ref": f"#/$defs/{name}"}) if name in version.schemas else {}
+            known = name in self._side(side)[0].schemas
+            fields = self.flatten(side, {"$ref": f"#/$defs/{name}"}) if known else {}
             self._named_fields[key] = fields
         return fields
 
@@ -261,20 +261,24 @@ class _Walk:
         has no such field, None where it admits any value there."""
         if "." not in rel and "[" not in rel and rel != "*":
             # A property of its own (a discriminator, say): read without flattening the whole schema.
-            version, flattener = (self.old, self.old_flat) if side == "old" else (self.new, self.new_flat)
+            version, flattener = self._side(side)
             return flattener.values_at(name, rel) if name in version.schemas else ()
         field = self.named_fields(side, name).get(rel)
         return () if field is None else field.enum
 
     def reached(self, side: str, starts: Iterable[str], avoid: frozenset[str]) -> frozenset[str]:
         """The named schemas of `side` that `starts` reach (themselves included), not through `avoid`."""
-        return (self.old_flat if side == "old" else self.new_flat).reached(starts, avoid)
+        return self._side(side)[1].reached(starts, avoid)
 
     def branch_names(self, side: str, label: str) -> frozenset[str]:
         """The named schemas a union branch labelled `label` brings: itself and, where it is a union
         too, its own branches' names. An inline branch (a JSON type's label) brings none."""
-        flattener, version = (self.old_flat, self.old) if side == "old" else (self.new_flat, self.new)
+        version, flattener = self._side(side)
         return flattener.member_names(label) if label in version.schemas else frozenset()
+
+    def _side(self, side: str) -> tuple[ContractVersion, SchemaFlattener]:
+        """The version ("old" or "new") and its flattener."""
+        return (self.old, self.old_flat) if side == "old" else (self.new, self.new_flat)
 
 
 def _restamped(change: Change, ctx: ChangeContext) -> Change:
