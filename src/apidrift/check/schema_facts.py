@@ -189,3 +189,52 @@ def ref_name(ref: str) -> str:
         if ref.startswith(prefix):
             return ref[len(prefix) :]
     return ref
+
+
+# Bounds a value must stay under (UPPER) or over (LOWER): raising a lower one narrows, and so on.
+UPPER = frozenset({"maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties", "maxContains"})
+LOWER = frozenset({"minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties", "minContains"})
+
+
+def tightest(key: str, a: Any, b: Any) -> Any:
+    """Of two allOf parts' values of bound `key`, the one a value must meet to meet both; for other
+    keywords (a pattern, a format) the first part's."""
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (a, b))
+    if numbers and key in UPPER:
+        return min(a, b)
+    if numbers and key in LOWER:
+        return max(a, b)
+    return a
+
+
+def trimmed_prefix(node: JSONSchema) -> JSONSchema:
+    """`node` without the trailing prefixItems entries that say what `items` says: the positions
+    they bound are bound the same way without them (prefixItems equal to items is no change)."""
+    prefix, rest = node["prefixItems"], node.get("items", {})
+    if not isinstance(prefix, list):
+        return node
+    kept = len(prefix)
+    while kept and (prefix[kept - 1] == rest or (prefix[kept - 1] in ({}, True) and rest in ({}, True))):
+        kept -= 1
+    if kept == len(prefix):
+        return node
+    trimmed = {k: v for k, v in node.items() if k != "prefixItems"}
+    if kept:
+        trimmed["prefixItems"] = prefix[:kept]
+    return trimmed
+
+
+def unschemed_required(member: JSONSchema, members: list[JSONSchema]) -> list[str]:
+    """Names `member` requires that no member gives a schema: in an open object each is a field of
+    any value that must be sent (JSON Schema `required` without `properties`); a closed one has none."""
+    if member.get("additionalProperties") is False:
+        return []
+    names = [n for n in member["required"] if isinstance(n, str) and n not in member.get("properties", ())]
+    if not names:
+        return []
+    schemed = {p for m in members for p in m.get("properties", ())}
+    return [n for n in dict.fromkeys(names) if n not in schemed]
+
+
+def requires_unschemed(member: JSONSchema, key: str, members: list[JSONSchema]) -> bool:
+    return bool(member.get("required")) and key in unschemed_required(member, members)

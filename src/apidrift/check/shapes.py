@@ -6,6 +6,16 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from apidrift.check.field_shape import (
+    FALSE_SCHEMA,
+    FieldShape,
+    at_path,
+    join,
+    merged,
+    new_shape,
+    origin_below,
+    with_constraints,
+)
 from apidrift.check.schema_facts import (
     ANNOTATION_KEYWORDS,
     CONSTRAINT_KEYWORDS,
@@ -19,8 +29,11 @@ from apidrift.check.schema_facts import (
     partial,
     ref_name,
     refs_in,
-    sorted_unique,
+    requires_unschemed,
+    tightest,
+    trimmed_prefix,
     types_of,
+    unschemed_required,
 )
 from apidrift.contracts.budget import WalkBudget
 from apidrift.contracts.model import JSONSchema
@@ -29,6 +42,7 @@ from apidrift.contracts.operations import is_lifecycle_extension
 # Re-exported: callers import them from here, as they always have.
 __all__ = [
     "CONSTRAINT_KEYWORDS",
+    "FALSE_SCHEMA",
     "PARTIAL",
     "FieldShape",
     "SchemaFlattener",
@@ -40,73 +54,6 @@ _COMBINATORS = ("anyOf", "oneOf", "allOf")
 _COMBINATOR_SET = frozenset(_COMBINATORS)
 _ANNOTATION_SET = frozenset(ANNOTATION_KEYWORDS)
 INLINE = "(inline)"
-
-
-@dataclass(frozen=True)
-class FieldShape:
-    """What a schema says of one field path: its JSON types, required-ness, enum and named type."""
-
-    path: str
-    types: tuple[str, ...]
-    required: bool
-    enum: tuple[Any, ...] | None = None
-    refs: tuple[str, ...] = ()
-    constraints: tuple[tuple[str, Any], ...] = ()
-    description: str = ""
-    # The alternatives of a oneOf/anyOf at this path: a branch's schema name, else its JSON type.
-    union: tuple[str, ...] = ()
-    annotations: tuple[tuple[str, Any], ...] = ()
-    # Where the field is defined: `Schema.path` inside the named schema that holds it ("" when inline
-    # or unknown; `detail=True` only). A diff groups the changes of one shared definition by it.
-    origin: str = ""
-    # The named parts of an allOf at this path ("(inline)" for an unnamed one; `detail=True` only).
-    parts: tuple[str, ...] = ()
-
-    @property
-    def nullable(self) -> bool:
-        return "null" in self.types
-
-
-# `false` as a schema object: what no value fits.
-FALSE_SCHEMA: JSONSchema = {"not": {}}
-
-
-def join(parent: str, name: str) -> str:
-    return f"{parent}.{name}" if parent else name
-
-
-def _shape(**fields: Any) -> FieldShape:
-    """A FieldShape of every field, built without the frozen `__init__`'s `object.__setattr__` per
-    field: a whole-document diff builds tens of thousands of them."""
-    shape: FieldShape = object.__new__(FieldShape)
-    shape.__dict__.update(fields)
-    return shape
-
-
-def _merge(a: FieldShape, b: FieldShape) -> FieldShape:
-    enum = None if a.enum is None or b.enum is None else tuple(sorted_unique(a.enum + b.enum))
-    # Built directly, and equal parts kept as they are: a whole-document diff merges thousands.
-    return _shape(
-        path=a.path,
-        types=a.types if a.types == b.types else tuple(sorted(set(a.types) | set(b.types))),
-        required=a.required and b.required,
-        enum=enum,
-        refs=a.refs if a.refs == b.refs else tuple(sorted(set(a.refs) | set(b.refs))),
-        constraints=a.constraints
-        if a.constraints == b.constraints
-        else _union_of(a.constraints, b.constraints),
-        description=a.description or b.description,
-        union=a.union if a.union == b.union else tuple(sorted(set(a.union) | set(b.union))),
-        annotations=a.annotations
-        if a.annotations == b.annotations
-        else _union_of(a.annotations, b.annotations),
-        origin=a.origin if a.origin == b.origin else "",
-        parts=a.parts if a.parts == b.parts else tuple(sorted(set(a.parts) | set(b.parts))),
-    )
-
-
-def _union_of(a: tuple[tuple[str, Any], ...], b: tuple[tuple[str, Any], ...]) -> tuple[tuple[str, Any], ...]:
-    return tuple(sorted({*a, *b}, key=repr))
 
 
 @dataclass(frozen=True)
@@ -203,7 +150,7 @@ class SchemaFlattener:
             named = tuple(sorted({*refs, *(r for m in members for r in m.get("__refs__", ()))}))
         enum = enum_of(members)
         keywords = self._keywords
-        bounded = [_trimmed_prefix(m) if "prefixItems" in m else m for m in members]
+        bounded = [trimmed_prefix(m) if "prefixItems" in m else m for m in members]
         found = {(k, self._constraint(k, m[k])) for m in bounded for k in keywords.intersection(m)}
         if detail and len(members) > 1:
             found = partial(found, [(types_of(m), set(m)) for m in members])
@@ -226,7 +173,7 @@ class SchemaFlattener:
                     if k[:2] == "x-" and is_lifecycle_extension(k):
                         found.add((k, hashable(v)))
             annotations = tuple(sorted(found, key=repr)) if found else ()
-        shape = _shape(
+        shape = new_shape(
             path=path,
             types=tuple(types),
             required=required,
@@ -250,7 +197,7 @@ class SchemaFlattener:
                 return
             dotted = path + "."
             for rel, child in below.items():
-                moved = _at(child, path + rel if rel[:2] == "[]" else dotted + rel)
+                moved = at_path(child, path + rel if rel[:2] == "[]" else dotted + rel)
                 if moved.path in out:
                     self._add(out, moved)
                 else:
@@ -317,7 +264,7 @@ class SchemaFlattener:
         found: list[Any] = []
         for member in members:
             sub = (member.get("properties") or {}).get(key)
-            if sub is None and _requires_unschemed(member, key, members):
+            if sub is None and requires_unschemed(member, key, members):
                 return None  # required by name only: a field of any value, as flattening says
             if sub is not None:
                 enum = enum_of(self._members(self.deref(sub)[0]))
@@ -374,16 +321,17 @@ class SchemaFlattener:
                     field_origin = f"{base}.{name}" if base else ""
                     walk(sub, field_path, name in required_names, out, inner, field_origin)
             if member.get("required"):
-                for name in _unschemed_required(member, members):
+                for name in unschemed_required(member, members):
                     field_path = f"{path}.{name}" if path else name
                     walk(_ANYTHING, field_path, True, out, inner, f"{base}.{name}" if base else "")
             items = member.get("items")
             if isinstance(items, dict):
-                self._walk(items, f"{path}[]", True, out, inner, _below(base, "[]"))
+                self._walk(items, f"{path}[]", True, out, inner, origin_below(base, "[]"))
             if self.detail:
                 for keyword in WALKED_APPLICATORS:
                     if isinstance(member.get(keyword), dict):
-                        self._walk(member[keyword], join(path, "*"), False, out, inner, _below(base, ".*"))
+                        below = origin_below(base, ".*")
+                        self._walk(member[keyword], join(path, "*"), False, out, inner, below)
 
     def _constraint(self, keyword: str, value: Any) -> Any:
         if self.detail and keyword in SCHEMA_VALUED and isinstance(value, dict):
@@ -451,7 +399,7 @@ class SchemaFlattener:
                             combined[key] = m[key]
                     # A value meets every part's bounds (and those beside the allOf): the tightest holds.
                     for key in self._keywords.intersection(m):
-                        combined[key] = _tightest(key, combined[key], m[key]) if key in combined else m[key]
+                        combined[key] = tightest(key, combined[key], m[key]) if key in combined else m[key]
                     # ... and is one of every part's enum values.
                     if isinstance(m.get("enum"), list):
                         had = combined.get("enum")
@@ -467,96 +415,9 @@ class SchemaFlattener:
             out[shape.path] = shape
             return
         before = out[shape.path]
-        merged = _merge(before, shape)
+        both = merged(before, shape)
         if self.detail and before.constraints != shape.constraints:
             # The same path reached through two union branches: a bound only one gives is partial.
             sides = [(list(x.types), {k for k, _ in x.constraints}) for x in (before, shape)]
-            merged = _at_constraints(merged, partial(set(merged.constraints), sides))
-        out[shape.path] = merged
-
-
-_UPPER = frozenset({"maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties", "maxContains"})
-_LOWER = frozenset({"minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties", "minContains"})
-
-
-def _tightest(key: str, a: Any, b: Any) -> Any:
-    """Of two allOf parts' values of bound `key`, the one a value must meet to meet both; for other
-    keywords (a pattern, a format) the first part's."""
-    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (a, b))
-    if numbers and key in _UPPER:
-        return min(a, b)
-    if numbers and key in _LOWER:
-        return max(a, b)
-    return a
-
-
-def _trimmed_prefix(node: JSONSchema) -> JSONSchema:
-    """`node` without the trailing prefixItems entries that say what `items` says: the positions
-    they bound are bound the same way without them (prefixItems equal to items is no change)."""
-    prefix, rest = node["prefixItems"], node.get("items", {})
-    if not isinstance(prefix, list):
-        return node
-    kept = len(prefix)
-    while kept and (prefix[kept - 1] == rest or (prefix[kept - 1] in ({}, True) and rest in ({}, True))):
-        kept -= 1
-    if kept == len(prefix):
-        return node
-    trimmed = {k: v for k, v in node.items() if k != "prefixItems"}
-    if kept:
-        trimmed["prefixItems"] = prefix[:kept]
-    return trimmed
-
-
-def _at(shape: FieldShape, path: str) -> FieldShape:
-    """`shape` at another path. Built by copying its fields: `dataclasses.replace`, and even the
-    frozen `__init__` (one `object.__setattr__` per field), are several times slower on this hot path."""
-    if shape.path == path:
-        return shape  # immutable: the same facts at the same path are the same value
-    moved: FieldShape = object.__new__(FieldShape)
-    fields = moved.__dict__
-    fields.update(shape.__dict__)
-    fields["path"] = path
-    return moved
-
-
-def _at_constraints(shape: FieldShape, constraints: set[tuple[str, Any]]) -> FieldShape:
-    return FieldShape(
-        path=shape.path,
-        types=shape.types,
-        required=shape.required,
-        enum=shape.enum,
-        refs=shape.refs,
-        constraints=tuple(sorted(constraints, key=repr)),
-        description=shape.description,
-        union=shape.union,
-        annotations=shape.annotations,
-        origin=shape.origin,
-        parts=shape.parts,
-    )
-
-
-def _under(path: str, rel: str) -> str:
-    """`rel`, a path below some schema's root, as a path below the field `path`."""
-    if not path:
-        return rel
-    return path + rel if rel.startswith("[]") else f"{path}.{rel}"
-
-
-def _below(origin: str, step: str) -> str:
-    return origin + step if origin else ""
-
-
-def _unschemed_required(member: JSONSchema, members: list[JSONSchema]) -> list[str]:
-    """Names `member` requires that no member gives a schema: in an open object each is a field of
-    any value that must be sent (JSON Schema `required` without `properties`); a closed one has none."""
-    if member.get("additionalProperties") is False:
-        return []
-    names = [n for n in member["required"] if isinstance(n, str) and n not in member.get("properties", ())]
-    if not names:
-        return []
-    schemed = {p for m in members for p in m.get("properties", ())}
-    return [n for n in dict.fromkeys(names) if n not in schemed]
-
-
-def _requires_unschemed(member: JSONSchema, key: str, members: list[JSONSchema]) -> bool:
-    return bool(member.get("required")) and key in _unschemed_required(member, members)
+            both = with_constraints(both, partial(set(both.constraints), sides))
+        out[shape.path] = both

@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from apidrift.check.renames import name_similarity
-from apidrift.check.schema_facts import DOMAIN
+from apidrift.check.schema_facts import DOMAIN, LOWER, UPPER
 from apidrift.check.shapes import PARTIAL, FieldShape
 from apidrift.diff.branches import branch_values
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
@@ -57,14 +57,11 @@ class Direction(StrEnum):
 N, WD, U = Direction.NARROWED, Direction.WIDENED, Direction.UNDECIDED
 KIND = {N: K.CONSTRAINT_NARROWED, WD: K.CONSTRAINT_WIDENED, U: K.CONSTRAINT_CHANGED}
 _ABSENT = object()
-# Bounds whose larger value admits fewer values, and those whose smaller value does.
 CONDITIONAL = ("if", "then", "else")
 # How alike two enum values must be spelt to be one value renamed (plural, case, one letter).
 RENAMED_VALUE = 0.75
 # Keywords that change what a string means rather than which strings fit: no direction either way.
 MEANING = frozenset({"contentMediaType", "contentEncoding"})
-LOWER = frozenset({"minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties", "minContains"})
-UPPER = frozenset({"maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties", "maxContains"})
 # Formats that admit every value of another (int32 values are all int64 values).
 FORMAT_WITHIN = {("int32", "int64"), ("float", "double")}
 # What an absent keyword means, so that stating its default is no change.
