@@ -264,6 +264,43 @@ def test_allof_parts_bound_a_value_by_the_tightest(beside: int, one: int, other:
     assert both(obj({"w": split(beside, one)}), obj({"w": split(same, same)})) == ([], [])
 
 
+def parts(*schemas: JSONSchema) -> JSONSchema:
+    return {"allOf": [{"type": "string"}, *schemas]}
+
+
+@pytest.mark.parametrize("keyword", ["pattern", "format"])
+def test_every_allof_parts_pattern_holds_not_only_the_first(keyword: str) -> None:
+    # A value must match each part's pattern: one more part's pattern narrows, and one taken away
+    # widens, even when the first part's is unchanged (it alone used to be kept).
+    one, two = {keyword: "^a"}, {keyword: "b$"}
+    forward, backward = both(obj({"w": parts(one)}), obj({"w": parts(one, two)}))
+    assert [(c.kind, c.path) for c in forward] == [(K.CONSTRAINT_NARROWED, "w")]
+    assert [(c.kind, c.path) for c in backward] == [(K.CONSTRAINT_WIDENED, "w")]
+    # The same patterns given in another order, or beside the allOf instead of in it, are no change.
+    assert both(obj({"w": parts(one, two)}), obj({"w": parts(two, one)})) == ([], [])
+    assert both(obj({"w": parts(one, two)}), obj({"w": {**parts(two), **one}})) == ([], [])
+    # One part's pattern swapped for an unrelated one cannot be ordered: a warning with the reason.
+    swapped, _ = both(obj({"w": parts(one, two)}), obj({"w": parts(one, {keyword: "c$"})}))
+    assert [(c.kind, c.severity) for c in swapped] == [(K.CONSTRAINT_CHANGED, W)]
+    assert "not decided" in swapped[0].message
+
+
+def test_allof_parts_combine_unique_items_and_steps() -> None:
+    def array_of(*schemas: JSONSchema) -> JSONSchema:
+        return {"allOf": [{"type": "array", "items": STRING}, *schemas]}
+
+    # Unique in any part is unique in all: the first part saying false does not undo the second.
+    unique = array_of({"uniqueItems": False}, {"uniqueItems": True})
+    assert both(obj({"a": unique}), obj({"a": array_of({"uniqueItems": True})})) == ([], [])
+    # A number in both steps is a multiple of their least common multiple (6 for 2 and 3).
+    def number(*steps: int) -> JSONSchema:
+        return {"allOf": [{"type": "integer"}, *({"multipleOf": s} for s in steps)]}
+
+    assert both(obj({"n": number(2, 3)}), obj({"n": number(6)})) == ([], [])
+    forward, _ = both(obj({"n": number(2)}), obj({"n": number(2, 3)}))
+    assert [(c.kind, c.path) for c in forward] == [(K.CONSTRAINT_NARROWED, "n")]
+
+
 _ITEM_SCHEMAS = st.sampled_from([STRING, {"type": "integer"}, {"type": "string", "maxLength": 3}, {}])
 
 

@@ -3,6 +3,7 @@ applies to, its types, enum and references."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from apidrift.contracts.model import DEFS_PREFIX, JSONSchema
@@ -196,14 +197,39 @@ UPPER = frozenset({"maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxP
 LOWER = frozenset({"minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties", "minContains"})
 
 
+# Keywords whose values in several allOf parts all hold at once, none implying another.
+CONJOINED = frozenset({"pattern", "format"})
+
+
+class AllOf(tuple[Any, ...]):
+    """Values of one keyword that allOf parts each give (sorted, distinct): a value meets every one."""
+
+    def __repr__(self) -> str:
+        return f"allOf{tuple(self)!r}"
+
+
 def tightest(key: str, a: Any, b: Any) -> Any:
-    """Of two allOf parts' values of bound `key`, the one a value must meet to meet both; for other
-    keywords (a pattern, a format) the first part's."""
+    """Of two allOf parts' values of bound `key`, what a value must meet to meet both: the tighter
+    bound, a multiple of both steps, every pattern and format; for other keywords the first part's."""
+    if a == b:
+        return a
     numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (a, b))
     if numbers and key in UPPER:
         return min(a, b)
     if numbers and key in LOWER:
         return max(a, b)
+    if key == "uniqueItems" and isinstance(a, bool) and isinstance(b, bool):
+        return a or b
+    if numbers and key == "multipleOf" and a and b:
+        if (a / b).is_integer():
+            return a
+        if (b / a).is_integer():
+            return b
+        if isinstance(a, int) and isinstance(b, int):
+            return abs(a * b) // math.gcd(a, b)
+    if key in CONJOINED and all(isinstance(v, str | AllOf) for v in (a, b)):
+        values = {*(a if isinstance(a, AllOf) else (a,)), *(b if isinstance(b, AllOf) else (b,))}
+        return AllOf(sorted(values))
     return a
 
 

@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from apidrift.check.renames import name_similarity
-from apidrift.check.schema_facts import DOMAIN, LOWER, UPPER
+from apidrift.check.schema_facts import DOMAIN, LOWER, UPPER, AllOf
 from apidrift.check.shapes import PARTIAL, FieldShape
 from apidrift.diff.branches import branch_values
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
@@ -304,6 +304,8 @@ def direction_of(keyword: str, old: Any, new: Any) -> tuple[Direction, str]:
         )
     if keyword in MEANING:
         return U, f"{keyword} changes how the string is read, for senders and readers alike"
+    if isinstance(old, AllOf) or isinstance(new, AllOf):
+        return _conjoined(keyword, old, new)
     if old is _ABSENT:
         return N, ""  # a bound that was not there refuses some values now
     if new is _ABSENT:
@@ -357,6 +359,18 @@ _EVERYTHING = frozenset({"", ".*", "^.*", ".*$", "(.*)", "[\\s\\S]*", "^[\\s\\S]
 
 def _anything(pattern: Any) -> bool:
     return isinstance(pattern, str) and pattern in _EVERYTHING
+
+
+def _conjoined(keyword: str, old: Any, new: Any) -> tuple[Direction, str]:
+    """Patterns or formats that allOf parts each give: one more that must hold narrows, one fewer widens."""
+    a, b = ({v} if not isinstance(v, AllOf) else set(v) for v in (old, new))
+    a.discard(_ABSENT)
+    b.discard(_ABSENT)
+    if a < b:
+        return N, ""
+    if b < a:
+        return WD, ""
+    return U, f"the {keyword}s a value must meet went from {_text(old)} to {_text(new)}: not decided"
 
 
 def _format(old: Any, new: Any) -> tuple[Direction, str]:
