@@ -110,6 +110,18 @@ def _union_doc(prefix: str, *, extra: bool = False, n: int = 2_000) -> bytes:
     return json.dumps(document).encode()
 
 
+def _allof_patterns_doc(n: int, *extra: str) -> bytes:
+    """A request field that must match the patterns of `n` allOf parts (and `extra` ones)."""
+    parts = [{"type": "string"}, *({"pattern": f"^p{i}"} for i in range(n)), *({"pattern": e} for e in extra)]
+    body = {"type": "object", "properties": {"w": {"allOf": parts}}}
+    operation = {
+        "requestBody": {"content": {"application/json": {"schema": body}}},
+        "responses": {"200": {"description": "ok"}},
+    }
+    doc = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/x": {"post": operation}}}
+    return json.dumps(doc).encode()
+
+
 def _doc_with(mutate: Callable[[dict[str, object]], None], *, as_json: bool = True) -> bytes:
     doc = _doc()
     mutate(doc)
@@ -692,6 +704,7 @@ def cases() -> list[Case]:
         Case("diff: --reports is a file", _cmd("diff", "a.json", "b.yaml", "--reports", "r", files={"a.json": doc_json.encode(), "b.yaml": doc_yaml.encode(), "r": b"x"})),
         Case("diff: disk full", _cmd("diff", "2026-04-30", "2026-05-02", "--reports", "r"), fsize=20_000),
         Case("diff: SIGTERM mid-run", _cmd("diff", "a.json", "b.json", files={"a.json": doc_json.replace("List pets", "y" * (160 << 20)).encode(), "b.json": doc_json.encode()}), expect=(2, 130, 143), signal_after=1.5),
+        Case("diff: 20,000 allOf parts with a pattern each", _cmd("diff", "a.json", "b.json", files={"a.json": _allof_patterns_doc(20_000), "b.json": _allof_patterns_doc(20_000, "zz")}), expect=(1,), timeout=60.0),
         Case("diff: 2,000 union branches all renamed", _cmd("diff", "a.json", "b.json", files={"a.json": _union_doc("Old"), "b.json": _union_doc("Renamed", extra=True)}), expect=(0, 1), timeout=60.0),
         Case("diff: --sunset-key bad", _cmd("diff", "2026-04-30", "2026-05-02", "--sunset-key", "\n"), expect=(0, 1, 2)),
         # ---- report

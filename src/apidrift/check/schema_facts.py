@@ -4,6 +4,7 @@ applies to, its types, enum and references."""
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any
 
 from apidrift.contracts.model import DEFS_PREFIX, JSONSchema
@@ -205,12 +206,14 @@ class AllOf(tuple[Any, ...]):
     """Values of one keyword that allOf parts each give (sorted, distinct): a value meets every one."""
 
     def __repr__(self) -> str:
-        return f"allOf{tuple(self)!r}"
+        # Clipped: a message names the values, and an allOf may have thousands of parts.
+        shown = ", ".join(repr(v) for v in self[:4])
+        return f"allOf({shown}{f', ... {len(self) - 4} more' if len(self) > 4 else ''})"
 
 
 def tightest(key: str, a: Any, b: Any) -> Any:
     """Of two allOf parts' values of bound `key`, what a value must meet to meet both: the tighter
-    bound, a multiple of both steps, every pattern and format; for other keywords the first part's."""
+    bound, a multiple of both steps; for other keywords the first part's (CONJOINED ones: `conjoined`)."""
     if a == b:
         return a
     numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (a, b))
@@ -227,10 +230,13 @@ def tightest(key: str, a: Any, b: Any) -> Any:
             return b
         if isinstance(a, int) and isinstance(b, int):
             return abs(a * b) // math.gcd(a, b)
-    if key in CONJOINED and all(isinstance(v, str | AllOf) for v in (a, b)):
-        values = {*(a if isinstance(a, AllOf) else (a,)), *(b if isinstance(b, AllOf) else (b,))}
-        return AllOf(sorted(values))
     return a
+
+
+def conjoined(values: Iterable[Any]) -> Any:
+    """The value of a CONJOINED keyword that allOf parts gave as `values` (strings, or AllOfs of them)."""
+    distinct = sorted({v for value in values for v in (value if isinstance(value, AllOf) else (value,))})
+    return distinct[0] if len(distinct) == 1 else AllOf(distinct)
 
 
 def trimmed_prefix(node: JSONSchema) -> JSONSchema:

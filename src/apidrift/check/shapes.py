@@ -18,11 +18,14 @@ from apidrift.check.field_shape import (
 )
 from apidrift.check.schema_facts import (
     ANNOTATION_KEYWORDS,
+    CONJOINED,
     CONSTRAINT_KEYWORDS,
     DETAIL_KEYWORDS,
     PARTIAL,
     SCHEMA_VALUED,
     WALKED_APPLICATORS,
+    AllOf,
+    conjoined,
     enum_of,
     hashable,
     is_constraining,
@@ -388,6 +391,7 @@ class SchemaFlattener:
                     result.append({**m, "__refs__": (*m.get("__refs__", ()), *refs), "__owner__": owner})
         if node.get("allOf"):
             combined: JSONSchema = {"properties": {}, "required": [], "__refs__": ()}
+            every: dict[str, list[Any]] = {}
             for part in [base, *node["allOf"]]:
                 sub, refs = self.deref(part)
                 for m in self._members(sub) or [{}]:
@@ -397,15 +401,22 @@ class SchemaFlattener:
                     for key in ("type", "items"):
                         if key in m:
                             combined[key] = m[key]
-                    # A value meets every part's bounds (and those beside the allOf): the tightest holds.
+                    # A value meets every part's bounds (and those beside the allOf): the tightest holds,
+                    # and every part's pattern and format (gathered, then joined once: parts may be many).
                     for key in self._keywords.intersection(m):
-                        combined[key] = tightest(key, combined[key], m[key]) if key in combined else m[key]
+                        value = m[key]
+                        if key in CONJOINED and isinstance(value, str | AllOf):
+                            every.setdefault(key, []).append(value)
+                        else:
+                            combined[key] = tightest(key, combined[key], value) if key in combined else value
                     # ... and is one of every part's enum values.
                     if isinstance(m.get("enum"), list):
                         had = combined.get("enum")
                         combined["enum"] = m["enum"] if had is None else [v for v in had if v in m["enum"]]
                     if "const" in m:
                         combined.setdefault("const", m["const"])
+            for key, values in every.items():
+                combined[key] = conjoined(values)
             result = [combined]
         self._budget.spend(len(result))
         return result or [{}]

@@ -367,10 +367,16 @@ def _conjoined(keyword: str, old: Any, new: Any) -> tuple[Direction, str]:
     a.discard(_ABSENT)
     b.discard(_ABSENT)
     if a < b:
-        return N, ""
+        return N, f"a value must now also meet {_some(b - a)}"
     if b < a:
-        return WD, ""
+        return WD, f"a value no longer needs to meet {_some(a - b)}"
     return U, f"the {keyword}s a value must meet went from {_text(old)} to {_text(new)}: not decided"
+
+
+def _some(values: set[Any]) -> str:
+    shown = sorted(values, key=repr)
+    more = f" and {len(shown) - 4} more" if len(shown) > 4 else ""
+    return ", ".join(repr(v) for v in shown[:4]) + more
 
 
 def _format(old: Any, new: Any) -> tuple[Direction, str]:
