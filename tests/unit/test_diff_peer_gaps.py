@@ -409,6 +409,12 @@ def test_a_move_found_by_an_id_derived_from_the_path_says_so() -> None:
     [moved] = diff(at("/badges/{id}/score"), at("/badges/{id}/score/"))
     assert moved.kind is K.OPERATION_MOVED
     assert moved.evidence[0] == "no operationId; the same path but for its slashes and braces"
+    # A dash turned into a slash derives the same id too, but names another resource: no move.
+    apart = diff(at("/books-new"), at("/books/new"))
+    assert sorted((c.kind, c.operation) for c in apart) == [
+        (K.OPERATION_ADDED, "GET /books/new"),
+        (K.OPERATION_REMOVED, "GET /books-new"),
+    ]
 
 
 CLAIMS: JSONSchema = {

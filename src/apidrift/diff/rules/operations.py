@@ -40,6 +40,11 @@ def path_shape(path: str) -> str:
     return PARAM.sub("{}", path)
 
 
+def _segments(path: str) -> list[str]:
+    """A path's segments without braces or empty ones (a trailing or doubled slash)."""
+    return [part for part in path.replace("{", "").replace("}", "").split("/") if part]
+
+
 def operation_change(
     rules: RuleTable, kind: ChangeKind, op: Operation, message: str, **extra: object
 ) -> Change:
@@ -107,10 +112,14 @@ def match_operations(
         if before.method != after.method:
             gone[op_id], came[op_id] = before, after
             continue
-        message = f"{before.key} moved to {after.path}"
         named = f"same operationId {op_id}"
         if op_id == derived_operation_id(before.method, before.path):
+            if _segments(before.path) != _segments(after.path):
+                # A slug, not an identity: `/books-new` and `/books/new` both derive `get-books-new`.
+                gone[op_id], came[op_id] = before, after
+                continue
             named = "no operationId; the same path but for its slashes and braces"
+        message = f"{before.key} moved to {after.path}"
         evidence = (named, f"same method {after.method}")
         changes.append(
             operation_change(
