@@ -292,6 +292,7 @@ def test_allof_parts_combine_unique_items_and_steps() -> None:
     # Unique in any part is unique in all: the first part saying false does not undo the second.
     unique = array_of({"uniqueItems": False}, {"uniqueItems": True})
     assert both(obj({"a": unique}), obj({"a": array_of({"uniqueItems": True})})) == ([], [])
+
     # A number in both steps is a multiple of their least common multiple (6 for 2 and 3).
     def number(*steps: int) -> JSONSchema:
         return {"allOf": [{"type": "integer"}, *({"multipleOf": s} for s in steps)]}
