@@ -1,0 +1,607 @@
+"""Swagger 2.0 (OpenAPI 2.0) documents read as OpenAPI 3.0.3, so every command that takes an OpenAPI
+file takes a 2.0 file too; where a part of the new document came from is kept for findings' pointers."""
+
+# Written here: no well-kept offline Python converter exists (swagger2openapi is node-only; prance's
+# converter calls a web service).
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from apidrift.contracts.safeload import escape
+from apidrift.errors import OpenAPIError
+from apidrift.openapi.components import Finding, FindingKind
+
+# Where the converted document keeps its origins: {"version": "2.0", "origins": {new pointer: old}}.
+SWAGGER2_KEY = "x-apidrift-swagger2"
+OPENAPI_VERSION = "3.0.3"
+# What a 2.0 non-body parameter, header or items object says of its value: its schema's keywords.
+_VALUE_KEYS = (
+    "format",
+    "enum",
+    "default",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "multipleOf",
+)
+_LOCATIONS = ("query", "header", "path", "formData", "body")
+_COLLECTION_FORMATS = ("csv", "ssv", "tsv", "pipes", "multi")
+_FLOWS = {
+    "implicit": ("implicit", ("authorizationUrl",)),
+    "password": ("password", ("tokenUrl",)),
+    "application": ("clientCredentials", ("tokenUrl",)),
+    "accessCode": ("authorizationCode", ("authorizationUrl", "tokenUrl")),
+}
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# Where a schema holds schemas: by name, one (or a list, for `items`), a list. Anything else is data
+# (an example, a default) or an extension, never rewritten.
+_NAMED = frozenset({"properties", "patternProperties", "definitions"})
+_ONE = frozenset({"items", "additionalProperties", "not"})
+_MANY = frozenset({"allOf", "anyOf", "oneOf"})
+# The top-level fields 2.0 has and 3.0 says otherwise (or not at all).
+_REPLACED = frozenset(
+    {
+        "swagger",
+        "host",
+        "basePath",
+        "schemes",
+        "consumes",
+        "produces",
+        "paths",
+        "definitions",
+        "parameters",
+        "responses",
+        "securityDefinitions",
+    }
+)
+
+
+def is_swagger2(document: dict[str, Any]) -> bool:
+    """Whether a parsed document says it is Swagger 2.0 (`swagger: "2.0"`, or YAML's number 2.0)."""
+    return str(document.get("swagger")) == "2.0"
+
+
+def convert_swagger2(document: dict[str, Any], *, file: str | None = None) -> dict[str, Any]:
+    """The OpenAPI 3.0.3 document a Swagger 2.0 document says; the input is never changed.
+
+    Malformed parts are an OpenAPIError naming their pointer in the 2.0 document."""
+    converter = _Converter(document, file)
+    try:
+        return converter.document()
+    except RecursionError:
+        raise OpenAPIError("nested too deeply to convert", file=file) from None
+
+
+def original_pointer(document: dict[str, Any], pointer: str) -> str:
+    """The pointer into the 2.0 document of a place in its conversion (as given when none is known)."""
+    marker = document.get(SWAGGER2_KEY)
+    origins = marker.get("origins") if isinstance(marker, dict) else None
+    if not isinstance(origins, dict) or not pointer.startswith("/"):
+        return pointer
+    head, rest = pointer, ""
+    while head:
+        found = origins.get(head)
+        if isinstance(found, str):
+            return found + rest
+        head, _, tail = head.rpartition("/")
+        rest = f"/{tail}{rest}"
+    return pointer
+
+
+def converted(document: dict[str, Any], file: str | None) -> list[Finding]:
+    """The one finding that says a document was Swagger 2.0, read through its 3.0 conversion."""
+    if SWAGGER2_KEY not in document:
+        return []
+    message = (
+        f"Swagger 2.0 document, imported through its OpenAPI {OPENAPI_VERSION} conversion "
+        "(pointers lead into the 2.0 document)"
+    )
+    return [Finding(FindingKind.SWAGGER2_CONVERTED, message, file=file, pointer="/swagger")]
+
+
+def _kind(value: Any) -> str:
+    names = {bool: "a boolean", int: "a number", float: "a number", str: "text", list: "a list"}
+    return "null" if value is None else names.get(type(value), "a mapping")
+
+
+@dataclass
+class _Converter:
+    source: dict[str, Any]
+    file: str | None
+    origins: dict[str, str] = field(default_factory=dict)
+    # Names of `parameters` entries that become requestBodies (body) or are read in place (formData).
+    bodies: set[str] = field(default_factory=set)
+    forms: set[str] = field(default_factory=set)
+
+    def error(self, message: str, pointer: str) -> OpenAPIError:
+        return OpenAPIError(message, file=self.file, pointer=pointer)
+
+    def mapping(self, parent: dict[str, Any], key: str, pointer: str) -> dict[str, Any]:
+        value = parent.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise self.error(f"{key!r} must be a mapping, not {_kind(value)}", f"{pointer}/{key}")
+        return value
+
+    def media_types(self, parent: dict[str, Any], key: str, pointer: str) -> list[str] | None:
+        """`consumes` or `produces`: a list of media types (one text is read as a list of one)."""
+        value = parent.get(key)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.error(f"{key!r} must be a list of media types", f"{pointer}/{key}")
+        return list(dict.fromkeys(value))
+
+    def document(self) -> dict[str, Any]:
+        src = self.source
+        self.consumes = self.media_types(src, "consumes", "") or []
+        self.produces = self.media_types(src, "produces", "") or []
+        out: dict[str, Any] = {"openapi": OPENAPI_VERSION}
+        out.update((k, v) for k, v in src.items() if k not in _REPLACED)
+        servers = self.servers()
+        if servers:
+            out["servers"] = servers
+        raw_params = self.mapping(src, "parameters", "")
+        for name, param in raw_params.items():
+            where = f"/parameters/{escape(str(name))}"
+            if not isinstance(param, dict):
+                raise self.error(f"a parameter must be a mapping, not {_kind(param)}", where)
+            if param.get("in") == "body":
+                self.bodies.add(str(name))
+            elif param.get("in") == "formData":
+                self.forms.add(str(name))
+        components: dict[str, Any] = {}
+        schemas = {}
+        for name, schema in self.mapping(src, "definitions", "").items():
+            where = f"/definitions/{escape(str(name))}"
+            schemas[name] = self.schema(schema, where, f"/components/schemas/{escape(str(name))}")
+        parameters, bodies = {}, {}
+        for name, param in raw_params.items():
+            old = f"/parameters/{escape(str(name))}"
+            if str(name) in self.bodies:
+                new = f"/components/requestBodies/{escape(str(name))}"
+                bodies[name] = self.body(param, self.consumes, old, new)
+            elif str(name) not in self.forms:
+                new = f"/components/parameters/{escape(str(name))}"
+                parameters[name] = self.parameter(param, old, new)
+        responses = {}
+        for name, response in self.mapping(src, "responses", "").items():
+            old = f"/responses/{escape(str(name))}"
+            responses[name] = self.response(response, self.produces, old, f"/components{old}")
+        schemes = {}
+        for name, scheme in self.mapping(src, "securityDefinitions", "").items():
+            old = f"/securityDefinitions/{escape(str(name))}"
+            schemes[name] = self.security_scheme(scheme, old)
+            self.origins[f"/components/securitySchemes/{escape(str(name))}"] = old
+        for key, value in (
+            ("schemas", schemas),
+            ("responses", responses),
+            ("parameters", parameters),
+            ("requestBodies", bodies),
+            ("securitySchemes", schemes),
+        ):
+            if value:
+                components[key] = value
+        paths = src.get("paths")
+        if not isinstance(paths, dict):
+            raise self.error("no 'paths' mapping", "/paths")
+        out["paths"] = {path: self.path_item(path, item) for path, item in paths.items()}
+        if components:
+            out["components"] = components
+        out[SWAGGER2_KEY] = {"version": "2.0", "origins": self.origins}
+        return out
+
+    def servers(self) -> list[dict[str, Any]]:
+        """`host`, `basePath` and `schemes` as servers: operations' URLs keep the base path as prefix."""
+        src = self.source
+        host, base = src.get("host"), src.get("basePath")
+        for key, value in (("host", host), ("basePath", base)):
+            if value is not None and not isinstance(value, str):
+                raise self.error(f"{key!r} must be text, not {_kind(value)}", f"/{key}")
+        schemes = src.get("schemes") or [""]
+        if not isinstance(schemes, list) or not all(isinstance(s, str) for s in schemes):
+            raise self.error("'schemes' must be a list of text", "/schemes")
+        if host:
+            prefix = (base or "").rstrip("/")
+            return [{"url": f"{s}://{host}{prefix}" if s else f"//{host}{prefix}"} for s in schemes]
+        return [{"url": base}] if base else []
+
+    def origin(self, new: str, old: str) -> None:
+        if new != old:
+            self.origins[new] = old
+
+    # Schemas -----------------------------------------------------------------------------------
+
+    def schema(self, node: Any, old: str, new: str) -> Any:
+        """A 2.0 schema as 3.0 says it: refs into components, `x-nullable`, `type: file`, a text
+        discriminator."""
+        self.origin(new, old)
+        return self.fix(node, old)
+
+    def fix(self, node: Any, old: str) -> Any:
+        """One schema node; its subschemas are fixed where JSON Schema puts them, data left alone."""
+        if not isinstance(node, dict):
+            return node
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            where = f"{old}/{escape(str(key))}"
+            if key == "$ref" and isinstance(value, str):
+                out[key] = self.ref(value)
+            elif key == "x-nullable":
+                out["nullable"] = value
+            elif key in ("x-anyOf", "x-oneOf", "x-not") and key[2:] not in node:
+                out[key[2:]] = self.fix(value, where) if key == "x-not" else self.fixed_list(value, where)
+            elif key == "discriminator" and isinstance(value, str):
+                out[key] = {"propertyName": value}
+            elif key in _NAMED and isinstance(value, dict):
+                out[key] = {k: self.fix(v, f"{where}/{escape(str(k))}") for k, v in value.items()}
+            elif key in _ONE:
+                out[key] = (
+                    self.fixed_list(value, where) if isinstance(value, list) else self.fix(value, where)
+                )
+            elif key in _MANY:
+                out[key] = self.fixed_list(value, where)
+            else:
+                out[key] = value
+        if out.get("type") == "file":
+            out["type"], out["format"] = "string", "binary"
+        return out
+
+    def fixed_list(self, value: Any, old: str) -> Any:
+        if not isinstance(value, list):
+            return value
+        return [self.fix(v, f"{old}/{i}") for i, v in enumerate(value)]
+
+    def ref(self, ref: str) -> str:
+        """A `$ref` of the 2.0 document in 3.0's places; a reference into another file is kept as
+        written (that file is read as it stands)."""
+        file, hash_, fragment = ref.partition("#")
+        if file or not hash_:
+            return ref
+        for old, new in (
+            ("/definitions/", "/components/schemas/"),
+            ("/responses/", "/components/responses/"),
+            ("/securityDefinitions/", "/components/securitySchemes/"),
+        ):
+            if fragment.startswith(old):
+                return f"#{new}{fragment[len(old) :]}"
+        if fragment.startswith("/parameters/"):
+            name = fragment[len("/parameters/") :].replace("~1", "/").replace("~0", "~")
+            section = "requestBodies" if name in self.bodies else "parameters"
+            return f"#/components/{section}/{fragment[len('/parameters/') :]}"
+        return ref
+
+    def value_schema(self, node: dict[str, Any], old: str) -> dict[str, Any]:
+        """The schema of a non-body parameter, a header or an items object (`type`, `items`, bounds)."""
+        schema: dict[str, Any] = {}
+        if "type" in node:
+            schema["type"] = node["type"]
+        for key in _VALUE_KEYS:
+            if key in node:
+                schema[key] = node[key]
+        items = node.get("items")
+        if items is not None:
+            if not isinstance(items, dict):
+                raise self.error(f"'items' must be a mapping, not {_kind(items)}", f"{old}/items")
+            schema["items"] = self.fix(self.value_schema(items, f"{old}/items"), f"{old}/items")
+            if "$ref" in items:
+                schema["items"] = {"$ref": self.ref(str(items["$ref"]))}
+        if "x-nullable" in node:
+            schema["nullable"] = node["x-nullable"]
+        if schema.get("type") == "file":
+            schema["type"], schema["format"] = "string", "binary"
+        return schema
+
+    # Parameters --------------------------------------------------------------------------------
+
+    def parameter(self, param: Any, old: str, new: str) -> dict[str, Any]:
+        """A query, header or path parameter: its value keywords become its schema, its
+        `collectionFormat` a style."""
+        if not isinstance(param, dict):
+            raise self.error(f"a parameter must be a mapping, not {_kind(param)}", old)
+        if "$ref" in param:
+            return {"$ref": self.ref(str(param["$ref"]))}
+        where = param.get("in")
+        if where not in _LOCATIONS:
+            choices = ", ".join(_LOCATIONS)
+            raise self.error(f"parameter 'in' must be one of {choices}, not {where!r}", f"{old}/in")
+        if not isinstance(param.get("name"), str):
+            raise self.error("parameter without a 'name'", old)
+        self.origin(new, old)
+        self.origins[f"{new}/schema"] = old
+        out: dict[str, Any] = {"name": param["name"], "in": where}
+        for key in ("description", "required", "allowEmptyValue", "deprecated"):
+            if key in param:
+                out[key] = param[key]
+        if where == "path":
+            out["required"] = True
+        if "x-deprecated" in param and "deprecated" not in param:
+            out["deprecated"] = param["x-deprecated"]
+        if "x-example" in param:
+            out["example"] = param["x-example"]
+        out.update((k, v) for k, v in param.items() if str(k).startswith("x-") and k != "x-example")
+        out["schema"] = self.value_schema(param, old)
+        out.update(self.style(param, where, old))
+        return out
+
+    def style(self, param: dict[str, Any], where: str, old: str) -> dict[str, Any]:
+        """What 3.0 says for a `collectionFormat` (an array's default is `csv`)."""
+        form = param.get("collectionFormat")
+        if form is None and param.get("type") != "array":
+            return {}
+        form = form or "csv"
+        if form not in _COLLECTION_FORMATS:
+            choices = ", ".join(_COLLECTION_FORMATS)
+            raise self.error(
+                f"collectionFormat must be one of {choices}, not {form!r}", f"{old}/collectionFormat"
+            )
+        if form == "csv":
+            return (
+                {"style": "form", "explode": False} if where in ("query", "formData") else {"style": "simple"}
+            )
+        if form == "multi":
+            return {"style": "form", "explode": True}
+        if form in ("ssv", "pipes") and where == "query":
+            return {"style": "spaceDelimited" if form == "ssv" else "pipeDelimited", "explode": False}
+        # 3.0 has no way to say it: kept as an extension, the value read as one string.
+        return {"x-collectionFormat": form}
+
+    def resolved(self, param: Any, old: str) -> tuple[Any, str]:
+        """A parameter of an operation, a `$ref` to the document's `parameters` followed."""
+        seen = 0
+        while isinstance(param, dict) and isinstance(param.get("$ref"), str):
+            file, _, fragment = param["$ref"].partition("#")
+            if file or not fragment.startswith("/parameters/"):
+                return param, old
+            name = fragment[len("/parameters/") :].replace("~1", "/").replace("~0", "~")
+            target = self.mapping(self.source, "parameters", "").get(name)
+            if target is None or seen > 32:
+                raise self.error(f"dangling $ref {param['$ref']!r}", f"{old}/$ref")
+            param, old, seen = target, fragment, seen + 1
+        return param, old
+
+    def body(self, param: dict[str, Any], consumes: list[str], old: str, new: str) -> dict[str, Any]:
+        """A body parameter as a request body: its schema under each media type it consumes."""
+        self.origin(new, old)
+        out: dict[str, Any] = {}
+        for key in ("description", "required"):
+            if key in param:
+                out[key] = param[key]
+        media = consumes or ["application/json"]
+        schema = param.get("schema", {})
+        raw = param.get("x-examples")
+        examples: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        out["content"] = {}
+        for media_type in media:
+            where = f"{new}/content/{escape(media_type)}/schema"
+            entry: dict[str, Any] = {"schema": self.schema(schema, f"{old}/schema", where)}
+            if media_type in examples:
+                entry["example"] = examples[media_type]
+            out["content"][media_type] = entry
+        out.update((k, v) for k, v in param.items() if str(k).startswith("x-") and k != "x-examples")
+        return out
+
+    def form(self, params: list[tuple[dict[str, Any], str]], consumes: list[str], new: str) -> dict[str, Any]:
+        """formData parameters as one form request body: a property each, required where they are."""
+        files = any(p.get("type") == "file" for p, _ in params)
+        media = [m for m in consumes if m in _FORM_TYPES]
+        if not media:
+            media = ["multipart/form-data" if files else "application/x-www-form-urlencoded"]
+        properties: dict[str, Any] = {}
+        required = []
+        for param, old in params:
+            name = param["name"]
+            prop = self.value_schema(param, old)
+            for key in ("description",):
+                if key in param:
+                    prop[key] = param[key]
+            if "x-example" in param:
+                prop["example"] = param["x-example"]
+            prop.update((k, v) for k, v in param.items() if str(k).startswith("x-") and k != "x-example")
+            properties[name] = prop
+            if param.get("required") is True:
+                required.append(name)
+        schema: dict[str, Any] = {"type": "object", "properties": properties}
+        if required:
+            schema["required"] = required
+        for media_type in media:
+            base = f"{new}/content/{escape(media_type)}/schema/properties"
+            for param, old in params:
+                self.origins[f"{base}/{escape(param['name'])}"] = old
+        body: dict[str, Any] = {"content": {m: {"schema": schema} for m in media}}
+        if required:
+            body["required"] = True
+        return body
+
+    # Paths and operations ----------------------------------------------------------------------
+
+    def path_item(self, path: Any, item: Any) -> Any:
+        pointer = f"/paths/{escape(str(path))}"
+        if not isinstance(item, dict) or str(path).startswith("x-"):
+            return item  # the importer names what is wrong with it
+        shared = self.parameter_list(item, pointer)
+        out: dict[str, Any] = {}
+        for key, value in item.items():
+            if key in _METHODS and isinstance(value, dict):
+                out[key] = self.operation(value, shared, f"{pointer}/{key}")
+            elif key != "parameters":
+                out[key] = value
+        kept = [(p, old) for p, old in shared if self.location(p, old) not in ("body", "formData")]
+        if kept:
+            out["parameters"] = self.converted(kept, f"{pointer}/parameters")
+        return out
+
+    def parameter_list(self, parent: dict[str, Any], pointer: str) -> list[tuple[dict[str, Any], str]]:
+        """The parameters of a path item or an operation, each with its pointer, refs followed."""
+        raw = parent.get("parameters")
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            raise self.error(f"'parameters' must be a list, not {_kind(raw)}", f"{pointer}/parameters")
+        out = []
+        for i, node in enumerate(raw):
+            old = f"{pointer}/parameters/{i}"
+            param, where = self.resolved(node, old)
+            if not isinstance(param, dict):
+                raise self.error(f"a parameter must be a mapping, not {_kind(param)}", where)
+            if "$ref" in param:  # into another file: kept as a reference
+                out.append((node, old))
+                continue
+            if param.get("in") not in _LOCATIONS:
+                choices = ", ".join(_LOCATIONS)
+                raise self.error(
+                    f"parameter 'in' must be one of {choices}, not {param.get('in')!r}", f"{where}/in"
+                )
+            if not isinstance(param.get("name"), str):
+                raise self.error("parameter without a 'name'", where)
+            # A reference to a body parameter stays one (to its request body); others are inlined
+            # only when they are formData, which 3.0 has no parameter for.
+            keep = node if param.get("in") != "formData" else param
+            out.append((keep, old if keep is node else where))
+        return out
+
+    def converted(self, params: list[tuple[dict[str, Any], str]], pointer: str) -> list[Any]:
+        out: list[Any] = []
+        for param, old in params:
+            out.append(self.parameter(param, old, f"{pointer}/{len(out)}"))
+        return out
+
+    def operation(
+        self, op: dict[str, Any], shared: list[tuple[dict[str, Any], str]], pointer: str
+    ) -> dict[str, Any]:
+        own = self.parameter_list(op, pointer)
+        names = {self.key(p, o) for p, o in own}
+        # Path-level parameters stay there, but a body or form there is the body of each operation.
+        params = [
+            (p, o)
+            for p, o in shared
+            if self.key(p, o) not in names and self.location(p, o) in ("body", "formData")
+        ]
+        params += own
+        consumes = self.media_types(op, "consumes", pointer)
+        produces = self.media_types(op, "produces", pointer)
+        consumes = self.consumes if consumes is None else consumes
+        produces = self.produces if produces is None else produces
+        out: dict[str, Any] = {}
+        for key, value in op.items():
+            if key in ("consumes", "produces", "schemes", "parameters", "responses"):
+                continue
+            out[key] = value
+        plain, forms, body = [], [], None
+        for param, old in params:
+            target, _ = self.resolved(param, old)
+            location = self.location(param, old)
+            if location == "body":
+                body = (param, old)
+            elif location == "formData":
+                forms.append((target, old))
+            else:
+                plain.append((param, old))
+        if plain:
+            out["parameters"] = self.converted(plain, f"{pointer}/parameters")
+        if body is not None:
+            param, old = body
+            if "$ref" in param:
+                out["requestBody"] = {"$ref": self.ref(str(param["$ref"]))}
+            else:
+                out["requestBody"] = self.body(param, consumes, old, f"{pointer}/requestBody")
+        elif forms:
+            out["requestBody"] = self.form(forms, consumes, f"{pointer}/requestBody")
+        if "responses" in op:
+            raw = op["responses"]
+            if not isinstance(raw, dict):
+                raise self.error(f"'responses' must be a mapping, not {_kind(raw)}", f"{pointer}/responses")
+            out["responses"] = {
+                status: self.response(r, produces, f"{pointer}/responses/{escape(str(status))}", None)
+                for status, r in raw.items()
+            }
+        return out
+
+    def key(self, param: dict[str, Any], old: str) -> tuple[Any, Any]:
+        target, _ = self.resolved(param, old)
+        if not isinstance(target, dict) or "$ref" in target:
+            return ("$ref", param.get("$ref"))
+        return (target.get("in"), target.get("name"))
+
+    def location(self, param: dict[str, Any], old: str) -> Any:
+        target, _ = self.resolved(param, old)
+        return target.get("in") if isinstance(target, dict) else None
+
+    # Responses and security --------------------------------------------------------------------
+
+    def response(self, response: Any, produces: list[str], old: str, new: str | None) -> Any:
+        """A response: its schema under each media type it produces, its headers' schemas, its
+        examples under their media types."""
+        new = new or old
+        if isinstance(response, str) and response.startswith("x-"):
+            return response
+        if not isinstance(response, dict):
+            raise self.error(f"a response must be a mapping, not {_kind(response)}", old)
+        if "$ref" in response:
+            return {"$ref": self.ref(str(response["$ref"]))}
+        self.origin(new, old)
+        out: dict[str, Any] = {"description": response.get("description", "")}
+        headers = self.mapping(response, "headers", old)
+        if headers:
+            out["headers"] = {}
+            for name, header in headers.items():
+                where = f"{old}/headers/{escape(str(name))}"
+                if not isinstance(header, dict):
+                    raise self.error(f"a header must be a mapping, not {_kind(header)}", where)
+                self.origins[f"{new}/headers/{escape(str(name))}/schema"] = where
+                converted = {k: header[k] for k in header if k == "description" or str(k).startswith("x-")}
+                converted["schema"] = self.value_schema(header, where)
+                out["headers"][name] = converted
+        examples = self.mapping(response, "examples", old)
+        content: dict[str, Any] = {}
+        if "schema" in response:
+            for media_type in produces or ["application/json"]:
+                where = f"{new}/content/{escape(media_type)}/schema"
+                content[media_type] = {"schema": self.schema(response["schema"], f"{old}/schema", where)}
+        for media_type, example in examples.items():
+            content.setdefault(media_type, {})["example"] = example
+            self.origins[f"{new}/content/{escape(str(media_type))}/example"] = (
+                f"{old}/examples/{escape(str(media_type))}"
+            )
+        if content:
+            out["content"] = content
+        out.update((k, v) for k, v in response.items() if str(k).startswith("x-"))
+        return out
+
+    def security_scheme(self, scheme: Any, old: str) -> dict[str, Any]:
+        """basic -> http basic; apiKey as it is; oauth2's one flow under its 3.0 name."""
+        if not isinstance(scheme, dict):
+            raise self.error(f"a security scheme must be a mapping, not {_kind(scheme)}", old)
+        kind = scheme.get("type")
+        extras = {k: v for k, v in scheme.items() if k == "description" or str(k).startswith("x-")}
+        if kind == "basic":
+            return {"type": "http", "scheme": "basic", **extras}
+        if kind == "apiKey":
+            return {"type": "apiKey", "name": scheme.get("name"), "in": scheme.get("in"), **extras}
+        if kind != "oauth2":
+            raise self.error(
+                f"security scheme type must be basic, apiKey or oauth2, not {kind!r}", f"{old}/type"
+            )
+        flow = scheme.get("flow")
+        if flow not in _FLOWS:
+            choices = ", ".join(_FLOWS)
+            raise self.error(f"oauth2 flow must be one of {choices}, not {flow!r}", f"{old}/flow")
+        name, urls = _FLOWS[flow]
+        scopes = scheme.get("scopes") or {}
+        if not isinstance(scopes, dict):
+            raise self.error(f"'scopes' must be a mapping, not {_kind(scopes)}", f"{old}/scopes")
+        details = {u: scheme[u] for u in urls if u in scheme}
+        return {"type": "oauth2", "flows": {name: {**details, "scopes": scopes}}, **extras}
