@@ -1,4 +1,3 @@
-# ruff: noqa: E501  (the report is a table: one fixture a line)
 """Compare apidrift's import of Swagger 2.0 documents with its import of their expected OpenAPI 3 conversions.
 
     .venv/bin/python tools/swagger2_sweep.py FOLDER [--known KNOWN.toml] [--json FILE]
@@ -38,7 +37,9 @@ class Outcome:
 
 
 def _first(folder: Path, stem: str) -> Path | None:
-    return next((folder / f"{stem}{s}" for s in (".yaml", ".yml", ".json") if (folder / f"{stem}{s}").is_file()), None)
+    return next(
+        (folder / f"{stem}{s}" for s in (".yaml", ".yml", ".json") if (folder / f"{stem}{s}").is_file()), None
+    )
 
 
 def sweep_one(folder: Path, known: dict[str, dict[str, object]]) -> Outcome:
@@ -78,12 +79,19 @@ def main(argv: list[str] | None = None) -> int:
     known = tomllib.loads(args.known.read_text()) if args.known else {}
     # A throwaway import cache: the sweep measures the converter, not a cache of an earlier build.
     os.environ.setdefault("APIDRIFT_CACHE_DIR", tempfile.mkdtemp(prefix="swagger2-sweep-"))
-    folders = sorted(p.parent for p in args.folder.glob("*/swagger.*") if p.suffix in (".yaml", ".yml", ".json"))
+    folders = sorted(
+        p.parent for p in args.folder.glob("*/swagger.*") if p.suffix in (".yaml", ".yml", ".json")
+    )
     outcomes = [sweep_one(folder, known) for folder in folders]
     for o in outcomes:
-        detail = o.note or "; ".join(o.changes[:3]) + (f" (+{len(o.changes) - 3})" if len(o.changes) > 3 else "")
+        detail = o.note or "; ".join(o.changes[:3]) + (
+            f" (+{len(o.changes) - 3})" if len(o.changes) > 3 else ""
+        )
         print(f"{o.verdict:10} {o.fixture:32} ops={o.operations:<3} {detail}")
-    tally = {v: sum(o.verdict == v for o in outcomes) for v in ("empty", "explained", "imported", "differs", "failed")}
+    tally = {
+        v: sum(o.verdict == v for o in outcomes)
+        for v in ("empty", "explained", "imported", "differs", "failed")
+    }
     print(f"{len(outcomes)} fixtures: " + ", ".join(f"{n} {v}" for v, n in tally.items()))
     if args.json:
         args.json.write_text(json.dumps([asdict(o) for o in outcomes], indent=1) + "\n")

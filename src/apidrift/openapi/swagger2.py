@@ -6,6 +6,7 @@ file takes a 2.0 file too; where a part of the new document came from is kept fo
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,14 @@ _VALUE_KEYS = (
     "uniqueItems",
     "multipleOf",
 )
+_COMPONENT_NAME = re.compile(r"[A-Za-z0-9._-]+")
+# 2.0's sections and the components they become (body parameters become requestBodies).
+_SECTIONS = {
+    "definitions": "schemas",
+    "parameters": "parameters",
+    "responses": "responses",
+    "securityDefinitions": "securitySchemes",
+}
 _LOCATIONS = ("query", "header", "path", "formData", "body")
 _COLLECTION_FORMATS = ("csv", "ssv", "tsv", "pipes", "multi")
 _FLOWS = {
@@ -109,6 +118,24 @@ def converted(document: dict[str, Any], file: str | None) -> list[Finding]:
     return [Finding(FindingKind.SWAGGER2_CONVERTED, message, file=file, pointer="/swagger")]
 
 
+def _component_names(section: dict[str, Any]) -> dict[str, str]:
+    """A 2.0 section's names as 3.0 allows component names (`^[a-zA-Z0-9._-]+$`), each unique."""
+    out: dict[str, str] = {}
+    taken = {str(n) for n in section if _COMPONENT_NAME.fullmatch(str(n))}
+    for name in map(str, section):
+        if _COMPONENT_NAME.fullmatch(name):
+            out[name] = name
+            continue
+        base = re.sub(r"[^A-Za-z0-9._-]", "_", name) or "_"
+        new, n = base, 1
+        while new in taken:
+            n += 1
+            new = f"{base}{n}"
+        taken.add(new)
+        out[name] = new
+    return out
+
+
 def _kind(value: Any) -> str:
     names = {bool: "a boolean", int: "a number", float: "a number", str: "text", list: "a list"}
     return "null" if value is None else names.get(type(value), "a mapping")
@@ -121,6 +148,8 @@ class _Converter:
     origins: dict[str, str] = field(default_factory=dict)
     # Names of `parameters` entries that become requestBodies (body) or are read in place (formData).
     bodies: set[str] = field(default_factory=set)
+    # Each section's names as 3.0 allows them (`Random/Request` -> `Random_Request`).
+    names: dict[str, dict[str, str]] = field(default_factory=dict)
     forms: set[str] = field(default_factory=set)
 
     def error(self, message: str, pointer: str) -> OpenAPIError:
@@ -163,29 +192,38 @@ class _Converter:
                 self.bodies.add(str(name))
             elif param.get("in") == "formData":
                 self.forms.add(str(name))
+        for section in _SECTIONS:
+            self.names[section] = _component_names(self.mapping(src, section, ""))
+        if "security" in src:
+            out["security"] = self.requirements(src["security"], "/security")
         components: dict[str, Any] = {}
         schemas = {}
         for name, schema in self.mapping(src, "definitions", "").items():
             where = f"/definitions/{escape(str(name))}"
-            schemas[name] = self.schema(schema, where, f"/components/schemas/{escape(str(name))}")
+            new_name = self.names["definitions"][str(name)]
+            schemas[new_name] = self.schema(schema, where, f"/components/schemas/{escape(new_name)}")
         parameters, bodies = {}, {}
         for name, param in raw_params.items():
             old = f"/parameters/{escape(str(name))}"
+            new_name = self.names["parameters"][str(name)]
             if str(name) in self.bodies:
-                new = f"/components/requestBodies/{escape(str(name))}"
-                bodies[name] = self.body(param, self.consumes, old, new)
+                new = f"/components/requestBodies/{escape(new_name)}"
+                bodies[new_name] = self.body(param, self.consumes, old, new)
             elif str(name) not in self.forms:
-                new = f"/components/parameters/{escape(str(name))}"
-                parameters[name] = self.parameter(param, old, new)
+                new = f"/components/parameters/{escape(new_name)}"
+                parameters[new_name] = self.parameter(param, old, new)
         responses = {}
         for name, response in self.mapping(src, "responses", "").items():
             old = f"/responses/{escape(str(name))}"
-            responses[name] = self.response(response, self.produces, old, f"/components{old}")
+            new_name = self.names["responses"][str(name)]
+            new = f"/components/responses/{escape(new_name)}"
+            responses[new_name] = self.response(response, self.produces, old, new)
         schemes = {}
         for name, scheme in self.mapping(src, "securityDefinitions", "").items():
             old = f"/securityDefinitions/{escape(str(name))}"
-            schemes[name] = self.security_scheme(scheme, old)
-            self.origins[f"/components/securitySchemes/{escape(str(name))}"] = old
+            new_name = self.names["securityDefinitions"][str(name)]
+            schemes[new_name] = self.security_scheme(scheme, old)
+            self.origins[f"/components/securitySchemes/{escape(new_name)}"] = old
         for key, value in (
             ("schemas", schemas),
             ("responses", responses),
@@ -271,18 +309,28 @@ class _Converter:
         file, hash_, fragment = ref.partition("#")
         if file or not hash_:
             return ref
-        for old, new in (
-            ("/definitions/", "/components/schemas/"),
-            ("/responses/", "/components/responses/"),
-            ("/securityDefinitions/", "/components/securitySchemes/"),
-        ):
-            if fragment.startswith(old):
-                return f"#{new}{fragment[len(old) :]}"
-        if fragment.startswith("/parameters/"):
-            name = fragment[len("/parameters/") :].replace("~1", "/").replace("~0", "~")
-            section = "requestBodies" if name in self.bodies else "parameters"
-            return f"#/components/{section}/{fragment[len('/parameters/') :]}"
-        return ref
+        _, section, rest = fragment.split("/", 2) if fragment.count("/") >= 2 else ("", "", "")
+        if section not in _SECTIONS:
+            return ref
+        token, slash, inner = rest.partition("/")
+        name = token.replace("~1", "/").replace("~0", "~")
+        new_name = self.names[section].get(name, name)
+        if section == "parameters":
+            target = "requestBodies" if name in self.bodies else "parameters"
+        else:
+            target = _SECTIONS[section]
+        return f"#/components/{target}/{escape(new_name)}{slash}{inner}"
+
+    def requirements(self, raw: Any, pointer: str) -> Any:
+        """Security requirements, naming the schemes by their 3.0 names."""
+        if raw is None:
+            return raw
+        if not isinstance(raw, list):
+            raise self.error(f"'security' must be a list, not {_kind(raw)}", pointer)
+        names = self.names["securityDefinitions"]
+        return [
+            {names.get(str(k), k): v for k, v in req.items()} if isinstance(req, dict) else req for req in raw
+        ]
 
     def value_schema(self, node: dict[str, Any], old: str) -> dict[str, Any]:
         """The schema of a non-body parameter, a header or an items object (`type`, `items`, bounds)."""
@@ -499,7 +547,7 @@ class _Converter:
         for key, value in op.items():
             if key in ("consumes", "produces", "schemes", "parameters", "responses"):
                 continue
-            out[key] = value
+            out[key] = self.requirements(value, f"{pointer}/security") if key == "security" else value
         plain, forms, body = [], [], None
         for param, old in params:
             target, _ = self.resolved(param, old)
