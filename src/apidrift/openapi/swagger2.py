@@ -284,6 +284,16 @@ class _Converter:
                 out[key[2:]] = self.fix(value, where) if key == "x-not" else self.fixed_list(value, where)
             elif key == "discriminator" and isinstance(value, str):
                 out[key] = {"propertyName": value}
+            elif key in ("discriminator", "x-discriminator") and isinstance(value, dict):
+                # 2.0 has only a property name; an object (swagger2openapi's `x-discriminator`) is 3.0's.
+                mapping = value.get("mapping")
+                if isinstance(mapping, dict):
+                    refs = {
+                        k: self.ref(v) if isinstance(v, str) and v.startswith("#") else v
+                        for k, v in mapping.items()
+                    }
+                    value = {**value, "mapping": refs}
+                out["discriminator" if "discriminator" not in node else key] = value
             elif key in _NAMED and isinstance(value, dict):
                 out[key] = {k: self.fix(v, f"{where}/{escape(str(k))}") for k, v in value.items()}
             elif key in _ONE:
