@@ -433,7 +433,8 @@ class _Converter:
 
     def body(self, param: dict[str, Any], consumes: list[str], old: str, new: str) -> dict[str, Any]:
         """A body parameter as a request body: its schema under each media type it consumes."""
-        self.origin(new, old)
+        # The importer names a body schema's places below `requestBody` itself: they are the schema's.
+        self.origin(new, f"{old}/schema")
         out: dict[str, Any] = {}
         for key in ("description", "required"):
             if key in param:
@@ -475,10 +476,11 @@ class _Converter:
         schema: dict[str, Any] = {"type": "object", "properties": properties}
         if required:
             schema["required"] = required
-        for media_type in media:
-            base = f"{new}/content/{escape(media_type)}/schema/properties"
+        for base in (f"{new}/content/{escape(m)}/schema/properties" for m in media):
             for param, old in params:
                 self.origins[f"{base}/{escape(param['name'])}"] = old
+        for param, old in params:
+            self.origins[f"{new}/properties/{escape(param['name'])}"] = old  # as the importer names them
         body: dict[str, Any] = {"content": {m: {"schema": schema} for m in media}}
         if required:
             body["required"] = True
@@ -626,6 +628,7 @@ class _Converter:
         examples = self.mapping(response, "examples", old)
         content: dict[str, Any] = {}
         if "schema" in response:
+            self.origins[f"{new}/content"] = f"{old}/schema"  # the importer's name for a response schema
             for media_type in produces or ["application/json"]:
                 where = f"{new}/content/{escape(media_type)}/schema"
                 content[media_type] = {"schema": self.schema(response["schema"], f"{old}/schema", where)}
