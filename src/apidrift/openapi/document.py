@@ -95,7 +95,7 @@ def check_document(document: Any, path: Path) -> dict[str, Any]:
         if not is_swagger2(document):
             message = f"Swagger {document['swagger']} is not supported; only 2.0 (converted) and OpenAPI 3.x"
             raise OpenAPIError(message, file=path, pointer="/swagger")
-        document = convert_swagger2(document, file=str(path))
+        return check_document(convert_swagger2(document, file=str(path)), path)
     version = str(document.get("openapi", ""))
     if not version.startswith("3."):
         raise OpenAPIError("not an OpenAPI 3.x document: no 'openapi: 3.x' field", file=path)
