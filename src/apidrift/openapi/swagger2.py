@@ -6,57 +6,19 @@ file takes a 2.0 file too; where a part of the new document came from is kept fo
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from apidrift.contracts.safeload import escape
 from apidrift.errors import OpenAPIError
 from apidrift.openapi.components import Finding, FindingKind
+from apidrift.openapi.swagger2_parts import LOCATIONS, SECTIONS, Parts, component_names, kind_of
 
 # Where the converted document keeps its origins: {"version": "2.0", "origins": {new pointer: old}}.
 SWAGGER2_KEY = "x-apidrift-swagger2"
 OPENAPI_VERSION = "3.0.3"
-# What a 2.0 non-body parameter, header or items object says of its value: its schema's keywords.
-_VALUE_KEYS = (
-    "format",
-    "enum",
-    "default",
-    "maximum",
-    "exclusiveMaximum",
-    "minimum",
-    "exclusiveMinimum",
-    "maxLength",
-    "minLength",
-    "pattern",
-    "maxItems",
-    "minItems",
-    "uniqueItems",
-    "multipleOf",
-)
-_COMPONENT_NAME = re.compile(r"[A-Za-z0-9._-]+")
-# 2.0's sections and the components they become (body parameters become requestBodies).
-_SECTIONS = {
-    "definitions": "schemas",
-    "parameters": "parameters",
-    "responses": "responses",
-    "securityDefinitions": "securitySchemes",
-}
-_LOCATIONS = ("query", "header", "path", "formData", "body")
-_COLLECTION_FORMATS = ("csv", "ssv", "tsv", "pipes", "multi")
-_FLOWS = {
-    "implicit": ("implicit", ("authorizationUrl",)),
-    "password": ("password", ("tokenUrl",)),
-    "application": ("clientCredentials", ("tokenUrl",)),
-    "accessCode": ("authorizationCode", ("authorizationUrl", "tokenUrl")),
-}
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-# Where a schema holds schemas: by name, one (or a list, for `items`), a list. Anything else is data
-# (an example, a default) or an extension, never rewritten.
-_NAMED = frozenset({"properties", "patternProperties", "definitions"})
-_ONE = frozenset({"items", "additionalProperties", "not"})
-_MANY = frozenset({"allOf", "anyOf", "oneOf"})
 # The top-level fields 2.0 has and 3.0 says otherwise (or not at all).
 _REPLACED = frozenset(
     {
@@ -118,61 +80,12 @@ def converted(document: dict[str, Any], file: str | None) -> list[Finding]:
     return [Finding(FindingKind.SWAGGER2_CONVERTED, message, file=file, pointer="/swagger")]
 
 
-def _component_names(section: dict[str, Any]) -> dict[str, str]:
-    """A 2.0 section's names as 3.0 allows component names (`^[a-zA-Z0-9._-]+$`), each unique."""
-    out: dict[str, str] = {}
-    taken = {str(n) for n in section if _COMPONENT_NAME.fullmatch(str(n))}
-    for name in map(str, section):
-        if _COMPONENT_NAME.fullmatch(name):
-            out[name] = name
-            continue
-        base = re.sub(r"[^A-Za-z0-9._-]", "_", name) or "_"
-        new, n = base, 1
-        while new in taken:
-            n += 1
-            new = f"{base}{n}"
-        taken.add(new)
-        out[name] = new
-    return out
-
-
-def _kind(value: Any) -> str:
-    names = {bool: "a boolean", int: "a number", float: "a number", str: "text", list: "a list"}
-    return "null" if value is None else names.get(type(value), "a mapping")
-
-
 @dataclass
-class _Converter:
-    source: dict[str, Any]
-    file: str | None
-    origins: dict[str, str] = field(default_factory=dict)
-    # Names of `parameters` entries that become requestBodies (body) or are read in place (formData).
-    bodies: set[str] = field(default_factory=set)
-    # Each section's names as 3.0 allows them (`Random/Request` -> `Random_Request`).
-    names: dict[str, dict[str, str]] = field(default_factory=dict)
+class _Converter(Parts):
+    """One conversion: the document, its paths, operations, parameters, bodies and responses."""
+
+    # Names of `parameters` entries read in place (formData: 3.0 has no such parameter).
     forms: set[str] = field(default_factory=set)
-
-    def error(self, message: str, pointer: str) -> OpenAPIError:
-        return OpenAPIError(message, file=self.file, pointer=pointer)
-
-    def mapping(self, parent: dict[str, Any], key: str, pointer: str) -> dict[str, Any]:
-        value = parent.get(key)
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            raise self.error(f"{key!r} must be a mapping, not {_kind(value)}", f"{pointer}/{key}")
-        return value
-
-    def media_types(self, parent: dict[str, Any], key: str, pointer: str) -> list[str] | None:
-        """`consumes` or `produces`: a list of media types (one text is read as a list of one)."""
-        value = parent.get(key)
-        if value is None:
-            return None
-        if isinstance(value, str):
-            return [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.error(f"{key!r} must be a list of media types", f"{pointer}/{key}")
-        return list(dict.fromkeys(value))
 
     def document(self) -> dict[str, Any]:
         src = self.source
@@ -187,13 +100,13 @@ class _Converter:
         for name, param in raw_params.items():
             where = f"/parameters/{escape(str(name))}"
             if not isinstance(param, dict):
-                raise self.error(f"a parameter must be a mapping, not {_kind(param)}", where)
+                raise self.error(f"a parameter must be a mapping, not {kind_of(param)}", where)
             if param.get("in") == "body":
                 self.bodies.add(str(name))
             elif param.get("in") == "formData":
                 self.forms.add(str(name))
-        for section in _SECTIONS:
-            self.names[section] = _component_names(self.mapping(src, section, ""))
+        for section in SECTIONS:
+            self.names[section] = component_names(self.mapping(src, section, ""))
         if "security" in src:
             out["security"] = self.requirements(src["security"], "/security")
         components: dict[str, Any] = {}
@@ -248,7 +161,7 @@ class _Converter:
         host, base = src.get("host"), src.get("basePath")
         for key, value in (("host", host), ("basePath", base)):
             if value is not None and not isinstance(value, str):
-                raise self.error(f"{key!r} must be text, not {_kind(value)}", f"/{key}")
+                raise self.error(f"{key!r} must be text, not {kind_of(value)}", f"/{key}")
         schemes = src.get("schemes") or [""]
         if not isinstance(schemes, list) or not all(isinstance(s, str) for s in schemes):
             raise self.error("'schemes' must be a list of text", "/schemes")
@@ -257,124 +170,16 @@ class _Converter:
             return [{"url": f"{s}://{host}{prefix}" if s else f"//{host}{prefix}"} for s in schemes]
         return [{"url": base}] if base else []
 
-    def origin(self, new: str, old: str) -> None:
-        if new != old:
-            self.origins[new] = old
-
-    # Schemas -----------------------------------------------------------------------------------
-
-    def schema(self, node: Any, old: str, new: str) -> Any:
-        """A 2.0 schema as 3.0 says it: refs into components, `x-nullable`, `type: file`, a text
-        discriminator."""
-        self.origin(new, old)
-        return self.fix(node, old)
-
-    def fix(self, node: Any, old: str) -> Any:
-        """One schema node; its subschemas are fixed where JSON Schema puts them, data left alone."""
-        if not isinstance(node, dict):
-            return node
-        out: dict[str, Any] = {}
-        for key, value in node.items():
-            where = f"{old}/{escape(str(key))}"
-            if key == "$ref" and isinstance(value, str):
-                out[key] = self.ref(value)
-            elif key == "x-nullable":
-                out["nullable"] = value
-            elif key in ("x-anyOf", "x-oneOf", "x-not") and key[2:] not in node:
-                out[key[2:]] = self.fix(value, where) if key == "x-not" else self.fixed_list(value, where)
-            elif key == "discriminator" and isinstance(value, str):
-                out[key] = {"propertyName": value}
-            elif key in ("discriminator", "x-discriminator") and isinstance(value, dict):
-                # 2.0 has only a property name; an object (swagger2openapi's `x-discriminator`) is 3.0's.
-                mapping = value.get("mapping")
-                if isinstance(mapping, dict):
-                    refs = {
-                        k: self.ref(v) if isinstance(v, str) and v.startswith("#") else v
-                        for k, v in mapping.items()
-                    }
-                    value = {**value, "mapping": refs}
-                out["discriminator" if "discriminator" not in node else key] = value
-            elif key in _NAMED and isinstance(value, dict):
-                out[key] = {k: self.fix(v, f"{where}/{escape(str(k))}") for k, v in value.items()}
-            elif key in _ONE:
-                out[key] = (
-                    self.fixed_list(value, where) if isinstance(value, list) else self.fix(value, where)
-                )
-            elif key in _MANY:
-                out[key] = self.fixed_list(value, where)
-            else:
-                out[key] = value
-        if out.get("type") == "file":
-            out["type"], out["format"] = "string", "binary"
-        return out
-
-    def fixed_list(self, value: Any, old: str) -> Any:
-        if not isinstance(value, list):
-            return value
-        return [self.fix(v, f"{old}/{i}") for i, v in enumerate(value)]
-
-    def ref(self, ref: str) -> str:
-        """A `$ref` of the 2.0 document in 3.0's places; a reference into another file is kept as
-        written (that file is read as it stands)."""
-        file, hash_, fragment = ref.partition("#")
-        if file or not hash_:
-            return ref
-        _, section, rest = fragment.split("/", 2) if fragment.count("/") >= 2 else ("", "", "")
-        if section not in _SECTIONS:
-            return ref
-        token, slash, inner = rest.partition("/")
-        name = token.replace("~1", "/").replace("~0", "~")
-        new_name = self.names[section].get(name, name)
-        if section == "parameters":
-            target = "requestBodies" if name in self.bodies else "parameters"
-        else:
-            target = _SECTIONS[section]
-        return f"#/components/{target}/{escape(new_name)}{slash}{inner}"
-
-    def requirements(self, raw: Any, pointer: str) -> Any:
-        """Security requirements, naming the schemes by their 3.0 names."""
-        if raw is None:
-            return raw
-        if not isinstance(raw, list):
-            raise self.error(f"'security' must be a list, not {_kind(raw)}", pointer)
-        names = self.names["securityDefinitions"]
-        return [
-            {names.get(str(k), k): v for k, v in req.items()} if isinstance(req, dict) else req for req in raw
-        ]
-
-    def value_schema(self, node: dict[str, Any], old: str) -> dict[str, Any]:
-        """The schema of a non-body parameter, a header or an items object (`type`, `items`, bounds)."""
-        schema: dict[str, Any] = {}
-        if "type" in node:
-            schema["type"] = node["type"]
-        for key in _VALUE_KEYS:
-            if key in node:
-                schema[key] = node[key]
-        items = node.get("items")
-        if items is not None:
-            if not isinstance(items, dict):
-                raise self.error(f"'items' must be a mapping, not {_kind(items)}", f"{old}/items")
-            schema["items"] = self.fix(self.value_schema(items, f"{old}/items"), f"{old}/items")
-            if "$ref" in items:
-                schema["items"] = {"$ref": self.ref(str(items["$ref"]))}
-        if "x-nullable" in node:
-            schema["nullable"] = node["x-nullable"]
-        if schema.get("type") == "file":
-            schema["type"], schema["format"] = "string", "binary"
-        return schema
-
-    # Parameters --------------------------------------------------------------------------------
-
     def parameter(self, param: Any, old: str, new: str) -> dict[str, Any]:
         """A query, header or path parameter: its value keywords become its schema, its
         `collectionFormat` a style."""
         if not isinstance(param, dict):
-            raise self.error(f"a parameter must be a mapping, not {_kind(param)}", old)
+            raise self.error(f"a parameter must be a mapping, not {kind_of(param)}", old)
         if "$ref" in param:
             return {"$ref": self.ref(str(param["$ref"]))}
         where = param.get("in")
-        if where not in _LOCATIONS:
-            choices = ", ".join(_LOCATIONS)
+        if where not in LOCATIONS:
+            choices = ", ".join(LOCATIONS)
             raise self.error(f"parameter 'in' must be one of {choices}, not {where!r}", f"{old}/in")
         if not isinstance(param.get("name"), str):
             raise self.error("parameter without a 'name'", old)
@@ -394,42 +199,6 @@ class _Converter:
         out["schema"] = self.value_schema(param, old)
         out.update(self.style(param, where, old))
         return out
-
-    def style(self, param: dict[str, Any], where: str, old: str) -> dict[str, Any]:
-        """What 3.0 says for a `collectionFormat` (an array's default is `csv`)."""
-        form = param.get("collectionFormat")
-        if form is None and param.get("type") != "array":
-            return {}
-        form = form or "csv"
-        if form not in _COLLECTION_FORMATS:
-            choices = ", ".join(_COLLECTION_FORMATS)
-            raise self.error(
-                f"collectionFormat must be one of {choices}, not {form!r}", f"{old}/collectionFormat"
-            )
-        if form == "csv":
-            return (
-                {"style": "form", "explode": False} if where in ("query", "formData") else {"style": "simple"}
-            )
-        if form == "multi":
-            return {"style": "form", "explode": True}
-        if form in ("ssv", "pipes") and where == "query":
-            return {"style": "spaceDelimited" if form == "ssv" else "pipeDelimited", "explode": False}
-        # 3.0 has no way to say it: kept as an extension, the value read as one string.
-        return {"x-collectionFormat": form}
-
-    def resolved(self, param: Any, old: str) -> tuple[Any, str]:
-        """A parameter of an operation, a `$ref` to the document's `parameters` followed."""
-        seen = 0
-        while isinstance(param, dict) and isinstance(param.get("$ref"), str):
-            file, _, fragment = param["$ref"].partition("#")
-            if file or not fragment.startswith("/parameters/"):
-                return param, old
-            name = fragment[len("/parameters/") :].replace("~1", "/").replace("~0", "~")
-            target = self.mapping(self.source, "parameters", "").get(name)
-            if target is None or seen > 32:
-                raise self.error(f"dangling $ref {param['$ref']!r}", f"{old}/$ref")
-            param, old, seen = target, fragment, seen + 1
-        return param, old
 
     def body(self, param: dict[str, Any], consumes: list[str], old: str, new: str) -> dict[str, Any]:
         """A body parameter as a request body: its schema under each media type it consumes."""
@@ -510,18 +279,18 @@ class _Converter:
         if raw is None:
             return []
         if not isinstance(raw, list):
-            raise self.error(f"'parameters' must be a list, not {_kind(raw)}", f"{pointer}/parameters")
+            raise self.error(f"'parameters' must be a list, not {kind_of(raw)}", f"{pointer}/parameters")
         out = []
         for i, node in enumerate(raw):
             old = f"{pointer}/parameters/{i}"
             param, where = self.resolved(node, old)
             if not isinstance(param, dict):
-                raise self.error(f"a parameter must be a mapping, not {_kind(param)}", where)
+                raise self.error(f"a parameter must be a mapping, not {kind_of(param)}", where)
             if "$ref" in param:  # into another file: kept as a reference
                 out.append((node, old))
                 continue
-            if param.get("in") not in _LOCATIONS:
-                choices = ", ".join(_LOCATIONS)
+            if param.get("in") not in LOCATIONS:
+                choices = ", ".join(LOCATIONS)
                 raise self.error(
                     f"parameter 'in' must be one of {choices}, not {param.get('in')!r}", f"{where}/in"
                 )
@@ -583,7 +352,7 @@ class _Converter:
         if "responses" in op:
             raw = op["responses"]
             if not isinstance(raw, dict):
-                raise self.error(f"'responses' must be a mapping, not {_kind(raw)}", f"{pointer}/responses")
+                raise self.error(f"'responses' must be a mapping, not {kind_of(raw)}", f"{pointer}/responses")
             out["responses"] = {
                 status: self.response(r, produces, f"{pointer}/responses/{escape(str(status))}", None)
                 for status, r in raw.items()
@@ -609,7 +378,7 @@ class _Converter:
         if isinstance(response, str) and response.startswith("x-"):
             return response
         if not isinstance(response, dict):
-            raise self.error(f"a response must be a mapping, not {_kind(response)}", old)
+            raise self.error(f"a response must be a mapping, not {kind_of(response)}", old)
         if "$ref" in response:
             return {"$ref": self.ref(str(response["$ref"]))}
         self.origin(new, old)
@@ -620,7 +389,7 @@ class _Converter:
             for name, header in headers.items():
                 where = f"{old}/headers/{escape(str(name))}"
                 if not isinstance(header, dict):
-                    raise self.error(f"a header must be a mapping, not {_kind(header)}", where)
+                    raise self.error(f"a header must be a mapping, not {kind_of(header)}", where)
                 self.origins[f"{new}/headers/{escape(str(name))}/schema"] = where
                 converted = {k: header[k] for k in header if k == "description" or str(k).startswith("x-")}
                 converted["schema"] = self.value_schema(header, where)
@@ -641,28 +410,3 @@ class _Converter:
             out["content"] = content
         out.update((k, v) for k, v in response.items() if str(k).startswith("x-"))
         return out
-
-    def security_scheme(self, scheme: Any, old: str) -> dict[str, Any]:
-        """basic -> http basic; apiKey as it is; oauth2's one flow under its 3.0 name."""
-        if not isinstance(scheme, dict):
-            raise self.error(f"a security scheme must be a mapping, not {_kind(scheme)}", old)
-        kind = scheme.get("type")
-        extras = {k: v for k, v in scheme.items() if k == "description" or str(k).startswith("x-")}
-        if kind == "basic":
-            return {"type": "http", "scheme": "basic", **extras}
-        if kind == "apiKey":
-            return {"type": "apiKey", "name": scheme.get("name"), "in": scheme.get("in"), **extras}
-        if kind != "oauth2":
-            raise self.error(
-                f"security scheme type must be basic, apiKey or oauth2, not {kind!r}", f"{old}/type"
-            )
-        flow = scheme.get("flow")
-        if flow not in _FLOWS:
-            choices = ", ".join(_FLOWS)
-            raise self.error(f"oauth2 flow must be one of {choices}, not {flow!r}", f"{old}/flow")
-        name, urls = _FLOWS[flow]
-        scopes = scheme.get("scopes") or {}
-        if not isinstance(scopes, dict):
-            raise self.error(f"'scopes' must be a mapping, not {_kind(scopes)}", f"{old}/scopes")
-        details = {u: scheme[u] for u in urls if u in scheme}
-        return {"type": "oauth2", "flows": {name: {**details, "scopes": scopes}}, **extras}
