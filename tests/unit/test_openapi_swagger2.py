@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import importlib.util
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -737,3 +738,85 @@ def test_the_swagger2openapi_fixtures_import_as_their_expected_conversions(
     assert set(verdicts.values()) <= {"empty", "explained"}
     # Without the known differences the sweep fails on them: it compares, it does not just import.
     assert module.main([str(CORPUS)]) == 1
+
+
+# Files a 2.0 document names ----------------------------------------------------------------------
+
+
+def test_files_a_swagger_2_document_names_are_read_as_2_0(tmp_path: Path) -> None:
+    (tmp_path / "api.yaml").write_text(
+        yaml.safe_dump(
+            doc(
+                paths={
+                    "/pets": {
+                        "get": {
+                            "parameters": [{"$ref": "common.yaml#/parameters/Limit"}],
+                            "responses": {
+                                "200": {
+                                    "description": "ok",
+                                    "schema": {"$ref": "common.yaml#/definitions/Pet"},
+                                }
+                            },
+                        }
+                    },
+                    "/pets/{id}": {"$ref": "paths/pet.yaml"},
+                }
+            )
+        )
+    )
+    (tmp_path / "common.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "parameters": {"Limit": {"name": "limit", "in": "query", "type": "integer", "maximum": 50}},
+                "definitions": {
+                    "Pet": {
+                        "type": "object",
+                        "properties": {
+                            "nick": {"type": "string", "x-nullable": True},
+                            "owner": {"$ref": "#/definitions/Owner"},
+                        },
+                    },
+                    "Owner": {"type": "object", "properties": {"name": {"type": "string"}}},
+                },
+            }
+        )
+    )
+    (tmp_path / "paths").mkdir()
+    (tmp_path / "paths" / "pet.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "parameters": [{"name": "id", "in": "path", "required": True, "type": "string"}],
+                "put": {
+                    "consumes": ["application/json"],
+                    "parameters": [
+                        {"name": "pet", "in": "body", "schema": {"$ref": "../common.yaml#/definitions/Pet"}}
+                    ],
+                    "responses": {"200": {"description": "ok", "headers": {"X-Left": {"type": "integer"}}}},
+                },
+            }
+        )
+    )
+    version = import_openapi_file(tmp_path / "api.yaml").version
+    by_path = {op.path: op for op in version.operations.values()}
+    (limit,) = by_path["/pets"].parameters
+    assert (limit.name, limit.schema) == ("limit", {"type": "integer", "maximum": 50})
+    put = by_path["/pets/{id}"]
+    assert [p.name for p in put.parameters] == ["id"]
+    assert put.request_body is not None and put.request_body.content_type == "application/json"
+    assert put.responses["200"].headers["X-Left"].schema == {"type": "integer"}
+    schemas = json.dumps(version.schemas)
+    assert '"nick": {"type": ["string", "null"]}' in schemas  # x-nullable read in the other file too
+    assert "Owner" in schemas
+
+
+def test_a_file_of_openapi_3_named_by_a_2_0_document_is_left_as_it_is() -> None:
+    from apidrift.openapi.swagger2 import convert_fragment
+
+    three = {"openapi": "3.0.0", "components": {"schemas": {"A": {"x-nullable": True}}}}
+    assert convert_fragment(three) is three
+    assert convert_fragment({"type": "file"}) == {"type": "string", "format": "binary"}
+    assert convert_fragment({"name": "q", "in": "query", "type": "string"})["schema"] == {"type": "string"}
+    assert convert_fragment({"description": "d", "schema": {"$ref": "#/definitions/A"}}) == {
+        "description": "d",
+        "content": {"application/json": {"schema": {"$ref": "#/definitions/A"}}},  # that file's own ref
+    }

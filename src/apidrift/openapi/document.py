@@ -29,10 +29,17 @@ def load_document(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> dict[str, A
     document = check_document(parse_text(text, path, limits=limits), path)
     # Imported here: a document that refers only to its own components never needs it.
     from apidrift.openapi.bundle import bundle, needs_bundling
+    from apidrift.openapi.swagger2 import SWAGGER2_KEY, convert_fragment
 
     if not needs_bundling(text):
         return document
-    return bundle(document, path, limits=limits, parse=lambda t, p, lim: parse_text(t, p, limits=lim))
+
+    def parse(text: str, path: Path, limits: Limits) -> Any:
+        if SWAGGER2_KEY in document:  # a file a Swagger 2.0 document names is read as 2.0 too
+            return convert_fragment(parse_text(text, path, limits=limits), str(path))
+        return parse_text(text, path, limits=limits)
+
+    return bundle(document, path, limits=limits, parse=parse)
 
 
 def parse_text(text: str, path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Any:

@@ -53,6 +53,18 @@ def convert_swagger2(document: dict[str, Any], *, file: str | None = None) -> di
         raise OpenAPIError("nested too deeply to convert", file=file) from None
 
 
+def convert_fragment(data: Any, file: str | None = None) -> Any:
+    """A file a 2.0 document refers to, in 3.0's terms: a path item, a parameter, a response, a schema,
+    or a file of 2.0 sections (`definitions`, `parameters`, `responses`, `paths`) converted in place;
+    its refs are kept as written (they name places in that file). An OpenAPI 3 file is left as it is."""
+    if not isinstance(data, dict) or "openapi" in data:
+        return data
+    try:
+        return _Converter(data, file, local=False).fragment()
+    except RecursionError:
+        raise OpenAPIError("nested too deeply to convert", file=file) from None
+
+
 def original_pointer(document: dict[str, Any], pointer: str) -> str:
     """The pointer into the 2.0 document of a place in its conversion (as given when none is known)."""
     marker = document.get(SWAGGER2_KEY)
@@ -153,6 +165,46 @@ class _Converter(Parts):
         if components:
             out["components"] = components
         out[SWAGGER2_KEY] = {"version": "2.0", "origins": self.origins}
+        return out
+
+    def fragment(self) -> Any:
+        """What `convert_fragment` returns, by what the file looks like."""
+        src = self.source
+        self.consumes = self.media_types(src, "consumes", "") or []
+        self.produces = self.media_types(src, "produces", "") or []
+        if src.keys() & set(_METHODS):
+            return self.path_item("", src, "")
+        if isinstance(src.get("in"), str) and "name" in src:
+            return src if src["in"] in ("body", "formData") else self.parameter(src, "", "")
+        if "schema" in src and "description" in src:  # no schema has a `schema`: a response
+            return self.response(src, self.produces, "", "")
+        sections = {
+            k for k in ("definitions", "parameters", "responses", "paths") if isinstance(src.get(k), dict)
+        }
+        if not sections:
+            return self.fix(src, "")
+        out = dict(src)
+        if "definitions" in sections:
+            out["definitions"] = {
+                name: self.fix(schema, f"/definitions/{escape(str(name))}")
+                for name, schema in src["definitions"].items()
+            }
+        if "parameters" in sections:
+            out["parameters"] = {
+                name: p
+                if not isinstance(p, dict) or p.get("in") in ("body", "formData")
+                else self.parameter(p, w, w)
+                for name, p in src["parameters"].items()
+                for w in (f"/parameters/{escape(str(name))}",)
+            }
+        if "responses" in sections:
+            out["responses"] = {
+                name: self.response(r, self.produces, w, w)
+                for name, r in src["responses"].items()
+                for w in (f"/responses/{escape(str(name))}",)
+            }
+        if "paths" in sections:
+            out["paths"] = {path: self.path_item(path, item) for path, item in src["paths"].items()}
         return out
 
     def servers(self) -> list[dict[str, Any]]:
@@ -257,8 +309,8 @@ class _Converter(Parts):
 
     # Paths and operations ----------------------------------------------------------------------
 
-    def path_item(self, path: Any, item: Any) -> Any:
-        pointer = f"/paths/{escape(str(path))}"
+    def path_item(self, path: Any, item: Any, pointer: str | None = None) -> Any:
+        pointer = f"/paths/{escape(str(path))}" if pointer is None else pointer
         if not isinstance(item, dict) or str(path).startswith("x-"):
             return item  # the importer names what is wrong with it
         shared = self.parameter_list(item, pointer)
@@ -343,10 +395,11 @@ class _Converter(Parts):
             out["parameters"] = self.converted(plain, f"{pointer}/parameters")
         if body is not None:
             param, old = body
-            if "$ref" in param:
+            if "$ref" in param and self.local:
                 out["requestBody"] = {"$ref": self.ref(str(param["$ref"]))}
             else:
-                out["requestBody"] = self.body(param, consumes, old, f"{pointer}/requestBody")
+                target, where = self.resolved(param, old)
+                out["requestBody"] = self.body(target, consumes, where, f"{pointer}/requestBody")
         elif forms:
             out["requestBody"] = self.form(forms, consumes, f"{pointer}/requestBody")
         if "responses" in op:
@@ -408,5 +461,7 @@ class _Converter(Parts):
             )
         if content:
             out["content"] = content
+        # Written in 3.0's terms already (a file shared with 3.0 documents): kept.
+        out.update((k, v) for k, v in response.items() if k in ("content", "links") and k not in out)
         out.update((k, v) for k, v in response.items() if str(k).startswith("x-"))
         return out

@@ -86,6 +86,8 @@ class Parts:
     bodies: set[str] = field(default_factory=set)
     # Each section's names as 3.0 allows them (`Random/Request` -> `Random_Request`).
     names: dict[str, dict[str, str]] = field(default_factory=dict)
+    # False for a file the document refers to: its refs name places in that file, kept as written.
+    local: bool = True
 
     def error(self, message: str, pointer: str) -> OpenAPIError:
         return OpenAPIError(message, file=self.file, pointer=pointer)
@@ -169,7 +171,7 @@ class Parts:
         """A `$ref` of the 2.0 document in 3.0's places; a reference into another file is kept as
         written (that file is read as it stands)."""
         file, hash_, fragment = ref.partition("#")
-        if file or not hash_:
+        if file or not hash_ or not self.local:
             return ref
         _, section, rest = fragment.split("/", 2) if fragment.count("/") >= 2 else ("", "", "")
         if section not in SECTIONS:
@@ -189,7 +191,7 @@ class Parts:
             return raw
         if not isinstance(raw, list):
             raise self.error(f"'security' must be a list, not {kind_of(raw)}", pointer)
-        names = self.names["securityDefinitions"]
+        names = self.names.get("securityDefinitions", {})
         return [
             {names.get(str(k), k): v for k, v in req.items()} if isinstance(req, dict) else req for req in raw
         ]
