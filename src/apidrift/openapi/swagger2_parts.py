@@ -279,3 +279,60 @@ class Parts:
             raise self.error(f"'scopes' must be a mapping, not {kind_of(scopes)}", f"{old}/scopes")
         details = {u: scheme[u] for u in urls if u in scheme}
         return {"type": "oauth2", "flows": {name: {**details, "scopes": scopes}}, **extras}
+
+    def servers(self) -> list[dict[str, Any]]:
+        """`host`, `basePath` and `schemes` as servers: operations' URLs keep the base path as prefix."""
+        src = self.source
+        host, base = src.get("host"), src.get("basePath")
+        for key, value in (("host", host), ("basePath", base)):
+            if value is not None and not isinstance(value, str):
+                raise self.error(f"{key!r} must be text, not {kind_of(value)}", f"/{key}")
+        schemes = src.get("schemes") or [""]
+        if not isinstance(schemes, list) or not all(isinstance(s, str) for s in schemes):
+            raise self.error("'schemes' must be a list of text", "/schemes")
+        if host:
+            prefix = (base or "").rstrip("/")
+            return [{"url": f"{s}://{host}{prefix}" if s else f"//{host}{prefix}"} for s in schemes]
+        return [{"url": base}] if base else []
+
+    def response(self, response: Any, produces: list[str], old: str, new: str | None) -> Any:
+        """A response: its schema under each media type it produces, its headers' schemas, its
+        examples under their media types."""
+        new = new or old
+        if isinstance(response, str) and response.startswith("x-"):
+            return response
+        if not isinstance(response, dict):
+            raise self.error(f"a response must be a mapping, not {kind_of(response)}", old)
+        if "$ref" in response:
+            return {"$ref": self.ref(str(response["$ref"]))}
+        self.origin(new, old)
+        out: dict[str, Any] = {"description": response.get("description", "")}
+        headers = self.mapping(response, "headers", old)
+        if headers:
+            out["headers"] = {}
+            for name, header in headers.items():
+                where = f"{old}/headers/{escape(str(name))}"
+                if not isinstance(header, dict):
+                    raise self.error(f"a header must be a mapping, not {kind_of(header)}", where)
+                self.origins[f"{new}/headers/{escape(str(name))}/schema"] = where
+                converted = {k: header[k] for k in header if k == "description" or str(k).startswith("x-")}
+                converted["schema"] = self.value_schema(header, where)
+                out["headers"][name] = converted
+        examples = self.mapping(response, "examples", old)
+        content: dict[str, Any] = {}
+        if "schema" in response:
+            self.origins[f"{new}/content"] = f"{old}/schema"  # the importer's name for a response schema
+            for media_type in produces or ["application/json"]:
+                where = f"{new}/content/{escape(media_type)}/schema"
+                content[media_type] = {"schema": self.schema(response["schema"], f"{old}/schema", where)}
+        for media_type, example in examples.items():
+            content.setdefault(media_type, {})["example"] = example
+            self.origins[f"{new}/content/{escape(str(media_type))}/example"] = (
+                f"{old}/examples/{escape(str(media_type))}"
+            )
+        if content:
+            out["content"] = content
+        # Written in 3.0's terms already (a file shared with 3.0 documents): kept.
+        out.update((k, v) for k, v in response.items() if k in ("content", "links") and k not in out)
+        out.update((k, v) for k, v in response.items() if str(k).startswith("x-"))
+        return out
