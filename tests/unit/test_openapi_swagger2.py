@@ -4,6 +4,7 @@ into the 2.0 document, and the swagger2openapi fixtures swept."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import importlib.util
 import json
@@ -16,8 +17,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from apidrift.errors import OpenAPIError
+from apidrift.errors import ApidriftError, OpenAPIError
 from apidrift.openapi.components import FindingKind
+from apidrift.openapi.convert import import_document
 from apidrift.openapi.document import load_document
 from apidrift.openapi.sources import import_openapi_file
 from apidrift.openapi.swagger2 import SWAGGER2_KEY, convert_swagger2, original_pointer
@@ -706,7 +708,7 @@ _JUNK = st.recursive(
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(_KEYS, _JUNK, max_size=8))
-def test_converting_junk_raises_nothing_but_openapi_error(parts: dict[str, Any]) -> None:
+def test_converting_junk_raises_nothing_but_openapi_errors(parts: dict[str, Any]) -> None:
     source = {"swagger": "2.0", **parts}
     before = copy.deepcopy(source)
     try:
@@ -715,6 +717,9 @@ def test_converting_junk_raises_nothing_but_openapi_error(parts: dict[str, Any])
         assert exc.file == "junk.yaml"
     else:
         assert result["openapi"] == "3.0.3" and isinstance(result["paths"], dict)
+        # What it gives the importer is refused, if at all, with an error too.
+        with contextlib.suppress(ApidriftError):
+            import_document(result, api="junk", version="v", file="junk.yaml")
     assert source == before
 
 
