@@ -309,10 +309,10 @@ BAD_INPUT = {
     "not-utf8": (b"\xff\xfe\x00garbage", [], "spec.yaml: neither YAML nor JSON: not UTF-8 text (byte 0)"),
     "not-a-mapping": ("- a\n- b\n", [], "spec.yaml: not an OpenAPI document: the top level is not a mapping"),
     "not-openapi": ("info: {title: x}\npaths: {}\n", [], "spec.yaml: not an OpenAPI 3.x document"),
-    "swagger": (
-        'swagger: "2.0"\npaths: {}\n',
+    "swagger-1.2": (
+        'swagger: "1.2"\npaths: {}\n',
         [],
-        "spec.yaml: Swagger 2.0 is not supported; convert it to OpenAPI 3 first",
+        "spec.yaml#/swagger: Swagger 1.2 is not supported; only 2.0 (converted) and OpenAPI 3.x",
     ),
     "dangling-schema-ref": (
         SPEC.replace("email: {type: string, nullable: true}", "email: {$ref: '#/components/schemas/Email'}"),

@@ -454,7 +454,7 @@ def test_load_document_yaml_and_json(tmp_path: Path) -> None:
     [
         ("{ unbalanced: [", "neither YAML nor JSON at line"),
         ("- a\n- b\n", "not an OpenAPI document: the top level is not a mapping"),
-        ('swagger: "2.0"\npaths: {}\n', "Swagger 2.0 is not supported; convert it to OpenAPI 3 first"),
+        ('swagger: "1.2"\npaths: {}\n', "Swagger 1.2 is not supported; only 2.0 (converted) and OpenAPI 3.x"),
         ("info: {title: x}\npaths: {}\n", "not an OpenAPI 3.x document: no 'openapi: 3.x' field"),
         ("openapi: 2.5\npaths: {}\n", "not an OpenAPI 3.x document"),
         ("openapi: 3.0.3\n", "no 'paths' mapping"),

@@ -35,6 +35,8 @@ class FindingKind(StrEnum):
     PATTERN_UNSUPPORTED = "pattern-unsupported"
     # A callback that cannot be imported (a dangling $ref, say): left out; its operation is kept.
     CALLBACK_SKIPPED = "callback-skipped"
+    # Not a defect: the document is Swagger 2.0, imported through its OpenAPI 3.0 conversion.
+    SWAGGER2_CONVERTED = "swagger2-converted"
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from apidrift.errors import OpenAPIError
 
 
 def load_document(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
-    """Parse an OpenAPI file (YAML or JSON) and check that it is OpenAPI 3.x."""
+    """Parse an OpenAPI file (YAML or JSON) and check that it is OpenAPI 3.x (or Swagger 2.0, converted)."""
     data = read_bytes(path, error=OpenAPIError, limits=limits)
     try:
         text = data.decode("utf-8")
@@ -29,10 +29,17 @@ def load_document(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> dict[str, A
     document = check_document(parse_text(text, path, limits=limits), path)
     # Imported here: a document that refers only to its own components never needs it.
     from apidrift.openapi.bundle import bundle, needs_bundling
+    from apidrift.openapi.swagger2 import SWAGGER2_KEY, convert_fragment
 
     if not needs_bundling(text):
         return document
-    return bundle(document, path, limits=limits, parse=lambda t, p, lim: parse_text(t, p, limits=lim))
+
+    def parse(text: str, path: Path, limits: Limits) -> Any:
+        if SWAGGER2_KEY in document:  # a file a Swagger 2.0 document names is read as 2.0 too
+            return convert_fragment(parse_text(text, path, limits=limits), str(path))
+        return parse_text(text, path, limits=limits)
+
+    return bundle(document, path, limits=limits, parse=parse)
 
 
 def parse_text(text: str, path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Any:
@@ -85,13 +92,17 @@ def parse_text(text: str, path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Any
 
 
 def check_document(document: Any, path: Path) -> dict[str, Any]:
-    """The parsed document when it is OpenAPI 3.x with a `paths` mapping; OpenAPIError otherwise."""
+    """The parsed document when it is OpenAPI 3.x with a `paths` mapping (Swagger 2.0 converted to
+    3.0.3); OpenAPIError otherwise."""
     if not isinstance(document, dict):
         raise OpenAPIError("not an OpenAPI document: the top level is not a mapping", file=path)
     if "swagger" in document:
-        raise OpenAPIError(
-            f"Swagger {document['swagger']} is not supported; convert it to OpenAPI 3 first", file=path
-        )
+        from apidrift.openapi.swagger2 import convert_swagger2, is_swagger2
+
+        if not is_swagger2(document):
+            message = f"Swagger {document['swagger']} is not supported; only 2.0 (converted) and OpenAPI 3.x"
+            raise OpenAPIError(message, file=path, pointer="/swagger")
+        return check_document(convert_swagger2(document, file=str(path)), path)
     version = str(document.get("openapi", ""))
     if not version.startswith("3."):
         raise OpenAPIError("not an OpenAPI 3.x document: no 'openapi: 3.x' field", file=path)

@@ -22,6 +22,7 @@ from apidrift.openapi.bundle import ORIGINS_KEY, has_external_refs, origin_of
 from apidrift.openapi.components import Finding, ImportedExample
 from apidrift.openapi.convert import ImportResult, import_document, in_scope, load_document
 from apidrift.openapi.soundness import check_imported
+from apidrift.openapi.swagger2 import SWAGGER2_KEY, converted, original_pointer
 
 # /8: YAML is read as YAML 1.2 (`on`, `0755` and `1e3` changed meaning).
 # /7: parameters carry allowEmptyValue and allowReserved.
@@ -187,6 +188,8 @@ class _Source:
             # findings do (`_located`), not the components entry it was copied into.
             if exc.file == str(path) and ORIGINS_KEY in document:
                 exc.file, exc.pointer = origin_of(document, exc.file, exc.pointer)
+            if exc.file == str(path):
+                exc.pointer = original_pointer(document, exc.pointer)
             raise
         info_version = str(info.get("version", ""))
         # Where the version came from, kept in contract.json (and so in the cache) beside the operations.
@@ -197,11 +200,14 @@ class _Source:
             "title": str(info.get("title", "")),
             "info_version": info_version,
             "scope": list(scope),
+            **({"swagger": "2.0"} if SWAGGER2_KEY in document else {}),
         }
         dated = version_label(info_version)
         return dataclasses.replace(
             result,
-            problems=[_located(f, document) for f in (*result.problems, *problems)],
+            problems=[
+                _located(f, document) for f in (*converted(document, str(path)), *result.problems, *problems)
+            ],
             version=dataclasses.replace(
                 sound,
                 date=dated if dated and ISO_DATE.match(dated) else None,
@@ -215,9 +221,11 @@ _EXAMPLE_FIELDS = dataclasses.fields(ImportedExample)
 
 def _located(finding: Finding, document: dict[str, Any]) -> Finding:
     """A finding inside a schema the bundler copied from another file, pointed at that file."""
-    if finding.file is None or ORIGINS_KEY not in document:
+    if finding.file is None:
         return finding
     file, pointer = origin_of(document, finding.file, finding.pointer)
+    if file == finding.file:  # a Swagger 2.0 document's finding, pointed into the 2.0 text
+        pointer = original_pointer(document, pointer)
     return dataclasses.replace(finding, file=file, pointer=pointer)
 
 
