@@ -86,6 +86,13 @@ def test_findings_survive_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr("apidrift.openapi.sources.load_document", lambda path: pytest.fail("parsed again"))
     again = import_openapi_file(spec)
     assert again.problems == first.problems and again.problems[0].kind is FindingKind.NO_RESPONSES
+    # The same content in another file is served from the cache, and its findings name that file.
+    copy = tmp_path / "elsewhere" / "copy.json"
+    copy.parent.mkdir()
+    copy.write_bytes(spec.read_bytes())
+    moved = import_openapi_file(copy)
+    assert [p.file for p in moved.problems] == [str(copy)] * len(first.problems)
+    assert moved.version.extra["openapi"]["file"] == "copy.json"
 
 
 def test_example_values_are_data_never_references(tmp_path: Path) -> None:

@@ -163,7 +163,7 @@ class _Source:
         if not self.cacheable or not self.cached.is_file():
             return None
         try:
-            return _from_cache(json.loads(self.cached.read_text(encoding="utf-8")), self.label)
+            return _from_cache(json.loads(self.cached.read_text(encoding="utf-8")), self.label, self.path)
         except (ValueError, _StaleCache, ApidriftError):
             return None  # a damaged or outdated cache entry is rebuilt
 
@@ -241,6 +241,8 @@ def _to_cache(target: Path, result: ImportResult) -> None:
             # Shallow: `dataclasses.asdict` deep-copies every example body, a third of this write.
             "examples": [{f.name: getattr(e, f.name) for f in _EXAMPLE_FIELDS} for e in result.examples],
             "problems": [f.to_json() for f in result.problems],
+            # The file the findings name: the same content read from elsewhere names its own path.
+            "source": next((f.file for f in result.problems if f.file), None),
         }
         # A unique temp file and a rename: processes caching the same document at once each replace
         # the entry whole (its content is the same, named by its hash), so no lock is needed.
@@ -254,7 +256,7 @@ class _StaleCache(Exception):
     """A cache entry that is not what this version of apidrift writes: rebuild it."""
 
 
-def _from_cache(entry: Any, label: str) -> ImportResult:
+def _from_cache(entry: Any, label: str, path: Path) -> ImportResult:
     from apidrift.contracts.model import parse_version
 
     if not isinstance(entry, dict) or entry.get("format") != CACHE_FORMAT:
@@ -265,12 +267,18 @@ def _from_cache(entry: Any, label: str) -> ImportResult:
         raise _StaleCache("contract")
     if not (isinstance(examples, list) and isinstance(problems, list)):
         raise _StaleCache("examples")
+    provenance = contract.get("openapi")
+    if isinstance(provenance, dict):  # the same content read from another file is that file's
+        contract = {**contract, "openapi": {**provenance, "file": path.name}}
     version = parse_version({**contract, "version": label}, schemas, Path("<cache>"))
+    source = entry.get("source")
     try:
         imported = [ImportedExample(**e) for e in examples]
         findings = [Finding.from_json(f) for f in problems]
     except (TypeError, KeyError, ValueError, AttributeError) as exc:
         raise _StaleCache("examples") from exc
+    if source:
+        findings = [dataclasses.replace(f, file=str(path)) if f.file == source else f for f in findings]
     return ImportResult(version, imported, findings)
 
 
