@@ -84,7 +84,13 @@ def version_for(schema: Any) -> ContractVersion:
     body = schema if isinstance(schema, dict) else {"allOf": [schema]}
     response = ResponseSpec(status="200", description="", schema=body)
     op = Operation(
-        id="op", method="GET", path="/x", summary="", parameters=(), request_body=None, responses={"200": response}
+        id="op",
+        method="GET",
+        path="/x",
+        summary="",
+        parameters=(),
+        request_body=None,
+        responses={"200": response},
     )
     return ContractVersion(
         api="jsts", version="v1", date=None, description="", sources=(), operations={"op": op}, schemas={}
@@ -94,7 +100,7 @@ def version_for(schema: Any) -> ContractVersion:
 def by_design(path: str, schema: Any, validator: ResponseValidator | None) -> str | None:
     """Why a verdict may differ from the suite's by design, or None."""
     text = json.dumps(schema)
-    if "refRemote" in path or "localhost:1234" in text or "example.com" in text and "$ref" in text:
+    if "refRemote" in path or "localhost:1234" in text or ("example.com" in text and "$ref" in text):
         return "remote reference (offline by design)"
     if "/format/" in path or path.endswith("format.json") or '"format"' in text:
         return "format is an annotation"
@@ -120,7 +126,9 @@ def _exists(instance: Any, pointer: str) -> bool:
 
 def _trace(exc: BaseException) -> str:
     frames = traceback.extract_tb(exc.__traceback__)
-    where = next((f"{Path(f.filename).name}:{f.lineno}" for f in reversed(frames) if "apidrift" in f.filename), "")
+    where = next(
+        (f"{Path(f.filename).name}:{f.lineno}" for f in reversed(frames) if "apidrift" in f.filename), ""
+    )
     return f"{type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''} [{where}]"
 
 
@@ -132,7 +140,7 @@ def check_load(version: ContractVersion, where: str, tally: Tally) -> None:
         tally.load["refused (clear error)"] += 1
         tally.note("load refused", where, str(exc)[:200])
         return
-    except Exception as exc:  # noqa: BLE001 - what the sweep is looking for
+    except Exception as exc:
         tally.load["traceback"] += 1
         tally.tracebacks["load"] += 1
         tally.note("traceback load", where, _trace(exc))
@@ -152,14 +160,14 @@ def check_schema_paths(version: ContractVersion, where: str, tally: Tally) -> No
         SchemaFlattener(version.schemas).flatten(version.operations["op"].responses["200"].schema)
     except ApidriftError as exc:
         tally.note("flatten refused", where, str(exc)[:200])
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         tally.tracebacks["flatten"] += 1
         tally.note("traceback flatten", where, _trace(exc))
     try:
         changes = diff_versions(version, replace(version, version="v2"), include_cosmetic=True).changes
     except ApidriftError as exc:
         tally.note("self-diff refused", where, str(exc)[:200])
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         tally.tracebacks["self-diff"] += 1
         tally.note("traceback self-diff", where, _trace(exc))
     else:
@@ -179,7 +187,9 @@ def check_generate(version: ContractVersion, validator: ResponseValidator, where
     try:
         strategy = from_schema(schema, version.schemas)
 
-        @settings(max_examples=GENERATED, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=GENERATED, database=None, deadline=None, suppress_health_check=list(HealthCheck)
+        )
         @given(strategy)
         def draw(value: Any) -> None:
             drawn.append(value)
@@ -191,7 +201,7 @@ def check_generate(version: ContractVersion, validator: ResponseValidator, where
         tally.generate["cannot generate"] += 1
         tally.note("generate cannot", where, _trace(exc))
         return
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         tally.generate["traceback"] += 1
         tally.note("generate traceback", where, _trace(exc))
         return
@@ -209,7 +219,7 @@ def check_case(
     started = time.process_time()
     try:
         fast = validator.is_valid("op", "200", data)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         tally.tracebacks["fast"] += 1
         tally.note("traceback fast", where, _trace(exc))
         return
@@ -219,10 +229,12 @@ def check_case(
         else:
             ok = False
             tally.disagree["verdict vs suite"] += 1
-            tally.note("verdict vs suite", where, f"suite {expected}, apidrift {fast}: {json.dumps(data)[:100]}")
+            tally.note(
+                "verdict vs suite", where, f"suite {expected}, apidrift {fast}: {json.dumps(data)[:100]}"
+            )
     try:
         violations = validator.violations("op", "200", data)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         ok = False
         tally.tracebacks["explain"] += 1
         tally.note("traceback explain", where, _trace(exc))
@@ -230,7 +242,11 @@ def check_case(
         if bool(violations) == fast:
             ok = False
             tally.disagree["explain vs fast"] += 1
-            tally.note("explain vs fast", where, f"fast {fast}, {len(violations)} violations: {json.dumps(data)[:80]}")
+            tally.note(
+                "explain vs fast",
+                where,
+                f"fast {fast}, {len(violations)} violations: {json.dumps(data)[:80]}",
+            )
         lost = [v.instance_path for v in violations if not _exists(data, v.instance_path)]
         if lost:
             ok = False
@@ -242,7 +258,7 @@ def check_case(
             ok = False
             tally.disagree["validate vs fast"] += 1
             tally.note("validate vs fast", where, f"fast {fast}: {json.dumps(data)[:80]}")
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         ok = False
         tally.tracebacks["validate"] += 1
         tally.note("traceback validate", where, _trace(exc))
@@ -260,7 +276,7 @@ def _check_strict(validator: ResponseValidator, data: Any, fast: bool, where: st
     except ApidriftError as exc:
         tally.note("strict refused", where, str(exc)[:160])
         return True
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         tally.tracebacks["strict"] += 1
         tally.note("traceback strict", where, _trace(exc))
         return False
@@ -270,14 +286,16 @@ def _check_strict(validator: ResponseValidator, data: Any, fast: bool, where: st
         tally.disagree["strict verdict vs fast"] += 1
         tally.note("strict verdict vs fast", where, f"fast {fast}: {json.dumps(data)[:80]}")
     try:
-        closed = validator._closed_validator("op", "200")  # noqa: SLF001 - the sweep inspects the closed form
+        closed = validator._closed_validator("op", "200")
         if closed is not None:
             accepts = bool(closed.is_valid(data))
             open_accepts_documented = fast and not strict.undocumented
             if accepts != open_accepts_documented:
                 # Refusing more only sends a body to the walk (slower, same result); admitting more
                 # would call a body exact that is invalid or has undocumented fields.
-                kind = "closed admits more than open+documented" if accepts else "closed refuses more (walked)"
+                kind = (
+                    "closed admits more than open+documented" if accepts else "closed refuses more (walked)"
+                )
                 if accepts:
                     ok = False
                     tally.disagree[kind] += 1
@@ -286,10 +304,11 @@ def _check_strict(validator: ResponseValidator, data: Any, fast: bool, where: st
                 tally.note(
                     kind,
                     where,
-                    f"closed {accepts}, open {fast}, undocumented {[u.field for u in strict.undocumented][:3]}: "
+                    f"closed {accepts}, open {fast}, "
+                    f"undocumented {[u.field for u in strict.undocumented][:3]}: "
                     f"{json.dumps(data)[:80]}",
                 )
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         tally.tracebacks["closed"] += 1
         tally.note("traceback closed", where, _trace(exc))
         return False
@@ -304,10 +323,10 @@ def run_group(path: str, index: int, group: dict[str, Any], tally: Tally, *, gen
     validator = ResponseValidator(version)
     try:
         validator.is_valid("op", "200", None)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         design = by_design(path, group["schema"], None)
         kind = "compile refused" if isinstance(exc, ApidriftError) else "compile error"
-        for test in group["tests"]:
+        for _test in group["tests"]:
             tally.cases += 1
             if design:
                 tally.by_design[design] += 1
@@ -317,7 +336,14 @@ def run_group(path: str, index: int, group: dict[str, Any], tally: Tally, *, gen
         return
     design = by_design(path, group["schema"], validator)
     for i, test in enumerate(group["tests"]):
-        check_case(validator, test["data"], test["valid"], f"{where} / {i} {test.get('description', '')[:50]}", design, tally)
+        check_case(
+            validator,
+            test["data"],
+            test["valid"],
+            f"{where} / {i} {test.get('description', '')[:50]}",
+            design,
+            tally,
+        )
     check_schema_paths(version, where, tally)
     if generate:
         check_generate(version, validator, where, tally)
@@ -362,7 +388,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("suite", type=Path)
     parser.add_argument("--only", default="")
     parser.add_argument("--json", type=Path, help="write the summary and every detail here")
-    parser.add_argument("--list", action="append", default=[], help="print the details of this kind (repeatable)")
+    parser.add_argument(
+        "--list", action="append", default=[], help="print the details of this kind (repeatable)"
+    )
     parser.add_argument("--no-generate", action="store_true")
     args = parser.parse_args(argv)
     tally = sweep(args.suite, only=args.only, generate=not args.no_generate)
