@@ -86,18 +86,41 @@ def close(node: Any, *, top: bool = True) -> Any:
             out[key] = _open_ref(value)
         else:
             out[key] = value  # not, if/then/else, const, enum...: closing inside them could loosen
-    if top and (composes or node.get("properties")):
-        # Extra keys that `additionalProperties` would admit are undocumented to the walk too.
+    if (top and composes) or node.get("properties"):
+        # Extra keys that `additionalProperties` or a pattern would admit are undocumented to the
+        # walk too, also in an open part (an `allOf` member), whose evaluated keys the closed whole
+        # would otherwise take for documented ones.
+        alone = top and _IN_PLACE.isdisjoint(out)
+        # Closed alone, every key but the named ones is refused: `additionalProperties` then asks
+        # nothing of a key that is admitted, and only a pattern's schema still applies (to a name).
+        kept = _key_constraints(out, additional=not alone)
         out.pop("additionalProperties", None)
         out.pop("patternProperties", None)
-        if _IN_PLACE.isdisjoint(out):
+        if alone:
             # Nothing in place beside `properties` can evaluate a key, so both keywords refuse the
             # same keys; jsonschema-rs checks `additionalProperties` without tracking annotations.
             out.pop("unevaluatedProperties", None)
             out["additionalProperties"] = False
-        else:
+        elif top:
             out["unevaluatedProperties"] = False
+        if kept is not None:
+            out["allOf"] = [*out.get("allOf", []), kept]
     return out
+
+
+def _key_constraints(node: dict[str, Any], *, additional: bool) -> dict[str, Any] | None:
+    """What `patternProperties` (and, if `additional`, `additionalProperties`) ask of the keys they
+    cover (a documented key matching a pattern, a key another part declares), as a part that evaluates
+    no key: a schema under `not` yields no annotations, so closing still refuses every key that
+    `properties` does not name."""
+    keys = ("patternProperties", "additionalProperties") if additional else ("patternProperties",)
+    kept = {key: node[key] for key in keys if key in node and node[key] not in (True, {})}
+    if not kept:
+        return None
+    names = node.get("properties")
+    # `additionalProperties` means "keys neither named nor matched": the names say which.
+    kept["properties"] = {name: True for name in names} if isinstance(names, dict) else {}
+    return {"not": {"not": kept}}
 
 
 def _open_part(member: Any) -> Any:
