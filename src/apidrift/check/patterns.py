@@ -18,6 +18,7 @@ import jsonschema_rs
 
 from apidrift.contracts.safeload import escape
 from apidrift.contracts.soundness import SCHEMA_LISTS, SCHEMA_MAPS, SCHEMA_ONE, schema_nodes
+from apidrift.errors import ContractError
 
 PATTERN_OPTIONS: Final = jsonschema_rs.RegexOptions()
 _LOOKAROUND: Final = re.compile(r"\(\?<?[=!]")
@@ -184,11 +185,50 @@ def _strip(node: Any) -> Any:
     return out
 
 
+class _Offline:
+    """A retriever that fetches nothing: jsonschema-rs would otherwise fetch a URI that no loaded
+    document holds (a `$ref` or `$schema` to another host) over the network."""
+
+    def __init__(self) -> None:
+        self.refused: str | None = None
+
+    def __call__(self, uri: str) -> Any:
+        self.refused = self.refused or uri
+        raise ValueError(f"{uri} is not fetched: references resolve offline")
+
+    def error(self, exc: ValueError) -> ContractError:
+        """`exc` (a failed compile) as the reference it could not resolve offline; `exc` itself if not."""
+        # With a registry, jsonschema-rs refuses a foreign `$schema` itself, without the retriever.
+        missing = _MISSING.match(str(exc))
+        uri = self.refused or (missing.group(1) if missing else None)
+        if uri is None:
+            raise exc
+        return ContractError(
+            f"{uri!r} is not in the contract: apidrift resolves references and metaschemas "
+            "offline, within the loaded documents, and never fetches one"
+        )
+
+
+_MISSING: Final = re.compile(r"Resource '([^']*)' is not present in a registry")
+
+
 def compile_validator(schema: Any, registry: Any = None) -> Any:
-    """A jsonschema-rs validator on the linear engine, for what of `schema` it can run."""
-    return jsonschema_rs.validator_for(runnable(schema), registry=registry, pattern_options=PATTERN_OPTIONS)
+    """A jsonschema-rs validator on the linear engine, for what of `schema` it can run; a reference
+    to a document it was not given is a `ContractError`, never a download."""
+    offline = _Offline()
+    try:
+        return jsonschema_rs.validator_for(
+            runnable(schema), registry=registry, retriever=offline, pattern_options=PATTERN_OPTIONS
+        )
+    except ValueError as exc:  # jsonschema_rs.ValidationError, raised while compiling
+        raise offline.error(exc) from None
 
 
 def rs_registry(uri: str, document: Any) -> Any:
-    """A jsonschema-rs registry of one document, without the patterns the engine cannot run."""
-    return jsonschema_rs.Registry([(uri, runnable(document))])
+    """A jsonschema-rs registry of one document, without the patterns the engine cannot run (offline
+    as `compile_validator` is)."""
+    offline = _Offline()
+    try:
+        return jsonschema_rs.Registry([(uri, runnable(document))], retriever=offline)
+    except ValueError as exc:
+        raise offline.error(exc) from None
