@@ -170,3 +170,11 @@ def test_keys_an_all_of_part_admits_beside_its_fields_stay_undocumented(keys: di
     assert result.valid and [u.field for u in result.undocumented] == ["x-1"]
     assert not validator._closed_validator("op", "200").is_valid(body)
     assert validator.validate("op", "200", {"a": "s", "b": "t"}, strict=True).exact
+
+
+def test_a_map_part_of_an_object_with_fields_does_not_document_its_keys() -> None:
+    defs = {"Labels": {"type": "object", "additionalProperties": {"type": "string"}}}
+    validator = _strict({"allOf": [{"$ref": "schemas.json#/$defs/Labels"}], "properties": {"id": {}}}, defs)
+    result = validator.validate("op", "200", {"id": "1", "colour": "red"}, strict=True)
+    assert result.valid and [u.field for u in result.undocumented] == ["colour"]
+    assert not validator.validate("op", "200", {"id": "x", "colour": 1}, strict=True).valid

@@ -86,10 +86,11 @@ def close(node: Any, *, top: bool = True) -> Any:
             out[key] = _open_ref(value)
         else:
             out[key] = value  # not, if/then/else, const, enum...: closing inside them could loosen
-    if (top and composes) or node.get("properties"):
+    if not top or composes or node.get("properties"):
         # Extra keys that `additionalProperties` or a pattern would admit are undocumented to the
-        # walk too, also in an open part (an `allOf` member), whose evaluated keys the closed whole
-        # would otherwise take for documented ones.
+        # walk too, also in an open part (an `allOf` member, a map or not), whose evaluated keys the
+        # closed whole would otherwise take for documented ones. (A whole of maps alone, naming no
+        # key, is then refused by its closed form: only slower, as the walk finds nothing.)
         alone = top and _IN_PLACE.isdisjoint(out)
         # Closed alone, every key but the named ones is refused: `additionalProperties` then asks
         # nothing of a key that is admitted, and only a pattern's schema still applies (to a name).
