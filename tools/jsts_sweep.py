@@ -32,6 +32,7 @@ import argparse
 import json
 import signal
 import sys
+import tempfile
 import time
 import traceback
 import warnings
@@ -213,8 +214,69 @@ def check_generate(version: ContractVersion, validator: ResponseValidator, where
         tally.note("generate invalid", where, json.dumps(bad[0])[:120])
 
 
+def imported_validator(schema: Any, where: str, folder: Path, tally: Tally) -> ResponseValidator | None:
+    """The schema as the 200 response of an OpenAPI 3.1 document, through `import-openapi`'s reader,
+    converter and soundness repairs; None when the import refuses it (counted) or fails (a traceback)."""
+    from apidrift.openapi.sources import import_openapi_file
+
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "suite", "version": "1"},
+        "paths": {
+            "/x": {
+                "get": {
+                    "operationId": "op",
+                    "responses": {
+                        "200": {"description": "", "content": {"application/json": {"schema": schema}}}
+                    },
+                }
+            }
+        },
+    }
+    path = folder / "suite.json"
+    path.write_text(json.dumps(document))
+    try:
+        version = import_openapi_file(path, version="v1", use_cache=False).version
+        validator = ResponseValidator(version)
+        validator.is_valid("op", "200", None)
+    except ApidriftError as exc:
+        tally.load["import refused (clear error)"] += 1
+        tally.note("import refused", where, str(exc).replace(str(path), "suite.json")[:200])
+        return None
+    except Exception as exc:
+        tally.tracebacks["import"] += 1
+        tally.note("traceback import", where, _trace(exc))
+        return None
+    tally.load["imported"] += 1
+    return validator
+
+
+def check_imported(validator: ResponseValidator, data: Any, fast: bool, where: str, tally: Tally) -> bool:
+    """The imported version's verdict is the direct one's (the converter keeps what a schema means)."""
+    try:
+        verdict = validator.is_valid("op", "200", data)
+    except Exception as exc:
+        tally.tracebacks["import validate"] += 1
+        tally.note("traceback import validate", where, _trace(exc))
+        return False
+    if verdict != fast:
+        tally.disagree["imported verdict vs direct"] += 1
+        tally.note(
+            "imported verdict vs direct", where, f"direct {fast}, imported {verdict}: {json.dumps(data)[:80]}"
+        )
+        return False
+    return True
+
+
 def check_case(
-    validator: ResponseValidator, data: Any, expected: bool, where: str, design: str | None, tally: Tally
+    validator: ResponseValidator,
+    data: Any,
+    expected: bool,
+    where: str,
+    design: str | None,
+    tally: Tally,
+    *,
+    also_ok: bool = True,
 ) -> None:
     tally.cases += 1
     ok = True
@@ -268,7 +330,7 @@ def check_case(
     spent = time.process_time() - started
     if spent > SLOW_SECONDS:
         tally.slow.append((where, spent))
-    if ok:
+    if ok and also_ok:
         tally.agree += 1
 
 
@@ -320,7 +382,13 @@ def _check_strict(validator: ResponseValidator, data: Any, fast: bool, where: st
 
 
 def run_group(
-    path: str, index: int, group: dict[str, Any], tallies: tuple[Tally, Tally], *, generate: bool
+    path: str,
+    index: int,
+    group: dict[str, Any],
+    tallies: tuple[Tally, Tally],
+    *,
+    generate: bool,
+    scratch: Path | None = None,
 ) -> None:
     """One schema and its tests; tallied in the first tally if contract loading accepts the schema
     (what a check can meet), else in the second (in-memory versions only)."""
@@ -343,7 +411,16 @@ def run_group(
         tally.note(f"{kind}{' (by design)' if design else ''}", where, _trace(exc))
         return
     design = by_design(path, group["schema"], validator)
+    imported = imported_validator(group["schema"], where, scratch, tally) if scratch is not None else None
     for i, test in enumerate(group["tests"]):
+        imported_ok = True
+        if imported is not None:
+            try:
+                fast = validator.is_valid("op", "200", test["data"])
+            except Exception:  # counted by check_case
+                fast = None
+            if fast is not None:
+                imported_ok = check_imported(imported, test["data"], fast, f"{where} / {i}", tally)
         check_case(
             validator,
             test["data"],
@@ -351,13 +428,16 @@ def run_group(
             f"{where} / {i} {test.get('description', '')[:50]}",
             design,
             tally,
+            also_ok=imported_ok,
         )
     check_schema_paths(version, where, tally)
     if generate:
         check_generate(version, validator, where, tally)
 
 
-def sweep(folder: Path, *, only: str = "", generate: bool = True) -> tuple[Tally, Tally]:
+def sweep(
+    folder: Path, *, only: str = "", generate: bool = True, scratch: Path | None = None
+) -> tuple[Tally, Tally]:
     """(schemas a contract can hold, schemas contract loading refuses) over every file below `folder`."""
     tally, unloadable = Tally(), Tally()
     signal.signal(signal.SIGALRM, _alarm)
@@ -369,7 +449,7 @@ def sweep(folder: Path, *, only: str = "", generate: bool = True) -> tuple[Tally
         for index, group in enumerate(groups):
             signal.alarm(GROUP_TIMEOUT)
             try:
-                run_group(rel, index, group, (tally, unloadable), generate=generate)
+                run_group(rel, index, group, (tally, unloadable), generate=generate, scratch=scratch)
             except _Timeout:
                 tally.tracebacks["timeout"] += 1
                 tally.note("timeout", f"{rel}#{index}", f"past {GROUP_TIMEOUT} s")
@@ -402,7 +482,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-generate", action="store_true")
     args = parser.parse_args(argv)
-    tally, unloadable = sweep(args.suite, only=args.only, generate=not args.no_generate)
+    with tempfile.TemporaryDirectory() as scratch:
+        tally, unloadable = sweep(
+            args.suite, only=args.only, generate=not args.no_generate, scratch=Path(scratch)
+        )
     result = summary(tally)
     result["refused by contract loading (validated in memory only)"] = summary(unloadable)
     print(json.dumps(result, indent=2))
