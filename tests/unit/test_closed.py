@@ -178,3 +178,16 @@ def test_a_map_part_of_an_object_with_fields_does_not_document_its_keys() -> Non
     result = validator.validate("op", "200", {"id": "1", "colour": "red"}, strict=True)
     assert result.valid and [u.field for u in result.undocumented] == ["colour"]
     assert not validator.validate("op", "200", {"id": "x", "colour": 1}, strict=True).valid
+
+
+def test_an_all_of_parts_own_unevaluated_properties_neither_documents_keys_nor_is_lost() -> None:
+    part = {"properties": {"baz": {"type": "integer"}}, "unevaluatedProperties": {"type": "string"}}
+    validator = _strict({"properties": {"foo": {"type": "string"}}, "allOf": [part]})
+    result = validator.validate("op", "200", {"foo": "a", "baz": 1, "bar": "x"}, strict=True)
+    assert result.valid and [u.field for u in result.undocumented] == ["bar"]
+    assert not validator.validate("op", "200", {"foo": "a", "baz": 1, "bar": 2}, strict=True).valid
+    assert validator.validate("op", "200", {"foo": "a", "baz": 1}, strict=True).exact
+    anything = _strict({"properties": {"foo": {}}, "allOf": [{"unevaluatedProperties": True}]})
+    assert [
+        u.field for u in anything.validate("op", "200", {"foo": 1, "bar": 2}, strict=True).undocumented
+    ] == ["bar"]

@@ -104,9 +104,25 @@ def close(node: Any, *, top: bool = True) -> Any:
             out["additionalProperties"] = False
         elif top:
             out["unevaluatedProperties"] = False
+        else:
+            kept = _part_unevaluated(out, node, kept)
         if kept is not None:
             out["allOf"] = [*out.get("allOf", []), kept]
     return out
+
+
+def _part_unevaluated(out: dict[str, Any], node: dict[str, Any], kept: dict[str, Any] | None) -> Any:
+    """A part's own `unevaluatedProperties` evaluates every key the part leaves, which the closed whole
+    would take for documented: it is dropped, and what it asks of those keys kept with the part as
+    written (under `not`, evaluating none). `kept`, with that added."""
+    own = out.get("unevaluatedProperties", False)
+    if own is False:
+        return kept
+    del out["unevaluatedProperties"]
+    if own in (True, {}):
+        return kept
+    whole = {"not": {"not": node}}
+    return {"allOf": [kept, whole]} if kept else whole
 
 
 def _key_constraints(node: dict[str, Any], *, additional: bool) -> dict[str, Any] | None:
