@@ -103,6 +103,8 @@ def by_design(path: str, schema: Any, validator: ResponseValidator | None) -> st
     text = json.dumps(schema)
     if "refRemote" in path or "localhost:1234" in text or ("example.com" in text and "$ref" in text):
         return "remote reference (offline by design)"
+    if "dependencies-compatibility" in path:
+        return "draft 7 `dependencies`: reported at load and ignored"
     if "/format/" in path or path.endswith("format.json") or '"format"' in text:
         return "format is an annotation"
     if validator is not None and validator.unsupported_patterns:
@@ -268,6 +270,26 @@ def check_imported(validator: ResponseValidator, data: Any, fast: bool, where: s
     return True
 
 
+def check_linear(version: ContractVersion, data: Any, fast: bool, where: str, tally: Tally) -> bool:
+    """The simulator's and fuzzer's validator (`check.linear`, Python `jsonschema` on the same regex
+    engine) gives the fast path's verdict, with errors exactly when it refuses."""
+    from apidrift.check.linear import LinearValidator
+
+    try:
+        linear = LinearValidator(version.response_schema("op", "200"), registry=version.registry)
+        verdict = bool(linear.is_valid(data))
+        errors = next(iter(linear.iter_errors(data)), None)
+    except Exception as exc:
+        tally.tracebacks["linear"] += 1
+        tally.note("traceback linear", where, _trace(exc))
+        return False
+    if verdict != fast or (errors is None) != verdict:
+        tally.disagree["linear vs fast"] += 1
+        tally.note("linear vs fast", where, f"fast {fast}, linear {verdict}: {json.dumps(data)[:80]}")
+        return False
+    return True
+
+
 def check_case(
     validator: ResponseValidator,
     data: Any,
@@ -327,6 +349,7 @@ def check_case(
         tally.tracebacks["validate"] += 1
         tally.note("traceback validate", where, _trace(exc))
     ok = _check_strict(validator, data, fast, where, tally) and ok
+    ok = check_linear(validator.version, data, fast, where, tally) and ok
     spent = time.process_time() - started
     if spent > SLOW_SECONDS:
         tally.slow.append((where, spent))

@@ -278,3 +278,22 @@ def test_a_reference_to_another_host_is_refused_and_never_fetched(where: str) ->
         assert uri in str(info.value)
         with pytest.raises(BlockingIOError):
             server.accept()  # nobody connected
+
+
+def test_draft_7_dependencies_is_ignored_by_every_validator_as_loading_reports() -> None:
+    from apidrift.check.linear import LinearValidator
+
+    schema = {
+        "type": "object",
+        "dependencies": {"a": ["b"]},
+        "properties": {
+            "dependencies": {"type": "string"},
+            "a": {"type": "object", "dependencies": {"x": ["y"]}},
+        },
+    }
+    fast = compile_validator(schema)
+    linear = LinearValidator(schema)
+    for body, valid in [({"a": {}}, True), ({"a": {"x": 1}}, True), ({"dependencies": 1}, False)]:
+        assert fast.is_valid(body) is valid
+        assert linear.is_valid(body) is valid
+    assert runnable({"type": "string"}) == {"type": "string"}

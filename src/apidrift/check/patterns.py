@@ -152,11 +152,19 @@ def unsupported_patterns(schema: Any, pointer: str = "") -> list[UnsupportedPatt
     return found
 
 
+# Keywords 2020-12 does not have that jsonschema-rs still applies (draft 7's `dependencies`): loading
+# reports them as ignored, and the Python validator ignores them, so the compiled one must too.
+_NOT_2020_12: Final = frozenset({"dependencies"})
+
+
 def runnable(schema: Any) -> Any:
     """`schema` without what the engine cannot run: such a `pattern` is dropped; such a
     `patternProperties` entry is dropped with the object's `additionalProperties` and
-    `unevaluatedProperties` (which depend on what it matched). `schema` itself when all can run."""
-    if not unsupported_patterns(schema):
+    `unevaluatedProperties` (which depend on what it matched); keywords of older drafts are dropped.
+    `schema` itself when all can run."""
+    if not unsupported_patterns(schema) and not any(
+        not _NOT_2020_12.isdisjoint(node) for _, node in schema_nodes(schema)
+    ):
         return schema
     return _strip(schema)
 
@@ -171,6 +179,8 @@ def _strip(node: Any) -> Any:
     dropped = isinstance(keys, dict) and any(why_unsupported(k) for k in keys)
     for key, value in node.items():
         if key == "pattern" and isinstance(value, str) and why_unsupported(value):
+            continue
+        if key in _NOT_2020_12:
             continue
         if dropped and key in ("additionalProperties", "unevaluatedProperties"):
             continue
