@@ -162,11 +162,17 @@ def runnable(schema: Any) -> Any:
     `patternProperties` entry is dropped with the object's `additionalProperties` and
     `unevaluatedProperties` (which depend on what it matched); keywords of older drafts are dropped.
     `schema` itself when all can run."""
-    if not unsupported_patterns(schema) and not any(
-        not _NOT_2020_12.isdisjoint(node) for _, node in schema_nodes(schema)
-    ):
-        return schema
-    return _strip(schema)
+    return _strip(schema) if any(_strips(node) for _, node in schema_nodes(schema)) else schema
+
+
+def _strips(node: dict[str, Any]) -> bool:
+    """Does `runnable` drop anything of this node (not below it)?"""
+    if not _NOT_2020_12.isdisjoint(node):
+        return True
+    pattern, keys = node.get("pattern"), node.get("patternProperties")
+    if isinstance(pattern, str) and why_unsupported(pattern) is not None:
+        return True
+    return isinstance(keys, dict) and any(why_unsupported(key) is not None for key in keys)
 
 
 def _strip(node: Any) -> Any:
