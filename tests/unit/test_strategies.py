@@ -109,3 +109,15 @@ def test_a_schema_with_a_false_all_of_part_generates_nothing() -> None:
 
     with pytest.raises(Unsatisfiable):
         check()
+
+
+def test_a_pattern_python_cannot_read_still_generates_strings() -> None:
+    drawn: list[Any] = []
+
+    @settings(max_examples=10, database=None, deadline=None)
+    @given(from_schema({"type": "string", "pattern": "^\\cC$", "maxLength": 4}, {}))
+    def check(value: Any) -> None:
+        drawn.append(value)
+
+    check()
+    assert drawn and all(isinstance(v, str) and len(v) <= 4 for v in drawn)

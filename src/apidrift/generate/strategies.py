@@ -9,6 +9,7 @@ fields, arrays, anyOf/oneOf/allOf and the usual string/number/array bounds.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -101,7 +102,12 @@ class SchemaStrategies:
     def _string(self, schema: JSONSchema) -> st.SearchStrategy[Any]:
         low, high = int(schema.get("minLength", 0)), schema.get("maxLength")
         if "pattern" in schema:
-            strategy = st.from_regex(str(schema["pattern"]))
+            try:
+                strategy = st.from_regex(re.compile(str(schema["pattern"])))
+            except re.error:
+                # An ECMA-262 pattern Python cannot read (`\cA`): any text; the callers keep only
+                # values their validator (the one regex engine) admits.
+                strategy = st.text(max_size=high if high is not None else max(low, 12))
             return strategy.filter(lambda s: len(s) >= low and (high is None or len(s) <= high))
         return st.text(
             alphabet="abcdefghijklmnopqrstuvwxyz0123456789_-", min_size=low, max_size=high or max(low, 12)
