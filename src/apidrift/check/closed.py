@@ -7,6 +7,10 @@ its version does not document, and the strict check costs one compiled call inst
 check and a Python walk of the body. Only a body it refuses
 (invalid, or with undocumented fields) takes the walk that names the fields.
 
+What `patternProperties`, `additionalProperties` (and an `allOf` part's own `unevaluatedProperties`)
+ask of the keys they cover is kept under `not` (which evaluates no key): closing must not loosen a
+schema, nor let a part's map or pattern document keys the walk calls undocumented.
+
 Closing may only ever refuse more than the walk does, never less; where a schema could let the two
 disagree (a union of an object with fields and a free-form object at one place), `close_response`
 returns None and every body takes the walk.
