@@ -66,8 +66,8 @@ def close_response(
     schema: JSONSchema, defs: Mapping[str, JSONSchema], *, schema_id: str
 ) -> JSONSchema | None:
     """The closed form of one response schema, or None when closing could hide an undocumented field."""
-    if _ambiguous(schema, defs):
-        return None
+    if not isinstance(schema, dict) or _ambiguous(schema, defs):
+        return None  # a boolean schema (`true`, `false`) declares no field to close
     return {"$id": schema_id, **close(schema)}
 
 

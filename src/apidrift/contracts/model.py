@@ -169,7 +169,9 @@ class ContractVersion:
             atomic_write(folder / name, text + "\n")
 
 
-def rooted(schema: JSONSchema, schema_id: str) -> JSONSchema:
+def rooted(schema: JSONSchema | bool, schema_id: str) -> JSONSchema:
+    if isinstance(schema, bool):  # OpenAPI 3.1's `schema: true` / `false`: the same instances
+        return {"$schema": DRAFT, "$id": schema_id, "allOf": [schema]}
     return {"$schema": DRAFT, "$id": schema_id, **schema}
 
 

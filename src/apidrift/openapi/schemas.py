@@ -89,14 +89,7 @@ class SchemaConverter:
         return name
 
     def convert(self, node: Any, pointer: str = "") -> Any:
-        converted = self._convert(node, pointer)
-        # Where an operation or a component holds a schema, every reader of a contract takes an
-        # object: OpenAPI 3.1's boolean schemas are written as the objects that mean the same.
-        if converted is True:
-            return {}
-        if converted is False:
-            return {"not": {}}
-        return converted
+        return self._convert(node, pointer)
 
     def _convert(self, node: Any, at: At) -> Any:
         """`convert`, with the pointer of `node` a chain (see `At`) made a string only when needed."""
