@@ -314,9 +314,10 @@ def parse_operation(raw: Any, file: Path, pointer: str) -> Operation:
     for status, spec in responses_raw.items():
         where = f"{pointer}/responses/{status}"
         # OpenAPI 3.1's boolean schemas are kept as `import-openapi` captures them (`rooted` reads them).
-        schema: Any = spec.get("schema") if isinstance(spec, dict) else None
-        if schema is not None and not isinstance(schema, (dict, bool)):
+        raw_schema = spec.get("schema") if isinstance(spec, dict) else None
+        if raw_schema is not None and not isinstance(raw_schema, (dict, bool)):
             raise ContractError("'schema' must be an object, a boolean or null", file=file, pointer=where)
+        schema: Any = raw_schema
         links = spec.get("links", {}) if isinstance(spec, dict) else {}
         if not isinstance(links, dict):
             raise ContractError("'links' must be an object", file=file, pointer=f"{where}/links")
