@@ -125,3 +125,69 @@ def test_closed_and_walk_agree_on_generated_bodies(label: str, data: st.DataObje
     # Never hides drift, and never sends a body without drift down the slow path.
     assert closed.is_valid(body) == (not walk), (op_id, status, walk)
     assert validator.validate(op_id, status, body, strict=True).undocumented == walk
+
+
+def _strict(schema: dict[str, Any], defs: dict[str, Any] | None = None) -> ResponseValidator:
+    from suite_versions import version_for
+
+    return ResponseValidator(version_for(schema, defs))
+
+
+def test_a_pattern_that_matches_a_named_property_still_applies_once_closed() -> None:
+    validator = _strict(
+        {
+            "properties": {"foo": {"type": "array", "maxItems": 3}},
+            "patternProperties": {"f.o": {"minItems": 2}},
+            "additionalProperties": {"type": "integer"},
+        }
+    )
+    assert not validator.validate("op", "200", {"foo": []}, strict=True).valid
+    assert validator.validate("op", "200", {"foo": [1, 2]}, strict=True).exact
+    extra = validator.validate("op", "200", {"foo": [1, 2], "fxo": [1, 2]}, strict=True)
+    assert extra.valid and [u.field for u in extra.undocumented] == ["fxo"]
+
+
+def test_additional_properties_still_applies_to_a_key_an_in_place_part_declares() -> None:
+    validator = _strict(
+        {
+            "properties": {"a": {}},
+            "additionalProperties": {"type": "integer"},
+            "allOf": [{"properties": {"b": {}}}],
+        }
+    )
+    assert not validator.validate("op", "200", {"a": 1, "b": "text"}, strict=True).valid
+    assert validator.validate("op", "200", {"a": 1, "b": 2}, strict=True).exact
+
+
+@pytest.mark.parametrize(
+    "keys", [{"patternProperties": {"^x-": {"type": "string"}}}, {"additionalProperties": {"type": "string"}}]
+)
+def test_keys_an_all_of_part_admits_beside_its_fields_stay_undocumented(keys: dict[str, Any]) -> None:
+    defs = {"Base": {"type": "object", "properties": {"a": {"type": "string"}}, **keys}}
+    validator = _strict({"allOf": [{"$ref": "schemas.json#/$defs/Base"}], "properties": {"b": {}}}, defs)
+    body = {"a": "s", "b": "t", "x-1": "u"}
+    result = validator.validate("op", "200", body, strict=True)
+    assert result.valid and [u.field for u in result.undocumented] == ["x-1"]
+    assert not validator._closed_validator("op", "200").is_valid(body)
+    assert validator.validate("op", "200", {"a": "s", "b": "t"}, strict=True).exact
+
+
+def test_a_map_part_of_an_object_with_fields_does_not_document_its_keys() -> None:
+    defs = {"Labels": {"type": "object", "additionalProperties": {"type": "string"}}}
+    validator = _strict({"allOf": [{"$ref": "schemas.json#/$defs/Labels"}], "properties": {"id": {}}}, defs)
+    result = validator.validate("op", "200", {"id": "1", "colour": "red"}, strict=True)
+    assert result.valid and [u.field for u in result.undocumented] == ["colour"]
+    assert not validator.validate("op", "200", {"id": "x", "colour": 1}, strict=True).valid
+
+
+def test_an_all_of_parts_own_unevaluated_properties_neither_documents_keys_nor_is_lost() -> None:
+    part = {"properties": {"baz": {"type": "integer"}}, "unevaluatedProperties": {"type": "string"}}
+    validator = _strict({"properties": {"foo": {"type": "string"}}, "allOf": [part]})
+    result = validator.validate("op", "200", {"foo": "a", "baz": 1, "bar": "x"}, strict=True)
+    assert result.valid and [u.field for u in result.undocumented] == ["bar"]
+    assert not validator.validate("op", "200", {"foo": "a", "baz": 1, "bar": 2}, strict=True).valid
+    assert validator.validate("op", "200", {"foo": "a", "baz": 1}, strict=True).exact
+    anything = _strict({"properties": {"foo": {}}, "allOf": [{"unevaluatedProperties": True}]})
+    assert [
+        u.field for u in anything.validate("op", "200", {"foo": 1, "bar": 2}, strict=True).undocumented
+    ] == ["bar"]

@@ -368,3 +368,22 @@ def test_the_public_api_resolves_and_import_apidrift_stays_light() -> None:
     code = f"import sys, apidrift; print(sorted(m for m in {heavy} if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("where", ["contract", "schemas"])
+def test_a_ref_pointing_inside_a_named_schema_is_refused_with_its_pointer(tmp_path: Path, where: str) -> None:
+    schemas = copy.deepcopy(SCHEMAS)
+    if where == "contract":
+        ref = "schemas.json#/$defs/Owner/properties/team"
+        responses = {"200": {"description": "x", "schema": {"$ref": ref}}}
+        folder = write_contract(tmp_path / "v1", contract_with(responses=responses), schemas=schemas)
+        pointer, file = "/operations/0/responses/200/schema/$ref", CONTRACT_FILE
+    else:
+        ref = "#/$defs/Owner/properties/team"
+        schemas["$defs"]["Owner"]["properties"]["again"] = {"$ref": ref}
+        folder = write_contract(tmp_path / "v1", schemas=schemas)
+        pointer, file = "/$defs/Owner/properties/again/$ref", SCHEMAS_FILE
+    with pytest.raises(ContractError) as info:
+        load_version(folder)
+    assert (info.value.file, info.value.pointer) == (str(folder / file), pointer)
+    assert info.value.message.startswith(f"$ref {ref!r} points inside schema 'Owner'")

@@ -4,6 +4,7 @@ reported at its schema location and skipped, never a false violation."""
 from __future__ import annotations
 
 import re
+import socket
 from pathlib import Path
 
 import jsonschema_rs
@@ -18,6 +19,7 @@ from apidrift.check.patterns import (
     compile_validator,
     engine_dialect,
     literal_braces,
+    rs_registry,
     runnable,
     search,
     unsupported_patterns,
@@ -26,6 +28,7 @@ from apidrift.check.patterns import (
 from apidrift.check.recordings import Recording
 from apidrift.check.validation import ResponseValidator
 from apidrift.contracts.model import ContractVersion, Operation, ResponseSpec
+from apidrift.errors import ContractError
 from apidrift.openapi.sources import import_openapi_file
 from cli_support import run_cli
 
@@ -254,3 +257,43 @@ def test_literal_braces_keeps_the_language_and_compiles_on_the_linear_engine(pat
     escaped = literal_braces(pattern)
     assert why_unsupported(escaped) is None, escaped
     assert bool(reference.search(text)) == bool(re.search(escaped, text)) == search(escaped, text)
+
+
+@pytest.mark.parametrize("where", ["$ref", "$schema", "registry"])
+def test_a_reference_to_another_host_is_refused_and_never_fetched(where: str) -> None:
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+        server.setblocking(False)
+        uri = f"http://127.0.0.1:{server.getsockname()[1]}/schema.json"
+        base = "https://contracts.apidrift.invalid/t/v/schemas.json"
+        with pytest.raises(ContractError, match="resolves references and metaschemas offline") as info:
+            if where == "registry":
+                rs_registry(base, {"$id": base, "$defs": {"A": {"$ref": uri}}})
+            elif where == "$schema":
+                registry = rs_registry(base, {"$id": base, "$defs": {}})
+                compile_validator({"$schema": uri, "type": "string"}, registry)
+            else:
+                compile_validator({"properties": {"a": {"$ref": uri}}})
+        assert uri in str(info.value)
+        with pytest.raises(BlockingIOError):
+            server.accept()  # nobody connected
+
+
+def test_draft_7_dependencies_is_ignored_by_every_validator_as_loading_reports() -> None:
+    from apidrift.check.linear import LinearValidator
+
+    schema = {
+        "type": "object",
+        "dependencies": {"a": ["b"]},
+        "properties": {
+            "dependencies": {"type": "string"},
+            "a": {"type": "object", "dependencies": {"x": ["y"]}},
+        },
+    }
+    fast = compile_validator(schema)
+    linear = LinearValidator(schema)
+    for body, valid in [({"a": {}}, True), ({"a": {"x": 1}}, True), ({"dependencies": 1}, False)]:
+        assert fast.is_valid(body) is valid
+        assert linear.is_valid(body) is valid
+    assert runnable({"type": "string"}) == {"type": "string"}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import jsonschema_rs
+import pytest
 from hypothesis import HealthCheck, given, settings
 from jsonschema import Draft202012Validator
 
@@ -74,3 +76,48 @@ def test_every_documented_request_body_generates_valid_instances(store: Contract
         assert op.request_body is not None
         validator = Draft202012Validator(version.request_schema(op.id), registry=version.registry)
         _request_bodies_valid(validator, op.request_body.schema, version.schemas, op.id)
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "object", "properties": {"a": True, "b": False}, "required": ["a"]},
+        {"anyOf": [False, {"type": "integer"}]},
+        {"oneOf": [True, False]},
+        {"allOf": [True, {"type": "string"}]},
+        {"type": "array", "items": True},
+    ],
+)
+def test_boolean_subschemas_generate_only_valid_values(schema: dict[str, Any]) -> None:
+    validator = jsonschema_rs.validator_for(schema)
+
+    @settings(max_examples=20, database=None, deadline=None)
+    @given(from_schema(schema, {}))
+    def check(value: Any) -> None:
+        assert validator.is_valid(value), value
+
+    check()
+
+
+def test_a_schema_with_a_false_all_of_part_generates_nothing() -> None:
+    from hypothesis.errors import Unsatisfiable
+
+    @settings(max_examples=5, database=None)
+    @given(from_schema({"allOf": [False, {"type": "string"}]}, {}))
+    def check(value: Any) -> None:
+        raise AssertionError(value)
+
+    with pytest.raises(Unsatisfiable):
+        check()
+
+
+def test_a_pattern_python_cannot_read_still_generates_strings() -> None:
+    drawn: list[Any] = []
+
+    @settings(max_examples=10, database=None, deadline=None)
+    @given(from_schema({"type": "string", "pattern": "^\\cC$", "maxLength": 4}, {}))
+    def check(value: Any) -> None:
+        drawn.append(value)
+
+    check()
+    assert drawn and all(isinstance(v, str) and len(v) <= 4 for v in drawn)

@@ -115,3 +115,32 @@ def test_a_body_of_countless_undocumented_fields_lists_a_bounded_number_and_coun
     few = {k: v for k, v in wide.items() if not k.startswith("x") or int(k[1:]) < 10}
     listed = new.validate("retrieve-user", 200, few, strict=True).undocumented
     assert len(listed) == 8 and not any(u.more for u in listed)
+
+
+def _one_schema(schema: dict[str, Any]) -> ResponseValidator:
+    from suite_versions import version_for
+
+    return ResponseValidator(version_for(schema))
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [({"const": "id"}, "id"), ({"enum": ["id", "name"]}, ["id", "name"]), ({"type": "integer"}, "integer")],
+)
+def test_a_key_refused_by_property_names_is_explained_by_its_own_error(
+    names: dict[str, Any], expected: Any
+) -> None:
+    validator = _one_schema({"type": "object", "properties": {"tags": {"propertyNames": names}}})
+    (violation,) = validator.violations("op", "200", {"tags": {"colour": 1}})
+    assert violation.instance_path == "/tags"
+    assert violation.keyword == next(iter(names))
+    assert (violation.expected, violation.actual) == (expected, "colour")
+    assert not validator.validate("op", "200", {"tags": {"colour": 1}}, strict=True).valid
+
+
+@pytest.mark.parametrize("name", ["type", "required", "enum", "const"])
+def test_a_false_property_schema_named_like_a_keyword_is_explained_as_false(name: str) -> None:
+    validator = _one_schema({"type": "object", "properties": {name: False, "id": {}}})
+    (violation,) = validator.violations("op", "200", {name: 1})
+    assert (violation.keyword, violation.instance_path, violation.field) == ("false", f"/{name}", name)
+    assert violation.schema_path == f"/properties/{name}"

@@ -7,6 +7,10 @@ its version does not document, and the strict check costs one compiled call inst
 check and a Python walk of the body. Only a body it refuses
 (invalid, or with undocumented fields) takes the walk that names the fields.
 
+What `patternProperties`, `additionalProperties` (and an `allOf` part's own `unevaluatedProperties`)
+ask of the keys they cover is kept under `not` (which evaluates no key): closing must not loosen a
+schema, nor let a part's map or pattern document keys the walk calls undocumented.
+
 Closing may only ever refuse more than the walk does, never less; where a schema could let the two
 disagree (a union of an object with fields and a free-form object at one place), `close_response`
 returns None and every body takes the walk.
@@ -62,8 +66,8 @@ def close_response(
     schema: JSONSchema, defs: Mapping[str, JSONSchema], *, schema_id: str
 ) -> JSONSchema | None:
     """The closed form of one response schema, or None when closing could hide an undocumented field."""
-    if _ambiguous(schema, defs):
-        return None
+    if not isinstance(schema, dict) or _ambiguous(schema, defs):
+        return None  # a boolean schema (`true`, `false`) declares no field to close
     return {"$id": schema_id, **close(schema)}
 
 
@@ -86,18 +90,58 @@ def close(node: Any, *, top: bool = True) -> Any:
             out[key] = _open_ref(value)
         else:
             out[key] = value  # not, if/then/else, const, enum...: closing inside them could loosen
-    if top and (composes or node.get("properties")):
-        # Extra keys that `additionalProperties` would admit are undocumented to the walk too.
+    if not top or composes or node.get("properties"):
+        # Extra keys that `additionalProperties` or a pattern would admit are undocumented to the
+        # walk too, also in an open part (an `allOf` member, a map or not), whose evaluated keys the
+        # closed whole would otherwise take for documented ones. (A whole of maps alone, naming no
+        # key, is then refused by its closed form: only slower, as the walk finds nothing.)
+        alone = top and _IN_PLACE.isdisjoint(out)
+        # Closed alone, every key but the named ones is refused: `additionalProperties` then asks
+        # nothing of a key that is admitted, and only a pattern's schema still applies (to a name).
+        kept = _key_constraints(out, additional=not alone)
         out.pop("additionalProperties", None)
         out.pop("patternProperties", None)
-        if _IN_PLACE.isdisjoint(out):
+        if alone:
             # Nothing in place beside `properties` can evaluate a key, so both keywords refuse the
             # same keys; jsonschema-rs checks `additionalProperties` without tracking annotations.
             out.pop("unevaluatedProperties", None)
             out["additionalProperties"] = False
-        else:
+        elif top:
             out["unevaluatedProperties"] = False
+        else:
+            kept = _part_unevaluated(out, node, kept)
+        if kept is not None:
+            out["allOf"] = [*out.get("allOf", []), kept]
     return out
+
+
+def _part_unevaluated(out: dict[str, Any], node: dict[str, Any], kept: dict[str, Any] | None) -> Any:
+    """A part's own `unevaluatedProperties` evaluates every key the part leaves, which the closed whole
+    would take for documented: it is dropped, and what it asks of those keys kept with the part as
+    written (under `not`, evaluating none). `kept`, with that added."""
+    own = out.get("unevaluatedProperties", False)
+    if own is False:
+        return kept
+    del out["unevaluatedProperties"]
+    if own in (True, {}):
+        return kept
+    whole = {"not": {"not": node}}
+    return {"allOf": [kept, whole]} if kept else whole
+
+
+def _key_constraints(node: dict[str, Any], *, additional: bool) -> dict[str, Any] | None:
+    """What `patternProperties` (and, if `additional`, `additionalProperties`) ask of the keys they
+    cover (a documented key matching a pattern, a key another part declares), as a part that evaluates
+    no key: a schema under `not` yields no annotations, so closing still refuses every key that
+    `properties` does not name."""
+    keys = ("patternProperties", "additionalProperties") if additional else ("patternProperties",)
+    kept = {key: node[key] for key in keys if key in node and node[key] not in (True, {})}
+    if not kept:
+        return None
+    names = node.get("properties")
+    # `additionalProperties` means "keys neither named nor matched": the names say which.
+    kept["properties"] = {name: True for name in names} if isinstance(names, dict) else {}
+    return {"not": {"not": kept}}
 
 
 def _open_part(member: Any) -> Any:

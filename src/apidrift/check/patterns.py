@@ -18,6 +18,7 @@ import jsonschema_rs
 
 from apidrift.contracts.safeload import escape
 from apidrift.contracts.soundness import SCHEMA_LISTS, SCHEMA_MAPS, SCHEMA_ONE, schema_nodes
+from apidrift.errors import ContractError
 
 PATTERN_OPTIONS: Final = jsonschema_rs.RegexOptions()
 _LOOKAROUND: Final = re.compile(r"\(\?<?[=!]")
@@ -151,13 +152,27 @@ def unsupported_patterns(schema: Any, pointer: str = "") -> list[UnsupportedPatt
     return found
 
 
+# Keywords 2020-12 does not have that jsonschema-rs still applies (draft 7's `dependencies`): loading
+# reports them as ignored, and the Python validator ignores them, so the compiled one must too.
+_NOT_2020_12: Final = frozenset({"dependencies"})
+
+
 def runnable(schema: Any) -> Any:
     """`schema` without what the engine cannot run: such a `pattern` is dropped; such a
     `patternProperties` entry is dropped with the object's `additionalProperties` and
-    `unevaluatedProperties` (which depend on what it matched). `schema` itself when all can run."""
-    if not unsupported_patterns(schema):
-        return schema
-    return _strip(schema)
+    `unevaluatedProperties` (which depend on what it matched); keywords of older drafts are dropped.
+    `schema` itself when all can run."""
+    return _strip(schema) if any(_strips(node) for _, node in schema_nodes(schema)) else schema
+
+
+def _strips(node: dict[str, Any]) -> bool:
+    """Does `runnable` drop anything of this node (not below it)?"""
+    if not _NOT_2020_12.isdisjoint(node):
+        return True
+    pattern, keys = node.get("pattern"), node.get("patternProperties")
+    if isinstance(pattern, str) and why_unsupported(pattern) is not None:
+        return True
+    return isinstance(keys, dict) and any(why_unsupported(key) is not None for key in keys)
 
 
 def _strip(node: Any) -> Any:
@@ -170,6 +185,8 @@ def _strip(node: Any) -> Any:
     dropped = isinstance(keys, dict) and any(why_unsupported(k) for k in keys)
     for key, value in node.items():
         if key == "pattern" and isinstance(value, str) and why_unsupported(value):
+            continue
+        if key in _NOT_2020_12:
             continue
         if dropped and key in ("additionalProperties", "unevaluatedProperties"):
             continue
@@ -184,11 +201,50 @@ def _strip(node: Any) -> Any:
     return out
 
 
+class _Offline:
+    """A retriever that fetches nothing: jsonschema-rs would otherwise fetch a URI that no loaded
+    document holds (a `$ref` or `$schema` to another host) over the network."""
+
+    def __init__(self) -> None:
+        self.refused: str | None = None
+
+    def __call__(self, uri: str) -> Any:
+        self.refused = self.refused or uri
+        raise ValueError(f"{uri} is not fetched: references resolve offline")
+
+    def error(self, exc: ValueError) -> ContractError:
+        """`exc` (a failed compile) as the reference it could not resolve offline; `exc` itself if not."""
+        # With a registry, jsonschema-rs refuses a foreign `$schema` itself, without the retriever.
+        missing = _MISSING.match(str(exc))
+        uri = self.refused or (missing.group(1) if missing else None)
+        if uri is None:
+            raise exc
+        return ContractError(
+            f"{uri!r} is not in the contract: apidrift resolves references and metaschemas "
+            "offline, within the loaded documents, and never fetches one"
+        )
+
+
+_MISSING: Final = re.compile(r"Resource '([^']*)' is not present in a registry")
+
+
 def compile_validator(schema: Any, registry: Any = None) -> Any:
-    """A jsonschema-rs validator on the linear engine, for what of `schema` it can run."""
-    return jsonschema_rs.validator_for(runnable(schema), registry=registry, pattern_options=PATTERN_OPTIONS)
+    """A jsonschema-rs validator on the linear engine, for what of `schema` it can run; a reference
+    to a document it was not given is a `ContractError`, never a download."""
+    offline = _Offline()
+    try:
+        return jsonschema_rs.validator_for(
+            runnable(schema), registry=registry, retriever=offline, pattern_options=PATTERN_OPTIONS
+        )
+    except ValueError as exc:  # jsonschema_rs.ValidationError, raised while compiling
+        raise offline.error(exc) from None
 
 
 def rs_registry(uri: str, document: Any) -> Any:
-    """A jsonschema-rs registry of one document, without the patterns the engine cannot run."""
-    return jsonschema_rs.Registry([(uri, runnable(document))])
+    """A jsonschema-rs registry of one document, without the patterns the engine cannot run (offline
+    as `compile_validator` is)."""
+    offline = _Offline()
+    try:
+        return jsonschema_rs.Registry([(uri, runnable(document))], retriever=offline)
+    except ValueError as exc:
+        raise offline.error(exc) from None

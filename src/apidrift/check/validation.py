@@ -293,8 +293,15 @@ def _parent(path: str) -> str:
 
 
 _WEAK = {"anyOf", "oneOf"}
-# jsonschema-rs error details (`kind.as_dict()`) that say what the schema expected.
-_EXPECTED = {"required": "property", "type": "types", "enum": "options", "const": "expected_value"}
+_KINDS = jsonschema_rs.ValidationErrorKind
+# jsonschema-rs error details (`kind.as_dict()`) that say what the schema expected, by error kind: the
+# last step of the schema path may be a property's name (`properties/type: false`), not a keyword.
+_EXPECTED: dict[type, str] = {
+    _KINDS.Required: "property",
+    _KINDS.Type: "types",
+    _KINDS.Enum: "options",
+    _KINDS.Constant: "expected_value",
+}
 
 
 def _relevance(violation: Violation) -> tuple[int, bool, str]:
@@ -306,10 +313,16 @@ def explain(error: Any) -> Violation:
     """One jsonschema-rs error as a `Violation`; inside a union, the member that fits best explains."""
     if type(error.kind) in _UNIONS:
         error = _best_member_error(error)
+    if type(error.kind) is _KINDS.PropertyNames:
+        # A key refused by `propertyNames`: its own error (the key, and what its schema expected),
+        # located at the object, says it; the wrapper's details are that error again.
+        error = error.kind.error
     kind = error.kind
     schema_path, keyword = _schema_location(tuple(error.schema_path))
+    if type(kind) is _KINDS.FalseSchema:
+        keyword = "false"  # the path ends at the subschema (a property's name, an index), not a keyword
     instance_path, field = _instance_location(tuple(error.instance_path))
-    if keyword == "required":
+    if type(kind) is _KINDS.Required:
         # A missing field says nothing of the value around it: the same place, field and wording is
         # the same Violation, which a list page repeats item after item and page after page.
         message = str(error.message)
@@ -331,11 +344,11 @@ def explain(error: Any) -> Violation:
                     _MISSING.clear()
                 _MISSING[key] = known
         return known
-    attribute = _EXPECTED.get(keyword)
+    attribute = _EXPECTED.get(type(kind))
     # The common kinds carry what was expected as one attribute; `as_dict()` only for the rest.
     expected: Any = getattr(kind, attribute) if attribute else (kind.as_dict() or None)
     actual: Any = error.instance
-    if keyword == "type" and isinstance(expected, list) and len(expected) == 1:
+    if type(kind) is _KINDS.Type and isinstance(expected, list) and len(expected) == 1:
         expected = expected[0]
     message = str(error.message)
     return Violation(

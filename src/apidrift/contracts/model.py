@@ -169,7 +169,9 @@ class ContractVersion:
             atomic_write(folder / name, text + "\n")
 
 
-def rooted(schema: JSONSchema, schema_id: str) -> JSONSchema:
+def rooted(schema: JSONSchema | bool, schema_id: str) -> JSONSchema:
+    if isinstance(schema, bool):  # OpenAPI 3.1's `schema: true` / `false`: the same instances
+        return {"$schema": DRAFT, "$id": schema_id, "allOf": [schema]}
     return {"$schema": DRAFT, "$id": schema_id, **schema}
 
 
@@ -203,8 +205,17 @@ def _check_refs(node: Any, names: set[str], local: bool, file: Path, pointer: st
     for where, ref in iter_refs(node, pointer):
         if not ref.startswith(prefix):
             raise ContractError(f"$ref {ref!r} must point into {prefix}", file=file, pointer=f"{where}/$ref")
-        if ref[len(prefix) :].split("/")[0] not in names:
+        head, _, inside = ref[len(prefix) :].partition("/")
+        if head not in names:
             raise ContractError(f"dangling $ref {ref!r}", file=file, pointer=f"{where}/$ref")
+        if inside:
+            # The strict walk, the diff and the generators follow a reference to a schema by its name
+            # (as `import-openapi` captures them); a pointer into one would fail there, not here.
+            raise ContractError(
+                f"$ref {ref!r} points inside schema {head!r}: a reference names a schema ({prefix}{head})",
+                file=file,
+                pointer=f"{where}/$ref",
+            )
 
 
 def load_version(folder: Path) -> ContractVersion:

@@ -305,7 +305,7 @@ def parse_operation(raw: Any, file: Path, pointer: str) -> Operation:
         where = f"{pointer}/request_body"
         body = RequestBody(
             required=bool(body_raw.get("required", False)),
-            schema=require(body_raw, "schema", dict, file, where),
+            schema=require(body_raw, "schema", (dict, bool), file, where),
             content_type=body_raw.get("content_type", "application/json"),
             media=media_from_json(body_raw.get("media")),
         )
@@ -313,9 +313,11 @@ def parse_operation(raw: Any, file: Path, pointer: str) -> Operation:
     responses = {}
     for status, spec in responses_raw.items():
         where = f"{pointer}/responses/{status}"
-        schema = spec.get("schema") if isinstance(spec, dict) else None
-        if schema is not None and not isinstance(schema, dict):
-            raise ContractError("'schema' must be an object or null", file=file, pointer=where)
+        # OpenAPI 3.1's boolean schemas are kept as `import-openapi` captures them (`rooted` reads them).
+        raw_schema = spec.get("schema") if isinstance(spec, dict) else None
+        if raw_schema is not None and not isinstance(raw_schema, (dict, bool)):
+            raise ContractError("'schema' must be an object, a boolean or null", file=file, pointer=where)
+        schema: Any = raw_schema
         links = spec.get("links", {}) if isinstance(spec, dict) else {}
         if not isinstance(links, dict):
             raise ContractError("'links' must be an object", file=file, pointer=f"{where}/links")

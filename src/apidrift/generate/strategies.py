@@ -9,6 +9,7 @@ fields, arrays, anyOf/oneOf/allOf and the usual string/number/array bounds.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -35,7 +36,12 @@ class SchemaStrategies:
     def for_schema(self, schema: JSONSchema | None) -> st.SearchStrategy[Any]:
         return self._build(schema or {}, 0)
 
-    def _build(self, schema: JSONSchema, depth: int, path: str = "") -> st.SearchStrategy[Any]:
+    def _build(self, schema: JSONSchema | bool, depth: int, path: str = "") -> st.SearchStrategy[Any]:
+        if schema is False:  # a boolean subschema: `false` admits nothing, `true` anything
+            return st.nothing()
+        if schema is True:
+            schema = {}
+        assert isinstance(schema, dict)
         if "$ref" in schema:
             ref = str(schema["$ref"])
             name = ref.split("/")[-1] if ref.startswith((DEFS_PREFIX, "#/$defs/")) else ref
@@ -48,12 +54,15 @@ class SchemaStrategies:
         if "enum" in schema:
             return st.sampled_from(list(schema["enum"]))
         if "allOf" in schema:
+            if any(part is False for part in schema["allOf"]):
+                return st.nothing()
             return self._build(self._combine_all_of(schema), depth, path)
         for key in ("anyOf", "oneOf"):
             if key in schema:
                 base = {k: v for k, v in schema.items() if k not in ("anyOf", "oneOf")}
                 members = [
-                    self._build({**base, **m} if "$ref" not in m else m, depth, path) for m in schema[key]
+                    self._build(m if isinstance(m, bool) or "$ref" in m else {**base, **m}, depth, path)
+                    for m in schema[key]
                 ]
                 return st.one_of(*members)
         kind = schema.get("type")
@@ -93,7 +102,12 @@ class SchemaStrategies:
     def _string(self, schema: JSONSchema) -> st.SearchStrategy[Any]:
         low, high = int(schema.get("minLength", 0)), schema.get("maxLength")
         if "pattern" in schema:
-            strategy = st.from_regex(str(schema["pattern"]))
+            try:
+                strategy = st.from_regex(re.compile(str(schema["pattern"])))
+            except re.error:
+                # An ECMA-262 pattern Python cannot read (`\cA`): any text; the callers keep only
+                # values their validator (the one regex engine) admits.
+                strategy = st.text(max_size=high if high is not None else max(low, 12))
             return strategy.filter(lambda s: len(s) >= low and (high is None or len(s) <= high))
         return st.text(
             alphabet="abcdefghijklmnopqrstuvwxyz0123456789_-", min_size=low, max_size=high or max(low, 12)
@@ -124,6 +138,8 @@ class SchemaStrategies:
         properties: dict[str, Any] = dict(combined.get("properties", {}))
         required: list[str] = list(combined.get("required", []))
         for part in schema["allOf"]:
+            if isinstance(part, bool):  # `true` adds nothing; `false` is left to the caller's check
+                continue
             while "$ref" in part:
                 part = self.defs[str(part["$ref"]).split("/")[-1]]
             if "allOf" in part:
