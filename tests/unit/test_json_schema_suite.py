@@ -17,11 +17,9 @@ from apidrift.errors import ContractError
 SUITE = Path(__file__).parents[1] / "fixtures" / "peer_corpus" / "json-schema-test-suite"
 # Where the walk lists a key the closed schema admits: a body of another type than the fields the
 # schema declares (the walk lists an array's items, or an object's keys under an `items`-only
-# schema), and a field of an `anyOf` member beside an `allOf` (the flattener, check/shapes.py, does
-# not see it). Strict mode then calls exact what the walk would list. Known, not yet fixed.
+# schema). Strict mode then calls exact what the walk would list. Known, not yet fixed.
 KNOWN = {
     "additionalProperties#0/2",
-    "unevaluatedProperties#32/2",
 }
 
 

@@ -143,6 +143,21 @@ def test_all_of_combined_required_from_either_part(flattener: SchemaFlattener) -
     assert not shapes["x"].required
 
 
+def test_all_of_beside_a_union_joins_every_branch() -> None:
+    # A value meets every allOf part and one branch: each branch's fields are fields too, and a part's
+    # required field is required whichever branch the value takes (the union was dropped before).
+    defs = {"B": {"type": "object", "required": ["b"], "properties": {"b": {"type": "string"}}}}
+    schema = {
+        "type": "object",
+        "allOf": [{"required": ["foo"], "properties": {"foo": {"type": "integer"}}}],
+        "anyOf": [{"$ref": "#/$defs/B"}, {"properties": {"bar": {"type": "boolean"}}}],
+    }
+    shapes = SchemaFlattener(defs).flatten(schema)
+    assert set(shapes) == {"", "foo", "b", "bar"}
+    assert shapes["foo"].required and shapes["foo"].types == ("integer",)
+    assert shapes["bar"].types == ("boolean",) and shapes[""].refs == ("B",)
+
+
 def test_recursion_stops(flattener: SchemaFlattener) -> None:
     shapes = flattener.flatten({"$ref": "#/$defs/Tree"})
     assert set(shapes) == {"", "label", "children", "children[]"}

@@ -380,7 +380,7 @@ class SchemaFlattener:
             if _COMBINATOR_SET & node.keys()
             else node
         )
-        result: list[JSONSchema] = [base] if is_constraining(base) else []
+        branches: list[JSONSchema] = []
         for parts in (node.get(k) for k in ("anyOf", "oneOf")):
             for part in parts or []:
                 sub, refs = self.deref(part)
@@ -388,38 +388,45 @@ class SchemaFlattener:
                     # `__owner__`: the named schema that defines the branch as a whole, the innermost
                     # one of a branch of a branch (its fields are that schema's).
                     owner = m.get("__owner__") or (refs[-1] if refs else None)
-                    result.append({**m, "__refs__": (*m.get("__refs__", ()), *refs), "__owner__": owner})
+                    branches.append({**m, "__refs__": (*m.get("__refs__", ()), *refs), "__owner__": owner})
         if node.get("allOf"):
-            combined: JSONSchema = {"properties": {}, "required": [], "__refs__": ()}
-            every: dict[str, list[Any]] = {}
-            for part in [base, *node["allOf"]]:
-                sub, refs = self.deref(part)
-                for m in self._members(sub) or [{}]:
-                    combined["properties"].update(m.get("properties", {}))
-                    combined["required"] = [*combined["required"], *m.get("required", [])]
-                    combined["__refs__"] = (*combined["__refs__"], *refs, *m.get("__refs__", ()))
-                    for key in ("type", "items"):
-                        if key in m:
-                            combined[key] = m[key]
-                    # A value meets every part's bounds (and those beside the allOf): the tightest holds,
-                    # and every part's pattern and format (gathered, then joined once: parts may be many).
-                    for key in self._keywords.intersection(m):
-                        value = m[key]
-                        if key in CONJOINED and isinstance(value, str | AllOf):
-                            every.setdefault(key, []).append(value)
-                        else:
-                            combined[key] = tightest(key, combined[key], value) if key in combined else value
-                    # ... and is one of every part's enum values.
-                    if isinstance(m.get("enum"), list):
-                        had = combined.get("enum")
-                        combined["enum"] = m["enum"] if had is None else [v for v in had if v in m["enum"]]
-                    if "const" in m:
-                        combined.setdefault("const", m["const"])
-            for key, values in every.items():
-                combined[key] = conjoined(values)
-            result = [combined]
+            parts = [base, *node["allOf"]]
+            # Beside a union, a value meets every part and one branch: each branch joins the parts.
+            result = [self._combined([*parts, b]) for b in branches] if branches else [self._combined(parts)]
+        else:
+            result = [base, *branches] if is_constraining(base) else branches
         self._budget.spend(len(result))
         return result or [{}]
+
+    def _combined(self, parts: list[JSONSchema]) -> JSONSchema:
+        """One member that meets every part: their fields, required names and refs together, the
+        tightest of their bounds, every pattern and format, and the values in every enum."""
+        combined: JSONSchema = {"properties": {}, "required": [], "__refs__": ()}
+        every: dict[str, list[Any]] = {}
+        for part in parts:
+            sub, refs = self.deref(part)
+            for m in self._members(sub) or [{}]:
+                combined["properties"].update(m.get("properties", {}))
+                combined["required"] = [*combined["required"], *m.get("required", [])]
+                combined["__refs__"] = (*combined["__refs__"], *refs, *m.get("__refs__", ()))
+                for key in ("type", "items"):
+                    if key in m:
+                        combined[key] = m[key]
+                # Patterns and formats are gathered, then joined once: an allOf may have many parts.
+                for key in self._keywords.intersection(m):
+                    value = m[key]
+                    if key in CONJOINED and isinstance(value, str | AllOf):
+                        every.setdefault(key, []).append(value)
+                    else:
+                        combined[key] = tightest(key, combined[key], value) if key in combined else value
+                if isinstance(m.get("enum"), list):
+                    had = combined.get("enum")
+                    combined["enum"] = m["enum"] if had is None else [v for v in had if v in m["enum"]]
+                if "const" in m:
+                    combined.setdefault("const", m["const"])
+        for key, values in every.items():
+            combined[key] = conjoined(values)
+        return combined
 
     def _add(self, out: dict[str, FieldShape], shape: FieldShape) -> None:
         if shape.path not in out:
