@@ -19,9 +19,8 @@ from apidrift.contracts.safeload import decode_utf8, parse_json
 from apidrift.errors import ApidriftError, RecordingError
 from apidrift.live.redaction import GENERIC, RedactionRules
 from apidrift.profiles.model import ApiProfile
-from apidrift.traffic.cassettes import cassette_files, read_cassette
+from apidrift.traffic.captures import capture_files, read_capture
 from apidrift.traffic.exchange import Exchange, Unmatched, is_json_type
-from apidrift.traffic.har import read_har
 from apidrift.traffic.match import Matcher
 from apidrift.traffic.redact import redact_exchange, redact_unmatched
 from apidrift.traffic.requests import CheckedRequest, RequestValidator, check_request
@@ -59,23 +58,24 @@ class Traffic:
 def iter_traffic(
     traffic: Traffic, har: Sequence[Path] = (), cassettes: Sequence[Path] = ()
 ) -> Iterator[Exchange]:
-    """Every exchange of the HAR files and of the cassettes below the `cassettes` folders (recursively,
-    `.yaml`, `.yml`, `.json`), one file at a time, so memory follows the largest file, not the corpus;
-    a file that cannot be read is an error about it in `traffic`, the rest go on."""
-    sources = [(path, path.name, read_har) for path in har]
+    """Every exchange of the `har` files and of the captures below the `cassettes` folders (recursively,
+    `.har`, `.yaml`, `.yml`, `.json`), one file at a time, so memory follows the largest file, not the
+    corpus; each file is read as what it holds (HAR or any cassette family), whichever option named
+    it; a file that cannot be read is an error about it in `traffic`, the rest go on."""
+    sources = [(path, path.name) for path in har]
     for folder in cassettes:
         if not folder.exists():
             traffic.errors.append(RecordingError("no such cassette folder", file=folder))
             continue
-        found = cassette_files(folder)
+        found = capture_files(folder)
         if not found:
-            traffic.errors.append(RecordingError("no cassettes (.yaml, .yml, .json) below it", file=folder))
+            traffic.errors.append(RecordingError("no captures (.har, .yaml, .yml, .json) below it", file=folder))
         root = folder if folder.is_dir() else folder.parent
-        sources += [(path, path.relative_to(root).as_posix(), read_cassette) for path in found]
-    for path, name, reader in sources:
+        sources += [(path, path.relative_to(root).as_posix()) for path in found]
+    for path, name in sources:
         try:
             # Read whole before any is yielded: a file that fails halfway is one error, not half a file.
-            items = list(reader(path, name=name))
+            items = list(read_capture(path, name=name))
         except ApidriftError as exc:
             traffic.errors.append(exc)
             continue
