@@ -96,7 +96,13 @@ class Row:
 
 def _run(argv: list[str], *, cwd: Path, timeout: float) -> tuple[int | None, str, str, float, float]:
     with tempfile.NamedTemporaryFile(prefix="sweep-rss-") as rss:
-        env = {**os.environ, "SWEEP_RSS": rss.name, "NO_COLOR": "1", "COLUMNS": "200", "APIDRIFT_TRACEBACK": "1"}
+        env = {
+            **os.environ,
+            "SWEEP_RSS": rss.name,
+            "NO_COLOR": "1",
+            "COLUMNS": "200",
+            "APIDRIFT_TRACEBACK": "1",
+        }
         start = time.monotonic()
         try:
             done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
@@ -121,13 +127,20 @@ def _contract_for(path: Path, root: Path) -> Path | None:
 def _written_contract(exchanges: list[dict[str, Any]], folder: Path) -> Path:
     """An OpenAPI document with every method and path the capture holds, any JSON answered."""
     paths: dict[str, dict[str, Any]] = {}
-    any_json = {"default": {"description": "any", "content": {"application/json": {"schema": {}}}}}
+    # Each status seen, by name: `check` does not read `default` as any status (see the report).
+    any_json = {"description": "any", "content": {"application/json": {"schema": {}}}}
     for i, ex in enumerate(exchanges):
         path = urlsplit(ex["url"]).path or "/"
         method = ex["method"].lower()
         if method in ("get", "put", "post", "delete", "patch", "head", "options", "trace"):
-            paths.setdefault(path, {})[method] = {"operationId": f"op{i}", "responses": any_json}
-    doc = {"openapi": "3.1.0", "info": {"title": "capture", "version": "1"}, "paths": paths or {"/": {}}}
+            op = paths.setdefault(path, {}).setdefault(
+                method, {"operationId": f"op{i}", "responses": {"default": any_json}}
+            )
+            if 100 <= ex["status"] <= 599:
+                op["responses"][str(ex["status"])] = any_json
+    # Nothing read: one operation all the same, so `check` runs and says what a user would see.
+    paths = paths or {"/": {"get": {"operationId": "op", "responses": {"default": any_json}}}}
+    doc = {"openapi": "3.1.0", "info": {"title": "capture", "version": "1"}, "paths": paths}
     out = folder / "written.json"
     out.write_text(json.dumps(doc))
     return out
@@ -141,7 +154,12 @@ def sweep_one(path: Path, root: Path, timeout: float) -> Row:
         try:
             read = json.loads(stdout.splitlines()[-1])
         except (IndexError, ValueError):
-            read = {"exchanges": [], "unmatched": [], "errors": [], "traceback": stderr[-2000:] or f"exit {code}"}
+            read = {
+                "exchanges": [],
+                "unmatched": [],
+                "errors": [],
+                "traceback": stderr[-2000:] or f"exit {code}",
+            }
         exchanges = read["exchanges"]
         row.read, row.listed = len(exchanges), len(read["unmatched"])
         row.refused = "; ".join(read["errors"])[:300]
@@ -156,7 +174,22 @@ def sweep_one(path: Path, root: Path, timeout: float) -> Row:
         else:
             doc = contract or _written_contract(exchanges, work)
             row.contract = contract.relative_to(root).as_posix() if contract else "written from the capture"
-            done = _run([sys.executable, "-c", _CLI, "import-openapi", str(doc), "--api", "sweep", "--contracts", "contracts", "-q"], cwd=work, timeout=timeout)
+            done = _run(
+                [
+                    sys.executable,
+                    "-c",
+                    _CLI,
+                    "import-openapi",
+                    str(doc),
+                    "--api",
+                    "sweep",
+                    "--contracts",
+                    "contracts",
+                    "-q",
+                ],
+                cwd=work,
+                timeout=timeout,
+            )
             if done[0] not in (0, 1):
                 row.first = f"import failed: {(done[2] or done[1]).strip().splitlines()[:1]}"
                 return row
@@ -173,7 +206,8 @@ def sweep_one(path: Path, root: Path, timeout: float) -> Row:
 
 def captures(root: Path, only: str | None) -> list[Path]:
     found = sorted(
-        p for p in root.rglob("*")
+        p
+        for p in root.rglob("*")
         if p.is_file() and p.suffix.lower() in SUFFIXES and p.name not in CONTRACT_NAMES
     )
     return [p for p in found if only is None or only in p.as_posix()]
@@ -193,7 +227,10 @@ def totals(rows: list[Row]) -> dict[str, int]:
 
 
 def markdown(rows: list[Row]) -> str:
-    lines = ["| capture | read | listed | refused | statuses | bodies | check | first error | s | MB |", "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| capture | read | listed | refused | statuses | bodies | check | first error | s | MB |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
         tb = " **traceback**" if r.read_traceback or r.check_traceback else ""
         lines.append(
@@ -208,17 +245,23 @@ def markdown(rows: list[Row]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
-    parser.add_argument("--only")
+    parser.add_argument("--only", help="only captures whose path holds this text")
+    parser.add_argument(
+        "--skip", action="append", default=[], help="leave out captures whose path holds this text"
+    )
     parser.add_argument("--timeout", type=float, default=300)
     parser.add_argument("--markdown", type=Path)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     root = args.folder.resolve()
     rows = []
-    for path in captures(root, args.only):
+    for path in (p for p in captures(root, args.only) if not any(s in p.as_posix() for s in args.skip)):
         row = sweep_one(path, root, args.timeout)
         rows.append(row)
-        print(f"{row.file}: read {row.read}, listed {row.listed}, refused {bool(row.refused)}, check {row.code}", file=sys.stderr)
+        print(
+            f"{row.file}: read {row.read}, listed {row.listed}, refused {bool(row.refused)}, check {row.code}",
+            file=sys.stderr,
+        )
     table = markdown(rows)
     print(table)
     if args.markdown:

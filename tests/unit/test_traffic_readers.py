@@ -101,7 +101,9 @@ def test_a_file_that_is_not_a_cassette_is_an_error_naming_it(tmp_path: Path) -> 
     (tmp_path / "x.yaml").write_text("interactions: 3\n")
     with pytest.raises(RecordingError) as caught:
         list(read_cassette(tmp_path / "x.yaml"))
-    assert str(caught.value).endswith("x.yaml#/interactions: not a VCR.py or go-vcr cassette: interactions is not a list")
+    assert str(caught.value).endswith(
+        "x.yaml#/interactions: not a VCR.py or go-vcr cassette: interactions is not a list"
+    )
     (tmp_path / "y.yaml").write_text("a: [1\n")
     with pytest.raises(RecordingError, match="not YAML at line 2"):
         list(read_cassette(tmp_path / "y.yaml"))

@@ -52,7 +52,9 @@ def cassette_interactions(document: Any, path: Path, label: str) -> Iterator[Exc
                 file=path,
                 pointer="/interactions",
             )
-        raise RecordingError(f"not a {FAMILIES[key]} cassette: {key} is not a list", file=path, pointer=f"/{key}")
+        raise RecordingError(
+            f"not a {FAMILIES[key]} cassette: {key} is not a list", file=path, pointer=f"/{key}"
+        )
     prefix = f"/{key}" if key else ""
     for i, interaction in enumerate(interactions):
         yield cassette_exchange(interaction, f"{label}#{prefix}/{i}")

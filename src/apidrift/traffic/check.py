@@ -7,6 +7,7 @@ already read, e.g. by a proxy); `apidrift.report.build_traffic.build_traffic_rep
 
 from __future__ import annotations
 
+import itertools
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -69,17 +70,22 @@ def iter_traffic(
             continue
         found = capture_files(folder)
         if not found:
-            traffic.errors.append(RecordingError("no captures (.har, .yaml, .yml, .json) below it", file=folder))
+            traffic.errors.append(
+                RecordingError("no captures (.har, .yaml, .yml, .json) below it", file=folder)
+            )
         root = folder if folder.is_dir() else folder.parent
         sources += [(path, path.relative_to(root).as_posix()) for path in found]
     for path, name in sources:
+        items = read_capture(path, name=name)
         try:
-            # Read whole before any is yielded: a file that fails halfway is one error, not half a file.
-            items = list(read_capture(path, name=name))
+            # A reader refuses a file before its first item (what is wrong inside an entry is that
+            # entry's reason), so a file is one error or all its items, and the rest stream: memory
+            # follows the parsed file, not also every exchange made of it.
+            first = next(items, None)
         except ApidriftError as exc:
             traffic.errors.append(exc)
             continue
-        for item in items:
+        for item in itertools.chain([] if first is None else [first], items):
             if isinstance(item, Unmatched):
                 traffic.unmatched.append(item)
             else:

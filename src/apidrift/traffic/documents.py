@@ -23,7 +23,6 @@ def load_document(path: Path) -> Any:
 @cache
 def _loader() -> Any:
     # Imported here: only YAML cassettes need PyYAML; the safe loader builds `!!binary` as bytes.
-    import yaml
 
     from apidrift.openapi.yaml_events import json_loader
 
