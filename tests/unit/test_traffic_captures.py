@@ -271,3 +271,37 @@ def test_playwright_attached_bodies_are_read_beside_the_har_and_nowhere_else(tmp
     assert isinstance(missing, Unmatched) and missing.reason.startswith(
         "content._file 'missing.json': cannot read"
     )
+
+
+def test_a_compressed_body_inflating_past_the_cap_is_its_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import apidrift.traffic.bodies
+
+    monkeypatch.setattr(apidrift.traffic.bodies, "MAX_INFLATED", 1000)
+    path = tmp_path / "bomb.yml"
+    body = base64.b64encode(gzip.compress(b"0" * 5000)).decode()
+    path.write_text(
+        "http_interactions:\n- request: {method: get, uri: 'https://h/a'}\n"
+        "  response: {status: {code: 200}, headers: {Content-Encoding: [gzip]}, "
+        f"body: {{encoding: ASCII-8BIT, base64_string: '{body}'}}}}\n"
+    )
+    (bomb,) = read_capture(path)
+    assert isinstance(bomb, Unmatched) and bomb.reason == "the response body inflates past 1,000 bytes"
+
+
+def test_aborted_requests_and_websockets_are_listed_with_what_they_are(tmp_path: Path) -> None:
+    from apidrift.contracts.model import ContractStore
+    from apidrift.traffic.check import check_traffic_files
+
+    url = "https://api.openai.com/v1/organization/costs?start_time=1"
+    entries = [
+        {"request": {"method": "GET", "url": url}, "response": {"status": 0, "content": {"size": 0}}},
+        {"request": {"method": "GET", "url": url}, "response": {"status": 101, "content": {}}},
+    ]
+    made = check_traffic_files(ContractStore(), har=[_har(tmp_path, entries)])
+    assert [u.reason for u in made.unmatched] == [
+        "no response was recorded (status 0: failed, aborted, or a request without its answer)",
+        "a protocol switch (101, e.g. a WebSocket): its messages are not checked",
+    ]
+    assert len(made.requests) == 2  # the requests are still checked

@@ -9,10 +9,12 @@ import base64
 import binascii
 import zlib
 
-from apidrift.contracts.safeload import DEFAULT_LIMITS
 from apidrift.traffic.exchange import Headers
 
 GZIP_MAGIC = b"\x1f\x8b"
+# The most a compressed body may inflate to: twice what a live run reads by default (32 MiB), far
+# below the file limit, so a small bomb inside a cassette costs tens of megabytes, not hundreds.
+MAX_INFLATED = 64 * 1024 * 1024
 
 
 def from_base64(text: str, name: str) -> bytes:
@@ -45,7 +47,7 @@ def inflate(body: bytes | None, headers: Headers, *, only_when_compressed: bool 
         return body
     # gzip, zlib-wrapped deflate and raw deflate (some servers send that as `deflate`).
     wbits = 16 + zlib.MAX_WBITS if "gzip" in encoding else (zlib.MAX_WBITS if body[:1] == b"\x78" else -15)
-    limit = DEFAULT_LIMITS.max_bytes
+    limit = MAX_INFLATED
     try:
         inflater = zlib.decompressobj(wbits)
         data = inflater.decompress(body, limit + 1)

@@ -200,6 +200,11 @@ def _recording(exchange: Exchange, operation: str, path: str) -> Recording | str
     """The exchange's response as a recording, or why it cannot be one (its body is not JSON)."""
     content_type = exchange.response_header("content-type") or ""
     media = content_type.split(";", 1)[0].strip()
+    if exchange.status == 0 and not (exchange.response_body or b"").strip():
+        # A browser's failed or aborted request, or an exported collection that keeps requests only.
+        return "no response was recorded (status 0: failed, aborted, or a request without its answer)"
+    if exchange.status == 101:
+        return "a protocol switch (101, e.g. a WebSocket): its messages are not checked"
     if exchange.response_body is None:
         return "no response body was recorded"
     if not exchange.response_body.strip():
