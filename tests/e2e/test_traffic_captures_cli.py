@@ -123,5 +123,5 @@ def test_a_file_that_is_no_capture_is_one_error_line_naming_it(tmp_path: Path) -
     errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
     assert errors[0] == (
         "error: c/notes.json: neither a HAR file (log.entries) nor a cassette (interactions: VCR.py, "
-        "go-vcr; http_interactions: Ruby VCR, Betamax)"
+        "go-vcr; http_interactions: Ruby VCR, Betamax; a list: nock, php-vcr, VCR.py 0.x)"
     )

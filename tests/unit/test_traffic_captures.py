@@ -185,7 +185,7 @@ def test_what_a_file_is_comes_from_its_content_not_its_name(tmp_path: Path) -> N
         list(read_capture(tmp_path / "neither.json"))
     assert str(caught.value).endswith(
         "neither.json: neither a HAR file (log.entries) nor a cassette (interactions: VCR.py, go-vcr; "
-        "http_interactions: Ruby VCR, Betamax)"
+        "http_interactions: Ruby VCR, Betamax; a list: nock, php-vcr, VCR.py 0.x)"
     )
     (tmp_path / "bad.yml").write_text("http_interactions: {}\n")
     with pytest.raises(
@@ -305,3 +305,74 @@ def test_aborted_requests_and_websockets_are_listed_with_what_they_are(tmp_path:
         "a protocol switch (101, e.g. a WebSocket): its messages are not checked",
     ]
     assert len(made.requests) == 2  # the requests are still checked
+
+
+def test_nock_recordings_parsed_json_hex_binary_and_gzip_chunks(tmp_path: Path) -> None:
+    gz = gzip.compress(PET)
+    recorded = [
+        {
+            "scope": "https://api.example.com:443",
+            "method": "POST",
+            "path": "/v1/pets?x=1",
+            "body": {"name": "Rex"},
+            "status": 201,
+            "response": json.loads(PET),
+            "rawHeaders": ["Content-Type", "application/json; charset=utf-8", "X-Request-Id", "r1"],
+            "reqheaders": {"content-type": "application/json", "accept": ["*/*"]},
+            "responseIsBinary": False,
+        },
+        {
+            "scope": "https://api.example.com:443",
+            "method": "GET",
+            "path": "/v1/pets/1",
+            "status": 200,
+            "response": [gz[:9].hex(), gz[9:].hex()],  # before nock 13
+            "rawHeaders": ["Content-Encoding", "gzip", "Content-Type", "application/json"],
+        },
+        {
+            "scope": "https://api.example.com:443",
+            "method": "GET",
+            "path": "/v1/pets/1",
+            "status": 200,
+            "response": PET.hex(),
+            "rawHeaders": ["Content-Type", "application/json"],
+            "responseIsBinary": True,
+        },
+        {
+            "scope": "https://api.example.com:443",
+            "method": "GET",
+            "path": "/v1/tags",
+            "response": ["ab", "cd"],
+        },
+        {"scope": "https://api.example.com:443", "method": "GET", "path": {"regex": "/v1/pets/[0-9]+"}},
+    ]
+    path = tmp_path / "nock.json"
+    path.write_text(json.dumps(recorded))
+    created, chunked, binary, plain, pattern = read_capture(path)
+    assert isinstance(created, Exchange) and created.url == "https://api.example.com:443/v1/pets?x=1"
+    assert (created.status, json.loads(created.response_body or b"")) == (201, json.loads(PET))
+    assert json.loads(created.request_body or b"") == {"name": "Rex"} and created.where == "nock.json#/0"
+    assert created.response_header("x-request-id") == "r1" and created.request_header("accept") == "*/*"
+    assert isinstance(chunked, Exchange) and chunked.response_body == PET
+    assert isinstance(binary, Exchange) and binary.response_body == PET
+    assert isinstance(plain, Exchange) and json.loads(plain.response_body or b"") == ["ab", "cd"]
+    assert plain.status == 200  # nock's default
+    assert isinstance(pattern, Unmatched) and "pattern written by hand" in pattern.reason
+
+
+def test_php_vcr_lists_with_string_status_codes(tmp_path: Path) -> None:
+    path = tmp_path / "php.yml"
+    path.write_text(
+        "-\n    request:\n        method: GET\n        url: 'https://api.example.com/v1/pets/1'\n"
+        "        headers: { Host: api.example.com }\n"
+        "    response:\n        status: { http_version: '1.1', code: '200', message: OK }\n"
+        "        headers: { Content-Type: application/json }\n"
+        f"        body: '{PET.decode()}'\n"
+    )
+    (exchange,) = _exchanges(path)
+    assert (exchange.url, exchange.status, exchange.response_body) == (
+        "https://api.example.com/v1/pets/1",
+        200,
+        PET,
+    )
+    assert exchange.where == "php.yml#/0"

@@ -1,5 +1,6 @@
-"""Any capture file, read by what it holds, not by its name: a HAR file (`log.entries`) or a cassette
-of any family (`interactions`, `http_interactions`, or a list of interactions at the root)."""
+"""Any capture file, read by what it holds, not by its name: a HAR file (`log.entries`), a cassette
+of any family (`interactions`, `http_interactions`, or a list of interactions at the root), or a
+nock recording (a list of `{scope, method, path, ...}`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from apidrift.traffic.cassettes import cassette_files, cassette_interactions, in
 from apidrift.traffic.documents import load_document
 from apidrift.traffic.exchange import Exchange, Unmatched
 from apidrift.traffic.har import har_entries, is_har
+from apidrift.traffic.nock import is_nock, nock_exchanges
 
 CAPTURE_SUFFIXES = (".har", ".yaml", ".yml", ".json")
 
@@ -28,11 +30,14 @@ def read_capture(path: Path, *, name: str | None = None) -> Iterator[Exchange | 
     if is_har(document):
         yield from har_entries(document, path, label)
         return
+    if is_nock(document):
+        yield from nock_exchanges(document, label)
+        return
     key, _ = interactions_of(document)
     if key is None:
         raise RecordingError(
             "neither a HAR file (log.entries) nor a cassette (interactions: VCR.py, go-vcr; "
-            "http_interactions: Ruby VCR, Betamax)",
+            "http_interactions: Ruby VCR, Betamax; a list: nock, php-vcr, VCR.py 0.x)",
             file=path,
             pointer="",
         )
