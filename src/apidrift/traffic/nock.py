@@ -59,10 +59,12 @@ def _response_body(entry: dict[str, Any], headers: Headers) -> bytes | None:
     response = entry.get("response")
     if entry.get("responseIsBinary") is True and isinstance(response, str):
         return inflate(_hex(response), headers)
-    chunks = (
-        isinstance(response, list) and response and all(isinstance(c, str) and _is_hex(c) for c in response)
-    )
-    if chunks and content_encoding(headers) in ("gzip", "x-gzip", "deflate"):
+    if (
+        isinstance(response, list)
+        and response
+        and all(isinstance(c, str) and _is_hex(c) for c in response)
+        and content_encoding(headers) in ("gzip", "x-gzip", "deflate")
+    ):
         # Hex chunks of a compressed body (before nock 13); a JSON list of strings is left alone.
         return inflate(b"".join(_hex(c) for c in response), headers)
     return _plain_body(response)
