@@ -115,7 +115,8 @@ def check(
         typer.Option(
             "--cassettes",
             help="Check the captures below this folder (recursively; repeatable): cassettes of VCR.py, "
-            "pytest-recording, Ruby VCR, Betamax and go-vcr, and HAR files, each read by its content.",
+            "pytest-recording, Ruby VCR, Betamax, go-vcr and php-vcr, nock recordings and HAR files, "
+            "each read by its content.",
         ),
     ] = None,
     history: HistoryOption = None,
