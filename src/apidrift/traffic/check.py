@@ -1,4 +1,4 @@
-"""Check traffic: HAR files and VCR.py cassettes (or exchanges a proxy saw), matched to operations,
+"""Check traffic: HAR files and cassettes of any recorder (or exchanges a proxy saw), matched to operations,
 redacted, then each response checked like a recording and each request against its documentation.
 
 The two entry points are `check_traffic_files` (files on disk) and `check_exchanges` (exchanges
