@@ -376,3 +376,15 @@ def test_php_vcr_lists_with_string_status_codes(tmp_path: Path) -> None:
         PET,
     )
     assert exchange.where == "php.yml#/0"
+
+
+def test_a_folder_with_playwright_s_attached_bodies_reads_them_as_part_of_the_har(tmp_path: Path) -> None:
+    from apidrift.traffic.check import Traffic, iter_traffic
+
+    (tmp_path / "0a1b.json").write_bytes(PET)
+    _har(tmp_path, [_entry({"mimeType": "application/json", "_file": "0a1b.json"})], name="recording.har")
+    (tmp_path / "zz-stray.json").write_text('{"not": "a capture"}')
+    traffic = Traffic()
+    (exchange,) = iter_traffic(traffic, cassettes=[tmp_path])
+    assert exchange.response_body == PET and exchange.where == "recording.har#/log/entries/0"
+    assert [e.file for e in traffic.errors] == [str(tmp_path / "zz-stray.json")]  # a stray file is named

@@ -22,13 +22,16 @@ def capture_files(folder: Path) -> list[Path]:
     return cassette_files(folder, CAPTURE_SUFFIXES)
 
 
-def read_capture(path: Path, *, name: str | None = None) -> Iterator[Exchange | Unmatched]:
+def read_capture(
+    path: Path, *, name: str | None = None, attachments: set[Path] | None = None
+) -> Iterator[Exchange | Unmatched]:
     """Every exchange of one capture file, HAR or cassette, as an exchange or as the reason it is not
-    one (RecordingError naming the file when it is neither)."""
+    one (RecordingError naming the file when it is neither); the files a HAR's bodies were read from
+    (Playwright's `_file`) are added to `attachments`."""
     document = load_document(path)
     label = name or path.name
     if is_har(document):
-        yield from har_entries(document, path, label)
+        yield from har_entries(document, path, label, attachments=attachments)
         return
     if is_nock(document):
         yield from nock_exchanges(document, label)

@@ -74,9 +74,14 @@ def iter_traffic(
                 RecordingError("no captures (.har, .yaml, .yml, .json) below it", file=folder)
             )
         root = folder if folder.is_dir() else folder.parent
+        # HAR files first: the bodies Playwright attached beside one are part of it, not captures.
+        found.sort(key=lambda p: p.suffix.lower() != ".har")
         sources += [(path, path.relative_to(root).as_posix()) for path in found]
+    attached: set[Path] = set()
     for path, name in sources:
-        items = read_capture(path, name=name)
+        if path in attached:
+            continue
+        items = read_capture(path, name=name, attachments=attached)
         try:
             # A reader refuses a file before its first item (what is wrong inside an entry is that
             # entry's reason), so a file is one error or all its items, and the rest stream: memory

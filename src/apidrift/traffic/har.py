@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,19 +34,24 @@ def is_har(document: Any) -> bool:
     return isinstance(document, dict) and isinstance(document.get("log"), dict)
 
 
-def har_entries(document: Any, path: Path, label: str) -> Iterator[Exchange | Unmatched]:
-    """The entries of a HAR document already parsed (see `read_har`); `path` places attached bodies."""
+def har_entries(
+    document: Any, path: Path, label: str, *, attachments: set[Path] | None = None
+) -> Iterator[Exchange | Unmatched]:
+    """The entries of a HAR document already parsed (see `read_har`); `path` places attached bodies,
+    and each attached file read is added to `attachments`."""
     log = document.get("log") if isinstance(document, dict) else None
     entries = log.get("entries") if isinstance(log, dict) else None
     if not isinstance(entries, list):
         raise RecordingError("not a HAR file: no log.entries list", file=path, pointer="/log/entries")
     for i, entry in enumerate(entries):
-        yield har_exchange(entry, f"{label}#/log/entries/{i}", attached=path.parent)
+        yield har_exchange(entry, f"{label}#/log/entries/{i}", attached=path.parent, attachments=attachments)
 
 
-def har_exchange(entry: Any, where: str, *, attached: Path | None = None) -> Exchange | Unmatched:
+def har_exchange(
+    entry: Any, where: str, *, attached: Path | None = None, attachments: set[Path] | None = None
+) -> Exchange | Unmatched:
     """One HAR entry as an exchange, or why it is not one; `attached` is the folder Playwright's
-    `_file` bodies are read from (None: not read)."""
+    `_file` bodies are read from (None: not read), `attachments` collects the files read."""
     request = entry.get("request") if isinstance(entry, dict) else None
     response = entry.get("response") if isinstance(entry, dict) else None
     if not isinstance(request, dict) or not isinstance(response, dict):
@@ -56,8 +62,9 @@ def har_exchange(entry: Any, where: str, *, attached: Path | None = None) -> Exc
     content = response.get("content")
     response_headers = _typed(_pairs(response.get("headers")), content)
     try:
-        request_body = _body(post, "postData", attached) if isinstance(post, dict) else None
-        response_body = _body(content, "content", attached) if isinstance(content, dict) else None
+        found = _Attached(attached, attachments)
+        request_body = _body(post, "postData", found) if isinstance(post, dict) else None
+        response_body = _body(content, "content", found) if isinstance(content, dict) else None
         # A HAR's body is decoded, but Polly.js keeps a compressed one as it came: undone when it
         # is compressed, left alone when it is not (whatever the header says).
         response_body = inflate(response_body, response_headers, only_when_compressed=True)
@@ -94,12 +101,23 @@ def _typed(headers: Headers, part: Any) -> Headers:
     return (*headers, ("content-type", mime))
 
 
-def _body(part: dict[str, Any], name: str, attached: Path | None) -> bytes | None:
+@dataclass(frozen=True)
+class _Attached:
+    """Where attached bodies are read from (None: nowhere), and the set the files read go into."""
+
+    folder: Path | None
+    read: set[Path] | None
+
+
+def _body(part: dict[str, Any], name: str, attached: _Attached) -> bytes | None:
     text = part.get("text")
     if not isinstance(text, str):
         attachment = part.get("_file")
-        if isinstance(attachment, str) and attached is not None:
-            return _attachment(attached, attachment, name)
+        if isinstance(attachment, str) and attached.folder is not None:
+            body = _attachment(attached.folder, attachment, name)
+            if attached.read is not None:
+                attached.read.add(attached.folder / attachment)
+            return body
         return None
     if part.get("encoding") == "base64":
         chunks = _chunks(text)
