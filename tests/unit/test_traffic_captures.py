@@ -388,3 +388,17 @@ def test_a_folder_with_playwright_s_attached_bodies_reads_them_as_part_of_the_ha
     (exchange,) = iter_traffic(traffic, cassettes=[tmp_path])
     assert exchange.response_body == PET and exchange.where == "recording.har#/log/entries/0"
     assert [e.file for e in traffic.errors] == [str(tmp_path / "zz-stray.json")]  # a stray file is named
+
+
+def test_ruby_vcr_1_x_structs_and_symbols(tmp_path: Path) -> None:
+    path = tmp_path / "old.yml"
+    path.write_text(
+        "--- \n- !ruby/struct:VCR::HTTPInteraction \n  request: !ruby/struct:VCR::Request \n"
+        "    method: :get\n    uri: http://example.com:80/v1/pets/1\n    body: \n    headers: \n"
+        "  response: !ruby/struct:VCR::Response \n    status: !ruby/struct:VCR::ResponseStatus \n"
+        "      code: 200\n      message: OK\n    headers: \n      content-type: \n      - application/json\n"
+        f"    body: '{PET.decode()}'\n    http_version: \"1.1\"\n"
+    )
+    (exchange,) = _exchanges(path)
+    assert (exchange.method, exchange.url, exchange.status) == ("GET", "http://example.com:80/v1/pets/1", 200)
+    assert exchange.response_body == PET and exchange.where == "old.yml#/0"

@@ -78,7 +78,7 @@ def cassette_exchange(interaction: Any, where: str) -> Exchange | Unmatched:
     response = interaction.get("response") if isinstance(interaction, dict) else None
     if not isinstance(request, dict) or not isinstance(response, dict):
         return Unmatched(where, "?", "?", "not a cassette interaction (no request and response)")
-    method = str(request.get("method", "")).upper()
+    method = str(request.get("method", "")).lstrip(":").upper()  # Ruby VCR 1.x wrote a symbol, `:get`
     url = _url(request)
     response_headers = _headers(response.get("headers"))
     try:
