@@ -402,3 +402,13 @@ def test_ruby_vcr_1_x_structs_and_symbols(tmp_path: Path) -> None:
     (exchange,) = _exchanges(path)
     assert (exchange.method, exchange.url, exchange.status) == ("GET", "http://example.com:80/v1/pets/1", 200)
     assert exchange.response_body == PET and exchange.where == "old.yml#/0"
+
+
+def test_a_capture_in_a_recordings_folder_says_how_it_is_read(tmp_path: Path) -> None:
+    from apidrift.check.recordings import load_recordings
+
+    (tmp_path / "b.json").write_bytes((FIXTURES / "betamax" / "preserve_exact_bytes.json").read_bytes())
+    [error] = load_recordings(tmp_path).errors
+    assert str(error) == (
+        "b.json: a HAR file or cassette, not a recording: check it with --har FILE or --cassettes DIR"
+    )
