@@ -21,7 +21,7 @@ from typing import Any
 from apidrift.errors import RecordingError
 from apidrift.traffic.bodies import from_base64, inflate
 from apidrift.traffic.documents import load_document
-from apidrift.traffic.exchange import Exchange, Headers, Unmatched
+from apidrift.traffic.exchange import Exchange, Headers, Unmatched, taken
 
 CASSETTE_SUFFIXES = (".yaml", ".yml", ".json")
 # The lists of interactions each family keeps, by the key that holds them.
@@ -56,7 +56,7 @@ def cassette_interactions(document: Any, path: Path, label: str) -> Iterator[Exc
             f"not a {FAMILIES[key]} cassette: {key} is not a list", file=path, pointer=f"/{key}"
         )
     prefix = f"/{key}" if key else ""
-    for i, interaction in enumerate(interactions):
+    for i, interaction in taken(interactions):
         yield cassette_exchange(interaction, f"{label}#{prefix}/{i}")
 
 

@@ -21,7 +21,7 @@ from apidrift.contracts.safeload import read_bytes
 from apidrift.errors import RecordingError
 from apidrift.traffic.bodies import from_base64, inflate, without_pseudo
 from apidrift.traffic.documents import load_document
-from apidrift.traffic.exchange import Exchange, Headers, Unmatched
+from apidrift.traffic.exchange import Exchange, Headers, Unmatched, taken
 
 
 def read_har(path: Path, *, name: str | None = None) -> Iterator[Exchange | Unmatched]:
@@ -43,7 +43,7 @@ def har_entries(
     entries = log.get("entries") if isinstance(log, dict) else None
     if not isinstance(entries, list):
         raise RecordingError("not a HAR file: no log.entries list", file=path, pointer="/log/entries")
-    for i, entry in enumerate(entries):
+    for i, entry in taken(entries):
         yield har_exchange(entry, f"{label}#/log/entries/{i}", attached=path.parent, attachments=attachments)
 
 

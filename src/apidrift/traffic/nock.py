@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from apidrift.traffic.bodies import content_encoding, inflate
-from apidrift.traffic.exchange import Exchange, Headers, Unmatched
+from apidrift.traffic.exchange import Exchange, Headers, Unmatched, taken
 
 
 def is_nock(document: Any) -> bool:
@@ -24,7 +24,7 @@ def is_nock(document: Any) -> bool:
 
 
 def nock_exchanges(document: list[Any], label: str) -> Iterator[Exchange | Unmatched]:
-    for i, entry in enumerate(document):
+    for i, entry in taken(document):
         yield nock_exchange(entry, f"{label}#/{i}")
 
 
