@@ -101,7 +101,9 @@ def test_a_file_that_is_not_a_cassette_is_an_error_naming_it(tmp_path: Path) -> 
     (tmp_path / "x.yaml").write_text("interactions: 3\n")
     with pytest.raises(RecordingError) as caught:
         list(read_cassette(tmp_path / "x.yaml"))
-    assert str(caught.value).endswith("x.yaml#/interactions: not a VCR cassette: no interactions list")
+    assert str(caught.value).endswith(
+        "x.yaml#/interactions: not a VCR.py or go-vcr cassette: interactions is not a list"
+    )
     (tmp_path / "y.yaml").write_text("a: [1\n")
     with pytest.raises(RecordingError, match="not YAML at line 2"):
         list(read_cassette(tmp_path / "y.yaml"))
@@ -236,6 +238,6 @@ def test_cassette_folders_that_are_missing_or_empty_are_one_error_line_each(tmp_
     errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
     assert errors == [
         "error: nope: no such cassette folder",
-        "error: empty: no cassettes (.yaml, .yml, .json) below it",
+        "error: empty: no captures (.har, .yaml, .yml, .json) below it",
         "error: no exchange of nope, empty answers an operation of 2026-05-02",
     ]

@@ -92,6 +92,10 @@ def parse_recording(text: str, file: Path | str) -> Recording:
     if not isinstance(raw, dict):
         raise RecordingError("a recording must be a JSON object", file=file)
     if "body" not in raw:
+        if {"log", "interactions", "http_interactions"} & raw.keys():
+            # Captured traffic in a recordings folder: say how it is read instead.
+            message = "a HAR file or cassette, not a recording: check it with --har FILE or --cassettes DIR"
+            raise RecordingError(message, file=file)
         raise RecordingError("missing required field 'body'", file=file, pointer="/body")
     try:
         return Recording.model_validate(raw)

@@ -106,14 +106,17 @@ def check(
         list[Path] | None,
         typer.Option(
             "--har",
-            help="Check the requests and responses in this HAR file (repeatable), matched to operations.",
+            help="Check the requests and responses in this HAR file or cassette, read by its content "
+            "(repeatable), matched to operations.",
         ),
     ] = None,
     cassettes: Annotated[
         list[Path] | None,
         typer.Option(
             "--cassettes",
-            help="Check the VCR.py / pytest-recording cassettes below this folder (recursively; repeatable).",
+            help="Check the captures below this folder (recursively; repeatable): cassettes of VCR.py, "
+            "pytest-recording, Ruby VCR, Betamax, go-vcr and php-vcr, nock recordings and HAR files, "
+            "each read by its content.",
         ),
     ] = None,
     history: HistoryOption = None,

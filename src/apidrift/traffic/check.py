@@ -1,4 +1,4 @@
-"""Check traffic: HAR files and VCR.py cassettes (or exchanges a proxy saw), matched to operations,
+"""Check traffic: HAR files and cassettes of any recorder (or exchanges a proxy saw), matched to operations,
 redacted, then each response checked like a recording and each request against its documentation.
 
 The two entry points are `check_traffic_files` (files on disk) and `check_exchanges` (exchanges
@@ -7,6 +7,7 @@ already read, e.g. by a proxy); `apidrift.report.build_traffic.build_traffic_rep
 
 from __future__ import annotations
 
+import itertools
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -19,9 +20,8 @@ from apidrift.contracts.safeload import decode_utf8, parse_json
 from apidrift.errors import ApidriftError, RecordingError
 from apidrift.live.redaction import GENERIC, RedactionRules
 from apidrift.profiles.model import ApiProfile
-from apidrift.traffic.cassettes import cassette_files, read_cassette
+from apidrift.traffic.captures import capture_files, read_capture
 from apidrift.traffic.exchange import Exchange, Unmatched, is_json_type
-from apidrift.traffic.har import read_har
 from apidrift.traffic.match import Matcher
 from apidrift.traffic.redact import redact_exchange, redact_unmatched
 from apidrift.traffic.requests import CheckedRequest, RequestValidator, check_request
@@ -59,27 +59,38 @@ class Traffic:
 def iter_traffic(
     traffic: Traffic, har: Sequence[Path] = (), cassettes: Sequence[Path] = ()
 ) -> Iterator[Exchange]:
-    """Every exchange of the HAR files and of the cassettes below the `cassettes` folders (recursively,
-    `.yaml`, `.yml`, `.json`), one file at a time, so memory follows the largest file, not the corpus;
-    a file that cannot be read is an error about it in `traffic`, the rest go on."""
-    sources = [(path, path.name, read_har) for path in har]
+    """Every exchange of the `har` files and of the captures below the `cassettes` folders (recursively,
+    `.har`, `.yaml`, `.yml`, `.json`), one file at a time, so memory follows the largest file, not the
+    corpus; each file is read as what it holds (HAR or any cassette family), whichever option named
+    it; a file that cannot be read is an error about it in `traffic`, the rest go on."""
+    sources = [(path, path.name) for path in har]
     for folder in cassettes:
         if not folder.exists():
             traffic.errors.append(RecordingError("no such cassette folder", file=folder))
             continue
-        found = cassette_files(folder)
+        found = capture_files(folder)
         if not found:
-            traffic.errors.append(RecordingError("no cassettes (.yaml, .yml, .json) below it", file=folder))
+            traffic.errors.append(
+                RecordingError("no captures (.har, .yaml, .yml, .json) below it", file=folder)
+            )
         root = folder if folder.is_dir() else folder.parent
-        sources += [(path, path.relative_to(root).as_posix(), read_cassette) for path in found]
-    for path, name, reader in sources:
+        # HAR files first: the bodies Playwright attached beside one are part of it, not captures.
+        found.sort(key=lambda p: p.suffix.lower() != ".har")
+        sources += [(path, path.relative_to(root).as_posix()) for path in found]
+    attached: set[Path] = set()
+    for path, name in sources:
+        if path in attached:
+            continue
+        items = read_capture(path, name=name, attachments=attached)
         try:
-            # Read whole before any is yielded: a file that fails halfway is one error, not half a file.
-            items = list(reader(path, name=name))
+            # A reader refuses a file before its first item (what is wrong inside an entry is that
+            # entry's reason), so a file is one error or all its items, and the rest stream: memory
+            # follows the parsed file, not also every exchange made of it.
+            first = next(items, None)
         except ApidriftError as exc:
             traffic.errors.append(exc)
             continue
-        for item in items:
+        for item in itertools.chain([] if first is None else [first], items):
             if isinstance(item, Unmatched):
                 traffic.unmatched.append(item)
             else:
@@ -194,6 +205,11 @@ def _recording(exchange: Exchange, operation: str, path: str) -> Recording | str
     """The exchange's response as a recording, or why it cannot be one (its body is not JSON)."""
     content_type = exchange.response_header("content-type") or ""
     media = content_type.split(";", 1)[0].strip()
+    if exchange.status == 0 and not (exchange.response_body or b"").strip():
+        # A browser's failed or aborted request, or an exported collection that keeps requests only.
+        return "no response was recorded (status 0: failed, aborted, or a request without its answer)"
+    if exchange.status == 101:
+        return "a protocol switch (101, e.g. a WebSocket): its messages are not checked"
     if exchange.response_body is None:
         return "no response body was recorded"
     if not exchange.response_body.strip():

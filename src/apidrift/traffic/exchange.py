@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 from urllib.parse import SplitResult, parse_qsl, urlsplit
 
 Headers = tuple[tuple[str, str], ...]
@@ -47,6 +49,14 @@ class Exchange:
 def _header(headers: Headers, name: str) -> str | None:
     lower = name.lower()
     return next((v for k, v in headers if k.lower() == lower), None)
+
+
+def taken(items: list[Any]) -> Iterator[tuple[int, Any]]:
+    """Each item of a parsed capture's list with its index, dropped from the list as it is taken: an
+    exchange made of it is all that is kept, so memory falls as a large file is checked."""
+    for i in range(len(items)):
+        item, items[i] = items[i], None
+        yield i, item
 
 
 def is_json_type(content_type: str | None) -> bool:
