@@ -154,7 +154,7 @@ def verdict(checker: RecordingChecker, version: ContractVersion, case: Case) -> 
         checked = checker.check(LoadedRecording(f"{case.doc}.json", recording))
     except ApidriftError as exc:
         return "refused", str(exc)
-    except Exception as exc:  # noqa: BLE001 - a traceback is what the sweep is here to find
+    except Exception as exc:  # a traceback is what the sweep is here to find
         return "fault", f"{type(exc).__name__}: {exc}"
     valid = checked.result.valid
     detail = "; ".join(v.describe() for v in checked.result.violations[:2])
@@ -177,7 +177,7 @@ def run(cases_file: Path, use_cli: bool) -> Sweep:
             except ApidriftError as exc:
                 sweep.rows += [(c, "refused", f"document: {exc}") for c in doc_cases]
                 continue
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 detail = f"document: {type(exc).__name__}: {exc}"
                 sweep.rows += [(c, "fault", detail) for c in doc_cases]
                 traceback.print_exc()
@@ -202,9 +202,10 @@ def _cli_check(
         return
     contracts, recordings = scratch / "contracts", scratch / "recordings"
     cli = [sys.executable, "-m", "apidrift.cli"]
+    options = ["--contracts", str(contracts), "--api", "sweep"]
+    examples = ["--version", LABEL, "--recordings-out", str(scratch / "examples"), "-q"]
     imported = subprocess.run(
-        [*cli, "import-openapi", str(document), "--contracts", str(contracts), "--api", "sweep"]
-        + ["--version", LABEL, "--recordings-out", str(scratch / "examples"), "-q"],
+        [*cli, "import-openapi", str(document), *options, *examples],
         capture_output=True,
         text=True,
         check=False,
@@ -214,8 +215,7 @@ def _cli_check(
     )
     write_recordings(recordings, [("case.json", recording)])
     done = subprocess.run(
-        [*cli, "check", "--contracts", str(contracts), "--api", "sweep", "--against", LABEL]
-        + ["--recordings", str(recordings), "--no-reports", "-q"],
+        [*cli, "check", *options, "--against", LABEL, "--recordings", str(recordings), "--no-reports", "-q"],
         capture_output=True,
         text=True,
         check=False,
