@@ -1,0 +1,184 @@
+"""What OpenAPI says of a body beyond JSON Schema, made a schema that jsonschema-rs enforces.
+
+A contract keeps its schemas as imported (a discriminator is `x-discriminator`, which validators
+ignore; `readOnly`/`writeOnly` are annotations), so the diff reads them as written. The schemas a body
+is validated with are this view of them, for one direction:
+
+- a `oneOf`/`anyOf` of named schemas with a discriminator picks its branch by the property's value
+  (OpenAPI's Discriminator Object): each branch admits only the values that map to it (the explicit
+  `mapping`, else the schema's name, else a value the branch itself pins with `const`/`enum`), so a
+  body is judged by the branch it names, never by another it happens to fit, and a value no branch
+  is named by is refused;
+- a property that is `writeOnly` is not required of a response, one that is `readOnly` not of a
+  request (OpenAPI 3.0.3 Schema Object: "the required will take effect on the request only").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final, Literal
+
+from apidrift.contracts.model import DEFS_PREFIX, JSONSchema
+
+Hidden = Literal["writeOnly", "readOnly"]
+_LOCAL: Final = "#/$defs/"
+_ONE: Final = (
+    "items",
+    "additionalProperties",
+    "not",
+    "contains",
+    "propertyNames",
+    "if",
+    "then",
+    "else",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "contentSchema",
+    "additionalItems",
+)
+_LISTS: Final = ("allOf", "anyOf", "oneOf", "prefixItems")
+_MAPS: Final = ("properties", "patternProperties", "$defs", "dependentSchemas")
+# Reference chains followed to find a property's schema; deeper ones are left as written.
+_MAX_DEPTH: Final = 32
+
+
+def needs_view(schemas: Mapping[str, JSONSchema]) -> bool:
+    """Whether any named schema holds what the view rewrites (most contracts hold none: no copy)."""
+    text = repr(schemas)
+    return "'x-discriminator'" in text or "'writeOnly'" in text or "'readOnly'" in text
+
+
+class OpenApiView:
+    """Rewrites schemas of one version for one direction (`hidden`: the access a body never carries)."""
+
+    def __init__(self, schemas: Mapping[str, JSONSchema], hidden: Hidden) -> None:
+        self.schemas = schemas
+        self.hidden = hidden
+
+    def named(self) -> dict[str, JSONSchema]:
+        """Every named schema, viewed."""
+        return {name: self.view(schema) for name, schema in self.schemas.items()}
+
+    def view(self, node: Any) -> Any:
+        """A copy of `node` with discriminators enforced and hidden properties not required."""
+        if isinstance(node, list):
+            return [self.view(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key in _MAPS and isinstance(value, dict):
+                out[key] = {k: self.view(v) for k, v in value.items()}
+            elif key in _LISTS and isinstance(value, list):
+                out[key] = [self.view(item) for item in value]
+            elif key in _ONE:
+                out[key] = self.view(value)
+            else:
+                out[key] = value
+        required = out.get("required")
+        if isinstance(required, list) and required:
+            hidden = self._hidden_names(node)
+            if hidden:
+                out["required"] = [name for name in required if name not in hidden]
+        discriminator = node.get("x-discriminator")
+        if isinstance(discriminator, dict) and isinstance(discriminator.get("propertyName"), str):
+            for kind in ("oneOf", "anyOf"):
+                if isinstance(out.get(kind), list):
+                    out[kind] = self._discriminated(out[kind], discriminator)
+        return out
+
+    # --- discriminators ------------------------------------------------------------------------
+
+    def _discriminated(self, branches: list[Any], discriminator: dict[str, Any]) -> list[Any]:
+        """Each named branch restricted to the property values that select it; unnamed ones as written."""
+        prop = discriminator["propertyName"]
+        names = [
+            self._ref_name(b.get("$ref")) if isinstance(b, dict) and len(b) == 1 else None for b in branches
+        ]
+        chosen: dict[str, str] = {}  # value -> branch name: the mapping, then names, then pinned values
+        mapping = discriminator.get("mapping")
+        if isinstance(mapping, dict):
+            for value, target in mapping.items():
+                if isinstance(target, str) and target in names:
+                    chosen.setdefault(str(value), target)
+        for name in names:
+            if name is not None:
+                chosen.setdefault(name, name)
+        for name in names:
+            if name is not None:
+                for value in self._pinned(self.schemas.get(name), prop, set()):
+                    if isinstance(value, str):
+                        chosen.setdefault(value, name)
+        out = []
+        for branch, name in zip(branches, names, strict=True):
+            if name is None:
+                out.append(branch)
+                continue
+            values = [value for value, target in chosen.items() if target == name]
+            out.append({**branch, "properties": {prop: {"enum": values}}, "required": [prop]})
+        return out
+
+    def _pinned(self, node: Any, prop: str, seen: set[str]) -> list[Any]:
+        """The values a schema pins `prop` to (`const`, or `enum`), through `$ref`s and `allOf` parts."""
+        if not isinstance(node, dict) or len(seen) > _MAX_DEPTH:
+            return []
+        name = self._ref_name(node.get("$ref"))
+        if name is not None and name not in seen:
+            return self._pinned(self.schemas.get(name), prop, seen | {name})
+        found: list[Any] = []
+        properties = node.get("properties")
+        own = properties.get(prop) if isinstance(properties, dict) else None
+        if isinstance(own, dict):
+            if "const" in own:
+                found.append(own["const"])
+            elif isinstance(own.get("enum"), list):
+                found += own["enum"]
+        for part in node.get("allOf") or []:
+            found += self._pinned(part, prop, seen)
+        return found
+
+    # --- readOnly / writeOnly ------------------------------------------------------------------
+
+    def _hidden_names(self, node: dict[str, Any]) -> set[str]:
+        """The properties of `node` (its own and its `allOf` parts') that this direction never carries."""
+        hidden: set[str] = set()
+        for name, schema in self._properties(node, set()).items():
+            if self._is_hidden(schema, set()):
+                hidden.add(name)
+        return hidden
+
+    def _properties(self, node: Any, seen: set[str]) -> dict[str, Any]:
+        if not isinstance(node, dict) or len(seen) > _MAX_DEPTH:
+            return {}
+        name = self._ref_name(node.get("$ref"))
+        found: dict[str, Any] = {}
+        if name is not None and name not in seen:
+            found.update(self._properties(self.schemas.get(name), seen | {name}))
+        for part in node.get("allOf") or []:
+            found.update(self._properties(part, seen))
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            found.update(properties)
+        return found
+
+    def _is_hidden(self, schema: Any, seen: set[str]) -> bool:
+        if not isinstance(schema, dict) or len(seen) > _MAX_DEPTH:
+            return False
+        if schema.get(self.hidden) is True:
+            return True
+        name = self._ref_name(schema.get("$ref"))
+        if name is None or name in seen:
+            return False
+        return self._is_hidden(self.schemas.get(name), seen | {name})
+
+    @staticmethod
+    def _ref_name(ref: Any) -> str | None:
+        """The named schema a reference points at (in `schemas.json` or beside it), else None."""
+        if not isinstance(ref, str):
+            return None
+        for prefix in (DEFS_PREFIX, _LOCAL):
+            if ref.startswith(prefix):
+                rest = ref[len(prefix) :]
+                if "/" not in rest:
+                    return rest.replace("~1", "/").replace("~0", "~")
+        return None
