@@ -75,11 +75,15 @@ class OpenApiView:
                 out[key] = self.view(value)
             else:
                 out[key] = value
-        required = out.get("required")
-        if isinstance(required, list) and required:
+        parts = out.get("allOf")
+        # `allOf: [{$ref: Base}, {required: [password]}]`: a part's required may name its siblings' fields.
+        holders = [out, *(p for p in parts if isinstance(p, dict))] if isinstance(parts, list) else [out]
+        if any(isinstance(h.get("required"), list) and h["required"] for h in holders):
             hidden = self._hidden_names(node)
-            if hidden:
-                out["required"] = [name for name in required if name not in hidden]
+            for holder in holders if hidden else ():
+                required = holder.get("required")
+                if isinstance(required, list):
+                    holder["required"] = [name for name in required if name not in hidden]
         discriminator = node.get("x-discriminator")
         if isinstance(discriminator, dict) and isinstance(discriminator.get("propertyName"), str):
             for kind in ("oneOf", "anyOf"):
