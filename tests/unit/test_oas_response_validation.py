@@ -257,3 +257,49 @@ def test_the_view_leaves_schemas_without_openapi_keywords_alone() -> None:
     assert view.named() == schemas
     cyclic = {"A": {"allOf": [{"$ref": "#/$defs/A"}], "required": ["a"]}}  # never followed forever
     assert OpenApiView(cyclic, "writeOnly").named() == cyclic
+
+
+# --- formats -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("schema", "body", "valid"),
+    [
+        ({"type": "integer", "format": "int32"}, 2**31 - 1, True),
+        ({"type": "integer", "format": "int32"}, 2**31, False),
+        ({"type": "integer", "format": "int32"}, -(2**31) - 1, False),
+        ({"type": "integer", "format": "int64"}, 2**63, False),
+        ({"type": "integer", "format": "int64", "minimum": 5}, 4, False),  # its own bound still holds
+        ({"type": "string", "format": "date"}, "2026-12-01", True),
+        ({"type": "string", "format": "date"}, "2026-12-01T00:00:00Z", False),
+        ({"type": "string", "format": "date"}, "2026-13-01", False),
+        ({"type": "string", "format": "date-time"}, "2026-12-01T05:06:07.123+01:00", True),
+        ({"type": "string", "format": "date-time"}, "2026-12-01", False),
+        ({"type": "string", "format": "date-time"}, "2026-12-01 05:06:07", False),
+        ({"type": "string", "format": "byte"}, "aGVsbG8=", True),
+        ({"type": "string", "format": "byte"}, "not base64!", False),
+        ({"type": "string", "format": "email"}, "not an address", True),  # not OpenAPI's: annotation
+        ({"type": "integer", "format": "unixtime"}, 2**40, True),
+        ({"type": ["string", "null"], "format": "date"}, None, True),
+        ({"type": "number", "format": "float"}, 1e300, True),  # float/double: no bound asserted
+    ],
+)
+def test_openapi_data_type_formats_hold(schema: dict[str, Any], body: Any, valid: bool) -> None:
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/x": {"post": {"operationId": "x", "responses": {"200": _json({"properties": {"v": schema}})}}}
+        },
+    }
+    version = import_document(document, api="t", version="v1").version
+    assert _check(version, 200, {"v": body}) is valid
+
+
+def test_a_format_in_a_named_schema_holds_and_the_contract_keeps_it_as_written() -> None:
+    version = _version(
+        {"200": _json({"$ref": "#/components/schemas/N"})}, {"N": {"type": "integer", "format": "int32"}}
+    )
+    assert _check(version, 200, 7) is True
+    assert _check(version, 200, 2**32) is False
+    assert version.schemas["N"] == {"type": "integer", "format": "int32"}

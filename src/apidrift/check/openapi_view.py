@@ -10,7 +10,10 @@ is validated with are this view of them, for one direction:
   body is judged by the branch it names, never by another it happens to fit, and a value no branch
   is named by is refused;
 - a property that is `writeOnly` is not required of a response, one that is `readOnly` not of a
-  request (OpenAPI 3.0.3 Schema Object: "the required will take effect on the request only").
+  request (OpenAPI 3.0.3 Schema Object: "the required will take effect on the request only");
+- the formats OpenAPI's Data Types define hold (with `formats`): `int32`/`int64` as their bounds,
+  `date`, `date-time` (RFC 3339) and `byte` (base64) as patterns; other formats stay annotations,
+  as JSON Schema 2020-12 leaves them.
 """
 
 from __future__ import annotations
@@ -40,20 +43,32 @@ _LISTS: Final = ("allOf", "anyOf", "oneOf", "prefixItems")
 _MAPS: Final = ("properties", "patternProperties", "$defs", "dependentSchemas")
 # Reference chains followed to find a property's schema; deeper ones are left as written.
 _MAX_DEPTH: Final = 32
+_DATE: Final = r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
+_TIME: Final = r"([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)"
+# What each OpenAPI format asserts, as JSON Schema; base64 in either alphabet, padded or not.
+FORMATS: Final[Mapping[str, JSONSchema]] = {
+    "int32": {"minimum": -(2**31), "maximum": 2**31 - 1},
+    "int64": {"minimum": -(2**63), "maximum": 2**63 - 1},
+    "date": {"pattern": f"^{_DATE}$"},
+    "date-time": {"pattern": f"^{_DATE}[Tt]{_TIME}$"},
+    "byte": {"pattern": "^[A-Za-z0-9+/_-]*={0,2}$"},
+}
 
 
-def needs_view(schemas: Mapping[str, JSONSchema]) -> bool:
+def needs_view(schemas: Mapping[str, JSONSchema], *, formats: bool = True) -> bool:
     """Whether any named schema holds what the view rewrites (most contracts hold none: no copy)."""
     text = repr(schemas)
-    return "'x-discriminator'" in text or "'writeOnly'" in text or "'readOnly'" in text
+    keys = ("'x-discriminator'", "'writeOnly'", "'readOnly'", *(("'format'",) if formats else ()))
+    return any(key in text for key in keys)
 
 
 class OpenApiView:
     """Rewrites schemas of one version for one direction (`hidden`: the access a body never carries)."""
 
-    def __init__(self, schemas: Mapping[str, JSONSchema], hidden: Hidden) -> None:
+    def __init__(self, schemas: Mapping[str, JSONSchema], hidden: Hidden, *, formats: bool = True) -> None:
         self.schemas = schemas
         self.hidden = hidden
+        self.formats = formats
 
     def named(self) -> dict[str, JSONSchema]:
         """Every named schema, viewed."""
@@ -84,6 +99,12 @@ class OpenApiView:
                 required = holder.get("required")
                 if isinstance(required, list):
                     holder["required"] = [name for name in required if name not in hidden]
+        asserted = (
+            FORMATS.get(node["format"]) if self.formats and isinstance(node.get("format"), str) else None
+        )
+        if asserted is not None:
+            # A part of its own: the node's own bounds and pattern stay as they are beside it.
+            out["allOf"] = [*(parts if isinstance(parts, list) else ()), asserted]
         discriminator = node.get("x-discriminator")
         if isinstance(discriminator, dict) and isinstance(discriminator.get("propertyName"), str):
             for kind in ("oneOf", "anyOf"):
