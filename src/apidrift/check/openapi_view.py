@@ -57,9 +57,15 @@ FORMATS: Final[Mapping[str, JSONSchema]] = {
 
 def needs_view(schemas: Mapping[str, JSONSchema], *, formats: bool = True) -> bool:
     """Whether any named schema holds what the view rewrites (most contracts hold none: no copy)."""
-    text = repr(schemas)
-    keys = ("'x-discriminator'", "'writeOnly'", "'readOnly'", *(("'format'",) if formats else ()))
-    return any(key in text for key in keys)
+    return bool(_triggers(repr(schemas), formats=formats, hidden=("'writeOnly'", "'readOnly'")))
+
+
+def _triggers(text: str, *, formats: bool, hidden: tuple[str, ...]) -> list[str]:
+    """What in a schema's `repr` the view may rewrite (a cheap test: a value may spell one too)."""
+    keys = ["'x-discriminator'", *hidden]
+    if formats:
+        keys += [f"'{name}'" for name in FORMATS]
+    return [key for key in keys if key in text]
 
 
 class OpenApiView:
@@ -71,8 +77,16 @@ class OpenApiView:
         self.formats = formats
 
     def named(self) -> dict[str, JSONSchema]:
-        """Every named schema, viewed."""
-        return {name: self.view(schema) for name, schema in self.schemas.items()}
+        """Every named schema, viewed; one holding nothing the view rewrites is kept as it is (not
+        walked: most of a large contract)."""
+        texts = {name: repr(schema) for name, schema in self.schemas.items()}
+        # A required field may be hidden by a schema it refers to: `required` then triggers a walk.
+        anywhere = any(f"'{self.hidden}'" in text for text in texts.values())
+        hidden = ("'required'",) if anywhere else ()
+        return {
+            name: self.view(schema) if _triggers(texts[name], formats=self.formats, hidden=hidden) else schema
+            for name, schema in self.schemas.items()
+        }
 
     def view(self, node: Any) -> Any:
         """A copy of `node` with discriminators enforced and hidden properties not required."""
