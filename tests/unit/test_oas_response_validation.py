@@ -303,3 +303,21 @@ def test_a_format_in_a_named_schema_holds_and_the_contract_keeps_it_as_written()
     assert _check(version, 200, 7) is True
     assert _check(version, 200, 2**32) is False
     assert version.schemas["N"] == {"type": "integer", "format": "int32"}
+
+
+def test_a_branch_that_is_itself_a_union_keeps_the_values_its_members_pin() -> None:
+    schemas = {
+        "A": {
+            "type": "object",
+            "required": ["kind"],
+            "properties": {"kind": {"const": "a"}, "n": {"type": "integer"}},
+        },
+        "B": {"type": "object", "required": ["kind"], "properties": {"kind": {"const": "b"}}},
+        "AorB": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]},
+        "C": {"type": "object", "required": ["kind"], "properties": {"kind": {"const": "c"}}},
+    }
+    branches = [{"$ref": "#/components/schemas/AorB"}, {"$ref": "#/components/schemas/C"}]
+    discriminated = {"oneOf": branches, "discriminator": {"propertyName": "kind"}}
+    version = _version({"200": _json(discriminated)}, schemas)
+    assert [_check(version, 200, {"kind": k}) for k in ("a", "b", "c", "d")] == [True, True, True, False]
+    assert _check(version, 200, {"kind": "a", "n": "x"}) is False

@@ -158,7 +158,8 @@ class OpenApiView:
         return out
 
     def _pinned(self, node: Any, prop: str, seen: set[str]) -> list[Any]:
-        """The values a schema pins `prop` to (`const`, or `enum`), through `$ref`s and `allOf` parts."""
+        """The values a schema pins `prop` to (`const`, or `enum`), through `$ref`s, `allOf` parts and
+        union members."""
         if not isinstance(node, dict) or len(seen) > _MAX_DEPTH:
             return []
         name = self._ref_name(node.get("$ref"))
@@ -172,8 +173,11 @@ class OpenApiView:
                 found.append(own["const"])
             elif isinstance(own.get("enum"), list):
                 found += own["enum"]
-        for part in node.get("allOf") or []:
-            found += self._pinned(part, prop, seen)
+        # A union's members may each pin a value of their own: any of them selects the branch.
+        for kind in ("allOf", "oneOf", "anyOf"):
+            parts = node.get(kind)
+            for part in parts if isinstance(parts, list) else ():
+                found += self._pinned(part, prop, seen)
         return found
 
     # --- readOnly / writeOnly ------------------------------------------------------------------
