@@ -15,6 +15,7 @@ CASES.yaml (paths relative to it):
         valid: true                 # the verdict the OpenAPI Specification gives
         peer: false                 # the peer's verdict, only where it differs (optional)
         source: "openapi-core tests/…::test_x"
+        deliberate: "why"           # apidrift departs from `valid` on purpose (optional)
     schemas:                        # a schema alone, wrapped in a one-operation document
       - oas: "3.0.3"
         schema: {type: string, nullable: true}
@@ -28,8 +29,9 @@ recording (`RecordingChecker.check`: strict validation against the one version).
 first case of each document also runs through `apidrift import-openapi` and `apidrift check
 --recordings` in a subprocess, and its verdict must be the in-process one. Outcomes: agree; missed
 (accepted, the specification refuses: drift not seen, the worst); false (refused, the
-specification allows); refused (an error about the document or the recording); fault (a traceback).
-The exit code is 1 when anything but agreement is left.
+specification allows); refused (an error about the document or the recording); fault (a traceback);
+deliberate (a departure the case names with its reason). The exit code is 1 when anything but
+agreement or a deliberate departure is left.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ from apidrift.errors import ApidriftError
 from apidrift.openapi.sources import import_openapi_file
 
 LABEL = "v1"
-OUTCOMES = ("agree", "missed", "false", "refused", "fault")
+OUTCOMES = ("agree", "missed", "false", "refused", "fault", "deliberate")
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class Case:
     valid: bool
     source: str = ""
     peer: bool | None = None
+    deliberate: str = ""
 
 
 @dataclass
@@ -106,6 +109,7 @@ def _case(entry: dict[str, Any]) -> Case:
         valid=bool(entry["valid"]),
         source=str(entry.get("source", "")),
         peer=entry.get("peer"),
+        deliberate=str(entry.get("deliberate", "")),
     )
 
 
@@ -160,6 +164,8 @@ def verdict(checker: RecordingChecker, version: ContractVersion, case: Case) -> 
     detail = "; ".join(v.describe() for v in checked.result.violations[:2])
     if valid == case.valid:
         return "agree", detail
+    if case.deliberate:
+        return "deliberate", case.deliberate
     return ("missed" if valid else "false"), detail
 
 
@@ -221,7 +227,8 @@ def _cli_check(
         check=False,
     )
     sweep.cli_runs += 1
-    in_process = {"agree": case.valid, "missed": True, "false": False}.get(outcome)
+    disagrees = outcome in ("missed", "false", "deliberate")
+    in_process = case.valid if outcome == "agree" else (not case.valid if disagrees else None)
     by_cli = {0: True, 1: False}.get(done.returncode)
     if imported.returncode not in (0, 1) or by_cli != in_process:
         sweep.cli_mismatches.append(
@@ -240,7 +247,7 @@ def table(sweep: Sweep) -> str:
         "| outcome | document | operation | status | expected | peer | source | apidrift says |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
-    order = {o: i for i, o in enumerate(("missed", "fault", "false", "refused", "agree"))}
+    order = {o: i for i, o in enumerate(("missed", "fault", "false", "refused", "deliberate", "agree"))}
     for case, outcome, detail in sorted(sweep.rows, key=lambda r: order[r[1]]):
         if outcome == "agree" and case.peer is None:
             continue
@@ -264,7 +271,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.markdown:
         args.markdown.write_text(text, encoding="utf-8")
     counts = sweep.counts
-    return 0 if counts["agree"] == len(sweep.rows) and not sweep.cli_mismatches else 1
+    settled = counts["agree"] + counts["deliberate"]
+    return 0 if settled == len(sweep.rows) and not sweep.cli_mismatches else 1
 
 
 if __name__ == "__main__":
