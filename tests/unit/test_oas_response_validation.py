@@ -321,3 +321,13 @@ def test_a_branch_that_is_itself_a_union_keeps_the_values_its_members_pin() -> N
     version = _version({"200": _json(discriminated)}, schemas)
     assert [_check(version, 200, {"kind": k}) for k in ("a", "b", "c", "d")] == [True, True, True, False]
     assert _check(version, 200, {"kind": "a", "n": "x"}) is False
+
+
+def test_a_discriminated_body_is_explained_by_the_branch_its_value_selects() -> None:
+    validator = ResponseValidator(_pets("oneOf", {"propertyName": "petType"}))
+    wrong_field = validator.validate("x", 200, {"petType": "Dog", "packSize": "many"})
+    assert [(v.field, v.keyword) for v in wrong_field.violations] == [("packSize", "type")]
+    unknown = validator.validate("x", 200, {"petType": "Cow"})
+    assert [(v.field, v.keyword, v.expected) for v in unknown.violations] == [
+        ("petType", "enum", ["Cat", "Dog"])
+    ]

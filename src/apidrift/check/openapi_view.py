@@ -121,15 +121,22 @@ class OpenApiView:
             out["allOf"] = [*(parts if isinstance(parts, list) else ()), asserted]
         discriminator = node.get("x-discriminator")
         if isinstance(discriminator, dict) and isinstance(discriminator.get("propertyName"), str):
-            for kind in ("oneOf", "anyOf"):
-                if isinstance(out.get(kind), list):
-                    out[kind] = self._discriminated(out[kind], discriminator)
+            kind = next((k for k in ("oneOf", "anyOf") if isinstance(out.get(k), list)), None)
+            if kind is not None:
+                whole, parts = self._discriminated(out[kind], discriminator)
+                if whole:  # every branch is named: the union becomes the choice the value makes
+                    del out[kind]
+                    out["allOf"] = [*out.get("allOf", ()), *parts]
+                else:
+                    out[kind] = parts
         return out
 
     # --- discriminators ------------------------------------------------------------------------
 
-    def _discriminated(self, branches: list[Any], discriminator: dict[str, Any]) -> list[Any]:
-        """Each named branch restricted to the property values that select it; unnamed ones as written."""
+    def _discriminated(self, branches: list[Any], discriminator: dict[str, Any]) -> tuple[bool, list[Any]]:
+        """(True, `allOf` parts) that require a value some branch is selected by and, for each value,
+        the branch it selects (so an error is the selected branch's own, or the value's); when some
+        branch is not named, (False, the branches) with each named one restricted to its values."""
         prop = discriminator["propertyName"]
         names = [
             self._ref_name(b.get("$ref")) if isinstance(b, dict) and len(b) == 1 else None for b in branches
@@ -148,14 +155,20 @@ class OpenApiView:
                 for value in self._pinned(self.schemas.get(name), prop, set()):
                     if isinstance(value, str):
                         chosen.setdefault(value, name)
+
+        def selecting(name: str) -> JSONSchema:
+            values = [value for value, target in chosen.items() if target == name]
+            return {"properties": {prop: {"enum": values}}, "required": [prop]}
+
+        if None not in names:
+            parts: list[Any] = [{"properties": {prop: {"enum": list(chosen)}}, "required": [prop]}]
+            for name, branch in dict(zip(names, branches, strict=True)).items():
+                parts.append({"if": selecting(str(name)), "then": branch})
+            return True, parts
         out = []
         for branch, name in zip(branches, names, strict=True):
-            if name is None:
-                out.append(branch)
-                continue
-            values = [value for value, target in chosen.items() if target == name]
-            out.append({**branch, "properties": {prop: {"enum": values}}, "required": [prop]})
-        return out
+            out.append(branch if name is None else {**branch, **selecting(name)})
+        return False, out
 
     def _pinned(self, node: Any, prop: str, seen: set[str]) -> list[Any]:
         """The values a schema pins `prop` to (`const`, or `enum`), through `$ref`s, `allOf` parts and
