@@ -3,18 +3,20 @@ range or as `default`, discriminators, readOnly/writeOnly and required (`check/o
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from apidrift.check.checker import RecordingChecker
 from apidrift.check.openapi_view import OpenApiView
-from apidrift.check.recordings import LoadedRecording, Provenance, Recording
+from apidrift.check.recordings import LoadedRecording, Provenance, Recording, write_recordings
 from apidrift.check.validation import ResponseValidator
 from apidrift.contracts.model import ContractVersion
 from apidrift.errors import UnknownOperationError
 from apidrift.openapi.convert import import_document
 from apidrift.traffic.requests import RequestValidator
+from cli_support import run_cli
 
 
 def _version(responses: dict[str, Any], schemas: dict[str, Any] | None = None, **op: Any) -> ContractVersion:
@@ -331,3 +333,44 @@ def test_a_discriminated_body_is_explained_by_the_branch_its_value_selects() -> 
     assert [(v.field, v.keyword, v.expected) for v in unknown.violations] == [
         ("petType", "enum", ["Cat", "Dog"])
     ]
+
+
+# --- the command line ----------------------------------------------------------------------------
+
+RANGED_DOC = """\
+openapi: 3.0.3
+info: {title: Ranged, version: 1.0.0}
+paths:
+  /items:
+    get:
+      operationId: listItems
+      responses:
+        '2XX':
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, required: [id], properties: {id: {type: string, format: date}}}
+        default:
+          description: error
+          content:
+            application/json:
+              schema: {type: object, required: [code], properties: {code: {type: integer}}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "exit_code"),
+    [(201, {"id": "2026-12-01"}, 0), (201, {"id": "2026-12-01T00:00:00Z"}, 1), (503, {"code": 1}, 0)],
+)
+def test_check_judges_a_recording_by_the_range_or_default_that_documents_it(
+    tmp_path: Path, status: int, body: Any, exit_code: int
+) -> None:
+    (tmp_path / "ranged.yaml").write_text(RANGED_DOC, encoding="utf-8")
+    imported = run_cli("import-openapi", "ranged.yaml", "--contracts", "contracts", cwd=tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    recording = Recording(operation="listItems", method="GET", path="/items", status=status, body=body)
+    write_recordings(tmp_path / "mine", [("r.json", recording)])
+    args = ("check", "--api", "ranged", "--contracts", "contracts", "--recordings", "mine", "--no-reports")
+    checked = run_cli(*args, cwd=tmp_path)
+    assert checked.returncode == exit_code, checked.stdout + checked.stderr
+    assert "documents no status" not in checked.stdout + checked.stderr
