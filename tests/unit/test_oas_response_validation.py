@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from apidrift.check.checker import RecordingChecker
 from apidrift.check.openapi_view import OpenApiView
@@ -14,6 +16,7 @@ from apidrift.check.recordings import LoadedRecording, Provenance, Recording, wr
 from apidrift.check.validation import ResponseValidator
 from apidrift.contracts.model import ContractVersion
 from apidrift.errors import UnknownOperationError
+from apidrift.generate.strategies import from_schema
 from apidrift.openapi.convert import import_document
 from apidrift.traffic.requests import RequestValidator
 from cli_support import run_cli
@@ -374,3 +377,23 @@ def test_check_judges_a_recording_by_the_range_or_default_that_documents_it(
     checked = run_cli(*args, cwd=tmp_path)
     assert checked.returncode == exit_code, checked.stdout + checked.stderr
     assert "documents no status" not in checked.stdout + checked.stderr
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_generated_values_hold_the_formats_validation_asserts(data: st.DataObject) -> None:
+    # The simulator and the fuzzer generate from the contract and answer only what validates.
+    schema = {
+        "type": "object",
+        "required": ["d", "t", "b", "i", "j"],
+        "properties": {
+            "d": {"type": "string", "format": "date"},
+            "t": {"type": "string", "format": "date-time"},
+            "b": {"type": "string", "format": "byte"},
+            "i": {"type": "integer", "format": "int32", "minimum": -5},
+            "j": {"type": "integer", "format": "int64"},
+        },
+    }
+    version = _version({"200": _json(schema)})
+    body = data.draw(from_schema(version.operation("x").responses["200"].schema, version.schemas))
+    assert ResponseValidator(version).validate("x", 200, body).violations == ()
