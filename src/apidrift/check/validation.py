@@ -14,6 +14,7 @@ import jsonschema_rs
 
 from apidrift.check.body_fields import FieldPlan, admitted, undocumented_paths
 from apidrift.check.closed import close_response, closed_base, closed_document
+from apidrift.check.openapi_view import Hidden, OpenApiView, needs_view
 from apidrift.check.patterns import UnsupportedPattern, compile_validator, rs_registry, unsupported_patterns
 from apidrift.check.shapes import FieldShape, SchemaFlattener
 from apidrift.contracts.model import SCHEMAS_FILE, ContractVersion, JSONSchema, schemas_document
@@ -105,13 +106,19 @@ def field_path(path: Iterable[Any]) -> str:
 class ResponseValidator:
     """Validates bodies against one contract version; compiled validators are cached per schema."""
 
+    # The access a response never carries: its `writeOnly` fields are not required of it.
+    hidden: Hidden = "writeOnly"
+
     def __init__(self, version: ContractVersion) -> None:
         self.version = version
+        # Bodies are validated with what OpenAPI adds to JSON Schema enforced (`check/openapi_view.py`).
+        self._view = OpenApiView(version.schemas, self.hidden) if needs_view(version.schemas) else None
+        self._checked = self._view.named() if self._view is not None else version.schemas
         self._fast: dict[tuple[str, str], Any] = {}
         self._valid: dict[tuple[str, str], ValidationResult] = {}
         self._shapes: dict[tuple[str, str], dict[str, FieldShape]] = {}
         self._flattener = SchemaFlattener(version.schemas)
-        document = schemas_document(version.api, version.version, version.schemas)
+        document = schemas_document(version.api, version.version, self._checked)
         # One regex engine everywhere (`check/patterns.py`): linear time; what it cannot run is skipped.
         self._rs_registry = rs_registry(version.base + SCHEMAS_FILE, document)
         self._unsupported: tuple[UnsupportedPattern, ...] | None = None
@@ -131,21 +138,21 @@ class ResponseValidator:
             if raw is not None:
                 where = closed_base(self.version.api, self.version.version)
                 schema_id = f"{where}op-{quote(op_id, safe='')}-{status}.json"
-                schema = close_response(raw, self.version.schemas, schema_id=schema_id)
+                schema = close_response(self._viewed(raw), self._checked, schema_id=schema_id)
             self._closed[key] = None if schema is None else self._compile_closed(schema)
         return self._closed[key]
 
     def _compile_closed(self, schema: JSONSchema) -> Any:
         if self._closed_registry is None:
             v = self.version
-            document = closed_document(v.api, v.version, v.schemas)
+            document = closed_document(v.api, v.version, self._checked)
             self._closed_registry = rs_registry(document["$id"], document)
         return compile_validator(schema, self._closed_registry)
 
     def _body_schema(self, op_id: str, status: str) -> JSONSchema | None:
         """The documented body schema as the contract holds it (not rooted); None when there is none.
         A subclass that validates another body (a request's) overrides this and `_schema`."""
-        spec = self.version.operation(op_id).responses.get(status)
+        spec = self.version.operation(op_id).response_for(status)
         return spec.schema if spec is not None else None
 
     def documented_schema(self, op_id: str, status: str) -> JSONSchema | None:
@@ -155,10 +162,17 @@ class ResponseValidator:
     def _schema(self, op_id: str, status: str) -> JSONSchema:
         return self.version.response_schema(op_id, status)
 
+    def _viewed(self, schema: JSONSchema) -> JSONSchema:
+        """A body schema as it is validated (see `OpenApiView`)."""
+        if self._view is None and not needs_view({"": schema}):
+            return schema
+        viewed: JSONSchema = (self._view or OpenApiView(self.version.schemas, self.hidden)).view(schema)
+        return viewed
+
     def _compiled(self, op_id: str, status: str) -> Any:
         fast = self._fast.get((op_id, status))
         if fast is None:
-            fast = compile_validator(self._schema(op_id, status), self._rs_registry)
+            fast = compile_validator(self._viewed(self._schema(op_id, status)), self._rs_registry)
             self._fast[(op_id, status)] = fast
         return fast
 

@@ -119,15 +119,15 @@ class ContractVersion:
     def response_schema(self, op_id: str, status: str | int) -> JSONSchema:
         """The schema of a response body, rooted so that its references resolve in `registry`."""
         operation = self.operation(op_id)
-        spec = operation.responses.get(str(status))
+        spec = operation.response_for(status)
         if spec is None:
             documented = ", ".join(sorted(operation.responses)) or "none"
             raise UnknownOperationError(
                 f"{op_id} in {self.version} documents no status {status} (documented: {documented})"
             )
         if spec.schema is None:
-            return {"$schema": DRAFT, "$id": self._schema_id(op_id, str(status))}
-        return rooted(spec.schema, self._schema_id(op_id, str(status)))
+            return {"$schema": DRAFT, "$id": self._schema_id(op_id, spec.status)}
+        return rooted(spec.schema, self._schema_id(op_id, spec.status))
 
     def request_schema(self, op_id: str) -> JSONSchema | None:
         body = self.operation(op_id).request_body

@@ -211,6 +211,19 @@ class Operation:
     def query_params(self) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.location == "query")
 
+    def response_for(self, status: str | int) -> ResponseSpec | None:
+        """The documented response that covers an HTTP status, as OpenAPI's Responses Object says: the
+        status itself, else its range (`4XX`, any case), else `default`; None when none covers it."""
+        code = str(status)
+        exact = self.responses.get(code)
+        if exact is not None or not (len(code) == 3 and code.isdigit()):
+            return exact
+        wildcard = f"{code[0]}XX"
+        for key, spec in self.responses.items():
+            if key.upper() == wildcard:
+                return spec
+        return self.responses.get("default")
+
 
 def operation_to_json(op: Operation) -> dict[str, Any]:
     return {

@@ -9,8 +9,10 @@ fields, arrays, anyOf/oneOf/allOf and the usual string/number/array bounds.
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Callable, Mapping
+from datetime import UTC
 from typing import Any
 
 from hypothesis import strategies as st
@@ -78,7 +80,7 @@ class SchemaStrategies:
         if kind == "boolean":
             return st.booleans()
         if kind == "integer":
-            return st.integers(schema.get("minimum"), schema.get("maximum"))
+            return st.integers(*_format_bounds(schema))
         if kind == "number":
             return st.one_of(
                 st.integers(schema.get("minimum"), schema.get("maximum")),
@@ -87,7 +89,8 @@ class SchemaStrategies:
                 ),
             )
         if kind == "string":
-            return self._string(schema)
+            formatted = _FORMATTED.get(schema.get("format")) if _plain(schema) else None
+            return formatted if formatted is not None else self._string(schema)
         if kind == "array":
             items = schema.get("items")
             low = int(schema.get("minItems", 0))
@@ -160,3 +163,28 @@ def from_schema(
     """A strategy of instances of `schema` (whose `$ref`s resolve in `defs`); `include_optional`
     limits which optional fields may appear, by field path, to keep instances small and focused."""
     return SchemaStrategies(defs, include_optional).for_schema(schema)
+
+
+# OpenAPI's data-type formats, which validation asserts (`check/openapi_view.py`): values that hold.
+_FORMATTED: dict[Any, st.SearchStrategy[str]] = {
+    "date": st.dates().map(lambda d: d.isoformat()),
+    "date-time": st.datetimes(timezones=st.just(UTC)).map(lambda t: t.isoformat()),
+    "byte": st.binary(max_size=12).map(lambda b: base64.b64encode(b).decode("ascii")),
+}
+_FORMAT_BOUNDS: dict[Any, tuple[int, int]] = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
+
+def _plain(schema: JSONSchema) -> bool:
+    """A string schema with no bound of its own beside its format (else the bounds decide)."""
+    return not any(key in schema for key in ("pattern", "minLength", "maxLength"))
+
+
+def _format_bounds(schema: JSONSchema) -> tuple[Any, Any]:
+    """An integer schema's bounds, narrowed to its format's (`int32`, `int64`)."""
+    low, high = schema.get("minimum"), schema.get("maximum")
+    bounds = _FORMAT_BOUNDS.get(schema.get("format"))
+    if bounds is None:
+        return low, high
+    low = bounds[0] if not isinstance(low, int | float) else max(low, bounds[0])
+    high = bounds[1] if not isinstance(high, int | float) else min(high, bounds[1])
+    return low, high

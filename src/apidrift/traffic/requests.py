@@ -28,6 +28,9 @@ REQUEST = "request"  # the pseudo-status a request body is validated under
 class RequestValidator(ResponseValidator):
     """A `ResponseValidator` of request bodies (under the status `request`) and parameters."""
 
+    # A request never carries `readOnly` fields: they are not required of it.
+    hidden = "readOnly"
+
     def __init__(self, version: Any) -> None:
         super().__init__(version)
         self._params: dict[tuple[str, str, str], Any] = {}
