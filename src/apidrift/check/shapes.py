@@ -10,11 +10,13 @@ from apidrift.check.schema_facts import (
     ANNOTATION_KEYWORDS,
     CONSTRAINT_KEYWORDS,
     DETAIL_KEYWORDS,
+    INLINED,
     PARTIAL,
     SCHEMA_VALUED,
     WALKED_APPLICATORS,
     enum_of,
     hashable,
+    inline_refs,
     is_constraining,
     partial,
     ref_name,
@@ -388,6 +390,8 @@ class SchemaFlattener:
     def _constraint(self, keyword: str, value: Any) -> Any:
         if self.detail and keyword in SCHEMA_VALUED and isinstance(value, dict):
             return "schema"  # its content is walked as the field `*`
+        if self.detail and keyword in INLINED:
+            value = inline_refs(value, self.defs)
         return hashable(value)
 
     def _parts(self, node: JSONSchema) -> tuple[str, ...]:
