@@ -42,6 +42,8 @@ class ChangeKind(StrEnum):
     CONSTRAINT_NARROWED = "constraint-narrowed"
     CONSTRAINT_WIDENED = "constraint-widened"
     CONSTRAINT_CHANGED = "constraint-changed"
+    # Neither admits a value of the other (two distinct known formats): narrowed and widened at once.
+    CONSTRAINT_REPLACED = "constraint-replaced"
     TYPE_WIDENED = "type-widened"
     TYPE_NARROWED = "type-narrowed"
     UNION_MEMBER_ADDED = "union-member-added"

@@ -35,6 +35,16 @@ RULES = (
     *directional(K.CONSTRAINT_NARROWED, K.CONSTRAINT_WIDENED, "bound"),
     *(
         Rule(
+            K.CONSTRAINT_REPLACED,
+            side,
+            B,
+            "no value of the old admitted by the new (two distinct known formats): breaks both ways",
+        )
+        for side in S
+        if side is not S.OPERATION
+    ),
+    *(
+        Rule(
             K.CONSTRAINT_CHANGED,
             side,
             W,
@@ -52,10 +62,11 @@ class Direction(StrEnum):
     NARROWED = "narrowed"
     WIDENED = "widened"
     UNDECIDED = "undecided"
+    REPLACED = "replaced"  # nothing admitted before is admitted now
 
 
-N, WD, U = Direction.NARROWED, Direction.WIDENED, Direction.UNDECIDED
-KIND = {N: K.CONSTRAINT_NARROWED, WD: K.CONSTRAINT_WIDENED, U: K.CONSTRAINT_CHANGED}
+N, WD, U, R = Direction.NARROWED, Direction.WIDENED, Direction.UNDECIDED, Direction.REPLACED
+KIND = {N: K.CONSTRAINT_NARROWED, WD: K.CONSTRAINT_WIDENED, U: K.CONSTRAINT_CHANGED, R: K.CONSTRAINT_REPLACED}
 _ABSENT = object()
 # Bounds whose larger value admits fewer values, and those whose smaller value does.
 CONDITIONAL = ("if", "then", "else")
@@ -67,6 +78,10 @@ LOWER = frozenset({"minimum", "exclusiveMinimum", "minLength", "minItems", "minP
 UPPER = frozenset({"maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties", "maxContains"})
 # Formats that admit every value of another (int32 values are all int64 values).
 FORMAT_WITHIN = {("int32", "int64"), ("float", "double")}
+# String formats no one string satisfies two of (JSON Schema 2020-12 and RFC 3339/3986/4122/5321
+# syntax): a URI needs a scheme starting with a letter and a colon, which none of the others has.
+# ipv6 (`fe80::1` is a URI too), hostname (a uuid is a hostname) and byte are left out for that reason.
+FORMAT_DISJOINT = frozenset({"date", "date-time", "time", "duration", "email", "uuid", "ipv4", "uri"})
 # What an absent keyword means, so that stating its default is no change.
 DEFAULTS: dict[str, Any] = {
     "uniqueItems": False,
@@ -367,6 +382,8 @@ def _format(old: Any, new: Any) -> tuple[Direction, str]:
         return WD, ""
     if (new, old) in FORMAT_WITHIN:
         return N, ""
+    if old in FORMAT_DISJOINT and new in FORMAT_DISJOINT:
+        return R, f"no {old} is a {new}: every old value is refused and every new one unexpected"
     return U, f"formats {old!r} and {new!r} are not known to contain one another"
 
 
