@@ -1,0 +1,94 @@
+"""Gaps found by sweeping JSON-schema diff peers' pairs (getsentry/json-schema-diff's fixtures, each
+wrapped as a request and as a response body by tools/schema_pairs.py) through `apidrift diff`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from test_diff import diff, op, ref, version
+
+from apidrift.contracts.model import ContractVersion, JSONSchema
+from apidrift.diff.changes import Change, ChangeKind, Severity, Side
+
+K = ChangeKind
+B, W, INFO = Severity.BREAKING, Severity.WARNING, Severity.INFO
+
+
+def sent(label: str, body: JSONSchema, schemas: dict[str, JSONSchema] | None = None) -> ContractVersion:
+    return version(label, [op(None, method="POST", body=body)], schemas)
+
+
+def read(label: str, body: JSONSchema, schemas: dict[str, JSONSchema] | None = None) -> ContractVersion:
+    return version(label, [op(body)], schemas)
+
+
+def gravest(changes: list[Change]) -> Severity | None:
+    return max((c.severity for c in changes), key=lambda s: s.rank, default=None)
+
+
+def kinds(changes: list[Change]) -> set[tuple[ChangeKind, Severity]]:
+    return {(c.kind, c.severity) for c in changes}
+
+
+TUPLE: JSONSchema = {"type": "array", "prefixItems": [{"const": "start_unmerge"}, ref("Hello")]}
+
+
+def test_a_component_changed_under_a_tuple_position_is_seen_on_both_sides() -> None:
+    # getsentry range/add_minimum_in_array: `Hello` gains `minimum: 1`; the tuple itself is untouched.
+    loose: dict[str, Any] = {"Hello": {"type": "number"}}
+    tight: dict[str, Any] = {"Hello": {"type": "number", "minimum": 1}}
+    for side in (sent, read):
+        forward = diff(side("v1", TUPLE, loose), side("v2", TUPLE, tight))
+        backward = diff(side("v2", TUPLE, tight), side("v1", TUPLE, loose))
+        for changes in (forward, backward):
+            assert [(c.kind, c.path) for c in changes] == [(K.CONSTRAINT_CHANGED, "")], changes
+            assert changes[0].severity is W  # a whole-compared tuple cannot say which way it moved
+
+
+def test_a_tuple_position_renamed_to_the_same_schema_is_no_change() -> None:
+    moved = {"type": "array", "prefixItems": [{"const": "start_unmerge"}, ref("Greeting")]}
+    same = {"type": "number"}
+    assert diff(sent("v1", TUPLE, {"Hello": same}), sent("v2", moved, {"Greeting": same})) == []
+
+
+def test_a_recursive_component_in_a_tuple_is_compared_without_looping() -> None:
+    tree = {"type": "array", "prefixItems": [ref("Node")]}
+    node: dict[str, Any] = {"type": "object", "properties": {"kids": {"type": "array", "items": ref("Node")}}}
+    grown = {**node, "properties": {**node["properties"], "name": {"type": "string"}}}
+    forward = diff(sent("v1", tree, {"Node": node}), sent("v2", tree, {"Node": grown}))
+    assert [c.kind for c in forward] == [K.CONSTRAINT_CHANGED]
+
+
+UNION: JSONSchema = {"anyOf": [{"type": "object"}, {"type": "array"}]}
+
+
+def test_a_union_given_way_to_any_value_refuses_no_sender() -> None:
+    # getsentry events-diff/test1 read backwards: anyOf[object, array] -> {} takes every value it took.
+    widened = diff(sent("v1", UNION), sent("v2", {}))
+    assert K.UNION_MEMBER_REMOVED not in {c.kind for c in widened}
+    assert gravest(widened) is INFO
+    # The other way a request refuses strings, numbers, booleans and null it took.
+    assert gravest(diff(sent("v2", {}), sent("v1", UNION))) is B
+
+
+def test_a_union_given_way_to_any_value_may_surprise_readers() -> None:
+    widened = diff(read("v1", UNION), read("v2", {}))
+    assert K.UNION_MEMBER_REMOVED not in {c.kind for c in widened}
+    assert gravest(widened) in (W, B)
+    assert gravest(diff(read("v2", {}), read("v1", UNION))) is INFO
+
+
+def test_a_format_swapped_for_a_disjoint_one_breaks_senders_and_readers() -> None:
+    # getsentry format/format_change: uuid -> date-time, both ways, on every side.
+    uuid, stamp = {"type": "string", "format": "uuid"}, {"type": "string", "format": "date-time"}
+    for side in (sent, read):
+        for a, b in ((uuid, stamp), (stamp, uuid)):
+            changes = diff(side("v1", a), side("v2", b))
+            assert kinds(changes) == {(K.CONSTRAINT_REPLACED, B)}
+            assert changes[0].side in (Side.REQUEST, Side.RESPONSE)
+
+
+def test_formats_that_overlap_stay_undecided() -> None:
+    # An IPv6 address such as `fe80::1` is also a URI: the change is not known to refuse or admit.
+    a, b = {"type": "string", "format": "ipv6"}, {"type": "string", "format": "uri"}
+    assert kinds(diff(sent("v1", a), sent("v2", b))) == {(K.CONSTRAINT_CHANGED, W)}
