@@ -34,7 +34,7 @@ REF_ROOTS = ("#/definitions/", "#/$defs/")
 
 
 def _carry(node: Any) -> Any:
-    """The schema with draft-07 spellings moved to OpenAPI 3.1's: refs to components, tuples as prefixItems."""
+    """The schema in OpenAPI 3.1's spelling: refs into components, tuples as prefixItems."""
     if isinstance(node, list):
         return [_carry(item) for item in node]
     if not isinstance(node, dict):
@@ -62,7 +62,7 @@ def _definitions(schema: Any) -> dict[str, Any]:
 
 
 def wrap(schema: Any, side: str) -> dict[str, Any]:
-    """A minimal OpenAPI 3.1 document with `schema` as the request body (`req`) or 200 response body (`resp`)."""
+    """A minimal OpenAPI 3.1 document: `schema` as the request body (`req`) or 200 response (`resp`)."""
     content = {"application/json": {"schema": _carry(schema)}}
     operation: dict[str, Any] = {"operationId": "exchange", "responses": {"200": {"description": "ok"}}}
     if side == "req":
