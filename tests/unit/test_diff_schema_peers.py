@@ -92,3 +92,25 @@ def test_formats_that_overlap_stay_undecided() -> None:
     # An IPv6 address such as `fe80::1` is also a URI: the change is not known to refuse or admit.
     a, b = {"type": "string", "format": "ipv6"}, {"type": "string", "format": "uri"}
     assert kinds(diff(sent("v1", a), sent("v2", b))) == {(K.CONSTRAINT_CHANGED, W)}
+
+
+def test_a_union_with_a_branch_that_takes_anything_takes_anything() -> None:
+    # libopenapi AnyOfModified (`type: bool` is not a JSON type: the importer drops it, leaving `{}`):
+    # anyOf[{}] and anyOf[{}, integer] take every value, so a request that now wants strings or
+    # integers refuses senders, and one that takes them again refuses none.
+    for old, new in (
+        ({"anyOf": [{}]}, {"anyOf": [{"type": "string"}]}),
+        ({"anyOf": [{}, {"type": "integer"}]}, {"anyOf": [{"type": "string"}, {"type": "integer"}]}),
+        ({"anyOf": [{"type": "string"}, True]}, {"type": "string"}),
+    ):
+        narrowed = diff(sent("v1", old), sent("v2", new))
+        assert kinds(narrowed) == {(K.TYPE_NARROWED, B)}, narrowed
+        assert kinds(diff(sent("v2", new), sent("v1", old))) == {(K.TYPE_WIDENED, INFO)}
+        assert kinds(diff(read("v2", new), read("v1", old))) == {(K.TYPE_WIDENED, B)}
+
+
+def test_a_typeless_branch_that_constrains_still_leaves_the_union_typed() -> None:
+    # A branch with a bound but no type is not "anything": the union's types stay those given.
+    old = {"anyOf": [{"minLength": 1}, {"type": "integer"}]}
+    new = {"anyOf": [{"minLength": 1}, {"type": "integer"}, {"type": "boolean"}]}
+    assert K.TYPE_NARROWED not in {c.kind for c in diff(sent("v1", old), sent("v2", new))}

@@ -197,6 +197,15 @@ def is_constraining(node: JSONSchema) -> bool:
     return not node.keys() <= _DESCRIBING
 
 
+# What a flattener adds to a union member (where it came from), beside the schema's own keywords.
+_MEMBER_MARKS = frozenset({"__refs__", "__owner__"})
+
+
+def says_nothing(member: JSONSchema) -> bool:
+    """The union member admits every value (`{}`, `true`, or only describing keywords)."""
+    return member.keys() - _MEMBER_MARKS <= _DESCRIBING
+
+
 def types_of(member: JSONSchema) -> list[str]:
     kind = member.get("type")
     if isinstance(kind, str):

@@ -21,6 +21,7 @@ from apidrift.check.schema_facts import (
     partial,
     ref_name,
     refs_in,
+    says_nothing,
     sorted_unique,
     types_of,
 )
@@ -201,7 +202,9 @@ class SchemaFlattener:
             inner = member.get("__refs__")
             named = refs if len(refs) < 2 and not inner else tuple(sorted({*refs, *(inner or ())}))
         else:
-            types = sorted({t for m in members for t in types_of(m)})
+            # A branch that says nothing (`{}`, `true`) takes values of every type, as does its union.
+            open_branch = any(says_nothing(m) for m in members)
+            types = [] if open_branch else sorted({t for m in members for t in types_of(m)})
             named = tuple(sorted({*refs, *(r for m in members for r in m.get("__refs__", ()))}))
         enum = enum_of(members)
         keywords = self._keywords
