@@ -107,6 +107,9 @@ CAN_OCCUR: dict[ChangeKind, frozenset[Side]] = {
     K.MEDIA_TYPE_WIDENED: frozenset({S.REQUEST, S.RESPONSE, S.WEBHOOK}),
     K.MEDIA_TYPE_NARROWED: frozenset({S.REQUEST, S.RESPONSE, S.WEBHOOK}),
     K.MEDIA_TYPE_PARAMETERS_CHANGED: frozenset({S.REQUEST, S.RESPONSE, S.WEBHOOK}),
+    K.LINK_ADDED: frozenset({S.RESPONSE}),
+    K.LINK_REMOVED: frozenset({S.RESPONSE}),
+    K.LINK_CHANGED: frozenset({S.RESPONSE}),
 }
 
 

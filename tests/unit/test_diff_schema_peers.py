@@ -3,6 +3,7 @@ wrapped as a request and as a response body by tools/schema_pairs.py) through `a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from test_diff import diff, op, ref, version
@@ -114,3 +115,30 @@ def test_a_typeless_branch_that_constrains_still_leaves_the_union_typed() -> Non
     old = {"anyOf": [{"minLength": 1}, {"type": "integer"}]}
     new = {"anyOf": [{"minLength": 1}, {"type": "integer"}, {"type": "boolean"}]}
     assert K.TYPE_NARROWED not in {c.kind for c in diff(sent("v1", old), sent("v2", new))}
+
+
+def linked(links: dict[str, Any]) -> ContractVersion:
+    operation = op({"type": "object", "properties": {"id": {"type": "string"}}})
+    spec = operation.responses["200"]
+    return version("v", [replace(operation, responses={"200": replace(spec, links=links)})])
+
+
+LOCATE = {"operationId": "locateBurger", "parameters": {"burgerId": "$response.body#/id"}}
+
+
+def test_response_links_added_removed_and_moved() -> None:
+    # libopenapi's burgershop pair: a link gained, and one now names another operation.
+    a = linked({"Locate": LOCATE})
+    b = linked({"Locate": {**LOCATE, "operationId": "locateBurgerOhMy"}, "Again": LOCATE})
+    forward = diff(a, b)
+    assert {(c.kind, c.severity, c.path, c.status) for c in forward} == {
+        (K.LINK_ADDED, INFO, "Again", "200"),
+        (K.LINK_CHANGED, W, "Locate", "200"),
+    }
+    assert all(c.side is Side.RESPONSE for c in forward)
+    assert kinds(diff(b, a)) == {(K.LINK_REMOVED, W), (K.LINK_CHANGED, W)}
+
+
+def test_a_link_described_anew_is_no_change() -> None:
+    a, b = linked({"Locate": LOCATE}), linked({"Locate": {**LOCATE, "description": "Go get it"}})
+    assert diff(a, b) == []

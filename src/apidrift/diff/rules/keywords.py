@@ -453,11 +453,9 @@ def _typed_or_untyped(pair: FieldPair, ta: set[str], tb: set[str]) -> list[Chang
 
 
 def _says_nothing(shape: FieldShape, fields: Mapping[str, FieldShape]) -> bool:
-    """The field's schema is `{}` (or only describes): no type, bound, enum, named type or field below.
-    A union with no type has a branch of no type: it takes any value, as `{}` does."""
+    """The field's schema is `{}` (or only describes), named or not: no type, bound, enum or field
+    below. A union with no type has a branch of no type: it takes any value, as `{}` does."""
     if shape.types or shape.constraints or shape.enum is not None or shape.parts:
-        return False
-    if shape.refs and not shape.union:
         return False
     path = shape.path
     if not path:
