@@ -142,3 +142,22 @@ def test_response_links_added_removed_and_moved() -> None:
 def test_a_link_described_anew_is_no_change() -> None:
     a, b = linked({"Locate": LOCATE}), linked({"Locate": {**LOCATE, "description": "Go get it"}})
     assert diff(a, b) == []
+
+
+def test_a_lone_if_or_a_then_without_if_asserts_nothing() -> None:
+    # libopenapi If_Added / Then / Else: JSON Schema ignores `then` and `else` without `if`, and
+    # `if` without either asserts nothing, so adding or changing them admits the same values.
+    text = {"type": "string"}
+    lone = [
+        ({**text}, {**text, "if": {"maxLength": 3}}),
+        ({**text, "then": {"maxLength": 3}}, {**text, "then": {"maxLength": 4}}),
+        ({**text, "else": {"maxLength": 3}}, {**text}),
+    ]
+    for old, new in lone:
+        for side in (sent, read):
+            assert diff(side("v1", old), side("v2", new)) == []
+            assert diff(side("v2", new), side("v1", old)) == []
+    # Given a `then`, the lone `if` becomes a condition: a request now refuses short strings not
+    # starting with `a`.
+    conditioned = {**text, "if": {"maxLength": 3}, "then": {"pattern": "^a"}}
+    assert kinds(diff(sent("v1", lone[0][1]), sent("v2", conditioned))) == {(K.CONSTRAINT_NARROWED, B)}

@@ -301,7 +301,9 @@ def _by_keyword(shape: FieldShape) -> dict[str, Any]:
         else:
             grouped.setdefault(keyword, []).append(value)
     out: dict[str, Any] = {k: v[0] if len(v) == 1 else _Several(tuple(v)) for k, v in grouped.items()}
-    if conditional:
+    # `then`/`else` without `if` are ignored, and `if` alone asserts nothing (JSON Schema 2020-12
+    # 10.2.2): such a construct admits every value, as its absence does.
+    if "if" in conditional and conditional.keys() - {"if"}:
         out["if/then/else"] = tuple(sorted(conditional.items()))
     return out
 
