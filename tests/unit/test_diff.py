@@ -534,14 +534,15 @@ FACETS: dict[str, tuple[JSONSchema, JSONSchema, ChangeKind, ChangeKind, Any, Any
         {"unevaluatedItems": True},
         {"unevaluatedItems": False},
     ),
-    # More than the types of its entries changed: undecided (a type-only change is one per position).
+    # More than the types and bounds of its entries changed (an enum): undecided (a type or bound
+    # change is one per position).
     "prefixItems": (
         {"type": "array", "prefixItems": [STRING]},
-        {"type": "array", "prefixItems": [{"type": "integer", "minimum": 1}]},
+        {"type": "array", "prefixItems": [{"type": "integer", "enum": [1]}]},
         K.CONSTRAINT_CHANGED,
         K.CONSTRAINT_CHANGED,
         {"prefixItems": ((("type", "string"),),)},
-        {"prefixItems": ((("minimum", 1), ("type", "integer")),)},
+        {"prefixItems": ((("enum", (1,)), ("type", "integer")),)},
     ),
     "if-then-else": (
         {"type": "string"},

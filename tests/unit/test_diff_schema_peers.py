@@ -38,12 +38,29 @@ def test_a_component_changed_under_a_tuple_position_is_seen_on_both_sides() -> N
     # getsentry range/add_minimum_in_array: `Hello` gains `minimum: 1`; the tuple itself is untouched.
     loose: dict[str, Any] = {"Hello": {"type": "number"}}
     tight: dict[str, Any] = {"Hello": {"type": "number", "minimum": 1}}
-    for side in (sent, read):
-        forward = diff(side("v1", TUPLE, loose), side("v2", TUPLE, tight))
-        backward = diff(side("v2", TUPLE, tight), side("v1", TUPLE, loose))
-        for changes in (forward, backward):
-            assert [(c.kind, c.path) for c in changes] == [(K.CONSTRAINT_CHANGED, "")], changes
-            assert changes[0].severity is W  # a whole-compared tuple cannot say which way it moved
+    tightened = diff(sent("v1", TUPLE, loose), sent("v2", TUPLE, tight))
+    assert [(c.kind, c.path, c.severity) for c in tightened] == [(K.CONSTRAINT_NARROWED, "[1]", B)]
+    loosened = diff(sent("v2", TUPLE, tight), sent("v1", TUPLE, loose))
+    assert [(c.kind, c.path, c.severity) for c in loosened] == [(K.CONSTRAINT_WIDENED, "[1]", INFO)]
+    # Readers are hurt the other way round.
+    assert kinds(diff(read("v2", TUPLE, tight), read("v1", TUPLE, loose))) == {(K.CONSTRAINT_WIDENED, B)}
+    assert kinds(diff(read("v1", TUPLE, loose), read("v2", TUPLE, tight))) == {(K.CONSTRAINT_NARROWED, INFO)}
+
+
+def test_a_tuple_position_changed_beyond_its_bounds_stays_one_undecided_change() -> None:
+    # getsentry properties/add_property_in_array: a property added under a position is not a bound.
+    bare: dict[str, Any] = {"Hello": {"type": "object"}}
+    grown: dict[str, Any] = {"Hello": {"type": "object", "properties": {"id": {"type": "string"}}}}
+    changes = diff(sent("v1", TUPLE, bare), sent("v2", TUPLE, grown))
+    assert [(c.kind, c.path, c.severity) for c in changes] == [(K.CONSTRAINT_CHANGED, "", W)]
+
+
+def test_a_tuple_position_given_a_type_narrows_it() -> None:
+    anything = {"type": "array", "prefixItems": [{}, {"type": "string"}]}
+    numbers = {"type": "array", "prefixItems": [{"type": "number"}, {"type": "string"}]}
+    changes = diff(sent("v1", anything), sent("v2", numbers))
+    assert [(c.kind, c.path, c.severity) for c in changes] == [(K.TYPE_NARROWED, "[0]", B)]
+    assert kinds(diff(sent("v2", numbers), sent("v1", anything))) == {(K.TYPE_WIDENED, INFO)}
 
 
 def test_a_tuple_position_renamed_to_the_same_schema_is_no_change() -> None:

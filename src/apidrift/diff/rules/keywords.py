@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from apidrift.check.renames import name_similarity
-from apidrift.check.schema_facts import DOMAIN
+from apidrift.check.schema_facts import DOMAIN, SCHEMA_VALUED
 from apidrift.check.shapes import PARTIAL, FieldShape
 from apidrift.diff.branches import branch_values
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
@@ -235,29 +235,60 @@ def _bound_moves(pair: FieldPair, old: dict[str, Any], new: dict[str, Any]) -> l
 
 
 def _positions(pair: FieldPair, old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
-    """prefixItems of the same length whose entries differ only in their types (reordered, say):
-    one type change per position, graded like a field's type, instead of one undecided change."""
+    """prefixItems of the same length whose entries differ only in their types and in bounds whose
+    direction is known: one change per position and aspect, graded like a field's, instead of one
+    undecided change of the whole tuple."""
     a, b = old.get("prefixItems"), new.get("prefixItems")
     if not (isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b) and a != b):
         return []
     pairs = [(_entry(x), _entry(y)) for x, y in zip(a, b, strict=True)]
-    if any(x is None or y is None or x[1] != y[1] for x, y in pairs):
-        return []  # something besides the type differs: left to the keyword as a whole
-    out = []
+    moves: list[tuple[int, set[str], set[str], dict[str, tuple[Direction, Any, Any]]]] = []
     for i, (x, y) in enumerate(pairs):
-        assert x is not None and y is not None
+        if x is None or y is None:
+            return []
+        bounds = _bounds_moved(dict(x[1]), dict(y[1]))
+        if bounds is None:
+            return []  # something besides the type and ordered bounds differs: left to the keyword
         ta, tb = set(x[0]), set(y[0])
-        if ta == tb:
-            continue
-        kind = K.TYPE_CHANGED
-        if _widened(ta) >= tb:
-            kind = K.TYPE_NARROWED
-        if _widened(tb) >= ta:
-            kind = K.TYPE_WIDENED
-        message = f"{pair.label}[{i}] type {'|'.join(sorted(ta))} -> {'|'.join(sorted(tb))}"
-        out.append(pair.ctx.change(kind, f"{pair.path}[{i}]", sorted(ta), sorted(tb), message))
+        # As for a field: a bound of a type only one side admits is part of the type change.
+        kept = {k: v for k, v in bounds.items() if _in_domain(k, ta, tb)}
+        moves.append((i, ta, tb, kept))
+    out = []
+    for i, ta, tb, bounds in moves:
+        where, label = f"{pair.path}[{i}]", f"{pair.label}[{i}]"
+        if ta != tb:
+            kind = K.TYPE_CHANGED
+            if not ta or (tb and _widened(ta) >= tb):
+                kind = K.TYPE_NARROWED  # no type is any type
+            if not tb or (ta and _widened(tb) >= ta):
+                kind = K.TYPE_WIDENED
+            message = f"{label} type {'|'.join(sorted(ta)) or 'any'} -> {'|'.join(sorted(tb)) or 'any'}"
+            out.append(pair.ctx.change(kind, where, sorted(ta), sorted(tb), message))
+        for keyword, (direction, before, after) in sorted(bounds.items()):
+            message = f"{label} {keyword} {_text(before)} -> {_text(after)}: {direction.value}"
+            out.append(pair.ctx.change(KIND[direction], where, {keyword: before}, {keyword: after}, message))
     old.pop("prefixItems")
     new.pop("prefixItems")
+    return out
+
+
+def _in_domain(keyword: str, *types: set[str]) -> bool:
+    domain = DOMAIN.get(keyword)
+    return not domain or all(domain & t for t in types if t)
+
+
+def _bounds_moved(a: dict[str, Any], b: dict[str, Any]) -> dict[str, tuple[Direction, Any, Any]] | None:
+    """keyword -> (direction, old, new) for each ordered keyword of a tuple entry that moved, or None
+    when a keyword no rule orders (enum, a subschema) differs."""
+    out = {}
+    for keyword in a.keys() | b.keys():
+        before, after = a.get(keyword, _ABSENT), b.get(keyword, _ABSENT)
+        if before == after:
+            continue
+        if keyword not in _ORDERED or keyword in SCHEMA_VALUED:
+            return None
+        direction, _ = direction_of(keyword, before, after)
+        out[keyword] = (direction, None if before is _ABSENT else before, None if after is _ABSENT else after)
     return out
 
 
@@ -266,7 +297,7 @@ def _entry(entry: Any) -> tuple[tuple[str, ...], tuple[Any, ...]] | None:
     if not isinstance(entry, tuple) or not all(isinstance(p, tuple) and len(p) == 2 for p in entry):
         return None
     rest = tuple(p for p in entry if p[0] != "type")
-    kind = dict(entry).get("type")
+    kind = dict(entry).get("type", ())
     types = (kind,) if isinstance(kind, str) else kind if isinstance(kind, tuple) else None
     if types is None or not all(isinstance(t, str) for t in types):
         return None
