@@ -107,8 +107,7 @@ def test_an_invalid_keyword_under_not_takes_the_not_with_it(tmp_path: Path) -> N
     # which refuses every value; the repair may only ever admit more, so the `not` goes. A property
     # named `not` is a name, repaired like any other.
     components = (
-        "components:\n  schemas:\n"
-        "    A: {type: object, properties: {not: {type: bool}}, not: {type: bool}}\n"
+        "components:\n  schemas:\n    A: {type: object, properties: {not: {type: bool}}, not: {type: bool}}\n"
     )
     spec = tmp_path / "spec.yaml"
     spec.write_text(HEAD + _operation(schema="{$ref: '#/components/schemas/A'}") + components)
