@@ -11,6 +11,7 @@ ways in-process (`diff_versions`); N pairs (evenly spread) also run through the 
     base = "x_base.yaml"
     revision = "x_revision.yaml"
     forward = "ERR"       # the peer's gravest level base -> revision: ERR, WARN, INFO or NONE
+                          # (WARN+: a warning or graver, both agree)
     backward = "INFO"     # the same, revision -> base (optional)
     source = "TestX"      # the peer's test that says so
 
@@ -40,7 +41,9 @@ from apidrift.errors import ApidriftError
 from apidrift.openapi.sources import import_openapi_file
 
 SUFFIXES = (".yaml", ".yml", ".json")
-LEVELS = {"NONE": -1, "INFO": 0, "WARN": 1, "ERR": 2}
+LEVELS = {"NONE": -1, "INFO": 0, "WARN": 1, "ERR": 2, "WARN+": 1}
+# Levels that set a floor only: a graver grade agrees (a widened response: warning or breaking).
+FLOORS = {"WARN+"}
 RANK = {"info": 0, "warning": 1, "breaking": 2}
 CLI = [sys.executable, "-m", "apidrift.cli", "diff"]
 
@@ -125,7 +128,7 @@ def verdict(expected: str, gravest: int) -> str:
         return "lower"
     # A warning where the peer informs is apidrift's "look at it"; breaking where it informs is listed.
     graver = gravest > want and (want >= RANK["warning"] or gravest == RANK["breaking"])
-    return "graver" if graver else "agree"
+    return "graver" if graver and expected not in FLOORS else "agree"
 
 
 def run(folder: Path, manifest: Path | None, cli_sample: int, families: bool = False) -> Sweep:

@@ -402,11 +402,21 @@ FACETS: dict[str, tuple[JSONSchema, JSONSchema, ChangeKind, ChangeKind, Any, Any
         {"format": "int64"},
         {"format": "int32"},
     ),
+    # A uuid is also a valid hostname: the two overlap, and which way the change goes is not decided.
     "format-unrelated": (
         {"type": "string", "format": "uuid"},
+        {"type": "string", "format": "hostname"},
+        K.CONSTRAINT_CHANGED,
+        K.CONSTRAINT_CHANGED,
+        {"format": "uuid"},
+        {"format": "hostname"},
+    ),
+    # No uuid is an email address: every old value is refused, every new one unexpected.
+    "format-disjoint": (
+        {"type": "string", "format": "uuid"},
         {"type": "string", "format": "email"},
-        K.CONSTRAINT_CHANGED,
-        K.CONSTRAINT_CHANGED,
+        K.CONSTRAINT_REPLACED,
+        K.CONSTRAINT_REPLACED,
         {"format": "uuid"},
         {"format": "email"},
     ),
@@ -524,14 +534,15 @@ FACETS: dict[str, tuple[JSONSchema, JSONSchema, ChangeKind, ChangeKind, Any, Any
         {"unevaluatedItems": True},
         {"unevaluatedItems": False},
     ),
-    # More than the types of its entries changed: undecided (a type-only change is one per position).
+    # More than the types and bounds of its entries changed (an enum): undecided (a type or bound
+    # change is one per position).
     "prefixItems": (
         {"type": "array", "prefixItems": [STRING]},
-        {"type": "array", "prefixItems": [{"type": "integer", "minimum": 1}]},
+        {"type": "array", "prefixItems": [{"type": "integer", "enum": [1]}]},
         K.CONSTRAINT_CHANGED,
         K.CONSTRAINT_CHANGED,
         {"prefixItems": ((("type", "string"),),)},
-        {"prefixItems": ((("minimum", 1), ("type", "integer")),)},
+        {"prefixItems": ((("enum", (1,)), ("type", "integer")),)},
     ),
     "if-then-else": (
         {"type": "string"},
@@ -611,6 +622,7 @@ READER = {
     K.CONSTRAINT_NARROWED: INFO,
     K.CONSTRAINT_WIDENED: B,
     K.CONSTRAINT_CHANGED: W,
+    K.CONSTRAINT_REPLACED: B,
     K.UNION_MEMBER_ADDED: W,
     K.UNION_MEMBER_REMOVED: INFO,
     K.ENUM_VALUE_RENAMED: B,
@@ -631,6 +643,7 @@ SENDER = {
     K.CONSTRAINT_NARROWED: B,
     K.CONSTRAINT_WIDENED: INFO,
     K.CONSTRAINT_CHANGED: W,
+    K.CONSTRAINT_REPLACED: B,
     K.UNION_MEMBER_ADDED: INFO,
     K.UNION_MEMBER_REMOVED: B,
     K.ENUM_VALUE_RENAMED: B,

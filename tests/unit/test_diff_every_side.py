@@ -80,6 +80,13 @@ CASES: dict[ChangeKind, Case] = {
         [],
         K.CONSTRAINT_CHANGED,
     ),
+    K.CONSTRAINT_REPLACED: (
+        field({"type": "string", "format": "date"}),
+        field({"type": "string", "format": "uuid"}),
+        [],
+        [],
+        K.CONSTRAINT_REPLACED,
+    ),
     K.DEFAULT_CHANGED: (
         field({"type": "string", "default": "a"}),
         field({"type": "string", "default": "b"}),

@@ -100,3 +100,16 @@ def test_each_expression_of_one_callback_is_its_own_webhook(tmp_path: Path) -> N
     )
     alone = import_openapi_file(write(tmp_path, "alone.yaml", DOC), use_cache=False).version
     assert list(alone.webhooks) == ["subscribe.onData.post"]
+
+
+def test_a_runtime_expression_in_a_callback_url_is_not_an_undeclared_path_parameter(tmp_path: Path) -> None:
+    # libopenapi's burgershop: `{$request.query.queryUrl}` is filled in by the API, never sent by a client.
+    imported = import_openapi_file(write(tmp_path, "doc.yaml", DOC), use_cache=False)
+    assert FindingKind.PATH_PARAM_UNDECLARED not in {p.kind for p in imported.problems}
+    [webhook] = imported.version.webhooks.values()
+    assert not [p for p in webhook.parameters if p.location == "path"]
+    # A real template variable beside it is still one.
+    templated = DOC.replace("'{$request.query.callbackUrl}/data'", "'{$request.query.callbackUrl}/{topic}'")
+    problems = import_openapi_file(write(tmp_path, "t.yaml", templated), use_cache=False).problems
+    assert [p.kind for p in problems] == [FindingKind.PATH_PARAM_UNDECLARED]
+    assert "{topic}" in problems[0].message

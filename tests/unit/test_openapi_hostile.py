@@ -102,6 +102,21 @@ def test_keywords_the_metaschema_refuses_are_repaired_or_dropped_with_a_finding(
     assert schema["properties"]["id"] == {}
 
 
+def test_an_invalid_keyword_under_not_takes_the_not_with_it(tmp_path: Path) -> None:
+    # libopenapi's schema tests write `not: {type: bool}`: dropping `type` alone would leave `not: {}`,
+    # which refuses every value; the repair may only ever admit more, so the `not` goes. A property
+    # named `not` is a name, repaired like any other.
+    components = (
+        "components:\n  schemas:\n    A: {type: object, properties: {not: {type: bool}}, not: {type: bool}}\n"
+    )
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(HEAD + _operation(schema="{$ref: '#/components/schemas/A'}") + components)
+    result = import_openapi_file(spec, use_cache=False)
+    repaired = sorted(f.pointer for f in result.problems if f.kind is FindingKind.SCHEMA_REPAIRED)
+    assert repaired == ["/components/schemas/A/not", "/components/schemas/A/properties/not/type"]
+    assert result.version.schemas["A"] == {"type": "object", "properties": {"not": {}}}
+
+
 def test_unknown_keywords_are_import_findings_with_a_did_you_mean(tmp_path: Path) -> None:
     components = "components:\n  schemas:\n    A: {type: object, requried: [x]}\n"
     spec = tmp_path / "spec.yaml"

@@ -48,6 +48,13 @@ def test_verdicts_follow_the_peer_level(sweep: ModuleType) -> None:
         "missed",
     ]
     assert [sweep.verdict("NONE", g) for g in (nothing, info, warning)] == ["agree", "agree", "graver"]
+    # A floor only: a widened response may be graded a warning or breaking.
+    assert [sweep.verdict("WARN+", g) for g in (breaking, warning, info, nothing)] == [
+        "agree",
+        "agree",
+        "lower",
+        "missed",
+    ]
 
 
 def test_a_sweep_counts_pairs_verdicts_and_refusals(sweep: ModuleType, folder: Path) -> None:

@@ -141,6 +141,49 @@ def refs_in(node: Any) -> set[str]:
     return out
 
 
+# Detail keywords whose value holds schemas compared whole (not walked as fields): a `$ref` in them
+# is compared by what it names, so a change to the component it names is a change of the keyword.
+INLINED = frozenset(
+    {
+        "prefixItems",
+        "contains",
+        "not",
+        "if",
+        "then",
+        "else",
+        "propertyNames",
+        "dependentSchemas",
+        "patternProperties",
+        "unevaluatedItems",
+        "contentSchema",
+    }
+)
+# Past this many nodes inlined, the rest of the `$ref`s stay names (bounded work on hostile input).
+INLINE_BUDGET = 10_000
+
+
+def inline_refs(value: Any, defs: Any, path: tuple[str, ...] = (), budget: list[int] | None = None) -> Any:
+    """`value` with each `$ref` to a known schema replaced by that schema (a ref that recurses, or
+    one past INLINE_BUDGET nodes, stays as it is)."""
+    budget = [INLINE_BUDGET] if budget is None else budget
+    budget[0] -= 1
+    if budget[0] < 0:
+        return value
+    if isinstance(value, list):
+        return [inline_refs(v, defs, path, budget) for v in value]
+    if not isinstance(value, dict):
+        return value
+    ref = value.get("$ref")
+    if isinstance(ref, str):
+        name = ref_name(ref)
+        if name in defs and name not in path:
+            rest = {k: v for k, v in value.items() if k != "$ref"}
+            target = inline_refs(defs[name], defs, (*path, name), budget)
+            return {**target, **rest} if rest and isinstance(target, dict) else target
+        return value
+    return {k: inline_refs(v, defs, path, budget) for k, v in value.items()}
+
+
 def hashable(value: Any) -> Any:
     if isinstance(value, dict):
         return tuple(sorted((k, hashable(v)) for k, v in value.items()))
@@ -154,6 +197,15 @@ _DESCRIBING = frozenset({"description", "title", "examples", "default", "$schema
 
 def is_constraining(node: JSONSchema) -> bool:
     return not node.keys() <= _DESCRIBING
+
+
+# What a flattener adds to a union member (where it came from), beside the schema's own keywords.
+_MEMBER_MARKS = frozenset({"__refs__", "__owner__"})
+
+
+def says_nothing(member: JSONSchema) -> bool:
+    """The union member admits every value (`{}`, `true`, or only describing keywords)."""
+    return member.keys() - _MEMBER_MARKS <= _DESCRIBING
 
 
 def types_of(member: JSONSchema) -> list[str]:

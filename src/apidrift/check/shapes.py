@@ -21,6 +21,7 @@ from apidrift.check.schema_facts import (
     CONJOINED,
     CONSTRAINT_KEYWORDS,
     DETAIL_KEYWORDS,
+    INLINED,
     PARTIAL,
     SCHEMA_VALUED,
     WALKED_APPLICATORS,
@@ -28,11 +29,13 @@ from apidrift.check.schema_facts import (
     conjoined,
     enum_of,
     hashable,
+    inline_refs,
     is_constraining,
     partial,
     ref_name,
     refs_in,
     requires_unschemed,
+    says_nothing,
     tightest,
     trimmed_prefix,
     types_of,
@@ -149,7 +152,9 @@ class SchemaFlattener:
             inner = member.get("__refs__")
             named = refs if len(refs) < 2 and not inner else tuple(sorted({*refs, *(inner or ())}))
         else:
-            types = sorted({t for m in members for t in types_of(m)})
+            # A branch that says nothing (`{}`, `true`) takes values of every type, as does its union.
+            open_branch = any(says_nothing(m) for m in members)
+            types = [] if open_branch else sorted({t for m in members for t in types_of(m)})
             named = tuple(sorted({*refs, *(r for m in members for r in m.get("__refs__", ()))}))
         enum = enum_of(members)
         keywords = self._keywords
@@ -339,6 +344,8 @@ class SchemaFlattener:
     def _constraint(self, keyword: str, value: Any) -> Any:
         if self.detail and keyword in SCHEMA_VALUED and isinstance(value, dict):
             return "schema"  # its content is walked as the field `*`
+        if self.detail and keyword in INLINED:
+            value = inline_refs(value, self.defs)
         return hashable(value)
 
     def _parts(self, node: JSONSchema) -> tuple[str, ...]:

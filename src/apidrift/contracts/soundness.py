@@ -131,10 +131,34 @@ def repair_schema(schema: Any, *, pointer: str, limit: int = 1_000) -> tuple[Any
         ):
             parent[keyword] = list(dict.fromkeys(value))
             repairs.append((where, f"duplicates removed from {keyword!r}"))
+        elif (negated := _innermost_not(path)) is not None:
+            # Dropping a keyword under `not` would make the `not` refuse more (`not: {type: bool}`
+            # would become `not: {}`, refusing everything): the whole `not` goes instead.
+            holder = fixed
+            for part in path[:negated]:
+                holder = holder[part]
+            del holder["not"]
+            at = pointer + "".join(f"/{escape(str(p))}" for p in path[: negated + 1])
+            repairs.append((at, f"dropped, with the invalid schema below it: {error.message}"))
         else:
             del parent[keyword]
             repairs.append((where, f"dropped: {error.message}"))
     raise ContractError(f"more than {limit} invalid keywords: not repaired", pointer=pointer)
+
+
+# Keywords whose value maps names to schemas: a key there named `not` is a name, not the keyword.
+_NAMED_SCHEMAS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
+
+
+def _innermost_not(path: list[Any]) -> int | None:
+    """The index in `path` of the innermost `not` keyword above its last step, when an odd number of
+    them negate it (dropping what is below would then narrow the schema), else None."""
+    nots = [
+        i
+        for i, part in enumerate(path[:-1])
+        if part == "not" and (i == 0 or path[i - 1] not in _NAMED_SCHEMAS)
+    ]
+    return nots[-1] if len(nots) % 2 else None
 
 
 def _first_error(schema: Any) -> Any:

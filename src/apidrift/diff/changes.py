@@ -42,6 +42,8 @@ class ChangeKind(StrEnum):
     CONSTRAINT_NARROWED = "constraint-narrowed"
     CONSTRAINT_WIDENED = "constraint-widened"
     CONSTRAINT_CHANGED = "constraint-changed"
+    # Neither admits a value of the other (two distinct known formats): narrowed and widened at once.
+    CONSTRAINT_REPLACED = "constraint-replaced"
     TYPE_WIDENED = "type-widened"
     TYPE_NARROWED = "type-narrowed"
     UNION_MEMBER_ADDED = "union-member-added"
@@ -65,6 +67,9 @@ class ChangeKind(StrEnum):
     MEDIA_TYPE_WIDENED = "media-type-widened"
     MEDIA_TYPE_NARROWED = "media-type-narrowed"
     MEDIA_TYPE_PARAMETERS_CHANGED = "media-type-parameters-changed"
+    LINK_ADDED = "link-added"
+    LINK_REMOVED = "link-removed"
+    LINK_CHANGED = "link-changed"
     SECURITY_ALTERNATIVE_ADDED = "security-alternative-added"
     SECURITY_ALTERNATIVE_REMOVED = "security-alternative-removed"
     SECURITY_ALTERNATIVE_RENAMED = "security-alternative-renamed"

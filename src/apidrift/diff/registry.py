@@ -17,6 +17,7 @@ from apidrift.diff.rules import (
     headers,
     keywords,
     lifecycle,
+    links,
     media,
     operations,
     parameters,
@@ -36,6 +37,7 @@ FAMILIES: tuple[ModuleType, ...] = (
     responses,
     headers,
     media,
+    links,
     presence,
     keywords,
     annotation,
@@ -73,6 +75,7 @@ RESPONSE_ONLY = frozenset(
         ChangeKind.RANGE_BECAME_STATUS,
         *(r.kind for r in headers.RULES),
         *(r.kind for r in media.RULES),
+        *(r.kind for r in links.RULES),
     }
 )
 

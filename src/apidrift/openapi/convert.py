@@ -401,6 +401,8 @@ def _parameters(
         findings.append(Finding(FindingKind.PATH_PARAM_NOT_IN_TEMPLATE, message, op_id, file, where_of[key]))
         del params[key]
     for name in template:
+        if name.startswith("$"):
+            continue  # a callback URL's runtime expression (`{$request.body#/url}`), filled in by the API
         if ("path", name) not in params:
             # Real specs do this; the operation is still usable, so import it and report the defect.
             message = f"path parameter {{{name}}} of {method.upper()} {path} is not declared"

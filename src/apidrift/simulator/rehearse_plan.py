@@ -46,6 +46,7 @@ VALUED: Final = frozenset(
         K.TYPE_WIDENED,
         K.CONSTRAINT_WIDENED,
         K.CONSTRAINT_CHANGED,
+        K.CONSTRAINT_REPLACED,
         K.UNION_MEMBER_ADDED,
         K.ALLOF_PART_REMOVED,
     }
@@ -66,6 +67,8 @@ NOT_IN_A_BODY: Final[Mapping[ChangeKind, str]] = {
     # How SDKs pick a branch's model; the branches themselves, where they changed, are rehearsed.
     K.DISCRIMINATOR_CHANGED: "how SDKs pick a oneOf branch's model, not a value: bodies look the same",
     K.DISCRIMINATOR_VALUES_ADDED: "how SDKs pick a oneOf branch's model, not a value: bodies look the same",
+    K.LINK_REMOVED: "a response link, where a follow-up call goes, not a value: bodies look the same",
+    K.LINK_CHANGED: "a response link, where a follow-up call goes, not a value: bodies look the same",
 }
 WEBHOOKS = "a webhook payload: the simulator sends no webhooks"
 

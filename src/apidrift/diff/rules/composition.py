@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from functools import partial
 
+from apidrift.check.shapes import FieldShape
 from apidrift.diff.branches import branch_changes, is_inline, nested_branches, renamed_names
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
 from apidrift.diff.fields import FieldPair, Walk, directional, most_similar
@@ -64,6 +65,8 @@ def members(walk: Walk, pair: FieldPair, paired: set[str]) -> list[Change]:
     came, gone = branch_changes(pair.old, pair.new, paired, fields)
     came.update(nested_branches(partial(walk.branch_names, "new"), pair.new, pair.old) - paired)
     gone.update(nested_branches(partial(walk.branch_names, "old"), pair.old, pair.new) - paired)
+    if _admits_anything(pair.new):
+        gone.clear()  # a branch dropped into a schema that takes any value refuses nothing
     if not came and not gone:
         return []
     a, b = sorted(pair.old.union), sorted(pair.new.union)
@@ -75,6 +78,11 @@ def members(walk: Walk, pair: FieldPair, paired: set[str]) -> list[Change]:
         message = f"{pair.label} can no longer be {' or '.join(_shown(gone))}"
         out.append(pair.change(K.UNION_MEMBER_REMOVED, a, b, message))
     return out
+
+
+def _admits_anything(shape: FieldShape) -> bool:
+    """The field takes any JSON value at its own level (`{}`): no type, enum, bound or union."""
+    return not (shape.types or shape.enum is not None or shape.constraints or shape.union or shape.parts)
 
 
 def _shown(labels: Counter[str]) -> list[str]:

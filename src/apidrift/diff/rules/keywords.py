@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from apidrift.check.renames import name_similarity
-from apidrift.check.schema_facts import DOMAIN, LOWER, UPPER, AllOf
+from apidrift.check.schema_facts import DOMAIN, LOWER, SCHEMA_VALUED, UPPER, AllOf
 from apidrift.check.shapes import PARTIAL, FieldShape
 from apidrift.diff.branches import branch_values
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
@@ -35,6 +35,16 @@ RULES = (
     *directional(K.CONSTRAINT_NARROWED, K.CONSTRAINT_WIDENED, "bound"),
     *(
         Rule(
+            K.CONSTRAINT_REPLACED,
+            side,
+            B,
+            "no value of the old admitted by the new (two distinct known formats): breaks both ways",
+        )
+        for side in S
+        if side is not S.OPERATION
+    ),
+    *(
+        Rule(
             K.CONSTRAINT_CHANGED,
             side,
             W,
@@ -52,10 +62,11 @@ class Direction(StrEnum):
     NARROWED = "narrowed"
     WIDENED = "widened"
     UNDECIDED = "undecided"
+    REPLACED = "replaced"  # nothing admitted before is admitted now
 
 
-N, WD, U = Direction.NARROWED, Direction.WIDENED, Direction.UNDECIDED
-KIND = {N: K.CONSTRAINT_NARROWED, WD: K.CONSTRAINT_WIDENED, U: K.CONSTRAINT_CHANGED}
+N, WD, U, R = Direction.NARROWED, Direction.WIDENED, Direction.UNDECIDED, Direction.REPLACED
+KIND = {N: K.CONSTRAINT_NARROWED, WD: K.CONSTRAINT_WIDENED, U: K.CONSTRAINT_CHANGED, R: K.CONSTRAINT_REPLACED}
 _ABSENT = object()
 CONDITIONAL = ("if", "then", "else")
 # How alike two enum values must be spelt to be one value renamed (plural, case, one letter).
@@ -64,6 +75,10 @@ RENAMED_VALUE = 0.75
 MEANING = frozenset({"contentMediaType", "contentEncoding"})
 # Formats that admit every value of another (int32 values are all int64 values).
 FORMAT_WITHIN = {("int32", "int64"), ("float", "double")}
+# String formats no one string satisfies two of (JSON Schema 2020-12 and RFC 3339/3986/4122/5321
+# syntax): a URI needs a scheme starting with a letter and a colon, which none of the others has.
+# ipv6 (`fe80::1` is a URI too), hostname (a uuid is a hostname) and byte are left out for that reason.
+FORMAT_DISJOINT = frozenset({"date", "date-time", "time", "duration", "email", "uuid", "ipv4", "uri"})
 # What an absent keyword means, so that stating its default is no change.
 DEFAULTS: dict[str, Any] = {
     "uniqueItems": False,
@@ -217,29 +232,60 @@ def _bound_moves(pair: FieldPair, old: dict[str, Any], new: dict[str, Any]) -> l
 
 
 def _positions(pair: FieldPair, old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
-    """prefixItems of the same length whose entries differ only in their types (reordered, say):
-    one type change per position, graded like a field's type, instead of one undecided change."""
+    """prefixItems of the same length whose entries differ only in their types and in bounds whose
+    direction is known: one change per position and aspect, graded like a field's, instead of one
+    undecided change of the whole tuple."""
     a, b = old.get("prefixItems"), new.get("prefixItems")
     if not (isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b) and a != b):
         return []
     pairs = [(_entry(x), _entry(y)) for x, y in zip(a, b, strict=True)]
-    if any(x is None or y is None or x[1] != y[1] for x, y in pairs):
-        return []  # something besides the type differs: left to the keyword as a whole
-    out = []
+    moves: list[tuple[int, set[str], set[str], dict[str, tuple[Direction, Any, Any]]]] = []
     for i, (x, y) in enumerate(pairs):
-        assert x is not None and y is not None
+        if x is None or y is None:
+            return []
+        bounds = _bounds_moved(dict(x[1]), dict(y[1]))
+        if bounds is None:
+            return []  # something besides the type and ordered bounds differs: left to the keyword
         ta, tb = set(x[0]), set(y[0])
-        if ta == tb:
-            continue
-        kind = K.TYPE_CHANGED
-        if _widened(ta) >= tb:
-            kind = K.TYPE_NARROWED
-        if _widened(tb) >= ta:
-            kind = K.TYPE_WIDENED
-        message = f"{pair.label}[{i}] type {'|'.join(sorted(ta))} -> {'|'.join(sorted(tb))}"
-        out.append(pair.ctx.change(kind, f"{pair.path}[{i}]", sorted(ta), sorted(tb), message))
+        # As for a field: a bound of a type only one side admits is part of the type change.
+        kept = {k: v for k, v in bounds.items() if _in_domain(k, ta, tb)}
+        moves.append((i, ta, tb, kept))
+    out = []
+    for i, ta, tb, bounds in moves:
+        where, label = f"{pair.path}[{i}]", f"{pair.label}[{i}]"
+        if ta != tb:
+            kind = K.TYPE_CHANGED
+            if not ta or (tb and _widened(ta) >= tb):
+                kind = K.TYPE_NARROWED  # no type is any type
+            if not tb or (ta and _widened(tb) >= ta):
+                kind = K.TYPE_WIDENED
+            message = f"{label} type {'|'.join(sorted(ta)) or 'any'} -> {'|'.join(sorted(tb)) or 'any'}"
+            out.append(pair.ctx.change(kind, where, sorted(ta), sorted(tb), message))
+        for keyword, (direction, before, after) in sorted(bounds.items()):
+            message = f"{label} {keyword} {_text(before)} -> {_text(after)}: {direction.value}"
+            out.append(pair.ctx.change(KIND[direction], where, {keyword: before}, {keyword: after}, message))
     old.pop("prefixItems")
     new.pop("prefixItems")
+    return out
+
+
+def _in_domain(keyword: str, *types: set[str]) -> bool:
+    domain = DOMAIN.get(keyword)
+    return not domain or all(domain & t for t in types if t)
+
+
+def _bounds_moved(a: dict[str, Any], b: dict[str, Any]) -> dict[str, tuple[Direction, Any, Any]] | None:
+    """keyword -> (direction, old, new) for each ordered keyword of a tuple entry that moved, or None
+    when a keyword no rule orders (enum, a subschema) differs."""
+    out = {}
+    for keyword in a.keys() | b.keys():
+        before, after = a.get(keyword, _ABSENT), b.get(keyword, _ABSENT)
+        if before == after:
+            continue
+        if keyword not in _ORDERED or keyword in SCHEMA_VALUED:
+            return None
+        direction, _ = direction_of(keyword, before, after)
+        out[keyword] = (direction, None if before is _ABSENT else before, None if after is _ABSENT else after)
     return out
 
 
@@ -248,7 +294,7 @@ def _entry(entry: Any) -> tuple[tuple[str, ...], tuple[Any, ...]] | None:
     if not isinstance(entry, tuple) or not all(isinstance(p, tuple) and len(p) == 2 for p in entry):
         return None
     rest = tuple(p for p in entry if p[0] != "type")
-    kind = dict(entry).get("type")
+    kind = dict(entry).get("type", ())
     types = (kind,) if isinstance(kind, str) else kind if isinstance(kind, tuple) else None
     if types is None or not all(isinstance(t, str) for t in types):
         return None
@@ -283,7 +329,9 @@ def _by_keyword(shape: FieldShape) -> dict[str, Any]:
         else:
             grouped.setdefault(keyword, []).append(value)
     out: dict[str, Any] = {k: v[0] if len(v) == 1 else _Several(tuple(v)) for k, v in grouped.items()}
-    if conditional:
+    # `then`/`else` without `if` are ignored, and `if` alone asserts nothing (JSON Schema 2020-12
+    # 10.2.2): such a construct admits every value, as its absence does.
+    if "if" in conditional and conditional.keys() - {"if"}:
         out["if/then/else"] = tuple(sorted(conditional.items()))
     return out
 
@@ -384,6 +432,8 @@ def _format(old: Any, new: Any) -> tuple[Direction, str]:
         return WD, ""
     if (new, old) in FORMAT_WITHIN:
         return N, ""
+    if old in FORMAT_DISJOINT and new in FORMAT_DISJOINT:
+        return R, f"no {old} is a {new}: every old value is refused and every new one unexpected"
     return U, f"formats {old!r} and {new!r} are not known to contain one another"
 
 
@@ -453,8 +503,9 @@ def _typed_or_untyped(pair: FieldPair, ta: set[str], tb: set[str]) -> list[Chang
 
 
 def _says_nothing(shape: FieldShape, fields: Mapping[str, FieldShape]) -> bool:
-    """The field's schema is `{}` (or only describes): no type, bound, enum, named type or field below."""
-    if shape.types or shape.constraints or shape.enum is not None or shape.refs or shape.union or shape.parts:
+    """The field's schema is `{}` (or only describes), named or not: no type, bound, enum or field
+    below. A union with no type has a branch of no type: it takes any value, as `{}` does."""
+    if shape.types or shape.constraints or shape.enum is not None or shape.parts:
         return False
     path = shape.path
     if not path:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from apidrift.contracts.model import Operation
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
 from apidrift.diff.fields import ChangeContext, RuleTable, Walk
-from apidrift.diff.rules import headers, media
+from apidrift.diff.rules import headers, links, media
 
 K, S = ChangeKind, Side
 FAMILY = "responses and statuses"
@@ -82,6 +82,7 @@ def check(walk: Walk, rules: RuleTable, old: Operation, new: Operation) -> list[
         ctx = ChangeContext(new, Side.RESPONSE, rules, status)
         a, b = old.responses[before], new.responses[status]
         changes += headers.check(walk, ctx, a, b)
+        changes += links.check(ctx, a, b)
         primary = a.content_type or JSON
         # Same primary type (or a body only on one side): compare at the body's root as always.
         same = primary == (b.content_type or JSON) or not a.all_media or not b.all_media
