@@ -78,8 +78,9 @@ def _alarm(signum: int, frame: Any) -> None:
     raise _Timeout
 
 
-def version_for(schema: Any) -> ContractVersion:
-    """An in-memory contract version whose one operation answers 200 with `schema` as its body."""
+def version_for(schema: Any, defs: dict[str, Any] | None = None) -> ContractVersion:
+    """An in-memory contract version whose one operation answers 200 with `schema` as its body
+    (`defs`: its named schemas). The tests that run suite cases use it too (tests/unit/suite_versions.py)."""
     # A boolean schema at the top is an object schema's only member (the same instances, and a dict,
     # which is what a contract holds).
     body = schema if isinstance(schema, dict) else {"allOf": [schema]}
@@ -94,7 +95,13 @@ def version_for(schema: Any) -> ContractVersion:
         responses={"200": response},
     )
     return ContractVersion(
-        api="jsts", version="v1", date=None, description="", sources=(), operations={"op": op}, schemas={}
+        api="jsts",
+        version="v1",
+        date=None,
+        description="",
+        sources=(),
+        operations={"op": op},
+        schemas=defs or {},
     )
 
 

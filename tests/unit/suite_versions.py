@@ -1,33 +1,17 @@
-"""A contract version around one schema: the 200 response body of its one operation, as `import-openapi`
-captures an inline schema (shared by the tests that run JSON Schema Test Suite cases)."""
+"""A contract version around one schema, as the JSON Schema Test Suite sweep builds it
+(`tools/jsts_sweep.py`'s `version_for`), for the tests that run suite cases."""
 
 from __future__ import annotations
 
-from typing import Any
+import importlib.util
+import sys
+from pathlib import Path
 
-from apidrift.contracts.model import ContractVersion, JSONSchema
-from apidrift.contracts.operations import Operation, ResponseSpec
+_TOOL = Path(__file__).resolve().parents[2] / "tools" / "jsts_sweep.py"
+_spec = importlib.util.spec_from_file_location("jsts_sweep", _TOOL)
+assert _spec is not None and _spec.loader is not None
+_sweep = importlib.util.module_from_spec(_spec)
+sys.modules.setdefault("jsts_sweep", _sweep)
+_spec.loader.exec_module(_sweep)
 
-
-def version_for(schema: Any, defs: dict[str, JSONSchema] | None = None) -> ContractVersion:
-    # A boolean schema is an object schema's only member: the same instances, and a dict.
-    body = schema if isinstance(schema, dict) else {"allOf": [schema]}
-    response = ResponseSpec(status="200", description="", schema=body)
-    op = Operation(
-        id="op",
-        method="GET",
-        path="/x",
-        summary="",
-        parameters=(),
-        request_body=None,
-        responses={"200": response},
-    )
-    return ContractVersion(
-        api="suite",
-        version="v1",
-        date=None,
-        description="",
-        sources=(),
-        operations={"op": op},
-        schemas=defs or {},
-    )
+version_for = _sweep.version_for
