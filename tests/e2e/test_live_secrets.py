@@ -107,7 +107,9 @@ def test_planted_and_created_secrets_never_reach_disk_or_output(
 def test_an_interrupted_live_run_still_writes_its_report(
     start_simulator: StartSimulator, tmp_path: Path, stop: signal.Signals
 ) -> None:
-    server = start_simulator("2026-05-02", latency_ms=150)
+    # Slow answers: the signal must land mid-sweep even when a loaded CI machine stalls this test for
+    # seconds after the third recording (at 150 ms the sweep once ended first, and exited 0).
+    server = start_simulator("2026-05-02", latency_ms=500)
     env = {**os.environ, "OPENAI_ADMIN_KEY": ADMIN_KEY, "NO_COLOR": "1", "COLUMNS": "200"}
     command = [sys.executable, "-m", "apidrift.cli", "check", "--live", "--base-url", server.base_url + "/v1"]
     command += ["--record", "rec", "--concurrency", "1"]
