@@ -121,7 +121,8 @@ def by_design(path: str, schema: Any, validator: ResponseValidator | None) -> st
     return None
 
 
-def _exists(instance: Any, pointer: str) -> bool:
+def exists_at(instance: Any, pointer: str) -> bool:
+    """Whether the JSON pointer `pointer` names a place in `instance`."""
     node = instance
     for raw in pointer.split("/")[1:] if pointer else []:
         part = raw.replace("~1", "/").replace("~0", "~")
@@ -340,7 +341,7 @@ def check_case(
                 where,
                 f"fast {fast}, {len(violations)} violations: {json.dumps(data)[:80]}",
             )
-        lost = [v.instance_path for v in violations if not _exists(data, v.instance_path)]
+        lost = [v.instance_path for v in violations if not exists_at(data, v.instance_path)]
         if lost:
             ok = False
             tally.disagree["explain path not in instance"] += 1

@@ -1,5 +1,5 @@
 """A contract version around one schema, as the JSON Schema Test Suite sweep builds it
-(`tools/jsts_sweep.py`'s `version_for`), for the tests that run suite cases."""
+(`tools/jsts_sweep.py`'s `version_for`, and its `exists_at`), for the tests that run suite cases."""
 
 from __future__ import annotations
 
@@ -15,3 +15,4 @@ sys.modules.setdefault("jsts_sweep", _sweep)
 _spec.loader.exec_module(_sweep)
 
 version_for = _sweep.version_for
+exists_at = _sweep.exists_at
