@@ -196,6 +196,19 @@ def test_branches_that_pin_the_property_to_other_values_than_their_names_keep_th
     assert _check(version, 200, {"object": "usage.images", "images": 3}) is True
     assert _check(version, 200, {"object": "usage.audio", "seconds": 1.5}) is True
     assert _check(version, 200, {"object": "usage.audio", "images": 3}) is False
+    # Each branch requires and pins the value that selects it, so the union already chooses by it:
+    # the view keeps it as written (rewritten, its closed schemas could not be closed: strict mode
+    # walked every such body), and the same bodies get the same verdicts.
+    view = OpenApiView(version.schemas, "writeOnly")
+    union = version.operation("x").responses["200"].schema
+    assert view.view(union)["oneOf"] == union["oneOf"] and "allOf" not in view.view(union)
+    assert _check(version, 200, {"object": "Images", "images": 3}) is False  # a name pins nothing here
+    assert _check(version, 200, {"object": "usage.video", "images": 3}) is False
+    # A branch that does not require the value is rewritten: the discriminator must then decide.
+    loose = {**schemas, "Audio": {**schemas["Audio"], "required": ["seconds"]}}
+    discriminated = {"oneOf": branches, "discriminator": {"propertyName": "object"}}
+    rewritten = _version({"200": _json(discriminated)}, loose)
+    assert "allOf" in OpenApiView(rewritten.schemas, "writeOnly").view(union)
 
 
 def test_the_contract_keeps_the_discriminator_as_written() -> None:

@@ -160,6 +160,10 @@ class OpenApiView:
             values = [value for value, target in chosen.items() if target == name]
             return {"properties": {prop: {"enum": values}}, "required": [prop]}
 
+        if None not in names and self._already_selects(names, prop, chosen):
+            # Each branch requires the property and pins it to the values that select it: the union
+            # already chooses by that value, and kept as written its closed schemas stay closable.
+            return False, branches
         if None not in names:
             parts: list[Any] = [{"properties": {prop: {"enum": list(chosen)}}, "required": [prop]}]
             for name, branch in dict(zip(names, branches, strict=True)).items():
@@ -169,6 +173,22 @@ class OpenApiView:
         for branch, name in zip(branches, names, strict=True):
             out.append(branch if name is None else {**branch, **selecting(name)})
         return False, out
+
+    def _already_selects(self, names: list[str | None], prop: str, chosen: Mapping[str, str]) -> bool:
+        """Whether every named branch itself requires `prop` and pins it (`const`/`enum`, in its own
+        properties) to values that select that branch and no other."""
+        for name in names:
+            branch = self.schemas.get(str(name))
+            properties = branch.get("properties") if isinstance(branch, dict) else None
+            own = properties.get(prop) if isinstance(properties, dict) else None
+            if not isinstance(own, dict) or prop not in (branch.get("required") or ()):  # type: ignore[union-attr]
+                return False
+            values = [own["const"]] if "const" in own else own.get("enum")
+            if not isinstance(values, list) or not values:
+                return False
+            if any(not isinstance(v, str) or chosen.get(v) != name for v in values):
+                return False
+        return True
 
     def _pinned(self, node: Any, prop: str, seen: set[str]) -> list[Any]:
         """The values a schema pins `prop` to (`const`, or `enum`), through `$ref`s, `allOf` parts and
