@@ -107,13 +107,20 @@ def test_planted_and_created_secrets_never_reach_disk_or_output(
 def test_an_interrupted_live_run_still_writes_its_report(
     start_simulator: StartSimulator, tmp_path: Path, stop: signal.Signals
 ) -> None:
-    # Slow answers: the signal must land mid-sweep even when a loaded CI machine stalls this test for
-    # seconds after the third recording (at 150 ms the sweep once ended first, and exited 0).
-    server = start_simulator("2026-05-02", latency_ms=500)
+    server = start_simulator("2026-05-02", latency_ms=150)
     env = {**os.environ, "OPENAI_ADMIN_KEY": ADMIN_KEY, "NO_COLOR": "1", "COLUMNS": "200"}
     command = [sys.executable, "-m", "apidrift.cli", "check", "--live", "--base-url", server.base_url + "/v1"]
     command += ["--record", "rec", "--concurrency", "1"]
-    proc = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # Ctrl-C as a terminal sends it: a test run started in the background (`cmd &`, as CI scripts do)
+    # ignores SIGINT, and its children would inherit that and rightly keep ignoring it.
+    proc = subprocess.Popen(
+        command,
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     rec = tmp_path / "rec"
     deadline = time.monotonic() + 60
     while len(list(rec.glob("*.json"))) < 3:
