@@ -684,7 +684,9 @@ def cases() -> list[Case]:
         Case("cassette: top level a list", _cassette("- 1\n- 2\n")),
         Case("cassette: interactions a string", _cassette("interactions: x\n")),
         Case("cassette: response missing", _cassette("interactions:\n- request: {method: GET, uri: 'https://api.openai.com/v1/organization/projects'}\n")),
-        Case("cassette: status a string", _cassette(_cassette_interaction({"string": "{}"}, status="200"))),
+        # A status written as text ("200", as php-vcr and go-vcr write it) is read since session 9: the
+        # body `{}` is then checked, and fails its schema.
+        Case("cassette: status a string", _cassette(_cassette_interaction({"string": "{}"}, status="200")), expect=(1, 2)),
         Case("cassette: body a number", _cassette(_cassette_interaction(5))),
         Case("cassette: body string not JSON (listed)", _cassette(_cassette_interaction({"string": "{nope"})), expect=(0, 1, 2)),
         Case("cassette: !!python tag", _cassette("interactions: !!python/object/apply:os.system ['echo pwned']\n")),
