@@ -3,13 +3,13 @@ beside it (else one written from the capture), and what was read, refused and ch
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from cli_support import load_tool
 
 TOOL = Path(__file__).parents[2] / "tools" / "capture_sweep.py"
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "captures"
@@ -17,12 +17,7 @@ FIXTURES = Path(__file__).parents[1] / "fixtures" / "captures"
 
 @pytest.fixture(scope="module")
 def sweep() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("capture_sweep", TOOL)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(TOOL)
 
 
 def test_a_folder_of_captures_is_read_checked_and_counted(sweep: ModuleType, tmp_path: Path) -> None:

@@ -3,12 +3,12 @@ table out; the bundled corpus (tests/fixtures/oas_validation) must stay in agree
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from cli_support import load_tool
 
 TOOL = Path(__file__).parents[2] / "tools" / "oas_validation_sweep.py"
 CORPUS = Path(__file__).parents[1] / "fixtures" / "oas_validation" / "cases.yaml"
@@ -16,12 +16,7 @@ CORPUS = Path(__file__).parents[1] / "fixtures" / "oas_validation" / "cases.yaml
 
 @pytest.fixture(scope="module")
 def sweep() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("oas_validation_sweep", TOOL)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["oas_validation_sweep"] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(TOOL)
 
 
 def test_the_corpus_agrees_with_the_specification_but_for_named_departures(sweep: ModuleType) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import copy
-import importlib.util
 import json
 import socket
 from pathlib import Path
@@ -18,6 +17,7 @@ from apidrift.openapi.checks import check_examples, example_recordings, recordin
 from apidrift.openapi.components import Finding, FindingKind
 from apidrift.openapi.convert import import_document, load_document
 from apidrift.openapi.sources import import_openapi_file
+from cli_support import load_tool
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "apidrift" / "openapi"
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
@@ -246,10 +246,7 @@ def test_examples_and_convert_share_a_leaf_module_not_a_cycle() -> None:
 
 
 def test_a_large_generated_document_of_another_api_imports_whole(tmp_path: Path) -> None:
-    spec = importlib.util.spec_from_file_location("big_openapi", BENCHMARKS / "big_openapi.py")
-    assert spec is not None and spec.loader is not None
-    big = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(big)
+    big = load_tool(BENCHMARKS / "big_openapi.py")
     path = big.write(tmp_path / "big.json", operations=300)
     result = import_openapi_file(path, use_cache=False)
     assert result.version.api == "imaginary-platform-api"

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +21,7 @@ from apidrift.openapi.convert import import_document
 from apidrift.openapi.document import load_document
 from apidrift.openapi.sources import import_openapi_file
 from apidrift.openapi.swagger2 import SWAGGER2_KEY, convert_swagger2, original_pointer
+from cli_support import load_tool
 
 CORPUS = Path(__file__).parents[1] / "fixtures" / "peer_corpus" / "swagger2openapi"
 TOOL = Path(__file__).parents[2] / "tools" / "swagger2_sweep.py"
@@ -729,11 +728,7 @@ def test_converting_junk_raises_nothing_but_openapi_errors(parts: dict[str, Any]
 def test_the_swagger2openapi_fixtures_import_as_their_expected_conversions(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    spec = importlib.util.spec_from_file_location("swagger2_sweep", TOOL)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["swagger2_sweep"] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
+    module = load_tool(TOOL)
     report = tmp_path / "sweep.json"
     assert module.main([str(CORPUS), "--known", str(CORPUS / "known.toml"), "--json", str(report)]) == 0
     out = capsys.readouterr().out

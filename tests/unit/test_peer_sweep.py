@@ -3,13 +3,13 @@ grades agreement with the peer's level, and the faults, refusals and lopsided pa
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from cli_support import load_tool
 
 TOOL = Path(__file__).parents[2] / "tools" / "peer_sweep.py"
 CORPUS = Path(__file__).parents[1] / "fixtures" / "peer_corpus" / "oasdiff"
@@ -17,12 +17,7 @@ CORPUS = Path(__file__).parents[1] / "fixtures" / "peer_corpus" / "oasdiff"
 
 @pytest.fixture(scope="module")
 def sweep() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("peer_sweep", TOOL)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["peer_sweep"] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(TOOL)
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ report, and a clean document sweeps without a problem, every mutation caught."""
 from __future__ import annotations
 
 import copy
-import importlib.util
-import sys
 import tempfile
 from pathlib import Path
 from types import ModuleType
@@ -13,18 +11,15 @@ from typing import Any
 
 import pytest
 
+from cli_support import load_tool
+
 TOOL = Path(__file__).parents[2] / "tools" / "realworld_sweep.py"
 PETSTORE = Path(__file__).parents[2] / "examples" / "petstore" / "openapi" / "petstore-2025-01-15.yaml"
 
 
 @pytest.fixture(scope="module")
 def sweep() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("realworld_sweep", TOOL)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(TOOL)
 
 
 def document() -> dict[str, Any]:

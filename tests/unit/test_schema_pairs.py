@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 import tomllib
 from pathlib import Path
 from types import ModuleType
@@ -15,18 +13,14 @@ import pytest
 from apidrift.diff.changes import Severity
 from apidrift.diff.engine import diff_versions
 from apidrift.openapi.sources import import_openapi_file
+from cli_support import load_tool
 
 TOOL = Path(__file__).parents[2] / "tools" / "schema_pairs.py"
 
 
 @pytest.fixture(scope="module")
 def tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("schema_pairs", TOOL)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["schema_pairs"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(TOOL)
 
 
 # getsentry/json-schema-diff range/add_minimum_in_array, verbatim.

@@ -3,23 +3,20 @@ sources byte-identical), how it reads an `sdk-check models` report, and the tabl
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
+from cli_support import load_tool
+
 TOOL = Path(__file__).parents[2] / "tools" / "sdk_release_survey.py"
 
 
 @pytest.fixture(scope="module")
 def survey() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("sdk_release_survey", TOOL)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(TOOL)
 
 
 def release(root: Path, files: dict[str, str]) -> Path:

@@ -89,19 +89,8 @@ def at_path(shape: FieldShape, path: str) -> FieldShape:
 
 
 def with_constraints(shape: FieldShape, constraints: set[tuple[str, Any]]) -> FieldShape:
-    return FieldShape(
-        path=shape.path,
-        types=shape.types,
-        required=shape.required,
-        enum=shape.enum,
-        refs=shape.refs,
-        constraints=tuple(sorted(constraints, key=repr)),
-        description=shape.description,
-        union=shape.union,
-        annotations=shape.annotations,
-        origin=shape.origin,
-        parts=shape.parts,
-    )
+    """`shape` with other constraints (every other fact as it is)."""
+    return new_shape(**{**shape.__dict__, "constraints": tuple(sorted(constraints, key=repr))})
 
 
 def origin_below(origin: str, step: str) -> str:
