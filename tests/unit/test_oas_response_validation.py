@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from apidrift.check.checker import RecordingChecker
-from apidrift.check.openapi_view import OpenApiView
+from apidrift.check.openapi_view import OpenApiView, contract_path
 from apidrift.check.recordings import LoadedRecording, Provenance, Recording, write_recordings
 from apidrift.check.validation import ResponseValidator
 from apidrift.contracts.model import ContractVersion
@@ -197,11 +197,15 @@ def test_branches_that_pin_the_property_to_other_values_than_their_names_keep_th
     assert _check(version, 200, {"object": "usage.audio", "seconds": 1.5}) is True
     assert _check(version, 200, {"object": "usage.audio", "images": 3}) is False
     # Each branch requires and pins the value that selects it, so the union already chooses by it:
-    # the view keeps it as written (rewritten, its closed schemas could not be closed: strict mode
-    # walked every such body), and the same bodies get the same verdicts.
-    view = OpenApiView(version.schemas, "writeOnly")
+    # the closed check's view keeps it as written (rewritten, its closed schemas could not be closed:
+    # strict mode walked every such body); the explaining view spells the choice out, with the pinned
+    # values only, so a failed body costs one branch's errors. The same bodies get the same verdicts.
     union = version.operation("x").responses["200"].schema
-    assert view.view(union)["oneOf"] == union["oneOf"] and "allOf" not in view.view(union)
+    closable = OpenApiView(version.schemas, "writeOnly", closable=True).view(union)
+    assert closable["oneOf"] == union["oneOf"] and "allOf" not in closable
+    explaining = OpenApiView(version.schemas, "writeOnly").view(union)
+    assert "oneOf" not in explaining
+    assert explaining["allOf"][0]["properties"]["object"]["enum"] == ["usage.images", "usage.audio"]
     assert _check(version, 200, {"object": "Images", "images": 3}) is False  # a name pins nothing here
     assert _check(version, 200, {"object": "usage.video", "images": 3}) is False
     # A branch that does not require the value is rewritten: the discriminator must then decide.
@@ -349,6 +353,38 @@ def test_a_discriminated_body_is_explained_by_the_branch_its_value_selects() -> 
     assert [(v.field, v.keyword, v.expected) for v in unknown.violations] == [
         ("petType", "enum", ["Cat", "Dog"])
     ]
+
+
+def test_errors_name_the_contracts_places_not_the_parts_the_view_adds() -> None:
+    # The view adds `allOf` parts (the value that selects, each `if`/`then`, a format's pattern) that
+    # the contract does not hold: an error located in one names what it stands for.
+    born = {"born": {"type": "string", "format": "date"}}
+    pet = {**PETS["Pet"], "properties": {**PETS["Pet"]["properties"], **born}}
+    branches = [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}]
+    union = {"oneOf": branches, "discriminator": {"propertyName": "petType"}}
+    validator = ResponseValidator(_version({"200": _json(union)}, {**PETS, "Pet": pet}))
+
+    def located(body: Any) -> list[tuple[str, str]]:
+        found = validator.validate("x", 200, body, strict=True).violations
+        return [(v.schema_path, v.keyword) for v in found]
+
+    assert located({"petType": "Cow"}) == [("/x-discriminator", "enum")]
+    assert located({"packSize": 3}) == [("/x-discriminator", "required")]
+    assert located({"petType": "Cat", "born": "01/02/2026"}) == [
+        ("/$defs/Pet/properties/born/format", "pattern")
+    ]
+
+
+def test_a_path_through_parts_the_view_added_is_read_back_part_by_part() -> None:
+    moved = {
+        "/$defs/P/allOf/1/then": ("/$defs/P/oneOf/0", True),
+        "/$defs/P/oneOf/0/properties/a/allOf/0": ("/$defs/P/oneOf/0/properties/a/format", False),
+    }
+    assert contract_path("/$defs/P/allOf/1/then/properties/a/allOf/0/pattern", moved) == (
+        "/$defs/P/oneOf/0/properties/a/format"
+    )
+    assert contract_path("/$defs/P/allOf/1/then/required", moved) == "/$defs/P/oneOf/0/required"
+    assert contract_path("/$defs/P/allOf/2/then/required", moved) == "/$defs/P/allOf/2/then/required"
 
 
 # --- the command line ----------------------------------------------------------------------------

@@ -8,7 +8,10 @@ is validated with are this view of them, for one direction:
   (OpenAPI's Discriminator Object): each branch admits only the values that map to it (the explicit
   `mapping`, else the schema's name, else a value the branch itself pins with `const`/`enum`), so a
   body is judged by the branch it names, never by another it happens to fit, and a value no branch
-  is named by is refused;
+  is named by is refused. Unless the view is `closable`, that choice is spelled out (`if` the value,
+  `then` its branch), so a failed body costs the binding one branch's errors, not every member's;
+  a `closable` view keeps a union that already chooses by the value as written, since only such a
+  union can be closed for strict mode (`check/closed.py`);
 - a property that is `writeOnly` is not required of a response, one that is `readOnly` not of a
   request (OpenAPI 3.0.3 Schema Object: "the required will take effect on the request only");
 - the formats OpenAPI's Data Types define hold (with `formats`): `int32`/`int64` as their bounds,
@@ -24,6 +27,9 @@ from typing import Any, Final, Literal
 from apidrift.contracts.model import DEFS_PREFIX, JSONSchema
 
 Hidden = Literal["writeOnly", "readOnly"]
+# A part the view adds (a JSON pointer in the view) -> the place of the contract it stands for, and
+# whether what lies below it is found below that place too (a branch) or not (a keyword's rewrite).
+Moved = dict[str, tuple[str, bool]]
 _LOCAL: Final = "#/$defs/"
 _ONE: Final = (
     "items",
@@ -71,39 +77,51 @@ def _triggers(text: str, *, formats: bool, hidden: tuple[str, ...]) -> list[str]
 class OpenApiView:
     """Rewrites schemas of one version for one direction (`hidden`: the access a body never carries)."""
 
-    def __init__(self, schemas: Mapping[str, JSONSchema], hidden: Hidden, *, formats: bool = True) -> None:
+    def __init__(
+        self,
+        schemas: Mapping[str, JSONSchema],
+        hidden: Hidden,
+        *,
+        formats: bool = True,
+        closable: bool = False,
+    ) -> None:
         self.schemas = schemas
         self.hidden = hidden
         self.formats = formats
+        self.closable = closable
 
-    def named(self) -> dict[str, JSONSchema]:
+    def named(self, moved: Moved | None = None) -> dict[str, JSONSchema]:
         """Every named schema, viewed; one holding nothing the view rewrites is kept as it is (not
-        walked: most of a large contract)."""
+        walked: most of a large contract). `moved` gathers where the view's own parts stand for."""
         texts = {name: repr(schema) for name, schema in self.schemas.items()}
         # A required field may be hidden by a schema it refers to: `required` then triggers a walk.
         anywhere = any(f"'{self.hidden}'" in text for text in texts.values())
         hidden = ("'required'",) if anywhere else ()
         return {
-            name: self.view(schema) if _triggers(texts[name], formats=self.formats, hidden=hidden) else schema
+            name: self.view(schema, f"/$defs/{_escape(name)}", moved)
+            if _triggers(texts[name], formats=self.formats, hidden=hidden)
+            else schema
             for name, schema in self.schemas.items()
         }
 
-    def view(self, node: Any) -> Any:
-        """A copy of `node` with discriminators enforced and hidden properties not required."""
+    def view(self, node: Any, where: str = "", moved: Moved | None = None) -> Any:
+        """A copy of `node` (at pointer `where`) with discriminators enforced and hidden properties not
+        required; each part the view adds is entered in `moved` with the place it stands for."""
         if isinstance(node, list):
-            return [self.view(item) for item in node]
+            return [self.view(item, f"{where}/{i}", moved) for i, item in enumerate(node)]
         if not isinstance(node, dict):
             return node
         out: dict[str, Any] = {}
         for key, value in node.items():
             if key in _MAPS and isinstance(value, dict):
-                out[key] = {k: self.view(v) for k, v in value.items()}
+                out[key] = {k: self.view(v, f"{where}/{key}/{_escape(k)}", moved) for k, v in value.items()}
             elif key in _LISTS and isinstance(value, list):
-                out[key] = [self.view(item) for item in value]
+                out[key] = [self.view(item, f"{where}/{key}/{i}", moved) for i, item in enumerate(value)]
             elif key in _ONE:
-                out[key] = self.view(value)
+                out[key] = self.view(value, f"{where}/{key}", moved)
             else:
                 out[key] = value
+        added = len(out["allOf"]) if isinstance(out.get("allOf"), list) else 0
         parts = out.get("allOf")
         # `allOf: [{$ref: Base}, {required: [password]}]`: a part's required may name its siblings' fields.
         holders = [out, *(p for p in parts if isinstance(p, dict))] if isinstance(parts, list) else [out]
@@ -119,6 +137,9 @@ class OpenApiView:
         if asserted is not None:
             # A part of its own: the node's own bounds and pattern stay as they are beside it.
             out["allOf"] = [*(parts if isinstance(parts, list) else ()), asserted]
+            if moved is not None:
+                moved[f"{where}/allOf/{added}"] = (f"{where}/format", False)
+                added += 1
         discriminator = node.get("x-discriminator")
         if isinstance(discriminator, dict) and isinstance(discriminator.get("propertyName"), str):
             kind = next((k for k in ("oneOf", "anyOf") if isinstance(out.get(k), list)), None)
@@ -127,6 +148,11 @@ class OpenApiView:
                 if whole:  # every branch is named: the union becomes the choice the value makes
                     del out[kind]
                     out["allOf"] = [*out.get("allOf", ()), *parts]
+                    if moved is not None:
+                        moved[f"{where}/allOf/{added}"] = (f"{where}/x-discriminator", False)
+                        for i in range(len(parts) - 1):
+                            moved[f"{where}/allOf/{added + 1 + i}/if"] = (f"{where}/x-discriminator", False)
+                            moved[f"{where}/allOf/{added + 1 + i}/then"] = (f"{where}/{kind}/{i}", True)
                 else:
                     out[kind] = parts
         return out
@@ -163,7 +189,11 @@ class OpenApiView:
         if None not in names and self._already_selects(names, prop, chosen):
             # Each branch requires the property and pins it to the values that select it: the union
             # already chooses by that value, and kept as written its closed schemas stay closable.
-            return False, branches
+            if self.closable:
+                return False, branches
+            # Only the pinned values select a branch (a schema's name would fail that branch's pin).
+            pinned = {v for name in names for v in self._own_values(self.schemas.get(str(name)), prop)}
+            chosen = {value: name for value, name in chosen.items() if value in pinned}
         if None not in names:
             parts: list[Any] = [{"properties": {prop: {"enum": list(chosen)}}, "required": [prop]}]
             for name, branch in dict(zip(names, branches, strict=True)).items():
@@ -179,16 +209,22 @@ class OpenApiView:
         properties) to values that select that branch and no other."""
         for name in names:
             branch = self.schemas.get(str(name))
-            properties = branch.get("properties") if isinstance(branch, dict) else None
-            own = properties.get(prop) if isinstance(properties, dict) else None
-            if not isinstance(own, dict) or prop not in (branch.get("required") or ()):  # type: ignore[union-attr]
+            if not isinstance(branch, dict) or prop not in (branch.get("required") or ()):
                 return False
-            values = [own["const"]] if "const" in own else own.get("enum")
-            if not isinstance(values, list) or not values:
-                return False
-            if any(not isinstance(v, str) or chosen.get(v) != name for v in values):
+            values = self._own_values(branch, prop)
+            if not values or any(not isinstance(v, str) or chosen.get(v) != name for v in values):
                 return False
         return True
+
+    @staticmethod
+    def _own_values(branch: Any, prop: str) -> list[Any]:
+        """The values a schema's own `properties` pin `prop` to (`const` or `enum`); [] when none."""
+        properties = branch.get("properties") if isinstance(branch, dict) else None
+        own = properties.get(prop) if isinstance(properties, dict) else None
+        if not isinstance(own, dict):
+            return []
+        values = [own["const"]] if "const" in own else own.get("enum")
+        return values if isinstance(values, list) else []
 
     def _pinned(self, node: Any, prop: str, seen: set[str]) -> list[Any]:
         """The values a schema pins `prop` to (`const`, or `enum`), through `$ref`s, `allOf` parts and
@@ -258,3 +294,26 @@ class OpenApiView:
                 if "/" not in rest:
                     return rest.replace("~1", "/").replace("~0", "~")
         return None
+
+
+def contract_path(path: str, moved: Moved) -> str:
+    """A schema path in the view as the place in the contract it stands for (see `Moved`)."""
+    parts = path.split("/")
+    j = 1
+    while j < len(parts):
+        prefix = "/".join(parts[: j + 1])
+        found = moved.get(prefix)
+        if found is not None:
+            target, below = found
+            if not below:
+                return target
+            head = target.split("/")
+            parts = head + parts[j + 1 :]
+            j = len(head)
+            continue
+        j += 1
+    return "/".join(parts)
+
+
+def _escape(name: str) -> str:
+    return name.replace("~", "~0").replace("/", "~1")

@@ -14,7 +14,7 @@ import jsonschema_rs
 
 from apidrift.check.body_fields import FieldPlan, admitted, undocumented_paths
 from apidrift.check.closed import close_response, closed_base, closed_document
-from apidrift.check.openapi_view import Hidden, OpenApiView, needs_view
+from apidrift.check.openapi_view import Hidden, Moved, OpenApiView, contract_path, needs_view
 from apidrift.check.patterns import UnsupportedPattern, compile_validator, rs_registry, unsupported_patterns
 from apidrift.check.shapes import FieldShape, SchemaFlattener
 from apidrift.contracts.model import SCHEMAS_FILE, ContractVersion, JSONSchema, schemas_document
@@ -113,8 +113,11 @@ class ResponseValidator:
         self.version = version
         # Bodies are validated with what OpenAPI adds to JSON Schema enforced (`check/openapi_view.py`).
         self._view = OpenApiView(version.schemas, self.hidden) if needs_view(version.schemas) else None
-        self._checked = self._view.named() if self._view is not None else version.schemas
+        # Where the view's own parts stand in the contract: errors name the contract's places.
+        self._moved: Moved = {}
+        self._checked = self._view.named(self._moved) if self._view is not None else version.schemas
         self._fast: dict[tuple[str, str], Any] = {}
+        self._op_moved: dict[tuple[str, str], Moved] = {}
         self._valid: dict[tuple[str, str], ValidationResult] = {}
         self._shapes: dict[tuple[str, str], dict[str, FieldShape]] = {}
         self._flattener = SchemaFlattener(version.schemas)
@@ -127,6 +130,7 @@ class ResponseValidator:
         self._plans: dict[tuple[str, str], tuple[FieldPlan, Any]] = {}
         self._strict: dict[tuple[str, str], tuple[Any, ValidationResult]] = {}
         self._closed_registry: Any = None
+        self._closable: dict[str, JSONSchema] | None = None
         self._too_big: dict[tuple[str, str], WalkBudgetError] = {}
 
     def _closed_validator(self, op_id: str, status: str) -> Any:
@@ -138,14 +142,16 @@ class ResponseValidator:
             if raw is not None:
                 where = closed_base(self.version.api, self.version.version)
                 schema_id = f"{where}op-{quote(op_id, safe='')}-{status}.json"
-                schema = close_response(self._viewed(raw), self._checked, schema_id=schema_id)
+                schema = close_response(
+                    self._viewed(raw, closable=True), self._closable_named(), schema_id=schema_id
+                )
             self._closed[key] = None if schema is None else self._compile_closed(schema)
         return self._closed[key]
 
     def _compile_closed(self, schema: JSONSchema) -> Any:
         if self._closed_registry is None:
             v = self.version
-            document = closed_document(v.api, v.version, self._checked)
+            document = closed_document(v.api, v.version, self._closable_named())
             self._closed_registry = rs_registry(document["$id"], document)
         return compile_validator(schema, self._closed_registry)
 
@@ -162,19 +168,51 @@ class ResponseValidator:
     def _schema(self, op_id: str, status: str) -> JSONSchema:
         return self.version.response_schema(op_id, status)
 
-    def _viewed(self, schema: JSONSchema) -> JSONSchema:
-        """A body schema as it is validated (see `OpenApiView`)."""
+    def _closable_named(self) -> dict[str, JSONSchema]:
+        """The named schemas as the closed check sees them: a union that already chooses its branch
+        by the discriminator's value kept as written (closable), where the explaining view spells out
+        the choice (see `OpenApiView`)."""
+        if self._closable is None:
+            self._closable = dict(self._checked)
+            if self._view is not None:
+                closable = OpenApiView(self.version.schemas, self.hidden, closable=True)
+                for name, schema in self.version.schemas.items():
+                    if "'x-discriminator'" in repr(schema):
+                        self._closable[name] = closable.view(schema)
+        return self._closable
+
+    def _viewed(
+        self, schema: JSONSchema, *, closable: bool = False, moved: Moved | None = None
+    ) -> JSONSchema:
+        """A body schema as it is validated (see `OpenApiView`); `closable` for the closed check."""
         if self._view is None and not needs_view({"": schema}):
             return schema
-        viewed: JSONSchema = (self._view or OpenApiView(self.version.schemas, self.hidden)).view(schema)
+        view = OpenApiView(self.version.schemas, self.hidden, closable=closable)
+        if self._view is not None and not closable:
+            view = self._view
+        viewed: JSONSchema = view.view(schema, "", moved)
         return viewed
 
     def _compiled(self, op_id: str, status: str) -> Any:
         fast = self._fast.get((op_id, status))
         if fast is None:
-            fast = compile_validator(self._viewed(self._schema(op_id, status)), self._rs_registry)
+            moved: Moved = {}
+            fast = compile_validator(
+                self._viewed(self._schema(op_id, status), moved=moved), self._rs_registry
+            )
             self._fast[(op_id, status)] = fast
+            self._op_moved[(op_id, status)] = {**self._moved, **moved}
         return fast
+
+    def _explained(self, op_id: str, status: str, errors: Iterable[Any]) -> tuple[Violation, ...]:
+        """Errors as violations, most relevant first, each located in the contract (not in the view)."""
+        violations = [explain(e) for e in errors]
+        moved = self._op_moved.get((op_id, status))
+        if moved:
+            for i, v in enumerate(violations):
+                if "/allOf/" in v.schema_path:
+                    violations[i] = replace(v, schema_path=contract_path(v.schema_path, moved))
+        return tuple(sorted(violations, key=_relevance))
 
     @property
     def unsupported_patterns(self) -> tuple[UnsupportedPattern, ...]:
@@ -199,7 +237,7 @@ class ResponseValidator:
     def violations(self, op_id: str, status: str | int, body: Any) -> tuple[Violation, ...]:
         """The explaining path: every violation, most relevant first, from the same compiled validator."""
         errors = self._compiled(op_id, str(status)).iter_errors(body)
-        return tuple(sorted((explain(e) for e in errors), key=_relevance))
+        return self._explained(op_id, str(status), errors)
 
     def field_shapes(self, op_id: str, status: str | int) -> dict[str, FieldShape]:
         key = (op_id, str(status))
@@ -286,13 +324,13 @@ class ResponseValidator:
         if closed is not None:
             # Refused by the closed schema: invalid, or only undocumented fields. The errors say which
             # (none for the latter) in one call, where a validity check first would be a second.
-            violations = tuple(sorted((explain(e) for e in fast.iter_errors(body)), key=_relevance))
+            violations = self._explained(op_id, status, fast.iter_errors(body))
         elif fast.is_valid(body):
             if not strict:
                 return self._valid_result(op_id, status)
             violations = ()
         else:  # only an invalid body pays for the explanation
-            violations = tuple(sorted((explain(e) for e in fast.iter_errors(body)), key=_relevance))
+            violations = self._explained(op_id, status, fast.iter_errors(body))
         if not strict:
             return ValidationResult(self.version.version, op_id, status, violations)
         # A valid body the closed schema refused has undocumented fields: straight to the walk.
