@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from apidrift.check.checker import RecordingChecker
+from apidrift.check.linear import LinearValidator
 from apidrift.check.openapi_view import OpenApiView, contract_path
 from apidrift.check.recordings import LoadedRecording, Provenance, Recording, write_recordings
 from apidrift.check.validation import ResponseValidator
@@ -316,6 +317,9 @@ def test_openapi_data_type_formats_hold(schema: dict[str, Any], body: Any, valid
     }
     version = import_document(document, api="t", version="v1").version
     assert _check(version, 200, {"v": body}) is valid
+    # The simulator and the fuzzer judge with the Python validator: formats hold there alike.
+    linear = LinearValidator(version.response_schema("x", 200), registry=version.registry)
+    assert linear.is_valid({"v": body}) is valid
 
 
 def test_a_format_in_a_named_schema_holds_and_the_contract_keeps_it_as_written() -> None:
@@ -352,6 +356,65 @@ def test_a_discriminated_body_is_explained_by_the_branch_its_value_selects() -> 
     unknown = validator.validate("x", 200, {"petType": "Cow"})
     assert [(v.field, v.keyword, v.expected) for v in unknown.violations] == [
         ("petType", "enum", ["Cat", "Dog"])
+    ]
+
+
+def _inheritance(mapping: dict[str, str] | None = None, **extra: Any) -> ContractVersion:
+    """`Pet` with a discriminator, extended (`allOf`) by `Cat` and `Dog`: the OpenAPI way to inherit."""
+    discriminator: dict[str, Any] = {"propertyName": "petType", **({"mapping": mapping} if mapping else {})}
+    pet = {**PETS["Pet"], "discriminator": discriminator}
+    schemas = {**PETS, "Pet": pet, **extra}
+    return _version({"200": _json({"$ref": "#/components/schemas/Pet"})}, schemas)
+
+
+@pytest.mark.parametrize(
+    ("body", "valid"),
+    [
+        ({"petType": "Dog", "packSize": 3}, True),
+        ({"petType": "Dog", "packSize": "many"}, False),  # the value selects Dog, which Pet alone admits
+        ({"petType": "Dog"}, False),  # Dog requires packSize
+        ({"petType": "Cat", "huntingSkill": "x"}, True),
+        ({"petType": "Cat", "huntingSkill": 1}, False),
+        ({"petType": "Parrot", "packSize": "x"}, True),  # a value selecting nothing leaves Pet alone
+        ({"name": "no type"}, False),  # Pet's own schema still holds
+    ],
+)
+def test_a_discriminator_on_a_base_selects_the_schema_extending_it(body: dict[str, Any], valid: bool) -> None:
+    version = _inheritance()
+    # Cat and Dog are reached through the discriminator only: the import keeps them.
+    assert {"Cat", "Dog"} <= set(version.schemas)
+    assert _check(version, 200, body) is valid
+
+
+def test_a_base_discriminators_mapping_selects_by_its_values() -> None:
+    version = _inheritance({"d": "#/components/schemas/Dog"})
+    assert _check(version, 200, {"petType": "d", "packSize": "x"}) is False
+    assert _check(version, 200, {"petType": "d", "packSize": 1}) is True
+    assert _check(version, 200, {"petType": "Cat", "huntingSkill": 2}) is False  # still by its name
+
+
+def test_a_schema_extending_a_base_is_itself_checked_without_selecting_again() -> None:
+    # A response of Dog refers to Pet through allOf: that Pet is the base as written, or Dog would
+    # select Dog again, forever.
+    version = _inheritance()
+    dog = version.schemas["Dog"]
+    doc = _version(
+        {"200": _json({"$ref": "#/components/schemas/Dog"})},
+        {**PETS, "Pet": {**PETS["Pet"], "discriminator": {"propertyName": "petType"}}},
+    )
+    assert dog == doc.schemas["Dog"]
+    validator = ResponseValidator(doc)
+    assert validator.validate("x", 200, {"petType": "Dog", "packSize": 1}, strict=True).exact
+    assert not validator.validate("x", 200, {"petType": "Dog"}, strict=True).valid
+
+
+def test_strict_mode_takes_the_selected_schemas_fields_as_documented() -> None:
+    validator = ResponseValidator(_inheritance())
+    exact = validator.validate("x", 200, {"petType": "Dog", "packSize": 3, "name": "rex"}, strict=True)
+    assert exact.exact
+    invalid = validator.validate("x", 200, {"petType": "Dog", "packSize": "x"}, strict=True)
+    assert [(v.field, v.schema_path) for v in invalid.violations] == [
+        ("packSize", "/$defs/Dog/allOf/1/properties/packSize/type")
     ]
 
 

@@ -3,12 +3,14 @@ explaining path. Apart from `patterns` so that importing the engine never import
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from typing import Any, Final, cast
 
-from jsonschema import Draft202012Validator, ValidationError
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 from jsonschema.validators import extend
 
+from apidrift.check.openapi_view import FORMATS
 from apidrift.check.patterns import search
 
 # --- the same engine for the Python `jsonschema` validator (the simulator's explaining path) ------
@@ -50,8 +52,30 @@ def _additional_properties(validator: Any, allowed: Any, instance: Any, schema: 
         yield ValidationError(f"{listed} do not match any of the regexes: {', '.join(map(repr, patterns))}")
 
 
+def _openapi_formats() -> FormatChecker:
+    """OpenAPI's data-type formats asserted as the compiled path asserts them (`openapi_view.FORMATS`):
+    the simulator and the fuzzer judge a value as `check` does."""
+    checker = FormatChecker(formats=())
+    for name, asserted in FORMATS.items():
+        checker.checks(name)(_holds(asserted))
+    return checker
+
+
+def _holds(asserted: Mapping[str, Any]) -> Callable[[object], bool]:
+    low, high, pattern = asserted.get("minimum"), asserted.get("maximum"), asserted.get("pattern")
+
+    def check(instance: object) -> bool:
+        if isinstance(instance, str) and pattern is not None:
+            return search(pattern, instance) is not False
+        if isinstance(instance, (int, float)) and not isinstance(instance, bool) and low is not None:
+            return bool(low <= instance <= high)  # type: ignore[operator]
+        return True
+
+    return check
+
+
 # `extend` has no annotations in types-jsonschema; the class it returns is a Draft 2020-12 validator.
-LinearValidator: Final[type[Any]] = cast(Any, extend)(
+_Linear: Final[Any] = cast(Any, extend)(
     Draft202012Validator,
     {
         "pattern": _pattern,
@@ -59,3 +83,5 @@ LinearValidator: Final[type[Any]] = cast(Any, extend)(
         "additionalProperties": _additional_properties,
     },
 )
+# Formats are asserted only when a validator is given a checker (JSON Schema makes them annotations).
+LinearValidator: Final[Any] = partial(_Linear, format_checker=_openapi_formats())

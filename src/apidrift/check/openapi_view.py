@@ -97,12 +97,87 @@ class OpenApiView:
         # A required field may be hidden by a schema it refers to: `required` then triggers a walk.
         anywhere = any(f"'{self.hidden}'" in text for text in texts.values())
         hidden = ("'required'",) if anywhere else ()
-        return {
-            name: self.view(schema, f"/$defs/{_escape(name)}", moved)
-            if _triggers(texts[name], formats=self.formats, hidden=hidden)
-            else schema
-            for name, schema in self.schemas.items()
-        }
+        bases = self._bases()
+        copies = {base: _unused(f"{base}~base", self.schemas) for base in bases}
+        out: dict[str, JSONSchema] = {}
+        for name, schema in self.schemas.items():
+            where = f"/$defs/{_escape(name)}"
+            extends = self._extended(schema, copies)
+            if extends is not schema or name in bases:
+                out[name] = self.view(extends, where, moved)
+            elif _triggers(texts[name], formats=self.formats, hidden=hidden):
+                out[name] = self.view(schema, where, moved)
+            else:
+                out[name] = schema
+        for base, (prop, chosen) in bases.items():
+            # What extends a base refers to the base as written (its copy); everything else refers to
+            # the base, which also holds the schema its value selects.
+            out[copies[base]] = out[base]
+            if moved is not None:
+                moved[f"/$defs/{_escape(copies[base])}"] = (f"/$defs/{_escape(base)}", True)
+            out[base] = self._selecting(out[base], f"/$defs/{_escape(base)}", prop, chosen, moved)
+        return out
+
+    def _bases(self) -> dict[str, tuple[str, dict[str, str]]]:
+        """Named schemas whose discriminator chooses among the schemas extending them (`allOf` of the
+        base) or its mapping's, not among members of a union: name -> (property, value -> schema)."""
+        extending: dict[str, list[str]] = {}
+        for name, schema in self.schemas.items():
+            parts = schema.get("allOf") if isinstance(schema, dict) else None
+            for part in parts if isinstance(parts, list) else ():
+                base = self._ref_name(part.get("$ref")) if isinstance(part, dict) and len(part) == 1 else None
+                if base is not None and base != name:
+                    extending.setdefault(base, []).append(name)
+        bases: dict[str, tuple[str, dict[str, str]]] = {}
+        for name, schema in self.schemas.items():
+            found = schema.get("x-discriminator") if isinstance(schema, dict) else None
+            if not isinstance(found, dict) or not isinstance(found.get("propertyName"), str):
+                continue
+            if any(isinstance(schema.get(kind), list) for kind in ("oneOf", "anyOf")):
+                continue  # a union's discriminator: see `_discriminated`
+            chosen: dict[str, str] = {}
+            mapping = found.get("mapping")
+            for value, target in mapping.items() if isinstance(mapping, dict) else ():
+                if isinstance(target, str) and target in self.schemas:
+                    chosen.setdefault(str(value), target)
+            for child in extending.get(name, ()):
+                chosen.setdefault(child, child)
+            chosen = {value: target for value, target in chosen.items() if target != name}
+            if chosen:
+                bases[name] = (found["propertyName"], chosen)
+        return bases
+
+    def _extended(self, schema: Any, copies: Mapping[str, str]) -> Any:
+        """`schema` with its `allOf` references to a discriminating base pointed at the base's copy
+        (the base as written: the schema a value selects must not select again); else `schema`."""
+        parts = schema.get("allOf") if isinstance(schema, dict) else None
+        if not isinstance(parts, list) or not copies:
+            return schema
+        renamed = []
+        for part in parts:
+            base = self._ref_name(part.get("$ref")) if isinstance(part, dict) and len(part) == 1 else None
+            if base in copies:
+                part = {"$ref": part["$ref"][: -len(_escape(str(base)))] + _escape(copies[str(base)])}
+            renamed.append(part)
+        return {**schema, "allOf": renamed} if renamed != parts else schema
+
+    @staticmethod
+    def _selecting(
+        base: JSONSchema, where: str, prop: str, chosen: Mapping[str, str], moved: Moved | None
+    ) -> JSONSchema:
+        """The base with, for each schema its discriminator selects, `if` the value `then` that schema
+        (a value that selects none leaves the base alone)."""
+        targets: dict[str, list[str]] = {}
+        for value, target in chosen.items():
+            targets.setdefault(target, []).append(value)
+        parts = list(base.get("allOf") or []) if isinstance(base.get("allOf"), list) else []
+        for target, values in targets.items():
+            if moved is not None:
+                moved[f"{where}/allOf/{len(parts)}/if"] = (f"{where}/x-discriminator", False)
+                moved[f"{where}/allOf/{len(parts)}/then"] = (f"{where}/x-discriminator", False)
+            selects = {"properties": {prop: {"enum": values}}, "required": [prop]}
+            parts.append({"if": selects, "then": {"$ref": _LOCAL + _escape(target)}})
+        return {**base, "allOf": parts}
 
     def view(self, node: Any, where: str = "", moved: Moved | None = None) -> Any:
         """A copy of `node` (at pointer `where`) with discriminators enforced and hidden properties not
@@ -313,6 +388,12 @@ def contract_path(path: str, moved: Moved) -> str:
             continue
         j += 1
     return "/".join(parts)
+
+
+def _unused(name: str, taken: Mapping[str, Any]) -> str:
+    while name in taken:
+        name += "~"
+    return name
 
 
 def _escape(name: str) -> str:

@@ -174,11 +174,8 @@ class ResponseValidator:
         the choice (see `OpenApiView`)."""
         if self._closable is None:
             self._closable = dict(self._checked)
-            if self._view is not None:
-                closable = OpenApiView(self.version.schemas, self.hidden, closable=True)
-                for name, schema in self.version.schemas.items():
-                    if "'x-discriminator'" in repr(schema):
-                        self._closable[name] = closable.view(schema)
+            if self._view is not None and any("'x-discriminator'" in repr(s) for s in self._checked.values()):
+                self._closable = OpenApiView(self.version.schemas, self.hidden, closable=True).named()
         return self._closable
 
     def _viewed(

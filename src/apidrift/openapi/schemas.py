@@ -249,7 +249,9 @@ def reachable_schemas(
     """The component schemas the operations reach, directly or through other schemas, converted.
 
     Reachability follows the schema positions of the converted schemas only, so a `$ref` inside an
-    extension, a dropped keyword (`discriminator.mapping`) or example data never pulls a schema in.
+    extension or example data never pulls a schema in. A discriminator reaches what it selects: its
+    mapping's schemas and, on a base schema, the schemas that extend it (`allOf` of it), which a body
+    of the base may be (OpenAPI's Discriminator Object).
     """
     local = SchemaConverter(components, rename=rename, prefix="#/$defs/", file=file, findings=findings)
     inverse = {rename(name): name for name in components}
@@ -264,14 +266,46 @@ def reachable_schemas(
             pending += [inverse[ref[len(DEFS_PREFIX) :]] for ref in schema_refs(node)]
     converted: dict[str, JSONSchema] = {}
     while pending:
-        name = pending.pop()
-        if rename(name) in converted:
-            continue
-        _check_alias_cycle(name, components, local, file)
-        schema = local.convert(components[name], f"/components/schemas/{escape(name)}")
-        converted[rename(name)] = schema
-        pending += [inverse[ref[len("#/$defs/") :]] for ref in schema_refs(schema)]
+        while pending:
+            name = pending.pop()
+            if rename(name) in converted:
+                continue
+            _check_alias_cycle(name, components, local, file)
+            schema = local.convert(components[name], f"/components/schemas/{escape(name)}")
+            converted[rename(name)] = schema
+            pending += [inverse[ref[len("#/$defs/") :]] for ref in schema_refs(schema)]
+            pending += _selected(schema, inverse)
+        pending += _extending(converted, components, rename)
     return dict(sorted(converted.items()))
+
+
+def _selected(schema: JSONSchema, inverse: dict[str, str]) -> list[str]:
+    """The components a converted schema's discriminator maps values to."""
+    discriminator = schema.get("x-discriminator") if isinstance(schema, dict) else None
+    mapping = discriminator.get("mapping") if isinstance(discriminator, dict) else None
+    targets = mapping.values() if isinstance(mapping, dict) else ()
+    return [inverse[t] for t in targets if isinstance(t, str) and t in inverse]
+
+
+def _extending(
+    converted: dict[str, JSONSchema], components: dict[str, Any], rename: Callable[[str], str]
+) -> list[str]:
+    """Components not yet converted that extend (`allOf` a `$ref` to) a converted base schema with a
+    discriminator and no union of its own: the schemas its value may select."""
+    bases = {
+        f"{COMPONENT_PREFIX}{spelled}"
+        for raw in components
+        for spelled in {raw, escape(raw)}
+        if isinstance(converted.get(rename(raw)), dict)
+        and "x-discriminator" in converted[rename(raw)]
+        and not {"oneOf", "anyOf"} & converted[rename(raw)].keys()
+    }
+    found = []
+    for raw, node in components.items():
+        parts = node.get("allOf") if isinstance(node, dict) and rename(raw) not in converted else None
+        if isinstance(parts, list) and any(isinstance(p, dict) and p.get("$ref") in bases for p in parts):
+            found.append(raw)
+    return found
 
 
 def schema_refs(schema: Any) -> Iterator[str]:
