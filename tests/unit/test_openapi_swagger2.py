@@ -15,6 +15,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from apidrift.check.validation import ResponseValidator
 from apidrift.errors import ApidriftError, OpenAPIError
 from apidrift.openapi.components import FindingKind
 from apidrift.openapi.convert import import_document
@@ -146,6 +147,49 @@ def test_an_x_discriminator_with_a_mapping_becomes_3_0_s_discriminator() -> None
         "propertyName": "t",
         "mapping": {"dog": "Hound", "cat": "#/components/schemas/Feline"},
     }
+
+
+POLYMORPHIC = {
+    "Pet": {
+        "type": "object",
+        "required": ["kind"],
+        "properties": {"kind": {"type": "string"}},
+        "discriminator": "kind",
+    },
+    "Dog": {
+        "x-ms-discriminator-value": "dog",
+        "allOf": [
+            {"$ref": "#/definitions/Pet"},
+            {"required": ["bark"], "properties": {"bark": {"type": "integer"}}},
+        ],
+    },
+    "Cat": {"allOf": [{"$ref": "#/definitions/Pet"}, {"properties": {"lives": {"type": "integer"}}}]},
+}
+
+
+@pytest.mark.parametrize(
+    ("body", "valid"),
+    [
+        ({"kind": "dog", "bark": 1}, True),
+        ({"kind": "dog", "bark": "x"}, False),  # the value Dog declares selects it
+        ({"kind": "Dog"}, False),  # and its name still does
+        ({"kind": "Cat", "lives": "x"}, False),  # a schema declaring no value is selected by its name
+        ({"kind": "parrot", "bark": "x"}, True),  # a value selecting nothing leaves Pet alone
+    ],
+)
+def test_a_2_0_discriminator_selects_the_definition_extending_the_base(
+    body: dict[str, Any], valid: bool
+) -> None:
+    response = {"200": {"description": "ok", "schema": {"$ref": "#/definitions/Pet"}}}
+    document = doc(
+        paths={
+            "/pets": {"get": {"operationId": "pets", "produces": ["application/json"], "responses": response}}
+        },
+        definitions=POLYMORPHIC,
+    )
+    version = import_document(convert_swagger2(document), api="t", version="v1").version
+    assert version.schemas["Pet"]["x-discriminator"] == {"propertyName": "kind", "mapping": {"dog": "Dog"}}
+    assert ResponseValidator(version).validate("pets", 200, body).valid is valid
 
 
 def test_refs_into_other_files_are_kept_relative() -> None:

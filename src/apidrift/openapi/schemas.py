@@ -276,7 +276,37 @@ def reachable_schemas(
             pending += [inverse[ref[len("#/$defs/") :]] for ref in schema_refs(schema)]
             pending += _selected(schema, inverse)
         pending += _extending(converted, components, rename)
+    _declared_values(converted, components, rename)
     return dict(sorted(converted.items()))
+
+
+# Where a schema extending a discriminated base names the value that selects it (AutoRest's
+# convention, in thousands of Azure documents), not by its own name.
+DECLARED_VALUE = "x-ms-discriminator-value"
+
+
+def _declared_values(
+    converted: dict[str, JSONSchema], components: dict[str, Any], rename: Callable[[str], str]
+) -> None:
+    """Each `x-ms-discriminator-value` of a schema extending a base enters the base's mapping (a value
+    the mapping already gives keeps its schema), so the value selects that schema."""
+    for raw, node in components.items():
+        value = node.get(DECLARED_VALUE) if isinstance(node, dict) else None
+        parts = node.get("allOf") if isinstance(value, str) and rename(raw) in converted else None
+        for part in parts if isinstance(parts, list) else ():
+            ref = part.get("$ref") if isinstance(part, dict) else None
+            base = (
+                rename(ref[len(COMPONENT_PREFIX) :])
+                if isinstance(ref, str) and ref.startswith(COMPONENT_PREFIX)
+                else None
+            )
+            found: Any = converted.get(base) if base is not None else None
+            discriminator: Any = found.get("x-discriminator") if isinstance(found, dict) else None
+            mapping: Any = discriminator.get("mapping", {}) if isinstance(discriminator, dict) else None
+            if base is not None and isinstance(mapping, dict) and value not in mapping:
+                # A new value, never written into a schema another import may share.
+                selects = {**discriminator, "mapping": {**mapping, value: rename(raw)}}
+                converted[base] = {**found, "x-discriminator": selects}
 
 
 def _selected(schema: JSONSchema, inverse: dict[str, str]) -> list[str]:
