@@ -412,6 +412,15 @@ def test_strict_mode_takes_the_selected_schemas_fields_as_documented() -> None:
     validator = ResponseValidator(_inheritance())
     exact = validator.validate("x", 200, {"petType": "Dog", "packSize": 3, "name": "rex"}, strict=True)
     assert exact.exact
+    # Refused, the body takes the walk: it too knows Dog's fields, and Pet's error is named once
+    # (Pet's constraints hold in Pet and in the Pet that Dog extends).
+    drifted = validator.validate(
+        "x", 200, {"petType": "Dog", "packSize": 3, "name": 1, "tail": 1}, strict=True
+    )
+    assert [u.field for u in drifted.undocumented] == ["tail"]
+    assert [(v.field, v.schema_path) for v in drifted.violations] == [
+        ("name", "/$defs/Pet/properties/name/type")
+    ]
     invalid = validator.validate("x", 200, {"petType": "Dog", "packSize": "x"}, strict=True)
     assert [(v.field, v.schema_path) for v in invalid.violations] == [
         ("packSize", "/$defs/Dog/allOf/1/properties/packSize/type")

@@ -14,7 +14,7 @@ import jsonschema_rs
 
 from apidrift.check.body_fields import FieldPlan, admitted, undocumented_paths
 from apidrift.check.closed import close_response, closed_base, closed_document
-from apidrift.check.openapi_view import Hidden, Moved, OpenApiView, contract_path, needs_view
+from apidrift.check.openapi_view import Hidden, Moved, OpenApiView, contract_path, needs_view, with_extensions
 from apidrift.check.patterns import UnsupportedPattern, compile_validator, rs_registry, unsupported_patterns
 from apidrift.check.shapes import FieldShape, SchemaFlattener
 from apidrift.contracts.model import SCHEMAS_FILE, ContractVersion, JSONSchema, schemas_document
@@ -117,10 +117,12 @@ class ResponseValidator:
         self._moved: Moved = {}
         self._checked = self._view.named(self._moved) if self._view is not None else version.schemas
         self._fast: dict[tuple[str, str], Any] = {}
-        self._op_moved: dict[tuple[str, str], Moved] = {}
+        # Per operation: where the view's parts stand, and the copies of bases among them.
+        self._op_moved: dict[tuple[str, str], tuple[Moved, tuple[str, ...]]] = {}
         self._valid: dict[tuple[str, str], ValidationResult] = {}
         self._shapes: dict[tuple[str, str], dict[str, FieldShape]] = {}
-        self._flattener = SchemaFlattener(version.schemas)
+        # The walk takes a field of the schema a discriminated base selects for a documented one.
+        self._flattener = SchemaFlattener(with_extensions(version.schemas))
         document = schemas_document(version.api, version.version, self._checked)
         # One regex engine everywhere (`check/patterns.py`): linear time; what it cannot run is skipped.
         self._rs_registry = rs_registry(version.base + SCHEMAS_FILE, document)
@@ -198,17 +200,24 @@ class ResponseValidator:
                 self._viewed(self._schema(op_id, status), moved=moved), self._rs_registry
             )
             self._fast[(op_id, status)] = fast
-            self._op_moved[(op_id, status)] = {**self._moved, **moved}
+            moved = {**self._moved, **moved}
+            self._op_moved[(op_id, status)] = (moved, tuple(key for key in moved if "/allOf/" not in key))
         return fast
 
     def _explained(self, op_id: str, status: str, errors: Iterable[Any]) -> tuple[Violation, ...]:
         """Errors as violations, most relevant first, each located in the contract (not in the view)."""
         violations = [explain(e) for e in errors]
-        moved = self._op_moved.get((op_id, status))
+        moved, copies = self._op_moved.get((op_id, status)) or ({}, ())
         if moved:
+            # The view's own places: parts it adds (`allOf`), copies of discriminated bases.
             for i, v in enumerate(violations):
-                if "/allOf/" in v.schema_path:
+                if "/allOf/" in v.schema_path or (copies and v.schema_path.startswith(copies)):
                     violations[i] = replace(v, schema_path=contract_path(v.schema_path, moved))
+            if copies:
+                # A base's own constraints hold twice where its value selects a schema extending it
+                # (the base, and the base as written inside that schema): one error, named once.
+                once = {(v.instance_path, v.schema_path, v.message): v for v in reversed(violations)}
+                violations = [v for v in violations if once[(v.instance_path, v.schema_path, v.message)] is v]
         return tuple(sorted(violations, key=_relevance))
 
     @property
