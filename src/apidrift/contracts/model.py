@@ -25,7 +25,7 @@ from apidrift.contracts.operations import (
 )
 from apidrift.contracts.safeload import dump_json, escape, read_json
 from apidrift.contracts.soundness import SchemaNote, check_cycles, check_schema
-from apidrift.contracts.transport import Server, server_to_json, servers_from_json
+from apidrift.contracts.transport import Server, described, server_to_json, servers_from_json
 from apidrift.errors import ContractError, UnknownOperationError, UnknownVersionError
 from apidrift.files import atomic_write
 from apidrift.profiles.bundled import DEFAULT_API
@@ -166,9 +166,7 @@ class ContractVersion:
 
     def _servers_json(self) -> list[Any]:
         # URLs as contracts always wrote them; objects only where a server has variables to keep.
-        if any(s.variables for s in self.server_specs):
-            return [server_to_json(s) for s in self.server_specs]
-        return list(self.servers) or [s.url for s in self.server_specs]
+        return [server_to_json(s) for s in described(self.servers, self.server_specs)]
 
     def write(self, folder: Path) -> None:
         """Write the version's files, each replaced whole (a concurrent reader never sees half of one)."""

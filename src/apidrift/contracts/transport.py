@@ -40,6 +40,14 @@ class Server:
         return url
 
 
+def described(urls: tuple[str, ...], specs: tuple[Server, ...]) -> tuple[Server, ...]:
+    """The servers `urls` stand for: `specs` where they resolve to exactly those URLs, else each URL
+    as a server without variables (a version built, or changed, with URLs alone)."""
+    if specs and tuple(s.resolved for s in specs) == urls:
+        return specs
+    return tuple(Server(url) for url in urls)
+
+
 def server_to_json(server: Server) -> str | dict[str, Any]:
     """A plain URL when the server has no variables (as contracts always wrote them), else an object."""
     if not server.variables:

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from apidrift.contracts.model import ContractVersion, Operation
-from apidrift.contracts.transport import Server, ServerVariable
+from apidrift.contracts.transport import Server, ServerVariable, described
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
 from apidrift.diff.fields import ChangeContext, RuleTable, grade
 
@@ -83,7 +83,7 @@ def check(
 
 def declared(version: ContractVersion) -> tuple[Server, ...]:
     """The version's servers with their variables; plain URLs for contracts written before them."""
-    return version.server_specs or tuple(Server(url) for url in version.servers)
+    return described(version.servers, version.server_specs)
 
 
 def compare(emit: Emit, old: tuple[Server, ...], new: tuple[Server, ...]) -> list[Change]:
