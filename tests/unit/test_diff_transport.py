@@ -246,3 +246,18 @@ def test_a_version_diffed_with_itself_is_empty_with_these_keys_present(
     one, other = imported(doc), imported(copy.deepcopy(doc), "v2")
     assert diff_versions(one, other).changes == []
     assert diff_versions(one, one).changes == []
+
+
+def test_part_headers_compare_case_insensitively_and_content_type_is_the_parts_own() -> None:
+    doc = document()
+    photo = doc["paths"]["/pets"]["post"]["requestBody"]["content"]["multipart/form-data"]["encoding"][
+        "photo"
+    ]
+    photo["headers"] = {"x-sum": {"required": True}, "Content-Type": {"required": True}}
+    changes = diff_versions(imported(document()), imported(doc, "v2")).changes
+    assert changes == []  # X-Sum respelt; a Content-Type header is never read (contentType says it)
+    photo["headers"] = {"X-Sum": {"required": False}}
+    changes = diff_versions(imported(document()), imported(doc, "v2")).changes
+    assert [(c.kind, c.severity, c.path) for c in changes] == [
+        (K.ENCODING_HEADER_BECAME_OPTIONAL, Severity.INFO, "multipart/form-data photo X-Sum")
+    ]

@@ -179,20 +179,21 @@ def _headers(
 ) -> list[Change]:
     """Part headers by name (case-insensitive, as HTTP names are); `Content-Type` is the part's
     `contentType`, which OpenAPI says a header of that name never overrides."""
-    a = {str(k).lower(): v for k, v in old.items() if str(k).lower() != "content-type"}
-    b = {str(k).lower(): v for k, v in new.items() if str(k).lower() != "content-type"}
+    a = {str(k).lower(): (str(k), v) for k, v in old.items() if str(k).lower() != "content-type"}
+    b = {str(k).lower(): (str(k), v) for k, v in new.items() if str(k).lower() != "content-type"}
     changes = []
-    for name in sorted(a.keys() - b.keys()):
+    for key in sorted(a.keys() - b.keys()):
+        name = a[key][0]
         message = f"{label}: header {name} removed"
         changes.append(ctx.change(K.ENCODING_HEADER_REMOVED, f"{where} {name}", name, None, message))
-    for name in sorted(b.keys() - a.keys()):
-        required = _required(b[name])
+    for key in sorted(b.keys() - a.keys()):
+        name, required = b[key][0], _required(b[key][1])
         message = f"{label}: {'required' if required else 'optional'} header {name} added"
         changes.append(
             ctx.change(K.ENCODING_HEADER_ADDED, f"{where} {name}", None, name, message, required=required)
         )
-    for name in sorted(a.keys() & b.keys()):
-        had, has = _required(a[name]), _required(b[name])
+    for key in sorted(a.keys() & b.keys()):
+        name, had, has = b[key][0], _required(a[key][1]), _required(b[key][1])
         if had != has:
             kind = K.ENCODING_HEADER_BECAME_REQUIRED if has else K.ENCODING_HEADER_BECAME_OPTIONAL
             message = f"{label}: header {name} is now {'required' if has else 'optional'}"
