@@ -261,3 +261,14 @@ def test_part_headers_compare_case_insensitively_and_content_type_is_the_parts_o
     assert [(c.kind, c.severity, c.path) for c in changes] == [
         (K.ENCODING_HEADER_BECAME_OPTIONAL, Severity.INFO, "multipart/form-data photo X-Sum")
     ]
+
+
+def test_odd_server_urls_are_compared_as_written() -> None:
+    doc = document(servers=[{"url": "https://[broken/v1"}, {"url": ""}, {"url": "/"}])
+    assert diff_versions(imported(doc), imported(copy.deepcopy(doc), "v2")).changes == []
+    other = document(servers=[{"url": "https://[broken/v2"}, {"url": "/"}])
+    changes = diff_versions(imported(doc), imported(other, "v2")).changes
+    assert sorted((c.kind.value, c.old, c.new) for c in changes) == [
+        ("server-added", None, "https://[broken/v2"),
+        ("server-removed", "https://[broken/v1", None),
+    ]

@@ -163,7 +163,10 @@ def _values(emit: Emit, where: str, label: str, old: ServerVariable, new: Server
 
 def _normal(url: str) -> str:
     """A URL as compared: scheme and host in lower case (they are case-insensitive), no trailing `/`."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unbalanced `[` (a broken IPv6 host): compared as written
+        return url.rstrip("/") or "/"
     if parts.scheme and parts.netloc:
         head = f"{parts.scheme.lower()}://{parts.netloc.lower()}"
         url = head + url[len(head) :]
