@@ -272,3 +272,23 @@ def test_odd_server_urls_are_compared_as_written() -> None:
         ("server-added", None, "https://[broken/v2"),
         ("server-removed", "https://[broken/v1", None),
     ]
+
+
+def test_the_default_content_type_of_a_part_follows_its_schema() -> None:
+    from apidrift.check.shapes import SchemaFlattener
+    from apidrift.diff.rules.encoding import default_content_type
+
+    properties = {
+        "meta": {"type": "object"},
+        "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+        "count": {"type": "integer"},
+        "either": {"type": ["string", "object"]},
+    }
+    shapes = SchemaFlattener({}, detail=True).flatten({"type": "object", "properties": properties})
+    assert [default_content_type(shapes, p) for p in [*properties, "unknown"]] == [
+        "application/json",
+        "application/octet-stream",
+        "text/plain",
+        None,  # two types: OpenAPI gives no one default
+        None,  # not a property the body documents
+    ]
