@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -292,3 +293,19 @@ def test_the_default_content_type_of_a_part_follows_its_schema() -> None:
         None,  # two types: OpenAPI gives no one default
         None,  # not a property the body documents
     ]
+
+
+def test_no_counterexample_is_searched_for_an_xml_change(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The same values written as other XML: no JSON instance tells the two apart, so none is sought.
+    from apidrift.diff import counterexamples
+
+    def searched(*_: object) -> None:
+        raise AssertionError("a counterexample was searched for")
+
+    monkeypatch.setattr(counterexamples, "find_counterexample", searched)
+    doc = document()
+    doc["components"]["schemas"]["Pet"]["xml"]["name"] = "animal"
+    old, new = imported(document()), imported(doc, "v2")
+    diff = diff_versions(old, new)
+    assert [c.kind for c in diff.changes] == [K.XML_NAME_CHANGED]
+    assert counterexamples.attach_counterexamples(diff, old, new) == 0
