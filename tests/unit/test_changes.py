@@ -110,6 +110,14 @@ CAN_OCCUR: dict[ChangeKind, frozenset[Side]] = {
     K.LINK_ADDED: frozenset({S.RESPONSE}),
     K.LINK_REMOVED: frozenset({S.RESPONSE}),
     K.LINK_CHANGED: frozenset({S.RESPONSE}),
+    **{kind: OP for kind in ChangeKind if kind.value.startswith("server-")},
+    **{kind: frozenset({S.REQUEST}) for kind in ChangeKind if kind.value.startswith("encoding-")},
+    # An XML body is a request's, a response's or a webhook payload's (read as a response is).
+    **{
+        kind: frozenset({S.REQUEST, S.RESPONSE, S.WEBHOOK})
+        for kind in ChangeKind
+        if kind.value.startswith("xml-")
+    },
 }
 
 

@@ -25,7 +25,12 @@ def test_servers_round_trip_and_old_contracts_load(tmp_path: Path) -> None:
 
 def test_malformed_servers_are_refused_with_their_place(tmp_path: Path) -> None:
     files = ContractStore().load("2026-04-30").to_files()
-    bad = {**files[CONTRACT_FILE], "servers": [{"url": "/v1"}]}
-    with pytest.raises(ContractError, match="servers must be a list of URLs") as caught:
+    # A server object (`{"url": ..., "variables": ...}`) is read since contracts keep variables.
+    bad = {**files[CONTRACT_FILE], "servers": [{"href": "/v1"}]}
+    with pytest.raises(ContractError, match="a server must be a URL or an object with a 'url'") as caught:
         parse_version(bad, files[SCHEMAS_FILE], tmp_path)
+    assert caught.value.pointer == "/servers/0"
+    not_a_list = {**files[CONTRACT_FILE], "servers": "/v1"}
+    with pytest.raises(ContractError, match="servers must be a list") as caught:
+        parse_version(not_a_list, files[SCHEMAS_FILE], tmp_path)
     assert caught.value.pointer == "/servers"

@@ -114,6 +114,8 @@ def test_extensions_and_generator_keys_dropped_recursively() -> None:
         "type": "object",
         # The discriminator is kept, as an extension validators ignore, for the diff to compare.
         "x-discriminator": {"propertyName": "type"},
+        # The XML Object is kept (name, namespace, prefix, attribute, wrapped) for the diff of XML bodies.
+        "xml": {"name": "t"},
         "properties": {"type": {"type": "string"}, "example": {"type": "string"}},
         "items": {"type": "string"},
     }

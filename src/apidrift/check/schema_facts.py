@@ -59,6 +59,7 @@ ANNOTATION_KEYWORDS = (
     "deprecated",
     "x-extensible-enum",
     "x-discriminator",
+    "xml",
 )
 # Applicators whose schema `detail=True` walks as the child path `*` instead of comparing it whole.
 WALKED_APPLICATORS = ("additionalProperties", "unevaluatedProperties")

@@ -25,6 +25,7 @@ from apidrift.contracts.operations import (
 )
 from apidrift.contracts.safeload import dump_json, escape, read_json
 from apidrift.contracts.soundness import SchemaNote, check_cycles, check_schema
+from apidrift.contracts.transport import Server, described, server_to_json, servers_from_json
 from apidrift.errors import ContractError, UnknownOperationError, UnknownVersionError
 from apidrift.files import atomic_write
 from apidrift.profiles.bundled import DEFAULT_API
@@ -93,6 +94,8 @@ class ContractVersion:
     # The document's `servers` URLs, each server variable replaced by its default (OpenAPI `servers`);
     # empty when the document had none, or the contract predates them.
     servers: tuple[str, ...] = ()
+    # The same servers as written, with their URL variables (`servers` holds each one resolved).
+    server_specs: tuple[Server, ...] = ()
 
     @property
     def base(self) -> str:
@@ -151,7 +154,7 @@ class ContractVersion:
                 **self.extra,
                 "operations": [operation_to_json(op) for op in self.operations.values()],
                 **({"security_schemes": self.security_schemes} if self.security_schemes else {}),
-                **({"servers": list(self.servers)} if self.servers else {}),
+                **({"servers": servers} if (servers := self._servers_json()) else {}),
                 **(
                     {"webhooks": [operation_to_json(op) for op in self.webhooks.values()]}
                     if self.webhooks
@@ -160,6 +163,10 @@ class ContractVersion:
             },
             SCHEMAS_FILE: schemas_document(self.api, self.version, self.schemas),
         }
+
+    def _servers_json(self) -> list[Any]:
+        # URLs as contracts always wrote them; objects only where a server has variables to keep.
+        return [server_to_json(s) for s in described(self.servers, self.server_specs)]
 
     def write(self, folder: Path) -> None:
         """Write the version's files, each replaced whole (a concurrent reader never sees half of one)."""
@@ -267,6 +274,7 @@ def parse_version(raw: Any, schemas_raw: Any, folder: Path) -> ContractVersion:
         "webhooks",
         "servers",
     }
+    specs = servers_from_json(raw.get("servers"), contract_path, "/servers")
     return ContractVersion(
         api=require(raw, "api", str, contract_path, ""),
         version=require(raw, "version", str, contract_path, ""),
@@ -280,16 +288,9 @@ def parse_version(raw: Any, schemas_raw: Any, folder: Path) -> ContractVersion:
         notes=tuple(notes),
         security_schemes=dict(raw.get("security_schemes") or {}),
         webhooks=webhooks,
-        servers=_servers(raw.get("servers"), contract_path),
+        servers=tuple(s.resolved for s in specs),
+        server_specs=specs,
     )
-
-
-def _servers(raw: Any, file: Path) -> tuple[str, ...]:
-    if raw is None:
-        return ()
-    if not isinstance(raw, list) or not all(isinstance(url, str) for url in raw):
-        raise ContractError("servers must be a list of URLs", file=file, pointer="/servers")
-    return tuple(raw)
 
 
 def _check_operation_schemas(raw: dict[str, Any], file: Path, pointer: str) -> list[SchemaNote]:

@@ -9,6 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from apidrift.contracts.transport import (
+    Encoding,
+    Server,
+    encodings_from_json,
+    server_to_json,
+    servers_from_json,
+)
 from apidrift.errors import ContractError
 
 JSONSchema = dict[str, Any]
@@ -155,6 +162,8 @@ class RequestBody:
     content_type: str = "application/json"
     # Every other media type the body may take, with its schema (None: not described).
     media: Mapping[str, JSONSchema | None] = field(default_factory=dict)
+    # How the parts of a multipart or form body travel, by media type then property (OpenAPI `encoding`).
+    encoding: Mapping[str, Encoding] = field(default_factory=dict)
 
     @property
     def all_media(self) -> dict[str, JSONSchema | None]:
@@ -198,6 +207,8 @@ class Operation:
     security: tuple[SecurityRequirement, ...] | None = None
     # The document's grouping names (OpenAPI `tags`), for `--tag` filters; empty when it has none.
     tags: tuple[str, ...] = ()
+    # The servers of its path item or its own (OpenAPI `servers`), which replace the document's.
+    servers: tuple[Server, ...] = ()
 
     @property
     def key(self) -> str:
@@ -257,10 +268,12 @@ def operation_to_json(op: Operation) -> dict[str, Any]:
             "content_type": op.request_body.content_type,
             "schema": op.request_body.schema,
             **({"media": dict(op.request_body.media)} if op.request_body.media else {}),
+            **({"encoding": dict(op.request_body.encoding)} if op.request_body.encoding else {}),
         },
         "responses": {status: _response_to_json(spec) for status, spec in sorted(op.responses.items())},
         **lifecycle_to_json(op.lifecycle),
         **({"security": security_to_json(op.security)} if op.security is not None else {}),
+        **({"servers": [server_to_json(s) for s in op.servers]} if op.servers else {}),
     }
 
 
@@ -321,6 +334,7 @@ def parse_operation(raw: Any, file: Path, pointer: str) -> Operation:
             schema=require(body_raw, "schema", (dict, bool), file, where),
             content_type=body_raw.get("content_type", "application/json"),
             media=media_from_json(body_raw.get("media")),
+            encoding=encodings_from_json(body_raw.get("encoding"), file, f"{where}/encoding"),
         )
     responses_raw = require(raw, "responses", dict, file, pointer)
     responses = {}
@@ -355,6 +369,7 @@ def parse_operation(raw: Any, file: Path, pointer: str) -> Operation:
         lifecycle=lifecycle_from_json(raw),
         security=security_from_json(raw.get("security")),
         tags=_tags(raw.get("tags", []), file, f"{pointer}/tags"),
+        servers=servers_from_json(raw.get("servers"), file, f"{pointer}/servers"),
     )
 
 

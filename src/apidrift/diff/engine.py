@@ -24,6 +24,7 @@ from apidrift.diff.rules import (
     presence,
     responses,
     security,
+    servers,
     tags,
     void,
     webhooks,
@@ -101,6 +102,7 @@ def diff_versions(
     changes, pairs = operations.match(RULES, old, new, policy)
     result.changes.extend(changes)
     result.changes.extend(security.schemes(RULES, old, new))
+    result.changes.extend(servers.document(RULES, old, new))
     result.changes.extend(_compare_operations(walk, pairs, children))
     result.changes.extend(webhooks.check(walk, RULES, old, new))
     result.operations = (len(old.operations), len(new.operations), len(pairs))
@@ -161,6 +163,7 @@ class _Walk:
     def operation(self, old: Operation, new: Operation) -> list[Change]:
         changes = lifecycle.operation(self.policy, RULES, old, new)
         changes += security.check(RULES, old, new, (self.old.security_schemes, self.new.security_schemes))
+        changes += servers.check(RULES, old, new, (self.old, self.new))
         changes += parameters.check(self, RULES, old, new)
         changes += bodies.check(self, RULES, old, new)
         changes += responses.check(self, RULES, old, new)

@@ -16,6 +16,7 @@ from apidrift.contracts.model import (
 )
 from apidrift.contracts.operations import derived_operation_id
 from apidrift.contracts.safeload import escape
+from apidrift.contracts.transport import encoding_from_openapi, servers_from_openapi
 from apidrift.errors import OpenAPIError
 from apidrift.openapi.components import (
     METHODS,
@@ -147,7 +148,15 @@ def import_document(
             if op_id in operations:
                 op_id = _unique_id(op_id, method, path, operations, findings, file, pointer)
             try:
-                site = _Site(op_id=op_id, method=method, path=path, op=op, shared=shared, pointer=pointer)
+                site = _Site(
+                    op_id=op_id,
+                    method=method,
+                    path=path,
+                    op=op,
+                    shared=shared,
+                    pointer=pointer,
+                    servers=item.get("servers"),
+                )
                 operation = _import_operation(document, converter, site, findings)
             except (AttributeError, TypeError, KeyError) as exc:
                 # A list where a mapping belongs, say: one clear error instead of a traceback.
@@ -171,6 +180,7 @@ def import_document(
         security_schemes=security_schemes(document),
         webhooks=webhooks,
         servers=servers_of(document),
+        server_specs=servers_from_openapi(document.get("servers")),
     )
     # Shared path-level parameters are converted once per method; each defect is reported once.
     return ImportResult(contract, examples, list(dict.fromkeys(findings)))
@@ -221,6 +231,8 @@ class _Site:
     op: dict[str, Any]
     shared: list[Any]
     pointer: str
+    # The path item's `servers` (None: it names none), which its operations use unless they name theirs.
+    servers: Any = None
 
 
 def _import_operation(
@@ -234,7 +246,8 @@ def _import_operation(
         raw_body = resolve_component(
             document, op["requestBody"], "requestBodies", file, f"{pointer}/requestBody"
         )
-        picked = json_content(_content(raw_body, file, f"{pointer}/requestBody"))
+        content = _content(raw_body, file, f"{pointer}/requestBody")
+        picked = json_content(content)
         if picked is not None:
             media_type, media = picked
             body = RequestBody(
@@ -244,6 +257,7 @@ def _import_operation(
                 media=other_media(
                     converter, raw_body.get("content"), media_type, f"{pointer}/requestBody/content"
                 ),
+                encoding=_encodings(content),
             )
     raw_responses = op.get("responses")
     if raw_responses is None:
@@ -287,7 +301,18 @@ def _import_operation(
         security=security_of(document, op),
         # Tags that are not strings are ignored: they name nothing a `--tag` could select.
         tags=_tags(op.get("tags")),
+        servers=servers_from_openapi(op.get("servers") or site.servers),
     )
+
+
+def _encodings(content: Any) -> dict[str, dict[str, dict[str, Any]]]:
+    """Each media type's `encoding` (multipart and form bodies), where it has one."""
+    out = {}
+    for media_type, media in (content if isinstance(content, dict) else {}).items():
+        encoding = encoding_from_openapi(media.get("encoding")) if isinstance(media, dict) else {}
+        if encoding:
+            out[str(media_type)] = encoding
+    return out
 
 
 def _webhooks(

@@ -40,12 +40,14 @@ SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definition
 # `$recursiveAnchor` (draft 2019-09) only marks where a `$recursiveRef` lands: see `convert`.
 # `$schema` (a 3.1 schema may name its own dialect, draft-04 say) describes the source: what the
 # converter writes is 2020-12 whatever the source was (boolean exclusive bounds are converted).
-_DROPPED_KEYS = {"xml", "externalDocs", "nullable", "example", "$recursiveAnchor", "$schema"}
+_DROPPED_KEYS = {"externalDocs", "nullable", "example", "$recursiveAnchor", "$schema"}
 # Keys whose values are data, never schemas: a `$ref` inside them is a value, not a reference.
 _DATA_KEYS = ("examples", "default")
 # Extensions kept because `apidrift diff` grades them (`x-extensible-enum`: values readers must expect;
 # lifecycle extensions such as `x-sunset`: the lifecycle policy reads them).
 _KEPT_EXTENSIONS = frozenset({"x-extensible-enum"})
+# What of an XML Object says how a value is written as XML (kept for the diff of XML bodies).
+_XML_KEYS = ("name", "namespace", "prefix", "attribute", "wrapped")
 
 
 # Where a node being converted is: the pointer itself, or (parent, keyword or None, name or index or
@@ -123,7 +125,11 @@ class SchemaConverter:
                 key.startswith("x-") and key not in _KEPT_EXTENSIONS and not is_lifecycle_extension(key)
             ):
                 continue
-            if key == "discriminator":
+            if key == "xml":
+                kept = {k: value[k] for k in _XML_KEYS if k in value} if isinstance(value, dict) else {}
+                if kept:
+                    out["xml"] = kept
+            elif key == "discriminator":
                 # Not a validation keyword; kept (as an extension validators ignore) for the diff.
                 if isinstance(value, dict) and isinstance(value.get("propertyName"), str):
                     out["x-discriminator"] = self._discriminator(value)

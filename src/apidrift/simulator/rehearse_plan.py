@@ -69,6 +69,16 @@ NOT_IN_A_BODY: Final[Mapping[ChangeKind, str]] = {
     K.DISCRIMINATOR_VALUES_ADDED: "how SDKs pick a oneOf branch's model, not a value: bodies look the same",
     K.LINK_REMOVED: "a response link, where a follow-up call goes, not a value: bodies look the same",
     K.LINK_CHANGED: "a response link, where a follow-up call goes, not a value: bodies look the same",
+    **{
+        kind: "how an XML body is written: the simulator answers application/json"
+        for kind in (
+            K.XML_NAME_CHANGED,
+            K.XML_NAMESPACE_CHANGED,
+            K.XML_PREFIX_CHANGED,
+            K.XML_ATTRIBUTE_CHANGED,
+            K.XML_WRAPPED_CHANGED,
+        )
+    },
 }
 WEBHOOKS = "a webhook payload: the simulator sends no webhooks"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from apidrift.contracts.model import Operation
 from apidrift.diff.changes import Change, ChangeKind, Rule, Side
 from apidrift.diff.fields import ChangeContext, RuleTable, Walk
-from apidrift.diff.rules import media
+from apidrift.diff.rules import encoding, media, xml
 
 K = ChangeKind
 FAMILY = "request bodies"
@@ -32,4 +32,6 @@ def check(walk: Walk, rules: RuleTable, old: Operation, new: Operation) -> list[
     # the primary type; otherwise every shared media type is compared under its own name.
     same = a.content_type == b.content_type
     changes += media.check(walk, ctx, a.all_media, b.all_media, primary=a.content_type if same else None)
+    changes += encoding.check(walk, ctx, a, b)
+    changes += xml.check(walk, ctx, a.all_media, b.all_media)
     return changes + (walk.compare_schemas(ctx, a.schema, b.schema) if same else [])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from apidrift.contracts.model import Operation
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
 from apidrift.diff.fields import ChangeContext, RuleTable, Walk
-from apidrift.diff.rules import headers, links, media
+from apidrift.diff.rules import headers, links, media, xml
 
 K, S = ChangeKind, Side
 FAMILY = "responses and statuses"
@@ -87,5 +87,6 @@ def check(walk: Walk, rules: RuleTable, old: Operation, new: Operation) -> list[
         # Same primary type (or a body only on one side): compare at the body's root as always.
         same = primary == (b.content_type or JSON) or not a.all_media or not b.all_media
         changes += media.check(walk, ctx, a.all_media, b.all_media, primary=primary if same else None)
+        changes += xml.check(walk, ctx, a.all_media, b.all_media)
         changes += walk.compare_schemas(ctx, a.schema, b.schema) if same else []
     return changes

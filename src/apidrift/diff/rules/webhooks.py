@@ -6,7 +6,7 @@ from __future__ import annotations
 from apidrift.contracts.model import ContractVersion, Operation
 from apidrift.diff.changes import Change, ChangeKind, Rule, Severity, Side
 from apidrift.diff.fields import ChangeContext, RuleTable, Walk
-from apidrift.diff.rules import media
+from apidrift.diff.rules import media, xml
 from apidrift.diff.rules.operations import operation_change
 
 K, S = ChangeKind, Side
@@ -40,4 +40,5 @@ def payload(walk: Walk, rules: RuleTable, old: Operation, new: Operation) -> lis
         return walk.compare_schemas(ctx, a.schema if a else None, b.schema if b else None)
     same = a.content_type == b.content_type
     changes = media.check(walk, ctx, a.all_media, b.all_media, primary=a.content_type if same else None)
+    changes += xml.check(walk, ctx, a.all_media, b.all_media)
     return changes + (walk.compare_schemas(ctx, a.schema, b.schema) if same else [])
