@@ -110,9 +110,8 @@ def measure(command: list[str], pythonpath: Path | None, cwd: Path) -> dict[str,
     env = dict(os.environ)
     if pythonpath is not None:
         env["PYTHONPATH"] = str(pythonpath)
-    out = subprocess.run(
-        [sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True, env=env, cwd=cwd
-    )
+    argv = [sys.executable, "-c", MEASURE, *command]
+    out = subprocess.run(argv, capture_output=True, text=True, check=True, env=env, cwd=cwd)
     result: dict[str, Any] = json.loads(out.stdout)
     return result
 

@@ -3,7 +3,7 @@
 what is read, lost, refused and checked.
 
     .venv/bin/python tools/capture_sweep.py FOLDER [--only SUBSTRING] [--timeout S]
-        [--markdown FILE] [--json FILE]
+        [--markdown FILE] [--json FILE] [--reports DIR]
 
 Every `*.har`, `*.json`, `*.yaml` and `*.yml` below FOLDER is a capture (an `openapi.*` file is not:
 it is the contract of the captures beside and below it). For each, two subprocesses:
@@ -17,7 +17,9 @@ it is the contract of the captures beside and below it). For each, two subproces
   capture's own methods and paths (every response any JSON), so reading and matching are what is
   measured. Exit code, first error line, unmatched lines, traceback, seconds and peak RSS.
 
-Point PYTHONPATH at another tree's `src` to sweep it instead (a baseline: `git archive main src`).
+Point PYTHONPATH at another tree's `src` to sweep it instead (a baseline: `git archive main src`);
+`--reports DIR` keeps each check's `report.json` (as `DIR/<capture>.json`) and console output, so two
+sweeps can be compared file by file.
 """
 
 from __future__ import annotations
@@ -146,7 +148,7 @@ def _written_contract(exchanges: list[dict[str, Any]], folder: Path) -> Path:
     return out
 
 
-def sweep_one(path: Path, root: Path, timeout: float) -> Row:
+def sweep_one(path: Path, root: Path, timeout: float, keep: Path | None = None) -> Row:
     row = Row(file=path.relative_to(root).as_posix())
     with tempfile.TemporaryDirectory(prefix="capture-sweep-") as scratch:
         work = Path(scratch)
@@ -201,6 +203,12 @@ def sweep_one(path: Path, root: Path, timeout: float) -> Row:
         row.first = (errors[0] if errors else "")[:200]
         row.unmatched_lines = sum(line.startswith("unmatched:") for line in stdout.splitlines())
         row.check_traceback = code == 3 or "Traceback" in stderr
+        if keep is not None:
+            out = keep / f"{row.file}.json"
+            out.parent.mkdir(parents=True, exist_ok=True)
+            report = work / "reports" / "report.json"
+            out.write_text(report.read_text() if report.is_file() else "")
+            out.with_suffix(".out").write_text(f"exit {code}\n{stdout}\n--- stderr\n{stderr}")
     return row
 
 
@@ -252,11 +260,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=300)
     parser.add_argument("--markdown", type=Path)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--reports", type=Path, help="keep each capture's report.json and output here")
     args = parser.parse_args(argv)
     root = args.folder.resolve()
     rows = []
     for path in (p for p in captures(root, args.only) if not any(s in p.as_posix() for s in args.skip)):
-        row = sweep_one(path, root, args.timeout)
+        row = sweep_one(path, root, args.timeout, args.reports)
         rows.append(row)
         print(
             f"{row.file}: read {row.read}, listed {row.listed}, refused {bool(row.refused)}, check {row.code}",
