@@ -94,11 +94,14 @@ def iter_traffic(
         except ApidriftError as exc:
             traffic.errors.append(exc)
             continue
-        for item in itertools.chain([] if first is None else [first], items):
-            if isinstance(item, Unmatched):
-                traffic.unmatched.append(item)
-            else:
-                yield item
+        try:
+            for item in itertools.chain([] if first is None else [first], items):
+                if isinstance(item, Unmatched):
+                    traffic.unmatched.append(item)
+                else:
+                    yield item
+        except ApidriftError as exc:  # a streamed file that changed while it was read
+            traffic.errors.append(exc)
 
 
 def check_traffic_files(
