@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from docs_section import write_section  # noqa: E402
 
-SECTION = "## Traffic checks (HAR files and cassettes)"
+SECTION = "### Traffic checks (HAR files and cassettes)"
 VERSION = "2026-05-02"
 MEASURE = (
     "import resource, subprocess, sys, time, json\n"

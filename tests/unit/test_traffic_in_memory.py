@@ -179,6 +179,16 @@ def test_a_body_that_is_not_json_where_json_is_documented_is_an_error_about_its_
     assert len(made.requests) == 2  # its request is still checked
 
 
+def test_a_capture_whose_only_response_is_not_json_still_fails(tmp_path: Path) -> None:
+    [entry] = _entries(["exact"])
+    entry["response"]["headers"] = [{"name": "Content-Type", "value": "text/html"}]
+    entry["response"]["content"] = {"mimeType": "text/html", "text": "<html></html>"}
+    made = check_traffic_files(ContractStore(), har=[_har(tmp_path, [entry])], against=VERSION)
+    [error] = made.run.input_errors
+    assert (error.file, error.pointer, made.exit_code) == ("t.har", "/log/entries/0", 2)
+    assert error.message.startswith("the response is not JSON (text/html), where usage-costs documents")
+
+
 def test_a_body_the_operation_does_not_document_as_json_stays_listed(tmp_path: Path) -> None:
     # 204: no body documented (or a status none documents): an empty body is not checked, and listed.
     [entry] = _entries(["exact"])

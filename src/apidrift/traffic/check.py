@@ -175,6 +175,7 @@ def check_exchanges(
         result.run.interrupted = f"stopped after {fold.seen:,} exchanges"
     if fold.written:
         fold.finish(judge, display_path(record, record.parent) if record is not None else source)
+    result.run.input_errors.extend(fold.refused)
     # What the files held besides exchanges comes first, as it was read first.
     result.unmatched[:0] = [redact_unmatched(u, rules) for u in unmatched]
     if not fold.written and not result.requests:  # a check that checked nothing must not pass
@@ -267,5 +268,4 @@ class _Fold:
             else:
                 error.file = f"{recordings}/{name}"
             run.input_errors.append(error)
-        run.input_errors.extend(self.refused)
         run.finish()
