@@ -28,7 +28,9 @@ from apidrift.traffic.judge import Judge, Judged
 from apidrift.traffic.ordered import NameOrder
 from apidrift.traffic.pool import JudgedChunk, JudgeSpec, Judging, chunks, in_pool
 from apidrift.traffic.redact import redact_unmatched
-from apidrift.traffic.requests import CheckedRequest
+from apidrift.traffic.requests import CheckedRequest, RequestFit
+
+_MAX_FITS = 10_000
 
 
 @dataclass
@@ -223,6 +225,7 @@ class _Fold:
     # (recording name, exchange, error): errors about checked responses, ordered by name at the end.
     failed: list[tuple[str, str, ApidriftError]] = field(default_factory=list)
     refused: list[ApidriftError] = field(default_factory=list)
+    fits: dict[tuple[RequestFit, ...], tuple[RequestFit, ...]] = field(default_factory=dict)
 
     def add(self, chunk: JudgedChunk, result: TrafficRun) -> None:
         for number, kind in chunk.new:
@@ -230,13 +233,24 @@ class _Fold:
         for judged in chunk.judged:
             self.seen += 1
             if judged.request is not None:
-                result.requests.append(judged.request)
+                result.requests.append(self._shared(judged.request))
             if judged.unmatched is not None:
                 result.unmatched.append(judged.unmatched)
             elif judged.refused is not None:
                 self.refused.append(judged.refused)
             elif judged.stem and judged.request is not None:
                 self._response(judged, judged.stem, judged.request.where, chunk.worker)
+
+    def _shared(self, request: CheckedRequest) -> CheckedRequest:
+        """The request with the fits of an alike one kept before: every request is kept, and most fit
+        the versions as a few others do, so memory follows kinds of request, not requests."""
+        try:
+            fits = self.fits.setdefault(request.fits, request.fits)
+        except TypeError:  # a fit holding an unhashable value: kept as it is
+            return request
+        if len(self.fits) >= _MAX_FITS:
+            self.fits.clear()
+        return request if fits is request.fits else replace(request, fits=fits)
 
     def _response(self, judged: Judged, stem: str, where: str, worker: int) -> None:
         n = self.counts[stem] = self.counts.get(stem, 0) + 1
