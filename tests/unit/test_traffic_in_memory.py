@@ -205,3 +205,12 @@ def test_a_path_is_matched_by_the_routes_of_its_method_first() -> None:
     assert not isinstance(found, str) and found.operation.id == "usage-costs"
     assert matcher.match("DELETE", "/v1/organization/costs") == "this path is documented for GET, not DELETE"
     assert matcher.match("GET", "/v1/nowhere") == "no operation of the version has this method and path"
+
+
+def test_requests_alike_share_their_fits(tmp_path: Path) -> None:
+    har = _har(tmp_path, _entries(["exact", "missing", "exact"]))
+    made = check_traffic_files(ContractStore(), har=[har], against=VERSION)
+    first, second, third = made.requests
+    assert [r.where for r in made.requests] == [f"t.har#/log/entries/{i}" for i in range(3)]
+    # The same request each time: one tuple of fits kept for the three, each request still whole.
+    assert first.fits is second.fits is third.fits and first.fits == second.fits
