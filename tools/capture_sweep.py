@@ -127,7 +127,10 @@ def _contract_for(path: Path, root: Path) -> Path | None:
 
 
 def _written_contract(exchanges: list[dict[str, Any]], folder: Path) -> Path:
-    """An OpenAPI document with every method and path the capture holds, any JSON answered."""
+    """An OpenAPI document with every method and path the capture holds, each status answered with
+    any body of the media types the capture's answers have (JSON for a JSON body, none for an empty
+    one): a body that is not JSON where JSON is documented is an error, which a contract written from
+    the capture must not make up."""
     paths: dict[str, dict[str, Any]] = {}
     # Each status seen, by name: `check` does not read `default` as any status (see the report).
     any_json = {"description": "any", "content": {"application/json": {"schema": {}}}}
@@ -139,7 +142,10 @@ def _written_contract(exchanges: list[dict[str, Any]], folder: Path) -> Path:
                 method, {"operationId": f"op{i}", "responses": {"default": any_json}}
             )
             if 100 <= ex["status"] <= 599:
-                op["responses"][str(ex["status"])] = any_json
+                response = op["responses"].setdefault(str(ex["status"]), {"description": "any"})
+                media = ex["type"] or "application/json"
+                if ex["body"] == "json" or (ex["body"] == "other" and ex["type"]):
+                    response.setdefault("content", {})[media] = {"schema": {}}
     # Nothing read: one operation all the same, so `check` runs and says what a user would see.
     paths = paths or {"/": {"get": {"operationId": "op", "responses": {"default": any_json}}}}
     doc = {"openapi": "3.1.0", "info": {"title": "capture", "version": "1"}, "paths": paths}
