@@ -1,97 +1,197 @@
-"""Benchmark: what checking traffic (a HAR file) costs over checking the same responses as recordings.
+"""Benchmark: `apidrift check --har` / `--cassettes` over many exchanges, next to `check --recordings`
+on the same responses written as recording files, in the same run.
 
-Run on demand: `python benchmarks/bench_traffic.py [--exchanges 2000] [--rounds 3]`; it prints a
-Markdown section for `docs/benchmarks.md` (pasted by hand).
+    python benchmarks/bench_traffic.py [--sizes 10000 100000] [--per-file 10000]
+        [--baseline SRC] [--write-docs]
 
-The bundled recordings of 2026-05-02 are repeated into one HAR file of N exchanges (each request
-carrying a credential, so redaction has work to do). Measured in the same run, best round counting:
-1. `check_traffic_files` on the HAR: read, redact, match, check every request against every version,
-   write the responses as recordings and check them;
-2. the floor: `check_recordings` on a folder holding the same N responses as recordings.
+The bundled recordings of 2026-05-02 are repeated into N exchanges (each request carrying a
+credential, so redaction has work to do), written three ways: HAR files and JSON cassettes (VCR.py's
+`interactions`) of `--per-file` exchanges each (a capture file may hold 256 MB at most), and N
+recording files. Each `check` runs as a fresh child process through the CLI, measured by a wrapper of
+its own: wall, CPU of the process tree (pool workers included) and peak RSS (`ru_maxrss` of the
+largest process of the tree). `--baseline SRC` also times another checkout's sources (`git archive
+main src contracts recordings | tar -x -C DIR`, then `--baseline DIR/src`) right before, as the
+code before the change.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
+import os
 import platform
+import shutil
+import subprocess
+import sys
 import tempfile
-import time
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from apidrift.check.recordings import bundled_recordings
-from apidrift.check.run import check_recordings
-from apidrift.contracts.model import ContractStore
-from apidrift.traffic.check import check_traffic_files
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from docs_section import write_section  # noqa: E402
+
+SECTION = "### Traffic checks (HAR files and cassettes)"
 VERSION = "2026-05-02"
+MEASURE = (
+    "import resource, subprocess, sys, time, json\n"
+    "start = time.perf_counter()\n"
+    "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
+    "wall = time.perf_counter() - start\n"
+    "use = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(json.dumps({'rc': done.returncode, 'wall': wall, 'cpu': use.ru_utime + use.ru_stime,\n"
+    "                  'rss_mb': use.ru_maxrss / 1024, 'stderr': done.stderr.decode()[-400:]}))\n"
+)
 
 
-def corpus(n: int, folder: Path) -> tuple[Path, Path]:
-    """A HAR of `n` exchanges and a folder of the same `n` responses as recordings."""
-    source = sorted((bundled_recordings() / "openai-admin" / VERSION).glob("*.json"))
-    recordings = [json.loads(p.read_text()) for p in source]
-    entries = []
-    rec = folder / "recordings"
-    rec.mkdir()
-    for i in range(n):
-        r = recordings[i % len(recordings)]
-        query = "&".join(f"{k}={v}" for k, v in r.get("query", {}).items())
-        entries.append(
-            {
-                "request": {
-                    "method": r["method"],
-                    "url": f"https://api.example.test/v1{r['path']}" + (f"?{query}" if query else ""),
-                    "headers": [{"name": "Authorization", "value": "Bearer sk-admin-REDACTED"}],
-                },
-                "response": {
-                    "status": r["status"],
-                    "headers": [{"name": "Content-Type", "value": "application/json"}],
-                    "content": {"mimeType": "application/json", "text": json.dumps(r["body"])},
-                },
-            }
-        )
-        (rec / f"{i:06d}.json").write_text(json.dumps({**r, "provenance": {"source": "bench"}}))
-    har = folder / "traffic.har"
-    har.write_text(json.dumps({"log": {"version": "1.2", "entries": entries}}))
-    return har, rec
+def _recordings() -> list[dict[str, Any]]:
+    source = ROOT / "recordings" / "openai-admin" / VERSION
+    return [json.loads(p.read_text()) for p in sorted(source.glob("*.json"))]
+
+
+def write_corpus(folder: Path, n: int, per_file: int) -> dict[str, Path]:
+    """`n` exchanges as HAR files, as JSON cassettes and as recording files, below `folder`."""
+    recordings = _recordings()
+    paths = {"har": folder / "har", "cassettes": folder / "cassettes", "recordings": folder / "recordings"}
+    for path in paths.values():
+        path.mkdir(parents=True)
+    key = "sk-" + "admin-REDACTED"
+    for start in range(0, n, per_file):
+        entries, interactions = [], []
+        for i in range(start, min(n, start + per_file)):
+            r = recordings[i % len(recordings)]
+            query = "&".join(f"{k}={v}" for k, v in r.get("query", {}).items())
+            url = f"https://api.example.test/v1{r['path']}" + (f"?{query}" if query else "")
+            body = json.dumps(r["body"])
+            entries.append(
+                {
+                    "request": {
+                        "method": r["method"],
+                        "url": url,
+                        "headers": [{"name": "Authorization", "value": f"Bearer {key}"}],
+                    },
+                    "response": {
+                        "status": r["status"],
+                        "headers": [{"name": "Content-Type", "value": "application/json"}],
+                        "content": {"mimeType": "application/json", "text": body},
+                    },
+                }
+            )
+            interactions.append(
+                {
+                    "request": {
+                        "method": r["method"],
+                        "uri": url,
+                        "body": None,
+                        "headers": {"Authorization": [f"Bearer {key}"]},
+                    },
+                    "response": {
+                        "status": {"code": r["status"], "message": "OK"},
+                        "headers": {"Content-Type": ["application/json"]},
+                        "body": {"string": body},
+                    },
+                }
+            )
+            (paths["recordings"] / f"{i:06d}.json").write_text(
+                json.dumps({**r, "provenance": {"source": "bench"}})
+            )
+        name = f"{start // per_file:04d}"
+        har = {"log": {"version": "1.2", "entries": entries}}
+        (paths["har"] / f"{name}.har").write_text(json.dumps(har))
+        cassette = {"interactions": interactions, "version": 1}
+        (paths["cassettes"] / f"{name}.json").write_text(json.dumps(cassette))
+    return paths
+
+
+def measure(command: list[str], pythonpath: Path | None, cwd: Path) -> dict[str, Any]:
+    env = dict(os.environ)
+    if pythonpath is not None:
+        env["PYTHONPATH"] = str(pythonpath)
+    argv = [sys.executable, "-c", MEASURE, *command]
+    out = subprocess.run(argv, capture_output=True, text=True, check=True, env=env, cwd=cwd)
+    result: dict[str, Any] = json.loads(out.stdout)
+    return result
+
+
+def commands(paths: dict[str, Path]) -> dict[str, list[str]]:
+    check = [sys.executable, "-m", "apidrift.cli", "check", "--against", VERSION, "--no-reports"]
+    hars = sorted(paths["har"].glob("*.har"))
+    return {
+        "har": [*check, *(arg for p in hars for arg in ("--har", str(p)))],
+        "cassettes": [*check, "--cassettes", str(paths["cassettes"])],
+        "recordings": [*check, "--recordings", str(paths["recordings"])],
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--exchanges", type=int, default=2000)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--per-file", type=int, default=10_000)
+    parser.add_argument("--baseline", type=Path, help="another checkout's src/ to time as before")
+    parser.add_argument("--only-baseline", action="store_true", help="time the baseline alone")
+    parser.add_argument("--json", type=Path, help="append each row to this file (JSON lines)")
+    parser.add_argument("--write-docs", action="store_true")
     args = parser.parse_args()
-    store = ContractStore()
-    with tempfile.TemporaryDirectory() as scratch:
-        har, rec = corpus(args.exchanges, Path(scratch))
-        traffic_s, floor_s = [], []
-        for _ in range(args.rounds):
-            start = time.perf_counter()
-            run = check_traffic_files(store, har=[har], against=VERSION)
-            traffic_s.append(time.perf_counter() - start)
-            assert run.run.checked == args.exchanges and len(run.requests) == args.exchanges
-            start = time.perf_counter()
-            plain = check_recordings(store, rec, against=VERSION, workers=1)
-            floor_s.append(time.perf_counter() - start)
-            assert plain.checked == args.exchanges
-    t, f = min(traffic_s), min(floor_s)
-    n = args.exchanges
+    import apidrift
 
-    def each(seconds: float) -> str:
-        return f"{seconds:.2f} s | {seconds / n * 1000:.2f} ms"
+    for tree in (Path(apidrift.__file__).parent, args.baseline):
+        if tree is not None:
+            compileall.compile_dir(str(tree), quiet=1)
+    rows = []
+    for n in args.sizes:
+        work = Path(tempfile.mkdtemp(prefix="apidrift-bench-traffic-"))
+        try:
+            paths = write_corpus(work, n, args.per_file)
+            row: dict[str, Any] = {"n": n, "load": os.getloadavg()[0]}
+            for what, command in commands(paths).items():
+                # Taking turns: the code before, then after, on the same files.
+                if args.baseline is not None:
+                    row[f"before {what}"] = measure(command, args.baseline, work)
+                if not args.only_baseline:
+                    row[what] = measure(command, None, work)
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+            if args.json:
+                with args.json.open("a") as out:
+                    out.write(json.dumps(row) + "\n")
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    if args.write_docs:
+        write_docs(rows)
 
+
+def _cell(m: dict[str, Any] | None, n: int) -> str:
+    if m is None:
+        return "- | - | - | -"
+    return f"{m['wall']:.1f} s | {m['cpu']:.1f} s | {m['cpu'] / n * 1e3:.2f} ms | {m['rss_mb']:.0f} MB"
+
+
+def write_docs(rows: list[dict[str, Any]]) -> None:
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d")
     lines = [
-        f"### Traffic checks ({n} exchanges, best of {args.rounds}; Python {platform.python_version()})",
+        SECTION,
         "",
-        "| what | wall | per exchange |",
-        "|---|---|---|",
-        f"| `check_traffic_files` (HAR: read, redact, match, requests and responses) | {each(t)} |",
-        f"| floor: `check_recordings` on the same responses | {each(f)} |",
+        f"Measured {stamp} on {platform.machine()} ({os.cpu_count()} cores, shared), Python "
+        f"{platform.python_version()}: `python benchmarks/bench_traffic.py --sizes "
+        f"{' '.join(str(r['n']) for r in rows)} --baseline DIR/src --write-docs`. The bundled "
+        f"recordings of {VERSION} repeated into N exchanges, as HAR files and JSON cassettes of 10,000 "
+        "exchanges each and as N recording files; every `check` a fresh process through the CLI "
+        "(`--no-reports`). CPU is the process tree's (a pool's workers included), peak RSS the largest "
+        "process's. `before`: the unchanged sources, run just before on the same files.",
         "",
-        f"Traffic costs {t / f:.2f}x the floor: the request side and redaction are what it adds.",
+        "| exchanges | input | code | wall | CPU | CPU per exchange | peak RSS |",
+        "|---:|---|---|---:|---:|---:|---:|",
     ]
-    print("\n".join(lines))
+    for r in rows:
+        for what in ("har", "cassettes", "recordings"):
+            for code, key in (("before", f"before {what}"), ("after", what)):
+                if key in r:
+                    lines.append(f"| {r['n']:,} | {what} | {code} | {_cell(r[key], r['n'])} |")
+    lines.append("")
+    write_section("\n".join(lines), SECTION)
 
 
 if __name__ == "__main__":

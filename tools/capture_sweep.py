@@ -3,7 +3,7 @@
 what is read, lost, refused and checked.
 
     .venv/bin/python tools/capture_sweep.py FOLDER [--only SUBSTRING] [--timeout S]
-        [--markdown FILE] [--json FILE]
+        [--markdown FILE] [--json FILE] [--reports DIR]
 
 Every `*.har`, `*.json`, `*.yaml` and `*.yml` below FOLDER is a capture (an `openapi.*` file is not:
 it is the contract of the captures beside and below it). For each, two subprocesses:
@@ -17,7 +17,9 @@ it is the contract of the captures beside and below it). For each, two subproces
   capture's own methods and paths (every response any JSON), so reading and matching are what is
   measured. Exit code, first error line, unmatched lines, traceback, seconds and peak RSS.
 
-Point PYTHONPATH at another tree's `src` to sweep it instead (a baseline: `git archive main src`).
+Point PYTHONPATH at another tree's `src` to sweep it instead (a baseline: `git archive main src`);
+`--reports DIR` keeps each check's `report.json` (as `DIR/<capture>.json`) and console output, so two
+sweeps can be compared file by file.
 """
 
 from __future__ import annotations
@@ -125,7 +127,10 @@ def _contract_for(path: Path, root: Path) -> Path | None:
 
 
 def _written_contract(exchanges: list[dict[str, Any]], folder: Path) -> Path:
-    """An OpenAPI document with every method and path the capture holds, any JSON answered."""
+    """An OpenAPI document with every method and path the capture holds, each status answered with
+    any body of the media types the capture's answers have (JSON for a JSON body, none for an empty
+    one): a body that is not JSON where JSON is documented is an error, which a contract written from
+    the capture must not make up."""
     paths: dict[str, dict[str, Any]] = {}
     # Each status seen, by name: `check` does not read `default` as any status (see the report).
     any_json = {"description": "any", "content": {"application/json": {"schema": {}}}}
@@ -137,7 +142,10 @@ def _written_contract(exchanges: list[dict[str, Any]], folder: Path) -> Path:
                 method, {"operationId": f"op{i}", "responses": {"default": any_json}}
             )
             if 100 <= ex["status"] <= 599:
-                op["responses"][str(ex["status"])] = any_json
+                response = op["responses"].setdefault(str(ex["status"]), {"description": "any"})
+                media = ex["type"] or "application/json"
+                if ex["body"] == "json" or (ex["body"] == "other" and ex["type"]):
+                    response.setdefault("content", {})[media] = {"schema": {}}
     # Nothing read: one operation all the same, so `check` runs and says what a user would see.
     paths = paths or {"/": {"get": {"operationId": "op", "responses": {"default": any_json}}}}
     doc = {"openapi": "3.1.0", "info": {"title": "capture", "version": "1"}, "paths": paths}
@@ -146,7 +154,7 @@ def _written_contract(exchanges: list[dict[str, Any]], folder: Path) -> Path:
     return out
 
 
-def sweep_one(path: Path, root: Path, timeout: float) -> Row:
+def sweep_one(path: Path, root: Path, timeout: float, keep: Path | None = None) -> Row:
     row = Row(file=path.relative_to(root).as_posix())
     with tempfile.TemporaryDirectory(prefix="capture-sweep-") as scratch:
         work = Path(scratch)
@@ -201,6 +209,12 @@ def sweep_one(path: Path, root: Path, timeout: float) -> Row:
         row.first = (errors[0] if errors else "")[:200]
         row.unmatched_lines = sum(line.startswith("unmatched:") for line in stdout.splitlines())
         row.check_traceback = code == 3 or "Traceback" in stderr
+        if keep is not None:
+            out = keep / f"{row.file}.json"
+            out.parent.mkdir(parents=True, exist_ok=True)
+            report = work / "reports" / "report.json"
+            out.write_text(report.read_text() if report.is_file() else "")
+            out.with_suffix(".out").write_text(f"exit {code}\n{stdout}\n--- stderr\n{stderr}")
     return row
 
 
@@ -252,11 +266,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=300)
     parser.add_argument("--markdown", type=Path)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--reports", type=Path, help="keep each capture's report.json and output here")
     args = parser.parse_args(argv)
     root = args.folder.resolve()
     rows = []
     for path in (p for p in captures(root, args.only) if not any(s in p.as_posix() for s in args.skip)):
-        row = sweep_one(path, root, args.timeout)
+        row = sweep_one(path, root, args.timeout, args.reports)
         rows.append(row)
         print(
             f"{row.file}: read {row.read}, listed {row.listed}, refused {bool(row.refused)}, check {row.code}",

@@ -80,7 +80,8 @@ def test_a_broken_answer_is_a_finding_and_the_proxy_keeps_serving(case: str, pro
 def test_an_answer_that_is_not_json_passes_through_and_is_listed_with_why(
     raw: bytes, reason: str, proxy_to: object, store: ContractStore
 ) -> None:
-    """As `check --har` lists it (README): under `unmatched` with the reason, never dropped."""
+    """As `check --har` says it (README): under `unmatched` with the reason, or an error about the
+    exchange where the operation documents JSON; never dropped."""
     with hostile_server(_answer(raw)) as upstream:
         proxy = proxy_to(upstream.base_url)  # type: ignore[operator]
         with httpx.Client(timeout=10) as client:
@@ -88,5 +89,10 @@ def test_an_answer_that_is_not_json_passes_through_and_is_listed_with_why(
         session = proxy.stop()
     assert first.content == raw.split(b"\r\n\r\n", 1)[1]  # passed through as it came
     checked = check_session(store, session, against="2026-05-02", profile=load_profile("openai-admin"))
-    assert [(u.method, u.path, u.reason) for u in checked.unmatched] == [("GET", PROJECTS, reason)]
+    if first.status_code == 502:  # a status the operation documents no JSON body for: listed
+        assert [(u.method, u.path, u.reason) for u in checked.unmatched] == [("GET", PROJECTS, reason)]
+    else:  # where it documents JSON, a body that is not is an error about the exchange
+        assert checked.unmatched == ()
+        [problem] = checked.problems
+        assert problem.endswith(f": {reason}, where list-projects documents a JSON body for 200"), problem
     assert session.findings == ()  # the upstream answered: no transport fault

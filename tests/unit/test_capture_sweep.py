@@ -50,3 +50,31 @@ def test_a_folder_of_captures_is_read_checked_and_counted(sweep: ModuleType, tmp
     }
     assert "| betamax/b.json | 1 | 0" in sweep.markdown(rows)
     json.dumps([r.__dict__ for r in rows])  # the --json output is plain data
+
+
+def test_a_contract_written_from_a_capture_documents_the_media_its_answers_have(
+    sweep: ModuleType, tmp_path: Path
+) -> None:
+    # A plain-text answer and an empty one: documented as they are, so `check` lists them, and no
+    # made-up JSON body turns them into errors.
+    interactions = [
+        {
+            "request": {"method": "GET", "uri": f"http://127.0.0.1/{name}", "body": None, "headers": {}},
+            "response": {"status": {"code": status}, "headers": headers, "body": {"string": body}},
+        }
+        for name, status, headers, body in [
+            ("version", 200, {"Content-Type": ["text/plain"]}, "1.2.3"),
+            ("gone", 204, {}, ""),
+            ("thing", 200, {"Content-Type": ["application/json"]}, '{"a": 1}'),
+        ]
+    ]
+    (tmp_path / "c.json").write_text(json.dumps({"interactions": interactions, "version": 1}))
+    keep = tmp_path / "kept"
+    [row] = [sweep.sweep_one(p, tmp_path, 120, keep) for p in sweep.captures(tmp_path, None)]
+    assert (row.contract, row.code, row.first) == ("written from the capture", 0, ""), row
+    report = json.loads((keep / "c.json.json").read_text())
+    assert [u["reason"] for u in report["unmatched"]] == [
+        "the response is not JSON (text/plain)",
+        "the response has no body (204)",
+    ]
+    assert report["summary"]["responses"] == 1 and "exit 0" in (keep / "c.json.out").read_text()

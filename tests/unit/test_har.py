@@ -97,10 +97,11 @@ def test_entries_become_recordings_matched_past_a_base_path_and_redacted(tmp_pat
     assert costs_rec["query"] == {"limit": "7"}
     key_rec = json.loads((tmp_path / "rec" / "retrieve-project-api-key.json").read_text())
     assert key_rec["path"] == "/organization/projects/proj_1/api_keys/key_9"
-    assert [u.reason for u in made.unmatched] == [
-        "no operation of the version has this method and path",
-        "the response is not JSON (text/html)",
-    ]
+    assert [u.reason for u in made.unmatched] == ["no operation of the version has this method and path"]
+    # An HTML page where the operation documents JSON is an error about that entry, not left unchecked.
+    [error] = made.run.input_errors
+    assert (error.file, error.pointer) == ("traffic.har", "/log/entries/3")
+    assert error.message.startswith("the response is not JSON (text/html), where list-projects documents")
     assert KEY not in "".join(p.read_text() for p in (tmp_path / "rec").iterdir())
     assert made.run.checked == 2 and len(made.requests) == 3
 

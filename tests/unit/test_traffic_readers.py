@@ -166,13 +166,22 @@ def test_har_edges_missing_text_base64_and_non_json(tmp_path: Path) -> None:
         ("t.har#/log/entries/2", "content.text says base64 but is not"),
         ("t.har#/log/entries/6", "not a HAR entry (no request and response)"),
         ("t.har#/log/entries/0", "no response body was recorded"),
-        (
-            "t.har#/log/entries/3",
-            "the response body is not JSON: "
-            "Expecting property name enclosed in double quotes at line 1 column 2",
-        ),
-        ("t.har#/log/entries/4", "the response is not JSON (image/png)"),
         ("t.har#/log/entries/5", "this path is documented for GET, not DELETE"),
+    ]
+    # A body that is not JSON where the operation documents JSON is an error about its entry (as a
+    # recording file with that body is), not an exchange left unchecked.
+    assert [(e.file, e.pointer, e.message) for e in made.run.input_errors] == [
+        (
+            "t.har",
+            "/log/entries/3",
+            "the response body is not JSON: Expecting property name enclosed in double quotes at line 1 "
+            "column 2, where usage-costs documents a JSON body for 200",
+        ),
+        (
+            "t.har",
+            "/log/entries/4",
+            "the response is not JSON (image/png), where usage-costs documents a JSON body for 200",
+        ),
     ]
     assert made.run.checked == 1  # the base64 one
     assert len(made.requests) == 4  # every matched request is checked, whatever its response
@@ -190,7 +199,7 @@ def test_har_edges_missing_text_base64_and_non_json(tmp_path: Path) -> None:
         ('{"n": ' + "9" * 5000 + "}", "the response body is refused at #/n: a number of 5,000 characters"),
     ],
 )
-def test_a_hostile_body_is_listed_with_its_reason_and_the_entry_beside_it_still_checked(
+def test_a_hostile_body_is_an_error_about_its_entry_and_the_entry_beside_it_still_checked(
     tmp_path: Path, text: str, reason: str
 ) -> None:
     har = _har(
@@ -201,9 +210,10 @@ def test_a_hostile_body_is_listed_with_its_reason_and_the_entry_beside_it_still_
         ],
     )
     made = check_traffic_files(ContractStore(), har=[har])
-    assert [u.where for u in made.unmatched] == ["t.har#/log/entries/0"]
-    assert made.unmatched[0].reason.startswith(reason), made.unmatched[0].reason
-    assert made.run.checked == 1 and not made.run.input_errors
+    [error] = made.run.input_errors
+    assert (error.file, error.pointer) == ("t.har", "/log/entries/0")
+    assert error.message.startswith(reason), error.message
+    assert made.run.checked == 1 and not made.unmatched and made.exit_code == 2
 
 
 def test_an_error_about_an_exchange_names_its_entry_not_a_scratch_file(tmp_path: Path) -> None:

@@ -170,22 +170,23 @@ def test_secrets_in_headers_query_and_bodies_reach_no_written_file(tmp_path: Pat
     assert "sk-admin-REDACTED" in written
 
 
-def test_exchanges_are_consumed_as_they_go_each_response_written_before_the_next_is_read(
-    tmp_path: Path,
-) -> None:
+def test_exchanges_are_consumed_as_they_go_a_chunk_at_a_time(tmp_path: Path) -> None:
+    from apidrift.traffic.pool import CHUNK
+
     record = tmp_path / "rec"
     url = f"{BASE}/organization/users/user_1"
     seen_on_disk: list[int] = []
+    n = 2 * CHUNK + 1
 
     def lazily() -> Any:
-        for n in range(3):
+        for _ in range(n):
             seen_on_disk.append(len(list(record.glob("*.json"))) if record.exists() else 0)
             yield _exchange("GET", url, status=200, response_headers=JSON, response_body=OK_USER)
-            assert n < 3
 
-    traffic = check_exchanges(ContractStore(), lazily(), against="2026-05-02", record=record)
-    assert seen_on_disk == [0, 1, 2]
-    assert traffic.run.checked == 3 and len(traffic.requests) == 3
+    traffic = check_exchanges(ContractStore(), lazily(), against="2026-05-02", record=record, workers=1)
+    # Each chunk is checked (and its responses written) before the next one is read.
+    assert seen_on_disk == [k // CHUNK * CHUNK for k in range(n)]
+    assert traffic.run.checked == n and len(traffic.requests) == n
 
 
 def test_files_that_are_not_traffic_are_errors_and_the_other_files_are_still_checked(tmp_path: Path) -> None:

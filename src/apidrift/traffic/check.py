@@ -1,5 +1,6 @@
 """Check traffic: HAR files and cassettes of any recorder (or exchanges a proxy saw), matched to operations,
-redacted, then each response checked like a recording and each request against its documentation.
+redacted, then each response checked as a recording is (in memory) and each request against its
+documentation.
 
 The two entry points are `check_traffic_files` (files on disk) and `check_exchanges` (exchanges
 already read, e.g. by a proxy); `apidrift.report.build_traffic.build_traffic_report` makes the report.
@@ -8,23 +9,28 @@ already read, e.g. by a proxy); `apidrift.report.build_traffic.build_traffic_rep
 from __future__ import annotations
 
 import itertools
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from apidrift.check.recordings import Provenance, Recording, safe_file_name, write_recordings
-from apidrift.check.run import CheckRun, check_recordings
+from apidrift.check.checker import CheckedResponse
+from apidrift.check.cores import PARALLEL_FROM, cpu_sample, default_workers, idle_cores
+from apidrift.check.recordings import write_recordings
+from apidrift.check.run import CheckRun, display_path
+from apidrift.check.tally import ExactKind
 from apidrift.contracts.model import ContractStore
-from apidrift.contracts.safeload import decode_utf8, parse_json
 from apidrift.errors import ApidriftError, RecordingError
 from apidrift.live.redaction import GENERIC, RedactionRules
 from apidrift.profiles.model import ApiProfile
 from apidrift.traffic.captures import capture_files, read_capture
-from apidrift.traffic.exchange import Exchange, Unmatched, is_json_type
-from apidrift.traffic.match import Matcher
-from apidrift.traffic.redact import redact_exchange, redact_unmatched
-from apidrift.traffic.requests import CheckedRequest, RequestValidator, check_request
+from apidrift.traffic.exchange import Exchange, Unmatched
+from apidrift.traffic.judge import Judge, Judged
+from apidrift.traffic.ordered import NameOrder
+from apidrift.traffic.pool import JudgedChunk, JudgeSpec, Judging, chunks, in_pool
+from apidrift.traffic.redact import redact_unmatched
+from apidrift.traffic.requests import CheckedRequest, RequestFit
+
+_MAX_FITS = 10_000
 
 
 @dataclass
@@ -90,11 +96,14 @@ def iter_traffic(
         except ApidriftError as exc:
             traffic.errors.append(exc)
             continue
-        for item in itertools.chain([] if first is None else [first], items):
-            if isinstance(item, Unmatched):
-                traffic.unmatched.append(item)
-            else:
-                yield item
+        try:
+            for item in itertools.chain([] if first is None else [first], items):
+                if isinstance(item, Unmatched):
+                    traffic.unmatched.append(item)
+                else:
+                    yield item
+        except ApidriftError as exc:  # a streamed file that changed while it was read
+            traffic.errors.append(exc)
 
 
 def check_traffic_files(
@@ -131,60 +140,47 @@ def check_exchanges(
     unmatched: Iterable[Unmatched] = (),
     errors: Iterable[ApidriftError] = (),
     source: str = "traffic",
+    workers: int | None = None,
 ) -> TrafficRun:
     """Redact each exchange (the profile's rules, and the request's own credentials everywhere), match
     it to an operation of `against` (default: the newest version), check its request against every
-    version and its JSON response as a recording (kept in `record`, else in a folder removed after).
-    Exchanges no operation has are listed in `unmatched`, as are responses that are not JSON.
+    version and its JSON response as a recording is checked (in memory; written to `record` too when
+    given). Exchanges no operation has are listed in `unmatched`, as are responses that are not JSON
+    where the operation documents no JSON body; where it documents one, such a response is an error
+    about the exchange, as a recording file with that body is.
 
-    `exchanges` is consumed once, as it goes: each response is written out before the next is read.
-    `unmatched` and `errors` are read after it, so a reader may fill them while it is consumed."""
+    `exchanges` is consumed once, as it goes, in chunks: from `PARALLEL_FROM` exchanges on, on every
+    idle core (`workers`: processes to use; default: measured). `unmatched` and `errors` are read
+    after it, so a reader may fill them while it is consumed."""
     rules = RedactionRules.for_profile(profile) if profile is not None else GENERIC
+    setup = cpu_sample()
     try:
         labels = store.require_labels()
         label = against or labels[-1]
-        matcher = Matcher(store.load(label))
+        store.load(label)  # an unknown version is the one error, before any other is loaded
         if label not in labels:
             labels.append(label)
-        validators = [RequestValidator(store.load(v)) for v in labels]
+        judge = Judge.build(store, labels, label, rules, keep_recordings=record is not None)
     except ApidriftError as exc:
         run = CheckRun([], against, source)
         run.input_errors += [*errors, exc]
         return TrafficRun(run, unmatched=[redact_unmatched(u, rules) for u in unmatched])
     result = TrafficRun(CheckRun(labels, label, source))
-    written = 0
-    counts: dict[str, int] = {}
-    origins: dict[str, str] = {}  # recording file name -> the exchange it came from
-    with tempfile.TemporaryDirectory(prefix="apidrift-traffic-") as scratch:
-        folder = record or Path(scratch)
-        folder.mkdir(parents=True, exist_ok=True)
-        for raw in exchanges:
-            exchange = redact_exchange(raw, rules)
-            found = matcher.match(exchange.method, exchange.path)
-            if isinstance(found, str):
-                result.unmatched.append(Unmatched(exchange.where, exchange.method, exchange.path, found))
-                continue
-            op = found.operation
-            result.requests.append(
-                check_request(exchange, op.id, found.path, found.path_params, validators, label)
-            )
-            made = _recording(exchange, op.id, found.path)
-            if isinstance(made, str):
-                result.unmatched.append(Unmatched(exchange.where, exchange.method, exchange.path, made))
-                continue
-            stem = safe_file_name(op.id)
-            counts[stem] = counts.get(stem, 0) + 1
-            name = f"{stem}.json" if counts[stem] == 1 else f"{stem}.{counts[stem]}.json"
-            write_recordings(folder, [(name, made)])
-            origins[name] = exchange.where
-            written += 1
-        if written:
-            result.run = check_recordings(store, folder, against=label, display_root=folder.parent)
-            if record is None:
-                _name_exchanges(result.run.input_errors, origins)
+    if record is not None:
+        record.mkdir(parents=True, exist_ok=True)
+    spec = JudgeSpec(store.root, store.api, tuple(labels), label, rules, record is not None)
+    fold = _Fold(result.run, record)
+    try:
+        for chunk in _judged(Judging(judge), spec, exchanges, workers, setup):
+            fold.add(chunk, result)
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (a CI cancel): what was checked is still reported
+        result.run.interrupted = f"stopped after {fold.seen:,} exchanges"
+    if fold.written:
+        fold.finish(judge, display_path(record, record.parent) if record is not None else source)
+    result.run.input_errors.extend(fold.refused)
     # What the files held besides exchanges comes first, as it was read first.
     result.unmatched[:0] = [redact_unmatched(u, rules) for u in unmatched]
-    if not written and not result.requests:  # a check that checked nothing must not pass
+    if not fold.written and not result.requests:  # a check that checked nothing must not pass
         result.run.input_errors.append(
             RecordingError(f"no exchange of {source} answers an operation of {label}")
         )
@@ -192,45 +188,98 @@ def check_exchanges(
     return result
 
 
-def _name_exchanges(errors: list[ApidriftError], origins: dict[str, str]) -> None:
-    """Errors about the scratch recordings name the exchange instead (`file.har#/log/entries/3`):
-    the scratch folder is gone when the report is read."""
-    for error in errors:
-        where = origins.get(Path(error.file).name) if error.file else None
-        if where is not None:
-            error.file, _, error.pointer = where.partition("#")
+def _judged(
+    here: Judging,
+    spec: JudgeSpec,
+    exchanges: Iterable[Exchange],
+    workers: int | None,
+    setup: tuple[int, int] | None,
+) -> Iterator[JudgedChunk]:
+    """Chunks judged in this process until `PARALLEL_FROM` exchanges have gone by (how many a stream
+    holds is not known ahead), then on every core that sat idle meanwhile."""
+    jobs, seen = workers, 0
+    work = chunks(exchanges)
+    for chunk in work:
+        if jobs is None and seen >= PARALLEL_FROM:
+            jobs = default_workers(seen, idle_cores(setup))
+        if jobs is not None and jobs > 1:
+            yield from in_pool(spec, itertools.chain([chunk], work), jobs)
+            return
+        yield here.chunk(chunk)
+        seen += len(chunk)
 
 
-def _recording(exchange: Exchange, operation: str, path: str) -> Recording | str:
-    """The exchange's response as a recording, or why it cannot be one (its body is not JSON)."""
-    content_type = exchange.response_header("content-type") or ""
-    media = content_type.split(";", 1)[0].strip()
-    if exchange.status == 0 and not (exchange.response_body or b"").strip():
-        # A browser's failed or aborted request, or an exported collection that keeps requests only.
-        return "no response was recorded (status 0: failed, aborted, or a request without its answer)"
-    if exchange.status == 101:
-        return "a protocol switch (101, e.g. a WebSocket): its messages are not checked"
-    if exchange.response_body is None:
-        return "no response body was recorded"
-    if not exchange.response_body.strip():
-        return f"the response has no body ({exchange.status})"
-    if not is_json_type(content_type) and not (media == "" and exchange.response_body.lstrip()[:1] in b"[{"):
-        return f"the response is not JSON ({media})"
-    try:
-        # Strict, as a recording is read: a duplicate key, NaN, a lone surrogate, nesting too deep.
-        text = decode_utf8(exchange.response_body, file="", error=RecordingError)
-        body = parse_json(text, file="", error=RecordingError)
-    except RecordingError as exc:
-        if exc.message.startswith("not JSON: "):
-            return f"the response body is not JSON: {exc.message[len('not JSON: ') :][:160]}"
-        return f"the response body is refused at #{exc.pointer}: {exc.message[:160]}"
-    return Recording(
-        operation=operation,
-        method=exchange.method,
-        path=path,
-        status=exchange.status,
-        headers={name.lower(): value for name, value in exchange.response_headers},
-        query=dict(exchange.query),
-        body=body,
-        provenance=Provenance(source=exchange.where),
-    )
+@dataclass
+class _Fold:
+    """Judged exchanges folded into the run in exchange order: each response named as its recording
+    file would be (`<operation>.json`, then `<operation>.2.json`, ...), exact ones counted, the others
+    sampled in name order (`NameOrder`), errors kept with the exchange they are about."""
+
+    run: CheckRun
+    record: Path | None
+    seen: int = 0
+    written: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    kinds: dict[tuple[int, int], ExactKind] = field(default_factory=dict)
+    sample: NameOrder = field(default_factory=NameOrder)
+    # (recording name, exchange, error): errors about checked responses, ordered by name at the end.
+    failed: list[tuple[str, str, ApidriftError]] = field(default_factory=list)
+    refused: list[ApidriftError] = field(default_factory=list)
+    fits: dict[tuple[RequestFit, ...], tuple[RequestFit, ...]] = field(default_factory=dict)
+
+    def add(self, chunk: JudgedChunk, result: TrafficRun) -> None:
+        for number, kind in chunk.new:
+            self.kinds[(chunk.worker, number)] = kind
+        for judged in chunk.judged:
+            self.seen += 1
+            if judged.request is not None:
+                result.requests.append(self._shared(judged.request))
+            if judged.unmatched is not None:
+                result.unmatched.append(judged.unmatched)
+            elif judged.refused is not None:
+                self.refused.append(judged.refused)
+            elif judged.stem and judged.request is not None:
+                self._response(judged, judged.stem, judged.request.where, chunk.worker)
+
+    def _shared(self, request: CheckedRequest) -> CheckedRequest:
+        """The request with the fits of an alike one kept before: every request is kept, and most fit
+        the versions as a few others do, so memory follows kinds of request, not requests."""
+        try:
+            fits = self.fits.setdefault(request.fits, request.fits)
+        except TypeError:  # a fit holding an unhashable value: kept as it is
+            return request
+        if len(self.fits) >= _MAX_FITS:
+            self.fits.clear()
+        return request if fits is request.fits else replace(request, fits=fits)
+
+    def _response(self, judged: Judged, stem: str, where: str, worker: int) -> None:
+        n = self.counts[stem] = self.counts.get(stem, 0) + 1
+        name = f"{stem}.json" if n == 1 else f"{stem}.{n}.json"
+        if self.record is not None and judged.recording is not None:
+            write_recordings(self.record, [(name, judged.recording)])
+        self.written += 1
+        checked = judged.response
+        if isinstance(checked, int):
+            self.run.exact.add(self.kinds[(worker, checked)], name)
+        elif isinstance(checked, CheckedResponse):
+            self.sample.add(replace(checked, file=name))
+        elif isinstance(checked, ApidriftError):
+            self.failed.append((name, where, checked))
+
+    def finish(self, judge: Judge, recordings: str) -> None:
+        """The run as `check_recordings` gives it for the same responses as files in `recordings`."""
+        run = self.run
+        run.recordings = recordings
+        run.input_errors.extend(judge.checker.problems)
+        for label, validator in judge.checker.validators.items():
+            run.notes.extend((label, note) for note in validator.version.notes)
+            for pattern in validator.unsupported_patterns:
+                run.unchecked_patterns.append(replace(pattern, pointer=f"{label}/{pattern.pointer}"))
+        self.sample.into(run)
+        for name, where, error in sorted(self.failed, key=lambda item: item[0]):
+            if self.record is None:  # nothing was written: the error names the exchange
+                error.file, _, error.pointer = where.partition("#")
+            else:
+                error.file = f"{recordings}/{name}"
+            run.input_errors.append(error)
+        run.finish()

@@ -8,11 +8,16 @@ from typing import Any
 
 from apidrift.contracts.safeload import check_tree, decode_utf8, parse_json, read_bytes
 from apidrift.errors import RecordingError
+from apidrift.traffic.streamed import streamed_document
 
 
 def load_document(path: Path) -> Any:
     """A capture file's data: JSON when it reads as JSON (whatever its name), else YAML; a byte order
-    mark (Windows tools write one) is skipped."""
+    mark (Windows tools write one) is skipped. A large JSON capture has its lists of exchanges
+    streamed (`traffic.streamed`), so memory follows one exchange, not the file."""
+    streamed = streamed_document(path)
+    if streamed is not None:
+        return streamed
     data = read_bytes(path, error=RecordingError, file=str(path))
     text = decode_utf8(data, file=str(path), error=RecordingError).removeprefix("\ufeff")
     if text.lstrip()[:1] in ("{", "[") and path.suffix.lower() not in (".yaml", ".yml"):

@@ -8,6 +8,8 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import SplitResult, parse_qsl, urlsplit
 
+from apidrift.traffic.streamed import Streamed
+
 Headers = tuple[tuple[str, str], ...]
 
 
@@ -53,7 +55,11 @@ def _header(headers: Headers, name: str) -> str | None:
 
 def taken(items: list[Any]) -> Iterator[tuple[int, Any]]:
     """Each item of a parsed capture's list with its index, dropped from the list as it is taken: an
-    exchange made of it is all that is kept, so memory falls as a large file is checked."""
+    exchange made of it is all that is kept, so memory falls as a large file is checked. A list a
+    large capture streams (`Streamed`) is read an item at a time instead."""
+    if isinstance(items, Streamed):
+        yield from enumerate(items.items())
+        return
     for i in range(len(items)):
         item, items[i] = items[i], None
         yield i, item

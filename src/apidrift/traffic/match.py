@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -38,19 +39,30 @@ class Matcher:
             _Route(op, template_pattern(op.path), templates.names(op.path), templates.literal_length(op.path))
             for op in version.operations.values()
         ]
-
-    def match(self, method: str, raw_path: str) -> Match | str:
-        """The match, or why there is none (naming the methods the path has, when it has some)."""
-        starts = [0, *(i for i, ch in enumerate(raw_path) if ch == "/" and i > 0)]
-        found: list[tuple[int, int, _Route, re.Match[str]]] = []
+        self._by_method: dict[str, list[_Route]] = {}
         for route in self._routes:
+            self._by_method.setdefault(route.operation.method.upper(), []).append(route)
+
+    @staticmethod
+    def _found(
+        routes: Iterable[_Route], raw_path: str, starts: list[int]
+    ) -> list[tuple[int, int, _Route, re.Match[str]]]:
+        found = []
+        for route in routes:
             for start in starts:
                 m = route.pattern.fullmatch(raw_path, start)
                 if m is not None:
                     found.append((route.literal, -start, route, m))
                     break
-        same = [f for f in found if f[2].operation.method.upper() == method.upper()]
+        return found
+
+    def match(self, method: str, raw_path: str) -> Match | str:
+        """The match, or why there is none (naming the methods the path has, when it has some)."""
+        starts = [0, *(i for i, ch in enumerate(raw_path) if ch == "/" and i > 0)]
+        # The routes of the method first: the others are tried only to say why nothing matched.
+        same = self._found(self._by_method.get(method.upper(), ()), raw_path, starts)
         if not same:
+            found = self._found(self._routes, raw_path, starts)
             if found:
                 methods = ", ".join(sorted({f[2].operation.method.upper() for f in found}))
                 return f"this path is documented for {methods}, not {method}"
