@@ -23,6 +23,7 @@ from apidrift.contracts.operations import (
     parse_operation,
     require,
 )
+from apidrift.contracts.refs import check_references
 from apidrift.contracts.safeload import dump_json, escape, read_json
 from apidrift.contracts.soundness import SchemaNote, check_cycles, check_schema
 from apidrift.errors import ContractError, UnknownOperationError, UnknownVersionError
@@ -93,6 +94,11 @@ class ContractVersion:
     # The document's `servers` URLs, each server variable replaced by its default (OpenAPI `servers`);
     # empty when the document had none, or the contract predates them.
     servers: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Every version, loaded, imported or built in memory (the public API), is checked here once:
+        # each walk then follows its references without a KeyError, a loop or a wrong verdict.
+        check_references(self)
 
     @property
     def base(self) -> str:

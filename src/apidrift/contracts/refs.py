@@ -1,0 +1,134 @@
+"""What a contract's `$ref` may name, checked once when a version is built, and followed by every walk.
+
+A reference names one whole named schema: `schemas.json#/$defs/Name` (from an operation) or
+`#/$defs/Name` (from a named schema, which may also use the first form). Anything else cannot be
+followed by the flattener, the diff or the generators, and a validator would read it differently
+(`#` is the schema itself: a loop that admits any body), so it is refused with its `FILE#POINTER`:
+a reference to the whole document, into another file or URL, inside a named schema, to a missing
+name, or to a name spelled with pointer escapes (`~1`, `%20`). A cycle through in-place applicators
+only (`A: {allOf: [{$ref: B}]}`, `B: {$ref: A}`) is refused too: it admits anything or never ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import unquote
+
+from apidrift.contracts.safeload import escape
+from apidrift.contracts.soundness import check_cycles
+from apidrift.errors import ContractError
+
+if TYPE_CHECKING:
+    from apidrift.contracts.model import ContractVersion
+    from apidrift.contracts.operations import Operation
+
+SCHEMAS_FILE: Final = "schemas.json"
+LOCAL_PREFIX: Final = "#/$defs/"
+FILE_PREFIX: Final = f"{SCHEMAS_FILE}{LOCAL_PREFIX}"
+
+
+def why_unfollowable(ref: Any, names: Mapping[str, Any] | set[str], *, local: bool) -> str | None:
+    """Why `ref` names no whole named schema of `names` (None: it does). `local`: written in a named
+    schema, where `#/$defs/Name` is the usual form; operations write `schemas.json#/$defs/Name`."""
+    if not isinstance(ref, str):
+        return f"$ref must be a string, not {type(ref).__name__}"
+    prefixes = (LOCAL_PREFIX, FILE_PREFIX) if local else (FILE_PREFIX,)
+    token = next((ref[len(p) :] for p in prefixes if ref.startswith(p)), None)
+    usual = prefixes[0]
+    if token is None:
+        if ref in ("#", "", SCHEMAS_FILE, f"{SCHEMAS_FILE}#") or ref.endswith("#"):
+            return f"$ref {ref!r} names a whole document, not a schema: a reference names one ({usual}Name)"
+        return f"$ref {ref!r} must point into {usual}"
+    head, slash, _ = token.partition("/")
+    if slash:
+        if head in names:
+            return f"$ref {ref!r} points inside schema {head!r}: a reference names a schema ({usual}{head})"
+        return f"dangling $ref {ref!r}"
+    if head in names and "~" not in head and "%" not in head:
+        return None
+    decoded = unquote(head).replace("~1", "/").replace("~0", "~")
+    if decoded != head or "~" in head or "%" in head:
+        return (
+            f"$ref {ref!r} spells a schema name with JSON Pointer or percent escapes: contract "
+            "references name a schema as written, and schema names use letters, digits, '.', '-', '_'"
+        )
+    if not head:
+        return f"$ref {ref!r} names no schema"
+    return f"dangling $ref {ref!r}"
+
+
+def target(defs: Mapping[str, Any], ref: Any, *, where: str = "") -> tuple[str, Any]:
+    """The named schema `ref` names, with its name; a ContractError (naming `where`, the walk's place)
+    when it names none. Every walk of named schemas follows references through this."""
+    if isinstance(ref, str):
+        for prefix in (FILE_PREFIX, LOCAL_PREFIX):
+            if ref.startswith(prefix):
+                name = ref[len(prefix) :]
+                found = defs.get(name)
+                if found is not None and "~" not in name and "%" not in name:
+                    return name, found
+                break
+    why = why_unfollowable(ref, defs, local=True) or f"$ref {ref!r} cannot be followed"
+    raise ContractError(f"{why} (at {where or 'the schema walked'})")
+
+
+def check_references(version: ContractVersion) -> None:
+    """Refuse a version any of whose references names no whole named schema, or whose named schemas
+    refer to themselves in place (see the module's docstring)."""
+    names = version.schemas
+    where = version.folder if version.folder is not None else Path(version.api) / version.version
+    defs_file, contract_file = where / SCHEMAS_FILE, where / "contract.json"
+    for name, schema in names.items():
+        _check_tree(schema, names, local=True, file=defs_file, pointer=f"/$defs/{escape(name)}")
+    for key, operations in (("operations", version.operations), ("webhooks", version.webhooks)):
+        for i, operation in enumerate(operations.values()):
+            for pointer, schema in operation_schemas(operation, f"/{key}/{i}"):
+                _check_tree(schema, names, local=False, file=contract_file, pointer=pointer)
+    check_cycles(names, file=defs_file, prefixes=(LOCAL_PREFIX, FILE_PREFIX))
+
+
+def operation_schemas(operation: Operation, pointer: str) -> Iterator[tuple[str, Any]]:
+    """Every schema an operation holds, with its pointer as `contract.json` writes the operation."""
+    for i, parameter in enumerate(operation.parameters):
+        yield f"{pointer}/parameters/{i}/schema", parameter.schema
+    body = operation.request_body
+    if body is not None:
+        yield f"{pointer}/request_body/schema", body.schema
+        for media_type, schema in body.media.items():
+            yield f"{pointer}/request_body/media/{escape(media_type)}", schema
+    for status, spec in operation.responses.items():
+        at = f"{pointer}/responses/{escape(str(status))}"
+        yield f"{at}/schema", spec.schema
+        for media_type, schema in spec.media.items():
+            yield f"{at}/media/{escape(media_type)}", schema
+        for header_name, header in spec.headers.items():
+            yield f"{at}/headers/{escape(header_name)}/schema", header.schema
+
+
+def _check_tree(node: Any, names: Mapping[str, Any], *, local: bool, file: Path, pointer: str) -> None:
+    # One pass without pointers (most trees are sound); the pointer is worked out only for a fault.
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "$ref" in item and why_unfollowable(item["$ref"], names, local=local) is not None:
+                _raise_first(node, names, local=local, file=file, pointer=pointer)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _raise_first(node: Any, names: Mapping[str, Any], *, local: bool, file: Path, pointer: str) -> None:
+    stack: list[tuple[str, Any]] = [(pointer, node)]
+    while stack:
+        at, item = stack.pop()
+        if isinstance(item, dict):
+            if "$ref" in item:
+                why = why_unfollowable(item["$ref"], names, local=local)
+                if why is not None:
+                    raise ContractError(why, file=file, pointer=f"{at}/$ref")
+            stack.extend((f"{at}/{escape(str(k))}", v) for k, v in reversed(item.items()))
+        elif isinstance(item, list):
+            stack.extend((f"{at}/{i}", v) for i, v in reversed(list(enumerate(item))))
