@@ -71,7 +71,7 @@ def target(defs: Mapping[str, Any], ref: Any, *, where: str = "") -> tuple[str, 
                     return name, found
                 break
     why = why_unfollowable(ref, defs, local=True) or f"$ref {ref!r} cannot be followed"
-    raise ContractError(f"{why} (at {where or 'the schema walked'})")
+    raise ContractError(f"{why} (at {where})" if where else why)
 
 
 def check_references(version: ContractVersion) -> None:

@@ -122,7 +122,9 @@ def import_document(
 
     components = _mapping(_mapping(document, "components", file, ""), "schemas", file, "/components")
     findings: list[Finding] = []
-    converter = SchemaConverter(components, rename=rename, file=file, findings=findings)
+    # 3.1 (and later 3.x) schemas are 2020-12: keywords beside a `$ref` apply; 3.0 ignores them.
+    siblings = not str(document.get("openapi", "")).startswith(("3.0", "2."))
+    converter = SchemaConverter(components, rename=rename, file=file, findings=findings, ref_siblings=siblings)
     operations: dict[str, Operation] = {}
     # Callbacks are requests the API sends, as webhooks are: they are kept, and compared, as webhooks.
     callbacks: dict[str, Operation] = {}
@@ -159,7 +161,9 @@ def import_document(
     # Webhooks are not under `paths`: they come with a whole-document import only.
     webhooks = {} if prefixes else _webhooks(document, converter, findings, select)
     webhooks.update(callbacks)
-    schemas = reachable_schemas({**operations, **webhooks}, components, rename, file, findings)
+    schemas = reachable_schemas(
+        {**operations, **webhooks}, components, rename, file, findings, ref_siblings=siblings
+    )
     contract = ContractVersion(
         api=api,
         version=version,
@@ -239,7 +243,9 @@ def _import_operation(
             media_type, media = picked
             body = RequestBody(
                 required=bool(raw_body.get("required", False)),
-                schema=converter.convert(media.get("schema", {}), f"{pointer}/requestBody"),
+                schema=converter.convert(
+                    media.get("schema", {}), f"{pointer}/requestBody/content/{escape(media_type)}/schema"
+                ),
                 content_type=media_type,
                 media=other_media(
                     converter, raw_body.get("content"), media_type, f"{pointer}/requestBody/content"
@@ -262,7 +268,8 @@ def _import_operation(
         picked = json_content(_content(response, file, where))
         schema, primary = None, None
         if picked is not None and "schema" in picked[1]:
-            schema, primary = converter.convert(picked[1]["schema"], f"{where}/content"), picked[0]
+            at = f"{where}/content/{escape(str(picked[0]))}/schema"
+            schema, primary = converter.convert(picked[1]["schema"], at), picked[0]
         description = str(response.get("description", "")).strip()
         links = _links(document, response.get("links"), file, f"{where}/links")
         responses[str(status)] = ResponseSpec(
