@@ -98,7 +98,12 @@ class ContractVersion:
     def __post_init__(self) -> None:
         # Every version, loaded, imported or built in memory (the public API), is checked here once:
         # each walk then follows its references without a KeyError, a loop or a wrong verdict.
-        check_references(self)
+        check_references(
+            self.schemas,
+            operations=self.operations,
+            webhooks=self.webhooks,
+            folder=self.folder if self.folder is not None else Path(self.api) / self.version,
+        )
 
     @property
     def base(self) -> str:

@@ -21,7 +21,6 @@ from apidrift.contracts.soundness import check_cycles
 from apidrift.errors import ContractError
 
 if TYPE_CHECKING:
-    from apidrift.contracts.model import ContractVersion
     from apidrift.contracts.operations import Operation
 
 SCHEMAS_FILE: Final = "schemas.json"
@@ -74,16 +73,22 @@ def target(defs: Mapping[str, Any], ref: Any, *, where: str = "") -> tuple[str, 
     raise ContractError(f"{why} (at {where})" if where else why)
 
 
-def check_references(version: ContractVersion) -> None:
-    """Refuse a version any of whose references names no whole named schema, or whose named schemas
-    refer to themselves in place (see the module's docstring)."""
-    names = version.schemas
-    where = version.folder if version.folder is not None else Path(version.api) / version.version
-    defs_file, contract_file = where / SCHEMAS_FILE, where / "contract.json"
+def check_references(
+    schemas: Mapping[str, Any],
+    *,
+    operations: Mapping[str, Operation],
+    webhooks: Mapping[str, Operation],
+    folder: Path,
+) -> None:
+    """Refuse a version (its named `schemas`, `operations` and `webhooks`, stored in `folder`) any of
+    whose references names no whole named schema, or whose named schemas refer to themselves in
+    place (see the module's docstring)."""
+    names = schemas
+    defs_file, contract_file = folder / SCHEMAS_FILE, folder / "contract.json"
     for name, schema in names.items():
         _check_tree(schema, names, local=True, file=defs_file, pointer=f"/$defs/{escape(name)}")
-    for key, operations in (("operations", version.operations), ("webhooks", version.webhooks)):
-        for i, operation in enumerate(operations.values()):
+    for key, ops in (("operations", operations), ("webhooks", webhooks)):
+        for i, operation in enumerate(ops.values()):
             for pointer, schema in operation_schemas(operation, f"/{key}/{i}"):
                 _check_tree(schema, names, local=False, file=contract_file, pointer=pointer)
     check_cycles(names, file=defs_file, prefixes=(LOCAL_PREFIX, FILE_PREFIX))

@@ -67,7 +67,9 @@ class SchemaStrategies:
             if key in schema:
                 base = {k: v for k, v in schema.items() if k not in ("anyOf", "oneOf")}
                 members = [
-                    self._build(m if isinstance(m, bool) or "$ref" in m else {**base, **m}, depth, path, chain)
+                    self._build(
+                        m if isinstance(m, bool) or "$ref" in m else {**base, **m}, depth, path, chain
+                    )
                     for m in schema[key]
                 ]
                 return st.one_of(*members)
@@ -101,7 +103,10 @@ class SchemaStrategies:
             high = min(int(schema.get("maxItems", MAX_ITEMS)), max(MAX_ITEMS, low))
             if not isinstance(items, dict) or (depth >= MAX_DEPTH and low == 0):
                 return st.just([]) if low == 0 else st.lists(st.none(), min_size=low, max_size=low)
-            return st.lists(self._build(items, depth + 1, f"{path}[]"), min_size=low, max_size=high)
+            element = self._build(items, depth + 1, f"{path}[]")
+            if element.is_empty:  # items that admit nothing (`false`, through a `$ref` or an allOf)
+                return st.just([]) if low == 0 else st.nothing()
+            return st.lists(element, min_size=low, max_size=high)
         if kind == "object" or "properties" in schema:
             return self._object(schema, depth, path)
         return st.one_of(st.none(), st.booleans(), st.integers(), _TEXT)  # an unconstrained value
