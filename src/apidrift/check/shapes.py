@@ -32,7 +32,6 @@ from apidrift.check.schema_facts import (
     inline_refs,
     is_constraining,
     partial,
-    ref_name,
     refs_in,
     requires_unschemed,
     says_nothing,

@@ -16,7 +16,7 @@ from apidrift.contracts.model import (
 )
 from apidrift.contracts.operations import derived_operation_id
 from apidrift.contracts.safeload import escape
-from apidrift.errors import OpenAPIError
+from apidrift.errors import ContractError, OpenAPIError
 from apidrift.openapi.components import (
     METHODS,
     Finding,
@@ -124,7 +124,9 @@ def import_document(
     findings: list[Finding] = []
     # 3.1 (and later 3.x) schemas are 2020-12: keywords beside a `$ref` apply; 3.0 ignores them.
     siblings = not str(document.get("openapi", "")).startswith(("3.0", "2."))
-    converter = SchemaConverter(components, rename=rename, file=file, findings=findings, ref_siblings=siblings)
+    converter = SchemaConverter(
+        components, rename=rename, file=file, findings=findings, ref_siblings=siblings
+    )
     operations: dict[str, Operation] = {}
     # Callbacks are requests the API sends, as webhooks are: they are kept, and compared, as webhooks.
     callbacks: dict[str, Operation] = {}
@@ -164,18 +166,25 @@ def import_document(
     schemas = reachable_schemas(
         {**operations, **webhooks}, components, rename, file, findings, ref_siblings=siblings
     )
-    contract = ContractVersion(
-        api=api,
-        version=version,
-        date=None,
-        description=str(_mapping(document, "info", file, "").get("title", "")),
-        sources=(source,),
-        operations=operations,
-        schemas=schemas,
-        security_schemes=security_schemes(document),
-        webhooks=webhooks,
-        servers=servers_of(document),
-    )
+    try:
+        contract = ContractVersion(
+            api=api,
+            version=version,
+            date=None,
+            description=str(_mapping(document, "info", file, "").get("title", "")),
+            sources=(source,),
+            operations=operations,
+            schemas=schemas,
+            security_schemes=security_schemes(document),
+            webhooks=webhooks,
+            servers=servers_of(document),
+        )
+    except ContractError as exc:
+        # A version checks its references when it is built: a loop among the converted schemas is
+        # the document's, and named where it is written there (the contract file does not exist yet).
+        pointer = exc.pointer.replace("/$defs/", "/components/schemas/", 1)
+        message = f"schema unsound once converted: {exc.message}"
+        raise OpenAPIError(message, file=file, pointer=pointer) from None
     # Shared path-level parameters are converted once per method; each defect is reported once.
     return ImportResult(contract, examples, list(dict.fromkeys(findings)))
 

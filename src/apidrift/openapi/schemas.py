@@ -85,10 +85,13 @@ class SchemaConverter:
 
     def ref_name(self, ref: str, pointer: str) -> str:
         if not isinstance(ref, str):
-            raise OpenAPIError(f"$ref must be a string, not {type(ref).__name__}", file=self.file, pointer=pointer)
+            message = f"$ref must be a string, not {type(ref).__name__}"
+            raise OpenAPIError(message, file=self.file, pointer=pointer)
         if not ref.startswith(COMPONENT_PREFIX):
-            section = ref.split("/")[2] if ref.startswith("#/components/") and ref.count("/") >= 3 else ""
-            why = f": it names a {section} component, not a schema ({COMPONENT_PREFIX}Name)" if section else ""
+            parts = ref.split("/")
+            section = parts[2] if ref.startswith("#/components/") and len(parts) >= 4 else ""
+            why = f": it names a {section} component, not a schema ({COMPONENT_PREFIX}Name)"
+            why = why if section else ""
             raise OpenAPIError(f"unsupported $ref {ref!r}{why}", file=self.file, pointer=pointer)
         name = component_key(ref[len(COMPONENT_PREFIX) :], self.components, ref, self.file, pointer)
         if name not in self.components:
