@@ -23,7 +23,7 @@ from apidrift.contracts.operations import (
     parse_operation,
     require,
 )
-from apidrift.contracts.refs import check_references
+from apidrift.contracts.refs import check_references, why_unfollowable
 from apidrift.contracts.safeload import dump_json, escape, read_json
 from apidrift.contracts.soundness import SchemaNote, check_cycles, check_schema
 from apidrift.errors import ContractError, UnknownOperationError, UnknownVersionError
@@ -212,21 +212,11 @@ def iter_refs(node: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
 
 
 def _check_refs(node: Any, names: set[str], local: bool, file: Path, pointer: str) -> None:
-    prefix = "#/$defs/" if local else DEFS_PREFIX
+    # Checked on the files as read, so the pointer is the file's own; the same rule as `refs`.
     for where, ref in iter_refs(node, pointer):
-        if not ref.startswith(prefix):
-            raise ContractError(f"$ref {ref!r} must point into {prefix}", file=file, pointer=f"{where}/$ref")
-        head, _, inside = ref[len(prefix) :].partition("/")
-        if head not in names:
-            raise ContractError(f"dangling $ref {ref!r}", file=file, pointer=f"{where}/$ref")
-        if inside:
-            # The strict walk, the diff and the generators follow a reference to a schema by its name
-            # (as `import-openapi` captures them); a pointer into one would fail there, not here.
-            raise ContractError(
-                f"$ref {ref!r} points inside schema {head!r}: a reference names a schema ({prefix}{head})",
-                file=file,
-                pointer=f"{where}/$ref",
-            )
+        why = why_unfollowable(ref, names, local=local)
+        if why is not None:
+            raise ContractError(why, file=file, pointer=f"{where}/$ref")
 
 
 def load_version(folder: Path) -> ContractVersion:
