@@ -23,9 +23,9 @@ from apidrift.contracts.operations import (
     parse_operation,
     require,
 )
-from apidrift.contracts.refs import check_references, why_unfollowable
+from apidrift.contracts.refs import check_references
 from apidrift.contracts.safeload import dump_json, escape, read_json
-from apidrift.contracts.soundness import SchemaNote, check_cycles, check_schema
+from apidrift.contracts.soundness import SchemaNote, check_schema
 from apidrift.errors import ContractError, UnknownOperationError, UnknownVersionError
 from apidrift.files import atomic_write
 from apidrift.profiles.bundled import DEFAULT_API
@@ -211,14 +211,6 @@ def iter_refs(node: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
             yield from iter_refs(value, f"{pointer}/{i}")
 
 
-def _check_refs(node: Any, names: set[str], local: bool, file: Path, pointer: str) -> None:
-    # Checked on the files as read, so the pointer is the file's own; the same rule as `refs`.
-    for where, ref in iter_refs(node, pointer):
-        why = why_unfollowable(ref, names, local=local)
-        if why is not None:
-            raise ContractError(why, file=file, pointer=f"{where}/$ref")
-
-
 def load_version(folder: Path) -> ContractVersion:
     """Load one contract version folder, checking that every reference resolves."""
     contract_path = folder / CONTRACT_FILE
@@ -233,18 +225,16 @@ def parse_version(raw: Any, schemas_raw: Any, folder: Path) -> ContractVersion:
     if not isinstance(raw, dict):
         raise ContractError("top level must be an object", file=contract_path)
     defs = require(schemas_raw, "$defs", dict, schemas_path, "")
-    names = set(defs)
-    _check_refs(defs, names, True, schemas_path, "/$defs")
     notes = [
         n
         for name, d in defs.items()
         for n in check_schema(d, file=schemas_path, pointer=f"/$defs/{escape(name)}")
     ]
-    check_cycles(defs, file=schemas_path, prefixes=("#/$defs/",))
+    # References (and loops among them) are checked when the version is built, below, with the
+    # pointers of these files: `ContractVersion.__post_init__`.
     operations: dict[str, Operation] = {}
     for i, op_raw in enumerate(require(raw, "operations", list, contract_path, "")):
         pointer = f"/operations/{i}"
-        _check_refs(op_raw, names, False, contract_path, pointer)
         op = parse_operation(op_raw, contract_path, pointer)
         notes.extend(_check_operation_schemas(op_raw, contract_path, pointer))
         if op.id in operations:
@@ -253,7 +243,6 @@ def parse_version(raw: Any, schemas_raw: Any, folder: Path) -> ContractVersion:
     webhooks: dict[str, Operation] = {}
     for i, op_raw in enumerate(raw.get("webhooks") or []):
         pointer = f"/webhooks/{i}"
-        _check_refs(op_raw, names, False, contract_path, pointer)
         hook = parse_operation(op_raw, contract_path, pointer)
         notes.extend(_check_operation_schemas(op_raw, contract_path, pointer))
         webhooks[hook.id] = hook

@@ -11,13 +11,14 @@ only (`A: {allOf: [{$ref: B}]}`, `B: {$ref: A}`) is refused too: it admits anyth
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import unquote
 
 from apidrift.contracts.safeload import escape
-from apidrift.contracts.soundness import check_cycles
+from apidrift.contracts.soundness import check_cycles, pointer_at, refs_below
 from apidrift.errors import ContractError
 
 if TYPE_CHECKING:
@@ -89,8 +90,13 @@ def check_references(
         _check_tree(schema, names, local=True, file=defs_file, pointer=f"/$defs/{escape(name)}")
     for key, ops in (("operations", operations), ("webhooks", webhooks)):
         for i, operation in enumerate(ops.values()):
+            known = _CHECKED.get(id(operation))
+            if known is not None and known[0]() is operation and known[1] <= names.keys():
+                continue  # checked already (a version made with `replace` shares its operations)
+            targets: set[str] = set()
             for pointer, schema in operation_schemas(operation, f"/{key}/{i}"):
-                _check_tree(schema, names, local=False, file=contract_file, pointer=pointer)
+                _check_tree(schema, names, local=False, file=contract_file, pointer=pointer, found=targets)
+            _remember(operation, frozenset(targets))
     check_cycles(names, file=defs_file, prefixes=(LOCAL_PREFIX, FILE_PREFIX))
 
 
@@ -112,28 +118,28 @@ def operation_schemas(operation: Operation, pointer: str) -> Iterator[tuple[str,
             yield f"{at}/headers/{escape(header_name)}/schema", header.schema
 
 
-def _check_tree(node: Any, names: Mapping[str, Any], *, local: bool, file: Path, pointer: str) -> None:
-    # One pass without pointers (most trees are sound); the pointer is worked out only for a fault.
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if "$ref" in item and why_unfollowable(item["$ref"], names, local=local) is not None:
-                _raise_first(node, names, local=local, file=file, pointer=pointer)
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
+def _check_tree(
+    node: Any,
+    names: Mapping[str, Any],
+    *,
+    local: bool,
+    file: Path,
+    pointer: str,
+    found: set[str] | None = None,
+) -> None:
+    for at, ref in refs_below(node, pointer):
+        why = why_unfollowable(ref, names, local=local)
+        if why is not None:
+            raise ContractError(why, file=file, pointer=f"{pointer_at(at)}/$ref")
+        if found is not None:
+            found.add(ref.rpartition("/")[2])
 
 
-def _raise_first(node: Any, names: Mapping[str, Any], *, local: bool, file: Path, pointer: str) -> None:
-    stack: list[tuple[str, Any]] = [(pointer, node)]
-    while stack:
-        at, item = stack.pop()
-        if isinstance(item, dict):
-            if "$ref" in item:
-                why = why_unfollowable(item["$ref"], names, local=local)
-                if why is not None:
-                    raise ContractError(why, file=file, pointer=f"{at}/$ref")
-            stack.extend((f"{at}/{escape(str(k))}", v) for k, v in reversed(item.items()))
-        elif isinstance(item, list):
-            stack.extend((f"{at}/{i}", v) for i, v in reversed(list(enumerate(item))))
+# Operations checked already, by identity, with the names they refer to: they are frozen, and a
+# version made with `replace` (a scope, a repair) shares them; entries go with their operation.
+_CHECKED: dict[int, tuple[weakref.ref[Any], frozenset[str]]] = {}
+
+
+def _remember(operation: Operation, targets: frozenset[str]) -> None:
+    key = id(operation)
+    _CHECKED[key] = (weakref.ref(operation, lambda _: _CHECKED.pop(key, None)), targets)
