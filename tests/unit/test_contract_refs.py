@@ -276,3 +276,16 @@ def test_random_references_never_raise_anything_but_an_apidrift_error(
     diff_versions(version({"$ref": f"{P}Thing"}, label="v0"), built)
     diff_versions(built, version({"$ref": f"{P}Thing"}, label="v2"))
     data.draw(from_schema(built.operations["get-x"].responses["200"].schema, built.schemas) | st.just(None))
+
+
+def test_a_property_named_ref_is_a_name_and_data_is_never_read_as_a_reference() -> None:
+    # GitHub's document has `properties: {$ref: {type: string}}`; examples may hold `$ref` keys.
+    schema = {
+        "type": "object",
+        "properties": {"$ref": {"type": "string"}},
+        "examples": [{"$ref": "#/not/a/reference"}],
+    }
+    built = version(schema)
+    assert ResponseValidator(built).is_valid("get-x", 200, {"$ref": "x"})
+    assert not ResponseValidator(built).is_valid("get-x", 200, {"$ref": 5})
+    assert "$ref" in SchemaFlattener(built.schemas).flatten(schema)
