@@ -32,6 +32,7 @@ from apidrift.check.schema_facts import (
     inline_refs,
     is_constraining,
     partial,
+    ref_with_siblings,
     refs_in,
     requires_unschemed,
     says_nothing,
@@ -134,6 +135,8 @@ class SchemaFlattener:
         detail = self.detail
         if isinstance(node, bool):  # a JSON Schema `true`/`false` (a property schema may be one)
             node = _ANYTHING if node else _NOTHING
+        if "$ref" in node and len(node) > 1:
+            node = ref_with_siblings(node)
         if "$ref" in node:
             node, refs = self.deref(node)
             origin = refs[-1] if detail else origin
@@ -395,7 +398,7 @@ class SchemaFlattener:
         branches: list[JSONSchema] = []
         for parts in (node.get(k) for k in ("anyOf", "oneOf")):
             for part in parts or []:
-                sub, refs = self.deref(part)
+                sub, refs = self.deref(ref_with_siblings(part))
                 for m in self._members_below(refs, sub):
                     # `__owner__`: the named schema that defines the branch as a whole, the innermost
                     # one of a branch of a branch (its fields are that schema's).
@@ -431,7 +434,7 @@ class SchemaFlattener:
         combined: JSONSchema = {"properties": {}, "required": [], "__refs__": ()}
         every: dict[str, list[Any]] = {}
         for part in parts:
-            sub, refs = self.deref(part)
+            sub, refs = self.deref(ref_with_siblings(part))
             for m in self._members_below(refs, sub) or [{}]:
                 combined["properties"].update(m.get("properties", {}))
                 combined["required"] = [*combined["required"], *m.get("required", [])]
