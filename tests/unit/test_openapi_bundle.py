@@ -348,7 +348,6 @@ AT_SCHEMA = "/paths/~1x/get/responses/200/content/application~1json/schema/$ref"
         ("#/components/schemas", "names '/components/schemas', which is not a schema"),
         ("#/components/schemas/X/required", "which is not a schema"),
         ("#/paths/~1x/get/parameters/0/schema/maximum", "which is not a schema"),
-        ("#/$defs/I", "names '/$defs/I', which is not a schema"),
     ],
 )
 def test_a_schema_ref_to_what_is_no_schema_is_refused_with_its_pointer(
@@ -361,6 +360,15 @@ def test_a_schema_ref_to_what_is_no_schema_is_refused_with_its_pointer(
     assert info.value.pointer == AT_SCHEMA
     assert what in info.value.message
     assert "a schema's $ref names a schema" in info.value.message
+
+
+def test_a_root_defs_ref_that_is_not_there_is_dangling(tmp_path: Path) -> None:
+    # In 3.1, `#/$defs/I` resolves against the document's root, which has no `$defs`.
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(REFS_DOC.format(oas="3.1.0", schema="{$ref: '#/$defs/I'}"))
+    with pytest.raises(OpenAPIError) as info:
+        import_openapi_file(spec, use_cache=False)
+    assert (info.value.pointer, info.value.message) == (AT_SCHEMA, "dangling $ref '#/$defs/I'")
 
 
 def test_a_whole_document_ref_inside_a_component_is_refused_where_it_is_written(tmp_path: Path) -> None:

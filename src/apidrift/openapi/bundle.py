@@ -147,13 +147,15 @@ class _Bundler:
         if file == self.root and ref.startswith(SCHEMA_PREFIX) and "/" not in ref[len(SCHEMA_PREFIX) :]:
             return ref  # the importer's own kind of reference
         target_file, fragment = self.locate(ref, file, pointer)
-        self.refuse_non_schema(ref, target_file, fragment, file, pointer)
         if target_file == self.root and fragment.startswith(SCHEMA_PREFIX[1:]):
             name = fragment[len(SCHEMA_PREFIX) - 1 :]
             if "/" not in name:
                 return SCHEMA_PREFIX + name
         key = (target_file, fragment)
         if key not in self.hoisted:
+            # Checked once per target: one that is not there is dangling, one that is no schema refused.
+            self.resolve(target_file, fragment, ref, pointer, at=file)
+            self.refuse_non_schema(ref, target_file, fragment, file, pointer)
             name = self._fresh_name(target_file, fragment)
             self.hoisted[key] = name
             self.origins[name] = key
