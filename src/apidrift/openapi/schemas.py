@@ -41,11 +41,6 @@ SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definition
 # `$schema` (a 3.1 schema may name its own dialect, draft-04 say) describes the source: what the
 # converter writes is 2020-12 whatever the source was (boolean exclusive bounds are converted).
 _DROPPED_KEYS = {"xml", "externalDocs", "nullable", "example", "$recursiveAnchor", "$schema"}
-# Keywords that only describe: beside a 3.1 `$ref` they change nothing that validates.
-_ANNOTATIONS = frozenset(
-    {"title", "description", "default", "examples", "deprecated", "readOnly", "writeOnly", "$comment"}
-    | {"x-extensible-enum", "x-discriminator"}
-)
 # Keys whose values are data, never schemas: a `$ref` inside them is a value, not a reference.
 _DATA_KEYS = ("examples", "default")
 # Extensions kept because `apidrift diff` grades them (`x-extensible-enum`: values readers must expect;
@@ -79,9 +74,6 @@ class SchemaConverter:
     prefix: str = DEFS_PREFIX
     file: str | None = None
     findings: list[Finding] = field(default_factory=list)
-    # OpenAPI 3.1 schemas are JSON Schema 2020-12, where keywords beside a `$ref` apply as well;
-    # OpenAPI 3.0 says they are ignored.
-    ref_siblings: bool = False
 
     def ref_name(self, ref: str, pointer: str) -> str:
         if not isinstance(ref, str):
@@ -127,8 +119,6 @@ class SchemaConverter:
             if not known or name not in self.components:
                 name = self.ref_name(ref, f"{pointer_of(at)}/$ref")
             out: JSONSchema = {"$ref": self.prefix + self.rename(name)}
-            if self.ref_siblings and len(node) > 1:
-                out = self._with_siblings(node, out, at)
             return self._nullable(node, out)
         if "$recursiveRef" in node:
             target = self._recursion_target(node["$recursiveRef"], pointer_of(at))
@@ -175,16 +165,6 @@ class SchemaConverter:
             out.pop("enum")
             out["const"] = enum[0]
         return self._nullable(node, out)
-
-    def _with_siblings(self, node: dict[str, Any], ref: JSONSchema, at: At) -> JSONSchema:
-        """A 3.1 `$ref` with keywords beside it: they constrain the value too (`maxLength` beside a
-        string's `$ref`), so the reference becomes one part of an `allOf` that keeps them. Beside only
-        annotations (`description`, `readOnly`, ...) it stays a plain reference, as it always was."""
-        rest = {k: v for k, v in node.items() if k not in ("$ref", "nullable")}
-        converted = self._convert(rest, at) if rest else {}
-        if not isinstance(converted, dict) or not set(converted) - _ANNOTATIONS:
-            return ref
-        return {"allOf": [ref], **converted}
 
     def _discriminator(self, value: dict[str, Any]) -> dict[str, Any]:
         """A discriminator as the contract keeps it: its property and each value's schema name."""
@@ -272,17 +252,13 @@ def reachable_schemas(
     rename: Callable[[str], str],
     file: str | None,
     findings: list[Finding],
-    *,
-    ref_siblings: bool = False,
 ) -> dict[str, JSONSchema]:
     """The component schemas the operations reach, directly or through other schemas, converted.
 
     Reachability follows the schema positions of the converted schemas only, so a `$ref` inside an
     extension, a dropped keyword (`discriminator.mapping`) or example data never pulls a schema in.
     """
-    local = SchemaConverter(
-        components, rename=rename, prefix="#/$defs/", file=file, findings=findings, ref_siblings=ref_siblings
-    )
+    local = SchemaConverter(components, rename=rename, prefix="#/$defs/", file=file, findings=findings)
     inverse = {rename(name): name for name in components}
     pending: list[str] = []
     for op in operations.values():

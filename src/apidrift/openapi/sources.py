@@ -29,7 +29,7 @@ from apidrift.openapi.swagger2 import SWAGGER2_KEY, converted, original_pointer
 # /6: parameters carry their style and explode; callbacks are kept as webhooks. /5: operations and
 # parameters carry their lifecycle extensions. /3: findings are values (kind, message, operation,
 # file, pointer); the API is named by the document.
-# /9: a schema's $ref to what is no schema (`#`, `#/info`) is refused; 3.1 keywords beside a $ref kept.
+# /9: a schema's $ref to what is no schema (`#`, `#/info`) is refused.
 CACHE_FORMAT = "apidrift.openapi-cache/9"
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # A version label or API name that is safe as one folder name.
