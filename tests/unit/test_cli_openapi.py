@@ -317,7 +317,8 @@ BAD_INPUT = {
     "dangling-schema-ref": (
         SPEC.replace("email: {type: string, nullable: true}", "email: {$ref: '#/components/schemas/Email'}"),
         [],
-        "spec.yaml#/components/schemas/User/properties/email: dangling $ref '#/components/schemas/Email'",
+        "spec.yaml#/components/schemas/User/properties/email/$ref: "
+        "dangling $ref '#/components/schemas/Email'",
     ),
     "dangling-response-ref": (
         SPEC.replace('responses: {"200": {description: ok}}', 'responses: {"200": {$ref: "#/x"}}', 1),

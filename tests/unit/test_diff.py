@@ -656,14 +656,16 @@ SENDER = {
 EXPECTED = {Side.RESPONSE: READER, Side.REQUEST: SENDER, Side.PARAMETER: SENDER}
 
 
-def _side_versions(side: Side, field: JSONSchema, label: str) -> ContractVersion:
+def _side_versions(
+    side: Side, field: JSONSchema, label: str, defs: Mapping[str, JSONSchema] | None = None
+) -> ContractVersion:
     """`field` as property `x` of a response or a request body, or as the schema of query param `x`."""
     if side is Side.RESPONSE:
-        return version(label, [op(obj({"x": field}))])
+        return version(label, [op(obj({"x": field}))], defs)
     if side is Side.REQUEST:
         # Optional, as the parameter is: a required field's default never applies to its senders.
-        return version(label, [op(None, method="POST", body=obj({"x": field}, []))])
-    return version(label, [op(None, params=[param("x", field)])])
+        return version(label, [op(None, method="POST", body=obj({"x": field}, []))], defs)
+    return version(label, [op(None, params=[param("x", field)])], defs)
 
 
 @pytest.mark.parametrize("side", [Side.RESPONSE, Side.REQUEST, Side.PARAMETER])
@@ -1438,8 +1440,7 @@ def test_allof_parts_added_and_removed_are_graded_by_side(
     }
     two = {"allOf": [ref("Base"), ref("Extra")]}
     three = {"allOf": [ref("Base"), ref("Extra"), ref("Audit")]}
-    old, new = _side_versions(side, two, "v1"), _side_versions(side, three, "v2")
-    old, new = replace(old, schemas=defs), replace(new, schemas=defs)
+    old, new = _side_versions(side, two, "v1", defs), _side_versions(side, three, "v2", defs)
     forward = {c.kind: c for c in diff(old, new)}
     assert K.SCHEMA_RENAMED not in forward
     assert (forward[K.ALLOF_PART_ADDED].severity, forward[K.ALLOF_PART_ADDED].new) == (

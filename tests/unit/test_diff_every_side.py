@@ -293,7 +293,7 @@ def test_an_inline_branch_given_a_name_even_a_level_down_is_no_branch_change(sid
     the inline branch was given a name below a new union (as generators refactor), not removed."""
     defs = {**DEFS, "U": {"oneOf": [ref("A"), ref("C")]}}
     a = on(side, field({"oneOf": [S, NAMED]}), [])
-    b = replace(on(side, field({"oneOf": [S, ref("U")]}), []), schemas=defs)
+    b = on(side, field({"oneOf": [S, ref("U")]}), [], defs)
     found = [c for c in diff_versions(a, b).changes if c.side is side]
     assert K.UNION_MEMBER_REMOVED not in {c.kind for c in found} and K.FIELD_REMOVED not in {
         c.kind for c in found

@@ -135,7 +135,7 @@ def test_dangling_and_unsupported_refs_raise() -> None:
     with pytest.raises(OpenAPIError) as info:
         converter.convert({"properties": {"o": ref("Nope")}}, "/components/schemas/X")
     assert "dangling $ref '#/components/schemas/Nope'" in str(info.value)
-    assert info.value.pointer == "/components/schemas/X/properties/o"
+    assert info.value.pointer == "/components/schemas/X/properties/o/$ref"
     assert str(info.value).startswith("spec.yaml#")
     with pytest.raises(OpenAPIError, match="unsupported \\$ref '#/definitions/Owner'"):
         converter.convert({"$ref": "#/definitions/Owner"})
@@ -542,3 +542,4 @@ def test_nullable_notation_3_0_and_3_1_agree(
     assert all(o == n for _, o, n in verdicts), verdicts
     assert any(o for _, o, _ in verdicts) and not all(o for _, o, _ in verdicts)
     assert old_validator.is_valid(None)
+

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from apidrift.check.validation import ResponseValidator
 from apidrift.diff.changes import ChangeKind, Severity
 from apidrift.diff.engine import diff_versions
 from apidrift.errors import OpenAPIError
@@ -308,3 +309,110 @@ def test_an_error_in_a_schema_read_from_another_file_points_into_that_file(
         "schemas/Item.yaml",
         pointer,
     )
+
+
+# --- a schema's $ref must land on a schema ------------------------------------------------------
+
+REFS_DOC = """openapi: {oas}
+info: {{title: t, version: "1"}}
+paths:
+  /x:
+    get:
+      operationId: get-x
+      parameters:
+        - {{name: q, in: query, schema: {{type: integer, maximum: 9}}}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {schema}
+components:
+  schemas:
+    X: {{type: object, properties: {{b: {{type: integer}}}}, required: [b], $defs: {{I: {{type: string}}}}}}
+    S: {{type: string}}
+  responses:
+    R: {{description: r}}
+"""
+AT_SCHEMA = "/paths/~1x/get/responses/200/content/application~1json/schema/$ref"
+
+
+@pytest.mark.parametrize(
+    ("ref", "what"),
+    [
+        ("#", "names the whole OpenAPI document"),
+        ("#/info", "names '/info', which is not a schema"),
+        ("#/paths/~1x/get", "names '/paths/~1x/get', which is not a schema"),
+        ("#/paths/~1x/get/responses/200", "which is not a schema"),
+        ("#/components", "names '/components', which is not a schema"),
+        ("#/components/schemas", "names '/components/schemas', which is not a schema"),
+        ("#/components/schemas/X/required", "which is not a schema"),
+        ("#/paths/~1x/get/parameters/0/schema/maximum", "which is not a schema"),
+    ],
+)
+def test_a_schema_ref_to_what_is_no_schema_is_refused_with_its_pointer(
+    tmp_path: Path, ref: str, what: str
+) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(REFS_DOC.format(oas="3.1.0", schema=f"{{$ref: '{ref}'}}"))
+    with pytest.raises(OpenAPIError) as info:
+        import_openapi_file(spec, use_cache=False)
+    assert info.value.pointer == AT_SCHEMA
+    assert what in info.value.message
+    assert "a schema's $ref names a schema" in info.value.message
+
+
+def test_a_root_defs_ref_that_is_not_there_is_dangling(tmp_path: Path) -> None:
+    # In 3.1, `#/$defs/I` resolves against the document's root, which has no `$defs`.
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(REFS_DOC.format(oas="3.1.0", schema="{$ref: '#/$defs/I'}"))
+    with pytest.raises(OpenAPIError) as info:
+        import_openapi_file(spec, use_cache=False)
+    assert (info.value.pointer, info.value.message) == (AT_SCHEMA, "dangling $ref '#/$defs/I'")
+
+
+def test_a_whole_document_ref_inside_a_component_is_refused_where_it_is_written(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    text = REFS_DOC.format(oas="3.1.0", schema="{$ref: '#/components/schemas/X'}")
+    spec.write_text(text.replace("required: [b],", "required: [b], additionalProperties: {$ref: '#'},"))
+    with pytest.raises(OpenAPIError) as info:
+        import_openapi_file(spec, use_cache=False)
+    assert info.value.pointer == "/components/schemas/X/additionalProperties/$ref"
+
+
+def test_a_responses_component_where_a_schema_belongs_is_named_so(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(REFS_DOC.format(oas="3.1.0", schema="{$ref: '#/components/responses/R'}"))
+    with pytest.raises(OpenAPIError) as info:
+        import_openapi_file(spec, use_cache=False)
+    assert info.value.pointer == AT_SCHEMA
+    assert "it names a responses component, not a schema" in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("ref", "valid", "invalid"),
+    [
+        # Inside a component (legal in OpenAPI): the schema there, as the specification says.
+        ("#/components/schemas/X/properties/b", 42, "x"),
+        ("#/components/schemas/X/$defs/I", "x", 42),
+        ("#/paths/~1x/get/parameters/0/schema", 9, 10),
+        ("#/components/schemas/%53", "x", 42),  # percent-encoded `S`
+    ],
+)
+def test_a_ref_into_a_schema_is_followed_and_checks_what_it_names(
+    tmp_path: Path, ref: str, valid: object, invalid: object
+) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(REFS_DOC.format(oas="3.1.0", schema=f"{{$ref: '{ref}'}}"))
+    version = import_openapi_file(spec, use_cache=False).version
+    validator = ResponseValidator(version)
+    assert validator.is_valid("get-x", 200, valid)
+    assert not validator.is_valid("get-x", 200, invalid)
+
+
+def test_a_file_that_is_no_openapi_document_may_hold_a_schema_anywhere(tmp_path: Path) -> None:
+    (tmp_path / "common.yaml").write_text("Limits: {Small: {type: integer, maximum: 3}}\n")
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(REFS_DOC.format(oas="3.1.0", schema="{$ref: 'common.yaml#/Limits/Small'}"))
+    validator = ResponseValidator(import_openapi_file(spec, use_cache=False).version)
+    assert validator.is_valid("get-x", 200, 3) and not validator.is_valid("get-x", 200, 4)

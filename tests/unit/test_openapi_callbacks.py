@@ -67,7 +67,7 @@ def test_a_broken_callback_is_left_out_and_reported(tmp_path: Path) -> None:
     assert list(result.version.operations) == ["subscribe"] and not result.version.webhooks
     [finding] = [f for f in result.problems if f.kind is FindingKind.CALLBACK_SKIPPED]
     assert "dangling $ref '#/components/schemas/UserLogData'" in finding.message
-    assert finding.pointer.endswith("/requestBody/properties/userData")
+    assert finding.pointer.endswith("/requestBody/content/application~1json/schema/properties/userData/$ref")
 
 
 def test_each_expression_of_one_callback_is_its_own_webhook(tmp_path: Path) -> None:

@@ -238,7 +238,7 @@ def test_a_ref_to_a_name_openapi_forbids_says_so_instead_of_dangling(tmp_path: P
     text += "components:\n  schemas:\n    a/b: {type: array}\n"
     error = _import_error(tmp_path, text)
     assert "names component 'a/b', not a name OpenAPI allows" in error.message
-    assert error.pointer == "/paths/~1a/get/responses/200/content"
+    assert error.pointer == "/paths/~1a/get/responses/200/content/application~1json/schema/$ref"
 
 
 @pytest.mark.parametrize(

@@ -171,22 +171,22 @@ def test_refs_to_every_component_section_resolve(tmp_path: Path) -> None:
         (
             lambda op, d: op.update(responses={"200": json_response({"items": ref("Nope")})}),
             "dangling $ref '#/components/schemas/Nope'",
-            "/paths/~1organization~1things/get/responses/200/content/items",
+            "/paths/~1organization~1things/get/responses/200/content/application~1json/schema/items/$ref",
         ),
         (
             lambda op, d: d["components"]["schemas"]["Thing"]["properties"].update(o=ref("Nope")),
             "dangling $ref '#/components/schemas/Nope'",
-            "/components/schemas/Thing/properties/o",
+            "/components/schemas/Thing/properties/o/$ref",
         ),
         (
             lambda op, d: op.update(responses={"200": json_response(ref("Thing/properties/id"))}),
             "unsupported $ref '#/components/schemas/Thing/properties/id': it points inside schema 'Thing'",
-            "/paths/~1organization~1things/get/responses/200/content",
+            "/paths/~1organization~1things/get/responses/200/content/application~1json/schema/$ref",
         ),
         (
             lambda op, d: op.update(responses={"200": json_response({"$ref": "other.yaml#/Thing"})}),
             "unsupported $ref 'other.yaml#/Thing'",
-            "/paths/~1organization~1things/get/responses/200/content",
+            "/paths/~1organization~1things/get/responses/200/content/application~1json/schema/$ref",
         ),
     ],
     ids=[

@@ -657,7 +657,7 @@ def test_import_findings_and_errors_point_into_the_2_0_document(tmp_path: Path) 
     path.write_text(yaml.safe_dump(source))
     with pytest.raises(OpenAPIError) as info:
         import_openapi_file(path)
-    assert info.value.pointer == f"{op}/responses/201/schema/properties/p"
+    assert info.value.pointer == f"{op}/responses/201/schema/properties/p/$ref"
     assert "'#/components/schemas/Gone'" in info.value.message
 
 

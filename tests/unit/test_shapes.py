@@ -349,3 +349,31 @@ def test_the_planned_walk_names_what_the_pruned_walk_names(schema_like: Any, bod
     declares = frozenset(_parent(p) for p in documented if p) & documented
     expected = undocumented_paths(body, documented, declares)
     assert FieldPlan(documented, declares).undocumented(body) == expected
+
+
+def test_keywords_beside_a_ref_constrain_the_field_as_a_validator_reads_them() -> None:
+    # JSON Schema 2020-12 applies `maxLength` beside a `$ref`; a hand-written contract may say so.
+    defs = {"S": {"type": "string"}, "T": {"type": "object", "properties": {"n": {"type": "string"}}}}
+    short = SchemaFlattener(defs).flatten({"$ref": "#/$defs/S", "maxLength": 2})[""]
+    assert short.types == ("string",)
+    assert ("maxLength", 2) in short.constraints
+    fields = SchemaFlattener(defs).flatten({"$ref": "#/$defs/T", "required": ["n"]})
+    assert fields["n"].required
+    # Beside annotations only, the reference is what it always was: a reference.
+    described = SchemaFlattener(defs).flatten({"$ref": "#/$defs/S", "description": "d"})[""]
+    assert described.refs == ("S",) and not described.constraints
+
+
+def test_a_changed_keyword_beside_a_ref_is_a_change_for_the_diff() -> None:
+    from apidrift.contracts.model import ContractVersion, ResponseSpec
+    from apidrift.diff.engine import diff_versions
+
+    def version(label: str, limit: int) -> ContractVersion:
+        schema = {"$ref": "schemas.json#/$defs/S", "maxLength": limit}
+        op = Operation("get-x", "GET", "/x", "", (), None, {"200": ResponseSpec("200", "OK", schema)})
+        return ContractVersion("t", label, None, "", (), {"get-x": op}, {"S": {"type": "string"}})
+
+    changes = diff_versions(version("a", 5), version("b", 2)).changes
+    assert [(c.kind.value, c.old, c.new) for c in changes] == [
+        ("constraint-narrowed", {"maxLength": 5}, {"maxLength": 2})
+    ]  # it was no change at all: the keyword beside the reference was never read

@@ -239,6 +239,22 @@ def enum_of(members: list[JSONSchema]) -> tuple[Any, ...] | None:
     return tuple(sorted_unique(tuple(values))) if values else None
 
 
+# Keywords beside a `$ref` that only describe: the reference alone says what validates.
+_DESCRIBING = frozenset({*ANNOTATION_KEYWORDS, "title", "description", "examples", "$comment"})
+
+
+def ref_with_siblings(node: Any) -> Any:
+    """A `$ref` beside keywords that constrain (JSON Schema 2020-12 applies them both: `maxLength`
+    beside a string's reference) as the `allOf` it means, so walks that follow the reference keep
+    them; any other node (beside only annotations, too) as it is."""
+    if not isinstance(node, dict) or len(node) < 2 or "$ref" not in node:
+        return node
+    rest = {k: v for k, v in node.items() if k != "$ref"}
+    if all(k in _DESCRIBING or k[:2] == "x-" for k in rest):
+        return node
+    return {**rest, "allOf": [{"$ref": node["$ref"]}, *(rest.get("allOf") or [])]}
+
+
 def ref_name(ref: str) -> str:
     for prefix in (DEFS_PREFIX, "#/$defs/"):
         if ref.startswith(prefix):

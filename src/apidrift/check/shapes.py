@@ -32,7 +32,7 @@ from apidrift.check.schema_facts import (
     inline_refs,
     is_constraining,
     partial,
-    ref_name,
+    ref_with_siblings,
     refs_in,
     requires_unschemed,
     says_nothing,
@@ -44,6 +44,8 @@ from apidrift.check.schema_facts import (
 from apidrift.contracts.budget import WalkBudget
 from apidrift.contracts.model import JSONSchema
 from apidrift.contracts.operations import is_lifecycle_extension
+from apidrift.contracts.refs import target
+from apidrift.errors import ContractError
 
 # Re-exported: callers import them from here, as they always have.
 __all__ = [
@@ -92,16 +94,20 @@ class SchemaFlattener:
         self._values: dict[tuple[str, str], tuple[Any, ...] | None] = {}
         self._twin: _Twin | None = None
         self._budget = WalkBudget("flattening a schema into fields")
+        # The named schemas whose members are being worked out, outermost first: one met again
+        # before a property or an item is entered is a loop (see `_members_below`).
+        self._expanding: list[str] = []
 
     def deref(self, node: JSONSchema, refs: tuple[str, ...] = ()) -> tuple[JSONSchema, tuple[str, ...]]:
+        """The schema `node` is, its `$ref`s followed (their names appended to `refs`); a reference
+        that names no schema, or a chain of them that comes back to itself, is a ContractError."""
         if node.__class__ is bool:  # type: ignore[comparison-overlap]  # JSON Schema `true`/`false`
             return ({} if node else FALSE_SCHEMA), refs
-        seen = 0
         while isinstance(node, dict) and "$ref" in node:
-            name = ref_name(node["$ref"])
-            node, refs, seen = self.defs[name], (*refs, name), seen + 1
-            if seen > 64:
-                break
+            name, node = target(self.defs, node["$ref"], where=f"schema {refs[-1]!r}" if refs else "")
+            if name in refs:
+                _refuse_loop([*refs[refs.index(name) :], name])
+            refs = (*refs, name)
         if isinstance(node, bool):  # a boolean schema: `true` admits anything, `false` nothing
             node = _ANYTHING if node else _NOTHING
         return node, refs
@@ -129,6 +135,8 @@ class SchemaFlattener:
         detail = self.detail
         if isinstance(node, bool):  # a JSON Schema `true`/`false` (a property schema may be one)
             node = _ANYTHING if node else _NOTHING
+        if "$ref" in node and len(node) > 1:
+            node = ref_with_siblings(node)
         if "$ref" in node:
             node, refs = self.deref(node)
             origin = refs[-1] if detail else origin
@@ -390,8 +398,8 @@ class SchemaFlattener:
         branches: list[JSONSchema] = []
         for parts in (node.get(k) for k in ("anyOf", "oneOf")):
             for part in parts or []:
-                sub, refs = self.deref(part)
-                for m in self._members(sub):
+                sub, refs = self.deref(ref_with_siblings(part))
+                for m in self._members_below(refs, sub):
                     # `__owner__`: the named schema that defines the branch as a whole, the innermost
                     # one of a branch of a branch (its fields are that schema's).
                     owner = m.get("__owner__") or (refs[-1] if refs else None)
@@ -405,14 +413,29 @@ class SchemaFlattener:
         self._budget.spend(len(result))
         return result or [{}]
 
+    def _members_below(self, refs: tuple[str, ...], sub: JSONSchema) -> list[JSONSchema]:
+        """`_members` of a part reached through the named schemas `refs`, refusing a loop: a named
+        schema whose members need its own members (`A: {allOf: [{$ref: A}]}`) admits anything."""
+        if not refs:
+            return self._members(sub)
+        expanding = self._expanding
+        for name in refs:
+            if name in expanding:
+                _refuse_loop([*expanding[expanding.index(name) :], name])
+        expanding.extend(refs)
+        try:
+            return self._members(sub)
+        finally:
+            del expanding[-len(refs) :]
+
     def _combined(self, parts: list[JSONSchema]) -> JSONSchema:
         """One member that meets every part: their fields, required names and refs together, the
         tightest of their bounds, every pattern and format, and the values in every enum."""
         combined: JSONSchema = {"properties": {}, "required": [], "__refs__": ()}
         every: dict[str, list[Any]] = {}
         for part in parts:
-            sub, refs = self.deref(part)
-            for m in self._members(sub) or [{}]:
+            sub, refs = self.deref(ref_with_siblings(part))
+            for m in self._members_below(refs, sub) or [{}]:
                 combined["properties"].update(m.get("properties", {}))
                 combined["required"] = [*combined["required"], *m.get("required", [])]
                 combined["__refs__"] = (*combined["__refs__"], *refs, *m.get("__refs__", ()))
@@ -446,3 +469,11 @@ class SchemaFlattener:
             sides = [(list(x.types), {k for k, _ in x.constraints}) for x in (before, shape)]
             both = with_constraints(both, partial(set(both.constraints), sides))
         out[shape.path] = both
+
+
+def _refuse_loop(names: list[str] | tuple[str, ...]) -> None:
+    loop = " -> ".join(names)
+    raise ContractError(
+        f"schema refers to itself without descending into the instance ({loop}): "
+        "it would accept anything or never finish"
+    )

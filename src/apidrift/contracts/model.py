@@ -23,8 +23,9 @@ from apidrift.contracts.operations import (
     parse_operation,
     require,
 )
+from apidrift.contracts.refs import check_references
 from apidrift.contracts.safeload import dump_json, escape, read_json
-from apidrift.contracts.soundness import SchemaNote, check_cycles, check_schema
+from apidrift.contracts.soundness import SchemaNote, check_schema
 from apidrift.contracts.transport import Server, described, server_to_json, servers_from_json
 from apidrift.errors import ContractError, UnknownOperationError, UnknownVersionError
 from apidrift.files import atomic_write
@@ -96,6 +97,16 @@ class ContractVersion:
     servers: tuple[str, ...] = ()
     # The same servers as written, with their URL variables (`servers` holds each one resolved).
     server_specs: tuple[Server, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Every version, loaded, imported or built in memory (the public API), is checked here once:
+        # each walk then follows its references without a KeyError, a loop or a wrong verdict.
+        check_references(
+            self.schemas,
+            operations=self.operations,
+            webhooks=self.webhooks,
+            folder=self.folder if self.folder is not None else Path(self.api) / self.version,
+        )
 
     @property
     def base(self) -> str:
@@ -207,24 +218,6 @@ def iter_refs(node: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
             yield from iter_refs(value, f"{pointer}/{i}")
 
 
-def _check_refs(node: Any, names: set[str], local: bool, file: Path, pointer: str) -> None:
-    prefix = "#/$defs/" if local else DEFS_PREFIX
-    for where, ref in iter_refs(node, pointer):
-        if not ref.startswith(prefix):
-            raise ContractError(f"$ref {ref!r} must point into {prefix}", file=file, pointer=f"{where}/$ref")
-        head, _, inside = ref[len(prefix) :].partition("/")
-        if head not in names:
-            raise ContractError(f"dangling $ref {ref!r}", file=file, pointer=f"{where}/$ref")
-        if inside:
-            # The strict walk, the diff and the generators follow a reference to a schema by its name
-            # (as `import-openapi` captures them); a pointer into one would fail there, not here.
-            raise ContractError(
-                f"$ref {ref!r} points inside schema {head!r}: a reference names a schema ({prefix}{head})",
-                file=file,
-                pointer=f"{where}/$ref",
-            )
-
-
 def load_version(folder: Path) -> ContractVersion:
     """Load one contract version folder, checking that every reference resolves."""
     contract_path = folder / CONTRACT_FILE
@@ -239,18 +232,16 @@ def parse_version(raw: Any, schemas_raw: Any, folder: Path) -> ContractVersion:
     if not isinstance(raw, dict):
         raise ContractError("top level must be an object", file=contract_path)
     defs = require(schemas_raw, "$defs", dict, schemas_path, "")
-    names = set(defs)
-    _check_refs(defs, names, True, schemas_path, "/$defs")
     notes = [
         n
         for name, d in defs.items()
         for n in check_schema(d, file=schemas_path, pointer=f"/$defs/{escape(name)}")
     ]
-    check_cycles(defs, file=schemas_path, prefixes=("#/$defs/",))
+    # References (and loops among them) are checked when the version is built, below, with the
+    # pointers of these files: `ContractVersion.__post_init__`.
     operations: dict[str, Operation] = {}
     for i, op_raw in enumerate(require(raw, "operations", list, contract_path, "")):
         pointer = f"/operations/{i}"
-        _check_refs(op_raw, names, False, contract_path, pointer)
         op = parse_operation(op_raw, contract_path, pointer)
         notes.extend(_check_operation_schemas(op_raw, contract_path, pointer))
         if op.id in operations:
@@ -259,7 +250,6 @@ def parse_version(raw: Any, schemas_raw: Any, folder: Path) -> ContractVersion:
     webhooks: dict[str, Operation] = {}
     for i, op_raw in enumerate(raw.get("webhooks") or []):
         pointer = f"/webhooks/{i}"
-        _check_refs(op_raw, names, False, contract_path, pointer)
         hook = parse_operation(op_raw, contract_path, pointer)
         notes.extend(_check_operation_schemas(op_raw, contract_path, pointer))
         webhooks[hook.id] = hook

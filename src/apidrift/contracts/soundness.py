@@ -212,6 +212,20 @@ def schema_nodes(schema: Any, pointer: str = "") -> Iterator[tuple[str, dict[str
         yield _pointer(at), node
 
 
+def refs_below(schema: Any, pointer: str = "") -> Iterator[tuple[Any, Any]]:
+    """The `$ref` of every schema object below `schema` (a property named `$ref` is a name, not a
+    reference; data in `enum` or `examples` is never walked), each with where it is: a chain that
+    `pointer_at` makes a JSON pointer, for the rare one that is reported."""
+    for at, node in _nodes(schema, pointer):
+        if "$ref" in node:
+            yield at, node["$ref"]
+
+
+def pointer_at(at: Any) -> str:
+    """The JSON pointer of a place `refs_below` gave."""
+    return _pointer(at)
+
+
 # Where a node is, as a chain (parent's chain, keyword, name or index or None) turned into a JSON
 # pointer only when asked: most walks never need one.
 At = tuple[Any, str, Any] | str

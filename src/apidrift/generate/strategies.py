@@ -17,7 +17,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from apidrift.contracts.model import DEFS_PREFIX, JSONSchema
+from apidrift.contracts.model import JSONSchema
+from apidrift.contracts.refs import target
+from apidrift.errors import ContractError
 
 MAX_ITEMS = 3  # keep generated lists small: counterexamples are read by people
 MAX_DEPTH = 6  # recursion through named schemas stops here (optional fields are left out)
@@ -38,19 +40,21 @@ class SchemaStrategies:
     def for_schema(self, schema: JSONSchema | None) -> st.SearchStrategy[Any]:
         return self._build(schema or {}, 0)
 
-    def _build(self, schema: JSONSchema | bool, depth: int, path: str = "") -> st.SearchStrategy[Any]:
+    def _build(
+        self, schema: JSONSchema | bool, depth: int, path: str = "", chain: tuple[str, ...] = ()
+    ) -> st.SearchStrategy[Any]:
+        """`chain`: the named schemas followed in place (no property or item entered) to reach here."""
         if schema is False:  # a boolean subschema: `false` admits nothing, `true` anything
             return st.nothing()
         if schema is True:
             schema = {}
         assert isinstance(schema, dict)
         if "$ref" in schema:
-            ref = str(schema["$ref"])
-            name = ref.split("/")[-1] if ref.startswith((DEFS_PREFIX, "#/$defs/")) else ref
-            target = self.defs[name]
+            name, found = target(self.defs, schema["$ref"], where=path or "the body")
+            _refuse_loop(name, chain)
             extra = {k: v for k, v in schema.items() if k != "$ref"}
-            merged = {**target, **extra} if extra else target
-            return st.deferred(lambda: self._build(merged, depth + 1, path))
+            merged = {**found, **extra} if extra and isinstance(found, dict) else found
+            return st.deferred(lambda: self._build(merged, depth + 1, path, (*chain, name)))
         if "const" in schema:
             return st.just(schema["const"])
         if "enum" in schema:
@@ -58,18 +62,20 @@ class SchemaStrategies:
         if "allOf" in schema:
             if any(part is False for part in schema["allOf"]):
                 return st.nothing()
-            return self._build(self._combine_all_of(schema), depth, path)
+            return self._build(self._combine_all_of(schema, chain), depth, path, chain)
         for key in ("anyOf", "oneOf"):
             if key in schema:
                 base = {k: v for k, v in schema.items() if k not in ("anyOf", "oneOf")}
                 members = [
-                    self._build(m if isinstance(m, bool) or "$ref" in m else {**base, **m}, depth, path)
+                    self._build(
+                        m if isinstance(m, bool) or "$ref" in m else {**base, **m}, depth, path, chain
+                    )
                     for m in schema[key]
                 ]
                 return st.one_of(*members)
         kind = schema.get("type")
         if isinstance(kind, list):
-            return st.one_of(*(self._build({**schema, "type": k}, depth, path) for k in kind))
+            return st.one_of(*(self._build({**schema, "type": k}, depth, path, chain) for k in kind))
         if kind is None:
             kind = "object" if "properties" in schema else "array" if "items" in schema else None
         return self._typed(schema, kind, depth, path)
@@ -97,7 +103,10 @@ class SchemaStrategies:
             high = min(int(schema.get("maxItems", MAX_ITEMS)), max(MAX_ITEMS, low))
             if not isinstance(items, dict) or (depth >= MAX_DEPTH and low == 0):
                 return st.just([]) if low == 0 else st.lists(st.none(), min_size=low, max_size=low)
-            return st.lists(self._build(items, depth + 1, f"{path}[]"), min_size=low, max_size=high)
+            element = self._build(items, depth + 1, f"{path}[]")
+            if element.is_empty:  # items that admit nothing (`false`, through a `$ref` or an allOf)
+                return st.just([]) if low == 0 else st.nothing()
+            return st.lists(element, min_size=low, max_size=high)
         if kind == "object" or "properties" in schema:
             return self._object(schema, depth, path)
         return st.one_of(st.none(), st.booleans(), st.integers(), _TEXT)  # an unconstrained value
@@ -135,24 +144,35 @@ class SchemaStrategies:
         )
         return st.fixed_dictionaries(needed, optional=optional)
 
-    def _combine_all_of(self, schema: JSONSchema) -> JSONSchema:
+    def _combine_all_of(self, schema: JSONSchema, chain: tuple[str, ...] = ()) -> JSONSchema:
         """Merge allOf parts (objects in practice) into one schema: properties and required unite."""
         combined: JSONSchema = {k: v for k, v in schema.items() if k != "allOf"}
         properties: dict[str, Any] = dict(combined.get("properties", {}))
         required: list[str] = list(combined.get("required", []))
         for part in schema["allOf"]:
+            inner = chain
+            while isinstance(part, dict) and "$ref" in part:
+                name, part = target(self.defs, part["$ref"], where="an allOf part")
+                _refuse_loop(name, inner)
+                inner = (*inner, name)
             if isinstance(part, bool):  # `true` adds nothing; `false` is left to the caller's check
                 continue
-            while "$ref" in part:
-                part = self.defs[str(part["$ref"]).split("/")[-1]]
             if "allOf" in part:
-                part = self._combine_all_of(part)
+                part = self._combine_all_of(part, inner)
             properties.update(part.get("properties", {}))
             required += [r for r in part.get("required", []) if r not in required]
             if "type" in part:
                 combined.setdefault("type", part["type"])
         combined["properties"], combined["required"] = properties, required
         return combined
+
+
+def _refuse_loop(name: str, chain: tuple[str, ...]) -> None:
+    """A named schema reached again without entering a property or an item admits anything (or never
+    ends): refused, as a version refuses it when it is built."""
+    if name in chain:
+        loop = " -> ".join([*chain[chain.index(name) :], name])
+        raise ContractError(f"schema refers to itself without descending into the instance ({loop})")
 
 
 def from_schema(

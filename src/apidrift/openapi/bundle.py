@@ -153,12 +153,36 @@ class _Bundler:
                 return SCHEMA_PREFIX + name
         key = (target_file, fragment)
         if key not in self.hoisted:
+            # Checked once per target: one that is not there is dangling, one that is no schema refused.
+            self.resolve(target_file, fragment, ref, pointer, at=file)
+            self.refuse_non_schema(ref, target_file, fragment, file, pointer)
             name = self._fresh_name(target_file, fragment)
             self.hoisted[key] = name
             self.origins[name] = key
             self._schemas()[name] = {}  # the name is taken now; the schema comes in `fill_pending`
             self.pending[name] = (target_file, fragment, ref, file, pointer)
         return SCHEMA_PREFIX + self.hoisted[key]
+
+    def refuse_non_schema(self, ref: str, target_file: Path, fragment: str, file: Path, pointer: str) -> None:
+        """A schema's `$ref` into an OpenAPI document must land on a schema: the whole document,
+        `#/info`, an operation or a response object read as a schema would admit anything (or worse).
+        A file that is no OpenAPI document (a bare schema, a file of named schemas) may hold schemas
+        anywhere."""
+        document = self.document if target_file == self.root else self.load(target_file, ref, file, pointer)
+        if not isinstance(document, dict) or not ({"openapi", "swagger"} & document.keys()):
+            return
+        tokens = [t.replace("~1", "/").replace("~0", "~") for t in fragment.split("/")[1:]]
+        if fragment in ("", "/"):
+            what = "the whole OpenAPI document"
+        elif schema_position(tokens):
+            return
+        else:
+            what = f"{fragment!r}, which is not a schema"
+        message = (
+            f"$ref {ref!r} names {what}: a schema's $ref names a schema "
+            f"({SCHEMA_PREFIX}Name, or a schema inside one, or an operation's `schema`)"
+        )
+        raise OpenAPIError(message, file=str(file), pointer=pointer)
 
     def fill_pending(self) -> None:
         """Each schema named in `pending` written into components/schemas, its references rewritten
@@ -360,6 +384,40 @@ def origin_of(document: dict[str, Any], root: str, pointer: str) -> tuple[str, s
         return root, pointer
     relative, _, fragment = source.partition("#")
     return str(Path(root).parent / relative), f"{fragment.rstrip('/')}{slash}{rest}" or ""
+
+
+# Keywords that hold one schema, a list of them, or a map of named ones (the step after the keyword
+# is then an index or a name).
+_SCHEMA_LIST_KEYS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+
+
+def schema_position(tokens: list[str]) -> bool:
+    """Whether the JSON pointer `tokens` (decoded) of an OpenAPI document lands on a schema: a named
+    one (`components/schemas/X`, Swagger's `definitions/X`), the `schema` of a parameter, header or
+    media type, or a schema inside one of those by schema keywords (`properties/b`, `items`, ...)."""
+    starts = []
+    if tokens[:2] == ["components", "schemas"] and len(tokens) >= 3:
+        starts.append(3)
+    if tokens[:1] == ["definitions"] and len(tokens) >= 2:
+        starts.append(2)
+    if tokens[:1] and tokens[0] in ("paths", "webhooks", "components"):
+        starts += [i + 1 for i, t in enumerate(tokens) if t == "schema" and i > 0]
+    return any(_inside_schema(tokens[start:]) for start in starts)
+
+
+def _inside_schema(tokens: list[str]) -> bool:
+    i = 0
+    while i < len(tokens):
+        key = tokens[i]
+        if key in SCHEMA_MAPS or key in _SCHEMA_LIST_KEYS:
+            i += 2
+        elif key == "items" and i + 1 < len(tokens) and tokens[i + 1].isdigit():
+            i += 2  # `items` as a list of schemas (drafts before 2020-12)
+        elif key in SUBSCHEMA_KEYS:
+            i += 1
+        else:
+            return False
+    return i == len(tokens)
 
 
 def _followed(fragment: str) -> bool:

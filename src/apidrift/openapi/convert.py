@@ -17,7 +17,7 @@ from apidrift.contracts.model import (
 from apidrift.contracts.operations import derived_operation_id
 from apidrift.contracts.safeload import escape
 from apidrift.contracts.transport import encoding_from_openapi, servers_from_openapi
-from apidrift.errors import OpenAPIError
+from apidrift.errors import ContractError, OpenAPIError
 from apidrift.openapi.components import (
     METHODS,
     Finding,
@@ -169,19 +169,26 @@ def import_document(
     webhooks = {} if prefixes else _webhooks(document, converter, findings, select)
     webhooks.update(callbacks)
     schemas = reachable_schemas({**operations, **webhooks}, components, rename, file, findings)
-    contract = ContractVersion(
-        api=api,
-        version=version,
-        date=None,
-        description=str(_mapping(document, "info", file, "").get("title", "")),
-        sources=(source,),
-        operations=operations,
-        schemas=schemas,
-        security_schemes=security_schemes(document),
-        webhooks=webhooks,
-        servers=servers_of(document),
-        server_specs=servers_from_openapi(document.get("servers")),
-    )
+    try:
+        contract = ContractVersion(
+            api=api,
+            version=version,
+            date=None,
+            description=str(_mapping(document, "info", file, "").get("title", "")),
+            sources=(source,),
+            operations=operations,
+            schemas=schemas,
+            security_schemes=security_schemes(document),
+            webhooks=webhooks,
+            servers=servers_of(document),
+            server_specs=servers_from_openapi(document.get("servers")),
+        )
+    except ContractError as exc:
+        # A version checks its references when it is built: a loop among the converted schemas is
+        # the document's, and named where it is written there (the contract file does not exist yet).
+        pointer = exc.pointer.replace("/$defs/", "/components/schemas/", 1)
+        message = f"schema unsound once converted: {exc.message}"
+        raise OpenAPIError(message, file=file, pointer=pointer) from None
     # Shared path-level parameters are converted once per method; each defect is reported once.
     return ImportResult(contract, examples, list(dict.fromkeys(findings)))
 
@@ -252,7 +259,9 @@ def _import_operation(
             media_type, media = picked
             body = RequestBody(
                 required=bool(raw_body.get("required", False)),
-                schema=converter.convert(media.get("schema", {}), f"{pointer}/requestBody"),
+                schema=converter.convert(
+                    media.get("schema", {}), f"{pointer}/requestBody/content/{escape(media_type)}/schema"
+                ),
                 content_type=media_type,
                 media=other_media(
                     converter, raw_body.get("content"), media_type, f"{pointer}/requestBody/content"
@@ -276,7 +285,8 @@ def _import_operation(
         picked = json_content(_content(response, file, where))
         schema, primary = None, None
         if picked is not None and "schema" in picked[1]:
-            schema, primary = converter.convert(picked[1]["schema"], f"{where}/content"), picked[0]
+            at = f"{where}/content/{escape(str(picked[0]))}/schema"
+            schema, primary = converter.convert(picked[1]["schema"], at), picked[0]
         description = str(response.get("description", "")).strip()
         links = _links(document, response.get("links"), file, f"{where}/links")
         responses[str(status)] = ResponseSpec(

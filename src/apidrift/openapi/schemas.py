@@ -78,8 +78,15 @@ class SchemaConverter:
     findings: list[Finding] = field(default_factory=list)
 
     def ref_name(self, ref: str, pointer: str) -> str:
+        if not isinstance(ref, str):
+            message = f"$ref must be a string, not {type(ref).__name__}"
+            raise OpenAPIError(message, file=self.file, pointer=pointer)
         if not ref.startswith(COMPONENT_PREFIX):
-            raise OpenAPIError(f"unsupported $ref {ref!r}", file=self.file, pointer=pointer)
+            parts = ref.split("/")
+            section = parts[2] if ref.startswith("#/components/") and len(parts) >= 4 else ""
+            why = f": it names a {section} component, not a schema ({COMPONENT_PREFIX}Name)"
+            why = why if section else ""
+            raise OpenAPIError(f"unsupported $ref {ref!r}{why}", file=self.file, pointer=pointer)
         name = component_key(ref[len(COMPONENT_PREFIX) :], self.components, ref, self.file, pointer)
         if name not in self.components:
             head = name.split("/")[0]
@@ -112,7 +119,7 @@ class SchemaConverter:
             known = isinstance(ref, str) and ref.startswith(COMPONENT_PREFIX)
             name = ref[len(COMPONENT_PREFIX) :] if known else ""
             if not known or name not in self.components:
-                name = self.ref_name(ref, pointer_of(at))
+                name = self.ref_name(ref, f"{pointer_of(at)}/$ref")
             out: JSONSchema = {"$ref": self.prefix + self.rename(name)}
             return self._nullable(node, out)
         if "$recursiveRef" in node:
