@@ -32,19 +32,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from docs_section import write_section  # noqa: E402
+from docs_section import MEASURE, write_section  # noqa: E402
 
 SECTION = "### Traffic checks (HAR files and cassettes)"
 VERSION = "2026-05-02"
-MEASURE = (
-    "import resource, subprocess, sys, time, json\n"
-    "start = time.perf_counter()\n"
-    "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
-    "wall = time.perf_counter() - start\n"
-    "use = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-    "print(json.dumps({'rc': done.returncode, 'wall': wall, 'cpu': use.ru_utime + use.ru_stime,\n"
-    "                  'rss_mb': use.ru_maxrss / 1024, 'stderr': done.stderr.decode()[-400:]}))\n"
-)
 
 
 def _recordings() -> list[dict[str, Any]]:

@@ -1,5 +1,6 @@
 """One way every benchmark writes its figures: replace its own `## ...` section of docs/benchmarks.md
-(up to the next `## ` heading, a blank line kept before it), or append it; the rest stays as it is."""
+(up to the next `## ` heading, a blank line kept before it), or append it; the rest stays as it is.
+Also `MEASURE`, the one way a benchmark times a command in a child process."""
 
 from __future__ import annotations
 
@@ -19,3 +20,15 @@ def write_section(text: str, title: str, path: Path = DOCS) -> None:
         current = current.rstrip("\n") + "\n\n" + text
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(current.rstrip("\n") + "\n", encoding="utf-8")
+
+
+# Run in a child interpreter: times one command (its wall, CPU and peak RSS) and prints them as JSON.
+MEASURE = (
+    "import resource, subprocess, sys, time, json\n"
+    "start = time.perf_counter()\n"
+    "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
+    "wall = time.perf_counter() - start\n"
+    "use = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(json.dumps({'rc': done.returncode, 'wall': wall, 'cpu': use.ru_utime + use.ru_stime,\n"
+    "                  'rss_mb': use.ru_maxrss / 1024, 'stderr': done.stderr.decode()[-400:]}))\n"
+)
