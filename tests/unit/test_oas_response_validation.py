@@ -518,3 +518,58 @@ def test_generated_values_hold_the_formats_validation_asserts(data: st.DataObjec
     version = _version({"200": _json(schema)})
     body = data.draw(from_schema(version.operation("x").responses["200"].schema, version.schemas))
     assert ResponseValidator(version).validate("x", 200, body).violations == ()
+
+
+# A union whose branches each require and pin the value that selects them: the fast check keeps it
+# as written (fewer steps for a valid body), the explanation spells out the choice.
+_PINNED = {
+    "A": {
+        "type": "object",
+        "required": ["kind"],
+        "properties": {"kind": {"const": "a"}, "n": {"type": "integer"}},
+    },
+    "B": {
+        "type": "object",
+        "required": ["kind"],
+        "properties": {"kind": {"const": "b"}, "m": {"type": "string"}},
+    },
+}
+_PINNED_UNION = {
+    "oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}],
+    "discriminator": {"propertyName": "kind"},
+}
+
+
+def test_a_union_that_already_chooses_is_explained_by_the_value_it_chooses_by() -> None:
+    validator = ResponseValidator(_version({"200": _json(_PINNED_UNION)}, _PINNED))
+    assert validator.is_valid("x", 200, {"kind": "c"}) is False
+    assert [(v.field, v.keyword, v.expected) for v in validator.violations("x", 200, {"kind": "c"})] == [
+        ("kind", "enum", ["a", "b"])
+    ]
+    wrong = validator.violations("x", 200, {"kind": "b", "m": 1})
+    assert [(v.field, v.schema_path) for v in wrong] == [("m", "/$defs/B/properties/m/type")]
+
+
+_BODIES = st.fixed_dictionaries(
+    {"kind": st.sampled_from(["a", "b", "c"])},
+    optional={
+        "n": st.one_of(st.integers(), st.text(max_size=2)),
+        "m": st.one_of(st.integers(), st.text(max_size=2)),
+    },
+)
+
+
+@given(body=_BODIES)
+@settings(max_examples=150, deadline=None)
+def test_fast_check_and_explanation_agree_on_a_union_that_already_chooses(body: dict[str, Any]) -> None:
+    validator = _PINNED_VALIDATOR
+    valid = validator.is_valid("x", 200, body)
+    assert valid == (validator.violations("x", 200, body) == ())
+    assert valid == validator.validate("x", 200, body, strict=True).valid
+    expected = (body["kind"] == "a" and isinstance(body.get("n", 0), int)) or (
+        body["kind"] == "b" and isinstance(body.get("m", ""), str)
+    )
+    assert valid == expected
+
+
+_PINNED_VALIDATOR = ResponseValidator(_version({"200": _json(_PINNED_UNION)}, _PINNED))
