@@ -10,12 +10,24 @@ from pathlib import Path
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 
 
+# Below this line a section's hand-written notes (what changed, session by session) are kept when
+# its figures are regenerated.
+KEPT = "<!-- notes below are kept when the figures above are regenerated -->"
+
+
 def write_section(text: str, title: str, path: Path = DOCS) -> None:
-    """Put `text` (which starts with the `title` heading line) in place of that section of `path`."""
+    """Put `text` (which starts with the `title` heading line) in place of that section of `path`,
+    keeping what the section holds below `KEPT`."""
     current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\nRun on demand.\n"
     pattern = re.compile(rf"^{re.escape(title)}[ \t]*\n.*?(?=^## |\Z)", re.S | re.M)
     if pattern.search(current):
-        current = pattern.sub(lambda _: text.rstrip("\n") + "\n\n", current, count=1)
+
+        def replace(found: re.Match[str]) -> str:
+            old = found.group(0)
+            kept = old[old.index(KEPT) :].rstrip("\n") + "\n\n" if KEPT in old else ""
+            return text.rstrip("\n") + "\n\n" + kept
+
+        current = pattern.sub(replace, current, count=1)
     else:
         current = current.rstrip("\n") + "\n\n" + text
     path.parent.mkdir(parents=True, exist_ok=True)
