@@ -83,6 +83,30 @@ def test_the_base_path_stays_the_prefix_the_simulator_and_traffic_matcher_use(tm
     assert base_path_of(version, ApiProfile.generic("t")) == "/v1"
 
 
+def test_an_operation_s_own_schemes_are_its_servers() -> None:
+    parts = {"host": "api.x.com", "basePath": "/v1", "schemes": ["https"]}
+    own = converted_op({"schemes": ["wss", "https"]}, **parts)
+    assert [s["url"] for s in own["servers"]] == ["wss://api.x.com/v1", "https://api.x.com/v1"]
+    assert "schemes" not in own
+    assert "servers" not in converted_op({"schemes": ["https"]}, **parts)  # the document's: nothing added
+    with pytest.raises(OpenAPIError) as info:
+        convert_swagger2(op_doc({"schemes": "https"}, **parts))
+    assert info.value.pointer == "/paths/~1things~1{id}/post/schemes"
+
+
+def test_a_change_of_an_operation_s_schemes_is_a_server_change_in_the_diff(tmp_path: Path) -> None:
+    from apidrift.diff.engine import diff_versions
+
+    parts = {"host": "api.x.com", "basePath": "/v1", "schemes": ["https"]}
+    versions = []
+    for name, schemes in (("old", ["https", "http"]), ("new", ["https"])):
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(yaml.safe_dump(op_doc({"operationId": "make", "schemes": schemes}, **parts)))
+        versions.append(import_openapi_file(path).version)
+    kinds = {c.kind.value for c in diff_versions(*versions).changes}
+    assert "server-removed" in kinds
+
+
 def test_the_input_is_never_changed() -> None:
     source = op_doc(
         {"parameters": [{"name": "b", "in": "body", "schema": {"$ref": "#/definitions/A"}}]},

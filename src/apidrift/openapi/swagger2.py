@@ -366,6 +366,12 @@ class _Converter(Parts):
             if key in ("consumes", "produces", "schemes", "parameters", "responses"):
                 continue
             out[key] = self.requirements(value, f"{pointer}/security") if key == "security" else value
+        if "schemes" in op:
+            # An operation's own schemes are its own servers (3.0 has no schemes); the same as the
+            # document's, they add nothing.
+            servers = self.servers(op["schemes"], pointer)
+            if servers != self.servers():
+                out["servers"] = servers
         plain, forms, body = [], [], None
         for param, old in params:
             target, _ = self.resolved(param, old)

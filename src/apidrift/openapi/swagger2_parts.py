@@ -280,16 +280,17 @@ class Parts:
         details = {u: scheme[u] for u in urls if u in scheme}
         return {"type": "oauth2", "flows": {name: {**details, "scopes": scopes}}, **extras}
 
-    def servers(self) -> list[dict[str, Any]]:
-        """`host`, `basePath` and `schemes` as servers: operations' URLs keep the base path as prefix."""
+    def servers(self, schemes: Any = None, pointer: str = "") -> list[dict[str, Any]]:
+        """`host`, `basePath` and `schemes` (the document's, or an operation's own at `pointer`) as
+        servers: operations' URLs keep the base path as prefix."""
         src = self.source
         host, base = src.get("host"), src.get("basePath")
         for key, value in (("host", host), ("basePath", base)):
             if value is not None and not isinstance(value, str):
                 raise self.error(f"{key!r} must be text, not {kind_of(value)}", f"/{key}")
-        schemes = src.get("schemes") or [""]
+        schemes = (src.get("schemes") if schemes is None else schemes) or [""]
         if not isinstance(schemes, list) or not all(isinstance(s, str) for s in schemes):
-            raise self.error("'schemes' must be a list of text", "/schemes")
+            raise self.error("'schemes' must be a list of text", f"{pointer}/schemes")
         if host:
             prefix = (base or "").rstrip("/")
             return [{"url": f"{s}://{host}{prefix}" if s else f"//{host}{prefix}"} for s in schemes]
