@@ -387,6 +387,52 @@ def test_a_referenced_body_parameter_becomes_a_request_body_component() -> None:
     assert "parameters" not in result["components"]
 
 
+_OTHER_FILE = {
+    "Body": {"name": "b", "in": "body", "required": True, "schema": {"type": "object", "required": ["n"]}},
+    "Name": {"name": "name", "in": "formData", "type": "string", "required": True},
+    "Q": {"name": "q", "in": "query", "type": "integer"},
+}
+
+
+@pytest.mark.parametrize(
+    ("where", "refs", "consumes", "media", "required"),
+    [
+        (
+            "operation",
+            ["Body", "Q"],
+            ["application/json", "text/json"],
+            ["application/json", "text/json"],
+            ["n"],
+        ),
+        ("path", ["Body"], None, ["application/json"], ["n"]),
+        ("operation", ["Name"], None, ["application/x-www-form-urlencoded"], ["name"]),
+    ],
+)
+def test_a_body_or_form_parameter_in_another_file_is_the_operation_s_request_body(
+    tmp_path: Path,
+    where: str,
+    refs: list[str],
+    consumes: list[str] | None,
+    media: list[str],
+    required: list[str],
+) -> None:
+    (tmp_path / "params.yaml").write_text(yaml.safe_dump(_OTHER_FILE))
+    params = [{"$ref": f"params.yaml#/{name}"} for name in refs]
+    op: dict[str, Any] = {"operationId": "make", "responses": {"200": {"description": "ok"}}}
+    op.update({"parameters": params} if where == "operation" else {})
+    op.update({"consumes": consumes} if consumes else {})
+    item: dict[str, Any] = {"post": op, **({"parameters": params} if where == "path" else {})}
+    path = tmp_path / "api.yaml"
+    path.write_text(yaml.safe_dump(doc(paths={"/things": item})))
+    post = load_document(path)["paths"]["/things"]["post"]
+    assert list(post["requestBody"]["content"]) == media
+    assert post["requestBody"]["content"][media[0]]["schema"]["required"] == required
+    assert [p["name"] for p in post.get("parameters", [])] == (["q"] if "Q" in refs else [])
+    operation = import_openapi_file(path).version.operations["make"]
+    assert operation.request_body is not None and operation.request_body.required is True
+    assert all(p.location != "body" for p in operation.parameters)
+
+
 @pytest.mark.parametrize(
     ("consumes", "file", "media"),
     [

@@ -29,7 +29,7 @@ def load_document(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> dict[str, A
     document = check_document(parse_text(text, path, limits=limits), path)
     # Imported here: a document that refers only to its own components never needs it.
     from apidrift.openapi.bundle import bundle, needs_bundling
-    from apidrift.openapi.swagger2 import SWAGGER2_KEY, convert_fragment
+    from apidrift.openapi.swagger2 import SWAGGER2_KEY, convert_fragment, finish_bundled
 
     if not needs_bundling(text):
         return document
@@ -39,7 +39,8 @@ def load_document(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> dict[str, A
             return convert_fragment(parse_text(text, path, limits=limits), str(path))
         return parse_text(text, path, limits=limits)
 
-    return bundle(document, path, limits=limits, parse=parse)
+    bundled = bundle(document, path, limits=limits, parse=parse)
+    return finish_bundled(bundled, str(path)) if SWAGGER2_KEY in bundled else bundled
 
 
 def parse_text(text: str, path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Any:

@@ -65,6 +65,42 @@ def convert_fragment(data: Any, file: str | None = None) -> Any:
         raise OpenAPIError("nested too deeply to convert", file=file) from None
 
 
+def finish_bundled(document: dict[str, Any], file: str | None = None) -> dict[str, Any]:
+    """A converted document once its other files are read in: the body and formData parameters that
+    came from them become their operations' request bodies, as the document's own do."""
+    marker = document.get(SWAGGER2_KEY)
+    deferred = marker.get("consumes") if isinstance(marker, dict) else None
+    paths = document.get("paths")
+    if not isinstance(marker, dict) or not isinstance(deferred, dict) or not isinstance(paths, dict):
+        return document
+    converter = _Converter(document, file, local=False)
+    for pointer, consumes in deferred.items():
+        path, _, method = pointer[len("/paths/") :].rpartition("/")
+        item = paths.get(path.replace("~1", "/").replace("~0", "~"))
+        op = item.get(method) if isinstance(item, dict) else None
+        if isinstance(item, dict) and isinstance(op, dict):
+            converter.finish(item, op, consumes, pointer)
+    for item in paths.values():
+        if isinstance(item, dict) and isinstance(item.get("parameters"), list):
+            kept = [p for p in item["parameters"] if not _in_body(p)]
+            if kept:
+                item["parameters"] = kept
+            else:
+                del item["parameters"]
+    del marker["consumes"]
+    return document
+
+
+def _external(param: Any) -> bool:
+    """A parameter that is a reference into another file."""
+    ref = param.get("$ref") if isinstance(param, dict) else None
+    return isinstance(ref, str) and not ref.startswith("#")
+
+
+def _in_body(param: Any) -> bool:
+    return isinstance(param, dict) and param.get("in") in ("body", "formData")
+
+
 def original_pointer(document: dict[str, Any], pointer: str) -> str:
     """The pointer into the 2.0 document of a place in its conversion (as given when none is known)."""
     marker = document.get(SWAGGER2_KEY)
@@ -98,6 +134,8 @@ class _Converter(Parts):
 
     # Names of `parameters` entries read in place (formData: 3.0 has no such parameter).
     forms: set[str] = field(default_factory=set)
+    # What each operation with a parameter in another file consumes (see `finish_bundled`).
+    deferred: dict[str, list[str]] = field(default_factory=dict)
 
     def document(self) -> dict[str, Any]:
         src = self.source
@@ -165,6 +203,8 @@ class _Converter(Parts):
         if components:
             out["components"] = components
         out[SWAGGER2_KEY] = {"version": "2.0", "origins": self.origins}
+        if self.deferred:
+            out[SWAGGER2_KEY]["consumes"] = self.deferred
         return out
 
     def fragment(self) -> Any:
@@ -361,6 +401,9 @@ class _Converter(Parts):
         produces = self.media_types(op, "produces", pointer)
         consumes = self.consumes if consumes is None else consumes
         produces = self.produces if produces is None else produces
+        if any(_external(p) for p, _ in [*shared, *own]):
+            # Whether such a parameter is a body is known only once its file is read (bundling).
+            self.deferred[pointer] = consumes
         out: dict[str, Any] = {}
         for key, value in op.items():
             if key in ("consumes", "produces", "schemes", "parameters", "responses"):
@@ -402,6 +445,28 @@ class _Converter(Parts):
                 for status, r in raw.items()
             }
         return out
+
+    def finish(self, item: dict[str, Any], op: dict[str, Any], consumes: list[str], pointer: str) -> None:
+        """`finish_bundled` for one operation: its own body or formData parameters, else its path's."""
+        own: list[Any] = op["parameters"] if isinstance(op.get("parameters"), list) else []
+        names = {(p.get("in"), p.get("name")) for p in own if isinstance(p, dict)}
+        shared: list[Any] = item["parameters"] if isinstance(item.get("parameters"), list) else []
+        inherited = [p for p in shared if _in_body(p) and (p.get("in"), p.get("name")) not in names]
+        found = [*inherited, *(p for p in own if _in_body(p))]
+        kept = [p for p in own if not _in_body(p)]
+        if kept:
+            op["parameters"] = kept
+        else:
+            op.pop("parameters", None)
+        if not found or "requestBody" in op:
+            return
+        where = f"{pointer}/requestBody"
+        bodies = [p for p in found if p.get("in") == "body"]
+        if bodies:
+            op["requestBody"] = self.body(bodies[-1], consumes, f"{pointer}/parameters", where)
+        else:
+            params = [(p, f"{pointer}/parameters") for p in found if isinstance(p.get("name"), str)]
+            op["requestBody"] = self.form(params, consumes, where)
 
     def key(self, param: dict[str, Any], old: str) -> tuple[Any, Any]:
         target, _ = self.resolved(param, old)
