@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from apidrift.check.checker import RecordingChecker
+from apidrift.check.inheritance import with_extensions
 from apidrift.check.linear import LinearValidator
 from apidrift.check.openapi_view import OpenApiView, contract_path
 from apidrift.check.recordings import LoadedRecording, Provenance, Recording, write_recordings
@@ -424,6 +425,93 @@ def test_strict_mode_takes_the_selected_schemas_fields_as_documented() -> None:
     invalid = validator.validate("x", 200, {"petType": "Dog", "packSize": "x"}, strict=True)
     assert [(v.field, v.schema_path) for v in invalid.violations] == [
         ("packSize", "/$defs/Dog/allOf/1/properties/packSize/type")
+    ]
+
+
+# `Puppy` extends `Dog`, which extends `Pet`: only Pet holds the discriminator.
+PUPPY = {
+    "allOf": [
+        {"$ref": "#/components/schemas/Dog"},
+        {"type": "object", "required": ["age"], "properties": {"age": {"type": "integer"}}},
+    ]
+}
+
+
+@pytest.mark.parametrize(
+    ("body", "valid"),
+    [
+        ({"petType": "Puppy", "packSize": 1, "age": 1}, True),
+        ({"petType": "Puppy", "packSize": 1, "age": "young"}, False),  # Puppy's own field
+        ({"petType": "Puppy", "packSize": 1}, False),  # Puppy requires age
+        ({"petType": "Puppy", "age": 1}, False),  # and Dog, which it extends, packSize
+        ({"petType": "Dog", "packSize": 1, "age": "young"}, True),  # Dog says nothing of age
+    ],
+)
+def test_a_base_selects_a_schema_extending_it_at_any_depth(body: dict[str, Any], valid: bool) -> None:
+    version = _inheritance(Puppy=PUPPY)
+    assert "Puppy" in version.schemas  # reached only through Pet's discriminator, by way of Dog
+    assert _check(version, 200, body) is valid
+
+
+def test_a_schema_extending_a_base_selects_by_the_discriminator_it_inherits() -> None:
+    pet = {**PETS["Pet"], "discriminator": {"propertyName": "petType"}}
+    version = _version(
+        {"200": _json({"$ref": "#/components/schemas/Dog"})}, {**PETS, "Pet": pet, "Puppy": PUPPY}
+    )
+    assert _check(version, 200, {"petType": "Puppy", "packSize": 1, "age": 1}) is True
+    assert _check(version, 200, {"petType": "Puppy", "packSize": 1}) is False  # judged as Puppy
+    assert _check(version, 200, {"petType": "Dog", "packSize": 1}) is True
+    assert _check(version, 200, {"petType": "Dog"}) is False  # Dog itself still holds
+    body = {"petType": "Puppy", "packSize": 1, "age": "x"}
+    violations = ResponseValidator(version).validate("x", 200, body).violations
+    assert [(v.field, v.schema_path) for v in violations] == [
+        ("age", "/$defs/Puppy/allOf/1/properties/age/type")
+    ]
+
+
+def test_a_value_declared_deep_in_a_chain_selects_its_schema_from_every_level() -> None:
+    # AutoRest's `x-ms-discriminator-value` on a grandchild enters the mapping of Pet, which holds
+    # the discriminator, though Puppy names only Dog.
+    dog = {**PETS["Dog"], "x-ms-discriminator-value": "dog"}
+    puppy = {**PUPPY, "x-ms-discriminator-value": "puppy"}
+    for documented in ("Pet", "Dog"):
+        version = _version(
+            {"200": _json({"$ref": f"#/components/schemas/{documented}"})},
+            {
+                **PETS,
+                "Pet": {**PETS["Pet"], "discriminator": {"propertyName": "petType"}},
+                "Dog": dog,
+                "Puppy": puppy,
+            },
+        )
+        assert _check(version, 200, {"petType": "puppy", "packSize": 1, "age": 1}) is True
+        assert _check(version, 200, {"petType": "puppy", "packSize": 1, "age": "x"}) is False
+        assert _check(version, 200, {"petType": "dog", "packSize": 1, "age": "x"}) is True
+
+
+def test_an_allof_cycle_under_a_discriminator_ends() -> None:
+    # The import refuses such a cycle; a contract written by hand may still hold one, and neither
+    # the view nor the field walk may follow it forever.
+    schemas: dict[str, Any] = {
+        "A": {"allOf": [{"$ref": "#/$defs/B"}], "x-discriminator": {"propertyName": "t"}},
+        "B": {"allOf": [{"$ref": "#/$defs/C"}]},
+        "C": {"allOf": [{"$ref": "#/$defs/A"}], "properties": {"n": {"type": "integer"}}},
+    }
+    named = OpenApiView(schemas, "writeOnly").named()
+    assert {"A", "B", "C"} <= set(named)
+    members = with_extensions(schemas)["A"]["anyOf"]
+    assert {m["$ref"] for m in members} == {"#/$defs/B", "#/$defs/C"}
+
+
+def test_strict_mode_takes_the_fields_of_a_schema_selected_at_any_depth_as_documented() -> None:
+    validator = ResponseValidator(_inheritance(Puppy=PUPPY))
+    body = {"petType": "Puppy", "packSize": 3, "age": 1, "name": "rex"}
+    assert validator.validate("x", 200, body, strict=True).exact
+    drifted = validator.validate("x", 200, {**body, "tail": 1}, strict=True)
+    assert [u.field for u in drifted.undocumented] == ["tail"]
+    invalid = validator.validate("x", 200, {**body, "age": "x"}, strict=True)
+    assert [(v.field, v.schema_path) for v in invalid.violations] == [
+        ("age", "/$defs/Puppy/allOf/1/properties/age/type")
     ]
 
 

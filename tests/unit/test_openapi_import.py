@@ -295,6 +295,40 @@ def test_a_schema_reached_only_through_a_discriminator_mapping_is_imported(tmp_p
     assert "Bird" in names and "Fish" not in names
 
 
+def test_every_schema_extending_a_discriminated_base_at_any_depth_is_imported(tmp_path: Path) -> None:
+    # A body of Pet may be any schema below it, however deep; a declared value enters the mapping of
+    # the base holding the discriminator, not of the schema it extends.
+    schemas = {
+        "Pet": {
+            "type": "object",
+            "required": ["kind"],
+            "properties": {"kind": {"type": "string"}},
+            "discriminator": {"propertyName": "kind"},
+        },
+        "Dog": {"x-ms-discriminator-value": "dog", "allOf": [ref("Pet"), {"properties": {"bark": {}}}]},
+        "Puppy": {"x-ms-discriminator-value": "puppy", "allOf": [ref("Dog"), {"properties": {"age": {}}}]},
+        "Toy": {"allOf": [ref("Puppy"), {"properties": {"squeaks": {}}}]},
+        "Rock": {"type": "object"},  # reached by nothing: still left out
+    }
+    version = imported(spec(schemas, ref("Pet")), tmp_path)
+    assert set(version.schemas) == {"Pet", "Dog", "Puppy", "Toy"}
+    assert version.schemas["Pet"]["x-discriminator"] == {
+        "propertyName": "kind",
+        "mapping": {"dog": "Dog", "puppy": "Puppy"},
+    }
+    assert "x-discriminator" not in version.schemas["Dog"]
+
+
+def test_an_allof_cycle_below_a_discriminated_base_is_refused_not_followed_forever() -> None:
+    schemas = {
+        "Pet": {"type": "object", "discriminator": {"propertyName": "kind"}},
+        "A": {"allOf": [ref("Pet"), ref("B")]},
+        "B": {"allOf": [ref("A")]},
+    }
+    with pytest.raises(OpenAPIError, match=r"refers to itself"):
+        import_document(spec(schemas, ref("Pet")), api="t", version="v1", file="spec.yaml")
+
+
 # --- recursion ------------------------------------------------------------------------------
 
 

@@ -24,13 +24,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final, Literal
 
-from apidrift.contracts.model import DEFS_PREFIX, JSONSchema
+from apidrift.check.inheritance import LOCAL as _LOCAL
+from apidrift.check.inheritance import discriminated_bases, ref_name
+from apidrift.check.inheritance import escape as _escape
+from apidrift.check.inheritance import extended as _extended
+from apidrift.check.inheritance import unused as _unused
+from apidrift.contracts.model import JSONSchema
 
 Hidden = Literal["writeOnly", "readOnly"]
 # A part the view adds (a JSON pointer in the view) -> the place of the contract it stands for, and
 # whether what lies below it is found below that place too (a branch) or not (a keyword's rewrite).
 Moved = dict[str, tuple[str, bool]]
-_LOCAL: Final = "#/$defs/"
 _ONE: Final = (
     "items",
     "additionalProperties",
@@ -323,15 +327,7 @@ class OpenApiView:
 
     @staticmethod
     def _ref_name(ref: Any) -> str | None:
-        """The named schema a reference points at (in `schemas.json` or beside it), else None."""
-        if not isinstance(ref, str):
-            return None
-        for prefix in (DEFS_PREFIX, _LOCAL):
-            if ref.startswith(prefix):
-                rest = ref[len(prefix) :]
-                if "/" not in rest:
-                    return rest.replace("~1", "/").replace("~0", "~")
-        return None
+        return ref_name(ref)
 
 
 def contract_path(path: str, moved: Moved) -> str:
@@ -351,76 +347,3 @@ def contract_path(path: str, moved: Moved) -> str:
             continue
         j += 1
     return "/".join(parts)
-
-
-def discriminated_bases(schemas: Mapping[str, JSONSchema]) -> dict[str, tuple[str, dict[str, str]]]:
-    """Named schemas whose discriminator chooses among the schemas extending them (`allOf` of the
-    base) or its mapping's, not among members of a union: name -> (property, value -> schema)."""
-    extending: dict[str, list[str]] = {}
-    for name, schema in schemas.items():
-        parts = schema.get("allOf") if isinstance(schema, dict) else None
-        for part in parts if isinstance(parts, list) else ():
-            base = (
-                OpenApiView._ref_name(part.get("$ref")) if isinstance(part, dict) and len(part) == 1 else None
-            )
-            if base is not None and base != name:
-                extending.setdefault(base, []).append(name)
-    bases: dict[str, tuple[str, dict[str, str]]] = {}
-    for name, schema in schemas.items():
-        found = schema.get("x-discriminator") if isinstance(schema, dict) else None
-        if not isinstance(found, dict) or not isinstance(found.get("propertyName"), str):
-            continue
-        if any(isinstance(schema.get(kind), list) for kind in ("oneOf", "anyOf")):
-            continue  # a union's discriminator: see `OpenApiView._discriminated`
-        chosen: dict[str, str] = {}
-        mapping = found.get("mapping")
-        for value, target in mapping.items() if isinstance(mapping, dict) else ():
-            if isinstance(target, str) and target in schemas:
-                chosen.setdefault(str(value), target)
-        for child in extending.get(name, ()):
-            chosen.setdefault(child, child)
-        chosen = {value: target for value, target in chosen.items() if target != name}
-        if chosen:
-            bases[name] = (found["propertyName"], chosen)
-    return bases
-
-
-def with_extensions(schemas: Mapping[str, JSONSchema]) -> Mapping[str, JSONSchema]:
-    """The named schemas with each discriminated base offering what it may select as union members
-    (`anyOf`), for the field walk: a body of the base may carry the fields of the schema its value
-    selects. What extends a base refers to the base as written (a copy), so nothing recurses."""
-    bases = discriminated_bases(schemas)
-    if not bases:
-        return schemas
-    copies = {base: _unused(f"{base}__as_written", schemas) for base in bases}
-    out = {name: _extended(schema, copies) for name, schema in schemas.items()}
-    for base, (_, chosen) in bases.items():
-        out[copies[base]] = out[base]
-        members = [{"$ref": _LOCAL + _escape(target)} for target in dict.fromkeys(chosen.values())]
-        out[base] = {**out[base], "anyOf": members}
-    return out
-
-
-def _extended(schema: Any, copies: Mapping[str, str]) -> Any:
-    """`schema` with its `allOf` references to a discriminating base pointed at the base's copy (the
-    base as written: the schema a value selects must not select again); else `schema` itself."""
-    parts = schema.get("allOf") if isinstance(schema, dict) else None
-    if not isinstance(parts, list) or not copies:
-        return schema
-    renamed = []
-    for part in parts:
-        base = OpenApiView._ref_name(part.get("$ref")) if isinstance(part, dict) and len(part) == 1 else None
-        if base in copies:
-            part = {"$ref": part["$ref"][: -len(_escape(str(base)))] + _escape(copies[str(base)])}
-        renamed.append(part)
-    return {**schema, "allOf": renamed} if renamed != parts else schema
-
-
-def _unused(name: str, taken: Mapping[str, Any]) -> str:
-    while name in taken:
-        name += "~"
-    return name
-
-
-def _escape(name: str) -> str:
-    return name.replace("~", "~0").replace("/", "~1")

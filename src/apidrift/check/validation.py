@@ -14,7 +14,8 @@ import jsonschema_rs
 
 from apidrift.check.body_fields import FieldPlan, admitted, undocumented_paths
 from apidrift.check.closed import close_response, closed_base, closed_document
-from apidrift.check.openapi_view import Hidden, Moved, OpenApiView, contract_path, needs_view, with_extensions
+from apidrift.check.inheritance import with_extensions
+from apidrift.check.openapi_view import Hidden, Moved, OpenApiView, contract_path, needs_view
 from apidrift.check.patterns import UnsupportedPattern, compile_validator, rs_registry, unsupported_patterns
 from apidrift.check.shapes import FieldShape, SchemaFlattener
 from apidrift.contracts.model import SCHEMAS_FILE, ContractVersion, JSONSchema, schemas_document

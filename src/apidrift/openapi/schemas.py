@@ -12,8 +12,8 @@ from apidrift.contracts.operations import is_lifecycle_extension
 from apidrift.contracts.safeload import escape
 from apidrift.errors import OpenAPIError
 from apidrift.openapi.components import Finding, FindingKind, component_key
+from apidrift.openapi.discriminated import COMPONENT_PREFIX, declared_values, extending, inheritance, selected
 
-COMPONENT_PREFIX = "#/components/schemas/"
 # Where a schema holds schemas: one, or a list of them (`allOf`, `prefixItems`); and maps of them.
 SUBSCHEMA_KEYS = frozenset(
     {
@@ -263,11 +263,12 @@ def reachable_schemas(
 
     Reachability follows the schema positions of the converted schemas only, so a `$ref` inside an
     extension or example data never pulls a schema in. A discriminator reaches what it selects: its
-    mapping's schemas and, on a base schema, the schemas that extend it (`allOf` of it), which a body
-    of the base may be (OpenAPI's Discriminator Object).
+    mapping's schemas and, on a base schema, the schemas that extend it (`allOf` of it) at any depth,
+    which a body of the base may be (OpenAPI's Discriminator Object).
     """
     local = SchemaConverter(components, rename=rename, prefix="#/$defs/", file=file, findings=findings)
     inverse = {rename(name): name for name in components}
+    parents, children = inheritance(components)
     pending: list[str] = []
     for op in operations.values():
         nodes: list[Any] = [p.schema for p in op.parameters]
@@ -287,68 +288,10 @@ def reachable_schemas(
             schema = local.convert(components[name], f"/components/schemas/{escape(name)}")
             converted[rename(name)] = schema
             pending += [inverse[ref[len("#/$defs/") :]] for ref in schema_refs(schema)]
-            pending += _selected(schema, inverse)
-        pending += _extending(converted, components, rename)
-    _declared_values(converted, components, rename)
+            pending += selected(schema, inverse)
+        pending += extending(converted, components, rename, children)
+    declared_values(converted, components, rename, parents)
     return dict(sorted(converted.items()))
-
-
-# Where a schema extending a discriminated base names the value that selects it (AutoRest's
-# convention, in thousands of Azure documents), not by its own name.
-DECLARED_VALUE = "x-ms-discriminator-value"
-
-
-def _declared_values(
-    converted: dict[str, JSONSchema], components: dict[str, Any], rename: Callable[[str], str]
-) -> None:
-    """Each `x-ms-discriminator-value` of a schema extending a base enters the base's mapping (a value
-    the mapping already gives keeps its schema), so the value selects that schema."""
-    for raw, node in components.items():
-        value = node.get(DECLARED_VALUE) if isinstance(node, dict) else None
-        parts = node.get("allOf") if isinstance(value, str) and rename(raw) in converted else None
-        for part in parts if isinstance(parts, list) else ():
-            ref = part.get("$ref") if isinstance(part, dict) else None
-            base = (
-                rename(ref[len(COMPONENT_PREFIX) :])
-                if isinstance(ref, str) and ref.startswith(COMPONENT_PREFIX)
-                else None
-            )
-            found: Any = converted.get(base) if base is not None else None
-            discriminator: Any = found.get("x-discriminator") if isinstance(found, dict) else None
-            mapping: Any = discriminator.get("mapping", {}) if isinstance(discriminator, dict) else None
-            if base is not None and isinstance(mapping, dict) and value not in mapping:
-                # A new value, never written into a schema another import may share.
-                selects = {**discriminator, "mapping": {**mapping, value: rename(raw)}}
-                converted[base] = {**found, "x-discriminator": selects}
-
-
-def _selected(schema: JSONSchema, inverse: dict[str, str]) -> list[str]:
-    """The components a converted schema's discriminator maps values to."""
-    discriminator = schema.get("x-discriminator") if isinstance(schema, dict) else None
-    mapping = discriminator.get("mapping") if isinstance(discriminator, dict) else None
-    targets = mapping.values() if isinstance(mapping, dict) else ()
-    return [inverse[t] for t in targets if isinstance(t, str) and t in inverse]
-
-
-def _extending(
-    converted: dict[str, JSONSchema], components: dict[str, Any], rename: Callable[[str], str]
-) -> list[str]:
-    """Components not yet converted that extend (`allOf` a `$ref` to) a converted base schema with a
-    discriminator and no union of its own: the schemas its value may select."""
-    bases = {
-        f"{COMPONENT_PREFIX}{spelled}"
-        for raw in components
-        for spelled in {raw, escape(raw)}
-        if isinstance(converted.get(rename(raw)), dict)
-        and "x-discriminator" in converted[rename(raw)]
-        and not {"oneOf", "anyOf"} & converted[rename(raw)].keys()
-    }
-    found = []
-    for raw, node in components.items():
-        parts = node.get("allOf") if isinstance(node, dict) and rename(raw) not in converted else None
-        if isinstance(parts, list) and any(isinstance(p, dict) and p.get("$ref") in bases for p in parts):
-            found.append(raw)
-    return found
 
 
 def schema_refs(schema: Any) -> Iterator[str]:
