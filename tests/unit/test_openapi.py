@@ -543,3 +543,73 @@ def test_nullable_notation_3_0_and_3_1_agree(
     assert any(o for _, o, _ in verdicts) and not all(o for _, o, _ in verdicts)
     assert old_validator.is_valid(None)
 
+
+# --- keywords beside a $ref: applied in 3.1 (JSON Schema 2020-12), ignored in 3.0 ------------------
+
+
+def _ref_sibling_document(oas: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "openapi": oas,
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/x": {
+                "get": {
+                    "operationId": "get-x",
+                    "responses": {
+                        "200": {"description": "ok", "content": {"application/json": {"schema": schema}}}
+                    },
+                }
+            }
+        },
+        "components": {"schemas": {"S": {"type": "string"}}},
+    }
+
+
+def test_a_31_keyword_beside_a_ref_constrains_the_value_too() -> None:
+    from apidrift.check.validation import ResponseValidator
+
+    schema = {"$ref": "#/components/schemas/S", "maxLength": 2, "description": "short"}
+    version = import_document(_ref_sibling_document("3.1.0", schema), api="t", version="v1").version
+    assert version.operations["get-x"].responses["200"].schema == {
+        "allOf": [{"$ref": "schemas.json#/$defs/S"}],
+        "maxLength": 2,
+        "description": "short",
+    }
+    validator = ResponseValidator(version)
+    assert validator.is_valid("get-x", 200, "ab")
+    assert not validator.is_valid("get-x", 200, "abc")  # was accepted: the sibling was dropped
+    assert not validator.is_valid("get-x", 200, 42)
+
+
+def test_a_30_keyword_beside_a_ref_is_ignored_as_that_specification_says() -> None:
+    schema = {"$ref": "#/components/schemas/S", "maxLength": 2}
+    version = import_document(_ref_sibling_document("3.0.3", schema), api="t", version="v1").version
+    assert version.operations["get-x"].responses["200"].schema == {"$ref": "schemas.json#/$defs/S"}
+
+
+def test_annotations_beside_a_31_ref_leave_it_a_plain_reference() -> None:
+    schema = {"$ref": "#/components/schemas/S", "description": "d", "readOnly": True, "x-note": 1}
+    version = import_document(_ref_sibling_document("3.1.0", schema), api="t", version="v1").version
+    assert version.operations["get-x"].responses["200"].schema == {"$ref": "schemas.json#/$defs/S"}
+
+
+def test_a_31_sibling_in_a_named_schema_is_kept_too() -> None:
+    document = _ref_sibling_document("3.1.0", {"$ref": "#/components/schemas/T"})
+    document["components"]["schemas"]["T"] = {
+        "type": "object",
+        "properties": {"s": {"$ref": "#/components/schemas/S", "enum": ["a", "b"]}},
+    }
+    version = import_document(document, api="t", version="v1").version
+    assert version.schemas["T"]["properties"]["s"] == {"allOf": [{"$ref": "#/$defs/S"}], "enum": ["a", "b"]}
+
+
+def test_a_31_sibling_the_target_already_holds_leaves_a_plain_reference() -> None:
+    # OpenAI's 3.1 document writes `type: object` beside a `$ref` to an object: nothing more to check,
+    # and a discriminated union keeps naming that branch by its reference.
+    document = _ref_sibling_document("3.1.0", {"$ref": "#/components/schemas/T", "type": "object"})
+    document["components"]["schemas"]["T"] = {"type": "object", "properties": {"s": {"type": "string"}}}
+    version = import_document(document, api="t", version="v1").version
+    assert version.operations["get-x"].responses["200"].schema == {"$ref": "schemas.json#/$defs/T"}
+    other = _ref_sibling_document("3.1.0", {"$ref": "#/components/schemas/S", "type": "integer"})
+    schema = import_document(other, api="t", version="v1").version.operations["get-x"].responses["200"].schema
+    assert schema == {"allOf": [{"$ref": "schemas.json#/$defs/S"}], "type": "integer"}  # admits nothing

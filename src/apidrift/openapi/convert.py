@@ -123,7 +123,11 @@ def import_document(
 
     components = _mapping(_mapping(document, "components", file, ""), "schemas", file, "/components")
     findings: list[Finding] = []
-    converter = SchemaConverter(components, rename=rename, file=file, findings=findings)
+    # 3.1 (and later 3.x) schemas are 2020-12: keywords beside a `$ref` apply; 3.0 ignores them.
+    siblings = not str(document.get("openapi", "")).startswith(("3.0", "2."))
+    converter = SchemaConverter(
+        components, rename=rename, file=file, findings=findings, ref_siblings=siblings
+    )
     operations: dict[str, Operation] = {}
     # Callbacks are requests the API sends, as webhooks are: they are kept, and compared, as webhooks.
     callbacks: dict[str, Operation] = {}
@@ -168,7 +172,9 @@ def import_document(
     # Webhooks are not under `paths`: they come with a whole-document import only.
     webhooks = {} if prefixes else _webhooks(document, converter, findings, select)
     webhooks.update(callbacks)
-    schemas = reachable_schemas({**operations, **webhooks}, components, rename, file, findings)
+    schemas = reachable_schemas(
+        {**operations, **webhooks}, components, rename, file, findings, ref_siblings=siblings
+    )
     try:
         contract = ContractVersion(
             api=api,

@@ -41,6 +41,11 @@ SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definition
 # `$schema` (a 3.1 schema may name its own dialect, draft-04 say) describes the source: what the
 # converter writes is 2020-12 whatever the source was (boolean exclusive bounds are converted).
 _DROPPED_KEYS = {"externalDocs", "nullable", "example", "$recursiveAnchor", "$schema"}
+# Keywords that only describe: beside a 3.1 `$ref` they change nothing that validates.
+_ANNOTATIONS = frozenset(
+    {"title", "description", "default", "examples", "deprecated", "readOnly", "writeOnly", "$comment"}
+    | {"x-extensible-enum", "x-discriminator"}
+)
 # Keys whose values are data, never schemas: a `$ref` inside them is a value, not a reference.
 _DATA_KEYS = ("examples", "default")
 # Extensions kept because `apidrift diff` grades them (`x-extensible-enum`: values readers must expect;
@@ -76,6 +81,9 @@ class SchemaConverter:
     prefix: str = DEFS_PREFIX
     file: str | None = None
     findings: list[Finding] = field(default_factory=list)
+    # OpenAPI 3.1 schemas are JSON Schema 2020-12, where keywords beside a `$ref` apply as well;
+    # OpenAPI 3.0 says they are ignored.
+    ref_siblings: bool = False
 
     def ref_name(self, ref: str, pointer: str) -> str:
         if not isinstance(ref, str):
@@ -121,6 +129,8 @@ class SchemaConverter:
             if not known or name not in self.components:
                 name = self.ref_name(ref, f"{pointer_of(at)}/$ref")
             out: JSONSchema = {"$ref": self.prefix + self.rename(name)}
+            if self.ref_siblings and len(node) > 1:
+                out = self._with_siblings(node, out, self.components.get(name), at)
             return self._nullable(node, out)
         if "$recursiveRef" in node:
             target = self._recursion_target(node["$recursiveRef"], pointer_of(at))
@@ -231,6 +241,22 @@ class SchemaConverter:
                 stack.extend(item)
         return False
 
+    def _with_siblings(self, node: dict[str, Any], ref: JSONSchema, target: Any, at: At) -> JSONSchema:
+        """A 3.1 `$ref` with keywords beside it: they constrain the value too (`maxLength` beside a
+        string's `$ref`), so the reference becomes one part of an `allOf` that keeps them. Beside only
+        annotations (`description`, `readOnly`, ...), or keywords the target already holds with the
+        same value (`type: object` beside an object's `$ref`), it stays a plain reference."""
+        same = target if isinstance(target, dict) else {}
+        rest = {
+            k: v
+            for k, v in node.items()
+            if k not in ("$ref", "nullable") and not (k in same and same[k] == v and k not in _ANNOTATIONS)
+        }
+        converted = self._convert(rest, at) if rest else {}
+        if not isinstance(converted, dict) or not set(converted) - _ANNOTATIONS:
+            return ref
+        return {"allOf": [ref], **converted}
+
     @staticmethod
     def _nullable(node: dict[str, Any], out: JSONSchema) -> JSONSchema:
         """OpenAPI 3.0 `nullable: true` becomes the 3.1 spelling: `null` admitted explicitly."""
@@ -258,6 +284,8 @@ def reachable_schemas(
     rename: Callable[[str], str],
     file: str | None,
     findings: list[Finding],
+    *,
+    ref_siblings: bool = False,
 ) -> dict[str, JSONSchema]:
     """The component schemas the operations reach, directly or through other schemas, converted.
 
@@ -266,7 +294,9 @@ def reachable_schemas(
     mapping's schemas and, on a base schema, the schemas that extend it (`allOf` of it) at any depth,
     which a body of the base may be (OpenAPI's Discriminator Object).
     """
-    local = SchemaConverter(components, rename=rename, prefix="#/$defs/", file=file, findings=findings)
+    local = SchemaConverter(
+        components, rename=rename, prefix="#/$defs/", file=file, findings=findings, ref_siblings=ref_siblings
+    )
     inverse = {rename(name): name for name in components}
     parents, children = inheritance(components)
     pending: list[str] = []

@@ -29,8 +29,10 @@ from apidrift.openapi.swagger2 import SWAGGER2_KEY, converted, original_pointer
 # /6: parameters carry their style and explode; callbacks are kept as webhooks. /5: operations and
 # parameters carry their lifecycle extensions. /3: findings are values (kind, message, operation,
 # file, pointer); the API is named by the document.
-# /9: a schema's $ref to what is no schema (`#`, `#/info`) is refused.
-CACHE_FORMAT = "apidrift.openapi-cache/9"
+# /10: 3.1 keywords beside a $ref kept; every schema extending a discriminated base kept, at any
+# depth; a Swagger 2.0 operation's schemes are its servers, a body parameter in another file its
+# request body. /9: a schema's $ref to what is no schema (`#`, `#/info`) is refused.
+CACHE_FORMAT = "apidrift.openapi-cache/10"
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # A version label or API name that is safe as one folder name.
 FOLDER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
