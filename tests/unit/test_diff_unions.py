@@ -212,3 +212,16 @@ def test_a_constant_a_renamed_branch_changed_is_the_fields_change() -> None:
     assert {(K.ENUM_VALUES_ADDED, "f.type"), (K.ENUM_VALUES_REMOVED, "f.type")} <= set(kinds(changes)), (
         changes
     )
+
+
+@pytest.mark.parametrize("side", FIELD_SIDES)
+def test_a_discriminator_on_a_union_that_is_itself_a_branch_is_seen(side: Side) -> None:
+    # 3.1 spells a nullable discriminated union `anyOf: [{oneOf: [...], discriminator}, {type: null}]`:
+    # the discriminator belongs to the inner union, a branch of the field's own.
+    plain = {"anyOf": [{"oneOf": [ref("Created"), ref("Deleted")]}, {"type": "null"}]}
+    union = {"oneOf": [ref("Created"), ref("Deleted")], "x-discriminator": {"propertyName": "type"}}
+    named = {"anyOf": [union, {"type": "null"}]}  # as the importer keeps a discriminator
+    old, new = on(side, plain, BASE), on(side, named, BASE)
+    assert kinds(found(old, new, side)) == [(K.DISCRIMINATOR_ADDED, where(side))]
+    assert kinds(found(new, old, side)) == [(K.DISCRIMINATOR_REMOVED, where(side))]
+    assert found(new, on(side, named, BASE), side) == []

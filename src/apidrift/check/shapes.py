@@ -408,8 +408,15 @@ class SchemaFlattener:
             parts = [base, *node["allOf"]]
             # Beside a union, a value meets every part and one branch: each branch joins the parts.
             result = [self._combined([*parts, b]) for b in branches] if branches else [self._combined(parts)]
+        elif is_constraining(base):
+            result = [base, *branches]
+        elif "x-discriminator" in base:
+            # A union's discriminator stays with its branches, or a union that is itself one branch
+            # (`anyOf: [{oneOf: [...], discriminator}, {type: null}]`, 3.1's nullable union) loses it.
+            named = base["x-discriminator"]
+            result = [b if "x-discriminator" in b else {**b, "x-discriminator": named} for b in branches]
         else:
-            result = [base, *branches] if is_constraining(base) else branches
+            result = branches
         self._budget.spend(len(result))
         return result or [{}]
 
