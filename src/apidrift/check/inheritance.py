@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 from apidrift.contracts.model import DEFS_PREFIX, JSONSchema
+from apidrift.contracts.safeload import escape
 
 LOCAL: Final = "#/$defs/"
 _UNIONS: Final = ("oneOf", "anyOf")
@@ -137,8 +138,3 @@ def unused(name: str, taken: Mapping[str, Any]) -> str:
     while name in taken:
         name += "~"
     return name
-
-
-def escape(name: str) -> str:
-    """A schema name as a JSON pointer token."""
-    return name.replace("~", "~0").replace("/", "~1")

@@ -26,10 +26,10 @@ from typing import Any, Final, Literal
 
 from apidrift.check.inheritance import LOCAL as _LOCAL
 from apidrift.check.inheritance import discriminated_bases, ref_name
-from apidrift.check.inheritance import escape as _escape
 from apidrift.check.inheritance import extended as _extended
 from apidrift.check.inheritance import unused as _unused
 from apidrift.contracts.model import JSONSchema
+from apidrift.contracts.safeload import escape as _escape
 
 Hidden = Literal["writeOnly", "readOnly"]
 # A part the view adds (a JSON pointer in the view) -> the place of the contract it stands for, and
